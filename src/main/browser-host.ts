@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openCore } from './core';
+import { createHostServer } from './host/server';
+import { defaultDataDir } from './paths';
+
+/**
+ * `npm run start:browser -- --port N --data-dir DIR`: the same core as the desktop app, in plain
+ * Node, on 127.0.0.1 only, serving the built renderer and every channel as POST /api/<channel>.
+ */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a whole number from 0 to 65535 (got "${values.port}")`);
+    process.exit(2);
+  }
+  const dataDir = values['data-dir'] ?? process.env.OPTICOUNTER_DATA_DIR ?? defaultDataDir();
+  const fixedToken = process.env.OPTICOUNTER_HOST_TOKEN;
+  const token = fixedToken || randomBytes(24).toString('base64url');
+  const root = new URL('../../', import.meta.url);
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+
+  const core = await openCore({ dataDir, appVersion: pkg.version });
+  const server = createHostServer({ core, token, staticDir: fileURLToPath(new URL('out/renderer', root)) });
+
+  server.listen(port, '127.0.0.1', () => {
+    const { port: actual } = server.address() as AddressInfo;
+    console.log(`OptiCounter data: ${dataDir}`);
+    // The token travels in the URL fragment, which browsers never send to the server or log.
+    if (!fixedToken) console.log(`open http://127.0.0.1:${actual}/#token=${token}`);
+    console.log(`listening on http://127.0.0.1:${actual}`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing the database`);
+    server.close();
+    server.closeAllConnections();
+    void core.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

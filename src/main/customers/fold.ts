@@ -1,0 +1,35 @@
+// Letters that NFD does not decompose into base + accent but that people type without one.
+const EXTRA_FOLDS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ı: 'i', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th' };
+const EXTRA_RE = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'g');
+
+/** Case- and accent-folds text for matching: `Bénali` and `BENALI` both become `benali`. */
+export function foldText(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(EXTRA_RE, (c) => EXTRA_FOLDS[c] ?? c);
+}
+
+export interface SearchableFields {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber: string;
+}
+
+/** What search-as-you-type matches against: names, email, and the phone number's digits. */
+export function searchTextOf(c: SearchableFields): string {
+  return foldText(`${c.firstName} ${c.lastName}\n${c.email}\n${c.phoneNumber.replace(/\D/g, '')}`);
+}
+
+/**
+ * Splits what was typed into the words that must all occur. A word that looks like part of a phone
+ * number (`+212-6`) is reduced to its digits, since that is how phones are indexed.
+ */
+export function searchTokens(query: string): string[] {
+  return foldText(query)
+    .split(/[\s\p{Cc}]+/u)
+    .map((w) => (/^[\d+()-]+$/.test(w) && /\d/.test(w) ? w.replace(/\D/g, '') : w))
+    .filter((w) => w.length > 0);
+}

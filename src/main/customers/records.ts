@@ -1,0 +1,97 @@
+import type { Selectable } from 'kysely';
+import type { z } from 'zod';
+import type {
+  Address,
+  CustomerDetail,
+  CustomerListItem,
+  CustomerRecord,
+  LocalData,
+  OpticValues,
+} from '../../shared/customers/schema';
+import type { CustomerAddressesTable, CustomerOpticDataTable, CustomersTable } from '../db/schema';
+import type { IndexEntry } from './search-index';
+
+/** Row <-> seed 001 shapes. Pure: no I/O here. */
+export type CustomerRow = Selectable<CustomersTable>;
+export type AddressRow = Selectable<CustomerAddressesTable>;
+export type OpticRow = Selectable<CustomerOpticDataTable>;
+
+export function customerRecord(row: CustomerRow): z.infer<typeof CustomerRecord> {
+  return {
+    id: row.id,
+    isActive: row.is_active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+export function localData(row: CustomerRow): z.infer<typeof LocalData> {
+  return {
+    id: row.local_data_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phoneNumber: row.phone_number,
+    dateOfBirth: row.date_of_birth,
+    sex: row.sex,
+    customerId: row.id,
+  };
+}
+
+export function address(row: AddressRow): z.infer<typeof Address> {
+  return {
+    id: row.id,
+    street: row.street,
+    city: row.city,
+    zipCode: row.zip_code,
+    state: row.state,
+    customerId: row.customer_id,
+  };
+}
+
+export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, optic: OpticRow | undefined): CustomerDetail {
+  return {
+    ...customerRecord(row),
+    localData: localData(row),
+    address: addr ? address(addr) : null,
+    opticData: optic ? { id: optic.id, ...(JSON.parse(optic.data) as OpticValues), customerId: optic.customer_id } : null,
+  };
+}
+
+/** Seed 001's name fallback: first + last name, else the user name (email), else a placeholder. */
+export function displayName(row: Pick<CustomerRow, 'first_name' | 'last_name' | 'email'>): string {
+  return `${row.first_name} ${row.last_name}`.trim() || row.email || 'Unnamed customer';
+}
+
+export function listItem(row: CustomerRow): CustomerListItem {
+  return {
+    id: row.id,
+    name: displayName(row),
+    userName: row.email,
+    groups: [],
+    isLocal: true,
+    status: row.is_active === 1 ? 'active' : 'unactive',
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function indexEntry(row: Pick<CustomerRow, 'id' | 'search_text' | 'is_active' | 'created_at' | 'updated_at'>): IndexEntry {
+  const text = row.search_text;
+  // searchTextOf() starts with the folded "first last" line.
+  const lineEnd = text.indexOf('\n');
+  return {
+    id: row.id,
+    text,
+    nameKey: lineEnd === -1 ? text : text.slice(0, lineEnd),
+    active: row.is_active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+

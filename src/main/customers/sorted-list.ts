@@ -1,0 +1,59 @@
+/** An array kept sorted by a comparator, with O(log n) lookup and insertion by binary search. */
+export class SortedList<T> {
+  private items: T[] = [];
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  static from<T>(items: T[], compare: (a: T, b: T) => number): SortedList<T> {
+    const list = new SortedList(compare);
+    list.items = [...items].sort(compare);
+    return list;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  at(i: number): T {
+    return this.items[i] as T;
+  }
+
+  /** The items in order, for tight loops; not to be modified. */
+  get array(): readonly T[] {
+    return this.items;
+  }
+
+  /** Inserts and returns the position it took. */
+  insert(item: T): number {
+    const at = this.lowerBound(item);
+    this.items.splice(at, 0, item);
+    return at;
+  }
+
+  /**
+   * Removes this exact item (by identity) and returns the position it had, or -1. Its sort keys
+   * must be the ones it was inserted with.
+   */
+  remove(item: T): number {
+    for (let i = this.lowerBound(item); i < this.items.length; i++) {
+      const other = this.items[i] as T;
+      if (other === item) {
+        this.items.splice(i, 1);
+        return i;
+      }
+      if (this.compare(other, item) !== 0) break;
+    }
+    return -1;
+  }
+
+  private lowerBound(item: T): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.items[mid] as T, item) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

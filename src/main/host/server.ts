@@ -1,0 +1,151 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { AppError, type Envelope } from '../../shared/errors';
+import type { Core } from '../core';
+import { CONTENT_SECURITY_POLICY } from '../security';
+
+export interface HostOptions {
+  core: Core;
+  /** Every /api call must carry `Authorization: Bearer <token>`. */
+  token: string;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** Largest accepted request body. */
+  maxBodyBytes?: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The core behind HTTP on loopback, for tests, demos and machines without the Electron binary:
+ * `POST /api/<channel>` with the channel's input as JSON, answered with the same envelope as IPC
+ * (HTTP status = the error's status). Everything else serves the built renderer.
+ */
+export function createHostServer(opts: HostOptions): Server {
+  const expected = Buffer.from(`Bearer ${opts.token}`);
+  const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+
+  return createServer((req, res) => {
+    setSecurityHeaders(res);
+    // Refuse other host names so a web page cannot reach us through DNS rebinding.
+    if (!isLoopbackHost(req.headers.host)) return send(res, 421, fail(new AppError('host.unauthorized', 'Unknown host')));
+
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return send(res, 405, fail(new AppError('validation', 'Use POST for /api calls')));
+      }
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return send(res, 401, fail(new AppError('host.unauthorized', 'Missing or wrong host token')));
+      }
+      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+      void handleApi(opts.core, channel, req, res, maxBody);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, fail(new AppError('validation', 'Method not allowed')));
+    serveStatic(opts.staticDir, url.pathname, res);
+  });
+}
+
+async function handleApi(core: Core, channel: string, req: IncomingMessage, res: ServerResponse, maxBody: number) {
+  let body: unknown;
+  try {
+    const text = await readBody(req, maxBody);
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    const error = err instanceof AppError ? err : new AppError('validation', 'The request body must be JSON');
+    if (error.code === 'host.bodyTooLarge') res.setHeader('connection', 'close');
+    return send(res, error.status, fail(error));
+  }
+  const result = await core.handle(channel, body);
+  send(res, result.ok ? 200 : result.error.status, result);
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        // Stop buffering but keep the socket, so the client still gets the answer.
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new AppError('host.bodyTooLarge', `The request body is larger than ${Math.round(max / 1024)} KB`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function serveStatic(root: string, pathname: string, res: ServerResponse) {
+  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  let file = join(root, rel);
+  if (file !== root && !file.startsWith(root + sep)) return send(res, 404, fail(new AppError('validation', 'Not found')));
+  let stat = statOrNull(file);
+  if (!stat?.isFile()) {
+    // Screens are client-side: unknown paths get the app, missing assets a 404.
+    if (extname(rel) !== '') return send(res, 404, fail(new AppError('validation', 'Not found')));
+    file = join(root, 'index.html');
+    stat = statOrNull(file);
+    if (!stat) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The renderer is not built yet: run `npx electron-vite build`, then reload.');
+      return;
+    }
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-length': stat.size,
+    'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+  });
+  createReadStream(file).pipe(res);
+}
+
+function statOrNull(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '');
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+}
+
+function setSecurityHeaders(res: ServerResponse) {
+  res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+}
+
+function fail(err: AppError): Envelope<never> {
+  return { ok: false, error: err.toShape() };
+}
+
+function send(res: ServerResponse, status: number, body: Envelope<unknown>) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(json);
+}

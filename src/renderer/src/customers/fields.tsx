@@ -1,0 +1,99 @@
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { get, useFormContext, useFormState, type FieldPath } from 'react-hook-form';
+import type { CustomerFormValues } from './formModel';
+
+type Name = FieldPath<CustomerFormValues>;
+
+/** The message react-hook-form holds for `name`, from zod on the client or setError from the core. */
+function useFieldError(name: Name): string | undefined {
+  const { errors } = useFormState<CustomerFormValues>({ name });
+  const error: unknown = get(errors, name);
+  return error && typeof error === 'object' && 'message' in error && typeof error.message === 'string' ? error.message : undefined;
+}
+
+type FieldProps = { name: Name; label: string; className?: string };
+
+function FieldShell({
+  label,
+  className,
+  error,
+  children,
+  inputId,
+  errorId,
+}: {
+  label: string;
+  className?: string | undefined;
+  error: string | undefined;
+  children: ReactNode;
+  inputId: string;
+  errorId: string;
+}) {
+  return (
+    <div className={`field${error ? ' invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={inputId}>{label}</label>
+      {children}
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({ name, label, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+  const { register } = useFormContext<CustomerFormValues>();
+  const error = useFieldError(name);
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
+      <input id={id} {...input} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
+    </FieldShell>
+  );
+}
+
+export function SelectField({ name, label, className, options }: FieldProps & { options: { value: string; label: string }[] }) {
+  const { register } = useFormContext<CustomerFormValues>();
+  const error = useFieldError(name);
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
+      <select id={id} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+/** One prescription cell: a bare input labelled for assistive tech, its error right under it. */
+export function CellInput({ name, label }: { name: Name; label: string }) {
+  const { register } = useFormContext<CustomerFormValues>();
+  const error = useFieldError(name);
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <div className={`cell${error ? ' invalid' : ''}`}>
+      <input
+        id={id}
+        {...register(name)}
+        aria-label={label}
+        inputMode="decimal"
+        autoComplete="off"
+        spellCheck={false}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+      />
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

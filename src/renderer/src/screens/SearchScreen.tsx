@@ -1,0 +1,216 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../api/errors';
+import { useCustomerSearch } from '../api/queries';
+import { useDebounced } from '../hooks/useDebounced';
+
+const ROW_HEIGHT = 40;
+/** Start loading the next page this many rows before the end is on screen. */
+const PREFETCH_ROWS = 15;
+
+type Props = {
+  search: string;
+  onSearchChange: (search: string) => void;
+  onOpen: (id: string) => void;
+  onNew: () => void;
+  inputRef: RefObject<HTMLInputElement | null>;
+};
+
+export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
+  const { t } = useTranslation();
+  const debounced = useDebounced(search, 100);
+  const query = useCustomerSearch(debounced);
+  const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
+  const total = query.data?.pages[0]?.pagination.total ?? 0;
+  const shownSearch = query.data ? debounced.trim() : '';
+  // Results of an older keystroke are on screen while the newer ones load.
+  const stale = search.trim() !== debounced.trim() || query.isPlaceholderData;
+
+  // The selection belongs to one search: a new search starts again on its first row.
+  const [selection, setSelection] = useState({ search: debounced, index: 0 });
+  const active = selection.search === debounced ? selection.index : 0;
+  const setActive = (index: number) => setSelection({ search: debounced, index });
+  const listRef = useRef<HTMLDivElement>(null);
+  const listId = useId();
+  const optionId = (i: number) => `${listId}-option-${i}`;
+  // Enter pressed before the results of the last keystroke arrived: open the first fresh result then.
+  const pendingOpen = useRef(false);
+
+  // The compiler warning is about React Compiler memoisation, which this app does not use.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  useEffect(() => {
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  }, [inputRef]);
+
+  // A new search starts at the top.
+  useEffect(() => {
+    if (listRef.current) virtualizer.scrollToOffset(0);
+  }, [debounced, virtualizer]);
+
+  // Infinite scroll: fetch the next page as the end of what is loaded comes into view.
+  const lastIndex = items.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS) void fetchNextPage();
+  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  useEffect(() => {
+    if (!pendingOpen.current || stale || query.isFetching) return;
+    pendingOpen.current = false;
+    const first = rows[0];
+    if (first) onOpen(first.id);
+  }, [stale, query.isFetching, rows, onOpen]);
+
+  const move = (to: number) => {
+    if (rows.length === 0) return;
+    const next = Math.max(0, Math.min(rows.length - 1, to));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        move(active + 1);
+        break;
+      case 'ArrowUp':
+        move(active - 1);
+        break;
+      case 'PageDown':
+        move(active + page);
+        break;
+      case 'PageUp':
+        move(active - page);
+        break;
+      case 'Enter': {
+        if (stale) {
+          pendingOpen.current = true;
+          break;
+        }
+        const row = rows[active];
+        if (row) onOpen(row.id);
+        break;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const activeRow = rows[active];
+  let body;
+  if (query.isPending) {
+    body = (
+      <p className="list-message" role="status">
+        {t('search.loading')}
+      </p>
+    );
+  } else if (query.isError && rows.length === 0) {
+    body = (
+      <div className="list-message" role="alert">
+        <p>{t('search.error', { message: errorMessage(query.error, t) })}</p>
+        <button type="button" onClick={() => void query.refetch()}>
+          {t('search.retry')}
+        </button>
+      </div>
+    );
+  } else if (rows.length === 0) {
+    body = (
+      <p className="list-message" role="status">
+        {shownSearch ? t('search.emptySearch', { search: shownSearch }) : t('search.emptyAll')}
+      </p>
+    );
+  }
+
+  return (
+    <section className="search-screen" aria-labelledby={`${listId}-label`}>
+      <div className="search-bar">
+        <label id={`${listId}-label`} htmlFor={`${listId}-input`} className="visually-hidden">
+          {t('search.label')}
+        </label>
+        <input
+          ref={inputRef}
+          id={`${listId}-input`}
+          type="search"
+          className="search-input"
+          placeholder={t('search.placeholder')}
+          value={search}
+          onChange={(e) => onSearchChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          autoComplete="off"
+          spellCheck={false}
+          aria-controls={listId}
+          aria-activedescendant={activeRow ? optionId(active) : undefined}
+        />
+        <button type="button" className="primary" onClick={onNew} title="Ctrl+N">
+          {t('search.newCustomer')}
+        </button>
+      </div>
+
+      <div className="list-meta">
+        <span aria-live="polite" data-testid="result-count">
+          {query.data ? (shownSearch ? t('search.matches', { count: total }) : t('search.count', { count: total })) : ''}
+        </span>
+        <span className={`busy${query.isFetching ? ' on' : ''}`} aria-hidden="true" />
+        <span className="hint">{t('search.hint')}</span>
+      </div>
+
+      <div className="list-head" aria-hidden="true">
+        <span>{t('search.columns.name')}</span>
+        <span>{t('search.columns.email')}</span>
+        <span>{t('search.columns.status')}</span>
+      </div>
+
+      {body ?? (
+        <div
+          ref={listRef}
+          id={listId}
+          role="listbox"
+          aria-label={t('search.results')}
+          className={`result-list${stale ? ' stale' : ''}`}
+        >
+          <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              const selected = item.index === active;
+              return (
+                <div
+                  key={row.id}
+                  id={optionId(item.index)}
+                  role="option"
+                  aria-selected={selected}
+                  aria-setsize={total}
+                  aria-posinset={item.index + 1}
+                  className={`result-row${selected ? ' selected' : ''}`}
+                  style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+                  onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
+                  onClick={() => {
+                    setActive(item.index);
+                    onOpen(row.id);
+                  }}
+                >
+                  <span className="cell-name">{row.name}</span>
+                  <span className="cell-email">{row.userName}</span>
+                  <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
+                </div>
+              );
+            })}
+          </div>
+          {isFetchingNextPage ? <p className="list-more">{t('search.loadingMore')}</p> : null}
+        </div>
+      )}
+    </section>
+  );
+}

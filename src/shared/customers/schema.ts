@@ -1,0 +1,227 @@
+import { z } from 'zod';
+
+/*
+ * Customers as seed 001 defines them. These schemas are the single source of the types used by the
+ * core, the renderer's forms and the tests: `z.input` is what a caller may send, `z.output` what the
+ * core works with after trimming and normalising.
+ */
+
+const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? `${label} is required` : `${label} must be text`) })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} must be at most ${max} characters`);
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string({ error: `${label} must be text` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`)
+    // An emptied field is stored as "not given", not as an empty string.
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional();
+
+export const Email = z
+  .string({ error: (iss) => (iss.input === undefined ? 'Email is required' : 'Email must be text') })
+  .trim()
+  .min(1, 'Email is required')
+  .max(254, 'Email must be at most 254 characters')
+  .pipe(z.email({ error: 'Email must be a valid address, like name@example.com' }));
+
+const PHONE_SHAPE = /^\+?[0-9][0-9 -]*$/;
+export const PhoneNumber = requiredText('Phone number', 32).superRefine((s, ctx) => {
+  const digits = s.replace(/\D/g, '').length;
+  if (!PHONE_SHAPE.test(s)) {
+    ctx.addIssue({ code: 'custom', message: 'Phone number may contain only digits, spaces, dashes and a leading +' });
+  } else if (digits < 6 || digits > 15) {
+    ctx.addIssue({ code: 'custom', message: 'Phone number must have 6 to 15 digits' });
+  }
+});
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?$/;
+/** A real calendar day in the past, accepted as `YYYY-MM-DD` or seed 001's midnight-UTC ISO form. */
+export const DateOfBirth = requiredText('Date of birth', 40).transform((s, ctx) => {
+  const m = ISO_DAY.exec(s);
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: 'Date of birth must be a date like 1992-05-12' });
+    return z.NEVER;
+  }
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    ctx.addIssue({ code: 'custom', message: `Date of birth ${m[1]}-${m[2]}-${m[3]} is not a real date` });
+    return z.NEVER;
+  }
+  if (y < 1900) {
+    ctx.addIssue({ code: 'custom', message: 'Date of birth must be in 1900 or later' });
+    return z.NEVER;
+  }
+  if (date.getTime() > Date.now()) {
+    ctx.addIssue({ code: 'custom', message: 'Date of birth cannot be in the future' });
+    return z.NEVER;
+  }
+  return date.toISOString();
+});
+
+export const Sex = z.enum(['male', 'female'], { error: 'Sex must be "male" or "female"' });
+
+export const CustomerDataInput = z.strictObject({
+  firstName: requiredText('First name', 100),
+  lastName: requiredText('Last name', 100),
+  email: Email,
+  phoneNumber: PhoneNumber,
+  dateOfBirth: DateOfBirth,
+  sex: Sex,
+});
+
+export const AddressInput = z.strictObject({
+  street: optionalText('Street', 200),
+  city: optionalText('City', 100),
+  zipCode: optionalText('ZIP code', 20),
+  state: optionalText('State', 100),
+});
+
+/** A number as seed 001 stores it (a string such as "-1.25"); numbers are accepted and kept as text. */
+const measure = (label: string, min: number, max: number, integer = false) =>
+  z
+    .union([z.string(), z.number()], { error: `${label} must be a number` })
+    .transform((v, ctx) => {
+      const s = String(v).trim();
+      if (s === '') return undefined;
+      const pattern = integer ? /^\d{1,3}$/ : /^[+-]?\d{1,2}(?:\.\d{1,2})?$/;
+      const n = Number(s);
+      if (!pattern.test(s) || n < min || n > max) {
+        const form = integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to +${max}, like -1.25`;
+        ctx.addIssue({ code: 'custom', message: `${label} must be ${form}` });
+        return z.NEVER;
+      }
+      return s;
+    })
+    .optional();
+
+export const EyeInput = z.strictObject({
+  sph: measure('SPH', -30, 30),
+  cyl: measure('CYL', -10, 10),
+  axis: measure('Axis', 0, 180, true),
+});
+export const VisionInput = z.strictObject({ rightEye: EyeInput.optional(), leftEye: EyeInput.optional() });
+export const OpticDataInput = z.strictObject({
+  distanceVision: VisionInput.optional(),
+  intermediateVision: VisionInput.optional(),
+  nearVision: VisionInput.optional(),
+});
+export const visionKeys = ['distanceVision', 'intermediateVision', 'nearVision'] as const;
+export const eyeKeys = ['rightEye', 'leftEye'] as const;
+
+/** Seed 001's `jsonData`. */
+export const CustomerCreateInput = z.strictObject({
+  customerData: CustomerDataInput,
+  address: AddressInput.optional(),
+  opticData: OpticDataInput.optional(),
+});
+
+export const CustomerId = z.string({ error: 'id is required' }).trim().min(1, 'id is required').max(100, 'id is too long');
+
+export const CustomerUpdateInput = z.strictObject({
+  id: CustomerId,
+  customerData: CustomerDataInput.partial().optional(),
+  address: AddressInput.optional(),
+  opticData: OpticDataInput.optional(),
+});
+
+export const CustomerIdInput = z.strictObject({ id: CustomerId });
+
+export const CustomerBulkDeleteInput = z.strictObject({
+  ids: z.array(CustomerId, { error: 'ids must be a list of customer ids' }).min(1, 'No customer IDs provided').max(1000),
+});
+
+export const sortByValues = ['name', 'status', 'createdAt', 'updatedAt'] as const;
+export const CustomerListInput = z
+  .strictObject({
+    search: z.string().trim().max(200, 'Search must be at most 200 characters').optional(),
+    name: z.string().trim().max(200, 'Name must be at most 200 characters').optional(),
+    isActive: z.boolean({ error: 'isActive must be true or false' }).optional(),
+    page: z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').default(1),
+    limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be 1 to 100').max(100, 'limit must be 1 to 100').default(10),
+    sortBy: z.enum(sortByValues, { error: `sortBy must be one of ${sortByValues.join(', ')}` }).default('createdAt'),
+    sortOrder: z.enum(['asc', 'desc'], { error: 'sortOrder must be asc or desc' }).default('desc'),
+  })
+  .prefault({});
+
+// ---- outputs (seed 001's response shapes) ----
+
+const Timestamp = z.string();
+
+export const CustomerRecord = z.object({
+  id: z.string(),
+  isActive: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  deletedAt: Timestamp.nullable(),
+});
+
+export const LocalData = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phoneNumber: z.string(),
+  dateOfBirth: z.string(),
+  sex: Sex,
+  customerId: z.string(),
+});
+
+export const Address = z.object({
+  id: z.string(),
+  street: z.string().nullable(),
+  city: z.string().nullable(),
+  zipCode: z.string().nullable(),
+  state: z.string().nullable(),
+  customerId: z.string(),
+});
+
+const Eye = z.object({ sph: z.string().optional(), cyl: z.string().optional(), axis: z.string().optional() });
+const Vision = z.object({ rightEye: Eye.optional(), leftEye: Eye.optional() });
+export const OpticValues = z.object({
+  distanceVision: Vision.optional(),
+  intermediateVision: Vision.optional(),
+  nearVision: Vision.optional(),
+});
+export const OpticData = OpticValues.extend({ id: z.string(), customerId: z.string() });
+
+export const CustomerCreateOutput = z.object({ customer: CustomerRecord, localData: LocalData });
+
+export const CustomerDetail = CustomerRecord.extend({
+  localData: LocalData,
+  address: Address.nullable(),
+  opticData: OpticData.nullable(),
+});
+
+export const CustomerListItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  userName: z.string(),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  isLocal: z.boolean(),
+  status: z.enum(['active', 'unactive']),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const CustomerListOutput = z.object({
+  data: z.array(CustomerListItem),
+  pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }),
+});
+
+export const CustomerDeleteOutput = z.object({ message: z.string(), customerId: z.string() });
+export const CustomerBulkDeleteOutput = z.object({ message: z.string(), deletedCount: z.number() });
+
+export type CustomerCreateInput = z.input<typeof CustomerCreateInput>;
+export type CustomerCreate = z.output<typeof CustomerCreateInput>;
+export type CustomerUpdate = z.output<typeof CustomerUpdateInput>;
+export type CustomerListQuery = z.output<typeof CustomerListInput>;
+export type CustomerDetail = z.infer<typeof CustomerDetail>;
+export type CustomerListItem = z.infer<typeof CustomerListItem>;
+export type OpticValues = z.infer<typeof OpticValues>;

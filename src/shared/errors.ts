@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Every error that crosses a transport (Electron IPC, the browser host's HTTP, direct calls in tests)
+ * has this one shape. Electron IPC keeps only an Error's message, so errors travel as data.
+ */
+export const ErrorShape = z.object({
+  code: z.string(),
+  message: z.string(),
+  status: z.number().int(),
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+});
+export type ErrorShape = z.infer<typeof ErrorShape>;
+
+export type FieldErrors = NonNullable<ErrorShape['fieldErrors']>;
+
+/** Codes and the HTTP-style status each one carries (seed 001's 400/403/404/409). */
+export const errorStatus = {
+  validation: 400,
+  'channel.unknown': 404,
+  'ipc.forbiddenSender': 403,
+  'host.unauthorized': 401,
+  'host.bodyTooLarge': 413,
+  'customer.notFound': 404,
+  'customer.emailTaken': 409,
+  'db.newerSchema': 500,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  // A string, not ErrorCode: a renderer may receive codes from a newer core.
+  readonly code: string;
+  readonly status: number;
+  readonly fieldErrors?: FieldErrors;
+
+  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorStatus[code];
+    if (fieldErrors) this.fieldErrors = fieldErrors;
+  }
+
+  toShape(): ErrorShape {
+    return {
+      code: this.code,
+      message: this.message,
+      status: this.status,
+      ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}),
+    };
+  }
+
+  /** Rebuilds an error that crossed a transport, keeping its code and status as sent. */
+  static fromShape(shape: ErrorShape): AppError {
+    const err = new AppError('internal', shape.message, shape.fieldErrors);
+    Object.assign(err, { code: shape.code, status: shape.status });
+    return err;
+  }
+
+  /** A validation error for a single field, e.g. `customerData.email`. */
+  static field(path: string, message: string): AppError {
+    return new AppError('validation', `${path}: ${message}`, { [path]: [message] });
+  }
+}
+
+/** Turns zod issues into `{ 'customerData.email': ['…'] }`; an issue on the root is keyed `''`. */
+export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.');
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function validationError(error: z.ZodError): AppError {
+  const fieldErrors = fieldErrorsFromIssues(error.issues);
+  const first = error.issues[0];
+  const where = first && first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : '';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return new AppError('validation', `${where}${first?.message ?? 'Invalid input'}${more}`, fieldErrors);
+}
+
+/** What every channel answers: data, or an error as data. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorShape };

@@ -1,0 +1,130 @@
+/*
+ * `npm run bench`: the spine's speed and memory targets, measured on 100,000 generated customers in
+ * a real SQLite file through the same core the app runs. Figures are printed, never asserted.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCore } from '../../src/main/core';
+import type { Logger } from '../../src/main/log';
+import { CustomerCreateInput } from '../../src/shared/customers/schema';
+import { QUERIES, generateCustomers } from './people';
+
+const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const RUNS_PER_QUERY = 20;
+const quiet: Logger = { info() {}, warn() {}, error: (m, e) => console.error(m, e) };
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+};
+const rows: string[][] = [];
+function report(what: string, value: string, target: string, ok: boolean | null) {
+  rows.push([what, value, target, ok === null ? '' : ok ? 'met' : 'MISSED']);
+}
+
+async function seed(dir: string) {
+  const core = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
+  const raw = generateCustomers(COUNT);
+  let t = performance.now();
+  const parsed = raw.map((c) => CustomerCreateInput.parse(c));
+  const parseMs = performance.now() - t;
+  t = performance.now();
+  await core.customers.createMany(parsed);
+  const insertMs = performance.now() - t;
+  await core.close();
+  const rate = COUNT / (insertMs / 1000);
+  report(`seed ${COUNT} customers in one transaction`, `${rate.toFixed(0)} customers/s`, '>= 20000/s', rate >= 20_000);
+  report('  … counting zod validation of each too', `${(COUNT / ((insertMs + parseMs) / 1000)).toFixed(0)} customers/s`, '', null);
+}
+
+async function searches(dir: string) {
+  let t = performance.now();
+  const core = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
+  await core.handle('customers.list', {}); // waits for the start-up index build
+  report(`open the store and build the search index (${COUNT})`, `${(performance.now() - t).toFixed(0)} ms`, '', null);
+
+  for (const [kind, queries] of Object.entries(QUERIES)) {
+    const times: number[] = [];
+    for (let r = 0; r < RUNS_PER_QUERY; r++) {
+      for (const search of queries) {
+        t = performance.now();
+        const res = await core.handle('customers.list', { search });
+        times.push(performance.now() - t);
+        if (!res.ok) throw new Error(res.error.message);
+      }
+    }
+    const p95 = percentile(times, 95);
+    report(`customers.list search, ${kind} (p95 of ${times.length})`, `${p95.toFixed(2)} ms`, '< 10 ms', p95 < 10);
+  }
+
+  const plain: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    t = performance.now();
+    await core.handle('customers.list', { page: 1 + (i % 50) });
+    plain.push(performance.now() - t);
+  }
+  const p95 = percentile(plain, 95);
+  report('customers.list plain page (p95 of 200)', `${p95.toFixed(2)} ms`, '< 5 ms', p95 < 5);
+
+  // The first search after a save rebuilds the joined text of its sort order once.
+  const id = (await core.call('customers.list', { limit: 1 })).data[0]?.id as string;
+  await core.call('customers.update', { id, customerData: { phoneNumber: '+212 600 000 000' } });
+  t = performance.now();
+  await core.handle('customers.list', { search: 'hass' });
+  report('first search after a save', `${(performance.now() - t).toFixed(2)} ms`, '', null);
+  await core.close();
+}
+
+/** The browser host as its own process: 1,000 searches over HTTP, then its resident memory. */
+async function hostMemory(dir: string) {
+  const token = 'bench-token';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], {
+    env: { ...process.env, OPTICOUNTER_HOST_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (\S+)/.exec(out);
+        if (m) resolve(m[1] as string);
+      });
+      child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
+    });
+    const all = Object.values(QUERIES).flat();
+    const times: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const t = performance.now();
+      const res = await fetch(`${url}/api/customers.list`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ search: all[i % all.length] }),
+      });
+      await res.json();
+      times.push(performance.now() - t);
+    }
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+    report('search over the host’s HTTP, all kinds (p95 of 1000)', `${percentile(times, 95).toFixed(2)} ms`, '', null);
+    report('host process RSS after 1000 searches', `${rssMb.toFixed(0)} MB`, '< 300 MB', rssMb < 300);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'opticounter-bench-'));
+try {
+  await seed(dir);
+  await searches(dir);
+  if (process.platform === 'linux') await hostMemory(dir);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+console.log(`OptiCounter benchmark — ${COUNT} customers, node ${process.versions.node}`);
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd());

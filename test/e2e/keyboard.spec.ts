@@ -1,0 +1,81 @@
+import { callHost, results, expect, searchBox, test } from './fixtures';
+
+test('the keyboard drives the counter: focus on open, Ctrl+N, Esc, Ctrl+K, /, arrows and Enter', async ({ page, host, request }) => {
+  const search = searchBox(page);
+  await expect(search).toBeFocused();
+
+  // Ctrl+N opens the new-customer form with the first field ready; Esc comes back.
+  await page.keyboard.press('Control+n');
+  await expect(page.getByRole('heading', { name: 'New customer' })).toBeVisible();
+  await expect(page.getByLabel('First name', { exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(search).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'New customer' })).toBeHidden();
+
+  // Ctrl+K, and / outside a field, come back to the search from anywhere.
+  await page.keyboard.press('Control+n');
+  await expect(page.getByLabel('First name', { exact: true })).toBeFocused();
+  await page.keyboard.press('Control+k');
+  await expect(search).toBeFocused();
+  await page.getByRole('banner').click();
+  await expect(search).not.toBeFocused();
+  await page.keyboard.press('/');
+  await expect(search).toBeFocused();
+  await expect(search).toHaveValue('');
+
+  // Arrows move the selection through the results, Enter opens the selected one.
+  for (const [firstName, lastName, email] of [
+    ['Amina', 'Berrada', 'amina@example.com'],
+    ['Amine', 'Bennani', 'amine@example.com'],
+    ['Zoé', 'Ambre', 'zoe@example.com'],
+  ] as const) {
+    await callHost(request, host, 'customers.create', {
+      customerData: { firstName, lastName, email, phoneNumber: '+212 600 000 001', dateOfBirth: '1985-03-04', sex: 'female' },
+    });
+  }
+  await search.fill('amin');
+  const options = results(page);
+  await expect(options).toHaveCount(2);
+  await expect(options.nth(0)).toHaveAttribute('aria-selected', 'true');
+  await search.press('ArrowDown');
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(options.nth(0)).toHaveAttribute('aria-selected', 'false');
+  await expect(search).toHaveAttribute('aria-activedescendant', (await options.nth(1).getAttribute('id')) ?? 'missing');
+  const second = (await options.nth(1).textContent()) ?? '';
+  await search.press('Enter');
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toBeVisible();
+  expect(second).toContain((await heading.textContent()) ?? 'missing');
+
+  // Accent-insensitive search finds Zoé from "zoe".
+  await page.keyboard.press('Escape');
+  await search.fill('zoe');
+  await expect(results(page).filter({ hasText: /Zoé Ambre/ })).toBeVisible();
+  await expect(page.getByTestId('result-count')).toHaveText('1 match');
+});
+
+test('a long list is virtualised and loads further pages as it scrolls', async ({ page, host, request }) => {
+  // Over two pages of 50.
+  const total = 110;
+  for (let i = 0; i < total; i++) {
+    const n = String(i).padStart(3, '0');
+    await callHost(request, host, 'customers.create', {
+      customerData: { firstName: `Client${n}`, lastName: 'Listing', email: `client${n}@example.com`, phoneNumber: `+1 555 100 ${n}`, dateOfBirth: '1970-01-01', sex: i % 2 ? 'male' : 'female' },
+    });
+  }
+  const search = searchBox(page);
+  await search.fill('listing');
+  await expect(page.getByTestId('result-count')).toHaveText(`${total} matches`);
+  // Only the rows on screen (plus a few) are in the page, not all 130.
+  const rendered = await results(page).count();
+  expect(rendered).toBeGreaterThan(5);
+  expect(rendered).toBeLessThan(60);
+
+  // Holding PageDown walks to the end; the later pages load on the way.
+  const last = results(page).filter({ hasText: /Client109 Listing/ });
+  await expect(async () => {
+    await search.press('PageDown');
+    await expect(last).toHaveAttribute('aria-selected', 'true', { timeout: 250 });
+  }).toPass({ timeout: 20_000 });
+  await expect(last).toBeInViewport();
+});

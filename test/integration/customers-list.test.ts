@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core';
+import { DB_FILE_NAME } from '../../src/main/db/database';
+import { ahmed, layla, manualClock, openTestCore, person } from '../helpers/core';
+
+let core: Core;
+let dir: string;
+let close: () => Promise<void>;
+const clock = manualClock();
+
+beforeEach(async () => {
+  clock.set('2026-01-15T10:00:00.000Z');
+  ({ core, dir, close } = await openTestCore({ clock }));
+});
+afterEach(() => close());
+
+async function create(input: unknown) {
+  const out = await core.call('customers.create', input);
+  clock.advance(1000);
+  return out.customer.id;
+}
+
+const names = async (input: Record<string, unknown>) => (await core.call('customers.list', input)).data.map((d) => d.name);
+
+describe('customers.list', () => {
+  it("answers seed 001's list shape with its defaults (page 1, limit 10, newest first)", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await create(person('Client', `N${String(i).padStart(2, '0')}`)));
+    const out = await core.call('customers.list', {});
+    expect(out.pagination).toEqual({ page: 1, limit: 10, total: 12, totalPages: 2 });
+    expect(out.data.map((d) => d.id)).toEqual(ids.slice(2).reverse());
+    expect(out.data[0]).toEqual({
+      id: ids[11],
+      name: 'Client N11',
+      userName: 'client.n11@example.com',
+      groups: [],
+      isLocal: true,
+      status: 'active',
+      createdAt: '2026-01-15T10:00:11.000Z',
+      updatedAt: '2026-01-15T10:00:11.000Z',
+    });
+    const page2 = await core.call('customers.list', { page: 2 });
+    expect(page2.data.map((d) => d.id)).toEqual(ids.slice(0, 2).reverse());
+    const beyond = await core.call('customers.list', { page: 5 });
+    expect(beyond.data).toEqual([]);
+    expect(beyond.pagination.total).toBe(12);
+  });
+
+  it('sorts by name, createdAt and updatedAt both ways', async () => {
+    const zoe = await create(person('Zoé', 'Adam'));
+    await create(person('Adam', 'Zidane'));
+    await create(person('Émile', 'Brun'));
+    expect(await names({ sortBy: 'name', sortOrder: 'asc' })).toEqual(['Adam Zidane', 'Émile Brun', 'Zoé Adam']);
+    expect(await names({ sortBy: 'name', sortOrder: 'desc' })).toEqual(['Zoé Adam', 'Émile Brun', 'Adam Zidane']);
+    expect(await names({ sortBy: 'createdAt', sortOrder: 'asc' })).toEqual(['Zoé Adam', 'Adam Zidane', 'Émile Brun']);
+    await core.call('customers.update', { id: zoe, customerData: { phoneNumber: '+33 1 23 45 67 89' } });
+    expect(await names({ sortBy: 'updatedAt', sortOrder: 'desc' })).toEqual(['Zoé Adam', 'Émile Brun', 'Adam Zidane']);
+    expect(await names({ sortBy: 'updatedAt', sortOrder: 'asc' })).toEqual(['Adam Zidane', 'Émile Brun', 'Zoé Adam']);
+  });
+
+  it('filters and sorts by status ("active" | "unactive")', async () => {
+    const a = await create(person('Anna', 'Active'));
+    const b = await create(person('Ulla', 'Unactive'));
+    // No channel deactivates yet (the cloud does): set it in the file, then reopen.
+    await core.close();
+    const raw = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    raw.prepare('update customers set is_active = 0 where id = ?').run(b);
+    raw.close();
+    ({ core, close } = await openTestCore({ clock, dataDir: dir }));
+    const inactive = await core.call('customers.list', { isActive: false });
+    expect(inactive.data.map((d) => [d.id, d.status])).toEqual([[b, 'unactive']]);
+    expect((await core.call('customers.list', { isActive: true })).data.map((d) => d.id)).toEqual([a]);
+    expect(await names({ sortBy: 'status', sortOrder: 'asc' })).toEqual(['Anna Active', 'Ulla Unactive']);
+    expect(await names({ sortBy: 'status', sortOrder: 'desc' })).toEqual(['Ulla Unactive', 'Anna Active']);
+  });
+
+  it('filters by first or last name with `name`', async () => {
+    await create(layla);
+    await create(ahmed);
+    await create(person('Hassan', 'Idrissi'));
+    expect(await names({ name: 'hassan', sortBy: 'name', sortOrder: 'asc' })).toEqual(['Hassan Idrissi', 'Layla Hassan']);
+    // `name` looks at names only, not at the email.
+    expect(await names({ name: 'example' })).toEqual([]);
+  });
+
+  it('rejects out-of-range paging and unknown sort keys with the field named', async () => {
+    for (const [input, field] of [
+      [{ page: 0 }, 'page'],
+      [{ limit: 101 }, 'limit'],
+      [{ limit: 2.5 }, 'limit'],
+      [{ sortBy: 'email' }, 'sortBy'],
+      [{ sortOrder: 'up' }, 'sortOrder'],
+      [{ isActive: 'yes' }, 'isActive'],
+    ] as const) {
+      const res = await core.handle('customers.list', input);
+      expect(res.ok).toBe(false);
+      if (!res.ok) expect(Object.keys(res.error.fieldErrors ?? {})).toEqual([field]);
+    }
+  });
+});
+
+describe('search as you type', () => {
+  beforeEach(async () => {
+    await create(layla);
+    await create(ahmed);
+    await create(person('Ahmed', 'Bénali', { email: 'a.benali2@example.com', phoneNumber: '+212 661 000 111' }));
+    await create(person('Hélène', 'Lefèvre'));
+    await create(person('Søren', 'Müller', { email: 'soren@example.com' }));
+  });
+
+  it.each([
+    ['benali', ['Ahmed Bénali', 'Ahmed Benali']],
+    ['BÉNALI', ['Ahmed Bénali', 'Ahmed Benali']],
+    ['hass', ['Layla Hassan']],
+    ['layla has', ['Layla Hassan']],
+    ['has layla', ['Layla Hassan']],
+    ['layla ben', []],
+    ['helene lefevre', ['Hélène Lefèvre']],
+    ['soren muller', ['Søren Müller']],
+    ['h', ['Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali', 'Layla Hassan']],
+    ['ss', ['Layla Hassan']],
+    ['ahmed.benali@', ['Ahmed Benali']],
+    ['0199', ['Layla Hassan']],
+    ['+1-555', ['Layla Hassan']],
+    ['661 000', ['Ahmed Bénali']],
+    ['  ', ['Søren Müller', 'Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali', 'Layla Hassan']],
+    ['zzz', []],
+  ])('%j finds %j', async (search, expected) => {
+    const out = await core.call('customers.list', { search });
+    expect(out.data.map((d) => d.name)).toEqual(expected);
+    expect(out.pagination.total).toBe(expected.length);
+  });
+
+  it('sees creates, edits and deletes at once', async () => {
+    const id = await create(person('Nour', 'Alaoui'));
+    expect(await names({ search: 'nour' })).toEqual(['Nour Alaoui']);
+    await core.call('customers.update', { id, customerData: { lastName: 'Tazi' } });
+    expect(await names({ name: 'alaoui' })).toEqual([]);
+    expect(await names({ search: 'alaoui' })).toEqual(['Nour Tazi']); // still in her email
+    expect(await names({ search: 'nour taz' })).toEqual(['Nour Tazi']);
+    await core.call('customers.delete', { id });
+    expect(await names({ search: 'nour' })).toEqual([]);
+  });
+
+  it('pages through search results with a correct total', async () => {
+    for (let i = 0; i < 25; i++) await create(person('Sami', `Page${i}`));
+    const p1 = await core.call('customers.list', { search: 'sami', limit: 10 });
+    const p3 = await core.call('customers.list', { search: 'sami', limit: 10, page: 3 });
+    expect(p1.pagination).toEqual({ page: 1, limit: 10, total: 25, totalPages: 3 });
+    expect(p1.data[0]?.name).toBe('Sami Page24');
+    expect(p3.data.map((d) => d.name)).toEqual(['Sami Page4', 'Sami Page3', 'Sami Page2', 'Sami Page1', 'Sami Page0']);
+  });
+});
+
+describe('the search index after a restart', () => {
+  it('is rebuilt from the file, without deleted customers', async () => {
+    const kept = await create(layla);
+    const gone = await create(ahmed);
+    await core.call('customers.delete', { id: gone });
+    await core.close();
+    ({ core, close } = await openTestCore({ clock, dataDir: dir }));
+    const out = await core.call('customers.list', { search: 'e' });
+    expect(out.data.map((d) => d.id)).toEqual([kept]);
+  });
+});

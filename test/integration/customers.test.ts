@@ -1,0 +1,272 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core';
+import { ahmed, layla, manualClock, openTestCore, person } from '../helpers/core';
+
+let core: Core;
+let close: () => Promise<void>;
+const clock = manualClock();
+
+beforeEach(async () => {
+  clock.set('2026-01-15T10:00:00.000Z');
+  ({ core, close } = await openTestCore({ clock }));
+});
+afterEach(() => close());
+
+async function expectError(channel: string, input: unknown, code: string, status: number) {
+  const res = await core.handle(channel, input);
+  expect(res.ok).toBe(false);
+  if (res.ok) throw new Error('unreachable');
+  expect(res.error.code).toBe(code);
+  expect(res.error.status).toBe(status);
+  return res.error;
+}
+
+describe('customers.create', () => {
+  it("returns seed 001's create shape with UUIDv7 ids", async () => {
+    const out = await core.call('customers.create', layla);
+    expect(out.customer).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      isActive: true,
+      createdAt: '2026-01-15T10:00:00.000Z',
+      updatedAt: '2026-01-15T10:00:00.000Z',
+      deletedAt: null,
+    });
+    expect(out.localData).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      ...layla.customerData,
+      customerId: out.customer.id,
+    });
+  });
+
+  it('trims the email and stores it as typed', async () => {
+    const out = await core.call('customers.create', person('Zoé', 'Dupont', { email: '  Zoe.Dupont@Example.com ' }));
+    expect(out.localData.email).toBe('Zoe.Dupont@Example.com');
+  });
+
+  it('accepts a plain YYYY-MM-DD birth date and stores the seed ISO form', async () => {
+    const out = await core.call('customers.create', person('Inès', 'Tazi'));
+    expect(out.localData.dateOfBirth).toBe('1980-01-01T00:00:00.000Z');
+  });
+
+  it('refuses a duplicate email whatever its case or spaces, naming the field', async () => {
+    await core.call('customers.create', layla);
+    const dup = { ...ahmed, customerData: { ...ahmed.customerData, email: ' LAYLA@example.COM ' } };
+    const err = await expectError('customers.create', dup, 'customer.emailTaken', 409);
+    expect(err.fieldErrors).toEqual({ 'customerData.email': ['A customer with this email already exists'] });
+  });
+
+  it('reports every missing required field by its dotted path', async () => {
+    const err = await expectError('customers.create', { customerData: {} }, 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {}).sort()).toEqual([
+      'customerData.dateOfBirth',
+      'customerData.email',
+      'customerData.firstName',
+      'customerData.lastName',
+      'customerData.phoneNumber',
+      'customerData.sex',
+    ]);
+    expect(err.fieldErrors?.['customerData.firstName']).toEqual(['First name is required']);
+  });
+
+  it('refuses a missing customerData object', async () => {
+    const err = await expectError('customers.create', {}, 'validation', 400);
+    expect(err.fieldErrors?.customerData).toBeDefined();
+  });
+
+  it.each([
+    ['email', 'not-an-email', 'Email must be a valid address, like name@example.com'],
+    ['sex', 'other', 'Sex must be "male" or "female"'],
+    ['dateOfBirth', '1992-02-30', 'Date of birth 1992-02-30 is not a real date'],
+    ['dateOfBirth', '12/05/1992', 'Date of birth must be a date like 1992-05-12'],
+    ['dateOfBirth', '2999-01-01', 'Date of birth cannot be in the future'],
+    ['dateOfBirth', '1850-01-01', 'Date of birth must be in 1900 or later'],
+    ['phoneNumber', 'call me', 'Phone number may contain only digits, spaces, dashes and a leading +'],
+    ['phoneNumber', '+1 23', 'Phone number must have 6 to 15 digits'],
+    ['phoneNumber', '12+345678', 'Phone number may contain only digits, spaces, dashes and a leading +'],
+    ['firstName', '   ', 'First name is required'],
+    ['lastName', 'x'.repeat(101), 'Last name must be at most 100 characters'],
+  ])('refuses customerData.%s = %j with a clear message', async (field, value, message) => {
+    const input = { ...layla, customerData: { ...layla.customerData, [field]: value } };
+    const err = await expectError('customers.create', input, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ [`customerData.${field}`]: [message] });
+  });
+
+  it('refuses unknown keys rather than dropping them silently', async () => {
+    const input = { ...layla, customerData: { ...layla.customerData, firstname: 'typo' } };
+    const err = await expectError('customers.create', input, 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['customerData']);
+  });
+
+  it('refuses optical values that are not numbers in range', async () => {
+    const input = {
+      ...layla,
+      opticData: { distanceVision: { rightEye: { sph: 'abc', cyl: '-12', axis: '181' } } },
+    };
+    const err = await expectError('customers.create', input, 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {}).sort()).toEqual([
+      'opticData.distanceVision.rightEye.axis',
+      'opticData.distanceVision.rightEye.cyl',
+      'opticData.distanceVision.rightEye.sph',
+    ]);
+  });
+
+  it('stores nothing when a create fails', async () => {
+    await core.call('customers.create', layla);
+    await expectError('customers.create', { ...layla }, 'customer.emailTaken', 409);
+    const list = await core.call('customers.list', {});
+    expect(list.pagination.total).toBe(1);
+  });
+});
+
+describe('customers.get', () => {
+  it('returns localData, address and opticData as seed 001 shows them', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got).toMatchObject({ id: customer.id, isActive: true, deletedAt: null });
+    expect(got.localData).toMatchObject(layla.customerData);
+    expect(got.address).toEqual({ id: expect.any(String), ...layla.address, customerId: customer.id });
+    expect(got.opticData).toEqual({ id: expect.any(String), ...layla.opticData, customerId: customer.id });
+  });
+
+  it('returns null address and opticData for a minimal customer', async () => {
+    const { customer } = await core.call('customers.create', ahmed);
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.address).toBeNull();
+    expect(got.opticData).toBeNull();
+  });
+
+  it('answers customer.notFound 404 for an unknown id', async () => {
+    await expectError('customers.get', { id: 'no-such-id' }, 'customer.notFound', 404);
+  });
+
+  it('answers validation 400 without an id', async () => {
+    const err = await expectError('customers.get', {}, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ id: ['id is required'] });
+  });
+});
+
+describe('customers.update', () => {
+  it('changes only the fields sent', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    clock.advance(60_000);
+    const out = await core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-9999' } });
+    expect(out.localData).toMatchObject({ ...layla.customerData, phoneNumber: '+1-555-9999' });
+    expect(out.customer.updatedAt).toBe('2026-01-15T10:01:00.000Z');
+    expect(out.customer.createdAt).toBe('2026-01-15T10:00:00.000Z');
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.address).toMatchObject(layla.address);
+    expect(got.opticData).toMatchObject(layla.opticData);
+  });
+
+  it('merges the address field by field; an emptied field is cleared', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.update', { id: customer.id, address: { city: 'Rabat', state: '' } });
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.address).toMatchObject({ street: '123 Vision Ave', city: 'Rabat', zipCode: '20000', state: null });
+  });
+
+  it('adds an address and optic data to a customer that had none', async () => {
+    const { customer } = await core.call('customers.create', ahmed);
+    await core.call('customers.update', {
+      id: customer.id,
+      address: { city: 'Fès' },
+      opticData: { nearVision: { rightEye: { sph: '+1.50' } } },
+    });
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.address).toMatchObject({ street: null, city: 'Fès' });
+    expect(got.opticData).toMatchObject({ nearVision: { rightEye: { sph: '+1.50' } } });
+  });
+
+  it('replaces a vision that is sent and keeps the others', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    const distanceVision = { rightEye: { sph: '-1.50', cyl: '-0.50', axis: '90' }, leftEye: { sph: '-1.25', cyl: '-0.50', axis: '85' } };
+    await core.call('customers.update', { id: customer.id, opticData: { distanceVision } });
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.opticData?.distanceVision).toEqual(distanceVision);
+    expect(got.opticData?.nearVision).toEqual(layla.opticData.nearVision);
+  });
+
+  it('lets a customer keep their own email in another case, but not take another customer’s', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.create', ahmed);
+    const own = await core.call('customers.update', { id: customer.id, customerData: { email: 'Layla@Example.com' } });
+    expect(own.localData.email).toBe('Layla@Example.com');
+    const err = await expectError(
+      'customers.update',
+      { id: customer.id, customerData: { email: 'AHMED.benali@example.com' } },
+      'customer.emailTaken',
+      409,
+    );
+    expect(err.fieldErrors?.['customerData.email']).toBeDefined();
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.localData.email).toBe('Layla@Example.com');
+  });
+
+  it('validates partial data with the same rules and changes nothing on error', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    const err = await expectError('customers.update', { id: customer.id, customerData: { phoneNumber: 'x', firstName: 'Lay' } }, 'validation', 400);
+    expect(err.fieldErrors).toHaveProperty(['customerData.phoneNumber']);
+    const got = await core.call('customers.get', { id: customer.id });
+    expect(got.localData.firstName).toBe('Layla');
+  });
+
+  it('answers 404 for an unknown or deleted customer', async () => {
+    await expectError('customers.update', { id: 'nope', customerData: { firstName: 'X' } }, 'customer.notFound', 404);
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.delete', { id: customer.id });
+    await expectError('customers.update', { id: customer.id, customerData: { firstName: 'X' } }, 'customer.notFound', 404);
+  });
+});
+
+describe('customers.delete and bulkDelete', () => {
+  it('soft-deletes: gone from get and list, email free again', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    const out = await core.call('customers.delete', { id: customer.id });
+    expect(out).toEqual({ message: 'Customer successfully deleted', customerId: customer.id });
+    await expectError('customers.get', { id: customer.id }, 'customer.notFound', 404);
+    expect((await core.call('customers.list', { search: 'layla' })).pagination.total).toBe(0);
+    const again = await core.call('customers.create', layla);
+    expect(again.customer.id).not.toBe(customer.id);
+  });
+
+  it('answers 404 when deleting twice or an unknown id', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.delete', { id: customer.id });
+    await expectError('customers.delete', { id: customer.id }, 'customer.notFound', 404);
+    await expectError('customers.delete', { id: 'nope' }, 'customer.notFound', 404);
+  });
+
+  it('bulk-deletes the valid ids and counts them', async () => {
+    const a = await core.call('customers.create', layla);
+    const b = await core.call('customers.create', ahmed);
+    const c = await core.call('customers.create', person('Jean', 'Martin'));
+    await core.call('customers.delete', { id: c.customer.id });
+    const out = await core.call('customers.bulkDelete', { ids: [a.customer.id, b.customer.id, b.customer.id, c.customer.id, 'nope'] });
+    expect(out).toEqual({ message: 'Successfully deleted 2 customer(s)', deletedCount: 2 });
+    expect((await core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
+  it('answers 400 for no ids and 404 when none is valid', async () => {
+    const err = await expectError('customers.bulkDelete', { ids: [] }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ ids: ['No customer IDs provided'] });
+    await expectError('customers.bulkDelete', { ids: ['nope', 'nada'] }, 'customer.notFound', 404);
+  });
+});
+
+describe('app.info', () => {
+  it('tells the version, data dir and schema version', async () => {
+    const info = await core.call('app.info', undefined);
+    expect(info).toEqual({ version: '0.0.0-test', dataDir: core.dataDir, schemaVersion: 1 });
+  });
+
+  it('refuses unexpected input', async () => {
+    await expectError('app.info', { x: 1 }, 'validation', 400);
+  });
+});
+
+describe('dispatch', () => {
+  it('answers channel.unknown for a channel the contract does not have', async () => {
+    await expectError('customers.drop', {}, 'channel.unknown', 404);
+    await expectError('__proto__', {}, 'channel.unknown', 404);
+  });
+});
