@@ -1,6 +1,20 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/**
+ * `npm run dev` only: the dev server injects an inline React refresh script and talks over a
+ * websocket, which the strict CSP in index.html refuses. Builds keep the strict policy.
+ */
+function devCsp(): Plugin {
+  return {
+    name: 'opticounter-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -22,7 +36,7 @@ export default defineConfig({
     root: resolve('src/renderer'),
     // The browser host serves the same build from its root; './' keeps it working under file:// too.
     base: './',
-    build: { rolldownOptions: { input: resolve('src/renderer/index.html') } },
-    plugins: [react()],
+    build: { minify: true, rolldownOptions: { input: resolve('src/renderer/index.html') } },
+    plugins: [react(), devCsp()],
   },
 });

@@ -8,7 +8,7 @@
  * offline and in CI; its binary is fetched here, when it is first needed.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,12 @@ function fetchElectron() {
  */
 function electronSqlite() {
   const out = join(root, '.electron-native', 'better_sqlite3.node');
-  if (existsSync(out)) return null;
+  const stamp = join(root, '.electron-native', 'built-for.txt');
   const version = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
+  const builtFor = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : null;
+  // Rebuilt when Electron (its ABI) or better-sqlite3 changes.
+  const want = `electron ${version}, better-sqlite3 ${JSON.parse(readFileSync(require.resolve('better-sqlite3/package.json'), 'utf8')).version}`;
+  if (existsSync(out) && builtFor === want) return null;
   const src = join(root, '.electron-native', 'better-sqlite3');
   rmSync(src, { recursive: true, force: true });
   cpSync(dirname(require.resolve('better-sqlite3/package.json')), src, { recursive: true, filter: (p) => !p.includes(`${join('better-sqlite3', 'build')}`) });
@@ -56,6 +60,7 @@ function electronSqlite() {
   if (res.status !== 0) return 'the SQLite addon could not be built for Electron';
   mkdirSync(dirname(out), { recursive: true });
   copyFileSync(join(src, 'build', 'Release', 'better_sqlite3.node'), out);
+  writeFileSync(stamp, want);
   return null;
 }
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openCore } from './core';
+import { AppError } from '../shared/errors';
+import { openCore, restoreLatestGood } from './core';
 import { createHostServer } from './host/server';
 import { defaultDataDir } from './paths';
 
@@ -16,6 +17,7 @@ async function main() {
     options: {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
+      'restore-latest-backup': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -29,7 +31,19 @@ async function main() {
   const root = new URL('../../', import.meta.url);
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
 
-  const core = await openCore({ dataDir, appVersion: pkg.version });
+  if (values['restore-latest-backup']) {
+    const name = restoreLatestGood(dataDir);
+    console.log(name ? `restored the latest good backup: ${name}` : 'no good backup was found');
+  }
+  const core = await openCore({ dataDir, appVersion: pkg.version }).catch((err: unknown) => {
+    // A damaged database: say which backup would bring it back, rather than a stack trace.
+    if (err instanceof AppError && err.code === 'db.corrupt') {
+      const latest = (err.details?.latestGoodBackup as { name: string } | null)?.name;
+      console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${latest}.` : ' No good backup was found.'}`);
+      process.exit(1);
+    }
+    throw err;
+  });
   const server = createHostServer({ core, token, staticDir: fileURLToPath(new URL('out/renderer', root)) });
 
   server.listen(port, '127.0.0.1', () => {

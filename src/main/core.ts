@@ -1,10 +1,19 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Channel, ChannelOutput } from '../shared/contract';
-import type { Envelope } from '../shared/errors';
+import { AppError, type Envelope } from '../shared/errors';
+import { AttachmentService } from './attachments/service';
+import { AuditLog } from './audit/log';
+import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles } from './backup/service';
 import { type Clock, systemClock } from './clock';
 import { CustomerService } from './customers/service';
-import { openDatabase } from './db/database';
-import { type CallContext, type Dispatch, type Handlers, call, createDispatch } from './dispatch';
+import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
+import { type CallOrigin, type Dispatch, type Handlers, call, createDispatch, signedInOf } from './dispatch';
 import { type Logger, consoleLogger } from './log';
+import { PrescriptionService } from './prescriptions/service';
+import { transposeChannel } from './prescriptions/transpose';
+import { PrivacyService } from './privacy/service';
+import { StaffService } from './staff/service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -18,50 +27,189 @@ export interface CoreOptions {
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
 export interface Core {
   dataDir: string;
-  dispatch: Dispatch;
-  /** Dispatch with the default context. */
-  handle(channel: string, rawInput: unknown): Promise<Envelope<unknown>>;
+  /** Runs a channel for a caller; never throws. */
+  handle(channel: string, rawInput: unknown, origin?: CallOrigin): Promise<Envelope<unknown>>;
   /** Typed direct call for tests and tooling; throws AppError. */
-  call<C extends Channel>(channel: C, input: unknown): Promise<ChannelOutput<C>>;
+  call<C extends Channel>(channel: C, input: unknown, origin?: CallOrigin): Promise<ChannelOutput<C>>;
   customers: CustomerService;
   close(): Promise<void>;
 }
 
-/** The composition root: opens the store and wires every channel to its service. */
+// Entities staff (not only owners) may read the history of: what they work on at the counter.
+const STAFF_AUDIT_ENTITIES = new Set(['customer', 'prescription', 'attachment']);
+const DAILY_BACKUP_CHECK_MS = 15 * 60_000;
+
+/**
+ * The composition root: checks and opens the store and wires every channel to its service. A
+ * restore swaps the whole assembly for one opened on the restored files.
+ */
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? consoleLogger;
-  const store = await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding });
-  const customers = new CustomerService(store.db, clock);
-  // Build the search index now rather than on the first keystroke at the counter.
-  const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
+  const sqliteOpts = { nativeBinding: opts.nativeBinding };
 
-  const handlers: Handlers = {
-    'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
-    'customers.create': (input) => customers.create(input),
-    'customers.get': ({ id }) => customers.get(id),
-    'customers.list': (input) => customers.list(input),
-    'customers.update': (input) => customers.update(input),
-    'customers.delete': ({ id }) => customers.delete(id),
-    'customers.bulkDelete': ({ ids }) => customers.bulkDelete(ids),
-  };
-  const dispatch = createDispatch(handlers, log);
-  const ctx: CallContext = { clock };
+  recoverInterruptedRestore(opts.dataDir);
+  const problems = databaseFileProblems(opts.dataDir, sqliteOpts);
+  if (problems.length > 0) {
+    // The shell offers the latest good backup rather than crashing (see restoreLatestGood).
+    throw new AppError('db.corrupt', 'The database failed its integrity check; restore a backup', undefined, {
+      problems: problems.slice(0, 20),
+      latestGoodBackup: latestGoodBackup(opts.dataDir, sqliteOpts),
+    });
+  }
 
+  let app = assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
   let closed = false;
+  let restoring = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  function assemble(store: OpenedDatabase) {
+    const audit = new AuditLog(store.db, store.sqlite, clock);
+    const staff = new StaffService(store.db, clock, audit);
+    const prescriptions = new PrescriptionService(store.db, clock, audit);
+    const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit);
+    const attachments = new AttachmentService(store.db, opts.dataDir, clock, audit);
+    const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
+    const privacy = new PrivacyService(store.db, opts.dataDir, clock, audit);
+    // Build the search index now rather than on the first keystroke at the counter.
+    const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
+
+    const handlers: Handlers = {
+      'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
+      // Only the desktop shell can print to a PDF file; it takes this answer over (shell/print.ts).
+      'app.printToPdf': () => ({ handled: false, savedTo: null }),
+      'auth.status': async (_, ctx) => ({
+        ownerExists: await staff.ownerExists(),
+        signedIn: ctx.signedIn !== null,
+        locked: ctx.signedIn?.session.locked ?? false,
+        autoLockMinutes: await staff.getAutoLockMinutes(),
+      }),
+      'auth.setupOwner': (input) => staff.setupOwner(input),
+      'auth.login': (input) => staff.login(input),
+      'auth.logout': (_, ctx) => staff.logout(signedInOf(ctx).session.token),
+      'auth.me': (_, ctx) => staff.me(signedInOf(ctx)),
+      'auth.lock': (_, ctx) => staff.lock(signedInOf(ctx)),
+      'auth.unlock': ({ pin }, ctx) => staff.unlock(signedInOf(ctx), pin),
+      'staff.list': () => staff.list(),
+      'staff.create': (input, ctx) => staff.create(input, ctx.actor),
+      'staff.update': (input, ctx) => staff.update(input, ctx.actor),
+      'staff.disable': ({ id }, ctx) => staff.disable(id, ctx.actor),
+      'staff.resetPassword': ({ id, password }, ctx) => staff.resetPassword(id, password, ctx.actor),
+      'settings.setAutoLock': ({ minutes }, ctx) => staff.setAutoLockMinutes(minutes, ctx.actor),
+      'audit.list': (input, ctx) => {
+        if (signedInOf(ctx).staff.role !== 'owner' && !(input.entity && STAFF_AUDIT_ENTITIES.has(input.entity))) {
+          throw new AppError('auth.forbidden', 'Staff can see the history of customers, prescriptions and documents only');
+        }
+        return audit.list(input);
+      },
+      'backup.create': () => backups.create('manual'),
+      'backup.list': () => backups.list(),
+      'backup.restore': ({ name }) => restore(name),
+      'customers.create': (input, ctx) => customers.create(input, ctx.actor),
+      'customers.get': ({ id }) => customers.get(id),
+      'customers.list': (input) => customers.list(input),
+      'customers.update': (input, ctx) => customers.update(input, ctx.actor),
+      'customers.delete': ({ id }, ctx) => customers.delete(id, ctx.actor),
+      'customers.bulkDelete': ({ ids }, ctx) => customers.bulkDelete(ids, ctx.actor),
+      'customers.export': ({ id }, ctx) => privacy.export(id, ctx.actor),
+      'customers.purge': ({ id }, ctx) => privacy.purge(id, ctx.actor),
+      'prescriptions.check': ({ rx, customerId }) => prescriptions.check(rx, customerId),
+      'prescriptions.transpose': (input) => transposeChannel(input),
+      'prescriptions.create': ({ customerId, rx }, ctx) => prescriptions.create(customerId, rx, ctx.actor),
+      'prescriptions.correct': ({ id, rx }, ctx) => prescriptions.correct(id, rx, ctx.actor),
+      'prescriptions.list': ({ customerId }) => prescriptions.list(customerId),
+      'attachments.add': (input, ctx) => attachments.add(input, ctx.actor),
+      'attachments.list': ({ customerId }) => attachments.list(customerId),
+      'attachments.remove': ({ id }, ctx) => attachments.remove(id, ctx.actor),
+      'attachments.read': ({ id }) => attachments.read(id),
+    };
+    const dispatch = createDispatch(handlers, {
+      clock,
+      log,
+      resolveSession: (token) => staff.resolve(token),
+      touch: (signedIn) => staff.sessions.touch(signedIn.session),
+    });
+
+    return {
+      store,
+      customers,
+      backups,
+      dispatch,
+      async close() {
+        await Promise.allSettled([warming, backups.idle()]);
+        // Folds the WAL back into the main file so a copied data dir is one complete file.
+        store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        await store.db.destroy();
+      },
+    };
+  }
+
+  /**
+   * Restores a backup under a running app: a safety backup of the current state first, then, with
+   * every other call finished and new ones held off, the files are swapped and the store reopened.
+   * Sessions do not survive it: the restored data may not even have the same staff.
+   */
+  async function restore(name: string) {
+    const safety = await app.backups.beforeRestore(name);
+    restoring = true;
+    try {
+      await drain(1); // everything but this call
+      await app.close();
+      restoreFiles(opts.dataDir, name, sqliteOpts);
+      app = assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
+    } finally {
+      restoring = false;
+    }
+    return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
+  }
+
+  async function drain(leave: number) {
+    while (inFlight.size > leave) await Promise.race([...inFlight].map((p) => p.catch(() => undefined)));
+  }
+
+  const dailyBackup = setInterval(() => {
+    if (closed || restoring || !app.backups.dailyDue()) return;
+    app.backups.create('daily').catch((err: unknown) => log.error('daily backup failed', err));
+  }, DAILY_BACKUP_CHECK_MS);
+  dailyBackup.unref();
+
+  // Calls under way when the app closes finish first; later ones are refused, not half-run.
+  const dispatch: Dispatch = (channel, rawInput, origin) => {
+    if (closed) return Promise.resolve({ ok: false, error: new AppError('app.closing', 'OptiCounter is closing').toShape() });
+    if (restoring) return Promise.resolve({ ok: false, error: new AppError('app.restoring', 'A backup is being restored; try again in a moment').toShape() });
+    const running = app.dispatch(channel, rawInput, origin);
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+    return running;
+  };
+
   return {
     dataDir: opts.dataDir,
-    dispatch,
-    customers,
-    handle: (channel, rawInput) => dispatch(channel, rawInput, ctx),
-    call: (channel, input) => call(dispatch, channel, input, ctx),
+    get customers() {
+      return app.customers;
+    },
+    handle: dispatch,
+    call: (channel, input, origin) => call(dispatch, channel, input, origin),
     async close() {
       if (closed) return;
       closed = true;
-      await warming;
-      // Folds the WAL back into the main file so a copied data dir is one complete file.
-      store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      await store.db.destroy();
+      clearInterval(dailyBackup);
+      await drain(0);
+      await app.close();
     },
   };
+}
+
+/** After a failed integrity check: puts the latest good backup in place; then open the core again. */
+export function restoreLatestGood(dataDir: string, nativeBinding?: string): string | null {
+  const good = latestGoodBackup(dataDir, { nativeBinding });
+  if (!good) return null;
+  // The damaged file is kept aside, not lost: someone may still want to recover from it.
+  const damaged = join(dataDir, DB_FILE_NAME);
+  if (existsSync(damaged)) {
+    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    copyFileSync(damaged, join(dataDir, 'backups', `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite3`));
+  }
+  restoreFiles(dataDir, good.name, { nativeBinding });
+  return good.name;
 }

@@ -1,40 +1,83 @@
 import { type Channel, type ChannelOutput, type ParsedInput, contract, isChannel } from '../shared/contract';
 import { AppError, type Envelope, validationError } from '../shared/errors';
+import { access } from './access';
+import type { Actor } from './audit/log';
 import type { Clock } from './clock';
 import type { Logger } from './log';
+import type { SignedIn } from './staff/service';
 
-/** What a handler knows about the call besides its input. Signed-in staff join it later. */
+/** What a handler knows about the call besides its input. */
 export interface CallContext {
   clock: Clock;
+  /** The caller's session token as the transport carried it. */
+  sessionToken: string | null;
+  /** The signed-in staff member, when there is one (always, past the access check, except public channels). */
+  signedIn: SignedIn | null;
+  /** Who is acting, for createdBy and the audit trail. */
+  actor: Actor;
+}
+
+/** What a transport knows of a call: the session token it carried (header, or the window's). */
+export interface CallOrigin {
+  sessionToken?: string | null;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInput<C>, ctx: CallContext) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
 };
 
-export type Dispatch = (channel: string, rawInput: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+export type Dispatch = (channel: string, rawInput: unknown, origin?: CallOrigin) => Promise<Envelope<unknown>>;
+
+export interface DispatchDeps {
+  clock: Clock;
+  log: Logger;
+  resolveSession(token: string | null): Promise<SignedIn | null>;
+  touch(signedIn: SignedIn): void;
+}
+
+const SYSTEM: Actor = { staffId: null, username: 'counter' };
 
 /**
- * The one place every call goes through, whatever carried it: the channel is looked up, the input
- * parsed with the contract's zod schema, the handler run, and any failure turned into an error shape.
+ * The one place every call goes through, whatever carried it: the channel is looked up, the
+ * caller's access checked, the input parsed with the contract's zod schema, the handler run, and any
+ * failure turned into an error shape.
  */
-export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
-  return async (channel, rawInput, ctx) => {
-    if (!isChannel(channel)) {
-      return failure(new AppError('channel.unknown', `Unknown channel "${channel}"`));
-    }
-    const parsed = contract[channel].input.safeParse(rawInput ?? {});
-    if (!parsed.success) return failure(validationError(parsed.error));
+export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch {
+  return async (channel, rawInput, origin = {}) => {
     try {
+      if (!isChannel(channel)) throw new AppError('channel.unknown', `Unknown channel "${channel}"`);
+      const sessionToken = origin.sessionToken ?? null;
+      const signedIn = await deps.resolveSession(sessionToken);
+      const rule = access[channel];
+      if (rule !== 'public') {
+        if (!signedIn) throw new AppError('auth.required', 'Sign in first');
+        if (signedIn.session.locked && rule !== 'locked') throw new AppError('auth.locked', 'The screen is locked: unlock it with your PIN');
+        if (rule === 'owner' && signedIn.staff.role !== 'owner') throw new AppError('auth.forbidden', 'Only an owner can do this');
+        if (rule !== 'locked') deps.touch(signedIn);
+      }
+      const parsed = contract[channel].input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw validationError(parsed.error);
+      const ctx: CallContext = {
+        clock: deps.clock,
+        sessionToken,
+        signedIn,
+        actor: signedIn ? { staffId: signedIn.staff.id, username: signedIn.staff.username } : SYSTEM,
+      };
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
       return { ok: true, data: await handler(parsed.data, ctx) };
     } catch (err) {
       if (err instanceof AppError) return failure(err);
       // Never echo internals (SQL, paths) to the screen; the log has the detail, without the input.
-      log.error(`channel ${channel} failed`, err);
+      deps.log.error(`channel ${channel} failed`, err);
       return failure(new AppError('internal', 'Something went wrong; the change was not saved. Please try again.'));
     }
   };
+}
+
+/** The signed-in staff member of a call that passed the access check. */
+export function signedInOf(ctx: CallContext): SignedIn {
+  if (!ctx.signedIn) throw new AppError('auth.required', 'Sign in first');
+  return ctx.signedIn;
 }
 
 function failure(err: AppError): Envelope<never> {
@@ -42,13 +85,8 @@ function failure(err: AppError): Envelope<never> {
 }
 
 /** Calls a channel directly (tests, tooling) with the contract's types; throws AppError on failure. */
-export async function call<C extends Channel>(
-  dispatch: Dispatch,
-  channel: C,
-  input: unknown,
-  ctx: CallContext,
-): Promise<ChannelOutput<C>> {
-  const res = await dispatch(channel, input, ctx);
+export async function call<C extends Channel>(dispatch: Dispatch, channel: C, input: unknown, origin?: CallOrigin): Promise<ChannelOutput<C>> {
+  const res = await dispatch(channel, input, origin);
   if (!res.ok) throw AppError.fromShape(res.error);
   return res.data as ChannelOutput<C>;
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
-import { systemClock } from './clock';
-import { type Core, openCore } from './core';
-import { registerAllHandlers } from './shell/ipc';
+import { AppError } from '../shared/errors';
+import { type Core, openCore, restoreLatestGood } from './core';
+import { WindowSessions, registerAllHandlers } from './shell/ipc';
 import { electronNativeBinding } from './shell/native';
 import { guardContents, hardenSession, secureWindow } from './shell/window';
 
@@ -12,22 +12,46 @@ import { guardContents, hardenSession, secureWindow } from './shell/window';
  * the same in plain Node under the browser host and the tests.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+// The dev server's URL is honoured only in development: a packaged app loads its own files.
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 let core: Core | null = null;
+const sessions = new WindowSessions();
 
 async function start() {
-  core = await openCore({
+  const options = {
     dataDir: app.getPath('userData'),
     appVersion: app.getVersion(),
     nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+  };
+  core = await openCore(options).catch(async (err: unknown) => {
+    // A damaged database: offer the latest good backup instead of crashing.
+    if (!(err instanceof AppError) || err.code !== 'db.corrupt') throw err;
+    const latest = (err.details?.latestGoodBackup as { name: string } | null)?.name;
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: 'OptiCounter',
+      message: 'The database failed its integrity check.',
+      detail: latest ? `Restore the latest good backup (${latest})? The damaged data is kept in a backup first.` : 'No good backup was found.',
+      buttons: latest ? ['Restore backup', 'Quit'] : ['Quit'],
+    });
+    if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding)) throw err;
+    return openCore(options);
   });
   hardenSession(session.defaultSession);
-  registerAllHandlers(ipcMain, core.dispatch, () => ({ clock: systemClock }), rendererUrl);
+  registerAllHandlers(ipcMain, core, sessions, rendererUrl);
   openWindow();
 }
 
 function openWindow() {
   const win = secureWindow({ preload: join(here, '../preload/index.cjs'), rendererUrl });
+  const id = win.webContents.id;
+  // A closed window's session ends with it.
+  win.on('closed', () => {
+    const token = sessions.tokenOf(id);
+    sessions.forget(id);
+    if (token && core) void core.handle('auth.logout', {}, { sessionToken: token });
+  });
   void win.loadURL(rendererUrl);
 }
 

@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import * as A from './attachments/schema';
+import * as B from './backup/schema';
 import * as C from './customers/schema';
+import * as P from './prescriptions/schema';
+import * as PV from './privacy/schema';
+import * as S from './staff/schema';
 import type { Envelope } from './errors';
 
 const NoInput = z.strictObject({}).prefault({});
@@ -12,12 +17,42 @@ export const AppInfo = z.object({ version: z.string(), dataDir: z.string(), sche
  */
 export const contract = {
   'app.info': { input: NoInput, output: AppInfo },
+  /** Prints the page to a PDF file (desktop app); `handled: false` tells the page to use the browser's print. */
+  'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }) },
+  'auth.status': { input: NoInput, output: S.AuthStatus },
+  'auth.setupOwner': { input: S.SetupOwnerInput, output: S.Session },
+  'auth.login': { input: S.LoginInput, output: S.Session },
+  'auth.logout': { input: NoInput, output: z.object({ message: z.string() }) },
+  'auth.me': { input: NoInput, output: S.Me },
+  'auth.lock': { input: NoInput, output: S.Me },
+  'auth.unlock': { input: S.UnlockInput, output: S.Me },
+  'staff.list': { input: NoInput, output: z.array(S.Staff) },
+  'staff.create': { input: S.StaffCreateInput, output: S.Staff },
+  'staff.update': { input: S.StaffUpdateInput, output: S.Staff },
+  'staff.disable': { input: S.StaffIdInput, output: S.Staff },
+  'staff.resetPassword': { input: S.StaffResetPasswordInput, output: S.Staff },
+  'settings.setAutoLock': { input: S.AutoLockInput, output: z.object({ autoLockMinutes: z.number() }) },
+  'audit.list': { input: S.AuditListInput, output: z.array(S.AuditEntry) },
+  'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo },
+  'backup.list': { input: NoInput, output: B.BackupListOutput },
+  'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput },
   'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput },
   'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail },
   'customers.list': { input: C.CustomerListInput, output: C.CustomerListOutput },
   'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput },
   'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput },
   'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput },
+  'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput },
+  'customers.purge': { input: PV.CustomerPurgeInput, output: PV.CustomerPurgeOutput },
+  'prescriptions.check': { input: P.RxCheckInput, output: P.RxCheck },
+  'prescriptions.transpose': { input: P.TransposeInput, output: P.TransposeOutput },
+  'prescriptions.create': { input: P.PrescriptionCreateInput, output: P.PrescriptionVersion },
+  'prescriptions.correct': { input: P.PrescriptionCorrectInput, output: P.PrescriptionVersion },
+  'prescriptions.list': { input: P.PrescriptionListInput, output: P.PrescriptionList },
+  'attachments.add': { input: A.AttachmentAddInput, output: A.Attachment },
+  'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment) },
+  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput },
+  'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput },
 } as const satisfies Record<`${string}.${string}`, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -9,6 +9,8 @@ export const ErrorShape = z.object({
   message: z.string(),
   status: z.number().int(),
   fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  /** Machine-readable extras, e.g. `retryAfterSeconds` with auth.rateLimited. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ErrorShape = z.infer<typeof ErrorShape>;
 
@@ -21,9 +23,32 @@ export const errorStatus = {
   'ipc.forbiddenSender': 403,
   'host.unauthorized': 401,
   'host.bodyTooLarge': 413,
+  'host.unknownHost': 421,
+  'host.methodNotAllowed': 405,
+  'host.notFound': 404,
+  'app.closing': 503,
+  'app.restoring': 503,
+  'auth.required': 401,
+  'auth.invalidCredentials': 401,
+  'auth.forbidden': 403,
+  'auth.locked': 423,
+  'auth.rateLimited': 429,
+  'auth.noPin': 400,
+  'staff.notFound': 404,
+  'staff.usernameTaken': 409,
   'customer.notFound': 404,
+  'customer.notDeleted': 409,
   'customer.emailTaken': 409,
+  'prescription.notFound': 404,
+  'prescription.superseded': 409,
+  'attachment.notFound': 404,
+  'attachment.badType': 400,
+  'attachment.tooLarge': 413,
   'db.newerSchema': 500,
+  'db.corrupt': 500,
+  'backup.notFound': 404,
+  'backup.damaged': 409,
+  'backup.failed': 500,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
@@ -33,13 +58,15 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
   readonly fieldErrors?: FieldErrors;
+  readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors) {
+  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors, details?: Record<string, unknown>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = errorStatus[code];
     if (fieldErrors) this.fieldErrors = fieldErrors;
+    if (details) this.details = details;
   }
 
   toShape(): ErrorShape {
@@ -48,12 +75,13 @@ export class AppError extends Error {
       message: this.message,
       status: this.status,
       ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}),
+      ...(this.details ? { details: this.details } : {}),
     };
   }
 
   /** Rebuilds an error that crossed a transport, keeping its code and status as sent. */
   static fromShape(shape: ErrorShape): AppError {
-    const err = new AppError('internal', shape.message, shape.fieldErrors);
+    const err = new AppError('internal', shape.message, shape.fieldErrors, shape.details);
     Object.assign(err, { code: shape.code, status: shape.status });
     return err;
   }

@@ -128,7 +128,8 @@ test('a client-side validation error shows inline without asking the core', asyn
   // The first wrong field takes the focus, so staff can fix it straight away.
   await expect(email).toBeFocused();
   await expect(opticCell(page, 'distance', 'OD', 'sph')).toHaveAccessibleDescription(/SPH must be a number/);
-  await expect(opticCell(page, 'distance', 'OD', 'axis')).toHaveAccessibleDescription('Axis must be a whole number from 0 to 180');
+  // The cells are read with the core's own prescription rules, before asking the core.
+  await expect(opticCell(page, 'distance', 'OD', 'axis')).toHaveAccessibleDescription('Axis must be a whole number of degrees from 1 to 180, like 90 or 180');
   await expect(page.getByRole('alert')).toContainText('Please correct the highlighted fields');
   await expect(page.getByLabel('First name', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
 

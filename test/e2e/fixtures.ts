@@ -17,7 +17,17 @@ export type Host = {
   url: string;
   token: string;
   dataDir: string;
+  /** The owner's session for callHost (its own sign-in, not the page's). */
+  apiSession?: string;
 };
+
+/** The owner every test but the first-start ones starts signed in as. */
+export const OWNER = { username: 'owner', displayName: 'Olivia Owner', password: 'owner-password-1', pin: '2468' } as const;
+
+/** Where the page keeps its tokens (src/renderer/src/main.tsx, api/session.ts). */
+export const HOST_TOKEN_KEY = 'opticounter.hostToken';
+export const SESSION_KEY = 'opticounter.session';
+export const SESSION_HEADER = 'x-opticounter-session';
 
 /** Starts `src/main/browser-host.ts` on a free port and resolves once it prints its address. */
 async function startHost(dataDir: string, token: string, log: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -63,26 +73,99 @@ async function stopHost(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Calls a channel on the host directly, to set up data without clicking through the screens. */
+type Answer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; status: number; details?: Record<string, unknown> } };
+
+/** POST /api/<channel> as the page would send it: host token, and a session when given. */
+export async function postHost<C extends Channel>(
+  request: APIRequestContext,
+  host: Host,
+  channel: C,
+  input: ChannelInput<C>,
+  session: string | null,
+): Promise<{ status: number; body: Answer<ChannelOutput<C>> }> {
+  const res = await request.post(`${host.url}/api/${channel}`, {
+    headers: { authorization: `Bearer ${host.token}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
+    data: input,
+  });
+  return { status: res.status(), body: (await res.json()) as Answer<ChannelOutput<C>> };
+}
+
+async function unwrap<C extends Channel>(channel: C, answer: Promise<{ body: Answer<ChannelOutput<C>> }>): Promise<ChannelOutput<C>> {
+  const { body } = await answer;
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`);
+  return body.data;
+}
+
+/** Creates the owner account (first start) and returns the session it opens. */
+export function setupOwner(request: APIRequestContext, host: Host): Promise<ChannelOutput<'auth.setupOwner'>> {
+  return unwrap('auth.setupOwner', postHost(request, host, 'auth.setupOwner', { ...OWNER }, null));
+}
+
+export function signIn(request: APIRequestContext, host: Host, username: string, password: string): Promise<ChannelOutput<'auth.login'>> {
+  return unwrap('auth.login', postHost(request, host, 'auth.login', { username, password }, null));
+}
+
+/**
+ * Calls a channel on the host directly, to set up data without clicking through the screens: as the
+ * owner, in a session of its own (signed in again if a restore ended it).
+ */
 export async function callHost<C extends Channel>(
   request: APIRequestContext,
   host: Host,
   channel: C,
   input: ChannelInput<C>,
 ): Promise<ChannelOutput<C>> {
-  const res = await request.post(`${host.url}/api/${channel}`, {
-    headers: { authorization: `Bearer ${host.token}` },
-    data: input,
-  });
-  const body = (await res.json()) as { ok: true; data: ChannelOutput<C> } | { ok: false; error: { message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error.message}`);
-  return body.data;
+  host.apiSession ??= (await signIn(request, host, OWNER.username, OWNER.password)).sessionToken;
+  let answer = await postHost(request, host, channel, input, host.apiSession);
+  if (!answer.body.ok && answer.body.error.code === 'auth.required') {
+    host.apiSession = (await signIn(request, host, OWNER.username, OWNER.password)).sessionToken;
+    answer = await postHost(request, host, channel, input, host.apiSession);
+  }
+  return unwrap(channel, Promise.resolve(answer));
 }
 
-// Answers the tests provoke on purpose (a duplicate email is a 409); Chromium logs each one.
-const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|404|409)/;
+/** The page's own session token (browser host: kept in sessionStorage). */
+export function pageSession(page: Page): Promise<string | null> {
+  return page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY);
+}
 
-export const test = base.extend<{ host: Host; consoleErrors: string[] }>({
+/**
+ * Calls a channel from inside the page, the way any script in it could: the host token and the
+ * page's session header, with fetch. Resolves with the HTTP status and the envelope.
+ */
+export function callFromPage(page: Page, channel: Channel, input: unknown): Promise<{ status: number; body: Answer<unknown> }> {
+  return page.evaluate(
+    async ({ channel, input, keys }) => {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${sessionStorage.getItem(keys.host) ?? ''}`,
+      };
+      const session = sessionStorage.getItem(keys.session);
+      if (session) headers[keys.header] = session;
+      const res = await fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(input) });
+      return { status: res.status, body: (await res.json()) as Answer<unknown> };
+    },
+    { channel, input, keys: { host: HOST_TOKEN_KEY, session: SESSION_KEY, header: SESSION_HEADER } },
+  );
+}
+
+// Answers the tests provoke on purpose (a duplicate email is a 409, a file lying about its type a 400,
+// an oversized one a 413); Chromium logs each one. A spec provoking others (a wrong password's 401, a
+// staff member's 403, a locked session's 423, the rate limit's 429) says so with `allowedStatuses`.
+const EXPECTED_STATUSES = [400, 404, 409, 413];
+
+type Fixtures = {
+  host: Host;
+  consoleErrors: string[];
+  /** Who the page starts signed in as: the owner (set up through the API), or nobody on a fresh install. */
+  account: 'owner' | 'none';
+  /** Error statuses the test provokes on purpose, besides the usual ones. */
+  allowedStatuses: number[];
+};
+
+export const test = base.extend<Fixtures>({
+  account: ['owner', { option: true }],
+  allowedStatuses: [[], { option: true }],
   // One host per test: a fresh data dir, a fresh token, nothing shared between tests.
   host: async ({}, use, testInfo) => {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
@@ -108,13 +191,33 @@ export const test = base.extend<{ host: Host; consoleErrors: string[] }>({
   consoleErrors: async ({}, use) => {
     await use([]);
   },
-  // Every test starts on the app, opened the way staff open it: the host's address with its token.
-  page: async ({ page, host, consoleErrors }, use) => {
+  // Every test starts on the app, opened the way staff open it: the host's address with its token;
+  // signed in as the owner unless the test asks for a fresh install.
+  page: async ({ page, host, consoleErrors, account, allowedStatuses, request }, use) => {
+    const expected = new RegExp(`Failed to load resource: the server responded with a status of (${[...EXPECTED_STATUSES, ...allowedStatuses].join('|')})`);
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && !EXPECTED_CONSOLE.test(msg.text())) consoleErrors.push(msg.text());
+      if (msg.type() === 'error' && !expected.test(msg.text())) consoleErrors.push(msg.text());
     });
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
+    if (account === 'owner') {
+      const { sessionToken } = await setupOwner(request, host);
+      // As if the owner had just signed in in this tab: once only, so a sign-out stays signed out.
+      await page.addInitScript(
+        ({ keys, hostToken, session }) => {
+          try {
+            if (sessionStorage.getItem('e2e.seeded')) return;
+            sessionStorage.setItem('e2e.seeded', '1');
+            sessionStorage.setItem(keys.host, hostToken);
+            sessionStorage.setItem(keys.session, session);
+          } catch {
+            // about:blank and the like have no storage.
+          }
+        },
+        { keys: { host: HOST_TOKEN_KEY, session: SESSION_KEY }, hostToken: host.token, session: sessionToken },
+      );
+    }
     await page.goto(`${host.url}/#token=${host.token}`);
+    if (account === 'owner') await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
     await use(page);
     // A CSP violation or an uncaught error shows up here even when the screens look fine.
     expect(consoleErrors, 'errors in the browser console').toEqual([]);
@@ -177,4 +280,23 @@ export async function fillCustomer(page: Page, c: CustomerEntry): Promise<void> 
       for (const m of ['sph', 'cyl', 'axis'] as const) await opticCell(page, vision, eye, m).fill(values[m]);
     }
   }
+}
+
+// ---- signing in and out through the screens ----
+
+export async function signInThroughUi(page: Page, username: string, password: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+export async function signOutThroughUi(page: Page): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}
+
+/** The lock screen (a modal dialog over the counter screens). */
+export function lockScreen(page: Page) {
+  return page.getByRole('dialog', { name: 'Screen locked' });
 }

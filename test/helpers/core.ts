@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Clock } from '../../src/main/clock';
 import { type Core, openCore } from '../../src/main/core';
 import type { Logger } from '../../src/main/log';
+import type { ErrorShape } from '../../src/shared/errors';
 
 export function tempDir(prefix = 'opticounter-test-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -31,15 +33,39 @@ export function memoryLogger(): Logger & { lines: string[] } {
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-export async function openTestCore(opts: { clock?: Clock; dataDir?: string } = {}): Promise<{ core: Core; dir: string; close: () => Promise<void> }> {
+export const OWNER = { username: 'owner', displayName: 'Store Owner', password: 'owner-password-1', pin: '2468' };
+
+/**
+ * A core on a fresh data dir with its owner set up (through auth.setupOwner); `core.handle` and
+ * `core.call` act as that owner unless given another session. `raw` is the same core without it.
+ */
+export async function openTestCore(opts: { clock?: Clock; dataDir?: string; log?: Logger } = {}): Promise<{
+  core: Core;
+  raw: Core;
+  dir: string;
+  ownerToken: string;
+  close: () => Promise<void>;
+}> {
   const tmp = opts.dataDir ? null : tempDir();
   const dir = opts.dataDir ?? tmp!.dir;
-  const core = await openCore({ dataDir: dir, appVersion: '0.0.0-test', clock: opts.clock, log: memoryLogger() });
+  const raw = await openCore({ dataDir: dir, appVersion: '0.0.0-test', clock: opts.clock, log: opts.log ?? memoryLogger() });
+  const status = await raw.call('auth.status', {});
+  const session = status.ownerExists
+    ? await raw.call('auth.login', { username: OWNER.username, password: OWNER.password })
+    : await raw.call('auth.setupOwner', OWNER);
+  const origin = { sessionToken: session.sessionToken };
+  const core: Core = {
+    ...raw,
+    handle: (channel, input, o) => raw.handle(channel, input, o ?? origin),
+    call: (channel, input, o) => raw.call(channel, input, o ?? origin),
+  };
   return {
     core,
+    raw,
     dir,
+    ownerToken: session.sessionToken,
     close: async () => {
-      await core.close();
+      await raw.close();
       tmp?.remove();
     },
   };
@@ -95,4 +121,13 @@ export function person(first: string, last: string, extra: Partial<Record<'email
       sex: 'female' as const,
     },
   };
+}
+
+/** Calls a channel that must fail; checks its code (and status, when given) and returns the error. */
+export async function expectFailure(core: Core, channel: string, input: unknown, code: string, status?: number): Promise<ErrorShape> {
+  const res = await core.handle(channel, input);
+  if (res.ok) throw new Error(`${channel} succeeded; expected ${code}`);
+  expect(res.error.code).toBe(code);
+  if (status !== undefined) expect(res.error.status).toBe(status);
+  return res.error;
 }

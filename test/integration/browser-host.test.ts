@@ -14,13 +14,15 @@ const bodyOf = async (res: Response) => (await res.json()) as { ok: boolean; dat
 
 const TOKEN = 'test-token-123';
 let core: Core;
+let ownerToken: string;
 let closeCore: () => Promise<void>;
 let server: Server;
 let base: string;
 const staticDir = tempDir('opticounter-static-');
 
 beforeAll(async () => {
-  ({ core, close: closeCore } = await openTestCore());
+  // The host passes on the session header itself: give it the core without the test's default owner.
+  ({ raw: core, ownerToken, close: closeCore } = await openTestCore());
   mkdirSync(join(staticDir.dir, 'assets'));
   writeFileSync(join(staticDir.dir, 'index.html'), '<!doctype html><title>OptiCounter</title>');
   writeFileSync(join(staticDir.dir, 'assets', 'app.js'), 'console.log(1)');
@@ -35,10 +37,14 @@ afterAll(async () => {
   staticDir.remove();
 });
 
-function api(channel: string, body: unknown, token: string | null = TOKEN) {
+function api(channel: string, body: unknown, token: string | null = TOKEN, session: string | null = ownerToken) {
   return fetch(`${base}/api/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(session ? { 'x-opticounter-session': session } : {}),
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -60,6 +66,15 @@ describe('browser host /api', () => {
     const invalid = await api('customers.create', { customerData: { firstName: 'A' } });
     expect(invalid.status).toBe(400);
     expect((await bodyOf(invalid)).error.fieldErrors?.['customerData.email']).toEqual(['Email is required']);
+  });
+
+  it('needs a signed-in session for all but the public channels', async () => {
+    const res = await api('customers.list', {}, TOKEN, null);
+    expect(res.status).toBe(401);
+    expect((await bodyOf(res)).error.code).toBe('auth.required');
+    expect((await api('auth.status', {}, TOKEN, null)).status).toBe(200);
+    const wrong = await api('customers.list', {}, TOKEN, 'not-a-session');
+    expect((await bodyOf(wrong)).error.code).toBe('auth.required');
   });
 
   it('refuses calls without the right bearer token', async () => {
@@ -111,6 +126,15 @@ describe('browser host static files', () => {
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
   });
 
+  it('answers malformed URL encoding with 400 and keeps running', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/api/%E0']) {
+      const res = await fetch(`${base}${path}`, { method: path.startsWith('/api') ? 'POST' : 'GET', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(400);
+      expect((await bodyOf(res)).error.code).toBe('validation');
+    }
+    expect((await api('app.info', {})).status).toBe(200);
+  });
+
   it('never serves files outside the renderer folder', async () => {
     for (const path of ['/../package.json', '/..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd']) {
       const res = await fetch(`${base}${path}`);
@@ -147,11 +171,15 @@ describe('browser host process', () => {
     });
     expect(out).not.toContain(TOKEN); // a fixed token is the caller's; it is not echoed
 
-    const res = await fetch(`${url}/api/customers.create`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(layla),
-    });
+    const post = (channel: string, body: unknown, session?: string) =>
+      fetch(`${url}/api/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, ...(session ? { 'x-opticounter-session': session } : {}) },
+        body: JSON.stringify(body),
+      });
+    const setup = await post('auth.setupOwner', { username: 'owner', displayName: 'Owner', password: 'owner-password-1' });
+    const { sessionToken } = (await bodyOf(setup)).data as { sessionToken: string };
+    const res = await post('customers.create', layla, sessionToken);
     expect(res.status).toBe(200);
 
     const exited = new Promise<number | null>((r) => child!.on('exit', r));

@@ -125,6 +125,7 @@ describe('search as you type', () => {
     ['0199', ['Layla Hassan']],
     ['+1-555', ['Layla Hassan']],
     ['661 000', ['Ahmed Bénali']],
+    ['661.000.111', ['Ahmed Bénali']],
     ['  ', ['Søren Müller', 'Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali', 'Layla Hassan']],
     ['zzz', []],
   ])('%j finds %j', async (search, expected) => {

@@ -1,6 +1,7 @@
+import { migrations } from '../../src/main/db/migrations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import { ahmed, layla, manualClock, openTestCore, person } from '../helpers/core';
+import { ahmed, layla, manualClock, openTestCore, person, expectFailure } from '../helpers/core';
 
 let core: Core;
 let close: () => Promise<void>;
@@ -12,14 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => close());
 
-async function expectError(channel: string, input: unknown, code: string, status: number) {
-  const res = await core.handle(channel, input);
-  expect(res.ok).toBe(false);
-  if (res.ok) throw new Error('unreachable');
-  expect(res.error.code).toBe(code);
-  expect(res.error.status).toBe(status);
-  return res.error;
-}
+const expectError = (channel: string, input: unknown, code: string, status?: number) => expectFailure(core, channel, input, code, status);
 
 describe('customers.create', () => {
   it("returns seed 001's create shape with UUIDv7 ids", async () => {
@@ -41,6 +35,11 @@ describe('customers.create', () => {
   it('trims the email and stores it as typed', async () => {
     const out = await core.call('customers.create', person('Zoé', 'Dupont', { email: '  Zoe.Dupont@Example.com ' }));
     expect(out.localData.email).toBe('Zoe.Dupont@Example.com');
+  });
+
+  it('accepts internationalised email addresses', async () => {
+    const out = await core.call('customers.create', person('Élodie', 'Faure', { email: 'élodie@exemple.fr' }));
+    expect(out.localData.email).toBe('élodie@exemple.fr');
   });
 
   it('accepts a plain YYYY-MM-DD birth date and stores the seed ISO form', async () => {
@@ -83,6 +82,9 @@ describe('customers.create', () => {
     ['phoneNumber', 'call me', 'Phone number may contain only digits, spaces, dashes and a leading +'],
     ['phoneNumber', '+1 23', 'Phone number must have 6 to 15 digits'],
     ['phoneNumber', '12+345678', 'Phone number may contain only digits, spaces, dashes and a leading +'],
+    ['phoneNumber', '123456-', 'Phone number may contain only digits, spaces, dashes and a leading +'],
+    ['sex', '', 'Sex is required'],
+    ['dateOfBirth', '0050-01-01', 'Date of birth must be in 1900 or later'],
     ['firstName', '   ', 'First name is required'],
     ['lastName', 'x'.repeat(101), 'Last name must be at most 100 characters'],
   ])('refuses customerData.%s = %j with a clear message', async (field, value, message) => {
@@ -97,17 +99,18 @@ describe('customers.create', () => {
     expect(Object.keys(err.fieldErrors ?? {})).toEqual(['customerData']);
   });
 
-  it('refuses optical values that are not numbers in range', async () => {
+  it('checks optical values with the prescription rules, naming each field', async () => {
     const input = {
       ...layla,
-      opticData: { distanceVision: { rightEye: { sph: 'abc', cyl: '-12', axis: '181' } } },
+      opticData: { distanceVision: { rightEye: { sph: 'abc', cyl: '-1.00', axis: '181' }, leftEye: { sph: '-1.30' } } },
     };
     const err = await expectError('customers.create', input, 'validation', 400);
     expect(Object.keys(err.fieldErrors ?? {}).sort()).toEqual([
+      'opticData.distanceVision.leftEye.sph',
       'opticData.distanceVision.rightEye.axis',
-      'opticData.distanceVision.rightEye.cyl',
       'opticData.distanceVision.rightEye.sph',
     ]);
+    expect(err.fieldErrors?.['opticData.distanceVision.leftEye.sph']?.[0]).toMatch(/0\.25 steps/);
   });
 
   it('stores nothing when a create fails', async () => {
@@ -165,16 +168,51 @@ describe('customers.update', () => {
     expect(got.address).toMatchObject({ street: '123 Vision Ave', city: 'Rabat', zipCode: '20000', state: null });
   });
 
+  it('adds no address for an empty address patch', async () => {
+    const { customer } = await core.call('customers.create', ahmed);
+    await core.call('customers.update', { id: customer.id, address: {} });
+    await core.call('customers.update', { id: customer.id, address: { street: '', city: null } });
+    expect((await core.call('customers.get', { id: customer.id })).address).toBeNull();
+  });
+
   it('adds an address and optic data to a customer that had none', async () => {
     const { customer } = await core.call('customers.create', ahmed);
     await core.call('customers.update', {
       id: customer.id,
       address: { city: 'Fès' },
-      opticData: { nearVision: { rightEye: { sph: '+1.50' } } },
+      opticData: { distanceVision: { rightEye: { sph: '-125' }, leftEye: { sph: 'pl' } } },
     });
     const got = await core.call('customers.get', { id: customer.id });
     expect(got.address).toMatchObject({ street: null, city: 'Fès' });
-    expect(got.opticData).toMatchObject({ nearVision: { rightEye: { sph: '+1.50' } } });
+    expect(got.opticData).toMatchObject({
+      distanceVision: { rightEye: { sph: '-1.25', cyl: '0', axis: '0' }, leftEye: { sph: '0', cyl: '0', axis: '0' } },
+    });
+  });
+
+  it('changes only the optical values sent: other eyes and fields stay, an emptied one is cleared', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.update', { id: customer.id, opticData: { distanceVision: { rightEye: { sph: '-1.50' } } } });
+    let got = await core.call('customers.get', { id: customer.id });
+    expect(got.opticData?.distanceVision).toEqual({
+      rightEye: { sph: '-1.50', cyl: '-0.25', axis: '90' },
+      leftEye: layla.opticData.distanceVision.leftEye,
+    });
+    await core.call('customers.update', { id: customer.id, opticData: { distanceVision: { leftEye: { cyl: '', axis: null } } } });
+    got = await core.call('customers.get', { id: customer.id });
+    expect(got.opticData?.distanceVision?.leftEye).toEqual({ sph: '-1.00', cyl: '0', axis: '0' });
+  });
+
+  it('records each optical change as a new prescription version, and an unchanged grid as none', async () => {
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.update', { id: customer.id, opticData: layla.opticData, customerData: { firstName: 'Laila' } });
+    expect(await core.call('prescriptions.list', { customerId: customer.id })).toHaveLength(1);
+    await core.call('customers.update', { id: customer.id, opticData: { nearVision: { rightEye: { sph: '-0.25' } } } });
+    const versions = await core.call('prescriptions.list', { customerId: customer.id });
+    expect(versions.map((v) => [v.version, v.current, v.correctsId])).toEqual([
+      [2, true, versions[1]?.id],
+      [1, false, null],
+    ]);
+    expect(versions[0]?.changes).toEqual([{ path: 'nearVision.rightEye.sph', from: '-0.50', to: '-0.25' }]);
   });
 
   it('replaces a vision that is sent and keeps the others', async () => {
@@ -256,7 +294,7 @@ describe('customers.delete and bulkDelete', () => {
 describe('app.info', () => {
   it('tells the version, data dir and schema version', async () => {
     const info = await core.call('app.info', undefined);
-    expect(info).toEqual({ version: '0.0.0-test', dataDir: core.dataDir, schemaVersion: 1 });
+    expect(info).toEqual({ version: '0.0.0-test', dataDir: core.dataDir, schemaVersion: Object.keys(migrations).length });
   });
 
   it('refuses unexpected input', async () => {
@@ -268,5 +306,33 @@ describe('dispatch', () => {
   it('answers channel.unknown for a channel the contract does not have', async () => {
     await expectError('customers.drop', {}, 'channel.unknown', 404);
     await expectError('__proto__', {}, 'channel.unknown', 404);
+  });
+});
+
+describe('closing', () => {
+  it('lets a save under way finish, then refuses new calls', async () => {
+    const saving = core.handle('customers.create', layla);
+    const closing = core.close();
+    const late = await core.handle('customers.list', {});
+    expect(await saving).toMatchObject({ ok: true });
+    expect(late).toMatchObject({ ok: false, error: { code: 'app.closing', status: 503 } });
+    await closing;
+  });
+});
+
+describe('consent', () => {
+  it('records marketing and SMS consent with the date given, keeps it, and clears it when withdrawn', async () => {
+    const { customer } = await core.call('customers.create', { ...layla, consent: { marketing: true } });
+    expect((await core.call('customers.get', { id: customer.id })).consent).toEqual({ marketingAt: '2026-01-15T10:00:00.000Z', smsAt: null });
+    clock.advance(60_000);
+    await core.call('customers.update', { id: customer.id, consent: { marketing: true, sms: true } });
+    expect((await core.call('customers.get', { id: customer.id })).consent).toEqual({
+      marketingAt: '2026-01-15T10:00:00.000Z',
+      smsAt: '2026-01-15T10:01:00.000Z',
+    });
+    await core.call('customers.update', { id: customer.id, consent: { marketing: false } });
+    expect((await core.call('customers.get', { id: customer.id })).consent).toEqual({ marketingAt: null, smsAt: '2026-01-15T10:01:00.000Z' });
+    const [entry] = await core.call('audit.list', { entity: 'customer', entityId: customer.id });
+    expect(entry).toMatchObject({ action: 'update', before: { consent: { marketingAt: '2026-01-15T10:00:00.000Z' } }, after: { consent: { marketingAt: null } } });
   });
 });

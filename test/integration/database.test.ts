@@ -8,6 +8,7 @@ import { migrations } from '../../src/main/db/migrations';
 import { manualClock, tempDir } from '../helpers/core';
 
 const clock = manualClock('2026-03-01T08:00:00.000Z');
+const appVersion = Object.keys(migrations).length;
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -29,8 +30,8 @@ describe('openDatabase', () => {
     expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
-    expect(store.sqlite.pragma('user_version', { simple: true })).toBe(1);
-    expect(store.schemaVersion).toBe(1);
+    expect(store.sqlite.pragma('user_version', { simple: true })).toBe(appVersion);
+    expect(store.schemaVersion).toBe(appVersion);
     expect(store.preMigrationBackup).toBeNull();
   });
 
@@ -52,7 +53,7 @@ describe('openDatabase', () => {
 
     const withV2 = {
       ...migrations,
-      '0002_test_notes': {
+      '9999_test_notes': {
         up: async (db: Kysely<unknown>) => {
           await db.schema.alterTable('customers').addColumn('notes', 'text').execute();
         },
@@ -60,14 +61,14 @@ describe('openDatabase', () => {
     };
     const v2 = await openDatabase({ dataDir: d, clock, migrations: withV2 });
     cleanups.push(() => v2.db.destroy());
-    expect(v2.schemaVersion).toBe(2);
-    expect(v2.preMigrationBackup).toBe(join(d, 'backups', 'pre-migration-v1-2026-03-01T08-00-00-000Z.sqlite3'));
+    expect(v2.schemaVersion).toBe(appVersion + 1);
+    expect(v2.preMigrationBackup).toBe(join(d, 'backups', `pre-migration-v${appVersion}-2026-03-01T08-00-00-000Z.sqlite3`));
     expect(readdirSync(join(d, 'backups'))).toHaveLength(1);
 
     const copy = new BetterSqlite3(v2.preMigrationBackup as string, { readonly: true });
     cleanups.push(() => copy.close());
     expect(copy.prepare('select first_name from customers').get()).toEqual({ first_name: 'Layla' });
-    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.pragma('user_version', { simple: true })).toBe(appVersion);
     const cols = (copy.prepare('pragma table_info(customers)').all() as { name: string }[]).map((c) => c.name);
     expect(cols).not.toContain('notes');
   });
@@ -99,5 +100,30 @@ describe('openDatabase', () => {
     insert.run('c1', 'deleted-earlier');
     insert.run('c2', null);
     expect(() => insert.run('c3', null)).toThrow(/UNIQUE/);
+  });
+});
+
+describe('a failing migration', () => {
+  it('leaves the database exactly as it was, and the next start migrates cleanly', async () => {
+    const d = dir();
+    const broken = {
+      ...migrations,
+      '9999_broken': {
+        up: async (db: Kysely<unknown>) => {
+          await db.schema.createTable('half_done').addColumn('x', 'text').execute();
+          throw new Error('power cut');
+        },
+      },
+    };
+    await expect(openDatabase({ dataDir: d, clock, migrations: broken })).rejects.toThrow('power cut');
+    const raw = new BetterSqlite3(join(d, DB_FILE_NAME));
+    const tables = (raw.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    raw.close();
+    expect(tables).not.toContain('half_done');
+    expect(tables).not.toContain('customers');
+
+    const ok = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => ok.db.destroy());
+    expect(ok.schemaVersion).toBe(appVersion);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrations } from '../../src/main/db/migrations';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { channels } from '../../src/shared/contract';
 
@@ -21,12 +22,14 @@ const fake = vi.hoisted(() => {
   const whenReady = new Promise<void>((r) => {
     ready = r;
   });
-  const state = { userData: '', sandboxed: false };
+  const state = { userData: '', sandboxed: false, saveTo: '' as string | null };
   return { handlers, windows, appEvents, session, whenReady, ready: () => ready(), state };
 });
 
 vi.mock('electron', () => {
   class WebContentsFake {
+    static next = 1;
+    id = WebContentsFake.next++;
     events = new Map<string, (...a: unknown[]) => void>();
     openHandler?: () => unknown;
     on(name: string, fn: (...a: unknown[]) => void) {
@@ -45,6 +48,7 @@ vi.mock('electron', () => {
       fake.windows.push(this.record);
     }
     once() {}
+    on() {}
     loadURL(url: string) {
       this.record.loaded.push(url);
       this.record.openHandler = this.webContents.openHandler;
@@ -52,6 +56,9 @@ vi.mock('electron', () => {
     }
     static getAllWindows() {
       return [];
+    }
+    static fromWebContents() {
+      return null;
     }
   }
   return {
@@ -70,7 +77,10 @@ vi.mock('electron', () => {
       exit: () => {},
     },
     BrowserWindow,
-    dialog: { showErrorBox: () => {} },
+    dialog: {
+      showErrorBox: () => {},
+      showSaveDialog: async () => (fake.state.saveTo ? { canceled: false, filePath: fake.state.saveTo } : { canceled: true }),
+    },
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => fake.handlers.set(channel, fn) },
     session: {
       defaultSession: {
@@ -128,8 +138,8 @@ describe('the Electron shell (fake electron module)', () => {
     const win = await startApp();
     const appUrl = win.loaded[0]!;
     const handler = fake.handlers.get('app.info')!;
-    const own = await handler({ senderFrame: { url: appUrl, parent: null } }, {});
-    expect(own).toEqual({ ok: true, data: { version: '9.9.9', dataDir, schemaVersion: 1 } });
+    const own = await handler({ senderFrame: { url: appUrl, parent: null }, sender: { id: 1 } }, {});
+    expect(own).toEqual({ ok: true, data: { version: '9.9.9', dataDir, schemaVersion: Object.keys(migrations).length } });
 
     for (const senderFrame of [
       { url: 'https://evil.example/', parent: null },
@@ -137,15 +147,46 @@ describe('the Electron shell (fake electron module)', () => {
       { url: appUrl, parent: { url: appUrl } },
       null,
     ]) {
-      const res = await handler({ senderFrame }, {});
+      const res = await handler({ senderFrame, sender: { id: 1 } }, {});
       expect(res).toMatchObject({ ok: false, error: { code: 'ipc.forbiddenSender', status: 403 } });
     }
   });
 
-  it('parses input through the contract on the IPC path too', async () => {
+  it('keeps the session of each window in main, and parses input through the contract', async () => {
     const win = await startApp();
-    const res = await fake.handlers.get('customers.get')!({ senderFrame: { url: win.loaded[0], parent: null } }, { id: 42 });
-    expect(res).toMatchObject({ ok: false, error: { code: 'validation', status: 400, fieldErrors: { id: expect.any(Array) } } });
+    const from = (windowId: number) => ({ senderFrame: { url: win.loaded[0], parent: null }, sender: { id: windowId } });
+    const get = fake.handlers.get('customers.get')!;
+    expect(await get(from(1), { id: 'x' })).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+
+    const setup = await fake.handlers.get('auth.setupOwner')!(from(1), { username: 'owner', displayName: 'Owner', password: 'owner-password-1' });
+    expect(setup).toMatchObject({ ok: true });
+    expect(await get(from(1), { id: 42 })).toMatchObject({ ok: false, error: { code: 'validation', status: 400, fieldErrors: { id: expect.any(Array) } } });
+    expect(await get(from(1), { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'customer.notFound' } });
+    // Another window is not signed in by this one's sign-in.
+    expect(await get(from(2), { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+
+    expect(await fake.handlers.get('auth.logout')!(from(1), {})).toMatchObject({ ok: true });
+    expect(await get(from(1), { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+  });
+
+  it('prints the card to a PDF for a signed-in window, and falls back to nothing for others', async () => {
+    const win = await startApp();
+    const printed = vi.fn(async () => Buffer.from('%PDF-1.4 card'));
+    const from = (windowId: number) => ({ senderFrame: { url: win.loaded[0], parent: null }, sender: { id: windowId, printToPDF: printed } });
+    const print = fake.handlers.get('app.printToPdf')!;
+    expect(await print(from(7), {})).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+    expect(printed).not.toHaveBeenCalled();
+
+    // The owner may already exist (an earlier test set it up): set up, or else sign in.
+    const owner = { username: 'owner', displayName: 'Owner', password: 'owner-password-1' };
+    const setup = (await fake.handlers.get('auth.setupOwner')!(from(7), owner)) as { ok: boolean };
+    if (!setup.ok) await fake.handlers.get('auth.login')!(from(7), { username: owner.username, password: owner.password });
+    fake.state.saveTo = join(dataDir, 'card.pdf');
+    expect(await print(from(7), {})).toEqual({ ok: true, data: { handled: true, savedTo: fake.state.saveTo } });
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(fake.state.saveTo, 'utf8')).toBe('%PDF-1.4 card');
+    fake.state.saveTo = null;
+    expect(await print(from(7), {})).toEqual({ ok: true, data: { handled: true, savedTo: null } });
   });
 
   it('denies navigation, new windows and permission requests, and sends the CSP header', async () => {
@@ -170,5 +211,7 @@ describe('the Electron shell (fake electron module)', () => {
     });
     expect(headers['Content-Security-Policy']?.[0]).toContain("script-src 'self'");
     expect(headers['Content-Security-Policy']?.[0]).toContain("object-src 'none'");
+    // No remote content: no source outside the app itself.
+    expect(headers['Content-Security-Policy']?.[0]).not.toMatch(/https?:|\*/);
   });
 });

@@ -25,11 +25,11 @@ export function searchTextOf(c: SearchableFields): string {
 
 /**
  * Splits what was typed into the words that must all occur. A word that looks like part of a phone
- * number (`+212-6`) is reduced to its digits, since that is how phones are indexed.
+ * number (`+212-6`, `06.12.34`) is reduced to its digits, since that is how phones are indexed.
  */
 export function searchTokens(query: string): string[] {
   return foldText(query)
     .split(/[\s\p{Cc}]+/u)
-    .map((w) => (/^[\d+()-]+$/.test(w) && /\d/.test(w) ? w.replace(/\D/g, '') : w))
+    .map((w) => (/^[\d+()./-]+$/.test(w) && /\d/.test(w) ? w.replace(/\D/g, '') : w))
     .filter((w) => w.length > 0);
 }

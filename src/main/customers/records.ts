@@ -6,15 +6,13 @@ import type {
   CustomerListItem,
   CustomerRecord,
   LocalData,
-  OpticValues,
 } from '../../shared/customers/schema';
-import type { CustomerAddressesTable, CustomerOpticDataTable, CustomersTable } from '../db/schema';
+import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
 import type { IndexEntry } from './search-index';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
 export type AddressRow = Selectable<CustomerAddressesTable>;
-export type OpticRow = Selectable<CustomerOpticDataTable>;
 
 export function customerRecord(row: CustomerRow): z.infer<typeof CustomerRecord> {
   return {
@@ -34,7 +32,8 @@ export function localData(row: CustomerRow): z.infer<typeof LocalData> {
     email: row.email,
     phoneNumber: row.phone_number,
     dateOfBirth: row.date_of_birth,
-    sex: row.sex,
+    // '' marks a purged customer, and purged customers are deleted: they never get here.
+    sex: row.sex as 'male' | 'female',
     customerId: row.id,
   };
 }
@@ -50,12 +49,13 @@ export function address(row: AddressRow): z.infer<typeof Address> {
   };
 }
 
-export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, optic: OpticRow | undefined): CustomerDetail {
+export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
   return {
     ...customerRecord(row),
     localData: localData(row),
     address: addr ? address(addr) : null,
-    opticData: optic ? { id: optic.id, ...(JSON.parse(optic.data) as OpticValues), customerId: optic.customer_id } : null,
+    opticData,
+    consent: { marketingAt: row.marketing_consent_at, smsAt: row.sms_consent_at },
   };
 }
 

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type {
@@ -7,8 +8,8 @@ import type {
   CustomerUpdate,
   OpticValues,
 } from '../../shared/customers/schema';
-import { visionKeys } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
+import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import {
@@ -21,6 +22,7 @@ import {
   localData,
 } from './records';
 import { searchTextOf } from './fold';
+import type { PrescriptionService } from '../prescriptions/service';
 import { CustomerSearchIndex } from './search-index';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -28,43 +30,52 @@ type Db = Kysely<Database> | Transaction<Database>;
 const EMAIL_TAKEN = 'A customer with this email already exists';
 // SQLite caps bound parameters per statement at 32,766; 14 columns x 1,000 rows stays well under.
 const INSERT_CHUNK = 1000;
+const CUSTOMER_COLUMNS = [
+  'id', 'local_data_id', 'is_active', 'first_name', 'last_name', 'email', 'email_key', 'phone_number', 'date_of_birth', 'sex',
+  'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at',
+] as const satisfies readonly (keyof CustomerRow)[];
 
 /** Customers: seed 001's create/get/list/update/delete, on the local store. */
 export class CustomerService {
   private index: CustomerSearchIndex | null = null;
+  private insertCustomer: BetterSqlite3.Statement | null = null;
   private indexLoading: Promise<CustomerSearchIndex> | null = null;
   /** Changes committed while the index was loading, replayed onto it (replaying is idempotent). */
   private missedByLoad: ((index: CustomerSearchIndex) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly sqlite: BetterSqlite3.Database,
     private readonly clock: Clock,
+    private readonly prescriptions: PrescriptionService,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(input: CustomerCreate) {
-    const [row] = await this.insertMany([input]);
+  /** Seed 001's create; opticData, when sent, becomes the customer's first prescription version. */
+  async create(input: CustomerCreate, actor: Actor) {
+    const [row] = await this.insertMany([input], actor);
     return { customer: customerRecord(row as CustomerRow), localData: localData(row as CustomerRow) };
   }
 
   /** Creates many customers in one transaction (imports, seeding); all or nothing. */
-  async createMany(inputs: CustomerCreate[]): Promise<number> {
-    return (await this.insertMany(inputs)).length;
+  async createMany(inputs: CustomerCreate[], actor: Actor): Promise<number> {
+    return (await this.insertMany(inputs, actor)).length;
   }
 
   async get(id: string): Promise<CustomerDetail> {
-    const row = await this.findLive(this.db, id);
-    const [addr, optic] = await Promise.all([
-      this.db.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst(),
-      this.db.selectFrom('customer_optic_data').selectAll().where('customer_id', '=', id).executeTakeFirst(),
-    ]);
-    return customerDetail(row, addr, optic);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.findLive(trx, id);
+      const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
+      const current = await this.prescriptions.currentOpticData(id, trx);
+      return customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
+    });
   }
 
   async list(q: CustomerListQuery) {
     const index = await this.searchIndex();
     const { ids, total } = index.query(q);
     const rows = ids.length
-      ? await this.db.selectFrom('customers').selectAll().where('id', 'in', ids).execute()
+      ? await this.db.selectFrom('customers').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute()
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const data = ids.flatMap((id) => {
@@ -74,10 +85,11 @@ export class CustomerService {
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
   }
 
-  async update(input: CustomerUpdate) {
+  async update(input: CustomerUpdate, actor: Actor) {
     const now = this.clock.now().toISOString();
     const row = await this.db.transaction().execute(async (trx) => {
       const current = await this.findLive(trx, input.id);
+      const before = await this.auditView(trx, current);
       const patch = input.customerData ?? {};
       const next = {
         first_name: patch.firstName ?? current.first_name,
@@ -101,6 +113,7 @@ export class CustomerService {
             email: next.email,
             phoneNumber: next.phone_number,
           }),
+          ...consentColumns(input.consent, current, now),
           updated_at: now,
         })
         .where('id', '=', current.id)
@@ -108,43 +121,50 @@ export class CustomerService {
         .catch(rethrowEmailTaken);
 
       if (input.address) await this.mergeAddress(trx, current.id, input.address);
-      if (input.opticData) await this.mergeOptic(trx, current.id, input.opticData);
-      return this.findLive(trx, current.id);
+      if (input.opticData) {
+        const legacy = await this.legacyOptic(trx, current.id);
+        await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
+      }
+      const updated = await this.findLive(trx, current.id);
+      await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after: await this.auditView(trx, updated) });
+      return updated;
     });
     this.onIndex((index) => index.upsert([indexEntry(row)]));
     return { customer: customerRecord(row), localData: localData(row) };
   }
 
   /** Soft delete: the customer leaves get/list and frees its email; its rows stay. */
-  async delete(id: string) {
-    const now = this.clock.now().toISOString();
-    const res = await this.db
-      .updateTable('customers')
-      .set({ deleted_at: now, updated_at: now })
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw notFound();
-    this.onIndex((index) => index.remove([id]));
+  async delete(id: string, actor: Actor) {
+    const deleted = await this.softDelete([id], actor);
+    if (deleted.length === 0) throw notFound();
     return { message: 'Customer successfully deleted', customerId: id };
   }
 
-  async bulkDelete(ids: string[]) {
-    const unique = [...new Set(ids)];
-    const now = this.clock.now().toISOString();
-    const deleted = await this.db
-      .updateTable('customers')
-      .set({ deleted_at: now, updated_at: now })
-      .where('id', 'in', unique)
-      .where('deleted_at', 'is', null)
-      .returning('id')
-      .execute();
+  async bulkDelete(ids: string[], actor: Actor) {
+    const deleted = await this.softDelete([...new Set(ids)], actor);
     if (deleted.length === 0) throw new AppError('customer.notFound', 'No valid customers found to delete');
-    this.onIndex((index) => index.remove(deleted.map((d) => d.id)));
     return { message: `Successfully deleted ${deleted.length} customer(s)`, deletedCount: deleted.length };
   }
 
-  private async insertMany(inputs: CustomerCreate[]): Promise<CustomerRow[]> {
+  private async softDelete(ids: string[], actor: Actor): Promise<string[]> {
+    const now = this.clock.now().toISOString();
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('customers')
+        .set({ deleted_at: now, updated_at: now })
+        .where('id', 'in', ids)
+        .where('deleted_at', 'is', null)
+        .returning('id')
+        .execute();
+      const events = rows.map((r) => ({ entity: 'customer' as const, entityId: r.id, action: 'delete', before: { deletedAt: null }, after: { deletedAt: now } }));
+      await this.audit.recordMany(trx, actor, events);
+      return rows.map((r) => r.id);
+    });
+    this.onIndex((index) => index.remove(deleted));
+    return deleted;
+  }
+
+  private async insertMany(inputs: CustomerCreate[], actor: Actor): Promise<CustomerRow[]> {
     const now = this.clock.now().toISOString();
     const rows: CustomerRow[] = inputs.map((input) => {
       const c = input.customerData;
@@ -163,13 +183,23 @@ export class CustomerService {
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        marketing_consent_at: input.consent?.marketing ? now : null,
+        sms_consent_at: input.consent?.sms ? now : null,
+        purged_at: null,
       };
     });
     if (inputs.length === 1) await this.assertEmailFree(this.db, inputs[0]!.customerData.email, null);
 
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await trx.insertInto('customers').values(rows.slice(i, i + INSERT_CHUNK)).execute().catch(rethrowEmailTaken);
+      // A prepared statement: at 100,000 rows, compiling multi-row inserts costs more than SQLite.
+      // It runs on the transaction's own connection (better-sqlite3 has just one).
+      const insert = this.insertCustomer ??= this.sqlite.prepare(
+        `insert into customers (${CUSTOMER_COLUMNS.join(', ')}) values (${CUSTOMER_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      );
+      try {
+        for (const row of rows) insert.run(row);
+      } catch (err) {
+        rethrowEmailTaken(err);
       }
       const addresses = inputs.flatMap((input, i) =>
         input.address ? [{ id: uuidv7(), customer_id: rows[i]!.id, ...addressColumns(input.address) }] : [],
@@ -177,11 +207,15 @@ export class CustomerService {
       for (let i = 0; i < addresses.length; i += INSERT_CHUNK) {
         await trx.insertInto('customer_addresses').values(addresses.slice(i, i + INSERT_CHUNK)).execute();
       }
-      const optics = inputs.flatMap((input, i) =>
-        input.opticData ? [{ id: uuidv7(), customer_id: rows[i]!.id, data: JSON.stringify(input.opticData) }] : [],
-      );
-      for (let i = 0; i < optics.length; i += INSERT_CHUNK) {
-        await trx.insertInto('customer_optic_data').values(optics.slice(i, i + INSERT_CHUNK)).execute();
+      const events = rows.map((row, i) => ({
+        entity: 'customer' as const,
+        entityId: row.id,
+        action: 'create',
+        after: { ...localData(row), address: inputs[i]?.address ?? null },
+      }));
+      await this.audit.recordMany(trx, actor, events);
+      for (const [i, input] of inputs.entries()) {
+        if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null);
       }
     });
     this.onIndex((index) => index.upsert(rows.map(indexEntry)));
@@ -191,7 +225,9 @@ export class CustomerService {
   private async mergeAddress(trx: Db, customerId: string, patch: NonNullable<CustomerUpdate['address']>) {
     const current = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
     if (!current) {
-      await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: customerId, ...addressColumns(patch) }).execute();
+      const columns = addressColumns(patch);
+      if (Object.values(columns).every((v) => v === null)) return; // nothing to add
+      await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: customerId, ...columns }).execute();
       return;
     }
     // Absent fields stay; a field sent empty or null is cleared.
@@ -202,14 +238,16 @@ export class CustomerService {
     if (Object.keys(set).length > 0) await trx.updateTable('customer_addresses').set(set).where('id', '=', current.id).execute();
   }
 
-  /** A vision (distance/intermediate/near) that is sent replaces the stored one; absent ones stay. */
-  private async mergeOptic(trx: Db, customerId: string, patch: OpticValues) {
-    const current = await trx.selectFrom('customer_optic_data').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
-    const merged: OpticValues = current ? (JSON.parse(current.data) as OpticValues) : {};
-    for (const k of visionKeys) if (patch[k] !== undefined) merged[k] = patch[k];
-    const data = JSON.stringify(merged);
-    if (current) await trx.updateTable('customer_optic_data').set({ data }).where('id', '=', current.id).execute();
-    else await trx.insertInto('customer_optic_data').values({ id: uuidv7(), customer_id: customerId, data }).execute();
+  /** What the audit trail keeps of a customer: the personal data and address (prescriptions have their own). */
+  private async auditView(db: Db, row: CustomerRow) {
+    const addr = await db.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', row.id).executeTakeFirst();
+    return { ...localData(row), address: addr ?? null, consent: { marketingAt: row.marketing_consent_at, smsAt: row.sms_consent_at } };
+  }
+
+  /** opticData saved before prescriptions were versioned (or as the cloud sent it), if any. */
+  private async legacyOptic(db: Db, customerId: string): Promise<(OpticValues & { id: string; customerId: string }) | null> {
+    const row = await db.selectFrom('customer_optic_data').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
+    return row ? { id: row.id, ...(JSON.parse(row.data) as OpticValues), customerId } : null;
   }
 
   private async findLive(db: Db, id: string): Promise<CustomerRow> {
@@ -234,15 +272,22 @@ export class CustomerService {
   private searchIndex(): Promise<CustomerSearchIndex> {
     if (this.index) return Promise.resolve(this.index);
     this.indexLoading ??= (async () => {
-      const rows = await this.db
-        .selectFrom('customers')
-        .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
-        .where('deleted_at', 'is', null)
-        .execute();
-      const index = new CustomerSearchIndex(rows.map(indexEntry));
-      for (const change of this.missedByLoad.splice(0)) change(index);
-      this.index = index;
-      return index;
+      try {
+        const rows = await this.db
+          .selectFrom('customers')
+          .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+          .where('deleted_at', 'is', null)
+          .execute();
+        const index = new CustomerSearchIndex(rows.map(indexEntry));
+        for (const change of this.missedByLoad.splice(0)) change(index);
+        this.index = index;
+        return index;
+      } catch (err) {
+        // A failed load is retried by the next search; changes since are in the file anyway.
+        this.indexLoading = null;
+        this.missedByLoad = [];
+        throw err;
+      }
     })();
     return this.indexLoading;
   }
@@ -258,6 +303,15 @@ const addressColumnNames = { street: 'street', city: 'city', zipCode: 'zip_code'
 
 function addressColumns(a: AddressPatch) {
   return { street: a.street ?? null, city: a.city ?? null, zip_code: a.zipCode ?? null, state: a.state ?? null };
+}
+
+/** A consent given keeps the date it was first given; withdrawn, it is cleared. */
+function consentColumns(consent: CustomerUpdate['consent'], current: CustomerRow, now: string) {
+  const at = (given: boolean | undefined, was: string | null) => (given === undefined ? was : given ? (was ?? now) : null);
+  return {
+    marketing_consent_at: at(consent?.marketing, current.marketing_consent_at),
+    sms_consent_at: at(consent?.sms, current.sms_consent_at),
+  };
 }
 
 function notFound() {

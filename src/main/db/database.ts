@@ -68,10 +68,20 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     }
 
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({ db, provider: providerOf(migrations) });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
-    sqlite.pragma(`user_version = ${schemaVersion}`);
+    if (pending > 0) {
+      // Kysely runs SQLite migrations outside a transaction; run them all in one, so a failure or a
+      // power cut leaves the old schema whole rather than half-migrated.
+      sqlite.exec('BEGIN IMMEDIATE');
+      try {
+        const { error } = await new Migrator({ db, provider: providerOf(migrations) }).migrateToLatest();
+        if (error) throw error;
+        sqlite.pragma(`user_version = ${schemaVersion}`);
+        sqlite.exec('COMMIT');
+      } catch (err) {
+        sqlite.exec('ROLLBACK');
+        throw err;
+      }
+    }
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup };
   } catch (err) {

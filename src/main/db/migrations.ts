@@ -18,7 +18,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('email_key', 'text', (c) => c.notNull())
         .addColumn('phone_number', 'text', (c) => c.notNull())
         .addColumn('date_of_birth', 'text', (c) => c.notNull())
-        .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex in ('male', 'female')`))
+        .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex in ('male', 'female', '')`)) // '' once purged
         .addColumn('search_text', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -44,6 +44,94 @@ export const migrations: Record<string, Migration> = {
         .addColumn('customer_id', 'text', (c) => c.notNull().unique().references('customers.id').onDelete('cascade'))
         .addColumn('data', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0002_prescriptions_and_attachments': {
+    async up(db: Kysely<unknown>) {
+      // Prescriptions are versions, never overwritten: a correction is a new row pointing at the old.
+      await db.schema
+        .createTable('prescriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('exam_date', 'text', (c) => c.notNull())
+        .addColumn('rx', 'text', (c) => c.notNull())
+        .addColumn('corrects_id', 'text', (c) => c.references('prescriptions.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addUniqueConstraint('prescriptions_customer_version', ['customer_id', 'version'])
+        .execute();
+      await sql`create index prescriptions_by_customer on prescriptions (customer_id, exam_date, version)`.execute(db);
+
+      // Files live content-addressed under <dataDir>/attachments; a row says whose and what it is.
+      await db.schema
+        .createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+        .addColumn('field', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('mime_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('removed_at', 'text')
+        .execute();
+      await sql`create index attachments_by_customer on attachments (customer_id, created_at)`.execute(db);
+    },
+  },
+  '0003_staff_audit_settings': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('staff')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('owner', 'staff')`))
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('pin_hash', 'text')
+        .addColumn('disabled_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      // Who changed what, when, with the values before and after; written in the change's own
+      // transaction. Append-only: the only update allowed is a purge blanking personal data.
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('staff_id', 'text')
+        .addColumn('staff_name', 'text', (c) => c.notNull())
+        .addColumn('entity', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .addColumn('redacted', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`create index audit_by_entity on audit_log (entity, entity_id, id)`.execute(db);
+      await sql`create index audit_by_staff on audit_log (staff_id, id)`.execute(db);
+      await sql`create trigger audit_log_no_delete before delete on audit_log
+        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+      await sql`create trigger audit_log_only_redact before update on audit_log
+        when not (old.redacted = 0 and new.redacted = 1 and new.id = old.id and new.at = old.at
+          and new.staff_id is old.staff_id and new.staff_name = old.staff_name and new.entity = old.entity
+          and new.entity_id = old.entity_id and new.action = old.action and new.before is null and new.after is null)
+        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      // Consent is recorded with the date it was given (null: not given).
+      await db.schema.alterTable('customers').addColumn('marketing_consent_at', 'text').execute();
+      await db.schema.alterTable('customers').addColumn('sms_consent_at', 'text').execute();
+      await db.schema.alterTable('customers').addColumn('purged_at', 'text').execute();
     },
   },
 };

@@ -5,6 +5,11 @@ export interface Database {
   customers: CustomersTable;
   customer_addresses: CustomerAddressesTable;
   customer_optic_data: CustomerOpticDataTable;
+  prescriptions: PrescriptionsTable;
+  attachments: AttachmentsTable;
+  staff: StaffTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
 }
 
 export interface CustomersTable {
@@ -18,12 +23,18 @@ export interface CustomersTable {
   email_key: string;
   phone_number: string;
   date_of_birth: string;
-  sex: 'male' | 'female';
+  /** '' only once the customer is purged. */
+  sex: 'male' | 'female' | '';
   /** Accent- and case-folded names, email and phone digits, for search as you type. */
   search_text: string;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** When marketing consent was given; null when not given. */
+  marketing_consent_at: Generated<string | null>;
+  sms_consent_at: Generated<string | null>;
+  /** Personal data erased for good (after a soft delete). */
+  purged_at: Generated<string | null>;
 }
 
 export interface CustomerAddressesTable {
@@ -40,4 +51,68 @@ export interface CustomerOpticDataTable {
   customer_id: string;
   /** Seed 001's opticData object (distance/intermediate/near × right/left × sph/cyl/axis), as JSON. */
   data: string;
+}
+
+export interface PrescriptionsTable {
+  id: string;
+  customer_id: string;
+  /** 1, 2, 3… per customer, in the order versions were saved. */
+  version: number;
+  /** YYYY-MM-DD; the current prescription is the latest exam. */
+  exam_date: string;
+  /** The Rx as entered, in canonical strings (JSON); near/intermediate derived on reading. */
+  rx: string;
+  corrects_id: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  customer_id: string;
+  /** Seed 001's multipart field name: prescription, idCard, or other. */
+  field: string;
+  file_name: string;
+  mime_type: string;
+  size: number;
+  /** The file's content address under <dataDir>/attachments. */
+  sha256: string;
+  created_at: string;
+  created_by: string;
+  removed_at: string | null;
+}
+
+export interface StaffTable {
+  id: string;
+  username: string;
+  /** lower(trim(username)): unique. */
+  username_key: string;
+  display_name: string;
+  role: 'owner' | 'staff';
+  /** argon2id, PHC string. */
+  password_hash: string;
+  pin_hash: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  staff_id: string | null;
+  staff_name: string;
+  entity: string;
+  entity_id: string;
+  action: string;
+  /** JSON of the values before and after the change; null when there is none (or after a purge). */
+  before: string | null;
+  after: string | null;
+  redacted: Generated<number>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
 }

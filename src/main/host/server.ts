@@ -16,6 +16,9 @@ export interface HostOptions {
   maxBodyBytes?: number;
 }
 
+/** The signed-in session of a browser-host call (besides the host token, which admits the caller). */
+export const SESSION_HEADER = 'x-opticounter-session';
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -38,27 +41,46 @@ export function createHostServer(opts: HostOptions): Server {
   const maxBody = opts.maxBodyBytes ?? 32 * 1024 * 1024;
 
   return createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      // A request must never take the host (and the open database) down with it.
+      send(res, 400, fail(err instanceof AppError ? err : new AppError('validation', 'Malformed request')));
+    }
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse) {
     setSecurityHeaders(res);
     // Refuse other host names so a web page cannot reach us through DNS rebinding.
-    if (!isLoopbackHost(req.headers.host)) return send(res, 421, fail(new AppError('host.unauthorized', 'Unknown host')));
+    if (!isLoopbackHost(req.headers.host)) return send(res, 421, fail(new AppError('host.unknownHost', 'Unknown host')));
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname.startsWith('/api/')) {
+    const path = decodePath(url.pathname);
+    if (path.startsWith('/api/')) {
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
-        return send(res, 405, fail(new AppError('validation', 'Use POST for /api calls')));
+        return send(res, 405, fail(new AppError('host.methodNotAllowed', 'Use POST for /api calls')));
       }
       const given = Buffer.from(req.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         return send(res, 401, fail(new AppError('host.unauthorized', 'Missing or wrong host token')));
       }
-      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
-      void handleApi(opts.core, channel, req, res, maxBody);
+      void handleApi(opts.core, path.slice('/api/'.length), req, res, maxBody);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, fail(new AppError('validation', 'Method not allowed')));
-    serveStatic(opts.staticDir, url.pathname, res);
-  });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, fail(new AppError('host.methodNotAllowed', 'Method not allowed')));
+    }
+    serveStatic(opts.staticDir, path, res);
+  }
+}
+
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new AppError('validation', 'The address is not valid URL encoding');
+  }
 }
 
 async function handleApi(core: Core, channel: string, req: IncomingMessage, res: ServerResponse, maxBody: number) {
@@ -71,8 +93,9 @@ async function handleApi(core: Core, channel: string, req: IncomingMessage, res:
     if (error.code === 'host.bodyTooLarge') res.setHeader('connection', 'close');
     return send(res, error.status, fail(error));
   }
-  const result = await core.handle(channel, body);
-  send(res, result.ok ? 200 : result.error.status, result);
+  const session = req.headers[SESSION_HEADER];
+  const result = await core.handle(channel, body, { sessionToken: typeof session === 'string' ? session : null });
+  if (!res.destroyed) send(res, result.ok ? 200 : result.error.status, result);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {
@@ -96,13 +119,14 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
 }
 
 function serveStatic(root: string, pathname: string, res: ServerResponse) {
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const rel = normalize(pathname).replace(/^([/\\])+/, '');
   let file = join(root, rel);
-  if (file !== root && !file.startsWith(root + sep)) return send(res, 404, fail(new AppError('validation', 'Not found')));
+  const notFound = () => send(res, 404, fail(new AppError('host.notFound', 'Not found')));
+  if (file !== root && !file.startsWith(root + sep)) return notFound();
   let stat = statOrNull(file);
   if (!stat?.isFile()) {
     // Screens are client-side: unknown paths get the app, missing assets a 404.
-    if (extname(rel) !== '') return send(res, 404, fail(new AppError('validation', 'Not found')));
+    if (extname(rel) !== '') return notFound();
     file = join(root, 'index.html');
     stat = statOrNull(file);
     if (!stat) {

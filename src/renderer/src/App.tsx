@@ -1,13 +1,28 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BackupsScreen } from './admin/BackupsScreen';
+import { SettingsScreen } from './admin/SettingsScreen';
+import { StaffScreen } from './admin/StaffScreen';
 import { useCustomer } from './api/queries';
+import { useSignedIn } from './auth/AuthProvider';
 import { Footer } from './components/Footer';
-import { Header } from './components/Header';
+import { Header, type Section } from './components/Header';
 import { CustomerScreen, type LeaveGuard } from './screens/CustomerScreen';
 import { SearchScreen } from './screens/SearchScreen';
 
-/** Three screens are not worth a router: the current one is state. */
-type Screen = { name: 'search' } | { name: 'new'; n: number } | { name: 'customer'; id: string; flash?: 'created' };
+/** A handful of screens is not worth a router: the current one is state. */
+type Screen =
+  | { name: 'search' }
+  | { name: 'new'; n: number }
+  | { name: 'customer'; id: string; flash?: 'created' }
+  // The owner's screens.
+  | { name: 'staff' }
+  | { name: 'settings' }
+  | { name: 'backups' };
+
+function sectionOf(screen: Screen): Section {
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? screen.name : 'customers';
+}
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -16,6 +31,7 @@ function isEditable(target: EventTarget | null): boolean {
 
 export function App() {
   const { t } = useTranslation();
+  const { isOwner, signOut } = useSignedIn();
   const [screen, setScreen] = useState<Screen>({ name: 'search' });
   const [search, setSearch] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
@@ -24,15 +40,18 @@ export function App() {
     guardRef.current = guard;
   }, []);
 
-  /** Navigation that staff asked for: the screen being left may ask to confirm first. */
-  const goTo = useCallback((next: Screen) => {
-    const proceed = () => setScreen(next);
-    if (guardRef.current && !guardRef.current(proceed)) return;
-    proceed();
+  /** Something staff asked for that leaves the screen: the screen may ask to confirm first. */
+  const guarded = useCallback((action: () => void) => {
+    if (guardRef.current && !guardRef.current(action)) return;
+    action();
   }, []);
+  const goTo = useCallback((next: Screen) => guarded(() => setScreen(next)), [guarded]);
   const toSearch = useCallback(() => goTo({ name: 'search' }), [goTo]);
   const toNew = useCallback(() => goTo({ name: 'new', n: Date.now() }), [goTo]);
   const open = useCallback((id: string) => goTo({ name: 'customer', id }), [goTo]);
+  const navigate = useCallback((section: Section) => goTo(section === 'customers' ? { name: 'search' } : { name: section }), [goTo]);
+  // Signing out with unsaved changes asks first, like leaving the screen.
+  const onSignOut = useCallback(() => guarded(() => void signOut()), [guarded, signOut]);
 
   const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
     // An open dialog owns the keyboard (the browser closes it on Esc).
@@ -67,9 +86,11 @@ export function App() {
       ? t('screen.search')
       : screen.name === 'new'
         ? t('screen.new')
-        : detail.data
-          ? `${t('screen.customer')} · ${detail.data.localData.firstName} ${detail.data.localData.lastName}`
-          : t('screen.customer');
+        : screen.name === 'customer'
+          ? detail.data
+            ? `${t('screen.customer')} · ${detail.data.localData.firstName} ${detail.data.localData.lastName}`
+            : t('screen.customer')
+          : t(`screen.${screen.name}`);
 
   useEffect(() => {
     document.title = `${title} — ${t('app.name')}`;
@@ -77,10 +98,29 @@ export function App() {
 
   return (
     <div className="app">
-      <Header screenTitle={title} />
+      <Header screenTitle={title} section={sectionOf(screen)} onNavigate={navigate} onSignOut={onSignOut} />
       <main className="app-main">
         {screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
+        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? (
+          // Hidden from staff in the header (the core refuses them anyway); an owner who just made
+          // themselves staff is shown the way back.
+          isOwner ? (
+            screen.name === 'staff' ? (
+              <StaffScreen />
+            ) : screen.name === 'settings' ? (
+              <SettingsScreen />
+            ) : (
+              <BackupsScreen />
+            )
+          ) : (
+            <div className="screen-message" role="alert">
+              <p>{t('errors.auth.forbidden')}</p>
+              <button type="button" onClick={toSearch}>
+                {t('form.back')}
+              </button>
+            </div>
+          )
         ) : (
           <CustomerScreen
             key={screen.name === 'new' ? `new-${screen.n}` : screen.id}

@@ -5,26 +5,35 @@ import { useTranslation } from 'react-i18next';
 import { createClient, httpTransport, ipcTransport, type Transport } from './api/client';
 import { ApiProvider } from './api/context';
 import { createQueryClient } from './api/queries';
-import { App } from './App';
+import { browserSession, type SessionStore } from './api/session';
+import { AuthGate } from './auth/AuthGate';
+import { AuthProvider } from './auth/AuthProvider';
+import { createAuthSignals, signalOf } from './auth/signals';
 import './i18n';
 import './styles.css';
 
 const TOKEN_KEY = 'opticounter.hostToken';
 
 /**
- * In Electron the preload exposes `window.api`. In a plain browser we talk to the browser host over
- * HTTP with the token it printed: it arrives once in the address (`#token=…`), is kept for this tab
- * in sessionStorage (a reload still works) and is taken out of the address bar and history.
+ * In Electron the preload exposes `window.api`, and main keeps the window's session. In a plain
+ * browser we talk to the browser host over HTTP with the token it printed: it arrives once in the
+ * address (`#token=…`), is kept for this tab in sessionStorage (a reload still works) and is taken
+ * out of the address bar and history; the signed-in session's token is kept beside it.
  */
+const session: SessionStore | null = window.api ? null : browserSession();
+
 function pickTransport(): Transport | null {
   if (window.api) return ipcTransport(window.api);
+  if (!session) return null;
   const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
   if (fromHash) {
+    // Another host (or the same one restarted) does not know this tab's session.
+    if (fromHash !== sessionStorage.getItem(TOKEN_KEY)) session.set(null);
     sessionStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(history.state, '', location.pathname + location.search);
   }
   const token = fromHash ?? sessionStorage.getItem(TOKEN_KEY);
-  return token ? httpTransport(location.origin, token) : null;
+  return token ? httpTransport(location.origin, token, session) : null;
 }
 
 function NoToken() {
@@ -49,11 +58,22 @@ if (!transport) {
   );
 } else {
   const queryClient = createQueryClient();
+  // Any answer may say the session is gone or locked, whichever screen asked.
+  const signals = createAuthSignals();
+  const call = createClient(transport, {
+    onError: (error) => {
+      const signal = signalOf(error.code);
+      if (signal) signals.emit(signal);
+    },
+  });
+  const forgetSession = () => session?.set(null);
   root.render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <ApiProvider call={createClient(transport)}>
-          <App />
+        <ApiProvider call={call}>
+          <AuthProvider signals={signals} forgetSession={forgetSession}>
+            <AuthGate />
+          </AuthProvider>
         </ApiProvider>
       </QueryClientProvider>
     </StrictMode>,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CYL, type Parsed, SPH, parseAxis, parseDiopter } from '../prescriptions/values';
 
 /*
  * Customers as seed 001 defines them. These schemas are the single source of the types used by the
@@ -28,9 +29,11 @@ export const Email = z
   .trim()
   .min(1, 'Email is required')
   .max(254, 'Email must be at most 254 characters')
-  .pipe(z.email({ error: 'Email must be a valid address, like name@example.com' }));
+  // Unicode local parts and domains (élodie@exemple.fr) are real addresses in the stores we serve.
+  .pipe(z.email({ pattern: z.regexes.unicodeEmail, error: 'Email must be a valid address, like name@example.com' }));
 
-const PHONE_SHAPE = /^\+?[0-9][0-9 -]*$/;
+// Digit groups separated by single spaces or dashes, with an optional leading +.
+const PHONE_SHAPE = /^\+?\d+(?:[ -]\d+)*$/;
 export const PhoneNumber = requiredText('Phone number', 32).superRefine((s, ctx) => {
   const digits = s.replace(/\D/g, '').length;
   if (!PHONE_SHAPE.test(s)) {
@@ -49,23 +52,28 @@ export const DateOfBirth = requiredText('Date of birth', 40).transform((s, ctx) 
     return z.NEVER;
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900) {
+    ctx.addIssue({ code: 'custom', message: 'Date of birth must be in 1900 or later' });
+    return z.NEVER;
+  }
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
     ctx.addIssue({ code: 'custom', message: `Date of birth ${m[1]}-${m[2]}-${m[3]} is not a real date` });
     return z.NEVER;
   }
-  if (y < 1900) {
-    ctx.addIssue({ code: 'custom', message: 'Date of birth must be in 1900 or later' });
-    return z.NEVER;
-  }
-  if (date.getTime() > Date.now()) {
+  // Compared with today's date where the counter is, not in UTC (just after midnight they differ).
+  const now = new Date();
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  if (date.getTime() > today) {
     ctx.addIssue({ code: 'custom', message: 'Date of birth cannot be in the future' });
     return z.NEVER;
   }
   return date.toISOString();
 });
 
-export const Sex = z.enum(['male', 'female'], { error: 'Sex must be "male" or "female"' });
+export const Sex = z.enum(['male', 'female'], {
+  error: (iss) => (iss.input === undefined || iss.input === '' ? 'Sex is required' : 'Sex must be "male" or "female"'),
+});
 
 export const CustomerDataInput = z.strictObject({
   firstName: requiredText('First name', 100),
@@ -83,28 +91,26 @@ export const AddressInput = z.strictObject({
   state: optionalText('State', 100),
 });
 
-/** A number as seed 001 stores it (a string such as "-1.25"); numbers are accepted and kept as text. */
-const measure = (label: string, min: number, max: number, integer = false) =>
+/**
+ * A prescription value as seed 001 carries it ("-1.25", "90"), or a number. Each value is checked
+ * with the prescription rules' own readers (so staff shorthand works and forms can show the error
+ * at once); rules that span fields, such as an axis being required with a cylinder, are checked when
+ * the prescription is recorded. null or '' clears a value.
+ */
+const measure = (read: (v: unknown) => Parsed<number | null>) =>
   z
-    .union([z.string(), z.number()], { error: `${label} must be a number` })
-    .transform((v, ctx) => {
-      const s = String(v).trim();
-      if (s === '') return undefined;
-      const pattern = integer ? /^\d{1,3}$/ : /^[+-]?\d{1,2}(?:\.\d{1,2})?$/;
-      const n = Number(s);
-      if (!pattern.test(s) || n < min || n > max) {
-        const form = integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to +${max}, like -1.25`;
-        ctx.addIssue({ code: 'custom', message: `${label} must be ${form}` });
-        return z.NEVER;
-      }
-      return s;
-    })
-    .optional();
+    .union([z.string().max(24, 'must be at most 24 characters'), z.number()], { error: 'must be a number or text' })
+    .nullable()
+    .optional()
+    .superRefine((v, ctx) => {
+      const r = read(v);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+    });
 
 export const EyeInput = z.strictObject({
-  sph: measure('SPH', -30, 30),
-  cyl: measure('CYL', -10, 10),
-  axis: measure('Axis', 0, 180, true),
+  sph: measure((v) => parseDiopter(v, SPH)),
+  cyl: measure((v) => parseDiopter(v, CYL)),
+  axis: measure(parseAxis),
 });
 export const VisionInput = z.strictObject({ rightEye: EyeInput.optional(), leftEye: EyeInput.optional() });
 export const OpticDataInput = z.strictObject({
@@ -116,10 +122,17 @@ export const visionKeys = ['distanceVision', 'intermediateVision', 'nearVision']
 export const eyeKeys = ['rightEye', 'leftEye'] as const;
 
 /** Seed 001's `jsonData`. */
+/** Local only (it does not sync): whether the customer agreed to marketing and to SMS. */
+export const ConsentInput = z.strictObject({
+  marketing: z.boolean({ error: 'consent.marketing must be true or false' }).optional(),
+  sms: z.boolean({ error: 'consent.sms must be true or false' }).optional(),
+});
+
 export const CustomerCreateInput = z.strictObject({
   customerData: CustomerDataInput,
   address: AddressInput.optional(),
   opticData: OpticDataInput.optional(),
+  consent: ConsentInput.optional(),
 });
 
 export const CustomerId = z.string({ error: 'id is required' }).trim().min(1, 'id is required').max(100, 'id is too long');
@@ -129,6 +142,7 @@ export const CustomerUpdateInput = z.strictObject({
   customerData: CustomerDataInput.partial().optional(),
   address: AddressInput.optional(),
   opticData: OpticDataInput.optional(),
+  consent: ConsentInput.optional(),
 });
 
 export const CustomerIdInput = z.strictObject({ id: CustomerId });
@@ -197,6 +211,8 @@ export const CustomerDetail = CustomerRecord.extend({
   localData: LocalData,
   address: Address.nullable(),
   opticData: OpticData.nullable(),
+  /** When each consent was given (null: not given). Local only; not part of seed 001. */
+  consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
 });
 
 export const CustomerListItem = z.object({

@@ -1,10 +1,12 @@
 import type { Api, Channel, ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { apiPath } from '../../../shared/contract';
 import { AppError, type Envelope } from '../../../shared/errors';
+import { SESSION_HEADER, type SessionStore } from './session';
 
 /** One call over whatever carries it: Electron IPC (window.api) or the browser host's HTTP. */
 export type Transport = <C extends Channel>(channel: C, input: ChannelInput<C>) => Promise<Envelope<ChannelOutput<C>>>;
 
+/** Electron: the window's session is kept by main, so the page sends nothing besides the input. */
 export function ipcTransport(api: Api): Transport {
   return (channel, input) => {
     const [group, method] = apiPath(channel);
@@ -14,23 +16,49 @@ export function ipcTransport(api: Api): Transport {
   };
 }
 
-export function httpTransport(baseUrl: string, token: string): Transport {
+/**
+ * The browser host: every call carries the host token (which admits the page) and, once signed in,
+ * the session token (which says who is at the counter). The transport notes sign-ins and sign-outs
+ * as their answers come back, the way Electron's main does for a window.
+ */
+export function httpTransport(baseUrl: string, token: string, session: SessionStore): Transport {
   return async (channel, input) => {
-    const res = await fetch(`${baseUrl}/api/${channel}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(input ?? {}),
-    });
-    return (await res.json()) as Envelope<ChannelOutput<typeof channel>>;
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const sessionToken = session.get();
+    if (sessionToken) headers[SESSION_HEADER] = sessionToken;
+    const res = await fetch(`${baseUrl}/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+    const envelope = (await res.json()) as Envelope<ChannelOutput<typeof channel>>;
+    observeSession(session, channel, envelope, sessionToken);
+    return envelope;
   };
 }
 
+function observeSession(session: SessionStore, channel: Channel, envelope: Envelope<unknown>, sent: string | null) {
+  // Only the token the call carried is dropped: a sign-in that answered meanwhile keeps its new one.
+  const stillCurrent = sent !== null && session.get() === sent;
+  if (envelope.ok) {
+    if (channel === 'auth.login' || channel === 'auth.setupOwner') session.set((envelope.data as { sessionToken: string }).sessionToken);
+    // A restore ends every session: the restored data may not even have the same staff.
+    else if ((channel === 'auth.logout' || channel === 'backup.restore') && stillCurrent) session.set(null);
+  } else if (envelope.error.code === 'auth.required' && stillCurrent) {
+    // The session is gone (expired, signed out elsewhere, host restarted).
+    session.set(null);
+  }
+}
+
+export type ClientOptions = {
+  /** Told of every error answer, e.g. to show the lock screen on `auth.locked`. */
+  onError?: (error: AppError, channel: Channel) => void;
+};
+
 /** The typed client the screens use: resolves with the channel's output or throws an AppError. */
-export function createClient(transport: Transport) {
+export function createClient(transport: Transport, options: ClientOptions = {}) {
   return async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
     const envelope = await transport(channel, input);
     if (envelope.ok) return envelope.data;
-    throw AppError.fromShape(envelope.error);
+    const error = AppError.fromShape(envelope.error);
+    options.onError?.(error, channel);
+    throw error;
   };
 }
 export type Call = ReturnType<typeof createClient>;

@@ -11,6 +11,22 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.customer.notFound');
       case 'host.unauthorized':
         return t('app.unauthorized');
+      case 'auth.required':
+        return t('errors.auth.required');
+      case 'auth.locked':
+        return t('errors.auth.locked');
+      case 'auth.forbidden':
+        return t('errors.auth.forbidden');
+      case 'auth.invalidCredentials':
+        return t('errors.auth.invalidCredentials');
+      case 'auth.rateLimited':
+        return t('errors.auth.rateLimited', { count: retryAfterSeconds(error) });
+      case 'staff.usernameTaken':
+        return t('errors.staff.usernameTaken');
+      case 'staff.notFound':
+        return t('errors.staff.notFound');
+      case 'app.restoring':
+        return t('errors.app.restoring');
       default:
         return error.message;
     }
@@ -18,4 +34,10 @@ export function errorMessage(error: unknown, t: TFunction): string {
   // fetch() rejects with a TypeError when the host is gone; a non-JSON reply is a SyntaxError.
   if (error instanceof TypeError || error instanceof SyntaxError) return t('errors.network');
   return t('errors.unknown', { message: error instanceof Error ? error.message : String(error) });
+}
+
+/** The wait an `auth.rateLimited` answer asks for, in seconds (at least 1). */
+export function retryAfterSeconds(error: AppError): number {
+  const seconds = error.details?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 60;
 }

@@ -6,8 +6,9 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { ChannelInput } from '../../../shared/contract';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
+import type { AuditEntry } from '../../../shared/staff/schema';
 import { useCall } from './context';
 
 /** One place for the cache keys, so a mutation invalidates exactly what it changed. */
@@ -17,6 +18,19 @@ export const keys = {
   list: (search: string) => [...keys.lists(), { search }] as const,
   detail: (id: string) => [...keys.customers, 'detail', id] as const,
   appInfo: ['app.info'] as const,
+  prescriptions: ['prescriptions'] as const,
+  prescriptionList: (customerId: string) => [...keys.prescriptions, 'list', customerId] as const,
+  /** Checks depend on the customer's current version (sign changed, eyes swapped): refreshed with it. */
+  prescriptionChecks: () => [...keys.prescriptions, 'check'] as const,
+  prescriptionCheck: (input: ChannelInput<'prescriptions.check'>) => [...keys.prescriptionChecks(), input] as const,
+  attachments: ['attachments'] as const,
+  attachmentList: (customerId: string) => [...keys.attachments, 'list', customerId] as const,
+  attachmentBytes: (id: string) => [...keys.attachments, 'read', id] as const,
+  /** The audit trail: every change to a customer, prescription or document refreshes it. */
+  audit: ['audit'] as const,
+  customerHistory: (customerId: string) => [...keys.audit, 'customer', customerId] as const,
+  staff: ['staff'] as const,
+  backups: ['backups'] as const,
 };
 
 export const PAGE_SIZE = 50;
@@ -70,9 +84,15 @@ export function useUpdateCustomer() {
   return useMutation({
     mutationFn: (input: ChannelInput<'customers.update'>) => call('customers.update', input),
     onSuccess: async (_out, input) => {
+      // The history refreshes in the background: the save need not wait for it.
+      void qc.invalidateQueries({ queryKey: keys.customerHistory(input.id) });
       await Promise.all([
         qc.invalidateQueries({ queryKey: keys.detail(input.id) }),
         qc.invalidateQueries({ queryKey: keys.lists() }),
+        // A changed prescription grid records a new version.
+        ...(input.opticData
+          ? [qc.invalidateQueries({ queryKey: keys.prescriptionList(input.id) }), qc.invalidateQueries({ queryKey: keys.prescriptionChecks() })]
+          : []),
       ]);
     },
   });
@@ -88,6 +108,198 @@ export function useDeleteCustomer() {
       return qc.invalidateQueries({ queryKey: keys.lists() });
     },
   });
+}
+
+// ---- prescriptions ----
+
+export function usePrescriptions(customerId: string) {
+  const call = useCall();
+  return useQuery({ queryKey: keys.prescriptionList(customerId), queryFn: () => call('prescriptions.list', { customerId }) });
+}
+
+/**
+ * The core's check of an Rx being typed (nothing saved), with the input it answers: the last answer
+ * stays on screen while the next loads, and the screen can tell which fields it still describes.
+ */
+export function usePrescriptionCheck(input: ChannelInput<'prescriptions.check'>) {
+  const call = useCall();
+  return useQuery({
+    queryKey: keys.prescriptionCheck(input),
+    queryFn: async () => ({ input, result: await call('prescriptions.check', input) }),
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+}
+
+/** After a save: the timeline, the customer's plain grid (built from the current version) and the checks. */
+function invalidatePrescriptions(qc: QueryClient, customerId: string) {
+  void qc.invalidateQueries({ queryKey: keys.customerHistory(customerId) });
+  return Promise.all([
+    qc.invalidateQueries({ queryKey: keys.prescriptionList(customerId) }),
+    qc.invalidateQueries({ queryKey: keys.prescriptionChecks() }),
+    qc.invalidateQueries({ queryKey: keys.detail(customerId) }),
+  ]);
+}
+
+export function useCreatePrescription() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'prescriptions.create'>) => call('prescriptions.create', input),
+    onSuccess: (out) => invalidatePrescriptions(qc, out.customerId),
+  });
+}
+
+export function useCorrectPrescription() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'prescriptions.correct'>) => call('prescriptions.correct', input),
+    onSuccess: (out) => invalidatePrescriptions(qc, out.customerId),
+    // Someone else corrected it first: the timeline is out of date.
+    onError: () => qc.invalidateQueries({ queryKey: keys.prescriptions }),
+  });
+}
+
+// ---- documents ----
+
+export function useAttachments(customerId: string) {
+  const call = useCall();
+  return useQuery({ queryKey: keys.attachmentList(customerId), queryFn: () => call('attachments.list', { customerId }) });
+}
+
+/** A file's bytes (base64), for its preview. Files can be large: not kept long once unused. */
+export function useAttachmentBytes(id: string | null) {
+  const call = useCall();
+  return useQuery({
+    queryKey: keys.attachmentBytes(id ?? ''),
+    queryFn: () => call('attachments.read', { id: id ?? '' }),
+    enabled: id !== null,
+    // Stored content-addressed and never rewritten: the bytes of an id do not change.
+    staleTime: Infinity,
+    gcTime: 30_000,
+  });
+}
+
+export function useAddAttachment() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'attachments.add'>) => call('attachments.add', input),
+    onSuccess: (out) =>
+      Promise.all([qc.invalidateQueries({ queryKey: keys.attachmentList(out.customerId) }), qc.invalidateQueries({ queryKey: keys.customerHistory(out.customerId) })]),
+  });
+}
+
+export function useRemoveAttachment(customerId: string) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call('attachments.remove', { id }),
+    onSuccess: (_out, id) => {
+      qc.removeQueries({ queryKey: keys.attachmentBytes(id) });
+      return Promise.all([
+        qc.invalidateQueries({ queryKey: keys.attachmentList(customerId) }),
+        qc.invalidateQueries({ queryKey: keys.customerHistory(customerId) }),
+      ]);
+    },
+  });
+}
+
+// ---- a customer's history (audit trail) and data export ----
+
+export type CustomerHistory = {
+  entries: AuditEntry[];
+  /** The customer's prescription versions, to describe what each prescription entry saved. */
+  versions: ChannelOutput<'prescriptions.list'>;
+};
+
+function customerIdIn(value: unknown): string | null {
+  return value && typeof value === 'object' && 'customerId' in value && typeof value.customerId === 'string' ? value.customerId : null;
+}
+
+/**
+ * Who changed what on a customer, newest first: the customer's own rows, plus the rows of its
+ * prescriptions and documents (found by the customerId they record; a document's removal by the id of
+ * the document it removed). The latter are read from the newest HISTORY_SCAN rows of each kind.
+ */
+export const HISTORY_SCAN = 500;
+
+export function useCustomerHistory(customerId: string) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: keys.customerHistory(customerId),
+    queryFn: async (): Promise<CustomerHistory> => {
+      const [own, rx, docs, versions] = await Promise.all([
+        call('audit.list', { entity: 'customer', entityId: customerId, limit: HISTORY_SCAN }),
+        call('audit.list', { entity: 'prescription', limit: HISTORY_SCAN }),
+        call('audit.list', { entity: 'attachment', limit: HISTORY_SCAN }),
+        // Shared with the Prescription tab's timeline.
+        qc.fetchQuery({ queryKey: keys.prescriptionList(customerId), queryFn: () => call('prescriptions.list', { customerId }) }),
+      ]);
+      const ours = (e: AuditEntry) => customerIdIn(e.after) === customerId || customerIdIn(e.before) === customerId;
+      const docIds = new Set(docs.filter(ours).map((e) => e.entityId));
+      const entries = [...own, ...rx.filter(ours), ...docs.filter((e) => ours(e) || docIds.has(e.entityId))].sort((a, b) => b.id - a.id);
+      return { entries, versions };
+    },
+  });
+}
+
+/** A subject-access export: the zip of everything held on the customer (owner only). */
+export function useExportCustomer() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call('customers.export', { id }),
+    // The export is recorded in the customer's history.
+    onSuccess: (_out, id) => qc.invalidateQueries({ queryKey: keys.customerHistory(id) }),
+  });
+}
+
+// ---- staff accounts and settings (owner) ----
+
+export function useStaffList() {
+  const call = useCall();
+  return useQuery({ queryKey: keys.staff, queryFn: () => call('staff.list', {}) });
+}
+
+function useStaffMutation<C extends 'staff.create' | 'staff.update' | 'staff.disable' | 'staff.resetPassword'>(channel: C) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<C>) => call(channel, input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.staff }),
+  });
+}
+
+export const useCreateStaff = () => useStaffMutation('staff.create');
+export const useUpdateStaff = () => useStaffMutation('staff.update');
+export const useDisableStaff = () => useStaffMutation('staff.disable');
+export const useResetStaffPassword = () => useStaffMutation('staff.resetPassword');
+
+export function useSetAutoLock() {
+  const call = useCall();
+  return useMutation({ mutationFn: (minutes: number) => call('settings.setAutoLock', { minutes }) });
+}
+
+// ---- backups (owner) ----
+
+export function useBackups() {
+  const call = useCall();
+  return useQuery({ queryKey: keys.backups, queryFn: () => call('backup.list', {}) });
+}
+
+export function useCreateBackup() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: () => call('backup.create', {}), onSuccess: () => qc.invalidateQueries({ queryKey: keys.backups }) });
+}
+
+/** Ends every session: the caller goes back to the sign-in screen (the cache is cleared there). */
+export function useRestoreBackup() {
+  const call = useCall();
+  return useMutation({ mutationFn: (name: string) => call('backup.restore', { name }) });
 }
 
 export function createQueryClient(): QueryClient {

@@ -1,24 +1,47 @@
 import { useTranslation } from 'react-i18next';
-import { currentLanguage, languages, setLanguage, type Language } from '../i18n';
+import { useSignedIn } from '../auth/AuthProvider';
+import { LanguageSelect } from './LanguageSelect';
 
-export function Header({ screenTitle }: { screenTitle: string }) {
+/** The areas of the app; all but the customers are the owner's. */
+export const sections = ['customers', 'staff', 'settings', 'backups'] as const;
+export type Section = (typeof sections)[number];
+
+type Props = {
+  screenTitle: string;
+  section: Section;
+  onNavigate: (section: Section) => void;
+  onSignOut: () => void;
+};
+
+export function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
   const { t } = useTranslation();
+  const { staff, isOwner, lock } = useSignedIn();
   return (
     <header className="app-header">
       <span className="app-name">{t('app.name')}</span>
       <span className="screen-title" aria-live="polite">
         {screenTitle}
       </span>
-      <label className="language">
-        <span className="visually-hidden">{t('app.language')}</span>
-        <select value={currentLanguage()} onChange={(e) => setLanguage(e.target.value as Language)} title={t('app.language')}>
-          {languages.map((lng) => (
-            <option key={lng} value={lng}>
-              {lng.toUpperCase()}
-            </option>
+      {isOwner ? (
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          {sections.map((s) => (
+            <button key={s} type="button" aria-current={s === section ? 'page' : undefined} onClick={() => onNavigate(s)}>
+              {t(`nav.${s}`)}
+            </button>
           ))}
-        </select>
-      </label>
+        </nav>
+      ) : null}
+      <span className="who" title={t('header.signedInAs', { name: staff.displayName, username: staff.username })}>
+        <span className="who-name">{staff.displayName}</span>
+        <span className="who-role">{t(`roles.${staff.role}`)}</span>
+      </span>
+      <button type="button" className="header-button" onClick={lock} title={t('header.lockHint')}>
+        {t('header.lock')}
+      </button>
+      <button type="button" className="header-button" onClick={onSignOut}>
+        {t('header.signOut')}
+      </button>
+      <LanguageSelect />
     </header>
   );
 }

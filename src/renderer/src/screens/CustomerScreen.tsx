@@ -1,12 +1,13 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
-import { FormProvider, useForm, type FieldPath } from 'react-hook-form';
+import { useCallback, useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { FormProvider, useForm, useFormContext, useWatch, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { keys, useCreateCustomer, useCustomer, useDeleteCustomer, useUpdateCustomer } from '../api/queries';
+import { keys, useCreateCustomer, useCustomer, useDeleteCustomer, useExportCustomer, useUpdateCustomer } from '../api/queries';
+import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { SelectField, TextField } from '../customers/fields';
 import {
@@ -19,9 +20,16 @@ import {
   type CustomerFormOutput,
   type CustomerFormValues,
 } from '../customers/formModel';
+import { HistoryPanel } from '../customers/HistoryPanel';
 import { OpticGrid } from '../customers/OpticGrid';
+import { DocumentsPanel } from '../documents/DocumentsPanel';
+import { blobFromBase64, saveBlob } from '../documents/files';
+import { formatMoment } from '../format';
+import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
 
 type Detail = ChannelOutput<'customers.get'>;
+const tabs = ['details', 'prescription', 'documents', 'history'] as const;
+type Tab = (typeof tabs)[number];
 /** Asked before leaving the screen: true to leave now, false if it will call `proceed` itself later. */
 export type LeaveGuard = (proceed: () => void) => boolean;
 
@@ -67,9 +75,12 @@ function ExistingCustomer(props: Props & { id: string }) {
 function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDeleted, setLeaveGuard }: Props & { detail: Detail | null }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
+  const { isOwner } = useSignedIn();
   const create = useCreateCustomer();
   const update = useUpdateCustomer();
   const del = useDeleteCustomer();
+  const exportData = useExportCustomer();
+  const [exportState, setExportState] = useState<{ ok: true; fileName: string } | { ok: false; message: string } | null>(null);
 
   const form = useForm<CustomerFormValues, unknown, CustomerFormOutput>({
     resolver: zodResolver(customerFormSchema),
@@ -85,6 +96,21 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [pendingLeave, setPendingLeave] = useState<(() => void) | null>(null);
+  // An existing customer's screen has tabs; the others mount on their first visit and then stay,
+  // so what is typed in one survives a look at another.
+  const [tab, setTab] = useState<Tab>('details');
+  const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set(['details']));
+  const rxDirty = useRef(false);
+  const onRxDirty = useCallback((dirty: boolean) => {
+    rxDirty.current = dirty;
+  }, []);
+  const formId = useId();
+  const tabId = (which: Tab) => `${formId}-tab-${which}`;
+  const panelId = (which: Tab) => `${formId}-panel-${which}`;
+  const showTab = (next: Tab) => {
+    setTab(next);
+    setVisited((seen) => (seen.has(next) ? seen : new Set([...seen, next])));
+  };
 
   // Fresh data from the core (e.g. a sync pull) shows up unless staff are in the middle of an edit.
   // Not on mount: the form already starts from it, and reset() would drop the first field's focus.
@@ -98,7 +124,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   // Leaving with unsaved changes asks first.
   useEffect(() => {
     setLeaveGuard((proceed) => {
-      if (!form.formState.isDirty) return true;
+      if (!form.formState.isDirty && !rxDirty.current) return true;
       setPendingLeave(() => proceed);
       return false;
     });
@@ -130,6 +156,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const onValid = async (values: CustomerFormOutput) => {
     setFormError(null);
     setFlash(null);
+    setExportState(null);
     try {
       if (!detail) {
         const out = await create.mutateAsync(createPayload(values));
@@ -148,15 +175,16 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   };
   const submit = form.handleSubmit(onValid, () => setFormError(t('form.fixErrors')));
 
-  // Ctrl+S saves from anywhere on the screen (and keeps the browser from saving the page).
-  const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
+  // Ctrl+S saves the details from anywhere on their tab (and keeps the browser from saving the page);
+  // the prescription tab saves its own grid.
+  const onKeyDown = useEffectEvent((e: globalThis.KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
       e.preventDefault();
-      if (!document.querySelector('dialog[open]')) void submit();
+      if (tab === 'details' && !document.querySelector('dialog[open]')) void submit();
     }
   });
   useEffect(() => {
-    const listener = (e: KeyboardEvent) => onKeyDown(e);
+    const listener = (e: globalThis.KeyboardEvent) => onKeyDown(e);
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);
   }, []);
@@ -173,6 +201,20 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
     }
   };
 
+  /** A subject-access request: everything held on the customer, as a zip the owner hands over. */
+  const onExport = async () => {
+    if (!detail) return;
+    setExportState(null);
+    setFlash(null);
+    try {
+      const out = await exportData.mutateAsync(detail.id);
+      saveBlob(blobFromBase64(out.bytes, 'application/zip'), out.fileName);
+      setExportState({ ok: true, fileName: out.fileName });
+    } catch (error) {
+      setExportState({ ok: false, message: t('export.error', { message: errorMessage(error, t) }) });
+    }
+  };
+
   const when = (iso: string) => {
     const date = new Date(iso);
     return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
@@ -180,74 +222,153 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const name = detail ? `${detail.localData.firstName} ${detail.localData.lastName}` : t('screen.new');
   const saving = isSubmitting || create.isPending || update.isPending;
 
+  /** Arrow keys move between the tabs (the tab list is one stop for Tab). */
+  const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = tabs.indexOf(tab);
+    const to = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length] as Tab;
+    showTab(next);
+    document.getElementById(tabId(next))?.focus();
+  };
+
   return (
     <FormProvider {...form}>
-      <form className="customer-form" noValidate onSubmit={(e) => void submit(e)} aria-label={name}>
-        <div className="form-toolbar">
-          <button type="button" onClick={onBack} title="Esc">
-            ← {t('form.back')}
-          </button>
-          <h1 className="form-title">{name}</h1>
-          {detail ? (
-            <span className="form-meta">
-              {t('form.createdAt', { date: when(detail.createdAt) })}, {t('form.updatedAt', { date: when(detail.updatedAt) })}
-            </span>
-          ) : null}
-          <span className="spacer" />
-          <span role="status" className="flash">
-            {/* "Saved" describes the form as stored: gone as soon as it is edited again. */}
-            {isDirty ? '' : flash === 'created' ? t('form.created') : flash === 'saved' ? t('form.saved') : ''}
-          </span>
-          {detail ? (
-            <button type="button" className="danger-outline" onClick={() => setConfirmDelete(true)}>
-              {t('form.delete')}
+      <div className="customer-screen">
+        <div className="screen-head">
+          <div className="form-toolbar">
+            <button type="button" onClick={onBack} title="Esc">
+              ← {t('form.back')}
             </button>
+            <h1 className="form-title">{name}</h1>
+            {detail ? (
+              <span className="form-meta">
+                {t('form.createdAt', { date: when(detail.createdAt) })}, {t('form.updatedAt', { date: when(detail.updatedAt) })}
+              </span>
+            ) : null}
+            <span className="spacer" />
+            <span role="status" className="flash">
+              {/* "Saved" describes the form as stored: gone as soon as it is edited again. */}
+              {isDirty ? '' : flash === 'created' ? t('form.created') : flash === 'saved' ? t('form.saved') : ''}
+              {exportState?.ok ? t('export.done', { fileName: exportState.fileName }) : ''}
+            </span>
+            {/* The owner's actions: not shown to staff (the core refuses them anyway). */}
+            {detail && isOwner ? (
+              <button type="button" onClick={() => void onExport()} disabled={exportData.isPending} title={t('export.hint')}>
+                {exportData.isPending ? t('export.exporting') : t('export.button')}
+              </button>
+            ) : null}
+            {detail && isOwner ? (
+              <button type="button" className="danger-outline" onClick={() => setConfirmDelete(true)}>
+                {t('form.delete')}
+              </button>
+            ) : null}
+            {tab === 'details' ? (
+              <button type="submit" form={formId} className="primary" disabled={saving} title="Ctrl+S">
+                {saving ? t('form.saving') : detail ? t('form.save') : t('form.create')}
+              </button>
+            ) : null}
+          </div>
+
+          {detail ? (
+            <div className="tabs" role="tablist" aria-label={t('tabs.label')} onKeyDown={onTabKey}>
+              {tabs.map((which) => (
+                <button
+                  key={which}
+                  type="button"
+                  role="tab"
+                  id={tabId(which)}
+                  aria-selected={tab === which}
+                  aria-controls={panelId(which)}
+                  tabIndex={tab === which ? 0 : -1}
+                  onClick={() => showTab(which)}
+                >
+                  {t(`tabs.${which}`)}
+                </button>
+              ))}
+            </div>
           ) : null}
-          <button type="submit" className="primary" disabled={saving} title="Ctrl+S">
-            {saving ? t('form.saving') : detail ? t('form.save') : t('form.create')}
-          </button>
+          {exportState && !exportState.ok ? (
+            <p className="form-error" role="alert">
+              {exportState.message}
+            </p>
+          ) : null}
         </div>
 
-        {formError && submitCount > 0 ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
+        <div
+          className="tab-panel"
+          hidden={tab !== 'details'}
+          {...(detail ? { role: 'tabpanel', id: panelId('details'), 'aria-labelledby': tabId('details') } : {})}
+        >
+          <form id={formId} className="customer-form" noValidate onSubmit={(e) => void submit(e)} aria-label={name}>
+            {formError && submitCount > 0 ? (
+              <p className="form-error" role="alert">
+                {formError}
+              </p>
+            ) : null}
+
+            <div className="form-body">
+              <fieldset className="section personal">
+                <legend>{t('form.personal')}</legend>
+                <TextField name="customerData.firstName" label={t('form.firstName')} autoComplete="off" />
+                <TextField name="customerData.lastName" label={t('form.lastName')} autoComplete="off" />
+                <TextField name="customerData.email" label={t('form.email')} type="email" autoComplete="off" className="wide" />
+                <TextField name="customerData.phoneNumber" label={t('form.phoneNumber')} type="tel" autoComplete="off" />
+                <TextField name="customerData.dateOfBirth" label={t('form.dateOfBirth')} type="date" />
+                <SelectField
+                  name="customerData.sex"
+                  label={t('form.sex')}
+                  options={[
+                    { value: '', label: t('form.sexChoose') },
+                    { value: 'female', label: t('form.sexOptions.female') },
+                    { value: 'male', label: t('form.sexOptions.male') },
+                  ]}
+                />
+              </fieldset>
+
+              <div className="section-stack">
+                <fieldset className="section address">
+                  <legend>{t('form.address')}</legend>
+                  <TextField name="address.street" label={t('form.street')} autoComplete="off" className="wide" />
+                  <TextField name="address.city" label={t('form.city')} autoComplete="off" />
+                  <TextField name="address.zipCode" label={t('form.zipCode')} autoComplete="off" />
+                  <TextField name="address.state" label={t('form.state')} autoComplete="off" />
+                </fieldset>
+
+                <fieldset className="section consent">
+                  <legend>{t('consent.title')}</legend>
+                  <ConsentBox name="consent.marketing" label={t('consent.marketing')} givenAt={detail?.consent.marketingAt ?? null} />
+                  <ConsentBox name="consent.sms" label={t('consent.sms')} givenAt={detail?.consent.smsAt ?? null} />
+                </fieldset>
+              </div>
+
+              <fieldset className="section optic">
+                <legend>{t('form.optic')}</legend>
+                <OpticGrid />
+                <p className="form-hint optic-hint">{detail ? t('form.opticHint') : t('form.opticHintNew')}</p>
+              </fieldset>
+            </div>
+            <p className="form-hint">{t('form.hint')}</p>
+          </form>
+        </div>
+
+        {detail && visited.has('prescription') ? (
+          <div className="tab-panel" role="tabpanel" id={panelId('prescription')} aria-labelledby={tabId('prescription')} hidden={tab !== 'prescription'}>
+            <PrescriptionPanel customer={detail} active={tab === 'prescription'} onDirtyChange={onRxDirty} />
+          </div>
         ) : null}
-
-        <div className="form-body">
-          <fieldset className="section personal">
-            <legend>{t('form.personal')}</legend>
-            <TextField name="customerData.firstName" label={t('form.firstName')} autoComplete="off" />
-            <TextField name="customerData.lastName" label={t('form.lastName')} autoComplete="off" />
-            <TextField name="customerData.email" label={t('form.email')} type="email" autoComplete="off" className="wide" />
-            <TextField name="customerData.phoneNumber" label={t('form.phoneNumber')} type="tel" autoComplete="off" />
-            <TextField name="customerData.dateOfBirth" label={t('form.dateOfBirth')} type="date" />
-            <SelectField
-              name="customerData.sex"
-              label={t('form.sex')}
-              options={[
-                { value: '', label: t('form.sexChoose') },
-                { value: 'female', label: t('form.sexOptions.female') },
-                { value: 'male', label: t('form.sexOptions.male') },
-              ]}
-            />
-          </fieldset>
-
-          <fieldset className="section address">
-            <legend>{t('form.address')}</legend>
-            <TextField name="address.street" label={t('form.street')} autoComplete="off" className="wide" />
-            <TextField name="address.city" label={t('form.city')} autoComplete="off" />
-            <TextField name="address.zipCode" label={t('form.zipCode')} autoComplete="off" />
-            <TextField name="address.state" label={t('form.state')} autoComplete="off" />
-          </fieldset>
-
-          <fieldset className="section optic">
-            <legend>{t('form.optic')}</legend>
-            <OpticGrid />
-          </fieldset>
-        </div>
-        <p className="form-hint">{t('form.hint')}</p>
-      </form>
+        {detail && visited.has('documents') ? (
+          <div className="tab-panel" role="tabpanel" id={panelId('documents')} aria-labelledby={tabId('documents')} hidden={tab !== 'documents'}>
+            <DocumentsPanel customerId={detail.id} />
+          </div>
+        ) : null}
+        {detail && visited.has('history') ? (
+          <div className="tab-panel" role="tabpanel" id={panelId('history')} aria-labelledby={tabId('history')} hidden={tab !== 'history'}>
+            <HistoryPanel customerId={detail.id} />
+          </div>
+        ) : null}
+      </div>
 
       {confirmDelete && detail ? (
         <ConfirmDialog
@@ -282,5 +403,28 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
         />
       ) : null}
     </FormProvider>
+  );
+}
+
+/** A consent box; once given (and saved), the date it was given is shown beside it. */
+function ConsentBox({ name, label, givenAt }: { name: 'consent.marketing' | 'consent.sms'; label: string; givenAt: string | null }) {
+  const { t, i18n } = useTranslation();
+  const { register, control } = useFormContext<CustomerFormValues>();
+  const checked = useWatch({ control, name });
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const hint = checked && givenAt ? t('consent.givenOn', { date: formatMoment(givenAt, i18n.language) }) : checked ? t('consent.onSave') : null;
+  return (
+    <div className="field wide consent-field">
+      <label className="check" htmlFor={id}>
+        <input id={id} type="checkbox" {...register(name)} aria-describedby={hint ? hintId : undefined} />
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -1,0 +1,84 @@
+import { MAX_ATTACHMENT_BYTES, type attachmentMimeTypes } from '../../shared/attachments/schema';
+import { AppError } from '../../shared/errors';
+
+/**
+ * Rules for what a customer's document may be, as pure functions: the bytes arrive as base64, the type
+ * is read from the content (never trusted from the name) and the name is kept only as a label.
+ */
+
+export type AttachmentMimeType = (typeof attachmentMimeTypes)[number];
+
+const MB = 1024 * 1024;
+const LIMIT_TEXT = `${MAX_ATTACHMENT_BYTES / MB} MB`;
+
+/** Longest base64 text that can still decode to MAX_ATTACHMENT_BYTES; anything longer is too large. */
+const MAX_BASE64_CHARS = Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const kinds: readonly { mime: AttachmentMimeType; label: string; magic: readonly number[]; extensions: readonly string[] }[] = [
+  { mime: 'application/pdf', label: 'PDF', magic: [0x25, 0x50, 0x44, 0x46, 0x2d], extensions: ['pdf'] }, // %PDF-
+  { mime: 'image/jpeg', label: 'JPEG', magic: [0xff, 0xd8, 0xff], extensions: ['jpg', 'jpeg'] },
+  { mime: 'image/png', label: 'PNG', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], extensions: ['png'] },
+];
+
+/**
+ * Decodes strict base64 (standard alphabet, padded, no whitespace or data: URL prefix). Size is
+ * checked from the text's length first, so an oversized file is refused without decoding it.
+ */
+export function decodeAttachmentBytes(base64: string, fileName: string): Buffer {
+  if (base64.length > MAX_BASE64_CHARS) throw tooLarge(fileName, Math.floor((base64.length * 3) / 4));
+  if (base64.length === 0) throw AppError.field('bytes', 'The file is empty');
+  if (base64.startsWith('data:')) {
+    throw AppError.field('bytes', 'Send the file as plain base64, without a "data:…;base64," prefix');
+  }
+  if (!BASE64.test(base64)) {
+    throw AppError.field('bytes', 'The file must be sent as base64 (A–Z, a–z, 0–9, +, / and = padding only)');
+  }
+  if (base64.length % 4 !== 0) {
+    throw AppError.field('bytes', 'The file is not complete base64 (its length must be a multiple of 4)');
+  }
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const size = (base64.length / 4) * 3 - padding;
+  if (size === 0) throw AppError.field('bytes', 'The file is empty');
+  if (size > MAX_ATTACHMENT_BYTES) throw tooLarge(fileName, size);
+  return Buffer.from(base64, 'base64');
+}
+
+/**
+ * The file's type, from its first bytes. A name whose extension claims another of the accepted
+ * types is refused: a file that lies about its type is more likely a mistake (or worse) than a scan.
+ * A name with no extension or an unrelated one is fine; it is only a label.
+ */
+export function detectAttachmentType(bytes: Uint8Array, fileName: string): AttachmentMimeType {
+  const kind = kinds.find((k) => k.magic.every((b, i) => bytes[i] === b));
+  if (!kind) throw new AppError('attachment.badType', `"${fileName}" is not a PDF, JPEG or PNG file`);
+  const ext = extensionOf(fileName);
+  const claimed = kinds.find((k) => k.extensions.includes(ext));
+  if (claimed && claimed !== kind) {
+    throw new AppError('attachment.badType', `"${fileName}" is named .${ext} but its content is a ${kind.label}`);
+  }
+  return kind.mime;
+}
+
+/**
+ * The name as the user knows it: trimmed, without any folders a browser or OS put in front
+ * (`C:\fakepath\scan.png`, `../scan.png`) and without control characters. It is never used as a path.
+ */
+export function attachmentBaseName(fileName: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '');
+  const base = clean.split(/[/\\]/).pop()?.trim() ?? '';
+  if (base === '' || base === '.' || base === '..') throw AppError.field('fileName', 'fileName must name a file');
+  return base;
+}
+
+function extensionOf(fileName: string): string {
+  const m = /\.([^.]+)$/.exec(fileName);
+  return m ? m[1]!.toLowerCase() : '';
+}
+
+function tooLarge(fileName: string, size: number): AppError {
+  // Rounded up, so a file just over the limit never reads as "20.0 MB".
+  const shown = `${(Math.ceil((size / MB) * 10) / 10).toFixed(1)} MB`;
+  return new AppError('attachment.tooLarge', `"${fileName}" is ${shown}; a file can be at most ${LIMIT_TEXT}`);
+}

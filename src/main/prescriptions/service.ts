@@ -1,0 +1,189 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { OpticValues } from '../../shared/customers/schema';
+import { AppError, type FieldErrors } from '../../shared/errors';
+import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
+import { checkRx, diffRx, enteredRx, rxInputOf } from '../../shared/prescriptions/rules';
+import type { PrescriptionVersion, Rx, RxCheck, RxInput } from '../../shared/prescriptions/schema';
+import type { Actor, AuditLog } from '../audit/log';
+import type { Clock } from '../clock';
+import type { Database, PrescriptionsTable } from '../db/schema';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type Row = Selectable<PrescriptionsTable>;
+
+/**
+ * Prescriptions as versions: every save is a new row, a correction points at the version it
+ * corrects, nothing is overwritten. The current prescription is the latest exam among the versions
+ * no later version corrects.
+ */
+export class PrescriptionService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Checks an Rx as staff type it; with a customer, against their age and current prescription. */
+  async check(rx: RxInput, customerId?: string): Promise<RxCheck> {
+    const context = customerId ? await this.context(this.db, customerId) : { dateOfBirth: null, previous: null };
+    return checkRx(rx, { today: this.today(), ...context });
+  }
+
+  async create(customerId: string, rx: RxInput, actor: Actor, db: Db = this.db): Promise<PrescriptionVersion> {
+    const id = await inTransaction(db, async (trx) => {
+      await this.context(trx, customerId); // 404 for an unknown customer
+      return this.insert(trx, customerId, rx, null, actor, '');
+    });
+    return this.version(db, id);
+  }
+
+  /** Saves a corrected copy of a version; the corrected one stays, pointed at. */
+  async correct(id: string, rx: RxInput, actor: Actor): Promise<PrescriptionVersion> {
+    const newId = await this.db.transaction().execute(async (trx) => {
+      const old = await trx.selectFrom('prescriptions').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!old) throw new AppError('prescription.notFound', 'Prescription not found');
+      await this.context(trx, old.customer_id);
+      const newer = await trx.selectFrom('prescriptions').select('version').where('corrects_id', '=', id).executeTakeFirst();
+      if (newer) {
+        throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
+      }
+      return this.insert(trx, old.customer_id, rx, id, actor, '');
+    });
+    return this.version(this.db, newId);
+  }
+
+  /** Every version of a customer's prescription, newest first, each with what it changed. */
+  async list(customerId: string, db: Db = this.db): Promise<PrescriptionVersion[]> {
+    await this.context(db, customerId);
+    const rows = await db.selectFrom('prescriptions').selectAll().where('customer_id', '=', customerId).orderBy('version', 'desc').execute();
+    const full = new Map(rows.map((r) => [r.id, this.fullRx(r)]));
+    const byVersion = new Map(rows.map((r) => [r.version, r]));
+    const currentId = currentOf(rows)?.id;
+    return rows.map((r) => {
+      const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
+      return toVersion(r, full.get(r.id) as Rx, r.id === currentId, before ? (full.get(before.id) as Rx) : null);
+    });
+  }
+
+  /** Seed 001's opticData of the current prescription, or null when there is none. */
+  async currentOpticData(customerId: string, db: Db = this.db): Promise<(OpticValues & { id: string }) | null> {
+    const row = currentOf(await this.rows(db, customerId));
+    return row ? { id: row.id, ...opticDataOf(this.fullRx(row)) } : null;
+  }
+
+  /**
+   * Records seed-shaped optic values from customers.create/update as a new version (a correction
+   * of the current one, if any), inside the caller's transaction. Unchanged values record nothing.
+   * Errors name `opticData.<path>`.
+   */
+  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null) {
+    const current = currentOf(await this.rows(trx, customerId));
+    const currentFull = current ? this.fullRx(current) : null;
+    const empty: RxInput = { kind: 'spectacles', examDate: this.today(), distanceVision: {} };
+    const base = current ? rxInputOf(JSON.parse(current.rx) as Rx) : legacy ? mergeOpticPatch(empty, legacy) : empty;
+    const merged = mergeOpticPatch(base, patch);
+    // Rows shown in the grid only because they were derived come back unchanged: keep them derived.
+    if (currentFull) {
+      const probe = checkRx(merged, { today: this.today() });
+      for (const v of ['intermediateVision', 'nearVision'] as const) {
+        const stored = JSON.parse(current!.rx) as Rx;
+        if (!stored[v] && JSON.stringify(probe.normalized[v]) === JSON.stringify(currentFull[v])) delete merged[v];
+      }
+    }
+    const next = checkRx(merged, { today: this.today() });
+    if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return;
+    await this.insert(trx, customerId, merged, current?.id ?? null, actor, 'opticData.');
+  }
+
+  private async insert(trx: Transaction<Database>, customerId: string, rx: RxInput, correctsId: string | null, actor: Actor, pathPrefix: string) {
+    const check = checkRx(rx, { today: this.today() });
+    if (!check.valid) throw invalid(check.errors, pathPrefix);
+    const normalized = check.normalized as Rx;
+    const last = await trx.selectFrom('prescriptions').select((eb) => eb.fn.max('version').as('v')).where('customer_id', '=', customerId).executeTakeFirst();
+    const id = uuidv7();
+    await trx
+      .insertInto('prescriptions')
+      .values({
+        id,
+        customer_id: customerId,
+        version: Number(last?.v ?? 0) + 1,
+        exam_date: normalized.examDate,
+        rx: JSON.stringify(enteredRx(rx, normalized)),
+        corrects_id: correctsId,
+        created_at: this.clock.now().toISOString(),
+        created_by: actor.username,
+      })
+      .execute();
+    await this.audit.record(trx, actor, {
+      entity: 'prescription',
+      entityId: id,
+      action: correctsId ? 'correct' : 'create',
+      after: { customerId, correctsId, rx: enteredRx(rx, normalized) },
+    });
+    return id;
+  }
+
+  private async version(db: Db, id: string): Promise<PrescriptionVersion> {
+    const row = await db.selectFrom('prescriptions').select('customer_id').where('id', '=', id).executeTakeFirstOrThrow();
+    return (await this.list(row.customer_id, db)).find((v) => v.id === id) as PrescriptionVersion;
+  }
+
+  private rows(db: Db, customerId: string) {
+    return db.selectFrom('prescriptions').selectAll().where('customer_id', '=', customerId).execute();
+  }
+
+  /** The stored Rx with near/intermediate derived again (they are not stored when derived). */
+  private fullRx(row: Row): Rx {
+    const stored = JSON.parse(row.rx) as Rx;
+    return checkRx(rxInputOf(stored), { today: stored.examDate }).normalized as Rx;
+  }
+
+  private async context(db: Db, customerId: string) {
+    const customer = await db.selectFrom('customers').select('date_of_birth').where('id', '=', customerId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!customer) throw new AppError('customer.notFound', 'Customer not found');
+    const current = currentOf(await this.rows(db, customerId));
+    return { dateOfBirth: customer.date_of_birth, previous: current ? this.fullRx(current) : null };
+  }
+
+  /** Today where the counter is (an exam typed just after local midnight is not "in the future"). */
+  private today(): string {
+    const d = this.clock.now();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  }
+}
+
+/** The latest exam among versions that no other version corrects. */
+function currentOf(rows: Row[]): Row | null {
+  const corrected = new Set(rows.map((r) => r.corrects_id).filter(Boolean));
+  let best: Row | null = null;
+  for (const r of rows) {
+    if (corrected.has(r.id)) continue;
+    if (!best || r.exam_date > best.exam_date || (r.exam_date === best.exam_date && r.version > best.version)) best = r;
+  }
+  return best;
+}
+
+function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null): PrescriptionVersion {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    version: r.version,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    correctsId: r.corrects_id,
+    current,
+    rx,
+    changes: diffRx(before, rx),
+  };
+}
+
+function invalid(errors: Record<string, string>, prefix: string): AppError {
+  const fieldErrors: FieldErrors = Object.fromEntries(Object.entries(errors).map(([path, message]) => [`${prefix}${path}`, [message]]));
+  const [first] = Object.entries(fieldErrors);
+  return new AppError('validation', first ? `${first[0]}: ${first[1][0]}` : 'Invalid prescription', fieldErrors);
+}
+
+function inTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
+}

@@ -1,0 +1,141 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BackupInfo } from '../../../shared/backup/schema';
+import { errorMessage } from '../api/errors';
+import { useBackups, useCreateBackup, useRestoreBackup } from '../api/queries';
+import { useSignedIn } from '../auth/AuthProvider';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { formatBytes, formatMoment } from '../format';
+
+/**
+ * The owner's backups: the daily ones, the ones made by hand, and the copies taken before a restore
+ * or an update. Restoring one replaces everything with it (after a backup of the current state) and
+ * ends every session: everyone signs in again.
+ */
+export function BackupsScreen() {
+  const { t, i18n } = useTranslation();
+  const { endSession } = useSignedIn();
+  const list = useBackups();
+  const create = useCreateBackup();
+  const restore = useRestoreBackup();
+  const [flash, setFlash] = useState<string | null>(null);
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [toRestore, setToRestore] = useState<BackupInfo | null>(null);
+  const [restoreError, setRestoreError] = useState<string | null>(null);
+  const titleId = useId();
+  const when = (b: BackupInfo) => formatMoment(b.createdAt, i18n.language);
+
+  const onCreate = async () => {
+    setFlash(null);
+    setCreateError(null);
+    try {
+      const made = await create.mutateAsync();
+      setFlash(t('backups.created', { date: when(made) }));
+    } catch (error) {
+      setCreateError(t('backups.createError', { message: errorMessage(error, t) }));
+    }
+  };
+
+  const onRestore = async () => {
+    if (!toRestore) return;
+    setRestoreError(null);
+    try {
+      await restore.mutateAsync(toRestore.name);
+      endSession({ kind: 'restored', backupCreatedAt: toRestore.createdAt });
+    } catch (error) {
+      setRestoreError(t('backups.restoreError', { message: errorMessage(error, t) }));
+    }
+  };
+
+  return (
+    <section className="admin-screen" aria-labelledby={titleId}>
+      <div className="admin-head">
+        <h1 id={titleId}>{t('backups.title')}</h1>
+        <span className="spacer" />
+        <span role="status" className="flash">
+          {flash}
+        </span>
+        <button type="button" className="primary" onClick={() => void onCreate()} disabled={create.isPending}>
+          {create.isPending ? t('backups.creating') : t('backups.create')}
+        </button>
+      </div>
+      <p className="muted admin-intro">{t('backups.intro')}</p>
+      {createError ? (
+        <p className="form-error" role="alert">
+          {createError}
+        </p>
+      ) : null}
+
+      {list.isPending ? (
+        <p className="screen-message" role="status">
+          {t('backups.loading')}
+        </p>
+      ) : list.isError ? (
+        <p className="screen-message" role="alert">
+          {t('backups.loadError', { message: errorMessage(list.error, t) })}
+        </p>
+      ) : list.data.length === 0 ? (
+        <p className="screen-message">{t('backups.empty')}</p>
+      ) : (
+        <table className="admin-table" aria-labelledby={titleId}>
+          <thead>
+            <tr>
+              <th scope="col">{t('backups.columns.date')}</th>
+              <th scope="col">{t('backups.columns.kind')}</th>
+              <th scope="col" className="num">
+                {t('backups.columns.size')}
+              </th>
+              <th scope="col" className="num">
+                {t('backups.columns.documents')}
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">{t('backups.columns.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((b) => (
+              <tr key={b.name}>
+                <th scope="row" title={b.name}>
+                  {when(b)}
+                </th>
+                <td>
+                  <span className={`badge kind-${b.kind}`}>{t(`backups.kind.${b.kind}`)}</span>
+                </td>
+                <td className="num">{formatBytes(b.sizeBytes, i18n.language)}</td>
+                <td className="num">{b.attachments}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="small danger-outline"
+                    onClick={() => {
+                      setRestoreError(null);
+                      setToRestore(b);
+                    }}
+                    aria-label={t('backups.restoreLabel', { date: when(b) })}
+                  >
+                    {t('backups.restore')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {toRestore ? (
+        <ConfirmDialog
+          title={t('backups.confirm.title')}
+          body={t('backups.confirm.body', { date: when(toRestore) })}
+          confirmLabel={restore.isPending ? t('backups.confirm.restoring') : t('backups.confirm.confirm')}
+          cancelLabel={t('common.cancel')}
+          danger
+          busy={restore.isPending}
+          error={restoreError}
+          onConfirm={() => void onRestore()}
+          onCancel={() => setToRestore(null)}
+        />
+      ) : null}
+    </section>
+  );
+}

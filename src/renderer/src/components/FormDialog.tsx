@@ -1,0 +1,70 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+type Props = {
+  title: string;
+  description?: string;
+  submitLabel: string;
+  cancelLabel: string;
+  busy?: boolean;
+  danger?: boolean;
+  error?: string | null;
+  onSubmit: () => void;
+  onCancel: () => void;
+  children: ReactNode;
+};
+
+/**
+ * A small form in a modal <dialog> (the browser gives it the dialog role, traps focus and closes it
+ * on Esc): the first field has the focus, Enter submits. Mounted only while it is shown.
+ */
+export function FormDialog({ title, description, submitLabel, cancelLabel, busy, danger, error, onSubmit, onCancel, children }: Props) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const bodyId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    dialog.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    return () => dialog.close();
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog form-dialog"
+      aria-labelledby={titleId}
+      aria-describedby={description ? bodyId : undefined}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onCancel();
+      }}
+    >
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!busy) onSubmit();
+        }}
+      >
+        <h2 id={titleId}>{title}</h2>
+        {description ? <p id={bodyId}>{description}</p> : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-fields">{children}</div>
+        <div className="dialog-actions">
+          <button type="button" onClick={onCancel} disabled={busy}>
+            {cancelLabel}
+          </button>
+          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

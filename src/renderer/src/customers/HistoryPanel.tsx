@@ -1,0 +1,167 @@
+import type { TFunction } from 'i18next';
+import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
+import type { AuditEntry } from '../../../shared/staff/schema';
+import { errorMessage } from '../api/errors';
+import { useCustomerHistory } from '../api/queries';
+import { formatDay, formatMoment } from '../format';
+import { pathLabel, valueLabel } from '../prescriptions/draft';
+import { fieldChanges, textField, type FieldChange } from './history';
+
+/** Labels of the customer's fields as the audit trail records them (address columns included). */
+const fieldLabels: Record<string, string> = {
+  firstName: 'form.firstName',
+  lastName: 'form.lastName',
+  email: 'form.email',
+  phoneNumber: 'form.phoneNumber',
+  dateOfBirth: 'form.dateOfBirth',
+  sex: 'form.sex',
+  'address.street': 'form.street',
+  'address.city': 'form.city',
+  'address.zipCode': 'form.zipCode',
+  'address.zip_code': 'form.zipCode',
+  'address.state': 'form.state',
+  'consent.marketingAt': 'consent.marketing',
+  'consent.smsAt': 'consent.sms',
+  deletedAt: 'history.fields.deletedAt',
+  removedAt: 'history.fields.removedAt',
+};
+
+function fieldLabel(path: string, t: TFunction): string {
+  const key = fieldLabels[path];
+  return key ? t(key) : path;
+}
+
+function fieldValue(path: string, value: unknown, t: TFunction, language: string): string {
+  if (value === undefined || value === null || value === '') return '—';
+  if (typeof value !== 'string') return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (path === 'dateOfBirth') return formatDay(value, language);
+  if (path === 'sex') return t(`form.sexOptions.${value}`, { defaultValue: value });
+  if (path.startsWith('consent.')) return t('history.givenOn', { date: formatMoment(value, language) });
+  if (path.endsWith('At')) return formatMoment(value, language);
+  return value;
+}
+
+type Described = { title: string; changes: { label: string; from: string; to: string }[] };
+
+/** What one entry did, in words, with its field-level before → after. */
+function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>, docNames: Map<string, string>, t: TFunction, language: string): Described {
+  const customerChanges = (list: FieldChange[]) =>
+    list.map((c) => ({ label: fieldLabel(c.path, t), from: fieldValue(c.path, c.from, t, language), to: fieldValue(c.path, c.to, t, language) }));
+
+  if (entry.entity === 'customer') {
+    switch (entry.action) {
+      case 'create':
+        return { title: t('history.customer.create'), changes: [] };
+      case 'update': {
+        return { title: t('history.customer.update'), changes: customerChanges(fieldChanges(entry.before, entry.after)) };
+      }
+      case 'delete':
+        return { title: t('history.customer.delete'), changes: [] };
+      case 'export':
+        return { title: t('history.customer.export'), changes: [] };
+      default:
+        return { title: t('history.other', { action: entry.action }), changes: customerChanges(fieldChanges(entry.before, entry.after)) };
+    }
+  }
+
+  if (entry.entity === 'prescription') {
+    const v = versions.get(entry.entityId);
+    const changes = v && v.version > 1 ? v.changes.map((c) => ({ label: pathLabel(c.path, t), from: valueLabel(c.path, c.from, t), to: valueLabel(c.path, c.to, t) })) : [];
+    if (!v) return { title: t('history.prescription.unknown'), changes: [] };
+    const corrected = v.correctsId ? versions.get(v.correctsId) : undefined;
+    return {
+      title: corrected
+        ? t('history.prescription.correct', { version: v.version, corrected: corrected.version })
+        : t('history.prescription.create', { version: v.version, exam: formatDay(v.rx.examDate, language) }),
+      changes,
+    };
+  }
+
+  if (entry.entity === 'attachment') {
+    const name = docNames.get(entry.entityId) ?? '';
+    const field = textField(entry.after, 'field');
+    if (entry.action === 'add') {
+      return { title: t('history.attachment.add', { name, type: field ? t(`docs.fields.${field}`, { defaultValue: field }) : '' }), changes: [] };
+    }
+    if (entry.action === 'remove') return { title: t('history.attachment.remove', { name }), changes: [] };
+  }
+  return { title: t('history.other', { action: `${entry.entity} ${entry.action}` }), changes: [] };
+}
+
+/**
+ * The customer's history tab: every change to the customer, its prescriptions and documents, newest
+ * first, with who made it, when, and what each changed field was before and after.
+ */
+export function HistoryPanel({ customerId }: { customerId: string }) {
+  const { t, i18n } = useTranslation();
+  const history = useCustomerHistory(customerId);
+  const titleId = useId();
+
+  let body;
+  if (history.isPending) {
+    body = (
+      <p className="muted" role="status">
+        {t('history.loading')}
+      </p>
+    );
+  } else if (history.isError) {
+    body = (
+      <div className="form-error" role="alert">
+        <p>{t('history.loadError', { message: errorMessage(history.error, t) })}</p>
+        <button type="button" onClick={() => void history.refetch()}>
+          {t('search.retry')}
+        </button>
+      </div>
+    );
+  } else {
+    const versions = new Map(history.data.versions.map((v) => [v.id, v]));
+    const docNames = new Map<string, string>();
+    for (const e of history.data.entries) {
+      const name = e.entity === 'attachment' ? textField(e.after, 'fileName') : null;
+      if (name) docNames.set(e.entityId, name);
+    }
+    // A save that changed only the prescription grid also records the customer, unchanged: its
+    // prescription entry says what changed.
+    const shown = history.data.entries
+      .map((entry) => ({ entry, d: describe(entry, versions, docNames, t, i18n.language) }))
+      .filter(({ entry, d }) => !(entry.entity === 'customer' && entry.action === 'update' && d.changes.length === 0));
+    body =
+      shown.length === 0 ? (
+        <p className="muted">{t('history.empty')}</p>
+      ) : (
+        <ol className="history-list" aria-labelledby={titleId}>
+          {shown.map(({ entry, d }) => (
+            <li key={entry.id} className={`history-item entity-${entry.entity}`} aria-label={d.title}>
+              <div className="history-head">
+                <strong className="history-title">{d.title}</strong>
+                <span className="history-meta">
+                  <time dateTime={entry.at}>{formatMoment(entry.at, i18n.language)}</time> · {t('history.by', { who: entry.staffName })}
+                </span>
+              </div>
+              {d.changes.length > 0 ? (
+                <ul className="history-changes" aria-label={t('history.changes')}>
+                  {d.changes.map((c, i) => (
+                    <li key={`${i}-${c.label}`}>
+                      <span className="change-path">{c.label}</span>: <del>{c.from}</del> → <ins>{c.to}</ins>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      );
+  }
+
+  return (
+    <section className="history" aria-labelledby={titleId}>
+      <div className="history-top">
+        <h2 id={titleId}>{t('history.title')}</h2>
+        <span className={`busy${history.isFetching ? ' on' : ''}`} aria-hidden="true" />
+      </div>
+      {body}
+    </section>
+  );
+}

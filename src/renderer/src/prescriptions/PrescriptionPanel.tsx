@@ -1,0 +1,159 @@
+import { useCallback, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
+import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
+import { useCall } from '../api/context';
+import { errorMessage } from '../api/errors';
+import { usePrescriptions } from '../api/queries';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { formatDay } from '../format';
+import { pdKeys } from './draft';
+import { PrintCard } from './PrintCard';
+import { RxEditor, type EditorMode } from './RxEditor';
+import { RxTable } from './RxTable';
+import { Timeline } from './Timeline';
+
+type Customer = ChannelOutput<'customers.get'>;
+
+type Props = {
+  customer: Customer;
+  /** This tab is the one shown. */
+  active: boolean;
+  /** Unsaved typing in the grid, for the screen's "discard changes?" guard. */
+  onDirtyChange: (dirty: boolean) => void;
+};
+
+/**
+ * The customer's prescription: the version staff compare with (read-only) above the grid being
+ * typed, the timeline beside, and the printable card of the current version.
+ */
+export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
+  const { t, i18n } = useTranslation();
+  const list = usePrescriptions(customer.id);
+  const call = useCall();
+  // The desktop app saves a PDF; in the browser host the core answers "not handled": browser print.
+  const print = async () => {
+    const out = await call('app.printToPdf', {}).catch(() => ({ handled: false }));
+    if (!out.handled) window.print();
+  };
+  // `n` gives a fresh grid after each save.
+  const [mode, setMode] = useState<EditorMode & { n: number }>({ kind: 'new', n: 0 });
+  const [pending, setPending] = useState<EditorMode | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const dirty = useRef(false);
+  const onEditorDirty = useCallback(
+    (value: boolean) => {
+      dirty.current = value;
+      onDirtyChange(value);
+    },
+    [onDirtyChange],
+  );
+
+  const versions = list.data ?? [];
+  const current = versions.find((v) => v.current) ?? null;
+  const reference = mode.kind === 'correct' ? mode.version : current;
+
+  const switchTo = (next: EditorMode) => {
+    if (dirty.current) {
+      setPending(next);
+      return;
+    }
+    setFlash(null);
+    setMode({ ...next, n: mode.n + 1 });
+  };
+  const onSaved = (saved: PrescriptionVersion) => {
+    dirty.current = false;
+    setMode({ kind: 'new', n: mode.n + 1 });
+    setFlash(saved.correctsId ? t('rx.savedCorrection', { version: saved.version }) : t('rx.saved', { version: saved.version }));
+  };
+
+  const referenceTitle = reference
+    ? mode.kind === 'correct'
+      ? t('rx.reference.corrected', { version: reference.version, date: formatDay(reference.rx.examDate, i18n.language) })
+      : t('rx.reference.current', { version: reference.version, date: formatDay(reference.rx.examDate, i18n.language) })
+    : null;
+
+  return (
+    <div className="rx-panel">
+      <div className="rx-main">
+        <div className="rx-panel-head">
+          <span role="status" className="flash">
+            {flash ?? ''}
+          </span>
+          <span className="spacer" />
+          <button type="button" onClick={() => void print()} disabled={!current} title={t('print.hint')}>
+            {t('print.button')}
+          </button>
+        </div>
+
+        {list.isError ? (
+          <p className="form-error" role="alert">
+            {t('rx.loadError', { message: errorMessage(list.error, t) })}
+          </p>
+        ) : null}
+
+        {reference && referenceTitle ? (
+          <section className="rx-reference" aria-label={referenceTitle}>
+            <h2 className="rx-reference-title">{referenceTitle}</h2>
+            {/* Laid out like the grid below it, column for column, so values line up to compare. */}
+            <div className="rx-grid-row">
+              <RxTable rx={reference.rx} className="rx-reference-table" withSe />
+              <dl className="rx-reference-side">
+                {pdKeys.flatMap((k) =>
+                  reference.rx.pd?.[k]
+                    ? [
+                        <div key={k}>
+                          <dt>{t(`rx.pd.${k}`)}</dt>
+                          <dd>{reference.rx.pd[k]}</dd>
+                        </div>,
+                      ]
+                    : [],
+                )}
+                {reference.rx.prescriber ? (
+                  <div>
+                    <dt>{t('rx.field.prescriber')}</dt>
+                    <dd>{reference.rx.prescriber}</dd>
+                  </div>
+                ) : null}
+              </dl>
+            </div>
+          </section>
+        ) : list.isSuccess ? (
+          <p className="rx-reference empty muted">{t('rx.reference.none')}</p>
+        ) : null}
+
+        <RxEditor
+          key={mode.kind === 'new' ? `new-${mode.n}` : `correct-${mode.version.id}-${mode.n}`}
+          customerId={customer.id}
+          mode={mode}
+          reference={reference}
+          active={active}
+          onDirtyChange={onEditorDirty}
+          onSaved={onSaved}
+          onCancelCorrection={() => switchTo({ kind: 'new' })}
+        />
+      </div>
+
+      <Timeline versions={versions} correctingId={mode.kind === 'correct' ? mode.version.id : null} onCorrect={(v) => switchTo({ kind: 'correct', version: v })} />
+
+      {current ? <PrintCard customer={customer} version={current} /> : null}
+
+      {pending ? (
+        <ConfirmDialog
+          title={t('rx.discard.title')}
+          body={t('rx.discard.body')}
+          confirmLabel={t('rx.discard.confirm')}
+          cancelLabel={t('rx.discard.cancel')}
+          danger
+          onConfirm={() => {
+            dirty.current = false;
+            setFlash(null);
+            setMode({ ...pending, n: mode.n + 1 });
+            setPending(null);
+          }}
+          onCancel={() => setPending(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { useId, type ReactNode } from 'react';
+import { useFormContext, useWatch, type Path } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { normaliseEyeCell, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
+import { describedBy, FieldMessages, useFeedback } from './feedback';
+
+export type EyePath = `${RxVision}.${RxEye}.${RxMeasure}`;
+
+/** The id the messages of a grid cell carry (they are shown under the cell's row, see RxEditor). */
+export function cellMessageId(gridId: string, path: string): string {
+  return `${gridId}-${path.replaceAll('.', '-')}`;
+}
+
+/**
+ * One cell of the grid: a bare input named for assistive tech ("OD distance SPH"), tidied on blur
+ * into the canonical text (`-125` → `-1.25`, `x90` → `090`). Its error and warnings are shown right
+ * under its row (a cell is too narrow to hold a sentence) and described by it. An empty cell shows
+ * what the core derived for it (a near row from the ADD) as a grey suggestion; a cell that differs
+ * from the version staff compare with is marked, with the old value in its title.
+ */
+export function RxCell({ path, label, measure, messageId }: { path: EyePath; label: string; measure: RxMeasure; messageId: string }) {
+  const { t } = useTranslation();
+  const { register, setValue } = useFormContext<RxDraft>();
+  const lookup = useFeedback();
+  const value = useWatch<RxDraft, EyePath>({ name: path });
+  const feedback = lookup.at(path);
+  const suggestion = value === '' ? lookup.suggestion(path) : undefined;
+  const before = lookup.reference(path);
+  const changed = before !== null && value !== '' && value !== (before ?? '');
+  const eye = path.slice(0, path.lastIndexOf('.')) as `${RxVision}.${RxEye}`;
+
+  return (
+    <div className={`rx-cell${feedback.error ? ' invalid' : ''}${feedback.warnings.length > 0 ? ' warned' : ''}${changed ? ' changed' : ''}`}>
+      <input
+        {...register(path, {
+          onBlur: (e: { target: { value: string } }) => {
+            const tidy = normaliseEyeCell(measure, e.target.value);
+            if (!tidy) return;
+            if (tidy.text !== e.target.value) setValue(path, tidy.text, { shouldDirty: true });
+            if (tidy.clearCylinder) {
+              if (measure === 'sph') setValue(`${eye}.cyl`, '', { shouldDirty: true });
+              setValue(`${eye}.axis`, '', { shouldDirty: true });
+            }
+          },
+        })}
+        aria-label={label}
+        placeholder={suggestion}
+        title={changed ? t('rx.before', { value: before ?? '—' }) : undefined}
+        autoComplete="off"
+        spellCheck={false}
+        data-rx-nav=""
+        aria-invalid={feedback.error ? true : undefined}
+        aria-describedby={describedBy(messageId, feedback)}
+      />
+    </div>
+  );
+}
+
+type FieldProps = {
+  path: Path<RxDraft>;
+  label: string;
+  className?: string;
+  /** Canonical text for what was typed, or null to leave it. */
+  tidy?: (raw: string) => string | null;
+};
+
+/** A labelled field of the prescription (date, prescriber, PD…) with its messages under it. */
+export function RxField({ path, label, className, tidy, ...input }: FieldProps & { type?: string; inputMode?: 'decimal' | 'text' }) {
+  const { register, setValue } = useFormContext<RxDraft>();
+  const feedback = useFeedback().at(path);
+  const id = useId();
+  return (
+    <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
+      <input
+        id={id}
+        {...register(path, {
+          onBlur: (e: { target: { value: string } }) => {
+            const text = tidy?.(e.target.value);
+            if (text != null && text !== e.target.value) setValue(path, text, { shouldDirty: true });
+          },
+        })}
+        {...input}
+        autoComplete="off"
+        spellCheck={false}
+        data-rx-nav=""
+        aria-invalid={feedback.error ? true : undefined}
+        aria-describedby={describedBy(id, feedback)}
+      />
+      <FieldMessages id={id} feedback={feedback} />
+    </Shell>
+  );
+}
+
+export function RxSelect({ path, label, options, className }: FieldProps & { options: { value: string; label: string }[] }) {
+  const { register } = useFormContext<RxDraft>();
+  const feedback = useFeedback().at(path);
+  const id = useId();
+  return (
+    <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
+      <select id={id} {...register(path)} data-rx-nav="" aria-invalid={feedback.error ? true : undefined} aria-describedby={describedBy(id, feedback)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <FieldMessages id={id} feedback={feedback} />
+    </Shell>
+  );
+}
+
+export function RxTextArea({ path, label, className }: FieldProps) {
+  const { register } = useFormContext<RxDraft>();
+  const feedback = useFeedback().at(path);
+  const id = useId();
+  return (
+    <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
+      <textarea id={id} rows={2} {...register(path)} aria-invalid={feedback.error ? true : undefined} aria-describedby={describedBy(id, feedback)} />
+      <FieldMessages id={id} feedback={feedback} />
+    </Shell>
+  );
+}
+
+function Shell({ id, label, className, invalid, children }: { id: string; label: string; className?: string | undefined; invalid: boolean; children: ReactNode }) {
+  return (
+    <div className={`field${invalid ? ' invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+    </div>
+  );
+}

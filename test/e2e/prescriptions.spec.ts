@@ -1,0 +1,243 @@
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { callHost, expect, opticCell, searchBox, test, type Host } from './fixtures';
+import type { APIRequestContext } from '@playwright/test';
+
+/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
+async function shot(page: Page, name: string) {
+  const dir = process.env.OPTICOUNTER_SHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** The grid's cells are named the way staff read them: "OD distance SPH". */
+function cell(page: Page, eye: 'OD' | 'OS', vision: 'distance' | 'intermediate' | 'near', measure: 'SPH' | 'CYL' | 'AXIS' | 'ADD' | 'PRISM' | 'BASE') {
+  return page.getByLabel(`${eye} ${vision} ${measure}`, { exact: true });
+}
+
+async function openCustomer(page: Page, request: APIRequestContext, host: Host, dateOfBirth = '1988-02-20') {
+  await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Nadia', lastName: 'Optics', email: 'nadia@example.com', phoneNumber: '+212 600 111 222', dateOfBirth, sex: 'female' },
+  });
+  await searchBox(page).fill('nadia');
+  await expect(page.getByTestId('result-count')).toHaveText('1 match');
+  await searchBox(page).press('Enter');
+  await expect(page.getByRole('heading', { name: 'Nadia Optics' })).toBeVisible();
+}
+
+test('type a prescription in shorthand, see the warning, transpose, save, correct it, see both versions', async ({ page, host, request }) => {
+  await openCustomer(page, request, host);
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('No prescription saved yet for this customer.')).toBeVisible();
+  const editor = page.getByRole('form', { name: 'New exam' });
+  await expect(editor.getByLabel('Exam date')).not.toHaveValue('');
+
+  // ---- typed as staff type: shorthand, Tab and Enter to move on ----
+  await cell(page, 'OD', 'distance', 'SPH').click();
+  await page.keyboard.type('-125');
+  await page.keyboard.press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'CYL')).toBeFocused();
+  await page.keyboard.type('-50');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toBeFocused();
+  await page.keyboard.type('90');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toBeFocused();
+  await cell(page, 'OS', 'distance', 'SPH').click();
+  await page.keyboard.type('-350');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('DS');
+  await page.keyboard.press('Tab');
+
+  // Normalised on blur: the canonical text an optician reads.
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-1.25');
+  await expect(cell(page, 'OD', 'distance', 'CYL')).toHaveValue('-0.50');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveValue('090');
+  await expect(cell(page, 'OS', 'distance', 'SPH')).toHaveValue('-3.50');
+  await expect(cell(page, 'OS', 'distance', 'CYL')).toHaveValue('');
+
+  // The core's check: spherical equivalents, and the anisometropia warning beside the distance rows.
+  await expect(page.getByLabel('OD spherical equivalent')).toHaveText('-1.50');
+  await expect(page.getByLabel('OS spherical equivalent')).toHaveText('-3.50');
+  const warning = page.getByText(/spherical equivalents differ by 2\.00 D/);
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText('Anisometropia');
+  await shot(page, 'rx-warning');
+
+  // ---- transpose: same lenses, the other cylinder form ----
+  await page.getByRole('button', { name: 'Transpose (both eyes)' }).click();
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-1.75');
+  await expect(cell(page, 'OD', 'distance', 'CYL')).toHaveValue('+0.50');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveValue('180');
+  await expect(cell(page, 'OS', 'distance', 'SPH')).toHaveValue('-3.50');
+  await expect(cell(page, 'OS', 'distance', 'CYL')).toHaveValue('');
+  // Same lens, same spherical equivalent.
+  await expect(page.getByLabel('OD spherical equivalent')).toHaveText('-1.50');
+
+  // ---- save: version 1 ----
+  await page.getByRole('button', { name: 'Save prescription' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+  const timeline = page.getByRole('region', { name: 'History' });
+  const v1 = timeline.getByRole('listitem', { name: 'Version 1' });
+  await expect(v1).toBeVisible();
+  await expect(v1).toContainText('Current');
+  await expect(v1).toContainText('First prescription');
+  await expect(v1).toContainText('OD -1.75 +0.50 ×180');
+  // A fresh grid, with the saved version above it to compare with.
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('');
+  await expect(page.getByRole('region', { name: /^Current prescription · v1/ })).toContainText('+0.50');
+
+  // ---- correct it: the version opens in the grid, saved as a correction ----
+  await v1.getByRole('button', { name: 'Correct version 1' }).click();
+  const correcting = page.getByRole('form', { name: 'Correcting version 1' });
+  await expect(correcting).toBeVisible();
+  await expect(page.getByRole('region', { name: /^Version 1 as saved/ })).toBeVisible();
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-1.75');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveValue('180');
+  await expect(cell(page, 'OS', 'distance', 'SPH')).toHaveValue('-3.50');
+  await cell(page, 'OD', 'distance', 'SPH').fill('-150');
+  await cell(page, 'OD', 'distance', 'SPH').press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-1.50');
+  await page.keyboard.press('Control+s');
+
+  await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved as a correction' })).toBeVisible();
+  const items = timeline.getByRole('listitem', { name: /^Version \d+$/ });
+  await expect(items).toHaveCount(2);
+  // Newest first.
+  await expect(items.nth(0)).toHaveAccessibleName('Version 2');
+  const v2 = timeline.getByRole('listitem', { name: 'Version 2' });
+  await expect(v2).toContainText('Current');
+  await expect(v2).toContainText('corrects v1');
+  await expect(v2.getByRole('list', { name: 'Changes' })).toHaveText('OD distance SPH: -1.75 → -1.50');
+  await expect(v1).not.toContainText('Current');
+  await expect(v1).toContainText('corrected by v2');
+  // A corrected version cannot be corrected again (the core would answer prescription.superseded).
+  await expect(v1.getByRole('button', { name: 'Correct version 1' })).toHaveCount(0);
+  await shot(page, 'rx-timeline');
+
+  // The customer's plain grid (seed 001's opticData) follows the current version.
+  await page.getByRole('tab', { name: 'Details' }).click();
+  await expect(opticCell(page, 'distance', 'OD', 'sph')).toHaveValue('-1.50');
+  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('+0.50');
+});
+
+test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and the printed card', async ({ page, host, request }) => {
+  await openCustomer(page, request, host, '1990-06-01');
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+
+  // A cylinder without its axis: the error shows under the axis once staff have been through it.
+  await cell(page, 'OD', 'distance', 'SPH').fill('+1');
+  await cell(page, 'OD', 'distance', 'CYL').fill('-75');
+  await cell(page, 'OD', 'distance', 'AXIS').focus();
+  await page.keyboard.press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('+1.00');
+  await expect(cell(page, 'OD', 'distance', 'CYL')).toHaveValue('-0.75');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveAttribute('aria-invalid', 'true');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveAccessibleDescription('Axis is required when CYL is not zero (1 to 180)');
+  // Something that cannot be read is named with the form it accepts; it stays as typed.
+  await cell(page, 'OD', 'distance', 'AXIS').fill('x190');
+  await cell(page, 'OD', 'distance', 'AXIS').press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveValue('x190');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveAccessibleDescription(/Axis must be a whole number of degrees from 1 to 180/);
+  await cell(page, 'OD', 'distance', 'AXIS').fill('x5');
+  await cell(page, 'OD', 'distance', 'AXIS').press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).toHaveValue('005');
+  await expect(cell(page, 'OD', 'distance', 'AXIS')).not.toHaveAttribute('aria-invalid', 'true');
+
+  // An ADD of 2 in the thirties is unusual: the warning sits under the ADD. Near and intermediate rows are derived.
+  await cell(page, 'OD', 'distance', 'ADD').fill('2');
+  await cell(page, 'OD', 'distance', 'ADD').press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveValue('+2.00');
+  await page.getByRole('button', { name: 'Copy OD → OS' }).click();
+  await expect(cell(page, 'OS', 'distance', 'SPH')).toHaveValue('+1.00');
+  await expect(cell(page, 'OS', 'distance', 'AXIS')).toHaveValue('005');
+  await expect(cell(page, 'OS', 'distance', 'ADD')).toHaveValue('+2.00');
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveAccessibleDescription(/ADD for age ADD \+2\.00 is unusual at \d+/);
+  await expect(cell(page, 'OD', 'near', 'SPH')).toHaveValue('');
+  await expect(cell(page, 'OD', 'near', 'SPH')).toHaveAttribute('placeholder', '+3.00');
+  await expect(cell(page, 'OS', 'intermediate', 'SPH')).toHaveAttribute('placeholder', '+2.00');
+  await expect(page.getByText('from ADD')).toHaveCount(2);
+  await shot(page, 'rx-derived');
+
+  // Copy again over a typed left eye asks first.
+  await cell(page, 'OD', 'distance', 'SPH').fill('+1.25');
+  await page.getByRole('button', { name: 'Copy OD → OS' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Replace the left eye?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(cell(page, 'OS', 'distance', 'SPH')).toHaveValue('+1.00');
+
+  await page.getByLabel('Prescriber', { exact: true }).fill('Dr. Amrani');
+  await page.getByLabel('PD binocular', { exact: true }).fill('63');
+  await page.getByLabel('PD binocular', { exact: true }).press('Tab');
+  await expect(page.getByLabel('PD binocular', { exact: true })).toHaveValue('63.0');
+  await page.getByRole('button', { name: 'Save prescription' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+
+  // ---- print: only the card, with the store, the customer and the grid ----
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => {
+      (window as unknown as { printed: number }).printed++;
+    };
+  });
+  await page.getByRole('button', { name: 'Print' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+
+  const card = page.locator('.print-card');
+  await expect(card).toBeHidden();
+  await page.emulateMedia({ media: 'print' });
+  await expect(card).toBeVisible();
+  await expect(page.getByRole('banner')).toBeHidden();
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toBeHidden();
+  await expect(card).toContainText('OptiCounter');
+  await expect(card).toContainText('Nadia Optics');
+  await expect(card).toContainText('Jun 1, 1990');
+  await expect(card).toContainText('Dr. Amrani');
+  await expect(card).toContainText('63.0 mm');
+  await expect(card.getByRole('row').filter({ hasText: 'Near' })).toContainText('+3.25');
+  await shot(page, 'rx-print');
+  await page.emulateMedia({ media: 'screen' });
+  await expect(card).toBeHidden();
+
+  // Leaving with a prescription half typed asks first.
+  await cell(page, 'OD', 'distance', 'SPH').fill('-2');
+  await page.keyboard.press('Escape');
+  const discard = page.getByRole('dialog', { name: 'Discard changes?' });
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-2.00');
+  await page.keyboard.press('Escape');
+  await discard.getByRole('button', { name: 'Discard' }).click();
+  await expect(searchBox(page)).toBeFocused();
+});
+
+test('the customer form sends the whole plain grid: an emptied cell is cleared, as a correction', async ({ page, host, request }) => {
+  await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
+    opticData: { distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' }, leftEye: { sph: '-1.00', cyl: '-0.25', axis: '85' } } },
+  });
+  await searchBox(page).fill('layla');
+  await expect(page.getByTestId('result-count')).toHaveText('1 match');
+  await searchBox(page).press('Enter');
+  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('-0.25');
+
+  // Saving other fields leaves the prescription alone: no new version.
+  await page.getByLabel('City', { exact: true }).fill('Rabat');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+
+  await opticCell(page, 'distance', 'OD', 'cyl').fill('');
+  await opticCell(page, 'distance', 'OD', 'axis').fill('');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  // Seed 001's shape writes "no cylinder" as 0.
+  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('0');
+  await expect(opticCell(page, 'distance', 'OS', 'cyl')).toHaveValue('-0.25');
+
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+  const timeline = page.getByRole('region', { name: 'History' });
+  await expect(timeline.getByRole('listitem', { name: /^Version \d$/ })).toHaveCount(2);
+  const v2 = timeline.getByRole('listitem', { name: 'Version 2' });
+  await expect(v2).toContainText('corrects v1');
+  await expect(v2.getByRole('list', { name: 'Changes' })).toContainText('OD distance CYL: -0.25 → —');
+  await expect(v2.getByRole('list', { name: 'Changes' })).toContainText('OD distance AXIS: 090 → —');
+});

@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../src/main/core';
+import { layla, manualClock, openTestCore, person, expectFailure } from '../helpers/core';
+
+let core: Core;
+let close: () => Promise<void>;
+const clock = manualClock();
+
+beforeEach(async () => {
+  clock.set('2026-11-22T10:00:00.000Z');
+  ({ core, close } = await openTestCore({ clock }));
+});
+afterEach(() => close());
+
+async function customer(input: unknown = person('Nour', 'Tazi')) {
+  return (await core.call('customers.create', input)).customer.id;
+}
+
+const rx = (examDate = '2026-11-20', right = '-2.00', left = '-1.75') => ({
+  kind: 'spectacles' as const,
+  examDate,
+  prescriber: 'Dr Idrissi',
+  distanceVision: { rightEye: { sph: right, cyl: '-0.50', axis: '180', add: '+2.00' }, leftEye: { sph: left, cyl: '-0.50', axis: '180', add: '2' } },
+  pd: { binocular: '63' },
+});
+
+const expectError = (channel: string, input: unknown, code: string, status?: number) => expectFailure(core, channel, input, code, status);
+
+describe('prescriptions.check', () => {
+  it('normalises as you type, without saving', async () => {
+    const out = await core.call('prescriptions.check', { rx: { kind: 'spectacles', examDate: '2026-11-20', distanceVision: { rightEye: { sph: '-125', cyl: '-50', axis: '5' }, leftEye: { sph: '=1.5' } } } });
+    expect(out.valid).toBe(true);
+    expect(out.normalized.distanceVision).toEqual({ rightEye: { sph: '-1.25', cyl: '-0.50', axis: '005' }, leftEye: { sph: '+1.50' } });
+    expect(out.derived.sphericalEquivalent).toEqual({ right: '-1.50', left: '+1.50' });
+    expect(out.warnings.map((w) => w.code)).toEqual(['anisometropia']);
+  });
+
+  it('answers errors by path rather than failing the call', async () => {
+    const out = await core.call('prescriptions.check', { rx: { kind: 'spectacles', examDate: '2026-11-20', distanceVision: { rightEye: { sph: '-1.00', cyl: '+1.00' }, leftEye: { sph: '1.30' } } } });
+    expect(out.valid).toBe(false);
+    expect(Object.keys(out.errors).sort()).toEqual(['distanceVision.leftEye.sph', 'distanceVision.rightEye.axis']);
+  });
+
+  it('uses the customer’s age and current prescription', async () => {
+    const id = await customer({ ...person('Jeune', 'Client'), customerData: { ...person('Jeune', 'Client').customerData, dateOfBirth: '2000-01-01' } });
+    await core.call('prescriptions.create', { customerId: id, rx: { kind: 'spectacles', examDate: '2025-01-10', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-4.00' } } } });
+    const out = await core.call('prescriptions.check', {
+      customerId: id,
+      rx: { kind: 'spectacles', examDate: '2026-11-20', distanceVision: { rightEye: { sph: '-4.00', add: '+2.50' }, leftEye: { sph: '-1.00' } } },
+    });
+    expect(out.warnings.map((w) => w.code).sort()).toEqual(['addForAge', 'anisometropia', 'eyesSwapped']);
+  });
+
+  it('answers customer.notFound for an unknown customer and validation for a malformed rx', async () => {
+    await expectError('prescriptions.check', { customerId: 'nope', rx: rx() }, 'customer.notFound');
+    const err = await expectError('prescriptions.check', { rx: { kind: 'glasses', distanceVision: {} } }, 'validation');
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['rx.kind']);
+  });
+});
+
+describe('prescriptions.transpose', () => {
+  it('turns -3.00 +2.00 ×030 into -1.00 -2.00 ×120', async () => {
+    expect(await core.call('prescriptions.transpose', { sph: '-3.00', cyl: '+2.00', axis: '30' })).toEqual({ sph: '-1.00', cyl: '-2.00', axis: '120' });
+    expect(await core.call('prescriptions.transpose', { sph: 1, cyl: -1, axis: 90 })).toEqual({ sph: 'PL', cyl: '+1.00', axis: '180' });
+  });
+
+  it('names the field it cannot read', async () => {
+    const err = await expectError('prescriptions.transpose', { sph: '-1.00', cyl: '-0.50', axis: '181' }, 'validation');
+    expect(err.fieldErrors).toEqual({ axis: ['Axis must be a whole number of degrees from 1 to 180, like 90 or 180'] });
+  });
+});
+
+describe('prescription versions', () => {
+  it('creates version 1 with who and when, derived rows and the current flag', async () => {
+    const id = await customer();
+    const v1 = await core.call('prescriptions.create', { customerId: id, rx: rx() });
+    expect(v1).toMatchObject({ customerId: id, version: 1, createdAt: '2026-11-22T10:00:00.000Z', createdBy: 'owner', correctsId: null, current: true });
+    expect(v1.rx.nearVision).toEqual({ rightEye: { sph: 'PL', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } });
+    expect(v1.rx.pd).toEqual({ binocular: '63.0' });
+    expect(v1.changes[0]).toEqual({ path: 'kind', from: null, to: 'spectacles' });
+  });
+
+  it('refuses an invalid rx with the same paths as check', async () => {
+    const id = await customer();
+    const err = await expectError('prescriptions.create', { customerId: id, rx: { ...rx(), distanceVision: { rightEye: { sph: '-1.00', cyl: '-1.00' }, leftEye: { sph: '-1.00' } } } }, 'validation');
+    expect(err.fieldErrors).toEqual({ 'distanceVision.rightEye.axis': ['Axis is required when CYL is not zero (1 to 180)'] });
+    expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
+    await expectError('prescriptions.create', { customerId: 'nope', rx: rx() }, 'customer.notFound');
+  });
+
+  it('corrects a version into a new one that points at it, never overwriting', async () => {
+    const id = await customer();
+    const v1 = await core.call('prescriptions.create', { customerId: id, rx: rx() });
+    clock.advance(60_000);
+    const v2 = await core.call('prescriptions.correct', { id: v1.id, rx: rx('2026-11-20', '-2.25') });
+    expect(v2).toMatchObject({ version: 2, correctsId: v1.id, current: true });
+    expect(v2.changes).toHaveLength(3);
+    expect(v2.changes).toEqual(
+      expect.arrayContaining([
+        { path: 'distanceVision.rightEye.sph', from: '-2.00', to: '-2.25' },
+        { path: 'nearVision.rightEye.sph', from: 'PL', to: '-0.25' },
+        { path: 'intermediateVision.rightEye.sph', from: '-1.00', to: '-1.25' },
+      ]),
+    );
+    const list = await core.call('prescriptions.list', { customerId: id });
+    expect(list.map((v) => [v.version, v.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(list[1]?.rx.distanceVision.rightEye.sph).toBe('-2.00');
+    const err = await expectError('prescriptions.correct', { id: v1.id, rx: rx() }, 'prescription.superseded');
+    expect(err.message).toContain('version 2');
+    await expectError('prescriptions.correct', { id: 'nope', rx: rx() }, 'prescription.notFound');
+  });
+
+  it('keeps the latest exam current, even when an older exam is entered later', async () => {
+    const id = await customer();
+    const recent = await core.call('prescriptions.create', { customerId: id, rx: rx('2026-11-20') });
+    const older = await core.call('prescriptions.create', { customerId: id, rx: rx('2024-03-01', '-1.00', '-1.00') });
+    const list = await core.call('prescriptions.list', { customerId: id });
+    expect(list.find((v) => v.id === recent.id)?.current).toBe(true);
+    expect(list.find((v) => v.id === older.id)?.current).toBe(false);
+    const got = await core.call('customers.get', { id });
+    expect(got.opticData?.distanceVision?.rightEye).toEqual({ sph: '-2.00', cyl: '-0.50', axis: '180' });
+  });
+
+  it("gives customers.get seed 001's opticData from the current version", async () => {
+    const id = await customer(layla);
+    const got = await core.call('customers.get', { id });
+    const [v1] = await core.call('prescriptions.list', { customerId: id });
+    expect(got.opticData).toEqual({ id: v1?.id, ...layla.opticData, customerId: id });
+    await core.call('prescriptions.create', { customerId: id, rx: rx('2026-11-22') });
+    const after = await core.call('customers.get', { id });
+    expect(after.opticData?.nearVision).toEqual({ rightEye: { sph: '0', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } });
+  });
+});

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { checkRx, formatLens, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
+import type { RxInput } from '../../src/shared/prescriptions/schema';
+import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from '../../src/shared/prescriptions/values';
+
+/*
+ * Vectors from the issue (taken from published optics teaching material on transposition and
+ * spherical equivalent) plus our own. Transposition: new sph = sph + cyl, cyl sign flips, axis ±90°
+ * (e.g. any optics text on plus/minus cylinder form); SE = sph + cyl/2.
+ */
+const lens = (sph: string, cyl: string, axis: string) => {
+  const r = readLens({ sph, cyl, axis });
+  if (!r.lens) throw new Error(JSON.stringify(r.errors));
+  return r.lens;
+};
+const today = '2026-11-22';
+const rx = (over: Partial<RxInput> = {}): RxInput => ({
+  kind: 'spectacles',
+  examDate: '2026-11-01',
+  distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } },
+  ...over,
+});
+
+describe('transpose', () => {
+  it.each([
+    ['-3.00', '+2.00', '030', '-1.00', '-2.00', '120'],
+    ['-1.50', '-0.75', '045', '-2.25', '+0.75', '135'],
+    ['-3.00', '+2.00', '060', '-1.00', '-2.00', '150'],
+    ['-3.50', '+2.00', '150', '-1.50', '-2.00', '060'],
+    ['-2.00', '+1.00', '090', '-1.00', '-1.00', '180'],
+    ['+1.00', '-1.00', '090', 'PL', '+1.00', '180'],
+    ['+2.00', '-0.50', '180', '+1.50', '+0.50', '090'],
+  ])('%s %s ×%s -> %s %s ×%s', (sph, cyl, axis, s2, c2, a2) => {
+    expect(formatLens(transpose(lens(sph, cyl, axis)))).toEqual({ sph: s2, cyl: c2, axis: a2 });
+  });
+
+  it('is its own inverse', () => {
+    const l = lens('-4.25', '-1.75', '12');
+    expect(transpose(transpose(l))).toEqual(l);
+  });
+
+  it('leaves a sphere alone', () => expect(formatLens(transpose(lens('-2.00', 'DS', '')))).toEqual({ sph: '-2.00', cyl: '0.00', axis: '' }));
+});
+
+describe('spherical equivalent', () => {
+  it('of -2.00 -1.00 ×180 is -2.50', () => expect(sphericalEquivalent(lens('-2.00', '-1.00', '180'))).toBe(-2.5));
+  it('is the same in both cylinder forms', () => {
+    const l = lens('+1.75', '-0.50', '045');
+    expect(sphericalEquivalent(transpose(l))).toBeCloseTo(sphericalEquivalent(l), 10);
+  });
+});
+
+describe('reading what staff type', () => {
+  it.each([
+    ['-125', SPH, -1.25],
+    ['-1.25', SPH, -1.25],
+    ['+1.5', SPH, 1.5],
+    ['=1.5', SPH, 1.5],
+    ['−2,75', SPH, -2.75],
+    ['-50', SPH, -0.5],
+    ['-12', SPH, -12],
+    ['3000', SPH, 30],
+    ['pl', SPH, 0],
+    ['Plano', SPH, 0],
+    ['0', SPH, 0],
+    [' -0.25 ', CYL, -0.25],
+    ['DS', CYL, 0],
+    ['sph', CYL, 0],
+    ['2', ADD, 2],
+    ['25', ADD, 0.25],
+    ['+175', ADD, 1.75],
+    [-3.5, SPH, -3.5],
+    ['', SPH, null],
+  ] as const)('%j as %s is %s', (input, field, expected) => {
+    expect(parseDiopter(input, field)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['1.30', SPH],
+    ['-30.25', SPH],
+    ['+31', SPH],
+    ['abc', SPH],
+    ['1.2.3', SPH],
+    ['-10.25', CYL],
+    ['4.25', ADD],
+    ['-1.00', ADD],
+  ] as const)('refuses %j for %s, naming the field and the accepted form', (input, field) => {
+    const r = parseDiopter(input, field);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(new RegExp(`^${field.label} must be a number from .* in 0\\.25 steps, like `));
+  });
+
+  it.each([
+    ['90', 90],
+    ['090', 90],
+    ['x90', 90],
+    ['×5', 5],
+    ['0', 180],
+    [180, 180],
+  ] as const)('axis %j is %d', (input, expected) => expect(parseAxis(input)).toEqual({ ok: true, value: expected }));
+
+  it.each(['181', '-1', '190', '90.5', 'abc'])('refuses axis %j', (input) => expect(parseAxis(input).ok).toBe(false));
+
+  it('writes sign, two decimals, PL and three-digit axes', () => {
+    expect([formatDiopter(1.5), formatDiopter(-0.25), formatDiopter(0, 'PL'), formatDiopter(0), formatAxis(5)]).toEqual([
+      '+1.50',
+      '-0.25',
+      'PL',
+      '0.00',
+      '005',
+    ]);
+  });
+});
+
+describe('checkRx', () => {
+  it('normalises shorthand and fills in the spherical equivalent', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-125', cyl: '-50', axis: '90' }, leftEye: { sph: 'pl' } } }), { today });
+    expect(out.valid).toBe(true);
+    expect(out.errors).toEqual({});
+    expect(out.normalized.distanceVision).toEqual({ rightEye: { sph: '-1.25', cyl: '-0.50', axis: '090' }, leftEye: { sph: 'PL' } });
+    expect(out.derived.sphericalEquivalent).toEqual({ right: '-1.50', left: '0.00' });
+  });
+
+  it('derives near = distance + ADD and intermediate = distance + ADD/2', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-2.00', cyl: '-0.50', axis: '180', add: '+2.00' }, leftEye: { sph: '-2.00', cyl: '-0.50', axis: '180', add: '2' } } }), { today });
+    expect(out.normalized.nearVision?.rightEye).toEqual({ sph: 'PL', cyl: '-0.50', axis: '180' });
+    expect(out.normalized.intermediateVision?.leftEye).toEqual({ sph: '-1.00', cyl: '-0.50', axis: '180' });
+    expect(out.normalized.distanceVision?.rightEye.add).toBe('+2.00');
+  });
+
+  it('derives the ADD when a full near Rx is typed', () => {
+    const out = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '-1.00', cyl: '-0.50', axis: '90' }, leftEye: { sph: '-0.75' } },
+        nearVision: { rightEye: { sph: '+1.25', cyl: '-0.50', axis: '90' }, leftEye: { sph: '+1.50' } },
+      }),
+      { today },
+    );
+    expect(out.normalized.distanceVision?.rightEye.add).toBe('+2.25');
+    expect(out.normalized.distanceVision?.leftEye.add).toBe('+2.25');
+    // -1.00 + 2.25/2 = +0.125, made on the 0.25 grid.
+    expect(out.normalized.intermediateVision?.rightEye).toEqual({ sph: '+0.25', cyl: '-0.50', axis: '090' });
+  });
+
+  it.each(['181', '-1', '190', '90.5'])('rejects axis %s on its path', (axis) => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', cyl: '-0.50', axis }, leftEye: { sph: '-1.00' } } }), { today });
+    expect(out.valid).toBe(false);
+    expect(Object.keys(out.errors)).toEqual(['distanceVision.rightEye.axis']);
+  });
+
+  it('rejects SPH 1.30 on its path', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '1.30' }, leftEye: { sph: '-1.00' } } }), { today });
+    expect(out.errors).toEqual({ 'distanceVision.rightEye.sph': expect.stringContaining('0.25 steps') });
+  });
+
+  it('requires an axis with a cylinder, and clears it without one', () => {
+    const missing = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', cyl: '+1.00' }, leftEye: { sph: '-1.00' } } }), { today });
+    expect(missing.errors).toEqual({ 'distanceVision.rightEye.axis': 'Axis is required when CYL is not zero (1 to 180)' });
+    const cleared = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', cyl: '0', axis: '999' }, leftEye: { sph: '-1.00 DS' } } }), { today });
+    expect(cleared.valid).toBe(true);
+    expect(cleared.normalized.distanceVision?.rightEye).toEqual({ sph: '-1.00' });
+  });
+
+  it('requires both distance spheres', () => {
+    const out = checkRx({ kind: 'spectacles', examDate: '2026-11-01', distanceVision: { rightEye: { sph: '' } } }, { today });
+    expect(out.errors).toEqual({
+      'distanceVision.rightEye.sph': 'SPH is required (PL for zero)',
+      'distanceVision.leftEye.sph': 'SPH is required (PL for zero)',
+    });
+  });
+
+  it('checks prism, base and PD ranges', () => {
+    const out = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '-1.00', prism: '2', base: 'BU' }, leftEye: { sph: '-1.00', prism: '1.5' } },
+        pd: { right: '31.5', left: '45', binocular: '63', nearBinocular: '90' },
+      }),
+      { today },
+    );
+    expect(out.errors).toEqual({
+      'distanceVision.leftEye.base': 'Base must be up, down, in or out when a prism is given',
+      'pd.left': 'Left PD must be a number from 20 to 40 mm, in 0.5 mm steps',
+      'pd.nearBinocular': 'Near PD must be a number from 40 to 80 mm, in 0.5 mm steps',
+    });
+    expect(out.normalized.distanceVision).toBeUndefined();
+    expect(out.normalized.pd).toEqual({ right: '31.5', binocular: '63.0' });
+  });
+
+  it('checks dates: exam required and not in the future, expiry after the exam', () => {
+    expect(checkRx(rx({ examDate: '' }), { today }).errors).toEqual({ examDate: 'Exam date is required' });
+    expect(checkRx(rx({ examDate: '2027-01-01' }), { today }).errors).toEqual({ examDate: 'Exam date cannot be in the future' });
+    expect(checkRx(rx({ examDate: '2026-02-30' }), { today }).errors).toEqual({ examDate: 'Exam date must be a real date like 2026-03-14' });
+    expect(checkRx(rx({ expiresAt: '2026-10-01' }), { today }).errors).toEqual({ expiresAt: 'Expiry date must be after the exam date' });
+  });
+
+  it('warns of anisometropia at 2.00 D of spherical equivalent', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00 DS' }, leftEye: { sph: '-3.50 DS' } } }), { today });
+    expect(out.valid).toBe(true);
+    expect(out.warnings.map((w) => w.code)).toEqual(['anisometropia']);
+    const under = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-2.75' } } }), { today });
+    expect(under.warnings).toEqual([]);
+  });
+
+  it('warns when the ADD is unusual for the age', () => {
+    const young = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', add: '+2.50' }, leftEye: { sph: '-1.00', add: '+1.00' } } }), {
+      today,
+      dateOfBirth: '1996-05-01T00:00:00.000Z',
+    });
+    expect(young.warnings).toEqual([{ code: 'addForAge', path: 'distanceVision.rightEye.add', message: 'ADD +2.50 is unusual at 30 (usually 0.00 to +1.00)' }]);
+    const usual = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', add: '+2.50' }, leftEye: { sph: '-1.00', add: '+2.50' } } }), {
+      today,
+      dateOfBirth: '1960-01-01',
+    });
+    expect(usual.warnings).toEqual([]);
+  });
+
+  it('warns of a sign change and of swapped eyes against the previous version', () => {
+    const previous = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-4.00' } } }), { today }).normalized;
+    const prev = { ...previous, kind: 'spectacles', examDate: '2025-01-01' } as Parameters<typeof checkRx>[1]['previous'];
+    const swapped = checkRx(rx({ distanceVision: { rightEye: { sph: '-4.25' }, leftEye: { sph: '-1.00' } } }), { today, previous: prev });
+    expect(swapped.warnings.map((w) => w.code)).toEqual(['anisometropia', 'eyesSwapped']);
+    const sign = checkRx(rx({ distanceVision: { rightEye: { sph: '+0.50' }, leftEye: { sph: '-4.00' } } }), { today, previous: prev });
+    expect(sign.warnings).toContainEqual({ code: 'signChanged', path: 'distanceVision.rightEye.sph', message: 'SPH changed sign since the last prescription (-1.00 → +0.50)' });
+  });
+
+  it('warns when the prescription has expired', () => {
+    const out = checkRx(rx({ examDate: '2024-01-10', expiresAt: '2026-01-10' }), { today });
+    expect(out.warnings).toEqual([{ code: 'expired', path: 'expiresAt', message: 'This prescription expired on 2026-01-10' }]);
+  });
+
+  it('refuses an ADD typed on a near row', () => {
+    const out = checkRx(rx({ nearVision: { rightEye: { sph: '+1.00', add: '+2.00' }, leftEye: { sph: '+1.00' } } }), { today });
+    expect(out.errors['nearVision.rightEye.add']).toBe('ADD goes with the distance prescription');
+  });
+});
