@@ -97,7 +97,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'staff.resetPassword': ({ id, password }, ctx) => staff.resetPassword(id, password, ctx.actor),
       'settings.setAutoLock': ({ minutes }, ctx) => staff.setAutoLockMinutes(minutes, ctx.actor),
       'audit.list': (input, ctx) => {
-        if (signedInOf(ctx).staff.role !== 'owner' && !(input.entity && STAFF_AUDIT_ENTITIES.has(input.entity))) {
+        const counterWork = input.customerId !== undefined || (input.entity !== undefined && STAFF_AUDIT_ENTITIES.has(input.entity));
+        if (signedInOf(ctx).staff.role !== 'owner' && !counterWork) {
           throw new AppError('auth.forbidden', 'Staff can see the history of customers, prescriptions and documents only');
         }
         return audit.list(input);

@@ -65,6 +65,9 @@ export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
 
 export const channels = Object.keys(contract) as Channel[];
 
+/** The browser host's header carrying a call's signed-in session (Electron keeps it in main). */
+export const SESSION_HEADER = 'x-opticounter-session';
+
 export function isChannel(name: string): name is Channel {
   return Object.hasOwn(contract, name);
 }

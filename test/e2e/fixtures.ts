@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/contract';
+import { SESSION_HEADER } from '../../src/shared/contract';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
@@ -27,7 +28,7 @@ export const OWNER = { username: 'owner', displayName: 'Olivia Owner', password:
 /** Where the page keeps its tokens (src/renderer/src/main.tsx, api/session.ts). */
 export const HOST_TOKEN_KEY = 'opticounter.hostToken';
 export const SESSION_KEY = 'opticounter.session';
-export const SESSION_HEADER = 'x-opticounter-session';
+export { SESSION_HEADER };
 
 /** Starts `src/main/browser-host.ts` on a free port and resolves once it prints its address. */
 async function startHost(dataDir: string, token: string, log: string[]): Promise<{ child: ChildProcess; url: string }> {

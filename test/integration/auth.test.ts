@@ -191,6 +191,18 @@ describe('the audit trail', () => {
 
     const forCustomer = await raw.call('audit.list', { entity: 'customer', entityId: customer.id }, as(staffToken));
     expect(forCustomer.map((e) => e.action)).toEqual(['delete', 'update', 'create']);
+    // The customer's whole history, for its History tab: its prescriptions and documents too.
+    const history = await raw.call('audit.list', { customerId: customer.id }, as(staffToken));
+    expect(history.map((e) => `${e.entity}.${e.action}`)).toEqual([
+      'customer.delete',
+      'attachment.remove',
+      'attachment.add',
+      'prescription.correct',
+      'prescription.create',
+      'customer.update',
+      'prescription.create',
+      'customer.create',
+    ]);
   });
 
   it('writes a row for every channel that changes something', async () => {

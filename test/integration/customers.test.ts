@@ -206,6 +206,7 @@ describe('customers.update', () => {
     const { customer } = await core.call('customers.create', layla);
     await core.call('customers.update', { id: customer.id, opticData: layla.opticData, customerData: { firstName: 'Laila' } });
     expect(await core.call('prescriptions.list', { customerId: customer.id })).toHaveLength(1);
+    const updatesBefore = (await core.call('audit.list', { entity: 'customer', entityId: customer.id })).length;
     await core.call('customers.update', { id: customer.id, opticData: { nearVision: { rightEye: { sph: '-0.25' } } } });
     const versions = await core.call('prescriptions.list', { customerId: customer.id });
     expect(versions.map((v) => [v.version, v.current, v.correctsId])).toEqual([
@@ -213,6 +214,8 @@ describe('customers.update', () => {
       [1, false, null],
     ]);
     expect(versions[0]?.changes).toEqual([{ path: 'nearVision.rightEye.sph', from: '-0.50', to: '-0.25' }]);
+    // Only the prescription changed: no customer update row with identical before and after.
+    expect((await core.call('audit.list', { entity: 'customer', entityId: customer.id })).length).toBe(updatesBefore);
   });
 
   it('replaces a vision that is sent and keeps the others', async () => {

@@ -159,7 +159,7 @@ describe('the Electron shell (fake electron module)', () => {
     expect(await get(from(1), { id: 'x' })).toMatchObject({ ok: false, error: { code: 'auth.required' } });
 
     const setup = await fake.handlers.get('auth.setupOwner')!(from(1), { username: 'owner', displayName: 'Owner', password: 'owner-password-1' });
-    expect(setup).toMatchObject({ ok: true });
+    expect(setup).toMatchObject({ ok: true, data: { sessionToken: '', staff: { username: 'owner' } } });
     expect(await get(from(1), { id: 42 })).toMatchObject({ ok: false, error: { code: 'validation', status: 400, fieldErrors: { id: expect.any(Array) } } });
     expect(await get(from(1), { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'customer.notFound' } });
     // Another window is not signed in by this one's sign-in.

@@ -55,6 +55,16 @@ export class AuditLog {
 
   async list(q: z.output<typeof AuditListInput>): Promise<AuditEntry[]> {
     let query = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
+    if (q.customerId) {
+      const id = q.customerId;
+      query = query.where((eb) =>
+        eb.or([
+          eb.and([eb('entity', '=', 'customer'), eb('entity_id', '=', id)]),
+          eb.and([eb('entity', '=', 'prescription'), eb('entity_id', 'in', eb.selectFrom('prescriptions').select('prescriptions.id').where('prescriptions.customer_id', '=', id))]),
+          eb.and([eb('entity', '=', 'attachment'), eb('entity_id', 'in', eb.selectFrom('attachments').select('attachments.id').where('attachments.customer_id', '=', id))]),
+        ]),
+      );
+    }
     if (q.entity) query = query.where('entity', '=', q.entity);
     if (q.entityId) query = query.where('entity_id', '=', q.entityId);
     if (q.staffId) query = query.where('staff_id', '=', q.staffId);

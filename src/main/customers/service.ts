@@ -126,7 +126,11 @@ export class CustomerService {
         await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
       }
       const updated = await this.findLive(trx, current.id);
-      await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after: await this.auditView(trx, updated) });
+      const after = await this.auditView(trx, updated);
+      // An update that only recorded a prescription version changed nothing of the customer's own.
+      if (JSON.stringify(after) !== JSON.stringify(before)) {
+        await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after });
+      }
       return updated;
     });
     this.onIndex((index) => index.upsert([indexEntry(row)]));

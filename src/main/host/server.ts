@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { SESSION_HEADER } from '../../shared/contract';
 import { AppError, type Envelope } from '../../shared/errors';
 import type { Core } from '../core';
 import { CONTENT_SECURITY_POLICY } from '../security';
@@ -15,9 +16,6 @@ export interface HostOptions {
   /** Largest accepted request body. */
   maxBodyBytes?: number;
 }
-
-/** The signed-in session of a browser-host call (besides the host token, which admits the caller). */
-export const SESSION_HEADER = 'x-opticounter-session';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -63,6 +63,10 @@ export function registerHandler(
     sessions.observe(windowId, channel, result);
     // The core has checked the caller may print; printing itself needs the window.
     if (channel === 'app.printToPdf' && result.ok) return { ok: true, data: await printToPdf(event.sender) };
+    // Main holds the window's session; the page never needs (so never gets) its token.
+    if ((channel === 'auth.login' || channel === 'auth.setupOwner') && result.ok) {
+      return { ok: true, data: { ...(result.data as object), sessionToken: '' } };
+    }
     return result;
   });
 }

@@ -62,6 +62,8 @@ export const AutoLockInput = z.strictObject({
 });
 
 export const AuditListInput = z.strictObject({
+  /** A customer's whole history: its own rows and those of its prescriptions and documents. */
+  customerId: z.string().max(100).optional(),
   entity: z.string().max(50).optional(),
   entityId: z.string().max(100).optional(),
   staffId: z.string().max(100).optional(),

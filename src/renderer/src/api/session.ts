@@ -7,7 +7,7 @@
  * In Electron the session belongs to the window: main keeps it and the page holds nothing.
  */
 export const SESSION_KEY = 'opticounter.session';
-export const SESSION_HEADER = 'x-opticounter-session';
+export { SESSION_HEADER } from '../../../shared/contract';
 
 export interface SessionStore {
   get(): string | null;
