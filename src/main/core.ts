@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Channel, ChannelOutput } from '../shared/contract';
 import { AppError, type Envelope } from '../shared/errors';
+import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
 import { AuditLog } from './audit/log';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles } from './backup/service';
@@ -68,9 +69,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const staff = new StaffService(store.db, clock, audit);
     const prescriptions = new PrescriptionService(store.db, clock, audit);
     const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit);
-    const attachments = new AttachmentService(store.db, opts.dataDir, clock, audit);
+    const files = new ContentStore(join(opts.dataDir, 'attachments'));
+    const attachments = new AttachmentService(store.db, files, clock, audit);
     const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
-    const privacy = new PrivacyService(store.db, opts.dataDir, clock, audit);
+    const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit);
     // Build the search index now rather than on the first keystroke at the counter.
     const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
 

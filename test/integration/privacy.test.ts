@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, AuditLog } from '../../src/main/audit/log';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from '../../src/main/db/database';
+import { ContentStore } from '../../src/main/attachments/file-store';
+import { PrescriptionService } from '../../src/main/prescriptions/service';
 import { PrivacyService } from '../../src/main/privacy/service';
 import { SubjectAccessExport } from '../../src/shared/privacy/schema';
 import { ahmed, layla, manualClock, openTestCore, tempDir } from '../helpers/core';
@@ -98,7 +100,8 @@ async function openPrivacy(): Promise<{ store: OpenedDatabase; privacy: PrivacyS
   };
   cleanups.push(close);
   const audit = new AuditLog(store.db, store.sqlite, clock);
-  return { store, audit, privacy: new PrivacyService(store.db, dir, clock, audit), close };
+  const files = new ContentStore(join(dir, 'attachments'));
+  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit), clock, audit), close };
 }
 
 async function reopenCore(): Promise<Core> {

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely';
-import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Attachment, AttachmentAddInput } from '../../shared/attachments/schema';
@@ -9,7 +8,7 @@ import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import type { AttachmentsTable, Database } from '../db/schema';
 import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType } from './content';
-import { ContentStore } from './file-store';
+import type { ContentStore } from './file-store';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type AttachmentRow = Selectable<AttachmentsTable>;
@@ -21,16 +20,12 @@ type AttachmentRow = Selectable<AttachmentsTable>;
  * Nothing here logs a file's bytes or name.
  */
 export class AttachmentService {
-  private readonly files: ContentStore;
-
   constructor(
     private readonly db: Kysely<Database>,
-    dataDir: string,
+    private readonly files: ContentStore,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-  ) {
-    this.files = new ContentStore(join(dataDir, 'attachments'));
-  }
+  ) {}
 
   async add(input: z.output<typeof AttachmentAddInput>, actor: Actor): Promise<Attachment> {
     const fileName = attachmentBaseName(input.fileName);

@@ -1,17 +1,16 @@
 import { unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { zipSync, strToU8, type Zippable } from 'fflate';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
 import { SUBJECT_ACCESS_FORMAT, type SubjectAccessExport } from '../../shared/privacy/schema';
-import { ContentStore } from '../attachments/file-store';
+import type { ContentStore } from '../attachments/file-store';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import { customerDetail } from '../customers/records';
 import type { Database } from '../db/schema';
-import { PrescriptionService } from '../prescriptions/service';
+import type { PrescriptionService } from '../prescriptions/service';
 
 type ExportedDocument = SubjectAccessExport['documents'][number];
 
@@ -21,18 +20,13 @@ type ExportedDocument = SubjectAccessExport['documents'][number];
  * anonymous trace that a purge happened.
  */
 export class PrivacyService {
-  private readonly files: ContentStore;
-  private readonly prescriptions: PrescriptionService;
-
   constructor(
     private readonly db: Kysely<Database>,
-    dataDir: string,
+    private readonly files: ContentStore,
+    private readonly prescriptions: PrescriptionService,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-  ) {
-    this.files = new ContentStore(join(dataDir, 'attachments'));
-    this.prescriptions = new PrescriptionService(db, clock, audit);
-  }
+  ) {}
 
   /**
    * Everything held on a customer, active or soft-deleted, as a zip: `customer.json` and
