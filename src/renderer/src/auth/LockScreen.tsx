@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { errorMessage, retryAfterSeconds } from '../api/errors';
 import { Field } from '../components/Field';
+import { useModalDialog } from '../components/useModalDialog';
 import { useSignedIn } from './AuthProvider';
 import { useCountdown } from './useCountdown';
 
@@ -16,8 +17,8 @@ export function LockScreen() {
   const { t } = useTranslation();
   const call = useCall();
   const { staff, unlocked, signOut } = useSignedIn();
-  const ref = useRef<HTMLDialogElement>(null);
   const pinRef = useRef<HTMLInputElement>(null);
+  const ref = useModalDialog(() => pinRef.current?.focus());
   const titleId = useId();
   const whoId = useId();
   const [pin, setPin] = useState('');
@@ -25,13 +26,6 @@ export function LockScreen() {
   const [busy, setBusy] = useState(false);
   const wait = useCountdown();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    pinRef.current?.focus();
-    return () => dialog.close();
-  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

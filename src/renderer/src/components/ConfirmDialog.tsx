@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useRef } from 'react';
+import { useModalDialog } from './useModalDialog';
 
 type Props = {
   title: string;
@@ -17,19 +18,11 @@ type Props = {
  * makes the page behind inert and closes on Esc. Mounted only while it is shown.
  */
 export function ConfirmDialog({ title, body, confirmLabel, cancelLabel, danger, busy, error, onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
+  // The safe choice has the focus: Enter on an unexpected dialog must not destroy anything.
+  const ref = useModalDialog(() => cancelRef.current?.focus());
   const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    // The safe choice has the focus: Enter on an unexpected dialog must not destroy anything.
-    cancelRef.current?.focus();
-    return () => dialog.close();
-  }, []);
 
   return (
     <dialog

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useModalDialog } from './useModalDialog';
 
 type Props = {
   title: string;
@@ -18,17 +19,9 @@ type Props = {
  * on Esc): the first field has the focus, Enter submits. Mounted only while it is shown.
  */
 export function FormDialog({ title, description, submitLabel, cancelLabel, busy, danger, error, onSubmit, onCancel, children }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog((dialog) => dialog.querySelector<HTMLElement>('input, select, textarea')?.focus());
   const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) dialog.showModal();
-    dialog.querySelector<HTMLElement>('input, select, textarea')?.focus();
-    return () => dialog.close();
-  }, []);
 
   return (
     <dialog
