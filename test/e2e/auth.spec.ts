@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import {
   callFromPage,
   callHost,
@@ -11,13 +9,8 @@ import {
   signInThroughUi,
   signOutThroughUi,
   test,
+  shot,
 } from './fixtures';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
-}
 
 const SAM = { username: 'sam', displayName: 'Sam Staff', password: 'sam-password-22', pin: '1357' } as const;
 

@@ -1,12 +1,4 @@
-import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { callHost, expect, OWNER, results, searchBox, signInThroughUi, test } from './fixtures';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
-}
+import { callHost, expect, OWNER, results, searchBox, signInThroughUi, test, shot } from './fixtures';
 
 const person = (firstName: string, email: string) => ({
   customerData: { firstName, lastName: 'Backup', email, phoneNumber: '+212 600 000 009', dateOfBirth: '1980-01-01', sex: 'male' as const },

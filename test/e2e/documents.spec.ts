@@ -1,13 +1,6 @@
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { callHost, expect, searchBox, test } from './fixtures';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
-}
+import { callHost, expect, searchBox, test, shot } from './fixtures';
 
 // ---- a real PNG, built byte by byte (PNG spec, ISO/IEC 15948: signature, IHDR, IDAT, IEND) ----
 

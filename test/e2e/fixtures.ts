@@ -301,3 +301,9 @@ export async function signOutThroughUi(page: Page): Promise<void> {
 export function lockScreen(page: Page) {
   return page.getByRole('dialog', { name: 'Screen locked' });
 }
+
+/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens the tests walk through. */
+export async function shot(page: Page, name: string) {
+  const dir = process.env.OPTICOUNTER_SHOTS;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}

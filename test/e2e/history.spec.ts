@@ -1,13 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { callHost, expect, searchBox, test } from './fixtures';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-}
+import { callHost, expect, searchBox, test, shot } from './fixtures';
 
 test('the History tab shows who changed what, field by field; consent is dated; the owner exports the data', async ({ page, host, request }) => {
   const eyes = (odSph: string) => ({

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   callFromPage,
@@ -12,13 +11,8 @@ import {
   signInThroughUi,
   signOutThroughUi,
   test,
+  shot,
 } from './fixtures';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
-}
 
 async function unlock(page: Page, pin: string) {
   const lock = lockScreen(page);

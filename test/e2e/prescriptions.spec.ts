@@ -1,13 +1,6 @@
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { callHost, expect, opticCell, searchBox, test, type Host } from './fixtures';
+import { callHost, expect, opticCell, searchBox, test, type Host, shot } from './fixtures';
 import type { APIRequestContext } from '@playwright/test';
-
-/** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens these tests walk through. */
-async function shot(page: Page, name: string) {
-  const dir = process.env.OPTICOUNTER_SHOTS;
-  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-}
 
 /** The grid's cells are named the way staff read them: "OD distance SPH". */
 function cell(page: Page, eye: 'OD' | 'OS', vision: 'distance' | 'intermediate' | 'near', measure: 'SPH' | 'CYL' | 'AXIS' | 'ADD' | 'PRISM' | 'BASE') {

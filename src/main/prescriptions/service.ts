@@ -79,15 +79,15 @@ export class PrescriptionService {
    */
   async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null) {
     const current = currentOf(await this.rows(trx, customerId));
+    const stored = current ? (JSON.parse(current.rx) as Rx) : null;
     const currentFull = current ? this.fullRx(current) : null;
     const empty: RxInput = { kind: 'spectacles', examDate: this.today(), distanceVision: {} };
-    const base = current ? rxInputOf(JSON.parse(current.rx) as Rx) : legacy ? mergeOpticPatch(empty, legacy) : empty;
+    const base = stored ? rxInputOf(stored) : legacy ? mergeOpticPatch(empty, legacy) : empty;
     const merged = mergeOpticPatch(base, patch);
     // Rows shown in the grid only because they were derived come back unchanged: keep them derived.
-    if (currentFull) {
+    if (stored && currentFull) {
       const probe = checkRx(merged, { today: this.today() });
       for (const v of ['intermediateVision', 'nearVision'] as const) {
-        const stored = JSON.parse(current!.rx) as Rx;
         if (!stored[v] && JSON.stringify(probe.normalized[v]) === JSON.stringify(currentFull[v])) delete merged[v];
       }
     }
