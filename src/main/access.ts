@@ -45,4 +45,23 @@ export const access: Record<Channel, Access> = {
   'attachments.list': 'staff',
   'attachments.remove': 'staff',
   'attachments.read': 'staff',
+  // The activation screen comes before any sign-in (even before the owner exists, on a copied store).
+  'licence.status': 'public',
+  'licence.activate': 'public',
+  'licence.refresh': 'public',
+  'licence.requestCode': 'public',
+  'licence.importFile': 'public',
+  'licence.configure': 'owner',
+  'licence.deactivate': 'owner',
+  // Polled each minute by the signed-in window, lock screen included ('locked' calls never keep a
+  // session from auto-locking); installing needs an unlocked member.
+  'update.status': 'locked',
+  'update.restart': 'staff',
+  // Sync settings are the owner's; seeing and settling sync work is everyone's at the counter.
+  'sync.configure': 'owner',
+  'sync.status': 'locked',
+  'sync.now': 'staff',
+  'sync.conflicts': 'staff',
+  'sync.resolve': 'staff',
+  'sync.retryParked': 'staff',
 };

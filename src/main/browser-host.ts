@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
+import { systemClock } from './clock';
 import { openCore, restoreLatestGood } from './core';
 import { createHostServer } from './host/server';
+import { readTrustedKeyDir, readTrustedKeyFile } from './licence/keys';
 import { defaultDataDir } from './paths';
 
 /**
@@ -18,6 +20,10 @@ async function main() {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       'restore-latest-backup': { type: 'boolean', default: false },
+      // A licence public key to trust besides the shipped ones (SPKI PEM; key id = base name without .pem).
+      'trust-licence-key': { type: 'string', multiple: true, default: [] },
+      // TEST/DEMO KNOB ONLY: moves the core's clock by N days (e.g. past the trial's end).
+      'clock-offset-days': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -35,7 +41,18 @@ async function main() {
     const name = restoreLatestGood(dataDir);
     console.log(name ? `restored the latest good backup: ${name}` : 'no good backup was found');
   }
-  const core = await openCore({ dataDir, appVersion: pkg.version }).catch((err: unknown) => {
+  const trustedLicenceKeys = [
+    ...readTrustedKeyDir(fileURLToPath(new URL('resources/licence-keys', root))),
+    ...values['trust-licence-key'].map((file) => readTrustedKeyFile(file)),
+  ];
+  const offsetDays = Number(values['clock-offset-days'] ?? process.env.OPTICOUNTER_CLOCK_OFFSET_DAYS ?? 0);
+  if (!Number.isFinite(offsetDays)) {
+    console.error(`--clock-offset-days must be a number of days (got "${values['clock-offset-days']}")`);
+    process.exit(2);
+  }
+  if (offsetDays !== 0) console.log(`TEST CLOCK: the core's time is moved by ${offsetDays} days (--clock-offset-days / OPTICOUNTER_CLOCK_OFFSET_DAYS)`);
+  const clock = offsetDays === 0 ? systemClock : { now: () => new Date(Date.now() + offsetDays * 86_400_000) };
+  const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock }).catch((err: unknown) => {
     // A damaged database: say which backup would bring it back, rather than a stack trace.
     if (err instanceof AppError && err.code === 'db.corrupt') {
       const latest = (err.details?.latestGoodBackup as { name: string } | null)?.name;

@@ -10,11 +10,23 @@ import { type Clock, systemClock } from './clock';
 import { CustomerService } from './customers/service';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
 import { type CallOrigin, type Dispatch, type Handlers, call, createDispatch, signedInOf } from './dispatch';
+import { LicenceClient } from './licence/client';
+import { currentMachineId } from './licence/machine';
+import { LicenceService } from './licence/service';
+import { type TrustedKey, trustedKeys } from './licence/verify';
 import { type Logger, consoleLogger } from './log';
 import { PrescriptionService } from './prescriptions/service';
 import { transposeChannel } from './prescriptions/transpose';
 import { PrivacyService } from './privacy/service';
 import { StaffService } from './staff/service';
+import { keyFileSecretBox, type SecretBox } from './secrets';
+import { LocalApply } from './sync/apply';
+import { Conflicts } from './sync/conflicts';
+import { SyncEngine } from './sync/engine';
+import { Links } from './sync/links';
+import { Outbox } from './sync/outbox';
+import { SyncService } from './sync/service';
+import { UpdateService, type UpdaterAdapter } from './update/service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -23,6 +35,24 @@ export interface CoreOptions {
   log?: Logger;
   /** better-sqlite3 built for Electron's ABI, when running inside Electron. */
   nativeBinding?: string;
+  /** The desktop app's auto-updater (shell/updater.ts); without one, update.status answers `unsupported`. */
+  updater?: UpdaterAdapter;
+  /** Seals the cloud password at rest: safeStorage in the desktop app; default a key file in dataDir. */
+  secrets?: SecretBox;
+  /** How long the sync waits for one cloud request (tests shorten it). */
+  syncTimeoutMs?: number;
+  /** false: sync rounds run only on `sync.now` (tests staging both sides of a merge). Default true. */
+  syncAutomatic?: boolean;
+  /**
+   * The public keys licences may be signed with (SPKI PEM, by key id). The desktop app passes the ones
+   * in resources/licence-keys, the browser host those plus its --trust-licence-key files, tests their
+   * own. None: no licence verifies (the trial still runs).
+   */
+  trustedLicenceKeys?: TrustedKey[];
+  /** This PC's licence machine id; tests pass one to be "another PC". Default: licence/machine.ts. */
+  machineId?: string;
+  /** The licence server's fetch (tests). */
+  licenceFetch?: typeof fetch;
 }
 
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
@@ -33,6 +63,13 @@ export interface Core {
   /** Typed direct call for tests and tooling; throws AppError. */
   call<C extends Channel>(channel: C, input: unknown, origin?: CallOrigin): Promise<ChannelOutput<C>>;
   customers: CustomerService;
+  /** The sync engine of the open store (tests wait on it; the shell forwards its changes). */
+  sync: SyncEngine;
+  /**
+   * Told when the sync status may have changed (the engine's state or progress, a change queued);
+   * outlives a restore's reassembly. The shell and the browser host forward it to the page.
+   */
+  onSyncChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -59,6 +96,24 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     });
   }
 
+  // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
+  const updates = new UpdateService({
+    updater: opts.updater ?? null,
+    clock,
+    log,
+    // Updates are looked for only when licensed (trial included); `app` is the current assembly
+    // (read at call time, after it exists: the updater starts below it).
+    isLicensed: () => app.licence.isLicensed(),
+    cloudBaseUrl: () => app.licence.cloudBaseUrl,
+  });
+  const licenceKeys = trustedKeys(opts.trustedLicenceKeys ?? []);
+  const machineId = opts.machineId ?? currentMachineId();
+  const licenceClient = new LicenceClient(opts.licenceFetch);
+  const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
+  const syncListeners = new Set<() => void>();
+  const syncChanged = () => {
+    for (const listener of syncListeners) listener();
+  };
   let app = assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
   let closed = false;
   let restoring = false;
@@ -67,14 +122,36 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   function assemble(store: OpenedDatabase) {
     const audit = new AuditLog(store.db, store.sqlite, clock);
     const staff = new StaffService(store.db, clock, audit);
-    const prescriptions = new PrescriptionService(store.db, clock, audit);
-    const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit);
+    const outbox = new Outbox(store.db, store.sqlite, clock);
+    const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
+    const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit, outbox);
     const files = new ContentStore(join(opts.dataDir, 'attachments'));
-    const attachments = new AttachmentService(store.db, files, clock, audit);
+    const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
     const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
     const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit);
     // Build the search index now rather than on the first keystroke at the counter.
     const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
+    const licence = new LicenceService({ db: store.db, clock, audit, log, keys: licenceKeys, machineId, appVersion: opts.appVersion, client: licenceClient });
+    licence.startBackground();
+    const links = new Links(store.db);
+    const conflicts = new Conflicts(store.db);
+    const engine = new SyncEngine({
+      db: store.db,
+      outbox,
+      links,
+      conflicts,
+      local: new LocalApply(customers, log),
+      files,
+      clock,
+      log,
+      openPassword: (sealed) => secrets.open(sealed),
+      timeoutMs: opts.syncTimeoutMs,
+      automatic: opts.syncAutomatic,
+    });
+    const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, customers, audit, secrets, clock });
+    engine.onChange(syncChanged);
+    outbox.onRecord(syncChanged);
+    const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
@@ -125,21 +202,40 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'attachments.list': ({ customerId }) => attachments.list(customerId),
       'attachments.remove': ({ id }, ctx) => attachments.remove(id, ctx.actor),
       'attachments.read': ({ id }) => attachments.read(id),
+      'update.status': ({ busy }) => updates.status(busy),
+      'update.restart': () => updates.restart(),
+      'licence.status': () => licence.status(),
+      'licence.configure': (input, ctx) => licence.configure(input, ctx.actor),
+      'licence.activate': (input, ctx) => licence.activate(input, ctx.actor),
+      'licence.deactivate': (_, ctx) => licence.deactivate(ctx.actor),
+      'licence.refresh': (_, ctx) => licence.refresh(ctx.actor),
+      'licence.requestCode': () => licence.requestCode(),
+      'licence.importFile': ({ contents }, ctx) => licence.importFile(contents, ctx.actor),
+      'sync.configure': (input, ctx) => sync.configure(input, ctx.actor),
+      'sync.status': () => sync.status(),
+      'sync.now': () => sync.now(),
+      'sync.conflicts': ({ customerId }) => sync.conflicts(customerId),
+      'sync.resolve': ({ id, keep }, ctx) => sync.resolve(id, keep, ctx.actor),
+      'sync.retryParked': ({ id }) => sync.retryParked(id),
     };
     const dispatch = createDispatch(handlers, {
       clock,
       log,
       resolveSession: (token) => staff.resolve(token),
       touch: (signedIn) => staff.sessions.touch(signedIn.session),
+      requireLicence: (channel) => licence.require(channel),
     });
 
     return {
       store,
       customers,
       backups,
+      licence,
+      sync: engine,
       dispatch,
       async close() {
-        await Promise.allSettled([warming, backups.idle()]);
+        await syncStarting;
+        await Promise.allSettled([warming, backups.idle(), licence.stop(), engine.stop()]);
         // Folds the WAL back into the main file so a copied data dir is one complete file.
         store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await store.db.destroy();
@@ -175,6 +271,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     app.backups.create('daily').catch((err: unknown) => log.error('daily backup failed', err));
   }, DAILY_BACKUP_CHECK_MS);
   dailyBackup.unref();
+  updates.start();
 
   // Calls under way when the app closes finish first; later ones are refused, not half-run.
   const dispatch: Dispatch = (channel, rawInput, origin) => {
@@ -191,12 +288,20 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     get customers() {
       return app.customers;
     },
+    get sync() {
+      return app.sync;
+    },
+    onSyncChange(listener) {
+      syncListeners.add(listener);
+      return () => syncListeners.delete(listener);
+    },
     handle: dispatch,
     call: (channel, input, origin) => call(dispatch, channel, input, origin),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(dailyBackup);
+      await updates.stop();
       await drain(0);
       await app.close();
     },

@@ -33,6 +33,8 @@ export interface DispatchDeps {
   log: Logger;
   resolveSession(token: string | null): Promise<SignedIn | null>;
   touch(signedIn: SignedIn): void;
+  /** The licence gate (licence/gate.ts): throws `licence.required` for a change while not licensed. */
+  requireLicence?(channel: Channel): Promise<void> | void;
 }
 
 const SYSTEM: Actor = { staffId: null, username: 'counter' };
@@ -55,6 +57,7 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
         if (rule === 'owner' && signedIn.staff.role !== 'owner') throw new AppError('auth.forbidden', 'Only an owner can do this');
         if (rule !== 'locked') deps.touch(signedIn);
       }
+      await deps.requireLicence?.(channel);
       const parsed = contract[channel].input.safeParse(rawInput ?? {});
       if (!parsed.success) throw validationError(parsed.error);
       const ctx: CallContext = {

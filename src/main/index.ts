@@ -3,8 +3,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
 import { AppError } from '../shared/errors';
 import { type Core, openCore, restoreLatestGood } from './core';
+import { readTrustedKeyDir } from './licence/keys';
+import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
+import { consoleLogger } from './log';
 import { electronNativeBinding } from './shell/native';
+import { safeStorageSecretBox } from './shell/secrets';
+import { createElectronUpdater } from './shell/updater';
 import { guardContents, hardenSession, secureWindow } from './shell/window';
 
 /*
@@ -23,6 +28,11 @@ async function start() {
     dataDir: app.getPath('userData'),
     appVersion: app.getVersion(),
     nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
+    // The packaged app trusts only the licence keys it ships (electron-builder's extraResources).
+    trustedLicenceKeys: readTrustedKeyDir(join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'resources', 'licence-keys')),
+    // Installed builds only: a development build has nothing to update (update.status says `unsupported`).
+    updater: app.isPackaged ? createElectronUpdater(consoleLogger) : undefined,
+    secrets: safeStorageSecretBox(),
   };
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.
@@ -40,6 +50,8 @@ async function start() {
   });
   hardenSession(session.defaultSession);
   registerAllHandlers(ipcMain, core, sessions, rendererUrl);
+  // "The sync status changed" reaches the page, which asks for the status again.
+  forwardAppEvents(core, () => BrowserWindow.getAllWindows().map((win) => win.webContents));
   openWindow();
 }
 

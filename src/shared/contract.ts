@@ -2,9 +2,12 @@ import { z } from 'zod';
 import * as A from './attachments/schema';
 import * as B from './backup/schema';
 import * as C from './customers/schema';
+import * as L from './licence/schema';
+import * as SY from './sync/schema';
 import * as P from './prescriptions/schema';
 import * as PV from './privacy/schema';
 import * as S from './staff/schema';
+import * as U from './update/schema';
 import type { Envelope } from './errors';
 
 const NoInput = z.strictObject({}).prefault({});
@@ -53,6 +56,33 @@ export const contract = {
   'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment) },
   'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput },
   'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput },
+  /** The licence of this install: trial, active, or why not (the activation screen comes first then). */
+  'licence.status': { input: NoInput, output: L.LicenceStatus },
+  /** The licence server (defaults to the store's cloud) and the store id it knows this install by. */
+  'licence.configure': { input: L.LicenceConfigureInput, output: L.LicenceStatus },
+  'licence.activate': { input: L.LicenceActivateInput, output: L.LicenceStatus },
+  /** Frees this PC's seat (moving to a new PC) and forgets the licence here. */
+  'licence.deactivate': { input: NoInput, output: L.LicenceStatus },
+  /** What the background refresh does, on demand; picks up a revocation. */
+  'licence.refresh': { input: NoInput, output: L.LicenceStatus },
+  /** Offline activation: the code to give the vendor (machine id, app version, store id; no key). */
+  'licence.requestCode': { input: NoInput, output: L.LicenceRequestCode },
+  /** Offline activation: the `{license, signature, kid}` JSON text the vendor sent. */
+  'licence.importFile': { input: L.LicenceImportInput, output: L.LicenceStatus },
+  /** Auto-update (desktop app): what the updater is doing; `busy` reports whether staff are serving someone. */
+  'update.status': { input: U.UpdateStatusInput, output: U.UpdateStatus },
+  /** Quits and installs the downloaded update: only on staff's click. */
+  'update.restart': { input: NoInput, output: U.UpdateRestartOutput },
+  /** The store's cloud (owner); the credentials are checked when the cloud can be reached. */
+  'sync.configure': { input: SY.SyncConfigureInput, output: SY.SyncStatus },
+  'sync.status': { input: NoInput, output: SY.SyncStatus },
+  /** Syncs at once (even during a backoff) and answers when that round is over. */
+  'sync.now': { input: NoInput, output: SY.SyncStatus },
+  /** Open conflicts and parked changes, all or one customer's. */
+  'sync.conflicts': { input: SY.SyncConflictsInput, output: SY.SyncConflictsOutput },
+  'sync.resolve': { input: SY.SyncResolveInput, output: z.object({ message: z.string(), customerId: z.string() }) },
+  /** Puts parked changes (all, or one) back in the queue after the cause was fixed. */
+  'sync.retryParked': { input: SY.SyncRetryParkedInput, output: SY.SyncStatus },
 } as const satisfies Record<`${string}.${string}`, { input: z.ZodType; output: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -49,6 +49,27 @@ export const errorStatus = {
   'backup.notFound': 404,
   'backup.damaged': 409,
   'backup.failed': 500,
+  // 403, not 402: the caller is known and the request well-formed; this install is not allowed to
+  // change data until it is licensed (402 Payment Required is reserved/unsupported by many clients).
+  'licence.required': 403,
+  'licence.keyLength': 400,
+  'licence.keySymbol': 400,
+  'licence.keyCheck': 400,
+  'licence.invalid': 400,
+  'licence.unknownKey': 404,
+  'licence.revoked': 403,
+  'licence.activationLimit': 409,
+  'licence.none': 409,
+  'licence.rateLimited': 429,
+  'licence.server': 502,
+  'licence.offline': 503,
+  'update.notReady': 409,
+  'sync.invalidCredentials': 400,
+  'sync.notConfigured': 409,
+  'sync.secretUnreadable': 409,
+  'sync.noKeychain': 409,
+  'sync.conflictNotFound': 404,
+  'sync.cannotRestore': 409,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;

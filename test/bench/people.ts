@@ -1,16 +1,5 @@
 import type { CustomerCreateInput } from '../../src/shared/customers/schema';
-
-/** A small deterministic PRNG (mulberry32), so every run generates the same customers. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/prng';
 
 // Names as met at a counter in Morocco, France and beyond, accents included.
 const FIRST = [
@@ -30,7 +19,7 @@ const LAST = [
 const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/g, 'o').replace(/ł/gi, 'l').toLowerCase().replace(/[^a-z]/g, '');
 
 export function generateCustomers(count: number, seed = 42): CustomerCreateInput[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed); // the same seed, the same customers
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
   const out: CustomerCreateInput[] = [];
   for (let i = 0; i < count; i++) {

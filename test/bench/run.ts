@@ -1,6 +1,8 @@
 /*
  * `npm run bench`: the spine's speed and memory targets, measured on 100,000 generated customers in
- * a real SQLite file through the same core the app runs. Figures are printed, never asserted.
+ * a real SQLite file through the same core the app runs, then the sync engine's (sync.ts).
+ * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest.
+ * Figures are printed, never asserted.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import type { Logger } from '../../src/main/log';
 import { SESSION_HEADER } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { QUERIES, generateCustomers } from './people';
+import { syncBenchmarks } from './sync';
 
 const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const OWNER = { username: 'bench', displayName: 'Bench', password: 'bench-password-1' };
@@ -127,15 +130,22 @@ async function hostMemory(dir: string) {
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'opticounter-bench-'));
-try {
-  await seed(dir);
-  await searches(dir);
-  if (process.platform === 'linux') await hostMemory(dir);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const parts = process.argv.slice(2);
+if (parts.some((p) => p !== 'spine' && p !== 'sync')) throw new Error(`usage: npm run bench [-- spine|sync]; not ${parts.join(' ')}`);
+const run = (part: string) => parts.length === 0 || parts.includes(part);
+
+if (run('spine')) {
+  const dir = mkdtempSync(join(tmpdir(), 'opticounter-bench-'));
+  try {
+    await seed(dir);
+    await searches(dir);
+    if (process.platform === 'linux') await hostMemory(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+if (run('sync')) await syncBenchmarks(report);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-console.log(`OptiCounter benchmark — ${COUNT} customers, node ${process.versions.node}`);
+console.log(`OptiCounter benchmark — ${run('spine') ? `${COUNT} customers, ` : ''}node ${process.versions.node}`);
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mulberry32 } from '../helpers/prng';
 
 /*
  * Fault injection: what a flaky store internet and an overloaded cloud do to a client. Before the
@@ -112,14 +113,3 @@ export class FaultInjector implements FaultController {
   }
 }
 
-/** A small, well-known seeded PRNG (32-bit state). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

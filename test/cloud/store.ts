@@ -40,6 +40,10 @@ const SCHEMA = `
     name_key TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS customers_store ON customers (store_id, deleted_at);
+  -- The email check on every write and the list's sort orders, without scanning the store.
+  CREATE INDEX IF NOT EXISTS customers_email ON customers (store_id, email_key);
+  CREATE INDEX IF NOT EXISTS customers_updated ON customers (store_id, updated_at, id);
+  CREATE INDEX IF NOT EXISTS customers_created ON customers (store_id, created_at, id);
 
   CREATE TABLE IF NOT EXISTS customer_files (
     customer_id TEXT NOT NULL REFERENCES customers (id),

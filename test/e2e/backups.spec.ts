@@ -4,6 +4,9 @@ const person = (firstName: string, email: string) => ({
   customerData: { firstName, lastName: 'Backup', email, phoneNumber: '+212 600 000 009', dateOfBirth: '1980-01-01', sex: 'male' as const },
 });
 
+// After the restore every session is gone: a status poll in flight then is answered 401, as it should.
+test.use({ allowedStatuses: [401] });
+
 test('the owner backs up, adds a customer, restores the backup: everyone signs in again and the customer is gone', async ({
   page,
   host,

@@ -20,6 +20,11 @@ export type Host = {
   dataDir: string;
   /** The owner's session for callHost (its own sign-in, not the page's). */
   apiSession?: string;
+  /**
+   * Stops the host and starts it again on the same port and data dir, with `hostArgs` plus these
+   * (e.g. `--clock-offset-days 30`). Sessions live in memory: everyone signs in again.
+   */
+  restart: (extraArgs?: string[]) => Promise<void>;
 };
 
 /** The owner every test but the first-start ones starts signed in as. */
@@ -31,9 +36,9 @@ export const SESSION_KEY = 'opticounter.session';
 export { SESSION_HEADER };
 
 /** Starts `src/main/browser-host.ts` on a free port and resolves once it prints its address. */
-async function startHost(dataDir: string, token: string, log: string[]): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(dataDir: string, token: string, log: string[], args: string[] = [], port = 0): Promise<{ child: ChildProcess; url: string }> {
   // `node --import tsx` rather than `npx tsx`: one process, so SIGTERM reaches the host itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', String(port), '--data-dir', dataDir, ...args], {
     cwd: repoRoot,
     env: { ...process.env, OPTICOUNTER_HOST_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,13 +167,16 @@ type Fixtures = {
   account: 'owner' | 'none';
   /** Error statuses the test provokes on purpose, besides the usual ones. */
   allowedStatuses: number[];
+  /** Extra browser-host arguments, e.g. `--trust-licence-key FILE`. */
+  hostArgs: string[];
 };
 
 export const test = base.extend<Fixtures>({
   account: ['owner', { option: true }],
   allowedStatuses: [[], { option: true }],
+  hostArgs: [[], { option: true }],
   // One host per test: a fresh data dir, a fresh token, nothing shared between tests.
-  host: async ({}, use, testInfo) => {
+  host: async ({ hostArgs }, use, testInfo) => {
     if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) {
       throw new Error('out/renderer is not built: run `npx electron-vite build` first (npm test does).');
     }
@@ -177,9 +185,14 @@ export const test = base.extend<Fixtures>({
     const log: string[] = [];
     let child: ChildProcess | undefined;
     try {
-      const started = await startHost(dataDir, token, log);
+      const started = await startHost(dataDir, token, log, hostArgs);
       child = started.child;
-      await use({ url: started.url, token, dataDir });
+      const port = Number(new URL(started.url).port);
+      const restart = async (extraArgs: string[] = []) => {
+        if (child) await stopHost(child);
+        child = (await startHost(dataDir, token, log, [...hostArgs, ...extraArgs], port)).child;
+      };
+      await use({ url: started.url, token, dataDir, restart });
     } finally {
       if (child) await stopHost(child);
       if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('host.log', { body: log.join(''), contentType: 'text/plain' });

@@ -174,7 +174,8 @@ test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and
     };
   });
   await page.getByRole('button', { name: 'Print' }).click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  // The page first asks the core whether the desktop shell prints to PDF (app.printToPdf), then prints.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
 
   const card = page.locator('.print-card');
   await expect(card).toBeHidden();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/main/clock';
-import { type Core, openCore } from '../../src/main/core';
+import { type Core, type CoreOptions, openCore } from '../../src/main/core';
 import type { Logger } from '../../src/main/log';
 import type { ErrorShape } from '../../src/shared/errors';
 
@@ -39,7 +39,9 @@ export const OWNER = { username: 'owner', displayName: 'Store Owner', password: 
  * A core on a fresh data dir with its owner set up (through auth.setupOwner); `core.handle` and
  * `core.call` act as that owner unless given another session. `raw` is the same core without it.
  */
-export async function openTestCore(opts: { clock?: Clock; dataDir?: string; log?: Logger } = {}): Promise<{
+export async function openTestCore(
+  opts: { clock?: Clock; dataDir?: string; log?: Logger; /** Licence keys, machine id (licence tests). */ core?: Partial<CoreOptions> } = {},
+): Promise<{
   core: Core;
   raw: Core;
   dir: string;
@@ -48,7 +50,7 @@ export async function openTestCore(opts: { clock?: Clock; dataDir?: string; log?
 }> {
   const tmp = opts.dataDir ? null : tempDir();
   const dir = opts.dataDir ?? tmp!.dir;
-  const raw = await openCore({ dataDir: dir, appVersion: '0.0.0-test', clock: opts.clock, log: opts.log ?? memoryLogger() });
+  const raw = await openCore({ dataDir: dir, appVersion: '0.0.0-test', clock: opts.clock, log: opts.log ?? memoryLogger(), ...opts.core });
   const status = await raw.call('auth.status', {});
   const session = status.ownerExists
     ? await raw.call('auth.login', { username: OWNER.username, password: OWNER.password })

@@ -6,6 +6,7 @@ import { type Actor, AuditLog } from '../../src/main/audit/log';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from '../../src/main/db/database';
 import { ContentStore } from '../../src/main/attachments/file-store';
+import { Outbox } from '../../src/main/sync/outbox';
 import { PrescriptionService } from '../../src/main/prescriptions/service';
 import { PrivacyService } from '../../src/main/privacy/service';
 import { SubjectAccessExport } from '../../src/shared/privacy/schema';
@@ -101,7 +102,7 @@ async function openPrivacy(): Promise<{ store: OpenedDatabase; privacy: PrivacyS
   cleanups.push(close);
   const audit = new AuditLog(store.db, store.sqlite, clock);
   const files = new ContentStore(join(dir, 'attachments'));
-  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit), clock, audit), close };
+  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit, new Outbox(store.db, store.sqlite, clock)), clock, audit), close };
 }
 
 async function reopenCore(): Promise<Core> {

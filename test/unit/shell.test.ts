@@ -11,7 +11,18 @@ import { channels } from '../../src/shared/contract';
  */
 const fake = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
-  const windows: { options: { webPreferences: Record<string, unknown> }; loaded: string[]; contentsEvents: Map<string, (...a: unknown[]) => void>; openHandler?: () => unknown }[] = [];
+  const windows: {
+    options: { webPreferences: Record<string, unknown> };
+    loaded: string[];
+    contentsEvents: Map<string, (...a: unknown[]) => void>;
+    openHandler?: () => unknown;
+    /** What main sent the page (webContents.send). */
+    sent: [string, unknown][];
+  }[] = [];
+  const instances: unknown[] = [];
+  // The preload's side: what it exposed to the page, and its IPC listeners.
+  const exposed = new Map<string, unknown>();
+  const rendererListeners = new Map<string, Set<(...a: unknown[]) => void>>();
   const appEvents = new Map<string, (...a: unknown[]) => void>();
   const session = {
     permissionRequest: undefined as undefined | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
@@ -23,7 +34,7 @@ const fake = vi.hoisted(() => {
     ready = r;
   });
   const state = { userData: '', sandboxed: false, saveTo: '' as string | null };
-  return { handlers, windows, appEvents, session, whenReady, ready: () => ready(), state };
+  return { handlers, windows, instances, exposed, rendererListeners, appEvents, session, whenReady, ready: () => ready(), state };
 });
 
 vi.mock('electron', () => {
@@ -32,9 +43,16 @@ vi.mock('electron', () => {
     id = WebContentsFake.next++;
     events = new Map<string, (...a: unknown[]) => void>();
     openHandler?: () => unknown;
+    sent: [string, unknown][] = [];
     on(name: string, fn: (...a: unknown[]) => void) {
       this.events.set(name, fn);
       return this;
+    }
+    send(channel: string, payload: unknown) {
+      this.sent.push([channel, payload]);
+    }
+    isDestroyed() {
+      return false;
     }
     setWindowOpenHandler(fn: () => unknown) {
       this.openHandler = fn;
@@ -44,8 +62,9 @@ vi.mock('electron', () => {
     webContents = new WebContentsFake();
     record: (typeof fake.windows)[number];
     constructor(options: { webPreferences: Record<string, unknown> }) {
-      this.record = { options, loaded: [], contentsEvents: this.webContents.events };
+      this.record = { options, loaded: [], contentsEvents: this.webContents.events, sent: this.webContents.sent };
       fake.windows.push(this.record);
+      fake.instances.push(this);
     }
     once() {}
     on() {}
@@ -55,7 +74,7 @@ vi.mock('electron', () => {
       return Promise.resolve();
     }
     static getAllWindows() {
-      return [];
+      return fake.instances;
     }
     static fromWebContents() {
       return null;
@@ -82,6 +101,17 @@ vi.mock('electron', () => {
       showSaveDialog: async () => (fake.state.saveTo ? { canceled: false, filePath: fake.state.saveTo } : { canceled: true }),
     },
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => fake.handlers.set(channel, fn) },
+    // The preload's half.
+    contextBridge: { exposeInMainWorld: (name: string, value: unknown) => fake.exposed.set(name, value) },
+    ipcRenderer: {
+      invoke: async (channel: string, input: unknown) => ({ channel, input }),
+      on: (channel: string, fn: (...a: unknown[]) => void) => {
+        let set = fake.rendererListeners.get(channel);
+        if (!set) fake.rendererListeners.set(channel, (set = new Set()));
+        set.add(fn);
+      },
+      removeListener: (channel: string, fn: (...a: unknown[]) => void) => fake.rendererListeners.get(channel)?.delete(fn),
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof fake.session.permissionRequest) => {
@@ -213,5 +243,38 @@ describe('the Electron shell (fake electron module)', () => {
     expect(headers['Content-Security-Policy']?.[0]).toContain("object-src 'none'");
     // No remote content: no source outside the app itself.
     expect(headers['Content-Security-Policy']?.[0]).not.toMatch(/https?:|\*/);
+  });
+
+  it('tells every window when the sync status changes (a save queues a change)', async () => {
+    const win = await startApp();
+    const from = { senderFrame: { url: win.loaded[0], parent: null }, sender: { id: 11 } };
+    const owner = { username: 'owner', displayName: 'Owner', password: 'owner-password-1' };
+    const setup = (await fake.handlers.get('auth.setupOwner')!(from, owner)) as { ok: boolean };
+    if (!setup.ok) await fake.handlers.get('auth.login')!(from, { username: owner.username, password: owner.password });
+    win.sent.length = 0;
+    const created = await fake.handlers.get('customers.create')!(from, {
+      customerData: { firstName: 'Eve', lastName: 'Event', email: 'eve@example.com', phoneNumber: '+33 6 00 00 00 00', dateOfBirth: '1990-01-01', sex: 'female' },
+    });
+    expect(created).toMatchObject({ ok: true });
+    // Only "it changed": the page asks sync.status itself, through its own session.
+    await vi.waitFor(() => expect(win.sent).toEqual([['opticounter:event', { type: 'sync.status' }]]), { timeout: 5_000 });
+  });
+
+  it('the preload exposes window.api from the contract and window.appEvents, nothing else', async () => {
+    await import('../../src/preload/index');
+    expect([...fake.exposed.keys()].sort()).toEqual(['api', 'appEvents']);
+    const api = fake.exposed.get('api') as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+    expect(await api.customers!.get!({ id: 'x' })).toEqual({ channel: 'customers.get', input: { id: 'x' } });
+
+    const bridge = fake.exposed.get('appEvents') as { subscribe(l: (e: unknown) => void): () => void };
+    const got: unknown[] = [];
+    const stop = bridge.subscribe((e) => got.push(e));
+    const listeners = fake.rendererListeners.get('opticounter:event')!;
+    expect(listeners.size).toBe(1);
+    // The IPC event object (sender, ports) never reaches the page: the payload only.
+    for (const l of listeners) l({ sender: 'ipc-internals', ports: [] }, { type: 'sync.status' });
+    expect(got).toEqual([{ type: 'sync.status' }]);
+    stop();
+    expect(listeners.size).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Attachment, AttachmentAddInput } from '../../shared/attachments/schema';
 import { AppError } from '../../shared/errors';
 import type { Actor, AuditLog } from '../audit/log';
+import type { Outbox } from '../sync/outbox';
 import type { Clock } from '../clock';
 import type { AttachmentsTable, Database } from '../db/schema';
 import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType } from './content';
@@ -25,6 +26,7 @@ export class AttachmentService {
     private readonly files: ContentStore,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   async add(input: z.output<typeof AttachmentAddInput>, actor: Actor): Promise<Attachment> {
@@ -55,6 +57,7 @@ export class AttachmentService {
       if (!existsSync(this.files.pathOf(sha256))) await this.files.put(bytes);
       await trx.insertInto('attachments').values(row).execute();
       await this.audit.record(trx, actor, { entity: 'attachment', entityId: row.id, action: 'add', after: attachment(row) });
+      this.outbox.record([{ entity: 'attachment', entityId: row.id, customerId: row.customer_id, op: 'create' }]);
     });
     return attachment(row);
   }
@@ -84,8 +87,10 @@ export class AttachmentService {
         .where('id', '=', id)
         .where('removed_at', 'is', null)
         .where((eb) => eb.exists(liveCustomerOf(eb)))
+        .returning('customer_id')
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw notFound();
+      if (!res) throw notFound();
+      this.outbox.record([{ entity: 'attachment', entityId: id, customerId: res.customer_id, op: 'delete' }]);
       await this.audit.record(trx, actor, { entity: 'attachment', entityId: id, action: 'remove', before: { removedAt: null }, after: { removedAt } });
     });
     return { message: 'Attachment successfully removed', id };

@@ -23,9 +23,12 @@ import {
 } from './records';
 import { searchTextOf } from './fold';
 import type { PrescriptionService } from '../prescriptions/service';
+import type { Outbox } from '../sync/outbox';
 import { CustomerSearchIndex } from './search-index';
 
 type Db = Kysely<Database> | Transaction<Database>;
+/** Where a write comes from: staff at this PC (queued for the cloud) or the cloud itself (sync). */
+export type WriteOrigin = 'local' | 'cloud';
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
 // SQLite caps bound parameters per statement at 32,766; 14 columns x 1,000 rows stays well under.
@@ -49,6 +52,7 @@ export class CustomerService {
     private readonly clock: Clock,
     private readonly prescriptions: PrescriptionService,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Seed 001's create; opticData, when sent, becomes the customer's first prescription version. */
@@ -62,13 +66,16 @@ export class CustomerService {
     return (await this.insertMany(inputs, actor)).length;
   }
 
-  async get(id: string): Promise<CustomerDetail> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await this.findLive(trx, id);
-      const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
-      const current = await this.prescriptions.currentOpticData(id, trx);
-      return customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
-    });
+  get(id: string): Promise<CustomerDetail> {
+    return this.db.transaction().execute((trx) => this.getIn(trx, id));
+  }
+
+  /** A customer read inside the caller's transaction (sync merges against it before writing). */
+  async getIn(trx: Transaction<Database>, id: string): Promise<CustomerDetail> {
+    const row = await this.findLive(trx, id);
+    const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
+    const current = await this.prescriptions.currentOpticData(id, trx);
+    return customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
   }
 
   async list(q: CustomerListQuery) {
@@ -86,55 +93,62 @@ export class CustomerService {
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
-    const now = this.clock.now().toISOString();
-    const row = await this.db.transaction().execute(async (trx) => {
-      const current = await this.findLive(trx, input.id);
-      const before = await this.auditView(trx, current);
-      const patch = input.customerData ?? {};
-      const next = {
-        first_name: patch.firstName ?? current.first_name,
-        last_name: patch.lastName ?? current.last_name,
-        email: patch.email ?? current.email,
-        phone_number: patch.phoneNumber ?? current.phone_number,
-        date_of_birth: patch.dateOfBirth ?? current.date_of_birth,
-        sex: patch.sex ?? current.sex,
-      };
-      if (patch.email !== undefined && emailKey(patch.email) !== current.email_key) {
-        await this.assertEmailFree(trx, patch.email, current.id);
-      }
-      await trx
-        .updateTable('customers')
-        .set({
-          ...next,
-          email_key: emailKey(next.email),
-          search_text: searchTextOf({
-            firstName: next.first_name,
-            lastName: next.last_name,
-            email: next.email,
-            phoneNumber: next.phone_number,
-          }),
-          ...consentColumns(input.consent, current, now),
-          updated_at: now,
-        })
-        .where('id', '=', current.id)
-        .execute()
-        .catch(rethrowEmailTaken);
-
-      if (input.address) await this.mergeAddress(trx, current.id, input.address);
-      if (input.opticData) {
-        const legacy = await this.legacyOptic(trx, current.id);
-        await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
-      }
-      const updated = await this.findLive(trx, current.id);
-      const after = await this.auditView(trx, updated);
-      // An update that only recorded a prescription version changed nothing of the customer's own.
-      if (JSON.stringify(after) !== JSON.stringify(before)) {
-        await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after });
-      }
-      return updated;
-    });
-    this.onIndex((index) => index.upsert([indexEntry(row)]));
+    const row = await this.db.transaction().execute((trx) => this.updateIn(trx, input, actor, 'local'));
     return { customer: customerRecord(row), localData: localData(row) };
+  }
+
+  /**
+   * An update inside the caller's transaction. A local one is queued for the cloud; one that comes
+   * from the cloud (origin 'cloud', applied by sync) is not sent back.
+   */
+  async updateIn(trx: Transaction<Database>, input: CustomerUpdate, actor: Actor, origin: WriteOrigin): Promise<CustomerRow> {
+    const now = this.clock.now().toISOString();
+    const current = await this.findLive(trx, input.id);
+    const before = await this.auditView(trx, current);
+    const patch = input.customerData ?? {};
+    const next = {
+      first_name: patch.firstName ?? current.first_name,
+      last_name: patch.lastName ?? current.last_name,
+      email: patch.email ?? current.email,
+      phone_number: patch.phoneNumber ?? current.phone_number,
+      date_of_birth: patch.dateOfBirth ?? current.date_of_birth,
+      sex: patch.sex ?? current.sex,
+    };
+    if (patch.email !== undefined && emailKey(patch.email) !== current.email_key) {
+      await this.assertEmailFree(trx, patch.email, current.id);
+    }
+    await trx
+      .updateTable('customers')
+      .set({
+        ...next,
+        email_key: emailKey(next.email),
+        search_text: searchTextOf({
+          firstName: next.first_name,
+          lastName: next.last_name,
+          email: next.email,
+          phoneNumber: next.phone_number,
+        }),
+        ...consentColumns(input.consent, current, now),
+        updated_at: now,
+      })
+      .where('id', '=', current.id)
+      .execute()
+      .catch(rethrowEmailTaken);
+
+    if (input.address) await this.mergeAddress(trx, current.id, input.address);
+    if (input.opticData) {
+      const legacy = await this.legacyOptic(trx, current.id);
+      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
+    }
+    const updated = await this.findLive(trx, current.id);
+    const after = await this.auditView(trx, updated);
+    // An update that only recorded a prescription version changed nothing of the customer's own.
+    if (JSON.stringify(after) !== JSON.stringify(before)) {
+      await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after });
+    }
+    if (origin === 'local') this.outbox.record([{ entity: 'customer', entityId: current.id, customerId: current.id, op: 'update' }]);
+    this.onIndex((index) => index.upsert([indexEntry(updated)]));
+    return updated;
   }
 
   /** Soft delete: the customer leaves get/list and frees its email; its rows stay. */
@@ -150,25 +164,52 @@ export class CustomerService {
     return { message: `Successfully deleted ${deleted.length} customer(s)`, deletedCount: deleted.length };
   }
 
-  private async softDelete(ids: string[], actor: Actor): Promise<string[]> {
+  private softDelete(ids: string[], actor: Actor): Promise<string[]> {
+    return this.db.transaction().execute((trx) => this.deleteIn(trx, ids, actor, 'local'));
+  }
+
+  /** Soft-deletes inside the caller's transaction; returns the ids that were live. */
+  async deleteIn(trx: Transaction<Database>, ids: string[], actor: Actor, origin: WriteOrigin): Promise<string[]> {
     const now = this.clock.now().toISOString();
-    const deleted = await this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .updateTable('customers')
-        .set({ deleted_at: now, updated_at: now })
-        .where('id', 'in', ids)
-        .where('deleted_at', 'is', null)
-        .returning('id')
-        .execute();
-      const events = rows.map((r) => ({ entity: 'customer' as const, entityId: r.id, action: 'delete', before: { deletedAt: null }, after: { deletedAt: now } }));
-      await this.audit.recordMany(trx, actor, events);
-      return rows.map((r) => r.id);
-    });
+    const rows = await trx
+      .updateTable('customers')
+      .set({ deleted_at: now, updated_at: now })
+      .where('id', 'in', ids)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .execute();
+    const events = rows.map((r) => ({ entity: 'customer' as const, entityId: r.id, action: 'delete', before: { deletedAt: null }, after: { deletedAt: now } }));
+    await this.audit.recordMany(trx, actor, events);
+    const deleted = rows.map((r) => r.id);
+    if (origin === 'local') this.outbox.record(deleted.map((id) => ({ entity: 'customer', entityId: id, customerId: id, op: 'delete' })));
     this.onIndex((index) => index.remove(deleted));
     return deleted;
   }
 
+  /**
+   * Brings a deleted (not purged) customer back, e.g. staff keeping their edit after the customer
+   * was deleted on another PC. It is queued as a create: the cloud has forgotten it.
+   */
+  async undeleteIn(trx: Transaction<Database>, id: string, actor: Actor): Promise<CustomerRow> {
+    const row = await trx.selectFrom('customers').selectAll().where('id', '=', id).where('deleted_at', 'is not', null).where('purged_at', 'is', null).executeTakeFirst();
+    if (!row) throw notFound();
+    await this.assertEmailFree(trx, row.email, row.id);
+    const now = this.clock.now().toISOString();
+    await trx.updateTable('customers').set({ deleted_at: null, updated_at: now }).where('id', '=', id).execute();
+    await this.audit.record(trx, actor, { entity: 'customer', entityId: id, action: 'undelete', before: { deletedAt: row.deleted_at }, after: { deletedAt: null } });
+    this.outbox.record([{ entity: 'customer', entityId: id, customerId: id, op: 'create' }]);
+    const restored = { ...row, deleted_at: null, updated_at: now };
+    this.onIndex((index) => index.upsert([indexEntry(restored)]));
+    return restored;
+  }
+
   private async insertMany(inputs: CustomerCreate[], actor: Actor): Promise<CustomerRow[]> {
+    if (inputs.length === 1) await this.assertEmailFree(this.db, inputs[0]!.customerData.email, null);
+    return this.db.transaction().execute((trx) => this.insertIn(trx, inputs, actor, 'local'));
+  }
+
+  /** Inserts customers inside the caller's transaction (a create from the cloud is not sent back). */
+  async insertIn(trx: Transaction<Database>, inputs: CustomerCreate[], actor: Actor, origin: WriteOrigin): Promise<CustomerRow[]> {
     const now = this.clock.now().toISOString();
     const rows: CustomerRow[] = inputs.map((input) => {
       const c = input.customerData;
@@ -192,36 +233,33 @@ export class CustomerService {
         purged_at: null,
       };
     });
-    if (inputs.length === 1) await this.assertEmailFree(this.db, inputs[0]!.customerData.email, null);
-
-    await this.db.transaction().execute(async (trx) => {
-      // A prepared statement: at 100,000 rows, compiling multi-row inserts costs more than SQLite.
-      // It runs on the transaction's own connection (better-sqlite3 has just one).
-      const insert = this.insertCustomer ??= this.sqlite.prepare(
-        `insert into customers (${CUSTOMER_COLUMNS.join(', ')}) values (${CUSTOMER_COLUMNS.map((c) => `@${c}`).join(', ')})`,
-      );
-      try {
-        for (const row of rows) insert.run(row);
-      } catch (err) {
-        rethrowEmailTaken(err);
-      }
-      const addresses = inputs.flatMap((input, i) =>
-        input.address ? [{ id: uuidv7(), customer_id: rows[i]!.id, ...addressColumns(input.address) }] : [],
-      );
-      for (let i = 0; i < addresses.length; i += INSERT_CHUNK) {
-        await trx.insertInto('customer_addresses').values(addresses.slice(i, i + INSERT_CHUNK)).execute();
-      }
-      const events = rows.map((row, i) => ({
-        entity: 'customer' as const,
-        entityId: row.id,
-        action: 'create',
-        after: { ...localData(row), address: inputs[i]?.address ?? null },
-      }));
-      await this.audit.recordMany(trx, actor, events);
-      for (const [i, input] of inputs.entries()) {
-        if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null);
-      }
-    });
+    // A prepared statement: at 100,000 rows, compiling multi-row inserts costs more than SQLite.
+    // It runs on the transaction's own connection (better-sqlite3 has just one).
+    const insert = this.insertCustomer ??= this.sqlite.prepare(
+      `insert into customers (${CUSTOMER_COLUMNS.join(', ')}) values (${CUSTOMER_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    );
+    try {
+      for (const row of rows) insert.run(row);
+    } catch (err) {
+      rethrowEmailTaken(err);
+    }
+    const addresses = inputs.flatMap((input, i) =>
+      input.address ? [{ id: uuidv7(), customer_id: rows[i]!.id, ...addressColumns(input.address) }] : [],
+    );
+    for (let i = 0; i < addresses.length; i += INSERT_CHUNK) {
+      await trx.insertInto('customer_addresses').values(addresses.slice(i, i + INSERT_CHUNK)).execute();
+    }
+    const events = rows.map((row, i) => ({
+      entity: 'customer' as const,
+      entityId: row.id,
+      action: 'create',
+      after: { ...localData(row), address: inputs[i]?.address ?? null },
+    }));
+    await this.audit.recordMany(trx, actor, events);
+    for (const [i, input] of inputs.entries()) {
+      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null);
+    }
+    if (origin === 'local') this.outbox.record(rows.map((r) => ({ entity: 'customer', entityId: r.id, customerId: r.id, op: 'create' })));
     this.onIndex((index) => index.upsert(rows.map(indexEntry)));
     return rows;
   }

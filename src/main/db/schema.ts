@@ -10,6 +10,9 @@ export interface Database {
   staff: StaffTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  sync_outbox: SyncOutboxTable;
+  sync_links: SyncLinksTable;
+  sync_conflicts: SyncConflictsTable;
 }
 
 export interface CustomersTable {
@@ -115,4 +118,52 @@ export interface SettingsTable {
   key: string;
   value: string;
   updated_at: string;
+}
+
+export interface SyncOutboxTable {
+  id: Generated<number>;
+  entity: 'customer' | 'attachment';
+  /** The local id of the customer or attachment. */
+  entity_id: string;
+  customer_id: string;
+  op: 'create' | 'update' | 'delete';
+  /** Bumped by every write coalesced into this entry. */
+  revision: Generated<number>;
+  /** When the latest local write was made: "later edit wins" compares it with the cloud's updatedAt. */
+  changed_at: string;
+  tried_at: string | null;
+  /**
+   * JSON of the fields last sent (a create, or an update's merged values). When the answer was
+   * lost, the cloud holding exactly these values means they are ours: not a conflict, and how a
+   * create is found again (by its email).
+   */
+  sent_fields: string | null;
+  parked_at: string | null;
+  parked_error: string | null;
+}
+
+export interface SyncLinksTable {
+  local_id: string;
+  entity: 'customer' | 'attachment';
+  cloud_id: string;
+  /** JSON of the cloud copy last in sync (customers): the base of a three-way merge. */
+  shadow: string | null;
+  remote_updated_at: string | null;
+  synced_at: string;
+}
+
+export interface SyncConflictsTable {
+  id: string;
+  customer_id: string;
+  /** A field path such as customerData.phoneNumber, address.city, opticData; '*' for edit vs delete. */
+  field: string;
+  kind: 'field' | 'deleted';
+  /** JSON values. */
+  mine: string | null;
+  theirs: string | null;
+  kept: 'mine' | 'theirs';
+  detected_at: string;
+  resolved_at: string | null;
+  resolution: 'mine' | 'theirs' | null;
+  resolved_by: string | null;
 }

@@ -4,7 +4,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { extname, join, normalize, sep } from 'node:path';
 import { SESSION_HEADER } from '../../shared/contract';
 import { AppError, type Envelope } from '../../shared/errors';
+import { APP_EVENTS_PATH } from '../../shared/events';
 import type { Core } from '../core';
+import { watchSyncStatus } from '../events';
 import { CONTENT_SECURITY_POLICY } from '../security';
 
 export interface HostOptions {
@@ -15,6 +17,8 @@ export interface HostOptions {
   staticDir: string;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** How often an idle event stream gets a comment line, so proxies and sockets keep it open. */
+  eventsHeartbeatMs?: number;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -54,15 +58,20 @@ export function createHostServer(opts: HostOptions): Server {
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodePath(url.pathname);
+    if (path === APP_EVENTS_PATH) {
+      if (req.method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        return send(res, 405, fail(new AppError('host.methodNotAllowed', 'Use GET for the event stream')));
+      }
+      if (!authorized(req)) return send(res, 401, fail(new AppError('host.unauthorized', 'Missing or wrong host token')));
+      return streamEvents(opts.core, res, opts.eventsHeartbeatMs ?? 25_000);
+    }
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') {
         res.setHeader('allow', 'POST');
         return send(res, 405, fail(new AppError('host.methodNotAllowed', 'Use POST for /api calls')));
       }
-      const given = Buffer.from(req.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return send(res, 401, fail(new AppError('host.unauthorized', 'Missing or wrong host token')));
-      }
+      if (!authorized(req)) return send(res, 401, fail(new AppError('host.unauthorized', 'Missing or wrong host token')));
       void handleApi(opts.core, path.slice('/api/'.length), req, res, maxBody);
       return;
     }
@@ -71,6 +80,37 @@ export function createHostServer(opts: HostOptions): Server {
     }
     serveStatic(opts.staticDir, path, res);
   }
+
+  function authorized(req: IncomingMessage): boolean {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
+
+/**
+ * `GET /api/events`: Server-Sent Events telling the page that the sync status changed (it then asks
+ * `sync.status` with its own session). The host token admits it; no session is needed, since the
+ * events carry nothing but their type. The page reads it with fetch (EventSource cannot send the
+ * token header).
+ */
+function streamEvents(core: Core, res: ServerResponse, heartbeatMs: number) {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
+  // Sent at once: the page knows it is connected (and asks for the status) without waiting for a change.
+  res.write(': connected\n\n');
+  const stop = watchSyncStatus(core, (event) => {
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+  heartbeat.unref();
+  // The response's close (not the request's, which closes once its empty body is read): the page left.
+  res.on('close', () => {
+    stop();
+    clearInterval(heartbeat);
+  });
 }
 
 function decodePath(pathname: string): string {

@@ -6,6 +6,7 @@ import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/pres
 import { checkRx, diffRx, enteredRx, rxInputOf } from '../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx, RxCheck, RxInput } from '../../shared/prescriptions/schema';
 import type { Actor, AuditLog } from '../audit/log';
+import type { Outbox } from '../sync/outbox';
 import type { Clock } from '../clock';
 import type { Database, PrescriptionsTable } from '../db/schema';
 
@@ -22,6 +23,7 @@ export class PrescriptionService {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   /** Checks an Rx as staff type it; with a customer, against their age and current prescription. */
@@ -33,6 +35,8 @@ export class PrescriptionService {
   async create(customerId: string, rx: RxInput, actor: Actor, db: Db = this.db): Promise<PrescriptionVersion> {
     const id = await inTransaction(db, async (trx) => {
       await this.context(trx, customerId); // 404 for an unknown customer
+      // The cloud carries the current prescription in the customer's opticData.
+      this.outbox.record([{ entity: 'customer', entityId: customerId, customerId, op: 'update' }]);
       return this.insert(trx, customerId, rx, null, actor, '');
     });
     return this.version(db, id);
@@ -48,6 +52,7 @@ export class PrescriptionService {
       if (newer) {
         throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
       }
+      this.outbox.record([{ entity: 'customer', entityId: old.customer_id, customerId: old.customer_id, op: 'update' }]);
       return this.insert(trx, old.customer_id, rx, id, actor, '');
     });
     return this.version(this.db, newId);

@@ -143,6 +143,11 @@ export class PrivacyService {
         await trx.updateTable('prescriptions').set({ corrects_id: null }).where('customer_id', '=', customerId).execute();
         await trx.deleteFrom('prescriptions').where('customer_id', '=', customerId).execute();
         await trx.deleteFrom('attachments').where('customer_id', '=', customerId).execute();
+        // Sync keeps copies too: the last-synced values, conflicts' losing values, the email a create
+        // was sent with. A pending cloud delete stays (it needs only the cloud id).
+        await trx.updateTable('sync_links').set({ shadow: null }).where('local_id', '=', customerId).execute();
+        await trx.deleteFrom('sync_conflicts').where('customer_id', '=', customerId).execute();
+        await trx.updateTable('sync_outbox').set({ sent_fields: null }).where('customer_id', '=', customerId).execute();
 
         await this.audit.redact(trx, 'customer', customerId);
         for (const id of prescriptionIds) await this.audit.redact(trx, 'prescription', id);

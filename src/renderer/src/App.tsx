@@ -9,6 +9,8 @@ import { Footer } from './components/Footer';
 import { Header, type Section } from './components/Header';
 import { CustomerScreen, type LeaveGuard } from './screens/CustomerScreen';
 import { SearchScreen } from './screens/SearchScreen';
+import { SyncScreen } from './sync/SyncScreen';
+import { UpdateBanner } from './update/UpdateBanner';
 
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
@@ -18,10 +20,12 @@ type Screen =
   // The owner's screens.
   | { name: 'staff' }
   | { name: 'settings' }
-  | { name: 'backups' };
+  | { name: 'backups' }
+  // Everyone's: the sync status, conflicts and parked changes (the settings are the owner's).
+  | { name: 'sync' };
 
 function sectionOf(screen: Screen): Section {
-  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? screen.name : 'customers';
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'sync' ? screen.name : 'customers';
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -100,7 +104,9 @@ export function App() {
     <div className="app">
       <Header screenTitle={title} section={sectionOf(screen)} onNavigate={navigate} onSignOut={onSignOut} />
       <main className="app-main">
-        {screen.name === 'search' ? (
+        {screen.name === 'sync' ? (
+          <SyncScreen onOpenCustomer={open} />
+        ) : screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
         ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? (
           // Hidden from staff in the header (the core refuses them anyway); an owner who just made
@@ -129,10 +135,13 @@ export function App() {
             onCreated={(id) => setScreen({ name: 'customer', id, flash: 'created' })}
             onBack={toSearch}
             onDeleted={() => setScreen({ name: 'search' })}
+            onOpenSync={() => navigate('sync')}
             setLeaveGuard={setLeaveGuard}
           />
         )}
       </main>
+      {/* A customer's screen open = someone is being served: no update offer then. */}
+      <UpdateBanner busy={screen.name === 'new' || screen.name === 'customer'} />
       <Footer />
     </div>
   );

@@ -4,11 +4,13 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import { createClient, httpTransport, ipcTransport, type Transport } from './api/client';
 import { ApiProvider } from './api/context';
+import { httpEvents, ipcEvents } from './api/events';
 import { createQueryClient } from './api/queries';
 import { browserSession, type SessionStore } from './api/session';
 import { AuthGate } from './auth/AuthGate';
 import { AuthProvider } from './auth/AuthProvider';
 import { createAuthSignals, signalOf } from './auth/signals';
+import { LicenceGate } from './licence/LicenceGate';
 import './i18n';
 import './styles.css';
 
@@ -48,6 +50,9 @@ function NoToken() {
 }
 
 const transport = pickTransport();
+// Main's "the sync status changed" events, over the same way in as the calls.
+const hostToken = window.api ? null : sessionStorage.getItem(TOKEN_KEY);
+const events = window.appEvents ? ipcEvents(window.appEvents) : hostToken ? httpEvents(location.origin, hostToken) : null;
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
 if (!transport) {
@@ -70,10 +75,13 @@ if (!transport) {
   root.render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <ApiProvider call={call}>
-          <AuthProvider signals={signals} forgetSession={forgetSession}>
-            <AuthGate />
-          </AuthProvider>
+        <ApiProvider call={call} events={events}>
+          {/* Not licensed: the activation screen comes first (and lets staff go on, read-only). */}
+          <LicenceGate>
+            <AuthProvider signals={signals} forgetSession={forgetSession}>
+              <AuthGate />
+            </AuthProvider>
+          </LicenceGate>
         </ApiProvider>
       </QueryClientProvider>
     </StrictMode>,

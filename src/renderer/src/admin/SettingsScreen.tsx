@@ -4,6 +4,7 @@ import { errorMessage } from '../api/errors';
 import { useSetAutoLock } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
+import { LicencePanel } from '../licence/LicencePanel';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
@@ -71,6 +72,7 @@ export function SettingsScreen() {
           </span>
         </div>
       </form>
+      <LicencePanel />
     </section>
   );
 }

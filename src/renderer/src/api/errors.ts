@@ -27,6 +27,16 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.staff.notFound');
       case 'app.restoring':
         return t('errors.app.restoring');
+      case 'licence.required':
+        return t('errors.licence.required');
+      case 'licence.offline':
+        return t('errors.licence.offline');
+      case 'licence.unknownKey':
+        return t('errors.licence.unknownKey');
+      case 'licence.revoked':
+        return t('errors.licence.revoked');
+      case 'licence.activationLimit':
+        return t('errors.licence.activationLimit');
       default:
         return error.message;
     }

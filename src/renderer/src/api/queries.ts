@@ -6,10 +6,11 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { AuditEntry } from '../../../shared/staff/schema';
-import { useCall } from './context';
+import { useAppEvents, useCall } from './context';
 
 /** One place for the cache keys, so a mutation invalidates exactly what it changed. */
 export const keys = {
@@ -31,6 +32,11 @@ export const keys = {
   customerHistory: (customerId: string) => [...keys.audit, 'customer', customerId] as const,
   staff: ['staff'] as const,
   backups: ['backups'] as const,
+  licence: ['licence'] as const,
+  /** The sync status and its conflicts: refreshed together when main says the status changed. */
+  sync: ['sync'] as const,
+  syncStatus: () => [...keys.sync, 'status'] as const,
+  syncConflicts: () => [...keys.sync, 'conflicts'] as const,
 };
 
 export const PAGE_SIZE = 50;
@@ -287,6 +293,102 @@ export function useCreateBackup() {
 export function useRestoreBackup() {
   const call = useCall();
   return useMutation({ mutationFn: (name: string) => call('backup.restore', { name }) });
+}
+
+// ---- licence ----
+
+/** The licence state (public: the activation screen asks before anyone signs in). */
+export function useLicenceStatus() {
+  const call = useCall();
+  return useQuery({ queryKey: keys.licence, queryFn: () => call('licence.status', {}), staleTime: 60_000, refetchInterval: 15 * 60_000 });
+}
+
+type LicenceChannel = 'licence.activate' | 'licence.importFile' | 'licence.refresh' | 'licence.deactivate' | 'licence.configure';
+
+/** Every licence change answers the new status: it goes straight into the cache. */
+function useLicenceMutation<C extends LicenceChannel>(channel: C) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<C>) => call(channel, input),
+    onSuccess: (status) => qc.setQueryData(keys.licence, status),
+  });
+}
+
+export const useActivateLicence = () => useLicenceMutation('licence.activate');
+export const useImportLicence = () => useLicenceMutation('licence.importFile');
+export const useRefreshLicence = () => useLicenceMutation('licence.refresh');
+export const useDeactivateLicence = () => useLicenceMutation('licence.deactivate');
+export const useConfigureLicence = () => useLicenceMutation('licence.configure');
+
+export function useRequestCode() {
+  const call = useCall();
+  return useMutation({ mutationFn: () => call('licence.requestCode', {}) });
+}
+
+// ---- sync with the store's cloud ----
+
+/** Refreshed on main's events (useSyncEvents); polled slowly as well, in case an event was missed. */
+export const SYNC_POLL_MS = 30_000;
+
+/** Allowed even while the screen is locked: the header keeps showing it. */
+export function useSyncStatus() {
+  const call = useCall();
+  return useQuery({ queryKey: keys.syncStatus(), queryFn: () => call('sync.status', {}), refetchInterval: SYNC_POLL_MS });
+}
+
+/**
+ * Every open conflict and parked change (one call for the whole app: badges build a set from it).
+ * Not asked while the screen is locked (the core would refuse: it is staff data).
+ */
+export function useSyncConflicts(enabled = true) {
+  const call = useCall();
+  return useQuery({ queryKey: keys.syncConflicts(), queryFn: () => call('sync.conflicts', {}), refetchInterval: SYNC_POLL_MS, enabled });
+}
+
+/** Subscribes to main's "sync status changed" events for as long as the caller is mounted. */
+export function useSyncEvents() {
+  const subscribe = useAppEvents();
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!subscribe) return;
+    return subscribe((event) => {
+      if (event.type === 'sync.status') void qc.invalidateQueries({ queryKey: keys.sync });
+    });
+  }, [subscribe, qc]);
+}
+
+/** A sync channel that answers the new status: it goes straight into the cache, the rest is refreshed. */
+function useSyncMutation<C extends 'sync.configure' | 'sync.now' | 'sync.retryParked'>(channel: C) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<C>) => call(channel, input),
+    onSuccess: (status) => {
+      qc.setQueryData(keys.syncStatus(), status);
+      return qc.invalidateQueries({ queryKey: keys.syncConflicts() });
+    },
+  });
+}
+
+export const useConfigureSync = () => useSyncMutation('sync.configure');
+export const useSyncNow = () => useSyncMutation('sync.now');
+export const useRetryParked = () => useSyncMutation('sync.retryParked');
+
+/** Keeping one side changes the customer: its screen and the lists are refreshed too. */
+export function useResolveConflict() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'sync.resolve'>) => call('sync.resolve', input),
+    onSuccess: (out) =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: keys.sync }),
+        qc.invalidateQueries({ queryKey: keys.detail(out.customerId) }),
+        qc.invalidateQueries({ queryKey: keys.lists() }),
+        qc.invalidateQueries({ queryKey: keys.customerHistory(out.customerId) }),
+      ]),
+  });
 }
 
 export function createQueryClient(): QueryClient {

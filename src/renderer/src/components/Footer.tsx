@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useAppInfo } from '../api/queries';
+import { LicenceBadge } from '../licence/LicenceBadge';
 
 export function Footer() {
   const { t } = useTranslation();
@@ -7,6 +8,7 @@ export function Footer() {
   return (
     <footer className="app-footer">
       <span>{t('app.shortcuts')}</span>
+      <LicenceBadge />
       {info.data ? <span title={info.data.dataDir}>{t('app.version', { version: info.data.version })}</span> : null}
     </footer>
   );

@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { useSignedIn } from '../auth/AuthProvider';
+import { SyncIndicator } from '../sync/SyncIndicator';
 import { LanguageSelect } from './LanguageSelect';
 
 /** The areas of the app; all but the customers are the owner's. */
 export const sections = ['customers', 'staff', 'settings', 'backups'] as const;
-export type Section = (typeof sections)[number];
+/** 'sync' is everyone's: opened from the header's sync indicator, not the owner's nav. */
+export type Section = (typeof sections)[number] | 'sync';
 
 type Props = {
   screenTitle: string;
@@ -22,6 +24,7 @@ export function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
       <span className="screen-title" aria-live="polite">
         {screenTitle}
       </span>
+      <SyncIndicator current={section === 'sync'} onOpen={() => onNavigate('sync')} />
       {isOwner ? (
         <nav className="app-nav" aria-label={t('nav.label')}>
           {sections.map((s) => (

@@ -26,6 +26,7 @@ import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { blobFromBase64, saveBlob } from '../documents/files';
 import { formatMoment } from '../format';
 import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
+import { CustomerSyncFlag } from '../sync/SyncFlag';
 
 type Detail = ChannelOutput<'customers.get'>;
 const tabs = ['details', 'prescription', 'documents', 'history'] as const;
@@ -41,6 +42,8 @@ type Props = {
   onBack: () => void;
   onDeleted: () => void;
   setLeaveGuard: (guard: LeaveGuard | null) => void;
+  /** Opens the sync screen (where this customer's sync conflicts and parked changes are settled). */
+  onOpenSync?: () => void;
 };
 
 export function CustomerScreen(props: Props) {
@@ -72,7 +75,7 @@ function ExistingCustomer(props: Props & { id: string }) {
   return <CustomerForm detail={query.data} {...props} />;
 }
 
-function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDeleted, setLeaveGuard }: Props & { detail: Detail | null }) {
+function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDeleted, setLeaveGuard, onOpenSync }: Props & { detail: Detail | null }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const { isOwner } = useSignedIn();
@@ -242,6 +245,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
               ← {t('form.back')}
             </button>
             <h1 className="form-title">{name}</h1>
+            {detail && onOpenSync ? <CustomerSyncFlag customerId={detail.id} onOpen={onOpenSync} /> : null}
             {detail ? (
               <span className="form-meta">
                 {t('form.createdAt', { date: when(detail.createdAt) })}, {t('form.updatedAt', { date: when(detail.updatedAt) })}

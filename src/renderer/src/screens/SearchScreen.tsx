@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerSearch } from '../api/queries';
 import { useDebounced } from '../hooks/useDebounced';
+import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 
 const ROW_HEIGHT = 40;
 /** Start loading the next page this many rows before the end is on screen. */
@@ -21,6 +22,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const { t } = useTranslation();
   const debounced = useDebounced(search, 100);
   const query = useCustomerSearch(debounced);
+  // Customers with a sync conflict or a parked change are marked in the list.
+  const flagged = useSyncFlagged();
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
   const total = query.data?.pages[0]?.pagination.total ?? 0;
   const shownSearch = query.data ? debounced.trim() : '';
@@ -201,7 +204,10 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
                     onOpen(row.id);
                   }}
                 >
-                  <span className="cell-name">{row.name}</span>
+                  <span className="cell-name">
+                    {row.name}
+                    {flagged.has(row.id) ? <SyncFlag /> : null}
+                  </span>
                   <span className="cell-email">{row.userName}</span>
                   <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
                 </div>

@@ -1,0 +1,138 @@
+import type { Transaction } from 'kysely';
+import { type CustomerDetail, CustomerCreateInput, CustomerUpdateInput } from '../../shared/customers/schema';
+import { AppError } from '../../shared/errors';
+import type { Actor } from '../audit/log';
+import type { CustomerService } from '../customers/service';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import type { CloudCustomer } from './cloud-client';
+import { type CustomerDocument, type FieldPath, type Fields, fieldsOf } from './document';
+
+/** Changes the cloud brings are made, and audited, as this user. */
+export const SYNC_ACTOR: Actor = { staffId: null, username: 'sync' };
+
+export function documentOfDetail(d: CustomerDetail): CustomerDocument {
+  const { id: _id, customerId: _c, ...customerData } = d.localData;
+  const doc: CustomerDocument = { customerData };
+  if (d.address) {
+    const { id: _a, customerId: _ac, ...address } = d.address;
+    doc.address = address;
+  }
+  if (d.opticData) {
+    const { id: _o, customerId: _oc, ...opticData } = d.opticData;
+    doc.opticData = opticData;
+  }
+  return doc;
+}
+
+export function documentOfCloud(c: CloudCustomer): CustomerDocument {
+  const { id: _id, customerId: _c, ...customerData } = c.localData;
+  const doc: CustomerDocument = { customerData };
+  if (c.address) {
+    const { id: _a, customerId: _ac, ...address } = c.address;
+    doc.address = address;
+  }
+  if (c.opticData) {
+    const { id: _o, customerId: _oc, ...opticData } = c.opticData;
+    doc.opticData = opticData;
+  }
+  return doc;
+}
+
+/**
+ * Writes what the cloud says into the local store, inside the sync's transaction, through the
+ * customer service (so the same rules, search index and audit trail apply) but without queueing the
+ * change back to the cloud. Values the local rules refuse are not written: they come back as
+ * refused, for the caller to keep as conflicts rather than lose.
+ */
+export class LocalApply {
+  constructor(
+    private readonly customers: CustomerService,
+    private readonly log: Logger,
+  ) {}
+
+  /** The local customer's fields, or null when it is not live here. */
+  async fields(trx: Transaction<Database>, id: string): Promise<Fields | null> {
+    try {
+      return fieldsOf(documentOfDetail(await this.customers.getIn(trx, id)));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'customer.notFound') return null;
+      throw err;
+    }
+  }
+
+  async document(trx: Transaction<Database>, id: string): Promise<CustomerDocument | null> {
+    try {
+      return documentOfDetail(await this.customers.getIn(trx, id));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'customer.notFound') return null;
+      throw err;
+    }
+  }
+
+  /** Sets the given fields to `target`'s values; returns the ones the local rules refused. */
+  async update(trx: Transaction<Database>, id: string, target: Fields, paths: FieldPath[]): Promise<FieldPath[]> {
+    const input: { id: string; customerData?: Record<string, string>; address?: Record<string, string | null>; opticData?: unknown } = { id };
+    const sent: FieldPath[] = [];
+    for (const path of paths) {
+      const value = target[path];
+      const [group, field] = path.split('.') as [string, string | undefined];
+      if (group === 'customerData' && field) {
+        if (value === null) continue; // required here: an empty value from the cloud is not applied
+        (input.customerData ??= {})[field] = value;
+      } else if (group === 'address' && field) {
+        (input.address ??= {})[field] = value;
+      } else if (path === 'opticData') {
+        if (value === null) continue; // prescriptions are versions: the cloud cannot erase them
+        input.opticData = JSON.parse(value);
+      }
+      sent.push(path);
+    }
+    if (sent.length === 0) return [];
+    const parsed = CustomerUpdateInput.safeParse(input);
+    if (!parsed.success) {
+      this.log.warn(`sync: the cloud's values for customer ${id} break local rules (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}); kept as conflicts`);
+      return sent;
+    }
+    try {
+      await this.customers.updateIn(trx, parsed.data, SYNC_ACTOR, 'cloud');
+      return [];
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        this.log.warn(`sync: customer ${id} not updated from the cloud (${err.code}); kept as conflicts`);
+        return sent;
+      }
+      throw err;
+    }
+  }
+
+  /** A customer first seen in the cloud; null when the local rules refuse it (left for later). */
+  async insert(trx: Transaction<Database>, doc: CustomerDocument): Promise<string | null> {
+    const parsed = CustomerCreateInput.safeParse({
+      customerData: pick(doc.customerData, ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex']),
+      ...(doc.address ? { address: pick(doc.address, ['street', 'city', 'zipCode', 'state']) } : {}),
+      ...(doc.opticData ? { opticData: doc.opticData } : {}),
+    });
+    if (!parsed.success) {
+      this.log.warn(`sync: a cloud customer breaks local rules (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}); not copied here`);
+      return null;
+    }
+    try {
+      const [row] = await this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud');
+      return row?.id ?? null;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'customer.emailTaken') return null;
+      throw err;
+    }
+  }
+
+  async delete(trx: Transaction<Database>, id: string): Promise<void> {
+    await this.customers.deleteIn(trx, [id], SYNC_ACTOR, 'cloud');
+  }
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) out[k] = o[k];
+  return out;
+}

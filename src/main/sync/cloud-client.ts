@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import type { Logger } from '../log';
+import { retryAfterMs } from './backoff';
+import type { CustomerDocument } from './document';
+import type { RateLimiter } from './limiter';
+
+/*
+ * The store's cloud (cloud-api.md, seed 001) over HTTP. Every reply is parsed with zod before the
+ * engine trusts it; objects stay loose so keys this app does not know survive a read-modify-write.
+ */
+const Timestamps = { createdAt: z.string(), updatedAt: z.string(), deletedAt: z.string().nullable().optional() };
+const CloudRecord = z.looseObject({ id: z.string().min(1), isActive: z.boolean().optional(), ...Timestamps });
+const Loose = z.looseObject({});
+export const CloudCustomer = CloudRecord.extend({ localData: Loose, address: Loose.nullable().optional(), opticData: Loose.nullable().optional() });
+export type CloudCustomer = z.infer<typeof CloudCustomer>;
+const WriteReply = z.looseObject({ customer: CloudRecord, localData: Loose });
+export type CloudWriteReply = z.infer<typeof WriteReply>;
+const ListItem = z.looseObject({ id: z.string().min(1), userName: z.string().nullish(), createdAt: z.string(), updatedAt: z.string() });
+export type CloudListItem = z.infer<typeof ListItem>;
+const ListReply = z.looseObject({
+  data: z.array(ListItem),
+  pagination: z.looseObject({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }),
+});
+const LoginReply = z.looseObject({ token: z.string().min(1) });
+
+export type CloudErrorKind =
+  | 'offline' // no answer, a dropped connection, a timeout, a cut-off reply: the outcome is unknown
+  | 'server' // 5xx
+  | 'rateLimited' // 429
+  | 'auth' // the store's credentials were refused
+  | 'rejected' // 400: this change as sent will never be accepted
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict';
+
+export class CloudError extends Error {
+  constructor(
+    readonly kind: CloudErrorKind,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+
+  /** Worth retrying later as is (backoff), rather than parking or giving up. */
+  get transient(): boolean {
+    return this.kind === 'offline' || this.kind === 'server' || this.kind === 'rateLimited';
+  }
+}
+
+export interface CloudFile {
+  field: string;
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+export interface CloudClientOptions {
+  baseUrl: string;
+  storeId: string;
+  credentials(): { email: string; password: string };
+  limiter: RateLimiter;
+  log: Logger;
+  timeoutMs?: number;
+  /** Aborts every request under way when the app closes. */
+  signal?: AbortSignal;
+  now?(): Date;
+}
+
+interface RequestOptions {
+  json?: unknown;
+  form?: FormData;
+  auth?: boolean;
+  headers?: Record<string, string>;
+}
+
+export class CloudClient {
+  private token: string | null = null;
+  private loggingIn: Promise<string> | null = null;
+
+  constructor(private readonly opts: CloudClientOptions) {}
+
+  /** Signs in (also used to check credentials when sync is set up). */
+  async login(): Promise<string> {
+    this.loggingIn ??= (async () => {
+      try {
+        const body = await this.request('POST', '/auth/login', { json: this.opts.credentials(), auth: false });
+        this.token = LoginReply.parse(body).token;
+        return this.token;
+      } finally {
+        this.loggingIn = null;
+      }
+    })();
+    return this.loggingIn;
+  }
+
+  async createCustomer(doc: CustomerDocument, files: CloudFile[], idempotencyKey: string): Promise<CloudWriteReply> {
+    return this.parse(WriteReply, await this.request('POST', '/customer', { form: formOf(doc, files), headers: { 'idempotency-key': idempotencyKey } }));
+  }
+
+  /** The full customer, or null when the cloud no longer has it (deleted: 404). */
+  async getCustomer(id: string): Promise<CloudCustomer | null> {
+    try {
+      return this.parse(CloudCustomer, await this.request('GET', `/customer/${encodeURIComponent(id)}`));
+    } catch (err) {
+      if (err instanceof CloudError && err.kind === 'notFound') return null;
+      throw err;
+    }
+  }
+
+  async listCustomers(q: { page: number; limit: number; sortBy?: string; sortOrder?: 'asc' | 'desc'; search?: string }) {
+    const params = new URLSearchParams({ page: String(q.page), limit: String(q.limit) });
+    if (q.sortBy) params.set('sortBy', q.sortBy);
+    if (q.sortOrder) params.set('sortOrder', q.sortOrder);
+    if (q.search) params.set('search', q.search);
+    return this.parse(ListReply, await this.request('GET', `/customer?${params}`));
+  }
+
+  async updateCustomer(id: string, doc: CustomerDocument, files: CloudFile[] = []): Promise<CloudWriteReply> {
+    return this.parse(WriteReply, await this.request('PUT', `/customer/${encodeURIComponent(id)}`, { form: formOf(doc, files) }));
+  }
+
+  /** false when the cloud had no such customer (already deleted). */
+  async deleteCustomer(id: string): Promise<boolean> {
+    try {
+      await this.request('DELETE', `/customer/${encodeURIComponent(id)}`);
+      return true;
+    } catch (err) {
+      if (err instanceof CloudError && err.kind === 'notFound') return false;
+      throw err;
+    }
+  }
+
+  async bulkDelete(ids: string[]): Promise<void> {
+    try {
+      await this.request('DELETE', '/customer/bulk', { json: { ids } });
+    } catch (err) {
+      // 404: none of them was still there, which is what we wanted.
+      if (!(err instanceof CloudError && err.kind === 'notFound')) throw err;
+    }
+  }
+
+  /** The cloud customer with this email (unique per store), found through the list's search. */
+  async findByEmail(email: string): Promise<CloudCustomer | null> {
+    const key = email.trim().toLowerCase();
+    const { data } = await this.listCustomers({ page: 1, limit: 20, search: email.trim() });
+    for (const item of data) {
+      if (item.userName && item.userName.trim().toLowerCase() !== key) continue;
+      const full = await this.getCustomer(item.id);
+      if (full && String(full.localData.email ?? '').trim().toLowerCase() === key) return full;
+    }
+    return null;
+  }
+
+  private parse<T>(schema: z.ZodType<T>, body: unknown): T {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new CloudError('server', `The cloud sent a reply this app does not understand (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    return parsed.data;
+  }
+
+  private async request(method: string, path: string, o: RequestOptions = {}, retried = false): Promise<unknown> {
+    const auth = o.auth ?? true;
+    const token = auth ? (this.token ?? (await this.login())) : null;
+    await this.opts.limiter.take();
+    const headers: Record<string, string> = { 'x-store-id': this.opts.storeId, ...o.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: RequestInit['body'];
+    if (o.form) body = o.form;
+    else if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers['content-type'] = 'application/json';
+    }
+
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor() });
+      text = await res.text();
+    } catch (err) {
+      throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
+    }
+    let json: unknown = null;
+    if (text !== '') {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // A reply cut off mid-way: whatever we asked for may or may not have happened.
+        if (res.ok) throw new CloudError('offline', 'The cloud’s reply was cut off');
+        json = null;
+      }
+    }
+    if (res.ok) return json;
+
+    const message = errorMessage(json) ?? `${res.status} ${res.statusText}`;
+    if (res.status === 401 && auth && !retried) {
+      // The 24 h token ran out mid-sync: sign in again with the stored credentials, then resume.
+      this.token = null;
+      return this.request(method, path, o, true);
+    }
+    if (res.status === 401) {
+      this.token = null;
+      throw new CloudError('auth', auth ? `The cloud refused the store’s session: ${message}` : 'The cloud refused the store’s email or password');
+    }
+    if (res.status === 429) throw new CloudError('rateLimited', 'The cloud asked us to slow down', retryAfterMs(res.headers.get('retry-after'), this.now()));
+    if (res.status >= 500) throw new CloudError('server', `The cloud had a problem (${res.status}): ${message}`, retryAfterMs(res.headers.get('retry-after'), this.now()));
+    if (res.status === 400 || res.status === 422) throw new CloudError('rejected', message);
+    if (res.status === 403) throw new CloudError('forbidden', message);
+    if (res.status === 404) throw new CloudError('notFound', message);
+    if (res.status === 409) throw new CloudError('conflict', message);
+    throw new CloudError('server', `The cloud answered ${res.status}: ${message}`);
+  }
+
+  private signalFor(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
+    return this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+}
+
+function formOf(doc: CustomerDocument, files: CloudFile[]): FormData {
+  const form = new FormData();
+  form.append('jsonData', JSON.stringify(doc));
+  for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.mimeType }), f.fileName);
+  return form;
+}
+
+/** Seed 001's `{statusCode, message, error}` (message may be a list) or RFC 9457 problem details. */
+function errorMessage(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.message)) return b.message.map(String).join('; ');
+  if (typeof b.message === 'string') return b.message;
+  if (typeof b.detail === 'string') return b.detail;
+  if (typeof b.title === 'string') return b.title;
+  return null;
+}
+
+function describeNetworkError(err: unknown): string {
+  if (err instanceof Error) {
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer in time';
+    const cause = (err as Error & { cause?: { code?: string } }).cause;
+    if (cause?.code) return cause.code;
+    return err.message;
+  }
+  return 'network error';
+}

@@ -1,0 +1,258 @@
+import type { Kysely } from 'kysely';
+import type { SyncStatus } from '../../shared/sync/schema';
+import type { Clock } from '../clock';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import { readSetting, writeSetting } from '../settings';
+import { BACKOFF_CAP_MS, backoffDelay } from './backoff';
+import { CloudClient, CloudError } from './cloud-client';
+import type { Conflicts } from './conflicts';
+import { RateLimiter } from './limiter';
+import type { Outbox } from './outbox';
+import { type PullDeps, pull, reconcile } from './pull';
+import { type PushDeps, pushRound } from './push';
+
+/** What `sync.configure` keeps (settings key `sync.config`); the password sealed by a SecretBox. */
+export interface StoredSyncConfig {
+  baseUrl: string;
+  storeId: string;
+  email: string;
+  sealedPassword: string;
+  requestsPerMinute: number;
+}
+
+export const CONFIG_KEY = 'sync.config';
+const LAST_SYNC_KEY = 'sync.lastSyncAt';
+const LAST_RECONCILE_KEY = 'sync.lastReconcileAt';
+export const DEFAULT_REQUESTS_PER_MINUTE = 100;
+/** A save wakes the engine this soon (several saves in a row make one push). */
+const KICK_DELAY_MS = 300;
+/** Others' changes are looked for this often while all is well. */
+const PULL_EVERY_MS = 60_000;
+const RECONCILE_EVERY_MS = 6 * 3_600_000;
+
+export interface EngineDeps extends PushDeps, PullDeps {
+  db: Kysely<Database>;
+  outbox: Outbox;
+  conflicts: Conflicts;
+  clock: Clock;
+  log: Logger;
+  openPassword(sealed: string): string;
+  random?: () => number;
+  timeoutMs?: number;
+  /** false: rounds run only on `sync.now` (tests that stage both sides before a round). */
+  automatic?: boolean;
+}
+
+/**
+ * The sync engine: pushes the outbox, then pulls, on its own timer, never in the way of a save.
+ * Network trouble, 5xx and 429 back off with full jitter (capped at 5 minutes, Retry-After
+ * honoured); a 401 signs in again inside the client; refused changes are parked, not retried.
+ */
+export class SyncEngine {
+  private config: StoredSyncConfig | null = null;
+  private client: CloudClient | null = null;
+  private stopper = new AbortController();
+  private state: SyncStatus['state'] = 'disabled';
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private nextAttemptAt: Date | null = null;
+  private lastSyncAt: string | null = null;
+  private lastError: string | null = null;
+  private lastPullAt = 0;
+  private lastReconcileAt = 0;
+  private stopped = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly d: EngineDeps) {
+    this.unsubscribe = d.outbox.onRecord(() => {
+      if (this.failures === 0) this.schedule(KICK_DELAY_MS);
+    });
+  }
+
+  async start(): Promise<void> {
+    this.lastSyncAt = ((await readSetting(this.d.db, LAST_SYNC_KEY)) as string | undefined) ?? null;
+    const reconciled = (await readSetting(this.d.db, LAST_RECONCILE_KEY)) as string | undefined;
+    this.lastReconcileAt = reconciled ? Date.parse(reconciled) : 0;
+    this.use((await readSetting(this.d.db, CONFIG_KEY)) as StoredSyncConfig | undefined);
+  }
+
+  /** Takes a new configuration (already saved) and syncs at once. */
+  use(config: StoredSyncConfig | undefined): void {
+    this.config = config ?? null;
+    this.client = config ? this.clientFor(config, this.d.openPassword(config.sealedPassword)) : null;
+    this.failures = 0;
+    this.nextAttemptAt = null;
+    this.lastPullAt = 0;
+    this.setState(config ? 'idle' : 'disabled');
+    if (config) this.schedule(0);
+  }
+
+  /** A client for checking credentials before they are saved. */
+  clientFor(config: Omit<StoredSyncConfig, 'sealedPassword'>, password: string): CloudClient {
+    return new CloudClient({
+      baseUrl: config.baseUrl,
+      storeId: config.storeId,
+      credentials: () => ({ email: config.email, password }),
+      limiter: new RateLimiter(config.requestsPerMinute),
+      log: this.d.log,
+      timeoutMs: this.d.timeoutMs,
+      signal: this.stopper.signal,
+      now: () => this.d.clock.now(),
+    });
+  }
+
+  get configured(): Omit<StoredSyncConfig, 'sealedPassword'> | null {
+    if (!this.config) return null;
+    const { sealedPassword: _, ...shown } = this.config;
+    return shown;
+  }
+
+  async status(): Promise<SyncStatus> {
+    const counts = await this.d.outbox.counts();
+    return {
+      state: this.state,
+      pending: counts.pending,
+      parked: counts.parked,
+      conflicts: await this.d.conflicts.count(),
+      lastSyncAt: this.lastSyncAt,
+      lastError: this.lastError,
+      nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
+      config: this.configured,
+    };
+  }
+
+  /** Syncs now, whatever the backoff says (staff pressed "Sync now"), and waits for it. */
+  async now(): Promise<void> {
+    if (!this.config) return;
+    this.lastPullAt = 0;
+    await this.running;
+    await this.run();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops the timer and cuts any request under way; resolves once no sync work is running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    this.stopper.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || !this.config || this.d.automatic === false) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      void this.run();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private run(): Promise<void> {
+    this.running ??= this.cycle()
+      .catch((err: unknown) => {
+        this.d.log.error('sync round failed', err);
+        return BACKOFF_CAP_MS;
+      })
+      .then((next) => {
+        this.running = null;
+        // Saves made during the round go out now; otherwise the round's own next time (a pull in a
+        // minute, or the backoff after a failure).
+        const again = this.again && this.failures === 0;
+        this.again = false;
+        if (next !== null) this.schedule(again ? 0 : next);
+      });
+    return this.running;
+  }
+
+  /** One round; answers when the next one is due (ms), or null when none should be scheduled. */
+  private async cycle(): Promise<number | null> {
+    const client = this.client;
+    if (!client || this.stopped) return null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    this.again = false;
+    this.setState('syncing');
+    try {
+      await this.pushAll(client);
+      const now = this.d.clock.now();
+      let countsDiffer = false;
+      if (Date.now() - this.lastPullAt >= PULL_EVERY_MS) {
+        const { cloudTotal } = await pull(this.d, client);
+        this.lastPullAt = Date.now();
+        // Deletions leave no trace in the list: fewer customers there than linked here is the hint.
+        countsDiffer = cloudTotal !== (await this.d.links.countCustomers());
+      }
+      if (countsDiffer || now.getTime() - this.lastReconcileAt >= RECONCILE_EVERY_MS) {
+        await reconcile(this.d, client);
+        this.lastReconcileAt = now.getTime();
+        await writeSetting(this.d.db, LAST_RECONCILE_KEY, now.toISOString(), now.toISOString());
+      }
+      // Changes queued while pulling go out now rather than in a minute.
+      await this.pushAll(client);
+      this.failures = 0;
+      this.nextAttemptAt = null;
+      this.lastError = null;
+      this.lastSyncAt = this.d.clock.now().toISOString();
+      await writeSetting(this.d.db, LAST_SYNC_KEY, this.lastSyncAt, this.lastSyncAt);
+      this.setState('idle');
+      return PULL_EVERY_MS;
+    } catch (err) {
+      if (this.stopped) return null;
+      this.failures++;
+      const retryAfter = err instanceof CloudError ? err.retryAfterMs : null;
+      const delay = backoffDelay(this.failures, this.d.random ?? Math.random, retryAfter);
+      this.nextAttemptAt = new Date(this.d.clock.now().getTime() + delay);
+      if (err instanceof CloudError) {
+        this.lastError = err.message;
+        this.d.log.warn(`sync: ${err.kind}: ${err.message}; next try in ${Math.round(delay / 1000)} s`);
+      } else {
+        this.lastError = 'Sync stopped on an unexpected error; it will try again';
+        this.d.log.error('sync failed', err);
+      }
+      this.setState(err instanceof CloudError && (err.kind === 'offline' || err.kind === 'rateLimited') ? 'offline' : 'error');
+      // The backoff's own timer: not moved earlier by saves, only by "Sync now".
+      return delay;
+    }
+  }
+
+  /** Pushes until the outbox is empty or a round makes no progress (everything left is waiting). */
+  private async pushAll(client: CloudClient): Promise<void> {
+    let before = (await this.d.outbox.counts()).pending;
+    while (before > 0 && !this.stopped) {
+      await pushRound(this.d, client);
+      const after = (await this.d.outbox.counts()).pending;
+      if (after >= before) break;
+      before = after;
+      this.emit();
+    }
+  }
+
+  private setState(state: SyncStatus['state']): void {
+    this.state = state;
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,179 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Clock } from '../clock';
+import type { Database, SyncOutboxTable } from '../db/schema';
+import type { Fields } from './document';
+
+export type OutboxEntry = Selectable<SyncOutboxTable>;
+
+export interface LocalChange {
+  entity: 'customer' | 'attachment';
+  entityId: string;
+  customerId: string;
+  op: 'create' | 'update' | 'delete';
+}
+
+/**
+ * The outbox: every local write records its change here in the write's own transaction, so a change
+ * can never be saved without being queued (or queued without being saved). Changes to one entity
+ * coalesce into one entry: create+update is still a create, anything+delete is a delete, and a
+ * create deleted before it was ever sent leaves nothing to send.
+ */
+export class Outbox {
+  private statements: ReturnType<typeof prepare> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Must run inside the transaction of the change (prepared statements on the one connection). */
+  record(changes: LocalChange[]): void {
+    const s = this.statementsInTransaction();
+    const now = this.clock.now().toISOString();
+    for (const c of changes) {
+      const existing = s.find.get(c.entity, c.entityId) as Pick<OutboxEntry, 'id' | 'op' | 'tried_at'> | undefined;
+      if (!existing) {
+        s.insert.run(c.entity, c.entityId, c.customerId, c.op, now);
+        continue;
+      }
+      const op = coalesce(existing.op, c.op);
+      // Never sent, not even tried: the cloud has never heard of it, so there is nothing to undo.
+      if (op === 'delete' && existing.op === 'create' && existing.tried_at === null) {
+        s.remove.run(existing.id);
+        // Its files cannot follow a customer the cloud will never have.
+        if (c.entity === 'customer') s.removeFiles.run(c.entityId);
+      } else s.bump.run(op, now, existing.id);
+    }
+    if (changes.length > 0) for (const listener of this.listeners) listener();
+  }
+
+  /** Called after a change is queued (the sync engine wakes up, debounced). */
+  onRecord(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Entries to push, oldest first (there is one entry per entity), customers before files: a file
+   * goes with or after its customer's own change, never ahead of it.
+   */
+  ready(limit: number): Promise<OutboxEntry[]> {
+    return this.db
+      .selectFrom('sync_outbox')
+      .selectAll()
+      .where('parked_at', 'is', null)
+      .orderBy(sql`entity = 'attachment'`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  get(entity: LocalChange['entity'], entityId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<OutboxEntry | undefined> {
+    return db.selectFrom('sync_outbox').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).executeTakeFirst();
+  }
+
+  /** Before a write goes on the wire: from now on its outcome may be unknown. */
+  async markSending(entry: OutboxEntry, fields: Fields, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await db.updateTable('sync_outbox').set({ tried_at: now, sent_fields: JSON.stringify(fields) }).where('id', '=', entry.id).execute();
+  }
+
+  /**
+   * Marks a pushed entry done — in the caller's transaction, with the link it produced — unless a
+   * write came in while it was on the wire (then the entry stays, to be pushed again).
+   */
+  complete(entry: OutboxEntry): boolean {
+    return this.statementsInTransaction().complete.run(entry.id, entry.revision).changes === 1;
+  }
+
+  completeAll(entries: OutboxEntry[]): void {
+    for (const e of entries) this.complete(e);
+  }
+
+  /** A create that reached the cloud but has changed since: what is left to send is an update. */
+  downgradeToUpdate(entry: OutboxEntry): void {
+    this.statementsInTransaction().downgrade.run(entry.id);
+  }
+
+  /** Drops an entry whatever its revision (the entity is gone here or there). */
+  drop(entity: LocalChange['entity'], entityId: string): void {
+    this.statementsInTransaction().drop.run(entity, entityId);
+  }
+
+  /**
+   * Whether a cloud customer with this email may be one of our own creates whose answer was lost:
+   * a pull must not copy it here as someone new (the push links it instead).
+   */
+  async mayBeOurs(email: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+    const row = await db
+      .selectFrom('sync_outbox')
+      .select('id')
+      .where('entity', '=', 'customer')
+      .where('tried_at', 'is not', null)
+      .where(sql<string>`lower(trim(json_extract(sent_fields, '$."customerData.email"')))`, '=', email.trim().toLowerCase())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async park(entry: OutboxEntry, message: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await db.updateTable('sync_outbox').set({ parked_at: now, parked_error: message }).where('id', '=', entry.id).execute();
+  }
+
+  /** Puts parked entries back in the queue (all, or one). */
+  async unpark(id?: number): Promise<number> {
+    let q = this.db.updateTable('sync_outbox').set({ parked_at: null, parked_error: null }).where('parked_at', 'is not', null);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  async counts(): Promise<{ pending: number; parked: number }> {
+    const row = await this.db
+      .selectFrom('sync_outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>('parked_at').as('parked')])
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.all) - Number(row.parked), parked: Number(row.parked) };
+  }
+
+  parked(): Promise<OutboxEntry[]> {
+    return this.db.selectFrom('sync_outbox').selectAll().where('parked_at', 'is not', null).orderBy('id').execute();
+  }
+
+  /**
+   * The raw statements share better-sqlite3's one connection with kysely, so they must run inside a
+   * kysely transaction (which holds that connection): outside one, they could land in someone
+   * else's transaction.
+   */
+  private statementsInTransaction() {
+    if (!this.sqlite.inTransaction) throw new Error('Outbox statements run inside a transaction');
+    return (this.statements ??= prepare(this.sqlite));
+  }
+}
+
+/** What an entry last sent, if it was tried. */
+export function sentFields(entry: OutboxEntry | undefined): Fields | null {
+  return entry?.sent_fields ? (JSON.parse(entry.sent_fields) as Fields) : null;
+}
+
+function coalesce(was: LocalChange['op'], next: LocalChange['op']): LocalChange['op'] {
+  if (next === 'delete' || was === 'delete') return 'delete';
+  return was === 'create' ? 'create' : 'update';
+}
+
+function prepare(sqlite: BetterSqlite3.Database) {
+  return {
+    find: sqlite.prepare('select id, op, tried_at from sync_outbox where entity = ? and entity_id = ?'),
+    insert: sqlite.prepare('insert into sync_outbox (entity, entity_id, customer_id, op, changed_at) values (?, ?, ?, ?, ?)'),
+    // A new write may fix what made the cloud refuse the entry: it goes back in the queue.
+    bump: sqlite.prepare('update sync_outbox set op = ?, revision = revision + 1, changed_at = ?, parked_at = null, parked_error = null where id = ?'),
+    remove: sqlite.prepare('delete from sync_outbox where id = ?'),
+    removeFiles: sqlite.prepare("delete from sync_outbox where entity = 'attachment' and customer_id = ?"),
+    complete: sqlite.prepare('delete from sync_outbox where id = ? and revision = ?'),
+    downgrade: sqlite.prepare("update sync_outbox set op = 'update' where id = ? and op = 'create'"),
+    drop: sqlite.prepare('delete from sync_outbox where entity = ? and entity_id = ?'),
+  };
+}

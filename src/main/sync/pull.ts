@@ -1,0 +1,123 @@
+import { readSetting, writeSetting } from '../settings';
+import { type LocalApply, documentOfCloud } from './apply';
+import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
+import { changedFields, fieldsOf } from './document';
+import { type PushDeps, iso, pool } from './push';
+
+/** A pull needs what a push does, but the conflicts and the document files. */
+export type PullDeps = Omit<PushDeps, 'conflicts' | 'files'>;
+
+const PAGE = 100;
+/** Detail fetches in flight: a pull waits on the network, not on this PC. */
+const CONCURRENCY = 16;
+/** The cursor is re-read this far back: ties on updatedAt and clocks a little apart are normal. */
+const OVERLAP_MS = 60_000;
+export const CURSOR_KEY = 'sync.pullCursor';
+
+/**
+ * Brings others' changes here. The cloud has no change feed: its list is paged newest first by
+ * updatedAt until past the cursor (minus an overlap); a customer whose updatedAt is not the one we
+ * last synced is fetched in full and applied. The cursor is committed with the page that completes
+ * a pass, so a crash mid-way re-reads (and skips, by updatedAt) what was already applied.
+ */
+export async function pull(deps: PullDeps, client: CloudClient): Promise<{ applied: number; cloudTotal: number }> {
+  const cursor = (await readSetting(deps.db, CURSOR_KEY)) as string | undefined;
+  const floor = cursor ? new Date(Date.parse(cursor) - OVERLAP_MS).toISOString() : null;
+  let newest: string | null = null;
+  let applied = 0;
+  let cloudTotal = 0;
+  const listPage = (page: number) => client.listCustomers({ page, limit: PAGE, sortBy: 'updatedAt', sortOrder: 'desc' });
+  let next = listPage(1);
+  for (let page = 1; ; page++) {
+    const { data, pagination } = await next;
+    if (page === 1) {
+      newest = data[0] ? iso(data[0].updatedAt) : null;
+      cloudTotal = pagination.total;
+    }
+    const inWindow = data.filter((item) => floor === null || iso(item.updatedAt) >= floor);
+    const last = page >= pagination.totalPages || data.length === 0 || inWindow.length < data.length;
+    // The next page is on its way while this one's customers are fetched and applied.
+    if (!last) {
+      next = listPage(page + 1);
+      next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
+    }
+    applied += await applyItems(deps, client, inWindow, last && newest && (!cursor || newest > cursor) ? newest : null);
+    if (last) break;
+  }
+  return { applied, cloudTotal };
+}
+
+/**
+ * Compares the cloud's complete list with the links: a linked customer missing from it is fetched,
+ * and a 404 means it was deleted there. Catches what a pull can miss (a page shifting under it).
+ */
+export async function reconcile(deps: PullDeps, client: CloudClient): Promise<number> {
+  const seen = new Set<string>();
+  for (let page = 1; ; page++) {
+    const { data, pagination } = await client.listCustomers({ page, limit: PAGE, sortBy: 'createdAt', sortOrder: 'asc' });
+    for (const item of data) seen.add(item.id);
+    if (page >= pagination.totalPages || data.length === 0) break;
+  }
+  const missing = (await deps.links.customers()).filter((l) => !seen.has(l.cloud_id));
+  let removed = 0;
+  await pool(missing, CONCURRENCY, async (link) => {
+    if (await client.getCustomer(link.cloud_id)) return;
+    if (await deletedThere(deps, link.local_id)) removed++;
+  });
+  return removed;
+}
+
+async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListItem[], cursorAfter: string | null): Promise<number> {
+  const links = new Map((await deps.links.byCloudIds(items.map((i) => i.id))).map((l) => [l.cloud_id, l]));
+  const changed = items.filter((i) => links.get(i.id)?.remote_updated_at !== iso(i.updatedAt));
+  const fetched: { item: CloudListItem; remote: CloudCustomer | null }[] = [];
+  await pool(changed, CONCURRENCY, async (item) => {
+    fetched.push({ item, remote: await client.getCustomer(item.id) });
+  });
+
+  let applied = 0;
+  const now = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const { item, remote } of fetched) {
+      const link = links.get(item.id);
+      // A customer with a change waiting here is merged by the push, which reads the cloud first:
+      // a pull never overwrites a field with a pending local change.
+      if (link && (await deps.outbox.get('customer', link.local_id, trx))) continue;
+      if (!remote) {
+        if (link && (await deletedThereIn(deps, trx, link.local_id))) applied++;
+        continue;
+      }
+      const theirs = fieldsOf(documentOfCloud(remote));
+      const remoteUpdatedAt = iso(remote.updatedAt);
+      if (link) {
+        const mine = await deps.local.fields(trx, link.local_id);
+        if (mine) await deps.local.update(trx, link.local_id, theirs, changedFields(mine, theirs));
+        await deps.links.put(trx, { localId: link.local_id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+        applied++;
+        continue;
+      }
+      // New here. It may be our own create whose answer was lost, or the same person waiting here
+      // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
+      // nothing is copied.
+      if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) continue;
+      const localId = await deps.local.insert(trx, documentOfCloud(remote));
+      if (localId === null) continue;
+      await deps.links.put(trx, { localId, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+      applied++;
+    }
+    if (cursorAfter) await writeSetting(trx, CURSOR_KEY, cursorAfter, now);
+  });
+  return applied;
+}
+
+async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
+  return deps.db.transaction().execute((trx) => deletedThereIn(deps, trx, localId));
+}
+
+/** Deleted in the cloud, no change waiting here: delete here too. (With a change waiting, the push decides.) */
+async function deletedThereIn(deps: PullDeps, trx: Parameters<LocalApply['delete']>[0], localId: string): Promise<boolean> {
+  if (await deps.outbox.get('customer', localId, trx)) return false;
+  if (await deps.local.fields(trx, localId)) await deps.local.delete(trx, localId);
+  await deps.links.remove(trx, localId);
+  return true;
+}

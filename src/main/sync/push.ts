@@ -1,0 +1,315 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ContentStore } from '../attachments/file-store';
+import type { Clock } from '../clock';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import { type LocalApply, documentOfCloud } from './apply';
+import { type CloudClient, type CloudCustomer, CloudError, type CloudFile } from './cloud-client';
+import type { Conflicts } from './conflicts';
+import { CommitBatch, type Work } from './commit-batch';
+import { type CustomerDocument, changedFields, documentOf, fieldsOf } from './document';
+import { type Link, type Links, shadowOf } from './links';
+import { baseOf, mergeFields } from './merge';
+import { type Outbox, type OutboxEntry, sentFields } from './outbox';
+
+export interface PushDeps {
+  db: Kysely<Database>;
+  outbox: Outbox;
+  links: Links;
+  conflicts: Conflicts;
+  local: LocalApply;
+  files: ContentStore;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Customers pushed at once: the cloud is a network away, so a few requests are kept in flight. */
+const CONCURRENCY = 8;
+const BATCH = 200;
+
+interface Group {
+  customerId: string;
+  customer: OutboxEntry | undefined;
+  files: OutboxEntry[];
+}
+
+/**
+ * Sends queued changes to the cloud, oldest first, customer before its files. Returns how many
+ * entries were handled; a network-level failure stops the round (the engine backs off), a change the
+ * cloud refuses (400/403/409) is parked with the cloud's message and the rest goes on.
+ */
+export async function pushRound(deps: PushDeps, client: CloudClient): Promise<number> {
+  const entries = await deps.outbox.ready(BATCH);
+  if (entries.length === 0) return 0;
+  const groups = groupByCustomer(entries);
+  const deletes = groups.filter((g) => g.customer?.op === 'delete');
+  const others = groups.filter((g) => g.customer?.op !== 'delete');
+
+  const pusher = new Pusher(deps, client);
+  try {
+    if (deletes.length > 0) await pusher.deletes(deletes);
+    const creates = await pusher.prepareCreates(others);
+    await pool(others, CONCURRENCY, (g) => pusher.group(g, creates.get(g.customerId)));
+  } finally {
+    // What came back before a failure is kept, not pushed again.
+    await pusher.commits.flush();
+  }
+  return entries.length;
+}
+
+interface PreparedCreate {
+  doc: CustomerDocument;
+  /** The entry as it was before this round marked it sent (was it tried before?). */
+  before: OutboxEntry;
+}
+
+class Pusher {
+  readonly commits: CommitBatch;
+
+  constructor(
+    private readonly d: PushDeps,
+    private readonly client: CloudClient,
+  ) {
+    this.commits = new CommitBatch(d.db);
+  }
+
+  /**
+   * Reads the round's new customers and marks them sent, all in one transaction (not one commit
+   * each): from here on their outcome may be unknown, and a retry looks them up by email first.
+   */
+  async prepareCreates(groups: Group[]): Promise<Map<string, PreparedCreate>> {
+    const out = new Map<string, PreparedCreate>();
+    const linked = new Set((await this.d.db.selectFrom('sync_links').select('local_id').where('local_id', 'in', groups.map((g) => g.customerId).concat('')).execute()).map((l) => l.local_id));
+    const candidates = groups.filter((g) => g.customer?.op === 'create' && !linked.has(g.customerId));
+    if (candidates.length === 0) return out;
+    await this.d.db.transaction().execute(async (trx) => {
+      for (const g of candidates) {
+        const doc = await this.d.local.document(trx, g.customerId);
+        if (!doc) continue; // deleted meanwhile: its entry is a delete now
+        out.set(g.customerId, { doc, before: g.customer! });
+        // One tried before keeps what it was sent with until it has been looked for (create()).
+        if (g.customer!.tried_at === null) await this.d.outbox.markSending(g.customer!, fieldsOf(doc), trx);
+      }
+    });
+    return out;
+  }
+
+  async group(g: Group, prepared: PreparedCreate | undefined): Promise<void> {
+    // Files whose customer has a change of its own waiting (in a later round, or parked) wait for
+    // it: sent alone they would merge as if nothing had changed here, and undo that change.
+    if (!g.customer && (await this.d.outbox.get('customer', g.customerId))) return;
+    try {
+      const link = prepared ? undefined : await this.d.links.get(g.customerId);
+      if (link) await this.update(g, link, null);
+      else if (prepared) await this.create(g, prepared);
+      // Files of a customer the cloud does not have yet (its create is parked) wait for it.
+    } catch (err) {
+      if (!(err instanceof CloudError) || err.transient || err.kind === 'auth') throw err;
+      // Deleted there between our read and our write.
+      if (err.kind === 'notFound' && (await this.d.links.get(g.customerId))) return this.deletedThere(g);
+      const entry = g.customer ?? g.files[0];
+      if (entry) {
+        this.d.log.warn(`sync: parked a ${entry.entity} change (${err.kind}): ${err.message}`);
+        await this.d.outbox.park(entry, err.message);
+      }
+    }
+  }
+
+  private async create(g: Group, { doc, before }: PreparedCreate): Promise<void> {
+    const entry = g.customer!;
+    const email = String(doc.customerData.email ?? '');
+    // A create tried before may have reached the cloud with no answer back: find it, never re-create.
+    const sentEmail = sentFields(before)?.['customerData.email'];
+    if (before.tried_at !== null) {
+      const found = sentEmail ? await this.client.findByEmail(sentEmail) : null;
+      if (found) return this.update({ ...g, customer: before }, null, found);
+      await this.d.outbox.markSending(entry, fieldsOf(doc));
+    }
+    const files = await this.filesOf(g.files);
+    let reply;
+    try {
+      reply = await this.client.createCustomer(doc, files.map((f) => f.file), `opticounter-${g.customerId}-${entry.id}`);
+    } catch (err) {
+      if (!(err instanceof CloudError && err.kind === 'conflict')) throw err;
+      // Email is unique per store: it is either our own earlier try or the same person entered on
+      // another PC. Either way, link to it and merge.
+      const found = await this.client.findByEmail(email);
+      if (!found) throw new CloudError('conflict', `The cloud says ${email} is taken, but no customer with it can be found`);
+      return this.update({ ...g, customer: before }, null, found);
+    }
+    const now = this.d.clock.now().toISOString();
+    this.commit(g, async (trx) => {
+      await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId: reply.customer.id, shadow: fieldsOf(doc), remoteUpdatedAt: iso(reply.customer.updatedAt) }, now);
+      if (!this.d.outbox.complete(entry)) this.d.outbox.downgradeToUpdate(entry);
+      this.d.outbox.completeAll(files.map((f) => f.entry));
+    });
+  }
+
+  /** Queues a push's bookkeeping; if writing it fails here, the entry is parked with the reason. */
+  private commit(g: Group, work: Work): void {
+    this.commits.add(work, (err) => async (trx) => {
+      this.d.log.error('sync: could not record a pushed change here', err);
+      const entry = g.customer ?? g.files[0];
+      if (entry) await this.d.outbox.park(entry, 'This change reached the cloud but could not be recorded here; retry it', trx);
+    });
+  }
+
+  /** Read the cloud's copy, merge per field against the shadow, write back only what differs. */
+  private async update(g: Group, link: Link | null, known: CloudCustomer | null): Promise<void> {
+    const cloudId = known?.id ?? link?.cloud_id;
+    if (!cloudId) return;
+    const remote = known ?? (await this.client.getCustomer(cloudId));
+    if (!remote) return this.deletedThere(g);
+
+    const local = await this.d.db.transaction().execute((trx) => this.d.local.document(trx, g.customerId));
+    if (!local) return;
+    const cloudDoc = documentOfCloud(remote);
+    const mine = fieldsOf(local);
+    const theirs = fieldsOf(cloudDoc);
+    const shadow = shadowOf(link);
+    const base = baseOf(shadow, sentFields(g.customer), theirs);
+    if (!link || JSON.stringify(base) !== JSON.stringify(shadow)) {
+      // What we now know is ours (a create found by email, a write whose answer was lost) is
+      // recorded before the next attempt: if that one fails too, it is not forgotten.
+      const now = this.d.clock.now().toISOString();
+      await this.d.db.transaction().execute((trx) =>
+        this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: base ?? {}, remoteUpdatedAt: iso(remote.updatedAt) }, now),
+      );
+    }
+    const { merged, conflicts } = mergeFields(base, mine, theirs, g.customer?.changed_at ?? null, iso(remote.updatedAt));
+    const files = await this.filesOf(g.files);
+    let remoteUpdatedAt = iso(remote.updatedAt);
+    if (changedFields(theirs, merged).length > 0 || files.length > 0) {
+      if (g.customer) await this.d.outbox.markSending(g.customer, merged);
+      const reply = await this.client.updateCustomer(cloudId, documentOf(merged, cloudDoc, local), files.map((f) => f.file));
+      remoteUpdatedAt = iso(reply.customer.updatedAt);
+    }
+
+    const now = this.d.clock.now().toISOString();
+    this.commit(g, async (trx) => {
+      await this.applyHere(trx, g.customerId, mine, merged, conflicts, now);
+      await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: merged, remoteUpdatedAt }, now);
+      if (g.customer && !this.d.outbox.complete(g.customer)) this.d.outbox.downgradeToUpdate(g.customer);
+      this.d.outbox.completeAll(files.map((f) => f.entry));
+    });
+  }
+
+  /**
+   * Writes the merge's result here: only fields still as they were when merged (staff may have
+   * typed meanwhile; their edit is queued and merged next round). Refused values become conflicts.
+   */
+  private async applyHere(trx: Transaction<Database>, customerId: string, mine: ReturnType<typeof fieldsOf>, merged: ReturnType<typeof fieldsOf>, conflicts: ReturnType<typeof mergeFields>['conflicts'], now: string) {
+    const current = await this.d.local.fields(trx, customerId);
+    if (!current) return;
+    const paths = changedFields(mine, merged).filter((f) => current[f] === mine[f]);
+    const refused = await this.d.local.update(trx, customerId, merged, paths);
+    const all = [...conflicts.filter((c) => !refused.includes(c.field))];
+    for (const f of refused) all.push({ field: f, mine: current[f], theirs: merged[f], kept: 'mine' });
+    await this.d.conflicts.recordFields(trx, customerId, all, now);
+  }
+
+  /** Edited here, deleted there: the delete wins; the edit is kept in a conflict record. */
+  private async deletedThere(g: Group): Promise<void> {
+    const now = this.d.clock.now().toISOString();
+    await this.d.db.transaction().execute(async (trx) => {
+      const mine = await this.d.local.fields(trx, g.customerId);
+      if (mine) {
+        await this.d.conflicts.recordDeleted(trx, g.customerId, mine, now);
+        await this.d.local.delete(trx, g.customerId);
+      }
+      await this.d.links.remove(trx, g.customerId);
+      this.d.outbox.drop('customer', g.customerId);
+      for (const f of g.files) this.d.outbox.drop('attachment', f.entity_id);
+    });
+  }
+
+  /** Deletes, several in one bulk call. A create that never got an answer is looked up first. */
+  async deletes(groups: Group[]): Promise<void> {
+    const targets: { g: Group; cloudId: string | null }[] = [];
+    for (const g of groups) {
+      const link = await this.d.links.get(g.customerId);
+      let cloudId = link?.cloud_id ?? null;
+      const sentEmail = sentFields(g.customer)?.['customerData.email'];
+      if (!cloudId && g.customer?.tried_at && sentEmail) cloudId = (await this.client.findByEmail(sentEmail))?.id ?? null;
+      targets.push({ g, cloudId });
+    }
+    const ids = targets.flatMap((t) => (t.cloudId ? [t.cloudId] : []));
+    if (ids.length > 1) await this.client.bulkDelete(ids);
+    else if (ids.length === 1) await this.client.deleteCustomer(ids[0]!);
+    await this.d.db.transaction().execute(async (trx) => {
+      for (const { g } of targets) {
+        await this.d.links.remove(trx, g.customerId);
+        this.d.outbox.drop('customer', g.customerId);
+        for (const f of g.files) this.d.outbox.drop('attachment', f.entity_id);
+      }
+    });
+  }
+
+  /**
+   * The files to send with a customer. Removing a file cannot be sent (the cloud API has no call for
+   * it), so a removal only completes; a file whose bytes are missing here is parked.
+   */
+  private async filesOf(entries: OutboxEntry[]): Promise<{ entry: OutboxEntry; file: CloudFile }[]> {
+    const out: { entry: OutboxEntry; file: CloudFile }[] = [];
+    for (const entry of entries) {
+      if (entry.op === 'delete') {
+        await this.completeFiles([entry]);
+        continue;
+      }
+      const row = await this.d.db.selectFrom('attachments').selectAll().where('id', '=', entry.entity_id).where('removed_at', 'is', null).executeTakeFirst();
+      if (!row) {
+        await this.completeFiles([entry]);
+        continue;
+      }
+      const content = await this.d.files.get(row.sha256);
+      if (!content.ok) {
+        await this.d.outbox.park(entry, `The file ${row.file_name} is ${content.problem} on this computer`);
+        continue;
+      }
+      out.push({ entry, file: { field: row.field, fileName: row.file_name, mimeType: row.mime_type, bytes: content.bytes } });
+    }
+    return out;
+  }
+
+  /** Outbox statements run in a kysely transaction: that is what holds the one connection for us. */
+  private completeFiles(entries: OutboxEntry[]): Promise<void> {
+    return this.d.db.transaction().execute(async () => this.d.outbox.completeAll(entries));
+  }
+}
+
+function groupByCustomer(entries: OutboxEntry[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const e of entries) {
+    let g = groups.get(e.customer_id);
+    if (!g) groups.set(e.customer_id, (g = { customerId: e.customer_id, customer: undefined, files: [] }));
+    if (e.entity === 'customer') g.customer = e;
+    else g.files.push(e);
+  }
+  return [...groups.values()];
+}
+
+/** Runs `work` over items with at most `limit` at once; the first failure stops new starts and is rethrown. */
+export async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (failure === null && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  });
+  await Promise.all(runners);
+  if (failure !== null) throw failure;
+}
+
+/** The cloud's timestamps, written one way so they compare as strings. */
+export function iso(t: string): string {
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? t : new Date(ms).toISOString();
+}
+
+export type { CustomerDocument };

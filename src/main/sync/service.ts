@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import { CustomerUpdateInput } from '../../shared/customers/schema';
+import { AppError } from '../../shared/errors';
+import type { SyncConflictsOutput, SyncStatus } from '../../shared/sync/schema';
+import { SyncConfigureInput } from '../../shared/sync/schema';
+import type { z } from 'zod';
+import type { Actor, AuditLog } from '../audit/log';
+import type { Clock } from '../clock';
+import type { CustomerService } from '../customers/service';
+import type { Database } from '../db/schema';
+import type { SecretBox } from '../secrets';
+import { writeSetting } from '../settings';
+import { CloudError } from './cloud-client';
+import type { Conflicts } from './conflicts';
+import { type FieldPath, type Fields, fieldPaths } from './document';
+import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, type StoredSyncConfig, type SyncEngine } from './engine';
+import type { Links } from './links';
+import type { Outbox } from './outbox';
+
+export interface SyncServiceDeps {
+  db: Kysely<Database>;
+  engine: SyncEngine;
+  outbox: Outbox;
+  links: Links;
+  conflicts: Conflicts;
+  customers: CustomerService;
+  audit: AuditLog;
+  secrets: SecretBox;
+  clock: Clock;
+}
+
+/** The sync.* channels: set up, watch, nudge, and settle what sync could not decide alone. */
+export class SyncService {
+  constructor(private readonly d: SyncServiceDeps) {}
+
+  /**
+   * Checks the credentials with the cloud when it can be reached (a wrong password is refused at
+   * once, with the field named); offline, they are saved and checked at the first sync.
+   */
+  async configure(input: z.output<typeof SyncConfigureInput>, actor: Actor): Promise<SyncStatus> {
+    const shown = { baseUrl: input.baseUrl, storeId: input.storeId, email: input.email, requestsPerMinute: input.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE };
+    try {
+      await this.d.engine.clientFor(shown, input.password).login();
+    } catch (err) {
+      if (err instanceof CloudError && err.kind === 'auth') {
+        throw new AppError('sync.invalidCredentials', 'The cloud refused this email or password', { password: ['The cloud refused this email or password'] });
+      }
+      if (!(err instanceof CloudError)) throw err;
+    }
+    const stored: StoredSyncConfig = { ...shown, sealedPassword: this.d.secrets.seal(input.password) };
+    const before = this.d.engine.configured;
+    await this.d.db.transaction().execute(async (trx) => {
+      await writeSetting(trx, CONFIG_KEY, stored, this.d.clock.now().toISOString());
+      // The password never reaches the audit trail.
+      this.d.audit.record(trx, actor, { entity: 'setting', entityId: CONFIG_KEY, action: 'update', before, after: shown });
+    });
+    this.d.engine.use(stored);
+    return this.d.engine.status();
+  }
+
+  status(): Promise<SyncStatus> {
+    return this.d.engine.status();
+  }
+
+  async now(): Promise<SyncStatus> {
+    if (!this.d.engine.configured) throw new AppError('sync.notConfigured', 'Sync is not set up yet: an owner sets it up in Settings');
+    await this.d.engine.now();
+    return this.d.engine.status();
+  }
+
+  async conflicts(customerId?: string): Promise<z.infer<typeof SyncConflictsOutput>> {
+    const conflicts = (await this.d.conflicts.open(customerId)).map(({ raw: _, ...c }) => c);
+    let parkedQuery = this.d.db
+      .selectFrom('sync_outbox as o')
+      .leftJoin('customers as c', 'c.id', 'o.customer_id')
+      .select(['o.id', 'o.entity', 'o.entity_id', 'o.customer_id', 'o.op', 'o.parked_error', 'o.parked_at', 'c.first_name', 'c.last_name'])
+      .where('o.parked_at', 'is not', null)
+      .orderBy('o.id');
+    if (customerId) parkedQuery = parkedQuery.where('o.customer_id', '=', customerId);
+    const parked = (await parkedQuery.execute()).map((r) => ({
+      id: r.id,
+      entity: r.entity,
+      entityId: r.entity_id,
+      customerId: r.customer_id,
+      customerName: `${r.first_name ?? ''} ${r.last_name ?? ''}`.trim(),
+      op: r.op,
+      error: r.parked_error ?? '',
+      parkedAt: r.parked_at ?? '',
+    }));
+    return { conflicts, parked };
+  }
+
+  /**
+   * Keeps one side of a conflict. Keeping the side the merge did not apply is an edit like any
+   * other (saved here, audited as the staff member, queued for the cloud); keeping an edit the cloud
+   * deleted brings the customer back and sends it again as a new cloud customer.
+   */
+  async resolve(id: string, keep: 'mine' | 'theirs', actor: Actor): Promise<{ message: string; customerId: string }> {
+    const now = this.d.clock.now().toISOString();
+    return this.d.db.transaction().execute(async (trx) => {
+      const c = await this.d.conflicts.get(id, trx);
+      if (!c || c.resolved_at !== null) throw new AppError('sync.conflictNotFound', 'This conflict was already resolved or does not exist');
+      if (keep !== c.kept) {
+        if (c.kind === 'deleted') {
+          await this.d.customers.undeleteIn(trx, c.customer_id, actor).catch((err: unknown) => {
+            if (err instanceof AppError && err.code === 'customer.notFound') throw new AppError('sync.cannotRestore', 'This customer was purged and cannot be brought back');
+            throw err;
+          });
+          await this.d.links.remove(trx, c.customer_id);
+        } else {
+          const value = JSON.parse((keep === 'mine' ? c.mine : c.theirs) ?? 'null') as string | null;
+          const input = CustomerUpdateInput.parse(updateOf(c.customer_id, c.field as FieldPath, value));
+          await this.d.customers.updateIn(trx, input, actor, 'local');
+        }
+      }
+      await this.d.conflicts.markResolved(trx, id, keep, actor.username, now);
+      this.d.audit.record(trx, actor, { entity: 'customer', entityId: c.customer_id, action: 'sync.resolve', after: { conflictId: id, field: c.field, keep } });
+      return { message: keep === 'mine' ? 'Your value is kept' : 'The other value is kept', customerId: c.customer_id };
+    });
+  }
+
+  async retryParked(id: number | undefined): Promise<SyncStatus> {
+    await this.d.outbox.unpark(id);
+    void this.d.engine.now().catch(() => undefined);
+    return this.d.engine.status();
+  }
+}
+
+function updateOf(id: string, field: FieldPath, value: string | null): unknown {
+  if (!fieldPaths.includes(field)) throw new AppError('sync.conflictNotFound', 'This conflict is about a field this app does not know');
+  const fields = { [field]: value } as Partial<Fields>;
+  const [group, name] = field.split('.') as [string, string | undefined];
+  if (group === 'opticData') return { id, opticData: value === null ? {} : JSON.parse(value) };
+  if (group === 'address' && name) return { id, address: { [name]: fields[field] } };
+  return { id, customerData: { [name as string]: fields[field] ?? '' } };
+}

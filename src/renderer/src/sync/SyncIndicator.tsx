@@ -1,0 +1,54 @@
+import { useTranslation } from 'react-i18next';
+import { useSyncEvents, useSyncStatus } from '../api/queries';
+import { useSignedIn } from '../auth/AuthProvider';
+import { relativeTime, useNow } from './text';
+
+/**
+ * The header's sync summary: online or not, changes waiting, when it last synced; a click opens the
+ * sync screen. It is what keeps the status fresh: main's events refetch it while it is mounted.
+ */
+export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { isOwner } = useSignedIn();
+  useSyncEvents();
+  const status = useSyncStatus();
+  const now = useNow();
+  const s = status.data;
+  if (!s) return null;
+
+  const last = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
+  const toReview = s.conflicts + s.parked;
+  const stateText = t(`sync.state.${s.state}`);
+  // The full sentence for screen readers and the tooltip; the button shows the short form.
+  const sentence = [
+    t('sync.indicator.sentence', { state: stateText }),
+    s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null,
+    toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
+    last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
+    s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  return (
+    <button
+      type="button"
+      className={`sync-indicator state-${s.state}`}
+      aria-current={current ? 'page' : undefined}
+      aria-label={sentence}
+      title={sentence}
+      onClick={onOpen}
+    >
+      <span className="sync-dot" aria-hidden="true" />
+      <span className="sync-state">{stateText}</span>
+      {s.state !== 'disabled' && (s.pending > 0 || s.state === 'offline') ? (
+        <span className="sync-pending" data-testid="sync-pending">
+          {t('sync.indicator.pendingShort', { count: s.pending })}
+        </span>
+      ) : null}
+      {toReview > 0 ? <span className="sync-review">{t('sync.indicator.toReviewShort', { count: toReview })}</span> : null}
+      {last && s.state !== 'disabled' ? <span className="sync-when">{last}</span> : null}
+    </button>
+  );
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** The store's cloud, as the owner sets it up; the password is kept encrypted, never shown again. */
+export const SyncConfigureInput = z.strictObject({
+  baseUrl: z
+    .string({ error: 'The cloud address is required' })
+    .trim()
+    .url('The cloud address must be a full address such as https://joptic.jethings.com')
+    .refine((u) => /^https?:\/\//i.test(u), 'The cloud address must start with https:// (or http:// on this computer)')
+    .transform((u) => u.replace(/\/+$/, '')),
+  storeId: z.string({ error: 'The store id is required' }).trim().min(1, 'The store id is required').max(200, 'The store id is too long'),
+  email: z.string({ error: 'The email is required' }).trim().email('The email is not a valid address').max(254),
+  password: z.string({ error: 'The password is required' }).min(1, 'The password is required').max(500, 'The password is too long'),
+  /** The client-side limit under the cloud's rate limit (seed 002: 100/min); 0 turns it off. */
+  requestsPerMinute: z.number().int().min(0).max(100_000).optional(),
+});
+
+export const SyncState = z.enum(['idle', 'syncing', 'offline', 'error', 'disabled']);
+
+export const SyncStatus = z.object({
+  state: SyncState,
+  /** Local changes not yet in the cloud (parked ones excluded). */
+  pending: z.number().int(),
+  parked: z.number().int(),
+  conflicts: z.number().int(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  config: z.object({ baseUrl: z.string(), storeId: z.string(), email: z.string(), requestsPerMinute: z.number() }).nullable(),
+});
+
+export const SyncConflict = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  /** e.g. customerData.phoneNumber, address.city, opticData; '*' when an edit met a delete. */
+  field: z.string(),
+  kind: z.enum(['field', 'deleted']),
+  mine: z.unknown(),
+  theirs: z.unknown(),
+  /** Which side the merge applied; the other is what this record keeps. */
+  kept: z.enum(['mine', 'theirs']),
+  detectedAt: z.string(),
+});
+
+export const ParkedChange = z.object({
+  id: z.number().int(),
+  entity: z.enum(['customer', 'attachment']),
+  entityId: z.string(),
+  customerId: z.string(),
+  customerName: z.string(),
+  op: z.enum(['create', 'update', 'delete']),
+  /** The cloud's own message (a 400's field errors, joined). */
+  error: z.string(),
+  parkedAt: z.string(),
+});
+
+export const SyncConflictsInput = z.strictObject({ customerId: z.string().trim().min(1).optional() }).prefault({});
+export const SyncConflictsOutput = z.object({ conflicts: z.array(SyncConflict), parked: z.array(ParkedChange) });
+
+export const SyncResolveInput = z.strictObject({
+  id: z.string({ error: 'The conflict id is required' }).trim().min(1, 'The conflict id is required'),
+  keep: z.enum(['mine', 'theirs'], { error: 'Choose "mine" or "theirs"' }),
+});
+
+export const SyncRetryParkedInput = z.strictObject({ id: z.number().int().positive().optional() }).prefault({});
+
+export type SyncStatus = z.infer<typeof SyncStatus>;
+export type SyncConflict = z.infer<typeof SyncConflict>;
+export type ParkedChange = z.infer<typeof ParkedChange>;

@@ -1,0 +1,538 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DB_FILE_NAME } from '../../src/main/db/database';
+import type { Core } from '../../src/main/core';
+import type { CloudServer } from '../cloud/server';
+import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person, tempDir } from '../helpers/core';
+import { pdf, png, sha256 } from '../helpers/files';
+import { STORE, cloudWithStore, connect, otherClient, syncUntilSettled } from '../helpers/sync';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function newCloud(opts: Parameters<typeof cloudWithStore>[0] = {}) {
+  const cloud = await cloudWithStore(opts);
+  cleanups.push(() => cloud.close());
+  return cloud;
+}
+
+/** A counter PC: its own store, connected to the cloud. */
+async function pcOn(cloud: CloudServer, dataDir?: string, log = memoryLogger()) {
+  // Rounds run on `sync.now` only, so each test stages both sides before the merge it checks.
+  const t = await openTestCore({ dataDir, log, core: { syncTimeoutMs: 3_000, syncAutomatic: false } });
+  cleanups.push(t.close);
+  await connect(t.core, cloud);
+  return t;
+}
+
+/** The outbox as SQLite has it (a second connection on the file, like any reader). */
+function outboxRows(dir: string) {
+  const db = new Database(join(dir, DB_FILE_NAME), { readonly: true });
+  try {
+    return db.prepare('select entity, entity_id, op, revision from sync_outbox order by id').all() as { entity: string; entity_id: string; op: string; revision: number }[];
+  } finally {
+    db.close();
+  }
+}
+
+const live = (cloud: CloudServer) => cloud.customers(STORE.storeId);
+const posts = (cloud: CloudServer) => cloud.requestLog().filter((r) => r.method === 'POST' && r.path === '/customer');
+
+async function localByEmail(core: Core, email: string) {
+  const { data } = await core.call('customers.list', { search: email, limit: 10 });
+  const hit = data.find((d) => d.userName === email);
+  return hit ? core.call('customers.get', { id: hit.id }) : null;
+}
+
+describe('outbox', () => {
+  it('queues every local write in its own transaction, coalesced per customer, and keeps it across a restart', async () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const first = await openTestCore({ dataDir: dir });
+    const a = await first.core.call('customers.create', layla);
+    await first.core.call('customers.update', { id: a.customer.id, customerData: { phoneNumber: '+1-555-0100' } });
+    await first.core.call('customers.update', { id: a.customer.id, address: { city: 'Rabat' } });
+    const b = await first.core.call('customers.create', ahmed);
+    await first.core.call('customers.delete', { id: b.customer.id }); // never sent: nothing to send
+    const c = await first.core.call('customers.create', person('Zoé', 'Durand'));
+    await first.core.call('attachments.add', { customerId: c.customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    await first.close();
+
+    const rows = outboxRows(dir);
+    expect(rows.map((r) => [r.entity, r.op])).toEqual([
+      ['customer', 'create'],
+      ['customer', 'create'],
+      ['attachment', 'create'],
+    ]);
+    expect(rows[0]).toMatchObject({ entity_id: a.customer.id, revision: 3 });
+
+    const again = await openTestCore({ dataDir: dir });
+    cleanups.push(again.close);
+    expect(await again.core.call('sync.status', {})).toMatchObject({ state: 'disabled', pending: 3, parked: 0 });
+  });
+});
+
+describe('push', () => {
+  it('creates a customer with its files as one multipart POST, and links it', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('attachments.add', { customerId: customer.id, field: 'prescription', fileName: 'rx.pdf', bytes: pdf.toString('base64') });
+
+    const status = await syncUntilSettled(core);
+    expect(status).toMatchObject({ state: 'idle', pending: 0, parked: 0, lastError: null });
+    expect(status.lastSyncAt).not.toBeNull();
+    const [inCloud, ...more] = live(cloud);
+    expect(more).toHaveLength(0);
+    expect(inCloud!.localData).toMatchObject({ firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', sex: 'female' });
+    expect(inCloud!.address).toMatchObject({ street: '123 Vision Ave', city: 'Casablanca', zipCode: '20000', state: 'MA' });
+    expect(inCloud!.opticData?.distanceVision).toMatchObject({ rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' } });
+    expect(inCloud!.files.map((f) => [f.field, f.sha256])).toEqual([['prescription', sha256(pdf)]]);
+    expect(posts(cloud)).toHaveLength(1);
+  });
+
+  it('sends a later file, an edit and a new prescription version with PUT after reading the cloud copy', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    cloud.clearRequestLog();
+
+    await core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0111' }, address: { city: 'Rabat' } });
+    await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    await core.call('prescriptions.create', {
+      customerId: customer.id,
+      rx: { kind: 'spectacles', examDate: today(), distanceVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '-1.75' } } },
+    });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+
+    const [inCloud] = live(cloud);
+    expect(inCloud!.localData.phoneNumber).toBe('+1-555-0111');
+    expect(inCloud!.address).toMatchObject({ city: 'Rabat', street: '123 Vision Ave' });
+    expect(inCloud!.opticData).toMatchObject({ distanceVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '-1.75' } } });
+    // No ADD any more: the near and intermediate rows of the old prescription must not linger there.
+    expect(JSON.stringify(inCloud!.opticData?.nearVision ?? {})).not.toMatch(/\d/);
+    expect(inCloud!.files.map((f) => f.field)).toEqual(['idCard']);
+    const calls = cloud.requestLog().map((r) => `${r.method} ${r.path.startsWith('/customer/') ? '/customer/:id' : r.path}`);
+    expect(calls.indexOf('GET /customer/:id')).toBeLessThan(calls.indexOf('PUT /customer/:id'));
+    expect(calls).not.toContain('POST /customer');
+  });
+
+  it('keeps fields the app does not know when it writes back', async () => {
+    const cloud = await newCloud({ keepUnknownFields: true });
+    const { core } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    const [c] = live(cloud);
+    const other = await otherClient(cloud);
+    await other.update(c!.id, { customerData: { loyaltyTier: 'gold' }, address: { floor: '3' } });
+
+    await core.call('customers.update', { id: customer.id, customerData: { lastName: 'Hassan-Idrissi' } });
+    await syncUntilSettled(core);
+    const [after] = live(cloud);
+    expect(after!.localData).toMatchObject({ lastName: 'Hassan-Idrissi', loyaltyTier: 'gold' });
+    expect(after!.address).toMatchObject({ floor: '3', city: 'Casablanca' });
+  });
+
+  it('sends several deletes as one bulk delete and a single one as DELETE', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const ids: string[] = [];
+    for (const name of ['Ana', 'Bea', 'Cyd', 'Dee']) ids.push((await core.call('customers.create', person(name, 'Lopez'))).customer.id);
+    await syncUntilSettled(core);
+    expect(live(cloud)).toHaveLength(4);
+    cloud.clearRequestLog();
+
+    await core.call('customers.bulkDelete', { ids: ids.slice(0, 3) });
+    await syncUntilSettled(core);
+    expect(live(cloud).map((c) => c.localData.firstName)).toEqual(['Dee']);
+    expect(cloud.requestLog().filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/customer/bulk']);
+
+    cloud.clearRequestLog();
+    await core.call('customers.delete', { id: ids[3]! });
+    await syncUntilSettled(core);
+    expect(live(cloud)).toHaveLength(0);
+    expect(cloud.requestLog().filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([expect.stringMatching(/^\/customer\/[^/]+$/)]);
+  });
+
+  it('never creates a second cloud customer when a create reached the cloud but its answer was lost', async () => {
+    for (const fault of [{ resetAfterCommitRate: 1 }, { truncateRate: 1 }]) {
+      const cloud = await newCloud();
+      const { core } = await pcOn(cloud);
+      const { customer } = await core.call('customers.create', layla);
+      cloud.faults.set({ ...fault, only: ['POST /customer'] });
+      const failed = await core.call('sync.now', {});
+      expect(failed).toMatchObject({ state: 'offline', pending: 1 });
+      expect(live(cloud)).toHaveLength(1); // it did reach the cloud
+
+      cloud.faults.reset();
+      // Edited meanwhile: the retry must find the cloud copy by the email it was sent with.
+      await core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0142' } });
+      expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+      expect(live(cloud)).toHaveLength(1);
+      expect(live(cloud)[0]!.localData.phoneNumber).toBe('+1-555-0142');
+      expect(posts(cloud)).toHaveLength(1);
+    }
+  });
+
+  it('looks a lost create up by the email it was sent with, even after the email changed and a lookup failed', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    cloud.faults.set({ resetAfterCommitRate: 1, only: ['POST /customer'] });
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'offline' });
+    await core.call('customers.update', { id: customer.id, customerData: { email: 'layla.hassan@example.com' } });
+    cloud.faults.set({ resetAfterCommitRate: 0, errorRate: 1, only: ['GET /customer'] });
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'error', pending: 1 });
+    cloud.faults.reset();
+
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0, conflicts: 0 });
+    expect(live(cloud).map((c) => c.localData.email)).toEqual(['layla.hassan@example.com']);
+    expect(posts(cloud)).toHaveLength(1);
+    // And a pull never copied the lost create here as somebody new.
+    expect((await core.call('customers.list', { limit: 10 })).pagination.total).toBe(1);
+  });
+
+  it('links to the cloud customer when the same person was entered on two PCs (409 → find by email)', async () => {
+    const cloud = await newCloud();
+    const pcA = await pcOn(cloud);
+    const pcB = await pcOn(cloud);
+    await pcA.core.call('customers.create', layla);
+    await syncUntilSettled(pcA.core);
+    await pcB.core.call('customers.create', { ...layla, customerData: { ...layla.customerData, phoneNumber: '+1-555-0177' } });
+    expect(await syncUntilSettled(pcB.core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(live(cloud)).toHaveLength(1);
+    // Both changed the phone since they last agreed (they never did): the later edit won, the other is kept.
+    const { conflicts } = await pcB.core.call('sync.conflicts', {});
+    expect(conflicts).toMatchObject([{ field: 'customerData.phoneNumber', kind: 'field' }]);
+    await syncUntilSettled(pcA.core);
+    const a = await localByEmail(pcA.core, 'layla@example.com');
+    const b = await localByEmail(pcB.core, 'layla@example.com');
+    expect(a?.localData.phoneNumber).toBe(b?.localData.phoneNumber);
+    expect(a?.localData.phoneNumber).toBe(live(cloud)[0]!.localData.phoneNumber);
+  });
+
+  it('parks a change the cloud refuses (400) with its message, flags the customer and syncs the rest', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const bad = await core.call('customers.create', person('Refused', 'Person'));
+    await core.call('customers.create', ahmed);
+    cloud.faults.set({ refuse: { contains: 'Refused', message: 'customerData.firstName is on the blocked list' } });
+    const status = await syncUntilSettled(core);
+    expect(status).toMatchObject({ state: 'idle', pending: 0, parked: 1 });
+    expect(live(cloud).map((c) => c.localData.email)).toEqual(['ahmed.benali@example.com']);
+    const { parked } = await core.call('sync.conflicts', { customerId: bad.customer.id });
+    expect(parked).toMatchObject([{ customerId: bad.customer.id, op: 'create', error: 'customerData.firstName is on the blocked list', customerName: 'Refused Person' }]);
+
+    // Fixed at the counter: the edit puts it back in the queue.
+    cloud.faults.reset();
+    await core.call('customers.update', { id: bad.customer.id, customerData: { firstName: 'Accepted' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(live(cloud)).toHaveLength(2);
+  });
+
+  it('holds a file back while its customer’s own change is parked, never undoing that change', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    cloud.faults.set({ refuse: { contains: 'Blocked', message: 'lastName is on the blocked list' } });
+    await core.call('customers.update', { id: customer.id, customerData: { lastName: 'Blocked' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ parked: 1 });
+    await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', parked: 1, pending: 1 });
+    expect((await core.call('customers.get', { id: customer.id })).localData.lastName).toBe('Blocked');
+    expect(live(cloud)[0]!.files).toEqual([]);
+
+    cloud.faults.reset();
+    await core.call('sync.retryParked', {});
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(live(cloud)[0]).toMatchObject({ localData: { lastName: 'Blocked' }, files: [expect.objectContaining({ field: 'idCard' })] });
+  });
+
+  it('retries parked changes on request', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    await core.call('customers.create', person('Refused', 'Again'));
+    cloud.faults.set({ refuse: { contains: 'Refused', message: 'not today' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ parked: 1 });
+    cloud.faults.reset();
+    await core.call('sync.retryParked', {});
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(live(cloud)).toHaveLength(1);
+  });
+});
+
+describe('pull', () => {
+  it('brings another PC’s creates, edits and deletes, and never re-reads what it already has', async () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const cloud = await newCloud();
+    const pcA = await pcOn(cloud);
+    const pcB = await pcOn(cloud, dir);
+    const created = await pcA.core.call('customers.create', layla);
+    const gone = await pcA.core.call('customers.create', ahmed);
+    await syncUntilSettled(pcA.core);
+
+    await syncUntilSettled(pcB.core);
+    const onB = await localByEmail(pcB.core, 'layla@example.com');
+    expect(onB).toMatchObject({ localData: { firstName: 'Layla' }, address: { city: 'Casablanca' } });
+    expect(onB?.opticData?.distanceVision?.rightEye).toMatchObject({ sph: '-1.25', cyl: '-0.25', axis: '90' });
+    const history = await pcB.core.call('audit.list', { customerId: onB!.id });
+    expect(history.map((h) => h.staffName)).toContain('sync');
+
+    await pcA.core.call('customers.update', { id: created.customer.id, customerData: { phoneNumber: '+1-555-0123' } });
+    await pcA.core.call('customers.delete', { id: gone.customer.id });
+    await syncUntilSettled(pcA.core);
+    await syncUntilSettled(pcB.core);
+    expect((await localByEmail(pcB.core, 'layla@example.com'))?.localData.phoneNumber).toBe('+1-555-0123');
+    expect(await localByEmail(pcB.core, 'ahmed.benali@example.com')).toBeNull();
+
+    // Restarted: the cursor and the links say nothing changed; no customer is fetched again.
+    await pcB.close();
+    const again = await openTestCore({ dataDir: dir, core: { syncTimeoutMs: 3_000, syncAutomatic: false } });
+    cleanups.push(again.close);
+    cloud.clearRequestLog();
+    await syncUntilSettled(again.core);
+    expect(cloud.requestLog().filter((r) => r.method === 'GET' && r.path.startsWith('/customer/'))).toEqual([]);
+  });
+
+  it('keeps both sides’ prescriptions: a version from the cloud is added, never replacing local ones', async () => {
+    const cloud = await newCloud();
+    const pcA = await pcOn(cloud);
+    const logB = memoryLogger();
+    const pcB = await pcOn(cloud, undefined, logB);
+    const { customer } = await pcA.core.call('customers.create', layla);
+    await syncUntilSettled(pcA.core);
+    await syncUntilSettled(pcB.core);
+    const onB = (await localByEmail(pcB.core, 'layla@example.com'))!;
+    const before = await pcB.core.call('prescriptions.list', { customerId: onB.id });
+
+    await pcA.core.call('prescriptions.create', {
+      customerId: customer.id,
+      rx: { kind: 'spectacles', examDate: today(), distanceVision: { rightEye: { sph: '-2.50' }, leftEye: { sph: '-2.25' } } },
+    });
+    await syncUntilSettled(pcA.core);
+    await syncUntilSettled(pcB.core);
+    const after = await pcB.core.call('prescriptions.list', { customerId: onB.id });
+    expect(logB.lines).toEqual([]);
+    expect(after.length).toBe(before.length + 1);
+    expect(after.find((v) => v.current)?.rx.distanceVision.rightEye.sph).toBe('-2.50');
+  });
+
+  it('applies the other side’s change to one field and keeps this side’s pending change to another', async () => {
+    const cloud = await newCloud();
+    const pc = await pcOn(cloud);
+    const { customer } = await pc.core.call('customers.create', layla);
+    await syncUntilSettled(pc.core);
+    const other = await otherClient(cloud);
+    await other.update(live(cloud)[0]!.id, { address: { city: 'Tangier' } });
+    await pc.core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0999' } });
+
+    expect(await syncUntilSettled(pc.core)).toMatchObject({ pending: 0, conflicts: 0 });
+    const here = await pc.core.call('customers.get', { id: customer.id });
+    expect(here.localData.phoneNumber).toBe('+1-555-0999');
+    expect(here.address?.city).toBe('Tangier');
+    expect(live(cloud)[0]).toMatchObject({ localData: { phoneNumber: '+1-555-0999' }, address: { city: 'Tangier' } });
+  });
+});
+
+describe('conflicts', () => {
+  it('same field changed on both sides: the later edit wins, the loser is kept, staff can keep theirs instead', async () => {
+    const cloud = await newCloud();
+    const pc = await pcOn(cloud);
+    const { customer } = await pc.core.call('customers.create', layla);
+    await syncUntilSettled(pc.core);
+    await pc.core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0001' } });
+    await new Promise((r) => setTimeout(r, 5));
+    const other = await otherClient(cloud);
+    await other.update(live(cloud)[0]!.id, { customerData: { phoneNumber: '+1-555-0002' } }); // later
+
+    const status = await syncUntilSettled(pc.core);
+    expect(status).toMatchObject({ pending: 0, conflicts: 1 });
+    expect((await pc.core.call('customers.get', { id: customer.id })).localData.phoneNumber).toBe('+1-555-0002');
+    const { conflicts } = await pc.core.call('sync.conflicts', { customerId: customer.id });
+    expect(conflicts).toMatchObject([{ field: 'customerData.phoneNumber', kind: 'field', mine: '+1-555-0001', theirs: '+1-555-0002', kept: 'theirs', customerName: 'Layla Hassan' }]);
+
+    await pc.core.call('sync.resolve', { id: conflicts[0]!.id, keep: 'mine' });
+    expect(await syncUntilSettled(pc.core)).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(live(cloud)[0]!.localData.phoneNumber).toBe('+1-555-0001');
+    await expectFailure(pc.core, 'sync.resolve', { id: conflicts[0]!.id, keep: 'theirs' }, 'sync.conflictNotFound', 404);
+  });
+
+  it('edit here, delete there: the delete wins, the edit is kept and can bring the customer back', async () => {
+    const cloud = await newCloud();
+    const pc = await pcOn(cloud);
+    const { customer } = await pc.core.call('customers.create', layla);
+    await syncUntilSettled(pc.core);
+    const other = await otherClient(cloud);
+    await other.remove(live(cloud)[0]!.id);
+    await pc.core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0303' } });
+
+    expect(await syncUntilSettled(pc.core)).toMatchObject({ pending: 0, conflicts: 1 });
+    await expectFailure(pc.core, 'customers.get', { id: customer.id }, 'customer.notFound', 404);
+    const { conflicts } = await pc.core.call('sync.conflicts', {});
+    expect(conflicts).toMatchObject([{ kind: 'deleted', field: '*', kept: 'theirs', customerId: customer.id }]);
+    expect((conflicts[0]!.mine as Record<string, string>)['customerData.phoneNumber']).toBe('+1-555-0303');
+
+    await pc.core.call('sync.resolve', { id: conflicts[0]!.id, keep: 'mine' });
+    expect((await pc.core.call('customers.get', { id: customer.id })).localData.phoneNumber).toBe('+1-555-0303');
+    expect(await syncUntilSettled(pc.core)).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(live(cloud).map((c) => c.localData.phoneNumber)).toEqual(['+1-555-0303']);
+  });
+});
+
+describe('privacy', () => {
+  it('a purge also erases what sync kept of the customer, and the cloud delete still goes out', async () => {
+    const cloud = await newCloud();
+    const { core, dir } = await pcOn(cloud);
+    const { customer } = await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    await core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0001' } });
+    const other = await otherClient(cloud);
+    await other.update(live(cloud)[0]!.id, { customerData: { phoneNumber: '+1-555-0002' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ conflicts: 1 });
+
+    await core.call('customers.delete', { id: customer.id });
+    await core.call('customers.purge', { id: customer.id });
+    const db = new Database(join(dir, DB_FILE_NAME), { readonly: true });
+    const kept = JSON.stringify([db.prepare('select * from sync_links').all(), db.prepare('select * from sync_conflicts').all(), db.prepare('select * from sync_outbox').all()]);
+    db.close();
+    for (const personal of ['Layla', 'layla@example.com', '+1-555-000']) expect(kept).not.toContain(personal);
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(live(cloud)).toHaveLength(0);
+  });
+});
+
+describe('failures', () => {
+  it('signs in again when the token expires mid-sync, then resumes', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    cloud.expireAllTokens();
+    cloud.clearRequestLog();
+    await core.call('customers.create', ahmed);
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    const calls = cloud.requestLog().map((r) => `${r.method} ${r.path} ${r.status}`);
+    expect(calls).toContain('POST /auth/login 200');
+    expect(calls.some((c) => c.endsWith(' 401'))).toBe(true);
+    expect(live(cloud)).toHaveLength(2);
+  });
+
+  it('backs off on 5xx and 429 (honouring Retry-After) without losing the queue', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    await core.call('customers.create', layla);
+    cloud.faults.set({ errorRate: 1 });
+    const down = await core.call('sync.now', {});
+    expect(down).toMatchObject({ state: 'error', pending: 1 });
+    expect(down.lastError).toMatch(/cloud had a problem \(50[023]\)/);
+    expect(Date.parse(down.nextAttemptAt!)).toBeGreaterThan(Date.now() - 1000);
+
+    cloud.faults.reset();
+    cloud.faults.set({ tooManyRequests: { count: 1, retryAfterSeconds: 30 } });
+    const slow = await core.call('sync.now', {});
+    expect(slow.state).toBe('offline');
+    expect(Date.parse(slow.nextAttemptAt!) - Date.now()).toBeGreaterThan(25_000);
+
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    expect(live(cloud)).toHaveLength(1);
+  });
+
+  it('works offline: saves succeed, changes wait, and go out once the cloud is back', async () => {
+    const cloud = await newCloud();
+    const { core } = await pcOn(cloud);
+    await cloud.stopListening();
+    for (const name of ['Una', 'Vic', 'Wes']) await core.call('customers.create', person(name, 'Offline'));
+    const off = await core.call('sync.now', {});
+    expect(off).toMatchObject({ state: 'offline', pending: 3 });
+    expect(off.lastError).toMatch(/could not be reached/);
+
+    await cloud.resumeListening();
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    expect(live(cloud)).toHaveLength(3);
+  });
+});
+
+describe('the engine on its own timer', () => {
+  async function automaticPc(cloud: CloudServer) {
+    const t = await openTestCore({ core: { syncTimeoutMs: 3_000 } });
+    cleanups.push(t.close);
+    await connect(t.core, cloud);
+    return t.core;
+  }
+
+  async function until(what: () => Promise<boolean>, ms = 15_000) {
+    const end = Date.now() + ms;
+    while (!(await what())) {
+      if (Date.now() > end) throw new Error('timed out waiting for the engine');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('pushes a save by itself, then stays idle until the next pull is due', async () => {
+    const cloud = await newCloud();
+    const core = await automaticPc(cloud);
+    await core.call('customers.create', layla);
+    await until(async () => live(cloud).length === 1 && (await core.call('sync.status', {})).pending === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    let changes = 0;
+    const off = core.sync.onChange(() => changes++);
+    const before = (await core.call('sync.status', {})).lastSyncAt;
+    await new Promise((r) => setTimeout(r, 1_000));
+    off();
+    expect(changes).toBe(0);
+    expect((await core.call('sync.status', {})).lastSyncAt).toBe(before);
+  });
+
+  it('retries after a failure on its backoff timer, without anyone pressing Sync now', async () => {
+    const cloud = await newCloud();
+    const core = await automaticPc(cloud);
+    await cloud.stopListening();
+    await core.call('customers.create', layla);
+    await until(async () => (await core.call('sync.status', {})).state === 'offline');
+    await cloud.resumeListening();
+    await until(async () => (await core.call('sync.status', {})).pending === 0, 20_000);
+    expect(live(cloud)).toHaveLength(1);
+  });
+});
+
+describe('settings', () => {
+  it('checks the credentials, keeps the password encrypted, and is the owner’s', async () => {
+    const cloud = await newCloud();
+    const { core, raw, dir } = await openTestCore().then((t) => {
+      cleanups.push(t.close);
+      return t;
+    });
+    const wrong = await expectFailure(core, 'sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: 'nope-nope-1' }, 'sync.invalidCredentials', 400);
+    expect(wrong.fieldErrors?.password).toBeDefined();
+    const bad = await expectFailure(core, 'sync.configure', { baseUrl: 'not a url', storeId: '', email: 'x', password: '' }, 'validation', 400);
+    expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(['baseUrl', 'email', 'password', 'storeId']);
+
+    const status = await connect(core, cloud);
+    expect(status.config).toEqual({ baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, requestsPerMinute: 0 });
+    expect(JSON.stringify(status)).not.toContain(STORE.password);
+    const db = new Database(join(dir, DB_FILE_NAME), { readonly: true });
+    const everything = JSON.stringify(db.prepare('select * from settings').all()) + JSON.stringify(db.prepare('select * from audit_log').all());
+    db.close();
+    expect(everything).not.toContain(STORE.password);
+
+    await core.call('staff.create', { username: 'sam', displayName: 'Sam', role: 'staff', password: 'staff-password-1', pin: '1357' });
+    const sam = await raw.call('auth.login', { username: 'sam', password: 'staff-password-1' });
+    const asSam = { sessionToken: sam.sessionToken };
+    const denied = await raw.handle('sync.configure', { baseUrl: cloud.url, storeId: 's', email: 'a@b.c', password: 'x' }, asSam);
+    expect(denied).toMatchObject({ ok: false, error: { code: 'auth.forbidden' } });
+    expect(await raw.call('sync.status', {}, asSam)).toMatchObject({ state: expect.any(String) });
+    expect(OWNER.username).toBe('owner');
+  });
+});
+
+/** The current prescription is the latest exam: a new one examined today becomes it. */
+function today() {
+  return new Date().toISOString().slice(0, 10);
+}

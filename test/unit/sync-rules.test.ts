@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BACKOFF_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/backoff';
+import { type Fields, changedFields, documentOf, fieldPaths, fieldsOf } from '../../src/main/sync/document';
+import { RateLimiter } from '../../src/main/sync/limiter';
+import { mergeFields } from '../../src/main/sync/merge';
+
+const base: Fields = fieldsOf({
+  customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1', dateOfBirth: '1992-05-12T00:00:00.000Z', sex: 'female' },
+  address: { city: 'Casablanca', street: null },
+  opticData: { distanceVision: { rightEye: { sph: '-1.25', cyl: '0', axis: '0' } } },
+});
+const withField = (f: Fields, path: keyof Fields, value: string | null): Fields => ({ ...f, [path]: value });
+const EARLY = '2026-01-01T10:00:00.000Z';
+const LATE = '2026-01-01T11:00:00.000Z';
+
+describe('mergeFields (three-way, per field)', () => {
+  it('takes a change made on one side only, whichever side', () => {
+    const mine = withField(base, 'customerData.phoneNumber', '+2');
+    const theirs = withField(base, 'address.city', 'Rabat');
+    const { merged, conflicts } = mergeFields(base, mine, theirs, EARLY, LATE);
+    expect(conflicts).toEqual([]);
+    expect(merged['customerData.phoneNumber']).toBe('+2');
+    expect(merged['address.city']).toBe('Rabat');
+  });
+
+  it('lets the later edit win when both changed a field, and returns the loser', () => {
+    const mine = withField(base, 'customerData.phoneNumber', '+mine');
+    const theirs = withField(base, 'customerData.phoneNumber', '+theirs');
+    expect(mergeFields(base, mine, theirs, LATE, EARLY)).toMatchObject({
+      merged: { 'customerData.phoneNumber': '+mine' },
+      conflicts: [{ field: 'customerData.phoneNumber', mine: '+mine', theirs: '+theirs', kept: 'mine' }],
+    });
+    expect(mergeFields(base, mine, theirs, EARLY, LATE).conflicts).toEqual([{ field: 'customerData.phoneNumber', mine: '+mine', theirs: '+theirs', kept: 'theirs' }]);
+  });
+
+  it('gives a tie to the cloud, so every PC settles it the same way', () => {
+    const mine = withField(base, 'address.city', 'A');
+    const theirs = withField(base, 'address.city', 'B');
+    expect(mergeFields(base, mine, theirs, LATE, LATE).merged['address.city']).toBe('B');
+  });
+
+  it('is no conflict when both made the same change', () => {
+    const both = withField(base, 'address.city', 'Fès');
+    expect(mergeFields(base, both, both, LATE, EARLY).conflicts).toEqual([]);
+  });
+
+  it('without a pending change here, the cloud is right', () => {
+    const mine = withField(base, 'address.city', 'stale');
+    expect(mergeFields(base, mine, base, null, EARLY)).toEqual({ merged: base, conflicts: [] });
+  });
+
+  it('without a shadow (the same person entered on two PCs) every difference is a conflict', () => {
+    const mine = withField(withField(base, 'address.city', 'A'), 'customerData.phoneNumber', '+9');
+    const { conflicts } = mergeFields(null, mine, base, LATE, EARLY);
+    expect(conflicts.map((c) => c.field).sort()).toEqual(['address.city', 'customerData.phoneNumber']);
+  });
+});
+
+describe('sync documents', () => {
+  it('compares prescriptions by value, not by how the numbers were written', () => {
+    const a = fieldsOf({ customerData: {}, opticData: { distanceVision: { rightEye: { sph: '-1.250', cyl: '0.00', axis: '090' } } } });
+    const b = fieldsOf({ customerData: {}, opticData: { distanceVision: { rightEye: { sph: '-1.25', cyl: '0', axis: '90' } }, nearVision: { leftEye: { sph: '', cyl: null as unknown as string } } } });
+    expect(a.opticData).toBe(b.opticData);
+    expect(changedFields(a, b)).toEqual([]);
+  });
+
+  it('reads empty address values as no value', () => {
+    const f = fieldsOf({ customerData: { firstName: ' Ana ' }, address: { street: '', city: '  ' } });
+    expect(f['address.street']).toBeNull();
+    expect(f['address.city']).toBeNull();
+    expect(f['customerData.firstName']).toBe('Ana');
+    expect(Object.keys(f)).toEqual([...fieldPaths]);
+  });
+
+  it('writes back over the cloud copy, keeping keys it does not know and the prescription as written', () => {
+    const cloud = { customerData: { firstName: 'L', loyaltyTier: 'gold' }, address: { city: 'X', floor: '3' }, opticData: { nearVision: { rightEye: { sph: '+1.00' } } } };
+    const local = { customerData: {}, opticData: { distanceVision: { rightEye: { sph: '-2.00', cyl: '0', axis: '0' } } } };
+    const doc = documentOf(withField(fieldsOf(local), 'address.city', 'Y'), cloud, local);
+    expect(doc.customerData.loyaltyTier).toBe('gold');
+    expect(doc.address).toMatchObject({ city: 'Y', floor: '3' });
+    expect(doc.opticData?.distanceVision?.rightEye?.sph).toBe('-2.00');
+    // A vision this side no longer has is sent empty, so the cloud drops it.
+    expect(doc.opticData?.nearVision).toEqual({ rightEye: { sph: '', cyl: '', axis: '' }, leftEye: { sph: '', cyl: '', axis: '' } });
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially with full jitter, capped at 5 minutes', () => {
+    expect(backoffDelay(1, () => 0.999)).toBeLessThanOrEqual(2_000);
+    expect(backoffDelay(3, () => 0.5)).toBe(4_000);
+    expect(backoffDelay(30, () => 0.999999)).toBeLessThanOrEqual(BACKOFF_CAP_MS);
+    expect(backoffDelay(30, () => 0.999999)).toBeGreaterThan(BACKOFF_CAP_MS - 1_000);
+    expect(backoffDelay(5, () => 0)).toBe(0);
+  });
+
+  it('never waits less than Retry-After', () => {
+    expect(backoffDelay(1, () => 0, 30_000)).toBe(30_000);
+    expect(retryAfterMs('120', new Date())).toBe(120_000);
+    const now = new Date('2026-01-01T10:00:00Z');
+    expect(retryAfterMs('Thu, 01 Jan 2026 10:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('soon', now)).toBeNull();
+    expect(retryAfterMs(null, now)).toBeNull();
+  });
+});
+
+describe('client-side rate limiter', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('lets a minute’s worth through, then spaces requests to the rate', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(60);
+    let done = 0;
+    for (let i = 0; i < 62; i++) void limiter.take().then(() => done++);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(60);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(done).toBe(61);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(done).toBe(62);
+  });
+
+  it('does nothing when turned off', async () => {
+    const limiter = new RateLimiter(0);
+    await Promise.all(Array.from({ length: 1_000 }, () => limiter.take()));
+  });
+});
