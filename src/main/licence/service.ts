@@ -6,6 +6,7 @@ import { checkKey, maskKey } from '../../shared/licence/key';
 import { type Licence, type LicenceStatus, LicenceServer } from '../../shared/licence/schema';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
+import { writeSetting } from '../settings';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { LicenceClient, LicenceReply, LicenceServerConfig } from './client';
@@ -380,14 +381,8 @@ export class LicenceService {
     if (checked) this.lastCheckedAt = at;
   }
 
-  private async put(key: string, value: unknown, trx: Kysely<Database> = this.o.db) {
-    const json = JSON.stringify(value);
-    const now = this.o.clock.now().toISOString();
-    await trx
-      .insertInto('settings')
-      .values({ key, value: json, updated_at: now })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now }))
-      .execute();
+  private put(key: string, value: unknown, trx: Kysely<Database> = this.o.db) {
+    return writeSetting(trx, key, value, this.o.clock.now().toISOString());
   }
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { LoginInput, SetupOwnerInput, Staff, StaffCreateInput, StaffUpdateInput } from '../../shared/staff/schema';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
+import { readSetting, writeSetting } from '../settings';
 import type { Database, StaffTable } from '../db/schema';
 import { AttemptLimiter } from './attempts';
 import { decoyHash, hashSecret, verifySecret } from './secrets';
@@ -151,8 +152,8 @@ export class StaffService {
 
   async getAutoLockMinutes(): Promise<number> {
     if (this.autoLockMinutes === null) {
-      const row = await this.db.selectFrom('settings').select('value').where('key', '=', AUTO_LOCK_KEY).executeTakeFirst();
-      this.autoLockMinutes = row ? Number(JSON.parse(row.value)) : DEFAULT_AUTO_LOCK_MINUTES;
+      const stored = await readSetting(this.db, AUTO_LOCK_KEY);
+      this.autoLockMinutes = stored === undefined ? DEFAULT_AUTO_LOCK_MINUTES : Number(stored);
     }
     return this.autoLockMinutes;
   }
@@ -160,12 +161,7 @@ export class StaffService {
   async setAutoLockMinutes(minutes: number, actor: Actor) {
     const before = await this.getAutoLockMinutes();
     await this.db.transaction().execute(async (trx) => {
-      const now = this.clock.now().toISOString();
-      await trx
-        .insertInto('settings')
-        .values({ key: AUTO_LOCK_KEY, value: JSON.stringify(minutes), updated_at: now })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(minutes), updated_at: now }))
-        .execute();
+      await writeSetting(trx, AUTO_LOCK_KEY, minutes, this.clock.now().toISOString());
       await this.audit.record(trx, actor, { entity: 'setting', entityId: AUTO_LOCK_KEY, action: 'update', before, after: minutes });
     });
     this.autoLockMinutes = minutes;

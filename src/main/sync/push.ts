@@ -102,7 +102,6 @@ class Pusher {
       const link = prepared ? undefined : await this.d.links.get(g.customerId);
       if (link) await this.update(g, link, null);
       else if (prepared) await this.create(g, prepared);
-      // Files of a customer the cloud does not have yet (its create is parked) wait for it.
     } catch (err) {
       if (!(err instanceof CloudError) || err.transient || err.kind === 'auth') throw err;
       // Deleted there between our read and our write.

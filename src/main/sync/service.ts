@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CustomerUpdateInput } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
-import type { SyncConflictsOutput, SyncStatus } from '../../shared/sync/schema';
-import { SyncConfigureInput } from '../../shared/sync/schema';
+import type { SyncConfigureInput, SyncConflictsOutput, SyncStatus } from '../../shared/sync/schema';
 import type { z } from 'zod';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
@@ -12,7 +11,7 @@ import type { SecretBox } from '../secrets';
 import { writeSetting } from '../settings';
 import { CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
-import { type FieldPath, type Fields, fieldPaths } from './document';
+import { type FieldPath, fieldPaths } from './document';
 import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, type StoredSyncConfig, type SyncEngine } from './engine';
 import type { Links } from './links';
 import type { Outbox } from './outbox';
@@ -126,11 +125,11 @@ export class SyncService {
   }
 }
 
+/** The customers.update input that sets one synced field to a conflict's value. */
 function updateOf(id: string, field: FieldPath, value: string | null): unknown {
   if (!fieldPaths.includes(field)) throw new AppError('sync.conflictNotFound', 'This conflict is about a field this app does not know');
-  const fields = { [field]: value } as Partial<Fields>;
-  const [group, name] = field.split('.') as [string, string | undefined];
+  const [group, name = ''] = field.split('.');
   if (group === 'opticData') return { id, opticData: value === null ? {} : JSON.parse(value) };
-  if (group === 'address' && name) return { id, address: { [name]: fields[field] } };
-  return { id, customerData: { [name as string]: fields[field] ?? '' } };
+  if (group === 'address') return { id, address: { [name]: value } };
+  return { id, customerData: { [name]: value ?? '' } };
 }
