@@ -503,6 +503,23 @@ describe('the engine on its own timer', () => {
 });
 
 describe('settings', () => {
+  it('moving to another cloud sends everything there as new and deletes nothing here', async () => {
+    const first = await newCloud();
+    const { core } = await pcOn(first);
+    const { customer } = await core.call('customers.create', layla);
+    await core.call('customers.create', ahmed);
+    await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+
+    const second = await newCloud();
+    await connect(core, second);
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0, parked: 0, conflicts: 0 });
+    expect(live(second).map((c) => c.localData.email).sort()).toEqual(['ahmed.benali@example.com', 'layla@example.com']);
+    expect(live(second).find((c) => c.localData.email === 'layla@example.com')!.files.map((f) => f.field)).toEqual(['idCard']);
+    expect((await core.call('customers.list', { limit: 10 })).pagination.total).toBe(2);
+    expect(live(first)).toHaveLength(2); // the old cloud is left as it was
+  });
+
   it('checks the credentials, keeps the password encrypted, and is the owner’s', async () => {
     const cloud = await newCloud();
     const { core, raw, dir } = await openTestCore().then((t) => {

@@ -23,7 +23,7 @@ export interface StoredSyncConfig {
 
 export const CONFIG_KEY = 'sync.config';
 const LAST_SYNC_KEY = 'sync.lastSyncAt';
-const LAST_RECONCILE_KEY = 'sync.lastReconcileAt';
+export const LAST_RECONCILE_KEY = 'sync.lastReconcileAt';
 export const DEFAULT_REQUESTS_PER_MINUTE = 100;
 /** A save wakes the engine this soon (several saves in a row make one push). */
 const KICK_DELAY_MS = 300;
@@ -132,6 +132,22 @@ export class SyncEngine {
     this.lastPullAt = 0;
     await this.running;
     await this.run();
+  }
+
+  /**
+   * Cuts the round under way, if any, and waits until it has ended (what it had back is recorded):
+   * before the configuration changes under it. The next round starts with use().
+   */
+  async interrupt(): Promise<void> {
+    this.client = null;
+    this.stopper.abort();
+    await this.running?.catch(() => undefined);
+    this.stopper = new AbortController();
+  }
+
+  /** Goes on with the configuration it had (after an interrupt() whose change did not happen). */
+  resume(): void {
+    this.use(this.config ?? undefined);
   }
 
   onChange(listener: () => void): () => void {

@@ -104,6 +104,20 @@ export class Outbox {
   }
 
   /**
+   * Starts over with another cloud (another store, another address): every live customer and
+   * document is queued as new, in the caller's transaction. The links to the old cloud go with it.
+   */
+  async requeueAll(trx: Transaction<Database>): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await trx.deleteFrom('sync_outbox').execute();
+    await sql`insert into sync_outbox (entity, entity_id, customer_id, op, changed_at)
+      select 'customer', id, id, 'create', ${now} from customers where deleted_at is null`.execute(trx);
+    await sql`insert into sync_outbox (entity, entity_id, customer_id, op, changed_at)
+      select 'attachment', a.id, a.customer_id, 'create', ${now} from attachments a
+      join customers c on c.id = a.customer_id where a.removed_at is null and c.deleted_at is null`.execute(trx);
+  }
+
+  /**
    * Whether a cloud customer with this email may be one of our own creates whose answer was lost:
    * a pull must not copy it here as someone new (the push links it instead).
    */

@@ -12,9 +12,10 @@ import { writeSetting } from '../settings';
 import { CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
 import { type FieldPath, fieldPaths } from './document';
-import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, type StoredSyncConfig, type SyncEngine } from './engine';
+import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, LAST_RECONCILE_KEY, type StoredSyncConfig, type SyncEngine } from './engine';
 import type { Links } from './links';
 import type { Outbox } from './outbox';
+import { CURSOR_KEY } from './pull';
 
 export interface SyncServiceDeps {
   db: Kysely<Database>;
@@ -48,13 +49,30 @@ export class SyncService {
     }
     const stored: StoredSyncConfig = { ...shown, sealedPassword: this.d.secrets.seal(input.password) };
     const before = this.d.engine.configured;
-    await this.d.db.transaction().execute(async (trx) => {
+    // Another cloud or store: the links and cursor point into the old one. Everything here is sent
+    // to the new one as new (never "deleted there" because the old ids are unknown to it).
+    const newCloud = before !== null && (before.baseUrl !== shown.baseUrl || before.storeId !== shown.storeId);
+    await this.d.engine.interrupt();
+    await this.saveConfig(stored, shown, before, newCloud, actor).catch((err: unknown) => {
+      this.d.engine.resume();
+      throw err;
+    });
+    this.d.engine.use(stored);
+    return this.d.engine.status();
+  }
+
+  private saveConfig(stored: StoredSyncConfig, shown: Omit<StoredSyncConfig, 'sealedPassword'>, before: unknown, newCloud: boolean, actor: Actor) {
+    return this.d.db.transaction().execute(async (trx) => {
+      if (newCloud) {
+        await trx.deleteFrom('sync_links').execute();
+        await trx.deleteFrom('sync_conflicts').execute();
+        await trx.deleteFrom('settings').where('key', 'in', [CURSOR_KEY, LAST_RECONCILE_KEY]).execute();
+        await this.d.outbox.requeueAll(trx);
+      }
       await writeSetting(trx, CONFIG_KEY, stored, this.d.clock.now().toISOString());
       // The password never reaches the audit trail.
       this.d.audit.record(trx, actor, { entity: 'setting', entityId: CONFIG_KEY, action: 'update', before, after: shown });
     });
-    this.d.engine.use(stored);
-    return this.d.engine.status();
   }
 
   status(): Promise<SyncStatus> {
