@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callHost, expect, searchBox, signInThroughUi, OWNER, test } from './fixtures';
+import { type CustomerEntry, callHost, expect, fillCustomer, searchBox, signInThroughUi, OWNER, test } from './fixtures';
 
 /*
  * Licences through the screens: the test cloud (in this process) issues licences signed with a key
@@ -10,6 +10,14 @@ import { callHost, expect, searchBox, signInThroughUi, OWNER, test } from './fix
  * end the trial, is restarted with its clock moved on (`--clock-offset-days`, a test knob).
  */
 const KID = 'e2e-licence';
+const NADIA: CustomerEntry = {
+  firstName: 'Nadia',
+  lastName: 'Amrani',
+  email: 'nadia@example.com',
+  phoneNumber: '+212 6 00 00 00 00',
+  dateOfBirth: '1990-01-01',
+  sex: 'Female',
+};
 const STORE = 'store-e2e';
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const keyDir = mkdtempSync(join(tmpdir(), 'opticounter-e2e-keys-'));
@@ -95,12 +103,7 @@ test('with the trial over the activation screen comes first; a typo is caught lo
 
   // Writes work again: a new customer through the screens.
   await page.getByRole('button', { name: 'New customer' }).click();
-  await page.getByLabel('First name', { exact: true }).fill('Nadia');
-  await page.getByLabel('Last name', { exact: true }).fill('Amrani');
-  await page.getByLabel('Email', { exact: true }).fill('nadia@example.com');
-  await page.getByLabel('Phone number', { exact: true }).fill('+212 6 00 00 00 00');
-  await page.getByLabel('Date of birth', { exact: true }).fill('1990-01-01');
-  await page.getByLabel('Sex', { exact: true }).selectOption({ label: 'Female' });
+  await fillCustomer(page, NADIA);
   await page.getByRole('button', { name: 'Create customer' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Customer created' })).toBeVisible();
 
@@ -131,12 +134,7 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await expect(page.getByRole('listbox', { name: 'Customers' }).getByRole('option')).toHaveCount(1);
 
   await page.getByRole('button', { name: 'New customer' }).click();
-  await page.getByLabel('First name', { exact: true }).fill('Nadia');
-  await page.getByLabel('Last name', { exact: true }).fill('Amrani');
-  await page.getByLabel('Email', { exact: true }).fill('nadia@example.com');
-  await page.getByLabel('Phone number', { exact: true }).fill('+212 6 00 00 00 00');
-  await page.getByLabel('Date of birth', { exact: true }).fill('1990-01-01');
-  await page.getByLabel('Sex', { exact: true }).selectOption({ label: 'Female' });
+  await fillCustomer(page, NADIA);
   await page.getByRole('button', { name: 'Create customer' }).click();
   await expect(page.getByText(/OptiCounter is not licensed: creating and changing records is turned off/)).toBeVisible();
 });

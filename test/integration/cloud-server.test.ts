@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/shared/licence/canonical';
 import { keyFromData, normaliseKey } from '../../src/shared/licence/key';
 import { type CloudOptions, type CloudServer, startCloud } from '../cloud/server';
+import { layla } from '../helpers/core';
 
 /*
  * The test cloud over real HTTP: the sync engine and licence activation trust it to behave like
@@ -100,21 +101,6 @@ interface ListBody {
   pagination: { page: number; limit: number; total: number; totalPages: number };
 }
 
-const LAYLA = {
-  customerData: {
-    firstName: 'Layla',
-    lastName: 'Hassan',
-    email: 'layla@example.com',
-    phoneNumber: '+1-555-0199',
-    dateOfBirth: '1992-05-12T00:00:00.000Z',
-    sex: 'female',
-  },
-  address: { street: '123 Vision Ave', city: 'Casablanca', zipCode: '20000', state: 'MA' },
-  opticData: {
-    distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' }, leftEye: { sph: '-1.00', cyl: '-0.25', axis: '85' } },
-    nearVision: { rightEye: { sph: '-0.50', cyl: '0', axis: '0' }, leftEye: { sph: '-0.50', cyl: '0', axis: '0' } },
-  },
-};
 
 describe('store login', () => {
   it('answers a 24 h token, refuses any bad credential with one generic 401, and expires tokens', async () => {
@@ -185,7 +171,7 @@ describe('customers (seed 001)', () => {
       c,
       'POST',
       '/customer',
-      form(LAYLA, {
+      form(layla, {
         prescription: { name: 'rx.pdf', type: 'application/pdf', content: '%PDF-1.4 rx' },
         idCard: { name: 'id.jpg', type: 'image/jpeg', content: 'jpeg bytes' },
       }),
@@ -196,7 +182,7 @@ describe('customers (seed 001)', () => {
     const id = created.customer.id as string;
     expect(created.customer).toEqual({ id, isActive: true, createdAt: expect.any(String), updatedAt: created.customer.createdAt, deletedAt: null });
     expect(created.customer.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(created.localData).toEqual({ id: expect.any(String), ...LAYLA.customerData, customerId: id });
+    expect(created.localData).toEqual({ id: expect.any(String), ...layla.customerData, customerId: id });
 
     const detail = await body(await call(c, 'GET', `/customer/${id}`, undefined, { token }));
     expect(detail).toMatchObject({
@@ -204,8 +190,8 @@ describe('customers (seed 001)', () => {
       isActive: true,
       deletedAt: null,
       localData: created.localData,
-      address: { id: expect.any(String), ...LAYLA.address, customerId: id },
-      opticData: { id: expect.any(String), ...LAYLA.opticData, customerId: id },
+      address: { id: expect.any(String), ...layla.address, customerId: id },
+      opticData: { id: expect.any(String), ...layla.opticData, customerId: id },
     });
     expect(detail.files).toEqual([
       { field: 'idCard', fileName: 'id.jpg', mimeType: 'image/jpeg', size: 10, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
@@ -341,7 +327,7 @@ describe('customers (seed 001)', () => {
     const t = clock();
     const c = await cloudWith({ now: t.now });
     const token = await login(c);
-    const res = await call(c, 'POST', '/customer', form(LAYLA, { prescription: { name: 'a.pdf', type: 'application/pdf', content: 'old' } }), { token });
+    const res = await call(c, 'POST', '/customer', form(layla, { prescription: { name: 'a.pdf', type: 'application/pdf', content: 'old' } }), { token });
     const id = (await body<{ customer: { id: string; updatedAt: string } }>(res)).customer.id;
     const other = await createCustomer(c, token, { customerData: person(1) });
 
@@ -353,13 +339,13 @@ describe('customers (seed 001)', () => {
     const put = await call(c, 'PUT', `/customer/${id}`, form(update, { prescription: { name: 'b.pdf', type: 'application/pdf', content: 'new' }, idCard: { name: 'id.png', type: 'image/png', content: 'png' } }), { token });
     expect(put.status).toBe(200);
     const putBody = await body<{ customer: { updatedAt: string; createdAt: string }; localData: Record<string, unknown> }>(put);
-    expect(putBody.localData).toEqual({ id: expect.any(String), ...LAYLA.customerData, phoneNumber: '+1-555-9999', customerId: id });
+    expect(putBody.localData).toEqual({ id: expect.any(String), ...layla.customerData, phoneNumber: '+1-555-9999', customerId: id });
     // The clock did not move, yet updatedAt did: every write is visible to a client comparing updatedAt.
     expect(putBody.customer.updatedAt > putBody.customer.createdAt).toBe(true);
 
     const [stored] = c.customers(STORE).filter((x) => x.id === id);
     expect(stored!.address).toMatchObject({ street: '123 Vision Ave', city: 'Rabat', zipCode: '20000', state: 'MA' });
-    expect(stored!.opticData).toMatchObject({ distanceVision: update.opticData.distanceVision, nearVision: LAYLA.opticData.nearVision });
+    expect(stored!.opticData).toMatchObject({ distanceVision: update.opticData.distanceVision, nearVision: layla.opticData.nearVision });
     expect(stored!.opticData!.distanceVision).not.toHaveProperty('leftEye');
     expect(stored!.files.map((f) => [f.field, f.fileName, f.bytes.toString()])).toEqual([
       ['idCard', 'id.png', 'png'],
@@ -378,7 +364,7 @@ describe('customers (seed 001)', () => {
     expect(afterFiles.files.map((f) => f.fileName)).toEqual(['id2.png', 'b.pdf']);
     expect(afterFiles.localData.firstName).toBe('Leila');
 
-    const taken = await call(c, 'PUT', `/customer/${other}`, form({ customerData: { email: 'LAYLA@example.com' } }), { token });
+    const taken = await call(c, 'PUT', `/customer/${other}`, form({ customerData: { email: 'layla@example.com' } }), { token });
     expect(taken.status).toBe(409);
     const invalid = await call(c, 'PUT', `/customer/${id}`, form({ customerData: { email: 'nope' } }), { token });
     expect((await body<{ message: string[] }>(invalid)).message).toEqual(['customerData.email must be an email']);
