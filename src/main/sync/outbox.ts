@@ -153,10 +153,6 @@ export class Outbox {
     return { pending: Number(row.all) - Number(row.parked), parked: Number(row.parked) };
   }
 
-  parked(): Promise<OutboxEntry[]> {
-    return this.db.selectFrom('sync_outbox').selectAll().where('parked_at', 'is not', null).orderBy('id').execute();
-  }
-
   /**
    * The raw statements share better-sqlite3's one connection with kysely, so they must run inside a
    * kysely transaction (which holds that connection): outside one, they could land in someone
