@@ -46,7 +46,7 @@ export function LicencePanel() {
   return (
     <section className="admin-card licence-panel" aria-labelledby={titleId}>
       <h2 id={titleId}>{t('licence.panel.title')}</h2>
-      <dl className="licence-facts">
+      <dl className="facts">
         <dt>{t('licence.panel.state')}</dt>
         <dd>
           <strong className={`licence-state ${s.canWrite ? 'ok' : 'bad'}`}>{t(`licence.state.${s.state}`)}</strong>

@@ -80,7 +80,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
         <p className="muted">{isOwner ? t('sync.status.offOwner') : t('sync.status.offStaff')}</p>
       ) : (
         <>
-          <dl className="sync-facts">
+          <dl className="facts">
             <dt>{t('sync.status.state')}</dt>
             <dd>
               <span className={`sync-state-badge state-${s.state}`} data-testid="sync-state">
