@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverUrl } from '../server-url';
 
 /** ISO 8601 times as the licence server writes them (UTC, `Z`; an offset is read too). */
 const IsoTime = z.iso.datetime({ offset: true });
@@ -61,12 +62,7 @@ export const LicenceStatus = z.object({
 export type LicenceStatus = z.infer<typeof LicenceStatus>;
 
 export const LicenceConfigureInput = z.strictObject({
-  baseUrl: z
-    .string({ error: 'The licence server address is required' })
-    .trim()
-    .max(500, 'The licence server address is too long')
-    .pipe(z.url({ protocol: /^https?$/, error: 'The licence server address must start with https:// (or http://)' }))
-    .transform((u) => u.replace(/\/+$/, '')),
+  baseUrl: serverUrl('The licence server address'),
   storeId: z.string().trim().max(200).nullable().optional(),
 });
 

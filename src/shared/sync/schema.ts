@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { serverUrl } from '../server-url';
 
 /** The store's cloud, as the owner sets it up; the password is kept encrypted, never shown again. */
 export const SyncConfigureInput = z.strictObject({
-  baseUrl: z
-    .string({ error: 'The cloud address is required' })
-    .trim()
-    .url('The cloud address must be a full address such as https://joptic.jethings.com')
-    .refine((u) => /^https?:\/\//i.test(u), 'The cloud address must start with https:// (or http:// on this computer)')
-    .transform((u) => u.replace(/\/+$/, '')),
+  baseUrl: serverUrl('The cloud address'),
   storeId: z.string({ error: 'The store id is required' }).trim().min(1, 'The store id is required').max(200, 'The store id is too long'),
   email: z.string({ error: 'The email is required' }).trim().email('The email is not a valid address').max(254),
   password: z.string({ error: 'The password is required' }).min(1, 'The password is required').max(500, 'The password is too long'),

@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { LicenceConfigureInput } from '../../../shared/licence/schema';
+import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
 import { useConfigureLicence, useDeactivateLicence, useLicenceStatus, useRefreshLicence } from '../api/queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -143,7 +144,9 @@ function ServerForm({ status }: { status: LicenceStatus }) {
       await configure.mutateAsync(values);
       setSaved(true);
     } catch (err) {
-      setError(errorMessage(err, t));
+      const onField = err instanceof AppError ? err.fieldErrors?.baseUrl?.[0] : undefined;
+      if (onField) form.setError('baseUrl', { type: 'server', message: onField }, { shouldFocus: true });
+      else setError(errorMessage(err, t));
     }
   });
 
@@ -154,8 +157,19 @@ function ServerForm({ status }: { status: LicenceStatus }) {
         <div className="settings-row">
           <div className={`field${errors.baseUrl ? ' invalid' : ''}`}>
             <label htmlFor={urlId}>{t('licence.server.baseUrl')}</label>
-            <input id={urlId} {...form.register('baseUrl')} spellCheck={false} aria-invalid={errors.baseUrl ? true : undefined} />
-            {errors.baseUrl?.message ? <p className="field-error">{errors.baseUrl.message}</p> : null}
+            <input
+              id={urlId}
+              {...form.register('baseUrl')}
+              spellCheck={false}
+              aria-invalid={errors.baseUrl ? true : undefined}
+              aria-describedby={errors.baseUrl ? `${urlId}-error` : undefined}
+            />
+            {errors.baseUrl ? (
+              <p id={`${urlId}-error`} className="field-error">
+                {/* The core's own words when it refused it; ours (translated) for the form's check. */}
+                {errors.baseUrl.type === 'server' && errors.baseUrl.message ? errors.baseUrl.message : t('licence.server.invalidBaseUrl')}
+              </p>
+            ) : null}
           </div>
           <div className="field">
             <label htmlFor={storeId}>{t('licence.activate.storeId')}</label>
