@@ -1,5 +1,7 @@
 import { type Channel, type ChannelOutput, type ParsedInput, contract, isChannel } from '../shared/contract';
+import { z } from 'zod';
 import { AppError, type Envelope, validationError } from '../shared/errors';
+import { ILL_FORMED_TEXT_MESSAGE, illFormedTextPaths } from '../shared/well-formed-text';
 import { access } from './access';
 import type { Actor } from './audit/log';
 import type { Clock } from './clock';
@@ -59,6 +61,8 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
       }
       await deps.requireLicence?.(channel);
       const parsed = contract[channel].input.safeParse(rawInput ?? {});
+      const illFormed = illFormedTextPaths(rawInput).map((path): z.core.$ZodIssue => ({ code: 'custom', path, message: ILL_FORMED_TEXT_MESSAGE, input: undefined }));
+      if (illFormed.length > 0) throw validationError(new z.ZodError([...illFormed, ...(parsed.success ? [] : parsed.error.issues)]));
       if (!parsed.success) throw validationError(parsed.error);
       const ctx: CallContext = {
         clock: deps.clock,

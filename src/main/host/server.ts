@@ -136,6 +136,8 @@ async function handleApi(core: Core, channel: string, req: IncomingMessage, res:
   if (!res.destroyed) send(res, result.ok ? 200 : result.error.status, result);
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -151,7 +153,14 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        resolve(UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        // Decoding leniently would turn the bad bytes into U+FFFD and store that as if it were sent.
+        reject(new AppError('validation', 'The request body is not valid UTF-8'));
+      }
+    });
     req.on('error', reject);
   });
 }
