@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '../../src/shared/attachments/schema';
 import type { Core } from '../../src/main/core';
+import { DB_FILE_NAME } from '../../src/main/db/database';
 import { ahmed, layla, manualClock, openTestCore, expectFailure } from '../helpers/core';
 import { png, pdf, jpeg, sha256 as sha } from '../helpers/files';
 
@@ -278,5 +280,36 @@ describe('a damaged store', () => {
     unlinkSync(storedAt(added.sha256));
     const missing = await expectError('attachments.read', { id: added.id }, 'internal', 500);
     expect(missing.message).toBe('The stored copy of "lost.pdf" is missing from this computer; attach the file again to restore it.');
+  });
+});
+
+describe('invisible and direction-changing characters in a file name', () => {
+  // U+202E (right-to-left override) makes "photo\u202Egnp.exe" read as "photoexe.png".
+  it.each([
+    ['photo\u202Egnp.exe', 'photognp.exe'],
+    ['\u2067scan\u2069\u200E\u200F.png', 'scan.png'],
+    ['rx\u061C\u202A\u202B\u202C\u202D\u2066\u2068.pdf', 'rx.pdf'],
+    ['scan\u0000\u0007\u001b\u007f\u0085\u009b.png', 'scan.png'],
+    ['zero\u200Bwidth\uFEFF\u00AD\u2060.png', 'zerowidth.png'],
+    ['line\u2028break\u2029.png', 'linebreak.png'],
+  ])('stores %j as %j', async (fileName, kept) => {
+    const file = kept.endsWith('.pdf') ? pdf : png();
+    const added = await add({ fileName, bytes: b64(file) });
+    expect(added.fileName).toBe(kept);
+    expect((await core.call('attachments.list', { customerId }))[0]?.fileName).toBe(kept);
+  });
+
+  it('refuses a name made only of such characters', async () => {
+    const err = await expectError('attachments.add', addInput({ fileName: '\u202E\u200F\u2066' }), 'validation', 400);
+    expect(err.fieldErrors).toEqual({ fileName: ['fileName must name a file'] });
+  });
+
+  it('shows a row stored before the rule without them', async () => {
+    const added = await add({ fileName: 'photo.png' });
+    const sqlite = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    sqlite.prepare('update attachments set file_name = ? where id = ?').run('photo\u202Egnp.exe', added.id);
+    sqlite.close();
+    expect((await core.call('attachments.list', { customerId }))[0]?.fileName).toBe('photognp.exe');
+    expect((await core.call('attachments.read', { id: added.id })).attachment.fileName).toBe('photognp.exe');
   });
 });

@@ -305,3 +305,57 @@ describe('PrivacyService.purge', () => {
     expect(existsSync(storedAt(sharedScan))).toBe(true);
   });
 });
+
+// --- export: names of the exported files -----------------------------------------------------------------
+
+describe('PrivacyService.export file names', () => {
+  /** One customer with documents as named; each row's name may then be rewritten as an older version stored it. */
+  async function exportOf(docs: { field: string; fileName: string; bytes: Buffer; storedName?: string }[]) {
+    const { core, close } = await openTestCore({ clock, dataDir: dir });
+    const customerId = (await core.call('customers.create', layla)).customer.id;
+    const ids: string[] = [];
+    for (const d of docs) ids.push((await core.call('attachments.add', { customerId, field: d.field, fileName: d.fileName, bytes: d.bytes.toString('base64') })).id);
+    await close();
+    const { store, privacy } = await openPrivacy();
+    for (const [i, d] of docs.entries()) {
+      if (d.storedName !== undefined) await store.db.updateTable('attachments').set({ file_name: d.storedName }).where('id', '=', ids[i]!).execute();
+    }
+    const files = unzip((await privacy.export(customerId)).bytes);
+    const doc = SubjectAccessExport.parse(JSON.parse(text(files['customer.json'])));
+    return { files, doc };
+  }
+
+  it('names each file from its content, whatever extension staff typed', async () => {
+    const { files, doc } = await exportOf([
+      { field: 'prescription', fileName: 'scan.bat', bytes: pdf },
+      { field: 'idCard', fileName: 'card.jpeg', bytes: jpeg },
+      { field: 'other', fileName: 'Dr. Smith', bytes: png() },
+      { field: 'other', fileName: 'letter.exe', bytes: png([1, 2, 3]) },
+    ]);
+    expect(Object.keys(files).sort()).toEqual([
+      'customer.json',
+      'documents/idCard-card.jpg',
+      'documents/other-Dr. Smith.png',
+      'documents/other-letter.png',
+      'documents/prescription-scan.pdf',
+    ]);
+    expect(Buffer.from(files['documents/prescription-scan.pdf']!).equals(pdf)).toBe(true);
+    expect(doc.documents.map((d) => [d.fileName, d.file])).toEqual([
+      ['scan.bat', 'documents/prescription-scan.pdf'],
+      ['card.jpeg', 'documents/idCard-card.jpg'],
+      ['Dr. Smith', 'documents/other-Dr. Smith.png'],
+      ['letter.exe', 'documents/other-letter.png'],
+    ]);
+  });
+
+  it('strips control and bidi characters from names stored before the rule', async () => {
+    const { files, doc } = await exportOf([
+      { field: 'prescription', fileName: 'photo.png', bytes: png(), storedName: 'photo\u202Egnp.exe' },
+      { field: 'other', fileName: 'note.pdf', bytes: pdf, storedName: 'no\u0000te\u2066\u200F\u061C\u001b.pdf' },
+    ]);
+    const names = Object.keys(files).sort();
+    expect(names).toEqual(['customer.json', 'documents/other-note.pdf', 'documents/prescription-photognp.png']);
+    expect(doc.documents.map((d) => d.fileName)).toEqual(['photognp.exe', 'note.pdf']);
+    for (const name of [...names, ...doc.documents.map((d) => d.fileName)]) expect(name).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+});

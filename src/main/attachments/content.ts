@@ -50,7 +50,7 @@ export function decodeAttachmentBytes(base64: string, fileName: string): Buffer 
  * A name with no extension or an unrelated one is fine; it is only a label.
  */
 export function detectAttachmentType(bytes: Uint8Array, fileName: string): AttachmentMimeType {
-  const kind = kinds.find((k) => k.magic.every((b, i) => bytes[i] === b));
+  const kind = kinds.find((k) => k.mime === sniffAttachmentType(bytes));
   if (!kind) throw new AppError('attachment.badType', `"${fileName}" is not a PDF, JPEG or PNG file`);
   const ext = extensionOf(fileName);
   const claimed = kinds.find((k) => k.extensions.includes(ext));
@@ -60,16 +60,51 @@ export function detectAttachmentType(bytes: Uint8Array, fileName: string): Attac
   return kind.mime;
 }
 
+/*
+ * Characters that change how a name reads without being seen: controls (Cc, C0 and C1), format
+ * characters (Cf: the bidi embeddings, overrides and isolates U+202A-202E and U+2066-2069, the marks
+ * U+200E/F and U+061C, zero-width ones, soft hyphens) and line/paragraph separators. With U+202E a
+ * name reading "photo.png" can end in ".exe"; none of them belongs in a file name.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/** `text` without controls, bidi and other invisible format characters (see INVISIBLE). */
+export function withoutInvisibles(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
 /**
  * The name as the user knows it: trimmed, without any folders a browser or OS put in front
- * (`C:\fakepath\scan.png`, `../scan.png`) and without control characters. It is never used as a path.
+ * (`C:\fakepath\scan.png`, `../scan.png`) and without invisible characters. It is never used as a path.
  */
 export function attachmentBaseName(fileName: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '');
-  const base = clean.split(/[/\\]/).pop()?.trim() ?? '';
+  const base = withoutInvisibles(fileName).split(/[/\\]/).pop()?.trim() ?? '';
   if (base === '' || base === '.' || base === '..') throw AppError.field('fileName', 'fileName must name a file');
   return base;
+}
+
+/** The type the bytes say they are, or null for anything else. */
+export function sniffAttachmentType(bytes: Uint8Array): AttachmentMimeType | null {
+  return kinds.find((k) => k.magic.every((b, i) => bytes[i] === b))?.mime ?? null;
+}
+
+/**
+ * The name a document gets when it leaves the app (the subject-access zip): the label without the
+ * extension staff typed, then the extension of what the bytes are — a PDF named `scan.bat` leaves as
+ * `scan.pdf`, so the receiving computer opens it as what it is. Plain on every system: no invisible
+ * characters, none that Windows refuses, no trailing dot or space.
+ */
+export function documentFileName(label: string, type: AttachmentMimeType | null): string {
+  const ext = kinds.find((k) => k.mime === type)?.extensions[0] ?? 'bin';
+  const clean = withoutInvisibles(label)
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .trim();
+  // Only something that looks like an extension is dropped: "Dr. Smith" keeps its words.
+  const stem = clean
+    .replace(/\.[^.\s]{1,10}$/, '')
+    .slice(0, 200)
+    .replace(/[. ]+$/, '');
+  return `${stem || 'document'}.${ext}`;
 }
 
 function extensionOf(fileName: string): string {

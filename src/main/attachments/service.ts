@@ -8,7 +8,7 @@ import type { Actor, AuditLog } from '../audit/log';
 import type { Outbox } from '../sync/outbox';
 import type { Clock } from '../clock';
 import type { AttachmentsTable, Database } from '../db/schema';
-import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType } from './content';
+import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType, withoutInvisibles } from './content';
 import type { ContentStore } from './file-store';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -141,7 +141,8 @@ function attachment(row: AttachmentRow): Attachment {
     customerId: row.customer_id,
     // Written only by add(), from the contract's enums.
     field: row.field as Attachment['field'],
-    fileName: row.file_name,
+    // Rows stored before names were cleaned may still hold bidi overrides and controls.
+    fileName: withoutInvisibles(row.file_name),
     mimeType: row.mime_type as Attachment['mimeType'],
     size: row.size,
     sha256: row.sha256,

@@ -5,6 +5,7 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
 import { SUBJECT_ACCESS_FORMAT, type SubjectAccessExport } from '../../shared/privacy/schema';
+import { documentFileName, sniffAttachmentType, withoutInvisibles } from '../attachments/content';
 import type { ContentStore } from '../attachments/file-store';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
@@ -30,7 +31,7 @@ export class PrivacyService {
 
   /**
    * Everything held on a customer, active or soft-deleted, as a zip: `customer.json` and
-   * `documents/<field>-<fileName>` for every document (removed ones too). With an actor, the export
+   * `documents/<field>-<name>.<pdf|jpg|png>` for every document (removed ones too). With an actor, the export
    * itself is recorded in the audit trail. Unknown or purged: customer.notFound.
    */
   async export(customerId: string, actor?: Actor): Promise<{ fileName: string; bytes: string }> {
@@ -60,12 +61,14 @@ export class PrivacyService {
     for (const a of held.attachments) {
       const stored = await this.files.get(a.sha256);
       // Never hand out bytes that are not the ones attached: a damaged file is reported, not sent.
-      const file = stored.ok ? uniquePath(`documents/${safeName(`${a.field}-${a.file_name}`)}`, taken) : null;
+      // Named from what the bytes are, not the extension typed (a PDF named scan.bat leaves as .pdf).
+      const file = stored.ok ? uniquePath(`documents/${documentFileName(`${a.field}-${a.file_name}`, sniffAttachmentType(stored.bytes))}`, taken) : null;
       if (stored.ok && file) zip[file] = [new Uint8Array(stored.bytes), { level: 0 }]; // scans are compressed already
       documents.push({
         id: a.id,
         field: a.field as ExportedDocument['field'],
-        fileName: a.file_name,
+        // Rows stored before names were cleaned may still hold bidi overrides and controls.
+        fileName: withoutInvisibles(a.file_name),
         mimeType: a.mime_type,
         size: a.size,
         sha256: a.sha256,
@@ -251,13 +254,6 @@ async function unlinkWithRetry(path: string): Promise<boolean> {
       await delay(100 * attempt);
     }
   }
-}
-
-/** A zip entry name that is one plain file name on every system. */
-function safeName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').replace(/[. ]+$/, '');
-  return clean.slice(0, 200) || 'document';
 }
 
 /** `documents/prescription-scan.png`, then `…-scan (2).png` for the next one of the same name. */
