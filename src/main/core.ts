@@ -18,6 +18,7 @@ import { type Logger, consoleLogger } from './log';
 import { PrescriptionService } from './prescriptions/service';
 import { transposeChannel } from './prescriptions/transpose';
 import { PrivacyService } from './privacy/service';
+import { privateDir, tightenDataDir } from './private-files';
 import { StaffService } from './staff/service';
 import { keyFileSecretBox, type SecretBox } from './secrets';
 import { LocalApply } from './sync/apply';
@@ -86,6 +87,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? consoleLogger;
   const sqliteOpts = { nativeBinding: opts.nativeBinding };
 
+  // Data dirs from versions before private modes are tightened before anything reads them.
+  const loose = tightenDataDir(opts.dataDir);
+  if (loose.length > 0) log.warn(`${loose.length} file(s) in the data folder could not be made private to this user`);
   recoverInterruptedRestore(opts.dataDir);
   const problems = databaseFileProblems(opts.dataDir, sqliteOpts);
   if (problems.length > 0) {
@@ -315,7 +319,7 @@ export function restoreLatestGood(dataDir: string, nativeBinding?: string): stri
   // The damaged file is kept aside, not lost: someone may still want to recover from it.
   const damaged = join(dataDir, DB_FILE_NAME);
   if (existsSync(damaged)) {
-    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    mkdirSync(join(dataDir, 'backups'), privateDir);
     copyFileSync(damaged, join(dataDir, 'backups', `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite3`));
   }
   restoreFiles(dataDir, good.name, { nativeBinding });

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
+import { privateDir } from './private-files';
 
 /**
  * Seals secrets kept at rest (the store's cloud password). The desktop app uses the OS keychain
@@ -22,7 +23,7 @@ export function keyFileSecretBox(dir: string): SecretBox {
     if (key) return key;
     const file = join(dir, KEY_FILE);
     if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, privateDir);
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
     }
     chmodSync(file, 0o600);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE, privateDir } from '../private-files';
 
 /**
  * Files stored by content: `<root>/<sha256[0..2]>/<sha256>`. The same bytes are stored once however
@@ -30,10 +31,10 @@ export class ContentStore {
     if ((await this.check(target, sha256)) === 'ok') return sha256;
 
     const dir = join(this.root, sha256.slice(0, 2));
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, privateDir);
     const temp = join(dir, `.${sha256}.${randomUUID()}.tmp`);
     try {
-      const handle = await open(temp, 'wx');
+      const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
         await handle.writeFile(bytes);
         await handle.sync();

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
+import { PRIVATE_DIR_MODE, makeFilePrivate } from '../private-files';
 import { ATTACHMENTS_DIR, fsyncDirSync, fsyncFileSync, linkOrCopySync, sha256OfFileSync, storedFiles } from './folder';
 import { type SqliteOptions, checkedBackup } from './integrity';
 
@@ -42,6 +43,7 @@ export function restoreFiles(dataDir: string, name: string, opts: SqliteOptions 
   try {
     // 1. Stage the database copy and check the bytes that will go live are the backup's.
     copyFileSync(entry.dbFile, newDb);
+    makeFilePrivate(newDb); // a copy takes the backup file's mode, which may predate private modes
     fsyncFileSync(newDb);
     const expected = entry.manifest?.db.sha256 ?? sha256OfFileSync(entry.dbFile);
     if (sha256OfFileSync(newDb) !== expected) {
@@ -51,9 +53,9 @@ export function restoreFiles(dataDir: string, name: string, opts: SqliteOptions 
     // 2. Stage the attachment files.
     let attachments: number | null = null;
     if (entry.manifest) {
-      mkdirSync(newFiles);
+      mkdirSync(newFiles, { mode: PRIVATE_DIR_MODE });
       const files = storedFiles(join(entry.path, ATTACHMENTS_DIR));
-      for (const shard of new Set(files.map((f) => f.shard))) mkdirSync(join(newFiles, shard));
+      for (const shard of new Set(files.map((f) => f.shard))) mkdirSync(join(newFiles, shard), { mode: PRIVATE_DIR_MODE });
       for (const f of files) linkOrCopySync(f.path, join(newFiles, f.shard, f.sha256));
       for (const shard of new Set(files.map((f) => f.shard))) fsyncDirSync(join(newFiles, shard));
       fsyncDirSync(newFiles);

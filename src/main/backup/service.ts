@@ -8,6 +8,7 @@ import type { BackupInfo, CreatedBackupKind } from '../../shared/backup/schema';
 import { AppError } from '../../shared/errors';
 import type { Clock } from '../clock';
 import { DB_FILE_NAME } from '../db/database';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, makeFilePrivate, privateDir } from '../private-files';
 import {
   ATTACHMENTS_DIR,
   MANIFEST_FILE,
@@ -105,15 +106,16 @@ export class BackupService {
 
   private async make(kind: CreatedBackupKind, spare: Set<string>): Promise<BackupInfo> {
     const dir = backupsDir(this.opts.dataDir);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, privateDir);
     removeLeftovers(dir);
     const createdAt = this.opts.clock.now().toISOString();
     const name = freeName(dir, createdAt, kind);
     const temp = join(dir, `.tmp-${randomUUID()}`);
-    await mkdir(temp);
+    await mkdir(temp, { mode: PRIVATE_DIR_MODE });
     try {
       const dbCopy = join(temp, DB_FILE_NAME);
       await this.copyDatabase(dbCopy);
+      makeFilePrivate(dbCopy); // SQLite created it 0644
       const { schemaVersion, counts } = this.settleCopy(dbCopy);
       await fsyncFile(dbCopy);
       const db: Manifest['db'] = { file: DB_FILE_NAME, sha256: await sha256OfFile(dbCopy), sizeBytes: (await stat(dbCopy)).size };
@@ -121,7 +123,7 @@ export class BackupService {
 
       const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts };
       const manifestFile = join(temp, MANIFEST_FILE);
-      await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+      await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       await fsyncFile(manifestFile);
       fsyncDirSync(temp);
       await rename(temp, join(dir, name));
@@ -234,10 +236,10 @@ async function copyThrough(source: BetterSqlite3.Database, dest: string, pagesPe
 }
 
 async function copyAttachments(from: string, to: string): Promise<{ files: number; sizeBytes: number }> {
-  await mkdir(to);
+  await mkdir(to, { mode: PRIVATE_DIR_MODE });
   const files = storedFiles(from);
   let sizeBytes = 0;
-  for (const shard of new Set(files.map((f) => f.shard))) await mkdir(join(to, shard));
+  for (const shard of new Set(files.map((f) => f.shard))) await mkdir(join(to, shard), { mode: PRIVATE_DIR_MODE });
   for (const f of files) {
     try {
       await linkOrCopy(f.path, join(to, f.shard, f.sha256));

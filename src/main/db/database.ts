@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Migration, Migrator, SqliteDialect } from 'kysely';
 import { AppError } from '../../shared/errors';
 import type { Clock } from '../clock';
+import { PRIVATE_FILE_MODE, makeFilePrivate, privateDir } from '../private-files';
 import { migrations as appMigrations, providerOf } from './migrations';
 import type { Database } from './schema';
 
@@ -33,9 +34,12 @@ export interface OpenedDatabase {
  * A file written by a newer app is refused untouched; an existing file is copied before migrating.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  mkdirSync(opts.dataDir, privateDir);
   const file = join(opts.dataDir, DB_FILE_NAME);
   const existed = existsSync(file);
+  // Created empty (a valid, empty database) with its mode, before SQLite would make it 0644; SQLite
+  // gives the -wal and -shm files it creates the database file's mode.
+  if (!existed) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
   const migrations = opts.migrations ?? appMigrations;
   const knownMigrations = Object.keys(migrations).sort();
   const schemaVersion = knownMigrations.length;
@@ -61,10 +65,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     const pending = knownMigrations.length - applied.length;
     if (existed && applied.length > 0 && pending > 0) {
       const dir = join(opts.dataDir, 'backups');
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, privateDir);
       const stamp = opts.clock.now().toISOString().replace(/[:.]/g, '-');
       preMigrationBackup = join(dir, `pre-migration-v${applied.length}-${stamp}.sqlite3`);
       await sqlite.backup(preMigrationBackup);
+      makeFilePrivate(preMigrationBackup);
     }
 
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
