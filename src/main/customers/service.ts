@@ -138,7 +138,7 @@ export class CustomerService {
     if (input.address) await this.mergeAddress(trx, current.id, input.address);
     if (input.opticData) {
       const legacy = await this.legacyOptic(trx, current.id);
-      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
+      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy, origin === 'cloud' ? 'cloud' : 'staff');
     }
     const updated = await this.findLive(trx, current.id);
     const after = await this.auditView(trx, updated);
@@ -257,7 +257,7 @@ export class CustomerService {
     }));
     await this.audit.recordMany(trx, actor, events);
     for (const [i, input] of inputs.entries()) {
-      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null);
+      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null, origin === 'cloud' ? 'cloud' : 'staff');
     }
     if (origin === 'local') this.outbox.record(rows.map((r) => ({ entity: 'customer', entityId: r.id, customerId: r.id, op: 'create' })));
     this.onIndex((index) => index.upsert(rows.map(indexEntry)));
