@@ -184,19 +184,21 @@ describe("sync pull applying the cloud's opticData", () => {
     const [inCloud] = cloud.customers(STORE.storeId);
     const other = await otherClient(cloud);
     const { id: _o, customerId: _c, ...opticData } = inCloud!.opticData as Record<string, unknown>;
+    const changeThere = (edit: (o: typeof layla.opticData) => unknown) => other.update(inCloud!.id, { opticData: edit(JSON.parse(JSON.stringify(opticData)) as typeof layla.opticData) });
     const change = async (edit: (o: typeof layla.opticData) => unknown) => {
       clock.advance(60_000);
-      await other.update(inCloud!.id, { opticData: edit(JSON.parse(JSON.stringify(opticData)) as typeof layla.opticData) });
+      await changeThere(edit);
       await syncUntilSettled(pc.core);
       return pc.core.call('prescriptions.list', { customerId: id });
     };
-    return { core: pc.core, change };
+    return { core: pc.core, id, change, changeThere };
   }
+  const nearThere = (o: typeof layla.opticData) => ({ ...o, nearVision: { ...o.nearVision, rightEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } } });
 
   it("records a near row changed there as written, with the ADD derived from it: never near ≠ distance + ADD", async () => {
     const { change } = await synced();
     // The cloud cannot carry an ADD: its near row is the only reading prescription it states.
-    const versions = await change((o) => ({ ...o, nearVision: { ...o.nearVision, rightEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } } }));
+    const versions = await change(nearThere);
     expect(versions).toHaveLength(2);
     const [v2] = versions;
     expect(v2?.createdBy).toBe('sync');
@@ -212,5 +214,22 @@ describe("sync pull applying the cloud's opticData", () => {
     const [v2] = versions;
     expect(v2?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.50', add: '+2.00' });
     expect(v2?.rx.nearVision?.rightEye.sph).toBe('-0.50');
+  });
+
+  it("lets staff keep the cloud's near row from a conflict: read the same way, not refused", async () => {
+    // This PC's clock ahead of the cloud's: its edit below is the later one and wins the merge.
+    clock.set(new Date(Date.now() + 3_600_000).toISOString());
+    const { core: pc, id, changeThere } = await synced();
+    await changeThere(nearThere);
+    await pc.call('prescriptions.create', { customerId: id, rx: rx('2026-11-20', '-2.25') });
+    await syncUntilSettled(pc);
+    const { conflicts } = await pc.call('sync.conflicts', { customerId: id });
+    expect(conflicts).toMatchObject([{ field: 'opticData', kept: 'mine' }]);
+
+    await pc.call('sync.resolve', { id: conflicts[0]!.id, keep: 'theirs' });
+    const [current] = await pc.call('prescriptions.list', { customerId: id });
+    expect(current?.rx.nearVision?.rightEye).toEqual({ sph: '+0.25', cyl: '-0.50', axis: '180' });
+    expect(current?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.00', add: '+2.25' });
+    expect((await pc.call('prescriptions.check', { rx: current!.rx })).errors).toEqual({});
   });
 });

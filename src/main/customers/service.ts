@@ -101,7 +101,14 @@ export class CustomerService {
    * An update inside the caller's transaction. A local one is queued for the cloud; one that comes
    * from the cloud (origin 'cloud', applied by sync) is not sent back.
    */
-  async updateIn(trx: Transaction<Database>, input: CustomerUpdate, actor: Actor, origin: WriteOrigin): Promise<CustomerRow> {
+  async updateIn(
+    trx: Transaction<Database>,
+    input: CustomerUpdate,
+    actor: Actor,
+    origin: WriteOrigin,
+    /** Who wrote the opticData: the cloud's (no ADD there) is read as written there, see recordOpticData. */
+    opticFrom: 'staff' | 'cloud' = origin === 'cloud' ? 'cloud' : 'staff',
+  ): Promise<CustomerRow> {
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);
     const before = await this.auditView(trx, current);
@@ -138,7 +145,7 @@ export class CustomerService {
     if (input.address) await this.mergeAddress(trx, current.id, input.address);
     if (input.opticData) {
       const legacy = await this.legacyOptic(trx, current.id);
-      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy, origin === 'cloud' ? 'cloud' : 'staff');
+      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy, opticFrom);
     }
     const updated = await this.findLive(trx, current.id);
     const after = await this.auditView(trx, updated);
