@@ -191,7 +191,7 @@ describe("sync pull applying the cloud's opticData", () => {
       await syncUntilSettled(pc.core);
       return pc.core.call('prescriptions.list', { customerId: id });
     };
-    return { core: pc.core, id, change, changeThere };
+    return { core: pc.core, id, change, changeThere, other, cloudId: inCloud!.id };
   }
   const nearThere = (o: typeof layla.opticData) => ({ ...o, nearVision: { ...o.nearVision, rightEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } } });
 
@@ -231,5 +231,28 @@ describe("sync pull applying the cloud's opticData", () => {
     expect(current?.rx.nearVision?.rightEye).toEqual({ sph: '+0.25', cyl: '-0.50', axis: '180' });
     expect(current?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.00', add: '+2.25' });
     expect((await pc.call('prescriptions.check', { rx: current!.rx })).errors).toEqual({});
+  });
+
+  it('leaves a contradictory prescription from the cloud out, with the rest of its change, and goes on with other customers', async () => {
+    const { core: pc, id, other, cloudId } = await synced();
+    // An intermediate row beyond the near row the ADD comes from: no reading of it agrees with itself.
+    const eye = (sph: string) => ({ sph, cyl: '0', axis: '0' });
+    const bad = {
+      distanceVision: { rightEye: eye('+1.00'), leftEye: eye('+1.00') },
+      intermediateVision: { rightEye: eye('+3.50'), leftEye: eye('+2.00') },
+      nearVision: { rightEye: eye('+3.00'), leftEye: eye('+3.00') },
+    };
+    await other.create({ ...person('Bad', 'Rx'), opticData: bad });
+    await other.update(cloudId, { customerData: { phoneNumber: '+212 600 999 999' }, opticData: bad });
+    await other.create(person('Good', 'Customer'));
+
+    const status = await syncUntilSettled(pc);
+    expect(status.state).not.toBe('error');
+    const names = (await pc.call('customers.list', { limit: 10 })).data.map((c) => c.name);
+    expect(names).toContain('Good Customer');
+    expect(names).not.toContain('Bad Rx');
+    // Nadia's change is refused whole: neither her phone nor a version that contradicts itself.
+    expect((await pc.call('customers.get', { id })).localData.phoneNumber).toBe('+33 6 12 34 56 78');
+    expect(await pc.call('prescriptions.list', { customerId: id })).toHaveLength(1);
   });
 });
