@@ -251,7 +251,9 @@ test('one prescription editor: rows the ADD gives are read-only, and a near row 
   await expect(nearOd).toHaveValue('+3.50');
   await expect(nearOd).not.toBeEditable();
   await expect(cell(page, 'OS', 'intermediate', 'SPH')).not.toBeEditable();
-  await expect(page.getByText('Near and intermediate rows follow the ADD and cannot be typed.')).toBeVisible();
+  const hint = page.getByText('Near and intermediate rows follow the ADD and cannot be typed.');
+  await expect(hint).toBeVisible();
+  await hint.scrollIntoViewIfNeeded();
   await shot(page, 'rx-tab-derived-readonly');
   // Typing on it changes nothing.
   await nearOd.focus();
