@@ -22,7 +22,7 @@ import {
   localData,
 } from './records';
 import { searchTextOf } from './fold';
-import type { PrescriptionService } from '../prescriptions/service';
+import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Outbox } from '../sync/outbox';
 import { CustomerSearchIndex } from './search-index';
 
@@ -107,7 +107,7 @@ export class CustomerService {
     actor: Actor,
     origin: WriteOrigin,
     /** Who wrote the opticData: the cloud's (no ADD there) is read as written there, see recordOpticData. */
-    opticFrom: 'staff' | 'cloud' = origin === 'cloud' ? 'cloud' : 'staff',
+    opticFrom: OpticSource = origin === 'cloud' ? 'cloud' : 'staff',
   ): Promise<CustomerRow> {
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);

@@ -11,6 +11,8 @@ import type { Clock } from '../clock';
 import type { Database, PrescriptionsTable } from '../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
+/** Who wrote seed-shaped optic values: staff here, or the store's cloud (which carries no ADD). */
+export type OpticSource = 'staff' | 'cloud';
 type Row = Selectable<PrescriptionsTable>;
 
 /**
@@ -83,7 +85,7 @@ export class PrescriptionService {
    * Errors name `opticData.<path>`. `from` says who wrote the values: staff here (a near row that
    * contradicts the stored ADD is refused, they can fix it) or the store's cloud (see below).
    */
-  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null, from: 'staff' | 'cloud' = 'staff') {
+  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null, from: OpticSource = 'staff') {
     const current = currentOf(await this.rows(trx, customerId));
     const stored = current ? (JSON.parse(current.rx) as Rx) : null;
     const currentFull = current ? this.fullRx(current) : null;
