@@ -6,7 +6,7 @@ test('the header switches to French', async ({ page }) => {
   await expect(page.getByText('Aucun client pour l’instant — Ctrl+N pour en ajouter un')).toBeVisible();
   await page.keyboard.press('Control+n');
   await expect(page.getByLabel('Prénom', { exact: true })).toBeFocused();
-  await expect(page.getByLabel('Vision de loin, OD (œil droit), SPH', { exact: true })).toBeVisible();
+  await expect(page.getByText('L’ordonnance se saisit dans l’onglet Ordonnance une fois le client créé.')).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 });
 

@@ -1,6 +1,6 @@
-import { results, type CustomerEntry, expect, fillCustomer, opticCell, searchBox, test } from './fixtures';
+import { results, type CustomerEntry, expect, fillCustomer, searchBox, test } from './fixtures';
 
-/** Seed 001's example customer, with its full optical data. */
+/** Seed 001's example customer (her prescription is typed in the Prescription tab, not here). */
 const layla: CustomerEntry = {
   firstName: 'Layla',
   lastName: 'Hassan',
@@ -9,12 +9,10 @@ const layla: CustomerEntry = {
   dateOfBirth: '1992-05-12',
   sex: 'Female',
   address: { street: '123 Vision Ave', city: 'Casablanca', zipCode: '20000', state: 'MA' },
-  optic: {
-    distance: { OD: { sph: '-1.25', cyl: '-0.25', axis: '90' }, OS: { sph: '-1.00', cyl: '-0.25', axis: '85' } },
-    intermediate: { OD: { sph: '-0.75', cyl: '0', axis: '0' }, OS: { sph: '-0.75', cyl: '0', axis: '0' } },
-    near: { OD: { sph: '-0.50', cyl: '0', axis: '0' }, OS: { sph: '-0.50', cyl: '0', axis: '0' } },
-  },
 };
+
+/** Any prescription cell, of the Prescription tab's grid ("OD near SPH") or of an old Details grid ("Near vision, OD (right eye), SPH"). */
+const rxCells = /^(OD|OS) (distance|intermediate|near) |vision, O[DS] \(/;
 
 test('create Layla, find her, edit her phone, refuse a duplicate email, delete her', async ({ page, host }) => {
   // The address bar no longer shows the token.
@@ -26,6 +24,9 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   // ---- create ----
   await page.getByRole('button', { name: 'New customer' }).click();
   await expect(page.getByRole('heading', { name: 'New customer' })).toBeVisible();
+  // One prescription editor in the app: the new-customer form has no grid, it says where it is.
+  await expect(page.getByRole('textbox', { name: rxCells })).toHaveCount(0);
+  await expect(page.getByText('The prescription is entered in the Prescription tab once the customer is created.')).toBeVisible();
   await fillCustomer(page, layla);
   await page.getByRole('button', { name: 'Create customer' }).click();
 
@@ -36,9 +37,13 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   await expect(page.getByLabel('Date of birth', { exact: true })).toHaveValue('1992-05-12');
   await expect(page.getByLabel('Sex', { exact: true })).toHaveValue('female');
   await expect(page.getByLabel('City', { exact: true })).toHaveValue('Casablanca');
-  await expect(opticCell(page, 'distance', 'OD', 'sph')).toHaveValue('-1.25');
-  await expect(opticCell(page, 'distance', 'OS', 'axis')).toHaveValue('85');
-  await expect(opticCell(page, 'near', 'OS', 'sph')).toHaveValue('-0.50');
+  // No prescription yet; the button leads to the one editor.
+  await expect(page.getByText('No prescription saved yet for this customer.')).toBeVisible();
+  await page.getByRole('button', { name: 'Enter a prescription' }).click();
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toBeFocused();
+  await expect(page.getByRole('form', { name: 'New exam' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Details' }).click();
 
   // ---- find her ----
   await page.keyboard.press('Escape');
@@ -64,7 +69,6 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   await expect(search).toHaveValue('hass');
   await option.click();
   await expect(phone).toHaveValue('+1-555-9999');
-  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('-0.25');
 
   // ---- a second customer with her email, in another case: refused on the email field ----
   await page.keyboard.press('Control+n');
@@ -119,7 +123,7 @@ test('a client-side validation error shows inline without asking the core', asyn
   });
 
   await page.keyboard.press('Control+n');
-  await fillCustomer(page, { ...layla, email: 'not-an-email', optic: { distance: { OD: { sph: '-1.3x', cyl: '', axis: '200' } } } });
+  await fillCustomer(page, { ...layla, email: 'not-an-email' });
   await page.getByRole('button', { name: 'Create customer' }).click();
 
   const email = page.getByLabel('Email', { exact: true });
@@ -127,9 +131,6 @@ test('a client-side validation error shows inline without asking the core', asyn
   await expect(email).toHaveAccessibleDescription('Email must be a valid address, like name@example.com');
   // The first wrong field takes the focus, so staff can fix it straight away.
   await expect(email).toBeFocused();
-  await expect(opticCell(page, 'distance', 'OD', 'sph')).toHaveAccessibleDescription(/SPH must be a number/);
-  // The cells are read with the core's own prescription rules, before asking the core.
-  await expect(opticCell(page, 'distance', 'OD', 'axis')).toHaveAccessibleDescription('Axis must be a whole number of degrees from 1 to 180, like 90 or 180');
   await expect(page.getByRole('alert')).toContainText('Please correct the highlighted fields');
   await expect(page.getByLabel('First name', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
 

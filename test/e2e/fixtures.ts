@@ -242,18 +242,6 @@ export { expect };
 
 // ---- screen helpers: fields are found by their labels, as staff (and screen readers) see them ----
 
-export const visions = { distance: 'Distance vision', intermediate: 'Intermediate vision', near: 'Near vision' } as const;
-export const eyes = { OD: 'OD (right eye)', OS: 'OS (left eye)' } as const;
-export const measures = { sph: 'SPH', cyl: 'CYL', axis: 'Axis' } as const;
-
-export type VisionName = keyof typeof visions;
-export type EyeName = keyof typeof eyes;
-
-export function opticCell(page: Page, vision: VisionName, eye: EyeName, measure: keyof typeof measures) {
-  return page.getByLabel(`${visions[vision]}, ${eyes[eye]}, ${measures[measure]}`, { exact: true });
-}
-
-export type EyeValues = { sph: string; cyl: string; axis: string };
 export type CustomerEntry = {
   firstName: string;
   lastName: string;
@@ -262,7 +250,6 @@ export type CustomerEntry = {
   dateOfBirth: string;
   sex: 'Female' | 'Male';
   address?: { street: string; city: string; zipCode: string; state: string };
-  optic?: Partial<Record<VisionName, Partial<Record<EyeName, EyeValues>>>>;
 };
 
 export function searchBox(page: Page) {
@@ -286,13 +273,6 @@ export async function fillCustomer(page: Page, c: CustomerEntry): Promise<void> 
     await page.getByLabel('City', { exact: true }).fill(c.address.city);
     await page.getByLabel('ZIP code', { exact: true }).fill(c.address.zipCode);
     await page.getByLabel('State', { exact: true }).fill(c.address.state);
-  }
-  for (const vision of Object.keys(visions) as VisionName[]) {
-    for (const eye of Object.keys(eyes) as EyeName[]) {
-      const values = c.optic?.[vision]?.[eye];
-      if (!values) continue;
-      for (const m of ['sph', 'cyl', 'axis'] as const) await opticCell(page, vision, eye, m).fill(values[m]);
-    }
   }
 }
 

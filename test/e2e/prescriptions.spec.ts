@@ -1,6 +1,9 @@
 import type { Page } from '@playwright/test';
-import { callHost, expect, opticCell, searchBox, test, type Host, shot } from './fixtures';
+import { callHost, expect, postHost, searchBox, test, type Host, shot } from './fixtures';
 import type { APIRequestContext } from '@playwright/test';
+
+/** Any prescription cell, of the Prescription tab's grid ("OD near SPH") or of an old Details grid ("Near vision, OD (right eye), SPH"). */
+const rxCells = /^(OD|OS) (distance|intermediate|near) |vision, O[DS] \(/;
 
 /** The grid's cells are named the way staff read them: "OD distance SPH". */
 function cell(page: Page, eye: 'OD' | 'OS', vision: 'distance' | 'intermediate' | 'near', measure: 'SPH' | 'CYL' | 'AXIS' | 'ADD' | 'PRISM' | 'BASE') {
@@ -21,7 +24,7 @@ test('type a prescription in shorthand, see the warning, transpose, save, correc
   await openCustomer(page, request, host);
   await page.getByRole('tab', { name: 'Prescription' }).click();
   await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByText('No prescription saved yet for this customer.')).toBeVisible();
+  await expect(page.getByRole('tabpanel', { name: 'Prescription' }).getByText('No prescription saved yet for this customer.')).toBeVisible();
   const editor = page.getByRole('form', { name: 'New exam' });
   await expect(editor.getByLabel('Exam date')).not.toHaveValue('');
 
@@ -108,10 +111,12 @@ test('type a prescription in shorthand, see the warning, transpose, save, correc
   await expect(v1.getByRole('button', { name: 'Correct version 1' })).toHaveCount(0);
   await shot(page, 'rx-timeline');
 
-  // The customer's plain grid (seed 001's opticData) follows the current version.
+  // The Details tab shows the current version, read-only: no second grid to type in.
   await page.getByRole('tab', { name: 'Details' }).click();
-  await expect(opticCell(page, 'distance', 'OD', 'sph')).toHaveValue('-1.50');
-  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('+0.50');
+  const summary = page.getByRole('table', { name: /^Current prescription · v2/ });
+  await expect(summary.getByRole('row').filter({ hasText: 'OD' }).first()).toContainText('-1.50');
+  await expect(summary).toContainText('+0.50');
+  await expect(page.getByRole('textbox', { name: rxCells })).toHaveCount(0);
 });
 
 test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and the printed card', async ({ page, host, request }) => {
@@ -146,9 +151,11 @@ test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and
   await expect(cell(page, 'OS', 'distance', 'AXIS')).toHaveValue('005');
   await expect(cell(page, 'OS', 'distance', 'ADD')).toHaveValue('+2.00');
   await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveAccessibleDescription(/ADD for age ADD \+2\.00 is unusual at \d+/);
-  await expect(cell(page, 'OD', 'near', 'SPH')).toHaveValue('');
-  await expect(cell(page, 'OD', 'near', 'SPH')).toHaveAttribute('placeholder', '+3.00');
-  await expect(cell(page, 'OS', 'intermediate', 'SPH')).toHaveAttribute('placeholder', '+2.00');
+  // The rows the ADD gives are shown, read-only: they cannot be made to contradict it.
+  await expect(cell(page, 'OD', 'near', 'SPH')).toHaveValue('+3.00');
+  await expect(cell(page, 'OD', 'near', 'SPH')).not.toBeEditable();
+  await expect(cell(page, 'OS', 'intermediate', 'SPH')).toHaveValue('+2.00');
+  await expect(cell(page, 'OS', 'intermediate', 'SPH')).not.toBeEditable();
   await expect(page.getByText('from ADD')).toHaveCount(2);
   await shot(page, 'rx-derived');
 
@@ -204,34 +211,67 @@ test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and
   await expect(searchBox(page)).toBeFocused();
 });
 
-test('the customer form sends the whole plain grid: an emptied cell is cleared, as a correction', async ({ page, host, request }) => {
-  await callHost(request, host, 'customers.create', {
-    customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
-    opticData: { distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' }, leftEye: { sph: '-1.00', cyl: '-0.25', axis: '85' } } },
+test('one prescription editor: rows the ADD gives are read-only, and a near row contradicting it is refused by the core', async ({ page, host, request }) => {
+  const { customer } = await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Nadia', lastName: 'Optics', email: 'nadia@example.com', phoneNumber: '+212 600 111 222', dateOfBirth: '1960-02-20', sex: 'female' },
   });
-  await searchBox(page).fill('layla');
+  const distance = { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } };
+  await callHost(request, host, 'prescriptions.create', { customerId: customer.id, rx: { kind: 'spectacles', examDate: '2025-11-20', distanceVision: distance } });
+
+  // The reported save: the grid sent back with near OD +3.50 changed to +3.75 under ADD +2.00.
+  const { opticData } = await callHost(request, host, 'customers.get', { id: customer.id });
+  const { id: _id, customerId: _c, ...grid } = opticData!;
+  const session = host.apiSession ?? null;
+  const viaCustomer = await postHost(request, host, 'customers.update', { id: customer.id, opticData: { ...grid, nearVision: { ...grid.nearVision, rightEye: { sph: '+3.75', cyl: '0', axis: '0' } } } }, session);
+  expect(viaCustomer.status).toBe(400);
+  expect(viaCustomer.body).toMatchObject({ ok: false, error: { code: 'validation', fieldErrors: { 'opticData.nearVision.rightEye.sph': [expect.stringContaining('+3.50')] } } });
+  const nearVision = { rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } };
+  const viaRx = await postHost(request, host, 'prescriptions.create', { customerId: customer.id, rx: { kind: 'spectacles', examDate: '2025-11-20', distanceVision: distance, nearVision } }, session);
+  expect(viaRx.status).toBe(400);
+  expect(viaRx.body).toMatchObject({ ok: false, error: { code: 'validation', fieldErrors: { 'rx.nearVision.rightEye.sph': [expect.stringContaining('+3.50')] } } });
+
+  // ---- the Details tab: the current prescription, read-only, and the way to its editor ----
+  await searchBox(page).fill('nadia');
   await expect(page.getByTestId('result-count')).toHaveText('1 match');
   await searchBox(page).press('Enter');
-  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('-0.25');
+  const summary = page.getByRole('table', { name: /^Current prescription · v1/ });
+  await expect(summary.getByRole('row').filter({ hasText: 'Near' })).toContainText('+3.50');
+  await expect(summary).toContainText('from ADD');
+  await expect(page.getByRole('textbox', { name: rxCells })).toHaveCount(0);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot(page, 'details-current-rx');
+  await page.getByRole('button', { name: 'Open in the Prescription tab' }).click();
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
 
-  // Saving other fields leaves the prescription alone: no new version.
-  await page.getByLabel('City', { exact: true }).fill('Rabat');
-  await page.keyboard.press('Control+s');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
-
-  await opticCell(page, 'distance', 'OD', 'cyl').fill('');
-  await opticCell(page, 'distance', 'OD', 'axis').fill('');
-  await page.keyboard.press('Control+s');
-  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
-  // Seed 001's shape writes "no cylinder" as 0.
-  await expect(opticCell(page, 'distance', 'OD', 'cyl')).toHaveValue('0');
-  await expect(opticCell(page, 'distance', 'OS', 'cyl')).toHaveValue('-0.25');
-
-  await page.getByRole('tab', { name: 'Prescription' }).click();
+  // ---- the Prescription tab: correcting v1, the near row follows the ADD ----
   const timeline = page.getByRole('region', { name: 'History' });
-  await expect(timeline.getByRole('listitem', { name: /^Version \d$/ })).toHaveCount(2);
-  const v2 = timeline.getByRole('listitem', { name: 'Version 2' });
-  await expect(v2).toContainText('corrects v1');
-  await expect(v2.getByRole('list', { name: 'Changes' })).toContainText('OD distance CYL: -0.25 → —');
-  await expect(v2.getByRole('list', { name: 'Changes' })).toContainText('OD distance AXIS: 090 → —');
+  await timeline.getByRole('listitem', { name: 'Version 1' }).getByRole('button', { name: 'Correct version 1' }).click();
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveValue('+2.00');
+  const nearOd = cell(page, 'OD', 'near', 'SPH');
+  await expect(nearOd).toHaveValue('+3.50');
+  await expect(nearOd).not.toBeEditable();
+  await expect(cell(page, 'OS', 'intermediate', 'SPH')).not.toBeEditable();
+  const hint = page.getByText('Near and intermediate rows follow the ADD and cannot be typed.');
+  await expect(hint).toBeVisible();
+  await hint.scrollIntoViewIfNeeded();
+  await shot(page, 'rx-tab-derived-readonly');
+  // Typing on it changes nothing.
+  await nearOd.focus();
+  await page.keyboard.type('5');
+  await expect(nearOd).toHaveValue('+3.50');
+
+  // The prescriber wrote the near row: with the ADD left empty it is typed, and the ADD follows it.
+  await cell(page, 'OD', 'distance', 'ADD').fill('');
+  await cell(page, 'OS', 'distance', 'ADD').fill('');
+  await expect(nearOd).toBeEditable();
+  await expect(nearOd).toHaveValue('');
+  await nearOd.fill('+3.75');
+  await cell(page, 'OS', 'near', 'SPH').fill('+3.25');
+  await cell(page, 'OS', 'near', 'SPH').press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveAttribute('placeholder', '+2.25');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved as a correction' })).toBeVisible();
+  const changes = timeline.getByRole('listitem', { name: 'Version 2' }).getByRole('list', { name: 'Changes' });
+  await expect(changes).toContainText('OD distance ADD: +2.00 → +2.25');
+  await expect(changes).toContainText('OD near SPH: +3.50 → +3.75');
 });

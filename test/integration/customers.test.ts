@@ -113,6 +113,24 @@ describe('customers.create', () => {
     expect(err.fieldErrors?.['opticData.distanceVision.leftEye.sph']?.[0]).toMatch(/0\.25 steps/);
   });
 
+  it('refuses an intermediate row beyond the near row the ADD comes from, naming the field', async () => {
+    const err = await expectError(
+      'customers.create',
+      {
+        ...person('Nadia', 'Optics'),
+        opticData: {
+          distanceVision: { rightEye: { sph: '+1.00' }, leftEye: { sph: '+1.00' } },
+          intermediateVision: { rightEye: { sph: '+3.50' }, leftEye: { sph: '+2.00' } },
+          nearVision: { rightEye: { sph: '+3.00' }, leftEye: { sph: '+3.00' } },
+        },
+      },
+      'validation',
+      400,
+    );
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['opticData.intermediateVision.rightEye.sph']);
+    expect((await core.call('customers.list', { search: 'nadia' })).data).toEqual([]);
+  });
+
   it('stores nothing when a create fails', async () => {
     await core.call('customers.create', layla);
     await expectError('customers.create', { ...layla }, 'customer.emailTaken', 409);
@@ -225,6 +243,33 @@ describe('customers.update', () => {
     const got = await core.call('customers.get', { id: customer.id });
     expect(got.opticData?.distanceVision).toEqual(distanceVision);
     expect(got.opticData?.nearVision).toEqual(layla.opticData.nearVision);
+  });
+
+  it('refuses a near row that contradicts distance + ADD (the Details-tab bug), naming the near field, and records nothing', async () => {
+    const { customer } = await core.call('customers.create', person('Nadia', 'Optics'));
+    await core.call('prescriptions.create', {
+      customerId: customer.id,
+      rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } } },
+    });
+    const { opticData } = await core.call('customers.get', { id: customer.id });
+    expect(opticData?.nearVision?.rightEye).toEqual({ sph: '+3.50', cyl: '0', axis: '0' });
+    // The grid as the Details tab sent it: every cell, near OD changed from +3.50 to +3.75.
+    const { id: _id, customerId: _c, ...grid } = opticData!;
+    const edited = { ...grid, nearVision: { ...grid.nearVision, rightEye: { sph: '+3.75', cyl: '0', axis: '0' } } };
+    const err = await expectError('customers.update', { id: customer.id, opticData: edited }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'opticData.nearVision.rightEye.sph': ['Near SPH must be distance SPH + ADD (+3.50); leave the near row empty to follow the ADD'] });
+    expect(await core.call('prescriptions.list', { customerId: customer.id })).toHaveLength(1);
+  });
+
+  it('keeps a near row that was written without an ADD when only the distance row changes: the ADD follows it', async () => {
+    const { customer } = await core.call('customers.create', {
+      ...person('Nadia', 'Optics'),
+      opticData: { distanceVision: { rightEye: { sph: '+1.50' }, leftEye: { sph: '+1.25' } }, nearVision: { rightEye: { sph: '+3.50' }, leftEye: { sph: '+3.25' } } },
+    });
+    await core.call('customers.update', { id: customer.id, opticData: { distanceVision: { rightEye: { sph: '+1.25' } } } });
+    const [current] = await core.call('prescriptions.list', { customerId: customer.id });
+    expect(current?.rx.nearVision?.rightEye.sph).toBe('+3.50');
+    expect(current?.rx.distanceVision.rightEye.add).toBe('+2.25');
   });
 
   it('lets a customer keep their own email in another case, but not take another customer’s', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { layla, manualClock, openTestCore, person, expectFailure } from '../helpers/core';
+import { STORE, cloudWithStore, connect, otherClient, syncUntilSettled } from '../helpers/sync';
 
 let core: Core;
 let close: () => Promise<void>;
@@ -80,10 +81,10 @@ describe('prescription versions', () => {
     expect(v1.changes[0]).toEqual({ path: 'kind', from: null, to: 'spectacles' });
   });
 
-  it('refuses an invalid rx with the same paths as check', async () => {
+  it('refuses an invalid rx with the same paths as check, under rx. like every field of the input', async () => {
     const id = await customer();
     const err = await expectError('prescriptions.create', { customerId: id, rx: { ...rx(), distanceVision: { rightEye: { sph: '-1.00', cyl: '-1.00' }, leftEye: { sph: '-1.00' } } } }, 'validation');
-    expect(err.fieldErrors).toEqual({ 'distanceVision.rightEye.axis': ['Axis is required when CYL is not zero (1 to 180)'] });
+    expect(err.fieldErrors).toEqual({ 'rx.distanceVision.rightEye.axis': ['Axis is required when CYL is not zero (1 to 180)'] });
     expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
     await expectError('prescriptions.create', { customerId: 'nope', rx: rx() }, 'customer.notFound');
   });
@@ -132,5 +133,126 @@ describe('prescription versions', () => {
     await core.call('prescriptions.create', { customerId: id, rx: rx('2026-11-22') });
     const after = await core.call('customers.get', { id });
     expect(after.opticData?.nearVision).toEqual({ rightEye: { sph: '0', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } });
+  });
+});
+
+describe('a prescription that contradicts itself', () => {
+  const contradictory = () => ({
+    ...rx(),
+    // Distance -2.00 with ADD +2.00 gives a near PL, not +0.25.
+    nearVision: { rightEye: { sph: '+0.25', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } },
+  });
+
+  it('is refused by prescriptions.create with a 400 on the near field, and nothing is saved', async () => {
+    const id = await customer();
+    const err = await expectError('prescriptions.create', { customerId: id, rx: contradictory() }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'rx.nearVision.rightEye.sph': ['Near SPH must be distance SPH + ADD (PL); leave the near row empty to follow the ADD'] });
+    expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
+  });
+
+  it('is refused by prescriptions.correct the same way, and the corrected version stays current', async () => {
+    const id = await customer();
+    const v1 = await core.call('prescriptions.create', { customerId: id, rx: rx() });
+    const err = await expectError('prescriptions.correct', { id: v1.id, rx: contradictory() }, 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['rx.nearVision.rightEye.sph']);
+    expect((await core.call('prescriptions.list', { customerId: id })).map((v) => [v.version, v.current])).toEqual([[1, true]]);
+  });
+
+  it('is shown by prescriptions.check on the near field, before saving', async () => {
+    const out = await core.call('prescriptions.check', { rx: contradictory() });
+    expect(out.valid).toBe(false);
+    expect(Object.keys(out.errors)).toEqual(['nearVision.rightEye.sph']);
+  });
+});
+
+describe("sync pull applying the cloud's opticData", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** A PC with Nadia's prescription (ADD +2.00) in the cloud, and another client of the cloud. */
+  async function synced() {
+    const cloud = await cloudWithStore();
+    cleanups.push(() => cloud.close());
+    const pc = await openTestCore({ clock, core: { syncTimeoutMs: 3_000, syncAutomatic: false } });
+    cleanups.push(pc.close);
+    await connect(pc.core, cloud);
+    const id = (await pc.core.call('customers.create', person('Nadia', 'Optics'))).customer.id;
+    await pc.core.call('prescriptions.create', { customerId: id, rx: rx() });
+    await syncUntilSettled(pc.core);
+    const [inCloud] = cloud.customers(STORE.storeId);
+    const other = await otherClient(cloud);
+    const { id: _o, customerId: _c, ...opticData } = inCloud!.opticData as Record<string, unknown>;
+    const changeThere = (edit: (o: typeof layla.opticData) => unknown) => other.update(inCloud!.id, { opticData: edit(JSON.parse(JSON.stringify(opticData)) as typeof layla.opticData) });
+    const change = async (edit: (o: typeof layla.opticData) => unknown) => {
+      clock.advance(60_000);
+      await changeThere(edit);
+      await syncUntilSettled(pc.core);
+      return pc.core.call('prescriptions.list', { customerId: id });
+    };
+    return { core: pc.core, id, change, changeThere, other, cloudId: inCloud!.id };
+  }
+  const nearThere = (o: typeof layla.opticData) => ({ ...o, nearVision: { ...o.nearVision, rightEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } } });
+
+  it("records a near row changed there as written, with the ADD derived from it: never near ≠ distance + ADD", async () => {
+    const { change } = await synced();
+    // The cloud cannot carry an ADD: its near row is the only reading prescription it states.
+    const versions = await change(nearThere);
+    expect(versions).toHaveLength(2);
+    const [v2] = versions;
+    expect(v2?.createdBy).toBe('sync');
+    expect(v2?.rx.nearVision?.rightEye).toEqual({ sph: '+0.25', cyl: '-0.50', axis: '180' });
+    expect(v2?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.00', add: '+2.25' });
+    // The version agrees with itself.
+    expect((await core.call('prescriptions.check', { rx: v2!.rx })).errors).toEqual({});
+  });
+
+  it('keeps following the ADD when only the distance row changed there', async () => {
+    const { change } = await synced();
+    const versions = await change((o) => ({ ...o, distanceVision: { ...o.distanceVision, rightEye: { sph: '-2.50', cyl: '-0.50', axis: '180' } } }));
+    const [v2] = versions;
+    expect(v2?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.50', add: '+2.00' });
+    expect(v2?.rx.nearVision?.rightEye.sph).toBe('-0.50');
+  });
+
+  it("lets staff keep the cloud's near row from a conflict: read the same way, not refused", async () => {
+    // This PC's clock ahead of the cloud's: its edit below is the later one and wins the merge.
+    clock.set(new Date(Date.now() + 3_600_000).toISOString());
+    const { core: pc, id, changeThere } = await synced();
+    await changeThere(nearThere);
+    await pc.call('prescriptions.create', { customerId: id, rx: rx('2026-11-20', '-2.25') });
+    await syncUntilSettled(pc);
+    const { conflicts } = await pc.call('sync.conflicts', { customerId: id });
+    expect(conflicts).toMatchObject([{ field: 'opticData', kept: 'mine' }]);
+
+    await pc.call('sync.resolve', { id: conflicts[0]!.id, keep: 'theirs' });
+    const [current] = await pc.call('prescriptions.list', { customerId: id });
+    expect(current?.rx.nearVision?.rightEye).toEqual({ sph: '+0.25', cyl: '-0.50', axis: '180' });
+    expect(current?.rx.distanceVision.rightEye).toMatchObject({ sph: '-2.00', add: '+2.25' });
+    expect((await pc.call('prescriptions.check', { rx: current!.rx })).errors).toEqual({});
+  });
+
+  it('leaves a contradictory prescription from the cloud out, with the rest of its change, and goes on with other customers', async () => {
+    const { core: pc, id, other, cloudId } = await synced();
+    // An intermediate row beyond the near row the ADD comes from: no reading of it agrees with itself.
+    const eye = (sph: string) => ({ sph, cyl: '0', axis: '0' });
+    const bad = {
+      distanceVision: { rightEye: eye('+1.00'), leftEye: eye('+1.00') },
+      intermediateVision: { rightEye: eye('+3.50'), leftEye: eye('+2.00') },
+      nearVision: { rightEye: eye('+3.00'), leftEye: eye('+3.00') },
+    };
+    await other.create({ ...person('Bad', 'Rx'), opticData: bad });
+    await other.update(cloudId, { customerData: { phoneNumber: '+212 600 999 999' }, opticData: bad });
+    await other.create(person('Good', 'Customer'));
+
+    const status = await syncUntilSettled(pc);
+    expect(status.state).not.toBe('error');
+    const names = (await pc.call('customers.list', { limit: 10 })).data.map((c) => c.name);
+    expect(names).toContain('Good Customer');
+    expect(names).not.toContain('Bad Rx');
+    // Nadia's change is refused whole: neither her phone nor a version that contradicts itself.
+    expect((await pc.call('customers.get', { id })).localData.phoneNumber).toBe('+33 6 12 34 56 78');
+    expect(await pc.call('prescriptions.list', { customerId: id })).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRx, formatLens, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
+import { checkRx, enteredRx, formatLens, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
+import type { Rx } from '../../src/shared/prescriptions/schema';
 import type { RxInput } from '../../src/shared/prescriptions/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from '../../src/shared/prescriptions/values';
 
@@ -231,5 +232,65 @@ describe('checkRx', () => {
   it('refuses an ADD typed on a near row', () => {
     const out = checkRx(rx({ nearVision: { rightEye: { sph: '+1.00', add: '+2.00' }, leftEye: { sph: '+1.00' } } }), { today });
     expect(out.errors['nearVision.rightEye.add']).toBe('ADD goes with the distance prescription');
+  });
+});
+
+/*
+ * A prescription must not contradict itself: with an ADD, the near row is distance + ADD and
+ * nothing else (the bug: near OD +3.75 over distance +1.50 ADD +2.00 was saved as is).
+ */
+describe('checkRx: rows that must agree', () => {
+  const withAdd = (near?: RxInput['nearVision'], intermediate?: RxInput['intermediateVision']) =>
+    rx({
+      distanceVision: { rightEye: { sph: '+1.50', cyl: '-0.50', axis: '180', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } },
+      ...(near ? { nearVision: near } : {}),
+      ...(intermediate ? { intermediateVision: intermediate } : {}),
+    });
+
+  it('refuses a near SPH that is not distance + ADD, on the near field', () => {
+    const out = checkRx(withAdd({ rightEye: { sph: '+3.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+3.25' } }), { today });
+    expect(out.valid).toBe(false);
+    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': 'Near SPH must be distance SPH + ADD (+3.50); leave the near row empty to follow the ADD' });
+  });
+
+  it('refuses a near cylinder or axis that is not the distance one when an ADD is given', () => {
+    const out = checkRx(withAdd({ rightEye: { sph: '+3.50', cyl: '-0.75', axis: '170' }, leftEye: { sph: '+3.25', cyl: '-0.25', axis: '90' } }), { today });
+    expect(out.errors).toEqual({
+      'nearVision.rightEye.cyl': 'Near CYL must be the distance CYL (-0.50) when an ADD is given',
+      'nearVision.rightEye.axis': 'Near AXIS must be the distance AXIS (180) when an ADD is given',
+      'nearVision.leftEye.cyl': 'Near CYL must be the distance CYL (none) when an ADD is given',
+    });
+  });
+
+  it('accepts a near row typed in agreement with the ADD', () => {
+    const out = checkRx(withAdd({ rightEye: { sph: '+3.50', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+3.25' } }), { today });
+    expect(out.errors).toEqual({});
+    expect(out.normalized.nearVision?.rightEye).toEqual({ sph: '+3.50', cyl: '-0.50', axis: '180' });
+  });
+
+  it('still derives the ADD from a near row typed without one (the near row is what was written)', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '+1.50' }, leftEye: { sph: '+1.25' } }, nearVision: { rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } } }), { today });
+    expect(out.valid).toBe(true);
+    expect(out.normalized.distanceVision?.rightEye.add).toBe('+2.25');
+    expect(out.normalized.distanceVision?.leftEye.add).toBe('+2.00');
+  });
+
+  it('refuses an intermediate row beyond the range from distance to near, or with another cylinder', () => {
+    const out = checkRx(withAdd(undefined, { rightEye: { sph: '+3.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+2.25', cyl: '-0.50', axis: '90' } }), { today });
+    expect(out.errors).toEqual({
+      'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.50) to the near SPH (+3.50)',
+      'intermediateVision.leftEye.cyl': 'Intermediate CYL must be the distance CYL (none) when an ADD is given',
+    });
+    // The prescriber may write an intermediate addition other than half the ADD.
+    const written = checkRx(withAdd(undefined, { rightEye: { sph: '+2.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+2.25' } }), { today });
+    expect(written.errors).toEqual({});
+  });
+
+  it('keeps only what staff typed: an ADD derived from the near row is not stored as typed', () => {
+    const input = rx({ distanceVision: { rightEye: { sph: '+1.50' }, leftEye: { sph: '+1.25' } }, nearVision: { rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } } });
+    const stored = enteredRx(input, checkRx(input, { today }).normalized as Rx);
+    expect(stored.distanceVision).toEqual({ rightEye: { sph: '+1.50' }, leftEye: { sph: '+1.25' } });
+    expect(stored.nearVision).toEqual({ rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } });
+    expect(stored.intermediateVision).toBeUndefined();
   });
 });

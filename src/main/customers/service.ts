@@ -22,7 +22,7 @@ import {
   localData,
 } from './records';
 import { searchTextOf } from './fold';
-import type { PrescriptionService } from '../prescriptions/service';
+import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Outbox } from '../sync/outbox';
 import { CustomerSearchIndex } from './search-index';
 
@@ -101,7 +101,14 @@ export class CustomerService {
    * An update inside the caller's transaction. A local one is queued for the cloud; one that comes
    * from the cloud (origin 'cloud', applied by sync) is not sent back.
    */
-  async updateIn(trx: Transaction<Database>, input: CustomerUpdate, actor: Actor, origin: WriteOrigin): Promise<CustomerRow> {
+  async updateIn(
+    trx: Transaction<Database>,
+    input: CustomerUpdate,
+    actor: Actor,
+    origin: WriteOrigin,
+    /** Who wrote the opticData: the cloud's (no ADD there) is read as written there, see recordOpticData. */
+    opticFrom: OpticSource = origin === 'cloud' ? 'cloud' : 'staff',
+  ): Promise<CustomerRow> {
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);
     const before = await this.auditView(trx, current);
@@ -138,7 +145,7 @@ export class CustomerService {
     if (input.address) await this.mergeAddress(trx, current.id, input.address);
     if (input.opticData) {
       const legacy = await this.legacyOptic(trx, current.id);
-      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy);
+      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy, opticFrom);
     }
     const updated = await this.findLive(trx, current.id);
     const after = await this.auditView(trx, updated);
@@ -257,7 +264,7 @@ export class CustomerService {
     }));
     await this.audit.recordMany(trx, actor, events);
     for (const [i, input] of inputs.entries()) {
-      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null);
+      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null, origin === 'cloud' ? 'cloud' : 'staff');
     }
     if (origin === 'local') this.outbox.record(rows.map((r) => ({ entity: 'customer', entityId: r.id, customerId: r.id, op: 'create' })));
     this.onIndex((index) => index.upsert(rows.map(indexEntry)));

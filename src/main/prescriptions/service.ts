@@ -11,6 +11,8 @@ import type { Clock } from '../clock';
 import type { Database, PrescriptionsTable } from '../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
+/** Who wrote seed-shaped optic values: staff here, or the store's cloud (which carries no ADD). */
+export type OpticSource = 'staff' | 'cloud';
 type Row = Selectable<PrescriptionsTable>;
 
 /**
@@ -37,7 +39,7 @@ export class PrescriptionService {
       await this.context(trx, customerId); // 404 for an unknown customer
       // The cloud carries the current prescription in the customer's opticData.
       this.outbox.record([{ entity: 'customer', entityId: customerId, customerId, op: 'update' }]);
-      return this.insert(trx, customerId, rx, null, actor, '');
+      return this.insert(trx, customerId, rx, null, actor, 'rx.');
     });
     return this.version(db, id);
   }
@@ -53,7 +55,7 @@ export class PrescriptionService {
         throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
       }
       this.outbox.record([{ entity: 'customer', entityId: old.customer_id, customerId: old.customer_id, op: 'update' }]);
-      return this.insert(trx, old.customer_id, rx, id, actor, '');
+      return this.insert(trx, old.customer_id, rx, id, actor, 'rx.');
     });
     return this.version(this.db, newId);
   }
@@ -80,9 +82,10 @@ export class PrescriptionService {
   /**
    * Records seed-shaped optic values from customers.create/update as a new version (a correction
    * of the current one, if any), inside the caller's transaction. Unchanged values record nothing.
-   * Errors name `opticData.<path>`.
+   * Errors name `opticData.<path>`. `from` says who wrote the values: staff here (a near row that
+   * contradicts the stored ADD is refused, they can fix it) or the store's cloud (see below).
    */
-  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null) {
+  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null, from: OpticSource = 'staff') {
     const current = currentOf(await this.rows(trx, customerId));
     const stored = current ? (JSON.parse(current.rx) as Rx) : null;
     const currentFull = current ? this.fullRx(current) : null;
@@ -95,6 +98,15 @@ export class PrescriptionService {
       for (const v of ['intermediateVision', 'nearVision'] as const) {
         if (!stored[v] && JSON.stringify(probe.normalized[v]) === JSON.stringify(currentFull[v])) delete merged[v];
       }
+    }
+    if (from === 'cloud' && merged.nearVision) {
+      // The cloud's opticData (seed 001) has no ADD: a near row from there that is not the one our
+      // ADD gives is the only reading prescription the cloud states, written there. Keeping our ADD
+      // beside it would store a version that contradicts itself; refusing it would drop the cloud's
+      // change without anyone to ask (a pull runs unattended). So it is read as a near row written
+      // without an ADD, and the rules derive the ADD from it (or keep none when its cylinder is not
+      // the distance one). The new version is audited as `sync` and its changes show in the timeline.
+      for (const e of ['rightEye', 'leftEye'] as const) delete merged.distanceVision[e]?.add;
     }
     const next = checkRx(merged, { today: this.today() });
     if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return;

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { type Transaction, sql } from 'kysely';
 import { type CustomerDetail, CustomerCreateInput, CustomerUpdateInput } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
@@ -95,7 +95,7 @@ export class LocalApply {
       return sent;
     }
     try {
-      await this.customers.updateIn(trx, parsed.data, SYNC_ACTOR, 'cloud');
+      await refusedWhole(trx, () => this.customers.updateIn(trx, parsed.data, SYNC_ACTOR, 'cloud'));
       return [];
     } catch (err) {
       if (err instanceof AppError && err.status < 500) {
@@ -118,16 +118,39 @@ export class LocalApply {
       return null;
     }
     try {
-      const [row] = await this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud');
+      const [row] = await refusedWhole(trx, () => this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud'));
       return row?.id ?? null;
     } catch (err) {
       if (err instanceof AppError && err.code === 'customer.emailTaken') return null;
+      // Rules across fields (a prescription that contradicts itself) are only checked as it is
+      // recorded: such a customer is left out like one the schema refuses, not the whole pull.
+      if (err instanceof AppError && err.status < 500) {
+        this.log.warn(`sync: a cloud customer breaks local rules (${err.code}); not copied here`);
+        return null;
+      }
       throw err;
     }
   }
 
   async delete(trx: Transaction<Database>, id: string): Promise<void> {
     await this.customers.deleteIn(trx, [id], SYNC_ACTOR, 'cloud');
+  }
+}
+
+/**
+ * Runs one customer's write inside a savepoint of the sync's transaction: when the local rules
+ * refuse part of it (say its prescription, checked last), none of it stays half-written.
+ */
+async function refusedWhole<T>(trx: Transaction<Database>, write: () => Promise<T>): Promise<T> {
+  await sql`savepoint cloud_customer`.execute(trx);
+  try {
+    const out = await write();
+    await sql`release cloud_customer`.execute(trx);
+    return out;
+  } catch (err) {
+    await sql`rollback to cloud_customer`.execute(trx);
+    await sql`release cloud_customer`.execute(trx);
+    throw err;
   }
 }
 

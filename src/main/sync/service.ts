@@ -127,7 +127,8 @@ export class SyncService {
         } else {
           const value = JSON.parse((keep === 'mine' ? c.mine : c.theirs) ?? 'null') as string | null;
           const input = CustomerUpdateInput.parse(updateOf(c.customer_id, c.field as FieldPath, value));
-          await this.d.customers.updateIn(trx, input, actor, 'local');
+          // "Theirs" is the cloud's value: its opticData is read as the cloud's, which carries no ADD.
+          await this.d.customers.updateIn(trx, input, actor, 'local', keep === 'theirs' ? 'cloud' : 'staff');
         }
       }
       await this.d.conflicts.markResolved(trx, id, keep, actor.username, now);

@@ -121,6 +121,8 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
     }
   }
 
+  for (const e of eyes) agreeWithAdd(distance[e], read, e, errors);
+
   for (const v of visions) {
     const pair = read[v];
     const derivable = v !== 'distanceVision' && !pair && eyes.every((e) => distance[e]?.add != null);
@@ -220,6 +222,36 @@ export function readBase(raw: unknown): PrismBase | null {
   const short: Record<string, PrismBase> = { u: 'up', d: 'down', i: 'in', o: 'out' };
   const base = short[s] ?? s;
   return (prismBases as readonly string[]).includes(base) ? (base as PrismBase) : null;
+}
+
+/**
+ * With an ADD (typed, or derived from the near row just above), the near row is distance + ADD and
+ * an intermediate row lies between distance and near, both with the distance cylinder: a row that
+ * says otherwise contradicts the ADD, and which of the two the prescriber meant is not ours to
+ * guess. The error goes on the row's field (the ADD may be the one that is wrong, but the row is
+ * what staff can leave empty to follow it).
+ */
+function agreeWithAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, string>) {
+  if (!d || d.add === null) return;
+  const nearSph = toStep(d.sph + d.add);
+  const cylinder = (label: string, path: string, row: Eye) => {
+    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : formatDiopter(d.cyl)}) when an ADD is given`;
+    if (row.cyl !== 0 && d.axis !== null && row.axis !== d.axis) errors[`${path}.axis`] = `${label} AXIS must be the distance AXIS (${formatAxis(d.axis)}) when an ADD is given`;
+  };
+  const near = read.nearVision?.[e];
+  if (near) {
+    const path = `nearVision.${e}`;
+    if (near.sph !== nearSph) errors[`${path}.sph`] = `Near SPH must be distance SPH + ADD (${formatDiopter(nearSph, 'PL')}); leave the near row empty to follow the ADD`;
+    cylinder('Near', path, near);
+  }
+  const mid = read.intermediateVision?.[e];
+  if (mid) {
+    const path = `intermediateVision.${e}`;
+    if (mid.sph < Math.min(d.sph, nearSph) || mid.sph > Math.max(d.sph, nearSph)) {
+      errors[`${path}.sph`] = `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to the near SPH (${formatDiopter(nearSph, 'PL')})`;
+    }
+    cylinder('Intermediate', path, mid);
+  }
 }
 
 function nearFrom(d: Eye, factor: number): Eye {
@@ -353,12 +385,24 @@ function round2(v: number): number {
   return Math.round(v * 100) / 100 || 0;
 }
 
-/** The Rx as staff entered it: near/intermediate rows that were only derived are left out. */
+/**
+ * The Rx as staff entered it: near/intermediate rows that were only derived are left out, and so is
+ * an ADD that was only derived from the near row, so that a later change of the distance row keeps
+ * the written near row and derives the ADD again, instead of keeping a stale ADD that contradicts it.
+ */
 export function enteredRx(input: RxInput, normalized: Rx): Rx {
   const out: Rx = { ...normalized };
   for (const v of ['intermediateVision', 'nearVision'] as const) {
     if (!eyes.some((e) => hasValue(input[v]?.[e]))) delete out[v];
   }
+  const distance = { ...normalized.distanceVision };
+  for (const e of eyes) {
+    if (distance[e].add !== undefined && !hasText(input.distanceVision[e]?.add)) {
+      const { add: _derived, ...eye } = distance[e];
+      distance[e] = eye;
+    }
+  }
+  out.distanceVision = distance;
   return out;
 }
 

@@ -1,20 +1,24 @@
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CellInput } from './fields';
-import { eyeKeys, measureKeys, visionKeys } from './formModel';
+import type { OpticValues } from '../../../shared/customers/schema';
+import { eyeKeys, visionKeys } from '../../../shared/customers/schema';
+
+const measureKeys = ['sph', 'cyl', 'axis'] as const;
 
 /**
- * The prescription as opticians write it: per vision, right eye (OD) above left eye (OS), columns
- * SPH / CYL / Axis. Each cell's accessible name spells out all three, e.g. "Distance vision, OD (right
- * eye), SPH".
+ * Seed 001's opticData, read-only: what a customer recorded before prescriptions were versions (or
+ * as the cloud first sent it) still shows on the Details tab. Prescriptions are typed in one place
+ * only, the Prescription tab's grid.
  */
-export function OpticGrid() {
+export function OpticGrid({ optic }: { optic: OpticValues }) {
   const { t } = useTranslation();
   return (
     <table className="optic-grid">
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col">
+            <span className="visually-hidden">{t('rx.visionColumn')}</span>
+          </th>
           <th scope="col">{t('optic.eye')}</th>
           {measureKeys.map((m) => (
             <th key={m} scope="col">
@@ -37,12 +41,7 @@ export function OpticGrid() {
                   {t(`optic.${e}Short`)}
                 </th>
                 {measureKeys.map((m) => (
-                  <td key={m}>
-                    <CellInput
-                      name={`opticData.${v}.${e}.${m}`}
-                      label={t('optic.cell', { vision: t(`optic.${v}`), eye: t(`optic.${e}`), measure: t(`optic.${m}`) })}
-                    />
-                  </td>
+                  <td key={m}>{optic[v]?.[e]?.[m] ?? ''}</td>
                 ))}
               </tr>
             ))}

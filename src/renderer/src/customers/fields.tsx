@@ -70,30 +70,3 @@ export function SelectField({ name, label, className, options }: FieldProps & { 
     </FieldShell>
   );
 }
-
-/** One prescription cell: a bare input labelled for assistive tech, its error right under it. */
-export function CellInput({ name, label }: { name: Name; label: string }) {
-  const { register } = useFormContext<CustomerFormValues>();
-  const error = useFieldError(name);
-  const id = useId();
-  const errorId = `${id}-error`;
-  return (
-    <div className={`cell${error ? ' invalid' : ''}`}>
-      <input
-        id={id}
-        {...register(name)}
-        aria-label={label}
-        inputMode="decimal"
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-      />
-      {error ? (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}

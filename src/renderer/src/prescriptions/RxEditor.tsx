@@ -1,6 +1,7 @@
 import { Fragment, useEffect, useEffectEvent, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { checkRx } from '../../../shared/prescriptions/rules';
 import type { PrescriptionVersion, RxInput, RxWarning } from '../../../shared/prescriptions/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
@@ -13,6 +14,7 @@ import {
   draftFromRx,
   emptyDraft,
   leftEyeTyped,
+  localToday,
   normaliseContact,
   normalisePd,
   pathLabel,
@@ -26,7 +28,7 @@ import {
   type RxDraft,
 } from './draft';
 import { FeedbackProvider, RowMessages, WarningText, type Feedback, type FeedbackLookup } from './feedback';
-import { cellMessageId, RxCell, RxField, RxSelect, RxTextArea, type EyePath } from './RxFields';
+import { cellMessageId, DerivedCell, RxCell, RxField, RxSelect, RxTextArea, type EyePath } from './RxFields';
 
 export type EditorMode = { kind: 'new' } | { kind: 'correct'; version: PrescriptionVersion };
 
@@ -86,6 +88,13 @@ export function RxEditor({ customerId, mode, reference, active, onDirtyChange, o
   const checkedJson = useDebounced(inputJson, 250);
   const checkInput = useMemo(() => ({ rx: JSON.parse(checkedJson) as RxInput, customerId }), [checkedJson, customerId]);
   const check = usePrescriptionCheck(checkInput);
+  // The rows a typed ADD gives, read with the shared rules at once (not after the core's debounced
+  // check), so they are read-only from the keystroke that types the ADD. With no ADD typed, the
+  // near and intermediate rows are the prescriber's to write (the ADD is then derived from them).
+  const today = useMemo(() => localToday(), []);
+  const derivedRows = useMemo(() => checkRx(input, { today }).normalized, [input, today]);
+  const addTyped = rxEyes.some((e) => values.distanceVision[e].add.trim() !== '');
+  const followsAdd = (v: (typeof rxVisions)[number]) => v !== 'distanceVision' && addTyped && !rowTyped(values, v) && !!derivedRows[v];
 
   const [serverErrors, setServerErrors] = useState<{ forInput: string; errors: Record<string, string> } | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -288,7 +297,8 @@ export function RxEditor({ customerId, mode, reference, active, onDirtyChange, o
                 </tr>
               </thead>
               {rxVisions.map((v) => {
-                const derived = v !== 'distanceVision' && !rowTyped(values, v) && !!result?.normalized[v];
+                // A row the ADD gives is shown, never typed in: one value, one place to change it.
+                const derived = followsAdd(v);
                 const groupWarnings = warningsByPath.get(v) ?? [];
                 const measures = rxMeasures.filter((m) => m !== 'add' || v === 'distanceVision');
                 // Each eye's row, then the messages of its cells on a line of their own.
@@ -319,6 +329,11 @@ export function RxEditor({ customerId, mode, reference, active, onDirtyChange, o
                             <td key={m}>
                               {m === 'add' && v !== 'distanceVision' ? (
                                 <span className="rx-na" aria-hidden="true" />
+                              ) : derived ? (
+                                <DerivedCell
+                                  value={derivedRows[v]?.[e][m] ?? ''}
+                                  label={t('rx.cellLabel', { eye: t(`rx.eye.${e}`), vision: t(`rx.visionInLabel.${v}`), measure: t(`rx.measure.${m}`) })}
+                                />
                               ) : (
                                 <RxCell
                                   path={`${v}.${e}.${m}`}
@@ -366,6 +381,9 @@ export function RxEditor({ customerId, mode, reference, active, onDirtyChange, o
               ))}
             </fieldset>
           </div>
+          {rxVisions.some(followsAdd) ? (
+            <p className="rx-derived-hint">{t('rx.derivedHint')}</p>
+          ) : null}
 
           {values.kind === 'contacts' ? (
             <fieldset className="rx-contacts">

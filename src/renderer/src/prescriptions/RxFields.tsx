@@ -56,6 +56,20 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
   );
 }
 
+/**
+ * A cell of a row derived from the ADD (near, intermediate): shown like the others but read-only
+ * and out of the Tab order, so the grid cannot hold a near row that contradicts the ADD. Staff
+ * change the ADD, or leave it empty to write the row.
+ */
+export function DerivedCell({ label, value }: { label: string; value: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="rx-cell derived">
+      <input value={value} readOnly tabIndex={-1} aria-label={label} title={t('rx.derivedTitle')} />
+    </div>
+  );
+}
+
 type FieldProps = {
   path: Path<RxDraft>;
   label: string;

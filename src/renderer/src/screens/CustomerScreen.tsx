@@ -21,10 +21,10 @@ import {
   type CustomerFormValues,
 } from '../customers/formModel';
 import { HistoryPanel } from '../customers/HistoryPanel';
-import { OpticGrid } from '../customers/OpticGrid';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { blobFromBase64, saveBlob } from '../documents/files';
 import { formatMoment } from '../format';
+import { CurrentRx } from '../prescriptions/CurrentRx';
 import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
 import { CustomerSyncFlag } from '../sync/SyncFlag';
 
@@ -225,6 +225,12 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const name = detail ? `${detail.localData.firstName} ${detail.localData.lastName}` : t('screen.new');
   const saving = isSubmitting || create.isPending || update.isPending;
 
+  /** From the Details tab's read-only prescription to the one editor; the focus goes with it. */
+  const openRxEditor = () => {
+    showTab('prescription');
+    document.getElementById(tabId('prescription'))?.focus();
+  };
+
   /** Arrow keys move between the tabs (the tab list is one stop for Tab). */
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const at = tabs.indexOf(tab);
@@ -349,8 +355,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
 
               <fieldset className="section optic">
                 <legend>{t('form.optic')}</legend>
-                <OpticGrid />
-                <p className="form-hint optic-hint">{detail ? t('form.opticHint') : t('form.opticHintNew')}</p>
+                {detail ? <CurrentRx customer={detail} onOpenEditor={openRxEditor} /> : <p className="form-hint optic-hint">{t('form.opticHintNew')}</p>}
               </fieldset>
             </div>
             <p className="form-hint">{t('form.hint')}</p>
