@@ -18,6 +18,7 @@ import { type Logger, consoleLogger } from './log';
 import { PrescriptionService } from './prescriptions/service';
 import { transposeChannel } from './prescriptions/transpose';
 import { PrivacyService } from './privacy/service';
+import { SecretHasher } from './staff/secrets';
 import { StaffService } from './staff/service';
 import { keyFileSecretBox, type SecretBox } from './secrets';
 import { LocalApply } from './sync/apply';
@@ -53,6 +54,8 @@ export interface CoreOptions {
   machineId?: string;
   /** The licence server's fetch (tests). */
   licenceFetch?: typeof fetch;
+  /** The argon2 queue for passwords and PINs (tests pass one to count the checks a burst runs). */
+  secretHasher?: SecretHasher;
 }
 
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
@@ -110,6 +113,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const machineId = opts.machineId ?? currentMachineId();
   const licenceClient = new LicenceClient(opts.licenceFetch);
   const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
+  const secretHasher = opts.secretHasher ?? new SecretHasher();
   const syncListeners = new Set<() => void>();
   const syncChanged = () => {
     for (const listener of syncListeners) listener();
@@ -121,7 +125,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   function assemble(store: OpenedDatabase) {
     const audit = new AuditLog(store.db, store.sqlite, clock);
-    const staff = new StaffService(store.db, clock, audit);
+    const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
     const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
     const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit, outbox);
