@@ -243,6 +243,16 @@ describe('roles, over every channel', () => {
     expect(await raw.handle('audit.list', {}, as(staffToken))).toMatchObject({ error: { code: 'auth.forbidden' } });
     expect(await raw.handle('audit.list', { entity: 'staff' }, as(staffToken))).toMatchObject({ error: { code: 'auth.forbidden' } });
   });
+
+  it('refuses a blank customer id rather than reading it as "every customer" (or as "no filter" for staff)', async () => {
+    const staffToken = await staffSession();
+    for (const token of [staffToken, null]) {
+      for (const customerId of ['', ' ', '\t ']) {
+        const res = await (token ? raw.handle('audit.list', { customerId }, as(token)) : core.handle('audit.list', { customerId }));
+        expect(res).toMatchObject({ ok: false, error: { code: 'validation', fieldErrors: { customerId: [expect.stringContaining('customerId')] } } });
+      }
+    }
+  });
 });
 
 describe('the audit trail', () => {
