@@ -22,7 +22,7 @@ let base: string;
 
 beforeAll(async () => {
   ({ core, close: closeCore } = await openTestCore({ core: { secretHasher: hasher } }));
-  server = createHostServer({ core: core, token: TOKEN, staticDir: staticDir.dir });
+  server = createHostServer({ core, token: TOKEN, staticDir: staticDir.dir });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -75,7 +75,7 @@ export class SecretHasher {
       this.counts.refused++;
       const seconds = Math.max(1, Math.ceil(((this.waiting.length + this.running) * this.averageMs) / 1000));
       return Promise.reject(
-        new AppError('auth.busy', `OptiCounter is busy checking other sign-ins: try again in ${seconds} s`, undefined, { retryAfterSeconds: seconds }),
+        new AppError('auth.busy', `OptiCounter is busy checking passwords: try again in ${seconds} s`, undefined, { retryAfterSeconds: seconds }),
       );
     }
     const start = this.running < this.concurrency ? Promise.resolve() : new Promise<void>((resolve) => this.waiting.push(resolve));
