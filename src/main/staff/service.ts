@@ -62,14 +62,14 @@ export class StaffService {
     // reaches an account without counting against it.
     const usernameKey = input.username.trim().toLowerCase();
     const slot = this.reserveAttempt(`login:${usernameKey}`);
-    const ok = await this.check(slot, async () => {
+    const account = await this.check(slot, async () => {
       const row = await this.db.selectFrom('staff').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
       // Verify against a decoy when there is no such account, so the time taken does not tell.
       const matches = await this.hasher.verify(row?.password_hash ?? (await this.hasher.decoyHash()), input.password);
       return row && matches && !row.disabled_at ? row : null;
     });
-    if (!ok) throw new AppError('auth.invalidCredentials', INVALID);
-    return this.openSession(ok);
+    if (!account) throw new AppError('auth.invalidCredentials', INVALID);
+    return this.openSession(account);
   }
 
   logout(token: string) {
