@@ -33,6 +33,8 @@ export const errorStatus = {
   'auth.forbidden': 403,
   'auth.locked': 423,
   'auth.rateLimited': 429,
+  // The argon2 queue is full (a burst of sign-ins): refused at once, with retryAfterSeconds.
+  'auth.busy': 503,
   'auth.noPin': 400,
   'staff.notFound': 404,
   'staff.usernameTaken': 409,

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { access } from '../../src/main/access';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
+import { SecretHasher } from '../../src/main/staff/secrets';
 import { type Channel, channels } from '../../src/shared/contract';
 import { OWNER, expectFailure, layla, manualClock, memoryLogger, openTestCore } from '../helpers/core';
 
@@ -11,13 +12,16 @@ let core: Core;
 let raw: Core;
 let dir: string;
 let close: () => Promise<void>;
+// The core's argon2 queue, so tests count the checks really run.
+let hasher: SecretHasher;
 const clock = manualClock();
 const log = memoryLogger();
 
 beforeEach(async () => {
   clock.set('2026-11-22T10:00:00.000Z');
   log.lines.length = 0;
-  ({ core, raw, dir, close } = await openTestCore({ clock, log }));
+  hasher = new SecretHasher();
+  ({ core, raw, dir, close } = await openTestCore({ clock, log, core: { secretHasher: hasher } }));
 });
 afterEach(() => close());
 
@@ -108,6 +112,91 @@ describe('auto-lock and PIN', () => {
   });
 });
 
+describe('attempt limits under parallel requests', () => {
+  type Answer = Awaited<ReturnType<Core['handle']>>;
+  const codesOf = (answers: Answer[]) => {
+    const out: Record<string, number> = {};
+    for (const a of answers) {
+      const code = a.ok ? 'ok' : a.error.code;
+      out[code] = (out[code] ?? 0) + 1;
+    }
+    return out;
+  };
+  /** Starts a burst, then times another channel called while it runs. */
+  async function duringBurst(burst: () => Promise<Answer[]>) {
+    const running = burst();
+    const asked = performance.now();
+    // Called from a timer, a macrotask: while argon2 holds the event loop, the call cannot even start.
+    const info = await new Promise<Answer>((resolve) => setTimeout(() => resolve(raw.handle('app.info', {})), 10));
+    const infoMs = performance.now() - asked;
+    const answers = await running;
+    return { answers, info, infoMs, burstMs: performance.now() - asked };
+  }
+
+  it('checks at most 5 of 1000 PIN guesses sent at once; the right one among them does not unlock', async () => {
+    const token = await staffSession('sami', '1357');
+    await raw.call('auth.lock', {}, as(token));
+    // The right PIN is guess 500: past the 5 checks a minute, it must be refused unchecked.
+    const pins = Array.from({ length: 1000 }, (_, i) => (i === 500 ? '1357' : String(2000 + i)));
+    const verifiedBefore = hasher.counts.verified;
+    const { answers, info, infoMs } = await duringBurst(() => Promise.all(pins.map((pin) => raw.handle('auth.unlock', { pin }, as(token)))));
+    expect(codesOf(answers)).toEqual({ 'auth.invalidCredentials': 5, 'auth.rateLimited': 995 });
+    expect(hasher.counts.verified - verifiedBefore).toBe(5);
+    for (const a of answers) if (!a.ok && a.error.code === 'auth.rateLimited') expect(a.error.details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect((await raw.call('auth.me', {}, as(token))).locked).toBe(true);
+    expect(info.ok).toBe(true);
+    expect(infoMs).toBeLessThan(1000);
+  }, 60_000);
+
+  it('checks at most 5 of 40 parallel sign-ins to one account, the right password among them refused', async () => {
+    const passwords = Array.from({ length: 40 }, (_, i) => (i === 20 ? OWNER.password : `wrong-password-${i}`));
+    const verifiedBefore = hasher.counts.verified;
+    const { answers, info, infoMs } = await duringBurst(() => Promise.all(passwords.map((password) => raw.handle('auth.login', { username: 'OWNER', password }))));
+    expect(codesOf(answers)).toEqual({ 'auth.invalidCredentials': 5, 'auth.rateLimited': 35 });
+    expect(hasher.counts.verified - verifiedBefore).toBe(5);
+    expect(info.ok && infoMs < 1000).toBe(true);
+    // Still refused a minute on: five failures stay counted (the right password above never ran).
+    clock.advance(59_000);
+    await expectFailure(raw, 'auth.login', { username: 'owner', password: OWNER.password }, 'auth.rateLimited', 429);
+    clock.advance(1_000);
+    expect((await raw.call('auth.login', { username: 'owner', password: OWNER.password })).staff.username).toBe('owner');
+  }, 60_000);
+
+  it('runs argon2 through a short queue: a spray over many usernames is refused past it, and the app keeps answering', async () => {
+    const before = { ...hasher.counts };
+    const { answers, info, infoMs } = await duringBurst(() =>
+      Promise.all(Array.from({ length: 300 }, (_, i) => raw.handle('auth.login', { username: `ghost${i}`, password: 'a-guessed-password' }))),
+    );
+    const codes = codesOf(answers);
+    // At most the running hash and the 15 waiting behind it (plus the decoy hash made once).
+    const verified = hasher.counts.verified - before.verified;
+    expect(verified).toBeLessThanOrEqual(16);
+    expect(codes).toEqual({ 'auth.invalidCredentials': verified, 'auth.busy': 300 - verified });
+    for (const a of answers) if (!a.ok && a.error.code === 'auth.busy') expect(a.error).toMatchObject({ status: 503, details: { retryAfterSeconds: expect.any(Number) } });
+    expect(info.ok && infoMs < 1000).toBe(true);
+    // A refusal by the full queue used none of those accounts' tries: the same spray goes on later.
+    expect(await raw.handle('auth.login', { username: 'ghost299', password: 'a-guessed-password' })).toMatchObject({ error: { code: 'auth.invalidCredentials' } });
+  }, 60_000);
+
+  it('does not let the real user\'s sign-in wipe the failures counted against the account', async () => {
+    for (let i = 0; i < 4; i++) await expectFailure(raw, 'auth.login', { username: 'owner', password: `wrong-${i}-xxxxx` }, 'auth.invalidCredentials');
+    await raw.call('auth.login', { username: 'owner', password: OWNER.password });
+    await expectFailure(raw, 'auth.login', { username: 'owner', password: 'wrong-5-xxxxx' }, 'auth.invalidCredentials');
+    await expectFailure(raw, 'auth.login', { username: 'owner', password: OWNER.password }, 'auth.rateLimited', 429);
+  });
+
+  it('hashes new passwords and PINs through the same queue', async () => {
+    const before = hasher.counts.hashed;
+    const created = await core.call('staff.create', { username: 'lina', displayName: 'Lina', password: 'staff-password-1', pin: '1234' });
+    await core.call('staff.resetPassword', { id: created.id, password: 'staff-password-2' });
+    await core.call('staff.update', { id: created.id, pin: '5678' });
+    expect(hasher.counts.hashed - before).toBe(4);
+    // Once the owner exists, the public setup channel refuses before any hashing.
+    await expectFailure(raw, 'auth.setupOwner', { username: 'other', displayName: 'X', password: 'another-password' }, 'auth.forbidden', 403);
+    expect(hasher.counts.hashed - before).toBe(4);
+  });
+});
+
 describe('roles, over every channel', () => {
   it('lets each channel through only to whom it belongs', async () => {
     const staffToken = await staffSession();
@@ -153,6 +242,16 @@ describe('roles, over every channel', () => {
     expect((await raw.handle('audit.list', { entity: 'customer' }, as(staffToken))).ok).toBe(true);
     expect(await raw.handle('audit.list', {}, as(staffToken))).toMatchObject({ error: { code: 'auth.forbidden' } });
     expect(await raw.handle('audit.list', { entity: 'staff' }, as(staffToken))).toMatchObject({ error: { code: 'auth.forbidden' } });
+  });
+
+  it('refuses a blank customer id rather than reading it as "every customer" (or as "no filter" for staff)', async () => {
+    const staffToken = await staffSession();
+    for (const token of [staffToken, null]) {
+      for (const customerId of ['', ' ', '\t ']) {
+        const res = await (token ? raw.handle('audit.list', { customerId }, as(token)) : core.handle('audit.list', { customerId }));
+        expect(res).toMatchObject({ ok: false, error: { code: 'validation', fieldErrors: { customerId: [expect.stringContaining('customerId')] } } });
+      }
+    }
   });
 });
 

@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
-import type { z } from 'zod';
-import type { AuditEntry, AuditListInput } from '../../shared/staff/schema';
+import type { AuditEntity, AuditEntry } from '../../shared/staff/schema';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
+import type { AuditQuery } from './access';
 
 /** Who did something: a signed-in staff member, or the app itself (e.g. 'sync'). */
 export interface Actor {
@@ -12,7 +12,7 @@ export interface Actor {
 }
 
 export interface AuditEvent {
-  entity: 'customer' | 'prescription' | 'attachment' | 'staff' | 'setting' | 'licence' | 'backup';
+  entity: AuditEntity;
   entityId: string;
   action: string;
   before?: unknown;
@@ -53,9 +53,11 @@ export class AuditLog {
     }
   }
 
-  async list(q: z.output<typeof AuditListInput>): Promise<AuditEntry[]> {
+  /** Reads the trail for a query that passed the access rule (audit/access.ts). */
+  async list(q: AuditQuery): Promise<AuditEntry[]> {
     let query = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
-    if (q.customerId) {
+    if (q.entities) query = query.where('entity', 'in', q.entities);
+    if (q.customerId !== undefined) {
       const id = q.customerId;
       query = query.where((eb) =>
         eb.or([
@@ -65,11 +67,11 @@ export class AuditLog {
         ]),
       );
     }
-    if (q.entity) query = query.where('entity', '=', q.entity);
-    if (q.entityId) query = query.where('entity_id', '=', q.entityId);
-    if (q.staffId) query = query.where('staff_id', '=', q.staffId);
-    if (q.from) query = query.where('at', '>=', q.from);
-    if (q.to) query = query.where('at', '<=', q.to);
+    if (q.entity !== undefined) query = query.where('entity', '=', q.entity);
+    if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
+    if (q.staffId !== undefined) query = query.where('staff_id', '=', q.staffId);
+    if (q.from !== undefined) query = query.where('at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('at', '<=', q.to);
     const rows = await query.execute();
     return rows.map((r) => ({
       id: r.id,

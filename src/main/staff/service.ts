@@ -7,8 +7,8 @@ import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import { readSetting, writeSetting } from '../settings';
 import type { Database, StaffTable } from '../db/schema';
-import { AttemptLimiter } from './attempts';
-import { decoyHash, hashSecret, verifySecret } from './secrets';
+import { type AttemptSlot, AttemptLimiter } from './attempts';
+import { SecretHasher } from './secrets';
 import { type ActiveSession, Sessions } from './sessions';
 
 type Row = Selectable<StaffTable>;
@@ -32,6 +32,8 @@ export class StaffService {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    /** The argon2 queue; one per app, so it outlives a restore's reassembly. */
+    private readonly hasher: SecretHasher = new SecretHasher(),
   ) {
     this.sessions = new Sessions(clock);
     this.attempts = new AttemptLimiter(clock);
@@ -43,11 +45,12 @@ export class StaffService {
 
   /** First start: creates the owner account, once. */
   async setupOwner(input: z.output<typeof SetupOwnerInput>) {
+    // Checked before hashing too: this channel is public, and once the owner exists it costs nothing.
+    if (await this.db.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
+    const hashes = await this.hashes(input);
     const row = await this.db.transaction().execute(async (trx) => {
-      if (await trx.selectFrom('staff').select('id').executeTakeFirst()) {
-        throw new AppError('auth.forbidden', 'The owner account already exists; sign in instead');
-      }
-      const created = await this.insert(trx, { ...input, role: 'owner' });
+      if (await trx.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
+      const created = await this.insert(trx, { ...input, role: 'owner' }, hashes);
       await this.audit.record(trx, { staffId: created.id, username: created.username }, { entity: 'staff', entityId: created.id, action: 'create', after: staffView(created) });
       return created;
     });
@@ -55,17 +58,18 @@ export class StaffService {
   }
 
   async login(input: z.output<typeof LoginInput>) {
-    const key = `login:${input.username.trim().toLowerCase()}`;
-    this.assertNotLimited(key);
-    const row = await this.db.selectFrom('staff').selectAll().where('username_key', '=', input.username.trim().toLowerCase()).executeTakeFirst();
-    // Verify against a decoy when there is no such account, so the time taken does not tell.
-    const ok = await verifySecret(row?.password_hash ?? (await decoyHash()), input.password);
-    if (!row || !ok || row.disabled_at) {
-      this.attempts.fail(key);
-      throw new AppError('auth.invalidCredentials', INVALID);
-    }
-    this.attempts.succeed(key);
-    return this.openSession(row);
+    // The limiter's key is the very key the account is looked up by: no spelling of a username
+    // reaches an account without counting against it.
+    const usernameKey = input.username.trim().toLowerCase();
+    const slot = this.reserveAttempt(`login:${usernameKey}`);
+    const account = await this.check(slot, async () => {
+      const row = await this.db.selectFrom('staff').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
+      // Verify against a decoy when there is no such account, so the time taken does not tell.
+      const matches = await this.hasher.verify(row?.password_hash ?? (await this.hasher.decoyHash()), input.password);
+      return row && matches && !row.disabled_at ? row : null;
+    });
+    if (!account) throw new AppError('auth.invalidCredentials', INVALID);
+    return this.openSession(account);
   }
 
   logout(token: string) {
@@ -75,14 +79,10 @@ export class StaffService {
 
   /** Unlocks a locked screen for the same person, with their PIN. */
   async unlock(signedIn: SignedIn, pin: string) {
-    const key = `pin:${signedIn.staff.id}`;
-    this.assertNotLimited(key);
-    if (!signedIn.staff.pin_hash) throw new AppError('auth.noPin', 'No PIN is set for this account: sign out and sign in with your password');
-    if (!(await verifySecret(signedIn.staff.pin_hash, pin))) {
-      this.attempts.fail(key);
-      throw new AppError('auth.invalidCredentials', 'Wrong PIN');
-    }
-    this.attempts.succeed(key);
+    const pinHash = signedIn.staff.pin_hash;
+    if (!pinHash) throw new AppError('auth.noPin', 'No PIN is set for this account: sign out and sign in with your password');
+    const slot = this.reserveAttempt(`pin:${signedIn.staff.id}`);
+    if (!(await this.check(slot, () => this.hasher.verify(pinHash, pin)))) throw new AppError('auth.invalidCredentials', 'Wrong PIN');
     signedIn.session.locked = false;
     this.sessions.touch(signedIn.session);
     return this.me(signedIn);
@@ -115,20 +115,22 @@ export class StaffService {
   }
 
   async create(input: z.output<typeof StaffCreateInput>, actor: Actor): Promise<Staff> {
+    const hashes = await this.hashes(input);
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.insert(trx, input);
+      const row = await this.insert(trx, input, hashes);
       await this.audit.record(trx, actor, { entity: 'staff', entityId: row.id, action: 'create', after: staffView(row) });
       return staffView(row);
     });
   }
 
   async update(input: z.output<typeof StaffUpdateInput>, actor: Actor): Promise<Staff> {
+    const pinHash = input.pin ? await this.hasher.hash(input.pin) : null;
     return this.change(input.id, actor, 'update', async (row, trx) => {
       if (input.role === 'staff' && row.role === 'owner') await this.assertAnotherOwner(trx, row.id);
       return {
         ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.pin !== undefined ? { pin_hash: input.pin === null ? null : await hashSecret(input.pin) } : {}),
+        ...(input.pin !== undefined ? { pin_hash: pinHash } : {}),
       };
     });
   }
@@ -144,7 +146,7 @@ export class StaffService {
   }
 
   async resetPassword(id: string, password: string, actor: Actor): Promise<Staff> {
-    const hash = await hashSecret(password);
+    const hash = await this.hasher.hash(password);
     const out = await this.change(id, actor, 'resetPassword', async () => ({ password_hash: hash }));
     if (id !== actor.staffId) this.sessions.closeAllOf(id);
     return out;
@@ -173,15 +175,39 @@ export class StaffService {
     return { sessionToken: session.token, staff: staffView(row) };
   }
 
-  private assertNotLimited(key: string) {
-    const wait = this.attempts.waitFor(key);
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new AppError('auth.rateLimited', `Too many attempts: wait ${seconds} s and try again`, undefined, { retryAfterSeconds: seconds });
-    }
+  /** Takes one of the key's check slots now, before any await, or refuses with the wait. */
+  private reserveAttempt(key: string): AttemptSlot {
+    const { slot, waitMs } = this.attempts.reserve(key);
+    if (slot) return slot;
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new AppError('auth.rateLimited', `Too many attempts: wait ${seconds} s and try again`, undefined, { retryAfterSeconds: seconds });
   }
 
-  private async insert(trx: Transaction<Database>, input: { username: string; displayName: string; password: string; role: 'owner' | 'staff'; pin?: string | undefined }) {
+  /** Runs a check on a reserved slot and settles the slot by its outcome. */
+  private async check<T>(slot: AttemptSlot, run: () => Promise<T | null | false>): Promise<T | null | false> {
+    let outcome: T | null | false;
+    try {
+      outcome = await run();
+    } catch (err) {
+      // Refused by a full hashing queue (or the store failed): no check happened, nothing to count.
+      slot.cancelled();
+      throw err;
+    }
+    if (outcome) slot.succeeded();
+    else slot.failed();
+    return outcome;
+  }
+
+  /**
+   * Hashes a new account's secrets before its transaction opens: the store has one connection, and
+   * a transaction held while waiting for the hashing queue would hold up every other call.
+   */
+  private async hashes(input: { password: string; pin?: string | undefined }): Promise<Hashes> {
+    const password = await this.hasher.hash(input.password);
+    return { password, pin: input.pin ? await this.hasher.hash(input.pin) : null };
+  }
+
+  private async insert(trx: Transaction<Database>, input: { username: string; displayName: string; role: 'owner' | 'staff' }, hashes: Hashes) {
     const key = input.username.toLowerCase();
     if (await trx.selectFrom('staff').select('id').where('username_key', '=', key).executeTakeFirst()) {
       throw new AppError('staff.usernameTaken', 'This username is taken', { username: ['This username is taken'] });
@@ -193,8 +219,8 @@ export class StaffService {
       username_key: key,
       display_name: input.displayName,
       role: input.role,
-      password_hash: await hashSecret(input.password),
-      pin_hash: input.pin ? await hashSecret(input.pin) : null,
+      password_hash: hashes.password,
+      pin_hash: hashes.pin,
       disabled_at: null,
       created_at: now,
       updated_at: now,
@@ -219,6 +245,15 @@ export class StaffService {
     const other = await trx.selectFrom('staff').select('id').where('role', '=', 'owner').where('disabled_at', 'is', null).where('id', '!=', exceptId).executeTakeFirst();
     if (!other) throw new AppError('auth.forbidden', 'The store must keep at least one active owner');
   }
+}
+
+interface Hashes {
+  password: string;
+  pin: string | null;
+}
+
+function ownerExists() {
+  return new AppError('auth.forbidden', 'The owner account already exists; sign in instead');
 }
 
 /** What leaves the core about an account: never a hash. */

@@ -61,16 +61,47 @@ export const AutoLockInput = z.strictObject({
   minutes: z.number({ error: 'minutes must be a number' }).int('minutes must be a whole number').min(1, 'Auto-lock is 1 to 240 minutes').max(240, 'Auto-lock is 1 to 240 minutes'),
 });
 
-export const AuditListInput = z.strictObject({
-  /** A customer's whole history: its own rows and those of its prescriptions and documents. */
-  customerId: z.string().max(100).optional(),
-  entity: z.string().max(50).optional(),
-  entityId: z.string().max(100).optional(),
-  staffId: z.string().max(100).optional(),
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
-  limit: z.number().int().min(1).max(500).default(100),
-});
+/** What the audit trail records changes of. */
+export const auditEntities = ['customer', 'prescription', 'attachment', 'staff', 'setting', 'licence', 'backup'] as const;
+export const AuditEntity = z.enum(auditEntities, { error: `entity must be one of ${auditEntities.join(', ')}` });
+export type AuditEntity = z.infer<typeof AuditEntity>;
+
+/*
+ * The audit filter has one normal form, parsed once and read by both the access rule
+ * (audit/access.ts) and the query (audit/log.ts): they once disagreed about `customerId: ""` (the
+ * rule saw a customer's history, the query no filter at all) and staff read the owner's trail.
+ * So a filter value is either absent or meaningful: ids are trimmed and never blank, the entity is
+ * one the trail knows, and times are instants in the trail's own form (UTC, milliseconds).
+ */
+const FilterId = (name: string) =>
+  z
+    .string({ error: `${name} must be text` })
+    .trim()
+    .min(1, `${name} must not be blank: leave it out instead`)
+    .max(100, `${name} is too long`);
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isInstant = (v: string) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success;
+/** A date (a whole UTC day: from its start, or to its end) or an ISO date-time, as the trail writes `at`. */
+const FilterTime = (name: string, dayEdge: 'start' | 'end') =>
+  z
+    .string({ error: `${name} must be text` })
+    .trim()
+    .refine(isInstant, `${name} must be a date (YYYY-MM-DD) or an ISO date-time`)
+    .transform((v) => (DAY.test(v) ? `${v}T${dayEdge === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : new Date(v).toISOString()));
+
+export const AuditListInput = z
+  .strictObject({
+    /** A customer's whole history: its own rows and those of its prescriptions and documents. */
+    customerId: FilterId('customerId').optional(),
+    entity: AuditEntity.optional(),
+    entityId: FilterId('entityId').optional(),
+    staffId: FilterId('staffId').optional(),
+    from: FilterTime('from', 'start').optional(),
+    to: FilterTime('to', 'end').optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'from must not be after to', path: ['to'] });
 export const AuditEntry = z.object({
   id: z.number(),
   at: z.string(),

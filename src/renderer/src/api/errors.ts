@@ -21,6 +21,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.auth.invalidCredentials');
       case 'auth.rateLimited':
         return t('errors.auth.rateLimited', { count: retryAfterSeconds(error) });
+      case 'auth.busy':
+        return t('errors.auth.busy', { count: retryAfterSeconds(error) });
       case 'staff.usernameTaken':
         return t('errors.staff.usernameTaken');
       case 'staff.notFound':
@@ -46,7 +48,7 @@ export function errorMessage(error: unknown, t: TFunction): string {
   return t('errors.unknown', { message: error instanceof Error ? error.message : String(error) });
 }
 
-/** The wait an `auth.rateLimited` answer asks for, in seconds (at least 1). */
+/** The wait an `auth.rateLimited` or `auth.busy` answer asks for, in seconds (at least 1). */
 export function retryAfterSeconds(error: AppError): number {
   const seconds = error.details?.retryAfterSeconds;
   return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 60;
