@@ -556,14 +556,39 @@ describe('the trial and the clock floor are kept in two places that must agree',
     const key = cloud.addLicence({ storeId: STORE });
     const { again, dir } = await tamperedTrial((dir) => rmSync(join(dir, LEDGER_FILE)));
     const core = await owner(again);
-    // An imported file cannot repair it: the floors that stop a replay are what was lost.
-    const err = await expectFailure(again.raw, 'licence.importFile', { contents: '{}' }, 'licence.invalid');
-    expect(err.details?.reasonCode).toBe('tampered');
     expect(await core.call('licence.activate', { key })).toMatchObject({ state: 'active', canWrite: true });
     await again.raw.close();
     expect(existsSync(join(dir, LEDGER_FILE))).toBe(true);
     const third = keep(await openStore({ dataDir: dir, configure: false }));
     expect(await third.raw.call('licence.status', {})).toMatchObject({ state: 'active', canWrite: true, reasonCode: null });
+  });
+});
+
+describe('offline recovery of a tampered ledger', () => {
+  it('takes a licence file issued just now for this PC, never an old one', async () => {
+    const vendor = testSigner('vendor-2026');
+    const core = { trustedLicenceKeys: [vendor.trusted], machineId: TEST_MACHINE };
+    const t = await openTestCore({ clock, core });
+    cleanups.push(() => t.close());
+    const old = JSON.stringify(signLicence(vendor, makeLicence({}, clock.now())));
+    await t.raw.call('licence.importFile', { contents: old });
+    clock.advance(5 * DAY);
+    await t.raw.close();
+    rmSync(join(t.dir, LEDGER_FILE));
+    const again = keep(await openTestCore({ clock, dataDir: t.dir, core }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'invalid', reasonCode: 'tampered', canWrite: false });
+
+    // The old file (its floors are what was lost) is a replay.
+    const err = await expectFailure(again.raw, 'licence.importFile', { contents: old }, 'licence.invalid');
+    expect(err.details?.reasonCode).toBe('tampered');
+    expect(err.message).toContain('issued in the last 48 hours');
+    // A file the vendor issues today, for this PC's request code: the records are sealed again.
+    const fresh = JSON.stringify(signLicence(vendor, makeLicence({}, new Date(clock.now().getTime() - 3_600_000))));
+    expect(await again.raw.call('licence.importFile', { contents: fresh })).toMatchObject({ state: 'active', canWrite: true });
+    await again.raw.close();
+    expect(existsSync(join(t.dir, LEDGER_FILE))).toBe(true);
+    const third = keep(await openTestCore({ clock, dataDir: t.dir, core }));
+    expect(await third.raw.call('licence.status', {})).toMatchObject({ state: 'active', reasonCode: null });
   });
 });
 

@@ -332,15 +332,27 @@ export class LicenceService {
     } catch {
       throw new AppError('licence.invalid', 'This is not a licence file (it is not JSON)', undefined, { reasonCode: 'malformed' });
     }
-    if (this.tampered) {
-      throw new AppError('licence.invalid', `${this.tampered}: a licence file can be imported again once the licence has been checked online`, undefined, { reasonCode: 'tampered' });
-    }
+    const now = this.o.clock.now();
+    // A tampered ledger's floors may have lost something, so besides them only a file the vendor
+    // issued just now (a store without internet, e.g. a data folder moved to a new PC) restores it.
     const floor = this.issuedFloor();
-    const verdict = verifyLicence(raw, { keys: this.o.keys, machineId: this.machineId(), now: this.o.clock.now(), lastSeenAt: this.lastSeenAt, issuedFloor: floor });
+    const verdict = verifyLicence(raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: this.lastSeenAt, issuedFloor: floor });
     if (!verdict.ok) throw new AppError('licence.invalid', `This licence file cannot be used: ${lowerFirst(verdict.reason)}`, undefined, { reasonCode: verdict.reasonCode });
-    // The very file in use, imported again: nothing changes (a replay needs an older one).
-    if (this.ledger.licence !== null && sameSignature(this.ledger.licence, verdict.file.signature)) return this.status();
+    if (this.tampered) {
+      if (Math.abs(now.getTime() - Date.parse(verdict.licence.issuedAt)) >= CLOCK_TOLERANCE_MS) {
+        throw new AppError(
+          'licence.invalid',
+          `${this.tampered}: only a licence file issued in the last ${CLOCK_TOLERANCE_MS / 3_600_000} hours (ask your vendor for a new one) or an online activation restores them`,
+          undefined,
+          { reasonCode: 'tampered' },
+        );
+      }
+    } else if (this.ledger.licence !== null && sameSignature(this.ledger.licence, verdict.file.signature)) {
+      // The very file in use, imported again: nothing changes (a replay needs an older one).
+      return this.status();
+    }
     if (floor && Date.parse(verdict.licence.issuedAt) <= floor.getTime()) throw staleFile();
+    if (this.tampered) this.reseal();
     await this.store(raw, verdict.licence, actor, 'import', false);
     return this.status();
   }
@@ -428,12 +440,15 @@ export class LicenceService {
       this.lastSeenAt = now;
       this.lastSeenWritten = 0;
     }
-    if (this.tampered) {
-      this.o.log.warn('licence: the licence server confirmed the licence; the licence ledger is sealed again');
-      this.tampered = null;
-      this.ledger = { ...this.ledger, trialStartedAt: this.trialStartedAt.toISOString() };
-    }
+    if (this.tampered) this.reseal();
     await this.store(reply.raw, reply.file.license, actor, action, true);
+  }
+
+  /** A licence issued just now for this PC ends the tampered state: the store() that follows writes both halves. */
+  private reseal() {
+    this.o.log.warn('licence: a freshly issued licence was accepted; the licence ledger is sealed again');
+    this.tampered = null;
+    this.ledger = { ...this.ledger, trialStartedAt: this.trialStartedAt.toISOString() };
   }
 
   private async store(raw: unknown, licence: Licence, actor: Actor, action: string, checked: boolean) {
