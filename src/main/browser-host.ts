@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors';
 import { systemClock } from './clock';
 import { openCore, restoreLatestGood } from './core';
 import { createHostServer } from './host/server';
-import { readTrustedKeyDir, readTrustedKeyFile } from './licence/keys';
+import { licenceKeysForLaunch } from './licence/keys';
 import { defaultDataDir } from './paths';
 
 /**
@@ -20,7 +20,8 @@ async function main() {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
       'restore-latest-backup': { type: 'boolean', default: false },
-      // A licence public key to trust besides the shipped ones (SPKI PEM; key id = base name without .pem).
+      // DEVELOPMENT/TEST ONLY: a licence public key to trust besides the compiled-in ones (SPKI PEM;
+      // key id = base name without .pem). Refused when NODE_ENV=production (licence/keys.ts).
       'trust-licence-key': { type: 'string', multiple: true, default: [] },
       // TEST/DEMO KNOB ONLY: moves the core's clock by N days (e.g. past the trial's end).
       'clock-offset-days': { type: 'string' },
@@ -41,10 +42,13 @@ async function main() {
     const name = restoreLatestGood(dataDir);
     console.log(name ? `restored the latest good backup: ${name}` : 'no good backup was found');
   }
-  const trustedLicenceKeys = [
-    ...readTrustedKeyDir(fileURLToPath(new URL('resources/licence-keys', root))),
-    ...values['trust-licence-key'].map((file) => readTrustedKeyFile(file)),
-  ];
+  let trustedLicenceKeys;
+  try {
+    trustedLicenceKeys = licenceKeysForLaunch({ packaged: process.env.NODE_ENV === 'production', args: process.argv.slice(2) });
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  }
   const offsetDays = Number(values['clock-offset-days'] ?? process.env.OPTICOUNTER_CLOCK_OFFSET_DAYS ?? 0);
   if (!Number.isFinite(offsetDays)) {
     console.error(`--clock-offset-days must be a number of days (got "${values['clock-offset-days']}")`);

@@ -12,7 +12,7 @@ import { CustomerService } from './customers/service';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
 import { type CallOrigin, type Dispatch, type Handlers, call, createDispatch, signedInOf } from './dispatch';
 import { LicenceClient } from './licence/client';
-import { currentMachineId } from './licence/machine';
+import { type MachineIdentity, readMachineIdentity } from './licence/machine';
 import { LicenceService } from './licence/service';
 import { type TrustedKey, trustedKeys } from './licence/verify';
 import { type Logger, consoleLogger } from './log';
@@ -47,9 +47,9 @@ export interface CoreOptions {
   /** false: sync rounds run only on `sync.now` (tests staging both sides of a merge). Default true. */
   syncAutomatic?: boolean;
   /**
-   * The public keys licences may be signed with (SPKI PEM, by key id). The desktop app passes the ones
-   * in resources/licence-keys, the browser host those plus its --trust-licence-key files, tests their
-   * own. None: no licence verifies (the trial still runs).
+   * The public keys licences may be signed with (SPKI PEM, by key id). The desktop app passes the
+   * compiled-in ones (licence/keys.ts), the development host those plus its --trust-licence-key files,
+   * tests their own. None: no licence verifies (the trial still runs).
    */
   trustedLicenceKeys?: TrustedKey[];
   /** This PC's licence machine id; tests pass one to be "another PC". Default: licence/machine.ts. */
@@ -113,7 +113,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     cloudBaseUrl: () => app.licence.cloudBaseUrl,
   });
   const licenceKeys = trustedKeys(opts.trustedLicenceKeys ?? []);
-  const machineId = opts.machineId ?? currentMachineId();
+  // An unreadable OS install id does not stop the app: reading and the trial work without it.
+  const machine: MachineIdentity = opts.machineId ? { id: opts.machineId, problem: null } : readMachineIdentity();
+  if (machine.problem) log.warn(`licence: ${machine.problem}`);
   const licenceClient = new LicenceClient(opts.licenceFetch);
   const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
   const secretHasher = opts.secretHasher ?? new SecretHasher();
@@ -138,7 +140,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit);
     // Build the search index now rather than on the first keystroke at the counter.
     const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
-    const licence = new LicenceService({ db: store.db, clock, audit, log, keys: licenceKeys, machineId, appVersion: opts.appVersion, client: licenceClient });
+    const licence = new LicenceService({ db: store.db, clock, audit, log, keys: licenceKeys, machine, appVersion: opts.appVersion, client: licenceClient, dataDir: opts.dataDir, secrets });
     licence.startBackground();
     const links = new Links(store.db);
     const conflicts = new Conflicts(store.db);

@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
 import { AppError } from '../shared/errors';
 import { type Core, openCore, restoreLatestGood } from './core';
-import { readTrustedKeyDir } from './licence/keys';
+import { licenceKeysForLaunch } from './licence/keys';
 import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
 import { consoleLogger } from './log';
@@ -28,8 +28,8 @@ async function start() {
     dataDir: app.getPath('userData'),
     appVersion: app.getVersion(),
     nativeBinding: electronNativeBinding(app.getAppPath(), app.isPackaged),
-    // The packaged app trusts only the licence keys it ships (electron-builder's extraResources).
-    trustedLicenceKeys: readTrustedKeyDir(join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'resources', 'licence-keys')),
+    // The keys compiled into the bundle; an installed build refuses --trust-licence-key (licence/keys.ts).
+    trustedLicenceKeys: licenceKeysForLaunch({ packaged: app.isPackaged, args: process.argv }),
     // Installed builds only: a development build has nothing to update (update.status says `unsupported`).
     updater: app.isPackaged ? createElectronUpdater(consoleLogger) : undefined,
     secrets: safeStorageSecretBox(),

@@ -65,6 +65,10 @@ export const errorStatus = {
   'licence.rateLimited': 429,
   'licence.server': 502,
   'licence.offline': 503,
+  // The OS install id (licence/machine.ts) could not be read: no licence can be tied to this PC.
+  'licence.machineUnreadable': 500,
+  // --trust-licence-key given to an installed build (licence/keys.ts).
+  'licence.keyRefused': 403,
   'update.notReady': 409,
   'sync.invalidCredentials': 400,
   'sync.notConfigured': 409,

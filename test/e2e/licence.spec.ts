@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CustomerEntry, callHost, expect, fillCustomer, searchBox, signInThroughUi, OWNER, test } from './fixtures';
@@ -137,4 +137,26 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await fillCustomer(page, NADIA);
   await page.getByRole('button', { name: 'Create customer' }).click();
   await expect(page.getByText(/OptiCounter is not licensed: creating and changing records is turned off/)).toBeVisible();
+});
+
+test('deleting the sealed licence record makes the counter read-only, with the reason, until a licence is activated', async ({ page, host, request }) => {
+  const key = cloud.addLicence({ storeId: STORE });
+  await callHost(request, host, 'licence.configure', { baseUrl: cloud.url, storeId: STORE });
+  const sealed = join(host.dataDir, 'licence.sealed');
+  expect(existsSync(sealed)).toBe(true);
+  await page.goto('about:blank');
+  rmSync(sealed);
+  await host.restart();
+  host.apiSession = undefined;
+  await page.goto(`${host.url}/`);
+
+  await expect(page.getByRole('heading', { name: 'Activate OptiCounter' })).toBeVisible();
+  await expect(page.getByText('The licence records of this computer were changed or removed')).toBeVisible();
+  // An online activation seals the records again.
+  await page.getByLabel('Licence key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Activate', exact: true }).click();
+  await signInThroughUi(page, OWNER.username, OWNER.password);
+  await expect(searchBox(page)).toBeVisible();
+  await expect(footer(page)).not.toContainText('Read-only');
+  expect(existsSync(sealed)).toBe(true);
 });

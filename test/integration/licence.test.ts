@@ -1,11 +1,19 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/db/database';
+import type { Database } from '../../src/main/db/schema';
+import { LicenceClient } from '../../src/main/licence/client';
+import { LEDGER_FILE } from '../../src/main/licence/ledger-file';
 import { decodeRequestCode } from '../../src/main/licence/request-code';
 import { TRIAL_DAYS } from '../../src/main/licence/trial';
 import { keyFromData } from '../../src/shared/licence/key';
 import { type CloudServer, startCloud } from '../cloud/server';
 import type { Core } from '../../src/main/core';
-import { OWNER, expectFailure, layla, manualClock, openTestCore, person } from '../helpers/core';
+import { OWNER, expectFailure, layla, manualClock, openTestCore, person, tempDir } from '../helpers/core';
 import { OTHER_MACHINE, TEST_MACHINE, makeLicence, signLicence, testSigner } from '../helpers/licence';
 
 const DAY = 86_400_000;
@@ -26,11 +34,11 @@ afterEach(async () => {
 });
 
 /** A store's core on its own data dir, trusting the cloud's licence key, as machine `machineId`. */
-async function openStore(opts: { machineId?: string; dataDir?: string; configure?: boolean } = {}) {
+async function openStore(opts: { machineId?: string; dataDir?: string; configure?: boolean; fetch?: typeof fetch } = {}) {
   const t = await openTestCore({
     clock,
     dataDir: opts.dataDir,
-    core: { trustedLicenceKeys: [{ kid: cloud.licenceKid, pem: cloud.licencePublicKeyPem }], machineId: opts.machineId ?? TEST_MACHINE },
+    core: { trustedLicenceKeys: [{ kid: cloud.licenceKid, pem: cloud.licencePublicKeyPem }], machineId: opts.machineId ?? TEST_MACHINE, licenceFetch: opts.fetch },
   });
   if (opts.configure !== false) await t.core.call('licence.configure', { baseUrl: cloud.url, storeId: STORE });
   return t;
@@ -282,8 +290,9 @@ describe('offline activation and tampering', () => {
 
     const again = keep(await openStore({ dataDir: t.dir, configure: false }));
     const status = await again.core.call('licence.status', {});
-    expect(status).toMatchObject({ state: 'invalid', canWrite: false, reasonCode: 'signature' });
-    expect(status.reason).toContain('altered');
+    // The sealed copy of the licence says otherwise: one edit, and the two places disagree.
+    expect(status).toMatchObject({ state: 'invalid', canWrite: false, reasonCode: 'tampered' });
+    expect(status.reason).toContain('do not agree');
     await expectFailure(again.core, 'customers.create', layla, 'licence.required');
   });
 
@@ -300,4 +309,327 @@ describe('offline activation and tampering', () => {
     expect(status.reason).toContain('clock');
     await expectFailure(core, 'customers.create', layla, 'licence.required');
   });
+});
+
+/** Edits the database of a closed install, as someone with the SQLite file open in a tool would. */
+async function editClosed(dir: string, edit: (db: Kysely<Database>) => Promise<unknown>) {
+  const store = await openDatabase({ dataDir: dir, clock });
+  await edit(store.db);
+  await store.db.destroy();
+}
+
+/**
+ * A licence server's fetch that keeps every licence it answered and, once told to, answers with an
+ * old one instead: a fake server on this PC replaying what the real one said long ago.
+ */
+function recordingFetch() {
+  const answers: string[] = [];
+  let replay: string | null = null;
+  const impl: typeof fetch = async (input, init) => {
+    if (replay !== null) return new Response(replay, { status: 200, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(input, init);
+    if (res.ok && /\/licenses\/(activate|refresh)$/.test(new URL(String(input instanceof Request ? input.url : input)).pathname)) answers.push(await res.clone().text());
+    return res;
+  };
+  return { impl, answers, replay: (text: string) => (replay = text) };
+}
+
+describe('a revocation, an expiry or a deactivation is sticky (no older licence file undoes it)', () => {
+  it('refuses the old licence file, and one fetched before the revocation, after a revocation — also after a restart', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const server = recordingFetch();
+    const t = await openStore({ fetch: server.impl });
+    cleanups.push(() => t.close());
+    await t.core.call('licence.activate', { key });
+    const activated = server.answers[0]!;
+    // Someone with the key asks the server for a licence for this PC, keeps it and says nothing.
+    clock.advance(DAY);
+    const kept = await new LicenceClient().refresh({ baseUrl: cloud.url, storeId: STORE }, { key, machineId: TEST_MACHINE });
+    clock.advance(DAY);
+    cloud.revokeLicence(key);
+    expect((await t.core.call('licence.refresh', {})).state).toBe('revoked');
+
+    for (const contents of [activated, JSON.stringify(kept.raw)]) {
+      // Public, as on the activation screen: no session needed to try.
+      const err = await expectFailure(t.raw, 'licence.importFile', { contents }, 'licence.invalid', 400);
+      expect(err.details?.reasonCode).toBe('stale');
+      expect(err.message).toContain('not newer');
+    }
+    expect(await t.raw.call('licence.status', {})).toMatchObject({ state: 'revoked', canWrite: false });
+
+    await t.raw.close();
+    const again = keep(await openStore({ dataDir: t.dir, configure: false }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'revoked', canWrite: false });
+    await expectFailure(again.raw, 'licence.importFile', { contents: activated }, 'licence.invalid');
+    await expectFailure(again.core, 'customers.create', layla, 'licence.required');
+  });
+
+  it('refuses an old answer replayed by a fake licence server after a revocation', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const server = recordingFetch();
+    const t = keep(await openStore({ fetch: server.impl }));
+    await t.core.call('licence.activate', { key });
+    clock.advance(DAY);
+    cloud.revokeLicence(key);
+    expect((await t.core.call('licence.refresh', {})).state).toBe('revoked');
+    server.replay(server.answers[0]!);
+    for (const [channel, input] of [['licence.refresh', {}], ['licence.activate', { key }]] as const) {
+      const err = await expectFailure(t.core, channel, input, 'licence.invalid');
+      expect(err.details?.reasonCode).toBe('stale');
+    }
+    expect((await t.core.call('licence.status', {})).state).toBe('revoked');
+  });
+
+  it('refuses the file of a licence deactivated here (its seat is free again on the server)', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const server = recordingFetch();
+    const t = keep(await openStore({ fetch: server.impl }));
+    await t.core.call('licence.activate', { key });
+    await t.core.call('licence.deactivate', {});
+    const err = await expectFailure(t.raw, 'licence.importFile', { contents: server.answers[0]! }, 'licence.invalid');
+    expect(err.details?.reasonCode).toBe('stale');
+    expect((await t.raw.call('licence.status', {})).key).toBeNull();
+    // A fresh activation is a new licence: fine.
+    clock.advance(60_000);
+    expect(await t.core.call('licence.activate', { key })).toMatchObject({ state: 'active' });
+  });
+
+  it('keeps an expiry: an older file with a later expiry is refused, and turning the clock back does not revive it', async () => {
+    const vendor = testSigner('vendor-2026');
+    const t = keep(await openTestCore({ clock, core: { trustedLicenceKeys: [vendor.trusted], machineId: TEST_MACHINE } }));
+    const issued = clock.now();
+    const yearLong = signLicence(vendor, makeLicence({ expiresAt: new Date(issued.getTime() + 365 * DAY).toISOString() }, issued));
+    const shortened = signLicence(vendor, makeLicence({ expiresAt: new Date(issued.getTime() + 10 * DAY).toISOString() }, new Date(issued.getTime() + 3_600_000)));
+    await t.raw.call('licence.importFile', { contents: JSON.stringify(yearLong) });
+    clock.advance(2 * 3_600_000);
+    expect(await t.raw.call('licence.importFile', { contents: JSON.stringify(shortened) })).toMatchObject({ state: 'active' });
+    // Re-importing the file in use changes nothing and is not an error.
+    expect(await t.raw.call('licence.importFile', { contents: JSON.stringify(shortened) })).toMatchObject({ state: 'active' });
+    await expectFailure(t.raw, 'licence.importFile', { contents: JSON.stringify(yearLong) }, 'licence.invalid');
+
+    clock.advance(10 * DAY);
+    expect(await t.raw.call('licence.status', {})).toMatchObject({ state: 'expired', canWrite: false });
+    await expectFailure(t.raw, 'licence.importFile', { contents: JSON.stringify(yearLong) }, 'licence.invalid');
+    // The clock put back a day (within the 48 h allowed for a wrong clock): still expired.
+    clock.advance(-DAY);
+    expect(await t.raw.call('licence.status', {})).toMatchObject({ state: 'expired', canWrite: false });
+  });
+
+  it('ignores an older licence file put in the database with the app closed', async () => {
+    const vendor = testSigner('vendor-2026');
+    const core = { trustedLicenceKeys: [vendor.trusted], machineId: TEST_MACHINE };
+    const t = await openTestCore({ clock, core });
+    cleanups.push(() => t.close());
+    const issued = clock.now();
+    const yearLong = JSON.stringify(signLicence(vendor, makeLicence({ expiresAt: new Date(issued.getTime() + 365 * DAY).toISOString() }, issued)));
+    const shortened = signLicence(vendor, makeLicence({ expiresAt: new Date(issued.getTime() + 10 * DAY).toISOString() }, new Date(issued.getTime() + 3_600_000)));
+    await t.raw.call('licence.importFile', { contents: yearLong });
+    clock.advance(2 * 3_600_000);
+    await t.raw.call('licence.importFile', { contents: JSON.stringify(shortened) });
+    clock.advance(11 * DAY);
+    expect((await t.raw.call('licence.status', {})).state).toBe('expired');
+    await t.raw.close();
+
+    await editClosed(t.dir, async (db) => {
+      await db.updateTable('settings').set({ value: JSON.stringify(yearLong) }).where('key', '=', 'licence.file').execute();
+      await db.deleteFrom('settings').where('key', '=', 'licence.issuedFloor').execute();
+    });
+    const again = keep(await openTestCore({ clock, dataDir: t.dir, core }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'expired', canWrite: false });
+  });
+});
+
+describe('the trial and the clock floor are kept in two places that must agree', () => {
+  /** A trial install with a customer, closed; `edit` then tampers with it; reopened as the owner. */
+  async function tamperedTrial(edit: (dir: string) => Promise<void> | void) {
+    const t = await openStore();
+    cleanups.push(() => t.close());
+    const { customer } = await t.core.call('customers.create', layla);
+    clock.advance(DAY);
+    await t.raw.close();
+    await edit(t.dir);
+    const again = keep(await openStore({ dataDir: t.dir, configure: false }));
+    return { again, customer, dir: t.dir };
+  }
+
+  async function expectReadOnly(again: { core: Core; raw: Core }, customerId: string) {
+    const status = await again.raw.call('licence.status', {});
+    expect(status).toMatchObject({ state: 'unlicensed', canWrite: false, trialDaysLeft: 0, reasonCode: 'tampered' });
+    const refused = await expectFailure(again.core, 'customers.create', person('Nadia', 'Amrani'), 'licence.required', 403);
+    expect(refused.message).toContain('trial counts as over');
+    // Reading and exporting go on.
+    expect((await again.core.call('customers.get', { id: customerId })).localData.firstName).toBe('Layla');
+    expect((await again.core.call('customers.export', { id: customerId })).fileName).toMatch(/\.zip$/);
+    expect((await again.core.call('customers.list', {})).data).toHaveLength(1);
+  }
+
+  it('writes the sealed half beside the database at the first start; both halves agreeing, the trial counts on', async () => {
+    const t = await openStore();
+    cleanups.push(() => t.close());
+    await t.raw.close();
+    const file = join(t.dir, LEDGER_FILE);
+    expect(existsSync(file)).toBe(true);
+    // Sealed: neither the dates nor anything else readable in it.
+    expect(readFileSync(file, 'utf8')).not.toContain('2026');
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    clock.advance(3 * DAY + 60_000);
+    const again = keep(await openStore({ dataDir: t.dir, configure: false }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'trial', trialDaysLeft: 11, canWrite: true, reasonCode: null });
+    await again.core.call('customers.create', layla);
+  });
+
+  it.each(['licence.trialStartedAt', 'licence.lastSeenAt'])('is read-only once the %s row is deleted with the app closed', async (row) => {
+    const { again, customer } = await tamperedTrial((dir) => editClosed(dir, (db) => db.deleteFrom('settings').where('key', '=', row).execute()));
+    await expectReadOnly(again, customer.id);
+  });
+
+  it('is read-only once the trial start row is moved to today', async () => {
+    const { again, customer } = await tamperedTrial((dir) =>
+      editClosed(dir, (db) => db.updateTable('settings').set({ value: JSON.stringify(clock.now().toISOString()) }).where('key', '=', 'licence.trialStartedAt').execute()),
+    );
+    await expectReadOnly(again, customer.id);
+  });
+
+  it('is read-only once the sealed file is deleted, and stays so after a restart', async () => {
+    const { again, customer, dir } = await tamperedTrial((dir) => rmSync(join(dir, LEDGER_FILE)));
+    await expectReadOnly(again, customer.id);
+    await again.raw.close();
+    const third = keep(await openStore({ dataDir: dir, configure: false }));
+    await expectReadOnly(third, customer.id);
+  });
+
+  it('is read-only once the sealed file is edited, or replaced by another install’s', async () => {
+    const other = await openStore();
+    cleanups.push(() => other.close());
+    const othersFile = readFileSync(join(other.dir, LEDGER_FILE), 'utf8');
+    const edited = await tamperedTrial((dir) => {
+      const text = readFileSync(join(dir, LEDGER_FILE), 'utf8');
+      const i = Math.floor(text.length / 2);
+      writeFileSync(join(dir, LEDGER_FILE), text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1));
+    });
+    await expectReadOnly(edited.again, edited.customer.id);
+    // Another install's file: sealed with another key, and another trial.
+    const swapped = await tamperedTrial((dir) => writeFileSync(join(dir, LEDGER_FILE), othersFile));
+    await expectReadOnly(swapped.again, swapped.customer.id);
+  });
+
+  it('gives no fresh trial when every licence row and the file are deleted: the audit trail still dates it', async () => {
+    const { again } = await tamperedTrial(async (dir) => {
+      clock.advance(20 * DAY);
+      rmSync(join(dir, LEDGER_FILE));
+      await editClosed(dir, (db) => db.deleteFrom('settings').where('key', 'like', 'licence.%').execute());
+    });
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'unlicensed', trialDaysLeft: 0, reasonCode: 'trialOver' });
+  });
+
+  it('restoring an older backup keeps the trial as it was: no day given back, no lock-out', async () => {
+    const t = keep(await openStore());
+    const { name } = await t.core.call('backup.create', {});
+    clock.advance(5 * DAY);
+    const core = await owner(t);
+    await core.call('customers.create', layla);
+    await core.call('backup.restore', { name });
+    const after = await owner(t);
+    expect(await after.call('licence.status', {})).toMatchObject({ state: 'trial', trialDaysLeft: 9, canWrite: true });
+    await after.call('customers.create', layla);
+    await t.raw.close();
+    const again = keep(await openStore({ dataDir: t.dir, configure: false }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'trial', trialDaysLeft: 9, canWrite: true });
+  });
+
+  it('restoring a backup from before the latest licence refresh keeps the newer licence', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const t = keep(await openStore());
+    await t.core.call('licence.activate', { key });
+    const { name } = await t.core.call('backup.create', {});
+    clock.advance(31 * DAY);
+    const core = await owner(t);
+    const refreshed = await core.call('licence.refresh', {});
+    await core.call('backup.restore', { name });
+    expect(await t.raw.call('licence.status', {})).toMatchObject({ state: 'active', canWrite: true, lastCheckedAt: expect.any(String) as string });
+    await t.raw.close();
+    const again = keep(await openStore({ dataDir: t.dir, configure: false }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'active', canWrite: true, key: refreshed.key });
+  });
+
+  it('is sealed again by an online activation after tampering', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const { again, dir } = await tamperedTrial((dir) => rmSync(join(dir, LEDGER_FILE)));
+    const core = await owner(again);
+    expect(await core.call('licence.activate', { key })).toMatchObject({ state: 'active', canWrite: true });
+    await again.raw.close();
+    expect(existsSync(join(dir, LEDGER_FILE))).toBe(true);
+    const third = keep(await openStore({ dataDir: dir, configure: false }));
+    expect(await third.raw.call('licence.status', {})).toMatchObject({ state: 'active', canWrite: true, reasonCode: null });
+  });
+});
+
+describe('offline recovery of a tampered ledger', () => {
+  it('takes a licence file issued just now for this PC, never an old one', async () => {
+    const vendor = testSigner('vendor-2026');
+    const core = { trustedLicenceKeys: [vendor.trusted], machineId: TEST_MACHINE };
+    const t = await openTestCore({ clock, core });
+    cleanups.push(() => t.close());
+    const old = JSON.stringify(signLicence(vendor, makeLicence({}, clock.now())));
+    await t.raw.call('licence.importFile', { contents: old });
+    clock.advance(5 * DAY);
+    await t.raw.close();
+    rmSync(join(t.dir, LEDGER_FILE));
+    const again = keep(await openTestCore({ clock, dataDir: t.dir, core }));
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'invalid', reasonCode: 'tampered', canWrite: false });
+
+    // The old file (its floors are what was lost) is a replay.
+    const err = await expectFailure(again.raw, 'licence.importFile', { contents: old }, 'licence.invalid');
+    expect(err.details?.reasonCode).toBe('tampered');
+    expect(err.message).toContain('issued in the last 48 hours');
+    // A file the vendor issues today, for this PC's request code: the records are sealed again.
+    const fresh = JSON.stringify(signLicence(vendor, makeLicence({}, new Date(clock.now().getTime() - 3_600_000))));
+    expect(await again.raw.call('licence.importFile', { contents: fresh })).toMatchObject({ state: 'active', canWrite: true });
+    await again.raw.close();
+    expect(existsSync(join(t.dir, LEDGER_FILE))).toBe(true);
+    const third = keep(await openTestCore({ clock, dataDir: t.dir, core }));
+    expect(await third.raw.call('licence.status', {})).toMatchObject({ state: 'active', reasonCode: null });
+  });
+});
+
+describe('licence keys at launch', () => {
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+  /** Starts the browser host and answers how it ended (or that it listened, then stops it). */
+  function runHost(env: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string; listened: boolean }> {
+    const data = tempDir();
+    cleanups.push(data.remove);
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/browser-host.ts'), '--port', '0', '--data-dir', data.dir, ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      let listened = false;
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (!listened && output.includes('listening on')) {
+          listened = true;
+          child.kill('SIGTERM');
+        }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', (code) => resolve({ code, output, listened }));
+    });
+  }
+
+  it('the browser host refuses --trust-licence-key when NODE_ENV=production, and takes it in development', async () => {
+    const signer = testSigner('host-extra');
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const pem = join(dir.dir, 'host-extra.pem');
+    writeFileSync(pem, signer.trusted.pem);
+    const production = await runHost({ NODE_ENV: 'production' }, ['--trust-licence-key', pem]);
+    expect(production).toMatchObject({ code: 2, listened: false });
+    expect(production.output).toContain('--trust-licence-key is refused by an installed build');
+    const development = await runHost({ NODE_ENV: 'development' }, ['--trust-licence-key', pem]);
+    expect(development.listened).toBe(true);
+  }, 60_000);
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { machineIdOf } from '../../src/main/licence/machine';
 import { TRIAL_DAYS, trialStatus } from '../../src/main/licence/trial';
 import { CLOCK_TOLERANCE_MS, type VerifyContext, trustedKeys, verifyLicence } from '../../src/main/licence/verify';
 import { canonicalJson } from '../../src/shared/licence/canonical';
@@ -133,18 +132,5 @@ describe('trialStatus', () => {
 
   it('gives no more than the full trial for a start in the future', () => {
     expect(trialStatus({ startedAt: new Date(start.getTime() + 100 * DAY), now: start, lastSeenAt: null }).daysLeft).toBe(14);
-  });
-});
-
-describe('machineIdOf', () => {
-  const facts = { platform: 'linux', arch: 'x64', osMachineId: '0123456789abcdef', mac: '02:42:ac:11:00:02', hostname: 'counter-1' };
-
-  it('is a SHA-256 hex that never contains the raw id, stable across host renames', () => {
-    const id = machineIdOf(facts);
-    expect(id).toMatch(/^[0-9a-f]{64}$/);
-    expect(id).not.toContain(facts.osMachineId);
-    expect(machineIdOf({ ...facts, hostname: 'renamed' })).toBe(id);
-    expect(machineIdOf({ ...facts, osMachineId: 'fedcba9876543210' })).not.toBe(id);
-    expect(machineIdOf({ ...facts, osMachineId: null })).not.toBe(machineIdOf({ ...facts, osMachineId: null, mac: '02:42:ac:11:00:03' }));
   });
 });

@@ -1,55 +1,119 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { arch, hostname, networkInterfaces, platform } from 'node:os';
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors';
 import { PRODUCT_NAME } from '../paths';
 
-/** What identifies the machine; injectable so tests can be "another PC". */
-export interface MachineFacts {
-  platform: string;
+/*
+ * This PC's id for licences comes from the OS install id only: Windows' MachineGuid, macOS'
+ * IOPlatformUUID, Linux's machine-id. Each is set when the OS is installed and does not move with
+ * the network, the host name or a new network card; a MAC address did (a counter PC whose network
+ * was down read as another machine and went read-only). No fallback: an id that cannot be read is an
+ * error that says so, never a quieter id that changes later.
+ *
+ * The readers are pure parsers of what the OS prints, plus a thin I/O layer (MachineIo) the tests
+ * replace. ~40 lines did not justify node-machine-id, which also hashes the id its own way, falls back
+ * silently on errors and runs its commands through a shell.
+ */
+
+/** The few OS facilities the readers use; tests pass their own. */
+export interface MachineIo {
+  platform: NodeJS.Platform;
   arch: string;
-  /** The OS's own install id (Linux /etc/machine-id), when there is one. */
-  osMachineId: string | null;
-  /** The first non-internal network interface's MAC, when there is one. */
-  mac: string | null;
-  hostname: string;
+  /** Runs a program (no shell) and answers its standard output; throws when it fails. */
+  run(file: string, args: string[]): string;
+  readFile(path: string): string;
 }
 
-export function readMachineFacts(): MachineFacts {
-  return { platform: platform(), arch: arch(), osMachineId: readOsMachineId(), mac: firstMac(), hostname: hostname() };
+export const nodeMachineIo: MachineIo = {
+  platform: platform(),
+  arch: arch(),
+  run: (file, args) => execFileSync(file, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+  readFile: (path) => readFileSync(path, 'utf8'),
+};
+
+const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/** `reg query HKLM\SOFTWARE\Microsoft\Cryptography /v MachineGuid` -> the GUID, lower case. */
+export function parseWindowsMachineGuid(output: string): string {
+  const line = output.split(/\r?\n/).find((l) => /^\s*MachineGuid\s/i.test(l));
+  const value = line?.trim().split(/\s+/);
+  const guid = value && value[1]?.toUpperCase() === 'REG_SZ' ? GUID.exec(value[2] ?? '')?.[1] : undefined;
+  if (!guid) throw unreadable('Windows did not give its MachineGuid (registry HKLM\\SOFTWARE\\Microsoft\\Cryptography)');
+  return guid.toLowerCase();
+}
+
+/** `ioreg -rd1 -c IOPlatformExpertDevice` -> the IOPlatformUUID, lower case. */
+export function parseMacPlatformUuid(output: string): string {
+  const found = /"IOPlatformUUID"\s*=\s*"([^"]*)"/.exec(output)?.[1];
+  const uuid = found ? GUID.exec(found)?.[1] : undefined;
+  if (!uuid) throw unreadable('macOS did not give its IOPlatformUUID (ioreg -c IOPlatformExpertDevice)');
+  return uuid.toLowerCase();
+}
+
+/** The contents of /etc/machine-id: 32 hex digits (systemd writes "uninitialized" before first boot ends). */
+export function parseLinuxMachineId(text: string): string {
+  const id = text.trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(id) || /^0+$/.test(id)) throw unreadable('the machine-id file does not hold a machine id');
+  return id;
+}
+
+const LINUX_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
+
+/** The OS install id, read the way each OS keeps it; throws licence.machineUnreadable. */
+export function readOsInstallId(io: MachineIo = nodeMachineIo): string {
+  if (io.platform === 'win32') {
+    // The 64-bit registry view: a 32-bit process would otherwise read a redirected key.
+    const reg = join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+    return parseWindowsMachineGuid(runOrExplain(io, reg, ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid', '/reg:64']));
+  }
+  if (io.platform === 'darwin') {
+    return parseMacPlatformUuid(runOrExplain(io, '/usr/sbin/ioreg', ['-rd1', '-c', 'IOPlatformExpertDevice']));
+  }
+  const problems: string[] = [];
+  for (const file of LINUX_FILES) {
+    try {
+      return parseLinuxMachineId(io.readFile(file));
+    } catch (err) {
+      problems.push(`${file}: ${err instanceof AppError ? 'no machine id in it' : 'cannot be read'}`);
+    }
+  }
+  throw unreadable(`no machine id was found (${problems.join('; ')})`);
 }
 
 /**
- * This PC's id for licences: the SHA-256 (hex) of the machine's facts salted with the product name,
- * never the raw id. The most stable fact wins: the OS's install id, else the first MAC, else the host
- * name — a renamed PC must not lose its licence (and burn a seat) when something steadier exists.
+ * This PC's id for licences: the SHA-256 (hex) of the OS install id salted with the product name,
+ * never the raw id. The formula is the one Linux PCs were already activated with.
  */
-export function machineIdOf(facts: MachineFacts): string {
-  const anchor = facts.osMachineId ? `os:${facts.osMachineId}` : facts.mac ? `mac:${facts.mac}` : `host:${facts.hostname}`;
-  return createHash('sha256').update(`${PRODUCT_NAME}|licence-machine|${facts.platform}|${facts.arch}|${anchor}`).digest('hex');
+export function machineIdOf(io: Pick<MachineIo, 'platform' | 'arch'>, installId: string): string {
+  return createHash('sha256').update(`${PRODUCT_NAME}|licence-machine|${io.platform}|${io.arch}|os:${installId}`).digest('hex');
 }
 
-export function currentMachineId(): string {
-  return machineIdOf(readMachineFacts());
+export function currentMachineId(io: MachineIo = nodeMachineIo): string {
+  return machineIdOf(io, readOsInstallId(io));
 }
 
-function readOsMachineId(): string | null {
-  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
-    try {
-      const id = readFileSync(file, 'utf8').trim();
-      if (id) return id;
-    } catch {
-      // not Linux, or not there
-    }
+/** The machine id, or why it could not be read: the app still opens (reading, the trial) without it. */
+export type MachineIdentity = { id: string; problem: null } | { id: null; problem: string };
+
+export function readMachineIdentity(io: MachineIo = nodeMachineIo): MachineIdentity {
+  try {
+    return { id: currentMachineId(io), problem: null };
+  } catch (err) {
+    return { id: null, problem: err instanceof Error ? err.message : String(err) };
   }
-  return null;
 }
 
-function firstMac(): string | null {
-  const all = Object.entries(networkInterfaces()).sort(([a], [b]) => (a < b ? -1 : 1));
-  for (const [, addresses] of all) {
-    for (const a of addresses ?? []) {
-      if (!a.internal && a.mac && a.mac !== '00:00:00:00:00:00') return a.mac;
-    }
+function runOrExplain(io: MachineIo, file: string, args: string[]): string {
+  try {
+    return io.run(file, args);
+  } catch (err) {
+    throw unreadable(`${file} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }
-  return null;
+}
+
+function unreadable(why: string): AppError {
+  return new AppError('licence.machineUnreadable', `This computer's install id cannot be read, so no licence can be tied to it: ${why}`);
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Channel } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -9,19 +9,27 @@ import type { Clock } from '../clock';
 import { writeSetting } from '../settings';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
+import type { SecretBox } from '../secrets';
 import type { LicenceClient, LicenceReply, LicenceServerConfig } from './client';
 import { needsLicence } from './gate';
+import { type DbLedger, type LedgerState, Revocation, reconcileLedger } from './ledger';
+import { readSealedLedger, writeSealedLedger } from './ledger-file';
+import type { MachineIdentity } from './machine';
 import { encodeRequestCode } from './request-code';
 import { TRIAL_DAYS, trialStatus } from './trial';
-import { CLOCK_TOLERANCE_MS, type TrustedKeys, type Verdict, verifyLicence } from './verify';
+import { CLOCK_TOLERANCE_MS, STALE_REASON, type TrustedKeys, type Verdict, verifyLicence } from './verify';
 
 /** Production licence server: the store cloud of seed 001, until the owner configures another. */
 export const DEFAULT_LICENCE_SERVER = 'https://joptic.jethings.com';
 
 // The settings rows this service keeps (the `settings` key/value table: no migration of its own).
+// The first five are the database's half of the licence ledger (ledger.ts); the sealed file the other.
 const FILE = 'licence.file';
 const TRIAL_STARTED = 'licence.trialStartedAt';
 const LAST_SEEN = 'licence.lastSeenAt';
+const ISSUED_FLOOR = 'licence.issuedFloor';
+/** The sealed file was written for this database once: from then on its absence is tampering. */
+const SEALED = 'licence.sealed';
 const LAST_CHECKED = 'licence.lastCheckedAt';
 const CONFIG = 'licence.config';
 /** The server said 403 on a refresh: the key it was for, and when. */
@@ -34,7 +42,6 @@ const LAST_SEEN_WRITE_MS = 10 * 60_000;
 /** How often the background looks whether the licence is due for a refresh. */
 export const BACKGROUND_CHECK_MS = 6 * 3_600_000;
 
-const Revoked = z.object({ key: z.string(), at: z.string() });
 const SyncConfig = z.looseObject({ baseUrl: z.string().min(1), storeId: z.string().nullish() });
 
 export interface LicenceServiceOptions {
@@ -43,9 +50,12 @@ export interface LicenceServiceOptions {
   audit: AuditLog;
   log: Logger;
   keys: TrustedKeys;
-  machineId: string;
+  machine: MachineIdentity;
   appVersion: string;
   client: LicenceClient;
+  /** Where the sealed half of the ledger lives (beside the database), and what seals it. */
+  dataDir: string;
+  secrets: SecretBox;
 }
 
 type Now = { status: LicenceStatus; verdict: Verdict | null };
@@ -53,18 +63,26 @@ type Now = { status: LicenceStatus; verdict: Verdict | null };
 /**
  * The licence of this install: the 14-day trial, activation (online, or offline with a request code
  * and an imported file), verification at every start and before every change, the background refresh,
- * deactivation. Its state lives in the `settings` table; every check is made again from the signed
- * file, so editing a row never unlocks anything (at worst it makes the licence invalid).
+ * deactivation. What it must not forget (trial start, clock floor, the newest licence seen, a
+ * revocation) is its ledger, kept in the `settings` table and in a sealed file that must agree
+ * (ledger.ts); every check is made again from the signed file, so editing a row never unlocks anything.
  */
 export class LicenceService {
-  private fileText: string | null = null;
+  private ledger!: LedgerState;
+  /** The trial's start as counted (the stored one, or the audit trail's first row if earlier). */
   private trialStartedAt!: Date;
+  /** Why the ledger's two copies disagree; while set, nothing is licensed and the ledger is not written. */
+  private tampered: string | null = null;
+  /** The SecretBox works on this PC (false: no keychain; the database alone keeps the ledger). */
+  private sealWorks = true;
+  private sealedRow = false;
+  /** The latest time seen, in memory; the ledger's clockFloor is this, written now and then. */
   private lastSeenAt: Date | null = null;
   private lastSeenWritten = 0;
   private lastCheckedAt: string | null = null;
-  private revoked: z.infer<typeof Revoked> | null = null;
   private server!: LicenceServerConfig;
   private readonly ready: Promise<void>;
+  private writing: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<unknown> | null = null;
   private stopped = false;
@@ -87,7 +105,8 @@ export class LicenceService {
   }
 
   private async load() {
-    const rows = await this.o.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [FILE, TRIAL_STARTED, LAST_SEEN, LAST_CHECKED, CONFIG, REVOKED, SYNC_CONFIG]).execute();
+    const keys = [FILE, TRIAL_STARTED, LAST_SEEN, ISSUED_FLOOR, SEALED, LAST_CHECKED, CONFIG, REVOKED, SYNC_CONFIG];
+    const rows = await this.o.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', keys).execute();
     const get = (key: string) => {
       const row = rows.find((r) => r.key === key);
       if (!row) return undefined;
@@ -98,10 +117,7 @@ export class LicenceService {
       }
     };
     const now = this.o.clock.now();
-    const file = get(FILE);
-    this.fileText = typeof file === 'string' ? file : null;
     this.lastCheckedAt = typeof get(LAST_CHECKED) === 'string' ? (get(LAST_CHECKED) as string) : null;
-    this.revoked = Revoked.safeParse(get(REVOKED)).data ?? null;
     const configured = LicenceServer.safeParse(get(CONFIG));
     const sync = SyncConfig.safeParse(get(SYNC_CONFIG));
     this.server = configured.success
@@ -111,15 +127,31 @@ export class LicenceService {
         : { baseUrl: DEFAULT_LICENCE_SERVER, storeId: null };
 
     // The audit trail is append-only: its first and latest rows bound when this store was in use,
-    // so deleting the trial's or the last-seen row gives back neither days nor an earlier clock.
+    // so deleting the ledger everywhere gives back neither days nor an earlier clock.
     const first = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
     const latest = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const stored = dateOf(get(TRIAL_STARTED));
-    const started = minDate([stored, dateOf(first?.at), now]);
-    this.trialStartedAt = started;
-    if (!stored || stored.getTime() !== started.getTime()) await this.put(TRIAL_STARTED, started.toISOString());
-
-    this.lastSeenAt = maxDate([dateOf(get(LAST_SEEN)), dateOf(latest?.at)]);
+    const file = get(FILE);
+    const db: DbLedger = {
+      trialStartedAt: isoOf(get(TRIAL_STARTED)),
+      clockFloor: isoOf(get(LAST_SEEN)),
+      issuedFloor: isoOf(get(ISSUED_FLOOR)),
+      licence: typeof file === 'string' ? file : null,
+      revoked: Revocation.safeParse(get(REVOKED)).data ?? null,
+      sealed: get(SEALED) === true,
+    };
+    this.sealedRow = db.sealed;
+    const seal = readSealedLedger(this.o.dataDir, this.o.secrets);
+    if (seal.kind === 'unavailable') {
+      this.sealWorks = false;
+      this.o.log.warn(`licence: no keychain to seal the licence ledger with; the database alone keeps it (${seal.why})`);
+    }
+    const r = reconcileLedger({ db, seal, audit: { first: dateOf(first?.at), last: dateOf(latest?.at) }, now });
+    this.ledger = r.state;
+    this.trialStartedAt = r.trialStart;
+    this.tampered = r.tampered;
+    if (r.tampered) this.o.log.warn(`licence: ${r.tampered}${seal.kind === 'unreadable' ? ` (${seal.why})` : ''}; the install is read-only until the licence is checked online`);
+    this.lastSeenAt = new Date(r.state.clockFloor);
+    // Written at every start: a fresh install, an upgrade or a restored database gets both halves.
     await this.see(now, true);
     this.loaded = true;
   }
@@ -131,11 +163,14 @@ export class LicenceService {
 
   /** Advances the last-seen time (never back), writing it now and then. */
   private async see(now: Date, force = false) {
-    if (this.lastSeenAt && now.getTime() <= this.lastSeenAt.getTime()) return;
-    this.lastSeenAt = now;
+    if (this.lastSeenAt && now.getTime() <= this.lastSeenAt.getTime()) {
+      if (!force) return;
+    } else {
+      this.lastSeenAt = now;
+    }
     if (force || now.getTime() - this.lastSeenWritten >= LAST_SEEN_WRITE_MS) {
       this.lastSeenWritten = now.getTime();
-      await this.put(LAST_SEEN, now.toISOString());
+      await this.persist((l) => l);
     }
   }
 
@@ -148,36 +183,37 @@ export class LicenceService {
 
   /** The state from what is in memory, at `now`: synchronous, so the updater can ask any time. */
   private evaluate(now: Date): Now {
-    const base = { machineId: this.o.machineId, lastCheckedAt: this.lastCheckedAt, server: this.server };
-    if (this.fileText === null) {
+    const base = { machineId: this.o.machine.id, lastCheckedAt: this.lastCheckedAt, server: this.server };
+    const fileText = this.ledger.licence;
+    if (fileText === null) {
       const trial = trialStatus({ startedAt: this.trialStartedAt, now, lastSeenAt: this.lastSeenAt });
+      const over = trial.over || this.tampered !== null;
       const status: LicenceStatus = {
         ...base,
-        state: trial.over ? 'unlicensed' : 'trial',
-        trialDaysLeft: trial.daysLeft,
+        state: over ? 'unlicensed' : 'trial',
+        trialDaysLeft: over ? 0 : trial.daysLeft,
         key: null,
         productType: null,
         expiresAt: null,
-        reason: trial.over ? `The ${TRIAL_DAYS}-day trial ended on ${trial.endsAt.toISOString().slice(0, 10)}` : null,
-        reasonCode: trial.over ? 'trialOver' : null,
-        canWrite: !trial.over,
+        reason: this.tampered ? `${this.tampered}: the trial counts as over` : trial.over ? `The ${TRIAL_DAYS}-day trial ended on ${trial.endsAt.toISOString().slice(0, 10)}` : null,
+        reasonCode: this.tampered ? 'tampered' : trial.over ? 'trialOver' : null,
+        canWrite: !over,
       };
       return { status, verdict: null };
     }
-    const verdict = verifyLicence(this.fileText, { keys: this.o.keys, machineId: this.o.machineId, now, lastSeenAt: this.lastSeenAt });
+    const machineId = this.o.machine.id ?? '';
+    const verdict = verifyLicence(fileText, { keys: this.o.keys, machineId, now, lastSeenAt: this.lastSeenAt, issuedFloor: this.issuedFloor() });
     const licence = verdict.licence;
     const described = { key: licence ? maskKey(licence.key) : null, productType: licence?.productType ?? null, expiresAt: licence?.expiresAt ?? null };
-    if (verdict.ok && this.revoked && this.revoked.key === verdict.licence.key) {
-      const status: LicenceStatus = {
-        ...base,
-        ...described,
-        state: 'revoked',
-        trialDaysLeft: null,
-        reason: `The licence server says this licence has been revoked (checked ${this.revoked.at.slice(0, 10)})`,
-        reasonCode: 'revoked',
-        canWrite: false,
-      };
-      return { status, verdict };
+    const refused = (state: LicenceStatus['state'], reasonCode: NonNullable<LicenceStatus['reasonCode']>, reason: string): Now => ({
+      status: { ...base, ...described, state, trialDaysLeft: null, reason, reasonCode, canWrite: false },
+      verdict,
+    });
+    if (this.o.machine.problem !== null) return refused('invalid', 'machineUnreadable', this.o.machine.problem);
+    if (this.tampered) return refused('invalid', 'tampered', `${this.tampered}: the licence counts as invalid until it is checked online (Settings, Licence, Check now)`);
+    const revoked = this.ledger.revoked;
+    if (licence && revoked && revoked.key === licence.key && Date.parse(licence.issuedAt) <= Date.parse(revoked.at)) {
+      return refused('revoked', 'revoked', `The licence server says this licence has been revoked (checked ${revoked.at.slice(0, 10)})`);
     }
     const status: LicenceStatus = {
       ...base,
@@ -189,6 +225,10 @@ export class LicenceService {
       canWrite: verdict.ok,
     };
     return { status, verdict };
+  }
+
+  private issuedFloor(): Date | null {
+    return this.ledger.issuedFloor ? new Date(this.ledger.issuedFloor) : null;
   }
 
   async status(): Promise<LicenceStatus> {
@@ -208,6 +248,12 @@ export class LicenceService {
     );
   }
 
+  /** This PC's machine id, or the clear error of licence/machine.ts: no licence can be tied to an unknown PC. */
+  private machineId(): string {
+    if (this.o.machine.id === null) throw new AppError('licence.machineUnreadable', this.o.machine.problem);
+    return this.o.machine.id;
+  }
+
   async activate(input: { key: string; storeId?: string | undefined }, actor: Actor): Promise<LicenceStatus> {
     await this.ready;
     const checked = checkKey(input.key);
@@ -215,7 +261,7 @@ export class LicenceService {
     const storeId = input.storeId ?? this.server.storeId;
     if (!storeId) throw AppError.field('storeId', 'Enter the store ID written on your purchase: the licence server needs it');
     const server = { ...this.server, storeId };
-    const reply = await this.o.client.activate(server, { key: checked.key, machineId: this.o.machineId, appVersion: this.o.appVersion });
+    const reply = await this.o.client.activate(server, { key: checked.key, machineId: this.machineId(), appVersion: this.o.appVersion });
     await this.accept(reply, actor, 'activate');
     if (this.server.storeId !== storeId) {
       this.server = server;
@@ -231,19 +277,21 @@ export class LicenceService {
     const licence = verdict?.licence;
     if (!licence) throw new AppError('licence.none', 'There is no licence to check: activate one first');
     try {
-      const reply = await this.o.client.refresh(this.serverFor(licence), { key: licence.key, machineId: this.o.machineId });
+      const reply = await this.o.client.refresh(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
       await this.accept(reply, actor, 'refresh');
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'licence.revoked') throw err;
-      // Revocation is what a refresh is for: an answer, not a failure.
+      // Revocation is what a refresh is for: an answer, not a failure. It is sticky: no licence
+      // issued before now is accepted again (the server signs no "revoked" file to compare with).
       const at = this.o.clock.now().toISOString();
-      this.revoked = { key: licence.key, at };
       this.lastCheckedAt = at;
-      await this.o.db.transaction().execute(async (trx) => {
-        await this.put(REVOKED, this.revoked, trx);
-        await this.put(LAST_CHECKED, at, trx);
-        this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'revoked' });
-      });
+      await this.persist(
+        (l) => ({ ...l, revoked: { key: licence.key, at }, issuedFloor: laterIso(l.issuedFloor, at) }),
+        async (trx) => {
+          await this.put(LAST_CHECKED, at, trx);
+          this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'revoked' });
+        },
+      );
     }
     return this.status();
   }
@@ -255,21 +303,27 @@ export class LicenceService {
     const licence = verdict?.licence;
     if (!licence) throw new AppError('licence.none', 'There is no licence to deactivate');
     try {
-      await this.o.client.deactivate(this.serverFor(licence), { key: licence.key, machineId: this.o.machineId });
+      await this.o.client.deactivate(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
     } catch (err) {
       // Already unknown or revoked there: nothing holds a seat, forgetting it here is all that is left.
       if (!(err instanceof AppError) || (err.code !== 'licence.unknownKey' && err.code !== 'licence.revoked')) throw err;
     }
-    this.fileText = null;
-    this.revoked = null;
-    await this.o.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('settings').where('key', 'in', [FILE, REVOKED]).execute();
-      this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate' });
-    });
+    // The freed licence's file must not come back by import: the floor moves just past it.
+    const past = new Date(Date.parse(licence.issuedAt) + 1).toISOString();
+    await this.persist(
+      (l) => ({ ...l, licence: null, revoked: null, issuedFloor: laterIso(l.issuedFloor, past) }),
+      async (trx) => {
+        this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate' });
+      },
+    );
     return this.status();
   }
 
-  /** Offline activation: a licence file obtained elsewhere; refused unless it verifies here and now. */
+  /**
+   * Offline activation: a licence file obtained elsewhere; refused unless it verifies here and now and
+   * was issued after the newest licence this install has seen (so an old file cannot undo a
+   * revocation, an expiry or a deactivation). Public: the activation screen comes before sign-in.
+   */
   async importFile(contents: string, actor: Actor): Promise<LicenceStatus> {
     await this.ready;
     let raw: unknown;
@@ -278,8 +332,27 @@ export class LicenceService {
     } catch {
       throw new AppError('licence.invalid', 'This is not a licence file (it is not JSON)', undefined, { reasonCode: 'malformed' });
     }
-    const verdict = verifyLicence(raw, { keys: this.o.keys, machineId: this.o.machineId, now: this.o.clock.now(), lastSeenAt: this.lastSeenAt });
+    const now = this.o.clock.now();
+    // A tampered ledger's floors may have lost something, so besides them only a file the vendor
+    // issued just now (a store without internet, e.g. a data folder moved to a new PC) restores it.
+    const floor = this.issuedFloor();
+    const verdict = verifyLicence(raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: this.lastSeenAt, issuedFloor: floor });
     if (!verdict.ok) throw new AppError('licence.invalid', `This licence file cannot be used: ${lowerFirst(verdict.reason)}`, undefined, { reasonCode: verdict.reasonCode });
+    if (this.tampered) {
+      if (Math.abs(now.getTime() - Date.parse(verdict.licence.issuedAt)) >= CLOCK_TOLERANCE_MS) {
+        throw new AppError(
+          'licence.invalid',
+          `${this.tampered}: only a licence file issued in the last ${CLOCK_TOLERANCE_MS / 3_600_000} hours (ask your vendor for a new one) or an online activation restores them`,
+          undefined,
+          { reasonCode: 'tampered' },
+        );
+      }
+    } else if (this.ledger.licence !== null && sameSignature(this.ledger.licence, verdict.file.signature)) {
+      // The very file in use, imported again: nothing changes (a replay needs an older one).
+      return this.status();
+    }
+    if (floor && Date.parse(verdict.licence.issuedAt) <= floor.getTime()) throw staleFile();
+    if (this.tampered) this.reseal();
     await this.store(raw, verdict.licence, actor, 'import', false);
     return this.status();
   }
@@ -287,7 +360,7 @@ export class LicenceService {
   /** The offline-activation request code: machine id, app version and store id; no key. */
   async requestCode(): Promise<{ code: string }> {
     await this.ready;
-    return { code: encodeRequestCode({ machineId: this.o.machineId, appVersion: this.o.appVersion, storeId: this.server.storeId ?? '' }) };
+    return { code: encodeRequestCode({ machineId: this.machineId(), appVersion: this.o.appVersion, storeId: this.server.storeId ?? '' }) };
   }
 
   async configure(input: { baseUrl: string; storeId?: string | null | undefined }, actor: Actor): Promise<LicenceStatus> {
@@ -326,9 +399,11 @@ export class LicenceService {
   }
 
   private async refreshIfDue() {
-    const { verdict } = await this.current();
+    const { verdict, status } = await this.current();
     const licence = verdict?.licence;
-    if (!licence || licence.status === 'revoked' || (this.revoked && this.revoked.key === licence.key)) return;
+    if (!licence || licence.status === 'revoked' || status.reasonCode === 'revoked' || status.reasonCode === 'machineUnreadable') return;
+    // A tampered ledger is re-sealed by the server's fresh answer: no need to wait for refreshAfter.
+    if (status.reasonCode === 'tampered') return this.refresh({ staffId: null, username: 'licence' });
     if (verdict.ok === false && verdict.reasonCode !== 'expired' && verdict.reasonCode !== 'clock') return;
     if (this.o.clock.now().getTime() < Date.parse(licence.refreshAfter)) return;
     await this.refresh({ staffId: null, username: 'licence' });
@@ -340,6 +415,7 @@ export class LicenceService {
     if (this.timer) clearInterval(this.timer);
     await this.refreshing;
     await this.ready.catch(() => undefined);
+    await this.writing.catch(() => undefined);
   }
 
   /** A reply of the licence server: verified like any file before it replaces the one we have. */
@@ -349,36 +425,101 @@ export class LicenceService {
     // is reset to now, which undoes a clock once set far ahead by mistake.
     const issuedAt = Date.parse(reply.file.license.issuedAt);
     const clockAgrees = Math.abs(now.getTime() - issuedAt) < CLOCK_TOLERANCE_MS;
-    const verdict = verifyLicence(reply.raw, { keys: this.o.keys, machineId: this.o.machineId, now, lastSeenAt: clockAgrees ? now : this.lastSeenAt });
+    if (this.tampered && !clockAgrees) {
+      throw new AppError('licence.invalid', `${this.tampered}: the licence server's answer can restore them only once this computer's clock is right`, undefined, { reasonCode: 'tampered' });
+    }
+    // A tampered ledger's floor cannot be trusted either way: a fresh answer from the server can.
+    const floor = this.tampered ? null : this.issuedFloor();
+    const verdict = verifyLicence(reply.raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: clockAgrees ? now : this.lastSeenAt, issuedFloor: floor });
     if (!verdict.ok && verdict.state === 'invalid') {
       throw new AppError('licence.invalid', `The licence server's answer cannot be used: ${lowerFirst(verdict.reason)}`, undefined, { reasonCode: verdict.reasonCode });
     }
+    // A server replaying an old answer (a fake one on this PC) is refused like an old file.
+    if (floor && issuedAt <= floor.getTime()) throw staleFile();
     if (clockAgrees) {
       this.lastSeenAt = now;
       this.lastSeenWritten = 0;
     }
+    if (this.tampered) this.reseal();
     await this.store(reply.raw, reply.file.license, actor, action, true);
+  }
+
+  /** A licence issued just now for this PC ends the tampered state: the store() that follows writes both halves. */
+  private reseal() {
+    this.o.log.warn('licence: a freshly issued licence was accepted; the licence ledger is sealed again');
+    this.tampered = null;
+    this.ledger = { ...this.ledger, trialStartedAt: this.trialStartedAt.toISOString() };
   }
 
   private async store(raw: unknown, licence: Licence, actor: Actor, action: string, checked: boolean) {
     const text = JSON.stringify(raw);
     const at = this.o.clock.now().toISOString();
-    await this.o.db.transaction().execute(async (trx) => {
-      await this.put(FILE, text, trx);
-      await trx.deleteFrom('settings').where('key', '=', REVOKED).execute();
-      if (checked) await this.put(LAST_CHECKED, at, trx);
-      if (this.lastSeenAt) await this.put(LAST_SEEN, this.lastSeenAt.toISOString(), trx);
-      // Only the key's last group is recorded: the trail is readable by the owner and in backups.
-      this.o.audit.record(trx, actor, {
-        entity: 'licence',
-        entityId: maskKey(licence.key),
-        action,
-        after: { status: licence.status, expiresAt: licence.expiresAt, refreshAfter: licence.refreshAfter },
-      });
-    });
-    this.fileText = text;
-    this.revoked = null;
+    await this.persist(
+      (l) => ({ ...l, licence: text, revoked: null, issuedFloor: new Date(licence.issuedAt).toISOString() }),
+      async (trx) => {
+        if (checked) await this.put(LAST_CHECKED, at, trx);
+        // Only the key's last group is recorded: the trail is readable by the owner and in backups.
+        this.o.audit.record(trx, actor, {
+          entity: 'licence',
+          entityId: maskKey(licence.key),
+          action,
+          after: { status: licence.status, expiresAt: licence.expiresAt, refreshAfter: licence.refreshAfter },
+        });
+      },
+    );
     if (checked) this.lastCheckedAt = at;
+  }
+
+  /**
+   * Writes the ledger: the database's rows first (with `extra`, in one transaction), then the sealed
+   * file, then the row saying the file exists. A crash between any two leaves a state ledger.ts
+   * reads as honest. One write at a time. While the ledger is tampered nothing of it is written (the
+   * evidence stays; only the server's answer re-seals it), but `extra` still runs.
+   */
+  private persist(update: (l: LedgerState) => LedgerState, extra?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    const run = async () => {
+      const next = { ...update(this.ledger), clockFloor: this.lastSeenAt?.toISOString() ?? this.ledger.clockFloor };
+      this.ledger = next;
+      if (this.tampered) {
+        if (extra) await this.o.db.transaction().execute(extra);
+        return;
+      }
+      await this.o.db.transaction().execute(async (trx) => {
+        await this.put(TRIAL_STARTED, next.trialStartedAt, trx);
+        await this.put(LAST_SEEN, next.clockFloor, trx);
+        await this.putOrDelete(ISSUED_FLOOR, next.issuedFloor, trx);
+        await this.putOrDelete(FILE, next.licence, trx);
+        await this.putOrDelete(REVOKED, next.revoked, trx);
+        if (extra) await extra(trx);
+      });
+      if (!this.sealWorks) return;
+      let written: boolean;
+      try {
+        written = writeSealedLedger(this.o.dataDir, this.o.secrets, next);
+      } catch (err) {
+        // A full disk or a failing keychain must not stop the counter: the previous file (or, before
+        // the first one, the database alone) stands, and the next write tries again.
+        this.o.log.warn('licence: the sealed licence record could not be written', err);
+        return;
+      }
+      if (!written) {
+        this.sealWorks = false;
+        this.o.log.warn('licence: no keychain to seal the licence ledger with; the database alone keeps it');
+        return;
+      }
+      if (!this.sealedRow) {
+        await this.put(SEALED, true);
+        this.sealedRow = true;
+      }
+    };
+    const done = this.writing.then(run, run);
+    this.writing = done.catch(() => undefined);
+    return done;
+  }
+
+  private putOrDelete(key: string, value: unknown, trx: Kysely<Database>) {
+    if (value === null) return trx.deleteFrom('settings').where('key', '=', key).execute();
+    return this.put(key, value, trx);
   }
 
   private put(key: string, value: unknown, trx: Kysely<Database> = this.o.db) {
@@ -386,19 +527,34 @@ export class LicenceService {
   }
 }
 
+function staleFile(): AppError {
+  return new AppError('licence.invalid', `This licence file cannot be used: ${lowerFirst(STALE_REASON)}`, undefined, { reasonCode: 'stale' });
+}
+
+function sameSignature(licenceText: string, signature: string): boolean {
+  try {
+    return (JSON.parse(licenceText) as { signature?: unknown }).signature === signature;
+  } catch {
+    return false;
+  }
+}
+
+function isoOf(value: unknown): string | null {
+  return dateOf(value)?.toISOString() ?? null;
+}
+
+function laterIso(a: string | null, b: string | null): string | null {
+  const ta = a === null ? NaN : Date.parse(a);
+  const tb = b === null ? NaN : Date.parse(b);
+  if (Number.isNaN(ta)) return Number.isNaN(tb) ? null : new Date(tb).toISOString();
+  if (Number.isNaN(tb)) return new Date(ta).toISOString();
+  return new Date(Math.max(ta, tb)).toISOString();
+}
+
 function dateOf(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const t = Date.parse(value);
   return Number.isNaN(t) ? null : new Date(t);
-}
-
-function minDate(dates: (Date | null)[]): Date {
-  return new Date(Math.min(...dates.filter((d): d is Date => d !== null).map((d) => d.getTime())));
-}
-
-function maxDate(dates: (Date | null)[]): Date | null {
-  const known = dates.filter((d): d is Date => d !== null);
-  return known.length === 0 ? null : new Date(Math.max(...known.map((d) => d.getTime())));
 }
 
 function lowerFirst(s: string): string {

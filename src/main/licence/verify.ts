@@ -12,13 +12,17 @@ export const PRODUCT_TYPE = 'base_product';
  */
 export const CLOCK_TOLERANCE_MS = 48 * 3_600_000;
 
-/** A public key the app trusts, by its key id (`resources/licence-keys/<kid>.pem`). */
+/** A public key the app trusts, by its key id (compiled in: trusted-keys.ts). */
 export interface TrustedKey {
   kid: string;
   pem: string;
 }
 
 export type TrustedKeys = ReadonlyMap<string, KeyObject>;
+
+/** An old licence file replayed (after a revocation, an expiry, a deactivation or a newer licence). */
+export const STALE_REASON =
+  'This licence file is not newer than the licence this computer already has, or has seen revoked, expired or deactivated: ask your vendor for a new one';
 
 /** Reads the PEMs once; a key that does not parse as an Ed25519 SPKI key is refused loudly. */
 export function trustedKeys(keys: readonly TrustedKey[]): TrustedKeys {
@@ -35,8 +39,10 @@ export interface VerifyContext {
   keys: TrustedKeys;
   machineId: string;
   now: Date;
-  /** The latest time this install has seen (kept in the DB); null on a first start. */
+  /** The latest time this install has seen (the ledger's clock floor); null on a first start. */
   lastSeenAt: Date | null;
+  /** A licence issued before this is stale (the ledger's issued floor): an older file replayed. */
+  issuedFloor?: Date | null;
 }
 
 export type Verdict =
@@ -72,13 +78,18 @@ export function verifyLicence(raw: unknown, ctx: VerifyContext): Verdict {
   if (licence.productType !== PRODUCT_TYPE) return fail('invalid', 'product', `The licence is for another product ("${licence.productType}")`, licence);
   if (licence.machineId !== ctx.machineId) return fail('invalid', 'machine', 'The licence belongs to another computer', licence);
   if (licence.status === 'revoked') return fail('revoked', 'revoked', 'The licence has been revoked', licence);
+  if (ctx.issuedFloor && Date.parse(licence.issuedAt) < ctx.issuedFloor.getTime()) {
+    return fail('invalid', 'stale', STALE_REASON, licence);
+  }
 
   const now = ctx.now.getTime();
   const floor = Math.max(ctx.lastSeenAt?.getTime() ?? -Infinity, Date.parse(licence.issuedAt));
   if (now < floor - CLOCK_TOLERANCE_MS) {
     return fail('invalid', 'clock', `The computer's clock is behind (it says ${ctx.now.toISOString()}, but ${new Date(floor).toISOString()} has been seen): set the right date and time`, licence);
   }
-  if (licence.expiresAt !== null && now >= Date.parse(licence.expiresAt)) {
+  // Expiry is judged at the latest time seen, not the clock: once seen expired, turning the clock
+  // back within the tolerance above does not make it valid again.
+  if (licence.expiresAt !== null && Math.max(now, ctx.lastSeenAt?.getTime() ?? -Infinity) >= Date.parse(licence.expiresAt)) {
     return fail('expired', 'expired', `The licence expired on ${licence.expiresAt.slice(0, 10)}`, licence);
   }
   return { ok: true, state: 'active', licence, file };

@@ -29,13 +29,13 @@ export const LicenceFile = z.object({
   license: Licence,
   /** base64 of the Ed25519 signature over the UTF-8 bytes of canonicalJson(license). */
   signature: z.string().min(1),
-  /** Which trusted public key signed it (`resources/licence-keys/<kid>.pem`). */
+  /** Which trusted public key signed it (src/main/licence/trusted-keys.ts). */
   kid: z.string().min(1),
 });
 export type LicenceFile = z.infer<typeof LicenceFile>;
 
 /** Why a licence does not count, as a machine-readable code (the message says it in words). */
-export const licenceReasons = ['malformed', 'unknownKid', 'signature', 'product', 'machine', 'revoked', 'clock', 'expired'] as const;
+export const licenceReasons = ['malformed', 'unknownKid', 'signature', 'product', 'machine', 'revoked', 'clock', 'expired', 'stale'] as const;
 export type LicenceReason = (typeof licenceReasons)[number];
 
 export const LicenceServer = z.object({ baseUrl: z.string(), storeId: z.string().nullable() });
@@ -48,13 +48,14 @@ export const LicenceStatus = z.object({
   key: z.string().nullable(),
   productType: z.string().nullable(),
   expiresAt: z.string().nullable(),
-  /** This PC's id as the licence server sees it (a hash, never the raw hardware id). */
-  machineId: z.string(),
+  /** This PC's id as the licence server sees it (a hash, never the raw hardware id); null when the OS's id cannot be read. */
+  machineId: z.string().nullable(),
   /** When the licence server last confirmed the licence. */
   lastCheckedAt: z.string().nullable(),
   /** Why it does not count (expired, revoked, invalid; the trial over), in words. */
   reason: z.string().nullable(),
-  reasonCode: z.enum([...licenceReasons, 'trialOver']).nullable(),
+  /** tampered: the licence ledger's two copies disagree (ledger.ts); machineUnreadable: see licence/machine.ts. */
+  reasonCode: z.enum([...licenceReasons, 'trialOver', 'tampered', 'machineUnreadable']).nullable(),
   /** Whether creating and editing is allowed (trial or active). */
   canWrite: z.boolean(),
   server: LicenceServer,

@@ -68,7 +68,7 @@ export function LicencePanel() {
         ) : null}
         <dt>{t('licence.panel.machineId')}</dt>
         <dd>
-          <code className="licence-machine">{s.machineId}</code>
+          <code className="licence-machine">{s.machineId ?? '—'}</code>
         </dd>
       </dl>
       {hasLicence ? (
