@@ -1,4 +1,5 @@
 import type { Configuration } from 'electron-builder';
+import { WINDOWS_PUBLISHER_NAMES } from './src/main/update/signature';
 
 /*
  * The installers: `npm run dist` on a build machine (Node 22.12+ with internet: electron-builder
@@ -45,7 +46,14 @@ const config: Configuration = {
   },
 
   // Windows first: the counter PCs. A per-user install updates without an administrator.
-  win: { target: [{ target: 'nsis', arch: ['x64'] }] },
+  win: {
+    target: [{ target: 'nsis', arch: ['x64'] }],
+    // Written into app-update.yml; the app verifies updates against the same, compiled-in list
+    // (src/main/update/signature.ts), since that file lies outside app.asar and can be edited.
+    // (electron-builder 26 keeps it under signtoolOptions.)
+    signtoolOptions: { publisherName: [...WINDOWS_PUBLISHER_NAMES] },
+    verifyUpdateCodeSignature: true,
+  },
   nsis: {
     oneClick: true,
     perMachine: false,

@@ -101,9 +101,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     updater: opts.updater ?? null,
     clock,
     log,
-    // Updates are looked for only when licensed (trial included); `app` is the current assembly
-    // (read at call time, after it exists: the updater starts below it).
-    isLicensed: () => app.licence.isLicensed(),
+    // Looked for licensed or not (security fixes reach every install); `app` is the current
+    // assembly (read at call time, after it exists: the updater starts below it).
     cloudBaseUrl: () => app.licence.cloudBaseUrl,
   });
   const licenceKeys = trustedKeys(opts.trustedLicenceKeys ?? []);
