@@ -4,6 +4,7 @@ import type { Channel, ChannelOutput } from '../shared/contract';
 import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
+import { verifyAuditChainInBackground } from './audit/chain';
 import { AuditLog } from './audit/log';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles } from './backup/service';
 import { type Clock, systemClock } from './clock';
@@ -152,6 +153,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     outbox.onRecord(syncChanged);
     const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
 
+    // The audit chain, checked once per opening (a restore opens again) without holding the start
+    // up; rows the app adds after are sealed by it. A break is reported (History, the log), never a
+    // reason to refuse the store.
+    const auditChain = verifyAuditChainInBackground(store.sqlite, () => clock.now()).then((report) => {
+      const first = report.breaks[0];
+      if (first) log.warn(`audit trail: the hash chain breaks ${report.breakCount} time(s), first at row ${first.id} (${first.problem}, ${first.at ?? 'time unknown'})`);
+      return report;
+    });
+
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
       // Only the desktop shell can print to a PDF file; it takes this answer over (shell/print.ts).
@@ -181,6 +191,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         }
         return audit.list(input);
       },
+      'audit.chain': () => auditChain,
       'backup.create': () => backups.create('manual'),
       'backup.list': () => backups.list(),
       'backup.restore': ({ name }) => restore(name),
@@ -234,7 +245,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       dispatch,
       async close() {
         await syncStarting;
-        await Promise.allSettled([warming, backups.idle(), licence.stop(), engine.stop()]);
+        await Promise.allSettled([warming, auditChain, backups.idle(), licence.stop(), engine.stop()]);
         // Folds the WAL back into the main file so a copied data dir is one complete file.
         store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await store.db.destroy();
