@@ -88,7 +88,7 @@ describe('the audit trail hash chain', () => {
     tamper(dir2, `delete from audit_log where id = ${tail.id}`);
     ({ report } = await chainAfterReopen(dir2));
     // Reopening appended nothing before the check: the gap shows at the last row left.
-    expect(report.breaks).toEqual([{ problem: 'deleted', id: tail.id - 1, at: expect.any(String), missing: 1 }]);
+    expect(report.breaks).toEqual([{ problem: 'truncated', id: tail.id - 1, at: expect.any(String), missing: 1 }]);
     expect(last.id).toBeGreaterThan(3);
   });
 

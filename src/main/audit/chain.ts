@@ -159,7 +159,7 @@ export class ChainVerifier {
 
   finish(lastSequence: number, checkedAt: string): AuditChainReport {
     for (const b of this.blanked) if (!this.blankedByPurge.has(b.id)) this.report({ problem: 'erased', id: b.id, at: b.at });
-    if (lastSequence > this.prevId) this.report({ problem: 'deleted', id: this.prevId, at: this.lastAt, missing: lastSequence - this.prevId });
+    if (lastSequence > this.prevId) this.report({ problem: 'truncated', id: this.prevId, at: this.lastAt, missing: lastSequence - this.prevId });
     const breaks = [...this.breaks].sort((a, b) => a.id - b.id);
     return { intact: this.breakCount === 0, rows: this.count, breaks, breakCount: this.breakCount, checkedAt };
   }

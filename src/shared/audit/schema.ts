@@ -4,10 +4,11 @@ import { z } from 'zod';
  * Where the audit trail's hash chain breaks (src/main/audit/chain.ts):
  * - changed: the row is not what was recorded (its values, who, when or what were edited);
  * - added: a row that OptiCounter never sealed (inserted by hand);
- * - deleted: rows are missing before this one (ids skipped), or after the last one (`id` is the last row left);
+ * - deleted: rows are missing just before this one (ids skipped);
+ * - truncated: the last rows are missing (`id` is the last row left);
  * - erased: the row's values were blanked outside a purge.
  */
-export const auditChainProblems = ['changed', 'added', 'deleted', 'erased'] as const;
+export const auditChainProblems = ['changed', 'added', 'deleted', 'truncated', 'erased'] as const;
 
 export const AuditChainBreak = z.object({
   problem: z.enum(auditChainProblems),
@@ -15,7 +16,7 @@ export const AuditChainBreak = z.object({
   id: z.number().int(),
   /** That row's time as recorded (null when the row is gone). */
   at: z.string().nullable(),
-  /** For `deleted`: how many rows are missing. */
+  /** For `deleted` and `truncated`: how many rows are missing. */
   missing: z.number().int().optional(),
 });
 export type AuditChainBreak = z.infer<typeof AuditChainBreak>;
