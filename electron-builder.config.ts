@@ -34,7 +34,7 @@ const config: Configuration = {
    * which would let someone run their own code with the app's access to the store's data. On: the
    * asar archive's integrity is checked at start (macOS, and Windows since Electron 30) and the app
    * loads only from it, so the code cannot be swapped for an edited copy beside it.
-   * grantFileProtocolExtraPrivileges stays at Electron's default: the renderer is loaded from file://.
+   * No extra file:// privileges: the renderer is served from app://opticounter (src/main/shell/app-protocol.ts).
    */
   electronFuses: {
     runAsNode: false,
@@ -43,6 +43,7 @@ const config: Configuration = {
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
   },
 
   // Windows first: the counter PCs. A per-user install updates without an administrator.

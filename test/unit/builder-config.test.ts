@@ -17,6 +17,8 @@ describe('electron-builder configuration', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The renderer comes from app://, so file:// keeps no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
     // OnlyLoadAppFromAsar and the integrity check mean nothing without an asar archive.
     expect(config.asar).toBe(true);
