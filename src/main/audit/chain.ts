@@ -217,7 +217,10 @@ export async function verifyAuditChainInBackground(sqlite: BetterSqlite3.Databas
   const verifier = new ChainVerifier();
   const page = pageOf(sqlite);
   for (;;) {
-    await new Promise((resolve) => setImmediate(resolve));
+    // Never inside a transaction the app has open on this connection (kysely's awaits between its
+    // statements): it could still roll back, and rows read from it would then never have been.
+    do await new Promise((resolve) => setImmediate(resolve));
+    while (sqlite.inTransaction);
     const done = sqlite.transaction(() => {
       const rows = page.all(verifier.lastId) as RawRow[];
       verifier.push(rows);
