@@ -1,4 +1,5 @@
 import type { Configuration } from 'electron-builder';
+import { WINDOWS_PUBLISHER_NAMES } from './src/main/update/signature';
 
 /*
  * The installers: `npm run dist` on a build machine (Node 22.12+ with internet: electron-builder
@@ -33,7 +34,7 @@ const config: Configuration = {
    * which would let someone run their own code with the app's access to the store's data. On: the
    * asar archive's integrity is checked at start (macOS, and Windows since Electron 30) and the app
    * loads only from it, so the code cannot be swapped for an edited copy beside it.
-   * grantFileProtocolExtraPrivileges stays at Electron's default: the renderer is loaded from file://.
+   * No extra file:// privileges: the renderer is served from app://opticounter (src/main/shell/app-protocol.ts).
    */
   electronFuses: {
     runAsNode: false,
@@ -42,10 +43,18 @@ const config: Configuration = {
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
   },
 
   // Windows first: the counter PCs. A per-user install updates without an administrator.
-  win: { target: [{ target: 'nsis', arch: ['x64'] }] },
+  win: {
+    target: [{ target: 'nsis', arch: ['x64'] }],
+    // Written into app-update.yml; the app verifies updates against the same, compiled-in list
+    // (src/main/update/signature.ts), since that file lies outside app.asar and can be edited.
+    // (electron-builder 26 keeps it under signtoolOptions.)
+    signtoolOptions: { publisherName: [...WINDOWS_PUBLISHER_NAMES] },
+    verifyUpdateCodeSignature: true,
+  },
   nsis: {
     oneClick: true,
     perMachine: false,

@@ -24,6 +24,8 @@ export const access: Record<Channel, Access> = {
   'staff.resetPassword': 'owner',
   'settings.setAutoLock': 'owner',
   'audit.list': 'staff',
+  // Whoever sees a history is told when the trail under it was tampered with.
+  'audit.chain': 'staff',
   'backup.create': 'owner',
   'backup.list': 'owner',
   'backup.restore': 'owner',

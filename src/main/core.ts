@@ -5,6 +5,7 @@ import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
+import { verifyAuditChainInBackground } from './audit/chain';
 import { AuditLog } from './audit/log';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles } from './backup/service';
 import { type Clock, systemClock } from './clock';
@@ -107,9 +108,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     updater: opts.updater ?? null,
     clock,
     log,
-    // Updates are looked for only when licensed (trial included); `app` is the current assembly
-    // (read at call time, after it exists: the updater starts below it).
-    isLicensed: () => app.licence.isLicensed(),
+    // Looked for licensed or not (security fixes reach every install); `app` is the current
+    // assembly (read at call time, after it exists: the updater starts below it).
     cloudBaseUrl: () => app.licence.cloudBaseUrl,
   });
   const licenceKeys = trustedKeys(opts.trustedLicenceKeys ?? []);
@@ -162,6 +162,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     outbox.onRecord(syncChanged);
     const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
 
+    // The audit chain, checked once per opening (a restore opens again) without holding the start
+    // up; rows the app adds after are sealed by it. A break is reported (History, the log), never a
+    // reason to refuse the store.
+    const auditChain = verifyAuditChainInBackground(store.sqlite, () => clock.now()).then((report) => {
+      const first = report.breaks[0];
+      if (first) log.warn(`audit trail: the hash chain breaks ${report.breakCount} time(s), first at row ${first.id} (${first.problem}, ${first.at ?? 'time unknown'})`);
+      return report;
+    });
+
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
       // Only the desktop shell can print to a PDF file; it takes this answer over (shell/print.ts).
@@ -186,6 +195,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'settings.setAutoLock': ({ minutes }, ctx) => staff.setAutoLockMinutes(minutes, ctx.actor),
       // The rule and the query read the same parsed filter (audit/access.ts).
       'audit.list': (input, ctx) => audit.list(authorizeAuditList(signedInOf(ctx).staff.role, input)),
+      'audit.chain': () => auditChain,
       'backup.create': () => backups.create('manual'),
       'backup.list': () => backups.list(),
       'backup.restore': ({ name }) => restore(name),
@@ -239,7 +249,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       dispatch,
       async close() {
         await syncStarting;
-        await Promise.allSettled([warming, backups.idle(), licence.stop(), engine.stop()]);
+        await Promise.allSettled([warming, auditChain, backups.idle(), licence.stop(), engine.stop()]);
         // Folds the WAL back into the main file so a copied data dir is one complete file.
         store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await store.db.destroy();

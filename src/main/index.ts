@@ -1,11 +1,13 @@
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session } from 'electron';
 import { AppError } from '../shared/errors';
 import { type Core, openCore, restoreLatestGood } from './core';
 import { licenceKeysForLaunch } from './licence/keys';
+import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
 import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
+import { applicationMenuTemplate } from './shell/menu';
 import { consoleLogger } from './log';
 import { electronNativeBinding } from './shell/native';
 import { safeStorageSecretBox } from './shell/secrets';
@@ -17,9 +19,12 @@ import { guardContents, hardenSession, secureWindow } from './shell/window';
  * the same in plain Node under the browser host and the tests.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
-// The dev server's URL is honoured only in development: a packaged app loads its own files.
+// The dev server's URL is honoured only in development: a packaged app loads its own files, from
+// app://opticounter/ (shell/app-protocol.ts), never file://.
 const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+const rendererUrl = devUrl ?? APP_RENDERER_URL;
+// Before the app is ready, or Electron ignores it.
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 let core: Core | null = null;
 const sessions = new WindowSessions();
 
@@ -48,6 +53,8 @@ async function start() {
     if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding)) throw err;
     return openCore(options);
   });
+  protocol.handle(APP_SCHEME, appProtocolHandler(join(here, '../renderer')));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ packaged: app.isPackaged, platform: process.platform, appName: app.getName() })));
   hardenSession(session.defaultSession);
   registerAllHandlers(ipcMain, core, sessions, rendererUrl);
   // "The sync status changed" reaches the page, which asks for the status again.
@@ -56,7 +63,7 @@ async function start() {
 }
 
 function openWindow() {
-  const win = secureWindow({ preload: join(here, '../preload/index.cjs'), rendererUrl });
+  const win = secureWindow({ preload: join(here, '../preload/index.cjs'), rendererUrl, packaged: app.isPackaged });
   const id = win.webContents.id;
   // A closed window's session ends with it.
   win.on('closed', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as A from './attachments/schema';
 import * as B from './backup/schema';
+import { AuditChainReport } from './audit/schema';
 import * as C from './customers/schema';
 import * as L from './licence/schema';
 import * as SY from './sync/schema';
@@ -36,6 +37,7 @@ export const contract = {
   'staff.resetPassword': { input: S.StaffResetPasswordInput, output: S.Staff },
   'settings.setAutoLock': { input: S.AutoLockInput, output: z.object({ autoLockMinutes: z.number() }) },
   'audit.list': { input: S.AuditListInput, output: z.array(S.AuditEntry) },
+  'audit.chain': { input: NoInput, output: AuditChainReport },
   'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo },
   'backup.list': { input: NoInput, output: B.BackupListOutput },
   'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput },

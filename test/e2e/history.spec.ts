@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { callHost, expect, searchBox, test, shot } from './fixtures';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { OWNER, callHost, expect, searchBox, signInThroughUi, test, shot } from './fixtures';
 
 test('the History tab shows who changed what, field by field; consent is dated; the owner exports the data', async ({ page, host, request }) => {
   const eyes = (odSph: string) => ({
@@ -72,4 +74,33 @@ test('the History tab shows who changed what, field by field; consent is dated; 
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(entries).toHaveCount(6);
   await expect(entries.nth(0).getByRole('listitem')).toHaveText([/^Marketing consent: given on .+ → —$/]);
+});
+
+test('the History tab warns, saying where, when the audit trail was edited outside the app', async ({ page, host, request }) => {
+  const { customer } = await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
+  });
+  await callHost(request, host, 'customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-9999' } });
+
+  // Someone with the file and an SQLite shell: the trigger dropped, the edit's values rewritten.
+  const db = new BetterSqlite3(join(host.dataDir, 'opticounter.sqlite3'));
+  const edited = db.prepare("select id, at from audit_log where entity_id = ? and action = 'update'").get(customer.id) as { id: number; at: string };
+  db.exec('drop trigger audit_log_only_redact');
+  db.prepare("update audit_log set after = replace(after, '9999', '1234') where id = ?").run(edited.id);
+  db.close();
+
+  // The chain is checked when the store opens.
+  await page.goto('about:blank');
+  await host.restart();
+  host.apiSession = undefined;
+  await page.goto(`${host.url}/`);
+  await signInThroughUi(page, OWNER.username, OWNER.password);
+  await searchBox(page).fill('layla');
+  await searchBox(page).press('Enter');
+  await page.getByRole('tab', { name: 'History' }).click();
+
+  const warning = page.getByRole('alert').filter({ hasText: 'This history was tampered with' });
+  await expect(warning).toBeVisible();
+  await expect(warning.getByRole('listitem')).toHaveText([new RegExp(`^Record #${edited.id} \\(.+\\) was altered after it was written\\.$`)]);
+  await shot(page, 'history-tampered');
 });

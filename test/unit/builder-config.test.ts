@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import config from '../../electron-builder.config';
-import { feedUrl } from '../../src/main/update/policy';
+import { feedUrl, feedUrlProblem } from '../../src/main/update/policy';
+import { WINDOWS_PUBLISHER_NAMES } from '../../src/main/update/signature';
 
 /*
  * The installers cannot be built on these machines (electron-builder fetches Electron and NSIS), so
@@ -16,9 +17,21 @@ describe('electron-builder configuration', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The renderer comes from app://, so file:// keeps no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
     // OnlyLoadAppFromAsar and the integrity check mean nothing without an asar archive.
     expect(config.asar).toBe(true);
+  });
+
+  it('signs Windows installers under the publisher the running app verifies updates against', () => {
+    // publisherName goes into app-update.yml; the app itself checks against the compiled-in list.
+    expect(config.win?.signtoolOptions?.publisherName).toEqual([...WINDOWS_PUBLISHER_NAMES]);
+    expect(config.win?.verifyUpdateCodeSignature).not.toBe(false);
+  });
+
+  it('publishes over https only', () => {
+    expect(feedUrlProblem((config.publish as { url: string }).url.replace('${os}', 'win'))).toBeNull();
   });
 
   it('publishes to the generic feed electron-updater reads: <cloud>/updates/${os}/', () => {

@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore } from '../../src/main/core';
-import { createElectronUpdater } from '../../src/main/shell/updater';
+import { type ReadAuthenticode, createElectronUpdater } from '../../src/main/shell/updater';
+import { WINDOWS_PUBLISHER_NAMES, authenticodeProblem, parseDn } from '../../src/main/update/signature';
 import { UpdateService } from '../../src/main/update/service';
 import { OWNER, manualClock, memoryLogger, tempDir } from '../helpers/core';
 
@@ -33,6 +37,16 @@ class FakeAppUpdater extends EventEmitter {
   }
 }
 
+/** NsisUpdater's shape (Windows): the public verifier, and the private step that calls it. */
+class FakeNsisUpdater extends FakeAppUpdater {
+  verifyUpdateCodeSignature: (publishers: string[], file: string) => Promise<string | null> = async () => null;
+  // electron-updater's own: no publisherName in app-update.yml means no check at all.
+  async verifySignature(file: string): Promise<string | null> {
+    const publisherName = null as string | null;
+    return publisherName === null ? null : this.verifyUpdateCodeSignature([publisherName], file);
+  }
+}
+
 vi.mock('electron', () => ({ net: { isOnline: () => fake.online } }));
 vi.mock('electron-updater', () => ({
   default: {
@@ -42,13 +56,13 @@ vi.mock('electron-updater', () => ({
   },
 }));
 
-function setup(platform = 'win32') {
-  fake.updater = new FakeAppUpdater();
+function setup(platform = 'win32', readAuthenticode?: ReadAuthenticode) {
+  fake.updater = platform === 'win32' ? new FakeNsisUpdater() : new FakeAppUpdater();
   const log = memoryLogger();
-  const adapter = createElectronUpdater(log);
+  const adapter = createElectronUpdater(log, undefined, readAuthenticode);
   const clock = manualClock();
   let base = 'https://joptic.jethings.com';
-  const service = new UpdateService({ updater: adapter, clock, log, isLicensed: () => true, platform, cloudBaseUrl: () => base });
+  const service = new UpdateService({ updater: adapter, clock, log, platform, cloudBaseUrl: () => base });
   return { updater: fake.updater, adapter, service, log, clock, setBase: (b: string) => (base = b) };
 }
 
@@ -84,6 +98,56 @@ describe('the shell updater (fake electron-updater)', () => {
     clock.advance(5 * 3_600_000);
     await service.tick();
     expect(updater.feeds.at(-1)).toEqual({ provider: 'generic', url: 'http://127.0.0.1:4010/updates/win/' });
+  });
+
+  it('installs a Windows update only when Authenticode says it is validly signed by our publisher', async () => {
+    const file = 'C:\\Users\\me\\AppData\\Local\\opticounter-updater\\pending\\temp-OptiCounter-Setup-2.0.0.exe';
+    const signed = (subject: string, status = 0, path = file) => JSON.stringify({ Status: status, StatusMessage: 'x', Path: path, SignerCertificate: { Subject: subject } });
+    let answer: () => Promise<string> = async () => signed(`CN=${WINDOWS_PUBLISHER_NAMES[0]}, O=Jethings, C=FR`);
+    const asked: string[] = [];
+    const { updater } = setup('win32', async (f) => {
+      asked.push(f);
+      return answer();
+    });
+    const nsis = updater as FakeNsisUpdater;
+    // The check electron-updater runs before installing: ours, whatever app-update.yml says.
+    expect(await nsis.verifySignature(file)).toBeNull();
+    expect(await nsis.verifyUpdateCodeSignature([], file)).toBeNull();
+    expect(asked).toEqual([file, file]);
+
+    // Unsigned (NotSigned = 2), tampered (HashMismatch = 1), another publisher, another file, a check that fails: refused.
+    answer = async () => signed('', 2);
+    expect(await nsis.verifySignature(file)).toMatch(/not signed/);
+    answer = async () => signed(`CN=${WINDOWS_PUBLISHER_NAMES[0]}`, 1);
+    expect(await nsis.verifySignature(file)).toMatch(/not valid/);
+    answer = async () => signed('CN=Evil Corp, O=Evil Corp');
+    expect(await nsis.verifySignature(file)).toMatch(/Evil Corp/);
+    answer = async () => signed(`CN=${WINDOWS_PUBLISHER_NAMES[0]}`, 0, 'C:\\Windows\\notepad.exe');
+    expect(await nsis.verifySignature(file)).toMatch(/another file/);
+    answer = async () => {
+      throw new Error('powershell.exe not found');
+    };
+    expect(await nsis.verifySignature(file)).toMatch(/could not be checked/);
+    answer = async () => 'not json';
+    expect(await nsis.verifySignature(file)).toMatch(/could not be read/);
+  });
+
+  it('electron-updater still verifies through verifySignature before it installs (pins the override)', () => {
+    const source = readFileSync(join(dirname(createRequire(import.meta.url).resolve('electron-updater')), 'NsisUpdater.js'), 'utf8');
+    expect(source).toContain('await this.verifySignature(destinationFile)');
+    expect(source).toMatch(/async verifySignature\(tempUpdateFile\)/);
+  });
+
+  it('matches a publisher by CN, or by every part of a full distinguished name', () => {
+    const at = (subject: string) => JSON.stringify({ Status: 0, Path: 'C:\\u.exe', SignerCertificate: { Subject: subject } });
+    expect(parseDn('CN=Jethings, O="Jethings, SAS", C=FR')).toEqual(new Map([['CN', 'Jethings'], ['O', 'Jethings, SAS'], ['C', 'FR']]));
+    expect(parseDn('Jethings').size).toBe(0);
+    expect(authenticodeProblem(at('CN=Jethings, O=X'), 'c:/u.exe', ['Jethings'])).toBeNull();
+    expect(authenticodeProblem(at('CN=Jethings Ltd, O=X'), 'C:\\u.exe', ['Jethings'])).not.toBeNull();
+    expect(authenticodeProblem(at('CN=Jethings, O=X, C=FR'), 'C:\\u.exe', ['CN=Jethings, C=FR'])).toBeNull();
+    expect(authenticodeProblem(at('CN=Jethings, O=X, C=US'), 'C:\\u.exe', ['CN=Jethings, C=FR'])).not.toBeNull();
+    expect(authenticodeProblem(JSON.stringify({ Status: 0, Path: 'C:\\u.exe', SignerCertificate: null }), 'C:\\u.exe', ['Jethings'])).not.toBeNull();
+    expect(authenticodeProblem('null', 'C:\\u.exe', ['Jethings'])).not.toBeNull();
   });
 
   it('asks Electron whether the PC is online', async () => {

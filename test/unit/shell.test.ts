@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { migrations } from '../../src/main/db/migrations';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { channels } from '../../src/shared/contract';
+import { appUrlToFile, contentTypeOf } from '../../src/main/shell/app-protocol';
+import { applicationMenuTemplate } from '../../src/main/shell/menu';
+import { lockDevTools, secureWebPreferences } from '../../src/main/shell/window';
 
 /*
  * The Electron binary cannot be downloaded on these machines, so the shell runs here against a fake
@@ -33,8 +36,15 @@ const fake = vi.hoisted(() => {
   const whenReady = new Promise<void>((r) => {
     ready = r;
   });
-  const state = { userData: '', sandboxed: false, saveTo: '' as string | null };
-  return { handlers, windows, instances, exposed, rendererListeners, appEvents, session, whenReady, ready: () => ready(), state };
+  const state = { userData: '', sandboxed: false, saveTo: '' as string | null, readyCalled: false };
+  // protocol and Menu: what the shell registered, and whether the scheme came before ready.
+  const protocol = {
+    privileged: [] as { scheme: string; privileges: Record<string, unknown> }[],
+    privilegedBeforeReady: false,
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  };
+  const menu = { template: null as unknown[] | null };
+  return { handlers, windows, instances, exposed, rendererListeners, appEvents, session, whenReady, ready: () => ((state.readyCalled = true), ready()), state, protocol, menu };
 });
 
 vi.mock('electron', () => {
@@ -57,6 +67,7 @@ vi.mock('electron', () => {
     setWindowOpenHandler(fn: () => unknown) {
       this.openHandler = fn;
     }
+    closeDevTools() {}
   }
   class BrowserWindow {
     webContents = new WebContentsFake();
@@ -88,6 +99,7 @@ vi.mock('electron', () => {
       requestSingleInstanceLock: () => true,
       getPath: (name: string) => (name === 'userData' ? fake.state.userData : '/nowhere'),
       getVersion: () => '9.9.9',
+      getName: () => 'OptiCounter',
       getAppPath: () => '/nowhere',
       isPackaged: false,
       on: (name: string, fn: (...a: unknown[]) => void) => fake.appEvents.set(name, fn),
@@ -96,6 +108,19 @@ vi.mock('electron', () => {
       exit: () => {},
     },
     BrowserWindow,
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: (typeof fake.protocol.privileged)[number][]) => {
+        fake.protocol.privileged.push(...schemes);
+        fake.protocol.privilegedBeforeReady = !fake.state.readyCalled;
+      },
+      handle: (scheme: string, fn: (request: Request) => Promise<Response>) => fake.protocol.handlers.set(scheme, fn),
+    },
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => ({ template }),
+      setApplicationMenu: (m: { template: unknown[] }) => {
+        fake.menu.template = m.template;
+      },
+    },
     dialog: {
       showErrorBox: () => {},
       showSaveDialog: async () => (fake.state.saveTo ? { canceled: false, filePath: fake.state.saveTo } : { canceled: true }),
@@ -161,7 +186,93 @@ describe('the Electron shell (fake electron module)', () => {
       webviewTag: false,
     });
     expect(String(win.options.webPreferences.preload)).toMatch(/preload[/\\]index\.cjs$/);
-    expect(win.loaded[0]).toMatch(/^file:.*\/renderer\/index\.html$/);
+    expect(win.loaded[0]).toBe('app://opticounter/index.html');
+    // A development build (the fake's isPackaged is false) keeps DevTools; installed ones do not.
+    expect(win.options.webPreferences.devTools).toBe(true);
+    expect(secureWebPreferences('/p.cjs', false).devTools).toBe(false);
+    expect(secureWebPreferences('/p.cjs').devTools).toBe(false);
+  });
+
+  it('serves the renderer from app:// (standard, secure, registered before ready), never file://', async () => {
+    await startApp();
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }]);
+    expect(fake.protocol.privilegedBeforeReady).toBe(true);
+    const handle = fake.protocol.handlers.get('app')!;
+    // The shell's renderer root is ../renderer from src/main (out/renderer once built).
+    const index = await handle(new Request('app://opticounter/index.html'));
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await index.text()).toContain('<div id="root"></div>');
+    expect((await handle(new Request('app://opticounter/'))).status).toBe(200);
+    for (const url of ['app://opticounter/../main/index.ts', 'app://opticounter/%2e%2e/main/index.ts', 'app://opticounter/..%2fmain%2findex.ts', 'app://opticounter/missing.js', 'app://elsewhere/index.html']) {
+      expect((await handle(new Request(url))).status, url).toBe(404);
+    }
+  });
+
+  it('maps an app:// URL to a file under the renderer root only, with its MIME type', () => {
+    const root = join(dataDir, 'renderer-root');
+    expect(appUrlToFile('app://opticounter/index.html', root)).toBe(join(root, 'index.html'));
+    expect(appUrlToFile('app://opticounter/', root)).toBe(join(root, 'index.html'));
+    expect(appUrlToFile('app://opticounter/assets/index-C7Q.js?v=1#x', root)).toBe(join(root, 'assets', 'index-C7Q.js'));
+    expect(appUrlToFile('app://opticounter/assets/a%20b.css', root)).toBe(join(root, 'assets', 'a b.css'));
+    // Literal dot segments are resolved by the URL parser itself, and never above the root.
+    expect(appUrlToFile('app://opticounter/../secret.js', root)).toBe(join(root, 'secret.js'));
+    expect(appUrlToFile('app://opticounter/assets/../../../secret.js', root)).toBe(join(root, 'secret.js'));
+    expect(appUrlToFile('app://opticounter/%2e%2e/secret.js', root)).toBe(join(root, 'secret.js'));
+    for (const url of [
+      'app://opticounter/%2E%2E%2Fsecret.js',
+      'app://opticounter/..%5csecret.js',
+      'app://opticounter/assets%00.js',
+      'app://opticounter/%E0%A4%A.js',
+      'app://opticounter/preload.cjs',
+      'app://opticounter/opticounter.sqlite3',
+      'app://other/index.html',
+      'file:///index.html',
+      'https://opticounter/index.html',
+      'not a url',
+    ]) {
+      expect(appUrlToFile(url, root), url).toBeNull();
+    }
+    expect(contentTypeOf('a/index.html')).toBe('text/html; charset=utf-8');
+    expect(contentTypeOf('a/x.JS')).toBe('text/javascript; charset=utf-8');
+    expect(contentTypeOf('a/x.css')).toBe('text/css; charset=utf-8');
+    expect(contentTypeOf('a/x.svg')).toBe('image/svg+xml');
+    expect(contentTypeOf('a/x.woff2')).toBe('font/woff2');
+    expect(contentTypeOf('a/x.exe')).toBeNull();
+  });
+
+  it('sets a minimal application menu: edit roles, window roles, DevTools only in development', async () => {
+    await startApp();
+    const roles = (template: unknown) => JSON.stringify(template).match(/"role":"\w+"/g)?.map((r) => r.slice(8, -1)) ?? [];
+    expect(roles(fake.menu.template)).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'windowMenu', 'quit', 'toggleDevTools']));
+    for (const platform of ['win32', 'darwin', 'linux'] as const) {
+      const packaged = roles(applicationMenuTemplate({ packaged: true, platform, appName: 'OptiCounter' }));
+      expect(packaged).toEqual(expect.arrayContaining(['undo', 'copy', 'paste', 'windowMenu', 'quit']));
+      expect(packaged).not.toContain('toggleDevTools');
+      expect(packaged).not.toContain('reload');
+    }
+  });
+
+  it('swallows DevTools shortcuts and closes DevTools in an installed build', () => {
+    const events = new Map<string, (...a: unknown[]) => void>();
+    const closeDevTools = vi.fn();
+    lockDevTools({ on: ((name: string, fn: (...a: unknown[]) => void) => events.set(name, fn)) as never, closeDevTools });
+    const press = (key: string, mods: Partial<Record<'control' | 'meta' | 'shift' | 'alt', boolean>> = {}) => {
+      const preventDefault = vi.fn();
+      events.get('before-input-event')!({ preventDefault }, { type: 'keyDown', key, control: false, meta: false, shift: false, alt: false, ...mods });
+      return preventDefault.mock.calls.length > 0;
+    };
+    expect(press('F12')).toBe(true);
+    expect(press('I', { control: true, shift: true })).toBe(true);
+    expect(press('j', { meta: true, alt: true })).toBe(true);
+    expect(press('c', { control: true, shift: true })).toBe(true);
+    // Ordinary typing and editing shortcuts go through.
+    expect(press('c', { control: true })).toBe(false);
+    expect(press('i')).toBe(false);
+    events.get('devtools-opened')!();
+    expect(closeDevTools).toHaveBeenCalled();
   });
 
   it('serves the app’s own frame and refuses a foreign or nested one', async () => {
@@ -171,9 +282,15 @@ describe('the Electron shell (fake electron module)', () => {
     const own = await handler({ senderFrame: { url: appUrl, parent: null }, sender: { id: 1 } }, {});
     expect(own).toEqual({ ok: true, data: { version: '9.9.9', dataDir, schemaVersion: Object.keys(migrations).length } });
 
+    expect(appUrl).toBe('app://opticounter/index.html');
     for (const senderFrame of [
       { url: 'https://evil.example/', parent: null },
       { url: 'file:///tmp/other.html', parent: null },
+      // Every file: page, the app's own built file too, and other custom schemes or hosts.
+      { url: `file://${process.cwd()}/out/renderer/index.html`, parent: null },
+      { url: 'foo://opticounter/index.html', parent: null },
+      { url: 'app://elsewhere/index.html', parent: null },
+      { url: 'app://opticounter.evil/index.html', parent: null },
       { url: appUrl, parent: { url: appUrl } },
       null,
     ]) {

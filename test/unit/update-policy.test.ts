@@ -7,6 +7,7 @@ import {
   type UpdaterEvent,
   feedPlatform,
   feedUrl,
+  feedUrlProblem,
   initialModel,
   nextCheckAt,
   normaliseReleaseNotes,
@@ -18,23 +19,22 @@ import {
 } from '../../src/main/update/policy';
 import { UpdateService, type UpdaterAdapter } from '../../src/main/update/service';
 import { UpdateStatus } from '../../src/shared/update/schema';
-import { expectFailure, manualClock, memoryLogger, openTestCore } from '../helpers/core';
+import { openCore } from '../../src/main/core';
+import { OWNER, expectFailure, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 
 const T0 = Date.parse('2026-01-15T10:00:00.000Z');
 const HOUR = 3_600_000;
-const open = { licensed: true, online: true };
+const open = { online: true };
 
 function after(m: UpdateModel, events: UpdaterEvent[], at = T0): UpdateModel {
   return events.reduce((acc, e) => reduce(acc, e, at), m);
 }
 
 describe('when to check', () => {
-  it('checks at start only when licensed and online', () => {
+  it('checks at start whenever online, licensed or not (security fixes reach every install)', () => {
     const m = initialModel(true);
     expect(shouldCheck(m, T0, open)).toBe(true);
-    expect(shouldCheck(m, T0, { licensed: false, online: true })).toBe(false);
-    expect(shouldCheck(m, T0, { licensed: true, online: false })).toBe(false);
-    expect(shouldCheck(m, T0, { licensed: false, online: false })).toBe(false);
+    expect(shouldCheck(m, T0, { online: false })).toBe(false);
   });
 
   it('never checks without an updater', () => {
@@ -214,15 +214,10 @@ describe('the update service', () => {
     vi.useRealTimers();
   });
 
-  it('checks the feed of its platform when licensed and online, and not otherwise', async () => {
+  it('checks the feed of its platform when online, and not otherwise', async () => {
     const clock = manualClock();
     const updater = fakeUpdater();
-    let licensed = false;
-    const service = new UpdateService({ updater, clock, log: memoryLogger(), isLicensed: () => licensed, platform: 'win32', cloudBaseUrl: () => 'https://cloud.example' });
-    await service.tick();
-    expect(updater.checks).toEqual([]);
-
-    licensed = true;
+    const service = new UpdateService({ updater, clock, log: memoryLogger(), platform: 'win32', cloudBaseUrl: () => 'https://cloud.example' });
     updater.online = false;
     await service.tick();
     expect(updater.checks).toEqual([]);
@@ -241,19 +236,54 @@ describe('the update service', () => {
     expect(updater.checks).toHaveLength(2);
   });
 
-  it('counts a licence check that throws as not licensed', async () => {
+  it('never asks a feed that is not https (loopback excepted, for tests), and says why', async () => {
+    const clock = manualClock();
     const updater = fakeUpdater();
-    const service = new UpdateService({
-      updater,
-      clock: manualClock(),
-      log: memoryLogger(),
-      isLicensed: () => {
-        throw new Error('not loaded yet');
-      },
-      platform: 'linux',
-    });
+    let base = 'http://updates.example';
+    const service = new UpdateService({ updater, clock, log: memoryLogger(), platform: 'linux', cloudBaseUrl: () => base });
     await service.tick();
     expect(updater.checks).toEqual([]);
+    expect(service.status()).toMatchObject({ state: 'error', error: expect.stringContaining('https') });
+
+    for (const refused of ['ftp://updates.example', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:80', 'not a url']) {
+      expect(feedUrlProblem(feedUrl(refused, 'linux'))).toMatch(/https/);
+    }
+    for (const allowed of ['https://joptic.jethings.com', 'http://127.0.0.1:4010', 'http://localhost:4010', 'http://[::1]:4010']) {
+      expect(feedUrlProblem(feedUrl(allowed, 'linux'))).toBeNull();
+    }
+
+    base = 'https://cloud.example';
+    clock.advance(CHECK_INTERVAL_MS);
+    await service.tick();
+    expect(updater.checks).toEqual(['https://cloud.example/updates/linux/']);
+  });
+
+  it('checks for updates on an install that is not licensed (trial over): installing stays the user’s choice', async () => {
+    const clock = manualClock();
+    const tmp = tempDir();
+    try {
+      // The first start begins the trial; a month later the trial is over.
+      const first = await openCore({ dataDir: tmp.dir, appVersion: '1.0.0', log: memoryLogger(), clock });
+      const { sessionToken } = await first.call('auth.setupOwner', OWNER);
+      expect(await first.call('licence.status', {}, { sessionToken })).toMatchObject({ canWrite: true });
+      await first.close();
+      clock.advance(30 * 24 * HOUR);
+
+      const updater = fakeUpdater(async (_url, emit) => emit({ type: 'available', version: '2.0.0' }));
+      const core = await openCore({ dataDir: tmp.dir, appVersion: '1.0.0', log: memoryLogger(), clock, updater });
+      try {
+        const login = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+        expect(await core.call('licence.status', {}, login)).toMatchObject({ canWrite: false });
+        await vi.waitFor(() => expect(updater.checks).toEqual(['https://joptic.jethings.com/updates/' + feedPlatform(process.platform) + '/']));
+        // Found and downloading; nothing installs unless staff click (or quit the app).
+        expect(await core.call('update.status', {}, login)).toMatchObject({ state: 'downloading', version: '2.0.0' });
+        expect(updater.installs).toBe(0);
+      } finally {
+        await core.close();
+      }
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('offers the restart when idle, installs only on the click, and refuses it before an update is ready', async () => {
@@ -262,7 +292,7 @@ describe('the update service', () => {
       emit({ type: 'checking' });
       emit({ type: 'available', version: '2.0.0', releaseNotes: '<p>Faster</p>' });
     });
-    const service = new UpdateService({ updater, clock, log: memoryLogger(), isLicensed: () => true, platform: 'linux' });
+    const service = new UpdateService({ updater, clock, log: memoryLogger(), platform: 'linux' });
     expect(() => service.restart()).toThrow(expect.objectContaining({ code: 'update.notReady', status: 409 }));
 
     await service.tick();
@@ -299,7 +329,7 @@ describe('the update service', () => {
       }
     });
     const log = memoryLogger();
-    const service = new UpdateService({ updater, clock, log, isLicensed: () => true, platform: 'darwin' });
+    const service = new UpdateService({ updater, clock, log, platform: 'darwin' });
     await service.tick();
     expect(service.status()).toMatchObject({ state: 'error', error: 'net::ERR_NAME_NOT_RESOLVED', offerRestart: false });
     expect(log.lines.some((l) => l.includes('net::ERR_NAME_NOT_RESOLVED'))).toBe(true);
@@ -319,7 +349,7 @@ describe('the update service', () => {
     const updater = fakeUpdater(async () => {
       throw new Error('boom');
     });
-    const service = new UpdateService({ updater, clock: manualClock(), log: memoryLogger(), isLicensed: () => true, platform: 'linux' });
+    const service = new UpdateService({ updater, clock: manualClock(), log: memoryLogger(), platform: 'linux' });
     await service.tick();
     expect(service.status()).toMatchObject({ state: 'error', error: 'boom' });
   });
@@ -328,7 +358,7 @@ describe('the update service', () => {
     vi.useFakeTimers();
     const clock = { now: () => new Date(Date.now()) };
     const updater = fakeUpdater();
-    const service = new UpdateService({ updater, clock, log: memoryLogger(), isLicensed: () => true, platform: 'linux', tickMs: 60_000 });
+    const service = new UpdateService({ updater, clock, log: memoryLogger(), platform: 'linux', tickMs: 60_000 });
     service.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(updater.checks).toHaveLength(1);

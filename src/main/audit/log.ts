@@ -4,6 +4,7 @@ import type { AuditEntity, AuditEntry } from '../../shared/staff/schema';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import type { AuditQuery } from './access';
+import { chainHead, newSalt, rowHash, valuesDigest } from './chain';
 
 /** Who did something: a signed-in staff member, or the app itself (e.g. 'sync'). */
 export interface Actor {
@@ -22,7 +23,8 @@ export interface AuditEvent {
 /**
  * The audit trail. record() must be called inside the transaction of the change it describes, so
  * the change and its record commit or roll back together. There is no way to edit or delete a row;
- * the table refuses it (migration 0003), except a purge blanking personal values.
+ * the table refuses it (migration 0003), except a purge blanking personal values. The triggers stop
+ * the app; the hash chain (chain.ts) makes an edit by anyone else show.
  */
 export class AuditLog {
   private insert: BetterSqlite3.Statement | null = null;
@@ -39,17 +41,26 @@ export class AuditLog {
 
   /**
    * Writes on the transaction's own connection (better-sqlite3 has one) with a prepared statement:
-   * imports audit 100,000 rows, where compiling inserts would cost more than writing them.
+   * imports audit 100,000 rows, where compiling inserts would cost more than writing them. Each row
+   * is sealed onto the chain (chain.ts): its id is given here so the seal can cover it.
    */
   recordMany(_trx: Transaction<Database>, actor: Actor, events: AuditEvent[]): void {
     if (!this.sqlite.inTransaction) throw new Error('The audit trail is written inside the transaction of the change');
     this.insert ??= this.sqlite.prepare(
-      'insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after) values (?, ?, ?, ?, ?, ?, ?, ?)',
+      'insert into audit_log (id, at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const at = this.clock.now().toISOString();
+    let { nextId: id, prevHash } = chainHead(this.sqlite);
     for (const e of events) {
       const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-      this.insert.run(at, actor.staffId, actor.username, e.entity, e.entityId, e.action, json(e.before), json(e.after));
+      const before = json(e.before);
+      const after = json(e.after);
+      const salt = newSalt();
+      const digest = valuesDigest(salt, before, after);
+      const hash = rowHash(prevHash, { id, at, staffId: actor.staffId, staffName: actor.username, entity: e.entity, entityId: e.entityId, action: e.action, valuesDigest: digest });
+      this.insert.run(id, at, actor.staffId, actor.username, e.entity, e.entityId, e.action, before, after, salt, digest, hash);
+      prevHash = hash;
+      id++;
     }
   }
 
@@ -86,8 +97,15 @@ export class AuditLog {
     }));
   }
 
-  /** Blanks the recorded values about one entity (a purge); who/when/what stays. */
-  async redact(trx: Transaction<Database>, entity: AuditEvent['entity'], entityId: string): Promise<void> {
-    await trx.updateTable('audit_log').set({ before: null, after: null, redacted: 1 }).where('entity', '=', entity).where('entity_id', '=', entityId).where('redacted', '=', 0).execute();
+  /**
+   * Blanks the recorded values about one entity (a purge); who/when/what stays, and so does each
+   * row's sealed commitment to its values (chain.ts), so the chain still verifies. Returns the ids
+   * blanked: the purge names them in its own audit row, which is how a blanking by hand is told apart.
+   */
+  async redact(trx: Transaction<Database>, entity: AuditEvent['entity'], entityId: string): Promise<number[]> {
+    const rows = await trx.selectFrom('audit_log').select('id').where('entity', '=', entity).where('entity_id', '=', entityId).where('redacted', '=', 0).execute();
+    if (rows.length === 0) return [];
+    await trx.updateTable('audit_log').set({ before: null, after: null, salt: null, redacted: 1 }).where('entity', '=', entity).where('entity_id', '=', entityId).where('redacted', '=', 0).execute();
+    return rows.map((r) => r.id);
   }
 }

@@ -1,7 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import type { AuditChainReport } from '../../shared/audit/schema';
 import type { BackupInfo } from '../../shared/backup/schema';
+import { verifyAuditChain } from '../audit/chain';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
 import { type BackupEntry, findBackup, listBackups, sha256OfFileSync } from './folder';
@@ -48,6 +50,25 @@ export function fileIntegrityProblems(file: string, opts: SqliteOptions = {}): s
 }
 
 /**
+ * The audit trail's hash chain of a database file (audit/chain.ts), opened read-only like
+ * fileIntegrityProblems: where someone rewrote, deleted, forged or blanked rows. Reported, not a
+ * reason to refuse a backup: it may be the only copy of the store's data. Null for a file from before
+ * the chain (schema < 5), which has none.
+ */
+export function fileAuditChain(file: string, opts: SqliteOptions = {}, now: Date = new Date()): AuditChainReport | null {
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    const chained = sqlite.prepare("select 1 from pragma_table_info('audit_log') where name = 'hash'").get();
+    return chained ? verifyAuditChain(sqlite, now) : null;
+  } finally {
+    sqlite?.close();
+    for (const f of sidecars) rmSync(f, { force: true });
+  }
+}
+
+/**
  * The check to run at start, before openDatabase: the problems of `<dataDir>/opticounter.sqlite3`,
  * [] when it is sound or does not exist yet (a first start).
  */
@@ -62,7 +83,9 @@ export function databaseFileProblems(dataDir: string, opts: SqliteOptions = {}):
  * backup.damaged for a copy that fails.
  */
 export function verifyBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupInfo {
-  return checkedBackup(dataDir, name, opts).info;
+  const entry = checkedBackup(dataDir, name, opts);
+  const auditTrail = fileAuditChain(entry.dbFile, opts);
+  return auditTrail ? { ...entry.info, auditTrail } : entry.info;
 }
 
 export function checkedBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupEntry {

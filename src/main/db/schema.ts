@@ -112,6 +112,10 @@ export interface AuditLogTable {
   before: string | null;
   after: string | null;
   redacted: Generated<number>;
+  /** The audit chain (audit/chain.ts, migration 0005): the values' salt (null once purged), their salted digest, the row's seal. */
+  salt: string | null;
+  values_digest: string | null;
+  hash: string | null;
 }
 
 export interface SettingsTable {

@@ -29,6 +29,7 @@ export const licenceGate: Record<Channel, LicenceNeed> = {
   'staff.resetPassword': 'read',
   'settings.setAutoLock': 'read',
   'audit.list': 'read',
+  'audit.chain': 'read',
   'backup.create': 'read',
   'backup.list': 'read',
   'backup.restore': 'read',

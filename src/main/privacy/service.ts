@@ -152,10 +152,11 @@ export class PrivacyService {
         await trx.deleteFrom('sync_conflicts').where('customer_id', '=', customerId).execute();
         await trx.updateTable('sync_outbox').set({ sent_fields: null }).where('customer_id', '=', customerId).execute();
 
-        await this.audit.redact(trx, 'customer', customerId);
-        for (const id of prescriptionIds) await this.audit.redact(trx, 'prescription', id);
-        for (const a of attachments) await this.audit.redact(trx, 'attachment', a.id);
-        await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'purge' });
+        const redactedAuditRows = await this.audit.redact(trx, 'customer', customerId);
+        for (const id of prescriptionIds) redactedAuditRows.push(...(await this.audit.redact(trx, 'prescription', id)));
+        for (const a of attachments) redactedAuditRows.push(...(await this.audit.redact(trx, 'attachment', a.id)));
+        // Row ids only: the audit chain checks every blanked row was blanked by a purge (audit/chain.ts).
+        await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'purge', after: { redactedAuditRows } });
         return [...new Set(attachments.map((a) => a.sha256))];
       }),
     );

@@ -13,8 +13,10 @@ export function isTrustedFrame(frame: Pick<WebFrameMain, 'url' | 'parent'> | nul
   try {
     const from = new URL(frame.url);
     const app = new URL(rendererUrl);
-    // file: URLs have no origin; compare the file path instead.
-    return app.protocol === 'file:' ? from.protocol === 'file:' && from.pathname === app.pathname : from.origin === app.origin;
+    // Scheme and host (with port) compared one by one: URL.origin is "null" for every custom scheme
+    // in Node, so comparing origins would let any app:, foo: or file: page through alike. The
+    // installed app is app://opticounter (app-protocol.ts); only a development build uses the dev server.
+    return app.protocol !== 'file:' && from.protocol === app.protocol && from.host === app.host && app.host !== '';
   } catch {
     return false;
   }

@@ -4,9 +4,11 @@
  * on a timer; the shell (shell/updater.ts) only turns electron-updater's events into UpdaterEvents.
  *
  * The rules:
- * - look only when the app is licensed and the PC is online; at start, then every CHECK_INTERVAL_MS
+ * - look whenever the PC is online, licensed or not: a security fix must reach every install, a
+ *   read-only one too (installing stays staff's choice); at start, then every CHECK_INTERVAL_MS
  *   after the last answered check (never more often); a failed check is tried again sooner, after
  *   RETRY_BASE_MS doubling with each failure in a row, but never later than the interval;
+ * - the feed is asked over https only (loopback excepted, for tests): see feedUrlProblem;
  * - nothing is looked for while a check or a download is under way, or once an update is ready;
  * - a downloaded update is offered ("Restart to update") only while the counter is idle: staff report
  *   whether they are busy (a customer's screen is open), and a report lapses after BUSY_LEASE_MS so a
@@ -64,7 +66,6 @@ export interface UpdateModel {
 }
 
 export interface Gates {
-  licensed: boolean;
   online: boolean;
 }
 
@@ -104,7 +105,7 @@ export function nextCheckAt(m: UpdateModel, timing: Timing = defaultTiming): num
 
 /** Whether to start a check now. */
 export function shouldCheck(m: UpdateModel, now: number, gates: Gates, timing: Timing = defaultTiming): boolean {
-  if (!gates.licensed || !gates.online) return false;
+  if (!gates.online) return false;
   const due = nextCheckAt(m, timing);
   return due !== null && now >= due;
 }
@@ -224,6 +225,25 @@ export function feedPlatform(nodePlatform: string): FeedPlatform | null {
   if (nodePlatform === 'darwin') return 'mac';
   if (nodePlatform === 'linux') return 'linux';
   return null;
+}
+
+/**
+ * Why an update feed must not be asked, or null when it may. Only https: over plain http anyone on
+ * the path could answer "a newer version" (on Linux and macOS the installer's checksum comes from
+ * that same feed). Loopback http stays allowed for the test cloud; nothing off the PC can answer
+ * there. The address is parsed (not prefix-matched), so `http://127.0.0.1.evil.example` is refused.
+ */
+export function feedUrlProblem(url: string): string | null {
+  const refused = 'The update feed must be an https:// address (http:// only on this computer: 127.0.0.1, ::1, localhost)';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return refused;
+  }
+  if (parsed.protocol === 'https:') return null;
+  const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
+  return parsed.protocol === 'http:' && loopback ? null : refused;
 }
 
 /** `<cloud base URL>/updates/<win|mac|linux>/` (cloud-api.md, "Updates"). */

@@ -10,6 +10,7 @@ import {
   defaultTiming,
   feedPlatform,
   feedUrl,
+  feedUrlProblem,
   initialModel,
   offersRestart,
   reduce,
@@ -46,8 +47,6 @@ export interface UpdateServiceOptions {
   updater: UpdaterAdapter | null;
   clock: Clock;
   log: Logger;
-  /** Whether this install is licensed (trial included): the licence service's answer. */
-  isLicensed(): boolean;
   /** Whether the cloud can be reached; defaults to the updater's own idea of it. */
   isOnline?(): boolean;
   /** The cloud's base URL (the licence/sync settings); the feed is `<base>/updates/<platform>/`. */
@@ -96,6 +95,12 @@ export class UpdateService {
 
     this.model = startCheck(this.model, now);
     const url = feedUrl(this.opts.cloudBaseUrl?.() ?? DEFAULT_CLOUD_BASE_URL, this.platform);
+    const refused = feedUrlProblem(url);
+    if (refused) {
+      // Counted as a failed check: tried again later, when the cloud address may have been fixed.
+      this.apply({ type: 'error', message: refused });
+      return Promise.resolve();
+    }
     this.checking = (async () => {
       try {
         await updater.check(url);
@@ -147,7 +152,7 @@ export class UpdateService {
   }
 
   private gates() {
-    return { licensed: safely(() => this.opts.isLicensed()), online: safely(() => (this.opts.isOnline ?? (() => this.opts.updater?.isOnline() ?? false))()) };
+    return { online: safely(() => (this.opts.isOnline ?? (() => this.opts.updater?.isOnline() ?? false))()) };
   }
 
   private now(): number {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditChainReport } from '../audit/schema';
 
 /** What made a backup: staff asked, the daily timer, a restore (the state it replaced), a migration. */
 export const backupKinds = ['manual', 'daily', 'pre-restore', 'pre-migration'] as const;
@@ -16,6 +17,8 @@ export const BackupInfo = z.object({
   sizeBytes: z.number().int(),
   /** How many attachment files the backup holds (0 for a pre-migration copy: database only). */
   attachments: z.number().int(),
+  /** The audit trail's hash chain in this backup, when it was checked (a new backup, a restore's check). */
+  auditTrail: AuditChainReport.optional(),
 });
 export type BackupInfo = z.infer<typeof BackupInfo>;
 

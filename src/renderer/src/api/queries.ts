@@ -239,6 +239,12 @@ export function useCustomerHistory(customerId: string) {
   });
 }
 
+/** Where the audit trail's hash chain breaks, as checked when the store was opened (audit/chain.ts). */
+export function useAuditChain() {
+  const call = useCall();
+  return useQuery({ queryKey: [...keys.audit, 'chain'] as const, queryFn: () => call('audit.chain', {}), staleTime: 60_000 });
+}
+
 /** A subject-access export: the zip of everything held on the customer (owner only). */
 export function useExportCustomer() {
   const call = useCall();

@@ -1,10 +1,11 @@
 import type { TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AuditChainReport } from '../../../shared/audit/schema';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import type { AuditEntry } from '../../../shared/staff/schema';
 import { errorMessage } from '../api/errors';
-import { useCustomerHistory } from '../api/queries';
+import { useAuditChain, useCustomerHistory } from '../api/queries';
 import { formatDay, formatMoment } from '../format';
 import { pathLabel, valueLabel } from '../prescriptions/draft';
 import { fieldChanges, textField, type FieldChange } from './history';
@@ -90,6 +91,35 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
   return { title: t('history.other', { action: `${entry.entity} ${entry.action}` }), changes: [] };
 }
 
+const SHOWN_BREAKS = 5;
+
+/**
+ * Shown above the history when the audit trail's hash chain breaks (someone edited the database
+ * outside the app): where, by record number and time, so the owner can compare with a backup.
+ */
+function ChainWarning({ report }: { report: AuditChainReport }) {
+  const { t, i18n } = useTranslation();
+  const titleId = useId();
+  const hidden = report.breakCount - Math.min(report.breaks.length, SHOWN_BREAKS);
+  return (
+    <div className="form-error chain-warning" role="alert" aria-labelledby={titleId}>
+      <p>
+        <strong id={titleId}>{t('history.chain.title')}</strong>
+      </p>
+      <p>{t('history.chain.intro')}</p>
+      <ul>
+        {report.breaks.slice(0, SHOWN_BREAKS).map((b) => (
+          <li key={`${b.problem}-${b.id}`}>
+            {t(`history.chain.${b.problem}`, { id: b.id, at: b.at ? formatMoment(b.at, i18n.language) : t('history.chain.unknownTime'), count: b.missing ?? 1 })}
+          </li>
+        ))}
+        {hidden > 0 ? <li>{t('history.chain.more', { count: hidden })}</li> : null}
+      </ul>
+      <p>{t('history.chain.advice')}</p>
+    </div>
+  );
+}
+
 /**
  * The customer's history tab: every change to the customer, its prescriptions and documents, newest
  * first, with who made it, when, and what each changed field was before and after.
@@ -97,6 +127,7 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
 export function HistoryPanel({ customerId }: { customerId: string }) {
   const { t, i18n } = useTranslation();
   const history = useCustomerHistory(customerId);
+  const chain = useAuditChain();
   const titleId = useId();
 
   let body;
@@ -161,6 +192,7 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
         <h2 id={titleId}>{t('history.title')}</h2>
         <span className={`busy${history.isFetching ? ' on' : ''}`} aria-hidden="true" />
       </div>
+      {chain.data && !chain.data.intact ? <ChainWarning report={chain.data} /> : null}
       {body}
     </section>
   );

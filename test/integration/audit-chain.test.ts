@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/main/audit/chain';
+import { MANIFEST_FILE } from '../../src/main/backup/folder';
+import { fileAuditChain, verifyBackup } from '../../src/main/backup/integrity';
+import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
+import { migrations } from '../../src/main/db/migrations';
+import { ahmed, layla, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
+
+/*
+ * The audit trail's hash chain (src/main/audit/chain.ts): someone with the file and an SQLite shell
+ * drops the triggers and rewrites, deletes, inserts or blanks rows; the app says where.
+ */
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A store with some history: two customers, edits, a deletion. Closed; returns its dir. */
+async function storeWithHistory() {
+  const tmp = tempDir();
+  cleanups.push(tmp.remove);
+  const clock = manualClock('2026-03-01T09:00:00.000Z');
+  const { core, close } = await openTestCore({ dataDir: tmp.dir, clock });
+  const a = (await core.call('customers.create', layla)).customer;
+  clock.advance(60_000);
+  const b = (await core.call('customers.create', ahmed)).customer;
+  clock.advance(60_000);
+  await core.call('customers.update', { id: a.id, customerData: { ...layla.customerData, phoneNumber: '+1-555-0100' } });
+  clock.advance(60_000);
+  await core.call('customers.delete', { id: b.id });
+  expect(await core.call('audit.chain', {})).toMatchObject({ intact: true, breaks: [], breakCount: 0 });
+  await close();
+  return { dir: tmp.dir, clock, laylaId: a.id, ahmedId: b.id };
+}
+
+/** Edits the closed store's file the way an attacker would: triggers dropped first. */
+function tamper(dir: string, sqlText: string) {
+  const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+  try {
+    db.exec('drop trigger if exists audit_log_no_delete; drop trigger if exists audit_log_only_redact;');
+    db.exec(sqlText);
+  } finally {
+    db.close();
+  }
+}
+
+function rowOf(dir: string, where: string) {
+  const db = new BetterSqlite3(join(dir, DB_FILE_NAME), { readonly: true });
+  try {
+    return db.prepare(`select id, at from audit_log where ${where} order by id limit 1`).get() as { id: number; at: string };
+  } finally {
+    db.close();
+  }
+}
+
+async function chainAfterReopen(dir: string) {
+  const log = memoryLogger();
+  const { core, close } = await openTestCore({ dataDir: dir, log });
+  cleanups.push(close);
+  return { report: await core.call('audit.chain', {}), log };
+}
+
+describe('the audit trail hash chain', () => {
+  it('says which row was rewritten after its trigger was dropped, and logs it at start', async () => {
+    const { dir, laylaId } = await storeWithHistory();
+    const edited = rowOf(dir, `entity = 'customer' and entity_id = '${laylaId}' and action = 'update'`);
+    tamper(dir, `update audit_log set after = replace(after, '0100', '0666'), staff_name = 'someone' where id = ${edited.id}`);
+
+    const { report, log } = await chainAfterReopen(dir);
+    expect(report).toMatchObject({ intact: false, breakCount: 1, breaks: [{ problem: 'changed', id: edited.id, at: edited.at }] });
+    expect(log.lines.some((l) => l.includes(`first at row ${edited.id}`))).toBe(true);
+  });
+
+  it('says where a row was deleted, in the middle or at the end', async () => {
+    const { dir } = await storeWithHistory();
+    const last = rowOf(dir, '1 = 1 order by id desc --');
+    tamper(dir, 'delete from audit_log where id = 3');
+    let { report } = await chainAfterReopen(dir);
+    expect(report.breaks).toEqual([{ problem: 'deleted', id: 4, at: expect.any(String), missing: 1 }]);
+
+    for (const c of cleanups.splice(0).reverse().slice(0, 1)) await c();
+    const { dir: dir2 } = await storeWithHistory();
+    const tail = rowOf(dir2, '1 = 1 order by id desc --');
+    tamper(dir2, `delete from audit_log where id = ${tail.id}`);
+    ({ report } = await chainAfterReopen(dir2));
+    // Reopening appended nothing before the check: the gap shows at the last row left.
+    expect(report.breaks).toEqual([{ problem: 'truncated', id: tail.id - 1, at: expect.any(String), missing: 1 }]);
+    expect(last.id).toBeGreaterThan(3);
+  });
+
+  it('says which row was forged (inserted by hand), with or without a made-up seal', async () => {
+    const { dir } = await storeWithHistory();
+    const last = rowOf(dir, '1 = 1 order by id desc --');
+    tamper(
+      dir,
+      `insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after)
+        values ('2026-03-01T09:01:30.000Z', null, 'owner', 'customer', 'x', 'delete', null, null);
+       insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash)
+        values ('2026-03-01T09:01:31.000Z', null, 'owner', 'customer', 'y', 'delete', null, null, 'aa', 'bb', 'cc');`,
+    );
+    const { report } = await chainAfterReopen(dir);
+    expect(report.breaks).toEqual([
+      { problem: 'added', id: last.id + 1, at: '2026-03-01T09:01:30.000Z' },
+      { problem: 'changed', id: last.id + 2, at: '2026-03-01T09:01:31.000Z' },
+    ]);
+  });
+
+  it('tells values blanked by hand from a purge, which keeps the chain intact', async () => {
+    const { dir, laylaId, ahmedId, clock } = await storeWithHistory();
+    {
+      const { core, close } = await openTestCore({ dataDir: dir, clock });
+      expect(await core.call('customers.purge', { id: ahmedId })).toMatchObject({ customerId: ahmedId });
+      expect(await core.call('audit.chain', {})).toMatchObject({ intact: true });
+      await close();
+    }
+    // Still intact on the next start (the purge's blanked rows are named in its own row).
+    expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: true, breaks: [] });
+    for (const c of cleanups.splice(0).reverse()) if (c !== undefined) await c();
+
+    const { dir: dir2, laylaId: l2 } = await storeWithHistory();
+    const created = rowOf(dir2, `entity = 'customer' and entity_id = '${l2}' and action = 'create'`);
+    tamper(dir2, `update audit_log set before = null, after = null, salt = null, redacted = 1 where id = ${created.id}`);
+    const { report } = await chainAfterReopen(dir2);
+    expect(report.breaks).toEqual([{ problem: 'erased', id: created.id, at: created.at }]);
+    expect(laylaId).toBeTruthy();
+  });
+
+  it('the triggers still refuse every update but a purge’s blanking (salt and values only)', async () => {
+    const { dir } = await storeWithHistory();
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    cleanups.push(() => db.close());
+    expect(() => db.prepare('update audit_log set hash = null where id = 1').run()).toThrow(/append-only/);
+    expect(() => db.prepare('update audit_log set values_digest = null, before = null, after = null, salt = null, redacted = 1 where id = 1').run()).toThrow(
+      /append-only/,
+    );
+    expect(() => db.prepare('update audit_log set before = null, after = null, redacted = 1 where id = 1').run()).toThrow(/append-only/);
+    expect(db.prepare('update audit_log set before = null, after = null, salt = null, redacted = 1 where id = 1').run().changes).toBe(1);
+  });
+
+  it('seals the rows already there when migrating (purged ones included), in id order', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const clock = manualClock('2026-03-01T09:00:00.000Z');
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'));
+    const v4 = await openDatabase({ dataDir: tmp.dir, clock, migrations: before });
+    const insert = v4.sqlite.prepare('insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after) values (?, null, ?, ?, ?, ?, ?, ?)');
+    v4.sqlite.transaction(() => {
+      for (let i = 0; i < 2500; i++) insert.run(`2026-02-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`, 'owner', 'customer', `c${i % 7}`, 'update', null, JSON.stringify({ n: i }));
+    })();
+    v4.sqlite.prepare("update audit_log set before = null, after = null, redacted = 1 where entity_id = 'c3'").run();
+    await v4.db.destroy();
+
+    const v5 = await openDatabase({ dataDir: tmp.dir, clock });
+    cleanups.push(() => v5.db.destroy());
+    expect(verifyAuditChain(v5.sqlite, clock.now())).toMatchObject({ intact: true, rows: 2500 });
+    v5.sqlite.exec('drop trigger audit_log_only_redact');
+    v5.sqlite.prepare('update audit_log set after = ? where id = 1200').run(JSON.stringify({ n: 1 }));
+    expect(verifyAuditChain(v5.sqlite, clock.now()).breaks).toEqual([{ problem: 'changed', id: 1200, at: expect.any(String) }]);
+  });
+
+  it('a backup’s check reports its chain, and where it breaks', async () => {
+    const { dir, laylaId } = await storeWithHistory();
+    const { core, close } = await openTestCore({ dataDir: dir });
+    const good = await core.call('backup.create', {});
+    await close();
+    const file = join(dir, 'backups', good.name, DB_FILE_NAME);
+    expect(fileAuditChain(file)).toMatchObject({ intact: true });
+    const edited = rowOf(dir, `entity = 'customer' and entity_id = '${laylaId}' and action = 'update'`);
+    const copy = new BetterSqlite3(file);
+    copy.exec('drop trigger audit_log_only_redact');
+    copy.prepare('update audit_log set at = ? where id = ?').run('2020-01-01T00:00:00.000Z', edited.id);
+    copy.close();
+    const broken = { intact: false, breaks: [{ problem: 'changed', id: edited.id, at: '2020-01-01T00:00:00.000Z' }] };
+    expect(fileAuditChain(file)).toMatchObject(broken);
+    // The check a restore runs (integrity.ts) carries the report: still restorable, said to be tampered with.
+    const manifest = join(dir, 'backups', good.name, MANIFEST_FILE);
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { db: { sha256: string } };
+    m.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    writeFileSync(manifest, JSON.stringify(m));
+    expect(verifyBackup(dir, good.name)).toMatchObject({ name: good.name, auditTrail: broken });
+  });
+});
