@@ -18,8 +18,8 @@ const config: Configuration = {
   directories: { output: 'dist', buildResources: 'build' },
   // electron-vite's output; the production dependencies are added by electron-builder itself.
   files: ['out/**/*', '!**/*.map'],
-  // Beside app.asar: the licence public keys (`<resources>/resources/licence-keys/<kid>.pem` in the
-  // installed app, `<app root>/resources/licence-keys/` in development).
+  // Beside app.asar: the icon only. Licence public keys are compiled into the main bundle
+  // (src/main/licence/trusted-keys.ts), never read from this user-writable folder.
   extraResources: [{ from: 'resources', to: 'resources', filter: ['**/*'] }],
   // OnlyLoadAppFromAsar (below) needs the app in an asar archive; native addons cannot be loaded
   // from inside one, so better-sqlite3's .node file sits unpacked beside it.

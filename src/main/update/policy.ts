@@ -17,6 +17,8 @@
  *   autoInstallOnAppQuit): never in the middle of serving a customer.
  */
 
+import { checkServerUrl } from '../../shared/server-url';
+
 export const CHECK_INTERVAL_MS = 4 * 60 * 60_000;
 export const RETRY_BASE_MS = 15 * 60_000;
 export const BUSY_LEASE_MS = 3 * 60_000;
@@ -234,16 +236,7 @@ export function feedPlatform(nodePlatform: string): FeedPlatform | null {
  * there. The address is parsed (not prefix-matched), so `http://127.0.0.1.evil.example` is refused.
  */
 export function feedUrlProblem(url: string): string | null {
-  const refused = 'The update feed must be an https:// address (http:// only on this computer: 127.0.0.1, ::1, localhost)';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return refused;
-  }
-  if (parsed.protocol === 'https:') return null;
-  const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
-  return parsed.protocol === 'http:' && loopback ? null : refused;
+  return checkServerUrl(url).ok ? null : 'The update feed must be an https:// address (http:// only on this computer: 127.0.0.1, ::1, localhost)';
 }
 
 /** `<cloud base URL>/updates/<win|mac|linux>/` (cloud-api.md, "Updates"). */
