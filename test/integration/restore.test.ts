@@ -1,9 +1,12 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCore, restoreLatestGood } from '../../src/main/core';
+import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
-import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore } from '../helpers/core';
+import type { ErrorShape } from '../../src/shared/errors';
+import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person } from '../helpers/core';
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -71,5 +74,129 @@ describe('a damaged database at start', () => {
     };
     expect((await reopened.core.call('customers.list', {})).data.map((c) => c.name)).toEqual(['Layla Hassan']);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+// --- writes under maintenance (issue 10, item 1) ----------------------------------------------------------
+
+/** The ids of the customers in a database file (a backup's copy or the live store), opened read-only. */
+function customerIdsIn(file: string): Set<string> {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return new Set(db.prepare('select id from customers').pluck().all() as string[]);
+  } finally {
+    db.close();
+  }
+}
+
+/** 0 -> 'a', 27 -> 'bb': names take letters only. */
+function letters(n: number): string {
+  let out = '';
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
+}
+
+/**
+ * Eight counter PCs saving customers as fast as they can until `stop()`: every create answered ok is
+ * recorded; a 503 (a restore under way) is waited out as its retry hint says and tried again; a 401
+ * (the restore ended every session) ends that writer.
+ */
+function writers(core: Core, n = 8) {
+  const acknowledged: string[] = [];
+  const refusals: ErrorShape[] = [];
+  const unexpected: ErrorShape[] = [];
+  let running = true;
+  let seq = 0;
+  const done = Promise.all(
+    Array.from({ length: n }, async (_, w) => {
+      while (running) {
+        // A real transport yields to the event loop between calls; direct calls must do it by hand.
+        await new Promise(setImmediate);
+        const i = seq++;
+        const res = await core.handle('customers.create', person('Writer', `Number ${letters(w)} ${letters(i)}`, { email: `w${w}-${i}@example.com` }));
+        if (res.ok) acknowledged.push((res.data as { customer: { id: string } }).customer.id);
+        else if (res.error.status === 503) {
+          refusals.push(res.error);
+          await delay(Math.min(Number(res.error.details?.retryAfterMs ?? 20), 50));
+        } else if (res.error.code === 'auth.required') return;
+        else {
+          unexpected.push(res.error);
+          return;
+        }
+      }
+    }),
+  );
+  return {
+    acknowledged,
+    refusals,
+    unexpected,
+    done,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+async function until(cond: () => boolean, timeoutMs = 10_000) {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await delay(5);
+  }
+}
+
+describe('backup.restore and backup.create under concurrent writes', () => {
+  it('never loses an acknowledged create: each is in the safety backup or the restored store; new calls get store.restoring', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    const { core, dir } = t;
+    await core.call('customers.create', layla);
+    const backup = await core.call('backup.create', {});
+
+    const w = writers(core);
+    await until(() => w.acknowledged.length >= 40);
+    const out = await core.call('backup.restore', { name: backup.name });
+    await w.done; // every writer met the end of its session
+    const ackedBefore = w.acknowledged.length;
+
+    const inSafety = customerIdsIn(join(dir, 'backups', out.safetyBackup, DB_FILE_NAME));
+    const { sessionToken } = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    expect((await t.raw.call('customers.list', {}, { sessionToken })).pagination.total).toBe(1);
+    const lost = w.acknowledged.filter((id) => !inSafety.has(id));
+    expect(w.unexpected).toEqual([]);
+    expect(lost).toEqual([]);
+    expect(ackedBefore).toBeGreaterThanOrEqual(40);
+    // Calls that came while it ran were told why, with a retry hint: never a silent loss.
+    expect(w.refusals.length).toBeGreaterThan(0);
+    for (const r of w.refusals) expect(r).toMatchObject({ code: 'store.restoring', status: 503, details: { retryAfterMs: expect.any(Number) } });
+  });
+
+  it('backup.create under writes: a sound copy holding every create acknowledged before it started', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    const { core, dir } = t;
+    const w = writers(core);
+    await until(() => w.acknowledged.length >= 40);
+    const ackedBeforeStart = [...w.acknowledged];
+    const made = await core.call('backup.create', {});
+    const ackedBeforeEnd = [...w.acknowledged];
+    await w.stop();
+
+    const copy = join(dir, 'backups', made.name, DB_FILE_NAME);
+    const db = new BetterSqlite3(copy, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const held = customerIdsIn(copy);
+    expect(ackedBeforeStart.filter((id) => !held.has(id))).toEqual([]);
+    // Nothing in it that was never acknowledged by the end of the copy.
+    expect([...held].every((id) => ackedBeforeEnd.includes(id) || w.acknowledged.includes(id))).toBe(true);
+    expect(w.unexpected).toEqual([]);
   });
 });
