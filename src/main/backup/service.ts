@@ -13,6 +13,7 @@ import {
   MANIFEST_FILE,
   type Manifest,
   backupsDir,
+  customersOf,
   errCode,
   folderNameOf,
   fsyncDirSync,
@@ -23,8 +24,9 @@ import {
   storedFiles,
 } from './folder';
 import { type SqliteOptions, verifyBackup } from './integrity';
+import { appendToLineage, readLineage } from './lineage';
 
-export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup } from './integrity';
+export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, type GoodBackup } from './integrity';
 export { restoreFiles, recoverInterruptedRestore, type RestoreReport } from './restore';
 
 export const DEFAULT_KEEP = 14;
@@ -109,6 +111,8 @@ export class BackupService {
     removeLeftovers(dir);
     const createdAt = this.opts.clock.now().toISOString();
     const name = freeName(dir, createdAt, kind);
+    // Backups are made one at a time and a restore waits for them: the record cannot change meanwhile.
+    const ancestors = readLineage(this.opts.dataDir) ?? [];
     const temp = join(dir, `.tmp-${randomUUID()}`);
     await mkdir(temp);
     try {
@@ -119,16 +123,18 @@ export class BackupService {
       const db: Manifest['db'] = { file: DB_FILE_NAME, sha256: await sha256OfFile(dbCopy), sizeBytes: (await stat(dbCopy)).size };
       const attachments = await copyAttachments(join(this.opts.dataDir, ATTACHMENTS_DIR), join(temp, ATTACHMENTS_DIR));
 
-      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts };
+      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors };
       const manifestFile = join(temp, MANIFEST_FILE);
       await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
       await fsyncFile(manifestFile);
       fsyncDirSync(temp);
       await rename(temp, join(dir, name));
       fsyncDirSync(dir);
+      // The store carries on from the state just copied: it descends from this backup.
+      appendToLineage(this.opts.dataDir, name);
       spare.add(name);
       this.prune(spare);
-      return { name, kind, createdAt, sizeBytes: db.sizeBytes + attachments.sizeBytes, attachments: attachments.files };
+      return { name, kind, createdAt, sizeBytes: db.sizeBytes + attachments.sizeBytes, attachments: attachments.files, customers: customersOf(manifest) };
     } catch (err) {
       await rm(temp, { recursive: true, force: true }).catch(() => undefined);
       throw failed(err);

@@ -16,6 +16,8 @@ export const BackupInfo = z.object({
   sizeBytes: z.number().int(),
   /** How many attachment files the backup holds (0 for a pre-migration copy: database only). */
   attachments: z.number().int(),
+  /** The customers it holds, deleted ones left out; null when not recorded (a pre-migration copy). */
+  customers: z.number().int().nullable(),
 });
 export type BackupInfo = z.infer<typeof BackupInfo>;
 
