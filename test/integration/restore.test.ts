@@ -200,3 +200,49 @@ describe('backup.restore and backup.create under concurrent writes', () => {
     expect(w.unexpected).toEqual([]);
   });
 });
+
+// --- the latest good backup after a restore (issue 10, item 3) --------------------------------------------
+
+describe('the latest good backup after a restore', () => {
+  it('names the newest backup of the live history, never the safety copy rolled away from, with its date and customer count', async () => {
+    const t = await openTestCore();
+    const { core, dir } = t;
+    await core.call('customers.create', layla);
+    const kept = await core.call('backup.create', {});
+    await core.call('customers.create', ahmed);
+    const abandoned = await core.call('backup.create', {}); // after `kept`, in the branch about to be left
+    const out = await core.call('backup.restore', { name: kept.name });
+    await t.raw.close();
+
+    const corruptLive = () => writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+    corruptLive();
+    const err = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    // Not the safety copy (newest on disk), not the backup made after `kept` in the abandoned branch.
+    expect(err).toMatchObject({
+      code: 'db.corrupt',
+      details: { latestGoodBackup: { name: kept.name, createdAt: kept.createdAt, customers: 1, inLiveLineage: true } },
+    });
+    expect([out.safetyBackup, abandoned.name]).not.toContain((err as { details: { latestGoodBackup: { name: string } } }).details.latestGoodBackup.name);
+    expect(restoreLatestGood(dir)).toBe(kept.name);
+
+    // Work goes on from there: the next backup is the newest of the live history.
+    const again = await openTestCore({ dataDir: dir });
+    await again.core.call('customers.create', ahmed);
+    const next = await again.core.call('backup.create', {});
+    await again.raw.close();
+    corruptLive();
+    const err2 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err2).toMatchObject({ code: 'db.corrupt', details: { latestGoodBackup: { name: next.name, customers: 2, inLiveLineage: true } } });
+
+    // Undoing the restore with the safety copy makes that copy's history the live one.
+    expect(restoreLatestGood(dir)).toBe(next.name);
+    const third = await openTestCore({ dataDir: dir });
+    close = third.close;
+    await third.core.call('backup.restore', { name: out.safetyBackup });
+    await third.raw.close();
+    corruptLive();
+    const err3 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err3).toMatchObject({ details: { latestGoodBackup: { name: out.safetyBackup, customers: 2 } } });
+    t.close();
+  });
+});
