@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/service';
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { ErrorShape } from '../../src/shared/errors';
@@ -223,6 +224,9 @@ describe('the latest good backup after a restore', () => {
       details: { latestGoodBackup: { name: kept.name, createdAt: kept.createdAt, customers: 1, inLiveLineage: true } },
     });
     expect([out.safetyBackup, abandoned.name]).not.toContain((err as { details: { latestGoodBackup: { name: string } } }).details.latestGoodBackup.name);
+    // What the desktop dialog and the browser host say before restoring it: its date and customer count.
+    const offer = describeGoodBackup((err as { details: { latestGoodBackup: GoodBackup } }).details.latestGoodBackup);
+    expect(offer).toBe(`the backup of ${kept.createdAt.slice(0, 10)} ${kept.createdAt.slice(11, 16)} UTC (${kept.name}, 1 customer).`);
     expect(restoreLatestGood(dir)).toBe(kept.name);
 
     // Work goes on from there: the next backup is the newest of the live history.

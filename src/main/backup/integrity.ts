@@ -103,6 +103,13 @@ export function latestGoodBackup(dataDir: string, opts: SqliteOptions = {}): Goo
   return null;
 }
 
+/** The offer in one sentence, for the shells' prompts (the desktop dialog, the browser host's console). */
+export function describeGoodBackup(b: GoodBackup): string {
+  const customers = b.customers === null ? '' : `, ${b.customers} customer${b.customers === 1 ? '' : 's'}`;
+  const caveat = b.inLiveLineage ? '' : ' It is not one of the backups this data descends from: check it is the state you want back.';
+  return `the backup of ${b.createdAt.replace('T', ' ').slice(0, 16)} UTC (${b.name}${customers}).${caveat}`;
+}
+
 /** Customers (deleted ones left out) in a database copy that passed its check; null if it cannot say. */
 function countCustomers(file: string, opts: SqliteOptions): number | null {
   const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));

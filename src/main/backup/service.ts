@@ -26,7 +26,7 @@ import {
 import { type SqliteOptions, verifyBackup } from './integrity';
 import { appendToLineage, readLineage } from './lineage';
 
-export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, type GoodBackup } from './integrity';
+export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, describeGoodBackup, type GoodBackup } from './integrity';
 export { restoreFiles, recoverInterruptedRestore, type RestoreReport } from './restore';
 
 export const DEFAULT_KEEP = 14;
