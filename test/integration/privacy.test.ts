@@ -356,7 +356,7 @@ describe('a purge and the backups made before it', () => {
     await raw.close();
     writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
     expect(restoreLatestGood(dir)).not.toBeNull();
-    close();
+    await close();
     const again = await reopenCore();
     await expect(again.call('customers.get', { id })).rejects.toMatchObject({ code: 'customer.notFound' });
     expect((await again.call('customers.list', { search: 'Hassan' })).data).toEqual([]);

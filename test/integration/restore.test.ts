@@ -207,6 +207,7 @@ describe('backup.restore and backup.create under concurrent writes', () => {
 describe('the latest good backup after a restore', () => {
   it('names the newest backup of the live history, never the safety copy rolled away from, with its date and customer count', async () => {
     const t = await openTestCore();
+    close = t.close;
     const { core, dir } = t;
     await core.call('customers.create', layla);
     const kept = await core.call('backup.create', {});
@@ -241,12 +242,14 @@ describe('the latest good backup after a restore', () => {
     // Undoing the restore with the safety copy makes that copy's history the live one.
     expect(restoreLatestGood(dir)).toBe(next.name);
     const third = await openTestCore({ dataDir: dir });
-    close = third.close;
+    close = async () => {
+      await third.close();
+      await t.close(); // removes the temp dir, once nothing is open on it
+    };
     await third.core.call('backup.restore', { name: out.safetyBackup });
     await third.raw.close();
     corruptLive();
     const err3 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
     expect(err3).toMatchObject({ details: { latestGoodBackup: { name: out.safetyBackup, customers: 2 } } });
-    t.close();
   });
 });
