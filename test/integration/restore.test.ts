@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
@@ -6,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/service';
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
+import { createHostServer } from '../../src/main/host/server';
+import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person } from '../helpers/core';
 
@@ -251,5 +254,35 @@ describe('the latest good backup after a restore', () => {
     corruptLive();
     const err3 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
     expect(err3).toMatchObject({ details: { latestGoodBackup: { name: out.safetyBackup, customers: 2 } } });
+  });
+});
+
+describe('a call over HTTP during a restore', () => {
+  it('is answered 503 store.restoring with a Retry-After header, and nothing is saved', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    const backup = await t.core.call('backup.create', {});
+    const server = createHostServer({ core: t.raw, token: 'tok', staticDir: t.dir });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const restoring = t.core.call('backup.restore', { name: backup.name });
+      await until(() => existsSync(join(t.dir, 'backups')) && readdirSync(join(t.dir, 'backups')).some((n) => n.startsWith('.tmp-')), 5000);
+      const res = await fetch(`http://127.0.0.1:${port}/api/customers.create`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer tok', 'content-type': 'application/json', [SESSION_HEADER]: t.ownerToken },
+        body: JSON.stringify(ahmed),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: 'store.restoring', details: { retryAfterMs: 2000 } } });
+      const out = await restoring;
+      // Not in the safety copy either: refused, not half-saved.
+      expect(customerIdsIn(join(t.dir, 'backups', out.safetyBackup, DB_FILE_NAME)).size).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
