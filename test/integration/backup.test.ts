@@ -519,7 +519,9 @@ describe('integrity check and the latest good backup', () => {
 // --- kill -9 during the swap (issue 10, item 1) -------------------------------------------------------------
 
 describe('a restore killed during its file swap', () => {
-  const steps = ['staged', 'journaled', 'db-swapped', 'files-moved-aside', 'files-swapped', 'lineage-written'] as const;
+  // The steps restoreFiles reports, and two renames intercepted in the fs module itself: the database
+  // going live, and the new documents folder going live (the old one already moved aside).
+  const steps = ['staged', 'journaled', 'rename:.opticounter.sqlite3.restore-', 'db-swapped', 'files-moved-aside', 'rename:.attachments-restore-', 'files-swapped', 'lineage-written'] as const;
 
   it('leaves a store that opens old or new, never the restored database with the old files', { timeout: 180_000 }, async () => {
     // The live store is an older state (A, scan a); the backup to restore is newer (A and B, scans a and b):
