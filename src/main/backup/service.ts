@@ -93,7 +93,9 @@ export class BackupService {
   /**
    * The first half of a restore, while the store is still open: checks the backup can be restored
    * (backup.notFound / backup.damaged, before anything is closed) and backs up the current state,
-   * sparing `name` from pruning. Returns that safety backup.
+   * sparing `name` from pruning. Returns that safety backup. Only once nothing writes any more:
+   * core.ts's restore holds calls off and stops the background writers first (and verifies before
+   * holding anyone off, so it makes the safety backup with create() directly).
    */
   async beforeRestore(name: string): Promise<BackupInfo> {
     verifyBackup(this.opts.dataDir, name, this.opts);
