@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
+import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { systemClock } from './clock';
 import { openCore, restoreLatestGood } from './core';
 import { createHostServer } from './host/server';
@@ -59,8 +60,8 @@ async function main() {
   const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock }).catch((err: unknown) => {
     // A damaged database: say which backup would bring it back, rather than a stack trace.
     if (err instanceof AppError && err.code === 'db.corrupt') {
-      const latest = (err.details?.latestGoodBackup as { name: string } | null)?.name;
-      console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${latest}.` : ' No good backup was found.'}`);
+      const latest = err.details?.latestGoodBackup as GoodBackup | null;
+      console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${describeGoodBackup(latest)}` : ' No good backup was found.'}`);
       process.exit(1);
     }
     throw err;

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Channel, ChannelOutput } from '../shared/contract';
 import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
@@ -7,7 +7,8 @@ import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
 import { verifyAuditChainInBackground } from './audit/chain';
 import { AuditLog } from './audit/log';
-import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles } from './backup/service';
+import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles, verifyBackup } from './backup/service';
+import { appendToLineage } from './backup/lineage';
 import { type Clock, systemClock } from './clock';
 import { CustomerService } from './customers/service';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
@@ -19,6 +20,7 @@ import { type TrustedKey, trustedKeys } from './licence/verify';
 import { type Logger, consoleLogger } from './log';
 import { PrescriptionService } from './prescriptions/service';
 import { transposeChannel } from './prescriptions/transpose';
+import { PurgeLedger } from './privacy/ledger';
 import { PrivacyService } from './privacy/service';
 import { privateDir, tightenDataDir } from './private-files';
 import { SecretHasher } from './staff/secrets';
@@ -80,6 +82,8 @@ export interface Core {
 }
 
 const DAILY_BACKUP_CHECK_MS = 15 * 60_000;
+/** What a call refused during a restore is told to wait before trying again (a restore takes seconds). */
+const RESTORE_RETRY_MS = 2000;
 
 /**
  * The composition root: checks and opens the store and wires every channel to its service. A
@@ -123,12 +127,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const syncChanged = () => {
     for (const listener of syncListeners) listener();
   };
-  let app = assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
+  const purgeLedger = new PurgeLedger(opts.dataDir);
+  let app = await assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
   let closed = false;
   let restoring = false;
   const inFlight = new Set<Promise<unknown>>();
 
-  function assemble(store: OpenedDatabase) {
+  async function assemble(store: OpenedDatabase) {
     const audit = new AuditLog(store.db, store.sqlite, clock);
     const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
@@ -137,7 +142,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const files = new ContentStore(join(opts.dataDir, 'attachments'));
     const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
     const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
-    const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit);
+    const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, purgeLedger);
+    // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
+    if (store.preMigrationBackup) appendToLineage(opts.dataDir, basename(store.preMigrationBackup));
+    // Before anything reads, indexes or syncs the store: whoever was purged is erased again, whatever
+    // brought them back (a restore, restoreLatestGood, a crash between the ledger and the commit).
+    await privacy.reapplyLedger(customers);
     // Build the search index now rather than on the first keystroke at the counter.
     const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
     const licence = new LicenceService({ db: store.db, clock, audit, log, keys: licenceKeys, machine, appVersion: opts.appVersion, client: licenceClient, dataDir: opts.dataDir, secrets });
@@ -160,6 +170,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, customers, audit, secrets, clock });
     engine.onChange(syncChanged);
     outbox.onRecord(syncChanged);
+    let storeClosed = false;
     const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
 
     // The audit chain, checked once per opening (a restore opens again) without holding the start
@@ -247,9 +258,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       licence,
       sync: engine,
       dispatch,
-      async close() {
+      /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
+      async quiesce() {
         await syncStarting;
         await Promise.allSettled([warming, auditChain, backups.idle(), licence.stop(), engine.stop()]);
+      },
+      async close() {
+        if (storeClosed) return; // a failed restore reopens after having closed
+        storeClosed = true;
+        await this.quiesce();
         // Folds the WAL back into the main file so a copied data dir is one complete file.
         store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await store.db.destroy();
@@ -258,22 +275,48 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   }
 
   /**
-   * Restores a backup under a running app: a safety backup of the current state first, then, with
-   * every other call finished and new ones held off, the files are swapped and the store reopened.
-   * Sessions do not survive it: the restored data may not even have the same staff.
+   * Restores a backup under a running app. The order is what keeps every acknowledged write: new
+   * calls are held off first (store.restoring, with a retry hint), the calls under way finish, the
+   * background writers (sync, licence refresh, the daily backup) stop; only then is the safety
+   * backup taken, so it holds every write that was ever answered ok. Then the files are swapped
+   * (restoreFiles journals the swap: a crash leaves the old store or the new one, never half) and
+   * the store reopened. Sessions do not survive it: the restored data may not even have the same staff.
    */
   async function restore(name: string) {
-    const safety = await app.backups.beforeRestore(name);
+    if (restoring) throw restoringError();
+    // Checked before anyone is held off: an unknown or damaged backup changes nothing.
+    verifyBackup(opts.dataDir, name, sqliteOpts);
     restoring = true;
     try {
       await drain(1); // everything but this call
-      await app.close();
-      restoreFiles(opts.dataDir, name, sqliteOpts);
-      app = assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
+      await app.quiesce();
+      let safety;
+      try {
+        safety = await app.backups.create('pre-restore', { spare: [name] });
+      } catch (err) {
+        // Nothing was swapped: the same store opens again, its background work restarted.
+        await reopen();
+        throw err;
+      }
+      try {
+        await app.close();
+        restoreFiles(opts.dataDir, name, sqliteOpts);
+      } finally {
+        await reopen();
+      }
+      return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
     } finally {
       restoring = false;
     }
-    return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
+  }
+
+  async function reopen() {
+    await app.close();
+    app = await assemble(await openDatabase({ dataDir: opts.dataDir, clock, ...sqliteOpts }));
+  }
+
+  function restoringError() {
+    return new AppError('store.restoring', 'A backup is being restored: nothing was saved. Try again in a few seconds.', undefined, { retryAfterMs: RESTORE_RETRY_MS });
   }
 
   async function drain(leave: number) {
@@ -290,7 +333,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // Calls under way when the app closes finish first; later ones are refused, not half-run.
   const dispatch: Dispatch = (channel, rawInput, origin) => {
     if (closed) return Promise.resolve({ ok: false, error: new AppError('app.closing', 'OptiCounter is closing').toShape() });
-    if (restoring) return Promise.resolve({ ok: false, error: new AppError('app.restoring', 'A backup is being restored; try again in a moment').toShape() });
+    if (restoring) return Promise.resolve({ ok: false, error: restoringError().toShape() });
     const running = app.dispatch(channel, rawInput, origin);
     inFlight.add(running);
     void running.finally(() => inFlight.delete(running));

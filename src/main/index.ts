@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session } from 'electron';
 import { AppError } from '../shared/errors';
+import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { type Core, openCore, restoreLatestGood } from './core';
 import { licenceKeysForLaunch } from './licence/keys';
 import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
@@ -42,12 +43,13 @@ async function start() {
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.
     if (!(err instanceof AppError) || err.code !== 'db.corrupt') throw err;
-    const latest = (err.details?.latestGoodBackup as { name: string } | null)?.name;
+    const good = err.details?.latestGoodBackup as GoodBackup | null;
+    const latest = good ? describeGoodBackup(good) : null;
     const { response } = await dialog.showMessageBox({
       type: 'error',
       title: 'OptiCounter',
       message: 'The database failed its integrity check.',
-      detail: latest ? `Restore the latest good backup (${latest})? The damaged data is kept in a backup first.` : 'No good backup was found.',
+      detail: latest ? `Restore ${latest} The damaged data is kept aside first.` : 'No good backup was found.',
       buttons: latest ? ['Restore backup', 'Quit'] : ['Quit'],
     });
     if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding)) throw err;

@@ -27,7 +27,8 @@ export const errorStatus = {
   'host.methodNotAllowed': 405,
   'host.notFound': 404,
   'app.closing': 503,
-  'app.restoring': 503,
+  // A restore holds every call off for a few seconds; details.retryAfterMs says when to try again.
+  'store.restoring': 503,
   'auth.required': 401,
   'auth.invalidCredentials': 401,
   'auth.forbidden': 403,

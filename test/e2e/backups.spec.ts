@@ -22,6 +22,7 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   const table = page.getByRole('table', { name: 'Backups' });
   const manual = table.getByRole('row').filter({ hasText: 'Manual' });
   await expect(manual).toHaveCount(1);
+  await expect(table.getByRole('columnheader', { name: 'Customers' })).toBeVisible();
   await shot(page, 'backups');
 
   // ---- a customer added after it ----
@@ -44,6 +45,8 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   await manual.getByRole('button', { name: /^Restore the backup of / }).click();
   const confirm = page.getByRole('dialog', { name: 'Restore this backup?' });
   await expect(confirm).toContainText('Everyone will have to sign in again.');
+  // Its customer count, to recognise the state about to come back.
+  await expect(confirm).toContainText('It holds 1 customer.');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await shot(page, 'backups-confirm');
   await confirm.getByRole('button', { name: 'Restore', exact: true }).click();
@@ -65,4 +68,48 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   // The state the restore replaced was kept aside, to undo it with.
   await page.getByRole('navigation', { name: 'Owner’s areas' }).getByRole('button', { name: 'Backups' }).click();
   await expect(table.getByRole('row').filter({ hasText: 'Before a restore' })).toHaveCount(1);
+});
+
+test('erasing a customer for good says what happens to backups, and a restore of an older backup does not bring them back', async ({ page, host, request }) => {
+  const created = await callHost(request, host, 'customers.create', person('Erased', 'erased@example.com'));
+  await callHost(request, host, 'attachments.add', {
+    customerId: created.customer.id,
+    field: 'prescription',
+    fileName: 'scan.pdf',
+    bytes: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+  });
+  await callHost(request, host, 'customers.create', person('Kept', 'kept@example.com'));
+  const before = await callHost(request, host, 'backup.create', {});
+
+  await searchBox(page).fill('erased');
+  await results(page).filter({ hasText: 'Erased Backup' }).click();
+  await expect(page.getByRole('heading', { name: 'Erased Backup' })).toBeVisible();
+  await page.getByRole('button', { name: 'Erase for good…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Erase this customer for good?' });
+  await expect(dialog).toContainText('Backups made before now are not changed');
+  await expect(dialog).toContainText('If one of those backups is restored, Erased Backup is erased again straight away, documents included');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await shot(page, 'purge-dialog');
+  await dialog.getByRole('button', { name: 'Erase for good', exact: true }).click();
+  await expect(searchBox(page)).toBeVisible();
+
+  // The owner restores the backup made before the erasure.
+  await page.getByRole('navigation', { name: 'Owner’s areas' }).getByRole('button', { name: 'Backups' }).click();
+  await page
+    .getByRole('table', { name: 'Backups' })
+    .getByRole('row')
+    .filter({ has: page.locator(`th[title="${before.name}"]`) })
+    .getByRole('button', { name: /^Restore the backup of / })
+    .click();
+  const confirm = page.getByRole('dialog', { name: 'Restore this backup?' });
+  await expect(confirm).toContainText('It holds 2 customers.');
+  await confirm.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await signInThroughUi(page, OWNER.username, OWNER.password);
+
+  await searchBox(page).fill('backup');
+  await expect(results(page)).toHaveCount(1);
+  await expect(results(page)).toContainText('Kept Backup');
+  await searchBox(page).fill('erased');
+  await expect(page.getByText('No customer matches “erased”')).toBeVisible();
 });

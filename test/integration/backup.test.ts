@@ -1,4 +1,5 @@
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
@@ -171,8 +172,8 @@ describe('BackupService.create / list', () => {
     expect(countIn(copy, 'select count(*) from customers')).toBe(2);
     expect(integrityProblems(new BetterSqlite3(copy, { readonly: true }))).toEqual([]);
     expect(readFileSync(join(folder, 'attachments', sha(scan).slice(0, 2), sha(scan))).equals(scan)).toBe(true);
-    // Nothing half-made left behind.
-    expect(readdirSync(join(dir, 'backups'))).toEqual([info.name]);
+    // Nothing half-made left behind; beside it, the record of what the store descends from.
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual([info.name, 'lineage.json']);
   });
 
   it('lists newest first, pre-migration copies included, and gives two backups of one instant distinct names', async () => {
@@ -491,7 +492,7 @@ describe('integrity check and the latest good backup', () => {
     expect(existsSync(`${live}-wal`)).toBe(false); // the read-only check left nothing behind
 
     expect(() => verifyBackup(dir, damaged.name)).toThrow(expect.objectContaining({ code: 'backup.damaged', message: expect.stringContaining('integrity') }));
-    expect(latestGoodBackup(dir)).toEqual(good);
+    expect(latestGoodBackup(dir)).toEqual({ ...good, customers: 2000, inLiveLineage: true });
 
     restoreFiles(dir, good.name);
     expect(databaseFileProblems(dir)).toEqual([]);
@@ -512,5 +513,56 @@ describe('integrity check and the latest good backup', () => {
     const fresh = tempDir();
     cleanups.push(fresh.remove);
     expect(databaseFileProblems(fresh.dir)).toEqual([]); // first start: nothing to check
+  });
+});
+
+// --- kill -9 during the swap (issue 10, item 1) -------------------------------------------------------------
+
+describe('a restore killed during its file swap', () => {
+  // The steps restoreFiles reports, and two renames intercepted in the fs module itself: the database
+  // going live, and the new documents folder going live (the old one already moved aside).
+  const steps = ['staged', 'journaled', 'rename:.opticounter.sqlite3.restore-', 'db-swapped', 'files-moved-aside', 'rename:.attachments-restore-', 'files-swapped', 'lineage-written'] as const;
+
+  it('leaves a store that opens old or new, never the restored database with the old files', { timeout: 180_000 }, async () => {
+    // The live store is an older state (A, scan a); the backup to restore is newer (A and B, scans a and b):
+    // a half swap would show B's document missing.
+    const scanA = png([1, 1, 1]);
+    const scanB = png([2, 2, 2]);
+    await withCore((core) => addCustomer(core, layla, scanA));
+    const older = await withCore((core) => core.call('backup.create', {}));
+    clock.advance(60_000);
+    await withCore((core) => addCustomer(core, person('Bilal', 'Amrani'), scanB));
+    const newer = await withCore((core) => core.call('backup.create', {}));
+    clock.advance(60_000);
+    restoreFiles(dir, older.name);
+
+    for (const step of steps) {
+      const copy = tempDir('opticounter-crash-');
+      cleanups.push(copy.remove);
+      cpSync(dir, copy.dir, { recursive: true });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/restore-crash-child.ts', copy.dir, newer.name, step], { encoding: 'utf8' });
+      expect(child.signal, `${step}: ${child.stderr}`).toBe('SIGKILL');
+
+      // The next start: the interrupted restore is tidied or finished, then the store opens.
+      const { core, close } = await openTestCore({ clock, dataDir: copy.dir });
+      try {
+        expect(databaseFileProblems(copy.dir), step).toEqual([]);
+        const names = (await core.call('customers.list', {})).data.map((c) => c.name).sort();
+        expect([['Layla Hassan'], ['Bilal Amrani', 'Layla Hassan']], step).toContainEqual(names);
+        // Whichever it is, every document it lists is there, byte for byte.
+        for (const c of (await core.call('customers.list', {})).data) {
+          for (const doc of await core.call('attachments.list', { customerId: c.id })) {
+            const read = await core.call('attachments.read', { id: doc.id });
+            expect(sha(Buffer.from(read.bytes, 'base64')), `${step}: ${c.name}`).toBe(doc.sha256);
+          }
+        }
+        // Committed once journaled: from then on the restore is finished, never undone.
+        expect(names.length, step).toBe(step === 'staged' ? 1 : 2);
+        expect(readdirSync(copy.dir).filter((n) => n.startsWith('.')), step).toEqual([]);
+        expect(latestGoodBackup(copy.dir)?.name, step).toBe(step === 'staged' ? older.name : newer.name);
+      } finally {
+        await close();
+      }
+    }
   });
 });

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, AuditLog } from '../../src/main/audit/log';
-import type { Core } from '../../src/main/core';
+import { type Core, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from '../../src/main/db/database';
 import { ContentStore } from '../../src/main/attachments/file-store';
 import { Outbox } from '../../src/main/sync/outbox';
 import { PrescriptionService } from '../../src/main/prescriptions/service';
+import { PurgeLedger } from '../../src/main/privacy/ledger';
 import { PrivacyService } from '../../src/main/privacy/service';
 import { SubjectAccessExport } from '../../src/shared/privacy/schema';
 import { ahmed, layla, manualClock, openTestCore, tempDir } from '../helpers/core';
@@ -102,7 +103,7 @@ async function openPrivacy(): Promise<{ store: OpenedDatabase; privacy: PrivacyS
   cleanups.push(close);
   const audit = new AuditLog(store.db, store.sqlite, clock);
   const files = new ContentStore(join(dir, 'attachments'));
-  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit, new Outbox(store.db, store.sqlite, clock)), clock, audit), close };
+  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit, new Outbox(store.db, store.sqlite, clock)), clock, audit, new PurgeLedger(dir)), close };
 }
 
 async function reopenCore(): Promise<Core> {
@@ -359,5 +360,61 @@ describe('PrivacyService.export file names', () => {
     expect(names).toEqual(['customer.json', 'documents/other-note.pdf', 'documents/prescription-photognp.png']);
     expect(doc.documents.map((d) => d.fileName)).toEqual(['photognp.exe', 'note.pdf']);
     for (const name of [...names, ...doc.documents.map((d) => d.fileName)]) expect(name).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+  });
+});
+
+// --- purges reach restores (issue 10, item 4) ---------------------------------------------------------------
+
+describe('a purge and the backups made before it', () => {
+  it('a restore of an older backup erases the purged customer again: not found, not searchable, documents gone', async () => {
+    const scan = png([90, 91, 92]);
+    const { core, raw, close } = await openTestCore({ clock, dataDir: dir });
+    cleanups.push(close);
+    const id = (await core.call('customers.create', layla)).customer.id;
+    await core.call('attachments.add', { customerId: id, field: 'prescription', fileName: 'scan.png', bytes: scan.toString('base64') });
+    const ahmedId = (await core.call('customers.create', ahmed)).customer.id;
+    const before = await core.call('backup.create', {});
+    clock.advance(60_000);
+    await core.call('customers.delete', { id });
+    await core.call('customers.purge', { id });
+    expect(existsSync(storedAt(scan))).toBe(false);
+
+    // The ledger: outside the database, ids and times only, this user's only.
+    const ledger = readFileSync(join(dir, 'purged.jsonl'), 'utf8');
+    expect(ledger.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ customerId: id, purgedAt: '2026-01-15T10:01:00.000Z' }]);
+    for (const value of ['Layla', 'Hassan', 'layla@example.com']) expect(ledger).not.toContain(value);
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'purged.jsonl')).mode & 0o777).toBe(0o600);
+
+    // The backup still holds her (it was made before) and brings her back on restore…
+    await core.call('backup.restore', { name: before.name });
+    const { sessionToken } = await raw.call('auth.login', { username: 'owner', password: 'owner-password-1' });
+    const as = { sessionToken };
+    // …for no time at all: she is erased again before the store answers anyone.
+    await expect(raw.call('customers.get', { id }, as)).rejects.toMatchObject({ code: 'customer.notFound', status: 404 });
+    expect((await raw.call('customers.list', { search: 'Layla' }, as)).data).toEqual([]);
+    expect((await raw.call('customers.list', { search: 'layla@example.com' }, as)).data).toEqual([]);
+    expect(existsSync(storedAt(scan))).toBe(false);
+    await expect(raw.call('customers.export', { id }, as)).rejects.toMatchObject({ code: 'customer.notFound' });
+    // Ahmed, in the same backup, is back as he was.
+    expect((await raw.call('customers.get', { id: ahmedId }, as)).localData.firstName).toBe('Ahmed');
+    // And her deletion goes to the cloud like any other (a PC that restored must not keep her there).
+    const history = await raw.call('audit.list', { customerId: id }, as);
+    expect(history.map((r) => r.action)).toEqual(expect.arrayContaining(['delete', 'purge']));
+  });
+
+  it('restoreLatestGood (after a damaged database) erases the purged customer again too', async () => {
+    const { core, raw, close } = await openTestCore({ clock, dataDir: dir });
+    const id = (await core.call('customers.create', layla)).customer.id;
+    await core.call('backup.create', {});
+    clock.advance(60_000);
+    await core.call('customers.delete', { id });
+    await core.call('customers.purge', { id });
+    await raw.close();
+    writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+    expect(restoreLatestGood(dir)).not.toBeNull();
+    await close();
+    const again = await reopenCore();
+    await expect(again.call('customers.get', { id })).rejects.toMatchObject({ code: 'customer.notFound' });
+    expect((await again.call('customers.list', { search: 'Hassan' })).data).toEqual([]);
   });
 });

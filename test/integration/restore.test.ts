@@ -1,9 +1,16 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCore, restoreLatestGood } from '../../src/main/core';
+import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/service';
+import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
-import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore } from '../helpers/core';
+import { createHostServer } from '../../src/main/host/server';
+import { SESSION_HEADER } from '../../src/shared/contract';
+import type { ErrorShape } from '../../src/shared/errors';
+import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person } from '../helpers/core';
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -71,5 +78,211 @@ describe('a damaged database at start', () => {
     };
     expect((await reopened.core.call('customers.list', {})).data.map((c) => c.name)).toEqual(['Layla Hassan']);
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+// --- writes under maintenance (issue 10, item 1) ----------------------------------------------------------
+
+/** The ids of the customers in a database file (a backup's copy or the live store), opened read-only. */
+function customerIdsIn(file: string): Set<string> {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return new Set(db.prepare('select id from customers').pluck().all() as string[]);
+  } finally {
+    db.close();
+  }
+}
+
+/** 0 -> 'a', 27 -> 'bb': names take letters only. */
+function letters(n: number): string {
+  let out = '';
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
+}
+
+/**
+ * Eight counter PCs saving customers as fast as they can until `stop()`: every create answered ok is
+ * recorded; a 503 (a restore under way) is waited out as its retry hint says and tried again; a 401
+ * (the restore ended every session) ends that writer.
+ */
+function writers(core: Core, n = 8) {
+  const acknowledged: string[] = [];
+  const refusals: ErrorShape[] = [];
+  const unexpected: ErrorShape[] = [];
+  let running = true;
+  let seq = 0;
+  const done = Promise.all(
+    Array.from({ length: n }, async (_, w) => {
+      while (running) {
+        // A real transport yields to the event loop between calls; direct calls must do it by hand.
+        await new Promise(setImmediate);
+        const i = seq++;
+        const res = await core.handle('customers.create', person('Writer', `Number ${letters(w)} ${letters(i)}`, { email: `w${w}-${i}@example.com` }));
+        if (res.ok) acknowledged.push((res.data as { customer: { id: string } }).customer.id);
+        else if (res.error.status === 503) {
+          refusals.push(res.error);
+          await delay(Math.min(Number(res.error.details?.retryAfterMs ?? 20), 50));
+        } else if (res.error.code === 'auth.required') return;
+        else {
+          unexpected.push(res.error);
+          return;
+        }
+      }
+    }),
+  );
+  return {
+    acknowledged,
+    refusals,
+    unexpected,
+    done,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+async function until(cond: () => boolean, timeoutMs = 10_000) {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await delay(5);
+  }
+}
+
+describe('backup.restore and backup.create under concurrent writes', () => {
+  it('never loses an acknowledged create: each is in the safety backup or the restored store; new calls get store.restoring', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    const { core, dir } = t;
+    await core.call('customers.create', layla);
+    const backup = await core.call('backup.create', {});
+
+    const w = writers(core);
+    await until(() => w.acknowledged.length >= 40);
+    const out = await core.call('backup.restore', { name: backup.name });
+    await w.done; // every writer met the end of its session
+    const ackedBefore = w.acknowledged.length;
+
+    const inSafety = customerIdsIn(join(dir, 'backups', out.safetyBackup, DB_FILE_NAME));
+    const { sessionToken } = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    expect((await t.raw.call('customers.list', {}, { sessionToken })).pagination.total).toBe(1);
+    const lost = w.acknowledged.filter((id) => !inSafety.has(id));
+    expect(w.unexpected).toEqual([]);
+    expect(lost).toEqual([]);
+    expect(ackedBefore).toBeGreaterThanOrEqual(40);
+    // Calls that came while it ran were told why, with a retry hint: never a silent loss.
+    expect(w.refusals.length).toBeGreaterThan(0);
+    for (const r of w.refusals) expect(r).toMatchObject({ code: 'store.restoring', status: 503, details: { retryAfterMs: expect.any(Number) } });
+  });
+
+  it('backup.create under writes: a sound copy holding every create acknowledged before it started', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    const { core, dir } = t;
+    const w = writers(core);
+    await until(() => w.acknowledged.length >= 40);
+    const ackedBeforeStart = [...w.acknowledged];
+    const made = await core.call('backup.create', {});
+    const ackedBeforeEnd = [...w.acknowledged];
+    await w.stop();
+
+    const copy = join(dir, 'backups', made.name, DB_FILE_NAME);
+    const db = new BetterSqlite3(copy, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const held = customerIdsIn(copy);
+    expect(ackedBeforeStart.filter((id) => !held.has(id))).toEqual([]);
+    // Nothing in it that was never acknowledged by the end of the copy.
+    expect([...held].every((id) => ackedBeforeEnd.includes(id) || w.acknowledged.includes(id))).toBe(true);
+    expect(w.unexpected).toEqual([]);
+  });
+});
+
+// --- the latest good backup after a restore (issue 10, item 3) --------------------------------------------
+
+describe('the latest good backup after a restore', () => {
+  it('names the newest backup of the live history, never the safety copy rolled away from, with its date and customer count', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    const { core, dir } = t;
+    await core.call('customers.create', layla);
+    const kept = await core.call('backup.create', {});
+    await core.call('customers.create', ahmed);
+    const abandoned = await core.call('backup.create', {}); // after `kept`, in the branch about to be left
+    const out = await core.call('backup.restore', { name: kept.name });
+    await t.raw.close();
+
+    const corruptLive = () => writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+    corruptLive();
+    const err = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    // Not the safety copy (newest on disk), not the backup made after `kept` in the abandoned branch.
+    expect(err).toMatchObject({
+      code: 'db.corrupt',
+      details: { latestGoodBackup: { name: kept.name, createdAt: kept.createdAt, customers: 1, inLiveLineage: true } },
+    });
+    expect([out.safetyBackup, abandoned.name]).not.toContain((err as { details: { latestGoodBackup: { name: string } } }).details.latestGoodBackup.name);
+    // What the desktop dialog and the browser host say before restoring it: its date and customer count.
+    const offer = describeGoodBackup((err as { details: { latestGoodBackup: GoodBackup } }).details.latestGoodBackup);
+    expect(offer).toBe(`the backup of ${kept.createdAt.slice(0, 10)} ${kept.createdAt.slice(11, 16)} UTC (${kept.name}, 1 customer).`);
+    expect(restoreLatestGood(dir)).toBe(kept.name);
+
+    // Work goes on from there: the next backup is the newest of the live history.
+    const again = await openTestCore({ dataDir: dir });
+    await again.core.call('customers.create', ahmed);
+    const next = await again.core.call('backup.create', {});
+    await again.raw.close();
+    corruptLive();
+    const err2 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err2).toMatchObject({ code: 'db.corrupt', details: { latestGoodBackup: { name: next.name, customers: 2, inLiveLineage: true } } });
+
+    // Undoing the restore with the safety copy makes that copy's history the live one.
+    expect(restoreLatestGood(dir)).toBe(next.name);
+    const third = await openTestCore({ dataDir: dir });
+    close = async () => {
+      await third.close();
+      await t.close(); // removes the temp dir, once nothing is open on it
+    };
+    await third.core.call('backup.restore', { name: out.safetyBackup });
+    await third.raw.close();
+    corruptLive();
+    const err3 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err3).toMatchObject({ details: { latestGoodBackup: { name: out.safetyBackup, customers: 2 } } });
+  });
+});
+
+describe('a call over HTTP during a restore', () => {
+  it('is answered 503 store.restoring with a Retry-After header, and nothing is saved', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    const backup = await t.core.call('backup.create', {});
+    const server = createHostServer({ core: t.raw, token: 'tok', staticDir: t.dir });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const restoring = t.core.call('backup.restore', { name: backup.name });
+      await until(() => existsSync(join(t.dir, 'backups')) && readdirSync(join(t.dir, 'backups')).some((n) => n.startsWith('.tmp-')), 5000);
+      const res = await fetch(`http://127.0.0.1:${port}/api/customers.create`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer tok', 'content-type': 'application/json', [SESSION_HEADER]: t.ownerToken },
+        body: JSON.stringify(ahmed),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: 'store.restoring', details: { retryAfterMs: 2000 } } });
+      const out = await restoring;
+      // Not in the safety copy either: refused, not half-saved.
+      expect(customerIdsIn(join(t.dir, 'backups', out.safetyBackup, DB_FILE_NAME)).size).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -55,6 +55,8 @@ export const Manifest = z.object({
   attachments: z.object({ files: Count, sizeBytes: Count }),
   /** Row counts in the copy, for the owner to recognise a backup by (not checked on restore). */
   counts: z.record(z.string(), Count),
+  /** backup/lineage.ts: the backups the store descended from when this one was made (absent before 2026-12). */
+  ancestors: z.array(z.string()).optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
@@ -131,7 +133,7 @@ function folderBackup(dir: string, name: string): BackupEntry | null {
     if (!parsed.success) return null;
     const m = parsed.data;
     return {
-      info: { name, kind: m.kind, createdAt: m.createdAt, sizeBytes: m.db.sizeBytes + m.attachments.sizeBytes, attachments: m.attachments.files },
+      info: { name, kind: m.kind, createdAt: m.createdAt, sizeBytes: m.db.sizeBytes + m.attachments.sizeBytes, attachments: m.attachments.files, customers: customersOf(m) },
       path,
       dbFile: join(path, DB_FILE_NAME),
       manifest: m,
@@ -142,6 +144,12 @@ function folderBackup(dir: string, name: string): BackupEntry | null {
   }
 }
 
+/** The customers a backup holds that the counter would list (deleted ones left out). */
+export function customersOf(m: Manifest): number | null {
+  const all = m.counts.customers;
+  return all === undefined ? null : all - (m.counts.deletedCustomers ?? 0);
+}
+
 function preMigrationBackup(dir: string, name: string): BackupEntry | null {
   const m = PRE_MIGRATION_NAME.exec(name);
   if (!m) return null;
@@ -150,7 +158,7 @@ function preMigrationBackup(dir: string, name: string): BackupEntry | null {
     const st = lstatSync(path);
     if (!st.isFile()) return null;
     const createdAt = `${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`;
-    return { info: { name, kind: 'pre-migration', createdAt, sizeBytes: st.size, attachments: 0 }, path, dbFile: path, manifest: null };
+    return { info: { name, kind: 'pre-migration', createdAt, sizeBytes: st.size, attachments: 0, customers: null }, path, dbFile: path, manifest: null };
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../audit/chain';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
 import { type BackupEntry, findBackup, listBackups, sha256OfFileSync } from './folder';
+import { readLineage } from './lineage';
 
 export interface SqliteOptions {
   /** better-sqlite3 built for Electron's ABI, as given to openDatabase. */
@@ -95,12 +96,56 @@ export function checkedBackup(dataDir: string, name: string, opts: SqliteOptions
   return entry;
 }
 
-/** The newest backup that verifyBackup() accepts, or null when there is none. */
-export function latestGoodBackup(dataDir: string, opts: SqliteOptions = {}): BackupInfo | null {
-  for (const entry of listBackups(dataDir)) {
-    if (!backupProblem(entry, opts)) return entry.info;
+/** What db.corrupt offers: a backup, its customer count, and whether the store went through it. */
+export interface GoodBackup extends BackupInfo {
+  customers: number | null;
+  /** False: no sound backup of the store's own history was found, and this one is not of it. */
+  inLiveLineage: boolean;
+}
+
+/**
+ * The backup to offer when the database fails its integrity check: the newest sound backup of the
+ * live store's history (backup/lineage.ts), i.e. never the safety copy of a state a restore rolled
+ * away from, nor anything made after the restored backup in that abandoned branch. Should none of
+ * them be sound (or the history not be recorded: an older install), the newest sound backup that is
+ * not a safety copy, flagged `inLiveLineage: false` so whoever offers it says so. Null: none at all.
+ */
+export function latestGoodBackup(dataDir: string, opts: SqliteOptions = {}): GoodBackup | null {
+  const lineage = new Set(readLineage(dataDir) ?? []);
+  const all = listBackups(dataDir);
+  const good = (entry: BackupEntry, inLiveLineage: boolean): GoodBackup | null =>
+    backupProblem(entry, opts) ? null : { ...entry.info, customers: entry.info.customers ?? countCustomers(entry.dbFile, opts), inLiveLineage };
+  for (const entry of all.filter((e) => lineage.has(e.info.name))) {
+    const found = good(entry, true);
+    if (found) return found;
+  }
+  for (const entry of all.filter((e) => !lineage.has(e.info.name) && e.info.kind !== 'pre-restore')) {
+    const found = good(entry, false);
+    if (found) return found;
   }
   return null;
+}
+
+/** The offer in one sentence, for the shells' prompts (the desktop dialog, the browser host's console). */
+export function describeGoodBackup(b: GoodBackup): string {
+  const customers = b.customers === null ? '' : `, ${b.customers} customer${b.customers === 1 ? '' : 's'}`;
+  const caveat = b.inLiveLineage ? '' : ' It is not one of the backups this data descends from: check it is the state you want back.';
+  return `the backup of ${b.createdAt.replace('T', ' ').slice(0, 16)} UTC (${b.name}${customers}).${caveat}`;
+}
+
+/** Customers (deleted ones left out) in a database copy that passed its check; null if it cannot say. */
+function countCustomers(file: string, opts: SqliteOptions): number | null {
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    return Number(sqlite.prepare('select count(*) from customers where deleted_at is null').pluck().get());
+  } catch {
+    return null;
+  } finally {
+    sqlite?.close();
+    for (const f of sidecars) rmSync(f, { force: true });
+  }
 }
 
 function backupProblem(entry: BackupEntry, opts: SqliteOptions): string | null {

@@ -14,6 +14,7 @@ import {
   MANIFEST_FILE,
   type Manifest,
   backupsDir,
+  customersOf,
   errCode,
   folderNameOf,
   fsyncDirSync,
@@ -24,8 +25,9 @@ import {
   storedFiles,
 } from './folder';
 import { type SqliteOptions, verifyBackup } from './integrity';
+import { appendToLineage, readLineage } from './lineage';
 
-export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup } from './integrity';
+export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, describeGoodBackup, type GoodBackup } from './integrity';
 export { restoreFiles, recoverInterruptedRestore, type RestoreReport } from './restore';
 
 export const DEFAULT_KEEP = 14;
@@ -92,7 +94,9 @@ export class BackupService {
   /**
    * The first half of a restore, while the store is still open: checks the backup can be restored
    * (backup.notFound / backup.damaged, before anything is closed) and backs up the current state,
-   * sparing `name` from pruning. Returns that safety backup.
+   * sparing `name` from pruning. Returns that safety backup. Only once nothing writes any more:
+   * core.ts's restore holds calls off and stops the background writers first (and verifies before
+   * holding anyone off, so it makes the safety backup with create() directly).
    */
   async beforeRestore(name: string): Promise<BackupInfo> {
     verifyBackup(this.opts.dataDir, name, this.opts);
@@ -110,6 +114,8 @@ export class BackupService {
     removeLeftovers(dir);
     const createdAt = this.opts.clock.now().toISOString();
     const name = freeName(dir, createdAt, kind);
+    // Backups are made one at a time and a restore waits for them: the record cannot change meanwhile.
+    const ancestors = readLineage(this.opts.dataDir) ?? [];
     const temp = join(dir, `.tmp-${randomUUID()}`);
     await mkdir(temp, { mode: PRIVATE_DIR_MODE });
     try {
@@ -121,16 +127,18 @@ export class BackupService {
       const db: Manifest['db'] = { file: DB_FILE_NAME, sha256: await sha256OfFile(dbCopy), sizeBytes: (await stat(dbCopy)).size };
       const attachments = await copyAttachments(join(this.opts.dataDir, ATTACHMENTS_DIR), join(temp, ATTACHMENTS_DIR));
 
-      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts };
+      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors };
       const manifestFile = join(temp, MANIFEST_FILE);
       await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       await fsyncFile(manifestFile);
       fsyncDirSync(temp);
       await rename(temp, join(dir, name));
       fsyncDirSync(dir);
+      // The store carries on from the state just copied: it descends from this backup.
+      appendToLineage(this.opts.dataDir, name);
       spare.add(name);
       this.prune(spare);
-      return { name, kind, createdAt, sizeBytes: db.sizeBytes + attachments.sizeBytes, attachments: attachments.files };
+      return { name, kind, createdAt, sizeBytes: db.sizeBytes + attachments.sizeBytes, attachments: attachments.files, customers: customersOf(manifest) };
     } catch (err) {
       await rm(temp, { recursive: true, force: true }).catch(() => undefined);
       throw failed(err);

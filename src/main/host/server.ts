@@ -133,6 +133,9 @@ async function handleApi(core: Core, channel: string, req: IncomingMessage, res:
   }
   const session = req.headers[SESSION_HEADER];
   const result = await core.handle(channel, body, { sessionToken: typeof session === 'string' ? session : null });
+  // A call held off (a restore under way) says when to come back, as HTTP clients expect it.
+  const retryAfterMs = result.ok ? undefined : result.error.details?.retryAfterMs;
+  if (typeof retryAfterMs === 'number') res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   if (!res.destroyed) send(res, result.ok ? 200 : result.error.status, result);
 }
 

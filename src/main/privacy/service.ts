@@ -11,9 +11,14 @@ import type { Actor, AuditLog } from '../audit/log';
 import type { Clock } from '../clock';
 import { customerDetail } from '../customers/records';
 import type { Database } from '../db/schema';
+import type { CustomerService } from '../customers/service';
 import type { PrescriptionService } from '../prescriptions/service';
+import type { PurgeLedger } from './ledger';
 
 type ExportedDocument = SubjectAccessExport['documents'][number];
+
+/** Who erases again, in the audit trail, a customer a restore brought back (the ledger names no one). */
+const PURGE_LEDGER_ACTOR: Actor = { staffId: null, username: 'system' };
 
 /**
  * The customer's rights over their data: a subject-access export of everything held on them, and a
@@ -27,6 +32,7 @@ export class PrivacyService {
     private readonly prescriptions: PrescriptionService,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly ledger: PurgeLedger,
   ) {}
 
   /**
@@ -108,6 +114,8 @@ export class PrivacyService {
    * data, prescriptions and document rows are deleted, the audit trail about them is redacted, and
    * one anonymous `purge` row records who purged and when. Then the document files no remaining row
    * refers to are deleted (another customer may have attached the same bytes).
+   * The purge is also written to the ledger outside the database (ledger.ts), so that restoring a
+   * backup made before it erases the customer again; the backups themselves are left as they are.
    * A live customer: customer.notDeleted; unknown or already purged: customer.notFound.
    */
   async purge(customerId: string, actor: Actor): Promise<{ message: string; customerId: string }> {
@@ -117,47 +125,9 @@ export class PrivacyService {
         const row = await trx.selectFrom('customers').select(['id', 'deleted_at', 'purged_at']).where('id', '=', customerId).executeTakeFirst();
         if (!row || row.purged_at !== null) throw notFound();
         if (row.deleted_at === null) throw new AppError('customer.notDeleted', 'Delete the customer first; purge erases a deleted customer for good');
-
-        const prescriptionIds = (await trx.selectFrom('prescriptions').select('id').where('customer_id', '=', customerId).execute()).map((p) => p.id);
-        const attachments = await trx.selectFrom('attachments').select(['id', 'sha256']).where('customer_id', '=', customerId).execute();
-
-        const blank = `purged-${customerId}@invalid`;
-        await trx
-          .updateTable('customers')
-          .set({
-            first_name: '',
-            last_name: '',
-            email: blank,
-            email_key: blank,
-            phone_number: '',
-            date_of_birth: '',
-            sex: '',
-            search_text: '',
-            marketing_consent_at: null,
-            sms_consent_at: null,
-            purged_at: now,
-            updated_at: now,
-          })
-          .where('id', '=', customerId)
-          .execute();
-        await trx.deleteFrom('customer_addresses').where('customer_id', '=', customerId).execute();
-        await trx.deleteFrom('customer_optic_data').where('customer_id', '=', customerId).execute();
-        // Corrections point at the versions they correct: unlink the chain, then delete it whole.
-        await trx.updateTable('prescriptions').set({ corrects_id: null }).where('customer_id', '=', customerId).execute();
-        await trx.deleteFrom('prescriptions').where('customer_id', '=', customerId).execute();
-        await trx.deleteFrom('attachments').where('customer_id', '=', customerId).execute();
-        // Sync keeps copies too: the last-synced values, conflicts' losing values, the email a create
-        // was sent with. A pending cloud delete stays (it needs only the cloud id).
-        await trx.updateTable('sync_links').set({ shadow: null }).where('local_id', '=', customerId).execute();
-        await trx.deleteFrom('sync_conflicts').where('customer_id', '=', customerId).execute();
-        await trx.updateTable('sync_outbox').set({ sent_fields: null }).where('customer_id', '=', customerId).execute();
-
-        const redactedAuditRows = await this.audit.redact(trx, 'customer', customerId);
-        for (const id of prescriptionIds) redactedAuditRows.push(...(await this.audit.redact(trx, 'prescription', id)));
-        for (const a of attachments) redactedAuditRows.push(...(await this.audit.redact(trx, 'attachment', a.id)));
-        // Row ids only: the audit chain checks every blanked row was blanked by a purge (audit/chain.ts).
-        await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'purge', after: { redactedAuditRows } });
-        return [...new Set(attachments.map((a) => a.sha256))];
+        // Durable before the erasure commits: a crash in between is finished at the next start.
+        this.ledger.record({ customerId, purgedAt: now });
+        return this.eraseIn(trx, customerId, now, actor);
       }),
     );
 
@@ -168,6 +138,79 @@ export class PrivacyService {
       ...(compacted ? [] : ['the database file could not be compacted now, so erased values may linger in its free space until the next purge']),
     ];
     return { message: notes.length ? `Customer data erased for good; ${notes.join('; ')}` : 'Customer data erased for good', customerId };
+  }
+
+  /**
+   * Erases again every customer of the purge ledger that the open database still holds (a restore
+   * of a backup made before the purge brought them back): deleted first when the backup had them
+   * live (queued for the cloud like any delete, so a PC that restored does not keep them there
+   * either), then erased as purge() does, documents included. Returns the ids erased.
+   */
+  async reapplyLedger(customers: CustomerService): Promise<string[]> {
+    const ids = [...new Set(this.ledger.entries().map((e) => e.customerId))];
+    const back: { id: string; deleted_at: string | null }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      back.push(...(await this.db.selectFrom('customers').select(['id', 'deleted_at']).where('id', 'in', chunk).where('purged_at', 'is', null).execute()));
+    }
+    if (back.length === 0) return [];
+    const now = this.clock.now().toISOString();
+    const shas = await this.withSecureDelete(() =>
+      this.db.transaction().execute(async (trx) => {
+        const live = back.filter((r) => r.deleted_at === null).map((r) => r.id);
+        if (live.length > 0) await customers.deleteIn(trx, live, PURGE_LEDGER_ACTOR, 'local');
+        const all: string[] = [];
+        for (const r of back) all.push(...(await this.eraseIn(trx, r.id, now, PURGE_LEDGER_ACTOR)));
+        return [...new Set(all)];
+      }),
+    );
+    await this.deleteUnreferencedFiles(shas);
+    await this.compact();
+    return back.map((r) => r.id);
+  }
+
+  /** The erasure itself, inside the caller's transaction; returns the content addresses of the documents it unlinked. */
+  private async eraseIn(trx: Transaction<Database>, customerId: string, now: string, actor: Actor): Promise<string[]> {
+    const prescriptionIds = (await trx.selectFrom('prescriptions').select('id').where('customer_id', '=', customerId).execute()).map((p) => p.id);
+    const attachments = await trx.selectFrom('attachments').select(['id', 'sha256']).where('customer_id', '=', customerId).execute();
+
+    const blank = `purged-${customerId}@invalid`;
+    await trx
+      .updateTable('customers')
+      .set({
+        first_name: '',
+        last_name: '',
+        email: blank,
+        email_key: blank,
+        phone_number: '',
+        date_of_birth: '',
+        sex: '',
+        search_text: '',
+        marketing_consent_at: null,
+        sms_consent_at: null,
+        purged_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', customerId)
+      .execute();
+    await trx.deleteFrom('customer_addresses').where('customer_id', '=', customerId).execute();
+    await trx.deleteFrom('customer_optic_data').where('customer_id', '=', customerId).execute();
+    // Corrections point at the versions they correct: unlink the chain, then delete it whole.
+    await trx.updateTable('prescriptions').set({ corrects_id: null }).where('customer_id', '=', customerId).execute();
+    await trx.deleteFrom('prescriptions').where('customer_id', '=', customerId).execute();
+    await trx.deleteFrom('attachments').where('customer_id', '=', customerId).execute();
+    // Sync keeps copies too: the last-synced values, conflicts' losing values, the email a create
+    // was sent with. A pending cloud delete stays (it needs only the cloud id).
+    await trx.updateTable('sync_links').set({ shadow: null }).where('local_id', '=', customerId).execute();
+    await trx.deleteFrom('sync_conflicts').where('customer_id', '=', customerId).execute();
+    await trx.updateTable('sync_outbox').set({ sent_fields: null }).where('customer_id', '=', customerId).execute();
+
+    const redactedAuditRows = await this.audit.redact(trx, 'customer', customerId);
+    for (const id of prescriptionIds) redactedAuditRows.push(...(await this.audit.redact(trx, 'prescription', id)));
+    for (const a of attachments) redactedAuditRows.push(...(await this.audit.redact(trx, 'attachment', a.id)));
+    // Row ids only: the audit chain checks every blanked row was blanked by a purge (audit/chain.ts).
+    await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'purge', after: { redactedAuditRows } });
+    return [...new Set(attachments.map((a) => a.sha256))];
   }
 
   /** Audit rows about the customer, its prescriptions and documents, oldest first. */

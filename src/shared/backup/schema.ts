@@ -19,6 +19,8 @@ export const BackupInfo = z.object({
   attachments: z.number().int(),
   /** The audit trail's hash chain in this backup, when it was checked (a new backup, a restore's check). */
   auditTrail: AuditChainReport.optional(),
+  /** The customers it holds, deleted ones left out; null when not recorded (a pre-migration copy). */
+  customers: z.number().int().nullable(),
 });
 export type BackupInfo = z.infer<typeof BackupInfo>;
 

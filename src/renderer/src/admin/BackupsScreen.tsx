@@ -86,6 +86,9 @@ export function BackupsScreen() {
                 {t('backups.columns.size')}
               </th>
               <th scope="col" className="num">
+                {t('backups.columns.customers')}
+              </th>
+              <th scope="col" className="num">
                 {t('backups.columns.documents')}
               </th>
               <th scope="col">
@@ -103,6 +106,7 @@ export function BackupsScreen() {
                   <span className={`badge kind-${b.kind}`}>{t(`backups.kind.${b.kind}`)}</span>
                 </td>
                 <td className="num">{formatBytes(b.sizeBytes, i18n.language)}</td>
+                <td className="num">{b.customers ?? '—'}</td>
                 <td className="num">{b.attachments}</td>
                 <td className="row-actions">
                   <button
@@ -126,7 +130,8 @@ export function BackupsScreen() {
       {toRestore ? (
         <ConfirmDialog
           title={t('backups.confirm.title')}
-          body={t('backups.confirm.body', { date: when(toRestore) })}
+          // Its date and how many customers it holds: enough to recognise the state about to come back.
+          body={[toRestore.customers === null ? '' : t('backups.confirm.holds', { count: toRestore.customers }), t('backups.confirm.body', { date: when(toRestore) })].filter(Boolean).join(' ')}
           confirmLabel={restore.isPending ? t('backups.confirm.restoring') : t('backups.confirm.confirm')}
           cancelLabel={t('common.cancel')}
           danger

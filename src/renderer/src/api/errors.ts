@@ -27,8 +27,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.staff.usernameTaken');
       case 'staff.notFound':
         return t('errors.staff.notFound');
-      case 'app.restoring':
-        return t('errors.app.restoring');
+      case 'store.restoring':
+        return t('errors.store.restoring');
       case 'licence.required':
         return t('errors.licence.required');
       case 'licence.offline':

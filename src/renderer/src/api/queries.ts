@@ -116,6 +116,25 @@ export function useDeleteCustomer() {
   });
 }
 
+/** Erasure for good: deleted first when still live (purge erases deleted customers only), then purged. */
+export function usePurgeCustomer() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      // Already deleted (a retry after the purge itself failed): go on to the purge.
+      await call('customers.delete', { id }).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'customer.notFound')) throw err;
+      });
+      return call('customers.purge', { id });
+    },
+    onSuccess: (_out, id) => {
+      qc.removeQueries({ queryKey: keys.detail(id) });
+      return qc.invalidateQueries({ queryKey: keys.lists() });
+    },
+  });
+}
+
 // ---- prescriptions ----
 
 export function usePrescriptions(customerId: string) {

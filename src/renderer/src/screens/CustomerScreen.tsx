@@ -21,6 +21,7 @@ import {
   type CustomerFormValues,
 } from '../customers/formModel';
 import { HistoryPanel } from '../customers/HistoryPanel';
+import { PurgeDialog } from '../customers/PurgeDialog';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { blobFromBase64, saveBlob } from '../documents/files';
 import { formatMoment } from '../format';
@@ -98,6 +99,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const [formError, setFormError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [confirmPurge, setConfirmPurge] = useState(false);
   const [pendingLeave, setPendingLeave] = useState<(() => void) | null>(null);
   // An existing customer's screen has tabs; the others mount on their first visit and then stay,
   // so what is typed in one survives a look at another.
@@ -274,6 +276,11 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
                 {t('form.delete')}
               </button>
             ) : null}
+            {detail && isOwner ? (
+              <button type="button" className="danger-outline" onClick={() => setConfirmPurge(true)} title={t('purge.hint')}>
+                {t('purge.button')}
+              </button>
+            ) : null}
             {tab === 'details' ? (
               <button type="submit" form={formId} className="primary" disabled={saving} title="Ctrl+S">
                 {saving ? t('form.saving') : detail ? t('form.save') : t('form.create')}
@@ -395,6 +402,8 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
           }}
         />
       ) : null}
+
+      {confirmPurge && detail ? <PurgeDialog customerId={detail.id} name={name} onPurged={onDeleted} onCancel={() => setConfirmPurge(false)} /> : null}
 
       {pendingLeave ? (
         <ConfirmDialog
