@@ -61,7 +61,30 @@ function derive(schema: unknown, path: readonly string[], ctx: Ctx): fc.Arbitrar
   const name = path[path.length - 1];
   const hint = name !== undefined && Object.hasOwn(ctx.hints, name) ? ctx.hints[name] : undefined;
   // Hints sit at the field, above its optional/nullable wrappers: the wrappers still get their turn.
-  return hint ? fc.oneof({ arbitrary: hint, weight: 3 }, { arbitrary: derived, weight: 1 }) : derived;
+  const mixed = hint ? fc.oneof({ arbitrary: hint, weight: 3 }, { arbitrary: derived, weight: 1 }) : derived;
+  // Every field leans valid; the root does not (callers mix in their own hostile inputs there).
+  return path.length === 0 ? mixed : validLeaning(mixed, schema, isLeaf(schema) ? 6 : 3);
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
+const CONTAINERS = new Set(['object', 'array', 'record', 'tuple', 'intersection', 'lazy']);
+
+/** A field holding a single value (not an object or a list), once its wrappers are taken off. */
+function isLeaf(schema: unknown): boolean {
+  let def = defOf(schema);
+  while (WRAPPERS.has(def.type)) def = defOf(def.innerType);
+  return !CONTAINERS.has(def.type);
+}
+
+/**
+ * Most of the time, a value the field's own schema accepts (the first of a few samples that parses),
+ * so that an object of many fields is often valid as a whole and calls get past validation into the
+ * handlers; otherwise any sample, valid or not. Bounded: never loops looking for a valid value.
+ */
+function validLeaning(arb: fc.Arbitrary<unknown>, schema: unknown, samples: number): fc.Arbitrary<unknown> {
+  const accepts = (v: unknown) => (schema as z.ZodType).safeParse(v).success;
+  const picked = fc.array(arb, { minLength: samples, maxLength: samples }).map((samples) => samples.find(accepts) ?? samples[0]);
+  return fc.oneof({ arbitrary: picked, weight: 3 }, { arbitrary: arb, weight: 1 });
 }
 
 function deriveStructure(schema: unknown, path: readonly string[], ctx: Ctx): fc.Arbitrary<unknown> {
