@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { access } from '../../src/main/access';
 import { type Channel, channels } from '../../src/shared/contract';
 import type { Envelope } from '../../src/shared/errors';
-import { OWNER, layla, manualClock, openTestCore } from '../helpers/core';
+import { layla, manualClock, openTestCore } from '../helpers/core';
 import { ONE_MB, protoObject } from './hostile';
 
 /*
