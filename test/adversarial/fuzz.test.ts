@@ -144,7 +144,11 @@ function hintsFor(channel: Channel, f: Fixture, t: Targets): Hints {
     sph: quarter(-20, 20),
     cyl: quarter(-6, 0),
     add: quarter(0.75, 3.5),
-    axis: fc.integer({ min: 0, max: 180 }).map(String),
+    axis: fc.integer({ min: 1, max: 180 }).map(String),
+    // The prescription rules (src/shared/prescriptions/rules.ts) span fields, which no schema walk
+    // sees: a prescription as staff write it, near and intermediate rows sometimes consistent with
+    // distance + ADD and sometimes not (issue 10 item 2).
+    rx: rxAsWritten(),
     prism: fc.integer({ min: 0, max: 20 }).map((h) => (h / 2).toFixed(1)),
     base: fc.constantFrom('up', 'down', 'in', 'out', 'BU', 'bi'),
     right: fc.integer({ min: 25, max: 40 }).map(String),
@@ -162,6 +166,51 @@ function hintsFor(channel: Channel, f: Fixture, t: Targets): Hints {
       '{"license":{},"signature":"","kid":""}',
     ),
   };
+}
+
+function rxAsWritten(): fc.Arbitrary<unknown> {
+  const eye = fc.record({ sph: quarter(-8, 8), cyl: fc.oneof(fc.constant('0'), quarter(-3, -0.25)), axis: fc.integer({ min: 1, max: 180 }).map(String) });
+  return fc
+    .record({
+      right: eye,
+      left: eye,
+      add: fc.option(quarter(0.75, 3.5), { nil: undefined }),
+      nearShift: fc.constantFrom(0, 0, 0.25, -0.5),
+      near: fc.boolean(),
+      notes: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+    })
+    .map(({ right, left, add, nearShift, near, notes }) => {
+      const withAdd = (e: { sph: string; cyl: string; axis: string }) => (add ? { ...e, add } : e);
+      const nearOf = (e: { sph: string; cyl: string; axis: string }) => ({ ...e, sph: signed(Number(e.sph) + Number(add ?? 0) + nearShift) });
+      return {
+        kind: 'spectacles',
+        examDate: '2026-02-27',
+        ...(notes === undefined ? {} : { notes }),
+        distanceVision: { rightEye: withAdd(right), leftEye: withAdd(left) },
+        ...(near ? { nearVision: { rightEye: nearOf(right), leftEye: nearOf(left) } } : {}),
+      };
+    });
+}
+
+function signed(n: number): string {
+  return `${n > 0 ? '+' : ''}${n.toFixed(2)}`;
+}
+
+/** Item 2: a saved prescription whose near row is not distance + ADD contradicts itself. */
+function contradiction(rx: unknown): string | null {
+  const r = rx as { distanceVision?: Record<string, { sph?: string; add?: string }>; nearVision?: Record<string, { sph?: string }> };
+  for (const side of ['rightEye', 'leftEye']) {
+    const d = r.distanceVision?.[side];
+    const n = r.nearVision?.[side];
+    if (!d?.add || !d.sph || !n?.sph) continue;
+    const expected = parseDiopters(d.sph) + parseDiopters(d.add);
+    if (Math.abs(parseDiopters(n.sph) - expected) > 0.001) return `item 2: saved ${side} near ${n.sph} with distance ${d.sph} + ADD ${d.add}`;
+  }
+  return null;
+}
+
+function parseDiopters(v: string): number {
+  return /^(pl|plano)$/i.test(v) ? 0 : Number(v);
 }
 
 const deref = (a: Answer) => (a.ok ? a.data : null) as never;
@@ -233,6 +282,8 @@ const STORES_TEXT = new Set<Channel>([
 ]);
 
 async function rxStored(ack: { id: string; customerId: string; rx: unknown }, call: (c: Channel, i: unknown) => Promise<Answer>): Promise<string | null> {
+  const self = contradiction(ack.rx);
+  if (self) return self;
   const list = deref(await call('prescriptions.list', { customerId: ack.customerId })) as { id: string; rx: unknown }[] | null;
   const got = list?.find((v) => v.id === ack.id);
   if (!got) return 'prescriptions.list does not hold the version just saved';

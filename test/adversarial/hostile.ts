@@ -82,8 +82,12 @@ export function protoObject(): Record<string, unknown> {
   return JSON.parse('{"__proto__": {"polluted": true, "role": "owner", "isAdmin": true}, "constructor": {"prototype": {"polluted": true}}}') as Record<string, unknown>;
 }
 
+/** Snippets spliced into a string that is otherwise fine: the field stays valid-looking around them. */
+export const hostileSnippets: readonly string[] = ['\uD800', '\uDFFF', '\u0000', '\u202E', '\u2066', '\u200F', '\u0007', '../', '\\', '\r\n', '\uFFFF'];
+
 type Mutation =
   | { kind: 'replace'; at: number; value: unknown }
+  | { kind: 'splice'; at: number; offset: number; snippet: string }
   | { kind: 'addKey'; at: number; key: string; value: unknown }
   | { kind: 'drop'; at: number }
   | { kind: 'whole'; value: unknown };
@@ -98,6 +102,10 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
       value: hostileValues,
     }),
     weight: 2,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), offset: fc.nat(), snippet: fc.constantFrom(...hostileSnippets) }),
+    weight: 5,
   },
   { arbitrary: fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('whole' as const), value: hostileValues }), weight: 1 },
@@ -153,6 +161,16 @@ function mutate(original: unknown, m: Mutation): unknown {
     return value;
   }
   const all = places(value);
+  if (m.kind === 'splice') {
+    const strings = all.filter(([parent, key]) => typeof (parent as Record<string | number, unknown>)[key] === 'string');
+    const target = strings[m.at % Math.max(1, strings.length)];
+    if (!target) return value;
+    const [parent, key] = target;
+    const text = (parent as Record<string | number, string>)[key]!;
+    const cut = m.offset % (text.length + 1);
+    (parent as Record<string | number, unknown>)[key] = text.slice(0, cut) + m.snippet + text.slice(cut);
+    return value;
+  }
   const place = all[m.at % Math.max(1, all.length)];
   if (!place) return m.kind === 'replace' ? m.value : value;
   const [parent, key] = place;
