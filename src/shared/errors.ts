@@ -122,12 +122,14 @@ export class AppError extends Error {
 
 /** Turns zod issues into `{ 'customerData.email': ['…'] }`; an issue on the root is keyed `''`. */
 export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): FieldErrors {
-  const out: FieldErrors = {};
+  // A Map, not `{}`: a field path such as `constructor` or `__proto__` (hostile input) must not
+  // reach Object.prototype; fromEntries makes them plain own keys.
+  const out = new Map<string, string[]>();
   for (const issue of issues) {
     const key = issue.path.map(String).join('.');
-    (out[key] ??= []).push(issue.message);
+    out.set(key, [...(out.get(key) ?? []), issue.message]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export function validationError(error: z.ZodError): AppError {

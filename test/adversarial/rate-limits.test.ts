@@ -76,7 +76,7 @@ describe('sign-in bursts (in process, the window moved by hand)', () => {
         const { checkedWrong, limited, other } = tally(answers);
         expect.soft(other, 'answers other than "wrong" or "too many attempts"').toEqual([]);
         expect.soft(checkedWrong, `${checkedWrong} of ${N - 1} wrong passwords were checked`).toBeLessThanOrEqual(MAX_CHECKS_PER_WINDOW);
-        for (const l of limited) expect(l).toMatchObject({ status: 429, details: { retryAfterSeconds: expect.any(Number) } });
+        for (const l of limited) expect(errorOf(l)).toMatchObject({ status: 429, details: { retryAfterSeconds: expect.any(Number) } });
         expect(answers[N - 1], 'the right password, sent last in the burst').toMatchObject({ ok: false, error: { code: 'auth.rateLimited', status: 429 } });
         expect.soft(answer.ok, 'customers.list during the burst').toBe(true);
         expect.soft(ms, 'customers.list answered during the burst within').toBeLessThan(LIVENESS_MS);
@@ -143,7 +143,7 @@ describe('PIN bursts against a locked screen (in process)', () => {
         const { checkedWrong, limited, other } = tally(answers);
         expect.soft(other, 'answers other than "wrong" or "too many attempts"').toEqual([]);
         expect.soft(checkedWrong, `${checkedWrong} of ${N - 1} wrong PINs were checked`).toBeLessThanOrEqual(MAX_CHECKS_PER_WINDOW);
-        for (const l of limited) expect(l).toMatchObject({ status: 429, details: { retryAfterSeconds: expect.any(Number) } });
+        for (const l of limited) expect(errorOf(l)).toMatchObject({ status: 429, details: { retryAfterSeconds: expect.any(Number) } });
         expect(answers[N - 1], 'the right PIN, sent as the 1000th').toMatchObject({ ok: false, error: { code: 'auth.rateLimited', status: 429 } });
         expect((await t.raw.call('auth.me', {}, as(s1))).locked).toBe(true);
         expect((await t.raw.call('auth.me', {}, as(s2))).locked).toBe(true);
