@@ -37,6 +37,11 @@ export class RateLimiter {
     return turn;
   }
 
+  /** How long requests are still held back by the cloud's last Retry-After (ms; 0 when not). */
+  pausedFor(): number {
+    return Math.max(0, this.pausedUntil - this.timeline.now());
+  }
+
   /** The cloud said 429: nothing goes out for `ms`. */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.timeline.now() + ms);
