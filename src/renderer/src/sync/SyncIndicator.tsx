@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSyncEvents, useSyncStatus } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
-import { relativeTime, useNow } from './text';
+import { clockTime, relativeTime, useNow } from './text';
 
 /**
  * The header's sync summary: online or not, changes waiting, when it last synced; a click opens the
@@ -18,7 +18,9 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
 
   const last = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
   const toReview = s.conflicts + s.parked;
-  const stateText = t(`sync.state.${s.state}`);
+  // Rate-limited is not offline: the cloud is there and asked us to wait; say until when.
+  const slowedDown = s.state === 'rateLimited' && s.nextAttemptAt ? t('sync.indicator.rateLimited', { time: clockTime(s.nextAttemptAt, i18n.language) }) : null;
+  const stateText = slowedDown ?? t(`sync.state.${s.state}`);
   // The full sentence for screen readers and the tooltip; the button shows the short form.
   const sentence = [
     t('sync.indicator.sentence', { state: stateText }),
@@ -48,7 +50,7 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
         </span>
       ) : null}
       {toReview > 0 ? <span className="sync-review">{t('sync.indicator.toReviewShort', { count: toReview })}</span> : null}
-      {last && s.state !== 'disabled' ? <span className="sync-when">{last}</span> : null}
+      {last && s.state !== 'disabled' && !slowedDown ? <span className="sync-when">{last}</span> : null}
     </button>
   );
 }
