@@ -88,6 +88,11 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
         <p className="muted">{isOwner ? t('sync.status.offOwner') : t('sync.status.offStaff')}</p>
       ) : (
         <>
+          {s.state === 'rateLimited' ? (
+            <p className="sync-slow" data-testid="sync-rate-limited">
+              {slowDownText(s)}
+            </p>
+          ) : null}
           <dl className="facts">
             <dt>{t('sync.status.state')}</dt>
             <dd>
@@ -95,11 +100,6 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
                 {t(`sync.state.${s.state}`)}
               </span>
             </dd>
-            {s.state === 'rateLimited' ? (
-              <dd className="sync-slow" data-testid="sync-rate-limited">
-                {slowDownText(s)}
-              </dd>
-            ) : null}
             <dt>{t('sync.status.pending')}</dt>
             <dd data-testid="sync-pending-count">{s.pending}</dd>
             <dt>{t('sync.status.toReview')}</dt>
