@@ -548,6 +548,35 @@ describe('the cloud’s rate limit', () => {
     expect(refetched).toHaveLength(40 - kept.length);
   });
 
+  it('a push cut short by a long Retry-After keeps what was sent, and never takes what it did not send for lost', async () => {
+    // A 3-minute Retry-After: the sync's timeline and the cloud's limiter run 60 times faster.
+    const timeline = scaledTimeline(60);
+    const cloud = await newCloud({ rateLimitClock: () => new Date(timeline.now()) });
+    const { core, dir } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    for (let i = 0; i < 40; i++) await core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
+    cloud.faults.set({ latencyMs: 10 });
+    const round = core.call('sync.now', {});
+    while (posts(cloud).filter((r) => r.status === 201 || r.status === 200).length < 10) await sleep(2);
+    cloud.faults.set({ tooManyRequests: { count: 1_000, retryAfterSeconds: 180 } });
+    const cut = await round;
+    expect(cut.state).toBe('rateLimited');
+    const created = live(cloud).length;
+    expect(cut.pending).toBe(40 - created);
+    // What the cloud refused with 429 (or what was never sent) is not "sent, outcome unknown":
+    // the next round must not spend the rate limit looking each of them up by email.
+    const db = new Database(join(dir, DB_FILE_NAME), { readonly: true });
+    const marked = db.prepare('select count(*) as n from sync_outbox where tried_at is not null').get() as { n: number };
+    db.close();
+    expect(marked.n).toBe(0);
+
+    cloud.faults.reset();
+    cloud.clearRequestLog();
+    await sleep(3_100); // the 180 scaled seconds
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    expect(live(cloud)).toHaveLength(40);
+    expect(posts(cloud)).toHaveLength(40 - created);
+  });
+
   it('a store of 1,000 customers: pushed from one PC, then a new PC’s first sync completes (100/min sliding, time-scaled ×60)', async () => {
     const timeline = scaledTimeline(60);
     const cloud = await newCloud({ rateLimitClock: () => new Date(timeline.now()) });
