@@ -608,6 +608,8 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
         cloud.expireAllTokens();
         stats.tokenExpiries++;
       }
+      // Another PC on the same account used the cloud's window: a few 429s (Retry-After in scaled seconds).
+      if (step % 13 === 6) cloud.faults.set({ tooManyRequests: { count: r.int(1, 4), retryAfterSeconds: r.int(1, 20) } });
       if (r.chance(0.08)) void host.post('sync.now', {}).catch(() => undefined);
 
       const kill = killAt.has(step) || (stats.changes > CHANGES - 3 && stats.kills < MIN_KILLS) ? kinds[kindIndex++ % kinds.length]! : null;
@@ -668,6 +670,7 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
 
     expect(stats.kills).toBeGreaterThanOrEqual(20);
     expect(stats.killsMidSync).toBeGreaterThan(0);
+    expect(log.filter((e) => e.status === 429).length, 'the run met the cloud’s rate limit').toBeGreaterThan(0);
     const about = (ids: string[]) =>
       trail
         .filter((t) => ids.some((id) => t.includes(id)) || t.startsWith('kill'))
