@@ -593,9 +593,15 @@ describe('the cloud’s rate limit', () => {
     // The new PC starts while the cloud's window is still full of the first PC's requests (same account).
     cloud.clearRequestLog();
     const pcB = await pcOn(cloud, undefined, memoryLogger(), timeline);
-    expect(await pcB.core.call('sync.now', {})).toMatchObject({ state: 'idle', pending: 0, lastError: null });
+    const firstSync = pcB.core.call('sync.now', {});
+    // A walk-in saved at the new PC during its first sync reaches the cloud before that sync ends.
+    while (detailGets(cloud).length < 300) await sleep(5);
+    await pcB.core.call('customers.create', person('Walk', 'In', { email: 'walk-in@example.com' }));
+    expect(await firstSync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
     const pulled = { real: Date.now(), scaled: timeline.now() };
-    expect((await pcB.core.call('customers.list', { limit: 1 })).pagination.total).toBe(1_000);
+    expect((await pcB.core.call('customers.list', { limit: 1 })).pagination.total).toBe(1_001);
+    const order = cloud.requestLog().map((r) => `${r.method} ${r.path}`);
+    expect(order.indexOf('POST /customer'), 'the walk-in was sent before the first sync’s last page').toBeLessThan(order.findLastIndex((r) => /^GET \/customer\/[^/]+$/.test(r)) - 100);
     const fetched = detailGets(cloud).filter((r) => r.status === 200).map((r) => r.path);
     expect(new Set(fetched).size).toBe(1_000);
     expect(fetched, 'a customer fetched twice').toHaveLength(1_000);

@@ -237,7 +237,7 @@ export class SyncEngine {
       const now = this.d.clock.now();
       let countsDiffer = false;
       if (this.timeline.now() - this.lastPullAt >= PULL_EVERY_MS) {
-        const { cloudTotal } = await pull(this.d, client);
+        const { cloudTotal } = await pull(this.d, client, () => this.pushAll(client));
         this.lastPullAt = this.timeline.now();
         // Deletions leave no trace in the list: fewer customers there than linked here is the hint.
         countsDiffer = cloudTotal !== (await this.d.links.countCustomers());

@@ -22,9 +22,9 @@ export const CURSOR_KEY = 'sync.pullCursor';
  * updatedAt until past the cursor (minus an overlap); a customer whose updatedAt is not the one we
  * last synced is fetched in full and applied at once (its link and updatedAt with it). The cursor is
  * committed once a pass is complete, so a crash or a failure mid-way re-reads the list (and skips,
- * by updatedAt, what was already applied).
+ * by updatedAt, what was already applied). `betweenPages` runs after each page but the last.
  */
-export async function pull(deps: PullDeps, client: CloudClient): Promise<{ applied: number; cloudTotal: number }> {
+export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: () => Promise<void>): Promise<{ applied: number; cloudTotal: number }> {
   const cursor = (await readSetting(deps.db, CURSOR_KEY)) as string | undefined;
   const floor = cursor ? new Date(Date.parse(cursor) - OVERLAP_MS).toISOString() : null;
   let newest: string | null = null;
@@ -47,6 +47,9 @@ export async function pull(deps: PullDeps, client: CloudClient): Promise<{ appli
     }
     applied += await applyItems(deps, client, inWindow, last && newest && (!cursor || newest > cursor) ? newest : null);
     if (last) break;
+    // A first sync under the rate limit takes a minute per 100 customers: saves made meanwhile go
+    // out between pages rather than after the whole store has come down.
+    await betweenPages?.();
   }
   return { applied, cloudTotal };
 }
