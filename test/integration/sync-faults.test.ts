@@ -609,7 +609,7 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
         stats.tokenExpiries++;
       }
       // Another PC on the same account used the cloud's window: a few 429s (Retry-After in scaled seconds).
-      if (step % 13 === 6) cloud.faults.set({ tooManyRequests: { count: r.int(1, 4), retryAfterSeconds: r.int(1, 20) } });
+      if (step % 29 === 14) cloud.faults.set({ tooManyRequests: { count: r.int(1, 2), retryAfterSeconds: r.int(1, 5) } });
       if (r.chance(0.08)) void host.post('sync.now', {}).catch(() => undefined);
 
       const kill = killAt.has(step) || (stats.changes > CHANGES - 3 && stats.kills < MIN_KILLS) ? kinds[kindIndex++ % kinds.length]! : null;
