@@ -577,6 +577,19 @@ describe('the cloud’s rate limit', () => {
     expect(posts(cloud)).toHaveLength(40 - created);
   });
 
+  it('setting sync up answers at once when the cloud says 429 at sign-in: saved, checked at the first sync', async () => {
+    const cloud = await newCloud();
+    const { core } = await openTestCore().then((t) => {
+      cleanups.push(t.close);
+      return t;
+    });
+    cloud.faults.set({ tooManyRequests: { count: 1, retryAfterSeconds: 60 } });
+    const started = Date.now();
+    const status = await connect(core, cloud);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(status.config).toMatchObject({ baseUrl: cloud.url, storeId: STORE.storeId });
+  });
+
   it('a store of 1,000 customers: pushed from one PC, then a new PC’s first sync completes (100/min sliding, time-scaled ×60)', async () => {
     const timeline = scaledTimeline(60);
     const cloud = await newCloud({ rateLimitClock: () => new Date(timeline.now()) });

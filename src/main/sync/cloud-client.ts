@@ -71,6 +71,8 @@ export interface CloudClientOptions {
    * timeline), then with null when they go out again.
    */
   onPause?(ms: number | null): void;
+  /** The longest 429 pause waited out in place (default INLINE_PAUSE_MAX_MS); 0: none, answer rateLimited at once. */
+  inlinePauseMaxMs?: number;
 }
 
 /**
@@ -189,8 +191,9 @@ export class CloudClient {
     let text: string;
     for (let pauses = 0; ; pauses++) {
       // Still inside a Retry-After: a long one is the engine's to wait for, a short one is waited here.
+      const inlineMax = this.opts.inlinePauseMaxMs ?? INLINE_PAUSE_MAX_MS;
       const left = this.opts.limiter.pausedFor();
-      if (left > INLINE_PAUSE_MAX_MS) throw new CloudError('rateLimited', 'The cloud asked us to slow down', left);
+      if (left > inlineMax) throw new CloudError('rateLimited', 'The cloud asked us to slow down', left);
       if (left > 0 && pauses === 0) {
         this.opts.onPause?.(left);
         pauses++;
@@ -211,7 +214,7 @@ export class CloudClient {
       // Refused before any work was done: wait as asked, then send the same request again.
       const wait = retryAfterMs(res.headers.get('retry-after'), this.now()) ?? WINDOW_MS;
       this.opts.limiter.pauseFor(wait);
-      if (wait > INLINE_PAUSE_MAX_MS || pauses >= INLINE_PAUSES_MAX || this.opts.signal?.aborted) {
+      if (wait > inlineMax || pauses >= INLINE_PAUSES_MAX || this.opts.signal?.aborted) {
         throw new CloudError('rateLimited', 'The cloud asked us to slow down', wait);
       }
       this.opts.onPause?.(wait);

@@ -101,7 +101,7 @@ export class SyncEngine {
   }
 
   /** A client for checking credentials before they are saved. */
-  clientFor(config: Omit<StoredSyncConfig, 'sealedPassword'>, password: string): CloudClient {
+  clientFor(config: Omit<StoredSyncConfig, 'sealedPassword'>, password: string, o: { waitOutRateLimit?: boolean } = {}): CloudClient {
     return new CloudClient({
       baseUrl: config.baseUrl,
       storeId: config.storeId,
@@ -112,6 +112,7 @@ export class SyncEngine {
       signal: this.stopper.signal,
       now: () => this.d.clock.now(),
       onPause: (ms) => this.paused(ms),
+      inlinePauseMaxMs: o.waitOutRateLimit === false ? 0 : undefined,
     });
   }
 
