@@ -24,7 +24,9 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
   // The full sentence for screen readers and the tooltip; the button shows the short form.
   const sentence = [
     t('sync.indicator.sentence', { state: stateText }),
-    nextTry ? t('sync.indicator.rateLimited', { time: nextTry }) : null,
+    // The visible words first, in order (the name must contain what is shown), then why.
+    nextTry ? t('sync.indicator.nextTryShort', { time: nextTry }) : null,
+    nextTry ? t('sync.indicator.slowDownWhy') : null,
     s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null,
     toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
     last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
