@@ -493,6 +493,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
+  delete process.env.OPTICOUNTER_SYNC_TIME_SCALE;
   command?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
