@@ -238,7 +238,7 @@ export class SyncEngine {
       const now = this.d.clock.now();
       let countsDiffer = false;
       if (this.timeline.now() - this.lastPullAt >= PULL_EVERY_MS) {
-        const { cloudTotal } = await pull(this.d, client, () => this.pushAll(client));
+        const { cloudTotal } = await pull(this.d, client, async () => (await this.pushAll(client)) > 0);
         this.lastPullAt = this.timeline.now();
         // Deletions leave no trace in the list: fewer customers there than linked here is the hint.
         countsDiffer = cloudTotal !== (await this.d.links.countCustomers());
@@ -277,15 +277,18 @@ export class SyncEngine {
   }
 
   /** Pushes until the outbox is empty or a round makes no progress (everything left is waiting). */
-  private async pushAll(client: CloudClient): Promise<void> {
+  /** Answers how many entries rounds handled (0: nothing was sent). */
+  private async pushAll(client: CloudClient): Promise<number> {
     let before = (await this.d.outbox.counts()).pending;
+    let handled = 0;
     while (before > 0 && !this.stopped) {
-      await pushRound(this.d, client);
+      handled += await pushRound(this.d, client);
       const after = (await this.d.outbox.counts()).pending;
       if (after >= before) break;
       before = after;
       this.emit();
     }
+    return handled;
   }
 
   private setState(state: SyncStatus['state']): void {

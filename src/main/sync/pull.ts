@@ -22,14 +22,16 @@ export const CURSOR_KEY = 'sync.pullCursor';
  * updatedAt until past the cursor (minus an overlap); a customer whose updatedAt is not the one we
  * last synced is fetched in full and applied at once (its link and updatedAt with it). The cursor is
  * committed once a pass is complete, so a crash or a failure mid-way re-reads the list (and skips,
- * by updatedAt, what was already applied). `betweenPages` runs after each page but the last.
+ * by updatedAt, what was already applied). `betweenPages` runs after each page but the last; it
+ * answers true when it changed the cloud (pushed something), which may have shifted the pages.
  */
-export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: () => Promise<void>): Promise<{ applied: number; cloudTotal: number }> {
+export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: () => Promise<boolean>): Promise<{ applied: number; cloudTotal: number }> {
   const cursor = (await readSetting(deps.db, CURSOR_KEY)) as string | undefined;
   const floor = cursor ? new Date(Date.parse(cursor) - OVERLAP_MS).toISOString() : null;
   let newest: string | null = null;
   let applied = 0;
   let cloudTotal = 0;
+  let shifted = false;
   const listPage = (page: number) => client.listCustomers({ page, limit: PAGE, sortBy: 'updatedAt', sortOrder: 'desc' });
   let next = listPage(1);
   for (let page = 1; ; page++) {
@@ -45,11 +47,13 @@ export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: (
       next = listPage(page + 1);
       next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
     }
-    applied += await applyItems(deps, client, inWindow, last && newest && (!cursor || newest > cursor) ? newest : null);
+    // A pass whose pages may have shifted (a delete pushed between them moves every later customer up
+    // one place) may have missed one: the cursor stays, and the next pass reads the list again.
+    applied += await applyItems(deps, client, inWindow, last && !shifted && newest && (!cursor || newest > cursor) ? newest : null);
     if (last) break;
     // A first sync under the rate limit takes a minute per 100 customers: saves made meanwhile go
     // out between pages rather than after the whole store has come down.
-    await betweenPages?.();
+    if (await betweenPages?.()) shifted = true;
   }
   return { applied, cloudTotal };
 }
