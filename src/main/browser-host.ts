@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { systemClock } from './clock';
+import { scaledTimeline } from './sync/timeline';
 import { openCore, restoreLatestGood } from './core';
 import { createHostServer } from './host/server';
 import { licenceKeysForLaunch } from './licence/keys';
@@ -57,7 +58,16 @@ async function main() {
   }
   if (offsetDays !== 0) console.log(`TEST CLOCK: the core's time is moved by ${offsetDays} days (--clock-offset-days / OPTICOUNTER_CLOCK_OFFSET_DAYS)`);
   const clock = offsetDays === 0 ? systemClock : { now: () => new Date(Date.now() + offsetDays * 86_400_000) };
-  const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock }).catch((err: unknown) => {
+  // TEST KNOB ONLY (env): sync's rate limiter and timers run N times faster, for tests of long syncs
+  // against a test cloud whose rate limiter runs on the same scale (sync/timeline.ts).
+  const syncTimeScale = Number(process.env.OPTICOUNTER_SYNC_TIME_SCALE ?? 1);
+  if (!(syncTimeScale > 0)) {
+    console.error(`OPTICOUNTER_SYNC_TIME_SCALE must be a positive number (got "${process.env.OPTICOUNTER_SYNC_TIME_SCALE}")`);
+    process.exit(2);
+  }
+  if (syncTimeScale !== 1) console.log(`TEST CLOCK: sync's timers run ${syncTimeScale} times faster (OPTICOUNTER_SYNC_TIME_SCALE)`);
+  const syncTimeline = scaledTimeline(syncTimeScale);
+  const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock, syncTimeline }).catch((err: unknown) => {
     // A damaged database: say which backup would bring it back, rather than a stack trace.
     if (err instanceof AppError && err.code === 'db.corrupt') {
       const latest = err.details?.latestGoodBackup as GoodBackup | null;

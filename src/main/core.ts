@@ -32,6 +32,7 @@ import { SyncEngine } from './sync/engine';
 import { Links } from './sync/links';
 import { Outbox } from './sync/outbox';
 import { SyncService } from './sync/service';
+import type { Timeline } from './sync/timeline';
 import { UpdateService, type UpdaterAdapter } from './update/service';
 
 export interface CoreOptions {
@@ -49,6 +50,8 @@ export interface CoreOptions {
   syncTimeoutMs?: number;
   /** false: sync rounds run only on `sync.now` (tests staging both sides of a merge). Default true. */
   syncAutomatic?: boolean;
+  /** What sync's rate limiter and timers wait on (sync/timeline.ts); tests of long syncs scale it. Default real time. */
+  syncTimeline?: Timeline;
   /**
    * The public keys licences may be signed with (SPKI PEM, by key id). The desktop app passes the
    * compiled-in ones (licence/keys.ts), the development host those plus its --trust-licence-key files,
@@ -166,6 +169,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       openPassword: (sealed) => secrets.open(sealed),
       timeoutMs: opts.syncTimeoutMs,
       automatic: opts.syncAutomatic,
+      timeline: opts.syncTimeline,
     });
     const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, customers, audit, secrets, clock });
     engine.onChange(syncChanged);

@@ -31,6 +31,11 @@ export interface CloudOptions {
   dataDir?: string;
   /** Per user (JWT subject), and per IP for /auth/login and /licenses; default 100; null = off. */
   rateLimitPerMinute?: number | null;
+  /**
+   * The rate limiter's clock (default `now`). Tests of long syncs give it the same time-scaled
+   * clock as the app's sync timeline: still 100 per (scaled) minute, sliding, only faster.
+   */
+  rateLimitClock?: () => Date;
   /** Idempotency-Key on POST /customer, updatedSince and includeDeleted on GET /customer. */
   extensions?: boolean;
   /** Store and return keys the seed does not define inside customerData, address and opticData. */
@@ -82,7 +87,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
   const signer = opts.licenceSigner ?? loadSigner(opts.dataDir);
   const licences = new Licences(db, now, signer);
   const faults = new FaultInjector(opts.seed);
-  const limiter = opts.rateLimitPerMinute === null ? null : new RateLimiter(opts.rateLimitPerMinute ?? 100, now);
+  const limiter = opts.rateLimitPerMinute === null ? null : new RateLimiter(opts.rateLimitPerMinute ?? 100, opts.rateLimitClock ?? now);
   const log: { method: string; path: string; status: LoggedStatus }[] = [];
 
   const routes: Route[] = [

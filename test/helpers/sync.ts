@@ -4,15 +4,15 @@ import { type CloudServer, startCloud } from '../cloud/server';
 
 export const STORE = { storeId: 'store-1', email: 'owner@store.test', password: 'cloud-password-1' };
 
-/** A test cloud with one store owner, no rate limit (unless asked) and no faults. */
+/** A test cloud with one store owner, its default rate limit (100 requests a minute per user, sliding) and no faults. */
 export async function cloudWithStore(opts: Parameters<typeof startCloud>[0] = {}): Promise<CloudServer> {
-  const cloud = await startCloud({ rateLimitPerMinute: null, ...opts });
+  const cloud = await startCloud(opts);
   await cloud.addUser(STORE);
   return cloud;
 }
 
-/** Points a core at the cloud (as its owner), with no client-side rate limit. */
-export async function connect(core: Core, cloud: CloudServer, requestsPerMinute = 0): Promise<SyncStatus> {
+/** Points a core at the cloud (as its owner), with the app's default client-side rate limit unless told. */
+export async function connect(core: Core, cloud: CloudServer, requestsPerMinute?: number): Promise<SyncStatus> {
   return core.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password, requestsPerMinute });
 }
 

@@ -15,6 +15,7 @@ import { type HostCommand, HostCallError, HostProcess, bundledHostCommand } from
 import { NetLink } from '../helpers/net-link';
 import { STORE, cloudWithStore, connect, syncUntilSettled } from '../helpers/sync';
 import { mulberry32 } from '../helpers/prng';
+import { scaledTimeline } from '../../src/main/sync/timeline';
 
 /*
  * Fault injection for sync (issue 5, "Proof we expect"): the browser host as a child process against
@@ -23,9 +24,18 @@ import { mulberry32 } from '../helpers/prng';
  * data dir. At the end the cloud must hold exactly the local set, nothing acknowledged lost, nothing
  * duplicated, nothing left in the outbox. Randomness comes from one seed (printed; set
  * SYNC_FAULTS_SEED to replay a run).
+ *
+ * The cloud's rate limit is on, at its default (100 requests a minute per user, sliding), and so is
+ * the app's own limiter, as in a store. The hosts' sync timelines and the cloud's rate limiter run on
+ * one clock SYNC_TIME_SCALE times faster than real time (OPTICOUNTER_SYNC_TIME_SCALE, timeline.ts):
+ * the chaos run sends a few hundred requests in under a minute, which a real-time limit would
+ * stretch to several minutes, while a restarted host (its limiter's memory gone, the cloud's window
+ * still full) still meets real 429s and has to wait them out.
  */
 
 const SEED = Number(process.env.SYNC_FAULTS_SEED ?? 20_260_115);
+const SYNC_TIME_SCALE = 30;
+const timeline = scaledTimeline(SYNC_TIME_SCALE);
 
 // ---------------------------------------------------------------------------------------------
 // Canonical customer form: what "field by field" compares, the same whether read from the host's
@@ -472,6 +482,7 @@ const dirs: string[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
+  process.env.OPTICOUNTER_SYNC_TIME_SCALE = String(SYNC_TIME_SCALE); // the hosts this file starts inherit it
   command = await bundledHostCommand();
 }, 60_000);
 
@@ -482,6 +493,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
+  delete process.env.OPTICOUNTER_SYNC_TIME_SCALE;
   command?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -501,13 +513,13 @@ async function startPc(dir: string, output: string[] = []): Promise<HostProcess>
 }
 
 async function startCloud(opts: Parameters<typeof cloudWithStore>[0] = {}): Promise<CloudServer> {
-  const cloud = await cloudWithStore(opts);
+  const cloud = await cloudWithStore({ rateLimitClock: () => new Date(timeline.now()), ...opts });
   cleanups.push(() => cloud.close());
   return cloud;
 }
 
 function configure(h: HostProcess, cloud: CloudServer | NetLink) {
-  return h.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password, requestsPerMinute: 0 });
+  return h.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password });
 }
 
 /** Two PCs on the same store, each with its own line to the cloud (to choose who comes back online first). */
@@ -597,6 +609,8 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
         cloud.expireAllTokens();
         stats.tokenExpiries++;
       }
+      // Another PC on the same account used the cloud's window: a few 429s (Retry-After in scaled seconds).
+      if (step % 29 === 14) cloud.faults.set({ tooManyRequests: { count: r.int(1, 2), retryAfterSeconds: r.int(1, 5) } });
       if (r.chance(0.08)) void host.post('sync.now', {}).catch(() => undefined);
 
       const kill = killAt.has(step) || (stats.changes > CHANGES - 3 && stats.kills < MIN_KILLS) ? kinds[kindIndex++ % kinds.length]! : null;
@@ -650,13 +664,14 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
     console.log(
       `[sync-faults] chaos: ${JSON.stringify(stats)}; ${local.length} customers live; cloud requests ${log.length} ` +
         `(${log.filter((e) => e.status === 'reset').length} reset, ${log.filter((e) => e.status === 'truncated').length} truncated, ` +
-        `${log.filter((e) => typeof e.status === 'number' && e.status >= 500).length} 5xx, ${log.filter((e) => e.status === 401).length} 401); ` +
+        `${log.filter((e) => typeof e.status === 'number' && e.status >= 500).length} 5xx, ${log.filter((e) => e.status === 401).length} 401, ${log.filter((e) => e.status === 429).length} 429); ` +
         `open conflicts ${conflicts.conflicts.length}`,
     );
     for (const c of conflicts.conflicts) console.log(`[sync-faults] chaos conflict: ${c.kind} ${c.field} of ${c.customerId}: mine ${JSON.stringify(c.mine)}, theirs ${JSON.stringify(c.theirs)}, kept ${c.kept}`);
 
     expect(stats.kills).toBeGreaterThanOrEqual(20);
     expect(stats.killsMidSync).toBeGreaterThan(0);
+    expect(log.filter((e) => e.status === 429).length, 'the run met the cloud’s rate limit').toBeGreaterThan(0);
     const about = (ids: string[]) =>
       trail
         .filter((t) => ids.some((id) => t.includes(id)) || t.startsWith('kill'))

@@ -3,6 +3,7 @@ import { BACKOFF_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/
 import { type Fields, changedFields, documentOf, fieldPaths, fieldsOf } from '../../src/main/sync/document';
 import { RateLimiter } from '../../src/main/sync/limiter';
 import { mergeFields } from '../../src/main/sync/merge';
+import { mulberry32 } from '../helpers/prng';
 
 const base: Fields = fieldsOf({
   customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1', dateOfBirth: '1992-05-12T00:00:00.000Z', sex: 'female' },
@@ -106,17 +107,68 @@ describe('backoff', () => {
 describe('client-side rate limiter', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('lets a minute’s worth through, then spaces requests to the rate', async () => {
+  /** Takes a slot, notes when it was given, and completes the request at once. */
+  const send = (limiter: RateLimiter, sent: number[]) =>
+    limiter.take().then((release) => {
+      sent.push(Date.now());
+      release();
+    });
+
+  it('never lets more through than the cloud’s sliding window allows: a minute’s worth, then nothing until the oldest leaves it', async () => {
     vi.useFakeTimers();
     const limiter = new RateLimiter(60);
-    let done = 0;
-    for (let i = 0; i < 62; i++) void limiter.take().then(() => done++);
+    const sent: number[] = [];
+    for (let i = 0; i < 62; i++) void send(limiter, sent);
     await vi.advanceTimersByTimeAsync(0);
-    expect(done).toBe(60);
+    expect(sent).toHaveLength(60);
+    // A token bucket refills here (one more every second): the cloud, counting the last 60 s, says 429.
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(sent).toHaveLength(60);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(done).toBe(61);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(done).toBe(62);
+    expect(sent).toHaveLength(62);
+  });
+
+  it('no burst after a pause: over any 60 s, never more than the limit, whatever the pattern of demand', async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const limiter = new RateLimiter(100);
+    const sent: number[] = [];
+    const random = mulberry32(42);
+    // Steady demand, a pause, then a rush: 400 requests at random moments over 6 minutes.
+    const wanted = Array.from({ length: 400 }, (_, i) => (i < 150 ? random() * 90_000 : 150_000 + random() * 210_000)).sort((a, b) => a - b);
+    for (const at of wanted) setTimeout(() => void send(limiter, sent), at);
+    await vi.advanceTimersByTimeAsync(20 * 60_000);
+    expect(sent).toHaveLength(400);
+    for (const t of sent) expect(sent.filter((u) => u > t - 60_000 && u <= t).length, `requests in the minute up to ${t - start} ms`).toBeLessThanOrEqual(100);
+  });
+
+  it('counts a request until its answer is back (the cloud counts it when it arrives, maybe later than sent)', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(2);
+    const slow = await limiter.take();
+    const fast = await limiter.take();
+    fast();
+    let third = false;
+    void limiter.take().then(() => (third = true));
+    await vi.advanceTimersByTimeAsync(30_000);
+    slow(); // answered after 30 s: its slot is taken until 90 s
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(third).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000); // the fast one left the window at 60 s
+    expect(third).toBe(true);
+  });
+
+  it('holds every request back until a Retry-After has passed', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(100);
+    limiter.pauseFor(5_000);
+    const sent: number[] = [];
+    const start = Date.now();
+    void send(limiter, sent);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toEqual([start + 5_000]);
   });
 
   it('does nothing when turned off', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../log';
 import { retryAfterMs } from './backoff';
 import type { CustomerDocument } from './document';
-import type { RateLimiter } from './limiter';
+import { type RateLimiter, WINDOW_MS } from './limiter';
 
 /*
  * The store's cloud (cloud-api.md, seed 001) over HTTP. Every reply is parsed with zod before the
@@ -66,7 +66,23 @@ export interface CloudClientOptions {
   /** Aborts every request under way when the app closes. */
   signal?: AbortSignal;
   now?(): Date;
+  /**
+   * Told when the cloud asked us to slow down and requests wait for its Retry-After (ms on the
+   * timeline), then with null when they go out again.
+   */
+  onPause?(ms: number | null): void;
+  /** The longest 429 pause waited out in place (default INLINE_PAUSE_MAX_MS); 0: none, answer rateLimited at once. */
+  inlinePauseMaxMs?: number;
 }
+
+/**
+ * A 429 this long or shorter is waited out inside the round, which then resumes where it was (the
+ * cloud's window is a minute, so its Retry-After is at most that); a longer one ends the round and
+ * the engine tries again then. A 429 means the cloud did nothing, so the request is simply sent again.
+ */
+export const INLINE_PAUSE_MAX_MS = 2 * 60_000;
+/** 429s in a row for one request before the round gives up and leaves it to the engine's backoff. */
+const INLINE_PAUSES_MAX = 5;
 
 interface RequestOptions {
   json?: unknown;
@@ -162,7 +178,6 @@ export class CloudClient {
   private async request(method: string, path: string, o: RequestOptions = {}, retried = false): Promise<unknown> {
     const auth = o.auth ?? true;
     const token = auth ? (this.token ?? (await this.login())) : null;
-    await this.opts.limiter.take();
     const headers: Record<string, string> = { 'x-store-id': this.opts.storeId, ...o.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     let body: RequestInit['body'];
@@ -174,11 +189,35 @@ export class CloudClient {
 
     let res: Response;
     let text: string;
-    try {
-      res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor() });
-      text = await res.text();
-    } catch (err) {
-      throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
+    for (let pauses = 0; ; pauses++) {
+      // Still inside a Retry-After: a long one is the engine's to wait for, a short one is waited here.
+      const inlineMax = this.opts.inlinePauseMaxMs ?? INLINE_PAUSE_MAX_MS;
+      const left = this.opts.limiter.pausedFor();
+      if (left > inlineMax) throw new CloudError('rateLimited', 'The cloud asked us to slow down', left);
+      if (left > 0 && pauses === 0) {
+        this.opts.onPause?.(left);
+        pauses++;
+      }
+      const release = await this.opts.limiter.take(this.opts.signal).catch(() => {
+        throw new CloudError('offline', 'Sync was stopped');
+      });
+      if (pauses > 0) this.opts.onPause?.(null);
+      try {
+        res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor() });
+        text = await res.text();
+      } catch (err) {
+        throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
+      } finally {
+        release();
+      }
+      if (res.status !== 429) break;
+      // Refused before any work was done: wait as asked, then send the same request again.
+      const wait = retryAfterMs(res.headers.get('retry-after'), this.now()) ?? WINDOW_MS;
+      this.opts.limiter.pauseFor(wait);
+      if (wait > inlineMax || pauses >= INLINE_PAUSES_MAX || this.opts.signal?.aborted) {
+        throw new CloudError('rateLimited', 'The cloud asked us to slow down', wait);
+      }
+      this.opts.onPause?.(wait);
     }
     let json: unknown = null;
     if (text !== '') {
@@ -202,7 +241,6 @@ export class CloudClient {
       this.token = null;
       throw new CloudError('auth', auth ? `The cloud refused the store’s session: ${message}` : 'The cloud refused the store’s email or password');
     }
-    if (res.status === 429) throw new CloudError('rateLimited', 'The cloud asked us to slow down', retryAfterMs(res.headers.get('retry-after'), this.now()));
     if (res.status >= 500) throw new CloudError('server', `The cloud had a problem (${res.status}): ${message}`, retryAfterMs(res.headers.get('retry-after'), this.now()));
     if (res.status === 400 || res.status === 422) throw new CloudError('rejected', message);
     if (res.status === 403) throw new CloudError('forbidden', message);

@@ -11,6 +11,7 @@ import { RateLimiter } from './limiter';
 import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
 import { type PushDeps, pushRound } from './push';
+import { type Timeline, realTimeline } from './timeline';
 
 /** What `sync.configure` keeps (settings key `sync.config`); the password sealed by a SecretBox. */
 export interface StoredSyncConfig {
@@ -30,6 +31,7 @@ const KICK_DELAY_MS = 300;
 /** Others' changes are looked for this often while all is well. */
 const PULL_EVERY_MS = 60_000;
 const RECONCILE_EVERY_MS = 6 * 3_600_000;
+const RATE_LIMITED = 'The cloud asked us to slow down';
 
 export interface EngineDeps extends PushDeps, PullDeps {
   db: Kysely<Database>;
@@ -42,19 +44,22 @@ export interface EngineDeps extends PushDeps, PullDeps {
   timeoutMs?: number;
   /** false: rounds run only on `sync.now` (tests that stage both sides before a round). */
   automatic?: boolean;
+  /** What the rate limiter, Retry-After pauses, the backoff and the engine's timer wait on (timeline.ts). */
+  timeline?: Timeline;
 }
 
 /**
  * The sync engine: pushes the outbox, then pulls, on its own timer, never in the way of a save.
- * Network trouble, 5xx and 429 back off with full jitter (capped at 5 minutes, Retry-After
- * honoured); a 401 signs in again inside the client; refused changes are parked, not retried.
+ * Network trouble and 5xx back off with full jitter (capped at 5 minutes, Retry-After honoured); a
+ * 429 is waited out where it happened and the round goes on from there (state `rateLimited`, not
+ * offline: the cloud is there, it asked us to slow down); a 401 signs in again inside the client;
+ * refused changes are parked, not retried.
  */
 export class SyncEngine {
   private config: StoredSyncConfig | null = null;
   private client: CloudClient | null = null;
   private stopper = new AbortController();
   private state: SyncStatus['state'] = 'disabled';
-  private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | null = null;
   private again = false;
@@ -67,8 +72,11 @@ export class SyncEngine {
   private stopped = false;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
+  private readonly timeline: Timeline;
+  private cancelTimer: (() => void) | null = null;
 
   constructor(private readonly d: EngineDeps) {
+    this.timeline = d.timeline ?? realTimeline;
     this.unsubscribe = d.outbox.onRecord(() => {
       if (this.failures === 0) this.schedule(KICK_DELAY_MS);
     });
@@ -93,17 +101,35 @@ export class SyncEngine {
   }
 
   /** A client for checking credentials before they are saved. */
-  clientFor(config: Omit<StoredSyncConfig, 'sealedPassword'>, password: string): CloudClient {
+  clientFor(config: Omit<StoredSyncConfig, 'sealedPassword'>, password: string, o: { waitOutRateLimit?: boolean } = {}): CloudClient {
     return new CloudClient({
       baseUrl: config.baseUrl,
       storeId: config.storeId,
       credentials: () => ({ email: config.email, password }),
-      limiter: new RateLimiter(config.requestsPerMinute),
+      limiter: new RateLimiter(config.requestsPerMinute, this.timeline),
       log: this.d.log,
       timeoutMs: this.d.timeoutMs,
       signal: this.stopper.signal,
       now: () => this.d.clock.now(),
+      onPause: (ms) => this.paused(ms),
+      inlinePauseMaxMs: o.waitOutRateLimit === false ? 0 : undefined,
     });
+  }
+
+  /** A round's requests wait for the cloud's Retry-After (ms), or go out again (null). */
+  private paused(ms: number | null): void {
+    if (!this.running || this.stopped) return;
+    if (ms !== null) {
+      const at = new Date(this.d.clock.now().getTime() + ms);
+      if (this.state === 'rateLimited' && this.nextAttemptAt && this.nextAttemptAt >= at) return;
+      this.nextAttemptAt = at;
+      this.lastError = RATE_LIMITED;
+      this.d.log.warn(`sync: the cloud asked us to slow down; going on in ${Math.round(ms / 1000)} s`);
+      this.setState('rateLimited');
+    } else if (this.state === 'rateLimited') {
+      this.nextAttemptAt = null;
+      this.setState('syncing');
+    }
   }
 
   get configured(): Omit<StoredSyncConfig, 'sealedPassword'> | null {
@@ -159,7 +185,7 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.stopper.abort();
     await this.running?.catch(() => undefined);
   }
@@ -170,16 +196,15 @@ export class SyncEngine {
       this.again = true;
       return;
     }
-    const at = Date.now() + ms;
-    if (this.timer && this.timerAt <= at) return;
-    if (this.timer) clearTimeout(this.timer);
+    const at = this.timeline.now() + ms;
+    if (this.cancelTimer && this.timerAt <= at) return;
+    this.cancelTimer?.();
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    this.cancelTimer = this.timeline.after(ms, () => {
+      this.cancelTimer = null;
       this.timerAt = Number.POSITIVE_INFINITY;
       void this.run();
-    }, ms);
-    this.timer.unref();
+    });
   }
 
   private run(): Promise<void> {
@@ -203,8 +228,8 @@ export class SyncEngine {
   private async cycle(): Promise<number | null> {
     const client = this.client;
     if (!client || this.stopped) return null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     this.timerAt = Number.POSITIVE_INFINITY;
     this.again = false;
     this.setState('syncing');
@@ -212,9 +237,9 @@ export class SyncEngine {
       await this.pushAll(client);
       const now = this.d.clock.now();
       let countsDiffer = false;
-      if (Date.now() - this.lastPullAt >= PULL_EVERY_MS) {
-        const { cloudTotal } = await pull(this.d, client);
-        this.lastPullAt = Date.now();
+      if (this.timeline.now() - this.lastPullAt >= PULL_EVERY_MS) {
+        const { cloudTotal } = await pull(this.d, client, async () => (await this.pushAll(client)) > 0);
+        this.lastPullAt = this.timeline.now();
         // Deletions leave no trace in the list: fewer customers there than linked here is the hint.
         countsDiffer = cloudTotal !== (await this.d.links.countCustomers());
       }
@@ -245,22 +270,25 @@ export class SyncEngine {
         this.lastError = 'Sync stopped on an unexpected error; it will try again';
         this.d.log.error('sync failed', err);
       }
-      this.setState(err instanceof CloudError && (err.kind === 'offline' || err.kind === 'rateLimited') ? 'offline' : 'error');
+      this.setState(!(err instanceof CloudError) ? 'error' : err.kind === 'rateLimited' ? 'rateLimited' : err.kind === 'offline' ? 'offline' : 'error');
       // The backoff's own timer: not moved earlier by saves, only by "Sync now".
       return delay;
     }
   }
 
   /** Pushes until the outbox is empty or a round makes no progress (everything left is waiting). */
-  private async pushAll(client: CloudClient): Promise<void> {
+  /** Answers how many entries rounds handled (0: nothing was sent). */
+  private async pushAll(client: CloudClient): Promise<number> {
     let before = (await this.d.outbox.counts()).pending;
+    let handled = 0;
     while (before > 0 && !this.stopped) {
-      await pushRound(this.d, client);
+      handled += await pushRound(this.d, client);
       const after = (await this.d.outbox.counts()).pending;
       if (after >= before) break;
       before = after;
       this.emit();
     }
+    return handled;
   }
 
   private setState(state: SyncStatus['state']): void {

@@ -81,6 +81,11 @@ export class Outbox {
     await db.updateTable('sync_outbox').set({ tried_at: now, sent_fields: JSON.stringify(fields) }).where('id', '=', entry.id).execute();
   }
 
+  /** A write that never went out after all (its round ended first, or the cloud refused it with 429): its outcome is known. */
+  async unmarkSending(entry: OutboxEntry): Promise<void> {
+    await this.db.updateTable('sync_outbox').set({ tried_at: entry.tried_at, sent_fields: entry.sent_fields }).where('id', '=', entry.id).execute();
+  }
+
   /**
    * Marks a pushed entry done — in the caller's transaction, with the link it produced — unless a
    * write came in while it was on the wire (then the entry stays, to be pushed again).

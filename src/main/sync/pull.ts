@@ -1,5 +1,8 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema';
 import { readSetting, writeSetting } from '../settings';
-import { type LocalApply, documentOfCloud } from './apply';
+import { documentOfCloud } from './apply';
+import { CommitBatch } from './commit-batch';
 import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
 import { changedFields, fieldsOf } from './document';
 import { type PushDeps, iso, pool } from './push';
@@ -17,15 +20,18 @@ export const CURSOR_KEY = 'sync.pullCursor';
 /**
  * Brings others' changes here. The cloud has no change feed: its list is paged newest first by
  * updatedAt until past the cursor (minus an overlap); a customer whose updatedAt is not the one we
- * last synced is fetched in full and applied. The cursor is committed with the page that completes
- * a pass, so a crash mid-way re-reads (and skips, by updatedAt) what was already applied.
+ * last synced is fetched in full and applied at once (its link and updatedAt with it). The cursor is
+ * committed once a pass is complete, so a crash or a failure mid-way re-reads the list (and skips,
+ * by updatedAt, what was already applied). `betweenPages` runs after each page but the last; it
+ * answers true when it changed the cloud (pushed something), which may have shifted the pages.
  */
-export async function pull(deps: PullDeps, client: CloudClient): Promise<{ applied: number; cloudTotal: number }> {
+export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: () => Promise<boolean>): Promise<{ applied: number; cloudTotal: number }> {
   const cursor = (await readSetting(deps.db, CURSOR_KEY)) as string | undefined;
   const floor = cursor ? new Date(Date.parse(cursor) - OVERLAP_MS).toISOString() : null;
   let newest: string | null = null;
   let applied = 0;
   let cloudTotal = 0;
+  let shifted = false;
   const listPage = (page: number) => client.listCustomers({ page, limit: PAGE, sortBy: 'updatedAt', sortOrder: 'desc' });
   let next = listPage(1);
   for (let page = 1; ; page++) {
@@ -41,8 +47,13 @@ export async function pull(deps: PullDeps, client: CloudClient): Promise<{ appli
       next = listPage(page + 1);
       next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
     }
-    applied += await applyItems(deps, client, inWindow, last && newest && (!cursor || newest > cursor) ? newest : null);
+    // A pass whose pages may have shifted (a delete pushed between them moves every later customer up
+    // one place) may have missed one: the cursor stays, and the next pass reads the list again.
+    applied += await applyItems(deps, client, inWindow, last && !shifted && newest && (!cursor || newest > cursor) ? newest : null);
     if (last) break;
+    // A first sync under the rate limit takes a minute per 100 customers: saves made meanwhile go
+    // out between pages rather than after the whole store has come down.
+    if (await betweenPages?.()) shifted = true;
   }
   return { applied, cloudTotal };
 }
@@ -67,47 +78,62 @@ export async function reconcile(deps: PullDeps, client: CloudClient): Promise<nu
   return removed;
 }
 
+/**
+ * Fetches each changed customer and applies it as soon as it is back, with its link and updatedAt,
+ * in batched commits: what was fetched is kept whatever happens next (a long pause for the cloud's
+ * rate limit, a crash, the network gone), and the next pass skips it by its updatedAt. Applying a
+ * whole page only once all of it had arrived meant a failure threw the page's work away, and under
+ * the cloud's rate limit the same page was fetched again and again.
+ */
 async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListItem[], cursorAfter: string | null): Promise<number> {
-  const links = new Map((await deps.links.byCloudIds(items.map((i) => i.id))).map((l) => [l.cloud_id, l]));
-  const changed = items.filter((i) => links.get(i.id)?.remote_updated_at !== iso(i.updatedAt));
-  const fetched: { item: CloudListItem; remote: CloudCustomer | null }[] = [];
-  await pool(changed, CONCURRENCY, async (item) => {
-    fetched.push({ item, remote: await client.getCustomer(item.id) });
-  });
-
+  const known = new Map((await deps.links.byCloudIds(items.map((i) => i.id))).map((l) => [l.cloud_id, l]));
+  const changed = items.filter((i) => known.get(i.id)?.remote_updated_at !== iso(i.updatedAt));
+  const commits = new CommitBatch(deps.db);
   let applied = 0;
-  const now = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    for (const { item, remote } of fetched) {
-      const link = links.get(item.id);
-      // A customer with a change waiting here is merged by the push, which reads the cloud first:
-      // a pull never overwrites a field with a pending local change.
-      if (link && (await deps.outbox.get('customer', link.local_id, trx))) continue;
-      if (!remote) {
-        if (link && (await deletedThereIn(deps, trx, link.local_id))) applied++;
-        continue;
-      }
-      const theirs = fieldsOf(documentOfCloud(remote));
-      const remoteUpdatedAt = iso(remote.updatedAt);
-      if (link) {
-        const mine = await deps.local.fields(trx, link.local_id);
-        if (mine) await deps.local.update(trx, link.local_id, theirs, changedFields(mine, theirs));
-        await deps.links.put(trx, { localId: link.local_id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
-        applied++;
-        continue;
-      }
-      // New here. It may be our own create whose answer was lost, or the same person waiting here
-      // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
-      // nothing is copied.
-      if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) continue;
-      const localId = await deps.local.insert(trx, documentOfCloud(remote));
-      if (localId === null) continue;
-      await deps.links.put(trx, { localId, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
-      applied++;
-    }
-    if (cursorAfter) await writeSetting(trx, CURSOR_KEY, cursorAfter, now);
-  });
+  try {
+    await pool(changed, CONCURRENCY, async (item) => {
+      const remote = await client.getCustomer(item.id);
+      commits.add(
+        async (trx) => {
+          if (await applyOne(deps, trx, item, remote)) applied++;
+        },
+        // Not applied, so not linked either: the next pass fetches it again.
+        (err) => async () => deps.log.error(`sync: could not apply a customer from the cloud (${item.id})`, err),
+      );
+    });
+  } finally {
+    await commits.flush();
+  }
+  // The pass is complete once everything it fetched is committed.
+  if (cursorAfter) await writeSetting(deps.db, CURSOR_KEY, cursorAfter, deps.clock.now().toISOString());
   return applied;
+}
+
+/** One customer as the cloud has it now (null: deleted there), applied here; true when something changed here. */
+async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudListItem, remote: CloudCustomer | null): Promise<boolean> {
+  const now = deps.clock.now().toISOString();
+  // Read again here: a push may have linked it since the page was listed.
+  const [link] = await deps.links.byCloudIds([remote?.id ?? item.id], trx);
+  // A customer with a change waiting here is merged by the push, which reads the cloud first:
+  // a pull never overwrites a field with a pending local change.
+  if (link && (await deps.outbox.get('customer', link.local_id, trx))) return false;
+  if (!remote) return link ? deletedThereIn(deps, trx, link.local_id) : false;
+  const theirs = fieldsOf(documentOfCloud(remote));
+  const remoteUpdatedAt = iso(remote.updatedAt);
+  if (link) {
+    const mine = await deps.local.fields(trx, link.local_id);
+    if (mine) await deps.local.update(trx, link.local_id, theirs, changedFields(mine, theirs));
+    await deps.links.put(trx, { localId: link.local_id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+    return true;
+  }
+  // New here. It may be our own create whose answer was lost, or the same person waiting here
+  // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
+  // nothing is copied.
+  if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) return false;
+  const localId = await deps.local.insert(trx, documentOfCloud(remote));
+  if (localId === null) return false;
+  await deps.links.put(trx, { localId, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+  return true;
 }
 
 async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
@@ -115,7 +141,7 @@ async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
 }
 
 /** Deleted in the cloud, no change waiting here: delete here too. (With a change waiting, the push decides.) */
-async function deletedThereIn(deps: PullDeps, trx: Parameters<LocalApply['delete']>[0], localId: string): Promise<boolean> {
+async function deletedThereIn(deps: PullDeps, trx: Transaction<Database>, localId: string): Promise<boolean> {
   if (await deps.outbox.get('customer', localId, trx)) return false;
   if (await deps.local.fields(trx, localId)) await deps.local.delete(trx, localId);
   await deps.links.remove(trx, localId);

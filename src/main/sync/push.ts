@@ -53,6 +53,7 @@ export async function pushRound(deps: PushDeps, client: CloudClient): Promise<nu
   } finally {
     // What came back before a failure is kept, not pushed again.
     await pusher.commits.flush();
+    await pusher.unmarkUnsent();
   }
   return entries.length;
 }
@@ -65,6 +66,12 @@ interface PreparedCreate {
 
 class Pusher {
   readonly commits: CommitBatch;
+  /**
+   * Creates marked sent by this round whose POST has not gone out (or got a 429: the cloud did
+   * nothing). If the round ends before they go, they are unmarked: otherwise the next round would
+   * look each one up by email first, two requests each out of the cloud's rate limit, for nothing.
+   */
+  private readonly unsent = new Map<string, OutboxEntry>();
 
   constructor(
     private readonly d: PushDeps,
@@ -88,7 +95,10 @@ class Pusher {
         if (!doc) continue; // deleted meanwhile: its entry is a delete now
         out.set(g.customerId, { doc, before: g.customer! });
         // One tried before keeps what it was sent with until it has been looked for (create()).
-        if (g.customer!.tried_at === null) await this.d.outbox.markSending(g.customer!, fieldsOf(doc), trx);
+        if (g.customer!.tried_at === null) {
+          await this.d.outbox.markSending(g.customer!, fieldsOf(doc), trx);
+          this.unsent.set(g.customerId, g.customer!);
+        }
       }
     });
     return out;
@@ -128,7 +138,9 @@ class Pusher {
     let reply;
     try {
       reply = await this.client.createCustomer(doc, files.map((f) => f.file), `opticounter-${g.customerId}-${entry.id}`);
+      this.unsent.delete(g.customerId);
     } catch (err) {
+      if (!(err instanceof CloudError && err.kind === 'rateLimited')) this.unsent.delete(g.customerId);
       if (!(err instanceof CloudError && err.kind === 'conflict')) throw err;
       // Email is unique per store: it is either our own earlier try or the same person entered on
       // another PC. Either way, link to it and merge.
@@ -142,6 +154,11 @@ class Pusher {
       if (!this.d.outbox.complete(entry)) this.d.outbox.downgradeToUpdate(entry);
       this.d.outbox.completeAll(files.map((f) => f.entry));
     });
+  }
+
+  async unmarkUnsent(): Promise<void> {
+    for (const entry of this.unsent.values()) await this.d.outbox.unmarkSending(entry);
+    this.unsent.clear();
   }
 
   /** Queues a push's bookkeeping; if writing it fails here, the entry is parked with the reason. */

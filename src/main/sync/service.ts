@@ -40,7 +40,8 @@ export class SyncService {
   async configure(input: z.output<typeof SyncConfigureInput>, actor: Actor): Promise<SyncStatus> {
     const shown = { baseUrl: input.baseUrl, storeId: input.storeId, email: input.email, requestsPerMinute: input.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE };
     try {
-      await this.d.engine.clientFor(shown, input.password).login();
+      // A 429 here is not waited out: the owner is looking at the form; it is checked at the first sync.
+      await this.d.engine.clientFor(shown, input.password, { waitOutRateLimit: false }).login();
     } catch (err) {
       if (err instanceof CloudError && err.kind === 'auth') {
         throw new AppError('sync.invalidCredentials', 'The cloud refused this email or password', { password: ['The cloud refused this email or password'] });

@@ -11,7 +11,8 @@ export const SyncConfigureInput = z.strictObject({
   requestsPerMinute: z.number().int().min(0).max(100_000).optional(),
 });
 
-export const SyncState = z.enum(['idle', 'syncing', 'offline', 'error', 'disabled']);
+/** rateLimited: the cloud is there but answered 429; sync goes on by itself at nextAttemptAt. */
+export const SyncState = z.enum(['idle', 'syncing', 'rateLimited', 'offline', 'error', 'disabled']);
 
 export const SyncStatus = z.object({
   state: SyncState,

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSyncEvents, useSyncStatus } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
-import { relativeTime, useNow } from './text';
+import { clockTime, relativeTime, useNow } from './text';
 
 /**
  * The header's sync summary: online or not, changes waiting, when it last synced; a click opens the
@@ -18,10 +18,15 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
 
   const last = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
   const toReview = s.conflicts + s.parked;
+  // Rate-limited is not offline: the cloud is there and asked us to wait; say until when.
+  const nextTry = s.state === 'rateLimited' && s.nextAttemptAt ? clockTime(s.nextAttemptAt, i18n.language) : null;
   const stateText = t(`sync.state.${s.state}`);
   // The full sentence for screen readers and the tooltip; the button shows the short form.
   const sentence = [
     t('sync.indicator.sentence', { state: stateText }),
+    // The visible words first, in order (the name must contain what is shown), then why.
+    nextTry ? t('sync.indicator.nextTryShort', { time: nextTry }) : null,
+    nextTry ? t('sync.indicator.slowDownWhy') : null,
     s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null,
     toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
     last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
@@ -48,7 +53,8 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
         </span>
       ) : null}
       {toReview > 0 ? <span className="sync-review">{t('sync.indicator.toReviewShort', { count: toReview })}</span> : null}
-      {last && s.state !== 'disabled' ? <span className="sync-when">{last}</span> : null}
+      {nextTry ? <span className="sync-next">{t('sync.indicator.nextTryShort', { time: nextTry })}</span> : null}
+      {last && s.state !== 'disabled' && !nextTry ? <span className="sync-when">{last}</span> : null}
     </button>
   );
 }

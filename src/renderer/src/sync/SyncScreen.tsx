@@ -10,7 +10,7 @@ import { errorMessage } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
-import { fieldLabel, relativeTime, useNow, valueText } from './text';
+import { clockTime, fieldLabel, relativeTime, useNow, valueText } from './text';
 
 /** A message for a refused sync call, in the staff's language where the code is one we know. */
 function syncError(error: unknown, t: TFunction): string {
@@ -67,11 +67,19 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
     setMessage(null);
     try {
       const out = await syncNow.mutateAsync({});
-      setMessage(out.state === 'idle' ? { ok: true, text: t('sync.status.done') } : { ok: false, text: out.lastError ?? t(`sync.state.${out.state}`) });
+      setMessage(
+        out.state === 'idle'
+          ? { ok: true, text: t('sync.status.done') }
+          : { ok: false, text: out.state === 'rateLimited' ? slowDownText(out) : (out.lastError ?? t(`sync.state.${out.state}`)) },
+      );
     } catch (err) {
       setMessage({ ok: false, text: syncError(err, t) });
     }
   };
+
+  function slowDownText(status: SyncStatus): string {
+    return status.nextAttemptAt ? t('sync.indicator.rateLimited', { time: clockTime(status.nextAttemptAt, i18n.language) }) : t('sync.state.rateLimited');
+  }
 
   return (
     <section className="admin-card sync-status" aria-labelledby={headingId}>
@@ -80,6 +88,11 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
         <p className="muted">{isOwner ? t('sync.status.offOwner') : t('sync.status.offStaff')}</p>
       ) : (
         <>
+          {s.state === 'rateLimited' ? (
+            <p className="sync-slow" data-testid="sync-rate-limited">
+              {slowDownText(s)}
+            </p>
+          ) : null}
           <dl className="facts">
             <dt>{t('sync.status.state')}</dt>
             <dd>
@@ -95,13 +108,13 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
             </dd>
             <dt>{t('sync.status.lastSync')}</dt>
             <dd>{s.lastSyncAt ? when(s.lastSyncAt, true) : t('sync.status.never')}</dd>
-            {s.nextAttemptAt && (s.state === 'offline' || s.state === 'error') ? (
+            {s.nextAttemptAt && (s.state === 'offline' || s.state === 'error' || s.state === 'rateLimited') ? (
               <>
                 <dt>{t('sync.status.nextAttempt')}</dt>
                 <dd>{when(s.nextAttemptAt, false)}</dd>
               </>
             ) : null}
-            {s.lastError ? (
+            {s.lastError && s.state !== 'rateLimited' ? (
               <>
                 <dt>{t('sync.status.lastError')}</dt>
                 <dd className="sync-error">{s.lastError}</dd>

@@ -38,6 +38,12 @@ export function relativeTime(iso: string, now: number, language: string, t: TFun
   return iso;
 }
 
+/** "15:42": when the next try is, on the counter's clock (the cloud's Retry-After is minutes at most). */
+export function clockTime(iso: string, language: string): string {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? iso : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
 const FIELD_LABELS: Record<string, string> = {
   'customerData.firstName': 'form.firstName',
   'customerData.lastName': 'form.lastName',
