@@ -66,6 +66,7 @@ export const errorStatus = {
   'licence.rateLimited': 429,
   'licence.server': 502,
   'licence.offline': 503,
+  'licence.insecureServer': 400,
   // The OS install id (licence/machine.ts) could not be read: no licence can be tied to this PC.
   'licence.machineUnreadable': 500,
   // --trust-licence-key given to an installed build (licence/keys.ts).

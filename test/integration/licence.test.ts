@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/main/db/database';
+import Sqlite from 'better-sqlite3';
+import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
 import type { Database } from '../../src/main/db/schema';
 import { LicenceClient } from '../../src/main/licence/client';
 import { LEDGER_FILE } from '../../src/main/licence/ledger-file';
@@ -145,6 +146,27 @@ describe('activation against the licence server', () => {
     await expectFailure(core, 'licence.activate', { key: 'ABCD-EFGH' }, 'licence.keyLength', 400);
     await expectFailure(core, 'licence.activate', { key: 'ABCD-EFGH-JKMN-PQRU' }, 'licence.keySymbol', 400);
     expect(cloud.requestLog()).toEqual([]);
+  });
+
+  it('never sends the key to a plain http:// licence server saved by an older version', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const first = await openStore({ dataDir: dir, configure: false });
+    await first.close();
+    const db = new Sqlite(join(dir, DB_FILE_NAME));
+    db.prepare("insert into settings (key, value, updated_at) values ('licence.config', ?, '2026-01-15T10:00:00.000Z')").run(
+      JSON.stringify({ baseUrl: 'http://licences.example.test', storeId: STORE }),
+    );
+    db.close();
+    const calls: string[] = [];
+    const spy: typeof fetch = (url, init) => {
+      calls.push(String(url));
+      return fetch(url, init);
+    };
+    const { core } = keep(await openStore({ dataDir: dir, configure: false, fetch: spy }));
+    await expectFailure(core, 'licence.activate', { key }, 'licence.insecureServer', 400);
+    expect(calls).toEqual([]);
   });
 
   it('turns the server’s refusals into specific errors: unknown key, revoked, activation limit', async () => {

@@ -412,6 +412,25 @@ describe('privacy', () => {
 });
 
 describe('failures', () => {
+  it('never sends the store password to a plain http:// cloud address saved by an older version', async () => {
+    const cloud = await newCloud();
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const first = await openTestCore({ dataDir: dir, core: { syncAutomatic: false } });
+    await connect(first.core, cloud);
+    await first.close();
+    // What an older version let the owner save: plain http to a host off this computer.
+    const db = new Database(join(dir, DB_FILE_NAME));
+    const row = db.prepare("select value from settings where key = 'sync.config'").get() as { value: string };
+    db.prepare("update settings set value = ? where key = 'sync.config'").run(JSON.stringify({ ...JSON.parse(row.value), baseUrl: 'http://cloud.example.test' }));
+    db.close();
+    const again = await openTestCore({ dataDir: dir, core: { syncTimeoutMs: 3_000, syncAutomatic: false } });
+    cleanups.push(again.close);
+    const status = await again.core.call('sync.now', {});
+    expect(status).toMatchObject({ state: 'error' });
+    expect(status.lastError).toMatch(/https:\/\//);
+  });
+
   it('signs in again when the token expires mid-sync, then resumes', async () => {
     const cloud = await newCloud();
     const { core } = await pcOn(cloud);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { LicenceFile } from '../../shared/licence/schema';
+import { checkServerUrl } from '../../shared/server-url';
 
 /** The licence server does not answer within this: treated as offline. */
 const TIMEOUT_MS = 15_000;
@@ -59,6 +60,10 @@ export class LicenceClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     // No bearer token: a fresh install has no cloud account yet (cloud-api.md).
     if (server.storeId) headers['x-store-id'] = server.storeId;
+    // Older versions saved any http:// address; the key must not travel there in clear.
+    if (!checkServerUrl(server.baseUrl).ok) {
+      throw new AppError('licence.insecureServer', 'The licence server address must start with https:// (plain http:// only on this computer): set it again in Settings → Licence');
+    }
     let res: Response;
     try {
       res = await this.fetchImpl(`${server.baseUrl}${path}`, {

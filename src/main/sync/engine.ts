@@ -12,6 +12,7 @@ import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
 import { type PushDeps, pushRound } from './push';
 import { type Timeline, realTimeline } from './timeline';
+import { checkServerUrl } from '../../shared/server-url';
 
 /** What `sync.configure` keeps (settings key `sync.config`); the password sealed by a SecretBox. */
 export interface StoredSyncConfig {
@@ -32,6 +33,7 @@ const KICK_DELAY_MS = 300;
 const PULL_EVERY_MS = 60_000;
 const RECONCILE_EVERY_MS = 6 * 3_600_000;
 const RATE_LIMITED = 'The cloud asked us to slow down';
+const INSECURE_ADDRESS = 'The cloud address must start with https:// (plain http:// only on this computer): the owner sets it again in Settings → Sync';
 
 export interface EngineDeps extends PushDeps, PullDeps {
   db: Kysely<Database>;
@@ -92,10 +94,17 @@ export class SyncEngine {
   /** Takes a new configuration (already saved) and syncs at once. */
   use(config: StoredSyncConfig | undefined): void {
     this.config = config ?? null;
-    this.client = config ? this.clientFor(config, this.d.openPassword(config.sealedPassword)) : null;
     this.failures = 0;
     this.nextAttemptAt = null;
     this.lastPullAt = 0;
+    // Older versions saved any http:// address; the password must not go there in clear.
+    if (config && !checkServerUrl(config.baseUrl).ok) {
+      this.client = null;
+      this.lastError = INSECURE_ADDRESS;
+      this.setState('error');
+      return;
+    }
+    this.client = config ? this.clientFor(config, this.d.openPassword(config.sealedPassword)) : null;
     this.setState(config ? 'idle' : 'disabled');
     if (config) this.schedule(0);
   }

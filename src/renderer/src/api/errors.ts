@@ -39,6 +39,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.licence.revoked');
       case 'licence.activationLimit':
         return t('errors.licence.activationLimit');
+      case 'licence.insecureServer':
+        return t('errors.licence.insecureServer');
       default:
         return error.message;
     }
