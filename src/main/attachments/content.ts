@@ -96,13 +96,15 @@ export function sniffAttachmentType(bytes: Uint8Array): AttachmentMimeType | nul
  */
 export function documentFileName(label: string, type: AttachmentMimeType | null): string {
   const ext = kinds.find((k) => k.mime === type)?.extensions[0] ?? 'bin';
-  const clean = withoutInvisibles(label)
+  // NFC: a name typed composed (é) or decomposed (e + ◌́) is one name, as macOS's file system sees it.
+  const clean = withoutInvisibles(label.normalize('NFC'))
     .replace(/[<>:"/\\|?*]/g, '_')
     .trim();
-  // Only something that looks like an extension is dropped: "Dr. Smith" keeps its words.
-  const stem = clean
-    .replace(/\.[^.\s]{1,10}$/, '')
+  // Only something that looks like an extension is dropped: "Dr. Smith" keeps its words. Cut by
+  // code points, never through a surrogate pair.
+  const stem = Array.from(clean.replace(/\.[^.\s]{1,10}$/, ''))
     .slice(0, 200)
+    .join('')
     .replace(/[. ]+$/, '');
   return `${stem || 'document'}.${ext}`;
 }
