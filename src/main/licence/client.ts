@@ -71,6 +71,8 @@ export class LicenceClient {
         headers,
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
+        // No redirects: the https rule judged the address the owner typed, not where a reply points.
+        redirect: 'error',
       });
     } catch {
       throw new AppError('licence.offline', OFFLINE_MESSAGE);

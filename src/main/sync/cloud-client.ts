@@ -203,7 +203,8 @@ export class CloudClient {
       });
       if (pauses > 0) this.opts.onPause?.(null);
       try {
-        res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor() });
+        // No redirects: the https rule judged the address the owner typed, not where a reply points.
+        res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor(), redirect: 'error' });
         text = await res.text();
       } catch (err) {
         throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
