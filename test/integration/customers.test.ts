@@ -131,6 +131,19 @@ describe('customers.create', () => {
     expect((await core.call('customers.list', { search: 'nadia' })).data).toEqual([]);
   });
 
+  it('refuses line breaks, controls and direction overrides in names, naming the field; finds names with invisible joiners', async () => {
+    const withName = (first: string, last: string) => ({ customerData: { ...person('X', 'Y').customerData, firstName: first, lastName: last } });
+    let err = await expectError('customers.create', withName('Jean\nPierre', 'Qwzlast'), 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['customerData.firstName']);
+    err = await expectError('customers.create', withName('Nadia', 'Rtl\u202Ezyx'), 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['customerData.lastName']);
+    err = await expectError('customers.create', { ...layla, address: { city: 'Ra\u0000bat' } }, 'validation', 400);
+    expect(Object.keys(err.fieldErrors ?? {})).toEqual(['address.city']);
+    // A zero-width space or joiner is invisible: search finds the name as it looks.
+    const omar = await core.call('customers.create', person('Omar', 'Zw\u200bsp', { email: 'omar.zwsp@example.com' }));
+    expect((await core.call('customers.list', { search: 'zwsp' })).data.map((d) => d.id)).toEqual([omar.customer.id]);
+  });
+
   it('stores nothing when a create fails', async () => {
     await core.call('customers.create', layla);
     await expectError('customers.create', { ...layla }, 'customer.emailTaken', 409);

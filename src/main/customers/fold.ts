@@ -6,7 +6,9 @@ const EXTRA_RE = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'g');
 export function foldText(s: string): string {
   return s
     .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+    // Marks go (accents), and so do invisible format characters (zero-width space and joiners):
+    // a name is found as it looks.
+    .replace(/[\p{M}\p{Cf}]/gu, '')
     .toLowerCase()
     .replace(EXTRA_RE, (c) => EXTRA_FOLDS[c] ?? c);
 }

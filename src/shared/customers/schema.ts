@@ -7,18 +7,28 @@ import { CYL, type Parsed, SPH, parseAxis, parseDiopter } from '../prescriptions
  * core works with after trimming and normalising.
  */
 
+/*
+ * One line of text as a person reads it: no line breaks or other controls (a name with a newline
+ * splits in half on the card and in search), and no bidi embeddings, overrides or isolates (U+202E
+ * makes "Rtlzyx" read "Rtlxyz", so the name seen is not the name found).
+ */
+const HIDDEN_LAYOUT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+const oneLine = (label: string) => [(s: string) => !HIDDEN_LAYOUT.test(s), `${label} must be one line of plain text (no line breaks or direction marks)`] as const;
+
 const requiredText = (label: string, max: number) =>
   z
     .string({ error: (iss) => (iss.input === undefined ? `${label} is required` : `${label} must be text`) })
     .trim()
     .min(1, `${label} is required`)
-    .max(max, `${label} must be at most ${max} characters`);
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine(...oneLine(label));
 
 const optionalText = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text` })
     .trim()
     .max(max, `${label} must be at most ${max} characters`)
+    .refine(...oneLine(label))
     // An emptied field is stored as "not given", not as an empty string.
     .transform((s) => (s === '' ? null : s))
     .nullable()
