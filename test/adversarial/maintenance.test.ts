@@ -93,6 +93,12 @@ function integrity(file: string): string {
   }
 }
 
+/** Waits for `done` (polled), at most 20 s: long enough on a loaded 2-core machine, bounded anyway. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  while (!done() && performance.now() < deadline) await sleep(50);
+}
+
 function backupDb(dataDir: string, name: string): string {
   return join(dataDir, 'backups', name, DB_FILE_NAME);
 }
@@ -108,11 +114,12 @@ describe('backup.restore under eight concurrent writers', () => {
         const older = await t.core.call('backup.create', {});
 
         const writers = startWriters(t.raw, t.ownerToken);
-        await sleep(300); // writes flowing at full speed
+        await until(() => writers.log.acked.length > 20); // writes flowing at full speed
         const ackedBeforeRestore = writers.log.acked.length;
         const restored = await t.core.handle('backup.restore', { name: older.name });
         const restoreDoneAt = performance.now();
-        await sleep(300); // and again after it, on the restored store
+        // And again after it, on the restored store (the writers sign in again first: a loaded machine takes a while).
+        await until(() => writers.log.acked.filter((a) => a.at > restoreDoneAt).length > 20);
         await writers.stop();
         await t.raw.close();
         closed = true;
