@@ -8,6 +8,7 @@ import { APP_EVENTS_PATH } from '../../shared/events';
 import type { Core } from '../core';
 import { watchSyncStatus } from '../events';
 import { CONTENT_SECURITY_POLICY } from '../security';
+import { RENDERER_CONTENT_TYPES } from '../renderer-files';
 
 export interface HostOptions {
   core: Core;
@@ -20,18 +21,6 @@ export interface HostOptions {
   /** How often an idle event stream gets a comment line, so proxies and sockets keep it open. */
   eventsHeartbeatMs?: number;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * The core behind HTTP on loopback, for tests, demos and machines without the Electron binary:
@@ -186,7 +175,7 @@ function serveStatic(root: string, pathname: string, res: ServerResponse) {
     }
   }
   res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': RENDERER_CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': stat.size,
     'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
   });
