@@ -1,9 +1,10 @@
-import { useId, useRef } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 import { useModalDialog } from './useModalDialog';
 
 type Props = {
   title: string;
-  body: string;
+  /** Text, or paragraphs and lists when there is more to say. */
+  body: ReactNode;
   confirmLabel: string;
   cancelLabel: string;
   danger?: boolean;
@@ -37,7 +38,7 @@ export function ConfirmDialog({ title, body, confirmLabel, cancelLabel, danger, 
       }}
     >
       <h2 id={titleId}>{title}</h2>
-      <p id={bodyId}>{body}</p>
+      {typeof body === 'string' ? <p id={bodyId}>{body}</p> : <div id={bodyId}>{body}</div>}
       {error ? (
         <p className="form-error" role="alert">
           {error}

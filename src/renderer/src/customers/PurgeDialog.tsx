@@ -1,8 +1,8 @@
-import { useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { usePurgeCustomer } from '../api/queries';
-import { useModalDialog } from '../components/useModalDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 
 type Props = {
   customerId: string;
@@ -21,11 +21,6 @@ export function PurgeDialog({ customerId, name, onPurged, onCancel }: Props) {
   const { t } = useTranslation();
   const purge = usePurgeCustomer();
   const [error, setError] = useState<string | null>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  // The safe choice has the focus: Enter on an unexpected dialog must not erase anyone.
-  const ref = useModalDialog(() => cancelRef.current?.focus());
-  const titleId = useId();
-  const bodyId = useId();
 
   const onConfirm = async () => {
     setError(null);
@@ -38,38 +33,25 @@ export function PurgeDialog({ customerId, name, onPurged, onCancel }: Props) {
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!purge.isPending) onCancel();
-      }}
-    >
-      <h2 id={titleId}>{t('purge.title')}</h2>
-      <div id={bodyId}>
-        <p>{t('purge.body', { name })}</p>
-        <ul>
-          <li>{t('purge.backups', { name })}</li>
-          <li>{t('purge.restore', { name })}</li>
-          <li>{t('purge.cloud')}</li>
-        </ul>
-      </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <button ref={cancelRef} type="button" onClick={onCancel} disabled={purge.isPending}>
-          {t('common.cancel')}
-        </button>
-        <button type="button" className="danger" onClick={() => void onConfirm()} disabled={purge.isPending}>
-          {purge.isPending ? t('purge.erasing') : t('purge.confirm')}
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog
+      title={t('purge.title')}
+      body={
+        <>
+          <p>{t('purge.body', { name })}</p>
+          <ul>
+            <li>{t('purge.backups', { name })}</li>
+            <li>{t('purge.restore', { name })}</li>
+            <li>{t('purge.cloud')}</li>
+          </ul>
+        </>
+      }
+      confirmLabel={purge.isPending ? t('purge.erasing') : t('purge.confirm')}
+      cancelLabel={t('common.cancel')}
+      danger
+      busy={purge.isPending}
+      error={error}
+      onConfirm={() => void onConfirm()}
+      onCancel={onCancel}
+    />
   );
 }
