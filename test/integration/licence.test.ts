@@ -84,7 +84,7 @@ describe('the trial', () => {
     expect(refused.message).toContain('trial ended');
     expect(refused.message).toContain('read and exported');
     await expectFailure(core, 'customers.update', { id: customer.id, customerData: { firstName: 'L' } }, 'licence.required');
-    await expectFailure(core, 'customers.delete', { id: customer.id }, 'licence.required');
+    await expectFailure(core, 'customers.bulkDelete', { ids: [customer.id] }, 'licence.required');
     await expectFailure(core, 'prescriptions.create', { customerId: customer.id, rx: {} }, 'licence.required');
     await expectFailure(core, 'staff.create', { username: 'sam', displayName: 'Sam', password: 'sam-password-1', role: 'staff' }, 'licence.required');
 
@@ -95,6 +95,10 @@ describe('the trial', () => {
     expect((await core.call('prescriptions.list', { customerId: customer.id })).length).toBeGreaterThan(0);
     expect((await core.call('backup.create', {})).name).toBeTruthy();
     expect(await core.call('auth.me', {})).toBeTruthy();
+    // Nor is a person's right to be erased: delete then purge work without a licence.
+    await core.call('customers.delete', { id: customer.id });
+    await core.call('customers.purge', { id: customer.id });
+    await expectFailure(core, 'customers.get', { id: customer.id }, 'customer.notFound', 404);
   });
 
   it('gives no days back when the clock is turned back, nor when the trial row is deleted', async () => {

@@ -3,7 +3,8 @@ import type { Channel } from '../../shared/contract';
 /**
  * Which channels need a licence (or the trial): `write` ones are refused with `licence.required` when
  * the install is not licensed; `read` ones always work, because the app never holds a store's data
- * hostage — reading, searching, exporting, backups and restores, signing in, the licence itself.
+ * hostage — reading, searching, exporting, erasing a person, backups and restores, signing in, the
+ * licence itself.
  * A channel missing here does not compile: each new one is a decision.
  *
  * Staff accounts: creating and editing one is a write, but disabling one or resetting its password
@@ -37,10 +38,11 @@ export const licenceGate: Record<Channel, LicenceNeed> = {
   'customers.get': 'read',
   'customers.list': 'read',
   'customers.update': 'write',
-  'customers.delete': 'write',
+  // Erasing a person (delete, then purge) is their right, and it must not wait for a licence.
+  'customers.delete': 'read',
   'customers.bulkDelete': 'write',
   'customers.export': 'read',
-  'customers.purge': 'write',
+  'customers.purge': 'read',
   'prescriptions.check': 'read',
   'prescriptions.transpose': 'read',
   'prescriptions.create': 'write',
