@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -607,7 +609,7 @@ describe('offline recovery of a tampered ledger', () => {
     // The old file (its floors are what was lost) is a replay.
     const err = await expectFailure(again.raw, 'licence.importFile', { contents: old }, 'licence.invalid');
     expect(err.details?.reasonCode).toBe('tampered');
-    expect(err.message).toContain('issued in the last 48 hours');
+    expect(err.message).toContain('a new one from your vendor');
     // A file the vendor issues today, for this PC's request code: the records are sealed again.
     const fresh = JSON.stringify(signLicence(vendor, makeLicence({}, new Date(clock.now().getTime() - 3_600_000))));
     expect(await again.raw.call('licence.importFile', { contents: fresh })).toMatchObject({ state: 'active', canWrite: true });
@@ -658,4 +660,155 @@ describe('licence keys at launch', () => {
     const development = await runHost({ NODE_ENV: 'development' }, ['--trust-licence-key', pem]);
     expect(development.listened).toBe(true);
   }, 60_000);
+});
+
+/** A "licence server" on this PC (plain http on loopback is allowed) answering every call with `answer`. */
+async function fakeLicenceServer(answer: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The licence file an install holds, as the text the server signed (what a replay serves). */
+function storedLicence(dir: string): string {
+  const db = new Sqlite(join(dir, DB_FILE_NAME), { readonly: true });
+  try {
+    return JSON.parse((db.prepare("select value from settings where key = 'licence.file'").get() as { value: string }).value) as string;
+  } finally {
+    db.close();
+  }
+}
+
+describe('tampering, a clock set back and a fake licence server do not undo a revocation or an expiry', () => {
+  /** Opens the install at the current clock, as the owner; `seen` runs on it, then it is closed. */
+  async function run(dir: string, seen: (core: Core) => Promise<void>) {
+    const t = await openStore({ dataDir: dir, configure: false });
+    try {
+      await seen(await owner(t));
+    } finally {
+      await t.raw.close();
+    }
+  }
+
+  async function expectNoWrites(core: Core) {
+    expect((await core.call('licence.status', {})).canWrite).toBe(false);
+    await expectFailure(core, 'customers.create', person('Nadia', 'Amrani'), 'licence.required', 403);
+  }
+
+  /** The attack, app closed: `edit` (one row deleted...), the clock set back to the old file's issue day, a loopback server replaying it. */
+  async function replayAttack(dir: string, old: string, issued: string, edit: (db: Kysely<Database>) => Promise<unknown>, removeSealed = false) {
+    await editClosed(dir, edit);
+    if (removeSealed) rmSync(join(dir, LEDGER_FILE));
+    // The vendor's server is out of reach (its clock, unlike this PC's, is right): only the fake answers.
+    await cloud.stopListening();
+    const fake = await fakeLicenceServer(old);
+    cleanups.push(fake.close);
+    clock.set(issued);
+    await run(dir, async (core) => {
+      await expectNoWrites(core);
+      await core.call('licence.configure', { baseUrl: fake.url });
+      // Refresh (when a licence is still in place) and activation both reach the fake: both refused.
+      const refreshed = await core.handle('licence.refresh', {});
+      expect(refreshed.ok ? 'ok' : refreshed.error.code).toMatch(/^licence\.(invalid|none)$/);
+      await expectFailure(core, 'licence.activate', { key: (JSON.parse(old) as { license: { key: string } }).license.key, storeId: STORE }, 'licence.invalid', 400);
+      await expectNoWrites(core);
+    });
+  }
+
+  it('a revoked licence stays revoked when the clock-floor row is deleted and a loopback server replays the pre-revocation file (reviewer t14c)', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const issued = clock.now().toISOString();
+    const first = await openStore();
+    cleanups.push(() => first.close());
+    await first.core.call('licence.activate', { key });
+    await first.raw.close();
+    const old = storedLicence(first.dir);
+
+    cloud.revokeLicence(key);
+    clock.advance(30 * DAY);
+    await run(first.dir, async (core) => {
+      expect((await core.call('licence.refresh', {})).state).toBe('revoked');
+    });
+    clock.advance(DAY);
+    await run(first.dir, async (core) => expect((await core.call('licence.status', {})).state).toBe('revoked'));
+
+    await replayAttack(first.dir, old, issued, (db) => db.deleteFrom('settings').where('key', '=', 'licence.lastSeenAt').execute());
+    // Back at the real date, after a restart: still nothing to write with.
+    clock.set(new Date(Date.parse(issued) + 32 * DAY).toISOString());
+    await run(first.dir, expectNoWrites);
+  });
+
+  it('a licence seen expired stays expired when the clock-floor row is deleted and a loopback server replays its file (reviewer t15b)', async () => {
+    const start = clock.now();
+    const key = cloud.addLicence({ storeId: STORE, expiresAt: new Date(start.getTime() + 2 * DAY).toISOString() });
+    const first = await openStore();
+    cleanups.push(() => first.close());
+    expect(await first.core.call('licence.activate', { key })).toMatchObject({ state: 'active' });
+    await first.raw.close();
+    const old = storedLicence(first.dir);
+
+    clock.advance(5 * DAY);
+    await run(first.dir, async (core) => expect((await core.call('licence.status', {})).state).toBe('expired'));
+    clock.set(start.toISOString());
+    await run(first.dir, expectNoWrites);
+
+    await replayAttack(first.dir, old, start.toISOString(), (db) => db.deleteFrom('settings').where('key', '=', 'licence.lastSeenAt').execute());
+    clock.set(new Date(start.getTime() + 1.5 * DAY).toISOString());
+    await run(first.dir, expectNoWrites);
+  });
+
+  it('an answer held back before the expiry and replayed later does not move the clock floor back (nothing deleted)', async () => {
+    const start = clock.now();
+    const key = cloud.addLicence({ storeId: STORE, expiresAt: new Date(start.getTime() + 10 * DAY).toISOString() });
+    const first = await openStore();
+    cleanups.push(() => first.close());
+    await first.core.call('licence.activate', { key });
+    await first.raw.close();
+    // The key's holder asks the real server for this PC's licence on day 5 and keeps the answer.
+    clock.advance(5 * DAY);
+    const kept = JSON.stringify((await new LicenceClient().refresh({ baseUrl: cloud.url, storeId: STORE }, { key, machineId: TEST_MACHINE })).raw);
+    clock.set(new Date(start.getTime() + 12 * DAY).toISOString());
+    await run(first.dir, async (core) => expect((await core.call('licence.status', {})).state).toBe('expired'));
+
+    const fake = await fakeLicenceServer(kept);
+    cleanups.push(fake.close);
+    await cloud.stopListening();
+    // Newer than any licence this PC has seen, so not stale; with the clock put back to its issue day
+    // it must not be taken as proof that "now" is day 5.
+    for (const day of [5, 12]) {
+      clock.set(new Date(start.getTime() + day * DAY).toISOString());
+      await run(first.dir, async (core) => {
+        await core.call('licence.configure', { baseUrl: fake.url });
+        await core.handle('licence.refresh', {});
+        await expectNoWrites(core);
+      });
+    }
+    await run(first.dir, async (core) => expect((await core.call('licence.status', {})).state).toBe('expired'));
+  });
+
+  it('a revocation survives deleting every licence row and the sealed file: the audit trail still dates it', async () => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const first = await openStore();
+    cleanups.push(() => first.close());
+    await first.core.call('licence.activate', { key });
+    await first.raw.close();
+    const old = storedLicence(first.dir);
+    cloud.revokeLicence(key);
+    clock.advance(30 * DAY);
+    await run(first.dir, async (core) => {
+      expect((await core.call('licence.refresh', {})).state).toBe('revoked');
+    });
+
+    // This time the clock stays right: only the floors the app wrote are gone.
+    clock.advance(DAY);
+    const now = clock.now().toISOString();
+    await replayAttack(first.dir, old, now, (db) => db.deleteFrom('settings').where('key', 'like', 'licence.%').execute(), true);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DbLedger, type LedgerState, type SealRead, TAMPERED, reconcileLedger } from '../../src/main/licence/ledger';
+import { type DbLedger, type LedgerState, type SealRead, TAMPERED, auditIssueFloor, reconcileLedger, resealFloor } from '../../src/main/licence/ledger';
 
 const DAY = 86_400_000;
 const now = new Date('2026-03-01T10:00:00.000Z');
@@ -91,5 +91,50 @@ describe('reconcileLedger: the database rows and the sealed file', () => {
 
   it('without a keychain to seal with, the database alone is the ledger', () => {
     expect(reconcileLedger({ db: rows(), seal: { kind: 'unavailable', why: 'no keyring' }, audit: noAudit, now })).toMatchObject({ tampered: null, state: { trialStartedAt: START } });
+  });
+});
+
+describe('a tampered ledger keeps every floor anything left still proves', () => {
+  const revokedAt = iso(now.getTime() - 3 * DAY);
+  const inUse = licence(iso(now.getTime() - 10 * DAY));
+
+  it('a floor row deleted: the other copy, its revocation and the licence in use still floor the issue time', () => {
+    const r = reconcileLedger({
+      db: rows({ clockFloor: null, issuedFloor: null, licence: inUse }),
+      seal: ok({ issuedFloor: iso(now.getTime() - 10 * DAY), revoked: { key: 'K', at: revokedAt }, licence: inUse }),
+      audit: noAudit,
+      now,
+    });
+    expect(r.tampered).toBe(TAMPERED.rowMissing);
+    expect(r.state).toMatchObject({ issuedFloor: revokedAt, revoked: { key: 'K', at: revokedAt }, clockFloor: FLOOR });
+  });
+
+  it('the sealed file and the floor rows deleted: the licence row and the audit trail floor it', () => {
+    const r = reconcileLedger({ db: rows({ issuedFloor: null, licence: inUse }), seal: { kind: 'absent' }, audit: { first: null, last: null, issuedFloor: new Date(revokedAt) }, now });
+    expect(r).toMatchObject({ tampered: TAMPERED.sealMissing, state: { issuedFloor: revokedAt } });
+    const noRows = reconcileLedger({ db: rows({ issuedFloor: null, sealed: false }), seal: { kind: 'absent' }, audit: { first: null, last: null, issuedFloor: new Date(revokedAt) }, now });
+    expect(noRows.state.issuedFloor).toBe(revokedAt);
+  });
+
+  it('auditIssueFloor: the highest floor the licence rows record; an older revocation row is dated by its time', () => {
+    expect(auditIssueFloor([])).toBeNull();
+    expect(
+      auditIssueFloor([
+        { action: 'activate', at: iso(now.getTime() - 20 * DAY), after: JSON.stringify({ status: 'active', issuedFloor: iso(now.getTime() - 20 * DAY) }) },
+        { action: 'revoked', at: revokedAt, after: null },
+        { action: 'refresh', at: FLOOR, after: '{not json' },
+        { action: 'import', at: FLOOR, after: JSON.stringify({ status: 'active' }) },
+      ]),
+    ).toEqual(new Date(revokedAt));
+    expect(auditIssueFloor([{ action: 'deactivate', at: START, after: JSON.stringify({ issuedFloor: FLOOR }) }])).toEqual(new Date(FLOOR));
+  });
+
+  it('resealFloor: after the newest licence seen, a revocation, and the latest time seen less the clock tolerance', () => {
+    const tolerance = 2 * DAY;
+    const lastSeen = new Date(now.getTime() + 5 * DAY);
+    expect(resealFloor({ issuedFloor: null, revoked: null }, lastSeen, tolerance)).toEqual(new Date(now.getTime() + 3 * DAY));
+    const later = iso(now.getTime() + 4 * DAY);
+    expect(resealFloor({ issuedFloor: later, revoked: null }, lastSeen, tolerance)).toEqual(new Date(later));
+    expect(resealFloor({ issuedFloor: null, revoked: { key: 'K', at: later } }, lastSeen, tolerance)).toEqual(new Date(later));
   });
 });

@@ -37,12 +37,13 @@ const MAC_OUTPUT = `+-o MacBookPro18,3  <class IOPlatformExpertDevice, id 0x1000
 const LINUX_ID = '0123456789abcdef0123456789abcdef';
 
 /** An OS as the readers see it: the programs' outputs and the files, by path. */
-function fakeOs(platform: NodeJS.Platform, outputs: { run?: string | Error; files?: Record<string, string> } = {}): MachineIo & { calls: string[] } {
+function fakeOs(platform: NodeJS.Platform, outputs: { run?: string | Error; files?: Record<string, string>; systemDir?: string } = {}): MachineIo & { calls: string[] } {
   const calls: string[] = [];
   return {
     platform,
     arch: 'x64',
     calls,
+    windowsSystemDir: () => outputs.systemDir ?? 'C:\\Windows\\System32',
     run: (file, args) => {
       calls.push([file, ...args].join(' '));
       if (outputs.run instanceof Error) throw outputs.run;
@@ -75,6 +76,30 @@ describe('the OS install id readers', () => {
     const os = fakeOs('win32', { run: WINDOWS_OUTPUT });
     expect(readOsInstallId(os)).toBe('4c4c4544-0042-3510-8052-b4c04f4a4e32');
     expect(os.calls[0]).toMatch(/reg\.exe query HKLM\\SOFTWARE\\Microsoft\\Cryptography \/v MachineGuid \/reg:64$/);
+  });
+
+  it('Windows: runs reg.exe from the system directory by absolute path, never from %SystemRoot% or %windir%', () => {
+    // Any user sets their own environment: SystemRoot pointing at a folder with a fake reg.exe would
+    // give any MachineGuid without admin rights (another PC's licence copied here).
+    const saved = { SystemRoot: process.env.SystemRoot, windir: process.env.windir };
+    process.env.SystemRoot = 'C:\\Users\\eve\\fake';
+    process.env.windir = 'C:\\Users\\eve\\fake';
+    try {
+      const os = fakeOs('win32', { run: WINDOWS_OUTPUT, systemDir: 'D:\\Windows\\System32' });
+      expect(readOsInstallId(os)).toBe('4c4c4544-0042-3510-8052-b4c04f4a4e32');
+      expect(os.calls).toEqual(['D:\\Windows\\System32\\reg.exe query HKLM\\SOFTWARE\\Microsoft\\Cryptography /v MachineGuid /reg:64']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('an all-zero id is no id, on every OS (a placeholder some firmware and VM images carry)', () => {
+    expectUnreadable(() => parseWindowsMachineGuid(WINDOWS_OUTPUT.replace('4C4C4544-0042-3510-8052-B4C04F4A4E32', '00000000-0000-0000-0000-000000000000')), 'MachineGuid');
+    expectUnreadable(() => parseMacPlatformUuid(MAC_OUTPUT.replace('8A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9', '00000000-0000-0000-0000-000000000000')), 'IOPlatformUUID');
+    expectUnreadable(() => parseLinuxMachineId('0'.repeat(32)), 'machine-id');
   });
 
   it('Windows: odd output or a failing reg.exe is a clear error, never another id', () => {

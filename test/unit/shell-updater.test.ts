@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore } from '../../src/main/core';
 import { type ReadAuthenticode, createElectronUpdater } from '../../src/main/shell/updater';
+import { currentWindowsSystemDir, windowsProgram } from '../../src/main/system-programs';
 import { WINDOWS_PUBLISHER_NAMES, authenticodeProblem, parseDn } from '../../src/main/update/signature';
 import { UpdateService } from '../../src/main/update/service';
 import { OWNER, manualClock, memoryLogger, tempDir } from '../helpers/core';
@@ -46,6 +47,17 @@ class FakeNsisUpdater extends FakeAppUpdater {
     return publisherName === null ? null : this.verifyUpdateCodeSignature([publisherName], file);
   }
 }
+
+// The programs the default Authenticode reader starts, and what they answer.
+const spawned = vi.hoisted(() => ({ calls: [] as { file: string; args: readonly string[] }[] }));
+vi.mock('node:child_process', async (importOriginal) => {
+  const cp = await importOriginal<typeof import('node:child_process')>();
+  const execFile = (file: string, args: readonly string[], _options: unknown, done: (err: Error | null, stdout: string, stderr: string) => void) => {
+    spawned.calls.push({ file, args });
+    done(null, '{}', '');
+  };
+  return { ...cp, default: { ...cp, execFile }, execFile };
+});
 
 vi.mock('electron', () => ({ net: { isOnline: () => fake.online } }));
 vi.mock('electron-updater', () => ({
@@ -98,6 +110,16 @@ describe('the shell updater (fake electron-updater)', () => {
     clock.advance(5 * 3_600_000);
     await service.tick();
     expect(updater.feeds.at(-1)).toEqual({ provider: 'generic', url: 'http://127.0.0.1:4010/updates/win/' });
+  });
+
+  it('asks the PowerShell of the Windows system directory by absolute path, never one found by search order', async () => {
+    // By name, Windows looks in the current folder and PATH first: a planted powershell.exe would say any update is signed.
+    spawned.calls.length = 0;
+    const { updater } = setup('win32');
+    const file = 'C:\\Users\\me\\AppData\\Local\\opticounter-updater\\pending\\OptiCounter-Setup-2.0.0.exe';
+    expect(await (updater as FakeNsisUpdater).verifySignature(file)).toMatch(/not signed/);
+    expect(spawned.calls.map((c) => c.file)).toEqual([windowsProgram('WindowsPowerShell\\v1.0\\powershell.exe', currentWindowsSystemDir())]);
+    expect(spawned.calls[0]!.file).toMatch(/^[A-Z]:\\.+\\WindowsPowerShell\\v1\.0\\powershell\.exe$/i);
   });
 
   it('installs a Windows update only when Authenticode says it is validly signed by our publisher', async () => {

@@ -13,6 +13,8 @@ import { z } from 'zod';
  * Everything else is merged so that a backup restore (an older database beside a newer file) and a
  * crash between the two writes (the database is written first, then the file) are honest states,
  * never lock-outs: floors take the later of the two values, the licence file the one issued last.
+ * A tampered ledger keeps every floor that anything left still proves (either copy, the audit trail):
+ * deleting one row must not make a floor lower, only the whole ledger read-only.
  * Pure: the service does the reading and writing.
  */
 
@@ -56,8 +58,11 @@ export type SealRead =
 export interface LedgerInputs {
   db: DbLedger;
   seal: SealRead;
-  /** The append-only audit trail's first and latest times: a floor under whatever was deleted. */
-  audit: { first: Date | null; last: Date | null };
+  /**
+   * The append-only audit trail's first and latest times (a floor under whatever was deleted), and the
+   * highest issue floor its licence rows record (auditIssueFloor): a revocation outlives the ledger.
+   */
+  audit: { first: Date | null; last: Date | null; issuedFloor?: Date | null };
   now: Date;
 }
 
@@ -81,7 +86,7 @@ export function reconcileLedger({ db, seal, audit, now }: LedgerInputs): Reconci
     v: 1,
     trialStartedAt: iso(minTime([db.trialStartedAt, audit.first, now])),
     clockFloor: iso(maxTime([db.clockFloor, audit.last, now])),
-    issuedFloor: db.issuedFloor,
+    issuedFloor: issueFloor([db], audit.issuedFloor ?? null),
     licence: db.licence,
     revoked: db.revoked,
   });
@@ -107,7 +112,7 @@ export function reconcileLedger({ db, seal, audit, now }: LedgerInputs): Reconci
         v: 1,
         trialStartedAt: s.trialStartedAt,
         clockFloor: iso(maxTime([s.clockFloor, db.clockFloor, audit.last])),
-        issuedFloor: maxIso([s.issuedFloor, db.issuedFloor]),
+        issuedFloor: issueFloor([s, db], audit.issuedFloor ?? null),
         licence: newestLicence([s.licence, db.licence]),
         revoked: [s.revoked, db.revoked].reduce<Revocation | null>((a, b) => (!b ? a : !a || Date.parse(b.at) > Date.parse(a.at) ? b : a), null),
       };
@@ -120,6 +125,62 @@ export function reconcileLedger({ db, seal, audit, now }: LedgerInputs): Reconci
       return done(merged, null);
     }
   }
+}
+
+/**
+ * The issue floor every surviving piece of evidence proves: each copy's floor, each copy's revocation
+ * (a revocation raises the floor to its time) and licence in use (accepted, so nothing issued before it
+ * counts any more), and the audit trail's licence rows. The latest of them: evidence lost in one place
+ * never lowers it while another still holds it.
+ */
+function issueFloor(copies: Pick<LedgerState, 'issuedFloor' | 'revoked' | 'licence'>[], audit: Date | null): string | null {
+  const times = copies.flatMap((c) => [c.issuedFloor, c.revoked?.at ?? null, issuedAtOf(c.licence)]);
+  return maxIso([...times, audit]);
+}
+
+const AuditedFloor = z.object({ issuedFloor: Iso });
+
+/** What a licence row of the audit trail holds (audit_log: action, time, the `after` JSON). */
+export interface LicenceAuditRow {
+  action: string;
+  at: string;
+  after: string | null;
+}
+
+/**
+ * The highest issue floor the audit trail's licence rows prove: each row written since this rule
+ * records the floor after it (`after.issuedFloor`); an older revocation row is dated by its time (a
+ * revocation sets the floor to it). The trail is append-only and hash-chained: deleting the ledger's
+ * rows and its sealed file leaves this behind.
+ */
+export function auditIssueFloor(rows: readonly LicenceAuditRow[]): Date | null {
+  const times = rows.map((row) => {
+    const recorded = AuditedFloor.safeParse(parseJson(row.after)).data?.issuedFloor;
+    return recorded ?? (row.action === 'revoked' ? row.at : null);
+  });
+  const floor = maxIso(times);
+  return floor === null ? null : new Date(floor);
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The earliest issue time of a licence that may end a tampered state (re-seal the ledger): after every
+ * floor still held — the newest licence seen, a revocation — and no earlier than the latest time seen,
+ * less the tolerance a wrong clock gets (a PC may run hours ahead of the server). Something was
+ * deleted, so what was lost may have been a floor: only a licence issued after everything this install
+ * still knows of cannot be one it saw revoked, expired or replaced. The local clock is no proof of
+ * freshness (it is set by whoever holds the PC): a licence is "fresh" only against these floors.
+ */
+export function resealFloor(state: Pick<LedgerState, 'issuedFloor' | 'revoked'>, lastSeenAt: Date, toleranceMs: number): Date {
+  return new Date(maxTime([state.issuedFloor, state.revoked?.at ?? null, lastSeenAt.getTime() - toleranceMs]));
 }
 
 /** The `issuedAt` of a stored licence file, when it has one. */
@@ -148,11 +209,11 @@ function newestLicence(copies: (string | null)[]): string | null {
   return best;
 }
 
-type TimeLike = string | Date | null;
+type TimeLike = string | Date | number | null;
 
 function time(t: TimeLike): number | null {
   if (t === null) return null;
-  const ms = typeof t === 'string' ? Date.parse(t) : t.getTime();
+  const ms = typeof t === 'string' ? Date.parse(t) : typeof t === 'number' ? t : t.getTime();
   return Number.isNaN(ms) ? null : ms;
 }
 
@@ -164,7 +225,7 @@ function maxTime(ts: TimeLike[]): number {
   return Math.max(...ts.map(time).filter((t): t is number => t !== null));
 }
 
-function maxIso(ts: (string | null)[]): string | null {
+function maxIso(ts: TimeLike[]): string | null {
   const known = ts.map(time).filter((t): t is number => t !== null);
   return known.length === 0 ? null : iso(Math.max(...known));
 }

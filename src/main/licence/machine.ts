@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { PRODUCT_NAME } from '../paths';
+import { MAC_IOREG, currentWindowsSystemDir, windowsProgram } from '../system-programs';
 
 /*
  * This PC's id for licences comes from the OS install id only: Windows' MachineGuid, macOS'
@@ -25,6 +25,8 @@ export interface MachineIo {
   /** Runs a program (no shell) and answers its standard output; throws when it fails. */
   run(file: string, args: string[]): string;
   readFile(path: string): string;
+  /** Windows' system directory, found in a way the PC's user cannot redirect (system-programs.ts). */
+  windowsSystemDir(): string;
 }
 
 export const nodeMachineIo: MachineIo = {
@@ -32,25 +34,32 @@ export const nodeMachineIo: MachineIo = {
   arch: arch(),
   run: (file, args) => execFileSync(file, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] }),
   readFile: (path) => readFileSync(path, 'utf8'),
+  windowsSystemDir: currentWindowsSystemDir,
 };
 
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/** A GUID, lower case; an all-zero one is a placeholder (firmware, VM images), no id: the same rule as Linux's. */
+function guidOf(text: string): string | undefined {
+  const guid = GUID.exec(text)?.[1]?.toLowerCase();
+  return guid && /[1-9a-f]/.test(guid) ? guid : undefined;
+}
 
 /** `reg query HKLM\SOFTWARE\Microsoft\Cryptography /v MachineGuid` -> the GUID, lower case. */
 export function parseWindowsMachineGuid(output: string): string {
   const line = output.split(/\r?\n/).find((l) => /^\s*MachineGuid\s/i.test(l));
   const value = line?.trim().split(/\s+/);
-  const guid = value && value[1]?.toUpperCase() === 'REG_SZ' ? GUID.exec(value[2] ?? '')?.[1] : undefined;
+  const guid = value && value[1]?.toUpperCase() === 'REG_SZ' ? guidOf(value[2] ?? '') : undefined;
   if (!guid) throw unreadable('Windows did not give its MachineGuid (registry HKLM\\SOFTWARE\\Microsoft\\Cryptography)');
-  return guid.toLowerCase();
+  return guid;
 }
 
 /** `ioreg -rd1 -c IOPlatformExpertDevice` -> the IOPlatformUUID, lower case. */
 export function parseMacPlatformUuid(output: string): string {
   const found = /"IOPlatformUUID"\s*=\s*"([^"]*)"/.exec(output)?.[1];
-  const uuid = found ? GUID.exec(found)?.[1] : undefined;
+  const uuid = found ? guidOf(found) : undefined;
   if (!uuid) throw unreadable('macOS did not give its IOPlatformUUID (ioreg -c IOPlatformExpertDevice)');
-  return uuid.toLowerCase();
+  return uuid;
 }
 
 /** The contents of /etc/machine-id: 32 hex digits (systemd writes "uninitialized" before first boot ends). */
@@ -65,12 +74,13 @@ const LINUX_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
 /** The OS install id, read the way each OS keeps it; throws licence.machineUnreadable. */
 export function readOsInstallId(io: MachineIo = nodeMachineIo): string {
   if (io.platform === 'win32') {
-    // The 64-bit registry view: a 32-bit process would otherwise read a redirected key.
-    const reg = join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'reg.exe');
+    // reg.exe by absolute path, never via %SystemRoot% (system-programs.ts says why). The 64-bit
+    // registry view: a 32-bit process would otherwise read a redirected key.
+    const reg = windowsProgram('reg.exe', io.windowsSystemDir());
     return parseWindowsMachineGuid(runOrExplain(io, reg, ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid', '/reg:64']));
   }
   if (io.platform === 'darwin') {
-    return parseMacPlatformUuid(runOrExplain(io, '/usr/sbin/ioreg', ['-rd1', '-c', 'IOPlatformExpertDevice']));
+    return parseMacPlatformUuid(runOrExplain(io, MAC_IOREG, ['-rd1', '-c', 'IOPlatformExpertDevice']));
   }
   const problems: string[] = [];
   for (const file of LINUX_FILES) {

@@ -12,7 +12,7 @@ import type { Logger } from '../log';
 import type { SecretBox } from '../secrets';
 import type { LicenceClient, LicenceReply, LicenceServerConfig } from './client';
 import { needsLicence } from './gate';
-import { type DbLedger, type LedgerState, Revocation, reconcileLedger } from './ledger';
+import { type DbLedger, type LedgerState, Revocation, auditIssueFloor, reconcileLedger, resealFloor } from './ledger';
 import { readSealedLedger, writeSealedLedger } from './ledger-file';
 import type { MachineIdentity } from './machine';
 import { encodeRequestCode } from './request-code';
@@ -130,6 +130,8 @@ export class LicenceService {
     // so deleting the ledger everywhere gives back neither days nor an earlier clock.
     const first = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
     const latest = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    // The licence's own rows (a few a month at most) record the issue floor after each change.
+    const licenceRows = await this.o.db.selectFrom('audit_log').select(['action', 'at', 'after']).where('entity', '=', 'licence').execute();
     const file = get(FILE);
     const db: DbLedger = {
       trialStartedAt: isoOf(get(TRIAL_STARTED)),
@@ -145,7 +147,7 @@ export class LicenceService {
       this.sealWorks = false;
       this.o.log.warn(`licence: no keychain to seal the licence ledger with; the database alone keeps it (${seal.why})`);
     }
-    const r = reconcileLedger({ db, seal, audit: { first: dateOf(first?.at), last: dateOf(latest?.at) }, now });
+    const r = reconcileLedger({ db, seal, audit: { first: dateOf(first?.at), last: dateOf(latest?.at), issuedFloor: auditIssueFloor(licenceRows) }, now });
     this.ledger = r.state;
     this.trialStartedAt = r.trialStart;
     this.tampered = r.tampered;
@@ -287,9 +289,9 @@ export class LicenceService {
       this.lastCheckedAt = at;
       await this.persist(
         (l) => ({ ...l, revoked: { key: licence.key, at }, issuedFloor: laterIso(l.issuedFloor, at) }),
-        async (trx) => {
+        async (trx, next) => {
           await this.put(LAST_CHECKED, at, trx);
-          this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'revoked' });
+          this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'revoked', after: { issuedFloor: next.issuedFloor } });
         },
       );
     }
@@ -312,8 +314,8 @@ export class LicenceService {
     const past = new Date(Date.parse(licence.issuedAt) + 1).toISOString();
     await this.persist(
       (l) => ({ ...l, licence: null, revoked: null, issuedFloor: laterIso(l.issuedFloor, past) }),
-      async (trx) => {
-        this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate' });
+      async (trx, next) => {
+        this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate', after: { issuedFloor: next.issuedFloor } });
       },
     );
     return this.status();
@@ -333,20 +335,13 @@ export class LicenceService {
       throw new AppError('licence.invalid', 'This is not a licence file (it is not JSON)', undefined, { reasonCode: 'malformed' });
     }
     const now = this.o.clock.now();
-    // A tampered ledger's floors may have lost something, so besides them only a file the vendor
-    // issued just now (a store without internet, e.g. a data folder moved to a new PC) restores it.
     const floor = this.issuedFloor();
     const verdict = verifyLicence(raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: this.lastSeenAt, issuedFloor: floor });
     if (!verdict.ok) throw new AppError('licence.invalid', `This licence file cannot be used: ${lowerFirst(verdict.reason)}`, undefined, { reasonCode: verdict.reasonCode });
     if (this.tampered) {
-      if (Math.abs(now.getTime() - Date.parse(verdict.licence.issuedAt)) >= CLOCK_TOLERANCE_MS) {
-        throw new AppError(
-          'licence.invalid',
-          `${this.tampered}: only a licence file issued in the last ${CLOCK_TOLERANCE_MS / 3_600_000} hours (ask your vendor for a new one) or an online activation restores them`,
-          undefined,
-          { reasonCode: 'tampered' },
-        );
-      }
+      // A tampered ledger's floors may have lost something: only a file issued after everything it
+      // still knows (a store without internet asks the vendor for a new one) restores it.
+      this.refuseUnlessAfterFloors(Date.parse(verdict.licence.issuedAt), 'file');
     } else if (this.ledger.licence !== null && sameSignature(this.ledger.licence, verdict.file.signature)) {
       // The very file in use, imported again: nothing changes (a replay needs an older one).
       return this.status();
@@ -418,30 +413,45 @@ export class LicenceService {
     await this.writing.catch(() => undefined);
   }
 
-  /** A reply of the licence server: verified like any file before it replaces the one we have. */
+  /**
+   * A reply of the licence server: verified like any file before it replaces the one we have, against
+   * the same floors. It never moves a floor back: the protocol has no challenge, so a signed answer
+   * proves only that it was issued no earlier than its issuedAt, never that it was issued just now.
+   * Any address may be configured (a loopback "server" replaying an answer the real one gave weeks
+   * ago, before a revocation or an expiry) and the clock is whatever the PC's holder sets: neither
+   * can vouch for an answer's freshness, only the floors this install still holds can.
+   * (So a clock once run far ahead keeps that date as the latest seen; the audit trail holds it too.)
+   */
   private async accept(reply: LicenceReply, actor: Actor, action: 'activate' | 'refresh') {
     const now = this.o.clock.now();
-    // The server's issue time is a second opinion on the clock: when they agree, the last-seen time
-    // is reset to now, which undoes a clock once set far ahead by mistake.
     const issuedAt = Date.parse(reply.file.license.issuedAt);
-    const clockAgrees = Math.abs(now.getTime() - issuedAt) < CLOCK_TOLERANCE_MS;
-    if (this.tampered && !clockAgrees) {
-      throw new AppError('licence.invalid', `${this.tampered}: the licence server's answer can restore them only once this computer's clock is right`, undefined, { reasonCode: 'tampered' });
-    }
-    // A tampered ledger's floor cannot be trusted either way: a fresh answer from the server can.
-    const floor = this.tampered ? null : this.issuedFloor();
-    const verdict = verifyLicence(reply.raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: clockAgrees ? now : this.lastSeenAt, issuedFloor: floor });
+    // Tampered or not, every floor the merged ledger still holds applies (ledger.ts keeps the latest
+    // of both copies and the audit trail).
+    const floor = this.issuedFloor();
+    const verdict = verifyLicence(reply.raw, { keys: this.o.keys, machineId: this.machineId(), now, lastSeenAt: this.lastSeenAt, issuedFloor: floor });
     if (!verdict.ok && verdict.state === 'invalid') {
       throw new AppError('licence.invalid', `The licence server's answer cannot be used: ${lowerFirst(verdict.reason)}`, undefined, { reasonCode: verdict.reasonCode });
     }
+    if (this.tampered) this.refuseUnlessAfterFloors(issuedAt, 'answer');
     // A server replaying an old answer (a fake one on this PC) is refused like an old file.
     if (floor && issuedAt <= floor.getTime()) throw staleFile();
-    if (clockAgrees) {
-      this.lastSeenAt = now;
-      this.lastSeenWritten = 0;
-    }
     if (this.tampered) this.reseal();
     await this.store(reply.raw, reply.file.license, actor, action, true);
+  }
+
+  /** A tampered ledger is re-sealed only by a licence issued after every floor it still holds (ledger.ts resealFloor). */
+  private refuseUnlessAfterFloors(issuedAt: number, what: 'file' | 'answer') {
+    const after = resealFloor(this.ledger, this.lastSeenAt ?? new Date(this.ledger.clockFloor), CLOCK_TOLERANCE_MS);
+    if (issuedAt > after.getTime()) return;
+    const since = `${after.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    throw new AppError(
+      'licence.invalid',
+      what === 'file'
+        ? `${this.tampered}: only a licence file issued after ${since} (a new one from your vendor) or an online activation restores them`
+        : `${this.tampered}: the licence server's answer was issued on ${new Date(issuedAt).toISOString().slice(0, 10)}, not after ${since} (the newest licence, revocation or time this computer has seen), so it cannot restore them`,
+      undefined,
+      { reasonCode: 'tampered' },
+    );
   }
 
   /** A licence issued just now for this PC ends the tampered state: the store() that follows writes both halves. */
@@ -455,15 +465,17 @@ export class LicenceService {
     const text = JSON.stringify(raw);
     const at = this.o.clock.now().toISOString();
     await this.persist(
-      (l) => ({ ...l, licence: text, revoked: null, issuedFloor: new Date(licence.issuedAt).toISOString() }),
-      async (trx) => {
+      // The revocation stays (it covers only licences issued before it), and the floor never goes back.
+      (l) => ({ ...l, licence: text, issuedFloor: laterIso(l.issuedFloor, licence.issuedAt) }),
+      async (trx, next) => {
         if (checked) await this.put(LAST_CHECKED, at, trx);
         // Only the key's last group is recorded: the trail is readable by the owner and in backups.
+        // The issue floor is recorded too: the append-only trail keeps it if the ledger is deleted.
         this.o.audit.record(trx, actor, {
           entity: 'licence',
           entityId: maskKey(licence.key),
           action,
-          after: { status: licence.status, expiresAt: licence.expiresAt, refreshAfter: licence.refreshAfter },
+          after: { status: licence.status, expiresAt: licence.expiresAt, refreshAfter: licence.refreshAfter, issuedFloor: next.issuedFloor },
         });
       },
     );
@@ -476,12 +488,12 @@ export class LicenceService {
    * reads as honest. One write at a time. While the ledger is tampered nothing of it is written (the
    * evidence stays; only the server's answer re-seals it), but `extra` still runs.
    */
-  private persist(update: (l: LedgerState) => LedgerState, extra?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  private persist(update: (l: LedgerState) => LedgerState, extra?: (trx: Transaction<Database>, next: LedgerState) => Promise<void>): Promise<void> {
     const run = async () => {
       const next = { ...update(this.ledger), clockFloor: this.lastSeenAt?.toISOString() ?? this.ledger.clockFloor };
       this.ledger = next;
       if (this.tampered) {
-        if (extra) await this.o.db.transaction().execute(extra);
+        if (extra) await this.o.db.transaction().execute((trx) => extra(trx, next));
         return;
       }
       await this.o.db.transaction().execute(async (trx) => {
@@ -490,7 +502,7 @@ export class LicenceService {
         await this.putOrDelete(ISSUED_FLOOR, next.issuedFloor, trx);
         await this.putOrDelete(FILE, next.licence, trx);
         await this.putOrDelete(REVOKED, next.revoked, trx);
-        if (extra) await extra(trx);
+        if (extra) await extra(trx, next);
       });
       if (!this.sealWorks) return;
       let written: boolean;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { net } from 'electron';
 import electronUpdater, { type AppUpdater, type NsisUpdater } from 'electron-updater';
 import type { Logger } from '../log';
+import { windowsProgram } from '../system-programs';
 import type { UpdaterEvent } from '../update/policy';
 import type { UpdaterAdapter } from '../update/service';
 import { authenticodeProblem } from '../update/signature';
@@ -13,8 +14,9 @@ const readAuthenticodeWithPowerShell: ReadAuthenticode = (file) =>
   new Promise((resolve, reject) => {
     // Single quotes doubled: the path stays one literal PowerShell string.
     const command = `Get-AuthenticodeSignature -LiteralPath '${file.replace(/'/g, "''")}' | ConvertTo-Json -Compress`;
+    // By absolute path under the system directory: by name, a planted powershell.exe could answer.
     execFile(
-      'powershell.exe',
+      windowsProgram('WindowsPowerShell\\v1.0\\powershell.exe'),
       ['-NoProfile', '-NonInteractive', '-InputFormat', 'None', '-Command', command],
       { timeout: 20_000, windowsHide: true },
       (err, stdout, stderr) => (err || stderr ? reject(err ?? new Error(String(stderr))) : resolve(String(stdout))),
