@@ -202,13 +202,15 @@ export class CloudClient {
         throw new CloudError('offline', 'Sync was stopped');
       });
       if (pauses > 0) this.opts.onPause?.(null);
+      const deadline = this.deadline();
       try {
         // No redirects: the https rule judged the address the owner typed, not where a reply points.
-        res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: this.signalFor(), redirect: 'error' });
+        res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: deadline.signal, redirect: 'error' });
         text = await res.text();
       } catch (err) {
         throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
       } finally {
+        deadline.clear();
         release();
       }
       if (res.status !== 429) break;
@@ -250,9 +252,25 @@ export class CloudClient {
     throw new CloudError('server', `The cloud answered ${res.status}: ${message}`);
   }
 
-  private signalFor(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
-    return this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
+  /**
+   * One request's abort signal: its timeout, or the app closing. A plain timer, not
+   * AbortSignal.any([AbortSignal.timeout(…), …]): on Node 20 that combination never fires once a
+   * garbage collection has run, and a request to a cloud that never answers then holds a restore off.
+   */
+  private deadline(): { signal: AbortSignal; clear(): void } {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new DOMException('The cloud did not answer in time', 'TimeoutError')), this.opts.timeoutMs ?? 30_000);
+    const closing = this.opts.signal;
+    const onClose = () => ctl.abort(closing?.reason);
+    if (closing?.aborted) onClose();
+    else closing?.addEventListener('abort', onClose, { once: true });
+    return {
+      signal: ctl.signal,
+      clear() {
+        clearTimeout(timer);
+        closing?.removeEventListener('abort', onClose);
+      },
+    };
   }
 
   private now(): Date {
