@@ -10,7 +10,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import { createHostServer } from '../../src/main/host/server';
 import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
-import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person } from '../helpers/core';
+import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person } from '../helpers/core';
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -254,6 +254,30 @@ describe('the latest good backup after a restore', () => {
     corruptLive();
     const err3 = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
     expect(err3).toMatchObject({ details: { latestGoodBackup: { name: out.safetyBackup, customers: 2 } } });
+  });
+});
+
+describe('the latest good backup when the clock was wrong', () => {
+  it('follows the order backups were made in, not their dates: a backup dated 30 days ahead does not hide a later one', async () => {
+    const clock = manualClock('2026-03-01T10:00:00.000Z');
+    const t = await openTestCore({ clock });
+    close = t.close;
+    const { core, dir, raw } = t;
+    // Moving the clock locks the session: sign in again after each move.
+    const signedIn = async () => ({ sessionToken: (await raw.call('auth.login', { username: OWNER.username, password: OWNER.password })).sessionToken });
+    await core.call('customers.create', layla);
+    clock.set('2026-03-31T10:00:00.000Z'); // the PC's clock a month ahead
+    const ahead = await raw.call('backup.create', {}, await signedIn());
+    clock.set('2026-03-01T11:00:00.000Z'); // put right
+    const as = await signedIn();
+    await raw.call('customers.create', ahmed, as);
+    await raw.call('customers.create', person('Nadia', 'Amrani'), as);
+    const later = await raw.call('backup.create', {}, as);
+    await t.raw.close();
+    writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+    const err = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'db.corrupt', details: { latestGoodBackup: { name: later.name, customers: 3 } } });
+    expect(ahead.name).not.toBe(later.name);
   });
 });
 

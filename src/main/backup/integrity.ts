@@ -111,12 +111,17 @@ export interface GoodBackup extends BackupInfo {
  * not a safety copy, flagged `inLiveLineage: false` so whoever offers it says so. Null: none at all.
  */
 export function latestGoodBackup(dataDir: string, opts: SqliteOptions = {}): GoodBackup | null {
-  const lineage = new Set(readLineage(dataDir) ?? []);
+  const ancestors = readLineage(dataDir) ?? [];
+  const lineage = new Set(ancestors);
   const all = listBackups(dataDir);
+  const byName = new Map(all.map((e) => [e.info.name, e]));
   const good = (entry: BackupEntry, inLiveLineage: boolean): GoodBackup | null =>
     backupProblem(entry, opts) ? null : { ...entry.info, customers: entry.info.customers ?? countCustomers(entry.dbFile, opts), inLiveLineage };
-  for (const entry of all.filter((e) => lineage.has(e.info.name))) {
-    const found = good(entry, true);
+  // Newest by the order they were made in (the lineage's), not by their dates: a PC whose clock
+  // once ran ahead must not offer that older state over what came after it.
+  for (const name of [...ancestors].reverse()) {
+    const entry = byName.get(name);
+    const found = entry ? good(entry, true) : null;
     if (found) return found;
   }
   for (const entry of all.filter((e) => !lineage.has(e.info.name) && e.info.kind !== 'pre-restore')) {
