@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Sqlite from 'better-sqlite3';
 import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
@@ -546,6 +546,20 @@ describe('the trial and the clock floor are kept in two places that must agree',
       clock.advance(20 * DAY);
       rmSync(join(dir, LEDGER_FILE));
       await editClosed(dir, (db) => db.deleteFrom('settings').where('key', 'like', 'licence.%').execute());
+    });
+    expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'unlicensed', trialDaysLeft: 0, reasonCode: 'trialOver' });
+  });
+
+  it('gives no fresh trial when the licence rows, the file and the whole audit trail are deleted: the owner account still dates it', async () => {
+    const { again } = await tamperedTrial(async (dir) => {
+      clock.advance(20 * DAY);
+      rmSync(join(dir, LEDGER_FILE));
+      await editClosed(dir, async (db) => {
+        await db.deleteFrom('settings').where('key', 'like', 'licence.%').execute();
+        await sql`drop trigger if exists audit_log_no_delete`.execute(db);
+        await db.deleteFrom('audit_log').execute();
+        await sql`delete from sqlite_sequence where name = 'audit_log'`.execute(db);
+      });
     });
     expect(await again.raw.call('licence.status', {})).toMatchObject({ state: 'unlicensed', trialDaysLeft: 0, reasonCode: 'trialOver' });
   });

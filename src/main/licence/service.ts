@@ -128,7 +128,11 @@ export class LicenceService {
 
     // The audit trail is append-only: its first and latest rows bound when this store was in use,
     // so deleting the ledger everywhere gives back neither days nor an earlier clock.
-    const first = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
+    const firstAudit = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
+    // The owner account is made at the first start, on this PC's clock: it dates the trial too, so
+    // emptying the audit trail as well still gives no days back.
+    const firstStaff = await this.o.db.selectFrom('staff').select('created_at').orderBy('created_at', 'asc').limit(1).executeTakeFirst();
+    const first = { at: minIso([firstAudit?.at, firstStaff?.created_at]) };
     const latest = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirst();
     // The licence's own rows (a few a month at most) record the issue floor after each change.
     const licenceRows = await this.o.db.selectFrom('audit_log').select(['action', 'at', 'after']).where('entity', '=', 'licence').execute();
@@ -571,4 +575,9 @@ function dateOf(value: unknown): Date | null {
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The earliest of ISO times (any may be missing). */
+function minIso(times: (string | undefined)[]): string | undefined {
+  return times.filter((t): t is string => typeof t === 'string').sort()[0];
 }
