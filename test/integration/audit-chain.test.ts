@@ -241,10 +241,12 @@ describe('the audit trail hash chain', () => {
     const file = join(dir, DB_FILE_NAME);
     const made = triggersOf(file);
     expect(Object.keys(made).sort()).toEqual(['audit_log_no_delete', 'audit_log_only_redact']);
-    // No row touched: one trigger dropped, the other replaced by one that lets anything through.
+    // No row touched: one trigger replaced by one that lets anything through, the other moved to
+    // another table (its name taken, so a plain "create if not exists" would put nothing back).
     const db = new BetterSqlite3(file);
     db.exec(`drop trigger audit_log_no_delete; drop trigger audit_log_only_redact;
-      create trigger audit_log_only_redact before update on audit_log when 0 begin select raise(abort, 'no'); end;`);
+      create trigger audit_log_only_redact before update on audit_log when 0 begin select raise(abort, 'no'); end;
+      create trigger audit_log_no_delete before delete on settings begin select 1; end;`);
     db.close();
 
     const log = memoryLogger();
@@ -253,7 +255,7 @@ describe('the audit trail hash chain', () => {
       const report = await core.call('audit.chain', {});
       expect(report).toMatchObject({ intact: false, breaks: [], breakCount: 0 });
       expect(report.triggers).toEqual([
-        { trigger: 'audit_log_no_delete', problem: 'missing', id: expect.any(Number), at: expect.any(String) },
+        { trigger: 'audit_log_no_delete', problem: 'altered', id: expect.any(Number), at: expect.any(String) },
         { trigger: 'audit_log_only_redact', problem: 'altered', id: expect.any(Number), at: expect.any(String) },
       ]);
       expect(log.lines.some((l) => l.includes('audit_log_no_delete'))).toBe(true);

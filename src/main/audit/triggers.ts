@@ -49,7 +49,11 @@ function normalised(text: string): string {
 
 /** The guards a database lacks or holds in another form than defined here; [] when both are as made. */
 export function auditTriggerProblems(sqlite: BetterSqlite3.Database): { trigger: AuditTriggerName; problem: AuditTriggerFinding['problem'] }[] {
-  const rows = sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'audit_log'").all() as { name: string; sql: string | null }[];
+  // By name, whatever table: a trigger of that name on another table would block putting ours back (and reads as altered).
+  const rows = sqlite.prepare(`select name, sql from sqlite_master where type = 'trigger' and name in (${NAMES.map(() => '?').join(', ')})`).all(...NAMES) as {
+    name: string;
+    sql: string | null;
+  }[];
   const found = new Map(rows.map((r) => [r.name, r.sql ?? '']));
   const problems: { trigger: AuditTriggerName; problem: AuditTriggerFinding['problem'] }[] = [];
   for (const name of NAMES) {
