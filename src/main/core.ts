@@ -7,6 +7,7 @@ import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
 import { verifyAuditChainInBackground } from './audit/chain';
 import { AuditLog } from './audit/log';
+import { GUARDS_RESTORED, STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID, restoreAuditTriggers } from './audit/triggers';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles, verifyBackup } from './backup/service';
 import { appendToLineage } from './backup/lineage';
 import { type Clock, systemClock } from './clock';
@@ -138,6 +139,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   async function assemble(store: OpenedDatabase) {
     const audit = new AuditLog(store.db, store.sqlite, clock);
+    // Before anything writes: the audit table's guards put back if someone dropped or weakened them,
+    // and that recorded on the trail itself, where every later check of the chain reports it.
+    const guardsRestored = restoreAuditTriggers(store.sqlite, (found) =>
+      audit.append({ staffId: null, username: 'system' }, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: GUARDS_RESTORED, after: { triggers: found } }]),
+    );
+    for (const g of guardsRestored) log.warn(`audit trail: its guard trigger ${g.trigger} was ${g.problem} (changed outside the app); put back`);
     const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
     const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);

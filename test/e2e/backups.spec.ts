@@ -23,6 +23,8 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   const manual = table.getByRole('row').filter({ hasText: 'Manual' });
   await expect(manual).toHaveCount(1);
   await expect(table.getByRole('columnheader', { name: 'Customers' })).toBeVisible();
+  // Its audit trail, checked when it was made.
+  await expect(manual.getByRole('cell').nth(4)).toHaveText('Intact');
   await shot(page, 'backups');
 
   // ---- a customer added after it ----
@@ -47,6 +49,7 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   await expect(confirm).toContainText('Everyone will have to sign in again.');
   // Its customer count, to recognise the state about to come back.
   await expect(confirm).toContainText('It holds 1 customer.');
+  await expect(confirm).toContainText('Its audit trail is intact.');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await shot(page, 'backups-confirm');
   await confirm.getByRole('button', { name: 'Restore', exact: true }).click();

@@ -76,11 +76,20 @@ test('the History tab shows who changed what, field by field; consent is dated; 
   await expect(entries.nth(0).getByRole('listitem')).toHaveText([/^Marketing consent: given on .+ → —$/]);
 });
 
-test('the History tab warns, saying where, when the audit trail was edited outside the app', async ({ page, host, request }) => {
+test('the store’s history, edited outside the app: each History says where, marks the records concerned, and Backups say which copy is intact', async ({
+  page,
+  host,
+  request,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
   const { customer } = await callHost(request, host, 'customers.create', {
     customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
   });
   await callHost(request, host, 'customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-9999' } });
+  await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Omar', lastName: 'Benali', email: 'omar@example.com', phoneNumber: '+1-555-0123', dateOfBirth: '1980-02-02', sex: 'male' },
+  });
+  const before = await callHost(request, host, 'backup.create', {});
 
   // Someone with the file and an SQLite shell: the trigger dropped, the edit's values rewritten.
   const db = new BetterSqlite3(join(host.dataDir, 'opticounter.sqlite3'));
@@ -89,7 +98,7 @@ test('the History tab warns, saying where, when the audit trail was edited outsi
   db.prepare("update audit_log set after = replace(after, '9999', '1234') where id = ?").run(edited.id);
   db.close();
 
-  // The chain is checked when the store opens.
+  // The chain is checked when the store opens (which puts the trigger back, and says so).
   await page.goto('about:blank');
   await host.restart();
   host.apiSession = undefined;
@@ -99,8 +108,55 @@ test('the History tab warns, saying where, when the audit trail was edited outsi
   await searchBox(page).press('Enter');
   await page.getByRole('tab', { name: 'History' }).click();
 
-  const warning = page.getByRole('alert').filter({ hasText: 'This history was tampered with' });
+  // Worded as the store's trail, located by record number and time.
+  const warning = page.getByRole('alert').filter({ hasText: 'The store’s history was altered outside the app' });
   await expect(warning).toBeVisible();
-  await expect(warning.getByRole('listitem')).toHaveText([new RegExp(`^Record #${edited.id} \\(.+\\) was altered after it was written\\.$`)]);
+  await expect(warning.getByRole('strong')).toHaveText(new RegExp(`^The store’s history was altered outside the app at record #${edited.id} \\(.+\\)$`));
+  await expect(warning.getByRole('listitem')).toHaveText([
+    new RegExp(`^Record #${edited.id} \\(.+\\) was altered after it was written\\.$`),
+    /^The protection against rewriting records \(audit_log_only_redact\) had been removed; found and put back when OptiCounter started \(.+, record #\d+\)\.$/,
+  ]);
+  await expect(warning).toContainText('This customer’s records concerned are marked below.');
+  // Her edit is the record: marked in the list, which numbers its records.
+  const history = page.getByRole('region', { name: 'Change history' });
+  const entries = history.getByRole('list', { name: 'Change history' }).locator(':scope > li');
+  await expect(entries).toHaveCount(2);
+  await expect(entries.nth(0)).toContainText(`Record #${edited.id}`);
+  await expect(entries.nth(0)).toContainText('Altered outside the app after it was written');
+  await expect(entries.nth(1)).not.toContainText('outside the app');
   await shot(page, 'history-tampered');
+
+  // Another customer's History: the same store-wide warning, none of his records marked.
+  await page.keyboard.press('Escape');
+  await searchBox(page).fill('omar');
+  await searchBox(page).press('Enter');
+  await expect(page.getByRole('heading', { name: 'Omar Benali' })).toBeVisible();
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect(warning).toContainText('None of this customer’s records listed below is at a break.');
+  await expect(entries).toHaveCount(1);
+  await expect(entries.nth(0)).not.toContainText('outside the app');
+  await shot(page, 'history-tampered-other');
+
+  // Backups: which copy holds the history from before the edit.
+  await page.getByRole('navigation', { name: 'Owner’s areas' }).getByRole('button', { name: 'Backups' }).click();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Backup made: / })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Backups' });
+  await expect(table.getByRole('columnheader', { name: 'Audit trail' })).toBeVisible();
+  const rows = table.getByRole('row').filter({ hasText: 'Manual' });
+  await expect(rows).toHaveCount(2);
+  const beforeRow = rows.filter({ has: page.locator(`th[title="${before.name}"]`) });
+  const afterRow = rows.filter({ hasNot: page.locator(`th[title="${before.name}"]`) });
+  await expect(beforeRow.getByRole('cell').nth(4)).toHaveText('Intact');
+  await expect(afterRow.getByRole('cell').nth(4)).toHaveText(`Altered (record #${edited.id})`);
+  await shot(page, 'backups-audit-trail');
+
+  // The restore confirmation says it too.
+  await afterRow.getByRole('button', { name: /^Restore the backup of / }).click();
+  const confirm = page.getByRole('dialog', { name: 'Restore this backup?' });
+  await expect(confirm).toContainText(`Its audit trail was altered outside the app (record #${edited.id}).`);
+  await shot(page, 'backups-confirm-altered');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await beforeRow.getByRole('button', { name: /^Restore the backup of / }).click();
+  await expect(confirm).toContainText('Its audit trail is intact.');
 });

@@ -37,12 +37,27 @@ async function storeWithHistory() {
   return { dir: tmp.dir, clock, laylaId: a.id, ahmedId: b.id };
 }
 
-/** Edits the closed store's file the way an attacker would: triggers dropped first. */
+/**
+ * Edits the closed store's file the way a careful attacker would: triggers dropped first, then put
+ * back as they were (so only the chain can tell; a trigger left out is its own evidence, tested below).
+ */
 function tamper(dir: string, sqlText: string) {
   const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
   try {
+    const triggers = db.prepare("select sql from sqlite_master where type = 'trigger' and tbl_name = 'audit_log'").pluck().all() as string[];
     db.exec('drop trigger if exists audit_log_no_delete; drop trigger if exists audit_log_only_redact;');
     db.exec(sqlText);
+    for (const t of triggers) db.exec(t);
+  } finally {
+    db.close();
+  }
+}
+
+function triggersOf(file: string): Record<string, string> {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    const rows = db.prepare("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'audit_log'").all() as { name: string; sql: string }[];
+    return Object.fromEntries(rows.map((r) => [r.name, r.sql]));
   } finally {
     db.close();
   }
@@ -182,5 +197,94 @@ describe('the audit trail hash chain', () => {
     m.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
     writeFileSync(manifest, JSON.stringify(m));
     expect(verifyBackup(dir, good.name)).toMatchObject({ name: good.name, auditTrail: broken });
+  });
+
+  it('backup.create and backup.list carry each backup’s chain result, recorded in its manifest (an older backup’s: not checked until verified)', async () => {
+    const { dir, laylaId, clock } = await storeWithHistory();
+    let before;
+    {
+      const { core, close } = await openTestCore({ dataDir: dir, clock });
+      clock.advance(1000);
+      before = await core.call('backup.create', {});
+      await close();
+    }
+    expect(before.auditTrail).toMatchObject({ intact: true, breaks: [], breakCount: 0, triggers: [] });
+
+    const edited = rowOf(dir, `entity = 'customer' and entity_id = '${laylaId}' and action = 'update'`);
+    tamper(dir, `update audit_log set after = replace(after, '0100', '0666') where id = ${edited.id}`);
+    const { core, close } = await openTestCore({ dataDir: dir, clock });
+    cleanups.push(close);
+    clock.advance(1000);
+    const after = await core.call('backup.create', {});
+    const altered = { intact: false, breakCount: 1, breaks: [{ problem: 'changed', id: edited.id, at: edited.at }] };
+    expect(after.auditTrail).toMatchObject(altered);
+
+    // Listed from the manifests (no database copy is opened to list), each with its own result.
+    const manifestOf = (name: string) => join(dir, 'backups', name, MANIFEST_FILE);
+    const listed = async (name: string) => (await core.call('backup.list', {})).find((b) => b.name === name);
+    expect((await listed(before.name))?.auditTrail).toEqual(before.auditTrail);
+    expect((await listed(after.name))?.auditTrail).toEqual(after.auditTrail);
+    expect(JSON.parse(readFileSync(manifestOf(after.name), 'utf8'))).toMatchObject({ auditTrail: altered });
+
+    // A backup made before the chain result was recorded: none said (the screen says "not checked")…
+    const old = JSON.parse(readFileSync(manifestOf(before.name), 'utf8')) as Record<string, unknown>;
+    delete old.auditTrail;
+    writeFileSync(manifestOf(before.name), JSON.stringify(old));
+    expect((await listed(before.name))?.auditTrail).toBeUndefined();
+    // …until a check of it (a restore's) records it.
+    expect(verifyBackup(dir, before.name).auditTrail).toMatchObject({ intact: true });
+    expect((await listed(before.name))?.auditTrail).toMatchObject({ intact: true, rows: before.auditTrail!.rows });
+  });
+
+  it('puts back an audit trigger dropped or weakened outside the app, and reports it though every row verifies', async () => {
+    const { dir } = await storeWithHistory();
+    const file = join(dir, DB_FILE_NAME);
+    const made = triggersOf(file);
+    expect(Object.keys(made).sort()).toEqual(['audit_log_no_delete', 'audit_log_only_redact']);
+    // No row touched: one trigger replaced by one that lets anything through, the other moved to
+    // another table (its name taken, so a plain "create if not exists" would put nothing back).
+    const db = new BetterSqlite3(file);
+    db.exec(`drop trigger audit_log_no_delete; drop trigger audit_log_only_redact;
+      create trigger audit_log_only_redact before update on audit_log when 0 begin select raise(abort, 'no'); end;
+      create trigger audit_log_no_delete before delete on settings begin select 1; end;`);
+    db.close();
+
+    const log = memoryLogger();
+    {
+      const { core, close } = await openTestCore({ dataDir: dir, log });
+      const report = await core.call('audit.chain', {});
+      expect(report).toMatchObject({ intact: false, breaks: [], breakCount: 0 });
+      expect(report.triggers).toEqual([
+        { trigger: 'audit_log_no_delete', problem: 'altered', id: expect.any(Number), at: expect.any(String) },
+        { trigger: 'audit_log_only_redact', problem: 'altered', id: expect.any(Number), at: expect.any(String) },
+      ]);
+      expect(log.lines.some((l) => l.includes('audit_log_no_delete'))).toBe(true);
+      await close();
+    }
+    // Back as the migration made them: the table refuses a delete again.
+    expect(triggersOf(file)).toEqual(made);
+    const check = new BetterSqlite3(file);
+    expect(() => check.prepare('delete from audit_log where id = 1').run()).toThrow(/append-only/);
+    check.close();
+
+    // Sealed into the trail: still said after the next start, and in a backup's check.
+    const { report } = await chainAfterReopen(dir);
+    expect(report).toMatchObject({ intact: false, breaks: [], triggers: [{ trigger: 'audit_log_no_delete' }, { trigger: 'audit_log_only_redact' }] });
+    const { core, close } = await openTestCore({ dataDir: dir });
+    cleanups.push(close);
+    expect((await core.call('backup.create', {})).auditTrail).toMatchObject({ intact: false, triggers: report.triggers });
+  });
+
+  it('a backup copy without its audit triggers is reported as such (not put back: a backup is never changed)', async () => {
+    const { dir } = await storeWithHistory();
+    const { core, close } = await openTestCore({ dataDir: dir });
+    const good = await core.call('backup.create', {});
+    await close();
+    const file = join(dir, 'backups', good.name, DB_FILE_NAME);
+    const copy = new BetterSqlite3(file);
+    copy.exec('drop trigger audit_log_no_delete');
+    copy.close();
+    expect(fileAuditChain(file)).toMatchObject({ intact: false, breaks: [], triggers: [{ trigger: 'audit_log_no_delete', problem: 'missing', id: null, at: null }] });
+    expect(Object.keys(triggersOf(file))).toEqual(['audit_log_only_redact']);
   });
 });

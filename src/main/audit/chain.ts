@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditChainBreak, AuditChainReport } from '../../shared/audit/schema';
+import type { AuditChainBreak, AuditChainReport, AuditTriggerFinding } from '../../shared/audit/schema';
+import { GUARDS_RESTORED, STORE_GUARD_ENTITY, auditTriggerProblems } from './triggers';
 
 /*
  * The audit trail's hash chain. The table's triggers stop the app from rewriting history, not
@@ -122,6 +123,7 @@ export class ChainVerifier {
   private lastAt: string | null = null;
   private readonly blanked: { id: number; at: string }[] = [];
   private readonly blankedByPurge = new Set<number>();
+  private readonly triggers: AuditTriggerFinding[] = [];
 
   /** The last id checked: the next page starts after it. */
   get lastId(): number {
@@ -150,6 +152,10 @@ export class ChainVerifier {
       if (action === 'purge' && after !== null && !problem) {
         for (const listed of purgedRowsOf(after)) this.blankedByPurge.add(listed);
       }
+      // A start that put the table's guards back said so in a sealed row: reported as long as it is there.
+      if (entity === STORE_GUARD_ENTITY && action === GUARDS_RESTORED && after !== null && !problem) {
+        for (const found of restoredTriggersOf(after)) this.triggers.push({ ...found, id, at });
+      }
       // The next row is judged against this one's stored seal: one edit shows as one break, not a cascade.
       this.prevHash = hash ?? '';
       this.prevId = id;
@@ -157,11 +163,13 @@ export class ChainVerifier {
     }
   }
 
-  finish(lastSequence: number, checkedAt: string): AuditChainReport {
+  /** `missingNow`: guards the checked file lacks as it is (a backup's copy; the live store has them put back first). */
+  finish(lastSequence: number, checkedAt: string, missingNow: AuditTriggerFinding[] = []): AuditChainReport {
     for (const b of this.blanked) if (!this.blankedByPurge.has(b.id)) this.report({ problem: 'erased', id: b.id, at: b.at });
     if (lastSequence > this.prevId) this.report({ problem: 'truncated', id: this.prevId, at: this.lastAt, missing: lastSequence - this.prevId });
     const breaks = [...this.breaks].sort((a, b) => a.id - b.id);
-    return { intact: this.breakCount === 0, rows: this.count, breaks, breakCount: this.breakCount, checkedAt };
+    const triggers = [...this.triggers, ...missingNow];
+    return { intact: this.breakCount === 0 && triggers.length === 0, rows: this.count, breaks, breakCount: this.breakCount, triggers, checkedAt };
   }
 
   private report(b: AuditChainBreak): void {
@@ -180,6 +188,20 @@ function purgedRowsOf(after: string): number[] {
   }
 }
 
+/** The guards-restored row's `after`: `{"triggers": [{"trigger": name, "problem": "missing" | "altered"}]}`. */
+function restoredTriggersOf(after: string): Pick<AuditTriggerFinding, 'trigger' | 'problem'>[] {
+  try {
+    const parsed = JSON.parse(after) as { triggers?: unknown };
+    if (!Array.isArray(parsed.triggers)) return [];
+    return parsed.triggers.flatMap((t: unknown) => {
+      const { trigger, problem } = (t ?? {}) as { trigger?: unknown; problem?: unknown };
+      return typeof trigger === 'string' && (problem === 'missing' || problem === 'altered') ? [{ trigger, problem }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
 const PAGE_ROWS = 2000;
 
 function pageOf(sqlite: BetterSqlite3.Database) {
@@ -191,7 +213,10 @@ function lastSequence(sqlite: BetterSqlite3.Database): number {
   return seq?.seq ?? 0;
 }
 
-/** Verifies the whole chain of a database nothing else writes to (a backup's copy, a test), in one go. */
+/**
+ * Verifies the whole chain of a database nothing else writes to (a backup's copy, a test), in one go,
+ * and reports its guard triggers as they are in it (never put back here: such a copy is not changed).
+ */
 export function verifyAuditChain(sqlite: BetterSqlite3.Database, now: Date): AuditChainReport {
   const read = () => {
     const verifier = new ChainVerifier();
@@ -201,7 +226,8 @@ export function verifyAuditChain(sqlite: BetterSqlite3.Database, now: Date): Aud
       verifier.push(rows);
       if (rows.length < PAGE_ROWS) break;
     }
-    return verifier.finish(lastSequence(sqlite), now.toISOString());
+    const missingNow = auditTriggerProblems(sqlite).map((p) => ({ ...p, id: null, at: null }));
+    return verifier.finish(lastSequence(sqlite), now.toISOString(), missingNow);
   };
   // One read transaction: rows and sequence from the same moment.
   return sqlite.inTransaction ? read() : sqlite.transaction(read)();

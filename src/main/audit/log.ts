@@ -45,6 +45,11 @@ export class AuditLog {
    * is sealed onto the chain (chain.ts): its id is given here so the seal can cover it.
    */
   recordMany(_trx: Transaction<Database>, actor: Actor, events: AuditEvent[]): void {
+    this.append(actor, events);
+  }
+
+  /** The same, for a change made through better-sqlite3 itself (its transaction open): the guards' repair. */
+  append(actor: Actor, events: AuditEvent[]): void {
     if (!this.sqlite.inTransaction) throw new Error('The audit trail is written inside the transaction of the change');
     this.insert ??= this.sqlite.prepare(
       'insert into audit_log (id, at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -11,14 +11,20 @@ import {
   readFileSync,
   readSync,
   readdirSync,
+  renameSync,
+  rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { copyFile, link, open } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AuditChainReport } from '../../shared/audit/schema';
 import { type BackupInfo, type CreatedBackupKind, backupKinds } from '../../shared/backup/schema';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
+import { PRIVATE_FILE_MODE } from '../private-files';
 
 /*
  * The backups folder, as files on disk:
@@ -57,6 +63,12 @@ export const Manifest = z.object({
   counts: z.record(z.string(), Count),
   /** backup/lineage.ts: the backups the store descended from when this one was made (absent before 2026-12). */
   ancestors: z.array(z.string()).optional(),
+  /**
+   * The audit trail's hash chain in the copy (backup/integrity.ts), checked when the backup was made
+   * or last verified, so the list says it without opening every copy. Absent: never checked (made
+   * before 2026-12 and not verified since) or a copy from before the chain.
+   */
+  auditTrail: AuditChainReport.optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
@@ -133,7 +145,7 @@ function folderBackup(dir: string, name: string): BackupEntry | null {
     if (!parsed.success) return null;
     const m = parsed.data;
     return {
-      info: { name, kind: m.kind, createdAt: m.createdAt, sizeBytes: m.db.sizeBytes + m.attachments.sizeBytes, attachments: m.attachments.files, customers: customersOf(m) },
+      info: infoOf(name, m),
       path,
       dbFile: join(path, DB_FILE_NAME),
       manifest: m,
@@ -141,6 +153,37 @@ function folderBackup(dir: string, name: string): BackupEntry | null {
   } catch {
     // Missing or unreadable manifest: a half-made or hand-made folder, not a backup.
     return null;
+  }
+}
+
+export function infoOf(name: string, m: Manifest): BackupInfo {
+  const info: BackupInfo = { name, kind: m.kind, createdAt: m.createdAt, sizeBytes: m.db.sizeBytes + m.attachments.sizeBytes, attachments: m.attachments.files, customers: customersOf(m) };
+  return m.auditTrail ? { ...info, auditTrail: m.auditTrail } : info;
+}
+
+/**
+ * Records a check's chain result in a backup's manifest when it says something new (the time of the
+ * check aside). Only the manifest is rewritten, atomically (a temporary file renamed over it); the
+ * database copy its checksum seals is never touched. A pre-migration copy has no manifest: nothing.
+ */
+export function recordAuditTrail(entry: BackupEntry, report: AuditChainReport): void {
+  if (!entry.manifest) return;
+  const { checkedAt: _was, ...recorded } = entry.manifest.auditTrail ?? { checkedAt: '' };
+  const { checkedAt: _now, ...found } = report;
+  if (entry.manifest.auditTrail && JSON.stringify(recorded) === JSON.stringify(found)) return;
+  const manifest: Manifest = { ...entry.manifest, auditTrail: report };
+  const file = join(entry.path, MANIFEST_FILE);
+  const temp = join(entry.path, `.${MANIFEST_FILE}.${randomUUID()}`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    fsyncFileSync(temp);
+    renameSync(temp, file);
+    fsyncDirSync(entry.path);
+    entry.manifest = manifest;
+    entry.info = infoOf(entry.info.name, manifest);
+  } catch {
+    // Only a note for the list (a read-only backup folder, a full disk): the check itself stands.
+    rmSync(temp, { force: true });
   }
 }
 

@@ -6,7 +6,7 @@ import type { BackupInfo } from '../../shared/backup/schema';
 import { verifyAuditChain } from '../audit/chain';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
-import { type BackupEntry, findBackup, listBackups, sha256OfFileSync } from './folder';
+import { type BackupEntry, findBackup, listBackups, recordAuditTrail, sha256OfFileSync } from './folder';
 import { readLineage } from './lineage';
 
 export interface SqliteOptions {
@@ -61,12 +61,17 @@ export function fileAuditChain(file: string, opts: SqliteOptions = {}, now: Date
   let sqlite: BetterSqlite3.Database | undefined;
   try {
     sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
-    const chained = sqlite.prepare("select 1 from pragma_table_info('audit_log') where name = 'hash'").get();
-    return chained ? verifyAuditChain(sqlite, now) : null;
+    return auditTrailOf(sqlite, now);
   } finally {
     sqlite?.close();
     for (const f of sidecars) rmSync(f, { force: true });
   }
+}
+
+/** The same on an open handle (a backup's fresh copy, before its manifest is written). */
+export function auditTrailOf(sqlite: BetterSqlite3.Database, now: Date): AuditChainReport | null {
+  const chained = sqlite.prepare("select 1 from pragma_table_info('audit_log') where name = 'hash'").get();
+  return chained ? verifyAuditChain(sqlite, now) : null;
 }
 
 /**
@@ -81,12 +86,15 @@ export function databaseFileProblems(dataDir: string, opts: SqliteOptions = {}):
 /**
  * Checks a backup can be restored: its database copy matches the checksum in its manifest (a
  * pre-migration copy has none) and passes the integrity check. backup.notFound for an unknown name,
- * backup.damaged for a copy that fails.
+ * backup.damaged for a copy that fails. Its audit chain is checked too and recorded in its manifest
+ * (so the list shows it from then on, a backup made before the list did included).
  */
 export function verifyBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupInfo {
   const entry = checkedBackup(dataDir, name, opts);
   const auditTrail = fileAuditChain(entry.dbFile, opts);
-  return auditTrail ? { ...entry.info, auditTrail } : entry.info;
+  if (!auditTrail) return entry.info;
+  recordAuditTrail(entry, auditTrail);
+  return { ...entry.info, auditTrail };
 }
 
 export function checkedBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupEntry {

@@ -4,6 +4,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
+import type { AuditChainReport } from '../../shared/audit/schema';
 import type { BackupInfo, CreatedBackupKind } from '../../shared/backup/schema';
 import { AppError } from '../../shared/errors';
 import type { Clock } from '../clock';
@@ -14,7 +15,7 @@ import {
   MANIFEST_FILE,
   type Manifest,
   backupsDir,
-  customersOf,
+  infoOf,
   errCode,
   folderNameOf,
   fsyncDirSync,
@@ -24,7 +25,7 @@ import {
   sha256OfFile,
   storedFiles,
 } from './folder';
-import { type SqliteOptions, verifyBackup } from './integrity';
+import { type SqliteOptions, auditTrailOf, verifyBackup } from './integrity';
 import { appendToLineage, readLineage } from './lineage';
 
 export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, describeGoodBackup, type GoodBackup } from './integrity';
@@ -122,12 +123,12 @@ export class BackupService {
       const dbCopy = join(temp, DB_FILE_NAME);
       await this.copyDatabase(dbCopy);
       makeFilePrivate(dbCopy); // SQLite created it 0644
-      const { schemaVersion, counts } = this.settleCopy(dbCopy);
+      const { schemaVersion, counts, auditTrail } = this.settleCopy(dbCopy);
       await fsyncFile(dbCopy);
       const db: Manifest['db'] = { file: DB_FILE_NAME, sha256: await sha256OfFile(dbCopy), sizeBytes: (await stat(dbCopy)).size };
       const attachments = await copyAttachments(join(this.opts.dataDir, ATTACHMENTS_DIR), join(temp, ATTACHMENTS_DIR));
 
-      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors };
+      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors, ...(auditTrail ? { auditTrail } : {}) };
       const manifestFile = join(temp, MANIFEST_FILE);
       await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       await fsyncFile(manifestFile);
@@ -138,7 +139,7 @@ export class BackupService {
       appendToLineage(this.opts.dataDir, name);
       spare.add(name);
       this.prune(spare);
-      return { name, kind, createdAt, sizeBytes: db.sizeBytes + attachments.sizeBytes, attachments: attachments.files, customers: customersOf(manifest) };
+      return infoOf(name, manifest);
     } catch (err) {
       await rm(temp, { recursive: true, force: true }).catch(() => undefined);
       throw failed(err);
@@ -176,9 +177,10 @@ export class BackupService {
   /**
    * Turns the copy into a single self-contained file (rollback-journal mode: no `-wal`/`-shm`, so it
    * can be checked read-only later without creating files beside it) and reads what the manifest
-   * records. Counted on the copy, so the counts match the copied snapshot exactly.
+   * records. Counted on the copy, so the counts match the copied snapshot exactly; its audit chain is
+   * checked there too (a second or so per 100,000 rows), for the list to show without reopening it.
    */
-  private settleCopy(file: string): { schemaVersion: number; counts: Record<string, number> } {
+  private settleCopy(file: string): { schemaVersion: number; counts: Record<string, number>; auditTrail: AuditChainReport | null } {
     const copy = new BetterSqlite3(file, { fileMustExist: true, ...this.binding() });
     try {
       copy.pragma('journal_mode = DELETE');
@@ -191,7 +193,7 @@ export class BackupService {
       if (tables.has('customers')) {
         counts.deletedCustomers = Number(copy.prepare('select count(*) from customers where deleted_at is not null').pluck().get());
       }
-      return { schemaVersion, counts };
+      return { schemaVersion, counts, auditTrail: auditTrailOf(copy, this.opts.clock.now()) };
     } finally {
       copy.close();
     }

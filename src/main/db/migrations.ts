@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { GENESIS_HASH, REDACTED_BEFORE_CHAIN, newSalt, rowHash, valuesDigest } from '../audit/chain';
+import { createAuditTriggerSql } from '../audit/triggers';
 
 /*
  * Migrations are compiled into the bundle (no folder scanning at run time), numbered, and never edited
@@ -114,8 +115,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`create index audit_by_entity on audit_log (entity, entity_id, id)`.execute(db);
       await sql`create index audit_by_staff on audit_log (staff_id, id)`.execute(db);
-      await sql`create trigger audit_log_no_delete before delete on audit_log
-        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+      await sql.raw(createAuditTriggerSql('audit_log_no_delete')).execute(db);
       await sql`create trigger audit_log_only_redact before update on audit_log
         when not (old.redacted = 0 and new.redacted = 1 and new.id = old.id and new.at = old.at
           and new.staff_id is old.staff_id and new.staff_name = old.staff_name and new.entity = old.entity
@@ -221,12 +221,8 @@ export const migrations: Record<string, Migration> = {
       }
 
       // The only update left is a purge's: values and salt blanked, the sealed digest and seal kept.
-      await sql`create trigger audit_log_only_redact before update on audit_log
-        when not (old.redacted = 0 and new.redacted = 1 and new.id = old.id and new.at = old.at
-          and new.staff_id is old.staff_id and new.staff_name = old.staff_name and new.entity = old.entity
-          and new.entity_id = old.entity_id and new.action = old.action and new.before is null and new.after is null
-          and new.salt is null and new.values_digest is old.values_digest and new.hash is old.hash)
-        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+      // (audit/triggers.ts holds it, for the check at every start to put it back the same.)
+      await sql.raw(createAuditTriggerSql('audit_log_only_redact')).execute(db);
     },
   },
 };

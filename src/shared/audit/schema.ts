@@ -21,7 +21,24 @@ export const AuditChainBreak = z.object({
 });
 export type AuditChainBreak = z.infer<typeof AuditChainBreak>;
 
+/**
+ * One of the audit table's guard triggers (src/main/audit/triggers.ts) found missing, or replaced by
+ * one that does not guard the same way: evidence of tampering even when every row still verifies.
+ */
+export const AuditTriggerFinding = z.object({
+  trigger: z.string(),
+  problem: z.enum(['missing', 'altered']),
+  /**
+   * The audit record that notes it was put back at a start, and that record's time. Both null: the
+   * file checked lacks it now (a backup's copy, which is checked as it is and never changed).
+   */
+  id: z.number().int().nullable(),
+  at: z.string().nullable(),
+});
+export type AuditTriggerFinding = z.infer<typeof AuditTriggerFinding>;
+
 export const AuditChainReport = z.object({
+  /** True when nothing shows tampering: no break, and no guard trigger ever found missing. */
   intact: z.boolean(),
   /** Rows checked. */
   rows: z.number().int(),
@@ -29,6 +46,8 @@ export const AuditChainReport = z.object({
   breaks: z.array(AuditChainBreak),
   /** How many breaks in all. */
   breakCount: z.number().int(),
+  /** The guard triggers found missing or altered (absent from reports recorded before 2026-12). */
+  triggers: z.array(AuditTriggerFinding).default([]),
   checkedAt: z.string(),
 });
 export type AuditChainReport = z.infer<typeof AuditChainReport>;

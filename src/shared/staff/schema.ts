@@ -62,7 +62,8 @@ export const AutoLockInput = z.strictObject({
 });
 
 /** What the audit trail records changes of. */
-export const auditEntities = ['customer', 'prescription', 'attachment', 'staff', 'setting', 'licence', 'backup'] as const;
+// 'store': the database file itself (its audit guards put back at a start: audit/triggers.ts).
+export const auditEntities = ['customer', 'prescription', 'attachment', 'staff', 'setting', 'licence', 'backup', 'store'] as const;
 export const AuditEntity = z.enum(auditEntities, { error: `entity must be one of ${auditEntities.join(', ')}` });
 export type AuditEntity = z.infer<typeof AuditEntity>;
 

@@ -1,11 +1,41 @@
 import { useId, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { type TrailStatus, trailStatus } from '../../../shared/audit/reading';
 import type { BackupInfo } from '../../../shared/backup/schema';
 import { errorMessage } from '../api/errors';
 import { useBackups, useCreateBackup, useRestoreBackup } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
+
+/** A backup's audit trail in a word, for its row (the record number is the one History's warning names). */
+function trailCell(status: TrailStatus, t: TFunction): string {
+  switch (status.kind) {
+    case 'notChecked':
+      return t('backups.audit.notChecked');
+    case 'intact':
+      return t('backups.audit.intact');
+    case 'altered':
+      return t('backups.audit.altered', { id: status.id });
+    case 'unguarded':
+      return status.id === null ? t('backups.audit.unguardedNow') : t('backups.audit.unguarded', { id: status.id });
+  }
+}
+
+/** The same in the restore confirmation, as a sentence. */
+function trailSentence(status: TrailStatus, t: TFunction): string {
+  switch (status.kind) {
+    case 'notChecked':
+      return t('backups.confirm.auditNotChecked');
+    case 'intact':
+      return t('backups.confirm.auditIntact');
+    case 'altered':
+      return t('backups.confirm.auditAltered', { id: status.id });
+    case 'unguarded':
+      return t('backups.confirm.auditUnguarded');
+  }
+}
 
 /**
  * The owner's backups: the daily ones, the ones made by hand, and the copies taken before a restore
@@ -91,6 +121,7 @@ export function BackupsScreen() {
               <th scope="col" className="num">
                 {t('backups.columns.documents')}
               </th>
+              <th scope="col">{t('backups.columns.auditTrail')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('backups.columns.actions')}</span>
               </th>
@@ -108,6 +139,7 @@ export function BackupsScreen() {
                 <td className="num">{formatBytes(b.sizeBytes, i18n.language)}</td>
                 <td className="num">{b.customers ?? '—'}</td>
                 <td className="num">{b.attachments}</td>
+                <td className={`audit-trail trail-${trailStatus(b.auditTrail).kind}`}>{trailCell(trailStatus(b.auditTrail), t)}</td>
                 <td className="row-actions">
                   <button
                     type="button"
@@ -131,7 +163,14 @@ export function BackupsScreen() {
         <ConfirmDialog
           title={t('backups.confirm.title')}
           // Its date and how many customers it holds: enough to recognise the state about to come back.
-          body={[toRestore.customers === null ? '' : t('backups.confirm.holds', { count: toRestore.customers }), t('backups.confirm.body', { date: when(toRestore) })].filter(Boolean).join(' ')}
+          // Its audit trail too: a copy from before an edit outside the app holds the true history.
+          body={[
+            toRestore.customers === null ? '' : t('backups.confirm.holds', { count: toRestore.customers }),
+            trailSentence(trailStatus(toRestore.auditTrail), t),
+            t('backups.confirm.body', { date: when(toRestore) }),
+          ]
+            .filter(Boolean)
+            .join(' ')}
           confirmLabel={restore.isPending ? t('backups.confirm.restoring') : t('backups.confirm.confirm')}
           cancelLabel={t('common.cancel')}
           danger

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type RecordMark, recordMarks } from '../../../shared/audit/reading';
 import type { AuditChainReport } from '../../../shared/audit/schema';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import type { AuditEntry } from '../../../shared/staff/schema';
@@ -94,27 +95,40 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
 const SHOWN_BREAKS = 5;
 
 /**
- * Shown above the history when the audit trail's hash chain breaks (someone edited the database
- * outside the app): where, by record number and time, so the owner can compare with a backup.
+ * Shown above a customer's history when the store's audit trail breaks (someone edited the database
+ * outside the app). The trail is the store's, one chain for every customer, so it is worded as the
+ * store's and located by record number and time; whether this customer's own records are among
+ * those concerned is said, and they are marked in the list (`marked`: how many of them are).
  */
-function ChainWarning({ report }: { report: AuditChainReport }) {
+function ChainWarning({ report, marked }: { report: AuditChainReport; marked: number }) {
   const { t, i18n } = useTranslation();
   const titleId = useId();
+  const when = (at: string | null) => (at ? formatMoment(at, i18n.language) : t('history.chain.unknownTime'));
   const hidden = report.breakCount - Math.min(report.breaks.length, SHOWN_BREAKS);
+  const first = report.breaks[0];
   return (
     <div className="form-error chain-warning" role="alert" aria-labelledby={titleId}>
       <p>
-        <strong id={titleId}>{t('history.chain.title')}</strong>
+        <strong id={titleId}>{first ? t('history.chain.title', { id: first.id, at: when(first.at) }) : t('history.chain.titleGuards')}</strong>
       </p>
       <p>{t('history.chain.intro')}</p>
       <ul>
         {report.breaks.slice(0, SHOWN_BREAKS).map((b) => (
-          <li key={`${b.problem}-${b.id}`}>
-            {t(`history.chain.${b.problem}`, { id: b.id, at: b.at ? formatMoment(b.at, i18n.language) : t('history.chain.unknownTime'), count: b.missing ?? 1 })}
-          </li>
+          <li key={`${b.problem}-${b.id}`}>{t(`history.chain.${b.problem}`, { id: b.id, at: when(b.at), count: b.missing ?? 1 })}</li>
         ))}
         {hidden > 0 ? <li>{t('history.chain.more', { count: hidden })}</li> : null}
+        {report.triggers.map((g) => (
+          <li key={`${g.trigger}-${g.id ?? 'now'}`}>
+            {t(g.id === null ? 'history.chain.guard.missingNow' : `history.chain.guard.${g.problem}`, {
+              what: t(`history.chain.guardWhat.${g.trigger}`, { defaultValue: g.trigger }),
+              trigger: g.trigger,
+              id: g.id,
+              at: when(g.at),
+            })}
+          </li>
+        ))}
       </ul>
+      {report.breaks.length > 0 ? <p>{marked > 0 ? t('history.chain.marked') : t('history.chain.noneMarked')}</p> : null}
       <p>{t('history.chain.advice')}</p>
     </div>
   );
@@ -129,6 +143,9 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
   const history = useCustomerHistory(customerId);
   const chain = useAuditChain();
   const titleId = useId();
+  const broken = chain.data && !chain.data.intact ? chain.data : null;
+  const marks = broken ? recordMarks(broken) : null;
+  let marked = 0;
 
   let body;
   if (history.isPending) {
@@ -154,23 +171,31 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
       if (name) docNames.set(e.entityId, name);
     }
     // A save that changed only the prescription grid also records the customer, unchanged: its
-    // prescription entry says what changed.
+    // prescription entry says what changed (shown all the same when it sits at a break of the chain).
     const shown = history.data.entries
       .map((entry) => ({ entry, d: describe(entry, versions, docNames, t, i18n.language) }))
-      .filter(({ entry, d }) => !(entry.entity === 'customer' && entry.action === 'update' && d.changes.length === 0));
+      .filter(({ entry, d }) => marks?.has(entry.id) || !(entry.entity === 'customer' && entry.action === 'update' && d.changes.length === 0));
+    marked = marks ? shown.filter(({ entry }) => marks.has(entry.id)).length : 0;
     body =
       shown.length === 0 ? (
         <p className="muted">{t('history.empty')}</p>
       ) : (
         <ol className="history-list" aria-labelledby={titleId}>
           {shown.map(({ entry, d }) => (
-            <li key={entry.id} className={`history-item entity-${entry.entity}`} aria-label={d.title}>
+            <li key={entry.id} className={`history-item entity-${entry.entity}${marks?.has(entry.id) ? ' chain-marked' : ''}`} aria-label={d.title}>
               <div className="history-head">
                 <strong className="history-title">{d.title}</strong>
                 <span className="history-meta">
                   <time dateTime={entry.at}>{formatMoment(entry.at, i18n.language)}</time> · {t('history.by', { who: entry.staffName })}
+                  {/* Numbered only while the warning names records by number. */}
+                  {marks ? <> · {t('history.record', { id: entry.id })}</> : null}
                 </span>
               </div>
+              {(marks?.get(entry.id) ?? []).map((m: RecordMark) => (
+                <p key={m} className="history-note chain-mark">
+                  {t(`history.chain.mark.${m}`)}
+                </p>
+              ))}
               {d.changes.length > 0 ? (
                 <ul className="history-changes" aria-label={t('history.changes')}>
                   {d.changes.map((c, i) => (
@@ -192,7 +217,7 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
         <h2 id={titleId}>{t('history.title')}</h2>
         <span className={`busy${history.isFetching ? ' on' : ''}`} aria-hidden="true" />
       </div>
-      {chain.data && !chain.data.intact ? <ChainWarning report={chain.data} /> : null}
+      {broken ? <ChainWarning report={broken} marked={marked} /> : null}
       {body}
     </section>
   );
