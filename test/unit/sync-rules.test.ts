@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKOFF_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/backoff';
+import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/backoff';
+import { realTimeline } from '../../src/main/sync/timeline';
 import { type Fields, changedFields, documentOf, fieldPaths, fieldsOf } from '../../src/main/sync/document';
 import { RateLimiter } from '../../src/main/sync/limiter';
 import { mergeFields } from '../../src/main/sync/merge';
@@ -101,6 +102,44 @@ describe('backoff', () => {
     expect(retryAfterMs('Thu, 01 Jan 2026 10:00:30 GMT', now)).toBe(30_000);
     expect(retryAfterMs('soon', now)).toBeNull();
     expect(retryAfterMs(null, now)).toBeNull();
+  });
+
+  it('reads Retry-After as RFC 9110 does, and caps what a broken cloud asks for at an hour', () => {
+    const now = new Date('2026-01-01T10:00:00Z');
+    expect(retryAfterMs('0x3c', now)).toBeNull();
+    expect(retryAfterMs('1e9', now)).toBeNull();
+    expect(retryAfterMs('-5', now)).toBeNull();
+    expect(retryAfterMs('3000000', now)).toBe(RETRY_AFTER_CAP_MS);
+    expect(retryAfterMs('Fri, 01 Jan 2027 10:00:00 GMT', now)).toBe(RETRY_AFTER_CAP_MS);
+    expect(RETRY_AFTER_CAP_MS).toBe(60 * 60_000);
+  });
+});
+
+describe('the sync timeline', () => {
+  it('measures waits on a monotonic clock: the wall clock set back an hour does not stall the rate limiter', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const limiter = new RateLimiter(3, realTimeline);
+      for (let i = 0; i < 3; i++) (await limiter.take())();
+      vi.setSystemTime(Date.now() - 3_600_000); // someone sets the PC's clock back an hour
+      let fourth = false;
+      void limiter.take().then((release) => {
+        fourth = true;
+        release();
+      });
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(fourth).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never fires a wait longer than a timer can hold at once (Node fires those after 1 ms)', async () => {
+    let fired = false;
+    const cancel = realTimeline.after(3_000_000_000, () => (fired = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    cancel();
+    expect(fired).toBe(false);
   });
 });
 

@@ -12,11 +12,18 @@ export function backoffDelay(failures: number, random: () => number, retryAfterM
   return retryAfterMs === null ? jittered : Math.max(retryAfterMs, jittered);
 }
 
-/** Retry-After as seconds or an HTTP date (RFC 9110), in ms from now; null when absent or unreadable. */
+/** The longest Retry-After honoured: a cloud asking for days is broken, and this PC keeps trying hourly. */
+export const RETRY_AFTER_CAP_MS = 60 * 60_000;
+
+/**
+ * Retry-After as delay-seconds (digits only: `0x3c` and `1e9` are not) or an HTTP date (RFC 9110),
+ * in ms from now, at most RETRY_AFTER_CAP_MS; null when absent or unreadable.
+ */
 export function retryAfterMs(header: string | null, now: Date): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+  const text = header?.trim() ?? '';
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return Math.min(RETRY_AFTER_CAP_MS, Number(text) * 1000);
+  // A date needs a letter (a weekday or month name): Date.parse reads "-5" as a year.
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? null : Math.min(RETRY_AFTER_CAP_MS, Math.max(0, at - now.getTime()));
 }

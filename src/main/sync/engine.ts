@@ -69,7 +69,7 @@ export class SyncEngine {
   private nextAttemptAt: Date | null = null;
   private lastSyncAt: string | null = null;
   private lastError: string | null = null;
-  private lastPullAt = 0;
+  private lastPullAt = Number.NEGATIVE_INFINITY;
   private lastReconcileAt = 0;
   private stopped = false;
   private readonly listeners = new Set<() => void>();
@@ -96,7 +96,7 @@ export class SyncEngine {
     this.config = config ?? null;
     this.failures = 0;
     this.nextAttemptAt = null;
-    this.lastPullAt = 0;
+    this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
     // Older versions saved any http:// address; the password must not go there in clear.
     if (config && !checkServerUrl(config.baseUrl).ok) {
       this.client = null;
@@ -137,6 +137,7 @@ export class SyncEngine {
       this.setState('rateLimited');
     } else if (this.state === 'rateLimited') {
       this.nextAttemptAt = null;
+      if (this.lastError === RATE_LIMITED) this.lastError = null; // requests go out again: not a problem any more
       this.setState('syncing');
     }
   }
@@ -164,7 +165,7 @@ export class SyncEngine {
   /** Syncs now, whatever the backoff says (staff pressed "Sync now"), and waits for it. */
   async now(): Promise<void> {
     if (!this.config) return;
-    this.lastPullAt = 0;
+    this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
     await this.running;
     await this.run();
   }
