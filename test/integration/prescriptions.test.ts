@@ -165,6 +165,28 @@ describe('a prescription that contradicts itself', () => {
   });
 });
 
+describe('a near row typed without an ADD that no ADD can give', () => {
+  const message = 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)';
+  const optic = { distanceVision: { rightEye: { sph: '+2.00' }, leftEye: { sph: '+2.00' } }, nearVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } } };
+
+  it('is refused by prescriptions.create on the near field, and shown by prescriptions.check', async () => {
+    const id = await customer();
+    const bad = { kind: 'spectacles', examDate: '2026-11-20', ...optic };
+    const err = await expectError('prescriptions.create', { customerId: id, rx: bad }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'rx.nearVision.rightEye.sph': [message], 'rx.nearVision.leftEye.sph': [message] });
+    expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
+    const out = await core.call('prescriptions.check', { rx: bad });
+    expect(out.valid).toBe(false);
+    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': message, 'nearVision.leftEye.sph': message });
+  });
+
+  it('is refused by customers.create with opticData, and no customer is created', async () => {
+    const err = await expectError('customers.create', { ...person('Sami', 'Alaoui'), opticData: optic }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'opticData.nearVision.rightEye.sph': [message], 'opticData.nearVision.leftEye.sph': [message] });
+    expect((await core.call('customers.list', { search: 'sami' })).data).toEqual([]);
+  });
+});
+
 describe("sync pull applying the cloud's opticData", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
