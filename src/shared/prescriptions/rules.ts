@@ -4,6 +4,7 @@ import {
   type Rx,
   type RxCheck,
   type RxInput,
+  type RxProblem,
   type RxWarning,
   prismBases,
 } from './schema';
@@ -448,6 +449,19 @@ export function enteredRx(input: RxInput, normalized: Rx): Rx {
   }
   out.distanceVision = distance;
   return out;
+}
+
+/**
+ * A saved version read back: its near/intermediate rows derived again, and where it contradicts
+ * itself by today's rules (checked as of its exam date, so time passing is no problem). A field the
+ * rules cannot read any more keeps its stored value rather than vanishing from the grid.
+ */
+export function readSaved(stored: Rx): { rx: Rx; problems: RxProblem[] } {
+  const check = checkRx(rxInputOf(stored), { today: stored.examDate });
+  return {
+    rx: { ...stored, ...check.normalized } as Rx,
+    problems: Object.entries(check.errors).map(([field, message]) => ({ field, message })),
+  };
 }
 
 /** Turns a canonical Rx back into checkRx input, e.g. to re-derive or to merge an edit into it. */
