@@ -111,8 +111,9 @@ export class PrescriptionService {
       // ADD gives is the only reading prescription the cloud states, written there. Keeping our ADD
       // beside it would store a version that contradicts itself; refusing it would drop the cloud's
       // change without anyone to ask (a pull runs unattended). So it is read as a near row written
-      // without an ADD, and the rules derive the ADD from it (or keep none when its cylinder is not
-      // the distance one). The new version is audited as `sync` and its changes show in the timeline.
+      // without an ADD, and the rules derive the ADD from it (or keep none for a reading sphere under a
+      // distance cylinder); one no ADD can give is refused like any contradiction (left as a conflict).
+      // The new version is audited as `sync` and its changes show in the timeline.
       for (const e of ['rightEye', 'leftEye'] as const) delete merged.distanceVision[e]?.add;
     }
     const next = checkRx(merged, { today: this.today() });
