@@ -41,7 +41,8 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   await expect(page.getByText('No prescription saved yet for this customer.')).toBeVisible();
   await page.getByRole('button', { name: 'Enter a prescription' }).click();
   await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByRole('tab', { name: 'Prescription' })).toBeFocused();
+  // Straight into the grid's first cell, ready to type.
+  await expect(page.getByLabel('OD distance SPH', { exact: true })).toBeFocused();
   await expect(page.getByRole('form', { name: 'New exam' })).toBeVisible();
   await page.getByRole('tab', { name: 'Details' }).click();
 

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import BetterSqlite3 from 'better-sqlite3';
 import { callHost, expect, postHost, searchBox, test, type Host, shot } from './fixtures';
 import type { APIRequestContext } from '@playwright/test';
 
@@ -274,4 +276,99 @@ test('one prescription editor: rows the ADD gives are read-only, and a near row 
   const changes = timeline.getByRole('listitem', { name: 'Version 2' }).getByRole('list', { name: 'Changes' });
   await expect(changes).toContainText('OD distance ADD: +2.00 → +2.25');
   await expect(changes).toContainText('OD near SPH: +3.50 → +3.75');
+});
+
+test('a near row typed without an ADD: editable with no "follows the ADD" hint, and refused on its cell when no ADD can give it', async ({ page, host, request }) => {
+  await openCustomer(page, request, host);
+  // "Enter a prescription" lands in the grid's first cell, ready to type.
+  await page.getByRole('button', { name: 'Enter a prescription' }).click();
+  await expect(page.getByRole('tab', { name: 'Prescription' })).toHaveAttribute('aria-selected', 'true');
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toBeFocused();
+  await page.keyboard.type('+1');
+  const type = async (...cells: [ReturnType<typeof cell>, string][]) => {
+    for (const [c, value] of cells) {
+      await c.fill(value);
+      await c.press('Tab');
+    }
+  };
+  // An ADD on OD only, and the near row typed for OS: the near row is the prescriber's to type, so
+  // the hint that near rows follow the ADD would be wrong (only the intermediate row follows it).
+  await type([cell(page, 'OS', 'distance', 'SPH'), '+1'], [cell(page, 'OD', 'distance', 'ADD'), '+2'], [cell(page, 'OS', 'near', 'SPH'), '+3']);
+  const hint = page.getByText('Near and intermediate rows follow the ADD and cannot be typed.');
+  await expect(cell(page, 'OD', 'near', 'SPH')).toBeEditable();
+  await expect(cell(page, 'OS', 'intermediate', 'SPH')).not.toBeEditable();
+  await expect(hint).toBeHidden();
+  // With the ADD on both eyes and the near row left empty, both rows follow it: the hint is right.
+  await type([cell(page, 'OS', 'near', 'SPH'), ''], [cell(page, 'OS', 'distance', 'ADD'), '+2']);
+  await expect(cell(page, 'OD', 'near', 'SPH')).not.toBeEditable();
+  await expect(hint).toBeVisible();
+  // No ADD: the near row is typed, the hint is gone.
+  await type([cell(page, 'OD', 'distance', 'ADD'), ''], [cell(page, 'OS', 'distance', 'ADD'), ''], [cell(page, 'OD', 'near', 'SPH'), '-350'], [cell(page, 'OS', 'near', 'SPH'), '+3']);
+  await expect(cell(page, 'OD', 'near', 'SPH')).toBeEditable();
+  await expect(hint).toBeHidden();
+  // A sign typo: no ADD gives -3.50 over +1.00. Staff see why on the cell, and nothing is saved.
+  const nearOd = cell(page, 'OD', 'near', 'SPH');
+  await expect(nearOd).toHaveAccessibleDescription('Near SPH must be above the distance SPH (+1.00) by an ADD of +0.25 to +4.00 (from +1.25 to +5.00)');
+  await page.getByRole('button', { name: 'Save prescription' }).click();
+  await expect(nearOd).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('status').filter({ hasText: /Version 1 saved/ })).toHaveCount(0);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot(page, 'rx-near-without-add-refused');
+
+  // The sign fixed, the ADD follows the near row, and it saves.
+  await nearOd.fill('+3.50');
+  await nearOd.press('Tab');
+  await expect(cell(page, 'OD', 'distance', 'ADD')).toHaveAttribute('placeholder', '+2.50');
+  await page.getByRole('button', { name: 'Save prescription' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+});
+
+test('a version an earlier build saved contradicting itself is flagged on Details, the Prescription tab and the printed card', async ({ page, host, request }) => {
+  const { customer } = await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Nadia', lastName: 'Optics', email: 'nadia@example.com', phoneNumber: '+212 600 111 222', dateOfBirth: '1960-02-20', sex: 'female' },
+  });
+  const v1 = await callHost(request, host, 'prescriptions.create', {
+    customerId: customer.id,
+    rx: { kind: 'spectacles', examDate: '2025-11-20', distanceVision: { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } } },
+  });
+  // What the earlier build let through: near OD +3.75 over +1.50 with ADD +2.00.
+  const db = new BetterSqlite3(join(host.dataDir, 'opticounter.sqlite3'));
+  const row = db.prepare('select rx from prescriptions where id = ?').get(v1.id) as { rx: string };
+  const rx = { ...(JSON.parse(row.rx) as Record<string, unknown>), nearVision: { rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } } };
+  db.prepare('update prescriptions set rx = ? where id = ?').run(JSON.stringify(rx), v1.id);
+  db.close();
+
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await searchBox(page).fill('nadia');
+  await expect(page.getByTestId('result-count')).toHaveText('1 match');
+  await searchBox(page).press('Enter');
+  const title = 'This prescription contradicts itself: OD near SPH. Correct it before using it.';
+  const details = page.getByRole('tabpanel', { name: 'Details' });
+  await expect(details.getByRole('alert').filter({ hasText: title })).toBeVisible();
+  await expect(details.getByRole('alert')).toContainText('OD near SPH: Near SPH must be distance SPH + ADD (+3.50)');
+  await expect(details.getByRole('table', { name: /^Current prescription · v1/ }).getByRole('row').filter({ hasText: 'Near' }).first()).toContainText('+3.75');
+  await details.getByRole('alert').scrollIntoViewIfNeeded();
+  await shot(page, 'rx-contradiction-details');
+
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+  const tab = page.getByRole('tabpanel', { name: 'Prescription' });
+  await expect(tab.getByRole('region', { name: /^Current prescription · v1/ }).getByRole('alert')).toContainText(title);
+  await shot(page, 'rx-contradiction-tab');
+
+  const card = page.locator('.print-card');
+  await page.emulateMedia({ media: 'print' });
+  await expect(card).toContainText(title);
+  await shot(page, 'rx-contradiction-print');
+  await page.emulateMedia({ media: 'screen' });
+
+  // Corrected, the warning goes.
+  await page.getByRole('region', { name: 'History' }).getByRole('button', { name: 'Correct version 1' }).click();
+  await cell(page, 'OD', 'near', 'SPH').fill('');
+  await cell(page, 'OS', 'near', 'SPH').fill('');
+  await page.getByRole('button', { name: 'Save correction' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved as a correction' })).toBeVisible();
+  await expect(tab.getByRole('alert').filter({ hasText: title })).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Details' }).click();
+  await expect(details.getByRole('table', { name: /^Current prescription · v2/ })).toBeVisible();
+  await expect(details.getByRole('alert').filter({ hasText: title })).toHaveCount(0);
 });

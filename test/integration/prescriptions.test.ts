@@ -1,15 +1,19 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
+import { DB_FILE_NAME } from '../../src/main/db/database';
 import { layla, manualClock, openTestCore, person, expectFailure } from '../helpers/core';
 import { STORE, cloudWithStore, connect, otherClient, syncUntilSettled } from '../helpers/sync';
 
 let core: Core;
 let close: () => Promise<void>;
+let dir: string;
 const clock = manualClock();
 
 beforeEach(async () => {
   clock.set('2026-11-22T10:00:00.000Z');
-  ({ core, close } = await openTestCore({ clock }));
+  ({ core, close, dir } = await openTestCore({ clock }));
 });
 afterEach(() => close());
 
@@ -162,6 +166,73 @@ describe('a prescription that contradicts itself', () => {
     const out = await core.call('prescriptions.check', { rx: contradictory() });
     expect(out.valid).toBe(false);
     expect(Object.keys(out.errors)).toEqual(['nearVision.rightEye.sph']);
+  });
+});
+
+describe('a near row typed without an ADD that no ADD can give', () => {
+  const message = 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)';
+  const optic = { distanceVision: { rightEye: { sph: '+2.00' }, leftEye: { sph: '+2.00' } }, nearVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } } };
+
+  it('is refused by prescriptions.create on the near field, and shown by prescriptions.check', async () => {
+    const id = await customer();
+    const bad = { kind: 'spectacles', examDate: '2026-11-20', ...optic };
+    const err = await expectError('prescriptions.create', { customerId: id, rx: bad }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'rx.nearVision.rightEye.sph': [message], 'rx.nearVision.leftEye.sph': [message] });
+    expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
+    const out = await core.call('prescriptions.check', { rx: bad });
+    expect(out.valid).toBe(false);
+    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': message, 'nearVision.leftEye.sph': message });
+  });
+
+  it('is refused by customers.create with opticData, and no customer is created', async () => {
+    const err = await expectError('customers.create', { ...person('Sami', 'Alaoui'), opticData: optic }, 'validation', 400);
+    expect(err.fieldErrors).toEqual({ 'opticData.nearVision.rightEye.sph': [message], 'opticData.nearVision.leftEye.sph': [message] });
+    expect((await core.call('customers.list', { search: 'sami' })).data).toEqual([]);
+  });
+});
+
+describe('a version saved by an earlier build that contradicts itself', () => {
+  /** Rewrites a stored version behind the app's back, as an older build could have saved it. */
+  function storeRx(id: string, edit: (rx: Record<string, unknown>) => Record<string, unknown>) {
+    const sqlite = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    const row = sqlite.prepare('select rx from prescriptions where id = ?').get(id) as { rx: string };
+    sqlite.prepare('update prescriptions set rx = ? where id = ?').run(JSON.stringify(edit(JSON.parse(row.rx) as Record<string, unknown>)), id);
+    sqlite.close();
+  }
+  const nearOd = 'Near SPH must be distance SPH + ADD (+3.50); leave the near row empty to follow the ADD';
+
+  it('is read with its problems, computed by the same rules, on prescriptions.list and customers.get', async () => {
+    const id = await customer();
+    const v1 = await core.call('prescriptions.create', {
+      customerId: id,
+      rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } } },
+    });
+    expect(v1.problems).toEqual([]);
+    expect((await core.call('customers.get', { id })).opticProblems).toBeUndefined();
+
+    storeRx(v1.id, (rx) => ({ ...rx, nearVision: { rightEye: { sph: '+3.75' }, leftEye: { sph: '+3.25' } } }));
+    const [read] = await core.call('prescriptions.list', { customerId: id });
+    expect(read).toMatchObject({ current: true, problems: [{ field: 'nearVision.rightEye.sph', message: nearOd }] });
+    // Shown as it was saved, not silently mended.
+    expect(read?.rx.nearVision?.rightEye.sph).toBe('+3.75');
+    expect((await core.call('customers.get', { id })).opticProblems).toEqual([{ field: 'nearVision.rightEye.sph', message: nearOd }]);
+
+    // A correction that agrees with itself is current and has none.
+    await core.call('prescriptions.correct', { id: v1.id, rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } } } });
+    const [v2, old] = await core.call('prescriptions.list', { customerId: id });
+    expect([v2?.current, v2?.problems, old?.problems.length]).toEqual([true, [], 1]);
+    expect((await core.call('customers.get', { id })).opticProblems).toBeUndefined();
+  });
+
+  it('flags a near row without an ADD that no ADD can give', async () => {
+    const id = await customer();
+    const v1 = await core.call('prescriptions.create', {
+      customerId: id,
+      rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '+2.00' }, leftEye: { sph: '+2.00' } } },
+    });
+    storeRx(v1.id, (rx) => ({ ...rx, nearVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '+4.00' } } }));
+    const [read] = await core.call('prescriptions.list', { customerId: id });
+    expect(read?.problems.map((p) => p.field)).toEqual(['nearVision.rightEye.sph']);
   });
 });
 

@@ -294,3 +294,103 @@ describe('checkRx: rows that must agree', () => {
     expect(stored.intermediateVision).toBeUndefined();
   });
 });
+
+/*
+ * A near row typed without an ADD is the prescriber's reading Rx, but it must still be one: above the
+ * distance row by an ADD the rules accept (the bug: distance +2.00, near -1.00 was saved, no ADD).
+ */
+describe('checkRx: a near row typed without an ADD', () => {
+  const noAdd = (right: string, left: string, near: RxInput['nearVision'], intermediate?: RxInput['intermediateVision']) =>
+    rx({
+      distanceVision: { rightEye: { sph: right }, leftEye: { sph: left } },
+      nearVision: near,
+      ...(intermediate ? { intermediateVision: intermediate } : {}),
+    });
+
+  it('refuses a near row below the distance row (no ADD can give it), on the near field', () => {
+    const out = checkRx(noAdd('+2.00', '+2.00', { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } }), { today });
+    expect(out.valid).toBe(false);
+    expect(out.errors).toEqual({
+      'nearVision.rightEye.sph': 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)',
+      'nearVision.leftEye.sph': 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)',
+    });
+  });
+
+  it.each([
+    ['+1.00', '-3.50', 'a sign typo'],
+    ['PL', 'PL', 'equal to distance: no ADD'],
+    ['-1.00', '+3.25', 'more than +4.00 above'],
+  ])('refuses distance %s with near %s (%s)', (distance, near) => {
+    const out = checkRx(noAdd(distance, '-1.00', { rightEye: { sph: near }, leftEye: { sph: '+1.00' } }), { today });
+    expect(Object.keys(out.errors)).toEqual(['nearVision.rightEye.sph']);
+    expect(out.normalized.distanceVision?.rightEye.add).toBeUndefined();
+  });
+
+  it('accepts the ADD range ends, PL and plano spellings', () => {
+    const out = checkRx(noAdd('-0.25', 'plano', { rightEye: { sph: 'PL' }, leftEye: { sph: '+4.00' } }), { today });
+    expect(out.errors).toEqual({});
+    expect([out.normalized.distanceVision?.rightEye.add, out.normalized.distanceVision?.leftEye.add]).toEqual(['+0.25', '+4.00']);
+  });
+
+  it('refuses a near cylinder or axis other than the distance one, on the near field', () => {
+    const out = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '-1.00', cyl: '-0.50', axis: '180' }, leftEye: { sph: '-1.00' } },
+        nearVision: { rightEye: { sph: '+1.00', cyl: '-0.50', axis: '90' }, leftEye: { sph: '+1.00', cyl: '-0.75', axis: '90' } },
+      }),
+      { today },
+    );
+    expect(out.errors).toEqual({
+      'nearVision.rightEye.axis': 'Near AXIS must be the distance AXIS (180)',
+      'nearVision.leftEye.cyl': 'Near CYL must be the distance CYL (none)',
+    });
+  });
+
+  it("keeps a reading sphere written under a distance cylinder, as seed 001's example does", () => {
+    const out = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' }, leftEye: { sph: '-1.00', cyl: '-0.25', axis: '85' } },
+        intermediateVision: { rightEye: { sph: '-0.75', cyl: '0', axis: '0' }, leftEye: { sph: '-0.75', cyl: '0', axis: '0' } },
+        nearVision: { rightEye: { sph: '-0.50', cyl: '0', axis: '0' }, leftEye: { sph: '-0.50', cyl: '0', axis: '0' } },
+      }),
+      { today },
+    );
+    expect(out.errors).toEqual({});
+    // Its SPH is still checked: a reading sphere below the distance one is refused.
+    const below = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.25', axis: '90' }, leftEye: { sph: '-1.00' } },
+        nearVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '+1.00' } },
+      }),
+      { today },
+    );
+    expect(Object.keys(below.errors)).toEqual(['nearVision.rightEye.sph']);
+  });
+
+  it('refuses an intermediate row outside distance..near, or with another cylinder, on the intermediate field', () => {
+    // Reading spheres under distance cylinders: no ADD follows from them.
+    const out = checkRx(
+      rx({
+        distanceVision: { rightEye: { sph: '+1.00', cyl: '-0.50', axis: '90' }, leftEye: { sph: '+1.00', cyl: '-0.25', axis: '90' } },
+        nearVision: { rightEye: { sph: '+3.00' }, leftEye: { sph: '+3.00' } },
+        intermediateVision: { rightEye: { sph: '+0.50' }, leftEye: { sph: '+2.00', cyl: '-0.50', axis: '90' } },
+      }),
+      { today },
+    );
+    expect(out.errors).toEqual({
+      'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.00) to the near SPH (+3.00)',
+      'intermediateVision.leftEye.cyl': 'Intermediate CYL must be the distance CYL (-0.25)',
+    });
+  });
+
+  it('refuses an intermediate row alone that no ADD can give, and accepts one that can', () => {
+    const alone = (mid: string) => checkRx(noAdd('+1.00', '+1.00', undefined as unknown as RxInput['nearVision'], { rightEye: { sph: mid }, leftEye: { sph: '+2.00' } }), { today });
+    expect(alone('-0.50').errors).toEqual({ 'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.00) to +5.00 (distance + ADD +4.00)' });
+    expect(alone('+1.75').errors).toEqual({});
+  });
+
+  it('leaves a near row alone where the distance row of that eye cannot be read (the error is on the distance)', () => {
+    const out = checkRx(noAdd('abc', '+1.00', { rightEye: { sph: '-9.00' }, leftEye: { sph: '+3.00' } }), { today });
+    expect(Object.keys(out.errors)).toEqual(['distanceVision.rightEye.sph']);
+  });
+});

@@ -75,7 +75,9 @@ export class CustomerService {
     const row = await this.findLive(trx, id);
     const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
     const current = await this.prescriptions.currentOpticData(id, trx);
-    return customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
+    const detail = customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
+    const opticProblems = current ? await this.prescriptions.currentProblems(id, trx) : [];
+    return opticProblems.length > 0 ? { ...detail, opticProblems } : detail;
   }
 
   async list(q: CustomerListQuery) {

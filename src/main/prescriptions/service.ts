@@ -3,8 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError, type FieldErrors } from '../../shared/errors';
 import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
-import { checkRx, diffRx, enteredRx, rxInputOf } from '../../shared/prescriptions/rules';
-import type { PrescriptionVersion, Rx, RxCheck, RxInput } from '../../shared/prescriptions/schema';
+import { checkRx, diffRx, enteredRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
+import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../../shared/prescriptions/schema';
 import type { Actor, AuditLog } from '../audit/log';
 import type { Outbox } from '../sync/outbox';
 import type { Clock } from '../clock';
@@ -64,12 +64,13 @@ export class PrescriptionService {
   async list(customerId: string, db: Db = this.db): Promise<PrescriptionVersion[]> {
     await this.context(db, customerId);
     const rows = await db.selectFrom('prescriptions').selectAll().where('customer_id', '=', customerId).orderBy('version', 'desc').execute();
-    const full = new Map(rows.map((r) => [r.id, this.fullRx(r)]));
+    const read = new Map(rows.map((r) => [r.id, readSaved(JSON.parse(r.rx) as Rx)]));
     const byVersion = new Map(rows.map((r) => [r.version, r]));
     const currentId = currentOf(rows)?.id;
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
-      return toVersion(r, full.get(r.id) as Rx, r.id === currentId, before ? (full.get(before.id) as Rx) : null);
+      const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
+      return toVersion(r, rx, r.id === currentId, before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null, problems);
     });
   }
 
@@ -77,6 +78,12 @@ export class PrescriptionService {
   async currentOpticData(customerId: string, db: Db = this.db): Promise<(OpticValues & { id: string }) | null> {
     const row = currentOf(await this.rows(db, customerId));
     return row ? { id: row.id, ...opticDataOf(this.fullRx(row)) } : null;
+  }
+
+  /** Where the current prescription contradicts itself (see RxProblem); empty when it does not, or there is none. */
+  async currentProblems(customerId: string, db: Db = this.db): Promise<RxProblem[]> {
+    const row = currentOf(await this.rows(db, customerId));
+    return row ? readSaved(JSON.parse(row.rx) as Rx).problems : [];
   }
 
   /**
@@ -104,8 +111,9 @@ export class PrescriptionService {
       // ADD gives is the only reading prescription the cloud states, written there. Keeping our ADD
       // beside it would store a version that contradicts itself; refusing it would drop the cloud's
       // change without anyone to ask (a pull runs unattended). So it is read as a near row written
-      // without an ADD, and the rules derive the ADD from it (or keep none when its cylinder is not
-      // the distance one). The new version is audited as `sync` and its changes show in the timeline.
+      // without an ADD, and the rules derive the ADD from it (or keep none for a reading sphere under a
+      // distance cylinder); one no ADD can give is refused like any contradiction (left as a conflict).
+      // The new version is audited as `sync` and its changes show in the timeline.
       for (const e of ['rightEye', 'leftEye'] as const) delete merged.distanceVision[e]?.add;
     }
     const next = checkRx(merged, { today: this.today() });
@@ -152,8 +160,7 @@ export class PrescriptionService {
 
   /** The stored Rx with near/intermediate derived again (they are not stored when derived). */
   private fullRx(row: Row): Rx {
-    const stored = JSON.parse(row.rx) as Rx;
-    return checkRx(rxInputOf(stored), { today: stored.examDate }).normalized as Rx;
+    return readSaved(JSON.parse(row.rx) as Rx).rx;
   }
 
   private async context(db: Db, customerId: string) {
@@ -181,7 +188,7 @@ function currentOf(rows: Row[]): Row | null {
   return best;
 }
 
-function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null): PrescriptionVersion {
+function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems: RxProblem[]): PrescriptionVersion {
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -192,6 +199,7 @@ function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null): Prescri
     current,
     rx,
     changes: diffRx(before, rx),
+    problems,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CYL, type Parsed, SPH, parseAxis, parseDiopter } from '../prescriptions/values';
+import { RxProblem } from '../prescriptions/schema';
 
 /*
  * Customers as seed 001 defines them. These schemas are the single source of the types used by the
@@ -221,6 +222,8 @@ export const CustomerDetail = CustomerRecord.extend({
   localData: LocalData,
   address: Address.nullable(),
   opticData: OpticData.nullable(),
+  /** Only when the current prescription contradicts itself: where. Local only (not in seed 001). */
+  opticProblems: z.array(RxProblem).optional(),
   /** When each consent was given (null: not given). Local only; not part of seed 001. */
   consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
 });

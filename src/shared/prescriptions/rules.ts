@@ -4,6 +4,7 @@ import {
   type Rx,
   type RxCheck,
   type RxInput,
+  type RxProblem,
   type RxWarning,
   prismBases,
 } from './schema';
@@ -121,7 +122,10 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
     }
   }
 
-  for (const e of eyes) agreeWithAdd(distance[e], read, e, errors);
+  for (const e of eyes) {
+    if (distance[e]?.add != null) agreeWithAdd(distance[e], read, e, errors);
+    else agreeWithoutAdd(distance[e], read, e, errors);
+  }
 
   for (const v of visions) {
     const pair = read[v];
@@ -249,6 +253,47 @@ function agreeWithAdd(d: Eye | null, read: Partial<Record<(typeof visions)[numbe
     const path = `intermediateVision.${e}`;
     if (mid.sph < Math.min(d.sph, nearSph) || mid.sph > Math.max(d.sph, nearSph)) {
       errors[`${path}.sph`] = `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to the near SPH (${formatDiopter(nearSph, 'PL')})`;
+    }
+    cylinder('Intermediate', path, mid);
+  }
+}
+
+/**
+ * Without an ADD (none typed, and none the near row could give), a typed near row is the
+ * prescriber's reading Rx, but it must still be one: above the distance row by an ADD the rules
+ * accept (a near row below it is a sign typo or the wrong row), with the distance cylinder. A near
+ * row stating no cylinder under a distance cylinder is kept as a reading sphere: seed 001's own
+ * example writes near rows so (`"cyl": "0"` under a -0.25 distance), and in that form "no cylinder"
+ * cannot be told from "not written". An intermediate row lies between distance and near (or within an
+ * ADD of the distance row when there is no near row). With no distance row to compare with (its own
+ * error is shown), nothing is said.
+ */
+function agreeWithoutAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, string>) {
+  if (!d) return;
+  const cylinder = (label: string, path: string, row: Eye) => {
+    if (row.cyl === 0) return;
+    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : formatDiopter(d.cyl)})`;
+    else if (d.axis !== null && row.axis !== d.axis) errors[`${path}.axis`] = `${label} AXIS must be the distance AXIS (${formatAxis(d.axis)})`;
+  };
+  const near = read.nearVision?.[e];
+  if (near) {
+    const path = `nearVision.${e}`;
+    const add = round2(near.sph - d.sph);
+    if (add < ADD.min || add > ADD.max) {
+      const [from, to] = [d.sph + ADD.min, d.sph + ADD.max].map((v) => formatDiopter(v, 'PL'));
+      errors[`${path}.sph`] =
+        `Near SPH must be above the distance SPH (${formatDiopter(d.sph, 'PL')}) by an ADD of ${formatDiopter(ADD.min)} to ${formatDiopter(ADD.max)} (from ${from} to ${to})`;
+    }
+    cylinder('Near', path, near);
+  }
+  const mid = read.intermediateVision?.[e];
+  if (mid) {
+    const path = `intermediateVision.${e}`;
+    const top = near ? near.sph : d.sph + ADD.max;
+    if (mid.sph < Math.min(d.sph, top) || mid.sph > Math.max(d.sph, top)) {
+      errors[`${path}.sph`] = near
+        ? `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to the near SPH (${formatDiopter(near.sph, 'PL')})`
+        : `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to ${formatDiopter(top, 'PL')} (distance + ADD ${formatDiopter(ADD.max)})`;
     }
     cylinder('Intermediate', path, mid);
   }
@@ -404,6 +449,19 @@ export function enteredRx(input: RxInput, normalized: Rx): Rx {
   }
   out.distanceVision = distance;
   return out;
+}
+
+/**
+ * A saved version read back: its near/intermediate rows derived again, and where it contradicts
+ * itself by today's rules (checked as of its exam date, so time passing is no problem). A field the
+ * rules cannot read any more keeps its stored value rather than vanishing from the grid.
+ */
+export function readSaved(stored: Rx): { rx: Rx; problems: RxProblem[] } {
+  const check = checkRx(rxInputOf(stored), { today: stored.examDate });
+  return {
+    rx: { ...stored, ...check.normalized } as Rx,
+    problems: Object.entries(check.errors).map(([field, message]) => ({ field, message })),
+  };
 }
 
 /** Turns a canonical Rx back into checkRx input, e.g. to re-derive or to merge an edit into it. */

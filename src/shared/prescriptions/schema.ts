@@ -87,6 +87,13 @@ export const PrescriptionCreateInput = z.strictObject({ customerId: Id, rx: RxIn
 export const PrescriptionCorrectInput = z.strictObject({ id: Id, rx: RxInput });
 export const PrescriptionListInput = z.strictObject({ customerId: Id });
 
+/**
+ * Where a saved version contradicts itself by today's rules (a version an earlier build let through):
+ * computed each time it is read, never stored, so a rule fixed later flags every old version too.
+ */
+export const RxProblem = z.object({ field: z.string(), message: z.string() });
+export type RxProblem = z.infer<typeof RxProblem>;
+
 export const RxChange = z.object({ path: z.string(), from: z.string().nullable(), to: z.string().nullable() });
 export const PrescriptionVersion = z.object({
   id: z.string(),
@@ -101,6 +108,8 @@ export const PrescriptionVersion = z.object({
   rx: Rx,
   /** What differs from the version before it (the corrected one, or the previous exam). */
   changes: z.array(RxChange),
+  /** Empty unless the version contradicts itself (see RxProblem): shown as a warning, not to be used. */
+  problems: z.array(RxProblem),
 });
 export type PrescriptionVersion = z.infer<typeof PrescriptionVersion>;
 export const PrescriptionList = z.array(PrescriptionVersion);

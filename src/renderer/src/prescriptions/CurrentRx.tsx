@@ -4,6 +4,7 @@ import { errorMessage } from '../api/errors';
 import { usePrescriptions } from '../api/queries';
 import { OpticGrid } from '../customers/OpticGrid';
 import { formatDay } from '../format';
+import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
 
 type Customer = ChannelOutput<'customers.get'>;
@@ -23,7 +24,10 @@ export function CurrentRx({ customer, onOpenEditor }: { customer: Customer; onOp
           {t('rx.loadError', { message: errorMessage(list.error, t) })}
         </p>
       ) : current ? (
-        <RxTable rx={current.rx} caption={t('rx.reference.current', { version: current.version, date: formatDay(current.rx.examDate, i18n.language) })} />
+        <>
+          <RxProblems problems={current.problems} />
+          <RxTable rx={current.rx} caption={t('rx.reference.current', { version: current.version, date: formatDay(current.rx.examDate, i18n.language) })} />
+        </>
       ) : list.isSuccess && customer.opticData ? (
         // Recorded before prescriptions were versions: shown as it was kept.
         <OpticGrid optic={customer.opticData} />

@@ -10,6 +10,7 @@ import { formatDay } from '../format';
 import { pdKeys } from './draft';
 import { PrintCard } from './PrintCard';
 import { RxEditor, type EditorMode } from './RxEditor';
+import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
 import { Timeline } from './Timeline';
 
@@ -95,6 +96,7 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
         {reference && referenceTitle ? (
           <section className="rx-reference" aria-label={referenceTitle}>
             <h2 className="rx-reference-title">{referenceTitle}</h2>
+            <RxProblems problems={reference.problems} />
             {/* Laid out like the grid below it, column for column, so values line up to compare. */}
             <div className="rx-grid-row">
               <RxTable rx={reference.rx} className="rx-reference-table" withSe />

@@ -4,6 +4,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { formatDay } from '../format';
 import { pdKeys } from './draft';
+import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
 
 /** The store's name on the card: a placeholder until the store's settings exist. */
@@ -65,6 +66,7 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
         </div>
       </dl>
 
+      <RxProblems problems={version.problems} className="print-problems" />
       <RxTable rx={rx} className="print-grid" compact />
 
       {pd.length > 0 ? (

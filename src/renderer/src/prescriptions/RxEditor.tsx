@@ -381,7 +381,9 @@ export function RxEditor({ customerId, mode, reference, active, onDirtyChange, o
               ))}
             </fieldset>
           </div>
-          {rxVisions.some(followsAdd) ? (
+          {/* Only while both rows follow the ADD: a near row typed (or typeable) beside a derived
+              intermediate row would make the hint wrong; that row's "from ADD" note says enough. */}
+          {followsAdd('nearVision') && followsAdd('intermediateVision') ? (
             <p className="rx-derived-hint">{t('rx.derivedHint')}</p>
           ) : null}
 

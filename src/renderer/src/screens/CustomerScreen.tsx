@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useEffectEvent, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { FormProvider, useForm, useFormContext, useWatch, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
@@ -227,10 +228,14 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   const name = detail ? `${detail.localData.firstName} ${detail.localData.lastName}` : t('screen.new');
   const saving = isSubmitting || create.isPending || update.isPending;
 
-  /** From the Details tab's read-only prescription to the one editor; the focus goes with it. */
+  /**
+   * From the Details tab's read-only prescription to the one editor; the focus lands in its first
+   * cell (OD distance SPH), ready to type. The tab is rendered at once so the cell can take it.
+   */
   const openRxEditor = () => {
-    showTab('prescription');
-    document.getElementById(tabId('prescription'))?.focus();
+    flushSync(() => showTab('prescription'));
+    const first = document.getElementById(panelId('prescription'))?.querySelector<HTMLInputElement>('input[name="distanceVision.rightEye.sph"]');
+    (first ?? document.getElementById(tabId('prescription')))?.focus();
   };
 
   /** Arrow keys move between the tabs (the tab list is one stop for Tab). */
