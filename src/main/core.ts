@@ -212,6 +212,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (first) log.warn(`audit trail: the hash chain breaks ${report.breakCount} time(s), first at row ${first.id} (${first.problem}, ${first.at ?? 'time unknown'})`);
       return report;
     });
+    // A check that fails (the store closed under it, a read error) is logged and said to whoever asks, never an unhandled rejection.
+    auditChain.catch((err: unknown) => log.error('audit trail: its check failed', err));
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUDIT_ANCHOR_FILE } from '../../src/main/audit/anchor';
+import { AUDIT_ANCHOR_FILE, readAnchor } from '../../src/main/audit/anchor';
 import { verifyAuditChain } from '../../src/main/audit/chain';
 import { openCore, restoreLatestGood } from '../../src/main/core';
 import { MANIFEST_FILE } from '../../src/main/backup/folder';
@@ -11,6 +11,7 @@ import { restoreFiles } from '../../src/main/backup/restore';
 import { fileAuditChain, verifyBackup } from '../../src/main/backup/integrity';
 import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
 import { migrations } from '../../src/main/db/migrations';
+import { keyFileSecretBox } from '../../src/main/secrets';
 import { ahmed, layla, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 
 /*
@@ -322,6 +323,20 @@ describe('the audit trail hash chain', () => {
       const { report } = await chainAfterReopen(dir);
       expect(report).toMatchObject({ intact: false });
       expect(report.breaks).toContainEqual({ problem: 'truncated', id: 0, at: null, missing: last.id });
+    });
+
+    it('follows the saves while the app runs (one write per burst, after the commit), not only at close', async () => {
+      const tmp = tempDir();
+      cleanups.push(tmp.remove);
+      const { core, close } = await openTestCore({ dataDir: tmp.dir });
+      cleanups.push(close);
+      for (let i = 0; i < 5; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `w${i}@example.com` } });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const anchored = readAnchor(tmp.dir, keyFileSecretBox(tmp.dir));
+      const db = new BetterSqlite3(join(tmp.dir, DB_FILE_NAME), { readonly: true });
+      const head = db.prepare('select id, hash from audit_log order by id desc limit 1').get();
+      db.close();
+      expect(anchored).toEqual({ kind: 'ok', head });
     });
 
     it('says the anchor is missing when its file was deleted from a store that had one', async () => {

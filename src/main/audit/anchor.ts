@@ -166,10 +166,15 @@ export class AnchorWriter {
     private readonly delayMs = 200,
   ) {}
 
-  /** After a start's check: anchors the store as it is now and marks it. */
+  /** After a start's check: anchors the store as it is now and marks it. A write that fails leaves the store unanchored this time, never unopened. */
   anchorNow(now: string): void {
     const head = auditHeadOf(this.sqlite);
-    if (!writeAnchor(this.dataDir, this.box, head)) return;
+    try {
+      if (!writeAnchor(this.dataDir, this.box, head)) return;
+    } catch (err) {
+      this.onError(err);
+      return;
+    }
     this.written = head;
     this.sqlite
       .prepare('insert into settings (key, value, updated_at) values (?, ?, ?) on conflict (key) do nothing')
@@ -195,7 +200,7 @@ export class AnchorWriter {
     // Only a store anchored at its start (not one whose trail is gone, nor where the SecretBox cannot work).
     if (!this.written || this.sqlite.inTransaction || !this.sqlite.open) return;
     const head = auditHeadOf(this.sqlite);
-    if (this.written && this.written.id === head.id && this.written.hash === head.hash) return;
+    if (this.written.id === head.id && this.written.hash === head.hash) return;
     if (writeAnchor(this.dataDir, this.box, head)) this.written = head;
   }
 
@@ -204,6 +209,11 @@ export class AnchorWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.stopped = true;
-    if (!this.sqlite.inTransaction && this.sqlite.open) this.flush();
+    try {
+      this.flush();
+    } catch (err) {
+      // Closing goes on: the anchor lags, which never raises a false alarm.
+      this.onError(err);
+    }
   }
 }
