@@ -133,9 +133,15 @@ export function checkAnchor(sqlite: BetterSqlite3.Database, dataDir: string, box
  * anchor, one deleted since) from the restored file's own last row.
  */
 export function anchorRestored(dataDir: string, box: SecretBox, head: AuditHead | undefined, dbFile: string, nativeBinding?: string): void {
-  const anchored = head ?? headOfFile(dbFile, nativeBinding);
-  if (anchored) writeAnchor(dataDir, box, anchored);
-  else rmSync(join(dataDir, AUDIT_ANCHOR_FILE), { force: true });
+  // Never throws: it runs inside a restore's swap, which must finish whatever happens to the anchor
+  // (one left behind then shows as a break at the next start, a false alarm but no lost data).
+  try {
+    const anchored = head ?? headOfFile(dbFile, nativeBinding);
+    if (anchored) writeAnchor(dataDir, box, anchored);
+    else rmSync(join(dataDir, AUDIT_ANCHOR_FILE), { force: true });
+  } catch {
+    // see above
+  }
 }
 
 /** The head of a database file just put in place by us (a restore): null without an audit table. */
