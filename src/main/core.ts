@@ -5,16 +5,20 @@ import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
+import { ANCHOR_BROKEN, AnchorWriter, anchorRestored, auditTableExists, checkAnchor } from './audit/anchor';
 import { verifyAuditChainInBackground } from './audit/chain';
-import { AuditLog } from './audit/log';
+import { AuditLog, trailMissingError } from './audit/log';
 import { GUARDS_RESTORED, STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID, restoreAuditTriggers } from './audit/triggers';
+import { findBackup } from './backup/folder';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles, verifyBackup } from './backup/service';
 import { appendToLineage } from './backup/lineage';
+import type { RestoreStep } from './backup/restore';
 import { type Clock, systemClock } from './clock';
 import { CustomerService } from './customers/service';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
 import { type CallOrigin, type Dispatch, type Handlers, call, createDispatch, signedInOf } from './dispatch';
 import { LicenceClient } from './licence/client';
+import { needsLicence } from './licence/gate';
 import { type MachineIdentity, readMachineIdentity } from './licence/machine';
 import { LicenceService } from './licence/service';
 import { type TrustedKey, trustedKeys } from './licence/verify';
@@ -101,7 +105,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   // Data dirs from versions before private modes are tightened before anything reads them.
   const loose = tightenDataDir(opts.dataDir);
   if (loose.length > 0) log.warn(`${loose.length} file(s) in the data folder could not be made private to this user`);
-  recoverInterruptedRestore(opts.dataDir);
+  const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
+  // A restore a crash cut after its commit is finished here: the audit anchor follows the restored store.
+  const recovered = recoverInterruptedRestore(opts.dataDir);
+  if (recovered) reanchorRestored(opts.dataDir, secrets, recovered, opts.nativeBinding);
   const problems = databaseFileProblems(opts.dataDir, sqliteOpts);
   if (problems.length > 0) {
     // The shell offers the latest good backup rather than crashing (see restoreLatestGood).
@@ -125,7 +132,6 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const machine: MachineIdentity = opts.machineId ? { id: opts.machineId, problem: null } : readMachineIdentity();
   if (machine.problem) log.warn(`licence: ${machine.problem}`);
   const licenceClient = new LicenceClient(opts.licenceFetch);
-  const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
   const secretHasher = opts.secretHasher ?? new SecretHasher();
   const syncListeners = new Set<() => void>();
   const syncChanged = () => {
@@ -138,13 +144,27 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const inFlight = new Set<Promise<unknown>>();
 
   async function assemble(store: OpenedDatabase) {
-    const audit = new AuditLog(store.db, store.sqlite, clock);
+    const anchor = new AnchorWriter(store.sqlite, opts.dataDir, secrets, (err) => log.error('audit trail: its anchor file could not be written', err));
+    const audit = new AuditLog(store.db, store.sqlite, clock, () => anchor.appended());
+    // Dropped outside the app: reported by the chain's check; writes are refused (audit.trailMissing), nothing crashes.
+    const trailPresent = auditTableExists(store.sqlite);
+    if (!trailPresent) log.warn('audit trail: its table is missing from the database (removed outside the app); nothing can be saved until a backup is restored');
+    // Before anything appends: the head anchored outside the file must still be there (audit/anchor.ts).
+    const anchorFound = trailPresent ? checkAnchor(store.sqlite, opts.dataDir, secrets) : [];
+    if (anchorFound.length > 0) {
+      store.sqlite.transaction(() =>
+        audit.append({ staffId: null, username: 'system' }, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: ANCHOR_BROKEN, after: { breaks: anchorFound } }]),
+      )();
+      for (const b of anchorFound) log.warn(`audit trail: its anchored head shows it was cut outside the app (${b.problem}${b.missing ? `, ${b.missing} record(s) after row ${b.id}` : ''})`);
+    }
     // Before anything writes: the audit table's guards put back if someone dropped or weakened them,
     // and that recorded on the trail itself, where every later check of the chain reports it.
-    const guardsRestored = restoreAuditTriggers(store.sqlite, (found) =>
+    const guardsRestored = !trailPresent ? [] : restoreAuditTriggers(store.sqlite, (found) =>
       audit.append({ staffId: null, username: 'system' }, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: GUARDS_RESTORED, after: { triggers: found } }]),
     );
     for (const g of guardsRestored) log.warn(`audit trail: its guard trigger ${g.trigger} was ${g.problem} (changed outside the app); put back`);
+    // Anchored as found (after noting what the anchor showed): the next start checks from here. A store from before the anchor gets its first one.
+    if (trailPresent) anchor.anchorNow(clock.now().toISOString());
     const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
     const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
@@ -192,6 +212,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (first) log.warn(`audit trail: the hash chain breaks ${report.breakCount} time(s), first at row ${first.id} (${first.problem}, ${first.at ?? 'time unknown'})`);
       return report;
     });
+    // A check that fails (the store closed under it, a read error) is logged and said to whoever asks, never an unhandled rejection.
+    auditChain.catch((err: unknown) => log.error('audit trail: its check failed', err));
 
     const handlers: Handlers = {
       'app.info': () => ({ version: opts.appVersion, dataDir: opts.dataDir, schemaVersion: store.schemaVersion }),
@@ -259,7 +281,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       log,
       resolveSession: (token) => staff.resolve(token),
       touch: (signedIn) => staff.sessions.touch(signedIn.session),
-      requireLicence: (channel) => licence.require(channel),
+      // Without its audit table no change can be recorded: refused plainly before the licence check (which reads the trail).
+      requireLicence: (channel) => (!trailPresent && needsLicence(channel) ? Promise.reject(trailMissingError()) : licence.require(channel)),
     });
 
     return {
@@ -278,6 +301,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         if (storeClosed) return; // a failed restore reopens after having closed
         storeClosed = true;
         await this.quiesce();
+        anchor.stop();
         // Folds the WAL back into the main file so a copied data dir is one complete file.
         store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await store.db.destroy();
@@ -311,7 +335,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       }
       try {
         await app.close();
-        restoreFiles(opts.dataDir, name, sqliteOpts);
+        restoreFiles(opts.dataDir, name, { ...sqliteOpts, onStep: reanchorAt('db-swapped', opts.dataDir, secrets, name, opts.nativeBinding) });
       } finally {
         await reopen();
       }
@@ -377,7 +401,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 }
 
 /** After a failed integrity check: puts the latest good backup in place; then open the core again. */
-export function restoreLatestGood(dataDir: string, nativeBinding?: string): string | null {
+export function restoreLatestGood(dataDir: string, nativeBinding?: string, secrets: SecretBox = keyFileSecretBox(dataDir)): string | null {
   const good = latestGoodBackup(dataDir, { nativeBinding });
   if (!good) return null;
   // The damaged file is kept aside, not lost: someone may still want to recover from it.
@@ -386,6 +410,27 @@ export function restoreLatestGood(dataDir: string, nativeBinding?: string): stri
     mkdirSync(join(dataDir, 'backups'), privateDir);
     copyFileSync(damaged, join(dataDir, 'backups', `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite3`));
   }
-  restoreFiles(dataDir, good.name, { nativeBinding });
+  restoreFiles(dataDir, good.name, { nativeBinding, onStep: reanchorAt('db-swapped', dataDir, secrets, good.name, nativeBinding) });
   return good.name;
+}
+
+/**
+ * The audit anchor (audit/anchor.ts) follows a restored store: re-anchored from the head the
+ * backup recorded, once its database is in place and before the restore's journal is removed (a
+ * crash in between is finished, and re-anchored, at the next start).
+ */
+function reanchorRestored(dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string): void {
+  let head;
+  try {
+    head = findBackup(dataDir, name).manifest?.auditHead;
+  } catch {
+    head = undefined; // deleted since: the restored file's own head
+  }
+  anchorRestored(dataDir, secrets, head, join(dataDir, DB_FILE_NAME), nativeBinding);
+}
+
+function reanchorAt(at: RestoreStep, dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string) {
+  return (step: RestoreStep) => {
+    if (step === at) reanchorRestored(dataDir, secrets, name, nativeBinding);
+  };
 }

@@ -52,7 +52,7 @@ async function start() {
       detail: latest ? `Restore ${latest} The damaged data is kept aside first.` : 'No good backup was found.',
       buttons: latest ? ['Restore backup', 'Quit'] : ['Quit'],
     });
-    if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding)) throw err;
+    if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding, options.secrets)) throw err;
     return openCore(options);
   });
   protocol.handle(APP_SCHEME, appProtocolHandler(join(here, '../renderer')));

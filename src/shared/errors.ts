@@ -49,6 +49,8 @@ export const errorStatus = {
   'attachment.tooLarge': 413,
   'db.newerSchema': 500,
   'db.corrupt': 500,
+  // The audit table was dropped outside the app: no change can be recorded, so none is saved.
+  'audit.trailMissing': 500,
   'backup.notFound': 404,
   'backup.damaged': 409,
   'backup.failed': 500,

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUDIT_ANCHOR_FILE, readAnchor } from '../../src/main/audit/anchor';
 import { verifyAuditChain } from '../../src/main/audit/chain';
+import { openCore, restoreLatestGood } from '../../src/main/core';
 import { MANIFEST_FILE } from '../../src/main/backup/folder';
+import { restoreFiles } from '../../src/main/backup/restore';
 import { fileAuditChain, verifyBackup } from '../../src/main/backup/integrity';
 import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
 import { migrations } from '../../src/main/db/migrations';
+import { keyFileSecretBox } from '../../src/main/secrets';
 import { ahmed, layla, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 
 /*
@@ -52,6 +56,8 @@ function tamper(dir: string, sqlText: string) {
     db.close();
   }
 }
+
+const createNoDelete = "create trigger audit_log_no_delete before delete on audit_log begin select raise(abort, 'audit_log is append-only'); end";
 
 function triggersOf(file: string): Record<string, string> {
   const db = new BetterSqlite3(file, { readonly: true });
@@ -286,5 +292,160 @@ describe('the audit trail hash chain', () => {
     copy.close();
     expect(fileAuditChain(file)).toMatchObject({ intact: false, breaks: [], triggers: [{ trigger: 'audit_log_no_delete', problem: 'missing', id: null, at: null }] });
     expect(Object.keys(triggersOf(file))).toEqual(['audit_log_only_redact']);
+  });
+
+  describe('anchored outside the database (its head id and seal, in a sealed file beside it)', () => {
+    const tails = [
+      ['sqlite_sequence set back', (from: number) => `delete from audit_log where id >= ${from}; update sqlite_sequence set seq = ${from - 1} where name = 'audit_log';`],
+      ['sqlite_sequence row deleted', (from: number) => `delete from audit_log where id >= ${from}; delete from sqlite_sequence where name = 'audit_log';`],
+    ] as const;
+    for (const [how, sqlText] of tails) {
+      it(`says the last rows were deleted, ${how}`, async () => {
+        const { dir } = await storeWithHistory();
+        const last = rowOf(dir, '1 = 1 order by id desc --');
+        const kept = rowOf(dir, `id = ${last.id - 2}`);
+        tamper(dir, sqlText(last.id - 1));
+        const { report, log } = await chainAfterReopen(dir);
+        expect(report).toMatchObject({ intact: false });
+        expect(report.breaks).toContainEqual({ problem: 'truncated', id: kept.id, at: kept.at, missing: 2 });
+        expect(log.lines.some((l) => l.includes('truncated'))).toBe(true);
+        // Sealed into the trail: still said at the next start (the anchor then follows the store again).
+        await cleanups.pop()!();
+        const again = await chainAfterReopen(dir);
+        expect(again.report.breaks).toContainEqual({ problem: 'truncated', id: kept.id, at: kept.at, missing: 2 });
+      });
+    }
+
+    it('says the whole trail was deleted (table emptied, its sqlite_sequence row deleted)', async () => {
+      const { dir } = await storeWithHistory();
+      const last = rowOf(dir, '1 = 1 order by id desc --');
+      tamper(dir, "delete from audit_log; delete from sqlite_sequence where name = 'audit_log';");
+      const { report } = await chainAfterReopen(dir);
+      expect(report).toMatchObject({ intact: false });
+      expect(report.breaks).toContainEqual({ problem: 'truncated', id: 0, at: null, missing: last.id });
+    });
+
+    it('follows the saves while the app runs (one write per burst, after the commit), not only at close', async () => {
+      const tmp = tempDir();
+      cleanups.push(tmp.remove);
+      const { core, close } = await openTestCore({ dataDir: tmp.dir });
+      cleanups.push(close);
+      for (let i = 0; i < 5; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `w${i}@example.com` } });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const anchored = readAnchor(tmp.dir, keyFileSecretBox(tmp.dir));
+      const db = new BetterSqlite3(join(tmp.dir, DB_FILE_NAME), { readonly: true });
+      const head = db.prepare('select id, hash from audit_log order by id desc limit 1').get();
+      db.close();
+      expect(anchored).toEqual({ kind: 'ok', head });
+    });
+
+    it('says the anchor is missing when its file was deleted from a store that had one', async () => {
+      const { dir } = await storeWithHistory();
+      expect(existsSync(join(dir, AUDIT_ANCHOR_FILE))).toBe(true);
+      rmSync(join(dir, AUDIT_ANCHOR_FILE));
+      const { report } = await chainAfterReopen(dir);
+      expect(report).toMatchObject({ intact: false, breaks: [{ problem: 'anchorMissing' }] });
+    });
+
+    it('a store from before the anchor is anchored at its first start, without an alarm', async () => {
+      const { dir } = await storeWithHistory();
+      rmSync(join(dir, AUDIT_ANCHOR_FILE));
+      const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+      db.prepare("delete from settings where key = 'audit.anchored'").run();
+      db.close();
+      const { report } = await chainAfterReopen(dir);
+      expect(report).toMatchObject({ intact: true, breaks: [] });
+      expect(existsSync(join(dir, AUDIT_ANCHOR_FILE))).toBe(true);
+    });
+
+    it('follows a restore (the restored backup’s recorded head), with no false alarm', async () => {
+      const { dir, clock } = await storeWithHistory();
+      const { core, raw, close } = await openTestCore({ dataDir: dir, clock });
+      cleanups.push(close);
+      const backup = await core.call('backup.create', {});
+      const manifest = JSON.parse(readFileSync(join(dir, 'backups', backup.name, MANIFEST_FILE), 'utf8')) as { auditHead?: { id: number; hash: string } };
+      const head = rowOf(dir, '1 = 1 order by id desc --');
+      expect(manifest.auditHead).toMatchObject({ id: head.id, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      for (let i = 0; i < 3; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `x${i}@example.com` } });
+      await core.call('backup.restore', { name: backup.name });
+      const relogged = await raw.call('auth.login', { username: 'owner', password: 'owner-password-1' });
+      expect(await raw.call('audit.chain', {}, { sessionToken: relogged.sessionToken })).toMatchObject({ intact: true, breaks: [] });
+      await close();
+      expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: true, breaks: [] });
+    });
+
+    it('follows a restore a crash cut after the database swap (finished at the next start), with no false alarm', async () => {
+      const { dir, clock } = await storeWithHistory();
+      let name: string;
+      {
+        const { core, close } = await openTestCore({ dataDir: dir, clock });
+        name = (await core.call('backup.create', {})).name;
+        for (let i = 0; i < 3; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `y${i}@example.com` } });
+        await close();
+      }
+      // The power cut: the database is swapped, the journal not yet removed (nothing re-anchored).
+      expect(() =>
+        restoreFiles(dir, name, {
+          onStep: (step) => {
+            if (step === 'files-swapped') throw new Error('power cut');
+          },
+        }),
+      ).toThrow('power cut');
+      expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: true, breaks: [] });
+    });
+
+    it('follows the latest good backup put in place after a failed start (restoreLatestGood), with no false alarm', async () => {
+      const { dir, clock } = await storeWithHistory();
+      {
+        const { core, close } = await openTestCore({ dataDir: dir, clock });
+        await core.call('backup.create', {});
+        for (let i = 0; i < 3; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `z${i}@example.com` } });
+        await close();
+      }
+      expect(restoreLatestGood(dir)).toBeTruthy();
+      expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: true, breaks: [] });
+    });
+
+    it('a backup’s check says the chain no longer reaches the head its manifest recorded', async () => {
+      const { dir } = await storeWithHistory();
+      const { core, close } = await openTestCore({ dataDir: dir });
+      const good = await core.call('backup.create', {});
+      await close();
+      const file = join(dir, 'backups', good.name, DB_FILE_NAME);
+      const copy = new BetterSqlite3(file);
+      const last = copy.prepare('select id from audit_log order by id desc limit 1').pluck().get() as number;
+      copy.exec(`drop trigger audit_log_no_delete; delete from audit_log where id = ${last}; update sqlite_sequence set seq = ${last - 1} where name = 'audit_log';`);
+      copy.exec(createNoDelete);
+      copy.close();
+      const manifest = join(dir, 'backups', good.name, MANIFEST_FILE);
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { db: { sha256: string } };
+      m.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+      writeFileSync(manifest, JSON.stringify(m));
+      expect(verifyBackup(dir, good.name).auditTrail).toMatchObject({ intact: false, breaks: [{ problem: 'truncated', id: last - 1, missing: 1 }] });
+    });
+  });
+
+  describe('a trail whose table was dropped', () => {
+    it('is reported missing, never crashes the app, and a write says why it cannot be saved', async () => {
+      const { dir } = await storeWithHistory();
+      const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+      db.exec('drop trigger audit_log_no_delete; drop trigger audit_log_only_redact; drop table audit_log;');
+      db.close();
+      const rejections: unknown[] = [];
+      const onRejection = (err: unknown) => rejections.push(err);
+      process.on('unhandledRejection', onRejection);
+      cleanups.push(() => process.off('unhandledRejection', onRejection));
+      const log = memoryLogger();
+      const core = await openCore({ dataDir: dir, appVersion: '0.0.0-test', log });
+      cleanups.push(() => core.close());
+      const session = await core.call('auth.login', { username: 'owner', password: 'owner-password-1' });
+      const origin = { sessionToken: session.sessionToken };
+      expect(await core.call('audit.chain', {}, origin)).toMatchObject({ intact: false, rows: 0, breaks: [{ problem: 'trailMissing' }] });
+      expect(log.lines.some((l) => l.includes('audit trail'))).toBe(true);
+      const saved = await core.handle('customers.create', layla, origin);
+      expect(saved).toMatchObject({ ok: false, error: { code: 'audit.trailMissing' } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+    });
   });
 });

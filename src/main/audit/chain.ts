@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditChainBreak, AuditChainReport, AuditTriggerFinding } from '../../shared/audit/schema';
+import { AuditChainBreak, type AuditChainReport, type AuditTriggerFinding } from '../../shared/audit/schema';
+import { ANCHOR_BROKEN, type AuditHead, anchorBreaks, auditTableExists } from './anchor';
 import { GUARDS_RESTORED, STORE_GUARD_ENTITY, auditTriggerProblems } from './triggers';
 
 /*
@@ -21,7 +22,7 @@ import { GUARDS_RESTORED, STORE_GUARD_ENTITY, auditTriggerProblems } from './tri
  *
  * Ids are contiguous (AUTOINCREMENT never reuses one, and a rolled-back insert rolls its number
  * back too), so a deleted row leaves a gap; deleting the last rows leaves sqlite_sequence ahead of
- * the last id. What this cannot stop, and the README says so: someone who rewrites a row and then
+ * the last id, and setting that back too is caught by the head anchored outside the file (anchor.ts). What this cannot stop, and the README says so: someone who rewrites a row and then
  * recomputes every later seal with this public algorithm. The chain makes silent edits detectable,
  * it is not a signature.
  *
@@ -156,6 +157,10 @@ export class ChainVerifier {
       if (entity === STORE_GUARD_ENTITY && action === GUARDS_RESTORED && after !== null && !problem) {
         for (const found of restoredTriggersOf(after)) this.triggers.push({ ...found, id, at });
       }
+      // Likewise a start that found the anchored head gone or different (anchor.ts).
+      if (entity === STORE_GUARD_ENTITY && action === ANCHOR_BROKEN && after !== null && !problem) {
+        for (const found of anchorBreaksOf(after)) this.report(found.problem === 'anchorMissing' ? { problem: 'anchorMissing', id, at } : found);
+      }
       // The next row is judged against this one's stored seal: one edit shows as one break, not a cascade.
       this.prevHash = hash ?? '';
       this.prevId = id;
@@ -172,6 +177,11 @@ export class ChainVerifier {
     return { intact: this.breakCount === 0 && triggers.length === 0, rows: this.count, breaks, breakCount: this.breakCount, triggers, checkedAt };
   }
 
+  /** Breaks found beside the rows (a backup's recorded head no longer reached). */
+  add(breaks: AuditChainBreak[]): void {
+    for (const b of breaks) this.report(b);
+  }
+
   private report(b: AuditChainBreak): void {
     this.breakCount++;
     if (this.breaks.length < MAX_BREAKS) this.breaks.push(b);
@@ -183,6 +193,16 @@ function purgedRowsOf(after: string): number[] {
   try {
     const parsed = JSON.parse(after) as { redactedAuditRows?: unknown };
     return Array.isArray(parsed.redactedAuditRows) ? parsed.redactedAuditRows.filter((n): n is number => Number.isInteger(n)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The anchor-broken row's `after`: `{"breaks": [AuditChainBreak]}`. */
+function anchorBreaksOf(after: string): AuditChainBreak[] {
+  try {
+    const parsed = AuditChainBreak.array().safeParse((JSON.parse(after) as { breaks?: unknown }).breaks);
+    return parsed.success ? parsed.data : [];
   } catch {
     return [];
   }
@@ -204,6 +224,20 @@ function restoredTriggersOf(after: string): Pick<AuditTriggerFinding, 'trigger' 
 
 const PAGE_ROWS = 2000;
 
+export function rowReader(sqlite: BetterSqlite3.Database) {
+  const rowAt = sqlite.prepare('select hash, at from audit_log where id = ?');
+  return (id: number) => rowAt.get(id) as { hash: string | null; at: string } | undefined;
+}
+
+export function lastRow(sqlite: BetterSqlite3.Database) {
+  return sqlite.prepare('select id, at from audit_log order by id desc limit 1').get() as { id: number; at: string } | undefined;
+}
+
+/** The report on a store whose audit table was dropped: nothing to check, the trail is gone. */
+export function trailMissingReport(now: Date): AuditChainReport {
+  return { intact: false, rows: 0, breaks: [{ problem: 'trailMissing', id: 0, at: null }], breakCount: 1, triggers: [], checkedAt: now.toISOString() };
+}
+
 function pageOf(sqlite: BetterSqlite3.Database) {
   return sqlite.prepare(`select ${CHAIN_COLUMNS} from audit_log where id > ? order by id limit ${PAGE_ROWS}`).raw(true);
 }
@@ -217,9 +251,11 @@ function lastSequence(sqlite: BetterSqlite3.Database): number {
  * Verifies the whole chain of a database nothing else writes to (a backup's copy, a test), in one go,
  * and reports its guard triggers as they are in it (never put back here: such a copy is not changed).
  */
-export function verifyAuditChain(sqlite: BetterSqlite3.Database, now: Date): AuditChainReport {
+export function verifyAuditChain(sqlite: BetterSqlite3.Database, now: Date, recordedHead?: AuditHead): AuditChainReport {
   const read = () => {
     const verifier = new ChainVerifier();
+    // A backup's manifest records the head when it was made: the copy's chain must still reach it.
+    if (recordedHead) verifier.add(anchorBreaks({ kind: 'ok', head: recordedHead }, true, rowReader(sqlite), lastRow(sqlite)));
     const page = pageOf(sqlite);
     for (;;) {
       const rows = page.all(verifier.lastId) as RawRow[];
@@ -240,6 +276,7 @@ export function verifyAuditChain(sqlite: BetterSqlite3.Database, now: Date): Aud
  * last page, in the same transaction.
  */
 export async function verifyAuditChainInBackground(sqlite: BetterSqlite3.Database, now: () => Date): Promise<AuditChainReport> {
+  if (!auditTableExists(sqlite)) return trailMissingReport(now());
   const verifier = new ChainVerifier();
   const page = pageOf(sqlite);
   for (;;) {

@@ -1,10 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
+import { AppError } from '../../shared/errors';
 import type { AuditEntity, AuditEntry } from '../../shared/staff/schema';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import type { AuditQuery } from './access';
+import { auditTableExists } from './anchor';
 import { chainHead, newSalt, rowHash, valuesDigest } from './chain';
+
+/** A change refused because the audit table was dropped outside the app: it could not be recorded. */
+export function trailMissingError(): AppError {
+  return new AppError('audit.trailMissing', 'The audit trail is missing from the database (removed outside OptiCounter): nothing can be saved. Restore a backup.');
+}
 
 /** Who did something: a signed-in staff member, or the app itself (e.g. 'sync'). */
 export interface Actor {
@@ -33,6 +40,8 @@ export class AuditLog {
     private readonly db: Kysely<Database>,
     private readonly sqlite: BetterSqlite3.Database,
     private readonly clock: Clock,
+    /** Told after rows are appended (the anchor writer, anchor.ts, writes the head once they commit). */
+    private readonly appended: () => void = () => {},
   ) {}
 
   record(trx: Transaction<Database>, actor: Actor, event: AuditEvent): void {
@@ -51,9 +60,15 @@ export class AuditLog {
   /** The same, for a change made through better-sqlite3 itself (its transaction open): the guards' repair. */
   append(actor: Actor, events: AuditEvent[]): void {
     if (!this.sqlite.inTransaction) throw new Error('The audit trail is written inside the transaction of the change');
-    this.insert ??= this.sqlite.prepare(
-      'insert into audit_log (id, at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    try {
+      this.insert ??= this.sqlite.prepare(
+        'insert into audit_log (id, at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+    } catch (err) {
+      // Dropped outside the app (the start's check reports it): a change that cannot be recorded is refused, plainly.
+      if (!auditTableExists(this.sqlite)) throw trailMissingError();
+      throw err;
+    }
     const at = this.clock.now().toISOString();
     let { nextId: id, prevHash } = chainHead(this.sqlite);
     for (const e of events) {
@@ -67,6 +82,7 @@ export class AuditLog {
       prevHash = hash;
       id++;
     }
+    this.appended();
   }
 
   /** Reads the trail for a query that passed the access rule (audit/access.ts). */

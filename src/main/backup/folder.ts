@@ -1,3 +1,4 @@
+import { AuditHead } from '../audit/anchor';
 import { createHash } from 'node:crypto';
 import {
   type Dirent,
@@ -69,6 +70,8 @@ export const Manifest = z.object({
    * before 2026-12 and not verified since) or a copy from before the chain.
    */
   auditTrail: AuditChainReport.optional(),
+  /** The copy's last audit row (id, seal) when it was made: a later check says whether its chain still reaches it (absent before 2026-12). */
+  auditHead: AuditHead.optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;
 

@@ -1,3 +1,4 @@
+import type { AuditHead } from '../audit/anchor';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -56,12 +57,12 @@ export function fileIntegrityProblems(file: string, opts: SqliteOptions = {}): s
  * reason to refuse a backup: it may be the only copy of the store's data. Null for a file from before
  * the chain (schema < 5), which has none.
  */
-export function fileAuditChain(file: string, opts: SqliteOptions = {}, now: Date = new Date()): AuditChainReport | null {
+export function fileAuditChain(file: string, opts: SqliteOptions = {}, now: Date = new Date(), recordedHead?: AuditHead): AuditChainReport | null {
   const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
   let sqlite: BetterSqlite3.Database | undefined;
   try {
     sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
-    return auditTrailOf(sqlite, now);
+    return auditTrailOf(sqlite, now, recordedHead);
   } finally {
     sqlite?.close();
     for (const f of sidecars) rmSync(f, { force: true });
@@ -69,9 +70,9 @@ export function fileAuditChain(file: string, opts: SqliteOptions = {}, now: Date
 }
 
 /** The same on an open handle (a backup's fresh copy, before its manifest is written). */
-export function auditTrailOf(sqlite: BetterSqlite3.Database, now: Date): AuditChainReport | null {
+export function auditTrailOf(sqlite: BetterSqlite3.Database, now: Date, recordedHead?: AuditHead): AuditChainReport | null {
   const chained = sqlite.prepare("select 1 from pragma_table_info('audit_log') where name = 'hash'").get();
-  return chained ? verifyAuditChain(sqlite, now) : null;
+  return chained ? verifyAuditChain(sqlite, now, recordedHead) : null;
 }
 
 /**
@@ -91,7 +92,8 @@ export function databaseFileProblems(dataDir: string, opts: SqliteOptions = {}):
  */
 export function verifyBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupInfo {
   const entry = checkedBackup(dataDir, name, opts);
-  const auditTrail = fileAuditChain(entry.dbFile, opts);
+  // The head its manifest recorded when it was made: the copy's chain must still reach it.
+  const auditTrail = fileAuditChain(entry.dbFile, opts, new Date(), entry.manifest?.auditHead);
   if (!auditTrail) return entry.info;
   recordAuditTrail(entry, auditTrail);
   return { ...entry.info, auditTrail };

@@ -138,16 +138,17 @@ function finishSwap(dataDir: string, journal: Journal, step: (s: RestoreStep) =>
  * Finishes or tidies what an interrupted restore left in the data folder (power cut, crash). With a
  * journal, the restore was committed: its swap is finished. Without one, it never got that far: the
  * staged copies are removed and the live files are as they were. Safe to call at every start, before
- * openDatabase; restoreFiles calls it first too.
+ * openDatabase; restoreFiles calls it first too. Returns the backup whose restore it finished, if any.
  */
-export function recoverInterruptedRestore(dataDir: string): void {
+export function recoverInterruptedRestore(dataDir: string): string | null {
   const journal = readJournal(dataDir);
   if (journal) finishSwap(dataDir, journal, () => undefined);
+  const finished = journal?.restoredFrom ?? null;
   let names: string[];
   try {
     names = readdirSync(dataDir);
   } catch {
-    return;
+    return finished;
   }
   const liveFiles = join(dataDir, ATTACHMENTS_DIR);
   const olds = names
@@ -163,6 +164,7 @@ export function recoverInterruptedRestore(dataDir: string): void {
   for (const n of names) {
     if (n.startsWith(NEW_ATTACHMENTS) || n.startsWith(NEW_DB) || n === `${JOURNAL}.tmp`) rmSync(join(dataDir, n), { recursive: true, force: true });
   }
+  return finished;
 }
 
 function readJournal(dataDir: string): Journal | null {

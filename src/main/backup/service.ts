@@ -4,6 +4,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
+import { type AuditHead, auditHeadOf } from '../audit/anchor';
 import type { AuditChainReport } from '../../shared/audit/schema';
 import type { BackupInfo, CreatedBackupKind } from '../../shared/backup/schema';
 import { AppError } from '../../shared/errors';
@@ -123,12 +124,12 @@ export class BackupService {
       const dbCopy = join(temp, DB_FILE_NAME);
       await this.copyDatabase(dbCopy);
       makeFilePrivate(dbCopy); // SQLite created it 0644
-      const { schemaVersion, counts, auditTrail } = this.settleCopy(dbCopy);
+      const { schemaVersion, counts, auditTrail, auditHead } = this.settleCopy(dbCopy);
       await fsyncFile(dbCopy);
       const db: Manifest['db'] = { file: DB_FILE_NAME, sha256: await sha256OfFile(dbCopy), sizeBytes: (await stat(dbCopy)).size };
       const attachments = await copyAttachments(join(this.opts.dataDir, ATTACHMENTS_DIR), join(temp, ATTACHMENTS_DIR));
 
-      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors, ...(auditTrail ? { auditTrail } : {}) };
+      const manifest: Manifest = { format: 1, kind, createdAt, schemaVersion, db, attachments, counts, ancestors, ...(auditTrail ? { auditTrail } : {}), ...(auditHead ? { auditHead } : {}) };
       const manifestFile = join(temp, MANIFEST_FILE);
       await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       await fsyncFile(manifestFile);
@@ -180,7 +181,7 @@ export class BackupService {
    * records. Counted on the copy, so the counts match the copied snapshot exactly; its audit chain is
    * checked there too (a second or so per 100,000 rows), for the list to show without reopening it.
    */
-  private settleCopy(file: string): { schemaVersion: number; counts: Record<string, number>; auditTrail: AuditChainReport | null } {
+  private settleCopy(file: string): { schemaVersion: number; counts: Record<string, number>; auditTrail: AuditChainReport | null; auditHead: AuditHead | null } {
     const copy = new BetterSqlite3(file, { fileMustExist: true, ...this.binding() });
     try {
       copy.pragma('journal_mode = DELETE');
@@ -193,7 +194,7 @@ export class BackupService {
       if (tables.has('customers')) {
         counts.deletedCustomers = Number(copy.prepare('select count(*) from customers where deleted_at is not null').pluck().get());
       }
-      return { schemaVersion, counts, auditTrail: auditTrailOf(copy, this.opts.clock.now()) };
+      return { schemaVersion, counts, auditTrail: auditTrailOf(copy, this.opts.clock.now()), auditHead: tables.has('audit_log') ? auditHeadOf(copy) : null };
     } finally {
       copy.close();
     }

@@ -40,6 +40,8 @@ export function recordMarks(report: AuditChainReport): Map<number, RecordMark[]>
       if (before > 0) mark(before, 'gapAfter');
     } else if (b.problem === 'truncated') {
       mark(b.id, 'gapAfter');
+    } else if (b.problem === 'anchorMissing' || b.problem === 'trailMissing') {
+      // About the trail as a whole, not one of its records.
     } else {
       mark(b.id, b.problem);
     }

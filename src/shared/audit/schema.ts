@@ -6,9 +6,12 @@ import { z } from 'zod';
  * - added: a row that OptiCounter never sealed (inserted by hand);
  * - deleted: rows are missing just before this one (ids skipped);
  * - truncated: the last rows are missing (`id` is the last row left);
- * - erased: the row's values were blanked outside a purge.
+ * - erased: the row's values were blanked outside a purge;
+ * - anchorMissing: the file anchoring the chain's head outside the database (audit/anchor.ts) was
+ *   deleted or replaced (`id`: the record noting it, written at the start that found it);
+ * - trailMissing: the audit table itself is gone (`id` 0).
  */
-export const auditChainProblems = ['changed', 'added', 'deleted', 'truncated', 'erased'] as const;
+export const auditChainProblems = ['changed', 'added', 'deleted', 'truncated', 'erased', 'anchorMissing', 'trailMissing'] as const;
 
 export const AuditChainBreak = z.object({
   problem: z.enum(auditChainProblems),

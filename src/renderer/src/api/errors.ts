@@ -29,6 +29,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.staff.notFound');
       case 'store.restoring':
         return t('errors.store.restoring');
+      case 'audit.trailMissing':
+        return t('errors.audit.trailMissing');
       case 'licence.required':
         return t('errors.licence.required');
       case 'licence.offline':
