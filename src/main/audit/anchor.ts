@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import type { AuditChainBreak } from '../../shared/audit/schema';
-import { AppError } from '../../shared/errors';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { readSealedFile, writeSealedFile } from '../sealed-file';
 import type { SecretBox } from '../secrets';
 
 /*
@@ -40,49 +38,20 @@ export function auditTableExists(sqlite: BetterSqlite3.Database): boolean {
 
 type AnchorRead = { kind: 'ok'; head: AuditHead } | { kind: 'absent' } | { kind: 'unreadable' } | { kind: 'unavailable' };
 
-function noKeychain(err: unknown): boolean {
-  return err instanceof AppError && err.code === 'sync.noKeychain';
-}
-
 export function readAnchor(dataDir: string, box: SecretBox): AnchorRead {
-  let text: string;
+  const read = readSealedFile(join(dataDir, AUDIT_ANCHOR_FILE), box);
+  if (read.kind !== 'ok') return { kind: read.kind };
   try {
-    text = readFileSync(join(dataDir, AUDIT_ANCHOR_FILE), 'utf8');
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'absent' } : { kind: 'unreadable' };
-  }
-  try {
-    const parsed = AuditHead.safeParse(JSON.parse(box.open(text.trim())));
+    const parsed = AuditHead.safeParse(JSON.parse(read.plain));
     return parsed.success ? { kind: 'ok', head: parsed.data } : { kind: 'unreadable' };
-  } catch (err) {
-    return noKeychain(err) ? { kind: 'unavailable' } : { kind: 'unreadable' };
+  } catch {
+    return { kind: 'unreadable' };
   }
 }
 
-/** Seals and writes the head atomically (temp file fsynced, renamed over). False when the SecretBox cannot work on this PC. */
+/** Seals and writes the head durably. False when the SecretBox cannot work on this PC. */
 export function writeAnchor(dataDir: string, box: SecretBox, head: AuditHead): boolean {
-  let sealed: string;
-  try {
-    sealed = box.seal(JSON.stringify(head));
-  } catch (err) {
-    if (noKeychain(err)) return false;
-    throw err;
-  }
-  const file = join(dataDir, AUDIT_ANCHOR_FILE);
-  const temp = `${file}.${randomUUID()}.tmp`;
-  try {
-    writeFileSync(temp, sealed, { mode: PRIVATE_FILE_MODE });
-    const fd = openSync(temp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-  return true;
+  return writeSealedFile(join(dataDir, AUDIT_ANCHOR_FILE), box, JSON.stringify(head));
 }
 
 /**

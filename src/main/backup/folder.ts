@@ -1,31 +1,14 @@
 import { AuditHead } from '../audit/anchor';
 import { createHash } from 'node:crypto';
-import {
-  type Dirent,
-  closeSync,
-  copyFileSync,
-  constants as fsConstants,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { type Dirent, closeSync, copyFileSync, constants as fsConstants, linkSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, link, open } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AuditChainReport } from '../../shared/audit/schema';
 import { type BackupInfo, type CreatedBackupKind, backupKinds } from '../../shared/backup/schema';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { fsyncFileSync, replaceFileDurably } from '../durable-file';
 
 /*
  * The backups folder, as files on disk:
@@ -175,18 +158,12 @@ export function recordAuditTrail(entry: BackupEntry, report: AuditChainReport): 
   const { checkedAt: _now, ...found } = report;
   if (entry.manifest.auditTrail && JSON.stringify(recorded) === JSON.stringify(found)) return;
   const manifest: Manifest = { ...entry.manifest, auditTrail: report };
-  const file = join(entry.path, MANIFEST_FILE);
-  const temp = join(entry.path, `.${MANIFEST_FILE}.${randomUUID()}`);
   try {
-    writeFileSync(temp, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx', mode: PRIVATE_FILE_MODE });
-    fsyncFileSync(temp);
-    renameSync(temp, file);
-    fsyncDirSync(entry.path);
+    replaceFileDurably(join(entry.path, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     entry.manifest = manifest;
     entry.info = infoOf(entry.info.name, manifest);
   } catch {
     // Only a note for the list (a read-only backup folder, a full disk): the check itself stands.
-    rmSync(temp, { force: true });
   }
 }
 
@@ -278,28 +255,6 @@ export async function fsyncFile(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-export function fsyncFileSync(path: string): void {
-  const fd = openSync(path, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Makes renames and new entries in a folder durable. Windows cannot open a folder to fsync it. */
-export function fsyncDirSync(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Best effort: NTFS journals its metadata anyway.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { backupsDir, fsyncDirSync } from './folder';
+import { replaceFileDurably } from '../durable-file';
+import { backupsDir } from './folder';
 
 /*
  * Which backups the live store descends from.
@@ -39,20 +40,11 @@ export function readLineage(dataDir: string): string[] | null {
   }
 }
 
-/** Replaces the record, durably: written beside it, fsynced, renamed over it. */
+/** Replaces the record durably. */
 export function writeLineage(dataDir: string, ancestors: string[]): void {
   const dir = backupsDir(dataDir);
   mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${LINEAGE_FILE}.tmp`);
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify({ format: 1, ancestors: ancestors.slice(-MAX_ANCESTORS) })}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, join(dir, LINEAGE_FILE));
-  fsyncDirSync(dir);
+  replaceFileDurably(join(dir, LINEAGE_FILE), `${JSON.stringify({ format: 1, ancestors: ancestors.slice(-MAX_ANCESTORS) })}\n`);
 }
 
 /** The live store now descends from `name` too (a backup just made of it, or openDatabase's pre-migration copy). */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { DB_FILE_NAME } from '../db/database';
 import { PRIVATE_DIR_MODE, makeFilePrivate } from '../private-files';
-import { ATTACHMENTS_DIR, fsyncDirSync, fsyncFileSync, linkOrCopySync, sha256OfFileSync, storedFiles } from './folder';
+import { fsyncDirSync, fsyncFileSync, replaceFileDurably } from '../durable-file';
+import { ATTACHMENTS_DIR, linkOrCopySync, sha256OfFileSync, storedFiles } from './folder';
 import { type SqliteOptions, checkedBackup } from './integrity';
 import { lineageOfRestored, writeLineage } from './lineage';
 
@@ -86,7 +87,7 @@ export function restoreFiles(dataDir: string, name: string, opts: SqliteOptions 
 
     // 3. Commit: from here a crash is finished at the next start, never undone halfway.
     const journal: Journal = { format: 1, restoredFrom: name, token, withFiles: entry.manifest !== null, lineage: lineageOfRestored(dataDir, name, entry.manifest?.ancestors) };
-    writeDurably(join(dataDir, JOURNAL), `${JSON.stringify(journal)}\n`);
+    replaceFileDurably(join(dataDir, JOURNAL), `${JSON.stringify(journal)}\n`);
     fsyncDirSync(dataDir);
     committed = true;
     step('journaled');
@@ -187,16 +188,4 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
-}
-
-function writeDurably(file: string, text: string): void {
-  const temp = `${file}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
 }

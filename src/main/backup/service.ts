@@ -19,7 +19,6 @@ import {
   infoOf,
   errCode,
   folderNameOf,
-  fsyncDirSync,
   fsyncFile,
   linkOrCopy,
   listBackups,
@@ -28,6 +27,7 @@ import {
 } from './folder';
 import { type SqliteOptions, auditTrailOf, verifyBackup } from './integrity';
 import { appendToLineage, readLineage } from './lineage';
+import { fsyncDirSync } from '../durable-file';
 
 export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, describeGoodBackup, type GoodBackup } from './integrity';
 export { restoreFiles, recoverInterruptedRestore, type RestoreReport } from './restore';

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { fsyncDirSync } from '../backup/folder';
+import { fsyncDirSync } from '../durable-file';
 
 export const PURGE_LEDGER_FILE = 'purged.jsonl';
 

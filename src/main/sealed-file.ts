@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { AppError } from '../shared/errors';
+import { replaceFileDurably } from './durable-file';
+import type { SecretBox } from './secrets';
+
+/*
+ * A small file beside the database, sealed with the SecretBox (the key file, or the OS keychain in
+ * the desktop app), so it cannot be rewritten to agree with an edited database: the licence ledger's
+ * second copy (licence/ledger-file.ts) and the audit trail's anchor (audit/anchor.ts).
+ */
+
+export type SealedRead =
+  | { kind: 'ok'; plain: string }
+  | { kind: 'absent' }
+  /** There, but it does not open (edited, another install's, damaged). */
+  | { kind: 'unreadable'; why: string }
+  /** No SecretBox can work on this PC at all (no keychain): nothing can be said of the file. */
+  | { kind: 'unavailable'; why: string };
+
+/** A SecretBox that cannot work on this PC at all (no keychain), as opposed to one that refuses a text. */
+function noKeychain(err: unknown): boolean {
+  return err instanceof AppError && err.code === 'sync.noKeychain';
+}
+
+export function readSealedFile(file: string, box: SecretBox): SealedRead {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    return { kind: 'unreadable', why: (err as Error).message };
+  }
+  try {
+    return { kind: 'ok', plain: box.open(text.trim()) };
+  } catch (err) {
+    if (noKeychain(err)) return { kind: 'unavailable', why: (err as Error).message };
+    return { kind: 'unreadable', why: 'it does not open with this computer’s secret key' };
+  }
+}
+
+/** Seals `plain` and replaces the file durably. False when no SecretBox can work on this PC. */
+export function writeSealedFile(file: string, box: SecretBox, plain: string): boolean {
+  let sealed: string;
+  try {
+    sealed = box.seal(plain);
+  } catch (err) {
+    if (noKeychain(err)) return false;
+    throw err;
+  }
+  replaceFileDurably(file, sealed);
+  return true;
+}
