@@ -761,7 +761,7 @@ describe('a first sync while others change the cloud', () => {
     expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
     expect(await everyLocal(core)).toHaveLength(5);
     const { refused } = await core.call('sync.conflicts', {});
-    expect(refused).toEqual([expect.objectContaining({ customerName: 'Odd Rxvalue', reason: expect.stringMatching(/sph|0\.25/i) })]);
+    expect(refused).toEqual([expect.objectContaining({ customerName: 'Odd Rxvalue', field: 'opticData.distanceVision.rightEye.sph', value: '-1.13', reason: expect.stringMatching(/0\.25 steps/) })]);
 
     // Known and refused: not fetched again, and the counts agree (no full list every minute).
     cloud.clearRequestLog();

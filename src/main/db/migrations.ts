@@ -235,6 +235,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('remote_updated_at', 'text', (c) => c.notNull())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('field', 'text')
+        .addColumn('value', 'text')
         .addColumn('reason', 'text', (c) => c.notNull())
         .addColumn('detected_at', 'text', (c) => c.notNull())
         .execute();

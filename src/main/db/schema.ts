@@ -164,6 +164,7 @@ export interface SyncRefusedTable {
   /** First and last name, as the cloud has them: what staff recognise on the Sync screen. */
   name: string;
   field: string | null;
+  value: string | null;
   reason: string;
   detected_at: string;
 }

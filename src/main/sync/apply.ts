@@ -116,7 +116,8 @@ export class LocalApply {
     if (!parsed.success) {
       this.log.warn(`sync: a cloud customer breaks local rules (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}); not copied here`);
       const [first] = parsed.error.issues;
-      return { refused: { field: first?.path.join('.') || null, reason: parsed.error.issues.map((i) => i.message).join('; ') } };
+      const field = first?.path.join('.') || null;
+      return { refused: { field, value: valueAt(doc, field), reason: parsed.error.issues.map((i) => i.message).join('; ') } };
     }
     try {
       const [row] = await refusedWhole(trx, () => this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud'));
@@ -129,7 +130,7 @@ export class LocalApply {
       if (err instanceof AppError && err.status < 500) {
         this.log.warn(`sync: a cloud customer breaks local rules (${err.code}); not copied here`);
         const [field] = Object.keys(err.fieldErrors ?? {});
-        return { refused: { field: field ?? null, reason: (field && err.fieldErrors?.[field]?.[0]) || err.message } };
+        return { refused: { field: field ?? null, value: valueAt(doc, field ?? null), reason: (field && err.fieldErrors?.[field]?.[0]) || err.message } };
       }
       throw err;
     }
@@ -143,7 +144,16 @@ export class LocalApply {
 /** Why the local rules refuse a cloud customer: the first field at fault, and the rule in words. */
 export interface Refusal {
   field: string | null;
+  value: string | null;
   reason: string;
+}
+
+/** The document's value at a dotted path, as text: what staff compare with the rule. */
+function valueAt(doc: CustomerDocument, path: string | null): string | null {
+  if (!path) return null;
+  let at: unknown = doc;
+  for (const key of path.split('.')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return typeof at === 'string' || typeof at === 'number' ? String(at) : null;
 }
 
 /**

@@ -13,8 +13,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class RefusedCustomers {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(trx: Transaction<Database>, r: { cloudId: string; remoteUpdatedAt: string; name: string; field: string | null; reason: string }, now: string): Promise<void> {
-    const values = { remote_updated_at: r.remoteUpdatedAt, name: r.name, field: r.field, reason: r.reason, detected_at: now };
+  async record(trx: Transaction<Database>, r: { cloudId: string; remoteUpdatedAt: string; name: string; field: string | null; value: string | null; reason: string }, now: string): Promise<void> {
+    const values = { remote_updated_at: r.remoteUpdatedAt, name: r.name, field: r.field, value: r.value, reason: r.reason, detected_at: now };
     await trx
       .insertInto('sync_refused')
       .values({ cloud_id: r.cloudId, ...values })
@@ -46,7 +46,7 @@ export class RefusedCustomers {
 
   async list(): Promise<RefusedCustomer[]> {
     const rows = await this.db.selectFrom('sync_refused').selectAll().orderBy('detected_at', 'desc').execute();
-    return rows.map((r) => ({ cloudId: r.cloud_id, customerName: r.name, field: r.field, reason: r.reason, cloudUpdatedAt: r.remote_updated_at, detectedAt: r.detected_at }));
+    return rows.map((r) => ({ cloudId: r.cloud_id, customerName: r.name, field: r.field, value: r.value, reason: r.reason, cloudUpdatedAt: r.remote_updated_at, detectedAt: r.detected_at }));
   }
 
   /** Moving to another cloud: what this one refused means nothing there. */

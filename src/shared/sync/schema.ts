@@ -58,6 +58,8 @@ export const RefusedCustomer = z.object({
   customerName: z.string(),
   /** The first field refused (e.g. opticData.distanceVision.rightEye.sph); null: the customer as a whole. */
   field: z.string().nullable(),
+  /** The cloud's value in that field, as text (null: none, or the customer as a whole). */
+  value: z.string().nullable(),
   /** Which rule it breaks, as the local rules say it (e.g. the sphere's steps). */
   reason: z.string(),
   cloudUpdatedAt: z.string(),
