@@ -712,6 +712,22 @@ describe('a first sync while others change the cloud', () => {
     expect(detailGets(cloud)).toHaveLength(0);
   }, 60_000);
 
+  it('a customer created elsewhere during a first pull moves the pages down: none is missed, none fetched twice', async () => {
+    const timeline = scaledTimeline(60);
+    const cloud = await seededCloud(250, timeline);
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    cloud.clearRequestLog();
+    const firstSync = core.call('sync.now', {});
+    while (lists(cloud).length < 2 || detailGets(cloud).length < 20) await sleep(2);
+    await (await otherClient(cloud)).create({ customerData: { firstName: 'Mid', lastName: 'Pass', email: 'mid-pass@example.com', phoneNumber: '0600000003', dateOfBirth: '1990-01-01', sex: 'female' } });
+    expect(await firstSync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
+    const fetched = detailGets(cloud).filter((r) => r.status === 200).map((r) => r.path);
+    expect(new Set(fetched).size, 'a customer fetched twice').toBe(fetched.length);
+    const here = new Set((await everyLocal(core)).map((d) => d.userName));
+    expect(live(cloud).filter((c) => !here.has(String(c.localData.email))).map((c) => c.localData.lastName)).toEqual([]);
+    expect(here.size).toBe(251);
+  }, 60_000);
+
   it('a cloud customer this PC never copied, older than its cursor, is fetched by the reconcile, which then rests', async () => {
     const timeline = scaledTimeline(60);
     const cloud = await seededCloud(120, timeline);
