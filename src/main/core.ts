@@ -35,6 +35,7 @@ import { LocalApply } from './sync/apply';
 import { Conflicts } from './sync/conflicts';
 import { SyncEngine } from './sync/engine';
 import { Links } from './sync/links';
+import { RefusedCustomers } from './sync/refused';
 import { Outbox } from './sync/outbox';
 import { SyncService } from './sync/service';
 import type { Timeline } from './sync/timeline';
@@ -184,11 +185,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     licence.startBackground();
     const links = new Links(store.db);
     const conflicts = new Conflicts(store.db);
+    const refused = new RefusedCustomers(store.db);
     const engine = new SyncEngine({
       db: store.db,
       outbox,
       links,
       conflicts,
+      refused,
       local: new LocalApply(customers, log),
       files,
       clock,
@@ -198,7 +201,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       automatic: opts.syncAutomatic,
       timeline: opts.syncTimeline,
     });
-    const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, customers, audit, secrets, clock });
+    const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, audit, secrets, clock });
     engine.onChange(syncChanged);
     outbox.onRecord(syncChanged);
     let storeClosed = false;

@@ -190,3 +190,34 @@ test('a phone changed here and in the cloud: the conflict is shown and settled w
   expect((await callHost(request, host, 'customers.get', { id: layla.customer.id })).localData.phoneNumber).toBe('+1-555-1111');
   await shot(page, 'sync-resolved');
 });
+
+test('a cloud customer this computer’s rules refuse is named on the sync screen, with the rule', async ({ page, request, host }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  // Entered elsewhere with a sphere this app refuses (not in 0.25 steps).
+  const login = await fetch(`${cloud.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-store-id': STORE.storeId },
+    body: JSON.stringify({ email: STORE.email, password: STORE.password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const body = new FormData();
+  body.append(
+    'jsonData',
+    JSON.stringify({
+      customerData: { firstName: 'Odd', lastName: 'Rxvalue', email: 'odd@example.com', phoneNumber: '0600000001', dateOfBirth: '1980-01-01', sex: 'male' },
+      opticData: { distanceVision: { rightEye: { sph: '-1.13', cyl: '0', axis: '0' }, leftEye: { sph: '-1.00', cyl: '0', axis: '0' } } },
+    }),
+  );
+  const created = await fetch(`${cloud.url}/customer`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-store-id': STORE.storeId }, body });
+  expect(created.status).toBeLessThan(300);
+
+  await callHost(request, host, 'sync.configure', { baseUrl: cloud.url, ...STORE, requestsPerMinute: 0 });
+  await expect.poll(async () => (await callHost(request, host, 'sync.conflicts', {})).refused.length).toBe(1);
+
+  await syncIndicator(page).click();
+  const refused = page.getByRole('region', { name: 'A cloud customer not copied here (1)' });
+  await expect(refused.getByText(/^A customer in the cloud could not be copied here: Odd Rxvalue, SPH must be a number .* in 0\.25 steps/)).toBeVisible();
+  await expect(refused).toContainText('Distance vision, OD (right eye), SPH: -1.13');
+  await refused.scrollIntoViewIfNeeded();
+  await shot(page, 'sync-refused');
+});

@@ -10,6 +10,9 @@ import { pdf, png, sha256 } from '../helpers/files';
 import { STORE, cloudWithStore, connect, otherClient, syncUntilSettled } from '../helpers/sync';
 import { type Timeline, scaledTimeline } from '../../src/main/sync/timeline';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
+import { Customers as CloudCustomers } from '../cloud/customers';
+import type { CustomerCreate } from '../cloud/customer-input';
+import { openStore } from '../cloud/store';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -646,6 +649,149 @@ describe('the cloud’s rate limit', () => {
         `${cloud.requestLog().filter((r) => r.status === 429).length} 429s on its way`,
     );
   }, 120_000);
+});
+
+describe('a first sync while others change the cloud', () => {
+  const detailGets = (cloud: CloudServer) => cloud.requestLog().filter((r) => r.method === 'GET' && /^\/customer\/[^/]+$/.test(r.path));
+  const lists = (cloud: CloudServer) => cloud.requestLog().filter((r) => r.method === 'GET' && r.path === '/customer');
+
+  async function everyLocal(core: Core) {
+    const all = [];
+    for (let page = 1; ; page++) {
+      const { data, pagination } = await core.call('customers.list', { page, limit: 100 });
+      all.push(...data);
+      if (page >= pagination.totalPages) return all;
+    }
+  }
+
+  const cloudDirs = new Map<CloudServer, string>();
+
+  /** A cloud already holding `n` customers (written straight into its store, one second apart), plus `extra`. */
+  async function seededCloud(n: number, timeline: Timeline, extra: CustomerCreate[] = []) {
+    const { dir, remove } = tempDir('opticounter-cloud-');
+    cleanups.push(remove);
+    const db = openStore(dir);
+    let i = 0;
+    const base = Date.now() - 3_600_000;
+    const seed = new CloudCustomers(db, () => new Date(base + i * 1_000));
+    for (i = 0; i < n; i++) {
+      seed.create(STORE.storeId, { customerData: { firstName: 'Seed', lastName: `Zz${String(i).padStart(4, '0')}`, email: `seed-${i}@example.com`, phoneNumber: `06${10_000_000 + i}`, dateOfBirth: '1980-01-01T00:00:00.000Z', sex: 'female' } } as CustomerCreate, []);
+    }
+    for (const c of extra) seed.create(STORE.storeId, c, []);
+    db.close();
+    const cloud = await newCloud({ dataDir: dir, rateLimitClock: () => new Date(timeline.now()) });
+    cloudDirs.set(cloud, dir);
+    return cloud;
+  }
+
+  it('a customer deleted elsewhere during a new PC’s first pull shifts no other out of it, and the next rounds do not re-list the store', async () => {
+    const timeline = scaledTimeline(60);
+    const cloud = await seededCloud(300, timeline);
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    cloud.clearRequestLog();
+    const firstSync = core.call('sync.now', {});
+    // The second page is listed already; the third will be listed after the delete (one place up).
+    while (lists(cloud).length < 2 || detailGets(cloud).length < 20) await sleep(2);
+    expect(detailGets(cloud).length).toBeLessThan(100);
+    const newest = live(cloud).find((c) => c.localData.lastName === 'Zz0299')!;
+    await (await otherClient(cloud)).remove(newest.id);
+    expect(await firstSync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
+    const fetched = detailGets(cloud).filter((r) => r.status === 200).map((r) => r.path);
+    expect(new Set(fetched).size, 'a customer fetched twice').toBe(fetched.length);
+
+    const data = await everyLocal(core);
+    const here = new Set(data.map((d) => d.userName));
+    const missing = live(cloud).filter((c) => !here.has(String(c.localData.email)));
+    expect(missing.map((c) => c.localData.lastName), 'cloud customers never copied here').toEqual([]);
+    expect(data).toHaveLength(299);
+
+    // Nothing is left to explain: a round lists the first page only, fetches nothing.
+    cloud.clearRequestLog();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(lists(cloud)).toHaveLength(1);
+    expect(detailGets(cloud)).toHaveLength(0);
+  }, 60_000);
+
+  it('a customer created elsewhere during a first pull moves the pages down: none is missed, none fetched twice', async () => {
+    const timeline = scaledTimeline(60);
+    const cloud = await seededCloud(250, timeline);
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    cloud.clearRequestLog();
+    const firstSync = core.call('sync.now', {});
+    while (lists(cloud).length < 2 || detailGets(cloud).length < 20) await sleep(2);
+    await (await otherClient(cloud)).create({ customerData: { firstName: 'Mid', lastName: 'Pass', email: 'mid-pass@example.com', phoneNumber: '0600000003', dateOfBirth: '1990-01-01', sex: 'female' } });
+    expect(await firstSync).toMatchObject({ state: 'idle', pending: 0, lastError: null });
+    const fetched = detailGets(cloud).filter((r) => r.status === 200).map((r) => r.path);
+    expect(new Set(fetched).size, 'a customer fetched twice').toBe(fetched.length);
+    const here = new Set((await everyLocal(core)).map((d) => d.userName));
+    expect(live(cloud).filter((c) => !here.has(String(c.localData.email))).map((c) => c.localData.lastName)).toEqual([]);
+    expect(here.size).toBe(251);
+  }, 60_000);
+
+  it('a cloud customer this PC never copied, older than its cursor, is fetched by the reconcile, which then rests', async () => {
+    const timeline = scaledTimeline(60);
+    const cloud = await seededCloud(120, timeline);
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(await everyLocal(core)).toHaveLength(120);
+
+    // Written with an updatedAt well before this PC's cursor (a cloud-side restore, or a pass an
+    // older version cut short): no pull window will ever list it again.
+    const db = openStore(cloudDirs.get(cloud));
+    new CloudCustomers(db, () => new Date(Date.now() - 7_200_000)).create(STORE.storeId, { customerData: { firstName: 'Old', lastName: 'Timer', email: 'old-timer@example.com', phoneNumber: '0600000002', dateOfBirth: '1970-01-01T00:00:00.000Z', sex: 'male' } } as CustomerCreate, []);
+    db.close();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect((await localByEmail(core, 'old-timer@example.com'))?.localData).toMatchObject({ firstName: 'Old', lastName: 'Timer' });
+
+    cloud.clearRequestLog();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(lists(cloud)).toHaveLength(1);
+    expect(detailGets(cloud)).toHaveLength(0);
+  }, 60_000);
+
+  it('counts that stay apart for a known reason (a create of ours, parked, may be that cloud customer) are reconciled once, not every round', async () => {
+    const timeline = scaledTimeline(60);
+    const cloud = await seededCloud(100, timeline);
+    const { core, dir } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    // Our create was sent once (its answer lost) and is parked now: the cloud's seed-0 may be it,
+    // so the pull leaves it to the push, and the counts stay one apart.
+    const { customer } = await core.call('customers.create', person('Lost', 'Answer', { email: 'seed-0@example.com' }));
+    const db = new Database(join(dir, DB_FILE_NAME));
+    const at = new Date().toISOString();
+    db.prepare('update sync_outbox set tried_at = ?, sent_fields = ?, parked_at = ?, parked_error = ? where entity_id = ?').run(at, JSON.stringify({ 'customerData.email': 'seed-0@example.com' }), at, 'refused by the cloud', customer.id);
+    db.close();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null, parked: 1 });
+    expect(await everyLocal(core)).toHaveLength(100);
+
+    cloud.clearRequestLog();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(lists(cloud)).toHaveLength(1);
+    expect(detailGets(cloud)).toHaveLength(0);
+  }, 60_000);
+
+  it('a cloud customer the local rules refuse is shown on the Sync screen, not fetched again until it changes there, and not a reason to re-list', async () => {
+    const timeline = scaledTimeline(60);
+    const odd = { customerData: { firstName: 'Odd', lastName: 'Rxvalue', email: 'odd@example.com', phoneNumber: '0600000001', dateOfBirth: '1980-01-01T00:00:00.000Z', sex: 'male' }, opticData: { distanceVision: { rightEye: { sph: '-1.13', cyl: '0', axis: '0' }, leftEye: { sph: '-1.00', cyl: '0', axis: '0' } } } };
+    const cloud = await seededCloud(5, timeline, [odd as CustomerCreate]);
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(await everyLocal(core)).toHaveLength(5);
+    const { refused } = await core.call('sync.conflicts', {});
+    expect(refused).toEqual([expect.objectContaining({ customerName: 'Odd Rxvalue', field: 'opticData.distanceVision.rightEye.sph', value: '-1.13', reason: expect.stringMatching(/0\.25 steps/) })]);
+
+    // Known and refused: not fetched again, and the counts agree (no full list every minute).
+    cloud.clearRequestLog();
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(lists(cloud)).toHaveLength(1);
+    expect(detailGets(cloud)).toHaveLength(0);
+
+    // Corrected in the cloud: fetched again, copied here, no longer shown.
+    const inCloud = live(cloud).find((c) => c.localData.lastName === 'Rxvalue')!;
+    await (await otherClient(cloud)).update(inCloud.id, { opticData: { distanceVision: { rightEye: { sph: '-1.25', cyl: '0', axis: '0' }, leftEye: { sph: '-1.00', cyl: '0', axis: '0' } } } });
+    expect(await core.call('sync.now', {})).toMatchObject({ state: 'idle', lastError: null });
+    expect(await everyLocal(core)).toHaveLength(6);
+    expect((await core.call('sync.conflicts', {})).refused).toEqual([]);
+  }, 60_000);
 });
 
 describe('the engine on its own timer', () => {

@@ -13,6 +13,7 @@ export interface Database {
   sync_outbox: SyncOutboxTable;
   sync_links: SyncLinksTable;
   sync_conflicts: SyncConflictsTable;
+  sync_refused: SyncRefusedTable;
 }
 
 export interface CustomersTable {
@@ -154,6 +155,18 @@ export interface SyncLinksTable {
   shadow: string | null;
   remote_updated_at: string | null;
   synced_at: string;
+}
+
+/** A cloud customer the local rules refused, at the cloud version it was refused at. */
+export interface SyncRefusedTable {
+  cloud_id: string;
+  remote_updated_at: string;
+  /** First and last name, as the cloud has them: what staff recognise on the Sync screen. */
+  name: string;
+  field: string | null;
+  value: string | null;
+  reason: string;
+  detected_at: string;
 }
 
 export interface SyncConflictsTable {

@@ -106,8 +106,8 @@ export class LocalApply {
     }
   }
 
-  /** A customer first seen in the cloud; null when the local rules refuse it (left for later). */
-  async insert(trx: Transaction<Database>, doc: CustomerDocument): Promise<string | null> {
+  /** A customer first seen in the cloud; or why the local rules refuse it (kept for staff to see). */
+  async insert(trx: Transaction<Database>, doc: CustomerDocument): Promise<{ id: string } | { refused: Refusal }> {
     const parsed = CustomerCreateInput.safeParse({
       customerData: pick(doc.customerData, ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex']),
       ...(doc.address ? { address: pick(doc.address, ['street', 'city', 'zipCode', 'state']) } : {}),
@@ -115,18 +115,22 @@ export class LocalApply {
     });
     if (!parsed.success) {
       this.log.warn(`sync: a cloud customer breaks local rules (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}); not copied here`);
-      return null;
+      const [first] = parsed.error.issues;
+      const field = first?.path.join('.') || null;
+      return { refused: { field, value: valueAt(doc, field), reason: parsed.error.issues.map((i) => i.message).join('; ') } };
     }
     try {
       const [row] = await refusedWhole(trx, () => this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud'));
-      return row?.id ?? null;
+      if (!row) throw new AppError('internal', 'A customer from the cloud was not recorded');
+      return { id: row.id };
     } catch (err) {
-      if (err instanceof AppError && err.code === 'customer.emailTaken') return null;
       // Rules across fields (a prescription that contradicts itself) are only checked as it is
-      // recorded: such a customer is left out like one the schema refuses, not the whole pull.
+      // recorded, and an email already used here by another customer: such a customer is left out
+      // like one the schema refuses, not the whole pull.
       if (err instanceof AppError && err.status < 500) {
         this.log.warn(`sync: a cloud customer breaks local rules (${err.code}); not copied here`);
-        return null;
+        const [field] = Object.keys(err.fieldErrors ?? {});
+        return { refused: { field: field ?? null, value: valueAt(doc, field ?? null), reason: (field && err.fieldErrors?.[field]?.[0]) || err.message } };
       }
       throw err;
     }
@@ -135,6 +139,21 @@ export class LocalApply {
   async delete(trx: Transaction<Database>, id: string): Promise<void> {
     await this.customers.deleteIn(trx, [id], SYNC_ACTOR, 'cloud');
   }
+}
+
+/** Why the local rules refuse a cloud customer: the first field at fault, and the rule in words. */
+export interface Refusal {
+  field: string | null;
+  value: string | null;
+  reason: string;
+}
+
+/** The document's value at a dotted path, as text: what staff compare with the rule. */
+function valueAt(doc: CustomerDocument, path: string | null): string | null {
+  if (!path) return null;
+  let at: unknown = doc;
+  for (const key of path.split('.')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return typeof at === 'string' || typeof at === 'number' ? String(at) : null;
 }
 
 /**

@@ -6,9 +6,10 @@ import { CommitBatch } from './commit-batch';
 import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
 import { changedFields, fieldsOf } from './document';
 import { type PushDeps, iso, pool } from './push';
+import type { RefusedCustomers } from './refused';
 
-/** A pull needs what a push does, but the conflicts and the document files. */
-export type PullDeps = Omit<PushDeps, 'conflicts' | 'files'>;
+/** A pull needs what a push does, but the conflicts and the document files; and what was refused here. */
+export type PullDeps = Omit<PushDeps, 'conflicts' | 'files'> & { refused: RefusedCustomers };
 
 const PAGE = 100;
 /** Detail fetches in flight: a pull waits on the network, not on this PC. */
@@ -16,6 +17,8 @@ const CONCURRENCY = 16;
 /** The cursor is re-read this far back: ties on updatedAt and clocks a little apart are normal. */
 const OVERLAP_MS = 60_000;
 export const CURSOR_KEY = 'sync.pullCursor';
+/** Pages read again in one pass because the list shrank under it; past that, the cursor stays. */
+const MAX_STEPS_BACK = 10;
 
 /**
  * Brings others' changes here. The cloud has no change feed: its list is paged newest first by
@@ -24,6 +27,13 @@ export const CURSOR_KEY = 'sync.pullCursor';
  * committed once a pass is complete, so a crash or a failure mid-way re-reads the list (and skips,
  * by updatedAt, what was already applied). `betweenPages` runs after each page but the last; it
  * answers true when it changed the cloud (pushed something), which may have shifted the pages.
+ *
+ * The list is paged by offset. A customer deleted (here or elsewhere) between two pages' listings
+ * moves every later one up a place: the first of the next page ends up last of the page already
+ * read, never seen. A list that shrank since the previous page's listing is that sign (a create or
+ * an update moves customers down, never up: seen twice, harmless, and what moved to the top is past
+ * the cursor for the next pass), so the pass steps back and reads the previous page again; what it
+ * had applied is skipped by updatedAt, only the list request is spent.
  */
 export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: () => Promise<boolean>): Promise<{ applied: number; cloudTotal: number }> {
   const cursor = (await readSetting(deps.db, CURSOR_KEY)) as string | undefined;
@@ -32,50 +42,70 @@ export async function pull(deps: PullDeps, client: CloudClient, betweenPages?: (
   let applied = 0;
   let cloudTotal = 0;
   let shifted = false;
+  let listedTotal: number | null = null;
+  let stepsBack = 0;
   const listPage = (page: number) => client.listCustomers({ page, limit: PAGE, sortBy: 'updatedAt', sortOrder: 'desc' });
   let next = listPage(1);
-  for (let page = 1; ; page++) {
+  for (let page = 1; ; ) {
     const { data, pagination } = await next;
-    if (page === 1) {
-      newest = data[0] ? iso(data[0].updatedAt) : null;
-      cloudTotal = pagination.total;
-    }
+    if (listedTotal === null) newest = data[0] ? iso(data[0].updatedAt) : null;
+    const shrank = listedTotal !== null && pagination.total < listedTotal;
+    listedTotal = cloudTotal = pagination.total;
+    const back = shrank && page > 1 && stepsBack < MAX_STEPS_BACK;
+    if (shrank && !back) shifted = true;
     const inWindow = data.filter((item) => floor === null || iso(item.updatedAt) >= floor);
     const last = page >= pagination.totalPages || data.length === 0 || inWindow.length < data.length;
     // The next page is on its way while this one's customers are fetched and applied.
-    if (!last) {
+    if (!last && !back) {
       next = listPage(page + 1);
       next.catch(() => undefined); // awaited on the next turn; a failure there is handled there
     }
     // A pass whose pages may have shifted (a delete pushed between them moves every later customer up
     // one place) may have missed one: the cursor stays, and the next pass reads the list again.
-    applied += await applyItems(deps, client, inWindow, last && !shifted && newest && (!cursor || newest > cursor) ? newest : null);
+    applied += await applyItems(deps, client, inWindow, last && !back && !shifted && newest && (!cursor || newest > cursor) ? newest : null);
+    if (back) {
+      stepsBack++;
+      page--;
+      next = listPage(page);
+      continue;
+    }
     if (last) break;
     // A first sync under the rate limit takes a minute per 100 customers: saves made meanwhile go
     // out between pages rather than after the whole store has come down.
     if (await betweenPages?.()) shifted = true;
+    page++;
   }
   return { applied, cloudTotal };
 }
 
 /**
- * Compares the cloud's complete list with the links: a linked customer missing from it is fetched,
- * and a 404 means it was deleted there. Catches what a pull can miss (a page shifting under it).
+ * Compares the cloud's complete list with what is known here: a linked customer missing from it is
+ * fetched, and a 404 means it was deleted there; a cloud customer neither linked nor refused here
+ * (at its current version) is fetched and applied as a pull would (a possible create of ours is
+ * still left to the push). Catches what a pull can miss: a page shifting under it more often than
+ * it steps back, a pass cut short. Answers the cloud's count as listed.
  */
-export async function reconcile(deps: PullDeps, client: CloudClient): Promise<number> {
-  const seen = new Set<string>();
+export async function reconcile(deps: PullDeps, client: CloudClient): Promise<{ removed: number; applied: number; cloudTotal: number }> {
+  const seen = new Map<string, CloudListItem>();
+  let cloudTotal = 0;
   for (let page = 1; ; page++) {
     const { data, pagination } = await client.listCustomers({ page, limit: PAGE, sortBy: 'createdAt', sortOrder: 'asc' });
-    for (const item of data) seen.add(item.id);
+    for (const item of data) seen.set(item.id, item);
+    cloudTotal = pagination.total;
     if (page >= pagination.totalPages || data.length === 0) break;
   }
-  const missing = (await deps.links.customers()).filter((l) => !seen.has(l.cloud_id));
+  const links = await deps.links.customers();
+  const missing = links.filter((l) => !seen.has(l.cloud_id));
   let removed = 0;
   await pool(missing, CONCURRENCY, async (link) => {
     if (await client.getCustomer(link.cloud_id)) return;
     if (await deletedThere(deps, link.local_id)) removed++;
   });
-  return removed;
+  // Refused customers gone from the cloud need no explaining any more.
+  await deps.refused.forget(deps.db, (await deps.refused.cloudIds()).filter((id) => !seen.has(id)));
+  const linked = new Set(links.map((l) => l.cloud_id));
+  const applied = await applyItems(deps, client, [...seen.values()].filter((i) => !linked.has(i.id)), null);
+  return { removed, applied, cloudTotal };
 }
 
 /**
@@ -87,7 +117,13 @@ export async function reconcile(deps: PullDeps, client: CloudClient): Promise<nu
  */
 async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListItem[], cursorAfter: string | null): Promise<number> {
   const known = new Map((await deps.links.byCloudIds(items.map((i) => i.id))).map((l) => [l.cloud_id, l]));
-  const changed = items.filter((i) => known.get(i.id)?.remote_updated_at !== iso(i.updatedAt));
+  // Refused here at this very version: fetched again only once it changes in the cloud.
+  const refusedAt = await deps.refused.versions(items.filter((i) => !known.has(i.id)).map((i) => i.id));
+  const changed = items.filter((i) => {
+    const at = iso(i.updatedAt);
+    const link = known.get(i.id);
+    return link ? link.remote_updated_at !== at : refusedAt.get(i.id) !== at;
+  });
   const commits = new CommitBatch(deps.db);
   let applied = 0;
   try {
@@ -117,7 +153,10 @@ async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudL
   // A customer with a change waiting here is merged by the push, which reads the cloud first:
   // a pull never overwrites a field with a pending local change.
   if (link && (await deps.outbox.get('customer', link.local_id, trx))) return false;
-  if (!remote) return link ? deletedThereIn(deps, trx, link.local_id) : false;
+  if (!remote) {
+    await deps.refused.forget(trx, [item.id]);
+    return link ? deletedThereIn(deps, trx, link.local_id) : false;
+  }
   const theirs = fieldsOf(documentOfCloud(remote));
   const remoteUpdatedAt = iso(remote.updatedAt);
   if (link) {
@@ -130,9 +169,15 @@ async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudL
   // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
   // nothing is copied.
   if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) return false;
-  const localId = await deps.local.insert(trx, documentOfCloud(remote));
-  if (localId === null) return false;
-  await deps.links.put(trx, { localId, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+  const inserted = await deps.local.insert(trx, documentOfCloud(remote));
+  if ('refused' in inserted) {
+    // Kept, with the version refused, for staff to see (Sync screen) and for the pull to skip.
+    const name = `${String(remote.localData.firstName ?? '')} ${String(remote.localData.lastName ?? '')}`.trim();
+    await deps.refused.record(trx, { cloudId: remote.id, remoteUpdatedAt, name, ...inserted.refused }, now);
+    return false;
+  }
+  await deps.links.put(trx, { localId: inserted.id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+  await deps.refused.forget(trx, [remote.id]);
   return true;
 }
 

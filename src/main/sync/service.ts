@@ -15,6 +15,7 @@ import { type FieldPath, fieldPaths } from './document';
 import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, LAST_RECONCILE_KEY, type StoredSyncConfig, type SyncEngine } from './engine';
 import type { Links } from './links';
 import type { Outbox } from './outbox';
+import type { RefusedCustomers } from './refused';
 import { CURSOR_KEY } from './pull';
 
 export interface SyncServiceDeps {
@@ -23,6 +24,7 @@ export interface SyncServiceDeps {
   outbox: Outbox;
   links: Links;
   conflicts: Conflicts;
+  refused: RefusedCustomers;
   customers: CustomerService;
   audit: AuditLog;
   secrets: SecretBox;
@@ -67,6 +69,7 @@ export class SyncService {
       if (newCloud) {
         await trx.deleteFrom('sync_links').execute();
         await trx.deleteFrom('sync_conflicts').execute();
+        await this.d.refused.clear(trx);
         await trx.deleteFrom('settings').where('key', 'in', [CURSOR_KEY, LAST_RECONCILE_KEY]).execute();
         await this.d.outbox.requeueAll(trx);
       }
@@ -105,7 +108,9 @@ export class SyncService {
       error: r.parked_error ?? '',
       parkedAt: r.parked_at ?? '',
     }));
-    return { conflicts, parked };
+    // Cloud customers refused here belong to no local customer: shown in the store-wide review only.
+    const refused = customerId ? [] : await this.d.refused.list();
+    return { conflicts, parked, refused };
   }
 
   /**

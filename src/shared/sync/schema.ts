@@ -52,8 +52,22 @@ export const ParkedChange = z.object({
   parkedAt: z.string(),
 });
 
+/** A cloud customer the local rules refused: not copied here until corrected in the cloud. */
+export const RefusedCustomer = z.object({
+  cloudId: z.string(),
+  customerName: z.string(),
+  /** The first field refused (e.g. opticData.distanceVision.rightEye.sph); null: the customer as a whole. */
+  field: z.string().nullable(),
+  /** The cloud's value in that field, as text (null: none, or the customer as a whole). */
+  value: z.string().nullable(),
+  /** Which rule it breaks, as the local rules say it (e.g. the sphere's steps). */
+  reason: z.string(),
+  cloudUpdatedAt: z.string(),
+  detectedAt: z.string(),
+});
+
 export const SyncConflictsInput = z.strictObject({ customerId: z.string().trim().min(1).optional() }).prefault({});
-export const SyncConflictsOutput = z.object({ conflicts: z.array(SyncConflict), parked: z.array(ParkedChange) });
+export const SyncConflictsOutput = z.object({ conflicts: z.array(SyncConflict), parked: z.array(ParkedChange), refused: z.array(RefusedCustomer) });
 
 export const SyncResolveInput = z.strictObject({
   id: z.string({ error: 'The conflict id is required' }).trim().min(1, 'The conflict id is required'),
@@ -65,3 +79,4 @@ export const SyncRetryParkedInput = z.strictObject({ id: z.number().int().positi
 export type SyncStatus = z.infer<typeof SyncStatus>;
 export type SyncConflict = z.infer<typeof SyncConflict>;
 export type ParkedChange = z.infer<typeof ParkedChange>;
+export type RefusedCustomer = z.infer<typeof RefusedCustomer>;

@@ -5,12 +5,12 @@ import { useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
-import { SyncConfigureInput, type ParkedChange, type SyncConflict, type SyncStatus } from '../../../shared/sync/schema';
+import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus } from '../../../shared/sync/schema';
 import { errorMessage } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from '../api/queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
-import { clockTime, fieldLabel, relativeTime, useNow, valueText } from './text';
+import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';
 
 /** A message for a refused sync call, in the staff's language where the code is one we know. */
 function syncError(error: unknown, t: TFunction): string {
@@ -151,6 +151,7 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
   const [flash, setFlash] = useState<{ ok: boolean; text: string } | null>(null);
   const conflictsId = useId();
   const parkedId = useId();
+  const refusedId = useId();
 
   if (!list.data) {
     return (
@@ -159,7 +160,7 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
       </p>
     );
   }
-  const { conflicts, parked } = list.data;
+  const { conflicts, parked, refused } = list.data;
   return (
     <>
       <span role="status" className={flash?.ok === false ? 'form-error' : 'flash'}>
@@ -197,6 +198,12 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
         <h2 id={parkedId}>{t('sync.parked.title', { count: parked.length })}</h2>
         {parked.length === 0 ? <p className="muted">{t('sync.parked.none')}</p> : <ParkedTable parked={parked} labelledBy={parkedId} onOpenCustomer={onOpenCustomer} onDone={setFlash} />}
       </section>
+      {refused.length > 0 ? (
+        <section className="sync-list" aria-labelledby={refusedId}>
+          <h2 id={refusedId}>{t('sync.refused.title', { count: refused.length })}</h2>
+          <RefusedList refused={refused} />
+        </section>
+      ) : null}
     </>
   );
 }
@@ -255,6 +262,27 @@ function ConflictRow({ conflict: c, onOpenCustomer, onDone }: { conflict: SyncCo
         </button>
       </td>
     </tr>
+  );
+}
+
+/** Cloud customers the local rules refuse: not copied here, so staff must hear of them from this screen. */
+function RefusedList({ refused }: { refused: RefusedCustomer[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <p className="muted">{t('sync.refused.intro')}</p>
+      <ul className="sync-refused">
+        {refused.map((r) => (
+          <li key={r.cloudId}>
+            <p className="sync-error">{t('sync.refused.item', { name: r.customerName || t('sync.unnamed'), reason: r.reason })}</p>
+            <p className="muted">
+              {r.field && r.value !== null ? `${t('sync.refused.where', { field: refusedFieldLabel(r.field, t), value: r.value })} · ` : ''}
+              {t('sync.refused.since', { when: formatMoment(r.detectedAt, i18n.language) })}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

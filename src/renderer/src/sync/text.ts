@@ -65,6 +65,13 @@ export function fieldLabel(field: string, t: TFunction): string {
   return key ? t(key) : field;
 }
 
+/** A refused cloud field: a prescription cell as "Distance vision, OD (right eye), SPH", else its form label. */
+export function refusedFieldLabel(field: string, t: TFunction): string {
+  const cell = /^opticData\.(\w+)\.(rightEye|leftEye)\.(sph|cyl|axis)$/.exec(field);
+  if (cell) return t('optic.cell', { vision: t(`optic.${cell[1]}`), eye: t(`optic.${cell[2]}`), measure: t(`optic.${cell[3]}`) });
+  return fieldLabel(field, t);
+}
+
 const VISIONS = ['distanceVision', 'intermediateVision', 'nearVision'] as const;
 const EYES = ['rightEye', 'leftEye'] as const;
 
