@@ -53,7 +53,8 @@ export function BackupsScreen() {
   const [toRestore, setToRestore] = useState<BackupInfo | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const titleId = useId();
-  const when = (b: BackupInfo) => formatMoment(b.createdAt, i18n.language);
+  // Seconds: a manual backup and the safety copy of a restore often fall in the same minute.
+  const when = (b: BackupInfo) => formatMoment(b.createdAt, i18n.language, 'seconds');
 
   const onCreate = async () => {
     setFlash(null);

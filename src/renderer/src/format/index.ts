@@ -11,14 +11,16 @@ export function formatDay(value: string | null | undefined, language: string): s
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
-/** A moment (createdAt), in local time. */
-export function formatMoment(iso: string, language: string): string {
+/** A moment (createdAt), in local time; `seconds` where several can fall in one minute (backups). */
+export function formatMoment(iso: string, language: string, precision: 'minutes' | 'seconds' = 'minutes'): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  const timeStyle = precision === 'seconds' ? 'medium' : 'short';
+  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle }).format(date);
 }
 
+/** A size with the language's own unit symbols (168 KB, 168 ko). */
 export function formatBytes(size: number, language: string): string {
-  const units = ['B', 'KB', 'MB', 'GB'] as const;
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
   let value = size;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
@@ -26,5 +28,5 @@ export function formatBytes(size: number, language: string): string {
     unit++;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${new Intl.NumberFormat(language, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
 }
