@@ -825,4 +825,24 @@ describe('tampering, a clock set back and a fake licence server do not undo a re
     const now = clock.now().toISOString();
     await replayAttack(first.dir, old, now, (db) => db.deleteFrom('settings').where('key', 'like', 'licence.%').execute(), true);
   });
+
+  it.each([30, 1])('a revocation first seen with the clock %i day(s) behind still revokes the licence, then and after a restart', async (daysBehind) => {
+    const key = cloud.addLicence({ storeId: STORE });
+    const first = await openStore();
+    cleanups.push(() => first.close());
+    await first.core.call('licence.activate', { key });
+    await first.raw.close();
+    cloud.revokeLicence(key);
+    const now = clock.now().toISOString();
+    clock.set(new Date(Date.parse(now) - daysBehind * DAY).toISOString()); // the PC's clock behind, as the check is made
+    await run(first.dir, async (core) => {
+      await core.handle('licence.refresh', {});
+      await expectNoWrites(core);
+    });
+    clock.set(new Date(Date.parse(now) + DAY).toISOString()); // put right
+    await run(first.dir, async (core) => {
+      expect(await core.call('licence.status', {})).toMatchObject({ state: 'revoked', canWrite: false });
+      await expectNoWrites(core);
+    });
+  });
 });

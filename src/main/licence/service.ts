@@ -289,7 +289,9 @@ export class LicenceService {
       if (!(err instanceof AppError) || err.code !== 'licence.revoked') throw err;
       // Revocation is what a refresh is for: an answer, not a failure. It is sticky: no licence
       // issued before now is accepted again (the server signs no "revoked" file to compare with).
-      const at = this.o.clock.now().toISOString();
+      // "Now" is never earlier than the latest time seen nor the revoked licence's own issue time:
+      // a clock behind (set back, or just slow) must not date the revocation before the licence.
+      const at = laterIso(laterIso(this.o.clock.now().toISOString(), this.lastSeenAt?.toISOString() ?? this.ledger.clockFloor), licence.issuedAt)!;
       this.lastCheckedAt = at;
       await this.persist(
         (l) => ({ ...l, revoked: { key: licence.key, at }, issuedFloor: laterIso(l.issuedFloor, at) }),
