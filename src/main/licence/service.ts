@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import { z } from 'zod';
 import type { Channel } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -128,14 +128,18 @@ export class LicenceService {
 
     // The audit trail is append-only: its first and latest rows bound when this store was in use,
     // so deleting the ledger everywhere gives back neither days nor an earlier clock.
-    const firstAudit = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
+    // A trail dropped outside the app gives no evidence (the chain's check reports it, and every
+    // change is refused), but the licence screen must still answer.
+    const trail = await sql`select 1 from sqlite_master where type = 'table' and name = 'audit_log'`.execute(this.o.db);
+    const audit = trail.rows.length > 0 ? this.o.db : null;
+    const firstAudit = await audit?.selectFrom('audit_log').select('at').orderBy('id', 'asc').limit(1).executeTakeFirst();
     // The owner account is made at the first start, on this PC's clock: it dates the trial too, so
     // emptying the audit trail as well still gives no days back.
     const firstStaff = await this.o.db.selectFrom('staff').select('created_at').orderBy('created_at', 'asc').limit(1).executeTakeFirst();
     const first = { at: minIso([firstAudit?.at, firstStaff?.created_at]) };
-    const latest = await this.o.db.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const latest = await audit?.selectFrom('audit_log').select('at').orderBy('id', 'desc').limit(1).executeTakeFirst();
     // The licence's own rows (a few a month at most) record the issue floor after each change.
-    const licenceRows = await this.o.db.selectFrom('audit_log').select(['action', 'at', 'after']).where('entity', '=', 'licence').execute();
+    const licenceRows = (await audit?.selectFrom('audit_log').select(['action', 'at', 'after']).where('entity', '=', 'licence').execute()) ?? [];
     const file = get(FILE);
     const db: DbLedger = {
       trialStartedAt: isoOf(get(TRIAL_STARTED)),
