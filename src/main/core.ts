@@ -5,9 +5,9 @@ import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
-import { ANCHOR_BROKEN, AnchorWriter, anchorRestored, auditTableExists, checkAnchor } from './audit/anchor';
+import { ANCHOR_BROKEN, type AuditHead, AnchorWriter, BACKUP_HEAD_VOUCHED, anchorRestored, auditTableExists, checkAnchor, vouchedHead } from './audit/anchor';
 import { verifyAuditChainInBackground } from './audit/chain';
-import { AuditLog, trailMissingError } from './audit/log';
+import { type Actor, AuditLog, trailMissingError } from './audit/log';
 import { GUARDS_RESTORED, STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID, restoreAuditTriggers } from './audit/triggers';
 import { findBackup } from './backup/folder';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles, verifyBackup } from './backup/service';
@@ -173,6 +173,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const files = new ContentStore(join(opts.dataDir, 'attachments'));
     const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
     const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
+    // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
+    // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
+    const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
+      const made = await backups.create(kind);
+      const head = trailPresent ? findBackup(opts.dataDir, made.name).manifest?.auditHead : undefined;
+      if (head) {
+        await store.db.transaction().execute(async (trx) =>
+          audit.record(trx, actor, { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }),
+        );
+      }
+      return made;
+    };
     const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, purgeLedger);
     // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
     if (store.preMigrationBackup) appendToLineage(opts.dataDir, basename(store.preMigrationBackup));
@@ -243,7 +255,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       // The rule and the query read the same parsed filter (audit/access.ts).
       'audit.list': (input, ctx) => audit.list(authorizeAuditList(signedInOf(ctx).staff.role, input)),
       'audit.chain': () => auditChain,
-      'backup.create': () => backups.create('manual'),
+      'backup.create': (_, ctx) => makeBackup('manual', ctx.actor),
       'backup.list': () => backups.list(),
       'backup.restore': ({ name }) => restore(name),
       'customers.create': (input, ctx) => customers.create(input, ctx.actor),
@@ -290,6 +302,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
     return {
       store,
+      makeBackup,
       customers,
       backups,
       licence,
@@ -337,8 +350,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         throw err;
       }
       try {
+        const vouched = vouchedHead(app.store.sqlite, name);
         await app.close();
-        restoreFiles(opts.dataDir, name, { ...sqliteOpts, onStep: reanchorAt('db-swapped', opts.dataDir, secrets, name, opts.nativeBinding) });
+        restoreFiles(opts.dataDir, name, { ...sqliteOpts, onStep: reanchorAt('db-swapped', opts.dataDir, secrets, name, opts.nativeBinding, vouched) });
       } finally {
         await reopen();
       }
@@ -363,7 +377,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   const dailyBackup = setInterval(() => {
     if (closed || restoring || !app.backups.dailyDue()) return;
-    app.backups.create('daily').catch((err: unknown) => log.error('daily backup failed', err));
+    app.makeBackup('daily', { staffId: null, username: 'system' }).catch((err: unknown) => log.error('daily backup failed', err));
   }, DAILY_BACKUP_CHECK_MS);
   dailyBackup.unref();
   updates.start();
@@ -422,18 +436,18 @@ export function restoreLatestGood(dataDir: string, nativeBinding?: string, secre
  * backup recorded, once its database is in place and before the restore's journal is removed (a
  * crash in between is finished, and re-anchored, at the next start).
  */
-function reanchorRestored(dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string): void {
-  let head;
+function reanchorRestored(dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string, vouched?: AuditHead): void {
+  let head = vouched;
   try {
-    head = findBackup(dataDir, name).manifest?.auditHead;
+    head ??= findBackup(dataDir, name).manifest?.auditHead;
   } catch {
     head = undefined; // deleted since: the restored file's own head
   }
   anchorRestored(dataDir, secrets, head, join(dataDir, DB_FILE_NAME), nativeBinding);
 }
 
-function reanchorAt(at: RestoreStep, dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string) {
+function reanchorAt(at: RestoreStep, dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string, vouched?: AuditHead) {
   return (step: RestoreStep) => {
-    if (step === at) reanchorRestored(dataDir, secrets, name, nativeBinding);
+    if (step === at) reanchorRestored(dataDir, secrets, name, nativeBinding, vouched);
   };
 }

@@ -364,7 +364,8 @@ describe('the audit trail hash chain', () => {
       cleanups.push(close);
       const backup = await core.call('backup.create', {});
       const manifest = JSON.parse(readFileSync(join(dir, 'backups', backup.name, MANIFEST_FILE), 'utf8')) as { auditHead?: { id: number; hash: string } };
-      const head = rowOf(dir, '1 = 1 order by id desc --');
+      // The newest row but the one by which the live trail then vouched for this backup's head.
+      const head = rowOf(dir, "action <> 'backupHeadVouched' order by id desc --");
       expect(manifest.auditHead).toMatchObject({ id: head.id, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
       for (let i = 0; i < 3; i++) await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, email: `x${i}@example.com` } });
       await core.call('backup.restore', { name: backup.name });
@@ -372,6 +373,39 @@ describe('the audit trail hash chain', () => {
       expect(await raw.call('audit.chain', {}, { sessionToken: relogged.sessionToken })).toMatchObject({ intact: true, breaks: [] });
       await close();
       expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: true, breaks: [] });
+    });
+
+    it('a backup whose tail was cut and whose manifest was rewritten to match is caught when restored: the live trail vouched for its head', async () => {
+      const { dir, clock } = await storeWithHistory();
+      const { core, raw, close } = await openTestCore({ dataDir: dir, clock });
+      cleanups.push(close);
+      const backup = await core.call('backup.create', {});
+      // The forgery, in the backup folder: the last row cut, sqlite_sequence set back, the guards put
+      // back, and the manifest's checksum, counts and head rewritten to agree (it is not sealed).
+      const folder = join(dir, 'backups', backup.name);
+      const file = join(folder, DB_FILE_NAME);
+      const db = new BetterSqlite3(file);
+      const guards = db.prepare("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'audit_log'").all() as { name: string; sql: string }[];
+      for (const g of guards) db.exec(`drop trigger ${g.name}`);
+      const max = (db.prepare('select max(id) as m from audit_log').get() as { m: number }).m;
+      db.prepare('delete from audit_log where id = ?').run(max);
+      db.prepare("update sqlite_sequence set seq = ? where name = 'audit_log'").run(max - 1);
+      for (const g of guards) db.exec(g.sql);
+      const forgedHead = db.prepare('select id, hash from audit_log order by id desc limit 1').get() as { id: number; hash: string };
+      db.close();
+      const manifest = JSON.parse(readFileSync(join(folder, MANIFEST_FILE), 'utf8')) as Record<string, any>;
+      manifest.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+      manifest.db.sizeBytes = readFileSync(file).length;
+      manifest.counts.auditEntries -= 1;
+      if (manifest.auditTrail) manifest.auditTrail.rows -= 1;
+      manifest.auditHead = forgedHead;
+      writeFileSync(join(folder, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+
+      await core.call('backup.restore', { name: backup.name });
+      const relogged = await raw.call('auth.login', { username: 'owner', password: 'owner-password-1' });
+      expect(await raw.call('audit.chain', {}, { sessionToken: relogged.sessionToken })).toMatchObject({ intact: false, breaks: [expect.objectContaining({ problem: 'truncated' })] });
+      await close();
+      expect((await chainAfterReopen(dir)).report).toMatchObject({ intact: false });
     });
 
     it('follows a restore a crash cut after the database swap (finished at the next start), with no false alarm', async () => {

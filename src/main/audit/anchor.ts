@@ -32,6 +32,26 @@ export function auditHeadOf(sqlite: BetterSqlite3.Database): AuditHead {
   return last ? { id: last.id, hash: last.hash ?? '' } : { id: 0, hash: '' };
 }
 
+/**
+ * The audit row (entity `store`) by which the live trail vouches for a backup's head when the backup
+ * is made. A backup's manifest is not sealed: someone who cuts the copy's tail can rewrite its
+ * checksum and head to agree. The live trail, sealed and anchored, remembers the head it had.
+ */
+export const BACKUP_HEAD_VOUCHED = 'backupHeadVouched';
+
+const Vouched = z.object({ backup: z.string(), head: AuditHead });
+
+/** The head the live trail vouched for when backup `name` was made; undefined when it never did (or has no trail). */
+export function vouchedHead(sqlite: BetterSqlite3.Database, name: string): AuditHead | undefined {
+  if (!auditTableExists(sqlite)) return undefined;
+  const rows = sqlite.prepare("select after from audit_log where entity = 'store' and action = ? order by id desc").all(BACKUP_HEAD_VOUCHED) as { after: string | null }[];
+  for (const row of rows) {
+    const parsed = Vouched.safeParse(row.after ? JSON.parse(row.after) : null);
+    if (parsed.success && parsed.data.backup === name) return parsed.data.head;
+  }
+  return undefined;
+}
+
 export function auditTableExists(sqlite: BetterSqlite3.Database): boolean {
   return sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'audit_log'").get() !== undefined;
 }
