@@ -393,7 +393,12 @@ describe('the audit trail hash chain', () => {
       for (const g of guards) db.exec(g.sql);
       const forgedHead = db.prepare('select id, hash from audit_log order by id desc limit 1').get() as { id: number; hash: string };
       db.close();
-      const manifest = JSON.parse(readFileSync(join(folder, MANIFEST_FILE), 'utf8')) as Record<string, any>;
+      const manifest = JSON.parse(readFileSync(join(folder, MANIFEST_FILE), 'utf8')) as {
+        db: { sha256: string; sizeBytes: number };
+        counts: { auditEntries: number };
+        auditTrail?: { rows: number };
+        auditHead?: { id: number; hash: string };
+      };
       manifest.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
       manifest.db.sizeBytes = readFileSync(file).length;
       manifest.counts.auditEntries -= 1;
