@@ -64,7 +64,7 @@ test('attach a real PNG, see it listed and previewed; a text file named scan.png
   const row = docs.getByRole('row').filter({ hasText: 'rx-scan.png' });
   await expect(row).toBeVisible();
   await expect(row).toContainText('Prescription');
-  await expect(row).toContainText(`${image.length} B`);
+  await expect(row).toContainText(`${image.length} bytes`);
   // Previewed straight away, and really decoded (not a broken image).
   const preview = docs.getByRole('img', { name: 'rx-scan.png' });
   await expect(preview).toBeVisible();

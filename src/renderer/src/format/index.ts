@@ -28,5 +28,7 @@ export function formatBytes(size: number, language: string): string {
     unit++;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
+  // Bytes in words ("97 bytes", "97 octets"): the short form reads "97 byte" in English.
+  const unitDisplay = unit === 0 ? 'long' : 'short';
+  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay, maximumFractionDigits: digits }).format(value);
 }
