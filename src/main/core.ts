@@ -5,10 +5,11 @@ import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
 import { authorizeAuditList } from './audit/access';
-import { ANCHOR_BROKEN, type AuditHead, AnchorWriter, BACKUP_HEAD_VOUCHED, anchorRestored, auditTableExists, checkAnchor, vouchedHead } from './audit/anchor';
+import { type AuditHead, BACKUP_HEAD_VOUCHED, anchorRestored, vouchedHead } from './audit/anchor';
 import { verifyAuditChainInBackground } from './audit/chain';
-import { type Actor, AuditLog, trailMissingError } from './audit/log';
-import { GUARDS_RESTORED, STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID, restoreAuditTriggers } from './audit/triggers';
+import { type Actor, SYSTEM_ACTOR, trailMissingError } from './audit/log';
+import { openAuditTrail } from './audit/open';
+import { STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID } from './audit/triggers';
 import { findBackup } from './backup/folder';
 import { BackupService, databaseFileProblems, latestGoodBackup, recoverInterruptedRestore, restoreFiles, verifyBackup } from './backup/service';
 import { appendToLineage } from './backup/lineage';
@@ -145,27 +146,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const inFlight = new Set<Promise<unknown>>();
 
   async function assemble(store: OpenedDatabase) {
-    const anchor = new AnchorWriter(store.sqlite, opts.dataDir, secrets, (err) => log.error('audit trail: its anchor file could not be written', err));
-    const audit = new AuditLog(store.db, store.sqlite, clock, () => anchor.appended());
-    // Dropped outside the app: reported by the chain's check; writes are refused (audit.trailMissing), nothing crashes.
-    const trailPresent = auditTableExists(store.sqlite);
-    if (!trailPresent) log.warn('audit trail: its table is missing from the database (removed outside the app); nothing can be saved until a backup is restored');
-    // Before anything appends: the head anchored outside the file must still be there (audit/anchor.ts).
-    const anchorFound = trailPresent ? checkAnchor(store.sqlite, opts.dataDir, secrets) : [];
-    if (anchorFound.length > 0) {
-      store.sqlite.transaction(() =>
-        audit.append({ staffId: null, username: 'system' }, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: ANCHOR_BROKEN, after: { breaks: anchorFound } }]),
-      )();
-      for (const b of anchorFound) log.warn(`audit trail: its anchored head shows it was cut outside the app (${b.problem}${b.missing ? `, ${b.missing} record(s) after row ${b.id}` : ''})`);
-    }
-    // Before anything writes: the audit table's guards put back if someone dropped or weakened them,
-    // and that recorded on the trail itself, where every later check of the chain reports it.
-    const guardsRestored = !trailPresent ? [] : restoreAuditTriggers(store.sqlite, (found) =>
-      audit.append({ staffId: null, username: 'system' }, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: GUARDS_RESTORED, after: { triggers: found } }]),
-    );
-    for (const g of guardsRestored) log.warn(`audit trail: its guard trigger ${g.trigger} was ${g.problem} (changed outside the app); put back`);
-    // Anchored as found (after noting what the anchor showed): the next start checks from here. A store from before the anchor gets its first one.
-    if (trailPresent) anchor.anchorNow(clock.now().toISOString());
+    const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir: opts.dataDir, secrets, clock, log });
     const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
     const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
@@ -377,7 +358,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   const dailyBackup = setInterval(() => {
     if (closed || restoring || !app.backups.dailyDue()) return;
-    app.makeBackup('daily', { staffId: null, username: 'system' }).catch((err: unknown) => log.error('daily backup failed', err));
+    app.makeBackup('daily', SYSTEM_ACTOR).catch((err: unknown) => log.error('daily backup failed', err));
   }, DAILY_BACKUP_CHECK_MS);
   dailyBackup.unref();
   updates.start();

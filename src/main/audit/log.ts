@@ -19,6 +19,9 @@ export interface Actor {
   username: string;
 }
 
+/** The app itself acting (start-up repairs, the daily backup, re-applying the purge ledger). */
+export const SYSTEM_ACTOR: Actor = { staffId: null, username: 'system' };
+
 export interface AuditEvent {
   entity: AuditEntity;
   entityId: string;

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
 import { SUBJECT_ACCESS_FORMAT, type SubjectAccessExport } from '../../shared/privacy/schema';
 import { documentFileName, sniffAttachmentType, withoutInvisibles } from '../attachments/content';
 import type { ContentStore } from '../attachments/file-store';
-import type { Actor, AuditLog } from '../audit/log';
+import { type Actor, type AuditLog, SYSTEM_ACTOR } from '../audit/log';
 import type { Clock } from '../clock';
 import { customerDetail } from '../customers/records';
 import type { Database } from '../db/schema';
@@ -18,7 +18,6 @@ import type { PurgeLedger } from './ledger';
 type ExportedDocument = SubjectAccessExport['documents'][number];
 
 /** Who erases again, in the audit trail, a customer a restore brought back (the ledger names no one). */
-const PURGE_LEDGER_ACTOR: Actor = { staffId: null, username: 'system' };
 
 /**
  * The customer's rights over their data: a subject-access export of everything held on them, and a
@@ -158,9 +157,9 @@ export class PrivacyService {
     const shas = await this.withSecureDelete(() =>
       this.db.transaction().execute(async (trx) => {
         const live = back.filter((r) => r.deleted_at === null).map((r) => r.id);
-        if (live.length > 0) await customers.deleteIn(trx, live, PURGE_LEDGER_ACTOR, 'local');
+        if (live.length > 0) await customers.deleteIn(trx, live, SYSTEM_ACTOR, 'local');
         const all: string[] = [];
-        for (const r of back) all.push(...(await this.eraseIn(trx, r.id, now, PURGE_LEDGER_ACTOR)));
+        for (const r of back) all.push(...(await this.eraseIn(trx, r.id, now, SYSTEM_ACTOR)));
         return [...new Set(all)];
       }),
     );
