@@ -17,8 +17,12 @@ test('the owner backs up, adds a customer, restores the backup: everyone signs i
   // ---- back up now ----
   await page.getByRole('navigation', { name: 'Owner’s areas' }).getByRole('button', { name: 'Backups' }).click();
   await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible();
-  await page.getByRole('button', { name: 'Back up now' }).click();
+  // From the keyboard: the focus stays on the button while and after it works.
+  const backUpNow = page.getByRole('button', { name: /^(Back up now|Backing up…)$/ });
+  await backUpNow.focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: /^Backup made: / })).toBeVisible();
+  await expect(backUpNow).toBeFocused();
   const table = page.getByRole('table', { name: 'Backups' });
   const manual = table.getByRole('row').filter({ hasText: 'Manual' });
   await expect(manual).toHaveCount(1);
@@ -93,6 +97,13 @@ test('erasing a customer for good says what happens to backups, and a restore of
   await expect(dialog).toContainText('If one of those backups is restored, Erased Backup is erased again straight away, documents included');
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await shot(page, 'purge-dialog');
+  // Esc cancels, and the keyboard is back on the button that opened it (not lost to the page).
+  const eraseButton = page.getByRole('button', { name: 'Erase for good…' });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(eraseButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await dialog.getByRole('button', { name: 'Erase for good', exact: true }).click();
   await expect(searchBox(page)).toBeVisible();
 

@@ -86,7 +86,8 @@ export function BackupsScreen() {
         <span role="status" className="flash">
           {flash}
         </span>
-        <button type="button" className="primary" onClick={() => void onCreate()} disabled={create.isPending}>
+        {/* aria-disabled, not disabled: a disabled button loses the keyboard focus to the page. */}
+        <button type="button" className="primary" onClick={() => void (create.isPending ? undefined : onCreate())} aria-disabled={create.isPending}>
           {create.isPending ? t('backups.creating') : t('backups.create')}
         </button>
       </div>

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 /**
  * Shows a native <dialog> as a modal for as long as the component is mounted: the browser gives it
  * the dialog role, traps focus and makes the page behind inert. `focusFirst` picks what gets the
- * focus when it opens (read once, at mount).
+ * focus when it opens (read once, at mount); when it closes, the focus goes back to what opened it.
  */
 export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -11,9 +11,16 @@ export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void) 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
+    // The browser would give the focus back to what opened the dialog on close(), but React has
+    // removed the dialog by the time this cleanup runs: give it back by hand, or keyboard users
+    // land on the page itself.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
     focus.current(dialog);
-    return () => dialog.close();
+    return () => {
+      dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return ref;
 }
