@@ -99,6 +99,8 @@ test('type a prescription in shorthand, see the warning, transpose, save, correc
   await page.keyboard.press('Control+s');
 
   await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved as a correction' })).toBeVisible();
+  // Saved from the keyboard: the keyboard stays in the editor, on its first cell, not on the page.
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toBeFocused();
   const items = timeline.getByRole('listitem', { name: /^Version \d+$/ });
   await expect(items).toHaveCount(2);
   // Newest first.

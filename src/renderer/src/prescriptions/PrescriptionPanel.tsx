@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
@@ -42,6 +42,12 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
   const [pending, setPending] = useState<EditorMode | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const dirty = useRef(false);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    document.querySelector<HTMLInputElement>('form.rx-editor input[name="distanceVision.rightEye.sph"]')?.focus();
+  }, [mode]);
   const onEditorDirty = useCallback(
     (value: boolean) => {
       dirty.current = value;
@@ -64,6 +70,8 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
   };
   const onSaved = (saved: PrescriptionVersion) => {
     dirty.current = false;
+    // The saved editor is replaced by a fresh one: a keyboard user stays in it, on its first cell.
+    refocus.current = document.activeElement?.closest('form.rx-editor') !== null;
     setMode({ kind: 'new', n: mode.n + 1 });
     setFlash(saved.correctsId ? t('rx.savedCorrection', { version: saved.version }) : t('rx.saved', { version: saved.version }));
   };
