@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Channel, ChannelOutput } from '../shared/contract';
+import { type Channel, type ChannelOutput, needsLicence } from '../shared/contract';
 import { AppError, type Envelope } from '../shared/errors';
 import { ContentStore } from './attachments/file-store';
 import { AttachmentService } from './attachments/service';
@@ -19,13 +19,11 @@ import { CustomerService } from './customers/service';
 import { DB_FILE_NAME, type OpenedDatabase, openDatabase } from './db/database';
 import { type CallOrigin, type Dispatch, type Handlers, call, createDispatch, signedInOf } from './dispatch';
 import { LicenceClient } from './licence/client';
-import { needsLicence } from './licence/gate';
 import { type MachineIdentity, readMachineIdentity } from './licence/machine';
 import { LicenceService } from './licence/service';
 import { type TrustedKey, trustedKeys } from './licence/verify';
 import { type Logger, consoleLogger } from './log';
 import { PrescriptionService } from './prescriptions/service';
-import { transposeChannel } from './prescriptions/transpose';
 import { PurgeLedger } from './privacy/ledger';
 import { PrivacyService } from './privacy/service';
 import { privateDir, tightenDataDir } from './private-files';
@@ -248,7 +246,6 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'customers.export': ({ id }, ctx) => privacy.export(id, ctx.actor),
       'customers.purge': ({ id }, ctx) => privacy.purge(id, ctx.actor),
       'prescriptions.check': ({ rx, customerId }) => prescriptions.check(rx, customerId),
-      'prescriptions.transpose': (input) => transposeChannel(input),
       'prescriptions.create': ({ customerId, rx }, ctx) => prescriptions.create(customerId, rx, ctx.actor),
       'prescriptions.correct': ({ id, rx }, ctx) => prescriptions.correct(id, rx, ctx.actor),
       'prescriptions.list': ({ customerId }) => prescriptions.list(customerId),

@@ -2,7 +2,6 @@ import { type Channel, type ChannelOutput, type ParsedInput, contract, isChannel
 import { z } from 'zod';
 import { AppError, type Envelope, validationError } from '../shared/errors';
 import { ILL_FORMED_TEXT_MESSAGE, illFormedTextPaths } from '../shared/well-formed-text';
-import { access } from './access';
 import type { Actor } from './audit/log';
 import type { Clock } from './clock';
 import type { Logger } from './log';
@@ -35,7 +34,7 @@ export interface DispatchDeps {
   log: Logger;
   resolveSession(token: string | null): Promise<SignedIn | null>;
   touch(signedIn: SignedIn): void;
-  /** The licence gate (licence/gate.ts): throws `licence.required` for a change while not licensed. */
+  /** The licence gate (the contract's `write` kind): throws `licence.required` for a change while not licensed. */
   requireLicence?(channel: Channel): Promise<void> | void;
 }
 
@@ -52,7 +51,7 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
       if (!isChannel(channel)) throw new AppError('channel.unknown', `Unknown channel "${channel}"`);
       const sessionToken = origin.sessionToken ?? null;
       const signedIn = await deps.resolveSession(sessionToken);
-      const rule = access[channel];
+      const rule = contract[channel].access;
       if (rule !== 'public') {
         if (!signedIn) throw new AppError('auth.required', 'Sign in first');
         if (signedIn.session.locked && rule !== 'locked') throw new AppError('auth.locked', 'The screen is locked: unlock it with your PIN');

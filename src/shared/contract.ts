@@ -16,76 +16,114 @@ const NoInput = z.strictObject({}).prefault({});
 export const AppInfo = z.object({ version: z.string(), dataDir: z.string(), schemaVersion: z.number().int() });
 
 /**
- * The one IPC contract: channel name -> zod input + zod output. Electron IPC, the browser host's
- * `POST /api/<channel>` and direct calls in tests all go through it.
+ * Who may call a channel, enforced by dispatch for every transport (not just hidden in the UI):
+ * `public` needs no session, `locked` a session even if the screen is locked (such calls never keep a
+ * session from auto-locking), `staff` any signed-in and unlocked member, `owner` an owner.
+ */
+export type Access = 'public' | 'locked' | 'staff' | 'owner';
+
+/**
+ * What a call does to the data the store keeps. `read` changes nothing a backup would hold.
+ * `write` changes it and needs a licence (or the trial): refused with `licence.required` otherwise.
+ * `write-free` changes it but always works, because the app never holds a store's data hostage and
+ * security never waits for a licence: erasing a person, backups and restores, the first owner, the
+ * licence itself, disabling an account or resetting its password, sync settings and settling sync work.
+ * Every write goes through the unit of work and is audited.
+ */
+export type ChannelKind = 'read' | 'write' | 'write-free';
+
+/** One channel, declared once: what it takes and answers, who may call it, what it does. */
+export interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  access: Access;
+  kind: ChannelKind;
+  /** Leaves an entry in the audit trail (every write does; a few reads do, such as a person's export). */
+  audited?: true;
+}
+
+/**
+ * The one IPC contract. Electron IPC, the browser host's `POST /api/<channel>`, the renderer (which
+ * disables a write while the licence is read-only) and direct calls in tests all read it; dispatch
+ * enforces its access and kind. A channel without its handler (core.ts composes the domains'
+ * handlers.ts) does not compile.
  */
 export const contract = {
-  'app.info': { input: NoInput, output: AppInfo },
+  'app.info': { input: NoInput, output: AppInfo, access: 'public', kind: 'read' },
   /** Prints the page to a PDF file (desktop app); `handled: false` tells the page to use the browser's print. */
-  'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }) },
-  'auth.status': { input: NoInput, output: S.AuthStatus },
-  'auth.setupOwner': { input: S.SetupOwnerInput, output: S.Session },
-  'auth.login': { input: S.LoginInput, output: S.Session },
-  'auth.logout': { input: NoInput, output: z.object({ message: z.string() }) },
-  'auth.me': { input: NoInput, output: S.Me },
-  'auth.lock': { input: NoInput, output: S.Me },
-  'auth.unlock': { input: S.UnlockInput, output: S.Me },
-  'staff.list': { input: NoInput, output: z.array(S.Staff) },
-  'staff.create': { input: S.StaffCreateInput, output: S.Staff },
-  'staff.update': { input: S.StaffUpdateInput, output: S.Staff },
-  'staff.disable': { input: S.StaffIdInput, output: S.Staff },
-  'staff.resetPassword': { input: S.StaffResetPasswordInput, output: S.Staff },
-  'settings.setAutoLock': { input: S.AutoLockInput, output: z.object({ autoLockMinutes: z.number() }) },
-  'audit.list': { input: S.AuditListInput, output: z.array(S.AuditEntry) },
-  'audit.chain': { input: NoInput, output: AuditChainReport },
-  'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo },
-  'backup.list': { input: NoInput, output: B.BackupListOutput },
-  'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput },
-  'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput },
-  'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail },
-  'customers.list': { input: C.CustomerListInput, output: C.CustomerListOutput },
-  'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput },
-  'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput },
-  'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput },
-  'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput },
-  'customers.purge': { input: PV.CustomerPurgeInput, output: PV.CustomerPurgeOutput },
-  'prescriptions.check': { input: P.RxCheckInput, output: P.RxCheck },
-  'prescriptions.transpose': { input: P.TransposeInput, output: P.TransposeOutput },
-  'prescriptions.create': { input: P.PrescriptionCreateInput, output: P.PrescriptionVersion },
-  'prescriptions.correct': { input: P.PrescriptionCorrectInput, output: P.PrescriptionVersion },
-  'prescriptions.list': { input: P.PrescriptionListInput, output: P.PrescriptionList },
-  'attachments.add': { input: A.AttachmentAddInput, output: A.Attachment },
-  'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment) },
-  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput },
-  'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput },
-  /** The licence of this install: trial, active, or why not (the activation screen comes first then). */
-  'licence.status': { input: NoInput, output: L.LicenceStatus },
+  'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }), access: 'staff', kind: 'read' },
+  'auth.status': { input: NoInput, output: S.AuthStatus, access: 'public', kind: 'read' },
+  'auth.setupOwner': { input: S.SetupOwnerInput, output: S.Session, access: 'public', kind: 'write-free', audited: true },
+  'auth.login': { input: S.LoginInput, output: S.Session, access: 'public', kind: 'read' },
+  'auth.logout': { input: NoInput, output: z.object({ message: z.string() }), access: 'locked', kind: 'read' },
+  'auth.me': { input: NoInput, output: S.Me, access: 'locked', kind: 'read' },
+  'auth.lock': { input: NoInput, output: S.Me, access: 'locked', kind: 'read' },
+  'auth.unlock': { input: S.UnlockInput, output: S.Me, access: 'locked', kind: 'read' },
+  'staff.list': { input: NoInput, output: z.array(S.Staff), access: 'owner', kind: 'read' },
+  'staff.create': { input: S.StaffCreateInput, output: S.Staff, access: 'owner', kind: 'write', audited: true },
+  'staff.update': { input: S.StaffUpdateInput, output: S.Staff, access: 'owner', kind: 'write', audited: true },
+  'staff.disable': { input: S.StaffIdInput, output: S.Staff, access: 'owner', kind: 'write-free', audited: true },
+  'staff.resetPassword': { input: S.StaffResetPasswordInput, output: S.Staff, access: 'owner', kind: 'write-free', audited: true },
+  'settings.setAutoLock': { input: S.AutoLockInput, output: z.object({ autoLockMinutes: z.number() }), access: 'owner', kind: 'write-free', audited: true },
+  'audit.list': { input: S.AuditListInput, output: z.array(S.AuditEntry), access: 'staff', kind: 'read' },
+  /** Whoever sees a history is told when the trail under it was tampered with. */
+  'audit.chain': { input: NoInput, output: AuditChainReport, access: 'staff', kind: 'read' },
+  'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo, access: 'owner', kind: 'write-free', audited: true },
+  'backup.list': { input: NoInput, output: B.BackupListOutput, access: 'owner', kind: 'read' },
+  'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput, access: 'owner', kind: 'write-free', audited: true },
+  'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
+  'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail, access: 'staff', kind: 'read' },
+  'customers.list': { input: C.CustomerListInput, output: C.CustomerListOutput, access: 'staff', kind: 'read' },
+  'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
+  /** Erasing a person (delete, then purge) is their right, and it must not wait for a licence. */
+  'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput, access: 'owner', kind: 'write-free', audited: true },
+  'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput, access: 'owner', kind: 'write', audited: true },
+  /** Everything about a person (owner): audited, as is the purge that erases it for good. */
+  'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput, access: 'owner', kind: 'read', audited: true },
+  'customers.purge': { input: PV.CustomerPurgeInput, output: PV.CustomerPurgeOutput, access: 'owner', kind: 'write-free', audited: true },
+  'prescriptions.check': { input: P.RxCheckInput, output: P.RxCheck, access: 'staff', kind: 'read' },
+  'prescriptions.create': { input: P.PrescriptionCreateInput, output: P.PrescriptionVersion, access: 'staff', kind: 'write', audited: true },
+  'prescriptions.correct': { input: P.PrescriptionCorrectInput, output: P.PrescriptionVersion, access: 'staff', kind: 'write', audited: true },
+  'prescriptions.list': { input: P.PrescriptionListInput, output: P.PrescriptionList, access: 'staff', kind: 'read' },
+  'attachments.add': { input: A.AttachmentAddInput, output: A.Attachment, access: 'staff', kind: 'write', audited: true },
+  'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment), access: 'staff', kind: 'read' },
+  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput, access: 'staff', kind: 'write', audited: true },
+  'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput, access: 'staff', kind: 'read' },
+  /**
+   * The licence of this install: trial, active, or why not. The activation screen comes before any
+   * sign-in (even before the owner exists, on a copied store), so activating is public.
+   */
+  'licence.status': { input: NoInput, output: L.LicenceStatus, access: 'public', kind: 'read' },
   /** The licence server (defaults to the store's cloud) and the store id it knows this install by. */
-  'licence.configure': { input: L.LicenceConfigureInput, output: L.LicenceStatus },
-  'licence.activate': { input: L.LicenceActivateInput, output: L.LicenceStatus },
+  'licence.configure': { input: L.LicenceConfigureInput, output: L.LicenceStatus, access: 'owner', kind: 'write-free', audited: true },
+  'licence.activate': { input: L.LicenceActivateInput, output: L.LicenceStatus, access: 'public', kind: 'write-free', audited: true },
   /** Frees this PC's seat (moving to a new PC) and forgets the licence here. */
-  'licence.deactivate': { input: NoInput, output: L.LicenceStatus },
+  'licence.deactivate': { input: NoInput, output: L.LicenceStatus, access: 'owner', kind: 'write-free', audited: true },
   /** What the background refresh does, on demand; picks up a revocation. */
-  'licence.refresh': { input: NoInput, output: L.LicenceStatus },
+  'licence.refresh': { input: NoInput, output: L.LicenceStatus, access: 'public', kind: 'read' },
   /** Offline activation: the code to give the vendor (machine id, app version, store id; no key). */
-  'licence.requestCode': { input: NoInput, output: L.LicenceRequestCode },
+  'licence.requestCode': { input: NoInput, output: L.LicenceRequestCode, access: 'public', kind: 'read' },
   /** Offline activation: the `{license, signature, kid}` JSON text the vendor sent. */
-  'licence.importFile': { input: L.LicenceImportInput, output: L.LicenceStatus },
-  /** Auto-update (desktop app): what the updater is doing; `busy` reports whether staff are serving someone. */
-  'update.status': { input: U.UpdateStatusInput, output: U.UpdateStatus },
+  'licence.importFile': { input: L.LicenceImportInput, output: L.LicenceStatus, access: 'public', kind: 'write-free', audited: true },
+  /**
+   * Auto-update (desktop app): what the updater is doing; `busy` reports whether staff are serving
+   * someone. Polled each minute by the signed-in window, lock screen included.
+   */
+  'update.status': { input: U.UpdateStatusInput, output: U.UpdateStatus, access: 'locked', kind: 'read' },
   /** Quits and installs the downloaded update: only on staff's click. */
-  'update.restart': { input: NoInput, output: U.UpdateRestartOutput },
+  'update.restart': { input: NoInput, output: U.UpdateRestartOutput, access: 'staff', kind: 'read' },
   /** The store's cloud (owner); the credentials are checked when the cloud can be reached. */
-  'sync.configure': { input: SY.SyncConfigureInput, output: SY.SyncStatus },
-  'sync.status': { input: NoInput, output: SY.SyncStatus },
+  'sync.configure': { input: SY.SyncConfigureInput, output: SY.SyncStatus, access: 'owner', kind: 'write-free', audited: true },
+  'sync.status': { input: NoInput, output: SY.SyncStatus, access: 'locked', kind: 'read' },
   /** Syncs at once (even during a backoff) and answers when that round is over. */
-  'sync.now': { input: NoInput, output: SY.SyncStatus },
+  'sync.now': { input: NoInput, output: SY.SyncStatus, access: 'staff', kind: 'read' },
   /** Open conflicts and parked changes, all or one customer's. */
-  'sync.conflicts': { input: SY.SyncConflictsInput, output: SY.SyncConflictsOutput },
-  'sync.resolve': { input: SY.SyncResolveInput, output: z.object({ message: z.string(), customerId: z.string() }) },
+  'sync.conflicts': { input: SY.SyncConflictsInput, output: SY.SyncConflictsOutput, access: 'staff', kind: 'read' },
+  /** Keeping one side of a conflict settles data already written: never refused for want of a licence. */
+  'sync.resolve': { input: SY.SyncResolveInput, output: z.object({ message: z.string(), customerId: z.string() }), access: 'staff', kind: 'write-free', audited: true },
   /** Puts parked changes (all, or one) back in the queue after the cause was fixed. */
-  'sync.retryParked': { input: SY.SyncRetryParkedInput, output: SY.SyncStatus },
-} as const satisfies Record<`${string}.${string}`, { input: z.ZodType; output: z.ZodType }>;
+  'sync.retryParked': { input: SY.SyncRetryParkedInput, output: SY.SyncStatus, access: 'staff', kind: 'write-free', audited: true },
+} as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -96,6 +134,16 @@ export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
 export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
 
 export const channels = Object.keys(contract) as Channel[];
+
+/** Whether the channel changes what the store keeps (and so goes through the unit of work). */
+export function isWrite(channel: Channel): boolean {
+  return contract[channel].kind !== 'read';
+}
+
+/** Whether the channel is refused while the install has no licence (read-only mode). */
+export function needsLicence(channel: Channel): boolean {
+  return contract[channel].kind === 'write';
+}
 
 /** The browser host's header carrying a call's signed-in session (Electron keeps it in main). */
 export const SESSION_HEADER = 'x-opticounter-session';

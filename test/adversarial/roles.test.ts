@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { access } from '../../src/main/access';
-import { type Channel, channels } from '../../src/shared/contract';
+import { type Channel, channels, contract } from '../../src/shared/contract';
 import type { Envelope } from '../../src/shared/errors';
 import { layla, manualClock, openTestCore } from '../helpers/core';
 import { ONE_MB, protoObject } from './hostile';
@@ -66,8 +65,8 @@ describe('every channel, every caller', () => {
         for (const token of [undefined, '', '__proto__', 'x'.repeat(10_000)]) {
           const a = await t.raw.handle(channel, input, { sessionToken: token });
           const code = codeOf(a);
-          if (access[channel] !== 'public' && code !== 'auth.required') wrong.push(`${channel} as nobody (token ${String(token).slice(0, 12)}): ${code}`);
-          if (access[channel] !== 'public' && !a.ok && a.error.status !== 401) wrong.push(`${channel}: auth.required with status ${a.error.status}`);
+          if (contract[channel].access !== 'public' && code !== 'auth.required') wrong.push(`${channel} as nobody (token ${String(token).slice(0, 12)}): ${code}`);
+          if (contract[channel].access !== 'public' && !a.ok && a.error.status !== 401) wrong.push(`${channel}: auth.required with status ${a.error.status}`);
           if (code === 'internal') wrong.push(`${channel} as nobody: internal`);
         }
       }
@@ -77,7 +76,7 @@ describe('every channel, every caller', () => {
 
   it('staff: every owner-only channel answers auth.forbidden (403) whatever the input, before reading it', async () => {
     const wrong: string[] = [];
-    for (const channel of channels.filter((c) => access[c] === 'owner')) {
+    for (const channel of channels.filter((c) => contract[c].access === 'owner')) {
       for (const input of oddInputs()) {
         const a = await t.raw.handle(channel, input, { sessionToken: staffSession });
         if (codeOf(a) !== 'auth.forbidden' || (!a.ok && a.error.status !== 403)) wrong.push(`${channel} as staff: ${codeOf(a)}`);
@@ -88,7 +87,7 @@ describe('every channel, every caller', () => {
 
   it('a locked screen: only the channels allowed behind the lock answer; the others say auth.locked (423)', async () => {
     const wrong: string[] = [];
-    for (const channel of channels.filter((c) => access[c] === 'staff' || access[c] === 'owner')) {
+    for (const channel of channels.filter((c) => contract[c].access === 'staff' || contract[c].access === 'owner')) {
       for (const input of [{}, { id: '' }, { customerId: '' }, null]) {
         const a = await t.raw.handle(channel, input, { sessionToken: lockedSession });
         if (codeOf(a) !== 'auth.locked' || (!a.ok && a.error.status !== 423)) wrong.push(`${channel} while locked: ${codeOf(a)}`);

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { access } from '../../src/main/access';
-import { channels } from '../../src/shared/contract';
+import { channels, contract } from '../../src/shared/contract';
 import { type HostCommand, HostProcess, bundledHostCommand } from '../helpers/host-process';
 
 /*
@@ -85,7 +84,7 @@ describe('the browser host fed malformed requests', () => {
             const shape = answer.json as { ok?: boolean; error?: { code?: string; status?: number } };
             if (answer.status >= 500) wrong.push(`${channel} ${what} as ${who}: HTTP ${answer.status} ${shape.error?.code ?? ''}`);
             else if (answer.status >= 400 && (shape.ok !== false || typeof shape.error?.code !== 'string')) wrong.push(`${channel} ${what} as ${who}: ${answer.status} without an error shape`);
-            if (who === 'nobody' && access[channel] !== 'public' && shape.ok !== false) wrong.push(`${channel} ${what}: answered nobody`);
+            if (who === 'nobody' && contract[channel].access !== 'public' && shape.ok !== false) wrong.push(`${channel} ${what}: answered nobody`);
           }
         }
       }

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { access } from '../../src/main/access';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { SecretHasher } from '../../src/main/staff/secrets';
-import { type Channel, channels } from '../../src/shared/contract';
+import { type Channel, channels, contract } from '../../src/shared/contract';
 import { OWNER, expectFailure, layla, manualClock, memoryLogger, openTestCore } from '../helpers/core';
 
 let core: Core;
@@ -202,7 +201,7 @@ describe('roles, over every channel', () => {
     const staffToken = await staffSession();
     // Signing out or locking would end the session the loop uses; both are tested above.
     for (const channel of channels.filter((c) => c !== 'auth.logout' && c !== 'auth.lock')) {
-      const rule = access[channel];
+      const rule = contract[channel].access;
       // Staff read the audit trail of customers only (tested below); ask for that here.
       const input = channel === 'audit.list' ? { entity: 'customer' } : {};
       const anonymous = await raw.handle(channel, input, as(null));

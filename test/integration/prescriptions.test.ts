@@ -63,18 +63,6 @@ describe('prescriptions.check', () => {
   });
 });
 
-describe('prescriptions.transpose', () => {
-  it('turns -3.00 +2.00 ×030 into -1.00 -2.00 ×120', async () => {
-    expect(await core.call('prescriptions.transpose', { sph: '-3.00', cyl: '+2.00', axis: '30' })).toEqual({ sph: '-1.00', cyl: '-2.00', axis: '120' });
-    expect(await core.call('prescriptions.transpose', { sph: 1, cyl: -1, axis: 90 })).toEqual({ sph: 'PL', cyl: '+1.00', axis: '180' });
-  });
-
-  it('names the field it cannot read', async () => {
-    const err = await expectError('prescriptions.transpose', { sph: '-1.00', cyl: '-0.50', axis: '181' }, 'validation');
-    expect(err.fieldErrors).toEqual({ axis: ['Axis must be a whole number of degrees from 1 to 180, like 90 or 180'] });
-  });
-});
-
 describe('prescription versions', () => {
   it('creates version 1 with who and when, derived rows and the current flag', async () => {
     const id = await customer();

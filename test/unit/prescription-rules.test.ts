@@ -394,3 +394,15 @@ describe('checkRx: a near row typed without an ADD', () => {
     expect(Object.keys(out.errors)).toEqual(['distanceVision.rightEye.sph']);
   });
 });
+
+// What the removed prescriptions.transpose channel answered, now asked of the shared rules the editor uses.
+describe('transposing one typed lens', () => {
+  it('turns -3.00 +2.00 ×030 into -1.00 -2.00 ×120', () => {
+    expect(formatLens(transpose(lens('-3.00', '+2.00', '30')))).toEqual({ sph: '-1.00', cyl: '-2.00', axis: '120' });
+    expect(formatLens(transpose(lens('1', '-1', '90')))).toEqual({ sph: 'PL', cyl: '+1.00', axis: '180' });
+  });
+
+  it('names the field it cannot read', () => {
+    expect(readLens({ sph: '-1.00', cyl: '-0.50', axis: '181' })).toEqual({ lens: null, errors: { axis: 'Axis must be a whole number of degrees from 1 to 180, like 90 or 180' } });
+  });
+});

@@ -1,6 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { z } from 'zod';
-import type { Channel } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { checkKey, maskKey } from '../../shared/licence/key';
 import { type Licence, type LicenceStatus, LicenceServer } from '../../shared/licence/schema';
@@ -11,7 +10,7 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { SecretBox } from '../secrets';
 import type { LicenceClient, LicenceReply, LicenceServerConfig } from './client';
-import { needsLicence } from './gate';
+import { type Channel, needsLicence } from '../../shared/contract';
 import { type DbLedger, type LedgerState, Revocation, auditIssueFloor, reconcileLedger, resealFloor } from './ledger';
 import { readSealedLedger, writeSealedLedger } from './ledger-file';
 import type { MachineIdentity } from './machine';

@@ -75,8 +75,6 @@ export const RxCheck = z.object({
 });
 export type RxCheck = z.infer<typeof RxCheck>;
 
-export const TransposeInput = z.strictObject({ sph: Value, cyl: Value, axis: Value });
-export const TransposeOutput = z.object({ sph: z.string(), cyl: z.string(), axis: z.string() });
 
 // ---- channels ----
 
