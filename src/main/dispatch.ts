@@ -1,6 +1,6 @@
-import { type Channel, type ChannelOutput, type ParsedInput, contract, isChannel } from '../shared/contract';
+import { type Access, type Channel, type ChannelOutput, type ParsedInput, contract, isChannel } from '../shared/contract';
 import { z } from 'zod';
-import { AppError, type Envelope, validationError } from '../shared/errors';
+import { AppError, type Effects, type Envelope, validationError } from '../shared/errors';
 import { ILL_FORMED_TEXT_MESSAGE, illFormedTextPaths } from '../shared/well-formed-text';
 import type { Actor } from './audit/log';
 import type { Clock } from './clock';
@@ -16,11 +16,16 @@ export interface CallContext {
   signedIn: SignedIn | null;
   /** Who is acting, for createdBy and the audit trail. */
   actor: Actor;
+  /** The desktop window the call came from, opaque to the core (the shell's printer port prints it). */
+  window: unknown;
+  /** Tells the transport the caller's session from now on: a token after a sign-in, null once it ended. */
+  setSession(token: string | null): void;
 }
 
-/** What a transport knows of a call: the session token it carried (header, or the window's). */
+/** What a transport knows of a call: the session token it carried (header, or the window's), and its window. */
 export interface CallOrigin {
   sessionToken?: string | null;
+  window?: unknown;
 }
 
 export type Handlers = {
@@ -47,17 +52,14 @@ const SYSTEM: Actor = { staffId: null, username: 'counter' };
  */
 export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch {
   return async (channel, rawInput, origin = {}) => {
+    const effects: Effects = {};
+    const sessionToken = origin.sessionToken ?? null;
     try {
       if (!isChannel(channel)) throw new AppError('channel.unknown', `Unknown channel "${channel}"`);
-      const sessionToken = origin.sessionToken ?? null;
       const signedIn = await deps.resolveSession(sessionToken);
-      const rule = contract[channel].access;
-      if (rule !== 'public') {
-        if (!signedIn) throw new AppError('auth.required', 'Sign in first');
-        if (signedIn.session.locked && rule !== 'locked') throw new AppError('auth.locked', 'The screen is locked: unlock it with your PIN');
-        if (rule === 'owner' && signedIn.staff.role !== 'owner') throw new AppError('auth.forbidden', 'Only an owner can do this');
-        if (rule !== 'locked') deps.touch(signedIn);
-      }
+      // A token that no longer opens a session (expired, signed out elsewhere, a restore) is dropped by the transport.
+      if (sessionToken !== null && !signedIn) effects.session = null;
+      checkAccess(contract[channel].access, signedIn, deps);
       await deps.requireLicence?.(channel);
       const parsed = contract[channel].input.safeParse(rawInput ?? {});
       const illFormed = illFormedTextPaths(rawInput).map((path): z.core.$ZodIssue => ({ code: 'custom', path, message: ILL_FORMED_TEXT_MESSAGE, input: undefined }));
@@ -68,16 +70,32 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
         sessionToken,
         signedIn,
         actor: signedIn ? { staffId: signedIn.staff.id, username: signedIn.staff.username } : SYSTEM,
+        window: origin.window,
+        setSession: (token) => {
+          effects.session = token;
+        },
       };
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
-      return { ok: true, data: await handler(parsed.data, ctx) };
+      return withEffects({ ok: true, data: await handler(parsed.data, ctx) }, effects);
     } catch (err) {
-      if (err instanceof AppError) return failure(err);
+      if (err instanceof AppError) return withEffects(failure(err), effects);
       // Never echo internals (SQL, paths) to the screen; the log has the detail, without the input.
       deps.log.error(`channel ${channel} failed`, err);
-      return failure(new AppError('internal', 'Something went wrong; the change was not saved. Please try again.'));
+      return withEffects(failure(new AppError('internal', 'Something went wrong; the change was not saved. Please try again.')), effects);
     }
   };
+}
+
+function checkAccess(rule: Access, signedIn: SignedIn | null, deps: DispatchDeps): void {
+  if (rule === 'public') return;
+  if (!signedIn) throw new AppError('auth.required', 'Sign in first');
+  if (signedIn.session.locked && rule !== 'locked') throw new AppError('auth.locked', 'The screen is locked: unlock it with your PIN');
+  if (rule === 'owner' && signedIn.staff.role !== 'owner') throw new AppError('auth.forbidden', 'Only an owner can do this');
+  if (rule !== 'locked') deps.touch(signedIn);
+}
+
+function withEffects<T>(envelope: Envelope<T>, effects: Effects): Envelope<T> {
+  return effects.session === undefined ? envelope : { ...envelope, effects };
 }
 
 /** The signed-in staff member of a call that passed the access check. */

@@ -9,6 +9,7 @@ import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler
 import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
 import { applicationMenuTemplate } from './shell/menu';
+import { electronPrinter } from './shell/print';
 import { consoleLogger } from './log';
 import { electronNativeBinding } from './shell/native';
 import { safeStorageSecretBox } from './shell/secrets';
@@ -39,6 +40,7 @@ async function start() {
     // Installed builds only: a development build has nothing to update (update.status says `unsupported`).
     updater: app.isPackaged ? createElectronUpdater(consoleLogger) : undefined,
     secrets: safeStorageSecretBox(),
+    printer: electronPrinter,
   };
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.

@@ -143,5 +143,12 @@ export function validationError(error: z.ZodError): AppError {
   return new AppError('validation', `${where}${first?.message ?? 'Invalid input'}${more}`, fieldErrors);
 }
 
-/** What every channel answers: data, or an error as data. */
-export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorShape };
+/**
+ * What a call changed for its caller beside its answer, for the transport to apply: `session` is the
+ * caller's session token from now on (a sign-in), or null when it ended (sign-out, a restore, an
+ * expired token). Transports apply effects; none of them needs to know which channel caused one.
+ */
+export type Effects = { session?: string | null };
+
+/** What every channel answers: data, or an error as data, and the effects, when there are any. */
+export type Envelope<T> = { ok: true; data: T; effects?: Effects } | { ok: false; error: ErrorShape; effects?: Effects };

@@ -2,7 +2,6 @@ import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { type Channel, channels } from '../../shared/contract';
 import { AppError, type Envelope } from '../../shared/errors';
 import type { Core } from '../core';
-import { printToPdf } from './print';
 
 /**
  * Whether an IPC call comes from the app's own top-level page. An iframe, or a page the window was
@@ -23,8 +22,8 @@ export function isTrustedFrame(frame: Pick<WebFrameMain, 'url' | 'parent'> | nul
 }
 
 /**
- * In Electron the session belongs to the window: main keeps each window's session token (from its
- * sign-in) and passes it with the window's calls, so the page never has to hold it.
+ * In Electron the session belongs to the window: main keeps each window's session token (from the
+ * effects of its calls) and passes it with the window's calls, so the page never has to hold it.
  */
 export class WindowSessions {
   private readonly tokens = new Map<number, string>();
@@ -33,14 +32,18 @@ export class WindowSessions {
     return this.tokens.get(windowId) ?? null;
   }
 
-  /** Notes sign-ins and sign-outs as the window's calls return. */
-  observe(windowId: number, channel: Channel, result: Envelope<unknown>): void {
-    if (!result.ok) return;
-    if (channel === 'auth.login' || channel === 'auth.setupOwner') {
-      this.tokens.set(windowId, (result.data as { sessionToken: string }).sessionToken);
-    } else if (channel === 'auth.logout') {
+  /** Applies a call's effects to the window, and answers the page without them or the token. */
+  apply(windowId: number, result: Envelope<unknown>): Envelope<unknown> {
+    const { effects, ...answer } = result;
+    const token = effects?.session;
+    if (token === undefined) return answer;
+    if (token === null) {
       this.tokens.delete(windowId);
+      return answer;
     }
+    this.tokens.set(windowId, token);
+    // Main holds the window's session; the page never needs (so never gets) its token.
+    return answer.ok ? { ...answer, data: withoutValue(answer.data, token) } : answer;
   }
 
   forget(windowId: number): void {
@@ -48,7 +51,15 @@ export class WindowSessions {
   }
 }
 
-/** The one way a channel is exposed over IPC: sender checked, window's session attached, envelope back. */
+/** `data` with every string equal to `secret` blanked, wherever the answer carries it. */
+function withoutValue(data: unknown, secret: string): unknown {
+  if (data === secret) return '';
+  if (Array.isArray(data)) return data.map((item) => withoutValue(item, secret));
+  if (data && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, withoutValue(v, secret)]));
+  return data;
+}
+
+/** The one way a channel is exposed over IPC: sender checked, window's session attached, effects applied. */
 export function registerHandler(
   ipcMain: Pick<IpcMain, 'handle'>,
   channel: Channel,
@@ -61,15 +72,9 @@ export function registerHandler(
       return { ok: false, error: new AppError('ipc.forbiddenSender', 'This call did not come from the OptiCounter window').toShape() };
     }
     const windowId = event.sender.id;
-    const result = await core.handle(channel, input, { sessionToken: sessions.tokenOf(windowId) });
-    sessions.observe(windowId, channel, result);
-    // The core has checked the caller may print; printing itself needs the window.
-    if (channel === 'app.printToPdf' && result.ok) return { ok: true, data: await printToPdf(event.sender) };
-    // Main holds the window's session; the page never needs (so never gets) its token.
-    if ((channel === 'auth.login' || channel === 'auth.setupOwner') && result.ok) {
-      return { ok: true, data: { ...(result.data as object), sessionToken: '' } };
-    }
-    return result;
+    // The window goes along, opaque to the core, for ports that act on it (the printer).
+    const result = await core.handle(channel, input, { sessionToken: sessions.tokenOf(windowId), window: event.sender });
+    return sessions.apply(windowId, result);
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Api, Channel, ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { apiPath } from '../../../shared/contract';
-import { AppError, type Envelope } from '../../../shared/errors';
+import { AppError, type Effects, type Envelope } from '../../../shared/errors';
 import { SESSION_HEADER, type SessionStore } from './session';
 
 /** One call over whatever carries it: Electron IPC (window.api) or the browser host's HTTP. */
@@ -18,8 +18,8 @@ export function ipcTransport(api: Api): Transport {
 
 /**
  * The browser host: every call carries the host token (which admits the page) and, once signed in,
- * the session token (which says who is at the counter). The transport notes sign-ins and sign-outs
- * as their answers come back, the way Electron's main does for a window.
+ * the session token (which says who is at the counter). The transport applies the session effects of
+ * the answers, the way Electron's main does for a window.
  */
 export function httpTransport(baseUrl: string, token: string, session: SessionStore): Transport {
   return async (channel, input) => {
@@ -28,22 +28,16 @@ export function httpTransport(baseUrl: string, token: string, session: SessionSt
     if (sessionToken) headers[SESSION_HEADER] = sessionToken;
     const res = await fetch(`${baseUrl}/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
     const envelope = (await res.json()) as Envelope<ChannelOutput<typeof channel>>;
-    observeSession(session, channel, envelope, sessionToken);
+    applySession(session, envelope.effects, sessionToken);
     return envelope;
   };
 }
 
-function observeSession(session: SessionStore, channel: Channel, envelope: Envelope<unknown>, sent: string | null) {
+function applySession(session: SessionStore, effects: Effects | undefined, sent: string | null) {
+  const next = effects?.session;
+  if (typeof next === 'string') session.set(next);
   // Only the token the call carried is dropped: a sign-in that answered meanwhile keeps its new one.
-  const stillCurrent = sent !== null && session.get() === sent;
-  if (envelope.ok) {
-    if (channel === 'auth.login' || channel === 'auth.setupOwner') session.set((envelope.data as { sessionToken: string }).sessionToken);
-    // A restore ends every session: the restored data may not even have the same staff.
-    else if ((channel === 'auth.logout' || channel === 'backup.restore') && stillCurrent) session.set(null);
-  } else if (envelope.error.code === 'auth.required' && stillCurrent) {
-    // The session is gone (expired, signed out elsewhere, host restarted).
-    session.set(null);
-  }
+  else if (next === null && sent !== null && session.get() === sent) session.set(null);
 }
 
 export type ClientOptions = {

@@ -1,0 +1,194 @@
+import { basename, join } from 'node:path';
+import type { AuditChainReport } from '../shared/audit/schema';
+import { type ChannelOutput, needsLicence } from '../shared/contract';
+import { appHandlers, type Printer } from './app/handlers';
+import { ContentStore } from './attachments/file-store';
+import { attachmentHandlers } from './attachments/handlers';
+import { AttachmentService } from './attachments/service';
+import { BACKUP_HEAD_VOUCHED } from './audit/anchor';
+import { verifyAuditChainInBackground } from './audit/chain';
+import { auditHandlers } from './audit/handlers';
+import { type Actor, trailMissingError } from './audit/log';
+import { openAuditTrail } from './audit/open';
+import { STORE_GUARD_ENTITY, STORE_GUARD_ENTITY_ID } from './audit/triggers';
+import { findBackup } from './backup/folder';
+import { backupHandlers } from './backup/handlers';
+import { appendToLineage } from './backup/lineage';
+import { BackupService } from './backup/service';
+import type { Clock } from './clock';
+import { customerHandlers } from './customers/handlers';
+import { CustomerService } from './customers/service';
+import type { OpenedDatabase } from './db/database';
+import { type Dispatch, type Handlers, createDispatch } from './dispatch';
+import type { LicenceClient } from './licence/client';
+import { licenceHandlers } from './licence/handlers';
+import type { MachineIdentity } from './licence/machine';
+import { LicenceService } from './licence/service';
+import type { TrustedKeys } from './licence/verify';
+import type { Logger } from './log';
+import { prescriptionHandlers } from './prescriptions/handlers';
+import { PrescriptionService } from './prescriptions/service';
+import { privacyHandlers } from './privacy/handlers';
+import type { PurgeLedger } from './privacy/ledger';
+import { PrivacyService } from './privacy/service';
+import type { SecretBox } from './secrets';
+import { staffHandlers } from './staff/handlers';
+import type { SecretHasher } from './staff/secrets';
+import { StaffService } from './staff/service';
+import { LocalApply } from './sync/apply';
+import { Conflicts } from './sync/conflicts';
+import { SyncEngine } from './sync/engine';
+import { syncHandlers } from './sync/handlers';
+import { Links } from './sync/links';
+import { Outbox } from './sync/outbox';
+import { RefusedCustomers } from './sync/refused';
+import { SyncService } from './sync/service';
+import type { Timeline } from './sync/timeline';
+import { updateHandlers } from './update/handlers';
+import type { UpdateService } from './update/service';
+
+/** What outlives a restore's reassembly, shared by every assembly of the running app. */
+export interface Shared {
+  dataDir: string;
+  appVersion: string;
+  clock: Clock;
+  log: Logger;
+  nativeBinding?: string;
+  secrets: SecretBox;
+  updates: UpdateService;
+  printer: Printer | null;
+  licenceKeys: TrustedKeys;
+  machine: MachineIdentity;
+  licenceClient: LicenceClient;
+  secretHasher: SecretHasher;
+  purgeLedger: PurgeLedger;
+  sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; changed(): void };
+  /** Restores a backup under the running app (running-store.ts). */
+  restore(name: string): Promise<ChannelOutput<'backup.restore'>>;
+}
+
+export type Assembly = Awaited<ReturnType<typeof assemble>>;
+
+/**
+ * One opened store with its services and the channels wired to them. A restore replaces the whole
+ * assembly with one opened on the restored files.
+ */
+export async function assemble(store: OpenedDatabase, s: Shared) {
+  const { clock, log, dataDir } = s;
+  const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir, secrets: s.secrets, clock, log });
+  const staff = new StaffService(store.db, clock, audit, s.secretHasher);
+  const outbox = new Outbox(store.db, store.sqlite, clock);
+  const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
+  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit, outbox);
+  const files = new ContentStore(join(dataDir, 'attachments'));
+  const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
+  const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
+  // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
+  // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
+  const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
+    const made = await backups.create(kind);
+    const head = trailPresent ? findBackup(dataDir, made.name).manifest?.auditHead : undefined;
+    if (head) {
+      await store.db.transaction().execute(async (trx) =>
+        audit.record(trx, actor, { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }),
+      );
+    }
+    return made;
+  };
+  const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, s.purgeLedger);
+  // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
+  if (store.preMigrationBackup) appendToLineage(dataDir, basename(store.preMigrationBackup));
+  // Before anything reads, indexes or syncs the store: whoever was purged is erased again, whatever
+  // brought them back (a restore, restoreLatestGood, a crash between the ledger and the commit).
+  await privacy.reapplyLedger(customers);
+  // Build the search index now rather than on the first keystroke at the counter.
+  const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
+  const licence = new LicenceService({ db: store.db, clock, audit, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
+  licence.startBackground();
+  const links = new Links(store.db);
+  const conflicts = new Conflicts(store.db);
+  const refused = new RefusedCustomers(store.db);
+  const engine = new SyncEngine({
+    db: store.db,
+    outbox,
+    links,
+    conflicts,
+    refused,
+    local: new LocalApply(customers, log),
+    files,
+    clock,
+    log,
+    openPassword: (sealed) => s.secrets.open(sealed),
+    timeoutMs: s.sync.timeoutMs,
+    automatic: s.sync.automatic,
+    timeline: s.sync.timeline,
+  });
+  const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, audit, secrets: s.secrets, clock });
+  engine.onChange(s.sync.changed);
+  outbox.onRecord(s.sync.changed);
+  let storeClosed = false;
+  const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
+  const auditChain = checkAuditChain(store, clock, log);
+
+  const handlers: Handlers = {
+    ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer }),
+    ...staffHandlers(staff),
+    ...auditHandlers(audit, auditChain),
+    ...backupHandlers({ backups, makeBackup, restore: s.restore }),
+    ...customerHandlers(customers),
+    ...privacyHandlers(privacy),
+    ...prescriptionHandlers(prescriptions),
+    ...attachmentHandlers(attachments),
+    ...updateHandlers(s.updates),
+    ...licenceHandlers(licence),
+    ...syncHandlers(sync),
+  };
+  const dispatch: Dispatch = createDispatch(handlers, {
+    clock,
+    log,
+    resolveSession: (token) => staff.resolve(token),
+    touch: (signedIn) => staff.sessions.touch(signedIn.session),
+    // Without its audit table no change can be recorded: refused plainly before the licence check (which reads the trail).
+    requireLicence: (channel) => (!trailPresent && needsLicence(channel) ? Promise.reject(trailMissingError()) : licence.require(channel)),
+  });
+
+  return {
+    store,
+    makeBackup,
+    customers,
+    backups,
+    licence,
+    sync: engine,
+    dispatch,
+    /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
+    async quiesce() {
+      await syncStarting;
+      await Promise.allSettled([warming, auditChain, backups.idle(), licence.stop(), engine.stop()]);
+    },
+    async close() {
+      if (storeClosed) return; // a failed restore reopens after having closed
+      storeClosed = true;
+      await this.quiesce();
+      anchor.stop();
+      // Folds the WAL back into the main file so a copied data dir is one complete file.
+      store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      await store.db.destroy();
+    },
+  };
+}
+
+/**
+ * The audit chain, checked once per opening (a restore opens again) without holding the start up;
+ * rows the app adds after are sealed by it. A break is reported (History, the log), never a reason
+ * to refuse the store.
+ */
+function checkAuditChain(store: OpenedDatabase, clock: Clock, log: Logger): Promise<AuditChainReport> {
+  const report = verifyAuditChainInBackground(store.sqlite, () => clock.now()).then((r) => {
+    const first = r.breaks[0];
+    if (first) log.warn(`audit trail: the hash chain breaks ${r.breakCount} time(s), first at row ${first.id} (${first.problem}, ${first.at ?? 'time unknown'})`);
+    return r;
+  });
+  // A check that fails (the store closed under it, a read error) is logged and said to whoever asks, never an unhandled rejection.
+  report.catch((err: unknown) => log.error('audit trail: its check failed', err));
+  return report;
+}

@@ -1,0 +1,151 @@
+import { existsSync, copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChannelOutput } from '../shared/contract';
+import { AppError, type Envelope } from '../shared/errors';
+import type { Assembly } from './assembly';
+import { type AuditHead, anchorRestored, vouchedHead } from './audit/anchor';
+import { findBackup } from './backup/folder';
+import type { RestoreStep } from './backup/restore';
+import { latestGoodBackup, restoreFiles, verifyBackup } from './backup/service';
+import { DB_FILE_NAME } from './db/database';
+import type { CallOrigin } from './dispatch';
+import { privateDir } from './private-files';
+import { keyFileSecretBox, type SecretBox } from './secrets';
+
+/** What a call refused during a restore is told to wait before trying again (a restore takes seconds). */
+const RESTORE_RETRY_MS = 2000;
+
+export interface RunningStoreOptions {
+  dataDir: string;
+  secrets: SecretBox;
+  nativeBinding?: string;
+  /** Opens the store on the data dir's files and assembles the app on it. */
+  open(): Promise<Assembly>;
+}
+
+/**
+ * The store the app has open, which a restore swaps whole. Every call passes through here: refused
+ * while closing or restoring, counted while it runs, so a restore or a close waits for it.
+ */
+export class RunningStore {
+  private closed = false;
+  private restoring = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(
+    private readonly o: RunningStoreOptions,
+    public app: Assembly,
+  ) {}
+
+  static async open(o: RunningStoreOptions): Promise<RunningStore> {
+    return new RunningStore(o, await o.open());
+  }
+
+  /** Whether background work (the daily backup) may start now. */
+  get idle(): boolean {
+    return !this.closed && !this.restoring;
+  }
+
+  dispatch(channel: string, rawInput: unknown, origin?: CallOrigin): Promise<Envelope<unknown>> {
+    if (this.closed) return Promise.resolve({ ok: false, error: new AppError('app.closing', 'OptiCounter is closing').toShape() });
+    if (this.restoring) return Promise.resolve({ ok: false, error: restoringError().toShape() });
+    const running = this.app.dispatch(channel, rawInput, origin);
+    this.inFlight.add(running);
+    void running.finally(() => this.inFlight.delete(running));
+    return running;
+  }
+
+  /**
+   * Restores a backup under a running app. The order is what keeps every acknowledged write: new
+   * calls are held off first (store.restoring, with a retry hint), the calls under way finish, the
+   * background writers (sync, licence refresh, the daily backup) stop; only then is the safety
+   * backup taken, so it holds every write that was ever answered ok. Then the files are swapped
+   * (restoreFiles journals the swap: a crash leaves the old store or the new one, never half) and
+   * the store reopened.
+   */
+  async restore(name: string): Promise<ChannelOutput<'backup.restore'>> {
+    if (this.restoring) throw restoringError();
+    const { dataDir, secrets, nativeBinding } = this.o;
+    // Checked before anyone is held off: an unknown or damaged backup changes nothing.
+    verifyBackup(dataDir, name, { nativeBinding });
+    this.restoring = true;
+    try {
+      await this.drain(1); // everything but this call
+      await this.app.quiesce();
+      let safety;
+      try {
+        safety = await this.app.backups.create('pre-restore', { spare: [name] });
+      } catch (err) {
+        // Nothing was swapped: the same store opens again, its background work restarted.
+        await this.reopen();
+        throw err;
+      }
+      try {
+        const vouched = vouchedHead(this.app.store.sqlite, name);
+        await this.app.close();
+        restoreFiles(dataDir, name, { nativeBinding, onStep: reanchorAt('db-swapped', dataDir, secrets, name, nativeBinding, vouched) });
+      } finally {
+        await this.reopen();
+      }
+      return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** Calls under way finish first; later ones are refused, not half-run. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.drain(0);
+    await this.app.close();
+  }
+
+  private async reopen() {
+    await this.app.close();
+    this.app = await this.o.open();
+  }
+
+  private async drain(leave: number) {
+    while (this.inFlight.size > leave) await Promise.race([...this.inFlight].map((p) => p.catch(() => undefined)));
+  }
+}
+
+function restoringError() {
+  return new AppError('store.restoring', 'A backup is being restored: nothing was saved. Try again in a few seconds.', undefined, { retryAfterMs: RESTORE_RETRY_MS });
+}
+
+/** After a failed integrity check: puts the latest good backup in place; then open the core again. */
+export function restoreLatestGood(dataDir: string, nativeBinding?: string, secrets: SecretBox = keyFileSecretBox(dataDir)): string | null {
+  const good = latestGoodBackup(dataDir, { nativeBinding });
+  if (!good) return null;
+  // The damaged file is kept aside, not lost: someone may still want to recover from it.
+  const damaged = join(dataDir, DB_FILE_NAME);
+  if (existsSync(damaged)) {
+    mkdirSync(join(dataDir, 'backups'), privateDir);
+    copyFileSync(damaged, join(dataDir, 'backups', `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite3`));
+  }
+  restoreFiles(dataDir, good.name, { nativeBinding, onStep: reanchorAt('db-swapped', dataDir, secrets, good.name, nativeBinding) });
+  return good.name;
+}
+
+/**
+ * The audit anchor (audit/anchor.ts) follows a restored store: re-anchored from the head the
+ * backup recorded, once its database is in place and before the restore's journal is removed (a
+ * crash in between is finished, and re-anchored, at the next start).
+ */
+export function reanchorRestored(dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string, vouched?: AuditHead): void {
+  let head = vouched;
+  try {
+    head ??= findBackup(dataDir, name).manifest?.auditHead;
+  } catch {
+    head = undefined; // deleted since: the restored file's own head
+  }
+  anchorRestored(dataDir, secrets, head, join(dataDir, DB_FILE_NAME), nativeBinding);
+}
+
+function reanchorAt(at: RestoreStep, dataDir: string, secrets: SecretBox, name: string, nativeBinding?: string, vouched?: AuditHead) {
+  return (step: RestoreStep) => {
+    if (step === at) reanchorRestored(dataDir, secrets, name, nativeBinding, vouched);
+  };
+}
