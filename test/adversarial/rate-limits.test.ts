@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import type { Envelope, ErrorShape } from '../../src/shared/errors';
 import { type CloudServer, startCloud } from '../cloud/server';
 import { OWNER, manualClock, openTestCore } from '../helpers/core';
-import { type HostCommand, HostProcess, bundledHostCommand } from '../helpers/host-process';
+import { type HostProcess, startSignedInHost } from '../helpers/host-process';
 import { TEST_MACHINE } from '../helpers/licence';
 
 /*
@@ -162,21 +159,13 @@ describe('PIN bursts against a locked screen (in process)', () => {
 });
 
 describe('bursts over HTTP against the browser host', () => {
-  let command: HostCommand;
   let host: HostProcess;
-  let dataDir: string;
+  let closeHost: () => Promise<void>;
 
   beforeAll(async () => {
-    command = await bundledHostCommand();
-    dataDir = mkdtempSync(join(tmpdir(), 'opticounter-adv-burst-'));
-    host = await HostProcess.start(command, dataDir);
-    await host.signIn();
+    ({ host, close: closeHost } = await startSignedInHost('opticounter-adv-burst-'));
   }, 60_000);
-  afterAll(async () => {
-    await host?.stop();
-    command?.dispose();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeHost?.());
 
   /** POST /api/<channel> as whoever `session` is (null: nobody). */
   async function post(channel: string, input: unknown, session: string | null): Promise<Answer> {

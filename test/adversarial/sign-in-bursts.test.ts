@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import { createHostServer } from '../../src/main/host/server';
 import { SecretHasher } from '../../src/main/staff/secrets';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, openTestCore, tempDir } from '../helpers/core';
+import { serveHost } from '../helpers/host-server';
 
 /*
  * The attacker's way in: hundreds of sign-in and PIN requests at once over the browser host's real
@@ -17,18 +15,15 @@ const hasher = new SecretHasher();
 const staticDir = tempDir('opticounter-static-');
 let core: Core;
 let closeCore: () => Promise<void>;
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
   ({ core, close: closeCore } = await openTestCore({ core: { secretHasher: hasher } }));
-  server = createHostServer({ core, token: TOKEN, staticDir: staticDir.dir });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await serveHost({ core, token: TOKEN, staticDir: staticDir.dir }));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await closeCore();
   staticDir.remove();
 });

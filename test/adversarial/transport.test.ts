@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels, contract } from '../../src/shared/contract';
-import { type HostCommand, HostProcess, bundledHostCommand } from '../helpers/host-process';
+import { type HostProcess, startSignedInHost } from '../helpers/host-process';
 
 /*
  * The browser host's HTTP edge, fed what no well-behaved page sends: bodies that are not JSON, JSON
@@ -15,21 +12,13 @@ import { type HostCommand, HostProcess, bundledHostCommand } from '../helpers/ho
 
 const TOKEN = 'fault-suite-host-token';
 
-let command: HostCommand;
 let host: HostProcess;
-let dataDir: string;
+let closeHost: () => Promise<void>;
 
 beforeAll(async () => {
-  command = await bundledHostCommand();
-  dataDir = mkdtempSync(join(tmpdir(), 'opticounter-adv-http-'));
-  host = await HostProcess.start(command, dataDir);
-  await host.signIn();
+  ({ host, close: closeHost } = await startSignedInHost('opticounter-adv-http-'));
 }, 60_000);
-afterAll(async () => {
-  await host?.stop();
-  command?.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeHost?.());
 
 const bodies: [string, string | Buffer][] = [
   ['not JSON', '{"id": '],

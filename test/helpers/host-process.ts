@@ -176,3 +176,23 @@ export class HostProcess {
     clearTimeout(timer);
   }
 }
+
+/** A bundled host on a fresh temp data dir, signed in as the owner; `close` removes all of it. */
+export async function startSignedInHost(prefix: string): Promise<{ host: HostProcess; close(): Promise<void> }> {
+  const command = await bundledHostCommand();
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const close = async () => {
+    await host?.stop();
+    command.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  let host: HostProcess | undefined;
+  try {
+    host = await HostProcess.start(command, dataDir);
+    await host.signIn();
+    return { host, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
-import { createHostServer } from '../../src/main/host/server';
 import type { ErrorShape } from '../../src/shared/errors';
 import { layla, openTestCore, tempDir } from '../helpers/core';
+import { serveHost } from '../helpers/host-server';
 
 const bodyOf = async (res: Response) => (await res.json()) as { ok: boolean; data?: unknown; error: ErrorShape };
 
@@ -16,7 +14,7 @@ const TOKEN = 'test-token-123';
 let core: Core;
 let ownerToken: string;
 let closeCore: () => Promise<void>;
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 const staticDir = tempDir('opticounter-static-');
 
@@ -26,13 +24,10 @@ beforeAll(async () => {
   mkdirSync(join(staticDir.dir, 'assets'));
   writeFileSync(join(staticDir.dir, 'index.html'), '<!doctype html><title>OptiCounter</title>');
   writeFileSync(join(staticDir.dir, 'assets', 'app.js'), 'console.log(1)');
-  server = createHostServer({ core, token: TOKEN, staticDir: staticDir.dir, maxBodyBytes: 10_000 });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await serveHost({ core, token: TOKEN, staticDir: staticDir.dir, maxBodyBytes: 10_000 }));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await closeCore();
   staticDir.remove();
 });

@@ -1,12 +1,10 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { watchSyncStatus } from '../../src/main/events';
-import { createHostServer } from '../../src/main/host/server';
 import type { CloudServer } from '../cloud/server';
 import { ahmed, layla, openTestCore, person, tempDir } from '../helpers/core';
 import { cloudWithStore, connect } from '../helpers/sync';
+import { serveHost } from '../helpers/host-server';
 
 /*
  * The browser host's event stream (GET /api/events): Server-Sent Events saying "the sync status
@@ -15,7 +13,7 @@ import { cloudWithStore, connect } from '../helpers/sync';
 const TOKEN = 'events-token-123';
 let core: Core;
 let closeCore: () => Promise<void>;
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let cloud: CloudServer;
 const staticDir = tempDir('opticounter-static-');
@@ -23,13 +21,10 @@ const staticDir = tempDir('opticounter-static-');
 beforeAll(async () => {
   ({ core, close: closeCore } = await openTestCore());
   cloud = await cloudWithStore();
-  server = createHostServer({ core, token: TOKEN, staticDir: staticDir.dir, eventsHeartbeatMs: 100 });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await serveHost({ core, token: TOKEN, staticDir: staticDir.dir, eventsHeartbeatMs: 100 }));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await closeCore();
   await cloud.close();
   staticDir.remove();
@@ -163,18 +158,16 @@ describe('browser host GET /api/events', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(events).toHaveLength(told);
 
-    const other = createHostServer({ core: counted, token: TOKEN, staticDir: staticDir.dir });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const other = await serveHost({ core: counted, token: TOKEN, staticDir: staticDir.dir });
     try {
-      const res = await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(`${other.base}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
       const reader = (res.body as ReadableStream<Uint8Array>).getReader();
       await reader.read(); // ": connected"
       expect(subscribed).toBe(1);
       await reader.cancel();
       await expect.poll(() => subscribed).toBe(0);
     } finally {
-      other.closeAllConnections();
-      await new Promise((r) => other.close(r));
+      await other.close();
     }
   });
 

@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
@@ -7,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/service';
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
-import { createHostServer } from '../../src/main/host/server';
 import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person } from '../helpers/core';
+import { serveHost } from '../helpers/host-server';
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -287,13 +286,11 @@ describe('a call over HTTP during a restore', () => {
     close = t.close;
     await t.core.call('customers.create', layla);
     const backup = await t.core.call('backup.create', {});
-    const server = createHostServer({ core: t.raw, token: 'tok', staticDir: t.dir });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const served = await serveHost({ core: t.raw, token: 'tok', staticDir: t.dir });
     try {
-      const { port } = server.address() as AddressInfo;
       const restoring = t.core.call('backup.restore', { name: backup.name });
       await until(() => existsSync(join(t.dir, 'backups')) && readdirSync(join(t.dir, 'backups')).some((n) => n.startsWith('.tmp-')), 5000);
-      const res = await fetch(`http://127.0.0.1:${port}/api/customers.create`, {
+      const res = await fetch(`${served.base}/api/customers.create`, {
         method: 'POST',
         headers: { authorization: 'Bearer tok', 'content-type': 'application/json', [SESSION_HEADER]: t.ownerToken },
         body: JSON.stringify(ahmed),
@@ -305,8 +302,7 @@ describe('a call over HTTP during a restore', () => {
       // Not in the safety copy either: refused, not half-saved.
       expect(customerIdsIn(join(t.dir, 'backups', out.safetyBackup, DB_FILE_NAME)).size).toBe(1);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await served.close();
     }
   });
 });

@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
-import { createHostServer } from '../../src/main/host/server';
 import { channels } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { expectFailure, layla, openTestCore, person, tempDir } from '../helpers/core';
+import { type ServedHost, serveHost } from '../helpers/host-server';
 
 /*
  * Text that is not valid Unicode (a lone UTF-16 surrogate) cannot be stored as it was sent: SQLite
@@ -73,20 +71,16 @@ describe('a lone surrogate in a channel input', () => {
 describe('through the browser host', () => {
   const TOKEN = 'well-formed-token';
   const staticDir = tempDir('opticounter-static-');
-  let server: Server;
-  let base: string;
+  let served: ServedHost;
   beforeAll(async () => {
-    server = createHostServer({ core: raw, token: TOKEN, staticDir: staticDir.dir });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveHost({ core: raw, token: TOKEN, staticDir: staticDir.dir });
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await served.close();
     staticDir.remove();
   });
   const post = async (channel: string, body: string | Uint8Array) => {
-    const res = await fetch(`${base}/api/${channel}`, {
+    const res = await fetch(`${served.base}/api/${channel}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-opticounter-session': ownerToken },
       body,
