@@ -108,6 +108,17 @@ describe('a store made before 0007 (kysely_migration and user_version)', () => {
     expect(rowsOf(copy)).toEqual(rows);
   });
 
+  it('ends with exactly the schema of a new store (what tables.generated.ts is read from)', async () => {
+    const schemaOf = (db: BetterSqlite3.Database) => db.prepare("select type, name, tbl_name, sql from sqlite_master where name != 'sqlite_sequence' order by name").all();
+    const fresh = await openDatabase({ dataDir: dir(), clock });
+    cleanups.push(() => fresh.db.destroy());
+    const d = dir();
+    await makeLegacyStore(d);
+    const migrated = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => migrated.db.destroy());
+    expect(schemaOf(migrated.sqlite)).toEqual(schemaOf(fresh.sqlite));
+  });
+
   it('opens in the app with its customers, prescriptions and intact audit trail; the copy joins the backups and the lineage', async () => {
     const d = dir();
     const first = await openTestCore({ clock, dataDir: d });
