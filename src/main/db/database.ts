@@ -70,4 +70,3 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     throw err;
   }
 }
-
