@@ -48,6 +48,8 @@ export const errorStatus = {
   'attachment.badType': 400,
   'attachment.tooLarge': 413,
   'db.newerSchema': 500,
+  // A store's two old records of its migrations (before 0007) tell a story no app wrote: left untouched.
+  'db.versionMismatch': 500,
   'db.corrupt': 500,
   // The audit table was dropped outside the app: no change can be recorded, so none is saved.
   'audit.trailMissing': 500,

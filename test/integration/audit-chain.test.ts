@@ -166,7 +166,7 @@ describe('the audit trail hash chain', () => {
     const tmp = tempDir();
     cleanups.push(tmp.remove);
     const clock = manualClock('2026-03-01T09:00:00.000Z');
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'));
+    const before = migrations.filter((m) => m.name < '0005');
     const v4 = await openDatabase({ dataDir: tmp.dir, clock, migrations: before });
     const insert = v4.sqlite.prepare('insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after) values (?, null, ?, ?, ?, ?, ?, ?)');
     v4.sqlite.transaction(() => {

@@ -51,14 +51,15 @@ describe('openDatabase', () => {
       values ('c1', 'l1', 'Layla', 'Hassan', 'l@x.com', 'l@x.com', '+1555', '1992-05-12T00:00:00.000Z', 'female', '', 'now', 'now')`.execute(v1.db);
     await v1.db.destroy();
 
-    const withV2 = {
+    const withV2 = [
       ...migrations,
-      '9999_test_notes': {
+      {
+        name: '9999_test_notes',
         up: async (db: Kysely<unknown>) => {
           await db.schema.alterTable('customers').addColumn('notes', 'text').execute();
         },
       },
-    };
+    ];
     const v2 = await openDatabase({ dataDir: d, clock, migrations: withV2 });
     cleanups.push(() => v2.db.destroy());
     expect(v2.schemaVersion).toBe(appVersion + 1);
@@ -77,7 +78,6 @@ describe('openDatabase', () => {
     const d = dir();
     await (await openDatabase({ dataDir: d, clock })).db.destroy();
     const raw = new BetterSqlite3(join(d, DB_FILE_NAME));
-    raw.prepare("insert into kysely_migration (name, timestamp) values ('0099_from_the_future', 'x')").run();
     raw.pragma('user_version = 99');
     raw.close();
 
@@ -106,15 +106,16 @@ describe('openDatabase', () => {
 describe('a failing migration', () => {
   it('leaves the database exactly as it was, and the next start migrates cleanly', async () => {
     const d = dir();
-    const broken = {
+    const broken = [
       ...migrations,
-      '9999_broken': {
+      {
+        name: '9999_broken',
         up: async (db: Kysely<unknown>) => {
           await db.schema.createTable('half_done').addColumn('x', 'text').execute();
           throw new Error('power cut');
         },
       },
-    };
+    ];
     await expect(openDatabase({ dataDir: d, clock, migrations: broken })).rejects.toThrow('power cut');
     const raw = new BetterSqlite3(join(d, DB_FILE_NAME));
     const tables = (raw.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);

@@ -1,0 +1,76 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { AppError } from '../../shared/errors';
+
+/** One schema change. Its version is its place in the app's list (migrations/index.ts), from 1. */
+export interface Migration {
+  /** The file's name, starting with the version: 0007_single_version_record. */
+  readonly name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+/**
+ * The schema version of the file: PRAGMA user_version, the number of migrations applied. Refuses a
+ * file written by a newer app (db.newerSchema), having changed nothing: an update cannot be undone.
+ */
+export function storedVersion(sqlite: BetterSqlite3.Database, migrations: readonly Migration[]): number {
+  const userVersion = Number(sqlite.pragma('user_version', { simple: true }));
+  const version = legacyVersion(sqlite, migrations, userVersion) ?? userVersion;
+  if (version > migrations.length) throw newerSchema(sqlite, version, migrations.length);
+  return version;
+}
+
+/**
+ * Brings the file from version `from` to the latest: every pending migration and the user_version it
+ * leads to, in one transaction, so a failure or a power cut leaves the file at `from`, untouched, as in
+ * the copy taken before migrating.
+ */
+export async function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], from: number): Promise<void> {
+  if (from >= migrations.length) return;
+  // Migrations see no table types: they run on the schemas before db/schema.ts's. Never destroyed, as
+  // that would close the handle, which the caller owns.
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // IMMEDIATE: take the write lock first, so no other connection slips a write in between.
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    for (let version = from + 1; version <= migrations.length; version++) {
+      await migrations[version - 1]!.up(db);
+      sqlite.pragma(`user_version = ${version}`);
+    }
+    sqlite.exec('COMMIT');
+  } catch (err) {
+    // Some errors (a full disk) end the transaction by themselves.
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/**
+ * Stores made before migration 0007 kept their version twice: kysely's `kysely_migration` table (a row
+ * per migration) and user_version, written in the same transaction as the migrations. A copy rebuilt by
+ * the sqlite3 shell (`.dump`, `.recover`) loses user_version but keeps the rows, and neither record
+ * can name a migration whose changes are not in the file: such a store is at the higher of the two.
+ * Rows must name this app's migrations from the first on; a name it does not know means a newer app
+ * wrote the file. Null when the table is not there (a store from 0007 on, or a new one).
+ */
+function legacyVersion(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], userVersion: number): number | null {
+  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
+  if (!table) return null;
+  const applied = (sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name);
+  const known = migrations.map((m) => m.name);
+  if (applied.some((name) => !known.includes(name))) throw newerSchema(sqlite, Math.max(userVersion, applied.length), known.length);
+  if (applied.some((name, i) => name !== known[i])) {
+    throw new AppError(
+      'db.versionMismatch',
+      `The database ${sqlite.name} records migrations ${applied.join(', ')}, which no version of OptiCounter applies in that order; the file was not changed.`,
+    );
+  }
+  return Math.max(userVersion, applied.length);
+}
+
+function newerSchema(sqlite: BetterSqlite3.Database, version: number, known: number): AppError {
+  return new AppError(
+    'db.newerSchema',
+    `The database ${sqlite.name} was written by a newer version of OptiCounter (schema ${version}, this app knows ${known}). Install the newer version; the file was not changed.`,
+  );
+}

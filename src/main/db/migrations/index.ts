@@ -1,0 +1,23 @@
+import type { Migration } from '../migrate';
+import customers from './0001_customers';
+import prescriptionsAndAttachments from './0002_prescriptions_and_attachments';
+import staffAuditSettings from './0003_staff_audit_settings';
+import sync from './0004_sync';
+import auditChain from './0005_audit_chain';
+import syncRefused from './0006_sync_refused';
+import singleVersionRecord from './0007_single_version_record';
+
+/*
+ * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
+ * Imported, not looked for on disk, so they are compiled into the bundle. A landed migration is never
+ * edited: add a file with the next number and append it here.
+ */
+export const migrations: readonly Migration[] = [
+  customers,
+  prescriptionsAndAttachments,
+  staffAuditSettings,
+  sync,
+  auditChain,
+  syncRefused,
+  singleVersionRecord,
+];

@@ -1,0 +1,291 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readLineage } from '../../src/main/backup/lineage';
+import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
+import { migrations } from '../../src/main/db/migrations';
+import { backToDoubleRecord, beforeSingleRecord, makeLegacyStore } from '../helpers/legacy-store';
+import { layla, manualClock, openTestCore, person, tempDir } from '../helpers/core';
+
+const clock = manualClock('2026-03-01T08:00:00.000Z');
+const latest = migrations.length;
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function dir(): string {
+  const t = tempDir('opticounter-migrations-');
+  cleanups.push(t.remove);
+  return t.dir;
+}
+
+/** Opens a file by hand (closed after the test). */
+function raw(file: string, readonly = false): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file, { readonly });
+  cleanups.push(() => db.open && db.close());
+  return db;
+}
+
+const userVersion = (db: BetterSqlite3.Database) => db.pragma('user_version', { simple: true });
+const tablesOf = (db: BetterSqlite3.Database) =>
+  (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
+const kyselyTables = (db: BetterSqlite3.Database) => tablesOf(db).filter((t) => t.startsWith('kysely_'));
+
+/** Every row of every app table, in storage order: what a migration must keep. */
+function rowsOf(db: BetterSqlite3.Database): Record<string, unknown[]> {
+  return Object.fromEntries(tablesOf(db).filter((t) => !t.startsWith('kysely_')).map((t) => [t, db.prepare(`select * from "${t}" order by rowid`).all()]));
+}
+
+/** One or more rows in every table of a version-6 store. */
+function fillEveryTable(db: BetterSqlite3.Database): void {
+  db.exec(`
+    insert into customers (id, local_data_id, first_name, last_name, email, email_key, phone_number, date_of_birth, sex, search_text, created_at, updated_at, marketing_consent_at)
+      values ('c1', 'l1', 'Layla', 'Hassan', 'l@x.com', 'l@x.com', '+1555', '1992-05-12', 'female', 'layla hassan', '2026-01-01', '2026-01-02', '2026-01-01');
+    insert into customers (id, local_data_id, first_name, last_name, email, email_key, phone_number, date_of_birth, sex, search_text, created_at, updated_at, deleted_at)
+      values ('c2', 'l2', 'Ahmed', 'Benali', 'a@x.com', 'a@x.com', '+212', '1985-08-20', 'male', 'ahmed benali', '2026-01-01', '2026-01-03', '2026-01-03');
+    insert into customer_addresses (id, customer_id, street, city) values ('ad1', 'c1', '123 Vision Ave', 'Casablanca');
+    insert into customer_optic_data (id, customer_id, data) values ('o1', 'c1', '{"distanceVision":{}}');
+    insert into prescriptions (id, customer_id, version, exam_date, rx, created_at, created_by) values ('p1', 'c1', 1, '2025-01-10', '{}', '2026-01-01', 's1');
+    insert into prescriptions (id, customer_id, version, exam_date, rx, corrects_id, created_at, created_by) values ('p2', 'c1', 2, '2025-01-10', '{}', 'p1', '2026-01-02', 's1');
+    insert into attachments (id, customer_id, field, file_name, mime_type, size, sha256, created_at, created_by) values ('f1', 'c1', 'idCard', 'id.png', 'image/png', 3, 'ab', '2026-01-01', 's1');
+    insert into staff (id, username, username_key, display_name, role, password_hash, created_at, updated_at) values ('s1', 'Owner', 'owner', 'Store Owner', 'owner', '$argon2id$x', '2026-01-01', '2026-01-01');
+    insert into audit_log (at, staff_id, staff_name, entity, entity_id, action, before, after, salt, values_digest, hash) values ('2026-01-01', 's1', 'Store Owner', 'customer', 'c1', 'create', null, '{}', 's', 'd', 'h');
+    insert into settings (key, value, updated_at) values ('autoLockMinutes', '5', '2026-01-01');
+    insert into sync_outbox (entity, entity_id, customer_id, op, changed_at) values ('customer', 'c1', 'c1', 'update', '2026-01-02');
+    insert into sync_links (local_id, entity, cloud_id, shadow, synced_at) values ('c1', 'customer', 'cloud-1', '{}', '2026-01-01');
+    insert into sync_conflicts (id, customer_id, field, kind, mine, theirs, kept, detected_at) values ('k1', 'c1', 'address.city', 'field', '"Rabat"', '"Fes"', 'mine', '2026-01-02');
+    insert into sync_refused (cloud_id, remote_updated_at, name, reason, detected_at) values ('cloud-9', '2026-01-01', 'X Y', 'bad email', '2026-01-02');
+  `);
+}
+
+describe('the migrations', () => {
+  it('are one file each, numbered 0001, 0002… in the order they run, every file in the list', () => {
+    expect(migrations.map((m) => m.name.slice(0, 5))).toEqual(migrations.map((_, i) => `${String(i + 1).padStart(4, '0')}_`));
+    const files = readdirSync(join(import.meta.dirname, '../../src/main/db/migrations')).filter((f) => f !== 'index.ts');
+    expect(files.sort()).toEqual(migrations.map((m) => `${m.name}.ts`));
+  });
+
+  it('leave a new store at the latest version in user_version alone: no kysely tables', async () => {
+    const d = dir();
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.db.destroy());
+    expect(latest).toBe(7);
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(store.schemaVersion).toBe(latest);
+    expect(kyselyTables(store.sqlite)).toEqual([]);
+    expect(tablesOf(store.sqlite)).toContain('sync_refused');
+  });
+});
+
+describe('a store made before 0007 (kysely_migration and user_version)', () => {
+  it('opens on the single record, every row of every table kept, the old file copied first', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const before = raw(file);
+    expect(userVersion(before)).toBe(6);
+    expect(kyselyTables(before)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    fillEveryTable(before);
+    const rows = rowsOf(before);
+    expect(Object.values(rows).every((r) => r.length > 0)).toBe(true);
+    expect(Object.keys(rows)).toHaveLength(12);
+    before.close();
+
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.db.destroy());
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(kyselyTables(store.sqlite)).toEqual([]);
+    expect(rowsOf(store.sqlite)).toEqual(rows);
+
+    // The copy taken before migrating is the old store as it was, double record included.
+    expect(store.preMigrationBackup).toBe(join(d, 'backups', 'pre-migration-v6-2026-03-01T08-00-00-000Z.sqlite3'));
+    const copy = raw(store.preMigrationBackup as string, true);
+    expect(userVersion(copy)).toBe(6);
+    expect(kyselyTables(copy)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    expect(rowsOf(copy)).toEqual(rows);
+  });
+
+  it('ends with exactly the schema of a new store (what tables.generated.ts is read from)', async () => {
+    const schemaOf = (db: BetterSqlite3.Database) => db.prepare("select type, name, tbl_name, sql from sqlite_master where name != 'sqlite_sequence' order by name").all();
+    const fresh = await openDatabase({ dataDir: dir(), clock });
+    cleanups.push(() => fresh.db.destroy());
+    const d = dir();
+    await makeLegacyStore(d);
+    const migrated = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => migrated.db.destroy());
+    expect(schemaOf(migrated.sqlite)).toEqual(schemaOf(fresh.sqlite));
+  });
+
+  it('opens in the app with its customers, prescriptions and intact audit trail; the copy joins the backups and the lineage', async () => {
+    const d = dir();
+    const first = await openTestCore({ clock, dataDir: d });
+    const id = (await first.core.call('customers.create', layla)).customer.id;
+    await first.core.call('customers.create', person('Inès', 'Roux'));
+    await first.core.call('prescriptions.create', { customerId: id, rx: { kind: 'spectacles', examDate: '2026-02-01', distanceVision: { rightEye: { sph: '-1.50' }, leftEye: { sph: '-1.25' } } } });
+    const customer = await first.core.call('customers.get', { id });
+    await first.close();
+    await backToDoubleRecord(join(d, DB_FILE_NAME));
+    const old = raw(join(d, DB_FILE_NAME), true);
+    expect(userVersion(old)).toBe(6);
+    expect(old.prepare('select name from kysely_migration order by name').all()).toEqual(beforeSingleRecord.map((m) => ({ name: m.name })));
+    old.close();
+
+    clock.advance(60_000);
+    const again = await openTestCore({ clock, dataDir: d });
+    cleanups.push(again.close);
+    expect((await again.core.call('app.info', undefined)).schemaVersion).toBe(latest);
+    expect(await again.core.call('customers.get', { id })).toEqual(customer);
+    expect((await again.core.call('customers.list', {})).data.map((c) => c.name).sort()).toEqual(['Inès Roux', 'Layla Hassan']);
+    expect(await again.core.call('audit.chain', undefined)).toMatchObject({ intact: true });
+    const copyName = 'pre-migration-v6-2026-03-01T08-01-00-000Z.sqlite3';
+    expect((await again.core.call('backup.list', undefined)).map((b) => b.name)).toContain(copyName);
+    expect(readLineage(d)).toContain(copyName);
+    expect(kyselyTables(raw(join(d, DB_FILE_NAME), true))).toEqual([]);
+  });
+
+  // Both records were written in the migrations' transaction, so neither names a migration whose
+  // changes are not in the file; either can fall behind: a copy rebuilt by the sqlite3 shell (.dump,
+  // .recover) has user_version 0, and rows can be lost with a damaged page. The higher one is right.
+  it.each([
+    { label: 'user_version lost (0), six kysely rows', user: 0, rows: 6, at: 6 },
+    { label: 'user_version 6, the last two kysely rows lost', user: 6, rows: 4, at: 6 },
+    { label: 'both at 4', user: 4, rows: 4, at: 4 },
+  ])('is read at the higher of its two records: $label', async ({ user, rows, at }) => {
+    const d = dir();
+    const file = await makeLegacyStore(d, beforeSingleRecord.slice(0, at));
+    const old = raw(file);
+    fillCustomers(old);
+    const customers = old.prepare('select * from customers').all();
+    old.prepare('delete from kysely_migration where name > ?').run(beforeSingleRecord[rows - 1]!.name);
+    old.pragma(`user_version = ${user}`);
+    old.close();
+
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.db.destroy());
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(kyselyTables(store.sqlite)).toEqual([]);
+    expect(store.sqlite.prepare('select * from customers').all()).toEqual(customers);
+    expect(store.preMigrationBackup).toContain(`pre-migration-v${at}-`);
+    // What 0005 and 0006 made is there once (they ran once, whichever record was behind).
+    expect(tablesOf(store.sqlite)).toContain('sync_refused');
+  });
+
+  it('is refused untouched when its record names a migration this app does not know (a newer app wrote it)', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const old = raw(file);
+    old.prepare("insert into kysely_migration (name, timestamp) values ('0099_from_the_future', 'x')").run();
+    old.close();
+
+    await expect(openDatabase({ dataDir: d, clock })).rejects.toMatchObject({ code: 'db.newerSchema', message: expect.stringContaining('newer version of OptiCounter') });
+    const after = raw(file, true);
+    expect(userVersion(after)).toBe(6);
+    expect(after.prepare('select count(*) as n from kysely_migration').get()).toEqual({ n: 7 });
+    expect(existsSync(join(d, 'backups'))).toBe(false);
+  });
+
+  it('is refused untouched when its record skips one of the migrations (db.versionMismatch)', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const old = raw(file);
+    old.prepare("delete from kysely_migration where name = '0003_staff_audit_settings'").run();
+    old.close();
+
+    await expect(openDatabase({ dataDir: d, clock })).rejects.toMatchObject({ code: 'db.versionMismatch' });
+    const after = raw(file, true);
+    expect(userVersion(after)).toBe(6);
+    expect(kyselyTables(after)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    expect(existsSync(join(d, 'backups'))).toBe(false);
+  });
+
+  it('keeps its double record when killed (kill -9) in the middle of 0007; the next start finishes', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const old = raw(file);
+    fillEveryTable(old);
+    const rows = rowsOf(old);
+    old.close();
+
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/migration-crash-child.ts', d, '0007_single_version_record'], { encoding: 'utf8' });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    const cut = raw(file, true);
+    expect(userVersion(cut)).toBe(6);
+    expect(kyselyTables(cut)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    expect(rowsOf(cut)).toEqual(rows);
+    cut.close();
+
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.db.destroy());
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(kyselyTables(store.sqlite)).toEqual([]);
+    expect(rowsOf(store.sqlite)).toEqual(rows);
+  });
+});
+
+describe('a migration that fails', () => {
+  const failing = {
+    name: '0008_fails_half_way',
+    up: async (db: Kysely<unknown>) => {
+      await db.schema.createTable('half_done').addColumn('x', 'text').execute();
+      await sql`update customers set first_name = 'changed'`.execute(db);
+      throw new Error('power cut');
+    },
+  };
+
+  it('leaves the store at its previous version, as it was', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const old = raw(file);
+    fillEveryTable(old);
+    const rows = rowsOf(old);
+    old.close();
+
+    await expect(openDatabase({ dataDir: d, clock, migrations: [...migrations, failing] })).rejects.toThrow('power cut');
+    const after = raw(file, true);
+    expect(userVersion(after)).toBe(6);
+    expect(kyselyTables(after)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    expect(tablesOf(after)).not.toContain('half_done');
+    expect(rowsOf(after)).toEqual(rows);
+    after.close();
+
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.db.destroy());
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(rowsOf(store.sqlite)).toEqual(rows);
+  });
+
+  it('leaves a store at the latest version there', async () => {
+    const d = dir();
+    await (await openDatabase({ dataDir: d, clock })).db.destroy();
+    await expect(openDatabase({ dataDir: d, clock, migrations: [...migrations, failing] })).rejects.toThrow('power cut');
+    const after = raw(join(d, DB_FILE_NAME), true);
+    expect(userVersion(after)).toBe(latest);
+    expect(tablesOf(after)).not.toContain('half_done');
+  });
+});
+
+describe('a store newer than the app', () => {
+  it('is refused untouched, by user_version alone', async () => {
+    const d = dir();
+    await (await openDatabase({ dataDir: d, clock })).db.destroy();
+    const file = raw(join(d, DB_FILE_NAME));
+    file.pragma(`user_version = ${latest + 1}`);
+    file.close();
+
+    await expect(openDatabase({ dataDir: d, clock })).rejects.toMatchObject({
+      code: 'db.newerSchema',
+      message: expect.stringContaining(`schema ${latest + 1}, this app knows ${latest}`),
+    });
+    expect(userVersion(raw(join(d, DB_FILE_NAME), true))).toBe(latest + 1);
+    expect(existsSync(join(d, 'backups'))).toBe(false);
+  });
+});
+
+function fillCustomers(db: BetterSqlite3.Database): void {
+  const insert = db.prepare(`insert into customers (id, local_data_id, first_name, last_name, email, email_key, phone_number, date_of_birth, sex, search_text, created_at, updated_at)
+    values (?, ?, 'First', ?, ?, ?, '1', '2000-01-01', 'male', '', 'n', 'n')`);
+  for (let i = 0; i < 5; i++) insert.run(`c${i}`, `l${i}`, `Last${i}`, `${i}@x.com`, `${i}@x.com`);
+}
