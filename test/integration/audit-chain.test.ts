@@ -41,6 +41,16 @@ async function storeWithHistory() {
   return { dir: tmp.dir, clock, laylaId: a.id, ahmedId: b.id };
 }
 
+/** A backup of a store with history, opened for writing as someone tampering with it would. */
+async function backupToTamperWith() {
+  const { dir } = await storeWithHistory();
+  const { core, close } = await openTestCore({ dataDir: dir });
+  const good = await core.call('backup.create', {});
+  await close();
+  const file = join(dir, 'backups', good.name, DB_FILE_NAME);
+  return { dir, good, file, copy: new BetterSqlite3(file) };
+}
+
 /**
  * Edits the closed store's file the way a careful attacker would: triggers dropped first, then put
  * back as they were (so only the chain can tell; a trigger left out is its own evidence, tested below).
@@ -282,12 +292,7 @@ describe('the audit trail hash chain', () => {
   });
 
   it('a backup copy without its audit triggers is reported as such (not put back: a backup is never changed)', async () => {
-    const { dir } = await storeWithHistory();
-    const { core, close } = await openTestCore({ dataDir: dir });
-    const good = await core.call('backup.create', {});
-    await close();
-    const file = join(dir, 'backups', good.name, DB_FILE_NAME);
-    const copy = new BetterSqlite3(file);
+    const { file, copy } = await backupToTamperWith();
     copy.exec('drop trigger audit_log_no_delete');
     copy.close();
     expect(fileAuditChain(file)).toMatchObject({ intact: false, breaks: [], triggers: [{ trigger: 'audit_log_no_delete', problem: 'missing', id: null, at: null }] });
@@ -446,12 +451,7 @@ describe('the audit trail hash chain', () => {
     });
 
     it('a backup’s check says the chain no longer reaches the head its manifest recorded', async () => {
-      const { dir } = await storeWithHistory();
-      const { core, close } = await openTestCore({ dataDir: dir });
-      const good = await core.call('backup.create', {});
-      await close();
-      const file = join(dir, 'backups', good.name, DB_FILE_NAME);
-      const copy = new BetterSqlite3(file);
+      const { dir, good, file, copy } = await backupToTamperWith();
       const last = copy.prepare('select id from audit_log order by id desc limit 1').pluck().get() as number;
       copy.exec(`drop trigger audit_log_no_delete; delete from audit_log where id = ${last}; update sqlite_sequence set seq = ${last - 1} where name = 'audit_log';`);
       copy.exec(createNoDelete);

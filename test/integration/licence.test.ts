@@ -736,20 +736,25 @@ describe('tampering, a clock set back and a fake licence server do not undo a re
     });
   }
 
-  it('a revoked licence stays revoked when the clock-floor row is deleted and a loopback server replays the pre-revocation file (reviewer t14c)', async () => {
+  /** A store whose licence was activated (its sealed file kept as `old`), then revoked by the cloud and refreshed 30 days on. */
+  async function revokedAfterActivation() {
     const key = cloud.addLicence({ storeId: STORE });
-    const issued = clock.now().toISOString();
     const first = await openStore();
     cleanups.push(() => first.close());
     await first.core.call('licence.activate', { key });
     await first.raw.close();
     const old = storedLicence(first.dir);
-
     cloud.revokeLicence(key);
     clock.advance(30 * DAY);
     await run(first.dir, async (core) => {
       expect((await core.call('licence.refresh', {})).state).toBe('revoked');
     });
+    return { first, old };
+  }
+
+  it('a revoked licence stays revoked when the clock-floor row is deleted and a loopback server replays the pre-revocation file (reviewer t14c)', async () => {
+    const issued = clock.now().toISOString();
+    const { first, old } = await revokedAfterActivation();
     clock.advance(DAY);
     await run(first.dir, async (core) => expect((await core.call('licence.status', {})).state).toBe('revoked'));
 
@@ -808,17 +813,7 @@ describe('tampering, a clock set back and a fake licence server do not undo a re
   });
 
   it('a revocation survives deleting every licence row and the sealed file: the audit trail still dates it', async () => {
-    const key = cloud.addLicence({ storeId: STORE });
-    const first = await openStore();
-    cleanups.push(() => first.close());
-    await first.core.call('licence.activate', { key });
-    await first.raw.close();
-    const old = storedLicence(first.dir);
-    cloud.revokeLicence(key);
-    clock.advance(30 * DAY);
-    await run(first.dir, async (core) => {
-      expect((await core.call('licence.refresh', {})).state).toBe('revoked');
-    });
+    const { first, old } = await revokedAfterActivation();
 
     // This time the clock stays right: only the floors the app wrote are gone.
     clock.advance(DAY);
