@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { attachmentFields } from '../attachments/schema';
 import { CustomerDetail, CustomerIdInput } from '../customers/schema';
+import { PrescriptionVersion } from '../prescriptions/schema';
+import { AuditEntry } from '../staff/schema';
 
 // ---- channels: customers.export / customers.purge ----
 
@@ -18,16 +20,10 @@ export const CustomerPurgeOutput = z.object({ message: z.string(), customerId: z
 
 export const SUBJECT_ACCESS_FORMAT = 'opticounter.subject-access/1';
 
-export const ExportedPrescription = z.object({
-  id: z.string(),
-  version: z.number().int(),
+export const ExportedPrescription = PrescriptionVersion.pick({ id: true, version: true, correctsId: true, createdAt: true, createdBy: true }).extend({
   examDate: z.string(),
   /** The prescription as recorded (the JSON kept in the store). */
   rx: z.unknown(),
-  /** The version this one corrects, if it is a correction. */
-  correctsId: z.string().nullable(),
-  createdAt: z.string(),
-  createdBy: z.string(),
 });
 
 export const ExportedDocument = z.object({
@@ -46,15 +42,8 @@ export const ExportedDocument = z.object({
   problem: z.enum(['missing', 'damaged']).nullable(),
 });
 
-export const ExportedHistoryEntry = z.object({
-  at: z.string(),
-  staffName: z.string(),
-  entity: z.string(),
-  entityId: z.string(),
-  action: z.string(),
-  before: z.unknown().nullable(),
-  after: z.unknown().nullable(),
-});
+/** An audit entry as the person reads it: no row ids or staff ids of the store's own. */
+export const ExportedHistoryEntry = AuditEntry.omit({ id: true, staffId: true });
 
 export const SubjectAccessExport = z.object({
   format: z.literal(SUBJECT_ACCESS_FORMAT),
