@@ -55,6 +55,18 @@ afterAll(async () => {
 });
 
 /** Channels whose effect would end the shared fixture (a restore signs everyone out). */
+/** Every channel `which` picks, called with each input by `session`: the ones not refused with `code` and `status`. */
+async function refusals(which: (c: Channel) => boolean, inputs: unknown[], session: string, code: string, status: number, as: string): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const channel of channels.filter(which)) {
+    for (const input of inputs) {
+      const a = await t.raw.handle(channel, input, { sessionToken: session });
+      if (codeOf(a) !== code || (!a.ok && a.error.status !== status)) wrong.push(`${channel} ${as}: ${codeOf(a)}`);
+    }
+  }
+  return [...new Set(wrong)];
+}
+
 const DISRUPTIVE = new Set<Channel>(['backup.restore', 'auth.logout', 'auth.lock']);
 
 describe('every channel, every caller', () => {
@@ -75,25 +87,12 @@ describe('every channel, every caller', () => {
   }, 120_000);
 
   it('staff: every owner-only channel answers auth.forbidden (403) whatever the input, before reading it', async () => {
-    const wrong: string[] = [];
-    for (const channel of channels.filter((c) => contract[c].access === 'owner')) {
-      for (const input of oddInputs()) {
-        const a = await t.raw.handle(channel, input, { sessionToken: staffSession });
-        if (codeOf(a) !== 'auth.forbidden' || (!a.ok && a.error.status !== 403)) wrong.push(`${channel} as staff: ${codeOf(a)}`);
-      }
-    }
-    expect([...new Set(wrong)]).toEqual([]);
+    expect(await refusals((c) => contract[c].access === 'owner', oddInputs(), staffSession, 'auth.forbidden', 403, 'as staff')).toEqual([]);
   }, 120_000);
 
   it('a locked screen: only the channels allowed behind the lock answer; the others say auth.locked (423)', async () => {
-    const wrong: string[] = [];
-    for (const channel of channels.filter((c) => contract[c].access === 'staff' || contract[c].access === 'owner')) {
-      for (const input of [{}, { id: '' }, { customerId: '' }, null]) {
-        const a = await t.raw.handle(channel, input, { sessionToken: lockedSession });
-        if (codeOf(a) !== 'auth.locked' || (!a.ok && a.error.status !== 423)) wrong.push(`${channel} while locked: ${codeOf(a)}`);
-      }
-    }
-    expect([...new Set(wrong)]).toEqual([]);
+    const behindTheLock = (c: Channel) => contract[c].access === 'staff' || contract[c].access === 'owner';
+    expect(await refusals(behindTheLock, [{}, { id: '' }, { customerId: '' }, null], lockedSession, 'auth.locked', 423, 'while locked')).toEqual([]);
   }, 60_000);
 
   it('staff and owner: no channel answers an internal error to odd values', async () => {
