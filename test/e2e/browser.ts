@@ -124,8 +124,12 @@ function sparticuzBinDir(): string | undefined {
 
 async function playwrightChromium(): Promise<string | undefined> {
   const { chromium } = await import('@playwright/test');
-  const file = chromium.executablePath();
-  return existsSync(file) ? file : undefined;
+  try {
+    const file = chromium.executablePath();
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined; // a platform Playwright has no build for
+  }
 }
 
 export async function gatherFacts(env: Record<string, string | undefined> = process.env): Promise<BrowserFacts> {
