@@ -1,10 +1,21 @@
 import { defineConfig } from '@playwright/test';
+import { findBrowser } from './test/e2e/browser';
 
 /*
- * End-to-end tests: the built renderer (out/renderer, from `npx electron-vite build`) in Debian's
- * Chromium against the real browser host. Each test starts its own host on a fresh data dir
+ * End-to-end tests: the built renderer (out/renderer, from `npx electron-vite build`) in Chromium
+ * against the real browser host. Each test starts its own host on a fresh data dir
  * (test/e2e/fixtures.ts), so there is no webServer here.
  */
+
+// Which Chromium: test/e2e/browser.ts. The config is loaded again in each worker; only the runner speaks.
+const browser = await findBrowser();
+const isRunner = process.env.TEST_WORKER_INDEX === undefined;
+if (!browser.ok) {
+  console.error(browser.message);
+  process.exit(1);
+}
+if (isRunner) console.log(`e2e browser: ${browser.executablePath} (${browser.source})`);
+
 export default defineConfig({
   testDir: 'test/e2e',
   // Two cores: one browser at a time keeps the timings honest.
@@ -23,7 +34,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: process.env.OPTICOUNTER_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: browser.executablePath,
+      env: { ...process.env, ...browser.env },
       args: [
         '--no-sandbox',
         '--disable-gpu',

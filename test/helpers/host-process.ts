@@ -89,11 +89,11 @@ export class HostProcess {
     });
   }
 
-  /** Starts a host on `dataDir` and resolves once it listens. `output` collects its stdout/stderr. */
-  static async start(command: HostCommand, dataDir: string, output: string[] = []): Promise<HostProcess> {
+  /** Starts a host on `dataDir` and resolves once it listens. `output` collects its stdout/stderr; `env` adds to this process's. */
+  static async start(command: HostCommand, dataDir: string, output: string[] = [], env: Record<string, string> = {}): Promise<HostProcess> {
     const child = spawn(process.execPath, [...command.args, '--port', '0', '--data-dir', dataDir], {
       cwd: repoRoot,
-      env: { ...process.env, OPTICOUNTER_HOST_TOKEN: HOST_TOKEN },
+      env: { ...process.env, ...env, OPTICOUNTER_HOST_TOKEN: HOST_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const url = await new Promise<string>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { Core } from '../../src/main/core';
 import type { SyncStatus } from '../../src/shared/sync/schema';
 import { type CloudServer, startCloud } from '../cloud/server';
+import type { HostProcess } from './host-process';
 
 export const STORE = { storeId: 'store-1', email: 'owner@store.test', password: 'cloud-password-1' };
 
@@ -14,6 +15,11 @@ export async function cloudWithStore(opts: Parameters<typeof startCloud>[0] = {}
 /** Points a core at the cloud (as its owner), with the app's default client-side rate limit unless told. */
 export async function connect(core: Core, cloud: CloudServer, requestsPerMinute?: number): Promise<SyncStatus> {
   return core.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password, requestsPerMinute });
+}
+
+/** Points a browser host (a child process) at the cloud, or at a line to it, as the store's owner. */
+export function connectHost(h: HostProcess, cloud: { url: string }): Promise<SyncStatus> {
+  return h.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password });
 }
 
 /** "Sync now" until nothing is pending (a round can leave work that came in meanwhile). */

@@ -1,19 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { ChannelInput, ChannelOutput } from '../../src/shared/contract';
 import { opticDataOf } from '../../src/shared/prescriptions/optic-data';
 import type { SyncStatus } from '../../src/shared/sync/schema';
 import type { CloudCustomer, CloudServer } from '../cloud/server';
-import { openTestCore } from '../helpers/core';
 import { png, sha256 } from '../helpers/files';
-import { type HostCommand, HostCallError, HostProcess, bundledHostCommand } from '../helpers/host-process';
-import { NetLink } from '../helpers/net-link';
-import { STORE, cloudWithStore, connect, syncUntilSettled } from '../helpers/sync';
+import { HostCallError, type HostProcess } from '../helpers/host-process';
+import { STORE, connect, connectHost, syncUntilSettled } from '../helpers/sync';
+import { hostSyncTest } from '../helpers/sync-fixtures';
 import { mulberry32 } from '../helpers/prng';
 import { scaledTimeline } from '../../src/main/sync/timeline';
 
@@ -473,74 +470,22 @@ function planOp(r: Rand, m: Model, avoid: Set<string>): Op {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Processes.
+// Fixtures: the clouds, hosts and data dirs of each test (test/helpers/sync-fixtures.ts).
 // ---------------------------------------------------------------------------------------------
 
-let command: HostCommand;
-const running = new Set<HostProcess>();
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  process.env.OPTICOUNTER_SYNC_TIME_SCALE = String(SYNC_TIME_SCALE); // the hosts this file starts inherit it
-  command = await bundledHostCommand();
-}, 60_000);
-
-afterEach(async () => {
-  for (const h of running) await h.kill9();
-  running.clear();
-  for (const c of cleanups.splice(0).reverse()) await c();
+// The hosts run sync's timers SYNC_TIME_SCALE times faster, and the clouds' rate limiters on the
+// same scaled clock; each test gets its cloud, hosts and data dirs from the fixtures, cleaned up after it.
+const it = hostSyncTest.extend({
+  hostEnv: [{ OPTICOUNTER_SYNC_TIME_SCALE: String(SYNC_TIME_SCALE) }, { scope: 'file' }],
+  cloudOptions: { rateLimitClock: () => new Date(timeline.now()) },
 });
-
-afterAll(() => {
-  delete process.env.OPTICOUNTER_SYNC_TIME_SCALE;
-  command?.dispose();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function dataDir(name: string): string {
-  const d = mkdtempSync(join(tmpdir(), `opticounter-faults-${name}-`));
-  dirs.push(d);
-  return d;
-}
-
-async function startPc(dir: string, output: string[] = []): Promise<HostProcess> {
-  const h = await HostProcess.start(command, dir, output);
-  running.add(h);
-  void h.exited.then(() => running.delete(h));
-  await h.signIn();
-  return h;
-}
-
-async function startCloud(opts: Parameters<typeof cloudWithStore>[0] = {}): Promise<CloudServer> {
-  const cloud = await cloudWithStore({ rateLimitClock: () => new Date(timeline.now()), ...opts });
-  cleanups.push(() => cloud.close());
-  return cloud;
-}
-
-function configure(h: HostProcess, cloud: CloudServer | NetLink) {
-  return h.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password });
-}
-
-/** Two PCs on the same store, each with its own line to the cloud (to choose who comes back online first). */
-async function twoPcs(cloud: CloudServer) {
-  const [a, b] = await Promise.all([startPc(dataDir('pc-a')), startPc(dataDir('pc-b'))]);
-  const [lineA, lineB] = await Promise.all([NetLink.open(cloud.port), NetLink.open(cloud.port)]);
-  cleanups.push(async () => {
-    await lineA.down();
-    await lineB.down();
-  });
-  await configure(a, lineA);
-  await configure(b, lineB);
-  return { a, b, lineA, lineB };
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. Chaos, one PC.
 // ---------------------------------------------------------------------------------------------
 
 describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
-  it('ends with the cloud holding exactly the local set: nothing acknowledged lost, nothing duplicated, outbox empty', async () => {
+  it('ends with the cloud holding exactly the local set: nothing acknowledged lost, nothing duplicated, outbox empty', async ({ startCloud, dataDir, startPc }) => {
     const CHANGES = 240;
     const MIN_KILLS = 22;
     const r = new Rand(SEED);
@@ -549,7 +494,7 @@ describe('chaos: one PC, a flaky cloud, kill -9 at random points', () => {
     const dir = dataDir('chaos');
     const output: string[] = [];
     let host = await startPc(dir, output);
-    await configure(host, cloud);
+    await connectHost(host, cloud);
     cloud.faults.set({ latencyMs: [0, 15], errorRate: 0.1, resetAfterCommitRate: 0.05, truncateRate: 0.05 });
 
     const model = new Model(`s${SEED}`);
@@ -714,10 +659,10 @@ async function idByEmail(h: HostProcess, email: string): Promise<string | null> 
 }
 
 describe('two PCs offline, then back online', () => {
-  it('converge to the same state as the cloud, conflicts recorded where an edit lost', async () => {
+  it('converge to the same state as the cloud, conflicts recorded where an edit lost', async ({ startCloud, twoPcsOn }) => {
     const r = new Rand(SEED + 1);
     const cloud = await startCloud({ seed: SEED + 1 });
-    const { a, b, lineB } = await twoPcs(cloud);
+    const { a, b, lineB } = await twoPcsOn(cloud);
 
     // A shared set, on both PCs.
     const emails = ['same-field', 'other-fields', 'edit-vs-delete', 'same-field-2', 'same-value', 'untouched'].map((n) => `${n}@shop.example.com`);
@@ -818,10 +763,9 @@ describe('two PCs offline, then back online', () => {
   // compares its own edit time with the time the cloud received the other value (its updatedAt):
   // a PC coming back after the other one synced yields to it, and keeps its value as a conflict.
   for (const firstBack of ['earlier', 'later'] as const) {
-    it(`two offline edits of one field converge, the loser kept as a conflict (the ${firstBack} editor back first)`, async () => {
+    it(`two offline edits of one field converge, the loser kept as a conflict (the ${firstBack} editor back first)`, async ({ cloud, twoPcsOn }) => {
       const r = new Rand(SEED + 2);
-      const cloud = await startCloud();
-      const { a, b, lineA, lineB } = await twoPcs(cloud);
+      const { a, b, lineA, lineB } = await twoPcsOn(cloud);
       const email = `same-field-${firstBack}@shop.example.com`;
       await a.call('customers.create', newCustomer(r, email));
       await settle(cloud, [a, b]);
@@ -848,10 +792,9 @@ describe('two PCs offline, then back online', () => {
     }, 60_000);
   }
 
-  it('a delete made on one PC reaches the other PC, which had synced an edit of that customer first', async () => {
+  it('a delete made on one PC reaches the other PC, which had synced an edit of that customer first', async ({ cloud, twoPcsOn }) => {
     const r = new Rand(SEED + 3);
-    const cloud = await startCloud();
-    const { a, b, lineA, lineB } = await twoPcs(cloud);
+    const { a, b, lineA, lineB } = await twoPcsOn(cloud);
     const email = 'edited-then-deleted@shop.example.com';
     await a.call('customers.create', newCustomer(r, email));
     await settle(cloud, [a, b]);
@@ -879,12 +822,11 @@ describe('two PCs offline, then back online', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('single faults', () => {
-  it('a create whose reply was cut off, then the host killed: exactly one cloud customer after the restart', async () => {
+  it('a create whose reply was cut off, then the host killed: exactly one cloud customer after the restart', async ({ cloud, dataDir, startPc }) => {
     const r = new Rand(SEED + 4);
-    const cloud = await startCloud();
     const dir = dataDir('cut-off');
     let h = await startPc(dir);
-    await configure(h, cloud);
+    await connectHost(h, cloud);
     await h.call('sync.now', {});
     // The cloud commits each create, then drops the connection / sends half the reply.
     cloud.faults.set({ only: ['POST /customer'], resetAfterCommitRate: 1 });
@@ -914,60 +856,11 @@ describe('single faults', () => {
     expect(local.find((l) => l.id === id)!.canon.customerData.phoneNumber).toBe('+212 6 44 44 44 44');
   }, 60_000);
 
-  it('a create whose reply was lost, then an edit before the engine finds it: the edit is sent, no conflict with ourselves', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 3_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
-      await core.call('sync.now', {});
-      cloud.faults.set({ only: ['POST /customer'], truncateRate: 1 });
-      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 10), 'lost-create@shop.example.com'));
-      await core.call('sync.now', {});
-      await cloud.stopListening();
-      cloud.faults.reset();
-      await core.call('customers.update', { id: customer.id, customerData: { lastName: 'EditedAfter' } });
-      await cloud.resumeListening();
-      await syncUntilSettled(core);
-      expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toHaveLength(1);
-      expect(liveCloud(cloud)[0]!.localData.lastName).toBe('EditedAfter');
-      expect((await core.call('customers.get', { id: customer.id })).localData.lastName).toBe('EditedAfter');
-      expect((await core.call('sync.conflicts', {})).conflicts, 'a conflict between this PC and itself').toEqual([]);
-    } finally {
-      await close();
-    }
-  }, 30_000);
-
-  it('an edit saved while the create is on the wire, whose reply is then lost, is not undone', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 5_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
-      await core.call('sync.now', {});
-      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 11), 'racing-create@shop.example.com'));
-      // The cloud takes 300 ms before handling each request, then cuts the create's reply off.
-      cloud.faults.set({ latencyMs: 300, only: ['POST /customer'], truncateRate: 1 });
-      cloud.clearRequestLog();
-      const round = core.call('sync.now', {});
-      await sleep(100); // the POST is in the cloud's hands, not yet committed
-      await core.call('customers.update', { id: customer.id, customerData: { lastName: 'SavedMeanwhile' } });
-      await round;
-      expect(cloud.requestLog().filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(['truncated']);
-      cloud.faults.reset();
-      await syncUntilSettled(core);
-      expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toHaveLength(1);
-      expect((await core.call('customers.get', { id: customer.id })).localData.lastName, 'the edit staff saved last').toBe('SavedMeanwhile');
-      expect(liveCloud(cloud)[0]!.localData.lastName).toBe('SavedMeanwhile');
-    } finally {
-      await close();
-    }
-  }, 30_000);
-
-  it('creates on the wire when the host dies are committed after it is gone: no duplicates after the restart', async () => {
+  it('creates on the wire when the host dies are committed after it is gone: no duplicates after the restart', async ({ cloud, dataDir, startPc }) => {
     const r = new Rand(SEED + 5);
-    const cloud = await startCloud();
     const dir = dataDir('in-flight');
     let h = await startPc(dir);
-    await configure(h, cloud);
+    await connectHost(h, cloud);
     for (let i = 0; i < 5; i++) await h.call('customers.create', newCustomer(r, `in-flight-${i}@shop.example.com`));
     await h.call('sync.now', {});
     // The cloud is slow: the POSTs are still in its hands (before the handler) when the PC dies.
@@ -990,11 +883,26 @@ describe('single faults', () => {
     console.log(`[sync-faults] in-flight: ${committed} creates committed after the host was killed`);
   }, 60_000);
 
-  it('an edit whose PUT reply was lost, then a newer edit of the same field: the newer edit stays, no conflict with ourselves', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 3_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
+  describe('a PC in this process that gives up on a cloud request after 3 s', () => {
+    it.override({ coreOptions: { syncTimeoutMs: 3_000 } });
+
+    it('a create whose reply was lost, then an edit before the engine finds it: the edit is sent, no conflict with ourselves', async ({ cloud, pc: { core } }) => {
+      await core.call('sync.now', {});
+      cloud.faults.set({ only: ['POST /customer'], truncateRate: 1 });
+      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 10), 'lost-create@shop.example.com'));
+      await core.call('sync.now', {});
+      await cloud.stopListening();
+      cloud.faults.reset();
+      await core.call('customers.update', { id: customer.id, customerData: { lastName: 'EditedAfter' } });
+      await cloud.resumeListening();
+      await syncUntilSettled(core);
+      expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toHaveLength(1);
+      expect(liveCloud(cloud)[0]!.localData.lastName).toBe('EditedAfter');
+      expect((await core.call('customers.get', { id: customer.id })).localData.lastName).toBe('EditedAfter');
+      expect((await core.call('sync.conflicts', {})).conflicts, 'a conflict between this PC and itself').toEqual([]);
+    }, 30_000);
+
+    it('an edit whose PUT reply was lost, then a newer edit of the same field: the newer edit stays, no conflict with ourselves', async ({ cloud, pc: { core } }) => {
       const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 6), 'lost-put@shop.example.com'));
       await syncUntilSettled(core);
       await core.call('customers.update', { id: customer.id, customerData: { firstName: 'Second' } });
@@ -1008,16 +916,31 @@ describe('single faults', () => {
       expect((await core.call('customers.get', { id: customer.id })).localData.firstName).toBe('Third');
       expect(liveCloud(cloud)[0]!.localData.firstName).toBe('Third');
       expect((await core.call('sync.conflicts', {})).conflicts, 'a conflict between this PC and itself').toEqual([]);
-    } finally {
-      await close();
-    }
-  }, 30_000);
+    }, 30_000);
+  });
 
-  it('an edit saved while the previous PUT of that field is on the wire, whose reply is then lost, is not undone', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 5_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
+  describe('a PC in this process that gives up on a cloud request after 5 s', () => {
+    it.override({ coreOptions: { syncTimeoutMs: 5_000 } });
+
+    it('an edit saved while the create is on the wire, whose reply is then lost, is not undone', async ({ cloud, pc: { core } }) => {
+      await core.call('sync.now', {});
+      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 11), 'racing-create@shop.example.com'));
+      // The cloud takes 300 ms before handling each request, then cuts the create's reply off.
+      cloud.faults.set({ latencyMs: 300, only: ['POST /customer'], truncateRate: 1 });
+      cloud.clearRequestLog();
+      const round = core.call('sync.now', {});
+      await sleep(100); // the POST is in the cloud's hands, not yet committed
+      await core.call('customers.update', { id: customer.id, customerData: { lastName: 'SavedMeanwhile' } });
+      await round;
+      expect(cloud.requestLog().filter((e) => e.method === 'POST').map((e) => e.status)).toEqual(['truncated']);
+      cloud.faults.reset();
+      await syncUntilSettled(core);
+      expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toHaveLength(1);
+      expect((await core.call('customers.get', { id: customer.id })).localData.lastName, 'the edit staff saved last').toBe('SavedMeanwhile');
+      expect(liveCloud(cloud)[0]!.localData.lastName).toBe('SavedMeanwhile');
+    }, 30_000);
+
+    it('an edit saved while the previous PUT of that field is on the wire, whose reply is then lost, is not undone', async ({ cloud, pc: { core } }) => {
       const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 7), 'racing-put@shop.example.com'));
       await syncUntilSettled(core);
       await core.call('customers.update', { id: customer.id, customerData: { firstName: 'OnTheWire' } });
@@ -1034,16 +957,9 @@ describe('single faults', () => {
       await syncUntilSettled(core);
       expect((await core.call('customers.get', { id: customer.id })).localData.firstName, 'the edit staff saved last').toBe('SavedMeanwhile');
       expect(liveCloud(cloud)[0]!.localData.firstName).toBe('SavedMeanwhile');
-    } finally {
-      await close();
-    }
-  }, 30_000);
+    }, 30_000);
 
-  it('a PUT whose reply was lost, then a retry that fails before the cloud handles it: the edit saved meanwhile is not undone', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 5_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
+    it('a PUT whose reply was lost, then a retry that fails before the cloud handles it: the edit saved meanwhile is not undone', async ({ cloud, pc: { core } }) => {
       const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 12), 'two-sends@shop.example.com'));
       await syncUntilSettled(core);
       // 1st PUT: staff save v3 while it is on the wire; the cloud commits v2 and the reply is lost.
@@ -1065,16 +981,9 @@ describe('single faults', () => {
       expect((await core.call('customers.get', { id: customer.id })).localData.firstName, 'the edit staff saved last').toBe('V3');
       expect(liveCloud(cloud)[0]!.localData.firstName).toBe('V3');
       expect((await core.call('sync.conflicts', {})).conflicts, 'a conflict between this PC and itself').toEqual([]);
-    } finally {
-      await close();
-    }
-  }, 30_000);
+    }, 30_000);
 
-  it('a create whose reply was lost, the email changed, then the PUT that would send it failed: still one cloud customer', async () => {
-    const { core, close } = await openTestCore({ core: { syncTimeoutMs: 5_000 } });
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
+    it('a create whose reply was lost, the email changed, then the PUT that would send it failed: still one cloud customer', async ({ cloud, pc: { core } }) => {
       await core.call('sync.now', {});
       const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 13), 'first-email@shop.example.com'));
       cloud.faults.set({ only: ['POST /customer'], truncateRate: 1 });
@@ -1089,48 +998,33 @@ describe('single faults', () => {
       await syncUntilSettled(core);
       expect(cloud.customers(STORE.storeId, { includeDeleted: true }).map((c) => c.localData.email)).toEqual(['second-email@shop.example.com']);
       expect(cloud.requestLog().filter((e) => e.method === 'POST' && e.path === '/customer')).toHaveLength(1);
-    } finally {
-      await close();
-    }
+    }, 30_000);
+  });
+
+  it('a customer deleted before its create was ever sent leaves nothing pending, files included', async ({ cloud, signedInCore: { core } }) => {
+    // Made and deleted before sync is set up (or between two rounds): the create was never tried.
+    const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 14), 'never-sent@shop.example.com'));
+    await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    await core.call('customers.delete', { id: customer.id });
+    await connect(core, cloud);
+    const status = await syncUntilSettled(core);
+    expect(status, 'an attachment of a customer that no longer exists, waiting forever').toMatchObject({ pending: 0, parked: 0, state: 'idle' });
+    expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toEqual([]);
   }, 30_000);
 
-  it('a customer deleted before its create was ever sent leaves nothing pending, files included', async () => {
-    const { core, close } = await openTestCore();
-    const cloud = await startCloud();
-    try {
-      // Made and deleted before sync is set up (or between two rounds): the create was never tried.
-      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 14), 'never-sent@shop.example.com'));
-      await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
-      await core.call('customers.delete', { id: customer.id });
-      await connect(core, cloud);
-      const status = await syncUntilSettled(core);
-      expect(status, 'an attachment of a customer that no longer exists, waiting forever').toMatchObject({ pending: 0, parked: 0, state: 'idle' });
-      expect(cloud.customers(STORE.storeId, { includeDeleted: true })).toEqual([]);
-    } finally {
-      await close();
-    }
-  }, 30_000);
-
-  it('a new prescription without near vision: the cloud no longer has the old near vision', async () => {
-    const { core, close } = await openTestCore();
-    const cloud = await startCloud();
-    try {
-      await connect(core, cloud);
-      const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 8), 'near@shop.example.com'));
-      await core.call('prescriptions.create', { customerId: customer.id, rx: newRx(new Rand(SEED + 9), true) });
-      await syncUntilSettled(core);
-      expect(Object.keys(liveCloud(cloud)[0]!.opticData ?? {})).toContain('nearVision');
-      // The next exam: distance only.
-      await core.call('prescriptions.create', {
-        customerId: customer.id,
-        rx: { kind: 'spectacles', examDate: today(), distanceVision: { rightEye: { sph: '-1.00', cyl: '0', axis: '0' }, leftEye: { sph: '-1.25', cyl: '0', axis: '0' } } },
-      });
-      await syncUntilSettled(core);
-      const here = await core.call('customers.get', { id: customer.id });
-      expect(canonOptic(here.opticData as Doc)).toBe(canonOptic({ distanceVision: { rightEye: { sph: '-1', cyl: '0', axis: '0' }, leftEye: { sph: '-1.25', cyl: '0', axis: '0' } } }));
-      expect(canonOptic(liveCloud(cloud)[0]!.opticData), 'the cloud copy of the prescription').toBe(canonOptic(here.opticData as Doc));
-    } finally {
-      await close();
-    }
+  it('a new prescription without near vision: the cloud no longer has the old near vision', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', newCustomer(new Rand(SEED + 8), 'near@shop.example.com'));
+    await core.call('prescriptions.create', { customerId: customer.id, rx: newRx(new Rand(SEED + 9), true) });
+    await syncUntilSettled(core);
+    expect(Object.keys(liveCloud(cloud)[0]!.opticData ?? {})).toContain('nearVision');
+    // The next exam: distance only.
+    await core.call('prescriptions.create', {
+      customerId: customer.id,
+      rx: { kind: 'spectacles', examDate: today(), distanceVision: { rightEye: { sph: '-1.00', cyl: '0', axis: '0' }, leftEye: { sph: '-1.25', cyl: '0', axis: '0' } } },
+    });
+    await syncUntilSettled(core);
+    const here = await core.call('customers.get', { id: customer.id });
+    expect(canonOptic(here.opticData as Doc)).toBe(canonOptic({ distanceVision: { rightEye: { sph: '-1', cyl: '0', axis: '0' }, leftEye: { sph: '-1.25', cyl: '0', axis: '0' } } }));
+    expect(canonOptic(liveCloud(cloud)[0]!.opticData), 'the cloud copy of the prescription').toBe(canonOptic(here.opticData as Doc));
   }, 30_000);
 });

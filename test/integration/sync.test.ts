@@ -1,18 +1,24 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { DB_FILE_NAME } from '../../src/main/db/database';
-import type { Core } from '../../src/main/core';
+import type { Core, CoreOptions } from '../../src/main/core';
 import type { CloudServer } from '../cloud/server';
 import { OWNER, ahmed, expectFailure, layla, memoryLogger, openTestCore, person, tempDir } from '../helpers/core';
 import { pdf, png, sha256 } from '../helpers/files';
 import { STORE, cloudWithStore, connect, otherClient, syncUntilSettled } from '../helpers/sync';
+import { syncTest } from '../helpers/sync-fixtures';
 import { type Timeline, scaledTimeline } from '../../src/main/sync/timeline';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { Customers as CloudCustomers } from '../cloud/customers';
 import type { CustomerCreate } from '../cloud/customer-input';
 import { openStore } from '../cloud/store';
+
+// A counter PC here runs its rounds on `sync.now` only, so each test stages both sides before the merge it checks.
+const PC_OPTIONS: Partial<CoreOptions> = { syncTimeoutMs: 3_000, syncAutomatic: false };
+/** `cloud` and `pc` (a core connected to it) come from the fixtures; more of either from newCloud / pcOn. */
+const it = syncTest.extend({ coreOptions: PC_OPTIONS });
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -27,8 +33,7 @@ async function newCloud(opts: Parameters<typeof cloudWithStore>[0] = {}) {
 
 /** A counter PC: its own store, connected to the cloud. */
 async function pcOn(cloud: CloudServer, dataDir?: string, log = memoryLogger(), timeline?: Timeline) {
-  // Rounds run on `sync.now` only, so each test stages both sides before the merge it checks.
-  const t = await openTestCore({ dataDir, log, core: { syncTimeoutMs: 3_000, syncAutomatic: false, syncTimeline: timeline } });
+  const t = await openTestCore({ dataDir, log, core: { ...PC_OPTIONS, syncTimeline: timeline } });
   cleanups.push(t.close);
   await connect(t.core, cloud);
   return t;
@@ -82,9 +87,7 @@ describe('outbox', () => {
 });
 
 describe('push', () => {
-  it('creates a customer with its files as one multipart POST, and links it', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('creates a customer with its files as one multipart POST, and links it', async ({ cloud, pc: { core } }) => {
     const { customer } = await core.call('customers.create', layla);
     await core.call('attachments.add', { customerId: customer.id, field: 'prescription', fileName: 'rx.pdf', bytes: pdf.toString('base64') });
 
@@ -100,9 +103,7 @@ describe('push', () => {
     expect(posts(cloud)).toHaveLength(1);
   });
 
-  it('sends a later file, an edit and a new prescription version with PUT after reading the cloud copy', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('sends a later file, an edit and a new prescription version with PUT after reading the cloud copy', async ({ cloud, pc: { core } }) => {
     const { customer } = await core.call('customers.create', layla);
     await syncUntilSettled(core);
     cloud.clearRequestLog();
@@ -143,9 +144,7 @@ describe('push', () => {
     expect(after!.address).toMatchObject({ floor: '3', city: 'Casablanca' });
   });
 
-  it('sends several deletes as one bulk delete and a single one as DELETE', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('sends several deletes as one bulk delete and a single one as DELETE', async ({ cloud, pc: { core } }) => {
     const ids: string[] = [];
     for (const name of ['Ana', 'Bea', 'Cyd', 'Dee']) ids.push((await core.call('customers.create', person(name, 'Lopez'))).customer.id);
     await syncUntilSettled(core);
@@ -184,9 +183,7 @@ describe('push', () => {
     }
   });
 
-  it('looks a lost create up by the email it was sent with, even after the email changed and a lookup failed', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('looks a lost create up by the email it was sent with, even after the email changed and a lookup failed', async ({ cloud, pc: { core } }) => {
     const { customer } = await core.call('customers.create', layla);
     cloud.faults.set({ resetAfterCommitRate: 1, only: ['POST /customer'] });
     expect(await core.call('sync.now', {})).toMatchObject({ state: 'offline' });
@@ -202,9 +199,7 @@ describe('push', () => {
     expect((await core.call('customers.list', { limit: 10 })).pagination.total).toBe(1);
   });
 
-  it('links to the cloud customer when the same person was entered on two PCs (409 → find by email)', async () => {
-    const cloud = await newCloud();
-    const pcA = await pcOn(cloud);
+  it('links to the cloud customer when the same person was entered on two PCs (409 → find by email)', async ({ cloud, pc: pcA }) => {
     const pcB = await pcOn(cloud);
     await pcA.core.call('customers.create', layla);
     await syncUntilSettled(pcA.core);
@@ -221,9 +216,7 @@ describe('push', () => {
     expect(a?.localData.phoneNumber).toBe(live(cloud)[0]!.localData.phoneNumber);
   });
 
-  it('parks a change the cloud refuses (400) with its message, flags the customer and syncs the rest', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('parks a change the cloud refuses (400) with its message, flags the customer and syncs the rest', async ({ cloud, pc: { core } }) => {
     const bad = await core.call('customers.create', person('Refused', 'Person'));
     await core.call('customers.create', ahmed);
     cloud.faults.set({ refuse: { contains: 'Refused', message: 'customerData.firstName is on the blocked list' } });
@@ -240,9 +233,7 @@ describe('push', () => {
     expect(live(cloud)).toHaveLength(2);
   });
 
-  it('holds a file back while its customer’s own change is parked, never undoing that change', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('holds a file back while its customer’s own change is parked, never undoing that change', async ({ cloud, pc: { core } }) => {
     const { customer } = await core.call('customers.create', layla);
     await syncUntilSettled(core);
     cloud.faults.set({ refuse: { contains: 'Blocked', message: 'lastName is on the blocked list' } });
@@ -260,9 +251,7 @@ describe('push', () => {
     expect(live(cloud)[0]).toMatchObject({ localData: { lastName: 'Blocked' }, files: [expect.objectContaining({ field: 'idCard' })] });
   });
 
-  it('retries parked changes on request', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('retries parked changes on request', async ({ cloud, pc: { core } }) => {
     await core.call('customers.create', person('Refused', 'Again'));
     cloud.faults.set({ refuse: { contains: 'Refused', message: 'not today' } });
     expect(await syncUntilSettled(core)).toMatchObject({ parked: 1 });
@@ -307,9 +296,7 @@ describe('pull', () => {
     expect(cloud.requestLog().filter((r) => r.method === 'GET' && r.path.startsWith('/customer/'))).toEqual([]);
   });
 
-  it('keeps both sides’ prescriptions: a version from the cloud is added, never replacing local ones', async () => {
-    const cloud = await newCloud();
-    const pcA = await pcOn(cloud);
+  it('keeps both sides’ prescriptions: a version from the cloud is added, never replacing local ones', async ({ cloud, pc: pcA }) => {
     const logB = memoryLogger();
     const pcB = await pcOn(cloud, undefined, logB);
     const { customer } = await pcA.core.call('customers.create', layla);
@@ -330,9 +317,7 @@ describe('pull', () => {
     expect(after.find((v) => v.current)?.rx.distanceVision.rightEye.sph).toBe('-2.50');
   });
 
-  it('applies the other side’s change to one field and keeps this side’s pending change to another', async () => {
-    const cloud = await newCloud();
-    const pc = await pcOn(cloud);
+  it('applies the other side’s change to one field and keeps this side’s pending change to another', async ({ cloud, pc }) => {
     const { customer } = await pc.core.call('customers.create', layla);
     await syncUntilSettled(pc.core);
     const other = await otherClient(cloud);
@@ -348,9 +333,7 @@ describe('pull', () => {
 });
 
 describe('conflicts', () => {
-  it('same field changed on both sides: the later edit wins, the loser is kept, staff can keep theirs instead', async () => {
-    const cloud = await newCloud();
-    const pc = await pcOn(cloud);
+  it('same field changed on both sides: the later edit wins, the loser is kept, staff can keep theirs instead', async ({ cloud, pc }) => {
     const { customer } = await pc.core.call('customers.create', layla);
     await syncUntilSettled(pc.core);
     await pc.core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0001' } });
@@ -370,9 +353,7 @@ describe('conflicts', () => {
     await expectFailure(pc.core, 'sync.resolve', { id: conflicts[0]!.id, keep: 'theirs' }, 'sync.conflictNotFound', 404);
   });
 
-  it('edit here, delete there: the delete wins, the edit is kept and can bring the customer back', async () => {
-    const cloud = await newCloud();
-    const pc = await pcOn(cloud);
+  it('edit here, delete there: the delete wins, the edit is kept and can bring the customer back', async ({ cloud, pc }) => {
     const { customer } = await pc.core.call('customers.create', layla);
     await syncUntilSettled(pc.core);
     const other = await otherClient(cloud);
@@ -393,9 +374,7 @@ describe('conflicts', () => {
 });
 
 describe('privacy', () => {
-  it('a purge also erases what sync kept of the customer, and the cloud delete still goes out', async () => {
-    const cloud = await newCloud();
-    const { core, dir } = await pcOn(cloud);
+  it('a purge also erases what sync kept of the customer, and the cloud delete still goes out', async ({ cloud, pc: { core, dir } }) => {
     const { customer } = await core.call('customers.create', layla);
     await syncUntilSettled(core);
     await core.call('customers.update', { id: customer.id, customerData: { phoneNumber: '+1-555-0001' } });
@@ -434,9 +413,7 @@ describe('failures', () => {
     expect(status.lastError).toMatch(/https:\/\//);
   });
 
-  it('signs in again when the token expires mid-sync, then resumes', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('signs in again when the token expires mid-sync, then resumes', async ({ cloud, pc: { core } }) => {
     await core.call('customers.create', layla);
     await syncUntilSettled(core);
     cloud.expireAllTokens();
@@ -475,9 +452,7 @@ describe('failures', () => {
     expect(live(cloud)).toHaveLength(1);
   });
 
-  it('works offline: saves succeed, changes wait, and go out once the cloud is back', async () => {
-    const cloud = await newCloud();
-    const { core } = await pcOn(cloud);
+  it('works offline: saves succeed, changes wait, and go out once the cloud is back', async ({ cloud, pc: { core } }) => {
     await cloud.stopListening();
     for (const name of ['Una', 'Vic', 'Wes']) await core.call('customers.create', person(name, 'Offline'));
     const off = await core.call('sync.now', {});
@@ -503,9 +478,7 @@ describe('failures', () => {
 describe('the cloud’s rate limit', () => {
   const detailGets = (cloud: CloudServer) => cloud.requestLog().filter((r) => r.method === 'GET' && /^\/customer\/[^/]+$/.test(r.path));
 
-  it('a 429 mid-pull pauses until Retry-After (rate-limited, not offline), keeps what was fetched, and resumes with nothing fetched twice', async () => {
-    const cloud = await newCloud();
-    const pcA = await pcOn(cloud);
+  it('a 429 mid-pull pauses until Retry-After (rate-limited, not offline), keeps what was fetched, and resumes with nothing fetched twice', async ({ cloud, pc: pcA }) => {
     for (let i = 0; i < 40; i++) await pcA.core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
     expect(await syncUntilSettled(pcA.core)).toMatchObject({ state: 'idle', pending: 0 });
 
@@ -537,9 +510,7 @@ describe('the cloud’s rate limit', () => {
     expect(cloud.requestLog().filter((r) => r.status === 429)).toHaveLength(3);
   });
 
-  it('a sync interrupted mid-pull (the app closed) resumes without fetching again what it had applied', async () => {
-    const cloud = await newCloud();
-    const pcA = await pcOn(cloud);
+  it('a sync interrupted mid-pull (the app closed) resumes without fetching again what it had applied', async ({ cloud, pc: pcA }) => {
     for (let i = 0; i < 40; i++) await pcA.core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
     await syncUntilSettled(pcA.core);
 
@@ -795,12 +766,7 @@ describe('a first sync while others change the cloud', () => {
 });
 
 describe('the engine on its own timer', () => {
-  async function automaticPc(cloud: CloudServer) {
-    const t = await openTestCore({ core: { syncTimeoutMs: 3_000 } });
-    cleanups.push(t.close);
-    await connect(t.core, cloud);
-    return t.core;
-  }
+  it.override({ coreOptions: { syncTimeoutMs: 3_000 } });
 
   async function until(what: () => Promise<boolean>, ms = 15_000) {
     const end = Date.now() + ms;
@@ -810,9 +776,7 @@ describe('the engine on its own timer', () => {
     }
   }
 
-  it('pushes a save by itself, then stays idle until the next pull is due', async () => {
-    const cloud = await newCloud();
-    const core = await automaticPc(cloud);
+  it('pushes a save by itself, then stays idle until the next pull is due', async ({ cloud, pc: { core } }) => {
     await core.call('customers.create', layla);
     await until(async () => live(cloud).length === 1 && (await core.call('sync.status', {})).pending === 0);
     await new Promise((r) => setTimeout(r, 300));
@@ -825,9 +789,7 @@ describe('the engine on its own timer', () => {
     expect((await core.call('sync.status', {})).lastSyncAt).toBe(before);
   });
 
-  it('retries after a failure on its backoff timer, without anyone pressing Sync now', async () => {
-    const cloud = await newCloud();
-    const core = await automaticPc(cloud);
+  it('retries after a failure on its backoff timer, without anyone pressing Sync now', async ({ cloud, pc: { core } }) => {
     await cloud.stopListening();
     await core.call('customers.create', layla);
     await until(async () => (await core.call('sync.status', {})).state === 'offline');
@@ -838,9 +800,7 @@ describe('the engine on its own timer', () => {
 });
 
 describe('settings', () => {
-  it('moving to another cloud sends everything there as new and deletes nothing here', async () => {
-    const first = await newCloud();
-    const { core } = await pcOn(first);
+  it('moving to another cloud sends everything there as new and deletes nothing here', async ({ cloud: first, pc: { core } }) => {
     const { customer } = await core.call('customers.create', layla);
     await core.call('customers.create', ahmed);
     await core.call('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });

@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/*
+ * Which Chromium the e2e tests run in, so that `npm test` works on a machine without Debian's
+ * Chromium. In order: OPTICOUNTER_CHROMIUM, a system Chromium, Playwright's own browser if
+ * installed, then (Linux x64 only) the Chromium that @sparticuz/chromium ships inside its npm
+ * tarball. OPTICOUNTER_BROWSER_SOURCE=<source> takes that step alone (to run the suite in a given
+ * browser, or prove one works). The choice is pure; probing the disk is `findBrowser()` below.
+ */
+
+export const BROWSER_SOURCES = ['env', 'system', 'playwright', 'sparticuz'] as const;
+export type BrowserSource = (typeof BROWSER_SOURCES)[number];
+
+/** What the disk says, cheap to learn: nothing here unpacks anything. */
+export type BrowserFacts = {
+  platform: NodeJS.Platform;
+  arch: string;
+  /** OPTICOUNTER_BROWSER_SOURCE as set (unchecked). */
+  forced?: string | undefined;
+  /** OPTICOUNTER_CHROMIUM as set, and whether that file exists. */
+  override?: { path: string; exists: boolean } | undefined;
+  /** The first system Chromium or Chrome found. */
+  system?: string | undefined;
+  /** Playwright's own Chromium, when `npx playwright install chromium` put it there. */
+  playwright?: string | undefined;
+  /** @sparticuz/chromium is installed (its binary is unpacked only if it is chosen). */
+  sparticuz: boolean;
+};
+
+export type BrowserChoice =
+  | { ok: true; source: Exclude<BrowserSource, 'sparticuz'>; executablePath: string }
+  | { ok: true; source: 'sparticuz' }
+  | { ok: false; message: string };
+
+/** Names a system Chromium goes by on PATH, most specific first. */
+const LINUX_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+
+/** Where a system Chromium may be, in order; the caller keeps the first that exists. */
+export function systemCandidates(platform: NodeJS.Platform, env: Record<string, string | undefined>): string[] {
+  if (platform === 'win32') {
+    const roots = [env['PROGRAMFILES'], env['PROGRAMFILES(X86)'], env['LOCALAPPDATA']].filter((r): r is string => !!r);
+    return roots.map((root) => path.win32.join(root, 'Google', 'Chrome', 'Application', 'chrome.exe'));
+  }
+  if (platform === 'darwin') {
+    return ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+  }
+  // /usr/bin last of all: it is usually on PATH already, but a test's stripped PATH must not hide it.
+  const dirs = [...(env['PATH'] ?? '').split(path.posix.delimiter).filter((d) => d.startsWith('/')), '/usr/bin'];
+  return [...new Set(dirs.flatMap((dir) => LINUX_NAMES.map((name) => path.posix.join(dir, name))))];
+}
+
+/** The line `npm test` prints when there is no browser: what to install, for this machine. */
+export function noBrowserMessage(platform: NodeJS.Platform, arch: string): string {
+  const system = platform === 'linux' ? "Debian's chromium (`apt-get install chromium`)" : 'Google Chrome';
+  const bundled = platform === 'linux' && arch === 'x64' ? '; `npm install` also brings the bundled @sparticuz/chromium' : '';
+  return `No Chromium for the e2e tests: install ${system} or Playwright's (\`npx playwright install chromium\`), or set OPTICOUNTER_CHROMIUM=/path/to/chromium${bundled}.`;
+}
+
+const UNAVAILABLE: Record<BrowserSource, string> = {
+  env: 'OPTICOUNTER_CHROMIUM is not set',
+  system: `no system Chromium (${LINUX_NAMES.join(', ')} on PATH or in /usr/bin, or Google Chrome)`,
+  playwright: "Playwright's Chromium is not installed (`npx playwright install chromium`)",
+  sparticuz: '@sparticuz/chromium is only for Linux x64 and must be installed (`npm install`)',
+};
+
+function sparticuzUsable(facts: BrowserFacts): boolean {
+  return facts.sparticuz && facts.platform === 'linux' && facts.arch === 'x64';
+}
+
+/** The step `source` yields, or undefined when it has nothing. */
+function step(source: BrowserSource, facts: BrowserFacts): BrowserChoice | undefined {
+  switch (source) {
+    case 'env':
+      return facts.override ? { ok: true, source, executablePath: facts.override.path } : undefined;
+    case 'system':
+      return facts.system ? { ok: true, source, executablePath: facts.system } : undefined;
+    case 'playwright':
+      return facts.playwright ? { ok: true, source, executablePath: facts.playwright } : undefined;
+    case 'sparticuz':
+      return sparticuzUsable(facts) ? { ok: true, source } : undefined;
+  }
+}
+
+/** The first source that has a browser, or the one line saying what to install. */
+export function chooseBrowser(facts: BrowserFacts): BrowserChoice {
+  // A path set on purpose that leads nowhere is a mistake to report, not to paper over with another browser.
+  if (facts.override && !facts.override.exists) return { ok: false, message: `OPTICOUNTER_CHROMIUM=${facts.override.path}: no such file.` };
+  if (facts.forced !== undefined) {
+    const forced = BROWSER_SOURCES.find((s) => s === facts.forced);
+    if (!forced) return { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE must be one of ${BROWSER_SOURCES.join(', ')} (got '${facts.forced}').` };
+    return step(forced, facts) ?? { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE=${forced}, but ${UNAVAILABLE[forced]}.` };
+  }
+  for (const source of BROWSER_SOURCES) {
+    const found = step(source, facts);
+    if (found) return found;
+  }
+  return { ok: false, message: noBrowserMessage(facts.platform, facts.arch) };
+}
+
+// ---- I/O: probing the disk, and unpacking @sparticuz/chromium when it is the one chosen ----
+
+export type FoundBrowser = {
+  ok: true;
+  source: BrowserSource;
+  executablePath: string;
+  /** Extra environment for the browser process (the bundled Chromium's own libraries). */
+  env: Record<string, string>;
+};
+
+const resolveHere = createRequire(import.meta.url);
+
+/** The folder of @sparticuz/chromium's brotli archives, or undefined when the package is absent. */
+function sparticuzBinDir(): string | undefined {
+  try {
+    const dir = path.join(path.dirname(resolveHere.resolve('@sparticuz/chromium')), '..', 'bin');
+    return existsSync(path.join(dir, 'chromium.br')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function playwrightChromium(): Promise<string | undefined> {
+  const { chromium } = await import('@playwright/test');
+  try {
+    const file = chromium.executablePath();
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined; // a platform Playwright has no build for
+  }
+}
+
+export async function gatherFacts(env: Record<string, string | undefined> = process.env): Promise<BrowserFacts> {
+  const override = env['OPTICOUNTER_CHROMIUM'];
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    forced: env['OPTICOUNTER_BROWSER_SOURCE'] || undefined,
+    override: override ? { path: override, exists: existsSync(override) } : undefined,
+    system: systemCandidates(process.platform, env).find((file) => existsSync(file)),
+    playwright: await playwrightChromium(),
+    sparticuz: sparticuzBinDir() !== undefined,
+  };
+}
+
+/**
+ * Unpacks the bundled Chromium (to os.tmpdir(): `chromium`, and once, a few seconds) and its NSS
+ * libraries (`al2023/lib`, which the package itself unpacks only on AWS), so that it runs on a
+ * machine that has no Chromium's libraries either.
+ */
+async function unpackSparticuz(): Promise<FoundBrowser | { ok: false; message: string }> {
+  const binDir = sparticuzBinDir();
+  if (!binDir) return { ok: false, message: UNAVAILABLE.sparticuz };
+  const { default: Chromium, inflate } = await import('@sparticuz/chromium');
+  const [executablePath, libs] = await Promise.all([Chromium.executablePath(binDir), inflate(path.join(binDir, 'al2023.tar.br'))]);
+  const browserEnv = { LD_LIBRARY_PATH: [path.join(libs, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter) };
+  // An unpack cut short (Ctrl+C on the first run) leaves a file that exists but cannot run.
+  const run = spawnSync(executablePath, ['--version'], { env: { ...process.env, ...browserEnv }, timeout: 20_000, encoding: 'utf8' });
+  if (run.status !== 0) return { ok: false, message: `${executablePath} (unpacked from @sparticuz/chromium) does not run: delete it and try again.` };
+  return { ok: true, source: 'sparticuz', executablePath, env: browserEnv };
+}
+
+/** The browser the e2e tests will use, or the one line saying what to install. */
+export async function findBrowser(env: Record<string, string | undefined> = process.env): Promise<FoundBrowser | { ok: false; message: string }> {
+  const choice = chooseBrowser(await gatherFacts(env));
+  if (!choice.ok) return choice;
+  if (choice.source === 'sparticuz') return unpackSparticuz();
+  return { ...choice, env: {} };
+}
