@@ -3,7 +3,7 @@ import type { Core } from '../../src/main/core';
 import type { Envelope, ErrorShape } from '../../src/shared/errors';
 import { type CloudServer, startCloud } from '../cloud/server';
 import { OWNER, manualClock, openTestCore } from '../helpers/core';
-import { type HostProcess, startSignedInHost } from '../helpers/host-process';
+import { signedInHostFor } from '../helpers/host-process';
 import { TEST_MACHINE } from '../helpers/licence';
 
 /*
@@ -158,17 +158,11 @@ describe('PIN bursts against a locked screen (in process)', () => {
 });
 
 describe('bursts over HTTP against the browser host', () => {
-  let host: HostProcess;
-  let closeHost: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ host, close: closeHost } = await startSignedInHost('opticounter-adv-burst-'));
-  }, 60_000);
-  afterAll(() => closeHost?.());
+  const started = signedInHostFor('opticounter-adv-burst-');
 
   /** POST /api/<channel> as whoever `session` is (null: nobody). */
   async function post(channel: string, input: unknown, session: string | null): Promise<Answer> {
-    const res = await fetch(`${host.url}/api/${channel}`, {
+    const res = await fetch(`${started.host.url}/api/${channel}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -186,7 +180,7 @@ describe('bursts over HTTP against the browser host', () => {
       const N = 300;
       const logins = Array.from({ length: N }, (_, i) => post('auth.login', { username: OWNER.username, password: i === N - 1 ? OWNER.password : `wrong-password-${i}` }, null));
       // The owner's own session (signed in before the burst) locks its screen; its PIN is guessed.
-      const session = host.session!;
+      const session = started.host.session!;
       await post('auth.lock', {}, session);
       const pins = Array.from({ length: N }, (_, i) => post('auth.unlock', { pin: i === N - 1 ? OWNER.pin : String(1000 + i) }, session));
       const probe = timedProbe(() => post('auth.status', {}, null));

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { channels, contract } from '../../src/shared/contract';
-import { type HostProcess, startSignedInHost } from '../helpers/host-process';
+import { signedInHostFor } from '../helpers/host-process';
 
 /*
  * The browser host's HTTP edge, fed what no well-behaved page sends: bodies that are not JSON, JSON
@@ -12,13 +12,7 @@ import { type HostProcess, startSignedInHost } from '../helpers/host-process';
 
 const TOKEN = 'fault-suite-host-token';
 
-let host: HostProcess;
-let closeHost: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ host, close: closeHost } = await startSignedInHost('opticounter-adv-http-'));
-}, 60_000);
-afterAll(() => closeHost?.());
+const started = signedInHostFor('opticounter-adv-http-');
 
 const bodies: [string, string | Buffer][] = [
   ['not JSON', '{"id": '],
@@ -35,7 +29,7 @@ const bodies: [string, string | Buffer][] = [
 ];
 
 async function post(channel: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${host.url}/api/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers }, body });
+  const res = await fetch(`${started.host.url}/api/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers }, body });
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -54,7 +48,7 @@ describe('the browser host fed malformed requests', () => {
       ['nobody', {}],
       ['an empty session header', { 'x-opticounter-session': '' }],
       ['a __proto__ session', { 'x-opticounter-session': '__proto__' }],
-      ['the owner', { 'x-opticounter-session': host.session! }],
+      ['the owner', { 'x-opticounter-session': started.host.session! }],
     ];
     for (const channel of channels) {
       for (const [what, body] of bodies) {
@@ -81,8 +75,8 @@ describe('the browser host fed malformed requests', () => {
     expect([...new Set(wrong)].slice(0, 25)).toEqual([]);
     // The run reached the checks it is about: JSON refused, sessions required, the size limit.
     expect([...statuses].sort()).toEqual(expect.arrayContaining([400, 401, 413]));
-    expect(host.alive).toBe(true);
-    expect((await host.post('app.info', {})).body.ok).toBe(true);
+    expect(started.host.alive).toBe(true);
+    expect((await started.host.post('app.info', {})).body.ok).toBe(true);
     // Nothing reached Object.prototype in this process either (the host's is another process, checked by it answering).
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   }, 180_000);

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES, createServer } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Auth, authRoutes } from './auth';
 import { type CloudCustomer, Customers, customerRoutes } from './customers';
@@ -246,7 +246,8 @@ function tooManyRequests(retryAfterSeconds: number): HttpError {
   return new HttpError(429, 'Too many requests', { 'retry-after': String(retryAfterSeconds) });
 }
 
-function listen(server: Server, port: number): Promise<void> {
+/** Listens on the loopback address; a port already taken rejects instead of throwing later. */
+export function listen(server: NetServer, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -7,6 +7,7 @@ import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/cont
 import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER } from './core';
+import { afterAll, beforeAll } from 'vitest';
 
 /*
  * The browser host (src/main/browser-host.ts) as a child process, the way a counter PC runs the
@@ -195,4 +196,19 @@ export async function startSignedInHost(prefix: string): Promise<{ host: HostPro
     await close();
     throw err;
   }
+}
+
+/** A signed-in bundled host for the enclosing describe block (or file): started before its tests, removed after. */
+export function signedInHostFor(prefix: string): { readonly host: HostProcess } {
+  let started: Awaited<ReturnType<typeof startSignedInHost>> | undefined;
+  beforeAll(async () => {
+    started = await startSignedInHost(prefix);
+  }, 60_000);
+  afterAll(() => started?.close());
+  return {
+    get host() {
+      if (!started) throw new Error('the host has not started');
+      return started.host;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { listen } from '../cloud/server';
 
 /**
  * One PC's own line to the cloud: a TCP forwarder on 127.0.0.1 that can be cut and restored, so a
@@ -51,14 +52,4 @@ export class NetLink {
     this.sockets.add(s);
     s.on('close', () => this.sockets.delete(s));
   }
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
