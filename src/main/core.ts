@@ -38,6 +38,7 @@ import { RefusedCustomers } from './sync/refused';
 import { Outbox } from './sync/outbox';
 import { SyncService } from './sync/service';
 import type { Timeline } from './sync/timeline';
+import { UnitOfWork } from './unit-of-work';
 import { UpdateService, type UpdaterAdapter } from './update/service';
 
 export interface CoreOptions {
@@ -145,26 +146,31 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
   async function assemble(store: OpenedDatabase) {
     const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir: opts.dataDir, secrets, clock, log });
-    const staff = new StaffService(store.db, clock, audit, secretHasher);
     const outbox = new Outbox(store.db, store.sqlite, clock);
-    const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
-    const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit, outbox);
+    const writes = new UnitOfWork(store.db, audit, outbox, log);
+    const staff = new StaffService(store.db, clock, writes, secretHasher);
+    const prescriptions = new PrescriptionService(store.db, clock, writes);
+    const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes);
     const files = new ContentStore(join(opts.dataDir, 'attachments'));
-    const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
+    const attachments = new AttachmentService(store.db, files, clock, writes);
     const backups = new BackupService({ sqlite: store.sqlite, dataDir: opts.dataDir, clock, ...sqliteOpts });
     // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
     // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
     const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
       const made = await backups.create(kind);
-      const head = trailPresent ? findBackup(opts.dataDir, made.name).manifest?.auditHead : undefined;
-      if (head) {
-        await store.db.transaction().execute(async (trx) =>
-          audit.record(trx, actor, { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }),
-        );
-      }
+      // Without its trail (dropped outside the app) a backup is still made: it may be what saves the data.
+      if (!trailPresent) return made;
+      const head = findBackup(opts.dataDir, made.name).manifest?.auditHead;
+      await writes.run(actor, async ({ record }) =>
+        record(
+          head
+            ? { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }
+            : { entity: 'backup', entityId: made.name, action: 'create' },
+        ),
+      );
       return made;
     };
-    const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, purgeLedger);
+    const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, purgeLedger, writes);
     // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
     if (store.preMigrationBackup) appendToLineage(opts.dataDir, basename(store.preMigrationBackup));
     // Before anything reads, indexes or syncs the store: whoever was purged is erased again, whatever
@@ -172,7 +178,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     await privacy.reapplyLedger(customers);
     // Build the search index now rather than on the first keystroke at the counter.
     const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
-    const licence = new LicenceService({ db: store.db, clock, audit, log, keys: licenceKeys, machine, appVersion: opts.appVersion, client: licenceClient, dataDir: opts.dataDir, secrets });
+    const licence = new LicenceService({ db: store.db, clock, writes, log, keys: licenceKeys, machine, appVersion: opts.appVersion, client: licenceClient, dataDir: opts.dataDir, secrets });
     licence.startBackground();
     const links = new Links(store.db);
     const conflicts = new Conflicts(store.db);
@@ -183,7 +189,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       links,
       conflicts,
       refused,
-      local: new LocalApply(customers, log),
+      local: new LocalApply(customers, writes, log),
       files,
       clock,
       log,
@@ -192,7 +198,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       automatic: opts.syncAutomatic,
       timeline: opts.syncTimeline,
     });
-    const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, audit, secrets, clock });
+    const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, writes, secrets, clock });
     engine.onChange(syncChanged);
     outbox.onRecord(syncChanged);
     let storeClosed = false;
@@ -236,7 +242,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'audit.chain': () => auditChain,
       'backup.create': (_, ctx) => makeBackup('manual', ctx.actor),
       'backup.list': () => backups.list(),
-      'backup.restore': ({ name }) => restore(name),
+      'backup.restore': ({ name }, ctx) => restore(name, ctx.actor),
       'customers.create': (input, ctx) => customers.create(input, ctx.actor),
       'customers.get': ({ id }) => customers.get(id),
       'customers.list': (input) => customers.list(input),
@@ -267,7 +273,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       'sync.now': () => sync.now(),
       'sync.conflicts': ({ customerId }) => sync.conflicts(customerId),
       'sync.resolve': ({ id, keep }, ctx) => sync.resolve(id, keep, ctx.actor),
-      'sync.retryParked': ({ id }) => sync.retryParked(id),
+      'sync.retryParked': ({ id }, ctx) => sync.retryParked(id, ctx.actor),
     };
     const dispatch = createDispatch(handlers, {
       clock,
@@ -280,6 +286,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 
     return {
       store,
+      writes,
       makeBackup,
       customers,
       backups,
@@ -311,7 +318,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
    * (restoreFiles journals the swap: a crash leaves the old store or the new one, never half) and
    * the store reopened. Sessions do not survive it: the restored data may not even have the same staff.
    */
-  async function restore(name: string) {
+  async function restore(name: string, actor: Actor) {
     if (restoring) throw restoringError();
     // Checked before anyone is held off: an unknown or damaged backup changes nothing.
     verifyBackup(opts.dataDir, name, sqliteOpts);
@@ -334,9 +341,21 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       } finally {
         await reopen();
       }
+      await recordRestore(name, safety.name, actor);
       return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
     } finally {
       restoring = false;
+    }
+  }
+
+  /** The restored store's own trail says it was restored, from what and by whom (after the reopen: its anchor is in place). */
+  async function recordRestore(name: string, safetyBackup: string, actor: Actor) {
+    try {
+      await app.writes.run(actor, async ({ record }) => record({ entity: 'backup', entityId: name, action: 'restore', after: { restoredFrom: name, safetyBackup } }));
+    } catch (err) {
+      // A backup whose trail was dropped is still restored (it may hold the only copy of the data): said, not refused.
+      if (!(err instanceof AppError && err.code === 'audit.trailMissing')) throw err;
+      log.warn(`restored ${name}, whose audit trail is missing: the restore could not be recorded in it`);
     }
   }
 
