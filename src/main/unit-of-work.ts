@@ -84,12 +84,18 @@ export class UnitOfWork {
   async run<T>(by: Actor | Unit, work: (unit: Unit) => Promise<T>, origin: WriteOrigin = 'local'): Promise<T> {
     if (isUnit(by)) return work(by);
     const changed = new Set<string>();
-    const out = await this.db.transaction().execute((trx) => work(this.unit(trx, by, origin, changed)));
+    const queued = new Map<string, LocalChange>();
+    const out = await this.db.transaction().execute(async (trx) => {
+      const result = await work(this.unit(trx, by, origin, changed, queued));
+      // One outbox entry per entity and unit (a customer created with its prescription is one create).
+      if (queued.size > 0) this.outbox.record([...queued.values()]);
+      return result;
+    });
     await this.committed([...changed]);
     return out;
   }
 
-  private unit(trx: Transaction<Database>, actor: Actor, origin: WriteOrigin, changed: Set<string>): Unit {
+  private unit(trx: Transaction<Database>, actor: Actor, origin: WriteOrigin, changed: Set<string>, queued: Map<string, LocalChange>): Unit {
     return {
       trx,
       actor,
@@ -98,8 +104,15 @@ export class UnitOfWork {
         const list = Array.isArray(changes) ? changes : [changes];
         if (list.length === 0) return;
         this.audit.recordMany(trx, as, list.map(auditEventOf));
-        if (origin === 'local') this.outbox.record(list.flatMap((c) => outboxEntryOf(c) ?? []));
-        for (const c of list) if (isSynced(c)) changed.add(c.customerId);
+        for (const c of list) {
+          if (isSynced(c)) changed.add(c.customerId);
+          const entry = origin === 'local' ? outboxEntryOf(c) : null;
+          if (!entry) continue;
+          const key = `${entry.entity}:${entry.entityId}`;
+          const was = queued.get(key);
+          // As the outbox coalesces: the first op stands, unless the entity is then deleted.
+          queued.set(key, was && entry.op !== 'delete' ? was : entry);
+        }
       },
     };
   }
