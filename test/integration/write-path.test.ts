@@ -156,6 +156,7 @@ interface OutboxRow {
   entity: string;
   entity_id: string;
   op: string;
+  revision: number;
 }
 
 /** The store's file as it is now, read beside the running app (a real second connection). */
@@ -163,7 +164,7 @@ function readStore(dir: string) {
   const db = new BetterSqlite3(join(dir, DB_FILE_NAME), { readonly: true });
   try {
     const audit = db.prepare('select id, entity, entity_id, action, after, hash from audit_log order by id').all() as AuditRow[];
-    const outbox = db.prepare('select entity, entity_id, op from sync_outbox').all() as OutboxRow[];
+    const outbox = db.prepare('select entity, entity_id, op, revision from sync_outbox').all() as OutboxRow[];
     const owner = (table: 'prescriptions' | 'attachments', id: string) =>
       (db.prepare(`select customer_id from ${table} where id = ?`).get(id) as { customer_id: string } | undefined)?.customer_id;
     const customerOf = (row: AuditRow): string | undefined =>
@@ -212,6 +213,20 @@ describe('the unit of work', () => {
   });
   afterAll(() => cloud.close());
 
+  it('derives the outbox entry from the change by one rule: what the cloud keeps, under the customer it belongs to', () => {
+    const of = (change: Change) => outboxEntryOf(change);
+    expect(of({ entity: 'customer', entityId: 'c', customerId: 'c', action: 'create' })).toEqual({ entity: 'customer', entityId: 'c', customerId: 'c', op: 'create' });
+    expect(of({ entity: 'customer', entityId: 'c', customerId: 'c', action: 'undelete' })?.op).toBe('create');
+    expect(of({ entity: 'customer', entityId: 'c', customerId: 'c', action: 'delete' })?.op).toBe('delete');
+    // The cloud carries the current prescription in its customer's opticData.
+    expect(of({ entity: 'prescription', entityId: 'p', customerId: 'c', action: 'correct' })).toEqual({ entity: 'customer', entityId: 'c', customerId: 'c', op: 'update' });
+    expect(of({ entity: 'attachment', entityId: 'a', customerId: 'c', action: 'remove' })).toEqual({ entity: 'attachment', entityId: 'a', customerId: 'c', op: 'delete' });
+    // Recorded, but nothing for the cloud: a read, an erasure, settling sync work, what it does not sync.
+    for (const action of ['export', 'purge', 'sync.resolve', 'sync.retry'] as const) expect(of({ entity: 'customer', entityId: 'c', customerId: 'c', action })).toBeNull();
+    expect(of({ entity: 'staff', entityId: 's', action: 'create' })).toBeNull();
+    expect(of({ entity: 'backup', entityId: 'b', action: 'restore' })).toBeNull();
+  });
+
   it('leaves nothing of a write that rolled back: no audit row, no outbox entry, no change in the search index', async () => {
     const t = await openTestCore();
     cleanups.push(t.close);
@@ -225,6 +240,21 @@ describe('the unit of work', () => {
     expect(after.outbox).toEqual(before.outbox);
     expect((await t.core.call('customers.list', { search: 'zoubida' })).pagination.total).toBe(0);
     expect((await t.core.call('customers.list', { search: 'yasmine' })).data.map((c) => c.id)).toEqual([id]);
+  });
+
+  it('does not count a save that changes nothing as a change: not audited, not dated, not sent', async () => {
+    const t = await openTestCore();
+    cleanups.push(t.close);
+    const created = await t.core.call('customers.create', layla);
+    const id = created.customer.id;
+    const before = readStore(t.dir);
+    await new Promise((r) => setTimeout(r, 5));
+    const saved = await t.core.call('customers.update', { id, customerData: { ...layla.customerData }, address: { ...layla.address }, opticData: layla.opticData });
+    const after = readStore(t.dir);
+    expect(after.audit).toEqual(before.audit);
+    expect(after.outbox).toEqual(before.outbox);
+    expect(saved.customer.updatedAt).toBe(created.customer.updatedAt);
+    expect((await t.core.call('customers.get', { id })).updatedAt).toBe(created.customer.updatedAt);
   });
 
   it('tells the search index only after a commit, and nothing of a unit that rolled back', async () => {

@@ -134,24 +134,26 @@ export class CustomerService {
           phoneNumber: next.phone_number,
         }),
         ...consentColumns(input.consent, current, now),
-        updated_at: now,
       })
       .where('id', '=', current.id)
       .execute()
       .catch(rethrowEmailTaken);
 
     if (input.address) await this.mergeAddress(trx, current.id, input.address);
+    let rxRecorded = false;
     if (input.opticData) {
       const legacy = await this.legacyOptic(trx, current.id);
-      await this.prescriptions.recordOpticData(unit, current.id, input.opticData, legacy, opticFrom);
+      rxRecorded = await this.prescriptions.recordOpticData(unit, current.id, input.opticData, legacy, opticFrom);
     }
     const updated = await this.findLive(trx, current.id);
     const after = await this.auditView(trx, updated);
     // An update that only recorded a prescription version changed nothing of the customer's own.
-    if (JSON.stringify(after) !== JSON.stringify(before)) {
-      unit.record({ entity: 'customer', entityId: current.id, customerId: current.id, action: 'update', before, after });
-    }
-    return updated;
+    const ownChanged = JSON.stringify(after) !== JSON.stringify(before);
+    if (ownChanged) unit.record({ entity: 'customer', entityId: current.id, customerId: current.id, action: 'update', before, after });
+    // A save that changed nothing is not a change: not dated, nothing recorded, nothing sent.
+    if (!ownChanged && !rxRecorded) return updated;
+    await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', current.id).execute();
+    return { ...updated, updated_at: now };
   }
 
   /** Soft delete: the customer leaves get/list and frees its email; its rows stay. */

@@ -88,6 +88,7 @@ export class PrescriptionService {
    * of the current one, if any), inside the caller's unit. Unchanged values record nothing.
    * Errors name `opticData.<path>`. `from` says who wrote the values: staff here (a near row that
    * contradicts the stored ADD is refused, they can fix it) or the store's cloud (see below).
+   * Answers whether a version was recorded.
    */
   async recordOpticData(unit: Unit, customerId: string, patch: OpticPatch, legacy: OpticValues | null, from: OpticSource = unit.origin === 'cloud' ? 'cloud' : 'staff') {
     const current = currentOf(await this.rows(unit.trx, customerId));
@@ -114,8 +115,9 @@ export class PrescriptionService {
       for (const e of ['rightEye', 'leftEye'] as const) delete merged.distanceVision[e]?.add;
     }
     const next = checkRx(merged, { today: this.today() });
-    if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return;
+    if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return false;
     await this.insert(unit, customerId, merged, current?.id ?? null, 'opticData.');
+    return true;
   }
 
   private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string) {
