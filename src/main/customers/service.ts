@@ -304,14 +304,22 @@ export class CustomerService {
   private async reindex(ids: string[]): Promise<void> {
     if (!this.index && !this.indexLoading) return;
     const live = new Map<string, Parameters<typeof indexEntry>[0]>();
-    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-      const rows = await this.db
-        .selectFrom('customers')
-        .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
-        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
-        .where('deleted_at', 'is', null)
-        .execute();
-      for (const r of rows) live.set(r.id, r);
+    try {
+      for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+        const rows = await this.db
+          .selectFrom('customers')
+          .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+          .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+          .where('deleted_at', 'is', null)
+          .execute();
+        for (const r of rows) live.set(r.id, r);
+      }
+    } catch (err) {
+      // An index that missed a change is dropped: the next search loads it again from the file.
+      this.index = null;
+      this.indexLoading = null;
+      this.missedByLoad = [];
+      throw err;
     }
     const gone = ids.filter((id) => !live.has(id));
     this.onIndex((index) => {
