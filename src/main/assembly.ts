@@ -46,6 +46,7 @@ import { SyncService } from './sync/service';
 import type { Timeline } from './sync/timeline';
 import { updateHandlers } from './update/handlers';
 import type { UpdateService } from './update/service';
+import { UnitOfWork } from './unit-of-work';
 
 /** What outlives a restore's reassembly, shared by every assembly of the running app. */
 export interface Shared {
@@ -64,7 +65,7 @@ export interface Shared {
   purgeLedger: PurgeLedger;
   sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; changed(): void };
   /** Restores a backup under the running app (running-store.ts). */
-  restore(name: string): Promise<ChannelOutput<'backup.restore'>>;
+  restore(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>>;
 }
 
 export type Assembly = Awaited<ReturnType<typeof assemble>>;
@@ -76,26 +77,31 @@ export type Assembly = Awaited<ReturnType<typeof assemble>>;
 export async function assemble(store: OpenedDatabase, s: Shared) {
   const { clock, log, dataDir } = s;
   const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir, secrets: s.secrets, clock, log });
-  const staff = new StaffService(store.db, clock, audit, s.secretHasher);
   const outbox = new Outbox(store.db, store.sqlite, clock);
-  const prescriptions = new PrescriptionService(store.db, clock, audit, outbox);
-  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, audit, outbox);
+  const writes = new UnitOfWork(store.db, audit, outbox, log);
+  const staff = new StaffService(store.db, clock, writes, s.secretHasher);
+  const prescriptions = new PrescriptionService(store.db, clock, writes);
+  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes);
   const files = new ContentStore(join(dataDir, 'attachments'));
-  const attachments = new AttachmentService(store.db, files, clock, audit, outbox);
+  const attachments = new AttachmentService(store.db, files, clock, writes);
   const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
   // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
   // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
   const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
     const made = await backups.create(kind);
-    const head = trailPresent ? findBackup(dataDir, made.name).manifest?.auditHead : undefined;
-    if (head) {
-      await store.db.transaction().execute(async (trx) =>
-        audit.record(trx, actor, { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }),
-      );
-    }
+    // Without its trail (dropped outside the app) a backup is still made: it may be what saves the data.
+    if (!trailPresent) return made;
+    const head = findBackup(dataDir, made.name).manifest?.auditHead;
+    await writes.run(actor, async ({ record }) =>
+      record(
+        head
+          ? { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }
+          : { entity: 'backup', entityId: made.name, action: 'create' },
+      ),
+    );
     return made;
   };
-  const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, s.purgeLedger);
+  const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, s.purgeLedger, writes);
   // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
   if (store.preMigrationBackup) appendToLineage(dataDir, basename(store.preMigrationBackup));
   // Before anything reads, indexes or syncs the store: whoever was purged is erased again, whatever
@@ -103,7 +109,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   await privacy.reapplyLedger(customers);
   // Build the search index now rather than on the first keystroke at the counter.
   const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
-  const licence = new LicenceService({ db: store.db, clock, audit, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
+  const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
   licence.startBackground();
   const links = new Links(store.db);
   const conflicts = new Conflicts(store.db);
@@ -114,7 +120,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     links,
     conflicts,
     refused,
-    local: new LocalApply(customers, log),
+    local: new LocalApply(customers, writes, log),
     files,
     clock,
     log,
@@ -123,7 +129,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     automatic: s.sync.automatic,
     timeline: s.sync.timeline,
   });
-  const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, audit, secrets: s.secrets, clock });
+  const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, writes, secrets: s.secrets, clock });
   engine.onChange(s.sync.changed);
   outbox.onRecord(s.sync.changed);
   let storeClosed = false;
@@ -154,6 +160,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
 
   return {
     store,
+    writes,
     makeBackup,
     customers,
     backups,

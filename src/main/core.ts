@@ -3,7 +3,7 @@ import { type Channel, type ChannelOutput } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
 import type { Printer } from './app/handlers';
 import { assemble } from './assembly';
-import { SYSTEM_ACTOR } from './audit/log';
+import { type Actor, SYSTEM_ACTOR } from './audit/log';
 import { databaseFileProblems, latestGoodBackup, recoverInterruptedRestore } from './backup/service';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
@@ -121,11 +121,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
         for (const listener of syncListeners) listener();
       },
     },
-    restore: (name: string) => running.restore(name),
+    restore: (name: string, actor: Actor) => running.restore(name, actor),
   };
   const running: RunningStore = await RunningStore.open({
     dataDir: opts.dataDir,
     secrets,
+    log,
     nativeBinding: opts.nativeBinding,
     open: async () => assemble(await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding }), shared),
   });

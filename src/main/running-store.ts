@@ -8,7 +8,9 @@ import { findBackup } from './backup/folder';
 import type { RestoreStep } from './backup/restore';
 import { latestGoodBackup, restoreFiles, verifyBackup } from './backup/service';
 import { DB_FILE_NAME } from './db/database';
+import type { Actor } from './audit/log';
 import type { CallOrigin } from './dispatch';
+import type { Logger } from './log';
 import { privateDir } from './private-files';
 import { keyFileSecretBox, type SecretBox } from './secrets';
 
@@ -18,6 +20,7 @@ const RESTORE_RETRY_MS = 2000;
 export interface RunningStoreOptions {
   dataDir: string;
   secrets: SecretBox;
+  log: Logger;
   nativeBinding?: string;
   /** Opens the store on the data dir's files and assembles the app on it. */
   open(): Promise<Assembly>;
@@ -63,7 +66,7 @@ export class RunningStore {
    * (restoreFiles journals the swap: a crash leaves the old store or the new one, never half) and
    * the store reopened.
    */
-  async restore(name: string): Promise<ChannelOutput<'backup.restore'>> {
+  async restore(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>> {
     if (this.restoring) throw restoringError();
     const { dataDir, secrets, nativeBinding } = this.o;
     // Checked before anyone is held off: an unknown or damaged backup changes nothing.
@@ -87,6 +90,7 @@ export class RunningStore {
       } finally {
         await this.reopen();
       }
+      await this.recordRestore(name, safety.name, actor);
       return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
     } finally {
       this.restoring = false;
@@ -99,6 +103,17 @@ export class RunningStore {
     this.closed = true;
     await this.drain(0);
     await this.app.close();
+  }
+
+  /** The restored store's own trail says it was restored, from what and by whom (after the reopen: its anchor is in place). */
+  private async recordRestore(name: string, safetyBackup: string, actor: Actor) {
+    try {
+      await this.app.writes.run(actor, async ({ record }) => record({ entity: 'backup', entityId: name, action: 'restore', after: { restoredFrom: name, safetyBackup } }));
+    } catch (err) {
+      // A backup whose trail was dropped is still restored (it may hold the only copy of the data): said, not refused.
+      if (!(err instanceof AppError && err.code === 'audit.trailMissing')) throw err;
+      this.o.log.warn(`restored ${name}, whose audit trail is missing: the restore could not be recorded in it`);
+    }
   }
 
   private async reopen() {

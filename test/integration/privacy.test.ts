@@ -10,8 +10,9 @@ import { Outbox } from '../../src/main/sync/outbox';
 import { PrescriptionService } from '../../src/main/prescriptions/service';
 import { PurgeLedger } from '../../src/main/privacy/ledger';
 import { PrivacyService } from '../../src/main/privacy/service';
+import { UnitOfWork } from '../../src/main/unit-of-work';
 import { SubjectAccessExport } from '../../src/shared/privacy/schema';
-import { ahmed, layla, manualClock, openTestCore, tempDir } from '../helpers/core';
+import { ahmed, layla, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 import { png, pdf, jpeg, sha256 as sha } from '../helpers/files';
 
 const clock = manualClock();
@@ -103,7 +104,8 @@ async function openPrivacy(): Promise<{ store: OpenedDatabase; privacy: PrivacyS
   cleanups.push(close);
   const audit = new AuditLog(store.db, store.sqlite, clock);
   const files = new ContentStore(join(dir, 'attachments'));
-  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, audit, new Outbox(store.db, store.sqlite, clock)), clock, audit, new PurgeLedger(dir)), close };
+  const writes = new UnitOfWork(store.db, audit, new Outbox(store.db, store.sqlite, clock), memoryLogger());
+  return { store, audit, privacy: new PrivacyService(store.db, files, new PrescriptionService(store.db, clock, writes), clock, audit, new PurgeLedger(dir), writes), close };
 }
 
 async function reopenCore(): Promise<Core> {

@@ -4,8 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Attachment, AttachmentAddInput } from '../../shared/attachments/schema';
 import { AppError } from '../../shared/errors';
-import type { Actor, AuditLog } from '../audit/log';
-import type { Outbox } from '../sync/outbox';
+import type { Actor } from '../audit/log';
+import type { UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
 import type { AttachmentsTable, Database } from '../db/schema';
 import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType, withoutInvisibles } from './content';
@@ -25,8 +25,7 @@ export class AttachmentService {
     private readonly db: Kysely<Database>,
     private readonly files: ContentStore,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly writes: UnitOfWork,
   ) {}
 
   async add(input: z.output<typeof AttachmentAddInput>, actor: Actor): Promise<Attachment> {
@@ -50,14 +49,13 @@ export class AttachmentService {
       created_by: actor.username,
       removed_at: null,
     };
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(actor, async ({ trx, record }) => {
       // Again inside the transaction: the customer may have been deleted while the file was written,
       // and a purge (which deletes unreferenced files in its transaction) may have removed the file.
       await this.assertCustomerLive(trx, input.customerId);
       if (!existsSync(this.files.pathOf(sha256))) await this.files.put(bytes);
       await trx.insertInto('attachments').values(row).execute();
-      await this.audit.record(trx, actor, { entity: 'attachment', entityId: row.id, action: 'add', after: attachment(row) });
-      this.outbox.record([{ entity: 'attachment', entityId: row.id, customerId: row.customer_id, op: 'create' }]);
+      record({ entity: 'attachment', entityId: row.id, customerId: row.customer_id, action: 'add', after: attachment(row) });
     });
     return attachment(row);
   }
@@ -79,7 +77,7 @@ export class AttachmentService {
 
   /** Soft: the row is marked removed and the file stays on disk. */
   async remove(id: string, actor: Actor): Promise<{ message: string; id: string }> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(actor, async ({ trx, record }) => {
       const removedAt = this.clock.now().toISOString();
       const res = await trx
         .updateTable('attachments')
@@ -90,8 +88,7 @@ export class AttachmentService {
         .returning('customer_id')
         .executeTakeFirst();
       if (!res) throw notFound();
-      this.outbox.record([{ entity: 'attachment', entityId: id, customerId: res.customer_id, op: 'delete' }]);
-      await this.audit.record(trx, actor, { entity: 'attachment', entityId: id, action: 'remove', before: { removedAt: null }, after: { removedAt } });
+      record({ entity: 'attachment', entityId: id, customerId: res.customer_id, action: 'remove', before: { removedAt: null }, after: { removedAt } });
     });
     return { message: 'Attachment successfully removed', id };
   }

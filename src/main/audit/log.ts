@@ -31,7 +31,7 @@ export interface AuditEvent {
 }
 
 /**
- * The audit trail. record() must be called inside the transaction of the change it describes, so
+ * The audit trail. It is written through the unit of work (unit-of-work.ts), inside the transaction of the change it describes, so
  * the change and its record commit or roll back together. There is no way to edit or delete a row;
  * the table refuses it (migration 0003), except a purge blanking personal values. The triggers stop
  * the app; the hash chain (chain.ts) makes an edit by anyone else show.
@@ -46,10 +46,6 @@ export class AuditLog {
     /** Told after rows are appended (the anchor writer, anchor.ts, writes the head once they commit). */
     private readonly appended: () => void = () => {},
   ) {}
-
-  record(trx: Transaction<Database>, actor: Actor, event: AuditEvent): void {
-    this.recordMany(trx, actor, [event]);
-  }
 
   /**
    * Writes on the transaction's own connection (better-sqlite3 has one) with a prepared statement:

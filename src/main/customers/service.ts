@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type {
   CustomerCreate,
@@ -9,7 +9,7 @@ import type {
   OpticValues,
 } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
-import type { Actor, AuditLog } from '../audit/log';
+import type { Actor } from '../audit/log';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import {
@@ -23,12 +23,10 @@ import {
 } from './records';
 import { searchTextOf } from './fold';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
-import type { Outbox } from '../sync/outbox';
+import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
 
 type Db = Kysely<Database> | Transaction<Database>;
-/** Where a write comes from: staff at this PC (queued for the cloud) or the cloud itself (sync). */
-export type WriteOrigin = 'local' | 'cloud';
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
 // SQLite caps bound parameters per statement at 32,766; 14 columns x 1,000 rows stays well under.
@@ -51,9 +49,11 @@ export class CustomerService {
     private readonly sqlite: BetterSqlite3.Database,
     private readonly clock: Clock,
     private readonly prescriptions: PrescriptionService,
-    private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
-  ) {}
+    private readonly writes: UnitOfWork,
+  ) {
+    // The index hears of a change once it committed (never of one rolled back), from the file itself.
+    writes.onCommitted((ids) => this.reindex(ids));
+  }
 
   /** Seed 001's create; opticData, when sent, becomes the customer's first prescription version. */
   async create(input: CustomerCreate, actor: Actor) {
@@ -95,22 +95,18 @@ export class CustomerService {
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
-    const row = await this.db.transaction().execute((trx) => this.updateIn(trx, input, actor, 'local'));
+    const row = await this.writes.run(actor, (unit) => this.updateIn(unit, input));
     return { customer: customerRecord(row), localData: localData(row) };
   }
 
-  /**
-   * An update inside the caller's transaction. A local one is queued for the cloud; one that comes
-   * from the cloud (origin 'cloud', applied by sync) is not sent back.
-   */
+  /** An update inside the caller's unit (a local one is queued for the cloud, one from the cloud is not sent back). */
   async updateIn(
-    trx: Transaction<Database>,
+    unit: Unit,
     input: CustomerUpdate,
-    actor: Actor,
-    origin: WriteOrigin,
     /** Who wrote the opticData: the cloud's (no ADD there) is read as written there, see recordOpticData. */
-    opticFrom: OpticSource = origin === 'cloud' ? 'cloud' : 'staff',
+    opticFrom: OpticSource = unit.origin === 'cloud' ? 'cloud' : 'staff',
   ): Promise<CustomerRow> {
+    const { trx } = unit;
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);
     const before = await this.auditView(trx, current);
@@ -138,26 +134,26 @@ export class CustomerService {
           phoneNumber: next.phone_number,
         }),
         ...consentColumns(input.consent, current, now),
-        updated_at: now,
       })
       .where('id', '=', current.id)
       .execute()
       .catch(rethrowEmailTaken);
 
     if (input.address) await this.mergeAddress(trx, current.id, input.address);
+    let rxRecorded = false;
     if (input.opticData) {
       const legacy = await this.legacyOptic(trx, current.id);
-      await this.prescriptions.recordOpticData(trx, current.id, input.opticData, actor, legacy, opticFrom);
+      rxRecorded = await this.prescriptions.recordOpticData(unit, current.id, input.opticData, legacy, opticFrom);
     }
     const updated = await this.findLive(trx, current.id);
     const after = await this.auditView(trx, updated);
     // An update that only recorded a prescription version changed nothing of the customer's own.
-    if (JSON.stringify(after) !== JSON.stringify(before)) {
-      await this.audit.record(trx, actor, { entity: 'customer', entityId: current.id, action: 'update', before, after });
-    }
-    if (origin === 'local') this.outbox.record([{ entity: 'customer', entityId: current.id, customerId: current.id, op: 'update' }]);
-    this.onIndex((index) => index.upsert([indexEntry(updated)]));
-    return updated;
+    const ownChanged = JSON.stringify(after) !== JSON.stringify(before);
+    if (ownChanged) unit.record({ entity: 'customer', entityId: current.id, customerId: current.id, action: 'update', before, after });
+    // A save that changed nothing is not a change: not dated, nothing recorded, nothing sent.
+    if (!ownChanged && !rxRecorded) return updated;
+    await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', current.id).execute();
+    return { ...updated, updated_at: now };
   }
 
   /** Soft delete: the customer leaves get/list and frees its email; its rows stay. */
@@ -174,51 +170,46 @@ export class CustomerService {
   }
 
   private softDelete(ids: string[], actor: Actor): Promise<string[]> {
-    return this.db.transaction().execute((trx) => this.deleteIn(trx, ids, actor, 'local'));
+    return this.writes.run(actor, (unit) => this.deleteIn(unit, ids));
   }
 
-  /** Soft-deletes inside the caller's transaction; returns the ids that were live. */
-  async deleteIn(trx: Transaction<Database>, ids: string[], actor: Actor, origin: WriteOrigin): Promise<string[]> {
+  /** Soft-deletes inside the caller's unit; returns the ids that were live. */
+  async deleteIn(unit: Unit, ids: string[]): Promise<string[]> {
     const now = this.clock.now().toISOString();
-    const rows = await trx
+    const rows = await unit.trx
       .updateTable('customers')
       .set({ deleted_at: now, updated_at: now })
       .where('id', 'in', ids)
       .where('deleted_at', 'is', null)
       .returning('id')
       .execute();
-    const events = rows.map((r) => ({ entity: 'customer' as const, entityId: r.id, action: 'delete', before: { deletedAt: null }, after: { deletedAt: now } }));
-    await this.audit.recordMany(trx, actor, events);
-    const deleted = rows.map((r) => r.id);
-    if (origin === 'local') this.outbox.record(deleted.map((id) => ({ entity: 'customer', entityId: id, customerId: id, op: 'delete' })));
-    this.onIndex((index) => index.remove(deleted));
-    return deleted;
+    unit.record(rows.map((r) => ({ entity: 'customer', entityId: r.id, customerId: r.id, action: 'delete', before: { deletedAt: null }, after: { deletedAt: now } })));
+    return rows.map((r) => r.id);
   }
 
   /**
    * Brings a deleted (not purged) customer back, e.g. staff keeping their edit after the customer
    * was deleted on another PC. It is queued as a create: the cloud has forgotten it.
    */
-  async undeleteIn(trx: Transaction<Database>, id: string, actor: Actor): Promise<CustomerRow> {
+  async undeleteIn(unit: Unit, id: string): Promise<CustomerRow> {
+    const { trx } = unit;
     const row = await trx.selectFrom('customers').selectAll().where('id', '=', id).where('deleted_at', 'is not', null).where('purged_at', 'is', null).executeTakeFirst();
     if (!row) throw notFound();
     await this.assertEmailFree(trx, row.email, row.id);
     const now = this.clock.now().toISOString();
     await trx.updateTable('customers').set({ deleted_at: null, updated_at: now }).where('id', '=', id).execute();
-    await this.audit.record(trx, actor, { entity: 'customer', entityId: id, action: 'undelete', before: { deletedAt: row.deleted_at }, after: { deletedAt: null } });
-    this.outbox.record([{ entity: 'customer', entityId: id, customerId: id, op: 'create' }]);
-    const restored = { ...row, deleted_at: null, updated_at: now };
-    this.onIndex((index) => index.upsert([indexEntry(restored)]));
-    return restored;
+    unit.record({ entity: 'customer', entityId: id, customerId: id, action: 'undelete', before: { deletedAt: row.deleted_at }, after: { deletedAt: null } });
+    return { ...row, deleted_at: null, updated_at: now };
   }
 
   private async insertMany(inputs: CustomerCreate[], actor: Actor): Promise<CustomerRow[]> {
     if (inputs.length === 1) await this.assertEmailFree(this.db, inputs[0]!.customerData.email, null);
-    return this.db.transaction().execute((trx) => this.insertIn(trx, inputs, actor, 'local'));
+    return this.writes.run(actor, (unit) => this.insertIn(unit, inputs));
   }
 
-  /** Inserts customers inside the caller's transaction (a create from the cloud is not sent back). */
-  async insertIn(trx: Transaction<Database>, inputs: CustomerCreate[], actor: Actor, origin: WriteOrigin): Promise<CustomerRow[]> {
+  /** Inserts customers inside the caller's unit (a create from the cloud is not sent back). */
+  async insertIn(unit: Unit, inputs: CustomerCreate[]): Promise<CustomerRow[]> {
+    const { trx } = unit;
     const now = this.clock.now().toISOString();
     const rows: CustomerRow[] = inputs.map((input) => {
       const c = input.customerData;
@@ -258,18 +249,10 @@ export class CustomerService {
     for (let i = 0; i < addresses.length; i += INSERT_CHUNK) {
       await trx.insertInto('customer_addresses').values(addresses.slice(i, i + INSERT_CHUNK)).execute();
     }
-    const events = rows.map((row, i) => ({
-      entity: 'customer' as const,
-      entityId: row.id,
-      action: 'create',
-      after: { ...localData(row), address: inputs[i]?.address ?? null },
-    }));
-    await this.audit.recordMany(trx, actor, events);
+    unit.record(rows.map((row, i) => ({ entity: 'customer', entityId: row.id, customerId: row.id, action: 'create', after: { ...localData(row), address: inputs[i]?.address ?? null } })));
     for (const [i, input] of inputs.entries()) {
-      if (input.opticData) await this.prescriptions.recordOpticData(trx, rows[i]!.id, input.opticData, actor, null, origin === 'cloud' ? 'cloud' : 'staff');
+      if (input.opticData) await this.prescriptions.recordOpticData(unit, rows[i]!.id, input.opticData, null);
     }
-    if (origin === 'local') this.outbox.record(rows.map((r) => ({ entity: 'customer', entityId: r.id, customerId: r.id, op: 'create' })));
-    this.onIndex((index) => index.upsert(rows.map(indexEntry)));
     return rows;
   }
 
@@ -311,6 +294,37 @@ export class CustomerService {
     let q = db.selectFrom('customers').select('id').where('email_key', '=', emailKey(email)).where('deleted_at', 'is', null);
     if (exceptId) q = q.where('id', '!=', exceptId);
     if (await q.executeTakeFirst()) throw emailTaken();
+  }
+
+  /**
+   * Brings the search index up to date with customers a unit changed, as the file has them now it
+   * committed (a change undone by a savepoint is read as undone). Before the index is loaded there
+   * is nothing to do: its load reads the file.
+   */
+  private async reindex(ids: string[]): Promise<void> {
+    if (!this.index && !this.indexLoading) return;
+    const live = new Map<string, Parameters<typeof indexEntry>[0]>();
+    try {
+      // One statement for any number of ids (an import's 100,000 too): bound as one JSON array.
+      const rows = await this.db
+        .selectFrom('customers')
+        .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+        .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`)
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of rows) live.set(r.id, r);
+    } catch (err) {
+      // An index that missed a change is dropped: the next search loads it again from the file.
+      this.index = null;
+      this.indexLoading = null;
+      this.missedByLoad = [];
+      throw err;
+    }
+    const gone = ids.filter((id) => !live.has(id));
+    this.onIndex((index) => {
+      index.upsert([...live.values()].map(indexEntry));
+      index.remove(gone);
+    });
   }
 
   /** Applies a committed change to the search index, now or once it has loaded. */

@@ -1,9 +1,10 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { checkKey, maskKey } from '../../shared/licence/key';
 import { type Licence, type LicenceStatus, LicenceServer } from '../../shared/licence/schema';
-import type { Actor, AuditLog } from '../audit/log';
+import { type Actor, SYSTEM_ACTOR } from '../audit/log';
+import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
 import { writeSetting } from '../settings';
 import type { Database } from '../db/schema';
@@ -46,7 +47,7 @@ const SyncConfig = z.looseObject({ baseUrl: z.string().min(1), storeId: z.string
 export interface LicenceServiceOptions {
   db: Kysely<Database>;
   clock: Clock;
-  audit: AuditLog;
+  writes: UnitOfWork;
   log: Logger;
   keys: TrustedKeys;
   machine: MachineIdentity;
@@ -298,10 +299,11 @@ export class LicenceService {
       this.lastCheckedAt = at;
       await this.persist(
         (l) => ({ ...l, revoked: { key: licence.key, at }, issuedFloor: laterIso(l.issuedFloor, at) }),
-        async (trx, next) => {
+        async ({ trx, record }, next) => {
           await this.put(LAST_CHECKED, at, trx);
-          this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'revoked', after: { issuedFloor: next.issuedFloor } });
+          record({ entity: 'licence', entityId: maskKey(licence.key), action: 'revoked', after: { issuedFloor: next.issuedFloor } });
         },
+        actor,
       );
     }
     return this.status();
@@ -323,9 +325,10 @@ export class LicenceService {
     const past = new Date(Date.parse(licence.issuedAt) + 1).toISOString();
     await this.persist(
       (l) => ({ ...l, licence: null, revoked: null, issuedFloor: laterIso(l.issuedFloor, past) }),
-      async (trx, next) => {
-        this.o.audit.record(trx, actor, { entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate', after: { issuedFloor: next.issuedFloor } });
+      async ({ record }, next) => {
+        record({ entity: 'licence', entityId: maskKey(licence.key), action: 'deactivate', after: { issuedFloor: next.issuedFloor } });
       },
+      actor,
     );
     return this.status();
   }
@@ -371,9 +374,9 @@ export class LicenceService {
     await this.ready;
     const before = this.server;
     const next: LicenceServerConfig = { baseUrl: input.baseUrl, storeId: input.storeId === undefined ? before.storeId : input.storeId || null };
-    await this.o.db.transaction().execute(async (trx) => {
+    await this.o.writes.run(actor, async ({ trx, record }) => {
       await this.put(CONFIG, next, trx);
-      this.o.audit.record(trx, actor, { entity: 'setting', entityId: CONFIG, action: 'update', before, after: next });
+      record({ entity: 'setting', entityId: CONFIG, action: 'update', before, after: next });
     });
     this.server = next;
     return this.status();
@@ -476,17 +479,18 @@ export class LicenceService {
     await this.persist(
       // The revocation stays (it covers only licences issued before it), and the floor never goes back.
       (l) => ({ ...l, licence: text, issuedFloor: laterIso(l.issuedFloor, licence.issuedAt) }),
-      async (trx, next) => {
+      async ({ trx, record }, next) => {
         if (checked) await this.put(LAST_CHECKED, at, trx);
         // Only the key's last group is recorded: the trail is readable by the owner and in backups.
         // The issue floor is recorded too: the append-only trail keeps it if the ledger is deleted.
-        this.o.audit.record(trx, actor, {
+        record({
           entity: 'licence',
           entityId: maskKey(licence.key),
           action,
           after: { status: licence.status, expiresAt: licence.expiresAt, refreshAfter: licence.refreshAfter, issuedFloor: next.issuedFloor },
         });
       },
+      actor,
     );
     if (checked) this.lastCheckedAt = at;
   }
@@ -497,21 +501,22 @@ export class LicenceService {
    * reads as honest. One write at a time. While the ledger is tampered nothing of it is written (the
    * evidence stays; only the server's answer re-seals it), but `extra` still runs.
    */
-  private persist(update: (l: LedgerState) => LedgerState, extra?: (trx: Transaction<Database>, next: LedgerState) => Promise<void>): Promise<void> {
+  private persist(update: (l: LedgerState) => LedgerState, extra?: (unit: Unit, next: LedgerState) => Promise<void>, actor: Actor = SYSTEM_ACTOR): Promise<void> {
     const run = async () => {
       const next = { ...update(this.ledger), clockFloor: this.lastSeenAt?.toISOString() ?? this.ledger.clockFloor };
       this.ledger = next;
       if (this.tampered) {
-        if (extra) await this.o.db.transaction().execute((trx) => extra(trx, next));
+        if (extra) await this.o.writes.run(actor, (unit) => extra(unit, next));
         return;
       }
-      await this.o.db.transaction().execute(async (trx) => {
+      await this.o.writes.run(actor, async (unit) => {
+        const { trx } = unit;
         await this.put(TRIAL_STARTED, next.trialStartedAt, trx);
         await this.put(LAST_SEEN, next.clockFloor, trx);
         await this.putOrDelete(ISSUED_FLOOR, next.issuedFloor, trx);
         await this.putOrDelete(FILE, next.licence, trx);
         await this.putOrDelete(REVOKED, next.revoked, trx);
-        if (extra) await extra(trx, next);
+        if (extra) await extra(unit, next);
       });
       if (!this.sealWorks) return;
       let written: boolean;

@@ -5,8 +5,8 @@ import { AppError, type FieldErrors } from '../../shared/errors';
 import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
 import { checkRx, diffRx, enteredRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../../shared/prescriptions/schema';
-import type { Actor, AuditLog } from '../audit/log';
-import type { Outbox } from '../sync/outbox';
+import type { Actor } from '../audit/log';
+import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
 import type { Database, PrescriptionsTable } from '../db/schema';
 
@@ -24,8 +24,7 @@ export class PrescriptionService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
-    private readonly outbox: Outbox,
+    private readonly writes: UnitOfWork,
   ) {}
 
   /** Checks an Rx as staff type it; with a customer, against their age and current prescription. */
@@ -34,19 +33,18 @@ export class PrescriptionService {
     return checkRx(rx, { today: this.today(), ...context });
   }
 
-  async create(customerId: string, rx: RxInput, actor: Actor, db: Db = this.db): Promise<PrescriptionVersion> {
-    const id = await inTransaction(db, async (trx) => {
-      await this.context(trx, customerId); // 404 for an unknown customer
-      // The cloud carries the current prescription in the customer's opticData.
-      this.outbox.record([{ entity: 'customer', entityId: customerId, customerId, op: 'update' }]);
-      return this.insert(trx, customerId, rx, null, actor, 'rx.');
+  async create(customerId: string, rx: RxInput, actor: Actor): Promise<PrescriptionVersion> {
+    const id = await this.writes.run(actor, async (unit) => {
+      await this.context(unit.trx, customerId); // 404 for an unknown customer
+      return this.insert(unit, customerId, rx, null, 'rx.');
     });
-    return this.version(db, id);
+    return this.version(this.db, id);
   }
 
   /** Saves a corrected copy of a version; the corrected one stays, pointed at. */
   async correct(id: string, rx: RxInput, actor: Actor): Promise<PrescriptionVersion> {
-    const newId = await this.db.transaction().execute(async (trx) => {
+    const newId = await this.writes.run(actor, async (unit) => {
+      const { trx } = unit;
       const old = await trx.selectFrom('prescriptions').selectAll().where('id', '=', id).executeTakeFirst();
       if (!old) throw new AppError('prescription.notFound', 'Prescription not found');
       await this.context(trx, old.customer_id);
@@ -54,8 +52,7 @@ export class PrescriptionService {
       if (newer) {
         throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
       }
-      this.outbox.record([{ entity: 'customer', entityId: old.customer_id, customerId: old.customer_id, op: 'update' }]);
-      return this.insert(trx, old.customer_id, rx, id, actor, 'rx.');
+      return this.insert(unit, old.customer_id, rx, id, 'rx.');
     });
     return this.version(this.db, newId);
   }
@@ -88,12 +85,13 @@ export class PrescriptionService {
 
   /**
    * Records seed-shaped optic values from customers.create/update as a new version (a correction
-   * of the current one, if any), inside the caller's transaction. Unchanged values record nothing.
+   * of the current one, if any), inside the caller's unit. Unchanged values record nothing.
    * Errors name `opticData.<path>`. `from` says who wrote the values: staff here (a near row that
    * contradicts the stored ADD is refused, they can fix it) or the store's cloud (see below).
+   * Answers whether a version was recorded.
    */
-  async recordOpticData(trx: Transaction<Database>, customerId: string, patch: OpticPatch, actor: Actor, legacy: OpticValues | null, from: OpticSource = 'staff') {
-    const current = currentOf(await this.rows(trx, customerId));
+  async recordOpticData(unit: Unit, customerId: string, patch: OpticPatch, legacy: OpticValues | null, from: OpticSource = unit.origin === 'cloud' ? 'cloud' : 'staff') {
+    const current = currentOf(await this.rows(unit.trx, customerId));
     const stored = current ? (JSON.parse(current.rx) as Rx) : null;
     const currentFull = current ? this.fullRx(current) : null;
     const empty: RxInput = { kind: 'spectacles', examDate: this.today(), distanceVision: {} };
@@ -117,11 +115,12 @@ export class PrescriptionService {
       for (const e of ['rightEye', 'leftEye'] as const) delete merged.distanceVision[e]?.add;
     }
     const next = checkRx(merged, { today: this.today() });
-    if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return;
-    await this.insert(trx, customerId, merged, current?.id ?? null, actor, 'opticData.');
+    if (currentFull && next.valid && JSON.stringify(opticDataOf(next.normalized as Rx)) === JSON.stringify(opticDataOf(currentFull))) return false;
+    await this.insert(unit, customerId, merged, current?.id ?? null, 'opticData.');
+    return true;
   }
 
-  private async insert(trx: Transaction<Database>, customerId: string, rx: RxInput, correctsId: string | null, actor: Actor, pathPrefix: string) {
+  private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string) {
     const check = checkRx(rx, { today: this.today() });
     if (!check.valid) throw invalid(check.errors, pathPrefix);
     const normalized = check.normalized as Rx;
@@ -140,9 +139,10 @@ export class PrescriptionService {
         created_by: actor.username,
       })
       .execute();
-    await this.audit.record(trx, actor, {
+    record({
       entity: 'prescription',
       entityId: id,
+      customerId,
       action: correctsId ? 'correct' : 'create',
       after: { customerId, correctsId, rx: enteredRx(rx, normalized) },
     });
@@ -207,8 +207,4 @@ function invalid(errors: Record<string, string>, prefix: string): AppError {
   const fieldErrors: FieldErrors = Object.fromEntries(Object.entries(errors).map(([path, message]) => [`${prefix}${path}`, [message]]));
   const [first] = Object.entries(fieldErrors);
   return new AppError('validation', first ? `${first[0]}: ${first[1][0]}` : 'Invalid prescription', fieldErrors);
-}
-
-function inTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
 }

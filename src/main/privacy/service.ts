@@ -8,6 +8,7 @@ import { SUBJECT_ACCESS_FORMAT, type SubjectAccessExport } from '../../shared/pr
 import { documentFileName, sniffAttachmentType, withoutInvisibles } from '../attachments/content';
 import type { ContentStore } from '../attachments/file-store';
 import { type Actor, type AuditLog, SYSTEM_ACTOR } from '../audit/log';
+import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
 import { customerDetail } from '../customers/records';
 import type { Database } from '../db/schema';
@@ -32,17 +33,18 @@ export class PrivacyService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly ledger: PurgeLedger,
+    private readonly writes: UnitOfWork,
   ) {}
 
   /**
    * Everything held on a customer, active or soft-deleted, as a zip: `customer.json` and
-   * `documents/<field>-<name>.<pdf|jpg|png>` for every document (removed ones too). With an actor, the export
-   * itself is recorded in the audit trail. Unknown or purged: customer.notFound.
+   * `documents/<field>-<name>.<pdf|jpg|png>` for every document (removed ones too). With an actor, the
+   * export itself is recorded in the audit trail. Unknown or purged: customer.notFound.
    */
   async export(customerId: string, actor?: Actor): Promise<{ fileName: string; bytes: string }> {
     const exportedAt = this.clock.now();
     // One transaction: a consistent snapshot, and the audit row commits with the reads it describes.
-    const held = await this.db.transaction().execute(async (trx) => {
+    const held = await this.writes.run(actor ?? SYSTEM_ACTOR, async ({ trx, record }) => {
       const row = await trx.selectFrom('customers').selectAll().where('id', '=', customerId).where('purged_at', 'is', null).executeTakeFirst();
       if (!row) throw notFound();
       const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
@@ -56,7 +58,7 @@ export class PrivacyService {
       const prescriptions = await trx.selectFrom('prescriptions').selectAll().where('customer_id', '=', customerId).orderBy('version').execute();
       const attachments = await trx.selectFrom('attachments').selectAll().where('customer_id', '=', customerId).orderBy('created_at').orderBy('id').execute();
       const history = await this.historyOf(trx, customerId, prescriptions.map((p) => p.id), attachments.map((a) => a.id));
-      if (actor) await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'export' });
+      if (actor) record({ entity: 'customer', entityId: customerId, customerId, action: 'export' });
       return { row, detail: customerDetail(row, addr, opticData), prescriptions, attachments, history };
     });
 
@@ -120,13 +122,13 @@ export class PrivacyService {
   async purge(customerId: string, actor: Actor): Promise<{ message: string; customerId: string }> {
     const now = this.clock.now().toISOString();
     const shas = await this.withSecureDelete(() =>
-      this.db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('customers').select(['id', 'deleted_at', 'purged_at']).where('id', '=', customerId).executeTakeFirst();
+      this.writes.run(actor, async (unit) => {
+        const row = await unit.trx.selectFrom('customers').select(['id', 'deleted_at', 'purged_at']).where('id', '=', customerId).executeTakeFirst();
         if (!row || row.purged_at !== null) throw notFound();
         if (row.deleted_at === null) throw new AppError('customer.notDeleted', 'Delete the customer first; purge erases a deleted customer for good');
         // Durable before the erasure commits: a crash in between is finished at the next start.
         this.ledger.record({ customerId, purgedAt: now });
-        return this.eraseIn(trx, customerId, now, actor);
+        return this.eraseIn(unit, customerId, now);
       }),
     );
 
@@ -155,11 +157,11 @@ export class PrivacyService {
     if (back.length === 0) return [];
     const now = this.clock.now().toISOString();
     const shas = await this.withSecureDelete(() =>
-      this.db.transaction().execute(async (trx) => {
+      this.writes.run(SYSTEM_ACTOR, async (unit) => {
         const live = back.filter((r) => r.deleted_at === null).map((r) => r.id);
-        if (live.length > 0) await customers.deleteIn(trx, live, SYSTEM_ACTOR, 'local');
+        if (live.length > 0) await customers.deleteIn(unit, live);
         const all: string[] = [];
-        for (const r of back) all.push(...(await this.eraseIn(trx, r.id, now, SYSTEM_ACTOR)));
+        for (const r of back) all.push(...(await this.eraseIn(unit, r.id, now)));
         return [...new Set(all)];
       }),
     );
@@ -169,7 +171,7 @@ export class PrivacyService {
   }
 
   /** The erasure itself, inside the caller's transaction; returns the content addresses of the documents it unlinked. */
-  private async eraseIn(trx: Transaction<Database>, customerId: string, now: string, actor: Actor): Promise<string[]> {
+  private async eraseIn({ trx, record }: Unit, customerId: string, now: string): Promise<string[]> {
     const prescriptionIds = (await trx.selectFrom('prescriptions').select('id').where('customer_id', '=', customerId).execute()).map((p) => p.id);
     const attachments = await trx.selectFrom('attachments').select(['id', 'sha256']).where('customer_id', '=', customerId).execute();
 
@@ -208,7 +210,7 @@ export class PrivacyService {
     for (const id of prescriptionIds) redactedAuditRows.push(...(await this.audit.redact(trx, 'prescription', id)));
     for (const a of attachments) redactedAuditRows.push(...(await this.audit.redact(trx, 'attachment', a.id)));
     // Row ids only: the audit chain checks every blanked row was blanked by a purge (audit/chain.ts).
-    await this.audit.record(trx, actor, { entity: 'customer', entityId: customerId, action: 'purge', after: { redactedAuditRows } });
+    record({ entity: 'customer', entityId: customerId, customerId, action: 'purge', after: { redactedAuditRows } });
     return [...new Set(attachments.map((a) => a.sha256))];
   }
 

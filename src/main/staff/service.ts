@@ -3,11 +3,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { LoginInput, SetupOwnerInput, Staff, StaffCreateInput, StaffUpdateInput } from '../../shared/staff/schema';
-import type { Actor, AuditLog } from '../audit/log';
+import { type Actor, SYSTEM_ACTOR } from '../audit/log';
 import type { Clock } from '../clock';
 import { readSetting, writeSetting } from '../settings';
 import type { Database, StaffTable } from '../db/schema';
 import { type AttemptSlot, AttemptLimiter } from './attempts';
+import type { UnitOfWork } from '../unit-of-work';
 import { SecretHasher } from './secrets';
 import { type ActiveSession, Sessions } from './sessions';
 
@@ -31,7 +32,7 @@ export class StaffService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
+    private readonly writes: UnitOfWork,
     /** The argon2 queue; one per app, so it outlives a restore's reassembly. */
     private readonly hasher: SecretHasher = new SecretHasher(),
   ) {
@@ -48,10 +49,11 @@ export class StaffService {
     // Checked before hashing too: this channel is public, and once the owner exists it costs nothing.
     if (await this.db.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
     const hashes = await this.hashes(input);
-    const row = await this.db.transaction().execute(async (trx) => {
+    const row = await this.writes.run(SYSTEM_ACTOR, async ({ trx, record }) => {
       if (await trx.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
       const created = await this.insert(trx, { ...input, role: 'owner' }, hashes);
-      await this.audit.record(trx, { staffId: created.id, username: created.username }, { entity: 'staff', entityId: created.id, action: 'create', after: staffView(created) });
+      // The first owner is who creates their own account.
+      record({ entity: 'staff', entityId: created.id, action: 'create', after: staffView(created) }, { staffId: created.id, username: created.username });
       return created;
     });
     return this.openSession(row);
@@ -116,9 +118,9 @@ export class StaffService {
 
   async create(input: z.output<typeof StaffCreateInput>, actor: Actor): Promise<Staff> {
     const hashes = await this.hashes(input);
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(actor, async ({ trx, record }) => {
       const row = await this.insert(trx, input, hashes);
-      await this.audit.record(trx, actor, { entity: 'staff', entityId: row.id, action: 'create', after: staffView(row) });
+      record({ entity: 'staff', entityId: row.id, action: 'create', after: staffView(row) });
       return staffView(row);
     });
   }
@@ -162,9 +164,9 @@ export class StaffService {
 
   async setAutoLockMinutes(minutes: number, actor: Actor) {
     const before = await this.getAutoLockMinutes();
-    await this.db.transaction().execute(async (trx) => {
+    await this.writes.run(actor, async ({ trx, record }) => {
       await writeSetting(trx, AUTO_LOCK_KEY, minutes, this.clock.now().toISOString());
-      await this.audit.record(trx, actor, { entity: 'setting', entityId: AUTO_LOCK_KEY, action: 'update', before, after: minutes });
+      record({ entity: 'setting', entityId: AUTO_LOCK_KEY, action: 'update', before, after: minutes });
     });
     this.autoLockMinutes = minutes;
     return { autoLockMinutes: minutes };
@@ -230,13 +232,13 @@ export class StaffService {
   }
 
   private async change(id: string, actor: Actor, action: string, patch: (row: Row, trx: Transaction<Database>) => Promise<Partial<Row>>): Promise<Staff> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(actor, async ({ trx, record }) => {
       const row = await trx.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new AppError('staff.notFound', 'Staff member not found');
       const set = { ...(await patch(row, trx)), updated_at: this.clock.now().toISOString() };
       await trx.updateTable('staff').set(set).where('id', '=', id).execute();
       const after = { ...row, ...set };
-      await this.audit.record(trx, actor, { entity: 'staff', entityId: id, action, before: staffView(row), after: staffView(after) });
+      record({ entity: 'staff', entityId: id, action, before: staffView(row), after: staffView(after) });
       return staffView(after);
     });
   }

@@ -5,6 +5,7 @@ import type { Actor } from '../audit/log';
 import type { CustomerService } from '../customers/service';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
+import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { CloudCustomer } from './cloud-client';
 import { type CustomerDocument, type FieldPath, type Fields, fieldsOf } from './document';
 
@@ -48,8 +49,14 @@ export function documentOfCloud(c: CloudCustomer): CustomerDocument {
 export class LocalApply {
   constructor(
     private readonly customers: CustomerService,
+    private readonly writes: UnitOfWork,
     private readonly log: Logger,
   ) {}
+
+  /** A transaction applying what the cloud says: audited as `sync`, never queued back to the cloud. */
+  fromCloud<T>(work: (unit: Unit) => Promise<T>): Promise<T> {
+    return this.writes.run(SYNC_ACTOR, work, 'cloud');
+  }
 
   /** The local customer's fields, or null when it is not live here. */
   async fields(trx: Transaction<Database>, id: string): Promise<Fields | null> {
@@ -71,7 +78,7 @@ export class LocalApply {
   }
 
   /** Sets the given fields to `target`'s values; returns the ones the local rules refused. */
-  async update(trx: Transaction<Database>, id: string, target: Fields, paths: FieldPath[]): Promise<FieldPath[]> {
+  async update(unit: Unit, id: string, target: Fields, paths: FieldPath[]): Promise<FieldPath[]> {
     const input: { id: string; customerData?: Record<string, string>; address?: Record<string, string | null>; opticData?: unknown } = { id };
     const sent: FieldPath[] = [];
     for (const path of paths) {
@@ -95,7 +102,7 @@ export class LocalApply {
       return sent;
     }
     try {
-      await refusedWhole(trx, () => this.customers.updateIn(trx, parsed.data, SYNC_ACTOR, 'cloud'));
+      await refusedWhole(unit.trx, () => this.customers.updateIn(unit, parsed.data));
       return [];
     } catch (err) {
       if (err instanceof AppError && err.status < 500) {
@@ -107,7 +114,7 @@ export class LocalApply {
   }
 
   /** A customer first seen in the cloud; or why the local rules refuse it (kept for staff to see). */
-  async insert(trx: Transaction<Database>, doc: CustomerDocument): Promise<{ id: string } | { refused: Refusal }> {
+  async insert(unit: Unit, doc: CustomerDocument): Promise<{ id: string } | { refused: Refusal }> {
     const parsed = CustomerCreateInput.safeParse({
       customerData: pick(doc.customerData, ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex']),
       ...(doc.address ? { address: pick(doc.address, ['street', 'city', 'zipCode', 'state']) } : {}),
@@ -120,7 +127,7 @@ export class LocalApply {
       return { refused: { field, value: valueAt(doc, field), reason: parsed.error.issues.map((i) => i.message).join('; ') } };
     }
     try {
-      const [row] = await refusedWhole(trx, () => this.customers.insertIn(trx, [parsed.data], SYNC_ACTOR, 'cloud'));
+      const [row] = await refusedWhole(unit.trx, () => this.customers.insertIn(unit, [parsed.data]));
       if (!row) throw new AppError('internal', 'A customer from the cloud was not recorded');
       return { id: row.id };
     } catch (err) {
@@ -136,8 +143,8 @@ export class LocalApply {
     }
   }
 
-  async delete(trx: Transaction<Database>, id: string): Promise<void> {
-    await this.customers.deleteIn(trx, [id], SYNC_ACTOR, 'cloud');
+  async delete(unit: Unit, id: string): Promise<void> {
+    await this.customers.deleteIn(unit, [id]);
   }
 }
 

@@ -1,8 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import { withSavepoint } from '../db/savepoint';
-import type { Database } from '../db/schema';
+import type { Unit } from '../unit-of-work';
 
-export type Work = (trx: Transaction<Database>) => Promise<void>;
+export type Work = (unit: Unit) => Promise<void>;
 interface Queued {
   work: Work;
   /** What to write instead when `work` fails (e.g. park the entry with the reason). */
@@ -24,7 +23,8 @@ export class CommitBatch {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    /** Opens the batch's one transaction (a unit of work applying the cloud's answers). */
+    private readonly open: (work: Work) => Promise<void>,
     private readonly size = 25,
     private readonly maxDelayMs = 250,
   ) {}
@@ -45,12 +45,12 @@ export class CommitBatch {
     const batch = this.queue.splice(0);
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
-      await this.db.transaction().execute(async (trx) => {
+      await this.open(async (unit) => {
         for (const { work, fallback } of batch) {
           try {
-            await withSavepoint(trx, () => work(trx));
+            await withSavepoint(unit.trx, () => work(unit));
           } catch (err) {
-            await fallback(err)(trx);
+            await fallback(err)(unit);
           }
         }
       });

@@ -8,6 +8,6 @@ export function syncHandlers(sync: SyncService): HandlersOf<GroupChannels<'sync'
     'sync.now': () => sync.now(),
     'sync.conflicts': ({ customerId }) => sync.conflicts(customerId),
     'sync.resolve': ({ id, keep }, ctx) => sync.resolve(id, keep, ctx.actor),
-    'sync.retryParked': ({ id }) => sync.retryParked(id),
+    'sync.retryParked': ({ id }, ctx) => sync.retryParked(id, ctx.actor),
   };
 }

@@ -142,12 +142,11 @@ export class Outbox {
     await db.updateTable('sync_outbox').set({ parked_at: now, parked_error: message }).where('id', '=', entry.id).execute();
   }
 
-  /** Puts parked entries back in the queue (all, or one). */
-  async unpark(id?: number): Promise<number> {
-    let q = this.db.updateTable('sync_outbox').set({ parked_at: null, parked_error: null }).where('parked_at', 'is not', null);
+  /** Puts parked entries back in the queue (all, or one); answers the entries put back. */
+  async unpark(id?: number, db: Kysely<Database> | Transaction<Database> = this.db): Promise<Pick<OutboxEntry, 'entity' | 'entity_id' | 'customer_id'>[]> {
+    let q = db.updateTable('sync_outbox').set({ parked_at: null, parked_error: null }).where('parked_at', 'is not', null);
     if (id !== undefined) q = q.where('id', '=', id);
-    const res = await q.executeTakeFirst();
-    return Number(res.numUpdatedRows);
+    return q.returning(['entity', 'entity_id', 'customer_id']).execute();
   }
 
   async counts(): Promise<{ pending: number; parked: number }> {

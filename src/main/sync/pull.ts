@@ -1,6 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema';
 import { readSetting, writeSetting } from '../settings';
+import type { Unit } from '../unit-of-work';
 import { documentOfCloud } from './apply';
 import { CommitBatch } from './commit-batch';
 import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
@@ -124,14 +123,14 @@ async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListI
     const link = known.get(i.id);
     return link ? link.remote_updated_at !== at : refusedAt.get(i.id) !== at;
   });
-  const commits = new CommitBatch(deps.db);
+  const commits = new CommitBatch((work) => deps.local.fromCloud(work));
   let applied = 0;
   try {
     await pool(changed, CONCURRENCY, async (item) => {
       const remote = await client.getCustomer(item.id);
       commits.add(
-        async (trx) => {
-          if (await applyOne(deps, trx, item, remote)) applied++;
+        async (unit) => {
+          if (await applyOne(deps, unit, item, remote)) applied++;
         },
         // Not applied, so not linked either: the next pass fetches it again.
         (err) => async () => deps.log.error(`sync: could not apply a customer from the cloud (${item.id})`, err),
@@ -146,7 +145,8 @@ async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListI
 }
 
 /** One customer as the cloud has it now (null: deleted there), applied here; true when something changed here. */
-async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudListItem, remote: CloudCustomer | null): Promise<boolean> {
+async function applyOne(deps: PullDeps, unit: Unit, item: CloudListItem, remote: CloudCustomer | null): Promise<boolean> {
+  const { trx } = unit;
   const now = deps.clock.now().toISOString();
   // Read again here: a push may have linked it since the page was listed.
   const [link] = await deps.links.byCloudIds([remote?.id ?? item.id], trx);
@@ -155,13 +155,13 @@ async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudL
   if (link && (await deps.outbox.get('customer', link.local_id, trx))) return false;
   if (!remote) {
     await deps.refused.forget(trx, [item.id]);
-    return link ? deletedThereIn(deps, trx, link.local_id) : false;
+    return link ? deletedThereIn(deps, unit, link.local_id) : false;
   }
   const theirs = fieldsOf(documentOfCloud(remote));
   const remoteUpdatedAt = iso(remote.updatedAt);
   if (link) {
     const mine = await deps.local.fields(trx, link.local_id);
-    if (mine) await deps.local.update(trx, link.local_id, theirs, changedFields(mine, theirs));
+    if (mine) await deps.local.update(unit, link.local_id, theirs, changedFields(mine, theirs));
     await deps.links.put(trx, { localId: link.local_id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
     return true;
   }
@@ -169,7 +169,7 @@ async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudL
   // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
   // nothing is copied.
   if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) return false;
-  const inserted = await deps.local.insert(trx, documentOfCloud(remote));
+  const inserted = await deps.local.insert(unit, documentOfCloud(remote));
   if ('refused' in inserted) {
     // Kept, with the version refused, for staff to see (Sync screen) and for the pull to skip.
     const name = `${String(remote.localData.firstName ?? '')} ${String(remote.localData.lastName ?? '')}`.trim();
@@ -182,13 +182,14 @@ async function applyOne(deps: PullDeps, trx: Transaction<Database>, item: CloudL
 }
 
 async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
-  return deps.db.transaction().execute((trx) => deletedThereIn(deps, trx, localId));
+  return deps.local.fromCloud((unit) => deletedThereIn(deps, unit, localId));
 }
 
 /** Deleted in the cloud, no change waiting here: delete here too. (With a change waiting, the push decides.) */
-async function deletedThereIn(deps: PullDeps, trx: Transaction<Database>, localId: string): Promise<boolean> {
+async function deletedThereIn(deps: PullDeps, unit: Unit, localId: string): Promise<boolean> {
+  const { trx } = unit;
   if (await deps.outbox.get('customer', localId, trx)) return false;
-  if (await deps.local.fields(trx, localId)) await deps.local.delete(trx, localId);
+  if (await deps.local.fields(trx, localId)) await deps.local.delete(unit, localId);
   await deps.links.remove(trx, localId);
   return true;
 }

@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ContentStore } from '../attachments/file-store';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
+import type { Unit } from '../unit-of-work';
 import { type LocalApply, documentOfCloud } from './apply';
 import { type CloudClient, type CloudCustomer, CloudError, type CloudFile } from './cloud-client';
 import type { Conflicts } from './conflicts';
@@ -77,7 +78,7 @@ class Pusher {
     private readonly d: PushDeps,
     private readonly client: CloudClient,
   ) {
-    this.commits = new CommitBatch(d.db);
+    this.commits = new CommitBatch((work) => d.local.fromCloud(work));
   }
 
   /**
@@ -149,7 +150,7 @@ class Pusher {
       return this.update({ ...g, customer: before }, null, found);
     }
     const now = this.d.clock.now().toISOString();
-    this.commit(g, async (trx) => {
+    this.commit(g, async ({ trx }) => {
       await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId: reply.customer.id, shadow: fieldsOf(doc), remoteUpdatedAt: iso(reply.customer.updatedAt) }, now);
       if (!this.d.outbox.complete(entry)) this.d.outbox.downgradeToUpdate(entry);
       this.d.outbox.completeAll(files.map((f) => f.entry));
@@ -163,7 +164,7 @@ class Pusher {
 
   /** Queues a push's bookkeeping; if writing it fails here, the entry is parked with the reason. */
   private commit(g: Group, work: Work): void {
-    this.commits.add(work, (err) => async (trx) => {
+    this.commits.add(work, (err) => async ({ trx }) => {
       this.d.log.error('sync: could not record a pushed change here', err);
       const entry = g.customer ?? g.files[0];
       if (entry) await this.d.outbox.park(entry, 'This change reached the cloud but could not be recorded here; retry it', trx);
@@ -202,8 +203,9 @@ class Pusher {
     }
 
     const now = this.d.clock.now().toISOString();
-    this.commit(g, async (trx) => {
-      await this.applyHere(trx, g.customerId, mine, merged, conflicts, now);
+    this.commit(g, async (unit) => {
+      const { trx } = unit;
+      await this.applyHere(unit, g.customerId, mine, merged, conflicts, now);
       await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: merged, remoteUpdatedAt }, now);
       if (g.customer && !this.d.outbox.complete(g.customer)) this.d.outbox.downgradeToUpdate(g.customer);
       this.d.outbox.completeAll(files.map((f) => f.entry));
@@ -214,11 +216,12 @@ class Pusher {
    * Writes the merge's result here: only fields still as they were when merged (staff may have
    * typed meanwhile; their edit is queued and merged next round). Refused values become conflicts.
    */
-  private async applyHere(trx: Transaction<Database>, customerId: string, mine: ReturnType<typeof fieldsOf>, merged: ReturnType<typeof fieldsOf>, conflicts: ReturnType<typeof mergeFields>['conflicts'], now: string) {
+  private async applyHere(unit: Unit, customerId: string, mine: ReturnType<typeof fieldsOf>, merged: ReturnType<typeof fieldsOf>, conflicts: ReturnType<typeof mergeFields>['conflicts'], now: string) {
+    const { trx } = unit;
     const current = await this.d.local.fields(trx, customerId);
     if (!current) return;
     const paths = changedFields(mine, merged).filter((f) => current[f] === mine[f]);
-    const refused = await this.d.local.update(trx, customerId, merged, paths);
+    const refused = await this.d.local.update(unit, customerId, merged, paths);
     const all = [...conflicts.filter((c) => !refused.includes(c.field))];
     for (const f of refused) all.push({ field: f, mine: current[f], theirs: merged[f], kept: 'mine' });
     await this.d.conflicts.recordFields(trx, customerId, all, now);
@@ -227,11 +230,12 @@ class Pusher {
   /** Edited here, deleted there: the delete wins; the edit is kept in a conflict record. */
   private async deletedThere(g: Group): Promise<void> {
     const now = this.d.clock.now().toISOString();
-    await this.d.db.transaction().execute(async (trx) => {
+    await this.d.local.fromCloud(async (unit) => {
+      const { trx } = unit;
       const mine = await this.d.local.fields(trx, g.customerId);
       if (mine) {
         await this.d.conflicts.recordDeleted(trx, g.customerId, mine, now);
-        await this.d.local.delete(trx, g.customerId);
+        await this.d.local.delete(unit, g.customerId);
       }
       await this.d.links.remove(trx, g.customerId);
       this.d.outbox.drop('customer', g.customerId);

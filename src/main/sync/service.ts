@@ -3,12 +3,13 @@ import { CustomerUpdateInput } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
 import type { SyncConfigureInput, SyncConflictsOutput, SyncStatus } from '../../shared/sync/schema';
 import type { z } from 'zod';
-import type { Actor, AuditLog } from '../audit/log';
+import type { Actor } from '../audit/log';
 import type { Clock } from '../clock';
 import type { CustomerService } from '../customers/service';
 import type { Database } from '../db/schema';
 import type { SecretBox } from '../secrets';
 import { writeSetting } from '../settings';
+import type { UnitOfWork } from '../unit-of-work';
 import { CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
 import { type FieldPath, fieldPaths } from './document';
@@ -26,7 +27,7 @@ export interface SyncServiceDeps {
   conflicts: Conflicts;
   refused: RefusedCustomers;
   customers: CustomerService;
-  audit: AuditLog;
+  writes: UnitOfWork;
   secrets: SecretBox;
   clock: Clock;
 }
@@ -65,7 +66,7 @@ export class SyncService {
   }
 
   private saveConfig(stored: StoredSyncConfig, shown: Omit<StoredSyncConfig, 'sealedPassword'>, before: unknown, newCloud: boolean, actor: Actor) {
-    return this.d.db.transaction().execute(async (trx) => {
+    return this.d.writes.run(actor, async ({ trx, record }) => {
       if (newCloud) {
         await trx.deleteFrom('sync_links').execute();
         await trx.deleteFrom('sync_conflicts').execute();
@@ -75,7 +76,7 @@ export class SyncService {
       }
       await writeSetting(trx, CONFIG_KEY, stored, this.d.clock.now().toISOString());
       // The password never reaches the audit trail.
-      this.d.audit.record(trx, actor, { entity: 'setting', entityId: CONFIG_KEY, action: 'update', before, after: shown });
+      record({ entity: 'setting', entityId: CONFIG_KEY, action: 'update', before, after: shown });
     });
   }
 
@@ -120,12 +121,13 @@ export class SyncService {
    */
   async resolve(id: string, keep: 'mine' | 'theirs', actor: Actor): Promise<{ message: string; customerId: string }> {
     const now = this.d.clock.now().toISOString();
-    return this.d.db.transaction().execute(async (trx) => {
+    return this.d.writes.run(actor, async (unit) => {
+      const { trx } = unit;
       const c = await this.d.conflicts.get(id, trx);
       if (!c || c.resolved_at !== null) throw new AppError('sync.conflictNotFound', 'This conflict was already resolved or does not exist');
       if (keep !== c.kept) {
         if (c.kind === 'deleted') {
-          await this.d.customers.undeleteIn(trx, c.customer_id, actor).catch((err: unknown) => {
+          await this.d.customers.undeleteIn(unit, c.customer_id).catch((err: unknown) => {
             if (err instanceof AppError && err.code === 'customer.notFound') throw new AppError('sync.cannotRestore', 'This customer was purged and cannot be brought back');
             throw err;
           });
@@ -134,17 +136,21 @@ export class SyncService {
           const value = JSON.parse((keep === 'mine' ? c.mine : c.theirs) ?? 'null') as string | null;
           const input = CustomerUpdateInput.parse(updateOf(c.customer_id, c.field as FieldPath, value));
           // "Theirs" is the cloud's value: its opticData is read as the cloud's, which carries no ADD.
-          await this.d.customers.updateIn(trx, input, actor, 'local', keep === 'theirs' ? 'cloud' : 'staff');
+          await this.d.customers.updateIn(unit, input, keep === 'theirs' ? 'cloud' : 'staff');
         }
       }
       await this.d.conflicts.markResolved(trx, id, keep, actor.username, now);
-      this.d.audit.record(trx, actor, { entity: 'customer', entityId: c.customer_id, action: 'sync.resolve', after: { conflictId: id, field: c.field, keep } });
+      unit.record({ entity: 'customer', entityId: c.customer_id, customerId: c.customer_id, action: 'sync.resolve', after: { conflictId: id, field: c.field, keep } });
       return { message: keep === 'mine' ? 'Your value is kept' : 'The other value is kept', customerId: c.customer_id };
     });
   }
 
-  async retryParked(id: number | undefined): Promise<SyncStatus> {
-    await this.d.outbox.unpark(id);
+  /** Each change put back in the queue is audited on its entity, so its customer's history says who retried it. */
+  async retryParked(id: number | undefined, actor: Actor): Promise<SyncStatus> {
+    await this.d.writes.run(actor, async ({ trx, record }) => {
+      const retried = await this.d.outbox.unpark(id, trx);
+      record(retried.map((e) => ({ entity: e.entity, entityId: e.entity_id, customerId: e.customer_id, action: 'sync.retry' as const })));
+    });
     void this.d.engine.now().catch(() => undefined);
     return this.d.engine.status();
   }
