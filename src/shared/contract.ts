@@ -23,7 +23,9 @@ export const AppInfo = z.object({ version: z.string(), dataDir: z.string(), sche
 export type Access = 'public' | 'locked' | 'staff' | 'owner';
 
 /**
- * What a call does to the data the store keeps. `read` changes nothing a backup would hold.
+ * What a call does to the data the store keeps. `read` makes no change of its own: it reads, or
+ * starts work whose changes are recorded where they are made (a sync round applies the cloud's
+ * changes, each audited as the sync's).
  * `write` changes it and needs a licence (or the trial): refused with `licence.required` otherwise.
  * `write-free` changes it but always works, because the app never holds a store's data hostage and
  * security never waits for a licence: erasing a person, backups and restores, the first owner, the
@@ -100,7 +102,7 @@ export const contract = {
   /** Frees this PC's seat (moving to a new PC) and forgets the licence here. */
   'licence.deactivate': { input: NoInput, output: L.LicenceStatus, access: 'owner', kind: 'write-free', audited: true },
   /** What the background refresh does, on demand; picks up a revocation. */
-  'licence.refresh': { input: NoInput, output: L.LicenceStatus, access: 'public', kind: 'read' },
+  'licence.refresh': { input: NoInput, output: L.LicenceStatus, access: 'public', kind: 'write-free', audited: true },
   /** Offline activation: the code to give the vendor (machine id, app version, store id; no key). */
   'licence.requestCode': { input: NoInput, output: L.LicenceRequestCode, access: 'public', kind: 'read' },
   /** Offline activation: the `{license, signature, kid}` JSON text the vendor sent. */

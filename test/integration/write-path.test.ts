@@ -121,6 +121,11 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     await w.core.call('licence.activate', { key: w.cloud.addLicence({ storeId: STORE.storeId }) });
     return {};
   },
+  'licence.refresh': async (w) => {
+    await w.core.call('licence.configure', { baseUrl: w.cloud.url, storeId: STORE.storeId });
+    await w.core.call('licence.activate', { key: w.cloud.addLicence({ storeId: STORE.storeId }) });
+    return {};
+  },
   'licence.importFile': async () => ({ contents: JSON.stringify(signLicence(signer, makeLicence({}, new Date()))) }),
   'sync.configure': async (w) => ({ baseUrl: w.cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password }),
   'sync.resolve': async (w) => {
