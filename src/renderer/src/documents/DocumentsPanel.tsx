@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { attachmentFields, MAX_ATTACHMENT_BYTES, type Attachment } from '../../../shared/attachments/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from '../api/queries';
+import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
 import { blobFromBase64, readBase64 } from './files';

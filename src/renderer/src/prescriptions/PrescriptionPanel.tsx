@@ -4,7 +4,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { useCall } from '../api/context';
 import { errorMessage } from '../api/errors';
-import { usePrescriptions } from '../api/queries';
+import { usePrescriptions } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatDay } from '../format';
 import { pdKeys } from './draft';

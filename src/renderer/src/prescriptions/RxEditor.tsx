@@ -5,9 +5,9 @@ import { checkRx } from '../../../shared/prescriptions/rules';
 import type { PrescriptionVersion, RxInput, RxWarning } from '../../../shared/prescriptions/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { useCorrectPrescription, useCreatePrescription, usePrescriptionCheck } from '../api/queries';
+import { useCorrectPrescription, useCreatePrescription, usePrescriptionCheck } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { useDebounced } from '../hooks/useDebounced';
+import { useDebounced } from '../components/useDebounced';
 import {
   contactKeys,
   copyRightToLeft,

@@ -7,10 +7,10 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { keys, useCreateCustomer, useCustomer, useDeleteCustomer, useExportCustomer, useUpdateCustomer } from '../api/queries';
+import { customerKeys, useCreateCustomer, useCustomer, useDeleteCustomer, useExportCustomer, useUpdateCustomer } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { SelectField, TextField } from '../customers/fields';
+import { SelectField, TextField } from './fields';
 import {
   createPayload,
   customerFormSchema,
@@ -20,9 +20,9 @@ import {
   updatePayload,
   type CustomerFormOutput,
   type CustomerFormValues,
-} from '../customers/formModel';
-import { HistoryPanel } from '../customers/HistoryPanel';
-import { PurgeDialog } from '../customers/PurgeDialog';
+} from './formModel';
+import { HistoryPanel } from '../history/HistoryPanel';
+import { PurgeDialog } from './PurgeDialog';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { blobFromBase64, saveBlob } from '../documents/files';
 import { formatMoment } from '../format';
@@ -172,7 +172,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
       const payload = updatePayload(detail.id, values, dirtyFields);
       if (payload) await update.mutateAsync(payload);
       // The mutation waited for the refetch: the form now starts from what the core stored.
-      const fresh = qc.getQueryData<Detail>(keys.detail(detail.id));
+      const fresh = qc.getQueryData<Detail>(customerKeys.detail(detail.id));
       form.reset(fresh ? formValuesFromDetail(fresh) : form.getValues());
       setFlash('saved');
     } catch (error) {

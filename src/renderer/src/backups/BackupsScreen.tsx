@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { type TrailStatus, trailStatus } from '../../../shared/audit/reading';
 import type { BackupInfo } from '../../../shared/backup/schema';
 import { errorMessage } from '../api/errors';
-import { useBackups, useCreateBackup, useRestoreBackup } from '../api/queries';
+import { useBackups, useCreateBackup, useRestoreBackup } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';

@@ -2,8 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import { useCustomerSearch } from '../api/queries';
-import { useDebounced } from '../hooks/useDebounced';
+import { useCustomerSearch } from './queries';
+import { useDebounced } from '../components/useDebounced';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 
 const ROW_HEIGHT = 40;

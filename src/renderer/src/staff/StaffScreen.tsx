@@ -4,7 +4,7 @@ import type { ChannelInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Role } from '../../../shared/staff/schema';
 import { errorMessage } from '../api/errors';
-import { useCreateStaff, useDisableStaff, useResetStaffPassword, useStaffList, useUpdateStaff } from '../api/queries';
+import { useCreateStaff, useDisableStaff, useResetStaffPassword, useStaffList, useUpdateStaff } from './queries';
 import { useSignedIn, type StaffMember } from '../auth/AuthProvider';
 import { confirmProblem, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from '../auth/validation';
 import { ConfirmDialog } from '../components/ConfirmDialog';
