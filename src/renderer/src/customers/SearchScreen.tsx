@@ -1,12 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerSearch } from './queries';
 import { useDebounced } from '../components/useDebounced';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
+import type { CustomerListItem } from '../../../shared/customers/schema';
 
 const ROW_HEIGHT = 40;
+const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
 /** Start loading the next page this many rows before the end is on screen. */
 const PREFETCH_ROWS = 15;
 
@@ -36,7 +38,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const setActive = (index: number) => setSelection({ search: debounced, index });
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
-  const optionId = (i: number) => `${listId}-option-${i}`;
+  const optionId = (i: number) => optionIdOf(listId, i);
   // Enter pressed before the results of the last keystroke arrived: open the first fresh result then.
   const pendingOpen = useRef(false);
 
@@ -60,12 +62,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
     if (listRef.current) virtualizer.scrollToOffset(0);
   }, [debounced, virtualizer]);
 
-  // Infinite scroll: fetch the next page as the end of what is loaded comes into view.
-  const lastIndex = items.at(-1)?.index ?? -1;
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS) void fetchNextPage();
-  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
 
   useEffect(() => {
     if (!pendingOpen.current || stale || query.isFetching) return;
@@ -74,67 +71,15 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
     if (first) onOpen(first.id);
   }, [stale, query.isFetching, rows, onOpen]);
 
-  const move = (to: number) => {
-    if (rows.length === 0) return;
-    const next = Math.max(0, Math.min(rows.length - 1, to));
-    setActive(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+  // Enter before the last keystroke's results arrived opens the first fresh result once they do.
+  const onEnter = (index: number) => {
+    const row = rows[index];
+    if (stale) pendingOpen.current = true;
+    else if (row) onOpen(row.id);
   };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
-    switch (e.key) {
-      case 'ArrowDown':
-        move(active + 1);
-        break;
-      case 'ArrowUp':
-        move(active - 1);
-        break;
-      case 'PageDown':
-        move(active + page);
-        break;
-      case 'PageUp':
-        move(active - page);
-        break;
-      case 'Enter': {
-        if (stale) {
-          pendingOpen.current = true;
-          break;
-        }
-        const row = rows[active];
-        if (row) onOpen(row.id);
-        break;
-      }
-      default:
-        return;
-    }
-    e.preventDefault();
-  };
+  const onKeyDown = useListKeys({ count: rows.length, active, listRef, virtualizer, setActive, onEnter });
 
   const activeRow = rows[active];
-  let body;
-  if (query.isPending) {
-    body = (
-      <p className="list-message" role="status">
-        {t('search.loading')}
-      </p>
-    );
-  } else if (query.isError && rows.length === 0) {
-    body = (
-      <div className="list-message" role="alert">
-        <p>{t('search.error', { message: errorMessage(query.error, t) })}</p>
-        <button type="button" onClick={() => void query.refetch()}>
-          {t('search.retry')}
-        </button>
-      </div>
-    );
-  } else if (rows.length === 0) {
-    body = (
-      <p className="list-message" role="status">
-        {shownSearch ? t('search.emptySearch', { search: shownSearch }) : t('search.emptyAll')}
-      </p>
-    );
-  }
 
   return (
     <section className="search-screen" aria-labelledby={`${listId}-label`}>
@@ -175,48 +120,133 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
         <span>{t('search.columns.status')}</span>
       </div>
 
-      {body ?? (
-        <div
-          ref={listRef}
-          id={listId}
-          role="listbox"
-          aria-label={t('search.results')}
-          className={`result-list${stale ? ' stale' : ''}`}
-        >
-          <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((item) => {
-              const row = rows[item.index];
-              if (!row) return null;
-              const selected = item.index === active;
-              return (
-                <div
-                  key={row.id}
-                  id={optionId(item.index)}
-                  role="option"
-                  aria-selected={selected}
-                  aria-setsize={total}
-                  aria-posinset={item.index + 1}
-                  className={`result-row${selected ? ' selected' : ''}`}
-                  style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-                  onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
-                  onClick={() => {
-                    setActive(item.index);
-                    onOpen(row.id);
-                  }}
-                >
-                  <span className="cell-name">
-                    {row.name}
-                    {flagged.has(row.id) ? <SyncFlag /> : null}
-                  </span>
-                  <span className="cell-email">{row.userName}</span>
-                  <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
-                </div>
-              );
-            })}
-          </div>
-          {isFetchingNextPage ? <p className="list-more">{t('search.loadingMore')}</p> : null}
-        </div>
-      )}
+      <ResultList
+        query={query}
+        rows={rows}
+        total={total}
+        shownSearch={shownSearch}
+        active={active}
+        stale={stale}
+        listRef={listRef}
+        listId={listId}
+        virtualizer={virtualizer}
+        flagged={flagged}
+        onPick={(index, id) => {
+          setActive(index);
+          onOpen(id);
+        }}
+      />
     </section>
   );
+}
+
+type ListProps = {
+  query: ReturnType<typeof useCustomerSearch>;
+  rows: CustomerListItem[];
+  total: number;
+  shownSearch: string;
+  active: number;
+  stale: boolean;
+  listRef: RefObject<HTMLDivElement | null>;
+  listId: string;
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  flagged: ReadonlySet<string>;
+  onPick: (index: number, id: string) => void;
+};
+
+/** The results (only the rows on screen are rendered), or why there are none. */
+function ResultList({ query, rows, total, shownSearch, active, stale, listRef, listId, virtualizer, flagged, onPick }: ListProps) {
+  const { t } = useTranslation();
+  if (query.isPending) {
+    return (
+      <p className="list-message" role="status">
+        {t('search.loading')}
+      </p>
+    );
+  }
+  if (query.isError && rows.length === 0) {
+    return (
+      <div className="list-message" role="alert">
+        <p>{t('search.error', { message: errorMessage(query.error, t) })}</p>
+        <button type="button" onClick={() => void query.refetch()}>
+          {t('search.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (rows.length === 0) {
+    return (
+      <p className="list-message" role="status">
+        {shownSearch ? t('search.emptySearch', { search: shownSearch }) : t('search.emptyAll')}
+      </p>
+    );
+  }
+  return (
+    <div ref={listRef} id={listId} role="listbox" aria-label={t('search.results')} className={`result-list${stale ? ' stale' : ''}`}>
+      <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          const selected = item.index === active;
+          return (
+            <div
+              key={row.id}
+              id={optionIdOf(listId, item.index)}
+              role="option"
+              aria-selected={selected}
+              aria-setsize={total}
+              aria-posinset={item.index + 1}
+              className={`result-row${selected ? ' selected' : ''}`}
+              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
+              onClick={() => onPick(item.index, row.id)}
+            >
+              <span className="cell-name">
+                {row.name}
+                {flagged.has(row.id) ? <SyncFlag /> : null}
+              </span>
+              <span className="cell-email">{row.userName}</span>
+              <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
+            </div>
+          );
+        })}
+      </div>
+      {query.isFetchingNextPage ? <p className="list-more">{t('search.loadingMore')}</p> : null}
+    </div>
+  );
+}
+
+type ListKeys = {
+  count: number;
+  active: number;
+  listRef: RefObject<HTMLDivElement | null>;
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  setActive: (index: number) => void;
+  onEnter: (index: number) => void;
+};
+
+/** The search box's keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
+function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }: ListKeys) {
+  const move = (to: number) => {
+    if (count === 0) return;
+    const next = Math.max(0, Math.min(count - 1, to));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  return (e: KeyboardEvent<HTMLInputElement>) => {
+    const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    if (Object.hasOwn(steps, e.key)) move(active + (steps[e.key] ?? 0));
+    else if (e.key === 'Enter') onEnter(active);
+    else return;
+    e.preventDefault();
+  };
+}
+
+/** Infinite scroll: the next page is fetched as the end of what is loaded comes into view. */
+function useNextPages(query: ReturnType<typeof useCustomerSearch>, lastIndex: number, loaded: number) {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= loaded - PREFETCH_ROWS) void fetchNextPage();
+  }, [lastIndex, loaded, hasNextPage, isFetchingNextPage, fetchNextPage]);
 }

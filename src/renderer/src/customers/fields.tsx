@@ -1,5 +1,7 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
-import { get, useFormContext, useFormState, type FieldPath } from 'react-hook-form';
+import { get, useFormContext, useFormState, useWatch, type FieldPath } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { formatMoment } from '../format';
 import type { CustomerFormValues } from './formModel';
 
 type Name = FieldPath<CustomerFormValues>;
@@ -68,5 +70,28 @@ export function SelectField({ name, label, className, options }: FieldProps & { 
         ))}
       </select>
     </FieldShell>
+  );
+}
+
+/** A consent box; once given (and saved), the date it was given is shown beside it. */
+export function ConsentBox({ name, label, givenAt }: { name: 'consent.marketing' | 'consent.sms'; label: string; givenAt: string | null }) {
+  const { t, i18n } = useTranslation();
+  const { register, control } = useFormContext<CustomerFormValues>();
+  const checked = useWatch({ control, name });
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const hint = checked && givenAt ? t('consent.givenOn', { date: formatMoment(givenAt, i18n.language) }) : checked ? t('consent.onSave') : null;
+  return (
+    <div className="field wide consent-field">
+      <label className="check" htmlFor={id}>
+        <input id={id} type="checkbox" {...register(name)} aria-describedby={hint ? hintId : undefined} />
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }
