@@ -10,6 +10,7 @@ import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useSaveShortcut } from '../components/useSaveShortcut';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
+import { useWriteGate } from '../licence/useWriteGate';
 import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
 import { CustomerTabList, CustomerTabPanel, useCustomerTabs } from './CustomerTabs';
 import { CustomerToolbar } from './CustomerToolbar';
@@ -105,7 +106,8 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
   }, [form]);
 
   // Ctrl+S saves the details from anywhere on their tab; the prescription tab saves its own grid.
-  useSaveShortcut(tabs.tab === 'details', () => void save.submit(), { keepPage: true });
+  const saveGate = useWriteGate(detail ? 'customers.update' : 'customers.create');
+  useSaveShortcut(tabs.tab === 'details' && !saveGate.disabled, () => void save.submit(), { keepPage: true });
 
   /**
    * From the Details tab's read-only prescription to the one editor; the focus lands in its first

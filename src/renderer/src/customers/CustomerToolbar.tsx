@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { useSignedIn } from '../auth/AuthProvider';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { CustomerSyncFlag } from '../sync/SyncFlag';
 import { OwnerActions } from './OwnerActions';
 
@@ -26,6 +27,7 @@ type Props = {
 export function CustomerToolbar({ detail, name, status, formId, showSave, saving, exporting, onExport, onBack, onDeleted, onOpenSync }: Props) {
   const { t, i18n } = useTranslation();
   const { isOwner } = useSignedIn();
+  const gate = useWriteGate(detail ? 'customers.update' : 'customers.create');
   const when = (iso: string) => {
     const date = new Date(iso);
     return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
@@ -47,8 +49,9 @@ export function CustomerToolbar({ detail, name, status, formId, showSave, saving
         {status}
       </span>
       {detail && isOwner ? <OwnerActions detail={detail} name={name} exporting={exporting} onExport={onExport} onDeleted={onDeleted} /> : null}
+      {showSave ? <WriteGateNote gate={gate} /> : null}
       {showSave ? (
-        <button type="submit" form={formId} className="primary" disabled={saving} title="Ctrl+S">
+        <button type="submit" form={formId} className="primary" disabled={saving || gate.disabled} title={gate.reason ?? 'Ctrl+S'}>
           {saving ? t('form.saving') : detail ? t('form.save') : t('form.create')}
         </button>
       ) : null}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerSearch } from './queries';
 import { useDebounced } from '../components/useDebounced';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
 
@@ -26,6 +27,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const query = useCustomerSearch(debounced);
   // Customers with a sync conflict or a parked change are marked in the list.
   const flagged = useSyncFlagged();
+  const createGate = useWriteGate('customers.create');
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
   const total = query.data?.pages[0]?.pagination.total ?? 0;
   const shownSearch = query.data ? debounced.trim() : '';
@@ -101,7 +103,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           aria-controls={listId}
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
-        <button type="button" className="primary" onClick={onNew} title="Ctrl+N">
+        <WriteGateNote gate={createGate} />
+        <button type="button" className="primary" onClick={onNew} title={createGate.reason ?? 'Ctrl+N'} disabled={createGate.disabled}>
           {t('search.newCustomer')}
         </button>
       </div>

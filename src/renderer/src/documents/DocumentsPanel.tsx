@@ -6,6 +6,7 @@ import { errorMessage } from '../api/errors';
 import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
+import { useWriteGate, WriteGateNote, type WriteGate } from '../licence/useWriteGate';
 import { blobFromBase64, readBase64 } from './files';
 
 type Field = (typeof attachmentFields)[number];
@@ -94,11 +95,14 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
   useNoNavigationOnDrop();
 
   const { addFiles, problems, adding, busy } = useAddFiles(customerId, field, setSelectedId);
+  const addGate = useWriteGate('attachments.add');
+  const removeGate = useWriteGate('attachments.remove');
 
   const onDrop = (e: DragEvent<HTMLElement>) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     setDragging(false);
+    if (addGate.disabled) return;
     void addFiles([...e.dataTransfer.files]);
   };
 
@@ -129,7 +133,7 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
       }}
       onDrop={onDrop}
     >
-      <AddBar field={field} onField={setField} busy={busy} adding={adding} onFiles={(picked) => void addFiles(picked)} />
+      <AddBar field={field} onField={setField} busy={busy} gate={addGate} adding={adding} onFiles={(picked) => void addFiles(picked)} />
 
       <Problems problems={problems} />
 
@@ -146,6 +150,7 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
             <DocumentsTable
               files={files}
               selectedId={selectedId}
+              removeGate={removeGate}
               onSelect={setSelectedId}
               onRemove={(f) => {
                 setRemoveError(null);
@@ -219,10 +224,10 @@ function Preview({ attachment, onClose }: { attachment: Attachment; onClose: () 
   );
 }
 
-type AddBarProps = { field: Field; onField: (field: Field) => void; busy: boolean; adding: string | null; onFiles: (files: File[]) => void };
+type AddBarProps = { field: Field; onField: (field: Field) => void; busy: boolean; gate: WriteGate; adding: string | null; onFiles: (files: File[]) => void };
 
 /** What the next file is (prescription scan, ID card…) and the file picker. */
-function AddBar({ field, onField, busy, adding, onFiles }: AddBarProps) {
+function AddBar({ field, onField, busy, gate, adding, onFiles }: AddBarProps) {
   const { t } = useTranslation();
   const fieldId = useId();
   return (
@@ -237,13 +242,13 @@ function AddBar({ field, onField, busy, adding, onFiles }: AddBarProps) {
           ))}
         </select>
       </div>
-      <label className={`file-button${busy ? ' busy' : ''}`}>
+      <label className={`file-button${busy ? ' busy' : ''}${gate.disabled ? ' disabled' : ''}`} title={gate.reason ?? undefined}>
         <input
           type="file"
           className="visually-hidden"
           accept={ACCEPT}
           multiple
-          disabled={busy}
+          disabled={busy || gate.disabled}
           onChange={(e) => {
             const picked = [...(e.target.files ?? [])];
             // Picking the same file again must fire a change.
@@ -253,6 +258,7 @@ function AddBar({ field, onField, busy, adding, onFiles }: AddBarProps) {
         />
         {t('docs.add')}
       </label>
+      <WriteGateNote gate={gate} />
       <p className="docs-hint">{t('docs.hint', { max: MAX_TEXT })}</p>
       <span role="status" className="docs-status">
         {adding ? t('docs.adding', { name: adding }) : ''}
@@ -261,10 +267,10 @@ function AddBar({ field, onField, busy, adding, onFiles }: AddBarProps) {
   );
 }
 
-type TableProps = { files: Attachment[]; selectedId: string | null; onSelect: (id: string) => void; onRemove: (file: Attachment) => void };
+type TableProps = { files: Attachment[]; selectedId: string | null; removeGate: WriteGate; onSelect: (id: string) => void; onRemove: (file: Attachment) => void };
 
 /** The customer's files: what each is, its name (opens the preview), size and when it was added. */
-function DocumentsTable({ files, selectedId, onSelect, onRemove }: TableProps) {
+function DocumentsTable({ files, selectedId, removeGate, onSelect, onRemove }: TableProps) {
   const { t, i18n } = useTranslation();
   return (
     <table className="docs-table">
@@ -298,6 +304,8 @@ function DocumentsTable({ files, selectedId, onSelect, onRemove }: TableProps) {
                 type="button"
                 className="small danger-outline"
                 onClick={() => onRemove(f)}
+            disabled={removeGate.disabled}
+            title={removeGate.reason ?? undefined}
                 aria-label={t('docs.remove.label', { name: f.fileName })}
               >
                 {t('docs.remove.button')}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useSaveShortcut } from '../components/useSaveShortcut';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import {
   contactKeys,
   copyRightToLeft,
@@ -114,7 +115,8 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
   };
 
   const save = form.handleSubmit(saveDraft);
-  useSaveShortcut(active, () => void save());
+  const gate = useWriteGate(mode.kind === 'new' ? 'prescriptions.create' : 'prescriptions.correct');
+  useSaveShortcut(active && !gate.disabled, () => void save());
   const onKeyDown = useRxKeys(formRef, saveRef, serverErrors);
 
   const saving = isSubmitting || pending;
@@ -135,7 +137,8 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
           <RxTextArea path="notes" label={t('rx.field.notes')} className="rx-notes" />
           <SaveErrors formError={formError} unplaced={placement.unplacedErrors} />
           <div className="rx-save">
-            <button ref={saveRef} type="submit" className="primary" disabled={saving} title="Ctrl+S">
+            <WriteGateNote gate={gate} />
+            <button ref={saveRef} type="submit" className="primary" disabled={saving || gate.disabled} title={gate.reason ?? 'Ctrl+S'}>
               {saving ? t('rx.saving') : mode.kind === 'new' ? t('rx.save') : t('rx.saveCorrection')}
             </button>
           </div>

@@ -11,6 +11,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field, SelectBox } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { formatMoment } from '../format';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; member: StaffMember } | { kind: 'password'; member: StaffMember } | { kind: 'disable'; member: StaffMember };
 
@@ -19,6 +20,8 @@ export function StaffScreen() {
   const { t, i18n } = useTranslation();
   const { staff: me, refresh } = useSignedIn();
   const list = useStaffList();
+  const createGate = useWriteGate('staff.create');
+  const updateGate = useWriteGate('staff.update');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const titleId = useId();
@@ -35,7 +38,8 @@ export function StaffScreen() {
         <span role="status" className="flash">
           {flash}
         </span>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
+        <WriteGateNote gate={createGate} />
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })} disabled={createGate.disabled} title={createGate.reason ?? undefined}>
           {t('staff.add')}
         </button>
       </div>
@@ -83,7 +87,14 @@ export function StaffScreen() {
                 <td className="row-actions">
                   {member.disabled ? null : (
                     <>
-                      <button type="button" className="small" onClick={() => setDialog({ kind: 'edit', member })} aria-label={t('staff.editLabel', { name: member.displayName })}>
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => setDialog({ kind: 'edit', member })}
+                        aria-label={t('staff.editLabel', { name: member.displayName })}
+                        disabled={updateGate.disabled}
+                        title={updateGate.reason ?? undefined}
+                      >
                         {t('staff.edit')}
                       </button>
                       <button
