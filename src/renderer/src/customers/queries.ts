@@ -1,8 +1,11 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChannelInput } from '../../../shared/contract';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { historyKeys } from '../history/queries';
+import { detailAfterUpdate } from './cache';
+
+type Detail = ChannelOutput<'customers.get'>;
 
 /** The customers' cache keys: a mutation touches exactly what it changed. */
 export const customerKeys = {
@@ -55,15 +58,23 @@ export function useCreateCustomer() {
 /** The details only: a prescription is saved by its own editor (prescriptions/queries.ts), never as opticData here. */
 export type CustomerUpdate = Omit<ChannelInput<'customers.update'>, 'opticData'>;
 
+/**
+ * Saves the details; the customer's screen takes what the save answered (no refetch). The lists
+ * (search results: order, matches) and the history change in ways the answer does not say: refreshed.
+ * Resolves with the customer as now stored.
+ */
 export function useUpdateCustomer() {
   const call = useCall();
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CustomerUpdate) => call('customers.update', input),
-    onSuccess: async (_out, input) => {
-      // The history refreshes in the background: the save need not wait for it.
+    onSuccess: async (answer, input) => {
       void qc.invalidateQueries({ queryKey: historyKeys.customer(input.id) });
-      await Promise.all([qc.invalidateQueries({ queryKey: customerKeys.detail(input.id) }), qc.invalidateQueries({ queryKey: customerKeys.lists() })]);
+      void qc.invalidateQueries({ queryKey: customerKeys.lists() });
+      const before = qc.getQueryData<Detail>(customerKeys.detail(input.id));
+      const after = before ? detailAfterUpdate(before, input, answer) : null;
+      if (after) qc.setQueryData(customerKeys.detail(input.id), after);
+      else await qc.invalidateQueries({ queryKey: customerKeys.detail(input.id) });
     },
   });
 }

@@ -53,7 +53,7 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       }
       const payload = updatePayload(detail.id, values, form.formState.dirtyFields);
       if (payload) await update.mutateAsync(payload);
-      // The mutation waited for the refetch: the form now starts from what the core stored.
+      // The form now starts from what the core stored (the cache holds it once the save answered).
       const fresh = qc.getQueryData<Detail>(customerKeys.detail(detail.id));
       form.reset(fresh ? formValuesFromDetail(fresh) : form.getValues());
       setFlash('saved');

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Attachment } from '../../../shared/attachments/schema';
 import type { ChannelInput } from '../../../shared/contract';
 import { useCall } from '../api/context';
 import { historyKeys } from '../history/queries';
@@ -32,8 +33,13 @@ export function useAddAttachment() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: ChannelInput<'attachments.add'>) => call('attachments.add', input),
-    onSuccess: (out) =>
-      Promise.all([qc.invalidateQueries({ queryKey: attachmentKeys.list(out.customerId) }), qc.invalidateQueries({ queryKey: historyKeys.customer(out.customerId) })]),
+    // The list takes the file the save answered (newest first, as the core lists them); the history is read again.
+    onSuccess: (added) => {
+      const list = qc.getQueryData<Attachment[]>(attachmentKeys.list(added.customerId));
+      if (list) qc.setQueryData(attachmentKeys.list(added.customerId), [added, ...list.filter((f) => f.id !== added.id)]);
+      else void qc.invalidateQueries({ queryKey: attachmentKeys.list(added.customerId) });
+      return qc.invalidateQueries({ queryKey: historyKeys.customer(added.customerId) });
+    },
   });
 }
 
@@ -44,10 +50,8 @@ export function useRemoveAttachment(customerId: string) {
     mutationFn: (id: string) => call('attachments.remove', { id }),
     onSuccess: (_out, id) => {
       qc.removeQueries({ queryKey: attachmentKeys.bytes(id) });
-      return Promise.all([
-        qc.invalidateQueries({ queryKey: attachmentKeys.list(customerId) }),
-        qc.invalidateQueries({ queryKey: historyKeys.customer(customerId) }),
-      ]);
+      qc.setQueryData<Attachment[]>(attachmentKeys.list(customerId), (list) => list?.filter((f) => f.id !== id));
+      return qc.invalidateQueries({ queryKey: historyKeys.customer(customerId) });
     },
   });
 }

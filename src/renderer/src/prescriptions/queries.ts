@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { ChannelInput } from '../../../shared/contract';
+import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { useCall } from '../api/context';
+import { withSavedVersion } from './cache';
 import { customerKeys } from '../customers/queries';
 import { historyKeys } from '../history/queries';
 
@@ -14,13 +16,18 @@ export function usePrescriptions(customerId: string) {
   return useQuery({ queryKey: prescriptionKeys.list(customerId), queryFn: () => call('prescriptions.list', { customerId }) });
 }
 
-/** After a save: the timeline, the customer's plain grid (built from the current version) and the checks. */
-function invalidatePrescriptions(qc: QueryClient, customerId: string) {
+/**
+ * After a save: the timeline gets the version the save returned (no refetch of what it answered).
+ * The customer's plain grid (opticData, built by the core from the current version) and the history
+ * change in ways the answer does not say: they are marked stale and read again when next shown.
+ */
+function savedVersion(qc: QueryClient, saved: PrescriptionVersion) {
+  const { customerId } = saved;
+  const list = qc.getQueryData<PrescriptionVersion[]>(prescriptionKeys.list(customerId));
+  if (list) qc.setQueryData(prescriptionKeys.list(customerId), withSavedVersion(list, saved));
+  else void qc.invalidateQueries({ queryKey: prescriptionKeys.list(customerId) });
   void qc.invalidateQueries({ queryKey: historyKeys.customer(customerId) });
-  return Promise.all([
-    qc.invalidateQueries({ queryKey: prescriptionKeys.list(customerId) }),
-    qc.invalidateQueries({ queryKey: customerKeys.detail(customerId) }),
-  ]);
+  void qc.invalidateQueries({ queryKey: customerKeys.detail(customerId), refetchType: 'none' });
 }
 
 export function useCreatePrescription() {
@@ -28,7 +35,7 @@ export function useCreatePrescription() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: ChannelInput<'prescriptions.create'>) => call('prescriptions.create', input),
-    onSuccess: (out) => invalidatePrescriptions(qc, out.customerId),
+    onSuccess: (saved) => savedVersion(qc, saved),
   });
 }
 
@@ -37,7 +44,7 @@ export function useCorrectPrescription() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: ChannelInput<'prescriptions.correct'>) => call('prescriptions.correct', input),
-    onSuccess: (out) => invalidatePrescriptions(qc, out.customerId),
+    onSuccess: (saved) => savedVersion(qc, saved),
     // Someone else corrected it first: the timeline is out of date.
     onError: () => qc.invalidateQueries({ queryKey: prescriptionKeys.all }),
   });
