@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CustomerEntry, callHost, expect, fillCustomer, postHost, searchBox, signIn, signInThroughUi, OWNER, test } from './fixtures';
+import { type CustomerEntry, callHost, expect, fillCustomer, postHost, searchBox, signIn, signInThroughUi, OWNER, shot, test } from './fixtures';
 
 /*
  * Licences through the screens: the test cloud (in this process) issues licences signed with a key
@@ -141,6 +141,7 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await expect(newCustomer).toBeDisabled();
   await expect(newCustomer).toHaveAttribute('title', READ_ONLY_REASON);
   await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  await shot(page, 'licence-read-only-search');
 
   // Reading still works: Layla's screen opens with her details; Save is off, with the reason.
   await page.getByRole('listbox', { name: 'Customers' }).getByRole('option').first().click();
@@ -149,6 +150,14 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await expect(save).toBeDisabled();
   await expect(save).toHaveAttribute('title', READ_ONLY_REASON);
   await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  await shot(page, 'licence-read-only-customer');
+  // So are a new prescription and a new document.
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+  await expect(page.getByRole('button', { name: 'Save prescription' })).toBeDisabled();
+  await shot(page, 'licence-read-only-prescription');
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  await expect(page.getByRole('region', { name: 'Documents' }).getByLabel('Add files…')).toBeDisabled();
+  await shot(page, 'licence-read-only-documents');
 
   // A change sent anyway is refused by the core, with the reason.
   const session = (await signIn(request, host, OWNER.username, OWNER.password)).sessionToken;

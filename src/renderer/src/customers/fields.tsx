@@ -1,6 +1,7 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { get, useFormContext, useFormState, useWatch, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { Options, type Option } from '../components/Field';
 import { formatMoment } from '../format';
 import type { CustomerFormValues } from './formModel';
 
@@ -43,31 +44,31 @@ function FieldShell({
   );
 }
 
-export function TextField({ name, label, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+/** A field of the customer form: registered, with its error (the client's or the core's) described. */
+function useCustomerField(name: Name) {
   const { register } = useFormContext<CustomerFormValues>();
   const error = useFieldError(name);
   const id = useId();
   const errorId = `${id}-error`;
+  const control = { id, ...register(name), 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined };
+  return { error, id, errorId, control };
+}
+
+export function TextField({ name, label, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+  const { error, id, errorId, control } = useCustomerField(name);
   return (
     <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
-      <input id={id} {...input} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
+      <input {...input} {...control} />
     </FieldShell>
   );
 }
 
-export function SelectField({ name, label, className, options }: FieldProps & { options: { value: string; label: string }[] }) {
-  const { register } = useFormContext<CustomerFormValues>();
-  const error = useFieldError(name);
-  const id = useId();
-  const errorId = `${id}-error`;
+export function SelectField({ name, label, className, options }: FieldProps & { options: Option[] }) {
+  const { error, id, errorId, control } = useCustomerField(name);
   return (
     <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
-      <select id={id} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+      <select {...control}>
+        <Options options={options} />
       </select>
     </FieldShell>
   );

@@ -4,6 +4,7 @@ import type { RxCheck, RxWarning } from '../../../shared/prescriptions/schema';
 import { normalisePd, pdKeys, rxEyes, rxMeasures, rxVisions, type RxEye, type RxVision } from './draft';
 import { RowMessages, useFeedback, WarningText } from './feedback';
 import { cellMessageId, DerivedCell, RxCell, RxField } from './RxFields';
+import { RxHead } from './RxTable';
 
 type Props = {
   /** Whether a row is the one the ADD gives (shown, never typed in). */
@@ -19,24 +20,7 @@ export function RxGrid({ followsAdd, normalized, warningsByPath, se }: Props) {
   return (
     <div className="rx-grid-row">
       <table className="rx-grid">
-        <thead>
-          <tr>
-            <th scope="col">
-              <span className="visually-hidden">{t('rx.visionColumn')}</span>
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">{t('rx.eyeColumn')}</span>
-            </th>
-            {rxMeasures.map((m) => (
-              <th key={m} scope="col" title={t(`rx.measureTitle.${m}`)}>
-                {t(`rx.measure.${m}`)}
-              </th>
-            ))}
-            <th scope="col" title={t('rx.seTitle')}>
-              {t('rx.se')}
-            </th>
-          </tr>
-        </thead>
+        <RxHead columns={rxMeasures} withSe titled />
         {rxVisions.map((v) => (
           <VisionRows key={v} v={v} derived={followsAdd(v)} normalized={normalized} warnings={warningsByPath.get(v) ?? []} se={se} />
         ))}
