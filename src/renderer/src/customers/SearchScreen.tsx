@@ -27,7 +27,6 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const query = useCustomerSearch(debounced);
   // Customers with a sync conflict or a parked change are marked in the list.
   const flagged = useSyncFlagged();
-  const createGate = useWriteGate('customers.create');
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
   const total = query.data?.pages[0]?.pagination.total ?? 0;
   const shownSearch = query.data ? debounced.trim() : '';
@@ -103,10 +102,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           aria-controls={listId}
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
-        <WriteGateNote gate={createGate} />
-        <button type="button" className="primary" onClick={onNew} title={createGate.reason ?? 'Ctrl+N'} disabled={createGate.disabled}>
-          {t('search.newCustomer')}
-        </button>
+        <NewCustomerButton onNew={onNew} />
       </div>
 
       <div className="list-meta">
@@ -252,4 +248,18 @@ function useNextPages(query: ReturnType<typeof useCustomerSearch>, lastIndex: nu
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= loaded - PREFETCH_ROWS) void fetchNextPage();
   }, [lastIndex, loaded, hasNextPage, isFetchingNextPage, fetchNextPage]);
+}
+
+/** "New customer", off with the reason while the install is read-only. */
+function NewCustomerButton({ onNew }: { onNew: () => void }) {
+  const { t } = useTranslation();
+  const gate = useWriteGate('customers.create');
+  return (
+    <>
+      <WriteGateNote gate={gate} />
+      <button type="button" className="primary" onClick={onNew} title={gate.reason ?? 'Ctrl+N'} disabled={gate.disabled}>
+        {t('search.newCustomer')}
+      </button>
+    </>
+  );
 }
