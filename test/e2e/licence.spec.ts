@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CustomerEntry, callHost, expect, fillCustomer, searchBox, signInThroughUi, OWNER, test } from './fixtures';
+import { type CustomerEntry, callHost, expect, fillCustomer, postHost, searchBox, signIn, signInThroughUi, OWNER, shot, test } from './fixtures';
 
 /*
  * Licences through the screens: the test cloud (in this process) issues licences signed with a key
@@ -19,6 +19,8 @@ const NADIA: CustomerEntry = {
   sex: 'Female',
 };
 const STORE = 'store-e2e';
+/** The line a write button shows while the install is read-only (licence/useWriteGate.tsx). */
+const READ_ONLY_REASON = 'Read-only: OptiCounter is not licensed. Activate a licence in Settings → Licence.';
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const keyDir = mkdtempSync(join(tmpdir(), 'opticounter-e2e-keys-'));
 const pemFile = join(keyDir, `${KID}.pem`);
@@ -133,10 +135,36 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await searchBox(page).fill('layla');
   await expect(page.getByRole('listbox', { name: 'Customers' }).getByRole('option')).toHaveCount(1);
 
-  await page.getByRole('button', { name: 'New customer' }).click();
-  await fillCustomer(page, NADIA);
-  await page.getByRole('button', { name: 'Create customer' }).click();
-  await expect(page.getByText(/OptiCounter is not licensed: creating and changing records is turned off/)).toBeVisible();
+  // A write is turned off where it starts, with the reason in its title and on a line beside it:
+  // staff do not fill a form only to learn on submit that it is refused.
+  const newCustomer = page.getByRole('button', { name: 'New customer' });
+  await expect(newCustomer).toBeDisabled();
+  await expect(newCustomer).toHaveAttribute('title', READ_ONLY_REASON);
+  await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  await shot(page, 'licence-read-only-search');
+
+  // Reading still works: Layla's screen opens with her details; Save is off, with the reason.
+  await page.getByRole('listbox', { name: 'Customers' }).getByRole('option').first().click();
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveValue('+1-555-0199');
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  await expect(save).toBeDisabled();
+  await expect(save).toHaveAttribute('title', READ_ONLY_REASON);
+  await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  await shot(page, 'licence-read-only-customer');
+  // So are a new prescription and a new document.
+  await page.getByRole('tab', { name: 'Prescription' }).click();
+  await expect(page.getByRole('button', { name: 'Save prescription' })).toBeDisabled();
+  await shot(page, 'licence-read-only-prescription');
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  await expect(page.getByRole('region', { name: 'Documents' }).getByLabel('Add files…')).toBeDisabled();
+  await shot(page, 'licence-read-only-documents');
+
+  // A change sent anyway is refused by the core, with the reason.
+  const session = (await signIn(request, host, OWNER.username, OWNER.password)).sessionToken;
+  const refused = await postHost(request, host, 'customers.create', { customerData: { firstName: 'Nadia', lastName: 'Amrani', email: NADIA.email, phoneNumber: NADIA.phoneNumber, dateOfBirth: NADIA.dateOfBirth, sex: 'female' } }, session);
+  expect(refused.status).toBe(403);
+  expect(refused.body.ok ? null : refused.body.error.code).toBe('licence.required');
+  expect(refused.body.ok ? '' : refused.body.error.message).toMatch(/licen[cs]e/i);
 });
 
 test('deleting the sealed licence record makes the counter read-only, with the reason, until a licence is activated', async ({ page, host, request }) => {

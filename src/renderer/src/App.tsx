@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BackupsScreen } from './admin/BackupsScreen';
-import { SettingsScreen } from './admin/SettingsScreen';
-import { StaffScreen } from './admin/StaffScreen';
-import { useCustomer } from './api/queries';
+import { BackupsScreen } from './backups/BackupsScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { StaffScreen } from './staff/StaffScreen';
+import { useCustomer } from './customers/queries';
 import { useSignedIn } from './auth/AuthProvider';
 import { Footer } from './components/Footer';
 import { Header, type Section } from './components/Header';
-import { CustomerScreen, type LeaveGuard } from './screens/CustomerScreen';
-import { SearchScreen } from './screens/SearchScreen';
+import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
+import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 

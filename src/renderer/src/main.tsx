@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { createClient, httpTransport, ipcTransport, type Transport } from './api/client';
 import { ApiProvider } from './api/context';
 import { httpEvents, ipcEvents } from './api/events';
-import { createQueryClient } from './api/queries';
+import { createQueryClient } from './api/queryClient';
 import { browserSession, type SessionStore } from './api/session';
 import { AuthGate } from './auth/AuthGate';
 import { AuthProvider } from './auth/AuthProvider';

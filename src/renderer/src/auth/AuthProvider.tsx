@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Call } from '../api/client';
@@ -69,6 +69,46 @@ type Props = {
 };
 
 /**
+ * The core locks a session idle too long; asking it now and then shows the lock screen without
+ * waiting for the next click. auth.me does not count as activity.
+ */
+function useMePoll(phaseIn: boolean, call: Call, setState: Dispatch<SetStateAction<AuthState>>) {
+  useEffect(() => {
+    if (!phaseIn) return;
+    const timer = setInterval(() => {
+      call('auth.me', {}).then(
+        // A poll may lock the screen, never unlock it: only the PIN does.
+        (me) => setState((s) => (s.phase === 'in' ? { ...s, me, locked: s.locked || me.locked } : s)),
+        () => undefined, // auth.required / auth.locked arrive as signals; a dropped connection is retried next time
+      );
+    }, ME_POLL_MS);
+    return () => clearInterval(timer);
+  }, [phaseIn, call, setState]);
+}
+
+/**
+ * The staff's own idleness: no input for the auto-lock delay locks the screen, even while the page
+ * keeps talking to the core (a search refreshing does not mean someone is there). `minutes` null: off.
+ */
+function useIdleLock(minutes: number | null, lock: () => void) {
+  useEffect(() => {
+    if (minutes === null) return;
+    let last = Date.now();
+    const active = () => {
+      last = Date.now();
+    };
+    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, active, { capture: true, passive: true });
+    const timer = setInterval(() => {
+      if (Date.now() - last >= minutes * 60_000) lock();
+    }, IDLE_CHECK_MS);
+    return () => {
+      clearInterval(timer);
+      for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, active, { capture: true });
+    };
+  }, [minutes, lock]);
+}
+
+/**
  * Who is at the counter: the first-start owner setup, sign-in, the signed-in staff member, and the
  * screen lock. The lock comes from three places: the Lock button, the page's own idle timer (no
  * input for the auto-lock delay), and the core (any `auth.locked` answer, or `auth.me`, polled).
@@ -127,19 +167,7 @@ export function AuthProvider({ signals, forgetSession, children }: Props) {
   const locked = state.phase === 'in' && state.locked;
   const autoLockMinutes = state.phase === 'in' ? state.me.autoLockMinutes : null;
 
-  // The core locks a session idle too long; asking it now and then shows the lock screen without
-  // waiting for the next click. auth.me does not count as activity.
-  useEffect(() => {
-    if (!phaseIn) return;
-    const timer = setInterval(() => {
-      call('auth.me', {}).then(
-        // A poll may lock the screen, never unlock it: only the PIN does.
-        (me) => setState((s) => (s.phase === 'in' ? { ...s, me, locked: s.locked || me.locked } : s)),
-        () => undefined, // auth.required / auth.locked arrive as signals; a dropped connection is retried next time
-      );
-    }, ME_POLL_MS);
-    return () => clearInterval(timer);
-  }, [phaseIn, call]);
+  useMePoll(phaseIn, call, setState);
 
   const lock = useCallback(() => {
     setState((s) => (s.phase === 'in' && !s.locked ? { ...s, locked: true } : s));
@@ -147,23 +175,7 @@ export function AuthProvider({ signals, forgetSession, children }: Props) {
     call('auth.lock', {}).catch(() => undefined);
   }, [call]);
 
-  // The staff's own idleness: no input for the auto-lock delay locks the screen, even while the page
-  // keeps talking to the core (a search refreshing does not mean someone is there).
-  useEffect(() => {
-    if (!phaseIn || locked || autoLockMinutes === null) return;
-    let last = Date.now();
-    const active = () => {
-      last = Date.now();
-    };
-    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, active, { capture: true, passive: true });
-    const timer = setInterval(() => {
-      if (Date.now() - last >= autoLockMinutes * 60_000) lock();
-    }, IDLE_CHECK_MS);
-    return () => {
-      clearInterval(timer);
-      for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, active, { capture: true });
-    };
-  }, [phaseIn, locked, autoLockMinutes, lock]);
+  useIdleLock(phaseIn && !locked ? autoLockMinutes : null, lock);
 
   const actions = useMemo<Actions>(
     () => ({

@@ -64,12 +64,23 @@ export function SelectBox({
   return (
     <Shell label={label} error={error} hint={hint} className={className} ids={ids}>
       <select id={ids.id} {...select} aria-invalid={error ? true : undefined} aria-describedby={ids.describedBy}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </Shell>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+/** A select's choices. */
+export function Options({ options }: { options: readonly Option[] }) {
+  return (
+    <>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useAppInfo } from '../api/queries';
+import { useAppInfo } from '../update/queries';
 import { LicenceBadge } from '../licence/LicenceBadge';
 
 export function Footer() {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import { usePurgeCustomer } from '../api/queries';
+import { usePurgeCustomer } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 
 type Props = {

@@ -1,5 +1,8 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
-import { get, useFormContext, useFormState, type FieldPath } from 'react-hook-form';
+import { get, useFormContext, useFormState, useWatch, type FieldPath } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Options, type Option } from '../components/Field';
+import { formatMoment } from '../format';
 import type { CustomerFormValues } from './formModel';
 
 type Name = FieldPath<CustomerFormValues>;
@@ -41,32 +44,55 @@ function FieldShell({
   );
 }
 
-export function TextField({ name, label, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+/** A field of the customer form: registered, with its error (the client's or the core's) described. */
+function useCustomerField(name: Name) {
   const { register } = useFormContext<CustomerFormValues>();
   const error = useFieldError(name);
   const id = useId();
   const errorId = `${id}-error`;
+  const control = { id, ...register(name), 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined };
+  return { error, id, errorId, control };
+}
+
+export function TextField({ name, label, className, ...input }: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'name'>) {
+  const { error, id, errorId, control } = useCustomerField(name);
   return (
     <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
-      <input id={id} {...input} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
+      <input {...input} {...control} />
     </FieldShell>
   );
 }
 
-export function SelectField({ name, label, className, options }: FieldProps & { options: { value: string; label: string }[] }) {
-  const { register } = useFormContext<CustomerFormValues>();
-  const error = useFieldError(name);
-  const id = useId();
-  const errorId = `${id}-error`;
+export function SelectField({ name, label, className, options }: FieldProps & { options: Option[] }) {
+  const { error, id, errorId, control } = useCustomerField(name);
   return (
     <FieldShell label={label} className={className} error={error} inputId={id} errorId={errorId}>
-      <select id={id} {...register(name)} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+      <select {...control}>
+        <Options options={options} />
       </select>
     </FieldShell>
+  );
+}
+
+/** A consent box; once given (and saved), the date it was given is shown beside it. */
+export function ConsentBox({ name, label, givenAt }: { name: 'consent.marketing' | 'consent.sms'; label: string; givenAt: string | null }) {
+  const { t, i18n } = useTranslation();
+  const { register, control } = useFormContext<CustomerFormValues>();
+  const checked = useWatch({ control, name });
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const hint = checked && givenAt ? t('consent.givenOn', { date: formatMoment(givenAt, i18n.language) }) : checked ? t('consent.onSave') : null;
+  return (
+    <div className="field wide consent-field">
+      <label className="check" htmlFor={id}>
+        <input id={id} type="checkbox" {...register(name)} aria-describedby={hint ? hintId : undefined} />
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FieldPath } from 'react-hook-form';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { CustomerCreateInput } from '../../../shared/customers/schema';
 
@@ -111,4 +112,21 @@ export function updatePayload(id: string, values: CustomerFormOutput, dirty: Dir
     changed = true;
   }
   return changed ? payload : null;
+}
+
+/**
+ * Where a refused save's field errors go: onto the form's fields it has (the first takes the focus),
+ * the rest into the banner. A duplicate email belongs on the email field, whether or not the core
+ * named the field.
+ */
+export function placeServerErrors(
+  fieldErrors: Record<string, string[]> | undefined,
+  code: string,
+  emailTakenMessage: string,
+): { path: FieldPath<CustomerFormValues>; message: string }[] {
+  const errors = { ...fieldErrors };
+  if (code === 'customer.emailTaken') errors['customerData.email'] = [emailTakenMessage];
+  return Object.entries(errors).flatMap(([path, messages]) =>
+    messages[0] && formFieldPaths.has(path) ? [{ path: path as FieldPath<CustomerFormValues>, message: messages[0] }] : [],
+  );
 }

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { attachmentFields, MAX_ATTACHMENT_BYTES, type Attachment } from '../../../shared/attachments/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from '../api/queries';
+import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
+import { useWriteGate, WriteGateNote, type WriteGate } from '../licence/useWriteGate';
 import { blobFromBase64, readBase64 } from './files';
 
 type Field = (typeof attachmentFields)[number];
@@ -16,29 +17,8 @@ function hasFiles(e: DragEvent): boolean {
   return [...e.dataTransfer.types].includes('Files');
 }
 
-/**
- * The customer's documents: the prescription scan, the ID card, anything else. Added with the file
- * picker or by dropping files on the section; the core checks the type by content (PDF, JPEG, PNG)
- * and the size. Images preview inline, PDFs in a frame.
- */
-export function DocumentsPanel({ customerId }: { customerId: string }) {
-  const { t, i18n } = useTranslation();
-  const list = useAttachments(customerId);
-  const add = useAddAttachment();
-  const remove = useRemoveAttachment(customerId);
-  const [field, setField] = useState<Field>('prescription');
-  const [problems, setProblems] = useState<string[]>([]);
-  const [adding, setAdding] = useState<string | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const [toRemove, setToRemove] = useState<Attachment | null>(null);
-  const [removeError, setRemoveError] = useState<string | null>(null);
-  const fieldId = useId();
-
-  const files = list.data ?? [];
-  const selected = files.find((f) => f.id === selectedId) ?? null;
-
-  // A file dropped next to the drop zone must not make the window navigate to it.
+/** A file dropped next to the drop zone must not make the window navigate to it. */
+function useNoNavigationOnDrop() {
   useEffect(() => {
     const stop = (e: globalThis.DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
@@ -50,6 +30,17 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
       window.removeEventListener('drop', stop);
     };
   }, []);
+}
+
+/**
+ * Adding files one after the other; the ones refused are said with why (`problems`). Size is checked
+ * here too, so a 300 MB scan is not read into memory only to be refused.
+ */
+function useAddFiles(customerId: string, field: Field, onAdded: (id: string) => void) {
+  const { t } = useTranslation();
+  const add = useAddAttachment();
+  const [problems, setProblems] = useState<string[]>([]);
+  const [adding, setAdding] = useState<string | null>(null);
 
   const refusal = (error: unknown, name: string): string => {
     if (error instanceof AppError && error.code === 'attachment.badType') return t('docs.errors.badType', { name, detail: error.message });
@@ -61,7 +52,6 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
     const refused: string[] = [];
     setProblems([]);
     for (const file of picked) {
-      // Checked here too, so a 300 MB scan is not read into memory only to be refused.
       if (file.size > MAX_ATTACHMENT_BYTES) {
         refused.push(t('docs.errors.tooLarge', { name: file.name, max: MAX_TEXT }));
         continue;
@@ -73,7 +63,7 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
       setAdding(file.name);
       try {
         const saved = await add.mutateAsync({ customerId, field, fileName: file.name, bytes: await readBase64(file) });
-        setSelectedId(saved.id);
+        onAdded(saved.id);
       } catch (error) {
         refused.push(refusal(error, file.name));
       }
@@ -81,11 +71,38 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
     setAdding(null);
     setProblems(refused);
   };
+  return { addFiles, problems, adding, busy: add.isPending };
+}
+
+/**
+ * The customer's documents: the prescription scan, the ID card, anything else. Added with the file
+ * picker or by dropping files on the section; the core checks the type by content (PDF, JPEG, PNG)
+ * and the size. Images preview inline, PDFs in a frame.
+ */
+export function DocumentsPanel({ customerId }: { customerId: string }) {
+  const { t } = useTranslation();
+  const list = useAttachments(customerId);
+  const remove = useRemoveAttachment(customerId);
+  const [field, setField] = useState<Field>('prescription');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [toRemove, setToRemove] = useState<Attachment | null>(null);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+
+  const files = list.data ?? [];
+  const selected = files.find((f) => f.id === selectedId) ?? null;
+
+  useNoNavigationOnDrop();
+
+  const { addFiles, problems, adding, busy } = useAddFiles(customerId, field, setSelectedId);
+  const addGate = useWriteGate('attachments.add');
+  const removeGate = useWriteGate('attachments.remove');
 
   const onDrop = (e: DragEvent<HTMLElement>) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     setDragging(false);
+    if (addGate.disabled) return;
     void addFiles([...e.dataTransfer.files]);
   };
 
@@ -116,52 +133,9 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
       }}
       onDrop={onDrop}
     >
-      <div className="docs-add">
-        <div className="field">
-          <label htmlFor={fieldId}>{t('docs.field')}</label>
-          <select id={fieldId} value={field} onChange={(e) => setField(e.target.value as Field)}>
-            {attachmentFields.map((f) => (
-              <option key={f} value={f}>
-                {t(`docs.fields.${f}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <label className={`file-button${add.isPending ? ' busy' : ''}`}>
-          <input
-            type="file"
-            className="visually-hidden"
-            accept={ACCEPT}
-            multiple
-            disabled={add.isPending}
-            onChange={(e) => {
-              const picked = [...(e.target.files ?? [])];
-              // Picking the same file again must fire a change.
-              e.target.value = '';
-              void addFiles(picked);
-            }}
-          />
-          {t('docs.add')}
-        </label>
-        <p className="docs-hint">{t('docs.hint', { max: MAX_TEXT })}</p>
-        <span role="status" className="docs-status">
-          {adding ? t('docs.adding', { name: adding }) : ''}
-        </span>
-      </div>
+      <AddBar field={field} onField={setField} busy={busy} gate={addGate} adding={adding} onFiles={(picked) => void addFiles(picked)} />
 
-      {problems.length > 0 ? (
-        <div className="form-error docs-errors" role="alert">
-          {problems.length === 1 ? (
-            <p>{problems[0]}</p>
-          ) : (
-            <ul>
-              {problems.map((p, i) => (
-                <li key={i}>{p}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      ) : null}
+      <Problems problems={problems} />
 
       {list.isError ? (
         <p className="form-error" role="alert">
@@ -173,49 +147,16 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
         <div className="docs-list">
           {list.isSuccess && files.length === 0 ? <p className="muted docs-empty">{t('docs.empty')}</p> : null}
           {files.length > 0 ? (
-            <table className="docs-table">
-              <caption className="visually-hidden">{t('docs.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('docs.columns.field')}</th>
-                  <th scope="col">{t('docs.columns.name')}</th>
-                  <th scope="col" className="num">
-                    {t('docs.columns.size')}
-                  </th>
-                  <th scope="col">{t('docs.columns.added')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('docs.columns.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {files.map((f) => (
-                  <tr key={f.id} className={f.id === selectedId ? 'selected' : undefined} aria-current={f.id === selectedId ? 'true' : undefined}>
-                    <td>{t(`docs.fields.${f.field}`)}</td>
-                    <td className="docs-name">
-                      <button type="button" className="link" onClick={() => setSelectedId(f.id)} title={t('docs.preview')}>
-                        {f.fileName}
-                      </button>
-                    </td>
-                    <td className="num">{formatBytes(f.size, i18n.language)}</td>
-                    <td>{formatMoment(f.createdAt, i18n.language)}</td>
-                    <td className="docs-actions">
-                      <button
-                        type="button"
-                        className="small danger-outline"
-                        onClick={() => {
-                          setRemoveError(null);
-                          setToRemove(f);
-                        }}
-                        aria-label={t('docs.remove.label', { name: f.fileName })}
-                      >
-                        {t('docs.remove.button')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DocumentsTable
+              files={files}
+              selectedId={selectedId}
+              removeGate={removeGate}
+              onSelect={setSelectedId}
+              onRemove={(f) => {
+                setRemoveError(null);
+                setToRemove(f);
+              }}
+            />
           ) : null}
           <p className={`docs-drop${dragging ? ' on' : ''}`} aria-hidden="true">
             {t('docs.drop')}
@@ -280,5 +221,117 @@ function Preview({ attachment, onClose }: { attachment: Attachment; onClose: () 
         <img ref={imgRef} alt={attachment.fileName} hidden={!base64} />
       )}
     </figure>
+  );
+}
+
+type AddBarProps = { field: Field; onField: (field: Field) => void; busy: boolean; gate: WriteGate; adding: string | null; onFiles: (files: File[]) => void };
+
+/** What the next file is (prescription scan, ID card…) and the file picker. */
+function AddBar({ field, onField, busy, gate, adding, onFiles }: AddBarProps) {
+  const { t } = useTranslation();
+  const fieldId = useId();
+  return (
+    <div className="docs-add">
+      <div className="field">
+        <label htmlFor={fieldId}>{t('docs.field')}</label>
+        <select id={fieldId} value={field} onChange={(e) => onField(e.target.value as Field)}>
+          {attachmentFields.map((f) => (
+            <option key={f} value={f}>
+              {t(`docs.fields.${f}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <label className={`file-button${busy ? ' busy' : ''}${gate.disabled ? ' disabled' : ''}`} title={gate.reason ?? undefined}>
+        <input
+          type="file"
+          className="visually-hidden"
+          accept={ACCEPT}
+          multiple
+          disabled={busy || gate.disabled}
+          onChange={(e) => {
+            const picked = [...(e.target.files ?? [])];
+            // Picking the same file again must fire a change.
+            e.target.value = '';
+            onFiles(picked);
+          }}
+        />
+        {t('docs.add')}
+      </label>
+      <WriteGateNote gate={gate} />
+      <p className="docs-hint">{t('docs.hint', { max: MAX_TEXT })}</p>
+      <span role="status" className="docs-status">
+        {adding ? t('docs.adding', { name: adding }) : ''}
+      </span>
+    </div>
+  );
+}
+
+type TableProps = { files: Attachment[]; selectedId: string | null; removeGate: WriteGate; onSelect: (id: string) => void; onRemove: (file: Attachment) => void };
+
+/** The customer's files: what each is, its name (opens the preview), size and when it was added. */
+function DocumentsTable({ files, selectedId, removeGate, onSelect, onRemove }: TableProps) {
+  const { t, i18n } = useTranslation();
+  return (
+    <table className="docs-table">
+      <caption className="visually-hidden">{t('docs.title')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('docs.columns.field')}</th>
+          <th scope="col">{t('docs.columns.name')}</th>
+          <th scope="col" className="num">
+            {t('docs.columns.size')}
+          </th>
+          <th scope="col">{t('docs.columns.added')}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t('docs.columns.actions')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((f) => (
+          <tr key={f.id} className={f.id === selectedId ? 'selected' : undefined} aria-current={f.id === selectedId ? 'true' : undefined}>
+            <td>{t(`docs.fields.${f.field}`)}</td>
+            <td className="docs-name">
+              <button type="button" className="link" onClick={() => onSelect(f.id)} title={t('docs.preview')}>
+                {f.fileName}
+              </button>
+            </td>
+            <td className="num">{formatBytes(f.size, i18n.language)}</td>
+            <td>{formatMoment(f.createdAt, i18n.language)}</td>
+            <td className="docs-actions">
+              <button
+                type="button"
+                className="small danger-outline"
+                onClick={() => onRemove(f)}
+            disabled={removeGate.disabled}
+            title={removeGate.reason ?? undefined}
+                aria-label={t('docs.remove.label', { name: f.fileName })}
+              >
+                {t('docs.remove.button')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The files refused in the last add, with why. */
+function Problems({ problems }: { problems: string[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <div className="form-error docs-errors" role="alert">
+      {problems.length === 1 ? (
+        <p>{problems[0]}</p>
+      ) : (
+        <ul>
+          {problems.map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

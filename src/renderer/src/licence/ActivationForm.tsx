@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { checkKey } from '../../../shared/licence/key';
 import { errorMessage } from '../api/errors';
-import { useActivateLicence, useImportLicence, useRequestCode } from '../api/queries';
+import { useActivateLicence, useImportLicence, useRequestCode } from './queries';
 import { keyProblemText, type LicenceStatus } from './text';
 
 type Props = {

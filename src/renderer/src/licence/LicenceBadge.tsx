@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useLicenceStatus } from '../api/queries';
+import { useLicenceStatus } from './queries';
 
 /** Small, in the footer: the trial's days left, or that the counter is read-only. */
 export function LicenceBadge() {

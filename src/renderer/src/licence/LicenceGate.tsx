@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLicenceStatus } from '../api/queries';
+import { useLicenceStatus } from './queries';
 import { AuthFrame, Loading } from '../auth/AuthScreens';
 import { ActivationForm } from './ActivationForm';
 import { needsActivation, reasonText, type LicenceStatus } from './text';

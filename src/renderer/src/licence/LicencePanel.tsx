@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { LicenceConfigureInput } from '../../../shared/licence/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { useConfigureLicence, useDeactivateLicence, useLicenceStatus, useRefreshLicence } from '../api/queries';
+import { useConfigureLicence, useDeactivateLicence, useLicenceStatus, useRefreshLicence } from './queries';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatMoment } from '../format';
 import { ActivationForm } from './ActivationForm';

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
-import { usePrescriptions } from '../api/queries';
+import { usePrescriptions } from './queries';
 import { OpticGrid } from '../customers/OpticGrid';
 import { formatDay } from '../format';
 import { RxProblems } from './RxProblems';

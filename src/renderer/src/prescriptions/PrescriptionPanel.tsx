@@ -1,18 +1,19 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { useCall } from '../api/context';
 import { errorMessage } from '../api/errors';
-import { usePrescriptions } from '../api/queries';
-import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useLeaveGuard } from '../components/useLeaveGuard';
 import { formatDay } from '../format';
 import { pdKeys } from './draft';
 import { PrintCard } from './PrintCard';
+import { usePrescriptions } from './queries';
 import { RxEditor, type EditorMode } from './RxEditor';
 import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
 import { Timeline } from './Timeline';
+import { rxCheckContext } from './useRxCheck';
 
 type Customer = ChannelOutput<'customers.get'>;
 
@@ -29,7 +30,7 @@ type Props = {
  * typed, the timeline beside, and the printable card of the current version.
  */
 export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const list = usePrescriptions(customer.id);
   const call = useCall();
   // The desktop app saves a PDF; in the browser host the core answers "not handled": browser print.
@@ -39,7 +40,6 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
   };
   // `n` gives a fresh grid after each save.
   const [mode, setMode] = useState<EditorMode & { n: number }>({ kind: 'new', n: 0 });
-  const [pending, setPending] = useState<EditorMode | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const dirty = useRef(false);
   const refocus = useRef(false);
@@ -55,32 +55,28 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
     },
     [onDirtyChange],
   );
+  const leave = useLeaveGuard(() => dirty.current, 'rx.discard');
 
-  const versions = list.data ?? [];
+  const versions = useMemo(() => list.data ?? [], [list.data]);
   const current = versions.find((v) => v.current) ?? null;
   const reference = mode.kind === 'correct' ? mode.version : current;
+  const checkContext = useMemo(() => rxCheckContext(customer.localData.dateOfBirth, versions), [customer.localData.dateOfBirth, versions]);
 
   const switchTo = (next: EditorMode) => {
-    if (dirty.current) {
-      setPending(next);
-      return;
-    }
-    setFlash(null);
-    setMode({ ...next, n: mode.n + 1 });
+    const go = () => {
+      dirty.current = false;
+      setFlash(null);
+      setMode((m) => ({ ...next, n: m.n + 1 }));
+    };
+    if (leave.guard(go)) go();
   };
   const onSaved = (saved: PrescriptionVersion) => {
     dirty.current = false;
     // The saved editor is replaced by a fresh one: a keyboard user stays in it, on its first cell.
     refocus.current = document.activeElement?.closest('form.rx-editor') !== null;
-    setMode({ kind: 'new', n: mode.n + 1 });
+    setMode((m) => ({ kind: 'new', n: m.n + 1 }));
     setFlash(saved.correctsId ? t('rx.savedCorrection', { version: saved.version }) : t('rx.saved', { version: saved.version }));
   };
-
-  const referenceTitle = reference
-    ? mode.kind === 'correct'
-      ? t('rx.reference.corrected', { version: reference.version, date: formatDay(reference.rx.examDate, i18n.language) })
-      : t('rx.reference.current', { version: reference.version, date: formatDay(reference.rx.examDate, i18n.language) })
-    : null;
 
   return (
     <div className="rx-panel">
@@ -101,33 +97,8 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
           </p>
         ) : null}
 
-        {reference && referenceTitle ? (
-          <section className="rx-reference" aria-label={referenceTitle}>
-            <h2 className="rx-reference-title">{referenceTitle}</h2>
-            <RxProblems problems={reference.problems} />
-            {/* Laid out like the grid below it, column for column, so values line up to compare. */}
-            <div className="rx-grid-row">
-              <RxTable rx={reference.rx} className="rx-reference-table" withSe />
-              <dl className="rx-reference-side">
-                {pdKeys.flatMap((k) =>
-                  reference.rx.pd?.[k]
-                    ? [
-                        <div key={k}>
-                          <dt>{t(`rx.pd.${k}`)}</dt>
-                          <dd>{reference.rx.pd[k]}</dd>
-                        </div>,
-                      ]
-                    : [],
-                )}
-                {reference.rx.prescriber ? (
-                  <div>
-                    <dt>{t('rx.field.prescriber')}</dt>
-                    <dd>{reference.rx.prescriber}</dd>
-                  </div>
-                ) : null}
-              </dl>
-            </div>
-          </section>
+        {reference ? (
+          <RxReference reference={reference} corrected={mode.kind === 'correct'} />
         ) : list.isSuccess ? (
           <p className="rx-reference empty muted">{t('rx.reference.none')}</p>
         ) : null}
@@ -137,6 +108,7 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
           customerId={customer.id}
           mode={mode}
           reference={reference}
+          checkContext={checkContext}
           active={active}
           onDirtyChange={onEditorDirty}
           onSaved={onSaved}
@@ -147,23 +119,41 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
       <Timeline versions={versions} correctingId={mode.kind === 'correct' ? mode.version.id : null} onCorrect={(v) => switchTo({ kind: 'correct', version: v })} />
 
       {current ? <PrintCard customer={customer} version={current} /> : null}
-
-      {pending ? (
-        <ConfirmDialog
-          title={t('rx.discard.title')}
-          body={t('rx.discard.body')}
-          confirmLabel={t('rx.discard.confirm')}
-          cancelLabel={t('rx.discard.cancel')}
-          danger
-          onConfirm={() => {
-            dirty.current = false;
-            setFlash(null);
-            setMode({ ...pending, n: mode.n + 1 });
-            setPending(null);
-          }}
-          onCancel={() => setPending(null)}
-        />
-      ) : null}
+      {leave.dialog}
     </div>
+  );
+}
+
+/** The version staff compare with, read-only, laid out like the grid below it so values line up. */
+function RxReference({ reference, corrected }: { reference: PrescriptionVersion; corrected: boolean }) {
+  const { t, i18n } = useTranslation();
+  const date = formatDay(reference.rx.examDate, i18n.language);
+  const title = corrected ? t('rx.reference.corrected', { version: reference.version, date }) : t('rx.reference.current', { version: reference.version, date });
+  return (
+    <section className="rx-reference" aria-label={title}>
+      <h2 className="rx-reference-title">{title}</h2>
+      <RxProblems problems={reference.problems} />
+      <div className="rx-grid-row">
+        <RxTable rx={reference.rx} className="rx-reference-table" withSe />
+        <dl className="rx-reference-side">
+          {pdKeys.flatMap((k) =>
+            reference.rx.pd?.[k]
+              ? [
+                  <div key={k}>
+                    <dt>{t(`rx.pd.${k}`)}</dt>
+                    <dd>{reference.rx.pd[k]}</dd>
+                  </div>,
+                ]
+              : [],
+          )}
+          {reference.rx.prescriber ? (
+            <div>
+              <dt>{t('rx.field.prescriber')}</dt>
+              <dd>{reference.rx.prescriber}</dd>
+            </div>
+          ) : null}
+        </dl>
+      </div>
+    </section>
   );
 }

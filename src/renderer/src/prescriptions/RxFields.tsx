@@ -2,6 +2,7 @@ import { useId, type ReactNode } from 'react';
 import { useFormContext, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { normaliseEyeCell, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
+import { Options } from '../components/Field';
 import { describedBy, FieldMessages, useFeedback } from './feedback';
 
 export type EyePath = `${RxVision}.${RxEye}.${RxMeasure}`;
@@ -112,11 +113,7 @@ export function RxSelect({ path, label, options, className }: FieldProps & { opt
   return (
     <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
       <select id={id} {...register(path)} data-rx-nav="" aria-invalid={feedback.error ? true : undefined} aria-describedby={describedBy(id, feedback)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
       <FieldMessages id={id} feedback={feedback} />
     </Shell>

@@ -31,26 +31,7 @@ export function RxTable({ rx, caption, className, withSe, compact }: Props) {
   return (
     <table className={`rx-table${className ? ` ${className}` : ''}`}>
       {caption ? <caption>{caption}</caption> : null}
-      <thead>
-        <tr>
-          <th scope="col">
-            <span className="visually-hidden">{t('rx.visionColumn')}</span>
-          </th>
-          <th scope="col">
-            <span className="visually-hidden">{t('rx.eyeColumn')}</span>
-          </th>
-          {columns.map((m) => (
-            <th key={m} scope="col">
-              {t(`rx.measure.${m}`)}
-            </th>
-          ))}
-          {withSe ? (
-            <th scope="col" title={t('rx.seTitle')}>
-              {t('rx.se')}
-            </th>
-          ) : null}
-        </tr>
-      </thead>
+      <RxHead columns={columns} withSe={withSe} />
       <tbody>
         {rows.map((v) => {
           const vision = rx[v];
@@ -84,5 +65,32 @@ export function RxTable({ rx, caption, className, withSe, compact }: Props) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The grid's header row: vision and eye (named for assistive tech only), the measures, the SE. `titled`: each measure explained in its title. */
+export function RxHead({ columns, withSe, titled }: { columns: readonly RxMeasure[]; withSe?: boolean | undefined; titled?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">
+          <span className="visually-hidden">{t('rx.visionColumn')}</span>
+        </th>
+        <th scope="col">
+          <span className="visually-hidden">{t('rx.eyeColumn')}</span>
+        </th>
+        {columns.map((m) => (
+          <th key={m} scope="col" title={titled ? t(`rx.measureTitle.${m}`) : undefined}>
+            {t(`rx.measure.${m}`)}
+          </th>
+        ))}
+        {withSe ? (
+          <th scope="col" title={t('rx.seTitle')}>
+            {t('rx.se')}
+          </th>
+        ) : null}
+      </tr>
+    </thead>
   );
 }

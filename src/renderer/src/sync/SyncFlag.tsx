@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSyncConflicts } from '../api/queries';
+import { useSyncConflicts } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 
 /** The customers with something to settle (an open conflict or a parked change). */

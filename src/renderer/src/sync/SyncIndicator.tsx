@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useSyncEvents, useSyncStatus } from '../api/queries';
+import { useSyncEvents, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { clockTime, relativeTime, useNow } from './text';
 

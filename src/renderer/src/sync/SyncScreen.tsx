@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus } from '../../../shared/sync/schema';
 import { errorMessage } from '../api/errors';
-import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from '../api/queries';
+import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
 import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';

@@ -1,9 +1,6 @@
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import { useCall } from '../api/context';
-
-const POLL_MS = 60_000;
+import { useRestartToUpdate, useUpdateStatus } from './queries';
 
 /**
  * "Update ready — Restart to update": a quiet bar above the footer, never a dialog. The poll tells
@@ -13,16 +10,8 @@ const POLL_MS = 60_000;
  */
 export function UpdateBanner({ busy }: { busy: boolean }) {
   const { t } = useTranslation();
-  const call = useCall();
-  const status = useQuery({
-    // A change of `busy` reports it at once; the interval renews the report.
-    queryKey: ['update.status', { busy }],
-    queryFn: () => call('update.status', { busy }),
-    placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.state === 'unsupported' ? false : POLL_MS),
-    refetchIntervalInBackground: true,
-  });
-  const restart = useMutation({ mutationFn: () => call('update.restart', {}) });
+  const status = useUpdateStatus(busy);
+  const restart = useRestartToUpdate();
 
   const data = status.data;
   if (!data || !data.offerRestart || busy) return null;

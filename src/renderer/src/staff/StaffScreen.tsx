@@ -4,13 +4,14 @@ import type { ChannelInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Role } from '../../../shared/staff/schema';
 import { errorMessage } from '../api/errors';
-import { useCreateStaff, useDisableStaff, useResetStaffPassword, useStaffList, useUpdateStaff } from '../api/queries';
+import { useCreateStaff, useDisableStaff, useResetStaffPassword, useStaffList, useUpdateStaff } from './queries';
 import { useSignedIn, type StaffMember } from '../auth/AuthProvider';
 import { confirmProblem, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from '../auth/validation';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field, SelectBox } from '../components/Field';
 import { FormDialog } from '../components/FormDialog';
 import { formatMoment } from '../format';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 
 type Dialog = { kind: 'add' } | { kind: 'edit'; member: StaffMember } | { kind: 'password'; member: StaffMember } | { kind: 'disable'; member: StaffMember };
 
@@ -19,6 +20,7 @@ export function StaffScreen() {
   const { t, i18n } = useTranslation();
   const { staff: me, refresh } = useSignedIn();
   const list = useStaffList();
+  const createGate = useWriteGate('staff.create');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const titleId = useId();
@@ -35,7 +37,8 @@ export function StaffScreen() {
         <span role="status" className="flash">
           {flash}
         </span>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })}>
+        <WriteGateNote gate={createGate} />
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'add' })} disabled={createGate.disabled} title={createGate.reason ?? undefined}>
           {t('staff.add')}
         </button>
       </div>
@@ -81,31 +84,7 @@ export function StaffScreen() {
                 </td>
                 <td>{formatMoment(member.createdAt, i18n.language)}</td>
                 <td className="row-actions">
-                  {member.disabled ? null : (
-                    <>
-                      <button type="button" className="small" onClick={() => setDialog({ kind: 'edit', member })} aria-label={t('staff.editLabel', { name: member.displayName })}>
-                        {t('staff.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        onClick={() => setDialog({ kind: 'password', member })}
-                        aria-label={t('staff.resetPasswordLabel', { name: member.displayName })}
-                      >
-                        {t('staff.resetPassword')}
-                      </button>
-                      {member.id !== me.id ? (
-                        <button
-                          type="button"
-                          className="small danger-outline"
-                          onClick={() => setDialog({ kind: 'disable', member })}
-                          aria-label={t('staff.disableLabel', { name: member.displayName })}
-                        >
-                          {t('staff.disable')}
-                        </button>
-                      ) : null}
-                    </>
-                  )}
+                  {member.disabled ? null : <MemberActions member={member} isMe={member.id === me.id} onOpen={setDialog} />}
                 </td>
               </tr>
             ))}
@@ -132,6 +111,34 @@ export function StaffScreen() {
         <DisableDialog member={dialog.member} onDone={(m) => close(t('staff.disabledDone', { name: m.displayName }))} onCancel={() => close()} />
       ) : null}
     </section>
+  );
+}
+
+/** A live account's actions: edit (a licensed write), reset the password, disable (not one's own). */
+function MemberActions({ member, isMe, onOpen }: { member: StaffMember; isMe: boolean; onOpen: (dialog: Dialog) => void }) {
+  const { t } = useTranslation();
+  const updateGate = useWriteGate('staff.update');
+  return (
+    <>
+      <button
+        type="button"
+        className="small"
+        onClick={() => onOpen({ kind: 'edit', member })}
+        aria-label={t('staff.editLabel', { name: member.displayName })}
+        disabled={updateGate.disabled}
+        title={updateGate.reason ?? undefined}
+      >
+        {t('staff.edit')}
+      </button>
+      <button type="button" className="small" onClick={() => onOpen({ kind: 'password', member })} aria-label={t('staff.resetPasswordLabel', { name: member.displayName })}>
+        {t('staff.resetPassword')}
+      </button>
+      {isMe ? null : (
+        <button type="button" className="small danger-outline" onClick={() => onOpen({ kind: 'disable', member })} aria-label={t('staff.disableLabel', { name: member.displayName })}>
+          {t('staff.disable')}
+        </button>
+      )}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import { useSetAutoLock } from '../api/queries';
+import { useSetAutoLock } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';

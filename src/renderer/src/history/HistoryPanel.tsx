@@ -6,10 +6,11 @@ import type { AuditChainReport } from '../../../shared/audit/schema';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import type { AuditEntry } from '../../../shared/staff/schema';
 import { errorMessage } from '../api/errors';
-import { useAuditChain, useCustomerHistory } from '../api/queries';
+import { useAuditChain, useCustomerHistory } from './queries';
 import { formatDay, formatMoment } from '../format';
 import { pathLabel, valueLabel } from '../prescriptions/draft';
-import { fieldChanges, textField, type FieldChange } from './history';
+import { usePrescriptions } from '../prescriptions/queries';
+import { fieldChanges, textField, type FieldChange } from './changes';
 
 /** Labels of the customer's fields as the audit trail records them (address columns included). */
 const fieldLabels: Record<string, string> = {
@@ -140,7 +141,12 @@ function ChainWarning({ report, marked }: { report: AuditChainReport; marked: nu
  */
 export function HistoryPanel({ customerId }: { customerId: string }) {
   const { t, i18n } = useTranslation();
-  const history = useCustomerHistory(customerId);
+  const entries = useCustomerHistory(customerId);
+  // The customer's prescription versions, to describe what each prescription entry saved (the
+  // Prescription tab's timeline reads the same cache).
+  const versionList = usePrescriptions(customerId);
+  const loadError = entries.error ?? versionList.error;
+  const retry = () => Promise.all([entries.isError ? entries.refetch() : null, versionList.isError ? versionList.refetch() : null]);
   const chain = useAuditChain();
   const titleId = useId();
   const broken = chain.data && !chain.data.intact ? chain.data : null;
@@ -148,31 +154,32 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
   let marked = 0;
 
   let body;
-  if (history.isPending) {
+  if (loadError) {
+    body = (
+      <div className="form-error" role="alert">
+        <p>{t('history.loadError', { message: errorMessage(loadError, t) })}</p>
+        <button type="button" onClick={() => void retry()}>
+          {t('search.retry')}
+        </button>
+      </div>
+    );
+  } else if (entries.isPending || versionList.isPending) {
     body = (
       <p className="muted" role="status">
         {t('history.loading')}
       </p>
     );
-  } else if (history.isError) {
-    body = (
-      <div className="form-error" role="alert">
-        <p>{t('history.loadError', { message: errorMessage(history.error, t) })}</p>
-        <button type="button" onClick={() => void history.refetch()}>
-          {t('search.retry')}
-        </button>
-      </div>
-    );
   } else {
-    const versions = new Map(history.data.versions.map((v) => [v.id, v]));
+    const list = entries.data ?? [];
+    const versions = new Map((versionList.data ?? []).map((v) => [v.id, v]));
     const docNames = new Map<string, string>();
-    for (const e of history.data.entries) {
+    for (const e of list) {
       const name = e.entity === 'attachment' ? textField(e.after, 'fileName') : null;
       if (name) docNames.set(e.entityId, name);
     }
     // A save that changed only the prescription grid also records the customer, unchanged: its
     // prescription entry says what changed (shown all the same when it sits at a break of the chain).
-    const shown = history.data.entries
+    const shown = list
       .map((entry) => ({ entry, d: describe(entry, versions, docNames, t, i18n.language) }))
       .filter(({ entry, d }) => marks?.has(entry.id) || !(entry.entity === 'customer' && entry.action === 'update' && d.changes.length === 0));
     marked = marks ? shown.filter(({ entry }) => marks.has(entry.id)).length : 0;
@@ -215,7 +222,7 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
     <section className="history" aria-labelledby={titleId}>
       <div className="history-top">
         <h2 id={titleId}>{t('history.title')}</h2>
-        <span className={`busy${history.isFetching ? ' on' : ''}`} aria-hidden="true" />
+        <span className={`busy${entries.isFetching || versionList.isFetching ? ' on' : ''}`} aria-hidden="true" />
       </div>
       {broken ? <ChainWarning report={broken} marked={marked} /> : null}
       {body}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { type TrailStatus, trailStatus } from '../../../shared/audit/reading';
 import type { BackupInfo } from '../../../shared/backup/schema';
 import { errorMessage } from '../api/errors';
-import { useBackups, useCreateBackup, useRestoreBackup } from '../api/queries';
+import { useBackups, useCreateBackup, useRestoreBackup } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
@@ -109,56 +109,15 @@ export function BackupsScreen() {
       ) : list.data.length === 0 ? (
         <p className="screen-message">{t('backups.empty')}</p>
       ) : (
-        <table className="admin-table" aria-labelledby={titleId}>
-          <thead>
-            <tr>
-              <th scope="col">{t('backups.columns.date')}</th>
-              <th scope="col">{t('backups.columns.kind')}</th>
-              <th scope="col" className="num">
-                {t('backups.columns.size')}
-              </th>
-              <th scope="col" className="num">
-                {t('backups.columns.customers')}
-              </th>
-              <th scope="col" className="num">
-                {t('backups.columns.documents')}
-              </th>
-              <th scope="col">{t('backups.columns.auditTrail')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('backups.columns.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((b) => (
-              <tr key={b.name}>
-                <th scope="row" title={b.name}>
-                  {when(b)}
-                </th>
-                <td>
-                  <span className={`badge kind-${b.kind}`}>{t(`backups.kind.${b.kind}`)}</span>
-                </td>
-                <td className="num">{formatBytes(b.sizeBytes, i18n.language)}</td>
-                <td className="num">{b.customers ?? '—'}</td>
-                <td className="num">{b.attachments}</td>
-                <td className={`audit-trail trail-${trailStatus(b.auditTrail).kind}`}>{trailCell(trailStatus(b.auditTrail), t)}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="small danger-outline"
-                    onClick={() => {
-                      setRestoreError(null);
-                      setToRestore(b);
-                    }}
-                    aria-label={t('backups.restoreLabel', { date: when(b) })}
-                  >
-                    {t('backups.restore')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <BackupsTable
+          backups={list.data}
+          titleId={titleId}
+          when={when}
+          onRestore={(b) => {
+            setRestoreError(null);
+            setToRestore(b);
+          }}
+        />
       )}
 
       {toRestore ? (
@@ -183,5 +142,61 @@ export function BackupsScreen() {
         />
       ) : null}
     </section>
+  );
+}
+
+type TableProps = { backups: BackupInfo[]; titleId: string; when: (b: BackupInfo) => string; onRestore: (b: BackupInfo) => void };
+
+/** Each backup: when, what kind, its size, what it holds, its audit trail's state, and Restore. */
+function BackupsTable({ backups, titleId, when, onRestore }: TableProps) {
+  const { t, i18n } = useTranslation();
+  return (
+    <table className="admin-table" aria-labelledby={titleId}>
+      <thead>
+        <tr>
+          <th scope="col">{t('backups.columns.date')}</th>
+          <th scope="col">{t('backups.columns.kind')}</th>
+          <th scope="col" className="num">
+            {t('backups.columns.size')}
+          </th>
+          <th scope="col" className="num">
+            {t('backups.columns.customers')}
+          </th>
+          <th scope="col" className="num">
+            {t('backups.columns.documents')}
+          </th>
+          <th scope="col">{t('backups.columns.auditTrail')}</th>
+          <th scope="col">
+            <span className="visually-hidden">{t('backups.columns.actions')}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {backups.map((b) => (
+          <tr key={b.name}>
+            <th scope="row" title={b.name}>
+              {when(b)}
+            </th>
+            <td>
+              <span className={`badge kind-${b.kind}`}>{t(`backups.kind.${b.kind}`)}</span>
+            </td>
+            <td className="num">{formatBytes(b.sizeBytes, i18n.language)}</td>
+            <td className="num">{b.customers ?? '—'}</td>
+            <td className="num">{b.attachments}</td>
+            <td className={`audit-trail trail-${trailStatus(b.auditTrail).kind}`}>{trailCell(trailStatus(b.auditTrail), t)}</td>
+            <td className="row-actions">
+              <button
+                type="button"
+                className="small danger-outline"
+                onClick={() => onRestore(b)}
+                aria-label={t('backups.restoreLabel', { date: when(b) })}
+              >
+                {t('backups.restore')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,0 +1,265 @@
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../api/errors';
+import { useCustomerSearch } from './queries';
+import { useDebounced } from '../components/useDebounced';
+import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
+import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
+import type { CustomerListItem } from '../../../shared/customers/schema';
+
+const ROW_HEIGHT = 40;
+const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
+/** Start loading the next page this many rows before the end is on screen. */
+const PREFETCH_ROWS = 15;
+
+type Props = {
+  search: string;
+  onSearchChange: (search: string) => void;
+  onOpen: (id: string) => void;
+  onNew: () => void;
+  inputRef: RefObject<HTMLInputElement | null>;
+};
+
+export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
+  const { t } = useTranslation();
+  const debounced = useDebounced(search, 100);
+  const query = useCustomerSearch(debounced);
+  // Customers with a sync conflict or a parked change are marked in the list.
+  const flagged = useSyncFlagged();
+  const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
+  const total = query.data?.pages[0]?.pagination.total ?? 0;
+  const shownSearch = query.data ? debounced.trim() : '';
+  // Results of an older keystroke are on screen while the newer ones load.
+  const stale = search.trim() !== debounced.trim() || query.isPlaceholderData;
+
+  // The selection belongs to one search: a new search starts again on its first row.
+  const [selection, setSelection] = useState({ search: debounced, index: 0 });
+  const active = selection.search === debounced ? selection.index : 0;
+  const setActive = (index: number) => setSelection({ search: debounced, index });
+  const listRef = useRef<HTMLDivElement>(null);
+  const listId = useId();
+  const optionId = (i: number) => optionIdOf(listId, i);
+  // Enter pressed before the results of the last keystroke arrived: open the first fresh result then.
+  const pendingOpen = useRef(false);
+
+  // The compiler warning is about React Compiler memoisation, which this app does not use.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  useEffect(() => {
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  }, [inputRef]);
+
+  // A new search starts at the top.
+  useEffect(() => {
+    if (listRef.current) virtualizer.scrollToOffset(0);
+  }, [debounced, virtualizer]);
+
+  useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
+
+  useEffect(() => {
+    if (!pendingOpen.current || stale || query.isFetching) return;
+    pendingOpen.current = false;
+    const first = rows[0];
+    if (first) onOpen(first.id);
+  }, [stale, query.isFetching, rows, onOpen]);
+
+  // Enter before the last keystroke's results arrived opens the first fresh result once they do.
+  const onEnter = (index: number) => {
+    const row = rows[index];
+    if (stale) pendingOpen.current = true;
+    else if (row) onOpen(row.id);
+  };
+  const onKeyDown = useListKeys({ count: rows.length, active, listRef, virtualizer, setActive, onEnter });
+
+  const activeRow = rows[active];
+
+  return (
+    <section className="search-screen" aria-labelledby={`${listId}-label`}>
+      <div className="search-bar">
+        <label id={`${listId}-label`} htmlFor={`${listId}-input`} className="visually-hidden">
+          {t('search.label')}
+        </label>
+        <input
+          ref={inputRef}
+          id={`${listId}-input`}
+          type="search"
+          className="search-input"
+          placeholder={t('search.placeholder')}
+          value={search}
+          onChange={(e) => onSearchChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          autoComplete="off"
+          spellCheck={false}
+          aria-controls={listId}
+          aria-activedescendant={activeRow ? optionId(active) : undefined}
+        />
+        <NewCustomerButton onNew={onNew} />
+      </div>
+
+      <div className="list-meta">
+        <span aria-live="polite" data-testid="result-count">
+          {query.data ? (shownSearch ? t('search.matches', { count: total }) : t('search.count', { count: total })) : ''}
+        </span>
+        <span className={`busy${query.isFetching ? ' on' : ''}`} aria-hidden="true" />
+        <span className="hint">{t('search.hint')}</span>
+      </div>
+
+      <div className="list-head" aria-hidden="true">
+        <span>{t('search.columns.name')}</span>
+        <span>{t('search.columns.email')}</span>
+        <span>{t('search.columns.status')}</span>
+      </div>
+
+      <ResultList
+        query={query}
+        rows={rows}
+        total={total}
+        shownSearch={shownSearch}
+        active={active}
+        stale={stale}
+        listRef={listRef}
+        listId={listId}
+        virtualizer={virtualizer}
+        flagged={flagged}
+        onPick={(index, id) => {
+          setActive(index);
+          onOpen(id);
+        }}
+      />
+    </section>
+  );
+}
+
+type ListProps = {
+  query: ReturnType<typeof useCustomerSearch>;
+  rows: CustomerListItem[];
+  total: number;
+  shownSearch: string;
+  active: number;
+  stale: boolean;
+  listRef: RefObject<HTMLDivElement | null>;
+  listId: string;
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  flagged: ReadonlySet<string>;
+  onPick: (index: number, id: string) => void;
+};
+
+/** The results (only the rows on screen are rendered), or why there are none. */
+function ResultList({ query, rows, total, shownSearch, active, stale, listRef, listId, virtualizer, flagged, onPick }: ListProps) {
+  const { t } = useTranslation();
+  if (query.isPending) {
+    return (
+      <p className="list-message" role="status">
+        {t('search.loading')}
+      </p>
+    );
+  }
+  if (query.isError && rows.length === 0) {
+    return (
+      <div className="list-message" role="alert">
+        <p>{t('search.error', { message: errorMessage(query.error, t) })}</p>
+        <button type="button" onClick={() => void query.refetch()}>
+          {t('search.retry')}
+        </button>
+      </div>
+    );
+  }
+  if (rows.length === 0) {
+    return (
+      <p className="list-message" role="status">
+        {shownSearch ? t('search.emptySearch', { search: shownSearch }) : t('search.emptyAll')}
+      </p>
+    );
+  }
+  return (
+    <div ref={listRef} id={listId} role="listbox" aria-label={t('search.results')} className={`result-list${stale ? ' stale' : ''}`}>
+      <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const row = rows[item.index];
+          if (!row) return null;
+          const selected = item.index === active;
+          return (
+            <div
+              key={row.id}
+              id={optionIdOf(listId, item.index)}
+              role="option"
+              aria-selected={selected}
+              aria-setsize={total}
+              aria-posinset={item.index + 1}
+              className={`result-row${selected ? ' selected' : ''}`}
+              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
+              onClick={() => onPick(item.index, row.id)}
+            >
+              <span className="cell-name">
+                {row.name}
+                {flagged.has(row.id) ? <SyncFlag /> : null}
+              </span>
+              <span className="cell-email">{row.userName}</span>
+              <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
+            </div>
+          );
+        })}
+      </div>
+      {query.isFetchingNextPage ? <p className="list-more">{t('search.loadingMore')}</p> : null}
+    </div>
+  );
+}
+
+type ListKeys = {
+  count: number;
+  active: number;
+  listRef: RefObject<HTMLDivElement | null>;
+  virtualizer: Virtualizer<HTMLDivElement, Element>;
+  setActive: (index: number) => void;
+  onEnter: (index: number) => void;
+};
+
+/** The search box's keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
+function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }: ListKeys) {
+  const move = (to: number) => {
+    if (count === 0) return;
+    const next = Math.max(0, Math.min(count - 1, to));
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+  return (e: KeyboardEvent<HTMLInputElement>) => {
+    const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    if (Object.hasOwn(steps, e.key)) move(active + (steps[e.key] ?? 0));
+    else if (e.key === 'Enter') onEnter(active);
+    else return;
+    e.preventDefault();
+  };
+}
+
+/** Infinite scroll: the next page is fetched as the end of what is loaded comes into view. */
+function useNextPages(query: ReturnType<typeof useCustomerSearch>, lastIndex: number, loaded: number) {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= loaded - PREFETCH_ROWS) void fetchNextPage();
+  }, [lastIndex, loaded, hasNextPage, isFetchingNextPage, fetchNextPage]);
+}
+
+/** "New customer", off with the reason while the install is read-only. */
+function NewCustomerButton({ onNew }: { onNew: () => void }) {
+  const { t } = useTranslation();
+  const gate = useWriteGate('customers.create');
+  return (
+    <>
+      <WriteGateNote gate={gate} />
+      <button type="button" className="primary" onClick={onNew} title={gate.reason ?? 'Ctrl+N'} disabled={gate.disabled}>
+        {t('search.newCustomer')}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { useCall } from '../api/context';
+import { historyKeys } from '../history/queries';
+import { detailAfterUpdate } from './cache';
+
+type Detail = ChannelOutput<'customers.get'>;
+
+/** The customers' cache keys: a mutation touches exactly what it changed. */
+export const customerKeys = {
+  all: ['customers'] as const,
+  lists: () => [...customerKeys.all, 'list'] as const,
+  list: (search: string) => [...customerKeys.lists(), { search }] as const,
+  detail: (id: string) => [...customerKeys.all, 'detail', id] as const,
+};
+
+export const PAGE_SIZE = 50;
+
+export function useCustomerSearch(search: string) {
+  const call = useCall();
+  const query = search.trim();
+  return useInfiniteQuery({
+    queryKey: customerKeys.list(query),
+    initialPageParam: 1,
+    queryFn: ({ pageParam }) =>
+      call('customers.list', {
+        ...(query ? { search: query } : {}),
+        page: pageParam,
+        limit: PAGE_SIZE,
+        // With no search, the newest customers first (the ones staff just saw); otherwise by name.
+        ...(query ? { sortBy: 'name', sortOrder: 'asc' } : { sortBy: 'createdAt', sortOrder: 'desc' }),
+      }),
+    getNextPageParam: (last) => (last.pagination.page < last.pagination.totalPages ? last.pagination.page + 1 : undefined),
+    // Keep showing the last results while the next keystroke's results load: no flicker.
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCustomer(id: string | null) {
+  const call = useCall();
+  return useQuery({
+    queryKey: customerKeys.detail(id ?? ''),
+    queryFn: () => call('customers.get', { id: id ?? '' }),
+    enabled: id !== null,
+  });
+}
+
+export function useCreateCustomer() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'customers.create'>) => call('customers.create', input),
+    onSuccess: () => qc.invalidateQueries({ queryKey: customerKeys.lists() }),
+  });
+}
+
+/** The details only: a prescription is saved by its own editor (prescriptions/queries.ts), never as opticData here. */
+export type CustomerUpdate = Omit<ChannelInput<'customers.update'>, 'opticData'>;
+
+/**
+ * Saves the details; the customer's screen takes what the save answered (no refetch). The lists
+ * (search results: order, matches) and the history change in ways the answer does not say: refreshed.
+ * Resolves with the customer as now stored.
+ */
+export function useUpdateCustomer() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CustomerUpdate) => call('customers.update', input),
+    onSuccess: async (answer, input) => {
+      void qc.invalidateQueries({ queryKey: historyKeys.customer(input.id) });
+      void qc.invalidateQueries({ queryKey: customerKeys.lists() });
+      const before = qc.getQueryData<Detail>(customerKeys.detail(input.id));
+      const after = before ? detailAfterUpdate(before, input, answer) : null;
+      if (after) qc.setQueryData(customerKeys.detail(input.id), after);
+      else await qc.invalidateQueries({ queryKey: customerKeys.detail(input.id) });
+    },
+  });
+}
+
+/** The customer is gone from every list and its screen. */
+function useForget() {
+  const qc = useQueryClient();
+  return (id: string) => {
+    qc.removeQueries({ queryKey: customerKeys.detail(id) });
+    return qc.invalidateQueries({ queryKey: customerKeys.lists() });
+  };
+}
+
+export function useDeleteCustomer() {
+  const call = useCall();
+  const forget = useForget();
+  return useMutation({ mutationFn: (id: string) => call('customers.delete', { id }), onSuccess: (_out, id) => forget(id) });
+}
+
+/** Erasure for good: deleted first when still live (purge erases deleted customers only), then purged. */
+export function usePurgeCustomer() {
+  const call = useCall();
+  const forget = useForget();
+  return useMutation({
+    mutationFn: async (id: string) => {
+      // Already deleted (a retry after the purge itself failed): go on to the purge.
+      await call('customers.delete', { id }).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'customer.notFound')) throw err;
+      });
+      return call('customers.purge', { id });
+    },
+    onSuccess: (_out, id) => forget(id),
+  });
+}
+
+/** A subject-access export: the zip of everything held on the customer (owner only). */
+export function useExportCustomer() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => call('customers.export', { id }),
+    // The export is recorded in the customer's history.
+    onSuccess: (_out, id) => qc.invalidateQueries({ queryKey: historyKeys.customer(id) }),
+  });
+}

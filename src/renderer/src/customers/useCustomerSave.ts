@@ -1,0 +1,66 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { UseFormReturn } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
+import { errorMessage } from '../api/errors';
+import { createPayload, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
+import { customerKeys, useCreateCustomer, useUpdateCustomer } from './queries';
+
+type Detail = ChannelOutput<'customers.get'>;
+type Form = UseFormReturn<CustomerFormValues, unknown, CustomerFormOutput>;
+export type SaveFlash = 'created' | 'saved' | null;
+
+type Options = {
+  initialFlash: SaveFlash;
+  onCreated: (id: string) => void;
+  /** A save starts: what the screen said about an earlier action goes. */
+  onStart: () => void;
+};
+
+/**
+ * Saving the customer's details: creates, or sends only what changed. A refused save puts the core's
+ * field errors on the fields (the first takes the focus) and says so in `formError`.
+ */
+export function useCustomerSave(form: Form, detail: Detail | null, { initialFlash, onCreated, onStart }: Options) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const create = useCreateCustomer();
+  const update = useUpdateCustomer();
+  const [formError, setFormError] = useState<string | null>(null);
+  const [flash, setFlash] = useState<SaveFlash>(initialFlash);
+
+  const showServerError = (error: unknown) => {
+    if (!(error instanceof AppError)) {
+      setFormError(t('form.saveError', { message: errorMessage(error, t) }));
+      return;
+    }
+    const placed = placeServerErrors(error.fieldErrors, error.code, t('errors.customer.emailTaken'));
+    placed.forEach(({ path, message }, i) => form.setError(path, { type: 'server', message }, { shouldFocus: i === 0 }));
+    setFormError(placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) }));
+  };
+
+  const onValid = async (values: CustomerFormOutput) => {
+    setFormError(null);
+    setFlash(null);
+    onStart();
+    try {
+      if (!detail) {
+        const out = await create.mutateAsync(createPayload(values));
+        onCreated(out.customer.id);
+        return;
+      }
+      const payload = updatePayload(detail.id, values, form.formState.dirtyFields);
+      if (payload) await update.mutateAsync(payload);
+      // The form now starts from what the core stored (the cache holds it once the save answered).
+      const fresh = qc.getQueryData<Detail>(customerKeys.detail(detail.id));
+      form.reset(fresh ? formValuesFromDetail(fresh) : form.getValues());
+      setFlash('saved');
+    } catch (error) {
+      showServerError(error);
+    }
+  };
+  const submit = form.handleSubmit(onValid, () => setFormError(t('form.fixErrors')));
+  return { submit, formError, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { checkRx } from '../../../shared/prescriptions/rules';
+import type { Rx } from '../../../shared/prescriptions/schema';
+import { copyRightToLeft, draftFromRx, emptyDraft, leftEyeTyped, localToday, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
+
+const draft = () => emptyDraft('2026-11-01');
+
+describe('the grid as the core reads it', () => {
+  it('leaves out empty cells and rows nobody typed in', () => {
+    const d = draft();
+    d.distanceVision.rightEye.sph = ' -1.25 ';
+    d.distanceVision.leftEye.sph = '-3.50';
+    d.prescriber = '  ';
+    expect(rxInputFromDraft(d)).toEqual({
+      kind: 'spectacles',
+      examDate: '2026-11-01',
+      distanceVision: { rightEye: { sph: '-1.25' }, leftEye: { sph: '-3.50' } },
+    });
+  });
+
+  it('sends contact lens values only for contacts', () => {
+    const d = draft();
+    d.contacts.brand = 'Acuvue';
+    expect(rxInputFromDraft(d).contacts).toBeUndefined();
+    d.kind = 'contacts';
+    expect(rxInputFromDraft(d).contacts).toEqual({ brand: 'Acuvue' });
+  });
+
+  it('is today on this PC, as a date input wants it', () => {
+    expect(localToday(new Date(2026, 0, 5, 23, 59))).toBe('2026-01-05');
+  });
+});
+
+describe('one cell tidied on blur', () => {
+  it('reads staff shorthand into the canonical text', () => {
+    expect(normaliseEyeCell('sph', '-125')).toEqual({ text: '-1.25' });
+    expect(normaliseEyeCell('sph', '0')).toEqual({ text: 'PL' });
+    expect(normaliseEyeCell('sph', '-3.50 DS')).toEqual({ text: '-3.50', clearCylinder: true });
+    expect(normaliseEyeCell('cyl', 'DS')).toEqual({ text: '', clearCylinder: true });
+    expect(normaliseEyeCell('axis', '90')).toEqual({ text: '090' });
+    expect(normaliseEyeCell('add', '2')).toEqual({ text: '+2.00' });
+  });
+
+  it('leaves what it cannot read as typed, for the check to name', () => {
+    expect(normaliseEyeCell('sph', 'abc')).toBeNull();
+    expect(normaliseEyeCell('axis', '200')).toBeNull();
+    expect(normalisePd('binocular', '20')).toBeNull();
+    expect(normalisePd('binocular', '62')).toBe('62.0');
+  });
+});
+
+describe('whole-grid actions', () => {
+  it('transposes every typed lens and names the ones it cannot read', () => {
+    const d = draft();
+    d.distanceVision.rightEye = { ...d.distanceVision.rightEye, sph: '-1.25', cyl: '-0.50', axis: '090' };
+    d.distanceVision.leftEye = { ...d.distanceVision.leftEye, sph: 'x', cyl: '-1.00', axis: '010' };
+    const { draft: next, unreadable } = transposeDraft(d);
+    expect(next.distanceVision.rightEye).toMatchObject({ sph: '-1.75', cyl: '+0.50', axis: '180' });
+    expect(next.distanceVision.leftEye).toMatchObject({ sph: 'x', cyl: '-1.00', axis: '010' });
+    expect(unreadable).toEqual(['distanceVision.leftEye']);
+    // The draft it was given is untouched.
+    expect(d.distanceVision.rightEye.sph).toBe('-1.25');
+  });
+
+  it('copies the right eye onto the left, with the PD', () => {
+    const d = draft();
+    d.distanceVision.rightEye.sph = '-1.25';
+    d.pd.right = '31.0';
+    expect(leftEyeTyped(d)).toBe(false);
+    const next = copyRightToLeft(d);
+    expect(next.distanceVision.leftEye.sph).toBe('-1.25');
+    expect(next.pd.left).toBe('31.0');
+    expect(leftEyeTyped(next)).toBe(true);
+  });
+});
+
+describe('a saved version back in the grid for a correction', () => {
+  it('keeps the rows the ADD gives empty, so they follow a corrected ADD', () => {
+    const input = {
+      kind: 'spectacles' as const,
+      examDate: '2026-11-01',
+      distanceVision: { rightEye: { sph: '-1.00', add: '+2.00' }, leftEye: { sph: '-1.50', add: '+2.00' } },
+    };
+    const saved = checkRx(input, { today: '2026-11-22' }).normalized as Rx;
+    expect(saved.nearVision).toBeDefined();
+    const d = draftFromRx(saved);
+    expect(d.distanceVision.rightEye.add).toBe('+2.00');
+    expect(d.nearVision.rightEye.sph).toBe('');
+    expect(d.intermediateVision.leftEye.sph).toBe('');
+  });
+});
