@@ -158,8 +158,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       clearInterval(dailyBackup);
+      // Refuses new calls at once (before any await), then lets the ones under way finish.
+      const stopping = running.close();
       await updates.stop();
-      await running.close();
+      await stopping;
     },
   };
 }

@@ -3,11 +3,16 @@ import type { CustomerService } from './service';
 
 export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
   return {
-    'customers.create': (input, ctx) => customers.create(input, ctx.actor),
+    'customers.create': async (input, ctx) => withDetail(customers, await customers.create(input, ctx.actor)),
     'customers.get': ({ id }) => customers.get(id),
     'customers.list': (input) => customers.list(input),
-    'customers.update': (input, ctx) => customers.update(input, ctx.actor),
+    'customers.update': async (input, ctx) => withDetail(customers, await customers.update(input, ctx.actor)),
     'customers.delete': ({ id }, ctx) => customers.delete(id, ctx.actor),
     'customers.bulkDelete': ({ ids }, ctx) => customers.bulkDelete(ids, ctx.actor),
   };
+}
+
+/** A save's answer with the customer as now stored (see CustomerCreateOutput). */
+async function withDetail<T extends { customer: { id: string } }>(customers: CustomerService, saved: T) {
+  return { ...saved, detail: await customers.get(saved.customer.id) };
 }

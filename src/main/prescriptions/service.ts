@@ -9,6 +9,7 @@ import type { Actor } from '../audit/log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
 import type { Database, PrescriptionsTable } from '../db/schema';
+import { currentOf } from '../../shared/prescriptions/current';
 
 type Db = Kysely<Database> | Transaction<Database>;
 /** Who wrote seed-shaped optic values: staff here, or the store's cloud (which carries no ADD). */
@@ -63,7 +64,7 @@ export class PrescriptionService {
     const rows = await db.selectFrom('prescriptions').selectAll().where('customer_id', '=', customerId).orderBy('version', 'desc').execute();
     const read = new Map(rows.map((r) => [r.id, readSaved(JSON.parse(r.rx) as Rx)]));
     const byVersion = new Map(rows.map((r) => [r.version, r]));
-    const currentId = currentOf(rows)?.id;
+    const currentId = currentRow(rows)?.id;
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
       const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
@@ -73,13 +74,13 @@ export class PrescriptionService {
 
   /** Seed 001's opticData of the current prescription, or null when there is none. */
   async currentOpticData(customerId: string, db: Db = this.db): Promise<(OpticValues & { id: string }) | null> {
-    const row = currentOf(await this.rows(db, customerId));
+    const row = currentRow(await this.rows(db, customerId));
     return row ? { id: row.id, ...opticDataOf(this.fullRx(row)) } : null;
   }
 
   /** Where the current prescription contradicts itself (see RxProblem); empty when it does not, or there is none. */
   async currentProblems(customerId: string, db: Db = this.db): Promise<RxProblem[]> {
-    const row = currentOf(await this.rows(db, customerId));
+    const row = currentRow(await this.rows(db, customerId));
     return row ? readSaved(JSON.parse(row.rx) as Rx).problems : [];
   }
 
@@ -91,7 +92,7 @@ export class PrescriptionService {
    * Answers whether a version was recorded.
    */
   async recordOpticData(unit: Unit, customerId: string, patch: OpticPatch, legacy: OpticValues | null, from: OpticSource = unit.origin === 'cloud' ? 'cloud' : 'staff') {
-    const current = currentOf(await this.rows(unit.trx, customerId));
+    const current = currentRow(await this.rows(unit.trx, customerId));
     const stored = current ? (JSON.parse(current.rx) as Rx) : null;
     const currentFull = current ? this.fullRx(current) : null;
     const empty: RxInput = { kind: 'spectacles', examDate: this.today(), distanceVision: {} };
@@ -166,7 +167,7 @@ export class PrescriptionService {
   private async context(db: Db, customerId: string) {
     const customer = await db.selectFrom('customers').select('date_of_birth').where('id', '=', customerId).where('deleted_at', 'is', null).executeTakeFirst();
     if (!customer) throw new AppError('customer.notFound', 'Customer not found');
-    const current = currentOf(await this.rows(db, customerId));
+    const current = currentRow(await this.rows(db, customerId));
     return { dateOfBirth: customer.date_of_birth, previous: current ? this.fullRx(current) : null };
   }
 
@@ -178,14 +179,8 @@ export class PrescriptionService {
 }
 
 /** The latest exam among versions that no other version corrects. */
-function currentOf(rows: Row[]): Row | null {
-  const corrected = new Set(rows.map((r) => r.corrects_id).filter(Boolean));
-  let best: Row | null = null;
-  for (const r of rows) {
-    if (corrected.has(r.id)) continue;
-    if (!best || r.exam_date > best.exam_date || (r.exam_date === best.exam_date && r.version > best.version)) best = r;
-  }
-  return best;
+function currentRow(rows: Row[]): Row | null {
+  return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }
 
 function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems: RxProblem[]): PrescriptionVersion {

@@ -216,7 +216,6 @@ export const OpticValues = z.object({
 });
 export const OpticData = OpticValues.extend({ id: z.string(), customerId: z.string() });
 
-export const CustomerCreateOutput = z.object({ customer: CustomerRecord, localData: LocalData });
 
 export const CustomerDetail = CustomerRecord.extend({
   localData: LocalData,
@@ -227,6 +226,12 @@ export const CustomerDetail = CustomerRecord.extend({
   /** When each consent was given (null: not given). Local only; not part of seed 001. */
   consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
 });
+
+/**
+ * What customers.create and customers.update answer: seed 001's `{customer, localData}`, and the
+ * customer as now stored, as customers.get answers it, so the screen shows it without asking again.
+ */
+export const CustomerCreateOutput = z.object({ customer: CustomerRecord, localData: LocalData, detail: CustomerDetail });
 
 export const CustomerListItem = z.object({
   id: z.string(),

@@ -1,11 +1,9 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
+import type { ChannelInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { historyKeys } from '../history/queries';
-import { detailAfterUpdate } from './cache';
 
-type Detail = ChannelOutput<'customers.get'>;
 
 /** The customers' cache keys: a mutation touches exactly what it changed. */
 export const customerKeys = {
@@ -51,7 +49,11 @@ export function useCreateCustomer() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: ChannelInput<'customers.create'>) => call('customers.create', input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: customerKeys.lists() }),
+    onSuccess: (answer) => {
+      // The new customer's screen opens on what the save answered.
+      qc.setQueryData(customerKeys.detail(answer.customer.id), answer.detail);
+      return qc.invalidateQueries({ queryKey: customerKeys.lists() });
+    },
   });
 }
 
@@ -68,13 +70,10 @@ export function useUpdateCustomer() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CustomerUpdate) => call('customers.update', input),
-    onSuccess: async (answer, input) => {
+    onSuccess: (answer, input) => {
+      qc.setQueryData(customerKeys.detail(input.id), answer.detail);
       void qc.invalidateQueries({ queryKey: historyKeys.customer(input.id) });
       void qc.invalidateQueries({ queryKey: customerKeys.lists() });
-      const before = qc.getQueryData<Detail>(customerKeys.detail(input.id));
-      const after = before ? detailAfterUpdate(before, input, answer) : null;
-      if (after) qc.setQueryData(customerKeys.detail(input.id), after);
-      else await qc.invalidateQueries({ queryKey: customerKeys.detail(input.id) });
     },
   });
 }

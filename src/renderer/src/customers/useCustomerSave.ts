@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +5,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
 import { createPayload, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
-import { customerKeys, useCreateCustomer, useUpdateCustomer } from './queries';
+import { useCreateCustomer, useUpdateCustomer } from './queries';
 
 type Detail = ChannelOutput<'customers.get'>;
 type Form = UseFormReturn<CustomerFormValues, unknown, CustomerFormOutput>;
@@ -25,7 +24,6 @@ type Options = {
  */
 export function useCustomerSave(form: Form, detail: Detail | null, { initialFlash, onCreated, onStart }: Options) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const create = useCreateCustomer();
   const update = useUpdateCustomer();
   const [formError, setFormError] = useState<string | null>(null);
@@ -52,10 +50,9 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
         return;
       }
       const payload = updatePayload(detail.id, values, form.formState.dirtyFields);
-      if (payload) await update.mutateAsync(payload);
-      // The form now starts from what the core stored (the cache holds it once the save answered).
-      const fresh = qc.getQueryData<Detail>(customerKeys.detail(detail.id));
-      form.reset(fresh ? formValuesFromDetail(fresh) : form.getValues());
+      const saved = payload ? await update.mutateAsync(payload) : null;
+      // The form now starts from what the core stored, as the save answered it.
+      form.reset(saved ? formValuesFromDetail(saved.detail) : form.getValues());
       setFlash('saved');
     } catch (error) {
       showServerError(error);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
-import { currentVersionId, withSavedVersion } from './cache';
+import { withSavedVersion } from './cache';
 
 function version(n: number, examDate: string, correctsId: string | null = null, current = false): PrescriptionVersion {
   return {
@@ -48,8 +48,11 @@ describe('the prescription list after a save, from the version it returned', () 
     ]);
   });
 
-  it('picks the later version between exams of the same day, and none in an empty list', () => {
-    expect(currentVersionId([version(1, '2026-06-01'), version(2, '2026-06-01')])).toBe('v2');
-    expect(currentVersionId([])).toBeNull();
+  it('picks the later version between exams of the same day', () => {
+    const next = withSavedVersion([version(1, '2026-06-01', null, true)], version(2, '2026-06-01'));
+    expect(next.map((v) => [v.id, v.current])).toEqual([
+      ['v2', true],
+      ['v1', false],
+    ]);
   });
 });

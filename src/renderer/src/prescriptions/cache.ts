@@ -1,20 +1,14 @@
+import { currentOf } from '../../../shared/prescriptions/current';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 
 /*
  * The prescription list as the core would answer it after a save, from the version the save
  * returned: a save only adds the newest version (earlier versions' changes are against versions
- * before them, which do not move); which one is current is computed again as the core does.
+ * before them, which do not move); which one is current follows the core's own rule (shared/prescriptions/current.ts).
  */
 
-/** The latest exam among versions no other version corrects (ties: the later version). */
-export function currentVersionId(versions: readonly PrescriptionVersion[]): string | null {
-  const corrected = new Set(versions.map((v) => v.correctsId).filter(Boolean));
-  let best: PrescriptionVersion | null = null;
-  for (const v of versions) {
-    if (corrected.has(v.id)) continue;
-    if (!best || v.rx.examDate > best.rx.examDate || (v.rx.examDate === best.rx.examDate && v.version > best.version)) best = v;
-  }
-  return best?.id ?? null;
+function currentVersionId(versions: readonly PrescriptionVersion[]): string | null {
+  return currentOf(versions, (v) => ({ id: v.id, correctsId: v.correctsId, examDate: v.rx.examDate, version: v.version }))?.id ?? null;
 }
 
 /** The list (newest version first) with the saved version added and `current` set again. */
