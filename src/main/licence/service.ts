@@ -280,12 +280,17 @@ export class LicenceService {
     return this.status();
   }
 
+  /** The licence this install holds, whatever its state; `licence.none` with `why` when there is none. */
+  private async heldLicence(why: string) {
+    await this.ready;
+    const licence = (await this.current()).verdict?.licence;
+    if (!licence) throw new AppError('licence.none', why);
+    return licence;
+  }
+
   /** Asks the licence server for the licence's current state (what the background does when due). */
   async refresh(actor: Actor): Promise<LicenceStatus> {
-    await this.ready;
-    const { verdict } = await this.current();
-    const licence = verdict?.licence;
-    if (!licence) throw new AppError('licence.none', 'There is no licence to check: activate one first');
+    const licence = await this.heldLicence('There is no licence to check: activate one first');
     try {
       const reply = await this.o.client.refresh(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
       await this.accept(reply, actor, 'refresh');
@@ -311,10 +316,7 @@ export class LicenceService {
 
   /** Frees this PC's seat on the licence server (moving to a new PC), then forgets the licence here. */
   async deactivate(actor: Actor): Promise<LicenceStatus> {
-    await this.ready;
-    const { verdict } = await this.current();
-    const licence = verdict?.licence;
-    if (!licence) throw new AppError('licence.none', 'There is no licence to deactivate');
+    const licence = await this.heldLicence('There is no licence to deactivate');
     try {
       await this.o.client.deactivate(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
     } catch (err) {

@@ -1,44 +1,16 @@
 import { type Transaction, sql } from 'kysely';
-import { type CustomerDetail, CustomerCreateInput, CustomerUpdateInput } from '../../shared/customers/schema';
+import { CustomerCreateInput, CustomerUpdateInput } from '../../shared/customers/schema';
 import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { CustomerService } from '../customers/service';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
-import type { CloudCustomer } from './cloud-client';
-import { type CustomerDocument, type FieldPath, type Fields, fieldsOf } from './document';
+import { type CustomerDocument, type FieldPath, type Fields, documentOfCustomer, fieldsOf } from './document';
 
 /** Changes the cloud brings are made, and audited, as this user. */
 export const SYNC_ACTOR: Actor = { staffId: null, username: 'sync' };
 
-export function documentOfDetail(d: CustomerDetail): CustomerDocument {
-  const { id: _id, customerId: _c, ...customerData } = d.localData;
-  const doc: CustomerDocument = { customerData };
-  if (d.address) {
-    const { id: _a, customerId: _ac, ...address } = d.address;
-    doc.address = address;
-  }
-  if (d.opticData) {
-    const { id: _o, customerId: _oc, ...opticData } = d.opticData;
-    doc.opticData = opticData;
-  }
-  return doc;
-}
-
-export function documentOfCloud(c: CloudCustomer): CustomerDocument {
-  const { id: _id, customerId: _c, ...customerData } = c.localData;
-  const doc: CustomerDocument = { customerData };
-  if (c.address) {
-    const { id: _a, customerId: _ac, ...address } = c.address;
-    doc.address = address;
-  }
-  if (c.opticData) {
-    const { id: _o, customerId: _oc, ...opticData } = c.opticData;
-    doc.opticData = opticData;
-  }
-  return doc;
-}
 
 /**
  * Writes what the cloud says into the local store, inside the sync's transaction, through the
@@ -61,7 +33,7 @@ export class LocalApply {
   /** The local customer's fields, or null when it is not live here. */
   async fields(trx: Transaction<Database>, id: string): Promise<Fields | null> {
     try {
-      return fieldsOf(documentOfDetail(await this.customers.getIn(trx, id)));
+      return fieldsOf(documentOfCustomer(await this.customers.getIn(trx, id)));
     } catch (err) {
       if (err instanceof AppError && err.code === 'customer.notFound') return null;
       throw err;
@@ -70,7 +42,7 @@ export class LocalApply {
 
   async document(trx: Transaction<Database>, id: string): Promise<CustomerDocument | null> {
     try {
-      return documentOfDetail(await this.customers.getIn(trx, id));
+      return documentOfCustomer(await this.customers.getIn(trx, id));
     } catch (err) {
       if (err instanceof AppError && err.code === 'customer.notFound') return null;
       throw err;

@@ -1,4 +1,5 @@
-import type { OpticValues } from '../../shared/customers/schema';
+import type { CustomerDetail, OpticValues } from '../../shared/customers/schema';
+import type { CloudCustomer } from './cloud-client';
 
 /*
  * A customer as sync sees it: a flat set of field paths with string values, the same whether read
@@ -99,4 +100,19 @@ function opticKey(optic: OpticValues | null): string | null {
     }
   }
   return Object.keys(out).length > 0 ? JSON.stringify(out) : null;
+}
+
+/** The document sync compares and sends (seed 001's shape, no ids), from a local or a cloud customer. */
+export function documentOfCustomer(c: Pick<CustomerDetail | CloudCustomer, 'localData' | 'address' | 'opticData'>): CustomerDocument {
+  const { id: _id, customerId: _c, ...customerData } = c.localData;
+  const doc: CustomerDocument = { customerData };
+  if (c.address) {
+    const { id: _a, customerId: _ac, ...address } = c.address;
+    doc.address = address;
+  }
+  if (c.opticData) {
+    const { id: _o, customerId: _oc, ...opticData } = c.opticData;
+    doc.opticData = opticData;
+  }
+  return doc;
 }

@@ -1,9 +1,8 @@
 import { readSetting, writeSetting } from '../settings';
 import type { Unit } from '../unit-of-work';
-import { documentOfCloud } from './apply';
 import { CommitBatch } from './commit-batch';
 import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
-import { changedFields, fieldsOf } from './document';
+import { changedFields, documentOfCustomer, fieldsOf } from './document';
 import { type PushDeps, iso, pool } from './push';
 import type { RefusedCustomers } from './refused';
 
@@ -157,7 +156,7 @@ async function applyOne(deps: PullDeps, unit: Unit, item: CloudListItem, remote:
     await deps.refused.forget(trx, [item.id]);
     return link ? deletedThereIn(deps, unit, link.local_id) : false;
   }
-  const theirs = fieldsOf(documentOfCloud(remote));
+  const theirs = fieldsOf(documentOfCustomer(remote));
   const remoteUpdatedAt = iso(remote.updatedAt);
   if (link) {
     const mine = await deps.local.fields(trx, link.local_id);
@@ -169,7 +168,7 @@ async function applyOne(deps: PullDeps, unit: Unit, item: CloudListItem, remote:
   // to be pushed (entered on two PCs): the push links them (409 → find by email); until then,
   // nothing is copied.
   if (await deps.outbox.mayBeOurs(String(remote.localData.email ?? ''), trx)) return false;
-  const inserted = await deps.local.insert(unit, documentOfCloud(remote));
+  const inserted = await deps.local.insert(unit, documentOfCustomer(remote));
   if ('refused' in inserted) {
     // Kept, with the version refused, for staff to see (Sync screen) and for the pull to skip.
     const name = `${String(remote.localData.firstName ?? '')} ${String(remote.localData.lastName ?? '')}`.trim();

@@ -4,11 +4,11 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { Unit } from '../unit-of-work';
-import { type LocalApply, documentOfCloud } from './apply';
+import type { LocalApply } from './apply';
 import { type CloudClient, type CloudCustomer, CloudError, type CloudFile } from './cloud-client';
 import type { Conflicts } from './conflicts';
 import { CommitBatch, type Work } from './commit-batch';
-import { type CustomerDocument, changedFields, documentOf, fieldsOf } from './document';
+import { type CustomerDocument, changedFields, documentOf, documentOfCustomer, fieldsOf } from './document';
 import { type Link, type Links, shadowOf } from './links';
 import { baseOf, mergeFields } from './merge';
 import { type Outbox, type OutboxEntry, sentFields } from './outbox';
@@ -180,7 +180,7 @@ class Pusher {
 
     const local = await this.d.db.transaction().execute((trx) => this.d.local.document(trx, g.customerId));
     if (!local) return;
-    const cloudDoc = documentOfCloud(remote);
+    const cloudDoc = documentOfCustomer(remote);
     const mine = fieldsOf(local);
     const theirs = fieldsOf(cloudDoc);
     const shadow = shadowOf(link);

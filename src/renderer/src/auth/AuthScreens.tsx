@@ -9,6 +9,8 @@ import { formatMoment } from '../format';
 import { useAuthActions, type SignInNotice } from './AuthProvider';
 import { useCountdown } from './useCountdown';
 import { confirmProblem, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from './validation';
+import { FormError } from '../components/FormError';
+import { StatusLine } from '../components/StatusLine';
 
 /** The frame of the screens shown before anyone is signed in: the app's name, the language, a card. */
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
@@ -108,11 +110,7 @@ export function SetupScreen() {
       <form ref={formRef} className="auth-card wide" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={titleId}>
         <h1 id={titleId}>{t('setup.title')}</h1>
         <p className="muted">{t('setup.intro')}</p>
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
+        <FormError>{formError}</FormError>
         <div className="auth-fields two">
           <Field name="username" label={t('account.username')} value={values.username} onChange={set('username')} error={errors.username} autoComplete="username" autoFocus spellCheck={false} />
           <Field name="displayName" label={t('account.displayName')} value={values.displayName} onChange={set('displayName')} error={errors.displayName} autoComplete="name" hint={t('account.displayNameHint')} />
@@ -197,16 +195,8 @@ export function SignInScreen({ notice }: { notice: SignInNotice | null }) {
     <AuthFrame title={t('signIn.title')}>
       <form className="auth-card" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={titleId}>
         <h1 id={titleId}>{t('signIn.title')}</h1>
-        {notice ? (
-          <p className="auth-notice" role="status">
-            {noticeText(notice, t, i18n.language)}
-          </p>
-        ) : null}
-        {shownError ? (
-          <p className="form-error" role="alert">
-            {shownError}
-          </p>
-        ) : null}
+        {notice ? <StatusLine className="auth-notice">{noticeText(notice, t, i18n.language)}</StatusLine> : null}
+        <FormError>{shownError}</FormError>
         <div className="auth-fields">
           <Field
             ref={usernameRef}

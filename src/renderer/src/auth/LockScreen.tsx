@@ -7,6 +7,7 @@ import { Field } from '../components/Field';
 import { useModalDialog } from '../components/useModalDialog';
 import { useSignedIn } from './AuthProvider';
 import { useCountdown } from './useCountdown';
+import { FormError } from '../components/FormError';
 
 /**
  * The locked screen: a modal over the counter screens, whose backdrop hides them (customers'
@@ -69,11 +70,7 @@ export function LockScreen() {
         <p id={whoId} className="lock-who">
           {t('lock.signedInAs', { name: staff.displayName, username: staff.username })}
         </p>
-        {shownError ? (
-          <p className="form-error" role="alert">
-            {shownError}
-          </p>
-        ) : null}
+        <FormError>{shownError}</FormError>
         {staff.hasPin ? (
           <>
             <Field

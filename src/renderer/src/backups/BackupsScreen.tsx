@@ -8,6 +8,7 @@ import { useBackups, useCreateBackup, useRestoreBackup } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
+import { FormError } from '../components/FormError';
 
 /** A backup's audit trail in a word, for its row (the record number is the one History's warning names). */
 function trailCell(status: TrailStatus, t: TFunction): string {
@@ -92,11 +93,7 @@ export function BackupsScreen() {
         </button>
       </div>
       <p className="muted admin-intro">{t('backups.intro')}</p>
-      {createError ? (
-        <p className="form-error" role="alert">
-          {createError}
-        </p>
-      ) : null}
+      <FormError>{createError}</FormError>
 
       {list.isPending ? (
         <p className="screen-message" role="status">

@@ -1,5 +1,6 @@
 import { type ReactNode, useId, useRef } from 'react';
 import { useModalDialog } from './useModalDialog';
+import { FormError } from './FormError';
 
 type Props = {
   title: string;
@@ -39,11 +40,7 @@ export function ConfirmDialog({ title, body, confirmLabel, cancelLabel, danger, 
     >
       <h2 id={titleId}>{title}</h2>
       {typeof body === 'string' ? <p id={bodyId}>{body}</p> : <div id={bodyId}>{body}</div>}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError>{error}</FormError>
       <div className="dialog-actions">
         <button ref={cancelRef} type="button" onClick={onCancel} disabled={busy}>
           {cancelLabel}

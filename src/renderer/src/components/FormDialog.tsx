@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import { useModalDialog } from './useModalDialog';
+import { FormError } from './FormError';
 
 type Props = {
   title: string;
@@ -43,11 +44,7 @@ export function FormDialog({ title, description, submitLabel, cancelLabel, busy,
       >
         <h2 id={titleId}>{title}</h2>
         {description ? <p id={bodyId}>{description}</p> : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError>{error}</FormError>
         <div className="dialog-fields">{children}</div>
         <div className="dialog-actions">
           <button type="button" onClick={onCancel} disabled={busy}>

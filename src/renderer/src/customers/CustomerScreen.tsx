@@ -19,6 +19,7 @@ import { customerFormSchema, emptyFormValues, formValuesFromDetail, type Custome
 import { useCustomerExport } from './OwnerActions';
 import { useCustomer } from './queries';
 import { useCustomerSave } from './useCustomerSave';
+import { FormError } from '../components/FormError';
 
 export type { LeaveGuard } from '../components/useLeaveGuard';
 
@@ -146,11 +147,7 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
             onOpenSync={onOpenSync}
           />
           {detail ? <CustomerTabList tabs={tabs} /> : null}
-          {exported.state && !exported.state.ok ? (
-            <p className="form-error" role="alert">
-              {exported.state.message}
-            </p>
-          ) : null}
+          {exported.state && !exported.state.ok ? <FormError>{exported.state.message}</FormError> : null}
         </div>
 
         <div className="tab-panel" hidden={tabs.tab !== 'details'} {...(detail ? { role: 'tabpanel', id: tabs.panelId('details'), 'aria-labelledby': tabs.tabId('details') } : {})}>

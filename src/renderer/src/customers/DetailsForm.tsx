@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { CurrentRx } from '../prescriptions/CurrentRx';
 import { ConsentBox, SelectField, TextField } from './fields';
+import { FormError } from '../components/FormError';
 
 type Detail = ChannelOutput<'customers.get'>;
 
@@ -29,11 +30,7 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
       }}
       aria-label={name}
     >
-      {formError ? (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      ) : null}
+      <FormError>{formError}</FormError>
 
       <div className="form-body">
         <fieldset className="section personal">

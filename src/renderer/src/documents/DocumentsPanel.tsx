@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
 import { useWriteGate, WriteGateNote, type WriteGate } from '../licence/useWriteGate';
 import { blobFromBase64, readBase64 } from './files';
+import { FormError } from '../components/FormError';
 
 type Field = (typeof attachmentFields)[number];
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
@@ -137,11 +138,7 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
 
       <Problems problems={problems} />
 
-      {list.isError ? (
-        <p className="form-error" role="alert">
-          {t('docs.loadError', { message: errorMessage(list.error, t) })}
-        </p>
-      ) : null}
+      {list.isError ? <FormError>{t('docs.loadError', { message: errorMessage(list.error, t) })}</FormError> : null}
 
       <div className="docs-body">
         <div className="docs-list">
@@ -210,11 +207,7 @@ function Preview({ attachment, onClose }: { attachment: Attachment; onClose: () 
         </button>
       </figcaption>
       {bytes.isPending ? <p className="muted">{t('docs.loadingPreview')}</p> : null}
-      {bytes.isError ? (
-        <p className="form-error" role="alert">
-          {t('docs.previewError', { message: errorMessage(bytes.error, t) })}
-        </p>
-      ) : null}
+      {bytes.isError ? <FormError>{t('docs.previewError', { message: errorMessage(bytes.error, t) })}</FormError> : null}
       {attachment.mimeType === 'application/pdf' ? (
         <iframe ref={frameRef} title={attachment.fileName} hidden={!base64} />
       ) : (

@@ -8,6 +8,7 @@ import { checkKey } from '../../../shared/licence/key';
 import { errorMessage } from '../api/errors';
 import { useActivateLicence, useImportLicence, useRequestCode } from './queries';
 import { keyProblemText, type LicenceStatus } from './text';
+import { FormError } from '../components/FormError';
 
 type Props = {
   status: LicenceStatus;
@@ -56,11 +57,7 @@ export function ActivationForm({ status, onActivated }: Props) {
   return (
     <div className="licence-activation">
       <form noValidate onSubmit={(e) => void submit(e)} aria-label={t('licence.activate.form')}>
-        {formError ? (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        ) : null}
+        <FormError>{formError}</FormError>
         <div className="auth-fields">
           <div className={`field${errors.key ? ' invalid' : ''}`}>
             <label htmlFor={keyId}>{t('licence.activate.key')}</label>
@@ -153,20 +150,12 @@ function OfflineActivation({ onActivated }: { onActivated?: (status: LicenceStat
             </code>
           </p>
         ) : null}
-        {requestCode.error ? (
-          <p className="form-error" role="alert">
-            {errorMessage(requestCode.error, t)}
-          </p>
-        ) : null}
+        {requestCode.error ? <FormError>{errorMessage(requestCode.error, t)}</FormError> : null}
       </div>
       <div className="licence-offline-step">
         <label htmlFor={fileId}>{t('licence.offline.import')}</label>{' '}
         <input ref={fileRef} id={fileId} type="file" accept=".json,.lic,application/json,text/plain" onChange={(e) => void onFile(e)} disabled={importFile.isPending} />
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError>{error}</FormError>
       </div>
     </details>
   );

@@ -4,6 +4,7 @@ import { useLicenceStatus } from './queries';
 import { AuthFrame, Loading } from '../auth/AuthScreens';
 import { ActivationForm } from './ActivationForm';
 import { needsActivation, reasonText, type LicenceStatus } from './text';
+import { StatusLine } from '../components/StatusLine';
 
 /**
  * Before anything else: when the install is not licensed (trial over, expired, revoked, invalid) the
@@ -30,11 +31,7 @@ export function ActivationScreen({ status, onContinue }: { status: LicenceStatus
     <AuthFrame title={t('licence.activate.title')}>
       <section className="auth-card wide licence-card" aria-labelledby="licence-activate-title">
         <h1 id="licence-activate-title">{t('licence.activate.title')}</h1>
-        {reason ? (
-          <p className="auth-notice" role="status">
-            {reason}
-          </p>
-        ) : null}
+        <StatusLine className="auth-notice">{reason}</StatusLine>
         <p className="muted">{t('licence.activate.intro')}</p>
         <ActivationForm status={status} onActivated={(s) => (s.canWrite ? onContinue() : undefined)} />
         <div className="licence-continue">

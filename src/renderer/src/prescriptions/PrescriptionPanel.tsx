@@ -14,6 +14,7 @@ import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
 import { Timeline } from './Timeline';
 import { rxCheckContext } from './useRxCheck';
+import { FormError } from '../components/FormError';
 
 type Customer = ChannelOutput<'customers.get'>;
 
@@ -91,11 +92,7 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
           </button>
         </div>
 
-        {list.isError ? (
-          <p className="form-error" role="alert">
-            {t('rx.loadError', { message: errorMessage(list.error, t) })}
-          </p>
-        ) : null}
+        {list.isError ? <FormError>{t('rx.loadError', { message: errorMessage(list.error, t) })}</FormError> : null}
 
         {reference ? (
           <RxReference reference={reference} corrected={mode.kind === 'correct'} />

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionVersion, RxWarning } from '../../../shared/prescriptions/schema';
 import { WarningText } from './feedback';
+import { StatusLine } from '../components/StatusLine';
 
 /** The editor's title, the way out of a correction, and the warnings no field holds. */
 export function RxEditorHead({ title, correcting, onCancelCorrection, topWarnings }: { title: string; correcting: boolean; onCancelCorrection: () => void; topWarnings: RxWarning[] }) {
@@ -48,11 +49,7 @@ export function RxToolbar({ onTranspose, onCopy, reference, notice }: ToolbarPro
         ) : null}
         <span className="rx-keys">{t('rx.keys')}</span>
       </div>
-      {notice ? (
-        <p className="rx-notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <StatusLine className="rx-notice">{notice}</StatusLine>
     </>
   );
 }
