@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './db/schema';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from './db/schema';
 
 /** The app's own settings: JSON values in the `settings` key/value table. */
 export async function readSetting(db: Db, key: string): Promise<unknown> {

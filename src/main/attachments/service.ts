@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Attachment, AttachmentAddInput } from '../../shared/attachments/schema';
@@ -7,11 +7,10 @@ import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
-import type { AttachmentsTable, Database } from '../db/schema';
+import type { AttachmentsTable, Database, Db } from '../db/schema';
 import { attachmentBaseName, decodeAttachmentBytes, detectAttachmentType, withoutInvisibles } from './content';
 import type { ContentStore } from './file-store';
 
-type Db = Kysely<Database> | Transaction<Database>;
 type AttachmentRow = Selectable<AttachmentsTable>;
 
 /**

@@ -11,7 +11,7 @@ import type {
 import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { Clock } from '../clock';
-import type { Database } from '../db/schema';
+import type { Database, Db } from '../db/schema';
 import {
   type CustomerRow,
   customerDetail,
@@ -26,7 +26,6 @@ import type { OpticSource, PrescriptionService } from '../prescriptions/service'
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
 
-type Db = Kysely<Database> | Transaction<Database>;
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
 // SQLite caps bound parameters per statement at 32,766; 14 columns x 1,000 rows stays well under.

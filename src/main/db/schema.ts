@@ -1,3 +1,4 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from './tables.generated';
 
 /*
@@ -32,3 +33,6 @@ export type SyncOutboxTable = Database['sync_outbox'];
 export type SyncLinksTable = Database['sync_links'];
 export type SyncConflictsTable = Database['sync_conflicts'];
 export type SyncRefusedTable = Database['sync_refused'];
+
+/** The store, or a transaction on it: what a read that may run inside a write takes. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError, type FieldErrors } from '../../shared/errors';
@@ -8,10 +8,9 @@ import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../..
 import type { Actor } from '../audit/log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import type { Clock } from '../clock';
-import type { Database, PrescriptionsTable } from '../db/schema';
+import type { Database, Db, PrescriptionsTable } from '../db/schema';
 import { currentOf } from '../../shared/prescriptions/current';
 
-type Db = Kysely<Database> | Transaction<Database>;
 /** Who wrote seed-shaped optic values: staff here, or the store's cloud (which carries no ADD). */
 export type OpticSource = 'staff' | 'cloud';
 type Row = Selectable<PrescriptionsTable>;

@@ -1,9 +1,8 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, SyncLinksTable } from '../db/schema';
+import type { Database, Db, SyncLinksTable } from '../db/schema';
 import type { Fields } from './document';
 
 export type Link = Selectable<SyncLinksTable>;
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Which cloud customer a local one is, and the copy of it both sides last agreed on (the shadow,

@@ -1,8 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RefusedCustomer } from '../../shared/sync/schema';
-import type { Database } from '../db/schema';
+import type { Database, Db } from '../db/schema';
 
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Cloud customers the local rules refused (say a sphere of -1.13, not in 0.25 steps), each at the

@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { errorMessage, retryAfterSeconds } from '../api/errors';
 import { Field } from '../components/Field';
-import { useModalDialog } from '../components/useModalDialog';
+import { ModalDialog } from '../components/ModalDialog';
 import { useSignedIn } from './AuthProvider';
 import { useCountdown } from './useCountdown';
 import { FormError } from '../components/FormError';
@@ -19,7 +19,6 @@ export function LockScreen() {
   const call = useCall();
   const { staff, unlocked, signOut } = useSignedIn();
   const pinRef = useRef<HTMLInputElement>(null);
-  const ref = useModalDialog(() => pinRef.current?.focus());
   const titleId = useId();
   const whoId = useId();
   const [pin, setPin] = useState('');
@@ -54,13 +53,7 @@ export function LockScreen() {
   const shownError = wait.left > 0 ? t('lock.rateLimited', { count: wait.left }) : error;
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog lock-dialog"
-      aria-labelledby={titleId}
-      aria-describedby={whoId}
-      onCancel={(e) => e.preventDefault()}
-    >
+    <ModalDialog className="dialog lock-dialog" focusFirst={() => pinRef.current?.focus()} labelledBy={titleId} describedBy={whoId}>
       <form noValidate onSubmit={(e) => void submit(e)}>
         <svg className="lock-icon" viewBox="0 0 24 24" width="36" height="36" aria-hidden="true">
           <rect x="4.5" y="10.5" width="15" height="10" rx="2" fill="currentColor" />
@@ -100,6 +93,6 @@ export function LockScreen() {
           </button>
         </p>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }

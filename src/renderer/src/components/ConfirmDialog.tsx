@@ -1,5 +1,5 @@
 import { type ReactNode, useId, useRef } from 'react';
-import { useModalDialog } from './useModalDialog';
+import { DialogActions, ModalDialog } from './ModalDialog';
 import { FormError } from './FormError';
 
 type Props = {
@@ -21,34 +21,16 @@ type Props = {
  */
 export function ConfirmDialog({ title, body, confirmLabel, cancelLabel, danger, busy, error, onConfirm, onCancel }: Props) {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  // The safe choice has the focus: Enter on an unexpected dialog must not destroy anything.
-  const ref = useModalDialog(() => cancelRef.current?.focus());
   const titleId = useId();
   const bodyId = useId();
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      onCancel={(e) => {
-        // Esc: let React state close it, so it stays in step with what the parent renders.
-        e.preventDefault();
-        if (!busy) onCancel();
-      }}
-    >
+    // The safe choice has the focus: Enter on an unexpected dialog must not destroy anything.
+    <ModalDialog className="dialog" focusFirst={() => cancelRef.current?.focus()} labelledBy={titleId} describedBy={bodyId} onEsc={busy ? undefined : onCancel}>
       <h2 id={titleId}>{title}</h2>
       {typeof body === 'string' ? <p id={bodyId}>{body}</p> : <div id={bodyId}>{body}</div>}
       <FormError>{error}</FormError>
-      <div className="dialog-actions">
-        <button ref={cancelRef} type="button" onClick={onCancel} disabled={busy}>
-          {cancelLabel}
-        </button>
-        <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
-          {confirmLabel}
-        </button>
-      </div>
-    </dialog>
+      <DialogActions cancelLabel={cancelLabel} onCancel={onCancel} cancelRef={cancelRef} confirmLabel={confirmLabel} onConfirm={onConfirm} danger={danger} busy={busy} />
+    </ModalDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { useModalDialog } from './useModalDialog';
+import { DialogActions, ModalDialog } from './ModalDialog';
 import { FormError } from './FormError';
 
 type Props = {
@@ -20,20 +20,16 @@ type Props = {
  * on Esc): the first field has the focus, Enter submits. Mounted only while it is shown.
  */
 export function FormDialog({ title, description, submitLabel, cancelLabel, busy, danger, error, onSubmit, onCancel, children }: Props) {
-  const ref = useModalDialog((dialog) => dialog.querySelector<HTMLElement>('input, select, textarea')?.focus());
   const titleId = useId();
   const bodyId = useId();
 
   return (
-    <dialog
-      ref={ref}
+    <ModalDialog
       className="dialog form-dialog"
-      aria-labelledby={titleId}
-      aria-describedby={description ? bodyId : undefined}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!busy) onCancel();
-      }}
+      focusFirst={(dialog) => dialog.querySelector<HTMLElement>('input, select, textarea')?.focus()}
+      labelledBy={titleId}
+      describedBy={description ? bodyId : undefined}
+      onEsc={busy ? undefined : onCancel}
     >
       <form
         noValidate
@@ -46,15 +42,8 @@ export function FormDialog({ title, description, submitLabel, cancelLabel, busy,
         {description ? <p id={bodyId}>{description}</p> : null}
         <FormError>{error}</FormError>
         <div className="dialog-fields">{children}</div>
-        <div className="dialog-actions">
-          <button type="button" onClick={onCancel} disabled={busy}>
-            {cancelLabel}
-          </button>
-          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
-            {submitLabel}
-          </button>
-        </div>
+        <DialogActions cancelLabel={cancelLabel} onCancel={onCancel} confirmLabel={submitLabel} danger={danger} busy={busy} />
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }
