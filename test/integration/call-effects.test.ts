@@ -43,12 +43,26 @@ describe('the window sessions of the desktop app', () => {
     const sessions = new WindowSessions();
     const login = await signIn();
     const token = login.effects!.session!;
-    const page = sessions.apply(7, login);
+    const page = sessions.apply(7, login, null);
     expect(sessions.tokenOf(7)).toBe(token);
     expect(JSON.stringify(page)).not.toContain(token);
     expect(page).not.toHaveProperty('effects');
-    expect(sessions.apply(7, await raw.handle('auth.logout', {}, { sessionToken: token }))).toMatchObject({ ok: true });
+    expect(sessions.apply(7, await raw.handle('auth.logout', {}, { sessionToken: token }), token)).toMatchObject({ ok: true });
     expect(sessions.tokenOf(7)).toBeNull();
+  });
+  it('drop only the token the late answer carried: a sign-in that answered meanwhile stays (reviewer D1)', async () => {
+    const sessions = new WindowSessions();
+    const first = (await signIn()).effects!.session!;
+    sessions.apply(7, await signIn(), null);
+    const second = sessions.tokenOf(7)!;
+    expect(second).not.toBe(first);
+    // A call still carrying the first token, now signed out elsewhere, answers after the new sign-in.
+    await raw.handle('auth.logout', {}, { sessionToken: first });
+    const late = await raw.handle('licence.status', {}, { sessionToken: first });
+    expect(late).toMatchObject({ effects: { session: null } });
+    sessions.apply(7, late, first);
+    expect(sessions.tokenOf(7)).toBe(second);
+    expect(await raw.handle('auth.me', {}, { sessionToken: sessions.tokenOf(7) })).toMatchObject({ ok: true });
   });
 });
 

@@ -32,13 +32,17 @@ export class WindowSessions {
     return this.tokens.get(windowId) ?? null;
   }
 
-  /** Applies a call's effects to the window, and answers the page without them or the token. */
-  apply(windowId: number, result: Envelope<unknown>): Envelope<unknown> {
+  /**
+   * Applies a call's effects to the window (`sent`: the token the call carried), and answers the page
+   * without them or the token.
+   */
+  apply(windowId: number, result: Envelope<unknown>, sent: string | null): Envelope<unknown> {
     const { effects, ...answer } = result;
     const token = effects?.session;
     if (token === undefined) return answer;
     if (token === null) {
-      this.tokens.delete(windowId);
+      // Only the token the call carried ends: a sign-in that answered meanwhile keeps its new one.
+      if (sent !== null && this.tokens.get(windowId) === sent) this.tokens.delete(windowId);
       return answer;
     }
     this.tokens.set(windowId, token);
@@ -72,9 +76,10 @@ export function registerHandler(
       return { ok: false, error: new AppError('ipc.forbiddenSender', 'This call did not come from the OptiCounter window').toShape() };
     }
     const windowId = event.sender.id;
+    const sessionToken = sessions.tokenOf(windowId);
     // The window goes along, opaque to the core, for ports that act on it (the printer).
-    const result = await core.handle(channel, input, { sessionToken: sessions.tokenOf(windowId), window: event.sender });
-    return sessions.apply(windowId, result);
+    const result = await core.handle(channel, input, { sessionToken, window: event.sender });
+    return sessions.apply(windowId, result, sessionToken);
   });
 }
 
