@@ -79,6 +79,7 @@ export const contract = {
   'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   /** Erasing a person (delete, then purge) is their right, and it must not wait for a licence. */
   'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput, access: 'owner', kind: 'write-free', audited: true },
+  /** A store-wide clean-up rather than one person's erasure: it waits for a licence like other writes. */
   'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput, access: 'owner', kind: 'write', audited: true },
   /** Everything about a person (owner): audited, as is the purge that erases it for good. */
   'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput, access: 'owner', kind: 'read', audited: true },

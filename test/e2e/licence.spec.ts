@@ -118,8 +118,12 @@ test('with the trial over the activation screen comes first; a typo is caught lo
 });
 
 test('without a licence the counter goes on read-only: data readable, changes refused with the reason', async ({ page, host, request }) => {
-  await callHost(request, host, 'customers.create', {
+  const layla = await callHost(request, host, 'customers.create', {
     customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
+  });
+  await callHost(request, host, 'prescriptions.create', {
+    customerId: layla.customer.id,
+    rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } } },
   });
   await endTrial(page, request, host);
 
@@ -141,6 +145,10 @@ test('without a licence the counter goes on read-only: data readable, changes re
   await expect(newCustomer).toBeDisabled();
   await expect(newCustomer).toHaveAttribute('title', READ_ONLY_REASON);
   await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  // Nor does Ctrl+N open a form that could not be saved (reviewer D6).
+  await page.keyboard.press('Control+n');
+  await expect(page.getByRole('heading', { name: 'New customer' })).toHaveCount(0);
+  await expect(searchBox(page)).toBeVisible();
   await shot(page, 'licence-read-only-search');
 
   // Reading still works: Layla's screen opens with her details; Save is off, with the reason.
@@ -154,6 +162,10 @@ test('without a licence the counter goes on read-only: data readable, changes re
   // So are a new prescription and a new document.
   await page.getByRole('tab', { name: 'Prescription' }).click();
   await expect(page.getByRole('button', { name: 'Save prescription' })).toBeDisabled();
+  // Correcting a saved version is a write too: off, with the reason (reviewer D6).
+  const correct = page.getByRole('button', { name: 'Correct version 1' });
+  await expect(correct).toBeDisabled();
+  await expect(correct).toHaveAttribute('title', READ_ONLY_REASON);
   await shot(page, 'licence-read-only-prescription');
   await page.getByRole('tab', { name: 'Documents' }).click();
   await expect(page.getByRole('region', { name: 'Documents' }).getByLabel('Add files…')).toBeDisabled();

@@ -11,6 +11,7 @@ import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
 import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
 import { UpdateBanner } from './update/UpdateBanner';
+import { useWriteGate } from './licence/useWriteGate';
 
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
@@ -52,6 +53,8 @@ export function App() {
   const goTo = useCallback((next: Screen) => guarded(() => setScreen(next)), [guarded]);
   const toSearch = useCallback(() => goTo({ name: 'search' }), [goTo]);
   const toNew = useCallback(() => goTo({ name: 'new', n: Date.now() }), [goTo]);
+  // Read-only: Ctrl+N opens no form that could not be saved (the New customer button says why).
+  const createGate = useWriteGate('customers.create');
   const open = useCallback((id: string) => goTo({ name: 'customer', id }), [goTo]);
   const navigate = useCallback((section: Section) => goTo(section === 'customers' ? { name: 'search' } : { name: section }), [goTo]);
   // Signing out with unsaved changes asks first, like leaving the screen.
@@ -72,7 +75,7 @@ export function App() {
       }
     } else if (mod && !e.altKey && !e.shiftKey && key === 'n') {
       e.preventDefault();
-      toNew();
+      if (!createGate.disabled) toNew();
     } else if (e.key === 'Escape' && screen.name !== 'search') {
       e.preventDefault();
       toSearch();

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { formatDay, formatMoment } from '../format';
+import { useWriteGate } from '../licence/useWriteGate';
 import { eyeLine, pathLabel, valueLabel } from './draft';
 
 type Props = {
@@ -17,6 +18,7 @@ type Props = {
  */
 export function Timeline({ versions, correctingId, onCorrect }: Props) {
   const { t, i18n } = useTranslation();
+  const gate = useWriteGate('prescriptions.correct');
   const titleId = useId();
   const byId = new Map(versions.map((v) => [v.id, v]));
   const correctedBy = new Map(versions.flatMap((v) => (v.correctsId ? [[v.correctsId, v] as const] : [])));
@@ -47,7 +49,8 @@ export function Timeline({ versions, correctingId, onCorrect }: Props) {
                     type="button"
                     className="small"
                     onClick={() => onCorrect(v)}
-                    disabled={v.id === correctingId}
+                    disabled={gate.disabled || v.id === correctingId}
+                    title={gate.reason ?? undefined}
                     aria-label={t('rx.timeline.correctLabel', { version: v.version })}
                   >
                     {t('rx.timeline.correct')}
