@@ -31,6 +31,23 @@ describe('the check run in the page', () => {
     expect(context).toEqual({ dateOfBirth: '1990-01-01', previous: { kind: 'spectacles', examDate: '2026-01-01' } });
     expect(rxCheckContext('', [])).toEqual({ dateOfBirth: null, previous: null });
   });
+  it('refuses what the contract refuses on save: too long a note, prescriber or brand, a broken character (reviewer D5)', () => {
+    const draft = typed('-1.00', '-1.00');
+    draft.notes = 'n'.repeat(2001);
+    draft.prescriber = 'p'.repeat(201);
+    const { result } = checkDraft(draft, noContext, today);
+    expect(result.valid).toBe(false);
+    expect(result.errors).toMatchObject({ notes: 'must be at most 2000 characters', prescriber: 'must be at most 200 characters' });
+
+    const broken = typed('-1.00', '-1.00');
+    broken.notes = 'bad \ud800 char';
+    expect(checkDraft(broken, noContext, today).result.errors.notes).toMatch(/not valid Unicode/);
+
+    const lenses = typed('-1.00', '-1.00');
+    lenses.kind = 'contacts';
+    lenses.contacts.brand = 'b'.repeat(101);
+    expect(checkDraft(lenses, noContext, today).result.errors['contacts.brand']).toBe('must be at most 100 characters');
+  });
 });
 
 describe('where the check’s messages go', () => {

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { checkRx } from '../../../shared/prescriptions/rules';
-import type { PrescriptionVersion, Rx, RxCheck, RxInput } from '../../../shared/prescriptions/schema';
+import { type PrescriptionVersion, type Rx, type RxCheck, RxInput } from '../../../shared/prescriptions/schema';
+import { ILL_FORMED_TEXT_MESSAGE, illFormedTextPaths } from '../../../shared/well-formed-text';
 import { localToday, rxInputFromDraft, type RxDraft } from './draft';
 
 /** What the check compares with, as the core reads it: the customer's age and current prescription. */
@@ -11,12 +12,23 @@ export function rxCheckContext(dateOfBirth: string | null | undefined, versions:
 }
 
 /**
- * The grid as the core reads it, checked with the same shared rules the core applies when it saves
- * (src/shared/prescriptions/rules.ts). Pure; `today` is the counter's day.
+ * The grid as the core reads it, checked as the core checks it when it saves: the contract's limits,
+ * then the shared rules (src/shared/prescriptions/rules.ts). Pure; `today` is the counter's day.
  */
 export function checkDraft(draft: RxDraft, context: RxCheckContext, today: string): { input: RxInput; result: RxCheck } {
   const input = rxInputFromDraft(draft);
-  return { input, result: checkRx(input, { today, ...context }) };
+  const result = checkRx(input, { today, ...context });
+  const refused = contractErrors(input);
+  return { input, result: Object.keys(refused).length === 0 ? result : { ...result, valid: false, errors: { ...refused, ...result.errors } } };
+}
+
+/** What the contract itself refuses before any rule runs (lengths, broken characters), as dispatch does on save. */
+function contractErrors(input: RxInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const parsed = RxInput.safeParse(input);
+  for (const issue of parsed.success ? [] : parsed.error.issues) errors[issue.path.join('.')] ??= issue.message;
+  for (const path of illFormedTextPaths(input)) errors[path.join('.')] ??= ILL_FORMED_TEXT_MESSAGE;
+  return errors;
 }
 
 /**
