@@ -44,6 +44,8 @@ export const errorStatus = {
   'customer.emailTaken': 409,
   'prescription.notFound': 404,
   'prescription.superseded': 409,
+  /** A correction that changes no value of the version it corrects. */
+  'prescription.unchanged': 400,
   'attachment.notFound': 404,
   'attachment.badType': 400,
   'attachment.tooLarge': 413,

@@ -42,7 +42,7 @@ beforeAll(async () => {
     const { customer } = await raw.call('customers.create', person, asNadia);
     step();
     const v = await raw.call('prescriptions.create', { customerId: customer.id, rx: RX }, asNadia);
-    await raw.call('prescriptions.correct', { id: v.id, rx: RX }, asNadia);
+    await raw.call('prescriptions.correct', { id: v.id, rx: { ...RX, distanceVision: { rightEye: { sph: '-1.25' }, leftEye: { sph: '-1' } } } }, asNadia);
     step();
     await raw.call('attachments.add', { customerId: customer.id, field: 'other', fileName: 'scan.png', bytes: PNG }, asNadia);
     step();

@@ -314,7 +314,7 @@ describe('the audit trail', () => {
     const doc = await core.call('attachments.add', { customerId: customer.id, field: 'other', fileName: 'x.png', bytes: png.toString('base64') });
     const calls: [Channel, unknown][] = [
       ['customers.update', { id: customer.id, customerData: { firstName: 'Laila' } }],
-      ['prescriptions.correct', { id: v1.id, rx }],
+      ['prescriptions.correct', { id: v1.id, rx: { ...rx, distanceVision: { rightEye: { sph: '-1.25' }, leftEye: { sph: '-1' } } } }],
       ['attachments.remove', { id: doc.id }],
       ['staff.update', { id: staff.id, displayName: 'Temporary' }],
       ['staff.resetPassword', { id: staff.id, password: 'another-password-2' }],

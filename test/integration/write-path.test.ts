@@ -262,6 +262,29 @@ describe('the unit of work', () => {
     expect((await t.core.call('customers.get', { id })).updatedAt).toBe(created.customer.updatedAt);
   });
 
+  it('does not count a staff save, a setting or a prescription that changes nothing as a change (reviewer D2)', async () => {
+    const t = await openTestCore();
+    cleanups.push(t.close);
+    const staff = await t.core.call('staff.create', { username: 'sue', displayName: 'Sue', password: 'sue-password-1', role: 'staff' });
+    const { customer } = await t.core.call('customers.create', layla);
+    const v1 = await t.core.call('prescriptions.create', { customerId: customer.id, rx: RX });
+    const minutes = (await t.core.call('auth.status', {})).autoLockMinutes;
+    const versions = (await t.core.call('prescriptions.list', { customerId: customer.id })).length;
+    const before = readStore(t.dir);
+
+    expect(await t.core.call('staff.update', { id: staff.id, displayName: 'Sue' })).toMatchObject({ displayName: 'Sue' });
+    expect(await t.core.call('settings.setAutoLock', { minutes })).toEqual({ autoLockMinutes: minutes });
+    // Save pressed twice on the same new exam: the version it already is, not a second one.
+    expect((await t.core.call('prescriptions.create', { customerId: customer.id, rx: RX })).id).toBe(v1.id);
+    // A correction that corrects nothing is refused with the reason.
+    await expectFailure(t.core, 'prescriptions.correct', { id: v1.id, rx: RX }, 'prescription.unchanged', 400);
+
+    const after = readStore(t.dir);
+    expect(after.audit).toEqual(before.audit);
+    expect(after.outbox).toEqual(before.outbox);
+    expect(await t.core.call('prescriptions.list', { customerId: customer.id })).toHaveLength(versions);
+  });
+
   it('tells the search index only after a commit, and nothing of a unit that rolled back', async () => {
     const { dir, remove } = tempDir();
     const clock = { now: () => new Date() };

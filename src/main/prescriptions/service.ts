@@ -36,6 +36,9 @@ export class PrescriptionService {
   async create(customerId: string, rx: RxInput, actor: Actor): Promise<PrescriptionVersion> {
     const id = await this.writes.run(actor, async (unit) => {
       await this.context(unit.trx, customerId); // 404 for an unknown customer
+      // Save pressed twice on the same exam: the version it already is, not a second one.
+      const same = standing(await this.rows(unit.trx, customerId)).find((r) => r.rx === this.stored(rx));
+      if (same) return same.id;
       return this.insert(unit, customerId, rx, null, 'rx.');
     });
     return this.version(this.db, id);
@@ -51,6 +54,9 @@ export class PrescriptionService {
       const newer = await trx.selectFrom('prescriptions').select('version').where('corrects_id', '=', id).executeTakeFirst();
       if (newer) {
         throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
+      }
+      if (old.rx === this.stored(rx)) {
+        throw new AppError('prescription.unchanged', `Nothing to correct: these are the values of version ${old.version}`);
       }
       return this.insert(unit, old.customer_id, rx, id, 'rx.');
     });
@@ -120,6 +126,12 @@ export class PrescriptionService {
     return true;
   }
 
+  /** The Rx as a version would store it, or null when it does not pass its check (insert says why). */
+  private stored(rx: RxInput): string | null {
+    const check = checkRx(rx, { today: this.today() });
+    return check.valid ? JSON.stringify(enteredRx(rx, check.normalized as Rx)) : null;
+  }
+
   private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string) {
     const check = checkRx(rx, { today: this.today() });
     if (!check.valid) throw invalid(check.errors, pathPrefix);
@@ -178,6 +190,12 @@ export class PrescriptionService {
 }
 
 /** The latest exam among versions that no other version corrects. */
+/** The versions no other version corrects. */
+function standing(rows: Row[]): Row[] {
+  const corrected = new Set(rows.map((r) => r.corrects_id));
+  return rows.filter((r) => !corrected.has(r.id));
+}
+
 function currentRow(rows: Row[]): Row | null {
   return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }

@@ -164,6 +164,8 @@ export class StaffService {
 
   async setAutoLockMinutes(minutes: number, actor: Actor) {
     const before = await this.getAutoLockMinutes();
+    // The same value again is not a change: nothing to write or audit.
+    if (minutes === before) return { autoLockMinutes: minutes };
     await this.writes.run(actor, async ({ trx, record }) => {
       await writeSetting(trx, AUTO_LOCK_KEY, minutes, this.clock.now().toISOString());
       record({ entity: 'setting', entityId: AUTO_LOCK_KEY, action: 'update', before, after: minutes });
@@ -235,7 +237,10 @@ export class StaffService {
     return this.writes.run(actor, async ({ trx, record }) => {
       const row = await trx.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new AppError('staff.notFound', 'Staff member not found');
-      const set = { ...(await patch(row, trx)), updated_at: this.clock.now().toISOString() };
+      const patched = await patch(row, trx);
+      // A save that changes nothing is not a change: not dated, not audited.
+      if (!Object.entries(patched).some(([k, v]) => row[k as keyof Row] !== v)) return staffView(row);
+      const set = { ...patched, updated_at: this.clock.now().toISOString() };
       await trx.updateTable('staff').set(set).where('id', '=', id).execute();
       const after = { ...row, ...set };
       record({ entity: 'staff', entityId: id, action, before: staffView(row), after: staffView(after) });

@@ -9,6 +9,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
         return t('errors.customer.emailTaken');
       case 'customer.notFound':
         return t('errors.customer.notFound');
+      case 'prescription.unchanged':
+        return t('errors.prescription.unchanged');
       case 'host.unauthorized':
         return t('app.unauthorized');
       case 'auth.required':
