@@ -60,8 +60,8 @@ export class RunningStore {
 
   /**
    * Restores a backup under a running app. The order is what keeps every acknowledged write: new
-   * calls are held off first (store.restoring, with a retry hint), the calls under way finish, the
-   * background writers (sync, licence refresh, the daily backup) stop; only then is the safety
+   * calls are held off first (store.restoring, with a retry hint), the background writers (sync,
+   * licence refresh, the daily backup) stop, the calls under way finish; only then is the safety
    * backup taken, so it holds every write that was ever answered ok. Then the files are swapped
    * (restoreFiles journals the swap: a crash leaves the old store or the new one, never half) and
    * the store reopened.
@@ -73,8 +73,10 @@ export class RunningStore {
     verifyBackup(dataDir, name, { nativeBinding });
     this.restoring = true;
     try {
-      await this.drain(1); // everything but this call
+      // The background writers stop first: that also cuts a sync round a call under way waits on
+      // ("Sync now" on a slow cloud), so the calls under way then finish promptly.
       await this.app.quiesce();
+      await this.drain(1); // everything but this call
       let safety;
       try {
         safety = await this.app.backups.create('pre-restore', { spare: [name] });
@@ -101,6 +103,7 @@ export class RunningStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.app.quiesce(); // as in restore: a round a call waits on is cut, not waited for
     await this.drain(0);
     await this.app.close();
   }

@@ -10,6 +10,7 @@ import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person } from '../helpers/core';
 import { serveHost } from '../helpers/host-server';
+import { cloudWithStore, connect } from '../helpers/sync';
 
 let close: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -303,6 +304,45 @@ describe('a call over HTTP during a restore', () => {
       expect(customerIdsIn(join(t.dir, 'backups', out.safetyBackup, DB_FILE_NAME)).size).toBe(1);
     } finally {
       await served.close();
+    }
+  });
+});
+
+// --- a sync round staff started, on a slow cloud (reviewer D3) ---------------------------------------------
+
+describe('a restore or a close while "Sync now" waits on a slow cloud', () => {
+  const slowCloud = async (core: Core) => {
+    const cloud = await cloudWithStore();
+    await connect(core, cloud);
+    await core.call('customers.create', layla);
+    // Every request now hangs far longer than the test may run: only cutting the round ends it.
+    cloud.faults.set({ latencyMs: 120_000 });
+    const syncing = core.handle('sync.now', {});
+    await delay(300);
+    return { cloud, syncing };
+  };
+
+  it('restores without waiting for the cloud: the round is cut, the call under way answers', async () => {
+    const t = await openTestCore({ core: { syncTimeoutMs: 300_000 } });
+    close = t.close;
+    const backup = await t.core.call('backup.create', {});
+    const { cloud, syncing } = await slowCloud(t.core);
+    try {
+      expect(await t.core.call('backup.restore', { name: backup.name })).toMatchObject({ restoredFrom: backup.name });
+      expect(await syncing).toMatchObject({ ok: true });
+    } finally {
+      await cloud.close();
+    }
+  });
+
+  it('closes without waiting for the cloud', async () => {
+    const t = await openTestCore({ core: { syncTimeoutMs: 300_000 } });
+    const { cloud, syncing } = await slowCloud(t.core);
+    try {
+      await t.close();
+      expect(await syncing).toMatchObject({ ok: true });
+    } finally {
+      await cloud.close();
     }
   });
 });
