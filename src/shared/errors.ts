@@ -52,6 +52,10 @@ export const errorStatus = {
   'db.newerSchema': 500,
   // A store's two old records of its migrations (before 0007) tell a story no app wrote: left untouched.
   'db.versionMismatch': 500,
+  // user_version below 0, or a kysely_migration table of another shape: no version to count from.
+  'db.versionInvalid': 500,
+  // Tables but no version record (rebuilt by the sqlite3 shell): refused rather than guessed.
+  'db.versionMissing': 500,
   'db.corrupt': 500,
   // The audit table was dropped outside the app: no change can be recorded, so none is saved.
   'audit.trailMissing': 500,

@@ -284,6 +284,100 @@ describe('a store newer than the app', () => {
   });
 });
 
+/** What a refusal must leave alone: the version record, every table and row, no backups folder. */
+function snapshotOf(file: string): { version: unknown; schema: unknown[]; rows: Record<string, unknown[]> } {
+  const db = raw(file, true);
+  const snap = { version: userVersion(db), schema: db.prepare('select type, name, sql from sqlite_master order by name').all(), rows: rowsOf(db) };
+  db.close();
+  return snap;
+}
+
+async function expectRefusedUntouched(d: string, file: string, refusal: { code: string; message: RegExp }): Promise<Error> {
+  const before = snapshotOf(file);
+  const err = await openDatabase({ dataDir: d, clock }).then(
+    async (opened) => {
+      await opened.db.destroy();
+      return null;
+    },
+    (e: unknown) => e as Error,
+  );
+  expect(err).toMatchObject({ name: 'AppError', code: refusal.code, message: expect.stringMatching(refusal.message) });
+  expect(snapshotOf(file)).toEqual(before);
+  expect(existsSync(join(d, 'backups'))).toBe(false);
+  return err as Error;
+}
+
+describe('a store whose version record is odd', () => {
+  // user_version is a signed 32-bit number no app writes below 0: not a version to count from.
+  it.each([-1, -2147483648])('is refused untouched when user_version is %i (db.versionInvalid)', async (bad) => {
+    const d = dir();
+    await (await openDatabase({ dataDir: d, clock })).db.destroy();
+    const file = join(d, DB_FILE_NAME);
+    const db = raw(file);
+    fillCustomers(db);
+    db.pragma(`user_version = ${bad}`);
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.versionInvalid', message: /version record .*not valid.*restore a backup/i });
+  });
+
+  it('is refused untouched when user_version is below 0 even with the old kysely record beside it', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.pragma('user_version = -1');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.versionInvalid', message: /version record .*not valid.*restore a backup/i });
+  });
+
+  // The sqlite3 shell's .dump or .recover rebuilds every table but not user_version; from 0007 on there
+  // is no other record, and guessing the version from the tables could run a migration twice.
+  it('is refused untouched when it has tables but no version record (rebuilt outside the app, db.versionMissing)', async () => {
+    const d = dir();
+    await (await openDatabase({ dataDir: d, clock })).db.destroy();
+    const file = join(d, DB_FILE_NAME);
+    const db = raw(file);
+    fillCustomers(db);
+    db.pragma('user_version = 0');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.versionMissing', message: /tables but no version record.*rebuilt outside.*restore a backup/i });
+  });
+
+  it('is refused untouched when it has tables, user_version 0 and an empty kysely record (db.versionMissing)', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.exec('delete from kysely_migration');
+    db.pragma('user_version = 0');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.versionMissing', message: /tables but no version record.*restore a backup/i });
+  });
+
+  it('is refused untouched when its kysely_migration table has another shape (no name column, db.versionInvalid)', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.exec('drop table kysely_migration; create table kysely_migration (id integer primary key, applied_at text)');
+    db.exec("insert into kysely_migration (applied_at) values ('x')");
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.versionInvalid', message: /kysely_migration.*not valid.*restore a backup/i });
+  });
+
+  // Still db.newerSchema (a newer app is the likely writer), but the message names the record rather
+  // than a schema number the app made up from a row count.
+  it.each([
+    { label: 'a newer app’s', name: '0099_from_the_future' },
+    { label: 'a damaged one', name: '0003_staff_audit_setings' },
+  ])('names a migration record it does not know ($label) instead of a schema number', async ({ name }) => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.prepare("insert into kysely_migration (name, timestamp) values (?, 'x')").run(name);
+    db.close();
+    const err = await expectRefusedUntouched(d, file, { code: 'db.newerSchema', message: new RegExp(`migration record .*unknown.*${name}.*newer version of OptiCounter.*damaged.*restore a backup`, 'i') });
+    expect(err.message).not.toMatch(/schema \d+, this app knows/);
+  });
+});
+
 function fillCustomers(db: BetterSqlite3.Database): void {
   const insert = db.prepare(`insert into customers (id, local_data_id, first_name, last_name, email, email_key, phone_number, date_of_birth, sex, search_text, created_at, updated_at)
     values (?, ?, 'First', ?, ?, ?, '1', '2000-01-01', 'male', '', 'n', 'n')`);

@@ -12,11 +12,22 @@ export interface Migration {
 /**
  * The schema version of the file: PRAGMA user_version, the number of migrations applied. Refuses a
  * file written by a newer app (db.newerSchema), having changed nothing: an update cannot be undone.
+ * Refuses as well, untouched, a record it cannot count from (db.versionInvalid) and a file with tables
+ * but no record at all (db.versionMissing): guessing the version from the tables could run a migration
+ * twice on data a backup still holds as it was.
  */
 export function storedVersion(sqlite: BetterSqlite3.Database, migrations: readonly Migration[]): number {
   const userVersion = Number(sqlite.pragma('user_version', { simple: true }));
+  // SQLite keeps a signed 32-bit number; no version of the app writes one below 0.
+  if (!Number.isSafeInteger(userVersion) || userVersion < 0) throw versionInvalid(sqlite, `has user_version ${userVersion}`);
   const version = legacyVersion(sqlite, migrations, userVersion) ?? userVersion;
   if (version > migrations.length) throw newerSchema(sqlite, version, migrations.length);
+  if (version === 0 && hasSchema(sqlite)) {
+    throw new AppError(
+      'db.versionMissing',
+      `The database ${sqlite.name} has tables but no version record: it may have been rebuilt outside the app (the sqlite3 shell's .dump or .recover). Restore a backup; the file was not changed.`,
+    );
+  }
   return version;
 }
 
@@ -51,14 +62,24 @@ export async function migrate(sqlite: BetterSqlite3.Database, migrations: readon
  * the sqlite3 shell (`.dump`, `.recover`) loses user_version but keeps the rows, and neither record
  * can name a migration whose changes are not in the file: such a store is at the higher of the two.
  * Rows must name this app's migrations from the first on; a name it does not know means a newer app
- * wrote the file. Null when the table is not there (a store from 0007 on, or a new one).
+ * wrote the file, or the record is damaged. Null when the table is not there (a store from 0007 on, or
+ * a new one).
  */
 function legacyVersion(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], userVersion: number): number | null {
   const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
   if (!table) return null;
+  const columns = sqlite.prepare("select name from pragma_table_info('kysely_migration')").pluck().all();
+  if (!columns.includes('name')) throw versionInvalid(sqlite, 'has a kysely_migration table with no name column');
   const applied = (sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name);
   const known = migrations.map((m) => m.name);
-  if (applied.some((name) => !known.includes(name))) throw newerSchema(sqlite, Math.max(userVersion, applied.length), known.length);
+  const unknown = applied.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    // Still db.newerSchema, the likely cause; no schema number: a row count is not one.
+    throw new AppError(
+      'db.newerSchema',
+      `The database ${sqlite.name} holds a migration record unknown to this app (${unknown.join(', ')}): either a newer version of OptiCounter wrote it, or the record is damaged. Install the newer version, or restore a backup if this one is the newest; the file was not changed.`,
+    );
+  }
   if (applied.some((name, i) => name !== known[i])) {
     throw new AppError(
       'db.versionMismatch',
@@ -73,4 +94,17 @@ function newerSchema(sqlite: BetterSqlite3.Database, version: number, known: num
     'db.newerSchema',
     `The database ${sqlite.name} was written by a newer version of OptiCounter (schema ${version}, this app knows ${known}). Install the newer version; the file was not changed.`,
   );
+}
+
+/** `what` the file has, e.g. `has user_version -1`. */
+function versionInvalid(sqlite: BetterSqlite3.Database, what: string): AppError {
+  return new AppError(
+    'db.versionInvalid',
+    `The database ${sqlite.name} ${what}, which no version of OptiCounter writes: its version record is not valid. Restore a backup; the file was not changed.`,
+  );
+}
+
+/** Any table, index, view or trigger of its own: a file at version 0 should have none. */
+function hasSchema(sqlite: BetterSqlite3.Database): boolean {
+  return sqlite.prepare("select 1 from sqlite_master where substr(name, 1, 7) != 'sqlite_' limit 1").get() !== undefined;
 }
