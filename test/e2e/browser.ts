@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 
 /*
@@ -20,8 +21,8 @@ export type BrowserFacts = {
   arch: string;
   /** OPTICOUNTER_BROWSER_SOURCE as set (unchecked). */
   forced?: string | undefined;
-  /** OPTICOUNTER_CHROMIUM as set, and whether that file exists. */
-  override?: { path: string; exists: boolean } | undefined;
+  /** OPTICOUNTER_CHROMIUM as set, and why it is no browser to run, if it is not. */
+  override?: { path: string; problem?: string | undefined } | undefined;
   /** The first system Chromium or Chrome found. */
   system?: string | undefined;
   /** Playwright's own Chromium, when `npx playwright install chromium` put it there. */
@@ -87,7 +88,7 @@ function step(source: BrowserSource, facts: BrowserFacts): BrowserChoice | undef
 /** The first source that has a browser, or the one line saying what to install. */
 export function chooseBrowser(facts: BrowserFacts): BrowserChoice {
   // A path set on purpose that leads nowhere is a mistake to report, not to paper over with another browser.
-  if (facts.override && !facts.override.exists) return { ok: false, message: `OPTICOUNTER_CHROMIUM=${facts.override.path}: no such file.` };
+  if (facts.override?.problem) return { ok: false, message: `OPTICOUNTER_CHROMIUM=${facts.override.path}: ${facts.override.problem}.` };
   if (facts.forced !== undefined) {
     const forced = BROWSER_SOURCES.find((s) => s === facts.forced);
     if (!forced) return { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE must be one of ${BROWSER_SOURCES.join(', ')} (got '${facts.forced}').` };
@@ -98,6 +99,56 @@ export function chooseBrowser(facts: BrowserFacts): BrowserChoice {
     if (found) return found;
   }
   return { ok: false, message: noBrowserMessage(facts.platform, facts.arch) };
+}
+
+/** What a file is, as far as running it goes. */
+export type FileFacts = { kind: 'missing' | 'directory' | 'other' | 'file'; executable: boolean };
+
+/** Why a file cannot be a browser to launch, or undefined when it can. */
+export function fileProblem(file: FileFacts): string | undefined {
+  if (file.kind === 'missing') return 'no such file';
+  if (file.kind === 'directory') return 'a directory, not a browser';
+  if (file.kind === 'other') return 'not a regular file';
+  return file.executable ? undefined : 'not executable';
+}
+
+/** What `<browser> --version` did. */
+export type VersionRun = { status: number | null; stdout: string; error?: string | undefined };
+
+/**
+ * Why a `--version` run says this is no Chromium, or undefined. Chromium, Chrome, Edge and Brave all
+ * print a four-part version; `ls`, `true` or a script do not, so a wrong path fails here in one line
+ * rather than in every test with a launch log.
+ */
+export function versionProblem(run: VersionRun): string | undefined {
+  const why = 'does not answer --version as a Chromium does';
+  if (run.error) return `${why} (${run.error})`;
+  if (run.status !== 0) return `${why} (exit code ${run.status})`;
+  const firstLine = run.stdout.trim().split('\n')[0] ?? '';
+  return /\b\d+\.\d+\.\d+\.\d+\b/.test(firstLine) ? undefined : `${why} (it said '${firstLine}')`;
+}
+
+/** A folder's metadata, as far as trusting what is in it goes. */
+export type DirFacts = { isDirectory: boolean; isSymbolicLink: boolean; uid: number; mode: number };
+
+/** Why nobody but user `uid` may be trusted to have written in this folder, or undefined. */
+export function privateDirProblem(dir: DirFacts, uid: number): string | undefined {
+  if (dir.isSymbolicLink) return 'a symbolic link, not a directory';
+  if (!dir.isDirectory) return 'not a directory';
+  if (dir.uid !== uid) return `owned by another user (uid ${dir.uid})`;
+  if (dir.mode & 0o022) return `writable by other users (mode ${(dir.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/**
+ * Where the bundled Chromium is unpacked: the user's cache (XDG), one folder per package version so
+ * an upgrade never runs the old binary. Not the package's default, a shared /tmp where anyone may
+ * have left a `chromium`; not node_modules, which may be shared between checkouts.
+ */
+export function sparticuzCacheDir(env: Record<string, string | undefined>, version: string): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  const cache = xdg && path.isAbsolute(xdg) ? xdg : path.join(env['HOME'] || os.homedir(), '.cache');
+  return path.join(cache, 'opticounter', `chromium-${version}`);
 }
 
 // ---- I/O: probing the disk, and unpacking @sparticuz/chromium when it is the one chosen ----
@@ -132,33 +183,92 @@ async function playwrightChromium(): Promise<string | undefined> {
   }
 }
 
+function fileFacts(file: string): FileFacts {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    return { kind: 'missing', executable: false };
+  }
+  const kind = stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
+  try {
+    accessSync(file, constants.X_OK);
+    return { kind, executable: true };
+  } catch {
+    return { kind, executable: false };
+  }
+}
+
+function askVersion(file: string, env: Record<string, string | undefined>): VersionRun {
+  const run = spawnSync(file, ['--version'], { env, timeout: 20_000, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout ?? '', error: run.error?.message };
+}
+
+/** Why this file is no browser to launch (not a regular executable, or no Chromium by its --version). */
+export function browserFileProblem(file: string): string | undefined {
+  const problem = fileProblem(fileFacts(file));
+  if (problem) return problem;
+  // Chrome on Windows does not answer --version on the console: it would open a window instead.
+  return process.platform === 'win32' ? undefined : versionProblem(askVersion(file, process.env));
+}
+
+/** Creates `dir` (and its missing parents) 0700, then checks that it and its parent are this user's alone. */
+export function ensurePrivateDir(dir: string): string | undefined {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.() ?? 0;
+  for (const folder of [path.dirname(dir), dir]) {
+    const stats = lstatSync(folder);
+    const dirFacts = { isDirectory: stats.isDirectory(), isSymbolicLink: stats.isSymbolicLink(), uid: stats.uid, mode: stats.mode };
+    const problem = privateDirProblem(dirFacts, uid);
+    if (problem) return `${folder} is ${problem}`;
+  }
+  return undefined;
+}
+
 export async function gatherFacts(env: Record<string, string | undefined> = process.env): Promise<BrowserFacts> {
   const override = env['OPTICOUNTER_CHROMIUM'];
   return {
     platform: process.platform,
     arch: process.arch,
     forced: env['OPTICOUNTER_BROWSER_SOURCE'] || undefined,
-    override: override ? { path: override, exists: existsSync(override) } : undefined,
+    override: override ? { path: override, problem: browserFileProblem(override) } : undefined,
     system: systemCandidates(process.platform, env).find((file) => existsSync(file)),
     playwright: await playwrightChromium(),
     sparticuz: sparticuzBinDir() !== undefined,
   };
 }
 
+/** Runs `fn` with os.tmpdir() answering `dir`: @sparticuz/chromium unpacks to, and reuses from, os.tmpdir(). */
+async function withTmpdir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
 /**
- * Unpacks the bundled Chromium (to os.tmpdir(): `chromium`, and once, a few seconds) and its NSS
- * libraries (`al2023/lib`, which the package itself unpacks only on AWS), so that it runs on a
- * machine that has no Chromium's libraries either.
+ * Unpacks the bundled Chromium from `binDir` into `cacheDir` (`chromium`, once, a few seconds; its
+ * fonts and GL libraries beside it) and its NSS libraries (`al2023/lib`, which the package itself
+ * unpacks only on AWS), so that it runs on a machine that has no Chromium's libraries either. The
+ * package takes any existing `chromium` in os.tmpdir() as its own, so os.tmpdir() is pointed at a
+ * folder only this user can write.
  */
-async function unpackSparticuz(): Promise<FoundBrowser | { ok: false; message: string }> {
-  const binDir = sparticuzBinDir();
-  if (!binDir) return { ok: false, message: UNAVAILABLE.sparticuz };
-  const { default: Chromium, inflate } = await import('@sparticuz/chromium');
-  const [executablePath, libs] = await Promise.all([Chromium.executablePath(binDir), inflate(path.join(binDir, 'al2023.tar.br'))]);
+export async function unpackSparticuz(binDir: string, cacheDir: string): Promise<FoundBrowser | { ok: false; message: string }> {
+  const unsafe = ensurePrivateDir(cacheDir);
+  if (unsafe) return { ok: false, message: `Cannot unpack @sparticuz/chromium: ${unsafe}.` };
+  const [executablePath, libs] = await withTmpdir(cacheDir, async () => {
+    const { default: Chromium, inflate } = await import('@sparticuz/chromium');
+    return Promise.all([Chromium.executablePath(binDir), inflate(path.join(binDir, 'al2023.tar.br'))]);
+  });
   const browserEnv = { LD_LIBRARY_PATH: [path.join(libs, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter) };
   // An unpack cut short (Ctrl+C on the first run) leaves a file that exists but cannot run.
-  const run = spawnSync(executablePath, ['--version'], { env: { ...process.env, ...browserEnv }, timeout: 20_000, encoding: 'utf8' });
-  if (run.status !== 0) return { ok: false, message: `${executablePath} (unpacked from @sparticuz/chromium) does not run: delete it and try again.` };
+  if (versionProblem(askVersion(executablePath, { ...process.env, ...browserEnv }))) {
+    return { ok: false, message: `${executablePath} (unpacked from @sparticuz/chromium) does not run: delete it and try again.` };
+  }
   return { ok: true, source: 'sparticuz', executablePath, env: browserEnv };
 }
 
@@ -166,6 +276,11 @@ async function unpackSparticuz(): Promise<FoundBrowser | { ok: false; message: s
 export async function findBrowser(env: Record<string, string | undefined> = process.env): Promise<FoundBrowser | { ok: false; message: string }> {
   const choice = chooseBrowser(await gatherFacts(env));
   if (!choice.ok) return choice;
-  if (choice.source === 'sparticuz') return unpackSparticuz();
+  if (choice.source === 'sparticuz') {
+    const binDir = sparticuzBinDir();
+    if (!binDir) return { ok: false, message: UNAVAILABLE.sparticuz };
+    const { version } = JSON.parse(readFileSync(path.join(binDir, '..', 'package.json'), 'utf8')) as { version: string };
+    return unpackSparticuz(binDir, sparticuzCacheDir(env, version));
+  }
   return { ...choice, env: {} };
 }
