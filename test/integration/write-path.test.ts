@@ -285,6 +285,29 @@ describe('the unit of work', () => {
     expect(await t.core.call('prescriptions.list', { customerId: customer.id })).toHaveLength(versions);
   });
 
+  it('knows the same lenses written another way, and an account disabled twice, as no change (second review)', async () => {
+    const t = await openTestCore();
+    cleanups.push(t.close);
+    const { customer } = await t.core.call('customers.create', person('Same', 'Lenses'));
+    const nearWritten = {
+      kind: 'spectacles',
+      examDate: '2026-01-10',
+      distanceVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '-1.75' } },
+      nearVision: { rightEye: { sph: 'PL' }, leftEye: { sph: '+0.25' } },
+    } as const;
+    const addTyped = { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-2', add: '+2' }, leftEye: { sph: '-1.75', add: '2.00' } } } as const;
+    const v1 = await t.core.call('prescriptions.create', { customerId: customer.id, rx: nearWritten });
+    const staff = await t.core.call('staff.create', { username: 'sue', displayName: 'Sue', password: 'sue-password-1', role: 'staff' });
+    const disabled = await t.core.call('staff.disable', { id: staff.id });
+    const before = readStore(t.dir);
+
+    await expectFailure(t.core, 'prescriptions.correct', { id: v1.id, rx: addTyped }, 'prescription.unchanged', 400);
+    expect((await t.core.call('prescriptions.create', { customerId: customer.id, rx: addTyped })).id).toBe(v1.id);
+    // Disabled already: the date it was disabled stays, nothing is audited again.
+    expect(await t.core.call('staff.disable', { id: staff.id })).toEqual(disabled);
+    expect(readStore(t.dir).audit).toEqual(before.audit);
+  });
+
   it('tells the search index only after a commit, and nothing of a unit that rolled back', async () => {
     const { dir, remove } = tempDir();
     const clock = { now: () => new Date() };

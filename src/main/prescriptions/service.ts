@@ -37,7 +37,7 @@ export class PrescriptionService {
     const id = await this.writes.run(actor, async (unit) => {
       await this.context(unit.trx, customerId); // 404 for an unknown customer
       // Save pressed twice on the same exam: the version it already is, not a second one.
-      const same = standing(await this.rows(unit.trx, customerId)).find((r) => r.rx === this.stored(rx));
+      const same = standing(await this.rows(unit.trx, customerId)).find((r) => this.sameLenses(r, rx));
       if (same) return same.id;
       return this.insert(unit, customerId, rx, null, 'rx.');
     });
@@ -55,7 +55,7 @@ export class PrescriptionService {
       if (newer) {
         throw new AppError('prescription.superseded', `Version ${old.version} was already corrected by version ${newer.version}; correct that one instead`);
       }
-      if (old.rx === this.stored(rx)) {
+      if (this.sameLenses(old, rx)) {
         throw new AppError('prescription.unchanged', `Nothing to correct: these are the values of version ${old.version}`);
       }
       return this.insert(unit, old.customer_id, rx, id, 'rx.');
@@ -126,10 +126,16 @@ export class PrescriptionService {
     return true;
   }
 
-  /** The Rx as a version would store it, or null when it does not pass its check (insert says why). */
-  private stored(rx: RxInput): string | null {
+  /**
+   * Whether `rx` says what the version says, however it was typed (an ADD typed or the near row
+   * written, `-2` or `-2.00`): the version list would show no change between them. An Rx that does
+   * not pass its check is never the same (insert says why).
+   */
+  private sameLenses(row: Row, rx: RxInput): boolean {
     const check = checkRx(rx, { today: this.today() });
-    return check.valid ? JSON.stringify(enteredRx(rx, check.normalized as Rx)) : null;
+    if (!check.valid) return false;
+    const typed = readSaved(enteredRx(rx, check.normalized as Rx)).rx;
+    return diffRx(this.fullRx(row), typed).length === 0;
   }
 
   private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string) {

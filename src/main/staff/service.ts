@@ -141,7 +141,8 @@ export class StaffService {
     if (id === actor.staffId) throw new AppError('auth.forbidden', 'You cannot disable your own account');
     const out = await this.change(id, actor, 'disable', async (row, trx) => {
       if (row.role === 'owner') await this.assertAnotherOwner(trx, row.id);
-      return { disabled_at: this.clock.now().toISOString() };
+      // Disabled already: it keeps the date it was first disabled (no change, nothing audited).
+      return { disabled_at: row.disabled_at ?? this.clock.now().toISOString() };
     });
     this.sessions.closeAllOf(id);
     return out;
