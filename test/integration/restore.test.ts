@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -7,6 +9,7 @@ import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/servi
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { SESSION_HEADER } from '../../src/shared/contract';
+import { keyFromData } from '../../src/shared/licence/key';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person } from '../helpers/core';
 import { serveHost } from '../helpers/host-server';
@@ -345,4 +348,27 @@ describe('a restore or a close while "Sync now" waits on a slow cloud', () => {
       await cloud.close();
     }
   });
+});
+
+describe('a restore while an activation waits on a licence server that never answers (second review)', () => {
+  it('cuts the licence request instead of waiting out its 15-second timeout', async () => {
+    const hung = createServer(() => undefined); // takes the request, never answers
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const t = await openTestCore();
+    close = t.close;
+    try {
+      const backup = await t.core.call('backup.create', {});
+      await t.core.call('licence.configure', { baseUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, storeId: 'store-1' });
+      const activating = t.raw.handle('licence.activate', { key: keyFromData('TESTKEY00000001') });
+      await delay(300);
+      const started = Date.now();
+      await t.core.call('backup.restore', { name: backup.name });
+      // The licence client gives up after 15 s on its own; a restore must not wait for that.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await activating).toMatchObject({ ok: false, error: { code: 'licence.offline' } });
+    } finally {
+      hung.closeAllConnections();
+      await new Promise((resolve) => hung.close(resolve));
+    }
+  }, 40_000);
 });

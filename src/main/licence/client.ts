@@ -35,28 +35,29 @@ const OFFLINE_MESSAGE =
 export class LicenceClient {
   constructor(private readonly fetchImpl: typeof fetch = fetch) {}
 
-  activate(server: LicenceServerConfig, body: { key: string; machineId: string; appVersion: string }): Promise<LicenceReply> {
-    return this.licenceCall(server, '/licenses/activate', body);
+  // `stop`: cut the request when the app stops (a restore, closing) instead of waiting for its timeout.
+  activate(server: LicenceServerConfig, body: { key: string; machineId: string; appVersion: string }, stop?: AbortSignal): Promise<LicenceReply> {
+    return this.licenceCall(server, '/licenses/activate', body, stop);
   }
 
-  refresh(server: LicenceServerConfig, body: { key: string; machineId: string }): Promise<LicenceReply> {
-    return this.licenceCall(server, '/licenses/refresh', body);
+  refresh(server: LicenceServerConfig, body: { key: string; machineId: string }, stop?: AbortSignal): Promise<LicenceReply> {
+    return this.licenceCall(server, '/licenses/refresh', body, stop);
   }
 
-  async deactivate(server: LicenceServerConfig, body: { key: string; machineId: string }): Promise<{ message: string }> {
-    const json = await this.post(server, '/licenses/deactivate', body);
+  async deactivate(server: LicenceServerConfig, body: { key: string; machineId: string }, stop?: AbortSignal): Promise<{ message: string }> {
+    const json = await this.post(server, '/licenses/deactivate', body, stop);
     const parsed = z.object({ message: z.string() }).safeParse(json);
     return parsed.success ? parsed.data : { message: 'Licence deactivated' };
   }
 
-  private async licenceCall(server: LicenceServerConfig, path: string, body: object): Promise<LicenceReply> {
-    const raw = await this.post(server, path, body);
+  private async licenceCall(server: LicenceServerConfig, path: string, body: object, stop?: AbortSignal): Promise<LicenceReply> {
+    const raw = await this.post(server, path, body, stop);
     const parsed = LicenceFile.safeParse(raw);
     if (!parsed.success) throw new AppError('licence.server', 'The licence server sent an answer this app does not understand');
     return { raw, file: parsed.data };
   }
 
-  private async post(server: LicenceServerConfig, path: string, body: object): Promise<unknown> {
+  private async post(server: LicenceServerConfig, path: string, body: object, stop?: AbortSignal): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     // No bearer token: a fresh install has no cloud account yet (cloud-api.md).
     if (server.storeId) headers['x-store-id'] = server.storeId;
@@ -64,20 +65,32 @@ export class LicenceClient {
     if (!checkServerUrl(server.baseUrl).ok) {
       throw new AppError('licence.insecureServer', 'The licence server address must start with https:// (plain http:// only on this computer): set it again in Settings → Licence');
     }
+    // One controller for the timeout and the stop (AbortSignal.any loses its timeout after a GC on Node 20).
+    const cut = new AbortController();
+    const timer = setTimeout(() => cut.abort(), TIMEOUT_MS);
+    const onStop = () => cut.abort();
+    if (stop?.aborted) cut.abort();
+    stop?.addEventListener('abort', onStop, { once: true });
     let res: Response;
+    let text: string;
     try {
-      res = await this.fetchImpl(`${server.baseUrl}${path}`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        // No redirects: the https rule judged the address the owner typed, not where a reply points.
-        redirect: 'error',
-      });
-    } catch {
-      throw new AppError('licence.offline', OFFLINE_MESSAGE);
+      try {
+        res = await this.fetchImpl(`${server.baseUrl}${path}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          signal: cut.signal,
+          // No redirects: the https rule judged the address the owner typed, not where a reply points.
+          redirect: 'error',
+        });
+      } catch {
+        throw new AppError('licence.offline', OFFLINE_MESSAGE);
+      }
+      text = await res.text().catch(() => '');
+    } finally {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
     }
-    const text = await res.text().catch(() => '');
     const json = parseJson(text);
     if (res.ok) {
       if (json === undefined) throw new AppError('licence.server', 'The licence server sent an answer this app does not understand');

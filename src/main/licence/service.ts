@@ -86,6 +86,8 @@ export class LicenceService {
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<unknown> | null = null;
   private stopped = false;
+  /** Cuts the licence server requests under way when the app stops (a restore, closing). */
+  private readonly stopper = new AbortController();
   private loaded = false;
 
   /** The store's cloud as this install knows it (the licence server; the update feed lives there too). */
@@ -271,7 +273,7 @@ export class LicenceService {
     const storeId = input.storeId ?? this.server.storeId;
     if (!storeId) throw AppError.field('storeId', 'Enter the store ID written on your purchase: the licence server needs it');
     const server = { ...this.server, storeId };
-    const reply = await this.o.client.activate(server, { key: checked.key, machineId: this.machineId(), appVersion: this.o.appVersion });
+    const reply = await this.o.client.activate(server, { key: checked.key, machineId: this.machineId(), appVersion: this.o.appVersion }, this.stopper.signal);
     await this.accept(reply, actor, 'activate');
     if (this.server.storeId !== storeId) {
       this.server = server;
@@ -292,7 +294,7 @@ export class LicenceService {
   async refresh(actor: Actor): Promise<LicenceStatus> {
     const licence = await this.heldLicence('There is no licence to check: activate one first');
     try {
-      const reply = await this.o.client.refresh(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
+      const reply = await this.o.client.refresh(this.serverFor(licence), { key: licence.key, machineId: this.machineId() }, this.stopper.signal);
       await this.accept(reply, actor, 'refresh');
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'licence.revoked') throw err;
@@ -318,7 +320,7 @@ export class LicenceService {
   async deactivate(actor: Actor): Promise<LicenceStatus> {
     const licence = await this.heldLicence('There is no licence to deactivate');
     try {
-      await this.o.client.deactivate(this.serverFor(licence), { key: licence.key, machineId: this.machineId() });
+      await this.o.client.deactivate(this.serverFor(licence), { key: licence.key, machineId: this.machineId() }, this.stopper.signal);
     } catch (err) {
       // Already unknown or revoked there: nothing holds a seat, forgetting it here is all that is left.
       if (!(err instanceof AppError) || (err.code !== 'licence.unknownKey' && err.code !== 'licence.revoked')) throw err;
@@ -421,6 +423,7 @@ export class LicenceService {
   /** Stops the background and waits for a refresh under way. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopper.abort();
     if (this.timer) clearInterval(this.timer);
     await this.refreshing;
     await this.ready.catch(() => undefined);
