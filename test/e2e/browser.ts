@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +23,18 @@ export type BrowserFacts = {
   forced?: string | undefined;
   /** OPTICOUNTER_CHROMIUM as set, and why it is no browser to run, if it is not. */
   override?: { path: string; problem?: string | undefined } | undefined;
-  /** The first system Chromium or Chrome found. */
+  /** The first system Chromium or Chrome that answers as one. */
   system?: string | undefined;
-  /** Playwright's own Chromium, when `npx playwright install chromium` put it there. */
+  /** Playwright's own Chromium, when `npx playwright install chromium` put it there and it answers. */
   playwright?: string | undefined;
   /** @sparticuz/chromium is installed (its binary is unpacked only if it is chosen). */
   sparticuz: boolean;
+  /** Candidates that exist but are no browser to run, in the order tried. */
+  skipped?: SkippedBrowser[] | undefined;
 };
+
+/** A candidate passed over, and why: kept so that the line saying there is no browser can name it. */
+export type SkippedBrowser = { source: BrowserSource; path: string; problem: string };
 
 export type BrowserChoice =
   | { ok: true; source: Exclude<BrowserSource, 'sparticuz'>; executablePath: string }
@@ -85,6 +90,12 @@ function step(source: BrowserSource, facts: BrowserFacts): BrowserChoice | undef
   }
 }
 
+/** ` Skipped <path>: <why>; ….` for the candidates of `sources` passed over, or nothing. */
+function skippedNote(facts: BrowserFacts, sources: readonly BrowserSource[]): string {
+  const skipped = (facts.skipped ?? []).filter((s) => sources.includes(s.source));
+  return skipped.length ? ` Skipped ${skipped.map((s) => `${s.path}: ${s.problem}`).join('; ')}.` : '';
+}
+
 /** The first source that has a browser, or the one line saying what to install. */
 export function chooseBrowser(facts: BrowserFacts): BrowserChoice {
   // A path set on purpose that leads nowhere is a mistake to report, not to paper over with another browser.
@@ -92,13 +103,13 @@ export function chooseBrowser(facts: BrowserFacts): BrowserChoice {
   if (facts.forced !== undefined) {
     const forced = BROWSER_SOURCES.find((s) => s === facts.forced);
     if (!forced) return { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE must be one of ${BROWSER_SOURCES.join(', ')} (got '${facts.forced}').` };
-    return step(forced, facts) ?? { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE=${forced}, but ${UNAVAILABLE[forced]}.` };
+    return step(forced, facts) ?? { ok: false, message: `OPTICOUNTER_BROWSER_SOURCE=${forced}, but ${UNAVAILABLE[forced]}.${skippedNote(facts, [forced])}` };
   }
   for (const source of BROWSER_SOURCES) {
     const found = step(source, facts);
     if (found) return found;
   }
-  return { ok: false, message: noBrowserMessage(facts.platform, facts.arch) };
+  return { ok: false, message: `${noBrowserMessage(facts.platform, facts.arch)}${skippedNote(facts, BROWSER_SOURCES)}` };
 }
 
 /** What a file is, as far as running it goes. */
@@ -173,13 +184,13 @@ function sparticuzBinDir(): string | undefined {
   }
 }
 
-async function playwrightChromium(): Promise<string | undefined> {
+/** Where Playwright's Chromium would be (it may not be installed), or nothing. */
+async function playwrightCandidates(): Promise<string[]> {
   const { chromium } = await import('@playwright/test');
   try {
-    const file = chromium.executablePath();
-    return existsSync(file) ? file : undefined;
+    return [chromium.executablePath()];
   } catch {
-    return undefined; // a platform Playwright has no build for
+    return []; // a platform Playwright has no build for
   }
 }
 
@@ -212,6 +223,26 @@ export function browserFileProblem(file: string): string | undefined {
   return process.platform === 'win32' ? undefined : versionProblem(askVersion(file, process.env));
 }
 
+/**
+ * The first of `files` that is a browser to launch, and those that exist but are not, with why (a
+ * missing one is passed silently: most candidates are). One --version per file, the same file reached
+ * through a link asked once, none after the one found.
+ */
+export function firstBrowser(source: BrowserSource, files: readonly string[]): { found?: string; skipped: SkippedBrowser[] } {
+  const skipped: SkippedBrowser[] = [];
+  const asked = new Set<string>();
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const real = realpathSync(file);
+    if (asked.has(real)) continue;
+    asked.add(real);
+    const problem = browserFileProblem(file);
+    if (!problem) return { found: file, skipped };
+    skipped.push({ source, path: file, problem });
+  }
+  return { skipped };
+}
+
 /** Creates `dir` (and its missing parents) 0700, then checks that it and its parent are this user's alone. */
 export function ensurePrivateDir(dir: string): string | undefined {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -225,17 +256,33 @@ export function ensurePrivateDir(dir: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Probes the sources in order, each only while the choice is still open (and, when one is forced,
+ * that one alone): a candidate costs a --version run, so nothing is asked past the browser found.
+ */
 export async function gatherFacts(env: Record<string, string | undefined> = process.env): Promise<BrowserFacts> {
   const override = env['OPTICOUNTER_CHROMIUM'];
-  return {
+  const facts: BrowserFacts = {
     platform: process.platform,
     arch: process.arch,
     forced: env['OPTICOUNTER_BROWSER_SOURCE'] || undefined,
     override: override ? { path: override, problem: browserFileProblem(override) } : undefined,
-    system: systemCandidates(process.platform, env).find((file) => existsSync(file)),
-    playwright: await playwrightChromium(),
     sparticuz: sparticuzBinDir() !== undefined,
+    skipped: [],
   };
+  const earlier = (source: BrowserSource) => BROWSER_SOURCES.slice(0, BROWSER_SOURCES.indexOf(source));
+  const open = (source: BrowserSource) =>
+    !facts.override?.problem && (facts.forced === undefined ? !earlier(source).some((s) => step(s, facts)) : facts.forced === source);
+  for (const [source, candidates] of [
+    ['system', async () => systemCandidates(process.platform, env)],
+    ['playwright', playwrightCandidates],
+  ] as const) {
+    if (!open(source)) continue;
+    const { found, skipped } = firstBrowser(source, await candidates());
+    facts[source] = found;
+    facts.skipped?.push(...skipped);
+  }
+  return facts;
 }
 
 /** Runs `fn` with os.tmpdir() answering `dir`: @sparticuz/chromium unpacks to, and reuses from, os.tmpdir(). */

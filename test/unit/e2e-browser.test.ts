@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
@@ -11,6 +11,8 @@ import {
   ensurePrivateDir,
   fileProblem,
   findBrowser,
+  firstBrowser,
+  gatherFacts,
   noBrowserMessage,
   privateDirProblem,
   sparticuzCacheDir,
@@ -134,6 +136,27 @@ describe('what counts as a browser to run (pure)', () => {
     });
   });
 
+  it('says, in the same one line, which candidates it passed over and why', () => {
+    const skipped = [
+      { source: 'system', path: '/usr/bin/chromium', problem: 'does not answer --version as a Chromium does (exit code 1)' },
+      { source: 'playwright', path: '/home/dev/.cache/ms-playwright/chromium-1255/chrome-linux/chrome', problem: 'not executable' },
+    ] as const;
+    const message = `${noBrowserMessage('linux', 'x64')} Skipped /usr/bin/chromium: does not answer --version as a Chromium does (exit code 1); /home/dev/.cache/ms-playwright/chromium-1255/chrome-linux/chrome: not executable.`;
+    expect(chooseBrowser({ ...NONE, skipped: [...skipped] })).toEqual({ ok: false, message });
+    expect(message).not.toContain('\n');
+    // A forced source names only its own candidates.
+    expect(chooseBrowser({ ...NONE, forced: 'system', skipped: [...skipped] })).toEqual({
+      ok: false,
+      message: `OPTICOUNTER_BROWSER_SOURCE=system, but no system Chromium (chromium, chromium-browser, google-chrome, google-chrome-stable on PATH or in /usr/bin, or Google Chrome). Skipped /usr/bin/chromium: does not answer --version as a Chromium does (exit code 1).`,
+    });
+    // One that was passed over does not stop the next source from being taken.
+    expect(chooseBrowser({ ...ALL, override: undefined, system: undefined, skipped: [skipped[0]] })).toEqual({
+      ok: true,
+      source: 'playwright',
+      executablePath: ALL.playwright,
+    });
+  });
+
   it('unpacks the bundled Chromium under the user’s cache, one folder per package version', () => {
     expect(sparticuzCacheDir({ HOME: '/home/dev' }, '153.0.0')).toBe('/home/dev/.cache/opticounter/chromium-153.0.0');
     expect(sparticuzCacheDir({ HOME: '/home/dev', XDG_CACHE_HOME: '/var/cache/dev' }, '153.0.0')).toBe('/var/cache/dev/opticounter/chromium-153.0.0');
@@ -194,6 +217,55 @@ describe('probing the disk for a browser (temp files)', () => {
     }
     const chrome = script('chrome', 'echo "Chromium 153.0.8010.0"');
     expect(await findBrowser({ PATH: '/usr/bin', OPTICOUNTER_CHROMIUM: chrome })).toEqual({ ok: true, source: 'env', executablePath: chrome, env: {} });
+  });
+
+  it('passes over a system or Playwright candidate that is no browser, saying why, and takes the next', () => {
+    const failing = script('fakebin/chromium', `echo ran >> ${root}/failing.txt\nexit 1`);
+    mkdirSync(path.join(root, 'dirbin', 'chromium'), { recursive: true });
+    const passwd = script('plainbin/chromium-browser', 'echo', 0o644);
+    const chrome = script('goodbin/google-chrome', `echo ran >> ${root}/good.txt\necho "Chromium 153.0.8010.0"`);
+    script('laterbin/chromium', `echo ran >> ${root}/later.txt\necho "Chromium 153.0.8010.0"`);
+    symlinkSync(path.join(root, 'fakebin'), path.join(root, 'fakelink'));
+    const dirs = ['fakebin', 'fakelink', 'dirbin', 'plainbin', 'goodbin', 'laterbin'].map((d) => path.join(root, d));
+
+    expect(firstBrowser('system', systemCandidates('linux', { PATH: dirs.join(':') }))).toEqual({
+      found: chrome,
+      skipped: [
+        { source: 'system', path: failing, problem: 'does not answer --version as a Chromium does (exit code 1)' },
+        { source: 'system', path: path.join(root, 'dirbin', 'chromium'), problem: 'a directory, not a browser' },
+        { source: 'system', path: passwd, problem: 'not executable' },
+      ],
+    });
+    // One --version per file, the same file reached by a link included, and none after the one found.
+    expect(readFileSync(path.join(root, 'failing.txt'), 'utf8')).toBe('ran\n');
+    expect(readFileSync(path.join(root, 'good.txt'), 'utf8')).toBe('ran\n');
+    expect(existsSync(path.join(root, 'later.txt'))).toBe(false);
+    // Playwright's one candidate goes through the same check.
+    expect(firstBrowser('playwright', [failing])).toEqual({
+      skipped: [{ source: 'playwright', path: failing, problem: 'does not answer --version as a Chromium does (exit code 1)' }],
+    });
+    expect(firstBrowser('playwright', [path.join(root, 'nope')])).toEqual({ skipped: [] });
+  });
+
+  it('does not take a `chromium` on PATH that exits 1 (the reviewer’s repro), and probes no further than needed', async () => {
+    const failing = script('fakebin/chromium', 'exit 1');
+    const chrome = script('goodbin/chromium', `echo ran >> ${root}/good.txt\necho "Chromium 153.0.8010.0"`);
+    const PATH = `${path.join(root, 'fakebin')}:${path.join(root, 'goodbin')}:${process.env.PATH}`;
+    const facts = await gatherFacts({ ...process.env, OPTICOUNTER_CHROMIUM: undefined, OPTICOUNTER_BROWSER_SOURCE: undefined, PATH });
+    expect(facts).toMatchObject({
+      system: chrome,
+      skipped: [{ source: 'system', path: failing, problem: 'does not answer --version as a Chromium does (exit code 1)' }],
+    });
+    expect(chooseBrowser(facts)).toEqual({ ok: true, source: 'system', executablePath: chrome });
+
+    // Once OPTICOUNTER_CHROMIUM answers, or another source is forced, the system candidates are not run.
+    rmSync(path.join(root, 'good.txt'));
+    const env = script('env/chrome', 'echo "Chromium 153.0.8010.0"');
+    for (const facts of [await gatherFacts({ PATH, OPTICOUNTER_CHROMIUM: env }), await gatherFacts({ PATH, OPTICOUNTER_BROWSER_SOURCE: 'playwright' })]) {
+      expect(facts.system).toBeUndefined();
+      expect(facts.skipped).toEqual([]);
+    }
+    expect(existsSync(path.join(root, 'good.txt'))).toBe(false);
   });
 
   it('creates the private folder 0700, and refuses one that others can write or that is a link', () => {
