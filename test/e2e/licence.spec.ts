@@ -200,3 +200,26 @@ test('deleting the sealed licence record makes the counter read-only, with the r
   await expect(footer(page)).not.toContainText('Read-only');
   expect(existsSync(sealed)).toBe(true);
 });
+
+test('a save refused for want of a licence makes the page read the licence again: the buttons then say why (second review)', async ({ page, host, request }) => {
+  const key = cloud.addLicence({ storeId: STORE });
+  await callHost(request, host, 'licence.configure', { baseUrl: cloud.url, storeId: STORE });
+  await callHost(request, host, 'licence.activate', { key });
+  const layla = await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0199', dateOfBirth: '1992-05-12', sex: 'female' },
+  });
+  await searchBox(page).fill('layla');
+  await page.getByRole('listbox', { name: 'Customers' }).getByRole('option').first().click();
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveValue('+1-555-0199');
+
+  // Revoked while the page is open: the page still believes it may write.
+  cloud.revokeLicence(key);
+  expect((await callHost(request, host, 'licence.refresh', {})).canWrite).toBe(false);
+  await page.getByLabel('Phone number', { exact: true }).fill('+1-555-0100');
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  await save.click();
+  await expect(save).toBeDisabled();
+  await expect(save).toHaveAttribute('title', READ_ONLY_REASON);
+  await expect(footer(page)).toContainText('Read-only');
+  expect((await callHost(request, host, 'customers.get', { id: layla.customer.id })).localData.phoneNumber).toBe('+1-555-0199');
+});

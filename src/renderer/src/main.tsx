@@ -13,6 +13,7 @@ import { createAuthSignals, signalOf } from './auth/signals';
 import { LicenceGate } from './licence/LicenceGate';
 import './i18n';
 import './styles.css';
+import { licenceKeys } from './licence/queries';
 
 const TOKEN_KEY = 'opticounter.hostToken';
 
@@ -69,6 +70,9 @@ if (!transport) {
     onError: (error) => {
       const signal = signalOf(error.code);
       if (signal) signals.emit(signal);
+      // Refused for want of a licence: the page's licence status is out of date (revoked, expired
+      // meanwhile); read it again so the write buttons say why.
+      if (error.code === 'licence.required') void queryClient.invalidateQueries({ queryKey: licenceKeys.status });
     },
   });
   const forgetSession = () => session?.set(null);
