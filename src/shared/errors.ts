@@ -56,6 +56,8 @@ export const errorStatus = {
   'db.versionInvalid': 500,
   // Tables but no version record (rebuilt by the sqlite3 shell): refused rather than guessed.
   'db.versionMissing': 500,
+  // The tables are not those of the version the record says (changed outside the app): not migrated.
+  'db.schemaMismatch': 500,
   'db.corrupt': 500,
   // The audit table was dropped outside the app: no change can be recorded, so none is saved.
   'audit.trailMissing': 500,

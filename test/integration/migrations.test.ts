@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
@@ -8,7 +9,8 @@ import { readLineage } from '../../src/main/backup/lineage';
 import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
 import { migrations } from '../../src/main/db/migrations';
 import { backToDoubleRecord, beforeSingleRecord, makeLegacyStore } from '../helpers/legacy-store';
-import { layla, manualClock, openTestCore, person, tempDir } from '../helpers/core';
+import { layla, manualClock, memoryLogger, openTestCore, person, tempDir } from '../helpers/core';
+import { openCore } from '../../src/main/core';
 
 const clock = manualClock('2026-03-01T08:00:00.000Z');
 const latest = migrations.length;
@@ -284,10 +286,20 @@ describe('a store newer than the app', () => {
   });
 });
 
-/** What a refusal must leave alone: the version record, every table and row, no backups folder. */
-function snapshotOf(file: string): { version: unknown; schema: unknown[]; rows: Record<string, unknown[]> } {
+/**
+ * What a refusal must leave alone: the file's bytes (read before any connection), its journal mode,
+ * the version record, every table and row; and no backups folder.
+ */
+function snapshotOf(file: string): { sha256: string; journal: unknown; version: unknown; schema: unknown[]; rows: Record<string, unknown[]> } {
+  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
   const db = raw(file, true);
-  const snap = { version: userVersion(db), schema: db.prepare('select type, name, sql from sqlite_master order by name').all(), rows: rowsOf(db) };
+  const snap = {
+    sha256,
+    journal: db.pragma('journal_mode', { simple: true }),
+    version: userVersion(db),
+    schema: db.prepare('select type, name, sql from sqlite_master order by name').all(),
+    rows: rowsOf(db),
+  };
   db.close();
   return snap;
 }
@@ -383,3 +395,177 @@ function fillCustomers(db: BetterSqlite3.Database): void {
     values (?, ?, 'First', ?, ?, ?, '1', '2000-01-01', 'male', '', 'n', 'n')`);
   for (let i = 0; i < 5; i++) insert.run(`c${i}`, `l${i}`, `Last${i}`, `${i}@x.com`, `${i}@x.com`);
 }
+
+/**
+ * A new store at the latest version, closed. Its handle is closed by hand: destroying a Kysely that
+ * never ran a query leaves the handle open, and a journal mode change needs the file to itself.
+ */
+async function newStore(d: string): Promise<string> {
+  (await openDatabase({ dataDir: d, clock })).sqlite.close();
+  return join(d, DB_FILE_NAME);
+}
+
+/** A file as the sqlite3 shell leaves it: the rollback journal, not WAL (what the app sets). */
+function inRollbackJournal(file: string): void {
+  const db = raw(file);
+  expect(db.pragma('journal_mode = DELETE', { simple: true })).toBe('delete');
+  db.close();
+}
+
+describe('a refused store in the rollback journal (made by the sqlite3 shell)', () => {
+  // Setting WAL writes the file's header: a refusal must come before any pragma that writes.
+  it('stays in it, byte for byte: newer schema', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const db = raw(file);
+    fillCustomers(db);
+    db.pragma('user_version = 99');
+    db.close();
+    inRollbackJournal(file);
+    await expectRefusedUntouched(d, file, { code: 'db.newerSchema', message: /newer version of OptiCounter.*not changed/ });
+  });
+
+  it('stays in it, byte for byte: no version record', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const db = raw(file);
+    fillCustomers(db);
+    db.pragma('user_version = 0');
+    db.close();
+    inRollbackJournal(file);
+    await expectRefusedUntouched(d, file, { code: 'db.versionMissing', message: /tables but no version record/ });
+  });
+
+  it('stays in it, byte for byte: invalid version record', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.pragma('user_version = -1');
+    db.close();
+    inRollbackJournal(file);
+    await expectRefusedUntouched(d, file, { code: 'db.versionInvalid', message: /not valid/ });
+  });
+});
+
+// The version record is trusted to say which migrations ran only when the tables agree: a file whose
+// tables are not those of its version would meet a migration with raw SQL errors, or be migrated into
+// a store every call then fails on. Compared: table names and each table's column names (cheap: no
+// row is read). Extra tables or columns are refused too: no version of the app makes them, and a later
+// migration could meet them by name.
+describe('a store whose tables are not those of its version', () => {
+  /** A file the app never made: one table of its own, user_version `version`, in the rollback journal. */
+  function foreignStore(version: number): { d: string; file: string } {
+    const d = dir();
+    const file = join(d, DB_FILE_NAME);
+    const db = raw(file);
+    db.exec('create table notes(id integer primary key, body text)');
+    db.exec("insert into notes (body) values ('kept')");
+    db.pragma(`user_version = ${version}`);
+    db.close();
+    return { d, file };
+  }
+
+  it.each([1, 3, 5, 6, 7])('is refused untouched when user_version says %i over tables of no version (db.schemaMismatch)', async (version) => {
+    const { d, file } = foreignStore(version);
+    await expectRefusedUntouched(d, file, {
+      code: 'db.schemaMismatch',
+      message: new RegExp(`tables are not those of version ${version}.*no table customers.*table notes.*restore a backup.*not changed`, 'i'),
+    });
+  });
+
+  it('is refused by openCore with that code, untouched, not answering every call "internal"', async () => {
+    const { d, file } = foreignStore(6);
+    const before = snapshotOf(file);
+    await expect(openCore({ dataDir: d, appVersion: '0.0.0-test', clock, log: memoryLogger() })).rejects.toMatchObject({ code: 'db.schemaMismatch' });
+    expect(snapshotOf(file)).toEqual(before);
+  });
+
+  it('is refused untouched when a column is missing (at the latest version)', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const db = raw(file);
+    fillCustomers(db);
+    db.exec('alter table customer_addresses drop column zip_code');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: new RegExp(`not those of version ${latest}.*customer_addresses.*zip_code`, 'i') });
+  });
+
+  it('is refused untouched when a column is missing below the latest (before migrating, no copy taken)', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d, beforeSingleRecord.slice(0, 4));
+    const db = raw(file);
+    fillCustomers(db);
+    db.exec('alter table sync_outbox drop column changed_at');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: /not those of version 4.*sync_outbox.*changed_at/i });
+  });
+
+  it('is refused untouched when it has a table no version makes', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const db = raw(file);
+    db.exec('create table notes(id integer primary key, body text)');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: /not those of version \d+.*table notes/i });
+  });
+
+  it('is refused untouched when a table has a column no version makes', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d);
+    const db = raw(file);
+    db.exec('alter table customers add column notes text');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: /not those of version 6.*customers.*notes/i });
+  });
+
+  // Dropped outside the app, the audit trail is evidence: the store opens and says so (audit-chain.test.ts).
+  it.each([
+    { label: 'at the latest version', legacy: false },
+    { label: 'at version 6, migrated', legacy: true },
+  ])('opens without its audit table ($label)', async ({ legacy }) => {
+    const d = dir();
+    const file = legacy ? await makeLegacyStore(d) : await newStore(d);
+    const db = raw(file);
+    db.exec('drop trigger audit_log_no_delete; drop trigger audit_log_only_redact; drop table audit_log;');
+    db.close();
+    const store = await openDatabase({ dataDir: d, clock });
+    cleanups.push(() => store.sqlite.close());
+    expect(userVersion(store.sqlite)).toBe(latest);
+    expect(tablesOf(store.sqlite)).not.toContain('audit_log');
+  });
+
+  // 0007 drops the old record in the same transaction that writes 7: at 7 it cannot still be there.
+  it('is refused untouched when the old kysely record is still there at version 7', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    await backToDoubleRecord(file);
+    const db = raw(file);
+    db.pragma(`user_version = ${latest}`);
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: new RegExp(`not those of version ${latest}.*kysely_migration`, 'i') });
+  });
+
+  // After migrating, the file's tables are checked against those of the latest version too, before
+  // the commit: a migration that does not make the same tables on every store is undone and refused.
+  it('is refused untouched when a migration leaves tables other than the latest version’s (undone before commit)', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const db = raw(file);
+    fillCustomers(db);
+    db.close();
+    const dataDependent = {
+      name: '0008_depends_on_the_rows',
+      up: async (k: Kysely<unknown>) => {
+        const { rows } = await sql<{ n: number }>`select count(*) as n from customers`.execute(k);
+        if (rows[0]!.n > 0) await k.schema.createTable('only_with_customers').addColumn('x', 'text').execute();
+      },
+    };
+    const before = snapshotOf(file);
+    await expect(openDatabase({ dataDir: d, clock, migrations: [...migrations, dataDependent] })).rejects.toMatchObject({
+      code: 'db.schemaMismatch',
+      message: expect.stringMatching(new RegExp(`migrating to version ${latest + 1}.*not those of version ${latest + 1}.*only_with_customers`, 'i')),
+    });
+    const after = snapshotOf(file);
+    expect({ ...after, sha256: null }).toEqual({ ...before, sha256: null });
+  });
+});

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../clock';
 import { PRIVATE_FILE_MODE, makeFilePrivate, privateDir } from '../private-files';
-import { type Migration, migrate, storedVersion } from './migrate';
+import { type Migration, checkTables, migrate, storedVersion } from './migrate';
 import { migrations as appMigrations } from './migrations';
 import type { Database } from './schema';
 
@@ -31,7 +31,8 @@ export interface OpenedDatabase {
 
 /**
  * Opens (creating if needed) the store's database and brings its schema up to date.
- * A file written by a newer app is refused untouched; an existing file is copied before migrating.
+ * A file written by a newer app, or whose tables are not those of its version, is refused untouched;
+ * an existing file is copied before migrating.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
   mkdirSync(opts.dataDir, privateDir);
@@ -42,15 +43,21 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   if (!existed) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
   const migrations = opts.migrations ?? appMigrations;
   const schemaVersion = migrations.length;
-  const sqlite = new BetterSqlite3(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+  const sqlite = new BetterSqlite3(file, sqliteOpts);
+  // Where the migrations make the tables each version has (checkTables), to compare the file's with.
+  const memory = new BetterSqlite3(':memory:', sqliteOpts);
   try {
+    // Every refusal comes first, having only read the file: busy_timeout writes nothing to it, but
+    // journal_mode = WAL writes its header, so it comes after migrating.
+    sqlite.pragma('busy_timeout = 5000');
+    const fileVersion = storedVersion(sqlite, migrations);
+    await checkTables(sqlite, migrations, fileVersion, memory);
+
     // A counter PC loses power: FULL makes each commit durable, WAL keeps reads fast while writing.
-    sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
 
-    const fileVersion = storedVersion(sqlite, migrations);
     let preMigrationBackup: string | null = null;
     if (existed && fileVersion > 0 && fileVersion < schemaVersion) {
       const dir = join(opts.dataDir, 'backups');
@@ -61,12 +68,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
       makeFilePrivate(preMigrationBackup);
     }
 
-    await migrate(sqlite, migrations, fileVersion);
+    await migrate(sqlite, migrations, fileVersion, memory);
+    sqlite.pragma('journal_mode = WAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup };
   } catch (err) {
     sqlite.close();
     throw err;
+  } finally {
+    memory.close();
   }
 }

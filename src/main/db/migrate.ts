@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { AppError } from '../../shared/errors';
+import { shapeDifferences, shapeOf } from './schema-shape';
 
 /** One schema change. Its version is its place in the app's list (migrations/index.ts), from 1. */
 export interface Migration {
@@ -32,11 +33,42 @@ export function storedVersion(sqlite: BetterSqlite3.Database, migrations: readon
 }
 
 /**
+ * The audit trail's table, dropped outside the app, is evidence the app opens the store to report
+ * (audit/open.ts: shown, every change refused), not a reason to refuse it here.
+ */
+const REPORTED_WHEN_MISSING = ['audit_log'];
+
+/**
+ * Refuses, untouched (it only reads the file), a file whose tables are not those of its `version`
+ * (db.schemaMismatch): the version record says which migrations ran only if the tables agree; else
+ * the next migration would fail on raw SQL errors, or the store open and every call fail. Compared:
+ * table names and each table's column names, extra ones refused as well (no app makes them, and a
+ * later migration could meet one by name); only the audit table may be missing. The tables of a version are those its migrations make on
+ * `memory`, an empty in-memory database, so there is no list to keep by hand; `memory` is left at
+ * `version`, for migrate to check the file against after migrating.
+ */
+export async function checkTables(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], version: number, memory: BetterSqlite3.Database): Promise<void> {
+  // A store from before 0007 has the old record's tables too (legacyVersion read them); 0007 drops them.
+  for (const { sql } of oldRecordTables(sqlite)) memory.exec(sql);
+  await migrate(memory, migrations.slice(0, version), 0);
+  const differences = shapeDifferences(shapeOf(memory), shapeOf(sqlite), REPORTED_WHEN_MISSING);
+  if (differences.length > 0) {
+    throw new AppError(
+      'db.schemaMismatch',
+      `The database ${sqlite.name} records schema version ${version}, but its tables are not those of version ${version} (${differences.join('; ')}): it was changed outside the app. Restore a backup; the file was not changed.`,
+    );
+  }
+}
+
+/**
  * Brings the file from version `from` to the latest: every pending migration and the user_version it
  * leads to, in one transaction, so a failure or a power cut leaves the file at `from`, untouched, as in
- * the copy taken before migrating.
+ * the copy taken before migrating. Given `expected`, a database at `from` with that version's tables
+ * (checkTables), the same migrations run on it after the file's and the two must have the same tables
+ * before the commit: a migration that makes other tables on some store is undone (db.schemaMismatch).
+ * Run on the file first, so a migration that fails does so there, and is undone there.
  */
-export async function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], from: number): Promise<void> {
+export async function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], from: number, expected?: BetterSqlite3.Database): Promise<void> {
   if (from >= migrations.length) return;
   // Migrations see no table types: they run on the schemas before db/schema.ts's. Never destroyed, as
   // that would close the handle, which the caller owns.
@@ -47,6 +79,14 @@ export async function migrate(sqlite: BetterSqlite3.Database, migrations: readon
     for (let version = from + 1; version <= migrations.length; version++) {
       await migrations[version - 1]!.up(db);
       sqlite.pragma(`user_version = ${version}`);
+    }
+    if (expected) await migrate(expected, migrations, from);
+    const differences = expected ? shapeDifferences(shapeOf(expected), shapeOf(sqlite), REPORTED_WHEN_MISSING) : [];
+    if (differences.length > 0) {
+      throw new AppError(
+        'db.schemaMismatch',
+        `The database ${sqlite.name}, after migrating to version ${migrations.length}, has tables that are not those of version ${migrations.length} (${differences.join('; ')}): a migration does not make the same tables on every store. The migration was undone; the file was not changed.`,
+      );
     }
     sqlite.exec('COMMIT');
   } catch (err) {
@@ -87,6 +127,11 @@ function legacyVersion(sqlite: BetterSqlite3.Database, migrations: readonly Migr
     );
   }
   return Math.max(userVersion, applied.length);
+}
+
+/** The CREATE statements of kysely's old version record (legacyVersion), when the file has it. */
+function oldRecordTables(sqlite: BetterSqlite3.Database): { sql: string }[] {
+  return sqlite.prepare("select sql from sqlite_master where type = 'table' and name in ('kysely_migration', 'kysely_migration_lock') order by name").all() as { sql: string }[];
 }
 
 function newerSchema(sqlite: BetterSqlite3.Database, version: number, known: number): AppError {
