@@ -34,6 +34,7 @@ writeFileSync(pemFile, publicKey.export({ type: 'spki', format: 'pem' }));
 type Cloud = {
   url: string;
   addLicence(l: { storeId: string }): string;
+  revokeLicence(key: string): void;
   requestLog(): { method: string; path: string; status: number | string }[];
   clearRequestLog(): void;
   close(): Promise<void>;
