@@ -187,6 +187,15 @@ describe('checkRx', () => {
     expect(out.normalized.pd).toEqual({ right: '31.5', binocular: '63.0' });
   });
 
+  it('refuses a base typed without a prism amount instead of dropping it (third review)', () => {
+    const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', base: 'up' }, leftEye: { sph: '-1.00', prism: '0', base: 'in' } } }), { today });
+    expect(out.errors).toEqual({
+      'distanceVision.rightEye.base': 'Base needs a prism amount: type the prism, or clear the base',
+      'distanceVision.leftEye.base': 'Base needs a prism amount: type the prism, or clear the base',
+    });
+    expect(checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', base: ' ' }, leftEye: { sph: '-1.00', base: null } } }), { today }).valid).toBe(true);
+  });
+
   it('checks dates: exam required and not in the future, expiry after the exam', () => {
     expect(checkRx(rx({ examDate: '' }), { today }).errors).toEqual({ examDate: 'Exam date is required' });
     expect(checkRx(rx({ examDate: '2027-01-01' }), { today }).errors).toEqual({ examDate: 'Exam date cannot be in the future' });

@@ -214,6 +214,9 @@ function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolea
   if (prismValue) {
     base = readBase(raw.base);
     if (!base) [errors[at('base')], ok] = ['Base must be up, down, in or out when a prism is given', false];
+  } else if (typeof raw.base === 'string' && raw.base.trim() !== '') {
+    // A base alone says nothing: dropping it quietly would lose what was typed.
+    [errors[at('base')], ok] = ['Base needs a prism amount: type the prism, or clear the base', false];
   }
   if (!ok || !sph.ok || sph.value === null) return null;
   return { sph: sph.value, cyl: cylValue, axis, add: add.ok ? add.value : null, prism: prismValue, base };
