@@ -308,6 +308,21 @@ describe('the unit of work', () => {
     expect(readStore(t.dir).audit).toEqual(before.audit);
   });
 
+  it('does not bring back the values of a corrected version as a new exam (third review)', async () => {
+    const t = await openTestCore();
+    cleanups.push(t.close);
+    const { customer } = await t.core.call('customers.create', person('Stale', 'Tab'));
+    const wrong = { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-2.00', cyl: '-0.50', axis: '90' }, leftEye: { sph: '-1.75' } } } as const;
+    const v1 = await t.core.call('prescriptions.create', { customerId: customer.id, rx: wrong });
+    const v2 = await t.core.call('prescriptions.correct', { id: v1.id, rx: { ...wrong, distanceVision: { ...wrong.distanceVision, leftEye: { sph: '-1.50' } } } });
+    const before = readStore(t.dir);
+    // A second tab still showing the first entry saves it again: refused, the correction stays current.
+    const err = await expectFailure(t.core, 'prescriptions.create', { customerId: customer.id, rx: wrong }, 'prescription.superseded', 409);
+    expect(err.message).toContain(`version ${v2.version}`);
+    expect(readStore(t.dir).audit).toEqual(before.audit);
+    expect((await t.core.call('prescriptions.list', { customerId: customer.id })).find((v) => v.current)?.id).toBe(v2.id);
+  });
+
   it('tells the search index only after a commit, and nothing of a unit that rolled back', async () => {
     const { dir, remove } = tempDir();
     const clock = { now: () => new Date() };

@@ -36,9 +36,18 @@ export class PrescriptionService {
   async create(customerId: string, rx: RxInput, actor: Actor): Promise<PrescriptionVersion> {
     const id = await this.writes.run(actor, async (unit) => {
       await this.context(unit.trx, customerId); // 404 for an unknown customer
+      const rows = await this.rows(unit.trx, customerId);
+      const same = rows.find((r) => this.sameLenses(r, rx));
       // Save pressed twice on the same exam: the version it already is, not a second one.
-      const same = standing(await this.rows(unit.trx, customerId)).find((r) => this.sameLenses(r, rx));
-      if (same) return same.id;
+      const newer = same && rows.find((r) => r.corrects_id === same.id);
+      if (same && !newer) return same.id;
+      // The same exam a later version corrected (a second tab showing the old entry): saving it again
+      // would make the corrected values current once more.
+      if (same && newer) {
+        let latest = newer;
+        for (let next = rows.find((r) => r.corrects_id === latest.id); next; next = rows.find((r) => r.corrects_id === latest.id)) latest = next;
+        throw new AppError('prescription.superseded', `These are the values of version ${same.version}, which version ${newer.version} corrected; correct version ${latest.version} instead`);
+      }
       return this.insert(unit, customerId, rx, null, 'rx.');
     });
     return this.version(this.db, id);
@@ -196,12 +205,6 @@ export class PrescriptionService {
 }
 
 /** The latest exam among versions that no other version corrects. */
-/** The versions no other version corrects. */
-function standing(rows: Row[]): Row[] {
-  const corrected = new Set(rows.map((r) => r.corrects_id));
-  return rows.filter((r) => !corrected.has(r.id));
-}
-
 function currentRow(rows: Row[]): Row | null {
   return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }
