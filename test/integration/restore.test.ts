@@ -466,6 +466,9 @@ describe('a backup this app would refuse to open (third review)', () => {
     expect(err.message).toMatch(new RegExp(`backup ${name} could not be opened.*put back as it was`));
     const safety = err.details?.safetyBackup as string;
     expect(existsSync(join(t.dir, 'backups', safety, 'backup.json'))).toBe(true);
+    // Re-anchored on the store put back: its trail raises no false alarm.
+    const { sessionToken } = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    expect(await t.raw.call('audit.chain', {}, { sessionToken })).toMatchObject({ intact: true });
     await expectStoreAsItWas(t, 2);
   });
 
