@@ -6,6 +6,7 @@ import type { Assembly } from './assembly';
 import { type AuditHead, anchorRestored, vouchedHead } from './audit/anchor';
 import { findBackup } from './backup/folder';
 import type { RestoreStep } from './backup/restore';
+import { checkBackupSchema } from './backup/integrity';
 import { latestGoodBackup, restoreFiles, verifyBackup } from './backup/service';
 import { DB_FILE_NAME } from './db/database';
 import type { Actor } from './audit/log';
@@ -71,6 +72,8 @@ export class RunningStore {
     const { dataDir, secrets, nativeBinding } = this.o;
     // Checked before anyone is held off: an unknown or damaged backup changes nothing.
     verifyBackup(dataDir, name, { nativeBinding });
+    // And one this app would refuse to open once in place (a newer schema, other tables) is refused now, not after the swap.
+    await checkBackupSchema(dataDir, name, { nativeBinding });
     this.restoring = true;
     try {
       // The background writers stop first: that also cuts a sync round a call under way waits on
@@ -85,13 +88,16 @@ export class RunningStore {
         await this.reopen();
         throw err;
       }
+      let swapped = false;
       try {
         const vouched = vouchedHead(this.app.store.sqlite, name);
         await this.app.close();
         restoreFiles(dataDir, name, { nativeBinding, onStep: reanchorAt('db-swapped', dataDir, secrets, name, nativeBinding, vouched) });
+        swapped = true;
       } finally {
-        await this.reopen();
+        if (!swapped) await this.reopen();
       }
+      await this.reopenRestored(name, safety.name);
       await this.recordRestore(name, safety.name, actor);
       return { message: 'Backup restored; OptiCounter reopened on it. Please sign in again.', restoredFrom: name, safetyBackup: safety.name };
     } finally {
@@ -116,6 +122,27 @@ export class RunningStore {
       // A backup whose trail was dropped is still restored (it may hold the only copy of the data): said, not refused.
       if (!(err instanceof AppError && err.code === 'audit.trailMissing')) throw err;
       this.o.log.warn(`restored ${name}, whose audit trail is missing: the restore could not be recorded in it`);
+    }
+  }
+
+  /**
+   * Opens the store just restored. Should it fail anyway (the checks before the swap missed
+   * something), the safety backup is put back the same way and opened: the app stays alive on the
+   * store as it was, and the call says so.
+   */
+  private async reopenRestored(name: string, safetyBackup: string) {
+    try {
+      await this.reopen();
+      return;
+    } catch (err) {
+      this.o.log.error(`the restored backup ${name} could not be opened; putting back the safety backup ${safetyBackup}`, err);
+      const { dataDir, secrets, nativeBinding } = this.o;
+      restoreFiles(dataDir, safetyBackup, { nativeBinding, onStep: reanchorAt('db-swapped', dataDir, secrets, safetyBackup, nativeBinding) });
+      await this.reopen();
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new AppError('backup.failed', `The backup ${name} could not be opened once in place (${reason}); the store was put back as it was before the restore, nothing was lost.`, undefined, {
+        safetyBackup,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
@@ -567,5 +567,38 @@ describe('a store whose tables are not those of its version', () => {
     });
     const after = snapshotOf(file);
     expect({ ...after, sha256: null }).toEqual({ ...before, sha256: null });
+  });
+});
+
+describe('a refused store in WAL mode, its -wal holding committed changes (third review)', () => {
+  // Closing a read-write connection checkpoints the -wal into the file and deletes -wal and -shm.
+  it('keeps the file, its -wal and its -shm byte for byte', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const writer = raw(file);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec('alter table customers add column notes text'); // in the -wal only, and not of any version
+    const copy = dir();
+    for (const f of readdirSync(d)) if (f.startsWith(DB_FILE_NAME)) copyFileSync(join(d, f), join(copy, f));
+    writer.close();
+    const copied = join(copy, DB_FILE_NAME);
+    const hashes = () => ['', '-wal', '-shm'].map((s) => (existsSync(copied + s) ? createHash('sha256').update(readFileSync(copied + s)).digest('hex') : 'absent'));
+    const before = hashes();
+    expect(before[1]).not.toBe('absent');
+    await expect(openDatabase({ dataDir: copy, clock })).rejects.toMatchObject({ code: 'db.schemaMismatch', message: expect.stringMatching(/customers.*notes/) });
+    await expect(openDatabase({ dataDir: copy, clock })).rejects.toMatchObject({ message: expect.stringContaining(copied) }); // its own name, not a copy's
+    expect(hashes()).toEqual(before);
+  });
+});
+
+describe('a store from before 0005 without its audit table (third review)', () => {
+  // 0005 chains the audit rows: without the table it cannot run, so the store is refused, not failed on raw SQL.
+  it('is refused untouched with db.schemaMismatch naming the migration that needs the table', async () => {
+    const d = dir();
+    const file = await makeLegacyStore(d, migrations.slice(0, 4));
+    const db = raw(file);
+    db.exec('drop table audit_log;');
+    db.close();
+    await expectRefusedUntouched(d, file, { code: 'db.schemaMismatch', message: /no table audit_log.*0005_audit_chain/ });
   });
 });

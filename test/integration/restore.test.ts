@@ -1,17 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GoodBackup, describeGoodBackup } from '../../src/main/backup/service';
+import { type GoodBackup, describeGoodBackup, latestGoodBackup } from '../../src/main/backup/service';
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
+import { migrations } from '../../src/main/db/migrations';
 import { SESSION_HEADER } from '../../src/shared/contract';
 import { keyFromData } from '../../src/shared/licence/key';
 import type { ErrorShape } from '../../src/shared/errors';
-import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person } from '../helpers/core';
+import { OWNER, ahmed, expectFailure, layla, manualClock, memoryLogger, openTestCore, person, tempDir } from '../helpers/core';
+import { makeLegacyStore } from '../helpers/legacy-store';
 import { serveHost } from '../helpers/host-server';
 import { cloudWithStore, connect } from '../helpers/sync';
 
@@ -371,4 +374,111 @@ describe('a restore while an activation waits on a licence server that never ans
       await new Promise((resolve) => hung.close(resolve));
     }
   }, 40_000);
+});
+
+// --- a backup this app would refuse to open (third review, issue 11) ---------------------------------------
+
+/** Changes a backup's database copy by SQL, then seals it again: the checksum is not what stops it. */
+function rewriteBackup(dir: string, name: string, sqlText: string): void {
+  const file = join(dir, 'backups', name, DB_FILE_NAME);
+  const db = new BetterSqlite3(file);
+  db.exec(sqlText);
+  db.close();
+  const manifestFile = join(dir, 'backups', name, 'backup.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { db: { sha256: string; sizeBytes: number } };
+  manifest.db.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  manifest.db.sizeBytes = readFileSync(file).length;
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+}
+
+/** A pre-migration copy at version 4 (as a store from before 0005 leaves one), put in `dir`'s backups, changed by `sqlText`. */
+async function preMigrationCopy(dir: string, sqlText: string): Promise<string> {
+  const legacy = tempDir('opticounter-legacy-');
+  try {
+    const file = await makeLegacyStore(legacy.dir, migrations.slice(0, 4));
+    const db = new BetterSqlite3(file);
+    db.exec(sqlText);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const name = 'pre-migration-v4-2026-01-01T08-00-00-000Z.sqlite3';
+    copyFileSync(file, join(dir, 'backups', name));
+    return name;
+  } finally {
+    legacy.remove();
+  }
+}
+
+async function expectStoreAsItWas(t: Awaited<ReturnType<typeof openTestCore>>, customers: number): Promise<void> {
+  // Signing in works (the store is open), and it holds what it held.
+  const { sessionToken } = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+  expect((await t.raw.call('customers.list', {}, { sessionToken })).pagination.total).toBe(customers);
+  // And it opens again from cold.
+  await t.raw.close();
+  const again = await openTestCore({ dataDir: t.dir });
+  close = async () => {
+    await again.close();
+    await t.close(); // its temporary folder
+  };
+  expect((await again.core.call('customers.list', {})).pagination.total).toBe(customers);
+}
+
+describe('a backup this app would refuse to open (third review)', () => {
+  it('newer schema: refused with db.newerSchema before anyone is held off; nothing changed, the app runs on', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    const b = await t.core.call('backup.create', {});
+    await t.core.call('customers.create', ahmed);
+    rewriteBackup(t.dir, b.name, 'create table future_things(id text primary key); PRAGMA user_version = 8;');
+    const before = (await t.core.call('backup.list', {})).map((x) => x.name);
+
+    const err = await expectFailure(t.core, 'backup.restore', { name: b.name }, 'db.newerSchema');
+    expect(err.message).toMatch(new RegExp(`backup ${b.name} cannot be restored.*Nothing was changed`));
+    // No safety backup was taken: nothing was held off; the session was not ended.
+    expect((await t.core.call('backup.list', {})).map((x) => x.name)).toEqual(before);
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(2);
+    await expectStoreAsItWas(t, 2);
+  });
+
+  it('a pre-migration copy with an extra column: refused with db.schemaMismatch, nothing changed', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    await t.core.call('backup.create', {}); // makes the backups folder
+    const name = await preMigrationCopy(t.dir, 'alter table customers add column zz text');
+
+    const err = await expectFailure(t.core, 'backup.restore', { name }, 'db.schemaMismatch');
+    expect(err.message).toMatch(/customers has an extra column zz.*Nothing was changed/);
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(1);
+    await expectStoreAsItWas(t, 1);
+  });
+
+  // Defence in depth: a copy the checks pass that fails to open anyway (0005 drops a trigger its tables do not show).
+  it('one that fails to open once in place: the safety backup is put back and opened, and the call says so', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    await t.core.call('backup.create', {});
+    await t.core.call('customers.create', ahmed);
+    const name = await preMigrationCopy(t.dir, 'drop trigger audit_log_only_redact');
+
+    const err = await expectFailure(t.core, 'backup.restore', { name }, 'backup.failed');
+    expect(err.message).toMatch(new RegExp(`backup ${name} could not be opened.*put back as it was`));
+    const safety = err.details?.safetyBackup as string;
+    expect(existsSync(join(t.dir, 'backups', safety, 'backup.json'))).toBe(true);
+    // Re-anchored on the store put back: its trail raises no false alarm.
+    const { sessionToken } = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    expect(await t.raw.call('audit.chain', {}, { sessionToken })).toMatchObject({ intact: true });
+    await expectStoreAsItWas(t, 2);
+  });
+
+  it('is not offered as the latest good backup when its version is newer than the app', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    const older = await t.core.call('backup.create', {});
+    const newer = await t.core.call('backup.create', {});
+    rewriteBackup(t.dir, newer.name, 'PRAGMA user_version = 8;');
+    expect(latestGoodBackup(t.dir)?.name).toBe(older.name);
+  });
 });

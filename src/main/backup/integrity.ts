@@ -5,8 +5,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { AuditChainReport } from '../../shared/audit/schema';
 import type { BackupInfo } from '../../shared/backup/schema';
 import { verifyAuditChain } from '../audit/chain';
-import { AppError } from '../../shared/errors';
-import { DB_FILE_NAME } from '../db/database';
+import { AppError, type ErrorCode } from '../../shared/errors';
+import { DB_FILE_NAME, checkStoreFile } from '../db/database';
+import { storedVersion } from '../db/migrate';
+import { migrations } from '../db/migrations';
 import { type BackupEntry, findBackup, listBackups, recordAuditTrail, sha256OfFileSync } from './folder';
 import { readLineage } from './lineage';
 
@@ -99,6 +101,21 @@ export function verifyBackup(dataDir: string, name: string, opts: SqliteOptions 
   return { ...entry.info, auditTrail };
 }
 
+/**
+ * Refuses, having changed nothing, a backup whose database this app would refuse to open once in
+ * place: the version and table checks openDatabase makes (db.newerSchema, db.schemaMismatch, ...),
+ * on the backup's copy opened read-only, with their code. Run before a restore holds anything off.
+ */
+export async function checkBackupSchema(dataDir: string, name: string, opts: SqliteOptions = {}): Promise<void> {
+  const entry = findBackup(dataDir, name);
+  try {
+    await checkStoreFile(entry.dbFile, opts);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    throw new AppError(err.code as ErrorCode, `The backup ${name} cannot be restored: OptiCounter would refuse to open it. ${err.message} Nothing was changed; choose another backup.`);
+  }
+}
+
 export function checkedBackup(dataDir: string, name: string, opts: SqliteOptions = {}): BackupEntry {
   const entry = findBackup(dataDir, name);
   const problem = backupProblem(entry, opts);
@@ -126,7 +143,7 @@ export function latestGoodBackup(dataDir: string, opts: SqliteOptions = {}): Goo
   const all = listBackups(dataDir);
   const byName = new Map(all.map((e) => [e.info.name, e]));
   const good = (entry: BackupEntry, inLiveLineage: boolean): GoodBackup | null =>
-    backupProblem(entry, opts) ? null : { ...entry.info, customers: entry.info.customers ?? countCustomers(entry.dbFile, opts), inLiveLineage };
+    backupProblem(entry, opts) || versionProblem(entry.dbFile, opts) ? null : { ...entry.info, customers: entry.info.customers ?? countCustomers(entry.dbFile, opts), inLiveLineage };
   // Newest by the order they were made in (the lineage's), not by their dates: a PC whose clock
   // once ran ahead must not offer that older state over what came after it.
   for (const name of [...ancestors].reverse()) {
@@ -157,6 +174,26 @@ function countCustomers(file: string, opts: SqliteOptions): number | null {
     return Number(sqlite.prepare('select count(*) from customers where deleted_at is null').pluck().get());
   } catch {
     return null;
+  } finally {
+    sqlite?.close();
+    for (const f of sidecars) rmSync(f, { force: true });
+  }
+}
+
+/**
+ * Whether the copy's version record is one this app would refuse (storedVersion: newer, invalid,
+ * missing). Its tables are checked at the restore itself (checkBackupSchema), which is async; this
+ * is the part a start-up offer (latestGoodBackup, sync) can afford.
+ */
+function versionProblem(file: string, opts: SqliteOptions): boolean {
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    storedVersion(sqlite, migrations);
+    return false;
+  } catch {
+    return true;
   } finally {
     sqlite?.close();
     for (const f of sidecars) rmSync(f, { force: true });

@@ -1,5 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { AppError, type ErrorCode } from '../../shared/errors';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../clock';
@@ -44,15 +46,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   const migrations = opts.migrations ?? appMigrations;
   const schemaVersion = migrations.length;
   const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
-  const sqlite = new BetterSqlite3(file, sqliteOpts);
   // Where the migrations make the tables each version has (checkTables), to compare the file's with.
   const memory = new BetterSqlite3(':memory:', sqliteOpts);
+  let sqlite: BetterSqlite3.Database | undefined;
   try {
-    // Every refusal comes first, having only read the file: busy_timeout writes nothing to it, but
-    // journal_mode = WAL writes its header, so it comes after migrating.
+    // Every refusal comes first, on a read-only connection: closing a read-write one would
+    // checkpoint a WAL store's -wal into the file and delete it, changing the file it refused.
+    const fileVersion = await checkDatabaseFile(file, migrations, sqliteOpts, memory);
+    sqlite = new BetterSqlite3(file, sqliteOpts);
+    // busy_timeout writes nothing to the file; journal_mode = WAL writes its header, so it comes after migrating.
     sqlite.pragma('busy_timeout = 5000');
-    const fileVersion = storedVersion(sqlite, migrations);
-    await checkTables(sqlite, migrations, fileVersion, memory);
 
     // A counter PC loses power: FULL makes each commit durable, WAL keeps reads fast while writing.
     sqlite.pragma('synchronous = FULL');
@@ -74,8 +77,60 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup };
   } catch (err) {
-    sqlite.close();
+    sqlite?.close();
     throw err;
+  } finally {
+    memory.close();
+  }
+}
+
+/**
+ * The refusals of openDatabase (storedVersion, checkTables) on `file`, changing nothing: opened
+ * read-only, -wal and -shm files the check made removed, existing ones left alone. A -wal is read on
+ * a private copy, as even a read-only reader writes the -shm beside it (its read marks and index).
+ * Returns the file's version, `memory` (an empty in-memory database) left at it.
+ */
+export async function checkDatabaseFile(
+  file: string,
+  migrations: readonly Migration[],
+  sqliteOpts: { nativeBinding?: string },
+  memory: BetterSqlite3.Database,
+): Promise<number> {
+  if (!existsSync(`${file}-wal`)) return checkReadOnly(file, migrations, sqliteOpts, memory);
+  const dir = mkdtempSync(join(tmpdir(), 'opticounter-check-'));
+  const copy = join(dir, basename(file));
+  try {
+    copyFileSync(file, copy);
+    copyFileSync(`${file}-wal`, `${copy}-wal`);
+    return await checkReadOnly(copy, migrations, sqliteOpts, memory);
+  } catch (err) {
+    // The refusal names the store's file, not the copy's.
+    if (err instanceof AppError) throw new AppError(err.code as ErrorCode, err.message.replaceAll(copy, file));
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function checkReadOnly(file: string, migrations: readonly Migration[], sqliteOpts: { nativeBinding?: string }, memory: BetterSqlite3.Database): Promise<number> {
+  const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
+  const reader = new BetterSqlite3(file, { ...sqliteOpts, readonly: true, fileMustExist: true });
+  try {
+    const version = storedVersion(reader, migrations);
+    await checkTables(reader, migrations, version, memory);
+    return version;
+  } finally {
+    reader.close();
+    for (const f of sidecars) rmSync(f, { force: true });
+  }
+}
+
+/** checkDatabaseFile with the app's migrations, for a copy about to be put in place (a backup): throws its coded refusal. */
+export async function checkStoreFile(file: string, opts: { nativeBinding?: string } = {}): Promise<void> {
+  const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+  const memory = new BetterSqlite3(':memory:', sqliteOpts);
+  try {
+    await checkDatabaseFile(file, appMigrations, sqliteOpts, memory);
   } finally {
     memory.close();
   }

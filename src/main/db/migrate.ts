@@ -58,6 +58,32 @@ export async function checkTables(sqlite: BetterSqlite3.Database, migrations: re
       `The database ${sqlite.name} records schema version ${version}, but its tables are not those of version ${version} (${differences.join('; ')}): it was changed outside the app. Restore a backup; the file was not changed.`,
     );
   }
+  await checkPendingWithout(sqlite, migrations, version, memory);
+}
+
+/**
+ * A table of REPORTED_WHEN_MISSING may be missing only where no pending migration needs it: the
+ * pending migrations are tried on `memory` without it, in a transaction undone afterwards (`memory`
+ * stays at `version`), and a failure there refuses the file (db.schemaMismatch) before it is touched.
+ */
+async function checkPendingWithout(sqlite: BetterSqlite3.Database, migrations: readonly Migration[], version: number, memory: BetterSqlite3.Database): Promise<void> {
+  const fileTables = shapeOf(sqlite);
+  const missing = REPORTED_WHEN_MISSING.filter((t) => shapeOf(memory).has(t) && !fileTables.has(t));
+  if (missing.length === 0 || version >= migrations.length) return;
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: memory }) });
+  let current = version;
+  memory.exec('BEGIN');
+  try {
+    for (const table of missing) memory.exec(`drop table "${table}"`);
+    for (; current < migrations.length; current++) await migrations[current]!.up(db);
+  } catch {
+    throw new AppError(
+      'db.schemaMismatch',
+      `The database ${sqlite.name} has no table ${missing.join(', ')}, which migration ${migrations[current]!.name} needs to bring it from version ${version} to ${migrations.length}: it was dropped outside the app. Restore a backup; the file was not changed.`,
+    );
+  } finally {
+    if (memory.inTransaction) memory.exec('ROLLBACK');
+  }
 }
 
 /**
