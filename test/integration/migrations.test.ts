@@ -64,6 +64,17 @@ function fillEveryTable(db: BetterSqlite3.Database): void {
   `);
 }
 
+
+/** Opens the store in `d` and checks it ended on the latest version, single record, every row kept. */
+async function opensMigratedKeeping(d: string, rows: ReturnType<typeof rowsOf>) {
+  const store = await openDatabase({ dataDir: d, clock });
+  cleanups.push(() => store.db.destroy());
+  expect(userVersion(store.sqlite)).toBe(latest);
+  expect(kyselyTables(store.sqlite)).toEqual([]);
+  expect(rowsOf(store.sqlite)).toEqual(rows);
+  return store;
+}
+
 describe('the migrations', () => {
   it('are one file each, numbered 0001, 0002… in the order they run, every file in the list', () => {
     expect(migrations.map((m) => m.name.slice(0, 5))).toEqual(migrations.map((_, i) => `${String(i + 1).padStart(4, '0')}_`));
@@ -96,11 +107,7 @@ describe('a store made before 0007 (kysely_migration and user_version)', () => {
     expect(Object.keys(rows)).toHaveLength(12);
     before.close();
 
-    const store = await openDatabase({ dataDir: d, clock });
-    cleanups.push(() => store.db.destroy());
-    expect(userVersion(store.sqlite)).toBe(latest);
-    expect(kyselyTables(store.sqlite)).toEqual([]);
-    expect(rowsOf(store.sqlite)).toEqual(rows);
+    const store = await opensMigratedKeeping(d, rows);
 
     // The copy taken before migrating is the old store as it was, double record included.
     expect(store.preMigrationBackup).toBe(join(d, 'backups', 'pre-migration-v6-2026-03-01T08-00-00-000Z.sqlite3'));
@@ -219,11 +226,7 @@ describe('a store made before 0007 (kysely_migration and user_version)', () => {
     expect(rowsOf(cut)).toEqual(rows);
     cut.close();
 
-    const store = await openDatabase({ dataDir: d, clock });
-    cleanups.push(() => store.db.destroy());
-    expect(userVersion(store.sqlite)).toBe(latest);
-    expect(kyselyTables(store.sqlite)).toEqual([]);
-    expect(rowsOf(store.sqlite)).toEqual(rows);
+    await opensMigratedKeeping(d, rows);
   });
 });
 
@@ -414,26 +417,18 @@ function inRollbackJournal(file: string): void {
 
 describe('a refused store in the rollback journal (made by the sqlite3 shell)', () => {
   // Setting WAL writes the file's header: a refusal must come before any pragma that writes.
-  it('stays in it, byte for byte: newer schema', async () => {
+  it.each([
+    ['newer schema', 99, { code: 'db.newerSchema', message: /newer version of OptiCounter.*not changed/ }],
+    ['no version record', 0, { code: 'db.versionMissing', message: /tables but no version record/ }],
+  ] as const)('stays in it, byte for byte: %s', async (_what, version, refusal) => {
     const d = dir();
     const file = await newStore(d);
     const db = raw(file);
     fillCustomers(db);
-    db.pragma('user_version = 99');
+    db.pragma(`user_version = ${version}`);
     db.close();
     inRollbackJournal(file);
-    await expectRefusedUntouched(d, file, { code: 'db.newerSchema', message: /newer version of OptiCounter.*not changed/ });
-  });
-
-  it('stays in it, byte for byte: no version record', async () => {
-    const d = dir();
-    const file = await newStore(d);
-    const db = raw(file);
-    fillCustomers(db);
-    db.pragma('user_version = 0');
-    db.close();
-    inRollbackJournal(file);
-    await expectRefusedUntouched(d, file, { code: 'db.versionMissing', message: /tables but no version record/ });
+    await expectRefusedUntouched(d, file, refusal);
   });
 
   it('stays in it, byte for byte: invalid version record', async () => {
