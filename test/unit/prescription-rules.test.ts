@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRx, enteredRx, formatLens, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
+import { checkRx, enteredRx, formatLens, formatSphericalEquivalent, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
 import type { Rx } from '../../src/shared/prescriptions/schema';
 import type { RxInput } from '../../src/shared/prescriptions/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from '../../src/shared/prescriptions/values';
@@ -48,6 +48,12 @@ describe('spherical equivalent', () => {
   it('is the same in both cylinder forms', () => {
     const l = lens('+1.75', '-0.50', '045');
     expect(sphericalEquivalent(transpose(l))).toBeCloseTo(sphericalEquivalent(l), 10);
+  });
+  it('is written to the hundredth the same way for plus and minus (+1.125 → +1.13, −1.625 → −1.63)', () => {
+    expect(formatSphericalEquivalent(lens('+1.00', '+0.25', '090'))).toBe('+1.13');
+    expect(formatSphericalEquivalent(lens('-1.50', '-0.25', '090'))).toBe('-1.63');
+    expect(formatSphericalEquivalent(lens('-2.00', '-1.00', '180'))).toBe('-2.50');
+    expect(checkRx(rx({ distanceVision: { rightEye: { sph: '-1.50', cyl: '-0.25', axis: '90' }, leftEye: { sph: '+1.00', cyl: '+0.25', axis: '90' } } }), { today }).derived.sphericalEquivalent).toEqual({ right: '-1.63', left: '+1.13' });
   });
 });
 

@@ -52,6 +52,12 @@ export function sphericalEquivalent(l: Lens): number {
   return l.sph + l.cyl / 2;
 }
 
+/** The spherical equivalent as written, to the hundredth, halves away from zero for plus and minus alike. */
+export function formatSphericalEquivalent(l: Lens): string {
+  const se = sphericalEquivalent(l);
+  return formatDiopter((Math.sign(se) * Math.round(Math.abs(se) * 100)) / 100 || 0);
+}
+
 export function formatLens(l: Lens): { sph: string; cyl: string; axis: string } {
   return { sph: formatDiopter(l.sph, 'PL'), cyl: formatDiopter(l.cyl), axis: l.axis === null ? '' : formatAxis(l.axis) };
 }
@@ -167,8 +173,8 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
     warnings,
     derived: {
       sphericalEquivalent: {
-        right: se.right === null ? null : formatDiopter(round2(se.right)),
-        left: se.left === null ? null : formatDiopter(round2(se.left)),
+        right: right ? formatSphericalEquivalent(right) : null,
+        left: left ? formatSphericalEquivalent(left) : null,
       },
     },
   };

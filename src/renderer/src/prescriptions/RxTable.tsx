@@ -1,8 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { lensOf, sphericalEquivalent } from '../../../shared/prescriptions/rules';
+import { formatSphericalEquivalent, lensOf } from '../../../shared/prescriptions/rules';
 import type { EyeRx, Rx } from '../../../shared/prescriptions/schema';
-import { formatDiopter } from '../../../shared/prescriptions/values';
 import { isDerivedRow, rxEyes, rxMeasures, rxVisions, type RxMeasure } from './draft';
 
 type Props = {
@@ -16,7 +15,7 @@ type Props = {
 };
 
 function se(eye: EyeRx): string {
-  return formatDiopter(Math.round(sphericalEquivalent(lensOf(eye)) * 100) / 100);
+  return formatSphericalEquivalent(lensOf(eye));
 }
 
 /**
