@@ -136,4 +136,7 @@ test('a PDF previews in a frame; a file over 20 MB is refused before it is sent'
   await docs.getByLabel('Add files…').setInputFiles({ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(20 * 1024 * 1024 + 1, 0x20) });
   await expect(docs.getByRole('alert')).toHaveText('“huge.pdf” is too large: a document can be at most 20 MB.');
   expect(adds).toEqual([]);
+  // In French the unit is the French one (issue 12, item 11: it read "MB").
+  await page.getByLabel('Language').selectOption('fr');
+  await expect(docs.locator('.docs-hint')).toContainText(/20\sMo/);
 });

@@ -12,7 +12,8 @@ import { FormError } from '../components/FormError';
 
 type Field = (typeof attachmentFields)[number];
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
-const MAX_TEXT = `${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`;
+/** The largest document, with the language's unit symbol (20 MB, 20 Mo). */
+const maxText = (language: string) => formatBytes(MAX_ATTACHMENT_BYTES, language);
 
 function hasFiles(e: DragEvent): boolean {
   return [...e.dataTransfer.types].includes('Files');
@@ -38,14 +39,14 @@ function useNoNavigationOnDrop() {
  * here too, so a 300 MB scan is not read into memory only to be refused.
  */
 function useAddFiles(customerId: string, field: Field, onAdded: (id: string) => void) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const add = useAddAttachment();
   const [problems, setProblems] = useState<string[]>([]);
   const [adding, setAdding] = useState<string | null>(null);
 
   const refusal = (error: unknown, name: string): string => {
     if (error instanceof AppError && error.code === 'attachment.badType') return t('docs.errors.badType', { name, detail: error.message });
-    if (error instanceof AppError && error.code === 'attachment.tooLarge') return t('docs.errors.tooLarge', { name, max: MAX_TEXT });
+    if (error instanceof AppError && error.code === 'attachment.tooLarge') return t('docs.errors.tooLarge', { name, max: maxText(i18n.language) });
     return t('docs.errors.other', { name, message: errorMessage(error, t) });
   };
 
@@ -54,7 +55,7 @@ function useAddFiles(customerId: string, field: Field, onAdded: (id: string) => 
     setProblems([]);
     for (const file of picked) {
       if (file.size > MAX_ATTACHMENT_BYTES) {
-        refused.push(t('docs.errors.tooLarge', { name: file.name, max: MAX_TEXT }));
+        refused.push(t('docs.errors.tooLarge', { name: file.name, max: maxText(i18n.language) }));
         continue;
       }
       if (file.size === 0) {
@@ -221,7 +222,7 @@ type AddBarProps = { field: Field; onField: (field: Field) => void; busy: boolea
 
 /** What the next file is (prescription scan, ID card…) and the file picker. */
 function AddBar({ field, onField, busy, gate, adding, onFiles }: AddBarProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fieldId = useId();
   return (
     <div className="docs-add">
@@ -252,7 +253,7 @@ function AddBar({ field, onField, busy, gate, adding, onFiles }: AddBarProps) {
         {t('docs.add')}
       </label>
       <WriteGateNote gate={gate} />
-      <p className="docs-hint">{t('docs.hint', { max: MAX_TEXT })}</p>
+      <p className="docs-hint">{t('docs.hint', { max: maxText(i18n.language) })}</p>
       <span role="status" className="docs-status">
         {adding ? t('docs.adding', { name: adding }) : ''}
       </span>
