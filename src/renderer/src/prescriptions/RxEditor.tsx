@@ -63,6 +63,7 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
   const { save: saveDraft, serverErrors, formError, pending } = useRxSave(customerId, mode, onSaved);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmCopy, setConfirmCopy] = useState(false);
+  const [lineErrors, setLineErrors] = useState<Record<string, { text: string; message: string }>>({});
   const formRef = useRef<HTMLFormElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
 
@@ -80,8 +81,18 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
     submitted: submitCount > 0,
     serverErrors: fromServer,
   });
+  const lineError = (path: string) => {
+    const failed = lineErrors[path];
+    return failed && valueAt(values, path) === failed.text ? failed.message : undefined;
+  };
   const lookup: FeedbackLookup = {
-    at: (path): Feedback => ({ error: placement.errorAt(path), warnings: placement.warningsByPath.get(path) ?? [] }),
+    at: (path): Feedback => ({ error: lineError(path) ?? placement.errorAt(path), warnings: placement.warningsByPath.get(path) ?? [] }),
+    reportLine: (path, text, message) =>
+      setLineErrors((all) => {
+        if (!message && !all[path]) return all;
+        const { [path]: _gone, ...rest } = all;
+        return message ? { ...rest, [path]: { text, message } } : rest;
+      }),
     suggestion: (path) => {
       const v = valueAt(result.normalized, path);
       return typeof v === 'string' ? v : undefined;

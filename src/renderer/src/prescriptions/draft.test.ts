@@ -49,6 +49,20 @@ describe('one cell tidied on blur', () => {
   });
 });
 
+describe('a whole line typed in the sphere cell', () => {
+  it("gives the eye's other cells, the ADD only when the line states one", () => {
+    expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 add +2.00')).toEqual({ text: '-1.25', line: { cyl: '-0.50', axis: '090', add: '+2.00' } });
+    expect(normaliseEyeCell('sph', 'pl/-0.50x45')).toEqual({ text: 'PL', line: { cyl: '-0.50', axis: '045' } });
+    expect(normaliseEyeCell('sph', '+2.00 add')).toEqual({ text: '', line: { cyl: '', axis: '', add: '+2.00' } });
+  });
+
+  it('keeps a line it cannot read as typed, with the reason', () => {
+    expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 foo')).toMatchObject({ text: '-1.25 -0.50 x 90 foo', lineError: { error: 'rx.line.unreadable', token: 'foo' } });
+    // One value is still a cell to tidy, not a line: "-3.50 DS" keeps its meaning.
+    expect(normaliseEyeCell('sph', '-3.50 DS')).toEqual({ text: '-3.50', clearCylinder: true });
+  });
+});
+
 describe('whole-grid actions', () => {
   it('transposes every typed lens and names the ones it cannot read', () => {
     const d = draft();
