@@ -95,10 +95,14 @@ type FieldProps = {
 };
 
 /** A labelled field of the prescription (date, prescriber, PD…) with its messages under it. */
-export function RxField({ path, label, className, tidy, ...input }: FieldProps & { type?: string; inputMode?: 'decimal' | 'text' }) {
+export function RxField({ path, label, className, tidy, derivedTitle, ...input }: FieldProps & { type?: string; inputMode?: 'decimal' | 'text'; derivedTitle?: string }) {
   const { register, setValue } = useFormContext<RxDraft>();
-  const feedback = useFeedback().at(path);
+  const lookup = useFeedback();
+  const feedback = lookup.at(path);
   const id = useId();
+  // A field the rules can derive (binocular PD: the sum of the monocular ones) shows it, greyed, while empty.
+  const value = useWatch<RxDraft>({ name: path });
+  const suggestion = derivedTitle && value === '' ? lookup.suggestion(path) : undefined;
   return (
     <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
       <input
@@ -110,6 +114,8 @@ export function RxField({ path, label, className, tidy, ...input }: FieldProps &
           },
         })}
         {...input}
+        placeholder={suggestion}
+        title={suggestion ? derivedTitle : undefined}
         autoComplete="off"
         spellCheck={false}
         data-rx-nav=""
