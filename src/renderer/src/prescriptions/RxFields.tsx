@@ -29,7 +29,8 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
   const feedback = lookup.at(path);
   const suggestion = value === '' ? lookup.suggestion(path) : undefined;
   const before = lookup.reference(path);
-  const changed = before !== null && value !== '' && value !== (before ?? '');
+  // A cleared cell is a change too, now that a new exam starts from the current version's values.
+  const changed = before !== null && value !== (before ?? '');
   const eye = path.slice(0, path.lastIndexOf('.')) as `${RxVision}.${RxEye}`;
 
   return (

@@ -84,8 +84,19 @@ export function draftFromRx(rx: Rx): RxDraft {
     draft[v] = { rightEye: eyeDraft(vision.rightEye), leftEye: eyeDraft(vision.leftEye) };
   }
   for (const k of pdKeys) draft.pd[k] = rx.pd?.[k] ?? '';
+  // A binocular PD that is the sum of the monocular ones stays derived, so it follows a corrected one.
+  if (rx.pd?.right && rx.pd.left && rx.pd.binocular === (Number(rx.pd.right) + Number(rx.pd.left)).toFixed(1)) draft.pd.binocular = '';
   for (const k of contactKeys) draft.contacts[k] = rx.contacts?.[k] ?? '';
   return draft;
+}
+
+/**
+ * A new exam starts from the current version: most of a customer's Rx carries over, and staff change
+ * what the exam found (the grid marks what differs). Its own date; no expiry or notes carried over.
+ */
+export function newExamDraft(current: Rx | null, today = localToday()): RxDraft {
+  if (!current) return emptyDraft(today);
+  return { ...draftFromRx(current), examDate: today, expiresAt: '', notes: '' };
 }
 
 /** True when a near or intermediate row of a saved Rx is only what its ADD gives (not typed). */
