@@ -83,3 +83,27 @@ test('type each eye on one line, see the binocular PD summed, save, and start th
   await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved' })).toBeVisible();
   await expect(page.getByRole('region', { name: /Current prescription/ }).getByRole('definition').filter({ hasText: '64.0' })).toBeVisible();
 });
+
+test('en français : une ligne avec des virgules remplit l’œil, une ligne illisible le dit en français', async ({ page, host, request }) => {
+  await openPrescription(page, request, host);
+  await page.getByLabel('Language').selectOption('fr');
+  await expect(page.getByText('Saisissez une ligne entière dans SPH', { exact: false })).toBeVisible();
+  const od = (m: string) => page.getByLabel(`OD loin ${m}`, { exact: true });
+  await od('SPH').click();
+  await page.keyboard.type('-1,25 -0,50 x 90 add 2,25');
+  await page.keyboard.press('Tab');
+  await expect(od('SPH')).toHaveValue('-1.25');
+  await expect(od('CYL')).toHaveValue('-0.50');
+  await expect(od('AXE')).toHaveValue('090');
+  await expect(od('ADD')).toHaveValue('+2.25');
+
+  const os = page.getByLabel('OG loin SPH', { exact: true });
+  await os.fill('-1,00 x 90');
+  await os.press('Tab');
+  await expect(page.getByText('Un axe demande un cylindre (« x90 »)')).toBeVisible();
+  await expect(os).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('EP OD (mono)', { exact: true }).fill('30');
+  await page.getByLabel('EP OG (mono)', { exact: true }).fill('31');
+  await expect(page.getByLabel('EP binoculaire', { exact: true })).toHaveAttribute('placeholder', '61.0');
+});
