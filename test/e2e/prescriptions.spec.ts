@@ -81,8 +81,9 @@ test('type a prescription in shorthand, see the warning, transpose, save, correc
   await expect(v1).toContainText('Current');
   await expect(v1).toContainText('First prescription');
   await expect(v1).toContainText('OD -1.75 +0.50 ×180');
-  // A fresh grid, with the saved version above it to compare with.
-  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('');
+  // A fresh grid, starting from the saved version (issue 12, item 7), which is above it to compare with.
+  await expect(page.getByRole('form', { name: 'New exam' })).toBeVisible();
+  await expect(cell(page, 'OD', 'distance', 'SPH')).toHaveValue('-1.75');
   await expect(page.getByRole('region', { name: /^Current prescription · v1/ })).toContainText('+0.50');
 
   // ---- correct it: the version opens in the grid, saved as a correction ----

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRx, enteredRx, formatLens, formatSphericalEquivalent, readLens, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
+import { checkRx, enteredRx, formatLens, formatSphericalEquivalent, readLens, readSaved, sphericalEquivalent, transpose } from '../../src/shared/prescriptions/rules';
 import type { Rx } from '../../src/shared/prescriptions/schema';
 import type { RxInput } from '../../src/shared/prescriptions/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from '../../src/shared/prescriptions/values';
@@ -191,6 +191,20 @@ describe('checkRx', () => {
     });
     expect(out.normalized.distanceVision).toBeUndefined();
     expect(out.normalized.pd).toEqual({ right: '31.5', binocular: '63.0' });
+  });
+
+  it('gives the binocular PD as the sum of the monocular ones when it is not typed, derived again on read (issue 12, item 7)', () => {
+    const both = rx({ distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } }, pd: { right: '31.5', left: '32' } });
+    const out = checkRx(both, { today });
+    expect(out.normalized.pd).toEqual({ right: '31.5', left: '32.0', binocular: '63.5' });
+    // Stored as typed, so a corrected monocular PD never leaves a stale sum; read back with it.
+    const stored = enteredRx(both, out.normalized as Rx);
+    expect(stored.pd).toEqual({ right: '31.5', left: '32.0' });
+    expect(readSaved(stored).rx.pd).toEqual({ right: '31.5', left: '32.0', binocular: '63.5' });
+    // A typed binocular PD is the prescriber's, kept as typed; one monocular PD alone gives no sum.
+    expect(checkRx({ ...both, pd: { right: '31.5', left: '32', binocular: '64' } }, { today }).normalized.pd?.binocular).toBe('64.0');
+    expect(checkRx({ ...both, pd: { right: '31.5' } }, { today }).normalized.pd).toEqual({ right: '31.5' });
+    expect(checkRx({ ...both, pd: { right: '31.5', left: '45' } }, { today }).normalized.pd).toEqual({ right: '31.5' });
   });
 
   it('refuses a base typed without a prism amount instead of dropping it (third review)', () => {

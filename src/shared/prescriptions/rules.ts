@@ -337,6 +337,8 @@ function readPd(pd: RxInput['pd'], normalized: RxCheck['normalized'], errors: Re
     if (!r.ok) errors[`pd.${key}`] = r.message;
     else if (r.value !== null) out[key] = r.value.toFixed(1);
   }
+  // Both monocular PDs and no binocular one: the binocular PD is their sum (20..40 each, so 40..80).
+  if (out.right && out.left && !hasText(pd.binocular)) out.binocular = (Number(out.right) + Number(out.left)).toFixed(1);
   if (Object.keys(out).length > 0) normalized.pd = out;
 }
 
@@ -457,6 +459,11 @@ export function enteredRx(input: RxInput, normalized: Rx): Rx {
     }
   }
   out.distanceVision = distance;
+  // A binocular PD that is only the sum of the monocular ones is derived again on read.
+  if (out.pd?.binocular !== undefined && !hasText(input.pd?.binocular)) {
+    const { binocular: _derived, ...pd } = out.pd;
+    out.pd = pd;
+  }
   return out;
 }
 

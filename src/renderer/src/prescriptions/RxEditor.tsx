@@ -9,8 +9,8 @@ import {
   contactKeys,
   copyRightToLeft,
   draftFromRx,
-  emptyDraft,
   leftEyeTyped,
+  newExamDraft,
   normaliseContact,
   pathLabel,
   pdKeys,
@@ -55,9 +55,14 @@ type Props = {
  */
 export function RxEditor({ customerId, mode, reference, checkContext, active, onDirtyChange, onSaved, onCancelCorrection }: Props) {
   const { t } = useTranslation();
-  const defaults = useMemo(() => (mode.kind === 'correct' ? draftFromRx(mode.version.rx) : emptyDraft()), [mode]);
+  const startFrom = mode.kind === 'new' ? (reference?.rx ?? null) : null;
+  const defaults = useMemo(() => (mode.kind === 'correct' ? draftFromRx(mode.version.rx) : newExamDraft(startFrom)), [mode, startFrom]);
   const form = useForm<RxDraft>({ defaultValues: defaults });
   const { isDirty, isSubmitting, submitCount, touchedFields } = form.formState;
+  // The versions may arrive after the grid opened: an untouched new exam then starts from the current one.
+  useEffect(() => {
+    if (!form.formState.isDirty) form.reset(defaults);
+  }, [defaults, form]);
   const values = useWatch({ control: form.control }) as RxDraft;
   const { input, result } = useRxCheck(values, checkContext);
   const { save: saveDraft, serverErrors, formError, pending } = useRxSave(customerId, mode, onSaved);
@@ -80,8 +85,10 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
     submitted: submitCount > 0,
     serverErrors: fromServer,
   });
+  const { lineError, reportLine } = useLineErrors(values);
   const lookup: FeedbackLookup = {
-    at: (path): Feedback => ({ error: placement.errorAt(path), warnings: placement.warningsByPath.get(path) ?? [] }),
+    at: (path): Feedback => ({ error: lineError(path) ?? placement.errorAt(path), warnings: placement.warningsByPath.get(path) ?? [] }),
+    reportLine,
     suggestion: (path) => {
       const v = valueAt(result.normalized, path);
       return typeof v === 'string' ? v : undefined;
@@ -160,6 +167,22 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
       ) : null}
     </FormProvider>
   );
+}
+
+/** Lines typed in sphere cells that could not be read: each cell's error while it still holds that text. */
+function useLineErrors(values: RxDraft) {
+  const [lineErrors, setLineErrors] = useState<Record<string, { text: string; message: string }>>({});
+  const lineError = (path: string) => {
+    const failed = lineErrors[path];
+    return failed && valueAt(values, path) === failed.text ? failed.message : undefined;
+  };
+  const reportLine = (path: string, text: string, message: string | null) =>
+    setLineErrors((all) => {
+      if (!message && !all[path]) return all;
+      const { [path]: _gone, ...rest } = all;
+      return message ? { ...rest, [path]: { text, message } } : rest;
+    });
+  return { lineError, reportLine };
 }
 
 /** Kind, exam date, expiry and prescriber, above the grid. */

@@ -1,7 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import { useFormContext, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { normaliseEyeCell, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
+import type { TFunction } from 'i18next';
+import { normaliseEyeCell, type CellTidy, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
 import { Options } from '../components/Field';
 import { describedBy, FieldMessages, useFeedback } from './feedback';
 
@@ -17,7 +18,8 @@ export function cellMessageId(gridId: string, path: string): string {
  * into the canonical text (`-125` → `-1.25`, `x90` → `090`). Its error and warnings are shown right
  * under its row (a cell is too narrow to hold a sentence) and described by it. An empty cell shows
  * what the core derived for it (a near row from the ADD) as a grey suggestion; a cell that differs
- * from the version staff compare with is marked, with the old value in its title.
+ * from the version staff compare with is marked, with the old value in its title. A whole line typed
+ * in a sphere cell (`-1.25 -0.50 x 90 add +2.00`) fills that eye's cells when the cell is left.
  */
 export function RxCell({ path, label, measure, messageId }: { path: EyePath; label: string; measure: RxMeasure; messageId: string }) {
   const { t } = useTranslation();
@@ -27,7 +29,8 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
   const feedback = lookup.at(path);
   const suggestion = value === '' ? lookup.suggestion(path) : undefined;
   const before = lookup.reference(path);
-  const changed = before !== null && value !== '' && value !== (before ?? '');
+  // A cleared cell is a change too, now that a new exam starts from the current version's values.
+  const changed = before !== null && value !== (before ?? '');
   const eye = path.slice(0, path.lastIndexOf('.')) as `${RxVision}.${RxEye}`;
 
   return (
@@ -36,11 +39,17 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
         {...register(path, {
           onBlur: (e: { target: { value: string } }) => {
             const tidy = normaliseEyeCell(measure, e.target.value);
-            if (!tidy) return;
+            if (measure === 'sph') lookup.reportLine(path, e.target.value, lineMessage(tidy, eye, t));
+            if (!tidy || tidy.lineError || (tidy.line?.add && !eye.startsWith('distanceVision.'))) return;
             if (tidy.text !== e.target.value) setValue(path, tidy.text, { shouldDirty: true });
             if (tidy.clearCylinder) {
               if (measure === 'sph') setValue(`${eye}.cyl`, '', { shouldDirty: true });
               setValue(`${eye}.axis`, '', { shouldDirty: true });
+            }
+            if (tidy.line) {
+              setValue(`${eye}.cyl`, tidy.line.cyl, { shouldDirty: true, shouldTouch: true });
+              setValue(`${eye}.axis`, tidy.line.axis, { shouldDirty: true, shouldTouch: true });
+              if (tidy.line.add) setValue(`${eye}.add`, tidy.line.add, { shouldDirty: true, shouldTouch: true });
             }
           },
         })}
@@ -55,6 +64,13 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
       />
     </div>
   );
+}
+
+/** Why a line typed in a sphere cell was not read, in the staff's language; null when it was (or was no line). */
+function lineMessage(tidy: CellTidy | null, eye: string, t: TFunction): string | null {
+  if (tidy?.lineError) return t(tidy.lineError.error, { token: tidy.lineError.token, defaultValue: tidy.lineError.message });
+  if (tidy?.line?.add && !eye.startsWith('distanceVision.')) return t('rx.line.addNotHere');
+  return null;
 }
 
 /**
@@ -80,10 +96,14 @@ type FieldProps = {
 };
 
 /** A labelled field of the prescription (date, prescriber, PD…) with its messages under it. */
-export function RxField({ path, label, className, tidy, ...input }: FieldProps & { type?: string; inputMode?: 'decimal' | 'text' }) {
+export function RxField({ path, label, className, tidy, derivedTitle, ...input }: FieldProps & { type?: string; inputMode?: 'decimal' | 'text'; derivedTitle?: string }) {
   const { register, setValue } = useFormContext<RxDraft>();
-  const feedback = useFeedback().at(path);
+  const lookup = useFeedback();
+  const feedback = lookup.at(path);
   const id = useId();
+  // A field the rules can derive (binocular PD: the sum of the monocular ones) shows it, greyed, while empty.
+  const value = useWatch<RxDraft>({ name: path });
+  const suggestion = derivedTitle && value === '' ? lookup.suggestion(path) : undefined;
   return (
     <Shell id={id} label={label} className={className} invalid={!!feedback.error}>
       <input
@@ -95,6 +115,8 @@ export function RxField({ path, label, className, tidy, ...input }: FieldProps &
           },
         })}
         {...input}
+        placeholder={suggestion}
+        title={suggestion ? derivedTitle : undefined}
         autoComplete="off"
         spellCheck={false}
         data-rx-nav=""

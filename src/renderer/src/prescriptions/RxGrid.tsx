@@ -29,7 +29,14 @@ export function RxGrid({ followsAdd, normalized, warningsByPath, se }: Props) {
       <fieldset className="rx-pd">
         <legend>{t('rx.pd.title')}</legend>
         {pdKeys.map((k) => (
-          <RxField key={k} path={`pd.${k}`} label={t(`rx.pd.${k}`)} inputMode="decimal" tidy={(s) => normalisePd(k, s)} />
+          <RxField
+            key={k}
+            path={`pd.${k}`}
+            label={t(`rx.pd.${k}`)}
+            inputMode="decimal"
+            tidy={(s) => normalisePd(k, s)}
+            {...(k === 'binocular' ? { derivedTitle: t('rx.pd.binocularDerived') } : {})}
+          />
         ))}
       </fieldset>
     </div>

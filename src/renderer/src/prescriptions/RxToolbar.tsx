@@ -48,6 +48,7 @@ export function RxToolbar({ onTranspose, onCopy, reference, notice }: ToolbarPro
           </span>
         ) : null}
         <span className="rx-keys">{t('rx.keys')}</span>
+        <span className="rx-keys">{t('rx.lineHint')}</span>
       </div>
       <StatusLine className="rx-notice">{notice}</StatusLine>
     </>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRx } from '../../../shared/prescriptions/rules';
 import type { Rx } from '../../../shared/prescriptions/schema';
-import { copyRightToLeft, draftFromRx, emptyDraft, leftEyeTyped, localToday, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
+import { copyRightToLeft, draftFromRx, emptyDraft, leftEyeTyped, localToday, newExamDraft, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
 
 const draft = () => emptyDraft('2026-11-01');
 
@@ -49,6 +49,20 @@ describe('one cell tidied on blur', () => {
   });
 });
 
+describe('a whole line typed in the sphere cell', () => {
+  it("gives the eye's other cells, the ADD only when the line states one", () => {
+    expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 add +2.00')).toEqual({ text: '-1.25', line: { cyl: '-0.50', axis: '090', add: '+2.00' } });
+    expect(normaliseEyeCell('sph', 'pl/-0.50x45')).toEqual({ text: 'PL', line: { cyl: '-0.50', axis: '045' } });
+    expect(normaliseEyeCell('sph', '+2.00 add')).toEqual({ text: '', line: { cyl: '', axis: '', add: '+2.00' } });
+  });
+
+  it('keeps a line it cannot read as typed, with the reason', () => {
+    expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 foo')).toMatchObject({ text: '-1.25 -0.50 x 90 foo', lineError: { error: 'rx.line.unreadable', token: 'foo' } });
+    // One value is still a cell to tidy, not a line: "-3.50 DS" keeps its meaning.
+    expect(normaliseEyeCell('sph', '-3.50 DS')).toEqual({ text: '-3.50', clearCylinder: true });
+  });
+});
+
 describe('whole-grid actions', () => {
   it('transposes every typed lens and names the ones it cannot read', () => {
     const d = draft();
@@ -87,5 +101,30 @@ describe('a saved version back in the grid for a correction', () => {
     expect(d.distanceVision.rightEye.add).toBe('+2.00');
     expect(d.nearVision.rightEye.sph).toBe('');
     expect(d.intermediateVision.leftEye.sph).toBe('');
+  });
+});
+
+describe('a new exam', () => {
+  it("starts from the current version's values, with its own date and no expiry or notes carried over", () => {
+    const input = {
+      kind: 'spectacles' as const,
+      examDate: '2025-03-01',
+      expiresAt: '2027-03-01',
+      prescriber: 'Dr Idrissi',
+      notes: 'scratched lenses',
+      distanceVision: { rightEye: { sph: '-1.25', cyl: '-0.50', axis: '90', add: '+2.00' }, leftEye: { sph: '-1.00', add: '+2.00' } },
+      pd: { right: '31.5', left: '32' },
+    };
+    const current = checkRx(input, { today: '2026-11-22' }).normalized as Rx;
+    const d = newExamDraft(current, '2026-11-22');
+    expect(d.examDate).toBe('2026-11-22');
+    expect(d.expiresAt).toBe('');
+    expect(d.notes).toBe('');
+    expect(d.prescriber).toBe('Dr Idrissi');
+    expect(d.distanceVision.rightEye).toMatchObject({ sph: '-1.25', cyl: '-0.50', axis: '090', add: '+2.00' });
+    // Derived values stay derived: the near row from the ADD, the binocular PD from the monocular ones.
+    expect(d.nearVision.rightEye.sph).toBe('');
+    expect(d.pd).toMatchObject({ right: '31.5', left: '32.0', binocular: '' });
+    expect(newExamDraft(null, '2026-11-22')).toEqual(emptyDraft('2026-11-22'));
   });
 });

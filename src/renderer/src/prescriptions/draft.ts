@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { checkRx, formatLens, readBase, readLens, transpose } from '../../../shared/prescriptions/rules';
+import { looksLikeRxLine, readRxLine, type RxLineError } from '../../../shared/prescriptions/line';
 import type { EyeRx, Rx, RxInput } from '../../../shared/prescriptions/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter, parseMeasure } from '../../../shared/prescriptions/values';
 
@@ -83,8 +84,19 @@ export function draftFromRx(rx: Rx): RxDraft {
     draft[v] = { rightEye: eyeDraft(vision.rightEye), leftEye: eyeDraft(vision.leftEye) };
   }
   for (const k of pdKeys) draft.pd[k] = rx.pd?.[k] ?? '';
+  // A binocular PD that is the sum of the monocular ones stays derived, so it follows a corrected one.
+  if (rx.pd?.right && rx.pd.left && rx.pd.binocular === (Number(rx.pd.right) + Number(rx.pd.left)).toFixed(1)) draft.pd.binocular = '';
   for (const k of contactKeys) draft.contacts[k] = rx.contacts?.[k] ?? '';
   return draft;
+}
+
+/**
+ * A new exam starts from the current version: most of a customer's Rx carries over, and staff change
+ * what the exam found (the grid marks what differs). Its own date; no expiry or notes carried over.
+ */
+export function newExamDraft(current: Rx | null, today = localToday()): RxDraft {
+  if (!current) return emptyDraft(today);
+  return { ...draftFromRx(current), examDate: today, expiresAt: '', notes: '' };
 }
 
 /** True when a near or intermediate row of a saved Rx is only what its ADD gives (not typed). */
@@ -133,18 +145,28 @@ export function rxInputFromDraft(draft: RxDraft): RxInput {
 const DS_SUFFIX = /\s*(ds|sph)\s*$/i;
 
 
+export type CellTidy = {
+  text: string;
+  clearCylinder?: true;
+  /** A whole line typed in the sphere: the rest of that eye (the ADD only when the line states one). */
+  line?: { cyl: string; axis: string; add?: string };
+  /** A line typed in the sphere that cannot be read: the cell keeps the text, and says why. */
+  lineError?: RxLineError;
+};
+
 /**
  * The canonical text of one eye cell, or null to leave what was typed (the core's check then says
- * what is wrong). `clearCylinder`: "-3.50 DS" typed in the sphere says there is no cylinder.
+ * what is wrong). `clearCylinder`: "-3.50 DS" typed in the sphere says there is no cylinder. A whole
+ * line typed in the sphere (`-1.25 -0.50 x 90 add +2.00`) gives the eye's other cells in `line`.
  */
-export function normaliseEyeCell(measure: RxMeasure, raw: string): { text: string; clearCylinder?: true } | null {
+export function normaliseEyeCell(measure: RxMeasure, raw: string): CellTidy | null {
   if (!filled(raw)) return raw === '' ? null : { text: '' };
   switch (measure) {
     case 'sph': {
       const ds = DS_SUFFIX.test(raw);
       const r = parseDiopter(raw.replace(DS_SUFFIX, ''), SPH);
-      if (!r.ok || r.value === null) return null;
-      return ds ? { text: formatDiopter(r.value, 'PL'), clearCylinder: true } : { text: formatDiopter(r.value, 'PL') };
+      if (r.ok && r.value !== null) return ds ? { text: formatDiopter(r.value, 'PL'), clearCylinder: true } : { text: formatDiopter(r.value, 'PL') };
+      return looksLikeRxLine(raw) ? sphereLine(raw) : null;
     }
     case 'cyl': {
       const r = parseDiopter(raw, CYL);
@@ -169,6 +191,12 @@ export function normaliseEyeCell(measure: RxMeasure, raw: string): { text: strin
       return base ? { text: base } : null;
     }
   }
+}
+
+function sphereLine(raw: string): CellTidy {
+  const line = readRxLine(raw);
+  if ('error' in line) return { text: raw, lineError: line };
+  return { text: line.sph ?? '', line: { cyl: line.cyl ?? '', axis: line.axis ?? '', ...(line.add ? { add: line.add } : {}) } };
 }
 
 const pdLimits: Record<PdKey, [number, number]> = { right: [20, 40], left: [20, 40], binocular: [40, 80], nearBinocular: [40, 80] };

@@ -16,10 +16,12 @@ export type FeedbackLookup = {
   suggestion: (path: string) => string | undefined;
   /** The value of the version staff compare with (the current one, or the one being corrected), or null with none. */
   reference: (path: string) => string | undefined | null;
+  /** A line typed in a sphere cell could not be read (message), or was (null): shown as that cell's error while it holds that text. */
+  reportLine: (path: string, text: string, message: string | null) => void;
 };
 
 const none: Feedback = { warnings: [] };
-const FeedbackContext = createContext<FeedbackLookup>({ at: () => none, suggestion: () => undefined, reference: () => null });
+const FeedbackContext = createContext<FeedbackLookup>({ at: () => none, suggestion: () => undefined, reference: () => null, reportLine: () => undefined });
 
 export const FeedbackProvider = FeedbackContext.Provider;
 
