@@ -74,7 +74,9 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
           {pd.map(([k, v]) => (
             <div key={k}>
               <dt>{t(`rx.pd.${k}`)}</dt>
-              <dd>{v} mm</dd>
+              <dd>
+                <bdi dir="ltr">{v} mm</bdi>
+              </dd>
             </div>
           ))}
         </dl>
@@ -87,7 +89,9 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
               ? [
                   <div key={k}>
                     <dt>{t(`rx.contacts.${k}`)}</dt>
-                    <dd>{contacts[k]}</dd>
+                    <dd>
+                      <bdi dir="ltr">{contacts[k]}</bdi>
+                    </dd>
                   </div>,
                 ]
               : [],
