@@ -35,7 +35,7 @@ export function CustomerToolbar({ detail, name, status, formId, showSave, saving
   return (
     <div className="form-toolbar">
       <button type="button" onClick={onBack} title="Esc">
-        ← {t('form.back')}
+        <span className="back-arrow">←</span> {t('form.back')}
       </button>
       <h1 className="form-title">{name}</h1>
       {detail && onOpenSync ? <CustomerSyncFlag customerId={detail.id} onOpen={onOpenSync} /> : null}
