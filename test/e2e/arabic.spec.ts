@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test';
-import { callHost, expect, searchBox, shot, test } from './fixtures';
+import { callHost, expect, shot, test } from './fixtures';
 
 /*
  * Arabic, right to left (issue 12, item 8): the page is mirrored, the prescription grid is not (as

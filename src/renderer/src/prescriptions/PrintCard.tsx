@@ -2,7 +2,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
-import { formatDay } from '../format';
+import { formatDay, intlLocale } from '../format';
 import { pdKeys } from './draft';
 import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
@@ -23,7 +23,7 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
   const lang = i18n.language;
   const pd = pdKeys.flatMap((k) => (rx.pd?.[k] ? [[k, rx.pd[k]] as const] : []));
   const contacts = rx.kind === 'contacts' ? rx.contacts : undefined;
-  const today = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date());
+  const today = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'medium' }).format(new Date());
 
   return createPortal(
     <article className="print-card">
