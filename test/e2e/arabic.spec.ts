@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import { callHost, expect, shot, test } from './fixtures';
 
 /*
@@ -12,7 +12,13 @@ async function box(locator: Locator) {
   return b;
 }
 
-test('in Arabic the page reads right to left, the prescription grid stays left to right', async ({ page, host, request }) => {
+/** Kept in the run's test-results (and in OPTICOUNTER_SHOTS): the right-to-left screens are checked by eye. */
+async function keep(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  await shot(page, name);
+}
+
+test('in Arabic the page reads right to left, the prescription grid stays left to right', async ({ page, host, request }, testInfo) => {
   const { customer } = await callHost(request, host, 'customers.create', {
     customerData: {
       firstName: 'Leïla',
@@ -49,7 +55,7 @@ test('in Arabic the page reads right to left, the prescription grid stays left t
   const banner = page.getByRole('banner');
   // The language switch sits at the header's end: on the left in Arabic.
   expect((await box(banner.getByLabel('اللغة'))).x).toBeLessThan((await box(banner)).width / 2);
-  await shot(page, 'ar-search');
+  await keep(page, testInfo, 'ar-search');
 
   // ---- the customer's details: a right-to-left form, tabs from the right ----
   await search.press('Enter');
@@ -61,7 +67,7 @@ test('in Arabic the page reads right to left, the prescription grid stays left t
   const firstName = page.getByLabel('الاسم الشخصي', { exact: true });
   await expect(firstName).toHaveValue('Leïla');
   expect(await firstName.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
-  await shot(page, 'ar-customer-details');
+  await keep(page, testInfo, 'ar-customer-details');
 
   // ---- the prescription tab: the grid and the saved version left to right, OD before OS ----
   await rxTab.click();
@@ -82,13 +88,13 @@ test('in Arabic the page reads right to left, the prescription grid stays left t
   expect(await sph.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
   // OD above OS, as on the card.
   expect((await box(sph)).y).toBeLessThan((await box(page.getByLabel('OG بعيد SPH', { exact: true }))).y);
-  await shot(page, 'ar-prescription');
+  await keep(page, testInfo, 'ar-prescription');
 
   // ---- a dialog, mirrored too ----
   await page.keyboard.press('Escape');
   const discard = page.getByRole('dialog', { name: 'التخلّي عن التعديلات؟' });
   await expect(discard).toBeVisible();
-  await shot(page, 'ar-dialog');
+  await keep(page, testInfo, 'ar-dialog');
   await discard.getByRole('button', { name: 'التخلّي', exact: true }).click();
   await expect(page.getByRole('searchbox', { name: 'البحث عن الزبائن' })).toBeFocused();
 
