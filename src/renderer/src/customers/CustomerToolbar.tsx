@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { useSignedIn } from '../auth/AuthProvider';
+import { intlLocale } from '../format';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { CustomerSyncFlag } from '../sync/SyncFlag';
 import { OwnerActions } from './OwnerActions';
@@ -30,12 +31,12 @@ export function CustomerToolbar({ detail, name, status, formId, showSave, saving
   const gate = useWriteGate(detail ? 'customers.update' : 'customers.create');
   const when = (iso: string) => {
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(intlLocale(i18n.language), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
   };
   return (
     <div className="form-toolbar">
       <button type="button" onClick={onBack} title="Esc">
-        ← {t('form.back')}
+        <span className="back-arrow">←</span> {t('form.back')}
       </button>
       <h1 className="form-title">{name}</h1>
       {detail && onOpenSync ? <CustomerSyncFlag customerId={detail.id} onOpen={onOpenSync} /> : null}

@@ -13,7 +13,8 @@ const measureKeys = ['sph', 'cyl', 'axis'] as const;
 export function OpticGrid({ optic }: { optic: OpticValues }) {
   const { t } = useTranslation();
   return (
-    <table className="optic-grid">
+    // Left to right in every language, as printed Rx cards are.
+    <table className="optic-grid" dir="ltr">
       <thead>
         <tr>
           <th scope="col">

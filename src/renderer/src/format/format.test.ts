@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDay } from './index';
+import { formatBytes, formatDay, formatMoment, intlLocale } from './index';
 
 describe('dates and sizes in the staff’s language', () => {
   it('shows a calendar day as that day, whatever the time zone', () => {
@@ -7,6 +7,13 @@ describe('dates and sizes in the staff’s language', () => {
     expect(formatDay('2026-03-14', 'fr')).toBe('14 mars 2026');
     expect(formatDay(null, 'en')).toBe('');
     expect(formatDay('not a date', 'en')).toBe('not a date');
+  });
+
+  it('writes Arabic dates as Moroccan stores do: Western digits, day first, a 24-hour clock', () => {
+    expect(intlLocale('ar')).toBe('ar-MA');
+    expect(intlLocale('fr')).toBe('fr');
+    expect(formatDay('2026-03-14', 'ar')).toBe('14\u200f/03\u200f/2026');
+    expect(formatMoment('2026-03-14T18:05:00', 'ar')).toMatch(/^14\u200f\/03\u200f\/2026، 18:05$/);
   });
 
   it('says bytes in words and larger sizes with the language’s symbols', () => {

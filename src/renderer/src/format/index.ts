@@ -3,19 +3,27 @@
  * `1992-05-12T00:00:00.000Z`) are shown as that day everywhere, whatever the PC's time zone.
  */
 
+/**
+ * The locale dates and numbers are written in for a UI language: Arabic as in Morocco (the stores we
+ * serve), Western digits and a 24-hour clock, whatever the ICU's default for plain "ar".
+ */
+export function intlLocale(language: string): string {
+  return language === 'ar' ? 'ar-MA' : language;
+}
+
 export function formatDay(value: string | null | undefined, language: string): string {
   if (!value) return '';
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   if (!m) return value;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
 /** A moment (createdAt), in local time; `seconds` where several can fall in one minute (backups). */
 export function formatMoment(iso: string, language: string, precision: 'minutes' | 'seconds' = 'minutes'): string {
   const date = new Date(iso);
   const timeStyle = precision === 'seconds' ? 'medium' : 'short';
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle }).format(date);
+  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle }).format(date);
 }
 
 /** A size with the language's own unit symbols (168 KB, 168 ko). */
@@ -30,5 +38,5 @@ export function formatBytes(size: number, language: string): string {
   const digits = unit === 0 || value >= 10 ? 0 : 1;
   // Bytes in words ("97 bytes", "97 octets"): the short form reads "97 byte" in English.
   const unitDisplay = unit === 0 ? 'long' : 'short';
-  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], unitDisplay, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(intlLocale(language), { style: 'unit', unit: units[unit], unitDisplay, maximumFractionDigits: digits }).format(value);
 }

@@ -207,7 +207,7 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
                 <ul className="history-changes" aria-label={t('history.changes')}>
                   {d.changes.map((c, i) => (
                     <li key={`${i}-${c.label}`}>
-                      <span className="change-path">{c.label}</span>: <del>{c.from}</del> → <ins>{c.to}</ins>
+                      <span className="change-path">{c.label}</span>: <del dir="auto">{c.from}</del> <span className="change-arrow">→</span> <ins dir="auto">{c.to}</ins>
                     </li>
                   ))}
                 </ul>

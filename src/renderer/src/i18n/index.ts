@@ -2,9 +2,12 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import fr from './fr.json';
+import ar from './ar.json';
 
-export const languages = ['en', 'fr'] as const;
+export const languages = ['en', 'fr', 'ar'] as const;
 export type Language = (typeof languages)[number];
+/** Each language in its own words (an autonym is the same in every UI language: not translated). */
+export const languageNames: Record<Language, string> = { en: 'English', fr: 'Français', ar: 'العربية' };
 const STORAGE_KEY = 'opticounter.language';
 
 function isLanguage(value: unknown): value is Language {
@@ -37,7 +40,7 @@ export function currentLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, fr: { translation: fr } },
+  resources: { en: { translation: en }, fr: { translation: fr }, ar: { translation: ar } },
   lng: initialLanguage(),
   fallbackLng: 'en',
   supportedLngs: languages,
@@ -47,9 +50,12 @@ void i18n.use(initReactI18next).init({
   showSupportNotice: false,
 });
 
-document.documentElement.lang = i18n.language;
-i18n.on('languageChanged', (lng) => {
+/** `<html lang dir>`: Arabic lays the page out right to left (the Rx grid keeps `dir="ltr"` itself). */
+function markDocument(lng: string): void {
   document.documentElement.lang = lng;
-});
+  document.documentElement.dir = i18n.dir(lng);
+}
+markDocument(i18n.language);
+i18n.on('languageChanged', markDocument);
 
 export default i18n;

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { KeyCheck } from '../../../shared/licence/key';
+import { intlLocale } from '../format';
 
 export type LicenceStatus = ChannelOutput<'licence.status'>;
 
@@ -17,7 +18,7 @@ export function reasonText(status: LicenceStatus, t: TFunction, language: string
     case 'trialOver':
       return t('licence.reason.trialOver');
     case 'expired':
-      return status.expiresAt ? t('licence.reason.expired', { date: new Date(status.expiresAt).toLocaleDateString(language) }) : t('licence.reason.expiredNoDate');
+      return status.expiresAt ? t('licence.reason.expired', { date: new Date(status.expiresAt).toLocaleDateString(intlLocale(language)) }) : t('licence.reason.expiredNoDate');
     default:
       return t(`licence.reason.${status.reasonCode}`, { defaultValue: status.reason ?? '' });
   }

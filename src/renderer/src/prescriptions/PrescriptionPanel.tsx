@@ -130,7 +130,8 @@ function RxReference({ reference, corrected }: { reference: PrescriptionVersion;
     <section className="rx-reference" aria-label={title}>
       <h2 className="rx-reference-title">{title}</h2>
       <RxProblems problems={reference.problems} />
-      <div className="rx-grid-row">
+      {/* Laid out as the grid below it: left to right in every language. */}
+      <div className="rx-grid-row" dir="ltr">
         <RxTable rx={reference.rx} className="rx-reference-table" withSe />
         <dl className="rx-reference-side">
           {pdKeys.flatMap((k) =>

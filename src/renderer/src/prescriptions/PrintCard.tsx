@@ -2,7 +2,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
-import { formatDay } from '../format';
+import { formatDay, intlLocale } from '../format';
 import { pdKeys } from './draft';
 import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
@@ -23,7 +23,7 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
   const lang = i18n.language;
   const pd = pdKeys.flatMap((k) => (rx.pd?.[k] ? [[k, rx.pd[k]] as const] : []));
   const contacts = rx.kind === 'contacts' ? rx.contacts : undefined;
-  const today = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date());
+  const today = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'medium' }).format(new Date());
 
   return createPortal(
     <article className="print-card">
@@ -74,7 +74,9 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
           {pd.map(([k, v]) => (
             <div key={k}>
               <dt>{t(`rx.pd.${k}`)}</dt>
-              <dd>{v} mm</dd>
+              <dd>
+                <bdi dir="ltr">{v} mm</bdi>
+              </dd>
             </div>
           ))}
         </dl>
@@ -87,7 +89,9 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
               ? [
                   <div key={k}>
                     <dt>{t(`rx.contacts.${k}`)}</dt>
-                    <dd>{contacts[k]}</dd>
+                    <dd>
+                      <bdi dir="ltr">{contacts[k]}</bdi>
+                    </dd>
                   </div>,
                 ]
               : [],

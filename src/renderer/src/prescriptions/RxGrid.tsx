@@ -18,7 +18,8 @@ type Props = {
 export function RxGrid({ followsAdd, normalized, warningsByPath, se }: Props) {
   const { t } = useTranslation();
   return (
-    <div className="rx-grid-row">
+    // Left to right in every language, as printed Rx cards are: OD before OS, signs before numbers.
+    <div className="rx-grid-row" dir="ltr">
       <table className="rx-grid">
         <RxHead columns={rxMeasures} withSe titled />
         {rxVisions.map((v) => (

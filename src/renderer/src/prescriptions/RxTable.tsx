@@ -28,7 +28,8 @@ export function RxTable({ rx, caption, className, withSe, compact }: Props) {
   const always: readonly RxMeasure[] = ['sph', 'cyl', 'axis'];
   const columns = compact ? rxMeasures.filter((m) => always.includes(m) || rows.some((v) => rxEyes.some((e) => rx[v]?.[e][m]))) : rxMeasures;
   return (
-    <table className={`rx-table${className ? ` ${className}` : ''}`}>
+    // Left to right in every language, as printed Rx cards are.
+    <table className={`rx-table${className ? ` ${className}` : ''}`} dir="ltr">
       {caption ? <caption>{caption}</caption> : null}
       <RxHead columns={columns} withSe={withSe} />
       <tbody>

@@ -66,10 +66,11 @@ export function Timeline({ versions, correctingId, onCorrect }: Props) {
                 {v.rx.prescriber ? ` · ${v.rx.prescriber}` : ''}
               </p>
               <p className="timeline-summary">
-                <span>
+                {/* Rx lines read left to right in every language, as on the card. */}
+                <span dir="ltr">
                   {t('rx.eye.rightEye')} {eyeLine(v.rx.distanceVision.rightEye, t)}
                 </span>
-                <span>
+                <span dir="ltr">
                   {t('rx.eye.leftEye')} {eyeLine(v.rx.distanceVision.leftEye, t)}
                 </span>
               </p>
@@ -81,7 +82,8 @@ export function Timeline({ versions, correctingId, onCorrect }: Props) {
                 <ul className="timeline-changes" aria-label={t('rx.timeline.changes')}>
                   {v.changes.map((c) => (
                     <li key={c.path}>
-                      <span className="change-path">{pathLabel(c.path, t)}</span>: {valueLabel(c.path, c.from, t)} → {valueLabel(c.path, c.to, t)}
+                      <span className="change-path">{pathLabel(c.path, t)}</span>: <bdi>{valueLabel(c.path, c.from, t)}</bdi> <span className="change-arrow">→</span>{' '}
+                      <bdi>{valueLabel(c.path, c.to, t)}</bdi>
                     </li>
                   ))}
                 </ul>

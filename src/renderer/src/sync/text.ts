@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
+import { intlLocale } from '../format';
 
 /*
  * How sync's facts are said on screen: a moment as "3 minutes ago", a conflict's field by its form
@@ -31,7 +32,7 @@ export function relativeTime(iso: string, now: number, language: string, t: TFun
   if (Number.isNaN(at)) return iso;
   const diff = past ? Math.min(0, at - now) : at - now;
   if (Math.abs(diff) < 45_000) return diff > 0 ? t('sync.time.soon') : t('sync.time.justNow');
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(intlLocale(language), { numeric: 'auto' });
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms || unit === 'minute') return format.format(Math.round(diff / ms), unit);
   }
@@ -41,7 +42,7 @@ export function relativeTime(iso: string, now: number, language: string, t: TFun
 /** "15:42": when the next try is, on the counter's clock (the cloud's Retry-After is minutes at most). */
 export function clockTime(iso: string, language: string): string {
   const at = Date.parse(iso);
-  return Number.isNaN(at) ? iso : new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(at);
+  return Number.isNaN(at) ? iso : new Intl.DateTimeFormat(intlLocale(language), { hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
 const FIELD_LABELS: Record<string, string> = {
