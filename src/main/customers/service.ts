@@ -215,8 +215,8 @@ export class CustomerService {
     const { trx } = unit;
     const now = this.clock.now().toISOString();
     const rows: CustomerRow[] = inputs.map((input) => {
-      // What a walk-in did not give is stored as '' (customers/completeness.ts).
-      const c = { email: '', phoneNumber: '', dateOfBirth: '', sex: '' as const, ...input.customerData };
+      // What a walk-in did not give is '' (the contract's reading; customers/completeness.ts).
+      const c = input.customerData;
       return {
         id: uuidv7(),
         local_data_id: uuidv7(),

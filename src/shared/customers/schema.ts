@@ -131,7 +131,8 @@ export const CustomerDataInput = CustomerDataFields.superRefine(
     when: (p) =>
       typeof p.value === 'object' && p.value !== null && !p.issues.some((i) => i.path?.[0] === 'email' || i.path?.[0] === 'phoneNumber'),
   },
-);
+  // A new customer's absent field is "not given" (''); an update's absent field stays as it was.
+).transform((c) => ({ ...c, email: c.email ?? '', phoneNumber: c.phoneNumber ?? '', dateOfBirth: c.dateOfBirth ?? '', sex: c.sex ?? '' }));
 
 export const AddressInput = z.strictObject({
   street: optionalText('Street', 200),
