@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { completeness, incompleteSql, missingFields } from '../../src/main/customers/completeness';
 
-const full = { email: 'a@b.co', phone_number: '0612345678', date_of_birth: '1990-01-01T00:00:00.000Z', sex: 'female' };
+const full = { email: 'a@b.co', phone_number: '0612345678', date_of_birth: '1990-01-01T00:00:00.000Z', sex: 'female' as 'female' | '' };
 
 describe('a customer’s completeness (what the cloud still needs)', () => {
   it('names what is not given, in seed 001’s order', () => {
