@@ -146,7 +146,10 @@ test('a client-side validation error shows inline without asking the core', asyn
   await page.keyboard.press('Control+n');
   await page.keyboard.press('Control+s');
   await expect(page.getByLabel('First name', { exact: true })).toHaveAccessibleDescription('First name is required');
-  await expect(page.getByLabel('Sex', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  // A walk-in may leave sex and date of birth for later (issue 12), but not every way to reach them.
+  await expect(page.getByLabel('Sex', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveAccessibleDescription('Give a phone number or an email');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveAccessibleDescription('Give a phone number or an email');
   await expect(page.getByLabel('First name', { exact: true })).toBeFocused();
 
   expect(creates).toEqual([]);

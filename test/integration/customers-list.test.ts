@@ -40,6 +40,8 @@ describe('customers.list', () => {
       status: 'active',
       createdAt: '2026-01-15T10:00:11.000Z',
       updatedAt: '2026-01-15T10:00:11.000Z',
+      incomplete: false,
+      missing: [],
     });
     const page2 = await core.call('customers.list', { page: 2 });
     expect(page2.data.map((d) => d.id)).toEqual(ids.slice(0, 2).reverse());

@@ -86,7 +86,7 @@ describe('the migrations', () => {
     const d = dir();
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
-    expect(latest).toBe(7);
+    expect(latest).toBe(8);
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(store.schemaVersion).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);

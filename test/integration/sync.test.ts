@@ -262,6 +262,63 @@ describe('push', () => {
   });
 });
 
+describe('walk-ins wait for their details', () => {
+  const walkIn = { customerData: { firstName: 'Sami', lastName: 'Walkin', phoneNumber: '+212 6 11 22 33 44' } };
+  const rx = { kind: 'spectacles', examDate: today(), distanceVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '-1.75' } } };
+
+  it('holds an incomplete customer back with its prescription and files, counted and listed, then sends it once completed', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', walkIn);
+    await core.call('prescriptions.create', { customerId: customer.id, rx });
+    await core.call('attachments.add', { customerId: customer.id, field: 'prescription', fileName: 'rx.pdf', bytes: pdf.toString('base64') });
+    await core.call('customers.create', ahmed);
+
+    // Nothing is invented for the cloud, which would refuse it anyway: it is not sent at all, and not parked.
+    const held = await syncUntilSettled(core);
+    expect(held).toMatchObject({ state: 'idle', pending: 0, parked: 0, waitingForDetails: 1 });
+    expect(live(cloud).map((c) => c.localData.lastName)).toEqual(['Benali']);
+    expect(posts(cloud)).toHaveLength(1);
+    const { waitingForDetails, parked } = await core.call('sync.conflicts', {});
+    expect(parked).toEqual([]);
+    expect(waitingForDetails).toEqual([{ customerId: customer.id, customerName: 'Sami Walkin', missing: ['email', 'dateOfBirth', 'sex'] }]);
+
+    // Still missing one: still waiting.
+    await core.call('customers.update', { id: customer.id, customerData: { email: 'sami@example.com', dateOfBirth: '2015-03-12' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, waitingForDetails: 1 });
+    expect(live(cloud)).toHaveLength(1);
+
+    await core.call('customers.update', { id: customer.id, customerData: { sex: 'male' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0, waitingForDetails: 0 });
+    const sent = live(cloud).find((c) => c.localData.lastName === 'Walkin');
+    expect(sent).toMatchObject({ localData: { email: 'sami@example.com', phoneNumber: '+212 6 11 22 33 44', sex: 'male' } });
+    expect(sent!.opticData).toMatchObject({ distanceVision: { rightEye: { sph: '-2.00' }, leftEye: { sph: '-1.75' } } });
+    expect(sent!.files.map((f) => f.field)).toEqual(['prescription']);
+    expect((await core.call('sync.conflicts', {})).waitingForDetails).toEqual([]);
+  });
+
+  it('sends no update of a synced customer while a detail is cleared, and sends it once given again', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', layla);
+    await syncUntilSettled(core);
+    cloud.clearRequestLog();
+
+    await core.call('customers.update', { id: customer.id, customerData: { sex: '', phoneNumber: '+1-555-0111' } });
+    await core.call('prescriptions.create', { customerId: customer.id, rx });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0, waitingForDetails: 1 });
+    expect(cloud.requestLog().filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(live(cloud)[0]!.localData).toMatchObject({ phoneNumber: '+1-555-0199', sex: 'female' });
+
+    await core.call('customers.update', { id: customer.id, customerData: { sex: 'female' } });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, waitingForDetails: 0 });
+    expect(live(cloud)[0]).toMatchObject({ localData: { phoneNumber: '+1-555-0111', sex: 'female' }, opticData: { distanceVision: { rightEye: { sph: '-2.00' } } } });
+  });
+
+  it('a deleted walk-in never sent leaves nothing to send or wait for', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', walkIn);
+    await core.call('customers.delete', { id: customer.id });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0, waitingForDetails: 0 });
+    expect(live(cloud)).toEqual([]);
+  });
+});
+
 describe('pull', () => {
   it('brings another PC’s creates, edits and deletes, and never re-reads what it already has', async () => {
     const { dir, remove } = tempDir();

@@ -9,6 +9,7 @@ import type {
 } from '../../shared/customers/schema';
 import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
 import type { IndexEntry } from './search-index';
+import { completeness } from './completeness';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
@@ -32,8 +33,8 @@ export function localData(row: CustomerRow): z.infer<typeof LocalData> {
     email: row.email,
     phoneNumber: row.phone_number,
     dateOfBirth: row.date_of_birth,
-    // '' marks a purged customer, and purged customers are deleted: they never get here.
-    sex: row.sex as 'male' | 'female',
+    // '' is not given yet (a walk-in) or purged (purged customers are deleted: they never get here).
+    sex: row.sex as 'male' | 'female' | '',
     customerId: row.id,
   };
 }
@@ -56,6 +57,7 @@ export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, o
     address: addr ? address(addr) : null,
     opticData,
     consent: { marketingAt: row.marketing_consent_at, smsAt: row.sms_consent_at },
+    ...completeness(row),
   };
 }
 
@@ -74,6 +76,7 @@ export function listItem(row: CustomerRow): CustomerListItem {
     status: row.is_active === 1 ? 'active' : 'unactive',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    ...completeness(row),
   };
 }
 

@@ -47,7 +47,7 @@ export interface Tables {
     customer_id: string;
     data: string;
   };
-  /** Indexes: customers_email_key unique (email_key) where deleted_at is null; customers_updated_at (updated_at). */
+  /** Indexes: customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_updated_at (updated_at). */
   customers: {
     id: string;
     local_data_id: string;

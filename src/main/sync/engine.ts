@@ -12,6 +12,7 @@ import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
 import { type PushDeps, pushRound } from './push';
 import { type Timeline, realTimeline } from './timeline';
+import { countWaitingForDetails } from './waiting';
 import { checkServerUrl } from '../../shared/server-url';
 
 /** What `sync.configure` keeps (settings key `sync.config`); the password sealed by a SecretBox. */
@@ -157,6 +158,7 @@ export class SyncEngine {
       pending: counts.pending,
       parked: counts.parked,
       conflicts: await this.d.conflicts.count(),
+      waitingForDetails: await countWaitingForDetails(this.d.db),
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,

@@ -3,8 +3,16 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Clock } from '../clock';
 import type { Database, SyncOutboxTable } from '../db/schema';
 import type { Fields } from './document';
+import { incompleteSql } from '../customers/completeness';
 
 export type OutboxEntry = Selectable<SyncOutboxTable>;
+
+/**
+ * An entry held back because its customer still lacks what the cloud requires (a walk-in saved
+ * incomplete): no value is invented, so nothing of it goes (its files and prescriptions neither)
+ * until staff complete it. A delete still goes: it needs no details.
+ */
+const HELD = sql<boolean>`(op != 'delete' and customer_id in (select c.id from customers c where c.deleted_at is null and ${sql.raw(incompleteSql('c'))}))`;
 
 export interface LocalChange {
   entity: 'customer' | 'attachment';
@@ -65,6 +73,7 @@ export class Outbox {
       .selectFrom('sync_outbox')
       .selectAll()
       .where('parked_at', 'is', null)
+      .where(sql<boolean>`not ${HELD}`)
       .orderBy(sql`entity = 'attachment'`)
       .orderBy('id')
       .limit(limit)
@@ -149,12 +158,17 @@ export class Outbox {
     return q.returning(['entity', 'entity_id', 'customer_id']).execute();
   }
 
+  /** pending: what sync will send (not parked, not held back for details). */
   async counts(): Promise<{ pending: number; parked: number }> {
     const row = await this.db
       .selectFrom('sync_outbox')
-      .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.count<number>('parked_at').as('parked')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('all'),
+        eb.fn.count<number>('parked_at').as('parked'),
+        sql<number>`sum(parked_at is null and ${HELD})`.as('held'),
+      ])
       .executeTakeFirstOrThrow();
-    return { pending: Number(row.all) - Number(row.parked), parked: Number(row.parked) };
+    return { pending: Number(row.all) - Number(row.parked) - Number(row.held ?? 0), parked: Number(row.parked) };
   }
 
   /**

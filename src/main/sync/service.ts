@@ -18,6 +18,7 @@ import type { Links } from './links';
 import type { Outbox } from './outbox';
 import type { RefusedCustomers } from './refused';
 import { CURSOR_KEY } from './pull';
+import { waitingForDetails } from './waiting';
 
 export interface SyncServiceDeps {
   db: Kysely<Database>;
@@ -111,7 +112,7 @@ export class SyncService {
     }));
     // Cloud customers refused here belong to no local customer: shown in the store-wide review only.
     const refused = customerId ? [] : await this.d.refused.list();
-    return { conflicts, parked, refused };
+    return { conflicts, parked, refused, waitingForDetails: await waitingForDetails(this.d.db, customerId) };
   }
 
   /**

@@ -86,14 +86,53 @@ export const Sex = z.enum(['male', 'female'], {
   error: (iss) => (iss.input === undefined || iss.input === '' ? 'Sex is required' : 'Sex must be "male" or "female"'),
 });
 
-export const CustomerDataInput = z.strictObject({
+/**
+ * A field a walk-in may leave for later (issue 12): null, '' or blanks mean "not given" and come out
+ * as '', which is how the store keeps it; a value given is checked as always.
+ */
+const orNotGiven = <T extends z.ZodType>(schema: T, label: string) =>
+  z
+    .union([z.string(), z.null()], { error: `${label} must be text` })
+    .transform((v, ctx): z.output<T> | '' => {
+      if (v === null || v.trim() === '') return '';
+      const r = schema.safeParse(v);
+      if (r.success) return r.data;
+      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      return z.NEVER;
+    })
+    .optional();
+
+/** What a customer needs before the store's cloud (seed 001) accepts them; a local one may lack these. */
+export const completableFields = ['email', 'phoneNumber', 'dateOfBirth', 'sex'] as const;
+export const CompletableField = z.enum(completableFields);
+export type CompletableField = z.infer<typeof CompletableField>;
+
+export const REACH_MESSAGE = 'Give a phone number or an email';
+
+const CustomerDataFields = z.strictObject({
   firstName: requiredText('First name', 100),
   lastName: requiredText('Last name', 100),
-  email: Email,
-  phoneNumber: PhoneNumber,
-  dateOfBirth: DateOfBirth,
-  sex: Sex,
+  email: orNotGiven(Email, 'Email'),
+  phoneNumber: orNotGiven(PhoneNumber, 'Phone number'),
+  dateOfBirth: orNotGiven(DateOfBirth, 'Date of birth'),
+  sex: orNotGiven(Sex, 'Sex'),
 });
+
+/*
+ * A customer can be saved once they can be reached: a phone number or an email, the error on both
+ * fields. Checked beside the other fields' errors (a missing name too), not only once they pass.
+ */
+export const CustomerDataInput = CustomerDataFields.superRefine(
+  (c, ctx) => {
+    if (c.email || c.phoneNumber) return;
+    for (const path of ['email', 'phoneNumber']) ctx.addIssue({ code: 'custom', path: [path], message: REACH_MESSAGE });
+  },
+  {
+    when: (p) =>
+      typeof p.value === 'object' && p.value !== null && !p.issues.some((i) => i.path?.[0] === 'email' || i.path?.[0] === 'phoneNumber'),
+  },
+  // A new customer's absent field is "not given" (''); an update's absent field stays as it was.
+).transform((c) => ({ ...c, email: c.email ?? '', phoneNumber: c.phoneNumber ?? '', dateOfBirth: c.dateOfBirth ?? '', sex: c.sex ?? '' }));
 
 export const AddressInput = z.strictObject({
   street: optionalText('Street', 200),
@@ -150,7 +189,7 @@ export const CustomerId = z.string({ error: 'id is required' }).trim().min(1, 'i
 
 export const CustomerUpdateInput = z.strictObject({
   id: CustomerId,
-  customerData: CustomerDataInput.partial().optional(),
+  customerData: CustomerDataFields.partial().optional(),
   address: AddressInput.optional(),
   opticData: OpticDataInput.optional(),
   consent: ConsentInput.optional(),
@@ -194,9 +233,13 @@ export const LocalData = z.object({
   email: z.string(),
   phoneNumber: z.string(),
   dateOfBirth: z.string(),
-  sex: Sex,
+  /** '' while not given (an incomplete customer). */
+  sex: z.union([Sex, z.literal('')]),
   customerId: z.string(),
 });
+
+/** Whether the customer still lacks what the cloud requires (then it waits here), and what. */
+const Completeness = { incomplete: z.boolean(), missing: z.array(CompletableField) };
 
 export const Address = z.object({
   id: z.string(),
@@ -225,6 +268,7 @@ export const CustomerDetail = CustomerRecord.extend({
   opticProblems: z.array(RxProblem).optional(),
   /** When each consent was given (null: not given). Local only; not part of seed 001. */
   consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
+  ...Completeness,
 });
 
 /**
@@ -242,6 +286,7 @@ export const CustomerListItem = z.object({
   status: z.enum(['active', 'unactive']),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  ...Completeness,
 });
 
 export const CustomerListOutput = z.object({

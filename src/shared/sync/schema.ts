@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverUrl } from '../server-url';
+import { CompletableField } from '../customers/schema';
 
 /** The store's cloud, as the owner sets it up; the password is kept encrypted, never shown again. */
 export const SyncConfigureInput = z.strictObject({
@@ -20,6 +21,8 @@ export const SyncStatus = z.object({
   pending: z.number().int(),
   parked: z.number().int(),
   conflicts: z.number().int(),
+  /** Customers held back until staff give what the cloud requires (walk-ins saved incomplete). */
+  waitingForDetails: z.number().int(),
   lastSyncAt: z.string().nullable(),
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
@@ -67,7 +70,16 @@ export const RefusedCustomer = z.object({
 });
 
 export const SyncConflictsInput = z.strictObject({ customerId: z.string().trim().min(1).optional() }).prefault({});
-export const SyncConflictsOutput = z.object({ conflicts: z.array(SyncConflict), parked: z.array(ParkedChange), refused: z.array(RefusedCustomer) });
+/** A customer sync holds back: "waiting for details before they can be sent". */
+export const WaitingCustomer = z.object({ customerId: z.string(), customerName: z.string(), missing: z.array(CompletableField) });
+export type WaitingCustomer = z.infer<typeof WaitingCustomer>;
+
+export const SyncConflictsOutput = z.object({
+  conflicts: z.array(SyncConflict),
+  parked: z.array(ParkedChange),
+  refused: z.array(RefusedCustomer),
+  waitingForDetails: z.array(WaitingCustomer),
+});
 
 export const SyncResolveInput = z.strictObject({
   id: z.string({ error: 'The conflict id is required' }).trim().min(1, 'The conflict id is required'),

@@ -6,6 +6,7 @@ import sync from './0004_sync';
 import auditChain from './0005_audit_chain';
 import syncRefused from './0006_sync_refused';
 import singleVersionRecord from './0007_single_version_record';
+import walkIns from './0008_walk_ins';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   auditChain,
   syncRefused,
   singleVersionRecord,
+  walkIns,
 ];

@@ -38,6 +38,8 @@ describe('the customer form’s payloads', () => {
       address: null,
       opticData: null,
       consent: { marketingAt: '2026-01-01T00:00:00.000Z', smsAt: null },
+      incomplete: false,
+      missing: [],
     };
     const form = formValuesFromDetail(detail);
     expect(form.customerData.dateOfBirth).toBe('1992-05-12');

@@ -29,8 +29,8 @@ export const formFieldPaths: ReadonlySet<string> = new Set([
 /** Every input controlled from the start (empty strings), so reset() and dirty tracking are exact. */
 export function emptyFormValues(): CustomerFormValues {
   return {
-    // '' is not a valid sex: the select starts on "Choose…" and the schema asks for a choice.
-    customerData: { firstName: '', lastName: '', email: '', phoneNumber: '', dateOfBirth: '', sex: '' as 'female' },
+    // '' is "not given": the select starts on "Choose…"; a walk-in may leave it for later (issue 12).
+    customerData: { firstName: '', lastName: '', email: '', phoneNumber: '', dateOfBirth: '', sex: '' },
     address: { street: '', city: '', zipCode: '', state: '' },
     consent: { marketing: false, sms: false },
   };

@@ -1,0 +1,24 @@
+import { type CompletableField, completableFields } from '../../shared/customers/schema';
+import type { CustomerRow } from './records';
+
+/*
+ * A walk-in may be saved before the store has everything the cloud (seed 001) requires: what is not
+ * given is stored as '' (no table rebuild; purge stores '' too) and the customer waits here, never
+ * sent with invented values, until staff complete them.
+ */
+const columnOf = { email: 'email', phoneNumber: 'phone_number', dateOfBirth: 'date_of_birth', sex: 'sex' } as const satisfies Record<CompletableField, keyof CustomerRow>;
+
+/** The fields the cloud requires that this customer lacks, in seed 001's order. Pure. */
+export function missingFields(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]>): CompletableField[] {
+  return completableFields.filter((f) => row[columnOf[f]] === '');
+}
+
+export function completeness(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]>) {
+  const missing = missingFields(row);
+  return { incomplete: missing.length > 0, missing };
+}
+
+/** The same rule in SQL, over a `customers` row aliased `alias` (sync holds such customers back). */
+export function incompleteSql(alias: string): string {
+  return `(${completableFields.map((f) => `${alias}.${columnOf[f]} = ''`).join(' or ')})`;
+}
