@@ -429,7 +429,7 @@ describe('a backup this app would refuse to open (third review)', () => {
     await t.core.call('customers.create', layla);
     const b = await t.core.call('backup.create', {});
     await t.core.call('customers.create', ahmed);
-    rewriteBackup(t.dir, b.name, 'create table future_things(id text primary key); PRAGMA user_version = 8;');
+    rewriteBackup(t.dir, b.name, `create table future_things(id text primary key); PRAGMA user_version = ${migrations.length + 1};`);
     const before = (await t.core.call('backup.list', {})).map((x) => x.name);
 
     const err = await expectFailure(t.core, 'backup.restore', { name: b.name }, 'db.newerSchema');
@@ -478,7 +478,7 @@ describe('a backup this app would refuse to open (third review)', () => {
     await t.core.call('customers.create', layla);
     const older = await t.core.call('backup.create', {});
     const newer = await t.core.call('backup.create', {});
-    rewriteBackup(t.dir, newer.name, 'PRAGMA user_version = 8;');
+    rewriteBackup(t.dir, newer.name, `PRAGMA user_version = ${migrations.length + 1};`);
     expect(latestGoodBackup(t.dir)?.name).toBe(older.name);
   });
 });
