@@ -34,24 +34,23 @@ describe('one eye typed on one line', () => {
     expect(readRxLine(text)).toMatchObject(expected);
   });
 
-  it.each([
-    ['', 'rx.line.empty', 0, ''],
-    ['   ', 'rx.line.empty', 0, ''],
-    ['-1.25 -0.50 x 90 foo', 'rx.line.unreadable', 17, 'foo'],
-    ['hello', 'rx.line.unreadable', 0, 'hello'],
-    ['-1.13', 'rx.line.badValue', 0, '-1.13'],
-    ['-1.25 -0.50 x 200', 'rx.line.badValue', 12, 'x200'],
-    ['-1.25 -0.50 x 90 add -1', 'rx.line.badValue', 21, '-1'],
-    ['-1.25 -0.50 x 90 add', 'rx.line.addMissing', 17, 'add'],
-    ['-1.25 x 90', 'rx.line.axisWithoutCylinder', 6, 'x90'],
-    ['-3.50 DS x 90', 'rx.line.axisWithoutCylinder', 9, 'x90'],
-    ['-1.25 -0.50 x 90 -0.25', 'rx.line.tooMany', 17, '-0.25'],
-    ['-1.25 -0.50 x 90 x 80', 'rx.line.tooMany', 17, 'x80'],
-  ])('names what it cannot read in %j', (text, error, at, token) => {
-    const r = readRxLine(text);
-    expect(r).toMatchObject({ error, at, token });
-    expect('message' in r && r.message.length > 0).toBe(true);
-  });
+  // What each line says it cannot read: [the line, where, the part it names].
+  const refusals: Record<string, [text: string, at: number, token: string][]> = {
+    'rx.line.empty': [['', 0, ''], ['   ', 0, '']],
+    'rx.line.unreadable': [['-1.25 -0.50 x 90 foo', 17, 'foo'], ['hello', 0, 'hello']],
+    'rx.line.badValue': [['-1.13', 0, '-1.13'], ['-1.25 -0.50 x 200', 12, 'x200'], ['-1.25 -0.50 x 90 add -1', 21, '-1']],
+    'rx.line.addMissing': [['-1.25 -0.50 x 90 add', 17, 'add']],
+    'rx.line.axisWithoutCylinder': [['-1.25 x 90', 6, 'x90'], ['-3.50 DS x 90', 9, 'x90']],
+    'rx.line.tooMany': [['-1.25 -0.50 x 90 -0.25', 17, '-0.25'], ['-1.25 -0.50 x 90 x 80', 17, 'x80']],
+  };
+  it.each(Object.entries(refusals).flatMap(([error, cases]) => cases.map(([text, at, token]) => [text, error, at, token] as const)))(
+    'names what it cannot read in %j',
+    (text, error, at, token) => {
+      const r = readRxLine(text);
+      expect(r).toMatchObject({ error, at, token });
+      expect('message' in r && r.message.length > 0).toBe(true);
+    },
+  );
 
   it('tells a line from a single value', () => {
     expect(looksLikeRxLine('-1.25')).toBe(false);
