@@ -65,6 +65,27 @@ function fillEveryTable(db: BetterSqlite3.Database): void {
 }
 
 
+/** A store as the app before 0007 left it (double record, version 6), every table filled. */
+async function filledLegacyStore(d: string) {
+  const file = await makeLegacyStore(d);
+  const old = raw(file);
+  fillEveryTable(old);
+  const rows = rowsOf(old);
+  old.close();
+  return { file, rows };
+}
+
+/** The file is still at version 6 on its double record, every row as it was; answers its tables. */
+function expectStillDoubleRecord(file: string, rows: ReturnType<typeof rowsOf>): string[] {
+  const db = raw(file, true);
+  expect(userVersion(db)).toBe(6);
+  expect(kyselyTables(db)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+  expect(rowsOf(db)).toEqual(rows);
+  const tables = tablesOf(db);
+  db.close();
+  return tables;
+}
+
 /** Opens the store in `d` and checks it ended on the latest version, single record, every row kept. */
 async function opensMigratedKeeping(d: string, rows: ReturnType<typeof rowsOf>) {
   const store = await openDatabase({ dataDir: d, clock });
@@ -212,19 +233,11 @@ describe('a store made before 0007 (kysely_migration and user_version)', () => {
 
   it('keeps its double record when killed (kill -9) in the middle of 0007; the next start finishes', async () => {
     const d = dir();
-    const file = await makeLegacyStore(d);
-    const old = raw(file);
-    fillEveryTable(old);
-    const rows = rowsOf(old);
-    old.close();
+    const { file, rows } = await filledLegacyStore(d);
 
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/migration-crash-child.ts', d, '0007_single_version_record'], { encoding: 'utf8' });
     expect(child.signal, child.stderr).toBe('SIGKILL');
-    const cut = raw(file, true);
-    expect(userVersion(cut)).toBe(6);
-    expect(kyselyTables(cut)).toEqual(['kysely_migration', 'kysely_migration_lock']);
-    expect(rowsOf(cut)).toEqual(rows);
-    cut.close();
+    expectStillDoubleRecord(file, rows);
 
     await opensMigratedKeeping(d, rows);
   });
@@ -242,19 +255,10 @@ describe('a migration that fails', () => {
 
   it('leaves the store at its previous version, as it was', async () => {
     const d = dir();
-    const file = await makeLegacyStore(d);
-    const old = raw(file);
-    fillEveryTable(old);
-    const rows = rowsOf(old);
-    old.close();
+    const { file, rows } = await filledLegacyStore(d);
 
     await expect(openDatabase({ dataDir: d, clock, migrations: [...migrations, failing] })).rejects.toThrow('power cut');
-    const after = raw(file, true);
-    expect(userVersion(after)).toBe(6);
-    expect(kyselyTables(after)).toEqual(['kysely_migration', 'kysely_migration_lock']);
-    expect(tablesOf(after)).not.toContain('half_done');
-    expect(rowsOf(after)).toEqual(rows);
-    after.close();
+    expect(expectStillDoubleRecord(file, rows)).not.toContain('half_done');
 
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
