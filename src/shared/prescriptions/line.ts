@@ -9,6 +9,7 @@ import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter, type
  */
 
 /** One eye's values in the grid's canonical text; null where the line says nothing (or "no cylinder"). */
+/** `add`: null when the line states none; '' when it states a zero ADD (there is none: clear the cell). */
 export type RxLine = { sph: string | null; cyl: string | null; axis: string | null; add: string | null };
 
 export const rxLineErrorCodes = ['rx.line.empty', 'rx.line.unreadable', 'rx.line.badValue', 'rx.line.tooMany', 'rx.line.axisWithoutCylinder', 'rx.line.addMissing'] as const;
@@ -67,7 +68,7 @@ function takeAdd(list: Token[]): { rest: Token[]; add: string | null } | RxLineE
   if (!value) return fail('rx.line.addMissing', list[i]!, 'ADD needs a value, like add +2.00');
   const add = diopter(value, ADD);
   if (typeof add !== 'string') return add;
-  return { rest: list.filter((_, k) => k !== i && k !== j), add: add === '' ? null : add };
+  return { rest: list.filter((_, k) => k !== i && k !== j), add };
 }
 
 /** Reads one eye's line; the first thing it cannot read is named with its position. */

@@ -49,7 +49,7 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
             if (tidy.line) {
               setValue(`${eye}.cyl`, tidy.line.cyl, { shouldDirty: true, shouldTouch: true });
               setValue(`${eye}.axis`, tidy.line.axis, { shouldDirty: true, shouldTouch: true });
-              if (tidy.line.add) setValue(`${eye}.add`, tidy.line.add, { shouldDirty: true, shouldTouch: true });
+              if (tidy.line.add !== undefined) setValue(`${eye}.add`, tidy.line.add, { shouldDirty: true, shouldTouch: true });
             }
           },
         })}
@@ -69,7 +69,7 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
 /** Why a line typed in a sphere cell was not read, in the staff's language; null when it was (or was no line). */
 function lineMessage(tidy: CellTidy | null, eye: string, t: TFunction): string | null {
   if (tidy?.lineError) return t(tidy.lineError.error, { token: tidy.lineError.token, defaultValue: tidy.lineError.message });
-  if (tidy?.line?.add && !eye.startsWith('distanceVision.')) return t('rx.line.addNotHere');
+  if (tidy?.line?.add !== undefined && !eye.startsWith('distanceVision.')) return t('rx.line.addNotHere');
   return null;
 }
 

@@ -54,6 +54,8 @@ describe('a whole line typed in the sphere cell', () => {
     expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 add +2.00')).toEqual({ text: '-1.25', line: { cyl: '-0.50', axis: '090', add: '+2.00' } });
     expect(normaliseEyeCell('sph', 'pl/-0.50x45')).toEqual({ text: 'PL', line: { cyl: '-0.50', axis: '045' } });
     expect(normaliseEyeCell('sph', '+2.00 add')).toEqual({ text: '', line: { cyl: '', axis: '', add: '+2.00' } });
+    // ADD 0 says there is none: it clears the cell, not keeps the one the exam started from (fourth review).
+    expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 add 0')).toEqual({ text: '-1.25', line: { cyl: '-0.50', axis: '090', add: '' } });
   });
 
   it('keeps a line it cannot read as typed, with the reason', () => {

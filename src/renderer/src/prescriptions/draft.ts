@@ -196,7 +196,7 @@ export function normaliseEyeCell(measure: RxMeasure, raw: string): CellTidy | nu
 function sphereLine(raw: string): CellTidy {
   const line = readRxLine(raw);
   if ('error' in line) return { text: raw, lineError: line };
-  return { text: line.sph ?? '', line: { cyl: line.cyl ?? '', axis: line.axis ?? '', ...(line.add ? { add: line.add } : {}) } };
+  return { text: line.sph ?? '', line: { cyl: line.cyl ?? '', axis: line.axis ?? '', ...(line.add !== null ? { add: line.add } : {}) } };
 }
 
 const pdLimits: Record<PdKey, [number, number]> = { right: [20, 40], left: [20, 40], binocular: [40, 80], nearBinocular: [40, 80] };
