@@ -57,6 +57,11 @@ export interface CloudServer {
   url: string;
   port: number;
   faults: FaultController;
+  /**
+   * Holds the next request to `METHOD path` before the cloud handles it, until released: a test
+   * makes a local change at the exact moment the app is waiting on the cloud.
+   */
+  hold(method: string, path: string): { reached: Promise<void>; release(): void };
   addUser(u: { storeId: string; email: string; password: string }): Promise<void>;
   customers(storeId: string, opts?: { includeDeleted?: boolean }): CloudCustomer[];
   requestLog(): { method: string; path: string; status: LoggedStatus }[];
@@ -89,6 +94,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
   const faults = new FaultInjector(opts.seed);
   const limiter = opts.rateLimitPerMinute === null ? null : new RateLimiter(opts.rateLimitPerMinute ?? 100, opts.rateLimitClock ?? now);
   const log: { method: string; path: string; status: LoggedStatus }[] = [];
+  const holds: { key: string; reached: () => void; released: Promise<void> }[] = [];
 
   const routes: Route[] = [
     ...authRoutes(auth),
@@ -136,6 +142,12 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
   /** The reply, and whether the handler ran (only then may the after-commit faults strike). */
   async function answer(req: IncomingMessage, url: URL, body: Buffer | 'tooLarge'): Promise<{ reply: Reply; ran: boolean }> {
     const method = req.method ?? 'GET';
+    const held = holds.findIndex((h) => h.key === `${method} ${url.pathname}`);
+    if (held >= 0) {
+      const [h] = holds.splice(held, 1);
+      h!.reached();
+      await h!.released;
+    }
     for (const fault of faults.before(method, url.pathname)) {
       if (fault.kind === 'delay') await sleep(fault.ms);
       else if (fault.kind === 'tooMany') return { reply: tooManyRequests(fault.retryAfterSeconds).toReply(), ran: false };
@@ -219,6 +231,13 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    hold: (method, path) => {
+      let reached!: () => void;
+      let release!: () => void;
+      const reachedP = new Promise<void>((r) => (reached = r));
+      holds.push({ key: `${method} ${path}`, reached, released: new Promise<void>((r) => (release = r)) });
+      return { reached: reachedP, release };
+    },
     addUser: (u) => auth.addUser(u),
     customers: (storeId, o) => customers.all(storeId, o),
     requestLog: () => log.map((e) => ({ ...e })),

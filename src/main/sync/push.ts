@@ -178,8 +178,14 @@ class Pusher {
     const remote = known ?? (await this.client.getCustomer(cloudId));
     if (!remote) return this.deletedThere(g);
 
-    const local = await this.d.db.transaction().execute((trx) => this.d.local.document(trx, g.customerId));
-    if (!local) return;
+    // Read with the outbox in one transaction: files sent alone merge as if nothing had changed
+    // here, so an edit saved since the round began (while the cloud was read) makes them wait for
+    // it; and an edit's merge takes the time of the latest change, not the round's.
+    const { local, entry } = await this.d.db.transaction().execute(async (trx) => ({
+      local: await this.d.local.document(trx, g.customerId),
+      entry: await this.d.outbox.get('customer', g.customerId, trx),
+    }));
+    if (!local || (entry && !g.customer)) return;
     const cloudDoc = documentOfCustomer(remote);
     const mine = fieldsOf(local);
     const theirs = fieldsOf(cloudDoc);
@@ -193,7 +199,7 @@ class Pusher {
         this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: base ?? {}, remoteUpdatedAt: iso(remote.updatedAt) }, now),
       );
     }
-    const { merged, conflicts } = mergeFields(base, mine, theirs, g.customer?.changed_at ?? null, iso(remote.updatedAt));
+    const { merged, conflicts } = mergeFields(base, mine, theirs, (entry ?? g.customer)?.changed_at ?? null, iso(remote.updatedAt));
     const files = await this.filesOf(g.files);
     let remoteUpdatedAt = iso(remote.updatedAt);
     if (changedFields(theirs, merged).length > 0 || files.length > 0) {
