@@ -121,29 +121,33 @@ export class CustomerSearchIndex {
 
   /**
    * A search's page in ranked order (rankOf), ties most recently seen first. The matches are scanned
-   * in updatedAt order and dealt into their rank's slot in one pass from the newest: no sort, so a
-   * one-letter search over 100,000 customers costs one rank per match, whatever the page.
+   * in updatedAt order and walked from the newest, each dealt to its rank's queue; no sort. A queue
+   * keeps only as many as the page's end (more could not reach the page), and the walk stops once
+   * the best rank alone fills the page: nothing older can come before those. So a one-letter search
+   * over 100,000 customers ranks the few hundred it needs, and at worst one rank per match.
    */
   private ranked(q: Query, words: string[]): IndexPage {
     const order = this.orders.updatedAt;
     const items = order.list.array;
     const matches = this.scan(order, words, keeper(q.isActive, nameWordsOf(q)));
     const total = matches.length;
-    const ranks = new Uint8Array(total);
-    const slots = new Int32Array(RANKS + 1);
-    for (let i = 0; i < total; i++) {
-      const r = (ranks[i] = rankOf(items[matches[i] as number] as IndexEntry, words));
-      (slots[r + 1] as number)++;
-    }
-    for (let r = 1; r <= RANKS; r++) (slots[r] as number) += slots[r - 1] as number;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
-    const ids = new Array<string>(Math.max(0, end - start));
-    for (let i = total - 1, left = ids.length; i >= 0 && left > 0; i--) {
-      const at = (slots[ranks[i] as number] as number)++;
-      if (at >= start && at < end) {
-        ids[at - start] = (items[matches[i] as number] as IndexEntry).id;
-        left--;
+    if (start >= end) return { ids: [], total };
+    const queues: (number[] | undefined)[] = new Array(RANKS);
+    for (let i = total - 1; i >= 0; i--) {
+      const entry = items[matches[i] as number] as IndexEntry;
+      const rank = rankOf(entry, words);
+      const queue = (queues[rank] ??= []);
+      if (queue.length < end) queue.push(matches[i] as number);
+      if (rank === 0 && queue.length >= end) break;
+    }
+    const ids: string[] = [];
+    let at = 0;
+    for (let r = 0; r < RANKS && at < end; r++) {
+      for (const m of queues[r] ?? []) {
+        if (at >= start && at < end) ids.push((items[m] as IndexEntry).id);
+        if (++at >= end) break;
       }
     }
     return { ids, total };
@@ -224,6 +228,8 @@ function tierOf(e: IndexEntry, word: string): number {
   const nameEnd = e.nameKey.length;
   let best = TIERS - 1;
   for (let p = text.indexOf(word); p !== -1 && best > 0; p = text.indexOf(word, p + 1)) {
+    // Past the names, nothing ranks better than 2: a word start there settles it, and so does a 1 found before.
+    if (p >= nameEnd && best <= 2) break;
     if (p > 0 && isWordChar(text.charCodeAt(p - 1))) continue;
     const tier = p >= nameEnd ? 2 : p >= e.lastStart ? 0 : 1;
     if (tier < best) best = tier;
