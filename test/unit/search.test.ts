@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
-import { CustomerSearchIndex, type IndexEntry } from '../../src/main/customers/search-index';
+import { CustomerSearchIndex, type IndexEntry, wordStartsOf } from '../../src/main/customers/search-index';
 import { SortedList } from '../../src/main/customers/sorted-list';
 import { indexEntry } from '../../src/main/customers/records';
 
@@ -44,7 +44,7 @@ describe('SortedList', () => {
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {
   const text = foldText(name);
-  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, active: true, createdAt, updatedAt: createdAt, ...extra };
+  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, updatedAt: createdAt, ...extra };
 }
 const base = { sortBy: 'createdAt', sortOrder: 'desc', page: 1, limit: 10 } as const;
 

@@ -9,7 +9,7 @@ import type {
 } from '../../shared/customers/schema';
 import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
 import { foldText } from './fold';
-import type { IndexEntry } from './search-index';
+import { type IndexEntry, wordStartsOf } from './search-index';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
@@ -97,6 +97,7 @@ export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]
     text,
     nameKey,
     lastStart: Math.min(foldText(row.first_name).length + 1, nameKey.length),
+    wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

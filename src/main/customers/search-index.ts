@@ -17,6 +17,8 @@ export interface IndexEntry {
   nameKey: string;
   /** Where the last name starts in `text` (after the folded first name and its space): ranking tells them apart. */
   lastStart: number;
+  /** wordStartsOf(text): where each word of `text` starts, as char codes (compact; ranking reads them). */
+  wordStarts: string;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -224,17 +226,27 @@ export function rankOf(e: IndexEntry, words: readonly string[]): number {
 }
 
 function tierOf(e: IndexEntry, word: string): number {
-  const { text } = e;
+  const { text, wordStarts } = e;
   const nameEnd = e.nameKey.length;
   let best = TIERS - 1;
-  for (let p = text.indexOf(word); p !== -1 && best > 0; p = text.indexOf(word, p + 1)) {
-    // Past the names, nothing ranks better than 2: a word start there settles it, and so does a 1 found before.
-    if (p >= nameEnd && best <= 2) break;
-    if (p > 0 && isWordChar(text.charCodeAt(p - 1))) continue;
-    const tier = p >= nameEnd ? 2 : p >= e.lastStart ? 0 : 1;
-    if (tier < best) best = tier;
+  // Word starts come in order: the first name's, the last name's, then the email's and phone's.
+  for (let i = 0; i < wordStarts.length; i++) {
+    const p = wordStarts.charCodeAt(i);
+    if (!text.startsWith(word, p)) continue;
+    if (p >= nameEnd) return Math.min(best, 2);
+    if (p >= e.lastStart) return 0;
+    best = 1;
   }
   return best;
+}
+
+/** Where each word of a search text starts (after anything but a letter or digit), for tierOf. */
+export function wordStartsOf(text: string): string {
+  const starts: number[] = [];
+  for (let p = 0; p < text.length; p++) {
+    if (isWordChar(text.charCodeAt(p)) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) starts.push(p);
+  }
+  return String.fromCharCode(...starts);
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
