@@ -163,8 +163,9 @@ export const CustomerBulkDeleteInput = z.strictObject({
 });
 
 /**
- * `relevance` ranks a search's results (see search-index.ts); without sortBy, a search is ranked and
- * browsing without one is newest first (seed 001's createdAt). An explicit order is kept as asked.
+ * `relevance` ranks a search's results, best first whatever sortOrder (see search-index.ts); without
+ * sortBy, a search is ranked and browsing is newest first (seed 001's createdAt). An explicit order
+ * is kept as asked.
  */
 export const sortByValues = ['name', 'status', 'createdAt', 'updatedAt', 'relevance'] as const;
 export const CustomerListInput = z
