@@ -8,8 +8,9 @@ import type {
   LocalData,
 } from '../../shared/customers/schema';
 import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
-import type { IndexEntry } from './search-index';
 import { completeness } from './completeness';
+import { foldText } from './fold';
+import { type IndexEntry, wordStartsOf } from './search-index';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
@@ -66,7 +67,8 @@ export function displayName(row: Pick<CustomerRow, 'first_name' | 'last_name' | 
   return `${row.first_name} ${row.last_name}`.trim() || row.email || 'Unnamed customer';
 }
 
-export function listItem(row: CustomerRow): CustomerListItem {
+/** What the list shows of a customer; city and exam day are read beside the row (address, prescriptions). */
+export function listItem(row: CustomerRow, more: { city: string | null; lastExamDate: string | null }): CustomerListItem {
   return {
     id: row.id,
     name: displayName(row),
@@ -77,17 +79,28 @@ export function listItem(row: CustomerRow): CustomerListItem {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...completeness(row),
+    // An empty value is "not given" (a walk-in may have no phone yet).
+    phoneNumber: row.phone_number || null,
+    dateOfBirth: row.date_of_birth || null,
+    city: more.city,
+    lastExamDate: more.lastExamDate,
   };
 }
 
-export function indexEntry(row: Pick<CustomerRow, 'id' | 'search_text' | 'is_active' | 'created_at' | 'updated_at'>): IndexEntry {
+/** The columns indexEntry() reads. */
+export const INDEX_COLUMNS = ['id', 'first_name', 'search_text', 'is_active', 'created_at', 'updated_at'] as const satisfies readonly (keyof CustomerRow)[];
+
+export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]>): IndexEntry {
   const text = row.search_text;
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
+  const nameKey = lineEnd === -1 ? text : text.slice(0, lineEnd);
   return {
     id: row.id,
     text,
-    nameKey: lineEnd === -1 ? text : text.slice(0, lineEnd),
+    nameKey,
+    lastStart: Math.min(foldText(row.first_name).length + 1, nameKey.length),
+    wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

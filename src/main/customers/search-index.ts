@@ -15,12 +15,16 @@ export interface IndexEntry {
   text: string;
   /** Folded "first last", for sorting and the `name` filter. */
   nameKey: string;
+  /** Where the last name starts in `text` (after the folded first name and its space): ranking tells them apart. */
+  lastStart: number;
+  /** wordStartsOf(text): where each word of `text` starts, as char codes (compact; ranking reads them). */
+  wordStarts: string;
   active: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
-type SortBy = CustomerListQuery['sortBy'];
+type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
 type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -88,14 +92,17 @@ export class CustomerSearchIndex {
   }
 
   query(q: Query): IndexPage {
-    const order = this.orders[q.sortBy];
+    const words = q.search ? searchTokens(q.search) : [];
+    const sortBy = q.sortBy ?? (words.length > 0 ? 'relevance' : 'createdAt');
+    // Ranked with nothing to rank by, every customer ties: most recently seen first.
+    if (sortBy === 'relevance') return words.length > 0 ? this.ranked(q, words) : this.query({ ...q, sortBy: 'updatedAt', sortOrder: 'desc' });
+    const order = this.orders[sortBy];
     const items = order.list.array;
     const n = items.length;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, n);
     const asc = q.sortOrder === 'asc';
-    const words = q.search ? searchTokens(q.search) : [];
-    const nameWords = q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
+    const nameWords = nameWordsOf(q);
     const active = q.isActive;
 
     if (words.length === 0 && nameWords.length === 0 && active === undefined) {
@@ -104,13 +111,46 @@ export class CustomerSearchIndex {
       return { ids, total: n };
     }
 
-    const keep = (e: IndexEntry) =>
-      (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
+    const keep = keeper(active, nameWords);
     const matches = words.length > 0 ? this.scan(order, words, keep) : filterAll(items, keep);
     const total = matches.length;
     const ids: string[] = [];
     for (let i = start; i < Math.min(start + q.limit, total); i++) {
       ids.push((items[matches[asc ? i : total - 1 - i] as number] as IndexEntry).id);
+    }
+    return { ids, total };
+  }
+
+  /**
+   * A search's page in ranked order (rankOf), ties most recently seen first. The matches are scanned
+   * in updatedAt order and walked from the newest, each dealt to its rank's queue; no sort. A queue
+   * keeps only as many as the page's end (more could not reach the page), and the walk stops once
+   * the best rank alone fills the page: nothing older can come before those. So a one-letter search
+   * over 100,000 customers ranks the few hundred it needs, and at worst one rank per match.
+   */
+  private ranked(q: Query, words: string[]): IndexPage {
+    const order = this.orders.updatedAt;
+    const items = order.list.array;
+    const matches = this.scan(order, words, keeper(q.isActive, nameWordsOf(q)));
+    const total = matches.length;
+    const start = (q.page - 1) * q.limit;
+    const end = Math.min(start + q.limit, total);
+    if (start >= end) return { ids: [], total };
+    const queues: (number[] | undefined)[] = new Array(RANKS);
+    for (let i = total - 1; i >= 0; i--) {
+      const entry = items[matches[i] as number] as IndexEntry;
+      const rank = rankOf(entry, words);
+      const queue = (queues[rank] ??= []);
+      if (queue.length < end) queue.push(matches[i] as number);
+      if (rank === 0 && queue.length >= end) break;
+    }
+    const ids: string[] = [];
+    let at = 0;
+    for (let r = 0; r < RANKS && at < end; r++) {
+      for (const m of queues[r] ?? []) {
+        if (at >= start && at < end) ids.push((items[m] as IndexEntry).id);
+        if (++at >= end) break;
+      }
     }
     return { ids, total };
   }
@@ -162,6 +202,65 @@ function join(items: readonly IndexEntry[]): { text: string; starts: Int32Array 
   // A sentinel past the end, so the scan's position-to-entry walk needs no bounds check.
   starts[items.length] = 0x7fffffff;
   return { text: items.map((e) => e.text).join(SEP), starts };
+}
+
+/*
+ * Ranking: for each word, where it matches best — 0 the start of a word of the last name, 1 of the
+ * first name, 2 of another word (email, phone), 3 inside a word. A customer ranks by its worst word
+ * (every word must match at least that well), then by the sum, so "ben" puts Benali and Bennani
+ * before Abensour, and "ben mo" puts Benali Mohamed before Abensour Mohamed.
+ */
+const TIERS = 4;
+const SUM_CAP = 63;
+const RANKS = TIERS * (SUM_CAP + 1);
+
+export function rankOf(e: IndexEntry, words: readonly string[]): number {
+  let worst = 0;
+  let sum = 0;
+  for (let i = 0; i < words.length; i++) {
+    const t = tierOf(e, words[i] as string);
+    if (t > worst) worst = t;
+    sum += t;
+  }
+  return worst * (SUM_CAP + 1) + Math.min(sum, SUM_CAP);
+}
+
+function tierOf(e: IndexEntry, word: string): number {
+  const { text, wordStarts } = e;
+  const nameEnd = e.nameKey.length;
+  let best = TIERS - 1;
+  // Word starts come in order: the first name's, the last name's, then the email's and phone's.
+  for (let i = 0; i < wordStarts.length; i++) {
+    const p = wordStarts.charCodeAt(i);
+    if (!text.startsWith(word, p)) continue;
+    if (p >= nameEnd) return Math.min(best, 2);
+    if (p >= e.lastStart) return 0;
+    best = 1;
+  }
+  return best;
+}
+
+/** Where each word of a search text starts (after anything but a letter or digit), for tierOf. */
+export function wordStartsOf(text: string): string {
+  const starts: number[] = [];
+  for (let p = 0; p < text.length; p++) {
+    if (isWordChar(text.charCodeAt(p)) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) starts.push(p);
+  }
+  return String.fromCharCode(...starts);
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+function isWordChar(code: number): boolean {
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+  return LETTER_OR_DIGIT.test(String.fromCharCode(code));
+}
+
+function nameWordsOf(q: Query): string[] {
+  return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
+}
+
+function keeper(active: boolean | undefined, nameWords: string[]): (e: IndexEntry) => boolean {
+  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
 }
 
 function filterAll(items: readonly IndexEntry[], keep: (e: IndexEntry) => boolean): Int32Array {

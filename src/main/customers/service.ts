@@ -18,11 +18,13 @@ import {
   customerDetail,
   customerRecord,
   emailKey,
+  INDEX_COLUMNS,
   indexEntry,
   listItem,
   localData,
 } from './records';
 import { searchTextOf } from './fold';
+import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
@@ -84,14 +86,40 @@ export class CustomerService {
     const index = await this.searchIndex();
     const { ids, total } = index.query(q);
     const rows = ids.length
-      ? await this.db.selectFrom('customers').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute()
+      ? await this.db
+          .selectFrom('customers')
+          .leftJoin('customer_addresses', 'customer_addresses.customer_id', 'customers.id')
+          .selectAll('customers')
+          .select('customer_addresses.city')
+          .where('customers.id', 'in', ids)
+          .where('customers.deleted_at', 'is', null)
+          .execute()
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const exams = await this.lastExamDates(ids);
     const data = ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [listItem(row)] : [];
+      return row ? [listItem(row, { city: row.city, lastExamDate: exams.get(id) ?? null })] : [];
     });
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
+  }
+
+  /** Each customer's current prescription's exam day (the rule of prescriptions/current.ts), for a page of the list. */
+  private async lastExamDates(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('prescriptions')
+      .select(['id', 'customer_id', 'corrects_id', 'exam_date', 'version'])
+      .where('customer_id', 'in', ids)
+      .execute();
+    const byCustomer = new Map<string, typeof rows>();
+    for (const r of rows) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
+    const out = new Map<string, string>();
+    for (const [id, versions] of byCustomer) {
+      const current = currentOf(versions, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
+      if (current) out.set(id, current.exam_date);
+    }
+    return out;
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
@@ -312,7 +340,7 @@ export class CustomerService {
       // One statement for any number of ids (an import's 100,000 too): bound as one JSON array.
       const rows = await this.db
         .selectFrom('customers')
-        .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+        .select(INDEX_COLUMNS)
         .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`)
         .where('deleted_at', 'is', null)
         .execute();
@@ -344,7 +372,7 @@ export class CustomerService {
       try {
         const rows = await this.db
           .selectFrom('customers')
-          .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+          .select(INDEX_COLUMNS)
           .where('deleted_at', 'is', null)
           .execute();
         const index = new CustomerSearchIndex(rows.map(indexEntry));
