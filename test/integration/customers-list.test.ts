@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { ahmed, layla, manualClock, openTestCore, person } from '../helpers/core';
+import { png } from '../helpers/files';
 
 let core: Core;
 let dir: string;
@@ -208,6 +209,31 @@ describe('ranked results (issue 12)', () => {
     await core.call('customers.update', { id: bennani?.id ?? '', customerData: { phoneNumber: '+33 6 00 00 00 01' } });
     expect(await names({ search: 'ben' })).toEqual(['Sara Bennani', 'Ahmed Benali', 'Benjamin Roux', 'Nadia Tazi', 'Yacine Abensour']);
     expect(await names({ search: 'ben', sortBy: 'relevance', limit: 2, page: 2 })).toEqual(['Benjamin Roux', 'Nadia Tazi']);
+  });
+
+  it('counts a new prescription or document as seeing the customer, without touching their synced row (issue 12, item 11)', async () => {
+    const id = async (search: string) => (await core.call('customers.list', { search })).data[0]?.id ?? '';
+    const [benali, bennani] = [await id('benali'), await id('bennani')];
+    const before = await core.call('customers.get', { id: bennani });
+    expect(before.seenAt).toBe(before.updatedAt);
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
+
+    await core.call('prescriptions.create', { customerId: bennani, rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } } } });
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Sara Bennani', 'Ahmed Benali']);
+    const after = await core.call('customers.get', { id: bennani });
+    expect(after.updatedAt).toBe(before.updatedAt);
+    expect(after.seenAt).toBe('2026-01-15T10:00:05.000Z');
+    expect((await core.call('customers.list', { sortBy: 'updatedAt', limit: 1 })).data[0]?.id).toBe(bennani);
+
+    clock.advance(1000);
+    await core.call('attachments.add', { customerId: benali, field: 'prescription', fileName: 'scan.png', bytes: png().toString('base64') });
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
+    expect((await core.call('customers.get', { id: benali })).seenAt).toBe('2026-01-15T10:00:06.000Z');
+
+    // The index read at start sees them too.
+    await core.close();
+    ({ core, close } = await openTestCore({ clock, dataDir: dir }));
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
   });
 
   it('keeps an explicit sort order for browsing', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
-import { CustomerSearchIndex, type IndexEntry, wordStartsOf } from '../../src/main/customers/search-index';
+import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
 import { SortedList } from '../../src/main/customers/sorted-list';
 import { indexEntry } from '../../src/main/customers/records';
+import { generateCustomers } from '../bench/people';
 
 describe('foldText', () => {
   it.each([
@@ -44,7 +45,7 @@ describe('SortedList', () => {
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {
   const text = foldText(name);
-  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, updatedAt: createdAt, ...extra };
+  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, seenAt: createdAt, ...extra };
 }
 const base = { sortBy: 'createdAt', sortOrder: 'desc', page: 1, limit: 10 } as const;
 
@@ -65,7 +66,7 @@ describe('CustomerSearchIndex', () => {
 
   it('moves an entry when it is replaced and forgets it when removed', () => {
     const idx = new CustomerSearchIndex([entry('a', 'Ann', '2026-01-01'), entry('b', 'Bob', '2026-01-02')]);
-    idx.upsert([entry('a', 'Zed', '2026-01-01', { updatedAt: '2026-02-01' })]);
+    idx.upsert([entry('a', 'Zed', '2026-01-01', { seenAt: '2026-02-01' })]);
     expect(idx.query({ ...base, sortBy: 'name', sortOrder: 'asc' }).ids).toEqual(['b', 'a']);
     expect(idx.query({ ...base, sortBy: 'updatedAt' }).ids).toEqual(['a', 'b']);
     expect(idx.query({ ...base, search: 'ann' }).total).toBe(0);
@@ -189,5 +190,43 @@ describe('ranked search (a search without sortBy)', () => {
     expect(idx.query({ ...ranked, sortBy: 'relevance' }).ids).toEqual(['abensour', 'bennani', 'benali']);
     // Nothing typed and no order asked: seed 001's default, newest created first (ids break the tie).
     expect(idx.query({ ...ranked }).ids).toEqual(['bennani', 'benali', 'abensour']);
+  });
+});
+
+describe('ranked search of a short word (read off the prefix lists)', () => {
+  // The order item 3 asks for, worked out the slow way: every match ranked, then sorted.
+  const slowly = (entries: IndexEntry[], word: string, active?: boolean) =>
+    entries
+      .filter((e) => e.text.includes(word) && (active === undefined || e.active === active))
+      .sort((a, b) => rankOf(a, [word]) - rankOf(b, [word]) || (a.seenAt < b.seenAt ? 1 : a.seenAt > b.seenAt ? -1 : a.id < b.id ? 1 : -1))
+      .map((e) => e.id);
+  const people = generateCustomers(600, 7).map(({ customerData: c }, i) =>
+    ({ ...person(`c${String(i).padStart(4, '0')}`, c.firstName, c.lastName, `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`, { email: c.email ?? '', phoneNumber: c.phoneNumber ?? '' }), active: i % 5 !== 0 }),
+  );
+  const words = ['a', 'e', 'z', 'b', 'be', 'el', 'la', 'ou', 'moh', 'ben', 'com', 'ex', '6', '21', '612', '.', 'a.', 'y', 'q'];
+  const expectSameOrder = (idx: CustomerSearchIndex, entries: IndexEntry[]) => {
+    for (const word of words) {
+      for (const active of [undefined, true]) {
+        const expected = slowly(entries, word, active);
+        const paged = [1, 2, 3].flatMap((page) => idx.query({ ...ranked, search: word, isActive: active, limit: 40, page }).ids);
+        expect(paged, `"${word}"`).toEqual(expected.slice(0, 120));
+        expect(idx.query({ ...ranked, search: word, isActive: active }).total).toBe(expected.length);
+      }
+    }
+  };
+
+  it('gives every page exactly as ranking every match would', () => {
+    expectSameOrder(new CustomerSearchIndex(people), people);
+  });
+
+  it('stays exact after customers are seen again, renamed, added and removed', () => {
+    const idx = new CustomerSearchIndex(people);
+    const changed = people.slice(0, 60).map((e, i) => (i % 2 ? { ...e, seenAt: '2026-02-01' } : person(e.id, 'Zineb', 'Benali', '2026-02-02')));
+    idx.upsert(changed);
+    idx.remove(people.slice(60, 90).map((e) => e.id));
+    const added = [person('n1', 'Elif', 'Ouazzani', '2026-03-01'), person('n2', 'Omar', 'Abensour', '2026-03-02')];
+    idx.upsert(added);
+    const now = [...changed, ...people.slice(90), ...added];
+    expectSameOrder(idx, now);
   });
 });

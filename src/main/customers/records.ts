@@ -51,8 +51,9 @@ export function address(row: AddressRow): z.infer<typeof Address> {
   };
 }
 
-export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
+export function customerDetail(row: CustomerRow & SeenAt, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
   return {
+    seenAt: lastSeenAt(row),
     ...customerRecord(row),
     localData: localData(row),
     address: addr ? address(addr) : null,
@@ -90,7 +91,20 @@ export function listItem(row: CustomerRow, more: { city: string | null; lastExam
 /** The columns indexEntry() reads. */
 export const INDEX_COLUMNS = ['id', 'first_name', 'search_text', 'is_active', 'created_at', 'updated_at'] as const satisfies readonly (keyof CustomerRow)[];
 
-export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]>): IndexEntry {
+/**
+ * `seen_at`: the customer's latest prescription version or document, when the query read it. A
+ * customer is seen when their file changes, not only their own row (bumping it would resend them).
+ */
+export interface SeenAt {
+  seen_at?: string | null;
+}
+
+/** When the customer was last seen: their row's last change, or a later prescription or document. */
+export function lastSeenAt(row: Pick<CustomerRow, 'updated_at'> & SeenAt): string {
+  return row.seen_at && row.seen_at > row.updated_at ? row.seen_at : row.updated_at;
+}
+
+export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]> & SeenAt): IndexEntry {
   const text = row.search_text;
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
@@ -103,7 +117,7 @@ export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]
     wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    seenAt: lastSeenAt(row),
   };
 }
 

@@ -74,7 +74,9 @@ export class CustomerService {
 
   /** A customer read inside the caller's transaction (sync merges against it before writing). */
   async getIn(trx: Transaction<Database>, id: string): Promise<CustomerDetail> {
-    const row = await this.findLive(trx, id);
+    const live = await this.findLive(trx, id);
+    const seen = await trx.selectFrom('customers').select(seenAtColumn).where('id', '=', id).executeTakeFirst();
+    const row = { ...live, seen_at: seen?.seen_at ?? null };
     const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
     const current = await this.prescriptions.currentOpticData(id, trx);
     const detail = customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
@@ -341,6 +343,7 @@ export class CustomerService {
       const rows = await this.db
         .selectFrom('customers')
         .select(INDEX_COLUMNS)
+        .select(seenAtColumn)
         .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`)
         .where('deleted_at', 'is', null)
         .execute();
@@ -373,6 +376,7 @@ export class CustomerService {
         const rows = await this.db
           .selectFrom('customers')
           .select(INDEX_COLUMNS)
+          .select(seenAtColumn)
           .where('deleted_at', 'is', null)
           .execute();
         const index = new CustomerSearchIndex(rows.map(indexEntry));
@@ -394,6 +398,15 @@ export class CustomerService {
     await this.searchIndex();
   }
 }
+
+/**
+ * A customer's latest prescription version or document (added or removed), read beside its row:
+ * "most recently seen" counts them without touching the synced row's updated_at.
+ */
+const seenAtColumn = sql<string | null>`max(
+  coalesce((select max(created_at) from prescriptions where customer_id = customers.id), ''),
+  coalesce((select max(coalesce(removed_at, created_at)) from attachments where customer_id = customers.id), '')
+)`.as('seen_at');
 
 type AddressPatch = NonNullable<CustomerUpdate['address']>;
 const addressColumnNames = { street: 'street', city: 'city', zipCode: 'zip_code', state: 'state' } as const;

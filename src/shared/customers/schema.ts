@@ -274,6 +274,8 @@ export const CustomerDetail = CustomerRecord.extend({
   /** When each consent was given (null: not given). Local only; not part of seed 001. */
   consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
   ...Completeness,
+  /** Last activity: the later of updatedAt and the newest prescription version or document. Local only. */
+  seenAt: Timestamp,
 });
 
 /**

@@ -4,6 +4,7 @@ import type { CustomerListItem } from '../../../shared/customers/schema';
 import { formatDay } from '../format';
 import { ageOn } from './age';
 import { highlight } from './highlight';
+import { missingFieldsText } from './missingFields';
 
 /**
  * One result's cells: enough to tell namesakes apart at a glance (age and date of birth, phone,
@@ -18,6 +19,7 @@ export function ResultCells({ row, search, flag }: { row: CustomerListItem; sear
       <span className="cell-name">
         <Marked value={row.name} search={search} />
         {row.status === 'unactive' ? <span className="badge unactive">{t('status.unactive')}</span> : null}
+        {row.incomplete ? <IncompleteBadge row={row} /> : null}
         {flag}
       </span>
       <span className="cell-born">
@@ -43,6 +45,18 @@ export function ResultCells({ row, search, flag }: { row: CustomerListItem; sear
         ) : null}
       </span>
     </>
+  );
+}
+
+/** Saved without everything the cloud requires: which fields, for the eye (title) and for screen readers (hidden text). */
+function IncompleteBadge({ row }: { row: CustomerListItem }) {
+  const { t, i18n } = useTranslation();
+  const missing = t('incompleteCustomer.missing', { fields: missingFieldsText(row.missing, t, i18n.language) });
+  return (
+    <span className="badge incomplete" title={missing}>
+      {t('incompleteCustomer.badge')}
+      <span className="visually-hidden"> ({missing})</span>
+    </span>
   );
 }
 
