@@ -58,16 +58,22 @@ async function searches(dir: string) {
 
   for (const [kind, queries] of Object.entries(QUERIES)) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let r = 0; r < RUNS_PER_QUERY; r++) {
       for (const search of queries) {
         t = performance.now();
+        const used = process.cpuUsage();
         const res = await core.handle('customers.list', { search });
         times.push(performance.now() - t);
+        const { user, system } = process.cpuUsage(used);
+        cpu.push((user + system) / 1000);
         if (!res.ok) throw new Error(res.error.message);
       }
     }
     const p95 = percentile(times, 95);
     report(`customers.list search, ${kind} (p95 of ${times.length})`, `${p95.toFixed(2)} ms`, '< 10 ms', p95 < 10);
+    // On a machine shared with other work, wall time counts the waits for a core; CPU time does not.
+    report('  … its CPU time (p95)', `${percentile(cpu, 95).toFixed(2)} ms`, '', null);
   }
 
   const plain: number[] = [];

@@ -53,7 +53,9 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   const option = results(page).filter({ hasText: /Layla Hassan/ });
   await expect(option).toBeVisible();
   await expect(option).toContainText('layla@example.com');
-  await expect(option).toContainText('Active');
+  // Issue 12: the row tells her apart (phone, city) instead of an always-"Active" status.
+  await expect(option).toContainText('+1-555-0199');
+  await expect(option).toContainText('Casablanca');
   await expect(page.getByTestId('result-count')).toHaveText('1 match');
   await search.press('Enter');
   await expect(page.getByRole('heading', { name: 'Layla Hassan' })).toBeVisible();

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { ahmed, layla, manualClock, openTestCore, person } from '../helpers/core';
+import { png } from '../helpers/files';
 
 let core: Core;
 let dir: string;
@@ -42,6 +43,10 @@ describe('customers.list', () => {
       updatedAt: '2026-01-15T10:00:11.000Z',
       incomplete: false,
       missing: [],
+      phoneNumber: '+33 6 12 34 56 78',
+      dateOfBirth: '1980-01-01T00:00:00.000Z',
+      city: null,
+      lastExamDate: null,
     });
     const page2 = await core.call('customers.list', { page: 2 });
     expect(page2.data.map((d) => d.id)).toEqual(ids.slice(0, 2).reverse());
@@ -121,7 +126,8 @@ describe('search as you type', () => {
     ['layla ben', []],
     ['helene lefevre', ['Hélène Lefèvre']],
     ['soren muller', ['Søren Müller']],
-    ['h', ['Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali', 'Layla Hassan']],
+    // Ranked (issue 12): Hassan starts with h, then Hélène, then the Ahmeds that only contain it.
+    ['h', ['Layla Hassan', 'Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali']],
     ['ss', ['Layla Hassan']],
     ['ahmed.benali@', ['Ahmed Benali']],
     ['0199', ['Layla Hassan']],
@@ -154,6 +160,91 @@ describe('search as you type', () => {
     expect(p1.pagination).toEqual({ page: 1, limit: 10, total: 25, totalPages: 3 });
     expect(p1.data[0]?.name).toBe('Sami Page24');
     expect(p3.data.map((d) => d.name)).toEqual(['Sami Page4', 'Sami Page3', 'Sami Page2', 'Sami Page1', 'Sami Page0']);
+  });
+});
+
+describe('namesakes told apart (issue 12)', () => {
+  const leila = (phoneNumber: string, dateOfBirth: string, email: string, city?: string) => ({
+    customerData: { firstName: 'Leïla', lastName: 'Alaoui', email, phoneNumber, dateOfBirth, sex: 'female' },
+    ...(city ? { address: { city } } : {}),
+  });
+
+  it('lists phone, date of birth, city and the current prescription’s exam day beside seed 001’s fields', async () => {
+    const a = await create(leila('+212 661 000 111', '1958-04-07', 'leila.a@example.com', 'Casablanca'));
+    const b = await create(leila('+212 662 222 333', '1990-11-30', 'leila.b@example.com', 'Rabat'));
+    await create(leila('+212 663 444 555', '2015-02-01', 'leila.c@example.com'));
+    const rx = (examDate: string) => ({ kind: 'spectacles', examDate, distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } } });
+    const v1 = await core.call('prescriptions.create', { customerId: a, rx: rx('2025-06-01') });
+    // An older exam typed later is not the last prescription; a correction of the latest one is.
+    await core.call('prescriptions.create', { customerId: a, rx: rx('2024-03-01') });
+    await core.call('prescriptions.correct', { id: v1.id, rx: rx('2025-05-20') });
+    await core.call('prescriptions.create', { customerId: b, rx: rx('2023-09-15') });
+
+    const out = await core.call('customers.list', { search: 'leila alaoui', sortBy: 'createdAt', sortOrder: 'asc' });
+    expect(out.data.map(({ name, phoneNumber, dateOfBirth, city, lastExamDate }) => ({ name, phoneNumber, dateOfBirth, city, lastExamDate }))).toEqual([
+      { name: 'Leïla Alaoui', phoneNumber: '+212 661 000 111', dateOfBirth: '1958-04-07T00:00:00.000Z', city: 'Casablanca', lastExamDate: '2025-05-20' },
+      { name: 'Leïla Alaoui', phoneNumber: '+212 662 222 333', dateOfBirth: '1990-11-30T00:00:00.000Z', city: 'Rabat', lastExamDate: '2023-09-15' },
+      { name: 'Leïla Alaoui', phoneNumber: '+212 663 444 555', dateOfBirth: '2015-02-01T00:00:00.000Z', city: null, lastExamDate: null },
+    ]);
+    // Seed 001's fields are all still there.
+    expect(Object.keys(out.data[0] ?? {})).toEqual(
+      expect.arrayContaining(['id', 'name', 'userName', 'groups', 'isLocal', 'status', 'createdAt', 'updatedAt']),
+    );
+  });
+});
+
+describe('ranked results (issue 12)', () => {
+  beforeEach(async () => {
+    await create(person('Sara', 'Bennani'));
+    await create(person('Yacine', 'Abensour'));
+    await create(person('Ahmed', 'Benali'));
+    await create(person('Benjamin', 'Roux'));
+    await create(person('Nadia', 'Tazi', { email: 'benhima.n@example.com' }));
+  });
+
+  it('puts last names starting with the word first, then first names, then emails, then the rest; ties most recently seen first', async () => {
+    expect(await names({ search: 'ben' })).toEqual(['Ahmed Benali', 'Sara Bennani', 'Benjamin Roux', 'Nadia Tazi', 'Yacine Abensour']);
+    // Seen again (edited): Bennani now comes before Benali, the rank order stays.
+    const [bennani] = (await core.call('customers.list', { search: 'bennani' })).data;
+    await core.call('customers.update', { id: bennani?.id ?? '', customerData: { phoneNumber: '+33 6 00 00 00 01' } });
+    expect(await names({ search: 'ben' })).toEqual(['Sara Bennani', 'Ahmed Benali', 'Benjamin Roux', 'Nadia Tazi', 'Yacine Abensour']);
+    expect(await names({ search: 'ben', sortBy: 'relevance', limit: 2, page: 2 })).toEqual(['Benjamin Roux', 'Nadia Tazi']);
+  });
+
+  it('counts a new prescription or document as seeing the customer, without touching their synced row (issue 12, item 11)', async () => {
+    const id = async (search: string) => (await core.call('customers.list', { search })).data[0]?.id ?? '';
+    const [benali, bennani] = [await id('benali'), await id('bennani')];
+    const before = await core.call('customers.get', { id: bennani });
+    expect(before.seenAt).toBe(before.updatedAt);
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
+
+    await core.call('prescriptions.create', { customerId: bennani, rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } } } });
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Sara Bennani', 'Ahmed Benali']);
+    const after = await core.call('customers.get', { id: bennani });
+    expect(after.updatedAt).toBe(before.updatedAt);
+    expect(after.seenAt).toBe('2026-01-15T10:00:05.000Z');
+    expect((await core.call('customers.list', { sortBy: 'updatedAt', limit: 1 })).data[0]?.id).toBe(bennani);
+
+    clock.advance(1000);
+    await core.call('attachments.add', { customerId: benali, field: 'prescription', fileName: 'scan.png', bytes: png().toString('base64') });
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
+    expect((await core.call('customers.get', { id: benali })).seenAt).toBe('2026-01-15T10:00:06.000Z');
+
+    // The index read at start sees them too.
+    await core.close();
+    ({ core, close } = await openTestCore({ clock, dataDir: dir }));
+    expect(await names({ search: 'ben', limit: 2 })).toEqual(['Ahmed Benali', 'Sara Bennani']);
+  });
+
+  it('keeps an explicit sort order for browsing', async () => {
+    expect(await names({ search: 'ben', sortBy: 'name', sortOrder: 'asc' })).toEqual([
+      'Ahmed Benali', 'Benjamin Roux', 'Nadia Tazi', 'Sara Bennani', 'Yacine Abensour',
+    ]);
+    expect(await names({ search: 'ben', sortBy: 'createdAt', sortOrder: 'desc' })).toEqual([
+      'Nadia Tazi', 'Benjamin Roux', 'Ahmed Benali', 'Yacine Abensour', 'Sara Bennani',
+    ]);
+    // Browsing without a search is newest first, as before.
+    expect((await names({})).slice(0, 2)).toEqual(['Nadia Tazi', 'Benjamin Roux']);
   });
 });
 

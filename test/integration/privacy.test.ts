@@ -142,9 +142,9 @@ describe('PrivacyService.export', () => {
 
     const doc = SubjectAccessExport.parse(JSON.parse(text(files['customer.json'])));
     expect(doc.exportedAt).toBe('2026-02-01T08:30:00.000Z');
-    // As customers.get showed her, plus the deletion.
+    // As customers.get showed her, plus the deletion (now her last activity).
     const shown = w.shownBeforeDelete as typeof doc.customer;
-    expect(doc.customer).toEqual({ ...shown, updatedAt: doc.customer.updatedAt, deletedAt: '2026-01-15T10:02:00.000Z' });
+    expect(doc.customer).toEqual({ ...shown, updatedAt: doc.customer.updatedAt, seenAt: doc.customer.updatedAt, deletedAt: '2026-01-15T10:02:00.000Z' });
     expect(doc.customer.localData).toMatchObject({ firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com', phoneNumber: '+1-555-0100' });
     expect(doc.customer.address).toMatchObject({ street: '123 Vision Ave', city: 'Casablanca' });
     expect(doc.customer.opticData?.distanceVision?.rightEye?.sph).toBe('-2.25');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
-import { CustomerSearchIndex, type IndexEntry } from '../../src/main/customers/search-index';
+import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
 import { SortedList } from '../../src/main/customers/sorted-list';
+import { indexEntry } from '../../src/main/customers/records';
+import { generateCustomers } from '../bench/people';
 
 describe('foldText', () => {
   it.each([
@@ -42,7 +44,8 @@ describe('SortedList', () => {
 });
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {
-  return { id, text: foldText(name), nameKey: foldText(name), active: true, createdAt, updatedAt: createdAt, ...extra };
+  const text = foldText(name);
+  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, seenAt: createdAt, ...extra };
 }
 const base = { sortBy: 'createdAt', sortOrder: 'desc', page: 1, limit: 10 } as const;
 
@@ -63,7 +66,7 @@ describe('CustomerSearchIndex', () => {
 
   it('moves an entry when it is replaced and forgets it when removed', () => {
     const idx = new CustomerSearchIndex([entry('a', 'Ann', '2026-01-01'), entry('b', 'Bob', '2026-01-02')]);
-    idx.upsert([entry('a', 'Zed', '2026-01-01', { updatedAt: '2026-02-01' })]);
+    idx.upsert([entry('a', 'Zed', '2026-01-01', { seenAt: '2026-02-01' })]);
     expect(idx.query({ ...base, sortBy: 'name', sortOrder: 'asc' }).ids).toEqual(['b', 'a']);
     expect(idx.query({ ...base, sortBy: 'updatedAt' }).ids).toEqual(['a', 'b']);
     expect(idx.query({ ...base, search: 'ann' }).total).toBe(0);
@@ -101,5 +104,129 @@ describe('CustomerSearchIndex', () => {
     expect(idx.query({ ...base, search: 'ann', isActive: true }).ids).toEqual(['c', 'b']);
     expect(idx.query({ ...base, name: 'bay' }).ids).toEqual(['b']);
     expect(idx.query({ ...base, isActive: false })).toEqual({ ids: ['a'], total: 1 });
+  });
+});
+
+/** A customer as the index holds it, built the way the service builds it (searchTextOf, indexEntry). */
+function person(id: string, firstName: string, lastName: string, updatedAt: string, more: { email?: string; phoneNumber?: string } = {}): IndexEntry {
+  const email = more.email ?? `${id}@example.com`;
+  const search_text = searchTextOf({ firstName, lastName, email, phoneNumber: more.phoneNumber ?? '+212 500 000 000' });
+  return indexEntry({ id, first_name: firstName, search_text, is_active: 1, created_at: '2026-01-01', updated_at: updatedAt });
+}
+const ranked = { page: 1, limit: 10, sortOrder: 'desc' } as const;
+
+describe('ranked search (a search without sortBy)', () => {
+  it('puts a last name starting with the word before one that only contains it', () => {
+    const idx = new CustomerSearchIndex([
+      person('abensour', 'Yacine', 'Abensour', '2026-03-01'),
+      person('benali', 'Ahmed', 'Bénali', '2026-01-01'),
+      person('bennani', 'Sara', 'Bennani', '2026-01-02'),
+    ]);
+    expect(idx.query({ ...ranked, search: 'ben' }).ids).toEqual(['bennani', 'benali', 'abensour']);
+  });
+
+  it('ranks last-name prefix, then first-name prefix, then email or phone prefix, then substring', () => {
+    const idx = new CustomerSearchIndex([
+      person('inside', 'Karim', 'Lamrani', '2026-01-05'), // "amr" inside a word
+      person('email', 'Nadia', 'Tazi', '2026-01-04', { email: 'amrouche.n@example.com' }),
+      person('first', 'Amrane', 'Idrissi', '2026-01-03'),
+      person('last', 'Omar', 'Amrani', '2026-01-01'),
+      person('compound', 'Leïla', 'El Amrani', '2026-01-02'), // a later word of the last name counts as its start
+    ]);
+    expect(idx.query({ ...ranked, search: 'amr' }).ids).toEqual(['compound', 'last', 'first', 'email', 'inside']);
+  });
+
+  it('ranks a phone that starts with the digits before one that holds them', () => {
+    const idx = new CustomerSearchIndex([
+      person('holds', 'Anas', 'Berrada', '2026-01-02', { phoneNumber: '+212 661 000 111' }),
+      person('starts', 'Anas', 'Berrada', '2026-01-01', { phoneNumber: '661 23 45 67' }),
+    ]);
+    expect(idx.query({ ...ranked, search: '661' }).ids).toEqual(['starts', 'holds']);
+    expect(idx.query({ ...ranked, search: '661-23' }).ids).toEqual(['starts']);
+  });
+
+  it('tells a first name from a last name when the first name has two words', () => {
+    const idx = new CustomerSearchIndex([
+      person('firstword', 'Marie Claire', 'Dupont', '2026-01-02'),
+      person('lastname', 'Anne', 'Claireau', '2026-01-01'),
+    ]);
+    expect(idx.query({ ...ranked, search: 'clai' }).ids).toEqual(['lastname', 'firstword']);
+  });
+
+  it('breaks ties by the most recently seen (updatedAt), across pages without overlap', () => {
+    const idx = new CustomerSearchIndex([
+      person('old', 'Leïla', 'Alaoui', '2026-01-01'),
+      person('new', 'Leila', 'Alaoui', '2026-03-01'),
+      person('mid', 'Leila', 'Alaoui', '2026-02-01'),
+      person('sub', 'Omar', 'Kalaoui', '2026-04-01'),
+    ]);
+    expect(idx.query({ ...ranked, search: 'alaoui' }).ids).toEqual(['new', 'mid', 'old', 'sub']);
+    const pages = [1, 2, 3, 4].flatMap((page) => idx.query({ ...ranked, search: 'alaoui', limit: 1, page }).ids);
+    expect(pages).toEqual(['new', 'mid', 'old', 'sub']);
+    expect(idx.query({ ...ranked, search: 'alaoui', limit: 3, page: 2 })).toEqual({ ids: ['sub'], total: 4 });
+  });
+
+  it('ranks several words by the worst-placed one, then by all of them', () => {
+    const idx = new CustomerSearchIndex([
+      person('sub', 'Mohamed', 'Abensour', '2026-01-03'),
+      person('firstlast', 'Benoit', 'Moreau', '2026-01-02'),
+      person('lastfirst', 'Mohamed', 'Benali', '2026-01-01'),
+    ]);
+    // Benali Mohamed: ben 0 + mo 1; Benoit Moreau: ben 1 + mo 0 (same rank, more recent first); Abensour: ben 3.
+    expect(idx.query({ ...ranked, search: 'ben mo' }).ids).toEqual(['firstlast', 'lastfirst', 'sub']);
+  });
+
+  it('keeps an explicit sort order when one is asked for, and the filters when ranking', () => {
+    const idx = new CustomerSearchIndex([
+      person('abensour', 'Yacine', 'Abensour', '2026-03-01'),
+      person('benali', 'Ahmed', 'Benali', '2026-01-01'),
+      { ...person('bennani', 'Sara', 'Bennani', '2026-01-02'), active: false },
+    ]);
+    expect(idx.query({ ...ranked, search: 'ben', sortBy: 'name', sortOrder: 'asc' }).ids).toEqual(['benali', 'bennani', 'abensour']);
+    expect(idx.query({ ...ranked, search: 'ben', sortBy: 'createdAt', sortOrder: 'desc' }).total).toBe(3);
+    expect(idx.query({ ...ranked, search: 'ben', isActive: true }).ids).toEqual(['benali', 'abensour']);
+    expect(idx.query({ ...ranked, search: 'ben', sortBy: 'relevance' }).ids).toEqual(['bennani', 'benali', 'abensour']);
+    // Nothing typed: relevance has nothing to rank by, so the most recently seen come first.
+    expect(idx.query({ ...ranked, sortBy: 'relevance' }).ids).toEqual(['abensour', 'bennani', 'benali']);
+    // Nothing typed and no order asked: seed 001's default, newest created first (ids break the tie).
+    expect(idx.query({ ...ranked }).ids).toEqual(['bennani', 'benali', 'abensour']);
+  });
+});
+
+describe('ranked search of a short word (read off the prefix lists)', () => {
+  // The order item 3 asks for, worked out the slow way: every match ranked, then sorted.
+  const slowly = (entries: IndexEntry[], word: string, active?: boolean) =>
+    entries
+      .filter((e) => e.text.includes(word) && (active === undefined || e.active === active))
+      .sort((a, b) => rankOf(a, [word]) - rankOf(b, [word]) || (a.seenAt < b.seenAt ? 1 : a.seenAt > b.seenAt ? -1 : a.id < b.id ? 1 : -1))
+      .map((e) => e.id);
+  const people = generateCustomers(600, 7).map(({ customerData: c }, i) =>
+    ({ ...person(`c${String(i).padStart(4, '0')}`, c.firstName, c.lastName, `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`, { email: c.email ?? '', phoneNumber: c.phoneNumber ?? '' }), active: i % 5 !== 0 }),
+  );
+  const words = ['a', 'e', 'z', 'b', 'be', 'el', 'la', 'ou', 'moh', 'ben', 'com', 'ex', '6', '21', '612', '.', 'a.', 'y', 'q'];
+  const expectSameOrder = (idx: CustomerSearchIndex, entries: IndexEntry[]) => {
+    for (const word of words) {
+      for (const active of [undefined, true]) {
+        const expected = slowly(entries, word, active);
+        const paged = [1, 2, 3].flatMap((page) => idx.query({ ...ranked, search: word, isActive: active, limit: 40, page }).ids);
+        expect(paged, `"${word}"`).toEqual(expected.slice(0, 120));
+        expect(idx.query({ ...ranked, search: word, isActive: active }).total).toBe(expected.length);
+      }
+    }
+  };
+
+  it('gives every page exactly as ranking every match would', () => {
+    expectSameOrder(new CustomerSearchIndex(people), people);
+  });
+
+  it('stays exact after customers are seen again, renamed, added and removed', () => {
+    const idx = new CustomerSearchIndex(people);
+    const changed = people.slice(0, 60).map((e, i) => (i % 2 ? { ...e, seenAt: '2026-02-01' } : person(e.id, 'Zineb', 'Benali', '2026-02-02')));
+    idx.upsert(changed);
+    idx.remove(people.slice(60, 90).map((e) => e.id));
+    const added = [person('n1', 'Elif', 'Ouazzani', '2026-03-01'), person('n2', 'Omar', 'Abensour', '2026-03-02')];
+    idx.upsert(added);
+    const now = [...changed, ...people.slice(90), ...added];
+    expectSameOrder(idx, now);
   });
 });

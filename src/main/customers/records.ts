@@ -8,8 +8,9 @@ import type {
   LocalData,
 } from '../../shared/customers/schema';
 import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
-import type { IndexEntry } from './search-index';
 import { completeness } from './completeness';
+import { foldText } from './fold';
+import { type IndexEntry, wordStartsOf } from './search-index';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
@@ -50,8 +51,9 @@ export function address(row: AddressRow): z.infer<typeof Address> {
   };
 }
 
-export function customerDetail(row: CustomerRow, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
+export function customerDetail(row: CustomerRow & SeenAt, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
   return {
+    seenAt: lastSeenAt(row),
     ...customerRecord(row),
     localData: localData(row),
     address: addr ? address(addr) : null,
@@ -66,7 +68,8 @@ export function displayName(row: Pick<CustomerRow, 'first_name' | 'last_name' | 
   return `${row.first_name} ${row.last_name}`.trim() || row.email || 'Unnamed customer';
 }
 
-export function listItem(row: CustomerRow): CustomerListItem {
+/** What the list shows of a customer; city and exam day are read beside the row (address, prescriptions). */
+export function listItem(row: CustomerRow, more: { city: string | null; lastExamDate: string | null }): CustomerListItem {
   return {
     id: row.id,
     name: displayName(row),
@@ -77,20 +80,44 @@ export function listItem(row: CustomerRow): CustomerListItem {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...completeness(row),
+    // An empty value is "not given" (a walk-in may have no phone yet).
+    phoneNumber: row.phone_number || null,
+    dateOfBirth: row.date_of_birth || null,
+    city: more.city,
+    lastExamDate: more.lastExamDate,
   };
 }
 
-export function indexEntry(row: Pick<CustomerRow, 'id' | 'search_text' | 'is_active' | 'created_at' | 'updated_at'>): IndexEntry {
+/** The columns indexEntry() reads. */
+export const INDEX_COLUMNS = ['id', 'first_name', 'search_text', 'is_active', 'created_at', 'updated_at'] as const satisfies readonly (keyof CustomerRow)[];
+
+/**
+ * `seen_at`: the customer's latest prescription version or document, when the query read it. A
+ * customer is seen when their file changes, not only their own row (bumping it would resend them).
+ */
+export interface SeenAt {
+  seen_at?: string | null;
+}
+
+/** When the customer was last seen: their row's last change, or a later prescription or document. */
+export function lastSeenAt(row: Pick<CustomerRow, 'updated_at'> & SeenAt): string {
+  return row.seen_at && row.seen_at > row.updated_at ? row.seen_at : row.updated_at;
+}
+
+export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]> & SeenAt): IndexEntry {
   const text = row.search_text;
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
+  const nameKey = lineEnd === -1 ? text : text.slice(0, lineEnd);
   return {
     id: row.id,
     text,
-    nameKey: lineEnd === -1 ? text : text.slice(0, lineEnd),
+    nameKey,
+    lastStart: Math.min(foldText(row.first_name).length + 1, nameKey.length),
+    wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    seenAt: lastSeenAt(row),
   };
 }
 

@@ -18,11 +18,13 @@ import {
   customerDetail,
   customerRecord,
   emailKey,
+  INDEX_COLUMNS,
   indexEntry,
   listItem,
   localData,
 } from './records';
 import { searchTextOf } from './fold';
+import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
@@ -72,7 +74,9 @@ export class CustomerService {
 
   /** A customer read inside the caller's transaction (sync merges against it before writing). */
   async getIn(trx: Transaction<Database>, id: string): Promise<CustomerDetail> {
-    const row = await this.findLive(trx, id);
+    const live = await this.findLive(trx, id);
+    const seen = await trx.selectFrom('customers').select(seenAtColumn).where('id', '=', id).executeTakeFirst();
+    const row = { ...live, seen_at: seen?.seen_at ?? null };
     const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
     const current = await this.prescriptions.currentOpticData(id, trx);
     const detail = customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
@@ -84,14 +88,40 @@ export class CustomerService {
     const index = await this.searchIndex();
     const { ids, total } = index.query(q);
     const rows = ids.length
-      ? await this.db.selectFrom('customers').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute()
+      ? await this.db
+          .selectFrom('customers')
+          .leftJoin('customer_addresses', 'customer_addresses.customer_id', 'customers.id')
+          .selectAll('customers')
+          .select('customer_addresses.city')
+          .where('customers.id', 'in', ids)
+          .where('customers.deleted_at', 'is', null)
+          .execute()
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const exams = await this.lastExamDates(ids);
     const data = ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [listItem(row)] : [];
+      return row ? [listItem(row, { city: row.city, lastExamDate: exams.get(id) ?? null })] : [];
     });
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
+  }
+
+  /** Each customer's current prescription's exam day (the rule of prescriptions/current.ts), for a page of the list. */
+  private async lastExamDates(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('prescriptions')
+      .select(['id', 'customer_id', 'corrects_id', 'exam_date', 'version'])
+      .where('customer_id', 'in', ids)
+      .execute();
+    const byCustomer = new Map<string, typeof rows>();
+    for (const r of rows) byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), r]);
+    const out = new Map<string, string>();
+    for (const [id, versions] of byCustomer) {
+      const current = currentOf(versions, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
+      if (current) out.set(id, current.exam_date);
+    }
+    return out;
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
@@ -312,7 +342,8 @@ export class CustomerService {
       // One statement for any number of ids (an import's 100,000 too): bound as one JSON array.
       const rows = await this.db
         .selectFrom('customers')
-        .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+        .select(INDEX_COLUMNS)
+        .select(seenAtColumn)
         .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`)
         .where('deleted_at', 'is', null)
         .execute();
@@ -344,7 +375,8 @@ export class CustomerService {
       try {
         const rows = await this.db
           .selectFrom('customers')
-          .select(['id', 'search_text', 'is_active', 'created_at', 'updated_at'])
+          .select(INDEX_COLUMNS)
+          .select(seenAtColumn)
           .where('deleted_at', 'is', null)
           .execute();
         const index = new CustomerSearchIndex(rows.map(indexEntry));
@@ -366,6 +398,15 @@ export class CustomerService {
     await this.searchIndex();
   }
 }
+
+/**
+ * A customer's latest prescription version or document (added or removed), read beside its row:
+ * "most recently seen" counts them without touching the synced row's updated_at.
+ */
+const seenAtColumn = sql<string | null>`max(
+  coalesce((select max(created_at) from prescriptions where customer_id = customers.id), ''),
+  coalesce((select max(coalesce(removed_at, created_at)) from attachments where customer_id = customers.id), '')
+)`.as('seen_at');
 
 type AddressPatch = NonNullable<CustomerUpdate['address']>;
 const addressColumnNames = { street: 'street', city: 'city', zipCode: 'zip_code', state: 'state' } as const;

@@ -30,6 +30,13 @@ export class SortedList<T> {
     return at;
   }
 
+  /** Takes items the caller already sorted by `compare` (built in order), without sorting again. */
+  static ofSorted<T>(items: T[], compare: (a: T, b: T) => number): SortedList<T> {
+    const list = new SortedList(compare);
+    list.items = items;
+    return list;
+  }
+
   /**
    * Removes this exact item (by identity) and returns the position it had, or -1. Its sort keys
    * must be the ones it was inserted with.

@@ -59,7 +59,9 @@ export class PrivacyService {
       const attachments = await trx.selectFrom('attachments').selectAll().where('customer_id', '=', customerId).orderBy('created_at').orderBy('id').execute();
       const history = await this.historyOf(trx, customerId, prescriptions.map((p) => p.id), attachments.map((a) => a.id));
       if (actor) record({ entity: 'customer', entityId: customerId, customerId, action: 'export' });
-      return { row, detail: customerDetail(row, addr, opticData), prescriptions, attachments, history };
+      // Last seen, as customers.get computes it: the newest prescription version or document counts.
+      const seen = [...prescriptions.map((p) => p.created_at), ...attachments.map((a) => a.removed_at ?? a.created_at)].reduce((a, b) => (b > a ? b : a), '');
+      return { row, detail: customerDetail({ ...row, seen_at: seen || null }, addr, opticData), prescriptions, attachments, history };
     });
 
     const zip: Zippable = {};

@@ -201,7 +201,12 @@ export const CustomerBulkDeleteInput = z.strictObject({
   ids: z.array(CustomerId, { error: 'ids must be a list of customer ids' }).min(1, 'No customer IDs provided').max(1000),
 });
 
-export const sortByValues = ['name', 'status', 'createdAt', 'updatedAt'] as const;
+/**
+ * `relevance` ranks a search's results, best first whatever sortOrder (see search-index.ts); without
+ * sortBy, a search is ranked and browsing is newest first (seed 001's createdAt). An explicit order
+ * is kept as asked.
+ */
+export const sortByValues = ['name', 'status', 'createdAt', 'updatedAt', 'relevance'] as const;
 export const CustomerListInput = z
   .strictObject({
     search: z.string().trim().max(200, 'Search must be at most 200 characters').optional(),
@@ -209,7 +214,7 @@ export const CustomerListInput = z
     isActive: z.boolean({ error: 'isActive must be true or false' }).optional(),
     page: z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').default(1),
     limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be 1 to 100').max(100, 'limit must be 1 to 100').default(10),
-    sortBy: z.enum(sortByValues, { error: `sortBy must be one of ${sortByValues.join(', ')}` }).default('createdAt'),
+    sortBy: z.enum(sortByValues, { error: `sortBy must be one of ${sortByValues.join(', ')}` }).optional(),
     sortOrder: z.enum(['asc', 'desc'], { error: 'sortOrder must be asc or desc' }).default('desc'),
   })
   .prefault({});
@@ -269,6 +274,8 @@ export const CustomerDetail = CustomerRecord.extend({
   /** When each consent was given (null: not given). Local only; not part of seed 001. */
   consent: z.object({ marketingAt: Timestamp.nullable(), smsAt: Timestamp.nullable() }),
   ...Completeness,
+  /** Last activity: the later of updatedAt and the newest prescription version or document. Local only. */
+  seenAt: Timestamp,
 });
 
 /**
@@ -287,6 +294,12 @@ export const CustomerListItem = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
   ...Completeness,
+  // Local only, to tell namesakes apart in the results (the cloud's list has none of these).
+  phoneNumber: z.string().nullable(),
+  dateOfBirth: z.string().nullable(),
+  city: z.string().nullable(),
+  /** The current prescription's exam day (YYYY-MM-DD), null without one. */
+  lastExamDate: z.string().nullable(),
 });
 
 export const CustomerListOutput = z.object({

@@ -42,7 +42,7 @@ export function CustomerToolbar({ detail, name, status, formId, showSave, saving
       {detail && onOpenSync ? <CustomerSyncFlag customerId={detail.id} onOpen={onOpenSync} /> : null}
       {detail ? (
         <span className="form-meta">
-          {t('form.createdAt', { date: when(detail.createdAt) })}, {t('form.updatedAt', { date: when(detail.updatedAt) })}
+          {t('form.createdAt', { date: when(detail.createdAt) })}, {t('form.updatedAt', { date: when(detail.seenAt) })}
         </span>
       ) : null}
       <span className="spacer" />

@@ -7,6 +7,7 @@ import { useDebounced } from '../components/useDebounced';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
+import { ResultCells } from './ResultCells';
 
 const ROW_HEIGHT = 40;
 const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
@@ -115,8 +116,11 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
 
       <div className="list-head" aria-hidden="true">
         <span>{t('search.columns.name')}</span>
+        <span>{t('search.columns.born')}</span>
+        <span>{t('search.columns.phone')}</span>
+        <span>{t('search.columns.city')}</span>
         <span>{t('search.columns.email')}</span>
-        <span>{t('search.columns.status')}</span>
+        <span>{t('search.columns.lastExam')}</span>
       </div>
 
       <ResultList
@@ -200,12 +204,7 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
               onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
               onClick={() => onPick(item.index, row.id)}
             >
-              <span className="cell-name">
-                {row.name}
-                {flagged.has(row.id) ? <SyncFlag /> : null}
-              </span>
-              <span className="cell-email">{row.userName}</span>
-              <span className={`badge ${row.status}`}>{t(`status.${row.status}`)}</span>
+              <ResultCells row={row} search={shownSearch} flag={flagged.has(row.id) ? <SyncFlag /> : null} />
             </div>
           );
         })}

@@ -40,6 +40,7 @@ describe('the customer form’s payloads', () => {
       consent: { marketingAt: '2026-01-01T00:00:00.000Z', smsAt: null },
       incomplete: false,
       missing: [],
+      seenAt: '',
     };
     const form = formValuesFromDetail(detail);
     expect(form.customerData.dateOfBirth).toBe('1992-05-12');

@@ -26,8 +26,8 @@ export function useCustomerSearch(search: string) {
         ...(query ? { search: query } : {}),
         page: pageParam,
         limit: PAGE_SIZE,
-        // With no search, the newest customers first (the ones staff just saw); otherwise by name.
-        ...(query ? { sortBy: 'name', sortOrder: 'asc' } : { sortBy: 'createdAt', sortOrder: 'desc' }),
+        // With no search, the newest customers first (the ones staff just saw); otherwise the best matches first.
+        ...(query ? { sortBy: 'relevance' } : { sortBy: 'createdAt', sortOrder: 'desc' }),
       }),
     getNextPageParam: (last) => (last.pagination.page < last.pagination.totalPages ? last.pagination.page + 1 : undefined),
     // Keep showing the last results while the next keystroke's results load: no flicker.

@@ -5,11 +5,12 @@ import { useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
-import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus } from '../../../shared/sync/schema';
+import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus, type WaitingCustomer } from '../../../shared/sync/schema';
 import { errorMessage } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
+import { missingFieldsText } from '../customers/missingFields';
 import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';
 
 /** A message for a refused sync call, in the staff's language where the code is one we know. */
@@ -39,7 +40,7 @@ export function SyncScreen({ onOpenCustomer }: { onOpenCustomer: (id: string) =>
       {status.data ? (
         <>
           <StatusCard status={status.data} isOwner={isOwner} />
-          {status.data.state !== 'disabled' || status.data.conflicts + status.data.parked > 0 ? <Review onOpenCustomer={onOpenCustomer} /> : null}
+          {status.data.state !== 'disabled' || status.data.conflicts + status.data.parked + status.data.waitingForDetails > 0 ? <Review onOpenCustomer={onOpenCustomer} /> : null}
           {isOwner ? <SettingsCard status={status.data} /> : null}
         </>
       ) : (
@@ -152,6 +153,7 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
   const conflictsId = useId();
   const parkedId = useId();
   const refusedId = useId();
+  const waitingId = useId();
 
   if (!list.data) {
     return (
@@ -160,7 +162,7 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
       </p>
     );
   }
-  const { conflicts, parked, refused } = list.data;
+  const { conflicts, parked, refused, waitingForDetails } = list.data;
   return (
     <>
       <span role="status" className={flash?.ok === false ? 'form-error' : 'flash'}>
@@ -202,6 +204,12 @@ function Review({ onOpenCustomer }: { onOpenCustomer: (id: string) => void }) {
         <section className="sync-list" aria-labelledby={refusedId}>
           <h2 id={refusedId}>{t('sync.refused.title', { count: refused.length })}</h2>
           <RefusedList refused={refused} />
+        </section>
+      ) : null}
+      {waitingForDetails.length > 0 ? (
+        <section className="sync-list" aria-labelledby={waitingId}>
+          <h2 id={waitingId}>{t('sync.waiting.title')}</h2>
+          <WaitingList waiting={waitingForDetails} onOpenCustomer={onOpenCustomer} />
         </section>
       ) : null}
     </>
@@ -266,6 +274,24 @@ function ConflictRow({ conflict: c, onOpenCustomer, onDone }: { conflict: SyncCo
 }
 
 /** Cloud customers the local rules refuse: not copied here, so staff must hear of them from this screen. */
+/** Incomplete customers sync holds back, each a way to the customer to complete them. */
+function WaitingList({ waiting, onOpenCustomer }: { waiting: WaitingCustomer[]; onOpenCustomer: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <p className="muted">{t('sync.waiting.intro')}</p>
+      <ul className="sync-waiting">
+        {waiting.map((w) => (
+          <li key={w.customerId}>
+            <CustomerLink id={w.customerId} name={w.customerName} onOpen={onOpenCustomer} />
+            <span className="muted">{t('sync.waiting.missing', { fields: missingFieldsText(w.missing, t, i18n.language) })}</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function RefusedList({ refused }: { refused: RefusedCustomer[] }) {
   const { t, i18n } = useTranslation();
   return (
