@@ -49,7 +49,7 @@ describe("the store's identity (settings.getStore / settings.setStore)", () => {
     const audit = await t.core.call('audit.list', { entity: 'setting', entityId: 'store.profile' });
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0])).not.toContain(PNG_1x1);
-    expect(JSON.stringify(audit[0].after)).toContain('sha256');
+    expect(JSON.stringify(audit[0]!.after)).toContain('sha256');
 
     const staff = await staffSession(t);
     expect(await t.raw.call('settings.getStore', {}, { sessionToken: staff })).toEqual(saved);
