@@ -82,7 +82,10 @@ export class PrescriptionService {
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
       const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
-      return toVersion(r, rx, r.id === currentId, before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null, problems);
+      // A version's changes are what a person typed (the stored Rx), not the rows the ADD or the
+      // monocular PDs give: a changed ADD is one change, not one per near and intermediate cell.
+      const changes = diffRx(before ? (JSON.parse(before.rx) as Rx) : null, JSON.parse(r.rx) as Rx);
+      return toVersion(r, rx, r.id === currentId, changes, problems);
     });
   }
 
@@ -209,7 +212,7 @@ function currentRow(rows: Row[]): Row | null {
   return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }
 
-function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems: RxProblem[]): PrescriptionVersion {
+function toVersion(r: Row, rx: Rx, current: boolean, changes: PrescriptionVersion['changes'], problems: RxProblem[]): PrescriptionVersion {
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -219,7 +222,7 @@ function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems
     correctsId: r.corrects_id,
     current,
     rx,
-    changes: diffRx(before, rx),
+    changes,
     problems,
   };
 }
