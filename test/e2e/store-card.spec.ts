@@ -94,12 +94,14 @@ async function describeStore(page: Page, w: (typeof words)['en' | 'fr'], lang: s
   await expect(form.getByLabel(w.contactsMonths, { exact: true })).toHaveValue('12');
   await form.getByRole('button', { name: w.saveStore }).click();
   await expect(form.getByRole('status')).toHaveText(w.storeSaved);
+  await expect(form.getByText(lang === 'fr' ? 'Le logo doit être une image PNG ou JPEG' : 'The logo must be a PNG or JPEG image')).toHaveCount(0);
   await shot(page, `store-settings-${lang}`);
 }
 
 for (const lang of ['en', 'fr'] as const) {
   const w = words[lang];
   test(`[${lang}] the store's identity prints as the card's letterhead, with the expiry and the customer's note, never the internal notes`, async ({ page, host, request }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
     if (lang === 'fr') await page.getByLabel('Language').selectOption('fr');
     await describeStore(page, w, lang);
 

@@ -55,6 +55,8 @@ function Loaded({ profile }: { profile: StoreProfile }) {
     setErrors({});
     try {
       await save.mutateAsync(read.input);
+      // The logo that stays is the one saved: a refused pick before it is no longer the news.
+      setLogoError(null);
       setSaved(true);
     } catch (err) {
       const code = err instanceof AppError ? err.code : '';
