@@ -6,8 +6,11 @@ import { callHost, expect, shot, test } from './fixtures';
  * fields by the store's country, one axis format), in English and in French.
  */
 
-/** A 1×1 PNG: a logo, by its bytes. */
-const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+/** A 96×32 PNG standing in for a logo (a logo is taken by its bytes). */
+const LOGO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAGAAAAAgCAIAAABiouoDAAAAT0lEQVR42u3QMQ0AIAwAsIlAxNRNHcKQgAK4Fh6aVEFjZHERCgQJEiRIkCBBghDUHLRm/kOQIEGCBAkSJEiQIEGvghAkSJAgQYIECRLEyQYzZ9EQ643CdAAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 const words = {
   en: {
@@ -86,8 +89,10 @@ async function describeStore(page: Page, w: (typeof words)['en' | 'fr'], lang: s
   await form.getByLabel(w.phone, { exact: true }).fill('+212 5 22 00 00 00');
   await form.getByLabel(w.registration, { exact: true }).fill('RC 123456');
   await form.getByLabel(w.country, { exact: true }).selectOption('MA');
-  await form.getByLabel(w.logo, { exact: true }).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG_1x1 });
+  await form.getByLabel(w.logo, { exact: true }).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: LOGO });
   await expect(form.getByRole('img')).toBeVisible();
+  await form.getByRole('heading', { level: 2 }).evaluate((h) => h.scrollIntoView());
+  await shot(page, `store-settings-filled-${lang}`);
   // A logo is checked by its bytes: a PDF named .png is refused at once.
   await form.getByLabel(w.logo, { exact: true }).setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4 not an image') });
   await expect(form.getByText(lang === 'fr' ? 'Le logo doit être une image PNG ou JPEG' : 'The logo must be a PNG or JPEG image')).toBeVisible();
