@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError, type FieldErrors } from '../../shared/errors';
 import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
-import { checkRx, diffRx, enteredRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
+import { checkRx, diffRx, enteredRx, flattenRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../../shared/prescriptions/schema';
 import type { Actor } from '../audit/log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
@@ -82,9 +82,8 @@ export class PrescriptionService {
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
       const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
-      // A version's changes are what a person typed (the stored Rx), not the rows the ADD or the
-      // monocular PDs give: a changed ADD is one change, not one per near and intermediate cell.
-      const changes = diffRx(before ? (JSON.parse(before.rx) as Rx) : null, JSON.parse(r.rx) as Rx);
+      const beforeRx = before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null;
+      const changes = typedChanges(before ? (JSON.parse(before.rx) as Rx) : null, beforeRx, JSON.parse(r.rx) as Rx, rx);
       return toVersion(r, rx, r.id === currentId, changes, problems);
     });
   }
@@ -225,6 +224,17 @@ function toVersion(r: Row, rx: Rx, current: boolean, changes: PrescriptionVersio
     changes,
     problems,
   };
+}
+
+/**
+ * What a person changed between two versions: the values either of them typed (the stored Rx), shown
+ * as read (with the values derived). A value derived in both, or derived in one and absent from the
+ * other (the near rows of a changed ADD, a binocular PD summed), follows from a typed one: it is not
+ * listed again. A value typed on one side and derived on the other is (the ADD left to a typed near row).
+ */
+function typedChanges(beforeTyped: Rx | null, beforeRead: Rx | null, afterTyped: Rx, afterRead: Rx): PrescriptionVersion['changes'] {
+  const typed = new Set([...(beforeTyped ? flattenRx(beforeTyped).keys() : []), ...flattenRx(afterTyped).keys()]);
+  return diffRx(beforeRead, afterRead).filter((c) => typed.has(c.path));
 }
 
 function invalid(errors: Record<string, string>, prefix: string): AppError {
