@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { callHost, expect, shot, test } from './fixtures';
+import { callHost, expect, shot, signInThroughUi, signOutThroughUi, test } from './fixtures';
 
 /*
  * Issue 12, items 7 (default expiry), 9 (the store's letterhead on the printed card) and 11 (address
@@ -170,3 +170,24 @@ for (const lang of ['en', 'fr'] as const) {
     await expect(page.locator('.optic-grid, .current-rx').first()).toContainText('010');
   });
 }
+
+test("staff see none of the owner's settings: no Settings screen, no requests per minute on the Sync screen (issue 12, item 11)", async ({ page, host, request }) => {
+  await callHost(request, host, 'settings.setStore', {
+    name: 'Optique Atlas',
+    address: '',
+    phone: '',
+    registrationNumber: '',
+    country: 'FR',
+    logo: null,
+    rxExpiryMonths: { spectacles: 24, contacts: 12 },
+  });
+  await callHost(request, host, 'sync.configure', { baseUrl: 'http://127.0.0.1:9', storeId: 'store-1', email: 'owner@example.com', password: 'cloud-password-1', requestsPerMinute: 60 });
+  await callHost(request, host, 'staff.create', { username: 'sami', displayName: 'Sami', password: 'sami-password-1', role: 'staff' });
+  await signOutThroughUi(page);
+  await signInThroughUi(page, 'sami', 'sami-password-1');
+  await expect(page.getByRole('button', { name: 'Settings', exact: true })).toHaveCount(0);
+  await page.getByRole('banner').getByRole('button', { name: /sync/i }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByText('Requests per minute')).toHaveCount(0);
+  await expect(page.getByLabel('Requests per minute')).toHaveCount(0);
+});
