@@ -101,6 +101,14 @@ async function describeStore(page: Page, w: (typeof words)['en' | 'fr'], lang: s
   await expect(form.getByRole('status')).toHaveText(w.storeSaved);
   await expect(form.getByText(lang === 'fr' ? 'Le logo doit être une image PNG ou JPEG' : 'The logo must be a PNG or JPEG image')).toHaveCount(0);
   await shot(page, `store-settings-${lang}`);
+
+  // Item 11: the licence panel says the trial once ("Trial: 14 days left", not "Trial · Trial: …")
+  // and asks the store id once (the activation form asks it; the server form then does not).
+  const licence = page.locator('.licence-panel');
+  await expect(licence.locator('.licence-state')).toHaveText(lang === 'fr' ? 'Essai : 14 jours restants' : 'Trial: 14 days left');
+  await expect(licence.getByText(lang === 'fr' ? 'Essai' : 'Trial', { exact: true })).toHaveCount(0);
+  await licence.getByText(lang === 'fr' ? 'Serveur de licences' : 'Licence server', { exact: false }).first().click();
+  await expect(licence.getByLabel(lang === 'fr' ? 'Identifiant du magasin' : 'Store ID', { exact: true })).toHaveCount(1);
 }
 
 for (const lang of ['en', 'fr'] as const) {
