@@ -42,8 +42,9 @@ export class StoreProfileService {
   ) {}
 
   async get(): Promise<StoreProfile> {
-    const stored = StoreProfile.safeParse(await readSetting(this.db, KEY));
-    // A row from a newer or older shape is read field by field over the defaults rather than lost.
+    const raw = await readSetting(this.db, KEY);
+    // A row missing a field a later version added reads it from the defaults; one that cannot be read is the defaults.
+    const stored = StoreProfile.safeParse({ ...defaultStoreProfile, ...(raw && typeof raw === 'object' ? raw : {}) });
     return stored.success ? stored.data : { ...defaultStoreProfile };
   }
 
