@@ -35,6 +35,8 @@ import type { SecretBox } from './secrets';
 import { staffHandlers } from './staff/handlers';
 import type { SecretHasher } from './staff/secrets';
 import { StaffService } from './staff/service';
+import { storeProfileHandlers } from './store-profile/handlers';
+import { StoreProfileService } from './store-profile/service';
 import { LocalApply } from './sync/apply';
 import { Conflicts } from './sync/conflicts';
 import { SyncEngine } from './sync/engine';
@@ -139,6 +141,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const handlers: Handlers = {
     ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer }),
     ...staffHandlers(staff),
+    ...storeProfileHandlers(new StoreProfileService(store.db, clock, writes)),
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore }),
     ...customerHandlers(customers),

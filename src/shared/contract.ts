@@ -8,6 +8,7 @@ import * as SY from './sync/schema';
 import * as P from './prescriptions/schema';
 import * as PV from './privacy/schema';
 import * as S from './staff/schema';
+import * as SP from './store-profile/schema';
 import * as U from './update/schema';
 import type { Envelope } from './errors';
 
@@ -67,6 +68,9 @@ export const contract = {
   'staff.disable': { input: S.StaffIdInput, output: S.Staff, access: 'owner', kind: 'write-free', audited: true },
   'staff.resetPassword': { input: S.StaffResetPasswordInput, output: S.Staff, access: 'owner', kind: 'write-free', audited: true },
   'settings.setAutoLock': { input: S.AutoLockInput, output: z.object({ autoLockMinutes: z.number() }), access: 'owner', kind: 'write-free', audited: true },
+  /** The store's letterhead and prescription defaults: every signed-in role prints cards, so reads it. */
+  'settings.getStore': { input: NoInput, output: SP.StoreProfile, access: 'staff', kind: 'read' },
+  'settings.setStore': { input: SP.StoreProfileInput, output: SP.StoreProfile, access: 'owner', kind: 'write', audited: true },
   'audit.list': { input: S.AuditListInput, output: z.array(S.AuditEntry), access: 'staff', kind: 'read' },
   /** Whoever sees a history is told when the trail under it was tampered with. */
   'audit.chain': { input: NoInput, output: AuditChainReport, access: 'staff', kind: 'read' },

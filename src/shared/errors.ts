@@ -49,6 +49,8 @@ export const errorStatus = {
   'attachment.notFound': 404,
   'attachment.badType': 400,
   'attachment.tooLarge': 413,
+  'storeProfile.logoBadType': 400,
+  'storeProfile.logoTooLarge': 413,
   'db.newerSchema': 500,
   // A store's two old records of its migrations (before 0007) tell a story no app wrote: left untouched.
   'db.versionMismatch': 500,

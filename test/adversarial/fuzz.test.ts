@@ -263,6 +263,10 @@ const readBack: Partial<Record<Channel, (input: unknown, ack: never, call: (c: C
     const me = deref(await call('auth.me', {})) as { autoLockMinutes: number } | null;
     return me && me.autoLockMinutes !== ack.autoLockMinutes ? `auto-lock stored ${me.autoLockMinutes}, acknowledged ${ack.autoLockMinutes}` : null;
   },
+  'settings.setStore': async (_input, ack: unknown, call) => {
+    const got = deref(await call('settings.getStore', {}));
+    return same(got, ack) ? null : `store profile stored ${show(got)}, acknowledged ${show(ack)}`;
+  },
   'licence.configure': async (_input, ack: { server: { baseUrl: string } }, call) => {
     const status = deref(await call('licence.status', {})) as { server: unknown } | null;
     if (!status || !same(status.server, ack.server)) return `licence server stored ${show(status?.server)}, acknowledged ${show(ack.server)}`;
@@ -279,6 +283,7 @@ const readBack: Partial<Record<Channel, (input: unknown, ack: never, call: (c: C
 const STORES_TEXT = new Set<Channel>([
   'customers.create', 'customers.update', 'prescriptions.create', 'prescriptions.correct', 'attachments.add',
   'staff.create', 'staff.update', 'staff.resetPassword', 'licence.configure', 'sync.configure',
+  'settings.setStore',
 ]);
 
 async function rxStored(ack: { id: string; customerId: string; rx: unknown }, call: (c: Channel, i: unknown) => Promise<Answer>): Promise<string | null> {

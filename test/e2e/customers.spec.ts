@@ -8,7 +8,7 @@ const layla: CustomerEntry = {
   phoneNumber: '+1-555-0199',
   dateOfBirth: '1992-05-12',
   sex: 'Female',
-  address: { street: '123 Vision Ave', city: 'Casablanca', zipCode: '20000', state: 'MA' },
+  address: { street: '123 Vision Ave', city: 'Casablanca', zipCode: '20000' },
 };
 
 /** Any prescription cell, of the Prescription tab's grid ("OD near SPH") or of an old Details grid ("Near vision, OD (right eye), SPH"). */

@@ -195,7 +195,9 @@ test('errors under the cell, derived near rows, ADD for age, copy OD → OS, and
   await expect(card).toBeVisible();
   await expect(page.getByRole('banner')).toBeHidden();
   await expect(page.getByRole('tab', { name: 'Prescription' })).toBeHidden();
-  await expect(card).toContainText('OptiCounter');
+  // The store's letterhead (none set here), never the app's name nor its version numbers (issue 12, item 9).
+  await expect(card).not.toContainText('OptiCounter');
+  await expect(card).not.toContainText(/version/i);
   await expect(card).toContainText('Nadia Optics');
   await expect(card).toContainText('Jun 1, 1990');
   await expect(card).toContainText('Dr. Amrani');

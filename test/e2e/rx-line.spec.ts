@@ -107,3 +107,32 @@ test('en français : une ligne avec des virgules remplit l’œil, une ligne ill
   await page.getByLabel('EP OG (mono)', { exact: true }).fill('31');
   await expect(page.getByLabel('EP binoculaire', { exact: true })).toHaveAttribute('placeholder', '61.0');
 });
+
+// The review's findings (issue 12, item 7): Arabic-Indic digits are read, an axis with a fraction and
+// a plano ADD are named for what they are, in English and in French.
+for (const lang of ['en', 'fr'] as const) {
+  test(`[${lang}] a line in Arabic-Indic digits fills the eye; an axis with a fraction and a plano ADD say what is wrong`, async ({ page, host, request }) => {
+    await openPrescription(page, request, host);
+    if (lang === 'fr') await page.getByLabel('Language').selectOption('fr');
+    const [vision, os, axis] = lang === 'fr' ? ['loin', 'OG', 'AXE'] : ['distance', 'OS', 'AXIS'];
+    const odCell = (m: string) => page.getByLabel(`OD ${vision} ${m}`, { exact: true });
+    const osSph = page.getByLabel(`${os} ${vision} SPH`, { exact: true });
+
+    await odCell('SPH').fill('-١٫٢٥ -٠٫٥٠ x ٩٠ add +٢٫٠٠');
+    await odCell('SPH').press('Tab');
+    await expect(odCell('SPH')).toHaveValue('-1.25');
+    await expect(odCell('CYL')).toHaveValue('-0.50');
+    await expect(odCell(axis)).toHaveValue('090');
+    await expect(odCell('ADD')).toHaveValue('+2.00');
+
+    await osSph.fill('-1.25 -0.50 x 090.5');
+    await osSph.press('Tab');
+    await expect(osSph).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByText(lang === 'fr' ? 'L’axe est un nombre entier de degrés (« x090.5 »)' : 'The axis is a whole number of degrees (“x090.5”)', { exact: false })).toBeVisible();
+
+    await osSph.fill('-1.25 add pl');
+    await osSph.press('Tab');
+    await expect(page.getByText(lang === 'fr' ? 'Une ADD ne peut pas être plan' : 'An ADD cannot be plano', { exact: false })).toBeVisible();
+    await shot(page, `rx-line-review-${lang}`);
+  });
+}

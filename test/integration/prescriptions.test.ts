@@ -87,14 +87,9 @@ describe('prescription versions', () => {
     clock.advance(60_000);
     const v2 = await core.call('prescriptions.correct', { id: v1.id, rx: rx('2026-11-20', '-2.25') });
     expect(v2).toMatchObject({ version: 2, correctsId: v1.id, current: true });
-    expect(v2.changes).toHaveLength(3);
-    expect(v2.changes).toEqual(
-      expect.arrayContaining([
-        { path: 'distanceVision.rightEye.sph', from: '-2.00', to: '-2.25' },
-        { path: 'nearVision.rightEye.sph', from: 'PL', to: '-0.25' },
-        { path: 'intermediateVision.rightEye.sph', from: '-1.00', to: '-1.25' },
-      ]),
-    );
+    // What the person changed, not the near and intermediate rows the ADD gives (issue 12, item 11).
+    expect(v2.changes).toEqual([{ path: 'distanceVision.rightEye.sph', from: '-2.00', to: '-2.25' }]);
+    expect(v2.rx.nearVision?.rightEye.sph).toBe('-0.25');
     const list = await core.call('prescriptions.list', { customerId: id });
     expect(list.map((v) => [v.version, v.current])).toEqual([
       [2, true],
@@ -104,6 +99,22 @@ describe('prescription versions', () => {
     const err = await expectError('prescriptions.correct', { id: v1.id, rx: rx() }, 'prescription.superseded');
     expect(err.message).toContain('version 2');
     await expectError('prescriptions.correct', { id: 'nope', rx: rx() }, 'prescription.notFound');
+  });
+
+  it('lists as changes only what a person typed: one changed ADD, not the rows and PD it gives (issue 12, item 11)', async () => {
+    const id = await customer();
+    const base = { ...rx(), pd: { right: '31.5', left: '32' } };
+    await core.call('prescriptions.create', { customerId: id, rx: base });
+    clock.advance(60_000);
+    const next = { ...base, examDate: '2026-11-21', distanceVision: { ...base.distanceVision, rightEye: { ...base.distanceVision.rightEye, add: '+2.25' } }, pd: { right: '32', left: '32' } };
+    const v2 = await core.call('prescriptions.create', { customerId: id, rx: next });
+    expect(v2.rx.nearVision?.rightEye.sph).toBe('+0.25');
+    expect(v2.rx.pd?.binocular).toBe('64.0');
+    expect(v2.changes).toEqual([
+      { path: 'examDate', from: '2026-11-20', to: '2026-11-21' },
+      { path: 'distanceVision.rightEye.add', from: '+2.00', to: '+2.25' },
+      { path: 'pd.right', from: '31.5', to: '32.0' },
+    ]);
   });
 
   it('keeps the latest exam current, even when an older exam is entered later', async () => {

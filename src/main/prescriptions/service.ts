@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { OpticValues } from '../../shared/customers/schema';
 import { AppError, type FieldErrors } from '../../shared/errors';
 import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
-import { checkRx, diffRx, enteredRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
+import { checkRx, diffRx, enteredRx, flattenRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../../shared/prescriptions/schema';
 import type { Actor } from '../audit/log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
@@ -82,7 +82,9 @@ export class PrescriptionService {
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
       const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
-      return toVersion(r, rx, r.id === currentId, before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null, problems);
+      const beforeRx = before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null;
+      const changes = typedChanges(before ? (JSON.parse(before.rx) as Rx) : null, beforeRx, JSON.parse(r.rx) as Rx, rx);
+      return toVersion(r, rx, r.id === currentId, changes, problems);
     });
   }
 
@@ -209,7 +211,7 @@ function currentRow(rows: Row[]): Row | null {
   return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }
 
-function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems: RxProblem[]): PrescriptionVersion {
+function toVersion(r: Row, rx: Rx, current: boolean, changes: PrescriptionVersion['changes'], problems: RxProblem[]): PrescriptionVersion {
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -219,9 +221,20 @@ function toVersion(r: Row, rx: Rx, current: boolean, before: Rx | null, problems
     correctsId: r.corrects_id,
     current,
     rx,
-    changes: diffRx(before, rx),
+    changes,
     problems,
   };
+}
+
+/**
+ * What a person changed between two versions: the values either of them typed (the stored Rx), shown
+ * as read (with the values derived). A value derived in both, or derived in one and absent from the
+ * other (the near rows of a changed ADD, a binocular PD summed), follows from a typed one: it is not
+ * listed again. A value typed on one side and derived on the other is (the ADD left to a typed near row).
+ */
+function typedChanges(beforeTyped: Rx | null, beforeRead: Rx | null, afterTyped: Rx, afterRead: Rx): PrescriptionVersion['changes'] {
+  const typed = new Set([...(beforeTyped ? flattenRx(beforeTyped).keys() : []), ...flattenRx(afterTyped).keys()]);
+  return diffRx(beforeRead, afterRead).filter((c) => typed.has(c.path));
 }
 
 function invalid(errors: Record<string, string>, prefix: string): AppError {

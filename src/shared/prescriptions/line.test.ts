@@ -30,6 +30,10 @@ describe('one eye typed on one line', () => {
     ['=1.50 -0.50x10 ADD+1.75', rx('+1.50', '-0.50', '010', '+1.75')],
     ['-0.75 D', rx('-0.75')],
     ['-0.75 0 x 90', { error: 'rx.line.axisWithoutCylinder' }],
+    // An Arabic keyboard types Arabic-Indic digits (and the Arabic decimal separator); Persian ones too.
+    ['-١٫٢٥ -٠٫٥٠ x ٩٠ add +٢٫٠٠', rx('-1.25', '-0.50', '090', '+2.00')],
+    ['-١,٢٥ -٠,٥٠ x١٨٠', rx('-1.25', '-0.50', '180')],
+    ['+۲.۰۰/-۰.۷۵x۱۸۰', rx('+2.00', '-0.75', '180')],
   ])('reads %j', (text, expected) => {
     expect(readRxLine(text)).toMatchObject(expected);
   });
@@ -42,6 +46,10 @@ describe('one eye typed on one line', () => {
     'rx.line.addMissing': [['-1.25 -0.50 x 90 add', 17, 'add']],
     'rx.line.axisWithoutCylinder': [['-1.25 x 90', 6, 'x90'], ['-3.50 DS x 90', 9, 'x90']],
     'rx.line.tooMany': [['-1.25 -0.50 x 90 -0.25', 17, '-0.25'], ['-1.25 -0.50 x 90 x 80', 17, 'x80']],
+    // An axis with a fraction is named as such, not as one value too many.
+    'rx.line.axisNotWhole': [['-1.25 -0.50 x 090.5', 12, 'x090.5'], ['-1.25 -0.50 90.5', 12, '90.5'], ['-1,25 -0,50 x 90,5', 12, 'x90.5']],
+    // A plano ADD is no ADD: named, rather than "ADD needs a value".
+    'rx.line.addPlano': [['-1.25 add pl', 10, 'pl'], ['add plano', 4, 'plano']],
   };
   it.each(Object.entries(refusals).flatMap(([error, cases]) => cases.map(([text, at, token]) => [text, error, at, token] as const)))(
     'names what it cannot read in %j',
@@ -51,6 +59,12 @@ describe('one eye typed on one line', () => {
       expect('message' in r && r.message.length > 0).toBe(true);
     },
   );
+
+  it('reads Arabic-Indic digits in a single cell too', async () => {
+    const { parseDiopter, parseAxis, SPH } = await import('./values');
+    expect(parseDiopter('-١٫٢٥', SPH)).toEqual({ ok: true, value: -1.25 });
+    expect(parseAxis('۹۰')).toEqual({ ok: true, value: 90 });
+  });
 
   it('tells a line from a single value', () => {
     expect(looksLikeRxLine('-1.25')).toBe(false);

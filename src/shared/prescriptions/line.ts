@@ -1,3 +1,4 @@
+import { westernDigits } from '../western-digits';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter, type DiopterField } from './values';
 
 /*
@@ -12,7 +13,7 @@ import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter, type
 /** `add`: null when the line states none; '' when it states a zero ADD (there is none: clear the cell). */
 export type RxLine = { sph: string | null; cyl: string | null; axis: string | null; add: string | null };
 
-export const rxLineErrorCodes = ['rx.line.empty', 'rx.line.unreadable', 'rx.line.badValue', 'rx.line.tooMany', 'rx.line.axisWithoutCylinder', 'rx.line.addMissing'] as const;
+export const rxLineErrorCodes = ['rx.line.empty', 'rx.line.unreadable', 'rx.line.badValue', 'rx.line.tooMany', 'rx.line.axisWithoutCylinder', 'rx.line.addMissing', 'rx.line.axisNotWhole', 'rx.line.addPlano'] as const;
 export type RxLineErrorCode = (typeof rxLineErrorCodes)[number];
 
 /** Why a line cannot be read: a code the renderer translates, English for logs, and where (index in the text). */
@@ -23,10 +24,10 @@ type Token = { kind: 'num' | 'axis' | 'word'; text: string; at: number };
 /**
  * Same length as the text, so token positions are positions in what was typed: lower case, the
  * Unicode minus and dashes as `-`, `×`/`@` as `x`, `=` (the `+` key unshifted) before a digit as `+`,
- * and a comma between digits as the decimal point.
+ * Arabic-Indic and Persian digits as ASCII ones, and a comma between digits as the decimal point.
  */
 function clean(text: string): string {
-  return text
+  return westernDigits(text)
     .replace(/[A-Z]/g, (c) => c.toLowerCase())
     .replace(/[\u2212\u2012\u2013\u2014]/g, '-')
     .replace(/[×@]/g, 'x')
@@ -34,7 +35,7 @@ function clean(text: string): string {
     .replace(/(\d),(?=\d)/g, '$1.');
 }
 
-const TOKEN = /x\s*\d+|[+-]?\s?(?:\d+(?:\.\d*)?|\.\d+)|[a-z]+\.?|[^\s/,;]/g;
+const TOKEN = /x\s*\d+(?:\.\d+)?|(?:[+-]\s?)?(?:\d+(?:\.\d*)?|\.\d+)|[a-z]+\.?|[^\s/,;]/g;
 
 function tokens(text: string): Token[] {
   return [...clean(text).matchAll(TOKEN)].map((m) => {
@@ -65,6 +66,8 @@ function takeAdd(list: Token[]): { rest: Token[]; add: string | null } | RxLineE
   const before = list[i - 1];
   const j = after?.kind === 'num' ? i + 1 : before?.kind === 'num' && i === list.length - 1 ? i - 1 : -1;
   const value = list[j];
+  // A plano ADD means no ADD at all: say so rather than "needs a value".
+  if (!value && after?.kind === 'word' && SPHERE_WORDS.includes(after.text)) return fail('rx.line.addPlano', after, 'An ADD cannot be plano: leave the ADD out, or type add 0 to remove it');
   if (!value) return fail('rx.line.addMissing', list[i]!, 'ADD needs a value, like add +2.00');
   const add = diopter(value, ADD);
   if (typeof add !== 'string') return add;
@@ -93,6 +96,10 @@ export function readRxLine(text: string): RxLine | RxLineError {
       noCylinder = true;
       diopters = 2;
       continue;
+    }
+    if ((tok.kind === 'axis' || (tok.kind === 'num' && diopters === 2 && line.axis === null)) && /^x?\d{1,3}\.\d+$/.test(tok.text)) {
+      // `x 090.5`, `-0.50 90.5`: an axis in degrees with a fraction, not one value too many.
+      return fail('rx.line.axisNotWhole', tok, 'The axis must be a whole number of degrees, like 90');
     }
     if (tok.kind === 'axis' || (tok.kind === 'num' && diopters === 2 && /^\d{1,3}$/.test(tok.text) && line.axis === null)) {
       // `x90`, or a bare whole number after the cylinder (`-1.00 -0.50 90`).

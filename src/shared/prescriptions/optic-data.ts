@@ -1,5 +1,6 @@
 import type { OpticValues } from '../customers/schema';
 import type { EyeRx, Rx, RxInput } from './schema';
+import { CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from './values';
 
 /*
  * Seed 001's opticData (distance/intermediate/near × right/left × sph/cyl/axis as plain number
@@ -53,4 +54,22 @@ export function mergeOpticPatch(base: RxInput, patch: OpticPatch): RxInput {
     }
   }
   return out;
+}
+
+/**
+ * A seed-shaped value as the app shows every prescription value (the Prescription tab's canonical
+ * form, values.ts): axis `010`, sphere `PL`, `+1.50`; no cylinder (`0`) and its axis are blank. One
+ * formatter, so the Details tab and the Prescription tab never show the same axis two ways.
+ */
+export function displayOpticValue(measure: 'sph' | 'cyl' | 'axis', value: string | undefined, eye?: { cyl?: string | undefined }): string {
+  if (value === undefined || value.trim() === '') return '';
+  if (measure === 'axis') {
+    const cyl = eye?.cyl === undefined ? null : parseDiopter(eye.cyl, CYL);
+    if (cyl && cyl.ok && !cyl.value) return '';
+    const r = parseAxis(value);
+    return r.ok && r.value !== null ? formatAxis(r.value) : value;
+  }
+  const r = parseDiopter(value, measure === 'sph' ? SPH : CYL);
+  if (!r.ok || r.value === null) return value;
+  return measure === 'sph' ? formatDiopter(r.value, 'PL') : r.value === 0 ? '' : formatDiopter(r.value);
 }

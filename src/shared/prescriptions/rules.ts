@@ -100,6 +100,7 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
   if (expiresAt) normalized.expiresAt = expiresAt;
   if (input.prescriber?.trim()) normalized.prescriber = input.prescriber.trim();
   if (input.notes?.trim()) normalized.notes = input.notes.trim();
+  if (input.customerNote?.trim()) normalized.customerNote = input.customerNote.trim();
 
   // Distance: both eyes, sphere required. Intermediate and near: only when something was typed.
   const read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>> = {};

@@ -24,6 +24,8 @@ export const RxInput = z.strictObject({
   prescriber: Text(200),
   expiresAt: Value,
   notes: Text(2000),
+  /** Printed on the customer's card, unlike `notes` (the store's own). Kept here only: the cloud's opticData has no such field. */
+  customerNote: Text(500),
   distanceVision: VisionRxInput,
   intermediateVision: VisionRxInput.optional(),
   nearVision: VisionRxInput.optional(),
@@ -52,6 +54,7 @@ export const Rx = z.object({
   prescriber: z.string().optional(),
   expiresAt: z.string().optional(),
   notes: z.string().optional(),
+  customerNote: z.string().optional(),
   distanceVision: VisionRx,
   intermediateVision: VisionRx.optional(),
   nearVision: VisionRx.optional(),

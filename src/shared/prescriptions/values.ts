@@ -1,3 +1,5 @@
+import { westernDigits } from '../western-digits';
+
 /*
  * Reading prescription values the way counter staff type them, and writing them the way opticians
  * read them. Pure functions; the limits are the ones a careful optician checks.
@@ -21,9 +23,9 @@ export const ADD: DiopterField = { label: 'ADD', min: 0.25, max: 4, words: [], e
 const STEP = 0.25;
 const isStep = (v: number) => Math.abs(v / STEP - Math.round(v / STEP)) < 1e-9;
 
-/** Unicode minus and dashes, `=` typed for `+` (same key), a comma for the decimal point. */
+/** Unicode minus and dashes, `=` typed for `+` (same key), a comma for the decimal point, Arabic-Indic digits. */
 function clean(raw: string): string {
-  return raw
+  return westernDigits(raw)
     .trim()
     .toLowerCase()
     .replace(/[\u2212\u2012\u2013\u2014]/g, '-')

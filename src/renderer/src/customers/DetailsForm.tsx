@@ -3,6 +3,9 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { CurrentRx } from '../prescriptions/CurrentRx';
 import { ConsentBox, SelectField, TextField } from './fields';
 import { FormError } from '../components/FormError';
+import { useFormContext, useWatch } from 'react-hook-form';
+import { useStoreProfile } from '../settings/queries';
+import { addressLayout } from './addressLayout';
 
 type Detail = ChannelOutput<'customers.get'>;
 
@@ -54,10 +57,7 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
         <div className="section-stack">
           <fieldset className="section address">
             <legend>{t('form.address')}</legend>
-            <TextField name="address.street" label={t('form.street')} autoComplete="off" className="wide" />
-            <TextField name="address.city" label={t('form.city')} autoComplete="off" />
-            <TextField name="address.zipCode" label={t('form.zipCode')} autoComplete="off" />
-            <TextField name="address.state" label={t('form.state')} autoComplete="off" />
+            <AddressFields />
           </fieldset>
 
           <fieldset className="section consent">
@@ -75,4 +75,14 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
       <p className="form-hint">{t('form.hint')}</p>
     </form>
   );
+}
+
+/** The address as the store's country writes one (addressLayout.ts). */
+function AddressFields() {
+  const { t } = useTranslation();
+  const country = useStoreProfile().data?.country ?? null;
+  const state = useWatch({ control: useFormContext().control, name: 'address.state' }) as string | null | undefined;
+  return addressLayout(country, state).map((f) => (
+    <TextField key={f.name} name={`address.${f.name}`} label={t(f.labelKey)} autoComplete="off" {...(f.wide ? { className: 'wide' } : {})} />
+  ));
 }

@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OpticValues } from '../../../shared/customers/schema';
 import { eyeKeys, visionKeys } from '../../../shared/customers/schema';
+import { displayOpticValue } from '../../../shared/prescriptions/optic-data';
 
 const measureKeys = ['sph', 'cyl', 'axis'] as const;
 
@@ -42,7 +43,7 @@ export function OpticGrid({ optic }: { optic: OpticValues }) {
                   {t(`optic.${e}Short`)}
                 </th>
                 {measureKeys.map((m) => (
-                  <td key={m}>{optic[v]?.[e]?.[m] ?? ''}</td>
+                  <td key={m}>{displayOpticValue(m, optic[v]?.[e]?.[m], optic[v]?.[e])}</td>
                 ))}
               </tr>
             ))}

@@ -33,6 +33,7 @@ export function LicencePanel() {
   const s = status.data;
   const hasLicence = s.key !== null;
   const reason = reasonText(s, t, i18n.language);
+  const activating = !s.canWrite || !hasLicence;
 
   const onRefresh = async () => {
     setMessage(null);
@@ -50,8 +51,10 @@ export function LicencePanel() {
       <dl className="facts">
         <dt>{t('licence.panel.state')}</dt>
         <dd>
-          <strong className={`licence-state ${s.canWrite ? 'ok' : 'bad'}`}>{t(`licence.state.${s.state}`)}</strong>
-          {s.state === 'trial' ? <> · {t('licence.badge.trial', { count: s.trialDaysLeft ?? 0 })}</> : null}
+          {/* "Trial: 12 days left" says the state once (not "Trial · Trial: 12 days left"). */}
+          <strong className={`licence-state ${s.canWrite ? 'ok' : 'bad'}`}>
+            {s.state === 'trial' ? t('licence.badge.trial', { count: s.trialDaysLeft ?? 0 }) : t(`licence.state.${s.state}`)}
+          </strong>
           {reason ? <span className="muted"> · {reason}</span> : null}
         </dd>
         {hasLicence ? (
@@ -84,13 +87,14 @@ export function LicencePanel() {
           </span>
         </div>
       ) : null}
-      {!s.canWrite || !hasLicence ? (
+      {activating ? (
         <>
           <h3>{t('licence.panel.activateTitle')}</h3>
           <ActivationForm status={s} onActivated={() => setMessage({ ok: true, text: t('licence.state.active') })} />
         </>
       ) : null}
-      <ServerForm status={s} />
+      {/* The activation form asks for the store id while none is set: the server form does not ask it twice. */}
+      <ServerForm status={s} askStoreId={!(activating && s.server.storeId === null)} />
       {confirming ? (
         <ConfirmDialog
           title={t('licence.panel.deactivateTitle')}
@@ -124,7 +128,7 @@ export function LicencePanel() {
 type ServerValues = z.input<typeof LicenceConfigureInput>;
 
 /** Where the licence server is (the store's cloud by default) and the store id it knows us by. */
-function ServerForm({ status }: { status: LicenceStatus }) {
+function ServerForm({ status, askStoreId }: { status: LicenceStatus; askStoreId: boolean }) {
   const { t } = useTranslation();
   const configure = useConfigureLicence();
   const [saved, setSaved] = useState(false);
@@ -171,10 +175,12 @@ function ServerForm({ status }: { status: LicenceStatus }) {
               </p>
             ) : null}
           </div>
-          <div className="field">
-            <label htmlFor={storeId}>{t('licence.activate.storeId')}</label>
-            <input id={storeId} {...form.register('storeId')} spellCheck={false} />
-          </div>
+          {askStoreId ? (
+            <div className="field">
+              <label htmlFor={storeId}>{t('licence.activate.storeId')}</label>
+              <input id={storeId} {...form.register('storeId')} spellCheck={false} />
+            </div>
+          ) : null}
           <button type="submit" className="primary" disabled={configure.isPending}>
             {t('settings.save')}
           </button>

@@ -15,6 +15,7 @@ import { RxTable } from './RxTable';
 import { Timeline } from './Timeline';
 import { rxCheckContext } from './useRxCheck';
 import { FormError } from '../components/FormError';
+import { useStoreProfile } from '../settings/queries';
 
 type Customer = ChannelOutput<'customers.get'>;
 
@@ -32,6 +33,7 @@ type Props = {
  */
 export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
   const { t } = useTranslation();
+  const store = useStoreProfile();
   const list = usePrescriptions(customer.id);
   const call = useCall();
   // The desktop app saves a PDF; in the browser host the core answers "not handled": browser print.
@@ -87,7 +89,8 @@ export function PrescriptionPanel({ customer, active, onDirtyChange }: Props) {
             {flash ?? ''}
           </span>
           <span className="spacer" />
-          <button type="button" onClick={() => void print()} disabled={!current} title={t('print.hint')}>
+          {/* Without the store's details the card has no letterhead: the button says where they are set. */}
+          <button type="button" onClick={() => void print()} disabled={!current} title={store.data && !store.data.name ? t('rxCard.noStore') : t('print.hint')}>
             {t('print.button')}
           </button>
         </div>

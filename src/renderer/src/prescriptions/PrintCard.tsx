@@ -6,16 +6,16 @@ import { formatDay, intlLocale } from '../format';
 import { pdKeys } from './draft';
 import { RxProblems } from './RxProblems';
 import { RxTable } from './RxTable';
-
-/** The store's name on the card: a placeholder until the store's settings exist. */
-export const STORE_NAME = 'OptiCounter';
+import type { StoreProfile } from '../../../shared/store-profile/schema';
+import { useStoreProfile } from '../settings/queries';
 
 type Customer = ChannelOutput<'customers.get'>;
 
 /**
- * The prescription card as it prints: store, customer, exam, the OD/OS grid, PD. It lives outside
- * the app's root (a portal into <body>), hidden on screen; the print stylesheet hides the app and
- * shows only this.
+ * The prescription card as it prints: the store's letterhead, customer, exam and expiry, the OD/OS
+ * grid, PD, and the note for the customer. Never the store's internal notes nor the app's version
+ * numbers: the card is the customer's. It lives outside the app's root (a portal into <body>),
+ * hidden on screen; the print stylesheet hides the app and shows only this.
  */
 export function PrintCard({ customer, version }: { customer: Customer; version: PrescriptionVersion }) {
   const { t, i18n } = useTranslation();
@@ -24,16 +24,15 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
   const pd = pdKeys.flatMap((k) => (rx.pd?.[k] ? [[k, rx.pd[k]] as const] : []));
   const contacts = rx.kind === 'contacts' ? rx.contacts : undefined;
   const today = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'medium' }).format(new Date());
+  const store = useStoreProfile().data;
 
   return createPortal(
     <article className="print-card">
       <header className="print-head">
-        <div>
-          <p className="print-store">{STORE_NAME}</p>
-          <p className="print-doc">{rx.kind === 'contacts' ? t('print.titleContacts') : t('print.title')}</p>
-        </div>
+        {store ? <Letterhead store={store} /> : null}
         <div className="print-printed">{t('print.printed', { date: today })}</div>
       </header>
+      <p className="print-doc">{rx.kind === 'contacts' ? t('print.titleContacts') : t('print.title')}</p>
 
       <dl className="print-facts">
         <div>
@@ -54,15 +53,9 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
           <dt>{t('rx.field.prescriber')}</dt>
           <dd>{rx.prescriber ?? '—'}</dd>
         </div>
-        {rx.expiresAt ? (
-          <div>
-            <dt>{t('rx.field.expiresAt')}</dt>
-            <dd>{formatDay(rx.expiresAt, lang)}</dd>
-          </div>
-        ) : null}
         <div>
-          <dt>{t('print.version')}</dt>
-          <dd>{t('rx.timeline.versionShort', { version: version.version })}</dd>
+          <dt>{t('rx.field.expiresAt')}</dt>
+          <dd>{rx.expiresAt ? formatDay(rx.expiresAt, lang) : t('rxCard.noExpiry')}</dd>
         </div>
       </dl>
 
@@ -99,13 +92,32 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
         </dl>
       ) : null}
 
-      {rx.notes ? (
+      {rx.customerNote ? (
         <p className="print-notes">
-          <strong>{t('rx.field.notes')}:</strong> {rx.notes}
+          <strong>{t('rxCard.note')}:</strong> {rx.customerNote}
         </p>
       ) : null}
       <footer className="print-foot">{t('print.signature')}</footer>
     </article>,
     document.body,
+  );
+}
+
+/** The store as its letterhead: logo, name, address, phone and registration number, each when set. */
+function Letterhead({ store }: { store: StoreProfile }) {
+  const { t } = useTranslation();
+  return (
+    <div className="print-letterhead">
+      {store.logo ? <img className="print-logo" src={`data:${store.logo.mimeType};base64,${store.logo.bytes}`} alt="" /> : null}
+      <div>
+        {store.name ? <p className="print-store">{store.name}</p> : null}
+        {store.address ? <p className="print-address">{store.address}</p> : null}
+        <p className="print-contact">
+          {store.phone ? <bdi>{t('rxCard.phone', { phone: store.phone })}</bdi> : null}
+          {store.phone && store.registrationNumber ? ' · ' : null}
+          {store.registrationNumber ? <bdi>{t('rxCard.registration', { number: store.registrationNumber })}</bdi> : null}
+        </p>
+      </div>
+    </div>
   );
 }

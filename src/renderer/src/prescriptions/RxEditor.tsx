@@ -9,6 +9,7 @@ import {
   contactKeys,
   copyRightToLeft,
   draftFromRx,
+  followDefaultExpiry,
   leftEyeTyped,
   newExamDraft,
   normaliseContact,
@@ -30,6 +31,9 @@ import { RxEditorHead, RxToolbar } from './RxToolbar';
 import { useRxCheck, type RxCheckContext } from './useRxCheck';
 import { useRxKeys } from './useRxKeys';
 import { useRxSave } from './useRxSave';
+import { useStoreProfile } from '../settings/queries';
+import type { RxExpiryMonths } from '../../../shared/store-profile/schema';
+import type { UseFormReturn } from 'react-hook-form';
 
 export type EditorMode = { kind: 'new' } | { kind: 'correct'; version: PrescriptionVersion };
 
@@ -55,8 +59,7 @@ type Props = {
  */
 export function RxEditor({ customerId, mode, reference, checkContext, active, onDirtyChange, onSaved, onCancelCorrection }: Props) {
   const { t } = useTranslation();
-  const startFrom = mode.kind === 'new' ? (reference?.rx ?? null) : null;
-  const defaults = useMemo(() => (mode.kind === 'correct' ? draftFromRx(mode.version.rx) : newExamDraft(startFrom)), [mode, startFrom]);
+  const { defaults, months } = useEditorDefaults(mode, reference);
   const form = useForm<RxDraft>({ defaultValues: defaults });
   const { isDirty, isSubmitting, submitCount, touchedFields } = form.formState;
   // The versions may arrive after the grid opened: an untouched new exam then starts from the current one.
@@ -64,6 +67,7 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
     if (!form.formState.isDirty) form.reset(defaults);
   }, [defaults, form]);
   const values = useWatch({ control: form.control }) as RxDraft;
+  useDefaultExpiry(form, values, mode.kind === 'new' ? months : undefined);
   const { input, result } = useRxCheck(values, checkContext);
   const { save: saveDraft, serverErrors, formError, pending } = useRxSave(customerId, mode, onSaved);
   const [notice, setNotice] = useState<string | null>(null);
@@ -141,7 +145,10 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
               intermediate row would make the hint wrong; that row's "from ADD" note says enough. */}
           {followsAdd('nearVision') && followsAdd('intermediateVision') ? <p className="rx-derived-hint">{t('rx.derivedHint')}</p> : null}
           {values.kind === 'contacts' ? <RxContacts /> : null}
-          <RxTextArea path="notes" label={t('rx.field.notes')} className="rx-notes" />
+          <div className="rx-notes-pair">
+            <RxTextArea path="customerNote" label={t('rxCard.customerNote')} className="rx-notes" />
+            <RxTextArea path="notes" label={t('rxCard.internalNotes')} className="rx-notes" />
+          </div>
           <SaveErrors formError={formError} unplaced={placement.unplacedErrors} />
           <div className="rx-save">
             <WriteGateNote gate={gate} />
@@ -167,6 +174,32 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
       ) : null}
     </FormProvider>
   );
+}
+
+/**
+ * What the grid opens with: a correction, the version corrected; a new exam, the current version with
+ * its expiry the store's default for its kind (Settings).
+ */
+function useEditorDefaults(mode: EditorMode, reference: PrescriptionVersion | null) {
+  const startFrom = mode.kind === 'new' ? (reference?.rx ?? null) : null;
+  const months = useStoreProfile().data?.rxExpiryMonths;
+  const defaults = useMemo(() => (mode.kind === 'correct' ? draftFromRx(mode.version.rx) : newExamDraft(startFrom, undefined, months)), [mode, startFrom, months]);
+  return { defaults, months };
+}
+
+/**
+ * Keeps a new exam's expiry on the store's default while the exam date or kind changes, unless staff
+ * typed another expiry (then theirs stays).
+ */
+function useDefaultExpiry(form: UseFormReturn<RxDraft>, values: RxDraft, months: RxExpiryMonths | undefined) {
+  const seen = useRef({ examDate: values.examDate, kind: values.kind });
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = { examDate: values.examDate, kind: values.kind };
+    if (!months) return;
+    const next = followDefaultExpiry({ ...before, expiresAt: form.getValues('expiresAt') }, values, months);
+    if (next !== null) form.setValue('expiresAt', next, { shouldDirty: true });
+  }, [form, values, months]);
 }
 
 /** Lines typed in sphere cells that could not be read: each cell's error while it still holds that text. */

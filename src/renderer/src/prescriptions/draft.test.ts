@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRx } from '../../../shared/prescriptions/rules';
 import type { Rx } from '../../../shared/prescriptions/schema';
-import { copyRightToLeft, draftFromRx, emptyDraft, leftEyeTyped, localToday, newExamDraft, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
+import { copyRightToLeft, draftFromRx, emptyDraft, followDefaultExpiry, leftEyeTyped, localToday, newExamDraft, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
 
 const draft = () => emptyDraft('2026-11-01');
 
@@ -128,5 +128,38 @@ describe('a new exam', () => {
     expect(d.nearVision.rightEye.sph).toBe('');
     expect(d.pd).toMatchObject({ right: '31.5', left: '32.0', binocular: '' });
     expect(newExamDraft(null, '2026-11-22')).toEqual(emptyDraft('2026-11-22'));
+  });
+});
+
+describe("a new exam's expiry and the customer's note (issue 12, items 7 and 9)", () => {
+  const months = { spectacles: 24, contacts: 12 };
+
+  it("is pre-filled from the store's months for its kind and the exam date", () => {
+    expect(newExamDraft(null, '2026-11-22', months).expiresAt).toBe('2028-11-22');
+    const lenses = checkRx({ kind: 'contacts', examDate: '2025-01-10', expiresAt: '2026-01-10', customerNote: 'Bring the old pair', distanceVision: { rightEye: { sph: '-2' }, leftEye: { sph: '-2' } } }, { today: '2026-11-22' }).normalized as Rx;
+    const d = newExamDraft(lenses, '2026-11-22', months);
+    expect(d.expiresAt).toBe('2027-11-22');
+    // The note was for that visit's customer, not this one.
+    expect(d.customerNote).toBe('');
+    expect(newExamDraft(null, '2026-11-22', { spectacles: 0, contacts: 12 }).expiresAt).toBe('');
+  });
+
+  it('follows the exam date and kind while it is the default; one typed by hand is kept', () => {
+    const start = { examDate: '2026-11-22', kind: 'spectacles' as const, expiresAt: '2028-11-22' };
+    expect(followDefaultExpiry(start, { examDate: '2026-11-20', kind: 'spectacles' }, months)).toBe('2028-11-20');
+    expect(followDefaultExpiry(start, { examDate: '2026-11-22', kind: 'contacts' }, months)).toBe('2027-11-22');
+    expect(followDefaultExpiry({ ...start, expiresAt: '' }, { examDate: '2026-11-20', kind: 'spectacles' }, months)).toBe('2028-11-20');
+    expect(followDefaultExpiry({ ...start, expiresAt: '2027-06-30' }, { examDate: '2026-11-20', kind: 'contacts' }, months)).toBeNull();
+    expect(followDefaultExpiry(start, { examDate: '2026-11-22', kind: 'spectacles' }, months)).toBeNull();
+  });
+
+  it("sends the customer's note apart from the internal notes, and reads it back for a correction", () => {
+    const d = { ...emptyDraft('2026-11-01'), notes: ' scratched ', customerNote: ' Wear them for driving ' };
+    d.distanceVision.rightEye.sph = '-1.00';
+    d.distanceVision.leftEye.sph = '-1.00';
+    const input = rxInputFromDraft(d);
+    expect(input).toMatchObject({ notes: 'scratched', customerNote: 'Wear them for driving' });
+    const saved = checkRx(input, { today: '2026-11-22' }).normalized as Rx;
+    expect(draftFromRx(saved)).toMatchObject({ notes: 'scratched', customerNote: 'Wear them for driving' });
   });
 });

@@ -2,6 +2,8 @@ import type { TFunction } from 'i18next';
 import { checkRx, formatLens, readBase, readLens, transpose } from '../../../shared/prescriptions/rules';
 import { looksLikeRxLine, readRxLine, type RxLineError } from '../../../shared/prescriptions/line';
 import type { EyeRx, Rx, RxInput } from '../../../shared/prescriptions/schema';
+import { defaultExpiry } from '../../../shared/prescriptions/expiry';
+import type { RxExpiryMonths } from '../../../shared/store-profile/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter, parseMeasure } from '../../../shared/prescriptions/values';
 
 /*
@@ -31,6 +33,8 @@ export type RxDraft = {
   prescriber: string;
   expiresAt: string;
   notes: string;
+  /** Printed on the card, unlike `notes`. */
+  customerNote: string;
   distanceVision: VisionDraft;
   intermediateVision: VisionDraft;
   nearVision: VisionDraft;
@@ -54,6 +58,7 @@ export function emptyDraft(today = localToday()): RxDraft {
     prescriber: '',
     expiresAt: '',
     notes: '',
+    customerNote: '',
     distanceVision: emptyVision(),
     intermediateVision: emptyVision(),
     nearVision: emptyVision(),
@@ -77,6 +82,7 @@ export function draftFromRx(rx: Rx): RxDraft {
   draft.prescriber = rx.prescriber ?? '';
   draft.expiresAt = rx.expiresAt ?? '';
   draft.notes = rx.notes ?? '';
+  draft.customerNote = rx.customerNote ?? '';
   for (const v of rxVisions) {
     const vision = rx[v];
     if (!vision) continue;
@@ -92,11 +98,26 @@ export function draftFromRx(rx: Rx): RxDraft {
 
 /**
  * A new exam starts from the current version: most of a customer's Rx carries over, and staff change
- * what the exam found (the grid marks what differs). Its own date; no expiry or notes carried over.
+ * what the exam found (the grid marks what differs). Its own date; no expiry or notes carried over:
+ * the expiry is the store's default for its kind (see withDefaultExpiry), when the store sets one.
  */
-export function newExamDraft(current: Rx | null, today = localToday()): RxDraft {
-  if (!current) return emptyDraft(today);
-  return { ...draftFromRx(current), examDate: today, expiresAt: '', notes: '' };
+export function newExamDraft(current: Rx | null, today = localToday(), months?: RxExpiryMonths): RxDraft {
+  const draft = current ? { ...draftFromRx(current), examDate: today, expiresAt: '', notes: '', customerNote: '' } : emptyDraft(today);
+  return months ? { ...draft, expiresAt: defaultExpiry(draft.examDate, draft.kind, months) } : draft;
+}
+
+type ExpiryFacts = Pick<RxDraft, 'examDate' | 'kind' | 'expiresAt'>;
+
+/**
+ * The expiry once the exam date or the kind changed: the store's default follows them while the
+ * expiry is still the default (or empty); one typed by hand is kept. null: leave it as it is.
+ */
+export function followDefaultExpiry(before: ExpiryFacts, after: Pick<RxDraft, 'examDate' | 'kind'>, months: RxExpiryMonths): string | null {
+  if (before.examDate === after.examDate && before.kind === after.kind) return null;
+  const wasDefault = before.expiresAt === '' || before.expiresAt === defaultExpiry(before.examDate, before.kind, months);
+  if (!wasDefault) return null;
+  const next = defaultExpiry(after.examDate, after.kind, months);
+  return next === before.expiresAt ? null : next;
 }
 
 /** True when a near or intermediate row of a saved Rx is only what its ADD gives (not typed). */
@@ -131,6 +152,7 @@ export function rxInputFromDraft(draft: RxDraft): RxInput {
   if (filled(draft.prescriber)) rx.prescriber = draft.prescriber.trim();
   if (filled(draft.expiresAt)) rx.expiresAt = draft.expiresAt.trim();
   if (filled(draft.notes)) rx.notes = draft.notes.trim();
+  if (filled(draft.customerNote)) rx.customerNote = draft.customerNote.trim();
   const pd = Object.fromEntries(pdKeys.flatMap((k) => (filled(draft.pd[k]) ? [[k, draft.pd[k].trim()]] : [])));
   if (Object.keys(pd).length > 0) rx.pd = pd;
   if (draft.kind === 'contacts') {
@@ -268,7 +290,7 @@ export function pathLabel(path: string, t: TFunction): string {
   if (parts.length === 1 && (rxVisions as readonly string[]).includes(a ?? '')) return t(`rx.vision.${a}`);
   if (a === 'pd' && parts.length === 2) return t(`rx.pd.${b}`);
   if (a === 'contacts' && parts.length === 2) return t(`rx.contacts.${b}`);
-  if (parts.length === 1 && ['kind', 'examDate', 'expiresAt', 'prescriber', 'notes'].includes(a ?? '')) return t(`rx.field.${a}`);
+  if (parts.length === 1 && ['kind', 'examDate', 'expiresAt', 'prescriber', 'notes', 'customerNote'].includes(a ?? '')) return t(`rx.field.${a}`);
   return path;
 }
 

@@ -5,6 +5,7 @@ import { useSetAutoLock } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';
+import { StoreProfileForm } from './StoreProfileForm';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
@@ -72,6 +73,7 @@ export function SettingsScreen() {
           </span>
         </div>
       </form>
+      <StoreProfileForm />
       <LicencePanel />
     </section>
   );
