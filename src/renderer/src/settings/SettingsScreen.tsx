@@ -5,6 +5,7 @@ import { useSetAutoLock } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';
+import { RecoveryCodeSettings } from '../auth/RecoveryCodeSettings';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
@@ -72,6 +73,8 @@ export function SettingsScreen() {
           </span>
         </div>
       </form>
+      {/* The signed-in owner's recovery code (issue 12 item 12). */}
+      <RecoveryCodeSettings />
       <LicencePanel />
     </section>
   );
