@@ -117,7 +117,7 @@ export function SetupScreen() {
     return (
       <AuthFrame title={t('recovery.shown.title')}>
         <div className="auth-card wide">
-          <RecoveryCodeCard code={recoveryCode} username={values.username.trim()} heading="h1" doneLabel={t('recovery.shown.continue')} onDone={() => void signedIn()} />
+          <RecoveryCodeCard code={recoveryCode} username={values.username.trim()} heading="h1" title={t('recovery.shown.title')} doneLabel={t('recovery.shown.continue')} onDone={() => void signedIn()} />
         </div>
       </AuthFrame>
     );

@@ -72,7 +72,7 @@ export function RecoverScreen({ username, onBack }: { username: string; onBack: 
           <p className="auth-notice" role="status">
             {t('recovery.done')}
           </p>
-          <RecoveryCodeCard code={newCode} username={values.username.trim()} heading="h1" doneLabel={t('recovery.shown.continue')} onDone={() => void signedIn()} />
+          <RecoveryCodeCard code={newCode} username={values.username.trim()} heading="h1" title={t('recovery.shown.newTitle')} doneLabel={t('recovery.shown.continue')} onDone={() => void signedIn()} />
         </div>
       </AuthFrame>
     );

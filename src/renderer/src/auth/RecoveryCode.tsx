@@ -24,6 +24,7 @@ type Props = {
   username: string;
   /** The heading level of the card: h1 on the screens before sign-in, h2 inside Settings. */
   heading: 'h1' | 'h2';
+  title: string;
   doneLabel: string;
   onDone: () => void;
 };
@@ -32,7 +33,7 @@ type Props = {
  * A recovery code, shown this once (the core keeps only its hash): what it is for, Print and Save as
  * file, and a tick that it was kept before going on, since there is no second look.
  */
-export function RecoveryCodeCard({ code, username, heading: Heading, doneLabel, onDone }: Props) {
+export function RecoveryCodeCard({ code, username, heading: Heading, title, doneLabel, onDone }: Props) {
   const { t } = useTranslation();
   const call = useCall();
   const [kept, setKept] = useState(false);
@@ -46,7 +47,7 @@ export function RecoveryCodeCard({ code, username, heading: Heading, doneLabel, 
 
   return (
     <section className="recovery-card" aria-labelledby={titleId}>
-      <Heading id={titleId}>{t('recovery.shown.title')}</Heading>
+      <Heading id={titleId}>{title}</Heading>
       <p>{t('recovery.explain')}</p>
       <p className="recovery-code" dir="ltr">
         {code}

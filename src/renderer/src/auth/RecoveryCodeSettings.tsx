@@ -51,6 +51,7 @@ export function RecoveryCodeSettings() {
           code={code}
           username={staff.username}
           heading="h2"
+          title={t('recovery.shown.title')}
           doneLabel={t('recovery.shown.done')}
           onDone={() => {
             setCode(null);
