@@ -74,11 +74,17 @@ export function LockScreen() {
   const wait = useCountdown();
 
   const pick = (tile: Tile | null) => {
-    setOther(tile);
-    setPin('');
-    setError(null);
-    // The PIN field of the new choice is rendered next: focus it then.
-    setTimeout(() => pinRef.current?.focus(), 0);
+    const go = () => {
+      setOther(tile);
+      setPin('');
+      setError(null);
+      // The PIN field of the new choice is rendered next: focus it then.
+      setTimeout(() => pinRef.current?.focus(), 0);
+    };
+    // A colleague taking over ends this session: unsaved changes are asked about first, as at
+    // sign-out, before any PIN is typed (a wrong PIN then changes nothing).
+    if (tile) guarded(go);
+    else go();
   };
 
   const failed = (err: unknown) => {
@@ -100,18 +106,11 @@ export function LockScreen() {
       return;
     }
     setError(null);
-    if (other) {
-      // A colleague takes over: this session ends, so unsaved changes are asked about as at sign-out.
-      const staffId = other.id;
-      guarded(() => {
-        setBusy(true);
-        call('auth.switchUser', { staffId, pin }).then(() => signedIn(), failed);
-      });
-      return;
-    }
     setBusy(true);
     try {
-      unlocked(await call('auth.unlock', { pin }));
+      // A colleague takes over (the previous session ends), or the same person unlocks.
+      if (other) await call('auth.switchUser', { staffId: other.id, pin }).then(() => signedIn());
+      else unlocked(await call('auth.unlock', { pin }));
     } catch (err) {
       failed(err);
     }

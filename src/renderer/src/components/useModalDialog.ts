@@ -24,6 +24,8 @@ export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void, 
       // Where the person was working, when the dialog says so; else what opened it.
       const target = returnTo?.() ?? opener;
       if (target?.isConnected) target.focus();
+      // That place behind another modal (the lock screen): what opened this one instead.
+      if (document.activeElement !== target && opener?.isConnected) opener.focus();
     };
   }, []);
   return ref;
