@@ -198,3 +198,22 @@ test.describe('an owner of a store made before recovery codes', () => {
     });
   }
 });
+
+test.describe('the staff form says a password mismatch whatever the password’s length (issue 12 item 11)', () => {
+  for (const [lang, x] of [
+    ['en', { staff: 'Staff', add: 'Add staff member…', dialog: 'Add a staff member', submit: 'Add', password: en.password, confirm: en.confirm, mismatch: en.mismatch }],
+    ['fr', { staff: 'Équipe', add: 'Ajouter un membre…', dialog: 'Ajouter un membre de l’équipe', submit: 'Ajouter', password: fr.password, confirm: fr.confirm, mismatch: fr.mismatch }],
+  ] as const) {
+    test(`adding a staff member (${lang})`, async ({ page }) => {
+      await chooseLanguage(page, lang);
+      await page.getByRole('banner').getByRole('button', { name: x.staff }).click();
+      await page.getByRole('button', { name: x.add }).click();
+      const add = page.getByRole('dialog', { name: x.dialog });
+      await add.getByLabel(x.password, { exact: true }).fill('short');
+      await add.getByLabel(x.confirm, { exact: true }).fill('other');
+      await add.getByRole('button', { name: x.submit, exact: true }).click();
+      await expect(add.getByLabel(x.confirm, { exact: true })).toHaveAccessibleDescription(x.mismatch);
+      await shot(page, `recovery-${lang}-staff-mismatch`);
+    });
+  }
+});
