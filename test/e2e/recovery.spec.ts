@@ -169,6 +169,7 @@ test.describe('an owner of a store made before recovery codes', () => {
   for (const [lang, texts] of [
     ['en', { card: 'Recovery code', settings: 'Settings', missing: /no recovery code yet/, password: 'Your password', make: 'Make my recovery code', wrong: 'Wrong password', replace: 'Make a new recovery code', done: 'Done', kept: en.kept, title: en.codeTitle }],
     ['fr', { card: 'Code de récupération', settings: 'Réglages', missing: /pas encore de code de récupération/, password: 'Votre mot de passe', make: 'Créer mon code de récupération', wrong: 'Mot de passe incorrect', replace: 'Créer un nouveau code de récupération', done: 'Terminé', kept: fr.kept, title: fr.codeTitle }],
+    ['ar', { card: 'رمز الاسترداد', settings: 'الإعدادات', missing: /ليس لديك رمز استرداد بعد/, password: 'كلمة المرور الخاصة بك', make: 'إنشاء رمز الاسترداد', wrong: 'كلمة المرور غير صحيحة', replace: 'إنشاء رمز استرداد جديد', done: 'تم', kept: 'لقد طبعت رمز الاسترداد أو حفظته', title: 'رمز الاسترداد الخاص بك' }],
   ] as const) {
     test(`makes one in Settings, after their password, shown once (${lang})`, async ({ page, host }) => {
       // The store as an earlier build left it: the owner has no code.
