@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRecoveryCode } from '../../src/main/staff/secrets';
 import { RECOVERY_ALPHABET, RECOVERY_LENGTH, formatRecoveryCode, normalizeRecoveryCode } from '../../src/shared/staff/recovery-code';
-import { recoveryFileText } from '../../src/renderer/src/auth/RecoveryCode';
 
 describe('the owner recovery code (issue 12 item 12)', () => {
   it('is 20 symbols of Crockford base32 (100 bits), different each time, every symbol used', () => {
@@ -25,10 +24,5 @@ describe('the owner recovery code (issue 12 item 12)', () => {
     expect(normalizeRecoveryCode('01234-56789-ABCDE-FGHJKM')).toBeNull();
     expect(normalizeRecoveryCode('01234-56789-ABCDE-FGHJU')).toBeNull();
     expect(normalizeRecoveryCode('')).toBeNull();
-  });
-
-  it('saves as a small text file with what it is, whose it is, and the code', () => {
-    const text = recoveryFileText('01234-56789-ABCDE-FGHJK', { title: 'T', account: 'Owner account: owner', explain: 'E' });
-    expect(text.split('\r\n')).toEqual(['T', '', 'Owner account: owner', '', '01234-56789-ABCDE-FGHJK', '', 'E', '']);
   });
 });

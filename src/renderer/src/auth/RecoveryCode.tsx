@@ -2,11 +2,8 @@ import { useId, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../api/context';
+import { recoveryFileText } from './recoveryFile';
 
-/** The file the owner keeps: what the code is for, for whom, and the code. */
-export function recoveryFileText(code: string, lines: { title: string; account: string; explain: string }): string {
-  return [lines.title, '', lines.account, '', code, '', lines.explain, ''].join('\r\n');
-}
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
