@@ -56,12 +56,20 @@ export const contract = {
   /** Prints the page to a PDF file (desktop app); `handled: false` tells the page to use the browser's print. */
   'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }), access: 'staff', kind: 'read' },
   'auth.status': { input: NoInput, output: S.AuthStatus, access: 'public', kind: 'read' },
-  'auth.setupOwner': { input: S.SetupOwnerInput, output: S.Session, access: 'public', kind: 'write-free', audited: true },
+  'auth.setupOwner': { input: S.SetupOwnerInput, output: S.SetupOwnerOutput, access: 'public', kind: 'write-free', audited: true },
   'auth.login': { input: S.LoginInput, output: S.Session, access: 'public', kind: 'read' },
   'auth.logout': { input: NoInput, output: z.object({ message: z.string() }), access: 'locked', kind: 'read' },
   'auth.me': { input: NoInput, output: S.Me, access: 'locked', kind: 'read' },
   'auth.lock': { input: NoInput, output: S.Me, access: 'locked', kind: 'read' },
   'auth.unlock': { input: S.UnlockInput, output: S.Me, access: 'locked', kind: 'read' },
+  /** A forgotten owner password: the recovery code sets a new one, and is replaced by a new code (shown once). */
+  'auth.recover': { input: S.RecoverInput, output: S.RecoverOutput, access: 'public', kind: 'write-free', audited: true },
+  /** The signed-in owner's new recovery code (the old one stops working); asks for their password. */
+  'auth.newRecoveryCode': { input: S.NewRecoveryCodeInput, output: S.RecoveryCode, access: 'owner', kind: 'write-free', audited: true },
+  /** The colleagues who can take over a locked screen with their PIN. */
+  'auth.lockTiles': { input: NoInput, output: z.array(S.LockTile), access: 'locked', kind: 'read' },
+  /** A colleague's PIN on the lock screen: the current session ends, theirs begins. */
+  'auth.switchUser': { input: S.SwitchUserInput, output: S.Session, access: 'locked', kind: 'read' },
   'staff.list': { input: NoInput, output: z.array(S.Staff), access: 'owner', kind: 'read' },
   'staff.create': { input: S.StaffCreateInput, output: S.Staff, access: 'owner', kind: 'write', audited: true },
   'staff.update': { input: S.StaffUpdateInput, output: S.Staff, access: 'owner', kind: 'write', audited: true },

@@ -41,13 +41,15 @@ export async function makeLegacyStore(dataDir: string, list: readonly Migration[
 }
 
 /**
- * Gives a store the app made at version 7 the double record it would have had at 6, made by kysely's
+ * Gives a store the app made at version 7 or later (less the columns later migrations added) the double record it would have had at 6, made by kysely's
  * own Migrator: 0007 only dropped that record, so the result is what the app before 0007 would have
  * left with the same data.
  */
 export async function backToDoubleRecord(file: string): Promise<void> {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('user_version = 0');
+  // What migrations after 0007 added to the tables goes too, as the app before them never had it.
+  sqlite.exec('alter table staff drop column recovery_hash');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

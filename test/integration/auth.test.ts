@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/main/core';
+import { type Core, openCore } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { SecretHasher } from '../../src/main/staff/secrets';
 import { type Channel, channels, contract } from '../../src/shared/contract';
-import { OWNER, expectFailure, layla, manualClock, memoryLogger, openTestCore } from '../helpers/core';
+import { OWNER, expectFailure, layla, manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 
 let core: Core;
 let raw: Core;
@@ -371,4 +371,176 @@ describe('secrets stay out of the log', () => {
     const text = log.lines.join('\\n');
     for (const secret of ['staff-password-1', 'a-wrong-password-9', '8642', token, OWNER.password]) expect(text).not.toContain(secret);
   });
+});
+
+describe('the owner recovery code (issue 12 item 12)', () => {
+  const NEW_PASSWORD = 'a-brand-new-password';
+  const recoveryHashOf = (username: string) => {
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME), { readonly: true });
+    try {
+      return (db.prepare('select recovery_hash from staff where username = ?').get(username) as { recovery_hash: string | null }).recovery_hash;
+    } finally {
+      db.close();
+    }
+  };
+  const newCode = async () => (await core.call('auth.newRecoveryCode', { password: OWNER.password })).recoveryCode;
+
+  it('is shown once at owner setup, grouped for reading, and stored only as an argon2id hash', async () => {
+    const blank = tempDir();
+    const fresh = await openCore({ dataDir: blank.dir, appVersion: '0.0.0-test', log, clock });
+    try {
+      const { recoveryCode, staff } = await fresh.call('auth.setupOwner', OWNER);
+      expect(staff.role).toBe('owner');
+      expect(recoveryCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}$/);
+      const db = new BetterSqlite3(join(blank.dir, DB_FILE_NAME), { readonly: true });
+      const row = db.prepare('select recovery_hash from staff').get() as { recovery_hash: string };
+      db.close();
+      expect(row.recovery_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(row.recovery_hash).not.toContain(recoveryCode.replaceAll('-', ''));
+      // Nothing answers it again: auth.me only says there is one.
+      const token = (await fresh.call('auth.login', { username: OWNER.username, password: OWNER.password })).sessionToken;
+      const me = await fresh.call('auth.me', {}, as(token));
+      expect(me.hasRecoveryCode).toBe(true);
+      expect(JSON.stringify(me)).not.toContain(recoveryCode);
+    } finally {
+      await fresh.close();
+      blank.remove();
+    }
+  });
+
+  it('sets a new password from the sign-in screen, then is replaced by a new code; the old password and code stop working', async () => {
+    const code = await newCode();
+    const [owner] = (await core.call('staff.list', {})).filter((s) => s.username === 'owner');
+    // Typed from paper: lower case, spaces, O for 0 and l for 1 still read as the code.
+    const typed = ` ${code.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o').replaceAll('1', 'l')} `;
+    const out = await raw.call('auth.recover', { username: 'Owner', recoveryCode: typed, newPassword: NEW_PASSWORD });
+    expect(out.staff.username).toBe('owner');
+    expect(out.recoveryCode).not.toBe(code);
+    // The recovery signs the owner in, and whoever held the old password's sessions is out.
+    expect((await raw.call('auth.me', {}, as(out.sessionToken))).staff.username).toBe('owner');
+    expect(await core.handle('auth.me', {})).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+    await expectFailure(raw, 'auth.login', { username: 'owner', password: OWNER.password }, 'auth.invalidCredentials');
+    expect((await raw.call('auth.login', { username: 'owner', password: NEW_PASSWORD })).staff.username).toBe('owner');
+    await expectFailure(raw, 'auth.recover', { username: 'owner', recoveryCode: code, newPassword: 'yet-another-password' }, 'auth.invalidCredentials', 401);
+    const again = await raw.call('auth.recover', { username: 'owner', recoveryCode: out.recoveryCode, newPassword: 'yet-another-password' });
+    expect(again.staff.id).toBe(owner?.id);
+    // Audited as the owner's own change, with no secret in it.
+    const trail = await raw.call('audit.list', { entity: 'staff', entityId: owner?.id }, as(again.sessionToken));
+    expect(trail.filter((e) => e.action === 'recoverPassword').map((e) => e.staffId)).toEqual([owner?.id, owner?.id]);
+    expect(JSON.stringify(trail)).not.toMatch(/argon2|recovery_hash|password_hash/);
+  });
+
+  it('answers every failure with one generic message: unknown username, a staff account, a wrong or malformed code', async () => {
+    const code = await newCode();
+    await core.call('staff.create', { username: 'nadia', displayName: 'Nadia', password: 'staff-password-1' });
+    const messages = new Set<string>();
+    for (const [username, recoveryCode] of [
+      ['ghost', code],
+      ['nadia', code],
+      ['owner', 'AAAAA-AAAAA-AAAAA-AAAAA'],
+      ['owner', 'not a code'],
+    ]) {
+      messages.add((await expectFailure(raw, 'auth.recover', { username, recoveryCode, newPassword: NEW_PASSWORD }, 'auth.invalidCredentials', 401)).message);
+    }
+    expect([...messages]).toEqual(['Wrong username or recovery code']);
+    // The owner's password is untouched.
+    expect((await raw.call('auth.login', { username: 'owner', password: OWNER.password })).staff.username).toBe('owner');
+  });
+
+  it('counts against the same attempts as signing in to the account', async () => {
+    const code = await newCode();
+    for (let i = 0; i < 3; i++) await expectFailure(raw, 'auth.login', { username: 'owner', password: `wrong-${i}-xxxxx` }, 'auth.invalidCredentials');
+    for (let i = 0; i < 2; i++) await expectFailure(raw, 'auth.recover', { username: 'owner', recoveryCode: 'AAAAA-AAAAA-AAAAA-AAAA' + i, newPassword: NEW_PASSWORD }, 'auth.invalidCredentials');
+    const limited = await expectFailure(raw, 'auth.recover', { username: 'owner', recoveryCode: code, newPassword: NEW_PASSWORD }, 'auth.rateLimited', 429);
+    expect(limited.details).toEqual({ retryAfterSeconds: 60 });
+    await expectFailure(raw, 'auth.login', { username: 'owner', password: OWNER.password }, 'auth.rateLimited', 429);
+    clock.advance(60_000);
+    expect((await raw.call('auth.recover', { username: 'owner', recoveryCode: code, newPassword: NEW_PASSWORD })).staff.username).toBe('owner');
+  });
+
+  it('checks at most 5 of 40 parallel recovery attempts, the right code among them refused', async () => {
+    const code = await newCode();
+    const codes = Array.from({ length: 40 }, (_, i) => (i === 20 ? code : `WRONG-CODE0-${String(i).padStart(5, '0')}-00000`));
+    const verifiedBefore = hasher.counts.verified;
+    const answers = await Promise.all(codes.map((recoveryCode) => raw.handle('auth.recover', { username: 'owner', recoveryCode, newPassword: NEW_PASSWORD })));
+    const tally = answers.map((a) => (a.ok ? 'ok' : a.error.code)).reduce<Record<string, number>>((n, c) => ({ ...n, [c]: (n[c] ?? 0) + 1 }), {});
+    expect(tally).toEqual({ 'auth.invalidCredentials': 5, 'auth.rateLimited': 35 });
+    expect(hasher.counts.verified - verifiedBefore).toBe(5);
+    // Nothing changed: the old password still opens the account once the window has passed.
+    clock.advance(60_000);
+    expect((await raw.call('auth.login', { username: 'owner', password: OWNER.password })).staff.username).toBe('owner');
+  }, 60_000);
+
+  it('works once when the right code is sent twice at the same time', async () => {
+    const code = await newCode();
+    const answers = await Promise.all(['first-new-password', 'second-new-password'].map((newPassword) => raw.handle('auth.recover', { username: 'owner', recoveryCode: code, newPassword })));
+    expect(answers.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['auth.invalidCredentials', 'ok']);
+    const won = answers[0]?.ok ? 'first-new-password' : 'second-new-password';
+    expect((await raw.call('auth.login', { username: 'owner', password: won })).staff.username).toBe('owner');
+  });
+
+  it('lets an owner of an older store (no code yet) make one from Settings, after their password', async () => {
+    // A store made before: its owner has no code (the migration adds the column empty).
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.prepare('update staff set recovery_hash = null').run();
+    db.close();
+    expect((await core.call('auth.me', {})).hasRecoveryCode).toBe(false);
+    await expectFailure(core, 'auth.newRecoveryCode', { password: 'not-my-password' }, 'auth.invalidCredentials', 401);
+    expect(recoveryHashOf('owner')).toBeNull();
+    const { recoveryCode } = await core.call('auth.newRecoveryCode', { password: OWNER.password });
+    expect((await core.call('auth.me', {})).hasRecoveryCode).toBe(true);
+    expect(recoveryHashOf('owner')).toMatch(/^\$argon2id\$/);
+    // Staff have no code to make.
+    const token = await staffSession();
+    expect(await raw.handle('auth.newRecoveryCode', { password: 'staff-password-1' }, as(token))).toMatchObject({ ok: false, error: { code: 'auth.forbidden' } });
+    expect((await raw.call('auth.recover', { username: 'owner', recoveryCode, newPassword: NEW_PASSWORD })).staff.username).toBe('owner');
+  });
+
+  it('lets another owner reset an owner\'s password, audited', async () => {
+    const second = await core.call('staff.create', { username: 'karim', displayName: 'Karim', password: 'karim-password-1', role: 'owner' });
+    const karim = (await raw.call('auth.login', { username: 'karim', password: 'karim-password-1' })).sessionToken;
+    const [owner] = (await core.call('staff.list', {})).filter((s) => s.username === 'owner');
+    await raw.call('staff.resetPassword', { id: owner?.id, password: NEW_PASSWORD }, as(karim));
+    expect((await raw.call('auth.login', { username: 'owner', password: NEW_PASSWORD })).staff.username).toBe('owner');
+    const [entry] = await raw.call('audit.list', { entity: 'staff', entityId: owner?.id }, as(karim));
+    expect(entry).toMatchObject({ action: 'resetPassword', staffId: second.id });
+  });
+
+  it('never logs a recovery code', async () => {
+    const code = await newCode();
+    await raw.handle('auth.recover', { username: 'owner', recoveryCode: 'WRONG-WRONG-WRONG-WRONG', newPassword: NEW_PASSWORD });
+    const out = await raw.call('auth.recover', { username: 'owner', recoveryCode: code, newPassword: NEW_PASSWORD });
+    const text = log.lines.join('\n');
+    for (const secret of [code, code.replaceAll('-', ''), out.recoveryCode, 'WRONG-WRONG-WRONG-WRONG', NEW_PASSWORD]) expect(text).not.toContain(secret);
+  });
+});
+
+describe('switching user on the lock screen (issue 12 item 10)', () => {
+  it('lists the colleagues with a PIN; a colleague\'s PIN ends the locked session and opens theirs', async () => {
+    const token = await staffSession('sami', '1357');
+    await core.call('staff.create', { username: 'nadia', displayName: 'Nadia B.', password: 'staff-password-2', pin: '8642' });
+    await core.call('staff.create', { username: 'nopin', displayName: 'No Pin', password: 'staff-password-3' });
+    await raw.call('auth.lock', {}, as(token));
+    const tiles = await raw.call('auth.lockTiles', {}, as(token));
+    expect(tiles.map((t) => t.displayName).sort()).toEqual(['Nadia', 'Nadia B.', 'Store Owner']);
+    expect(JSON.stringify(tiles)).not.toMatch(/username|hash|nopin/i);
+    const nadia = tiles.find((t) => t.displayName === 'Nadia B.')!;
+    expect(await raw.handle('auth.switchUser', { staffId: nadia.id, pin: '1357' }, as(token))).toMatchObject({ ok: false, error: { code: 'auth.invalidCredentials' } });
+    const switched = await raw.call('auth.switchUser', { staffId: nadia.id, pin: '8642' }, as(token));
+    expect(switched.staff.username).toBe('nadia');
+    expect(await raw.handle('auth.me', {}, as(token))).toMatchObject({ ok: false, error: { code: 'auth.required' } });
+    expect((await raw.call('auth.me', {}, as(switched.sessionToken))).locked).toBe(false);
+  });
+
+  it('limits PIN attempts per colleague as unlocking does, parallel guesses included', async () => {
+    const token = await staffSession('sami', '1357');
+    const nadia = await core.call('staff.create', { username: 'nadia', displayName: 'Nadia B.', password: 'staff-password-2', pin: '8642' });
+    await raw.call('auth.lock', {}, as(token));
+    const pins = Array.from({ length: 100 }, (_, i) => (i === 50 ? '8642' : String(1000 + i)));
+    const answers = await Promise.all(pins.map((pin) => raw.handle('auth.switchUser', { staffId: nadia.id, pin }, as(token))));
+    const tally = answers.map((a) => (a.ok ? 'ok' : a.error.code)).reduce<Record<string, number>>((n, c) => ({ ...n, [c]: (n[c] ?? 0) + 1 }), {});
+    expect(tally).toEqual({ 'auth.invalidCredentials': 5, 'auth.rateLimited': 95 });
+    // Sami's locked session is still there, still locked.
+    expect((await raw.call('auth.me', {}, as(token))).locked).toBe(true);
+  }, 60_000);
 });

@@ -42,6 +42,28 @@ function rowsOf(db: BetterSqlite3.Database): Record<string, unknown[]> {
   return Object.fromEntries(tablesOf(db).filter((t) => !t.startsWith('kysely_')).map((t) => [t, db.prepare(`select * from "${t}" order by rowid`).all()]));
 }
 
+/**
+ * The rows of a migrated store, each cut to the columns it had before: a later migration may add a
+ * column (0009's staff.recovery_hash), which every kept row must hold empty.
+ */
+function rowsAsBefore(db: BetterSqlite3.Database, before: Record<string, unknown[]>): Record<string, unknown[]> {
+  const now = rowsOf(db);
+  return Object.fromEntries(
+    Object.entries(now).map(([table, rows]) => {
+      const columns = before[table]?.[0] ? Object.keys(before[table][0] as object) : null;
+      if (!columns) return [table, rows];
+      return [
+        table,
+        rows.map((row) => {
+          const r = row as Record<string, unknown>;
+          for (const [k, v] of Object.entries(r)) if (!columns.includes(k)) expect([table, k, v]).toEqual([table, k, null]);
+          return Object.fromEntries(columns.map((c) => [c, r[c]]));
+        }),
+      ];
+    }),
+  );
+}
+
 /** One or more rows in every table of a version-6 store. */
 function fillEveryTable(db: BetterSqlite3.Database): void {
   db.exec(`
@@ -92,7 +114,7 @@ async function opensMigratedKeeping(d: string, rows: ReturnType<typeof rowsOf>) 
   cleanups.push(() => store.db.destroy());
   expect(userVersion(store.sqlite)).toBe(latest);
   expect(kyselyTables(store.sqlite)).toEqual([]);
-  expect(rowsOf(store.sqlite)).toEqual(rows);
+  expect(rowsAsBefore(store.sqlite, rows)).toEqual(rows);
   return store;
 }
 
@@ -107,7 +129,7 @@ describe('the migrations', () => {
     const d = dir();
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
-    expect(latest).toBe(8);
+    expect(latest).toBe(9);
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(store.schemaVersion).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);
@@ -263,7 +285,7 @@ describe('a migration that fails', () => {
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
     expect(userVersion(store.sqlite)).toBe(latest);
-    expect(rowsOf(store.sqlite)).toEqual(rows);
+    expect(rowsAsBefore(store.sqlite, rows)).toEqual(rows);
   });
 
   it('leaves a store at the latest version there', async () => {

@@ -81,6 +81,12 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     await w.useBlankStore();
     return OWNER;
   },
+  'auth.recover': async (w) => ({
+    username: OWNER.username,
+    recoveryCode: (await w.core.call('auth.newRecoveryCode', { password: OWNER.password })).recoveryCode,
+    newPassword: 'a-new-owner-password',
+  }),
+  'auth.newRecoveryCode': async () => ({ password: OWNER.password }),
   'staff.create': async () => ({ username: 'sam', displayName: 'Sam', password: 'sam-password-1', role: 'staff' }),
   'staff.update': async (w) => ({ id: (await w.core.call('staff.create', { username: 'sam', displayName: 'Sam', password: 'sam-password-1', role: 'staff' })).id, displayName: 'Samir' }),
   'staff.disable': async (w) => ({ id: (await w.core.call('staff.create', { username: 'sam', displayName: 'Sam', password: 'sam-password-1', role: 'staff' })).id }),

@@ -95,6 +95,7 @@ export interface Tables {
     disabled_at: string | null;
     created_at: string;
     updated_at: string;
+    recovery_hash: string | null;
   };
   /** Indexes: sync_conflicts_open (customer_id) where resolved_at is null. */
   sync_conflicts: {

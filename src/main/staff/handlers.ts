@@ -28,6 +28,18 @@ export function staffHandlers(staff: StaffService): HandlersOf<GroupChannels<'au
     'auth.me': (_, ctx) => staff.me(signedInOf(ctx)),
     'auth.lock': (_, ctx) => staff.lock(signedInOf(ctx)),
     'auth.unlock': ({ pin }, ctx) => staff.unlock(signedInOf(ctx), pin),
+    'auth.recover': async (input, ctx) => {
+      const session = await staff.recover(input);
+      ctx.setSession(session.sessionToken);
+      return session;
+    },
+    'auth.newRecoveryCode': ({ password }, ctx) => staff.newRecoveryCode(signedInOf(ctx), password, ctx.actor),
+    'auth.lockTiles': () => staff.lockTiles(),
+    'auth.switchUser': async (input, ctx) => {
+      const session = await staff.switchUser(signedInOf(ctx), input);
+      ctx.setSession(session.sessionToken);
+      return session;
+    },
     'staff.list': () => staff.list(),
     'staff.create': (input, ctx) => staff.create(input, ctx.actor),
     'staff.update': (input, ctx) => staff.update(input, ctx.actor),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { argon2Verify, argon2id } from 'hash-wasm';
 import { AppError } from '../../shared/errors';
+import { RECOVERY_ALPHABET, RECOVERY_LENGTH } from '../../shared/staff/recovery-code';
 
 /*
  * Passwords and PINs are stored as argon2id hashes (seed 004), with OWASP's minimum parameters:
@@ -97,4 +98,10 @@ export class SecretHasher {
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** A new recovery code, unformatted (shared/staff/recovery-code.ts): 20 symbols of 32, 100 random bits. */
+export function newRecoveryCode(): string {
+  // 256 is a multiple of 32: each byte's low 5 bits are uniform.
+  return [...randomBytes(RECOVERY_LENGTH)].map((b) => RECOVERY_ALPHABET[b & 31]).join('');
 }

@@ -2,14 +2,15 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import type { LoginInput, SetupOwnerInput, Staff, StaffCreateInput, StaffUpdateInput } from '../../shared/staff/schema';
+import { formatRecoveryCode, normalizeRecoveryCode } from '../../shared/staff/recovery-code';
+import type { LoginInput, RecoverInput, SetupOwnerInput, Staff, StaffCreateInput, StaffUpdateInput, SwitchUserInput } from '../../shared/staff/schema';
 import { type Actor, SYSTEM_ACTOR } from '../audit/log';
 import type { Clock } from '../clock';
 import { readSetting, writeSetting } from '../settings';
 import type { Database, StaffTable } from '../db/schema';
 import { type AttemptSlot, AttemptLimiter } from './attempts';
 import type { UnitOfWork } from '../unit-of-work';
-import { SecretHasher } from './secrets';
+import { SecretHasher, newRecoveryCode } from './secrets';
 import { type ActiveSession, Sessions } from './sessions';
 
 type Row = Selectable<StaffTable>;
@@ -17,6 +18,7 @@ const AUTO_LOCK_KEY = 'autoLockMinutes';
 const DEFAULT_AUTO_LOCK_MINUTES = 5;
 // Seed 004: one message for every bad credential, never saying which part was wrong.
 const INVALID = 'Wrong username or password';
+const INVALID_RECOVERY = 'Wrong username or recovery code';
 
 export interface SignedIn {
   session: ActiveSession;
@@ -48,7 +50,8 @@ export class StaffService {
   async setupOwner(input: z.output<typeof SetupOwnerInput>) {
     // Checked before hashing too: this channel is public, and once the owner exists it costs nothing.
     if (await this.db.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
-    const hashes = await this.hashes(input);
+    const recoveryCode = newRecoveryCode();
+    const hashes = { ...(await this.hashes(input)), recovery: await this.hasher.hash(recoveryCode) };
     const row = await this.writes.run(SYSTEM_ACTOR, async ({ trx, record }) => {
       if (await trx.selectFrom('staff').select('id').executeTakeFirst()) throw ownerExists();
       const created = await this.insert(trx, { ...input, role: 'owner' }, hashes);
@@ -56,7 +59,73 @@ export class StaffService {
       record({ entity: 'staff', entityId: created.id, action: 'create', after: staffView(created) }, { staffId: created.id, username: created.username });
       return created;
     });
-    return this.openSession(row);
+    return { ...this.openSession(row), recoveryCode: formatRecoveryCode(recoveryCode) };
+  }
+
+  /**
+   * A forgotten owner password: the owner's recovery code sets a new one and is replaced by a new
+   * code, shown once. Counted against the same attempts as signing in to the account (a guess at the
+   * code is a guess at the account), and every failure says the same thing, whether the username,
+   * the account's role or the code was wrong.
+   */
+  async recover(input: z.output<typeof RecoverInput>) {
+    const usernameKey = input.username.trim().toLowerCase();
+    const slot = this.reserveAttempt(`login:${usernameKey}`);
+    const code = normalizeRecoveryCode(input.recoveryCode);
+    const found = await this.check(slot, async () => {
+      const row = await this.db.selectFrom('staff').selectAll().where('username_key', '=', usernameKey).executeTakeFirst();
+      const hash = row && row.role === 'owner' && !row.disabled_at ? row.recovery_hash : null;
+      // A decoy check when there is nothing to check against, so the time taken does not tell.
+      const matches = await this.hasher.verify(hash ?? (await this.hasher.decoyHash()), code ?? input.recoveryCode);
+      return row && hash && code && matches ? { row, hash } : null;
+    });
+    if (!found) throw new AppError('auth.invalidCredentials', INVALID_RECOVERY);
+    const next = newRecoveryCode();
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    const recoveryHash = await this.hasher.hash(next);
+    const actor = { staffId: found.row.id, username: found.row.username };
+    await this.change(found.row.id, actor, 'recoverPassword', async (row) => {
+      // Used meanwhile (two recoveries at once): a code works once.
+      if (row.recovery_hash !== found.hash) throw new AppError('auth.invalidCredentials', INVALID_RECOVERY);
+      return { password_hash: passwordHash, recovery_hash: recoveryHash };
+    });
+    // Whoever signed in with the forgotten password is signed out.
+    this.sessions.closeAllOf(found.row.id);
+    return { ...this.openSession(found.row), recoveryCode: formatRecoveryCode(next) };
+  }
+
+  /** The signed-in owner's new recovery code (the old one stops working), after their password. */
+  async newRecoveryCode(signedIn: SignedIn, password: string, actor: Actor) {
+    const slot = this.reserveAttempt(`login:${signedIn.staff.username_key}`);
+    const hash = signedIn.staff.password_hash;
+    if (!(await this.check(slot, () => this.hasher.verify(hash, password)))) throw new AppError('auth.invalidCredentials', 'Wrong password');
+    const code = newRecoveryCode();
+    const recoveryHash = await this.hasher.hash(code);
+    await this.change(signedIn.staff.id, actor, 'newRecoveryCode', async () => ({ recovery_hash: recoveryHash }));
+    return { recoveryCode: formatRecoveryCode(code) };
+  }
+
+  /** The colleagues who can take over a locked screen: active accounts with a PIN. */
+  async lockTiles() {
+    const rows = await this.db.selectFrom('staff').select(['id', 'display_name']).where('disabled_at', 'is', null).where('pin_hash', 'is not', null).orderBy('display_name').execute();
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+  }
+
+  /**
+   * A colleague takes over a locked screen with their PIN: the current session ends and theirs
+   * begins. The same PIN attempts as unlocking their own screen.
+   */
+  async switchUser(signedIn: SignedIn, input: z.output<typeof SwitchUserInput>) {
+    const slot = this.reserveAttempt(`pin:${input.staffId}`);
+    const account = await this.check(slot, async () => {
+      const row = await this.db.selectFrom('staff').selectAll().where('id', '=', input.staffId).executeTakeFirst();
+      const hash = row && !row.disabled_at ? row.pin_hash : null;
+      const matches = await this.hasher.verify(hash ?? (await this.hasher.decoyHash()), input.pin);
+      return row && hash && matches ? row : null;
+    });
+    if (!account) throw new AppError('auth.invalidCredentials', 'Wrong PIN');
+    this.sessions.close(signedIn.session.token);
+    return this.openSession(account);
   }
 
   async login(input: z.output<typeof LoginInput>) {
@@ -96,7 +165,12 @@ export class StaffService {
   }
 
   async me(signedIn: SignedIn) {
-    return { staff: staffView(signedIn.staff), locked: signedIn.session.locked, autoLockMinutes: await this.getAutoLockMinutes() };
+    return {
+      staff: staffView(signedIn.staff),
+      locked: signedIn.session.locked,
+      autoLockMinutes: await this.getAutoLockMinutes(),
+      hasRecoveryCode: signedIn.staff.recovery_hash !== null,
+    };
   }
 
   /** Resolves a session token (null when absent, expired or its account disabled). */
@@ -175,7 +249,7 @@ export class StaffService {
     return { autoLockMinutes: minutes };
   }
 
-  private async openSession(row: Row) {
+  private openSession(row: Row) {
     const session = this.sessions.open(row.id);
     return { sessionToken: session.token, staff: staffView(row) };
   }
@@ -226,6 +300,7 @@ export class StaffService {
       role: input.role,
       password_hash: hashes.password,
       pin_hash: hashes.pin,
+      recovery_hash: hashes.recovery ?? null,
       disabled_at: null,
       created_at: now,
       updated_at: now,
@@ -258,6 +333,8 @@ export class StaffService {
 interface Hashes {
   password: string;
   pin: string | null;
+  /** An owner's recovery code, at setup. */
+  recovery?: string;
 }
 
 function ownerExists() {

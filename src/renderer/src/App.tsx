@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupsScreen } from './backups/BackupsScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
@@ -12,6 +12,7 @@ import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 import { useWriteGate } from './licence/useWriteGate';
+import { trackFocusInMain } from './components/focusReturn';
 
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
@@ -34,9 +35,22 @@ function isEditable(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+/**
+ * The lock screen's sign-out and switch of user end this session too: they ask the same question
+ * about unsaved changes. And where the person works is remembered, for dialogs to give the focus back.
+ */
+function useSessionGuardAndFocus(guarded: (action: () => void) => void, share: (guard: ((proceed: () => void) => void) | null) => void, mainRef: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    share(guarded);
+    return () => share(null);
+  }, [guarded, share]);
+  useEffect(() => (mainRef.current ? trackFocusInMain(mainRef.current) : undefined), [mainRef]);
+}
+
 export function App() {
   const { t } = useTranslation();
-  const { isOwner, signOut } = useSignedIn();
+  const { isOwner, signOut, setLeaveGuard: shareLeaveGuard } = useSignedIn();
+  const mainRef = useRef<HTMLElement>(null);
   const [screen, setScreen] = useState<Screen>({ name: 'search' });
   const [search, setSearch] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
@@ -59,6 +73,7 @@ export function App() {
   const navigate = useCallback((section: Section) => goTo(section === 'customers' ? { name: 'search' } : { name: section }), [goTo]);
   // Signing out with unsaved changes asks first, like leaving the screen.
   const onSignOut = useCallback(() => guarded(() => void signOut()), [guarded, signOut]);
+  useSessionGuardAndFocus(guarded, shareLeaveGuard, mainRef);
 
   const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
     // An open dialog owns the keyboard (the browser closes it on Esc).
@@ -106,7 +121,7 @@ export function App() {
   return (
     <div className="app">
       <Header screenTitle={title} section={sectionOf(screen)} onNavigate={navigate} onSignOut={onSignOut} />
-      <main className="app-main">
+      <main className="app-main" ref={mainRef}>
         {screen.name === 'sync' ? (
           <SyncScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (

@@ -39,7 +39,32 @@ export const LoginInput = z.strictObject({
 });
 export const UnlockInput = z.strictObject({ pin: z.string({ error: 'PIN is required' }).min(1, 'PIN is required').max(8) });
 export const AuthStatus = z.object({ ownerExists: z.boolean(), signedIn: z.boolean(), locked: z.boolean(), autoLockMinutes: z.number() });
-export const Me = z.object({ staff: Staff, locked: z.boolean(), autoLockMinutes: z.number() });
+export const Me = z.object({
+  staff: Staff,
+  locked: z.boolean(),
+  autoLockMinutes: z.number(),
+  /** An owner without a recovery code (a store made before them) is asked to make one in Settings. */
+  hasRecoveryCode: z.boolean(),
+});
+
+/** The owner's recovery code, shown once: at setup, after it was used, or made anew in Settings. */
+export const RecoveryCode = z.object({ recoveryCode: z.string() });
+export const SetupOwnerOutput = Session.extend(RecoveryCode.shape);
+// The code is checked as typed (normalised by the core): rules on it would tell what is wrong.
+export const RecoverInput = z.strictObject({
+  username: z.string({ error: 'Username is required' }).trim().min(1, 'Username is required').max(50),
+  recoveryCode: z.string({ error: 'Recovery code is required' }).trim().min(1, 'Recovery code is required').max(100),
+  newPassword: Password,
+});
+export const RecoverOutput = Session.extend(RecoveryCode.shape);
+export const NewRecoveryCodeInput = z.strictObject({ password: z.string({ error: 'Password is required' }).min(1, 'Password is required').max(200) });
+
+/** Who may take over a locked screen: active accounts with a PIN, by display name. */
+export const LockTile = z.object({ id: z.string(), displayName: z.string() });
+export const SwitchUserInput = z.strictObject({
+  staffId: z.string({ error: 'staffId is required' }).trim().min(1, 'staffId is required').max(100),
+  pin: z.string({ error: 'PIN is required' }).min(1, 'PIN is required').max(8),
+});
 
 export const StaffCreateInput = z.strictObject({
   username: Username,

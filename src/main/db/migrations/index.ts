@@ -7,6 +7,7 @@ import auditChain from './0005_audit_chain';
 import syncRefused from './0006_sync_refused';
 import singleVersionRecord from './0007_single_version_record';
 import walkIns from './0008_walk_ins';
+import recoveryCode from './0009_recovery_code';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   syncRefused,
   singleVersionRecord,
   walkIns,
+  recoveryCode,
 ];

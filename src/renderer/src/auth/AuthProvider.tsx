@@ -38,7 +38,7 @@ async function whereWeStand(call: Call): Promise<Where> {
 type Actions = {
   /** Asks the core again where we stand (first start, a retry after the host was unreachable). */
   start(): Promise<void>;
-  /** After auth.setupOwner or auth.login answered. */
+  /** After auth.setupOwner, auth.login, auth.recover or auth.switchUser answered. */
   signedIn(): Promise<void>;
   lock(): void;
   unlocked(me: Me): void;
@@ -50,6 +50,10 @@ type Actions = {
   refresh(): Promise<void>;
   /** The setup screen found an owner already there (set up from another tab). */
   ownerExists(): void;
+  /** The counter screens' question before leaving them (unsaved changes), for the lock screen's ways out. */
+  setLeaveGuard(guard: ((proceed: () => void) => void) | null): void;
+  /** Runs `proceed` once the counter screens agree to be left (at once when nothing is unsaved). */
+  guarded(proceed: () => void): void;
 };
 
 const StateContext = createContext<AuthState | null>(null);
@@ -108,6 +112,23 @@ function useIdleLock(minutes: number | null, lock: () => void) {
   }, [minutes, lock]);
 }
 
+/** The counter screens' question before they are left, held for the lock screen (outside them). */
+function useLeaveGuardSlot(): Pick<Actions, 'setLeaveGuard' | 'guarded'> {
+  const slot = useRef<((proceed: () => void) => void) | null>(null);
+  return useMemo(
+    () => ({
+      setLeaveGuard(guard) {
+        slot.current = guard;
+      },
+      guarded(proceed) {
+        if (slot.current) slot.current(proceed);
+        else proceed();
+      },
+    }),
+    [],
+  );
+}
+
 /**
  * Who is at the counter: the first-start owner setup, sign-in, the signed-in staff member, and the
  * screen lock. The lock comes from three places: the Lock button, the page's own idle timer (no
@@ -119,6 +140,7 @@ export function AuthProvider({ signals, forgetSession, children }: Props) {
   const qc = useQueryClient();
   const [state, setState] = useState<AuthState>({ phase: 'loading' });
   const signIns = useRef(0);
+  const leaveGuard = useLeaveGuardSlot();
 
   const enter = useCallback((me: Me) => {
     signIns.current += 1;
@@ -181,6 +203,8 @@ export function AuthProvider({ signals, forgetSession, children }: Props) {
     () => ({
       start,
       async signedIn() {
+        // A colleague taking over a locked screen: nothing of the previous session stays for them.
+        qc.clear();
         try {
           enter(await call('auth.me', {}));
         } catch (error) {
@@ -210,12 +234,14 @@ export function AuthProvider({ signals, forgetSession, children }: Props) {
       ownerExists() {
         setState({ phase: 'signIn', notice: null });
       },
+      ...leaveGuard,
+
       async refresh() {
         const me = await call('auth.me', {}).catch(() => null);
         if (me) setState((s) => (s.phase === 'in' ? { ...s, me, locked: s.locked || me.locked } : s));
       },
     }),
-    [start, enter, call, lock, qc, forgetSession],
+    [start, enter, call, lock, qc, forgetSession, leaveGuard],
   );
 
   return (
@@ -246,6 +272,7 @@ export function useSignedIn() {
     staff: state.me.staff,
     isOwner: state.me.staff.role === 'owner',
     autoLockMinutes: state.me.autoLockMinutes,
+    hasRecoveryCode: state.me.hasRecoveryCode,
     locked: state.locked,
     ...actions,
   };

@@ -8,7 +8,9 @@ import { LanguageSelect } from '../components/LanguageSelect';
 import { formatMoment } from '../format';
 import { useAuthActions, type SignInNotice } from './AuthProvider';
 import { useCountdown } from './useCountdown';
-import { confirmProblem, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from './validation';
+import { confirmProblemSoFar, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from './validation';
+import { RecoverScreen } from './RecoverScreen';
+import { RecoveryCodeCard } from './RecoveryCode';
 import { FormError } from '../components/FormError';
 import { StatusLine } from '../components/StatusLine';
 
@@ -52,13 +54,19 @@ export function SetupScreen() {
   const [errors, setErrors] = useState<Problems<SetupField>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The recovery code the core answered, shown once before the counter screens open.
+  const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const titleId = useId();
 
   const set = (field: SetupField) => (e: { target: { value: string } }) => {
-    setValues((v) => ({ ...v, [field]: e.target.value }));
-    if (!errors[field]) return;
-    const rest = { ...errors, [field]: undefined };
+    const next = { ...values, [field]: e.target.value };
+    setValues(next);
+    const rest: Problems<SetupField> = { ...errors, [field]: undefined };
+    // The mismatch shows while the confirmation is typed, not only once the password is long enough.
+    if (field === 'confirm' || (field === 'password' && next.confirm)) {
+      rest.confirm = confirmProblemSoFar(next.password, next.confirm, field === 'password', t) ?? undefined;
+    }
     setErrors(rest);
     // Every highlighted field fixed: the banner asking for it goes too.
     if (!setupFields.some((f) => rest[f])) setFormError(null);
@@ -76,7 +84,7 @@ export function SetupScreen() {
       username: usernameProblem(values.username, t),
       displayName: displayNameProblem(values.displayName, t),
       password: passwordProblem(values.password, t),
-      confirm: values.password && !passwordProblem(values.password, t) ? confirmProblem(values.password, values.confirm, t) : null,
+      confirm: confirmProblemSoFar(values.password, values.confirm, true, t),
       pin: pinProblem(values.pin, t),
     });
     setErrors(found);
@@ -87,13 +95,13 @@ export function SetupScreen() {
     }
     setBusy(true);
     try {
-      await call('auth.setupOwner', {
+      const out = await call('auth.setupOwner', {
         username: values.username.trim(),
         displayName: values.displayName.trim(),
         password: values.password,
         ...(values.pin ? { pin: values.pin } : {}),
       });
-      await signedIn();
+      setRecoveryCode(out.recoveryCode);
     } catch (error) {
       setBusy(false);
       // Set up meanwhile (another tab): there is an owner to sign in as.
@@ -105,6 +113,16 @@ export function SetupScreen() {
     }
   };
 
+  if (recoveryCode) {
+    return (
+      <AuthFrame title={t('recovery.shown.title')}>
+        <div className="auth-card wide">
+          <RecoveryCodeCard code={recoveryCode} username={values.username.trim()} heading="h1" title={t('recovery.shown.title')} doneLabel={t('recovery.shown.continue')} onDone={() => void signedIn()} />
+        </div>
+      </AuthFrame>
+    );
+  }
+
   return (
     <AuthFrame title={t('setup.title')}>
       <form ref={formRef} className="auth-card wide" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={titleId}>
@@ -115,7 +133,18 @@ export function SetupScreen() {
           <Field name="username" label={t('account.username')} value={values.username} onChange={set('username')} error={errors.username} autoComplete="username" autoFocus spellCheck={false} />
           <Field name="displayName" label={t('account.displayName')} value={values.displayName} onChange={set('displayName')} error={errors.displayName} autoComplete="name" hint={t('account.displayNameHint')} />
           <Field name="password" type="password" label={t('account.password')} value={values.password} onChange={set('password')} error={errors.password} autoComplete="new-password" hint={t('account.passwordHint')} />
-          <Field name="confirm" type="password" label={t('account.confirmPassword')} value={values.confirm} onChange={set('confirm')} error={errors.confirm} autoComplete="new-password" />
+          <Field
+            name="confirm"
+            type="password"
+            label={t('account.confirmPassword')}
+            value={values.confirm}
+            onChange={set('confirm')}
+            onBlur={() => {
+              if (values.confirm) setErrors((errs) => ({ ...errs, confirm: confirmProblemSoFar(values.password, values.confirm, true, t) ?? undefined }));
+            }}
+            error={errors.confirm}
+            autoComplete="new-password"
+          />
           <Field
             name="pin"
             type="password"
@@ -157,6 +186,7 @@ export function SignInScreen({ notice }: { notice: SignInNotice | null }) {
   const [errors, setErrors] = useState<Problems<'username' | 'password'>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [forgot, setForgot] = useState(false);
   const wait = useCountdown();
   const passwordRef = useRef<HTMLInputElement>(null);
   const usernameRef = useRef<HTMLInputElement>(null);
@@ -191,11 +221,14 @@ export function SignInScreen({ notice }: { notice: SignInNotice | null }) {
 
   const shownError = wait.left > 0 ? t('signIn.rateLimited', { count: wait.left }) : formError;
 
+  if (forgot) return <RecoverScreen username={username.trim()} onBack={() => setForgot(false)} />;
+
   return (
     <AuthFrame title={t('signIn.title')}>
       <form className="auth-card" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={titleId}>
         <h1 id={titleId}>{t('signIn.title')}</h1>
-        {notice ? <StatusLine className="auth-notice">{noticeText(notice, t, i18n.language)}</StatusLine> : null}
+        {/* One message at a time: a failure replaces the note on why this screen is shown. */}
+        {notice && !shownError ? <StatusLine className="auth-notice">{noticeText(notice, t, i18n.language)}</StatusLine> : null}
         <FormError>{shownError}</FormError>
         <div className="auth-fields">
           <Field
@@ -227,6 +260,11 @@ export function SignInScreen({ notice }: { notice: SignInNotice | null }) {
         <button type="submit" className="primary" disabled={busy || wait.left > 0}>
           {busy ? t('signIn.signingIn') : t('signIn.submit')}
         </button>
+        <p className="auth-forgot">
+          <button type="button" className="link" onClick={() => setForgot(true)}>
+            {t('recovery.forgot')}
+          </button>
+        </p>
       </form>
     </AuthFrame>
   );

@@ -31,6 +31,18 @@ export function confirmProblem(password: string, confirm: string, t: TFunction):
   return password === confirm ? null : t('account.errors.passwordMismatch');
 }
 
+/**
+ * The mismatch said as soon as it is certain (issue 12 item 11), whatever the password's length: while
+ * the confirmation is typed, once it stops being the start of the password; once typed (the field
+ * left, or the form sent), whenever the two differ. Nothing while the confirmation is empty and not
+ * yet finished.
+ */
+export function confirmProblemSoFar(password: string, confirm: string, finished: boolean, t: TFunction): string | null {
+  if (confirm === '' && !finished) return null;
+  const differs = finished ? password !== confirm : !password.startsWith(confirm);
+  return differs ? t('account.errors.passwordMismatch') : null;
+}
+
 /** An empty PIN is no PIN (it is optional). */
 export function pinProblem(value: string, t: TFunction): string | null {
   if (value === '') return null;

@@ -5,6 +5,7 @@ import { LanguageSelect } from './LanguageSelect';
 
 /** The areas of the app; all but the customers are the owner's. */
 export const sections = ['customers', 'staff', 'settings', 'backups'] as const;
+const staffSections = ['customers'] as const;
 /** 'sync' is everyone's: opened from the header's sync indicator, not the owner's nav. */
 export type Section = (typeof sections)[number] | 'sync';
 
@@ -25,15 +26,14 @@ export function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
         {screenTitle}
       </span>
       <SyncIndicator current={section === 'sync'} onOpen={() => onNavigate('sync')} />
-      {isOwner ? (
-        <nav className="app-nav" aria-label={t('nav.label')}>
-          {sections.map((s) => (
-            <button key={s} type="button" aria-current={s === section ? 'page' : undefined} onClick={() => onNavigate(s)}>
-              {t(`nav.${s}`)}
-            </button>
-          ))}
-        </nav>
-      ) : null}
+      {/* Customers is everyone's way home (issue 12 item 10); the other areas are the owner's. */}
+      <nav className="app-nav" aria-label={isOwner ? t('nav.label') : t('navAll.label')}>
+        {(isOwner ? sections : staffSections).map((s) => (
+          <button key={s} type="button" aria-current={s === section ? 'page' : undefined} onClick={() => onNavigate(s)}>
+            {t(`nav.${s}`)}
+          </button>
+        ))}
+      </nav>
       <span className="who" title={t('header.signedInAs', { name: staff.displayName, username: staff.username })}>
         <span className="who-name">{staff.displayName}</span>
         <span className="who-role">{t(`roles.${staff.role}`)}</span>

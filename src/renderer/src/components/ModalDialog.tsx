@@ -9,6 +9,8 @@ type Props = {
   describedBy?: string;
   /** Esc asks for this; without it (or while busy) Esc does nothing. */
   onEsc?: () => void;
+  /** Where the focus goes when it closes, if not back to what opened it (read once). */
+  returnFocus?: () => HTMLElement | null;
   children: ReactNode;
 };
 
@@ -16,8 +18,8 @@ type Props = {
  * A native <dialog> shown as a modal while mounted (useModalDialog). Esc goes through React state, so
  * the dialog stays in step with what its parent renders.
  */
-export function ModalDialog({ className, focusFirst, labelledBy, describedBy, onEsc, children }: Props) {
-  const ref = useModalDialog(focusFirst);
+export function ModalDialog({ className, focusFirst, labelledBy, describedBy, onEsc, returnFocus, children }: Props) {
+  const ref = useModalDialog(focusFirst, returnFocus);
   return (
     <dialog
       ref={ref}

@@ -1,6 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from './ConfirmDialog';
+import { lastFocusInMain } from './focusReturn';
 
 /** Asked before leaving: true to leave now, false if it will call `proceed` itself once confirmed. */
 export type LeaveGuard = (proceed: () => void) => boolean;
@@ -29,6 +30,8 @@ export function useLeaveGuard(isDirty: () => boolean, texts: 'discard' | 'rx.dis
       confirmLabel={t(`${texts}.confirm`)}
       cancelLabel={t(`${texts}.cancel`)}
       danger
+      // "Keep editing" goes back to the field, whatever opened the question (a header button).
+      returnFocus={lastFocusInMain}
       onConfirm={() => {
         setPending(null);
         pending();

@@ -5,9 +5,10 @@ import { useEffect, useRef } from 'react';
  * the dialog role, traps focus and makes the page behind inert. `focusFirst` picks what gets the
  * focus when it opens (read once, at mount); when it closes, the focus goes back to what opened it.
  */
-export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void) {
+export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void, returnFocus?: () => HTMLElement | null) {
   const ref = useRef<HTMLDialogElement>(null);
   const focus = useRef(focusFirst);
+  const back = useRef(returnFocus);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -15,11 +16,16 @@ export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void) 
     // removed the dialog by the time this cleanup runs: give it back by hand, or keyboard users
     // land on the page itself.
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const returnTo = back.current;
     if (!dialog.open) dialog.showModal();
     focus.current(dialog);
     return () => {
       dialog.close();
-      if (opener?.isConnected) opener.focus();
+      // Where the person was working, when the dialog says so; else what opened it.
+      const target = returnTo?.() ?? opener;
+      if (target?.isConnected) target.focus();
+      // That place behind another modal (the lock screen): what opened this one instead.
+      if (document.activeElement !== target && opener?.isConnected) opener.focus();
     };
   }, []);
   return ref;

@@ -6,6 +6,7 @@ import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';
 import { StoreProfileForm } from './StoreProfileForm';
+import { RecoveryCodeSettings } from '../auth/RecoveryCodeSettings';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
@@ -74,6 +75,8 @@ export function SettingsScreen() {
         </div>
       </form>
       <StoreProfileForm />
+      {/* The signed-in owner's recovery code (issue 12 item 12). */}
+      <RecoveryCodeSettings />
       <LicencePanel />
     </section>
   );

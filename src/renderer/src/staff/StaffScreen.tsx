@@ -183,7 +183,7 @@ function AddStaffDialog({ onDone, onCancel }: { onDone: (m: StaffMember) => void
       displayName: displayNameProblem(values.displayName, t),
       role: null,
       password: passwordProblem(values.password, t),
-      confirm: passwordProblem(values.password, t) ? null : confirmProblem(values.password, values.confirm, t),
+      confirm: confirmProblem(values.password, values.confirm, t),
       pin: pinProblem(values.pin, t),
     });
     setErrors(found);
@@ -321,7 +321,7 @@ function ResetPasswordDialog({ member, onDone, onCancel }: { member: StaffMember
     setFormError(null);
     const found = problems({
       password: passwordProblem(password, t),
-      confirm: passwordProblem(password, t) ? null : confirmProblem(password, confirm, t),
+      confirm: confirmProblem(password, confirm, t),
     });
     setErrors(found);
     if (Object.keys(found).length > 0) return setFormError(t('form.fixErrors'));

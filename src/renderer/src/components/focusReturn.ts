@@ -1,0 +1,20 @@
+/*
+ * Where the person was working, so a dialog that interrupted them (the leave guard's "Keep editing",
+ * the lock screen) gives the focus back there, not to the header button that opened it (issue 12
+ * item 10: the next Tab landed on Lock / Sign out).
+ */
+let last: HTMLElement | null = null;
+
+/** Remembers the last element focused in the screen's main area (not the header, not a dialog). */
+export function trackFocusInMain(main: HTMLElement): () => void {
+  const onFocus = (e: FocusEvent) => {
+    if (e.target instanceof HTMLElement && !e.target.closest('dialog')) last = e.target;
+  };
+  main.addEventListener('focusin', onFocus);
+  return () => main.removeEventListener('focusin', onFocus);
+}
+
+/** The element to give the focus back to, if it is still on the page. */
+export function lastFocusInMain(): HTMLElement | null {
+  return last?.isConnected ? last : null;
+}
