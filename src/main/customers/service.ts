@@ -3,6 +3,7 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import {
   type CustomerCreate,
+  type CustomerDuplicatesQuery,
   type CustomerDetail,
   type CustomerListQuery,
   type CustomerUpdate,
@@ -26,6 +27,7 @@ import { searchTextOf } from './fold';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
+import { findDuplicates } from './duplicates';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -92,6 +94,11 @@ export class CustomerService {
       return row ? [listItem(row)] : [];
     });
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
+  }
+
+  /** Who the customer being typed may already be (customers.duplicates). */
+  duplicates(probe: CustomerDuplicatesQuery['customerData']) {
+    return findDuplicates(this.db, probe);
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
@@ -297,7 +304,9 @@ export class CustomerService {
   private async assertEmailFree(db: Db, email: string, exceptId: string | null) {
     let q = db.selectFrom('customers').select('id').where('email_key', '=', emailKey(email)).where('deleted_at', 'is', null);
     if (exceptId) q = q.where('id', '!=', exceptId);
-    if (await q.executeTakeFirst()) throw emailTaken();
+    const holder = await q.executeTakeFirst();
+    // Named, so staff can open the customer who has it instead of typing them again.
+    if (holder) throw emailTaken(holder.id);
   }
 
   /**
@@ -391,8 +400,8 @@ function unreachable() {
   return new AppError('validation', REACH_MESSAGE, { 'customerData.email': [REACH_MESSAGE], 'customerData.phoneNumber': [REACH_MESSAGE] });
 }
 
-function emailTaken() {
-  return new AppError('customer.emailTaken', EMAIL_TAKEN, { 'customerData.email': [EMAIL_TAKEN] });
+function emailTaken(customerId?: string) {
+  return new AppError('customer.emailTaken', EMAIL_TAKEN, { 'customerData.email': [EMAIL_TAKEN] }, customerId ? { customerId } : undefined);
 }
 
 /** The unique index is the final word on duplicates (e.g. two in one import batch). */
