@@ -311,6 +311,7 @@ export const CustomerDuplicatesInput = z.strictObject({
 /** Why an existing customer may be the one being typed. */
 export const duplicateReasons = ['nameAndBirth', 'phone', 'email'] as const;
 export const DuplicateReason = z.enum(duplicateReasons);
+export type DuplicateReason = z.infer<typeof DuplicateReason>;
 export const DuplicateCandidate = z.object({
   id: z.string(),
   firstName: z.string(),

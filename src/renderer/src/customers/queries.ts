@@ -11,6 +11,7 @@ export const customerKeys = {
   lists: () => [...customerKeys.all, 'list'] as const,
   list: (search: string) => [...customerKeys.lists(), { search }] as const,
   detail: (id: string) => [...customerKeys.all, 'detail', id] as const,
+  duplicates: (probe: ChannelInput<'customers.duplicates'> | null) => [...customerKeys.all, 'duplicates', probe] as const,
 };
 
 export const PAGE_SIZE = 50;
@@ -41,6 +42,18 @@ export function useCustomer(id: string | null) {
     queryKey: customerKeys.detail(id ?? ''),
     queryFn: () => call('customers.get', { id: id ?? '' }),
     enabled: id !== null,
+  });
+}
+
+/** Who the customer being typed may already be; nothing is asked while there is nothing to go on. */
+export function useDuplicates(probe: ChannelInput<'customers.duplicates'> | null) {
+  const call = useCall();
+  return useQuery({
+    queryKey: customerKeys.duplicates(probe),
+    queryFn: () => call('customers.duplicates', probe ?? { customerData: {} }),
+    enabled: probe !== null,
+    // The warning stays while the next keystroke's answer loads: no flicker.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,8 +1,9 @@
 import { useId, type ReactNode } from 'react';
-import { useFormContext, useWatch, type Path } from 'react-hook-form';
+import { useController, useFormContext, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { normaliseEyeCell, type CellTidy, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
+import { DateInput } from '../components/DateInput';
 import { Options } from '../components/Field';
 import { describedBy, FieldMessages, useFeedback } from './feedback';
 
@@ -123,6 +124,19 @@ export function RxField({ path, label, className, tidy, derivedTitle, ...input }
         aria-invalid={feedback.error ? true : undefined}
         aria-describedby={describedBy(id, feedback)}
       />
+      <FieldMessages id={id} feedback={feedback} />
+    </Shell>
+  );
+}
+
+/** The exam date or the expiry: typed in the language's order, one tab stop (components/DateInput). */
+export function RxDateField({ path, label }: { path: 'examDate' | 'expiresAt'; label: string }) {
+  const { field } = useController<RxDraft, typeof path>({ name: path });
+  const feedback = useFeedback().at(path);
+  const id = useId();
+  return (
+    <Shell id={id} label={label} invalid={!!feedback.error}>
+      <DateInput id={id} name={field.name} ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} kind="event" describedBy={describedBy(id, feedback)} data-rx-nav="" />
       <FieldMessages id={id} feedback={feedback} />
     </Shell>
   );
