@@ -38,14 +38,14 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
       }}
       aria-label={name}
     >
-      <FormError>{formError}</FormError>
-      {emailHolderId ? (
-        <p className="form-action">
-          <button type="button" onClick={() => onOpenCustomer(emailHolderId)}>
+      <FormError>
+        {formError}
+        {formError && emailHolderId ? (
+          <button type="button" className="form-error-action" onClick={() => onOpenCustomer(emailHolderId)}>
             {t('duplicates.openEmailHolder')}
           </button>
-        </p>
-      ) : null}
+        ) : null}
+      </FormError>
       {detail ? (
         <CompletenessTodo missing={detail.missing} />
       ) : (
