@@ -174,6 +174,8 @@ test('English: a walk-in’s screen lists what the cloud still needs and marks t
   await search.press('Enter');
   await expect(page.getByRole('heading', { name: 'Omar Chraibi' })).toBeVisible();
   await expect(page.getByText('Missing before it can be sent to the cloud: email, date of birth, and sex')).toBeVisible();
+  // Nothing was refused: no error banner.
+  await expect(page.locator('.form-error')).toHaveCount(0);
   const todo = page.getByText('To do', { exact: true });
   await expect(todo).toHaveCount(3);
   // Marked, not refused: a to-do is no error.

@@ -3,9 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { BackupsScreen } from './backups/BackupsScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { StaffScreen } from './staff/StaffScreen';
-import { customerKeys, useCustomer } from './customers/queries';
-import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import type { ChannelOutput } from '../../shared/contract';
+import { useCustomer, useNobodyFound } from './customers/queries';
 import { useSignedIn } from './auth/AuthProvider';
 import { Footer } from './components/Footer';
 import { Header, type Section } from './components/Header';
@@ -18,7 +16,7 @@ import { useWriteGate } from './licence/useWriteGate';
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
   | { name: 'search' }
-  | { name: 'new'; n: number; prefill?: string }
+  | { name: 'new'; n: number; prefill?: string | undefined }
   | { name: 'customer'; id: string; flash?: 'created' }
   // The owner's screens.
   | { name: 'staff' }
@@ -55,13 +53,8 @@ export function App() {
   const goTo = useCallback((next: Screen) => guarded(() => setScreen(next)), [guarded]);
   const toSearch = useCallback(() => goTo({ name: 'search' }), [goTo]);
   // Right after a search that found nobody, the new customer starts from what was typed (issue 12).
-  const qc = useQueryClient();
-  const toNew = useCallback(() => {
-    const typed = search.trim();
-    const found = typed ? qc.getQueryData<InfiniteData<ChannelOutput<'customers.list'>>>(customerKeys.list(typed)) : undefined;
-    const nobody = found?.pages[0]?.pagination.total === 0;
-    goTo({ name: 'new', n: Date.now(), ...(nobody ? { prefill: typed } : {}) });
-  }, [goTo, qc, search]);
+  const nobodyFound = useNobodyFound();
+  const toNew = useCallback(() => goTo({ name: 'new', n: Date.now(), prefill: nobodyFound(search) }), [goTo, nobodyFound, search]);
   // Read-only: Ctrl+N opens no form that could not be saved (the New customer button says why).
   const createGate = useWriteGate('customers.create');
   const open = useCallback((id: string) => goTo({ name: 'customer', id }), [goTo]);

@@ -39,11 +39,15 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
       aria-label={name}
     >
       <FormError>
-        {formError}
-        {formError && emailHolderId ? (
-          <button type="button" className="form-error-action" onClick={() => onOpenCustomer(emailHolderId)}>
-            {t('duplicates.openEmailHolder')}
-          </button>
+        {formError ? (
+          <>
+            {formError}
+            {emailHolderId ? (
+              <button type="button" className="form-error-action" onClick={() => onOpenCustomer(emailHolderId)}>
+                {t('duplicates.openEmailHolder')}
+              </button>
+            ) : null}
+          </>
         ) : null}
       </FormError>
       {detail ? (

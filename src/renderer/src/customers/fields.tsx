@@ -101,14 +101,16 @@ export function SelectField({ name, label, className, options, todo }: FieldProp
 /** The date of birth: typed in the language's order, one tab stop, the age beside it (components/DateInput). */
 export function DateField({ name, label, className, todo }: FieldProps & { name: 'customerData.dateOfBirth' }) {
   const { t } = useTranslation();
-  const { field } = useController<CustomerFormValues, typeof name>({ name });
+  const {
+    field: { ref, value, onChange, onBlur },
+  } = useController<CustomerFormValues, typeof name>({ name });
   const error = useFieldError(name);
   const id = useId();
   const todoId = useTodo(name, todo, id);
   return (
     <div className={`field${error ? ' invalid' : ''}${todoId ? ' todo' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <DateInput id={id} name={field.name} ref={field.ref} value={field.value ?? ''} onChange={field.onChange} onBlur={field.onBlur} kind="birth" showAge error={error} describedBy={todoId ?? undefined} />
+      <DateInput id={id} name={name} ref={ref} value={value ?? ''} onChange={onChange} onBlur={onBlur} kind="birth" showAge error={error} describedBy={todoId ?? undefined} />
       {todoId && !error ? (
         <p id={todoId} className="field-todo">
           {t('todo.field')}

@@ -134,7 +134,7 @@ export function placeServerErrors(
 /** What a search that found nobody gives the new customer's form (Ctrl+N right after it). */
 export type Prefill = Partial<Record<'firstName' | 'lastName' | 'email' | 'phoneNumber', string>>;
 
-const PHONE_LIKE = /^\+?[\d\s().\/-]+$/;
+const PHONE_LIKE = /^\+?[\d\s()./-]+$/;
 
 /** "leila alaoui" → "Leila Alaoui"; a search typed with any capital is kept as typed ("Tour de la"). */
 function capitalised(words: string[], allLower: boolean): string {

@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChannelInput } from '../../../shared/contract';
+import { useCallback } from 'react';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { historyKeys } from '../history/queries';
@@ -34,6 +35,19 @@ export function useCustomerSearch(search: string) {
     // Keep showing the last results while the next keystroke's results load: no flicker.
     placeholderData: keepPreviousData,
   });
+}
+
+/** `search` as typed when its results (already on screen, so in the cache) found nobody; else undefined. */
+export function useNobodyFound() {
+  const qc = useQueryClient();
+  return useCallback(
+    (search: string) => {
+      const typed = search.trim();
+      const found = typed ? qc.getQueryData<InfiniteData<ChannelOutput<'customers.list'>>>(customerKeys.list(typed)) : undefined;
+      return found?.pages[0]?.pagination.total === 0 ? typed : undefined;
+    },
+    [qc],
+  );
 }
 
 export function useCustomer(id: string | null) {

@@ -131,12 +131,14 @@ export function RxField({ path, label, className, tidy, derivedTitle, ...input }
 
 /** The exam date or the expiry: typed in the language's order, one tab stop (components/DateInput). */
 export function RxDateField({ path, label }: { path: 'examDate' | 'expiresAt'; label: string }) {
-  const { field } = useController<RxDraft, typeof path>({ name: path });
+  const {
+    field: { name, ref, value, onChange, onBlur },
+  } = useController<RxDraft, typeof path>({ name: path });
   const feedback = useFeedback().at(path);
   const id = useId();
   return (
     <Shell id={id} label={label} invalid={!!feedback.error}>
-      <DateInput id={id} name={field.name} ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} kind="event" describedBy={describedBy(id, feedback)} data-rx-nav="" />
+      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" describedBy={describedBy(id, feedback)} data-rx-nav="" />
       <FieldMessages id={id} feedback={feedback} />
     </Shell>
   );
