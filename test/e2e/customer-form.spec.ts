@@ -225,3 +225,16 @@ test('French: the to-do, the duplicate warning and Open, a taken email, Ctrl+N f
   await expect(page.getByRole('heading', { name: 'Leïla Alaoui' })).toBeVisible();
   await expect(page.getByLabel('Date de naissance', { exact: true })).toHaveValue('07/04/1958');
 });
+
+test('Arabic: a date of birth is typed day first, left to right, with the age in Arabic', async ({ page }) => {
+  await page.getByLabel('Language').selectOption('ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.keyboard.press('Control+n');
+  const dob = page.getByLabel('تاريخ الازدياد', { exact: true });
+  await dob.fill('07041958');
+  await dob.blur();
+  await expect(dob).toHaveValue('07/04/1958');
+  await expect(dob).toHaveAttribute('dir', 'ltr');
+  await expect(page.locator('.date-age')).toHaveText(`${ageOf('1958-04-07')} سنة`);
+  await shot(page, 'form-ar-date');
+});
