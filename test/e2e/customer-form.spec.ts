@@ -90,6 +90,10 @@ test('French: 07/04/1958 is 7 April, typed as digits alone, with the age; the ex
   // The prescription's exam date: typed the same way, one tab stop.
   await page.getByRole('tab', { name: 'Ordonnance' }).click();
   const exam = page.getByLabel('Date de l’examen', { exact: true });
+  await exam.fill('31/02/25');
+  await exam.blur();
+  // One message under the field: why it is no date (not the core's refusal beside it).
+  await expect(page.locator('.rx-meta .field-error')).toHaveText(['Il n’y a pas de jour 31 en février 2025']);
   await exam.fill('3/2/25');
   await exam.press('Tab');
   await expect(exam).toHaveValue('03/02/2025');

@@ -129,17 +129,21 @@ export function RxField({ path, label, className, tidy, derivedTitle, ...input }
   );
 }
 
-/** The exam date or the expiry: typed in the language's order, one tab stop (components/DateInput). */
+/**
+ * The exam date or the expiry: typed in the language's order, one tab stop (components/DateInput).
+ * One error under it: why what was typed is no date, else the core's.
+ */
 export function RxDateField({ path, label }: { path: 'examDate' | 'expiresAt'; label: string }) {
   const {
     field: { name, ref, value, onChange, onBlur },
   } = useController<RxDraft, typeof path>({ name: path });
   const feedback = useFeedback().at(path);
+  const warnings = { warnings: feedback.warnings };
   const id = useId();
   return (
     <Shell id={id} label={label} invalid={!!feedback.error}>
-      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" describedBy={describedBy(id, feedback)} data-rx-nav="" />
-      <FieldMessages id={id} feedback={feedback} />
+      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" error={feedback.error} describedBy={describedBy(id, warnings)} data-rx-nav="" />
+      <FieldMessages id={id} feedback={warnings} />
     </Shell>
   );
 }
