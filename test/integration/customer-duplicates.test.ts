@@ -67,6 +67,17 @@ describe('customers.duplicates', () => {
     const out = await core.call('customers.duplicates', { customerData: { firstName: 'Leila', lastName: 'Alaoui', dateOfBirth: '1958-04-07', phoneNumber: '0612345678' } });
     expect(out.candidates.map((c) => c.id)).toEqual([a.customer.id, b.customer.id]);
   });
+
+  it('finds the namesake born that day among hundreds of namesakes', async () => {
+    const { customer } = await core.call('customers.create', leila);
+    // 400 more Leïla Alaouis, made after her (the index's newest first): the one born on 7 April 1958 is still found.
+    const namesakes = Array.from({ length: 400 }, (_, i) => ({
+      customerData: { ...leila.customerData, email: `leila${i}@example.ma`, phoneNumber: `+33 1 00 00 ${String(i).padStart(4, '0')}`, dateOfBirth: `19${60 + (i % 30)}-01-01T00:00:00.000Z` },
+    }));
+    await core.customers.createMany(namesakes as never, { staffId: null, username: 'test' });
+    const out = await core.call('customers.duplicates', { customerData: { firstName: 'Leila', lastName: 'Alaoui', dateOfBirth: '1958-04-07' } });
+    expect(out.candidates.map((c) => c.id)).toEqual([customer.id]);
+  });
 });
 
 describe('a duplicate email names the customer who has it', () => {

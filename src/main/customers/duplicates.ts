@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CustomerDuplicatesQuery, DuplicateCandidate, DuplicateReason } from '../../shared/customers/schema';
 import type { Database } from '../db/schema';
 import { foldText } from './fold';
@@ -64,31 +64,37 @@ export function duplicateReasons(probe: Probe, row: Pick<CustomerRow, 'first_nam
 
 /** At most this many candidates: the form shows one at a time. */
 const MAX_CANDIDATES = 5;
-const MAX_ROWS = 200;
+/** At most this many namesakes (the birthday decides among them) and phones are looked at. */
+export const MAX_NAMESAKES = 5000;
+export const MAX_PHONES = 200;
 
-/** The live customers the one being typed may be, those matching on more counts first. */
-export async function findDuplicates(db: Kysely<Database>, probe: Probe): Promise<DuplicateCandidate[]> {
+/**
+ * What the search index is asked for the probe (every word must occur): the names when a date of
+ * birth comes with them, the phone's last digits (the index holds a phone's digits). Pure.
+ */
+export function duplicateSearches(probe: Probe): { names: string | null; phone: string | null } {
   const day = probe.dateOfBirth?.match(ISO_DAY)?.[0];
   const digits = phoneDigits(probe.phoneNumber ?? '');
-  const email = probe.email?.includes('@') ? emailKey(probe.email) : null;
-  const withName = Boolean(probe.firstName && probe.lastName && day);
-  const withPhone = digits.length >= MIN_PHONE_DIGITS;
-  if (!withName && !withPhone && !email) return [];
-  // Narrowed in SQL (the birthday, the phone's last digits in the indexed text, the email key),
-  // decided by the pure rules above.
-  const rows = await db
-    .selectFrom('customers')
-    .selectAll()
-    .where('deleted_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        ...(withName ? [eb(sql`substr(date_of_birth, 1, 10)`, '=', day)] : []),
-        ...(withPhone ? [eb(sql`instr(search_text, ${digits.slice(-MIN_PHONE_DIGITS)})`, '>', 0)] : []),
-        ...(email ? [eb('email_key', '=', email)] : []),
-      ]),
-    )
-    .limit(MAX_ROWS)
-    .execute();
+  return {
+    names: probe.firstName && probe.lastName && day ? `${probe.firstName} ${probe.lastName}` : null,
+    phone: digits.length >= MIN_PHONE_DIGITS ? digits.slice(-MIN_PHONE_DIGITS) : null,
+  };
+}
+
+/**
+ * The live customers the one being typed may be, those matching on more counts first: among what
+ * the search index found for duplicateSearches() and the holder of the email, decided by the pure
+ * rules above.
+ */
+export async function findDuplicates(db: Kysely<Database>, probe: Probe, found: { names: string[]; phone: string[] }): Promise<DuplicateCandidate[]> {
+  const email = probe.email?.includes('@') ? emailKey(probe.email) : '';
+  const day = probe.dateOfBirth?.match(ISO_DAY)?.[0] ?? '';
+  // Separate lookups, not one OR: each by its own index (the primary key, the partial email index).
+  const live = db.selectFrom('customers').selectAll().where('deleted_at', 'is', null);
+  const namesakes = found.names.length > 0 ? await live.where('id', 'in', found.names).where('date_of_birth', 'like', `${day}%`).execute() : [];
+  const phones = found.phone.length > 0 ? await live.where('id', 'in', found.phone).execute() : [];
+  const byEmail = email ? await live.where('email_key', '=', email).where('email_key', '!=', '').execute() : [];
+  const rows = [...new Map([...namesakes, ...phones, ...byEmail].map((r) => [r.id, r])).values()];
   return rows
     .map((row) => ({ row, reasons: duplicateReasons(probe, row) }))
     .filter((c) => c.reasons.length > 0)

@@ -27,7 +27,7 @@ import { searchTextOf } from './fold';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
-import { findDuplicates } from './duplicates';
+import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -97,8 +97,12 @@ export class CustomerService {
   }
 
   /** Who the customer being typed may already be (customers.duplicates). */
-  duplicates(probe: CustomerDuplicatesQuery['customerData']) {
-    return findDuplicates(this.db, probe);
+  async duplicates(probe: CustomerDuplicatesQuery['customerData']) {
+    // The names and the phone are found by the search index (a scan of SQLite is ~100 ms at 100,000).
+    const index = await this.searchIndex();
+    const { names, phone } = duplicateSearches(probe);
+    const find = (search: string | null, limit: number) => (search ? index.query({ search, page: 1, limit, sortBy: 'updatedAt', sortOrder: 'desc' }).ids : []);
+    return findDuplicates(this.db, probe, { names: find(names, MAX_NAMESAKES), phone: find(phone, MAX_PHONES) });
   }
 
   async update(input: CustomerUpdate, actor: Actor) {
