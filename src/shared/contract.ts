@@ -88,6 +88,7 @@ export const contract = {
   'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail, access: 'staff', kind: 'read' },
   'customers.list': { input: C.CustomerListInput, output: C.CustomerListOutput, access: 'staff', kind: 'read' },
+  'customers.duplicates': { input: C.CustomerDuplicatesInput, output: C.CustomerDuplicatesOutput, access: 'staff', kind: 'read' },
   'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   /** Erasing a person (delete, then purge) is their right, and it must not wait for a licence. */
   'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput, access: 'owner', kind: 'write-free', audited: true },

@@ -34,7 +34,8 @@ test('create Layla, find her, edit her phone, refuse a duplicate email, delete h
   await expect(page.getByRole('status').filter({ hasText: 'Customer created' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Layla Hassan' })).toBeVisible();
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue('layla@example.com');
-  await expect(page.getByLabel('Date of birth', { exact: true })).toHaveValue('1992-05-12');
+  // Typed dates follow the language (issue 12, item 6): month first in English.
+  await expect(page.getByLabel('Date of birth', { exact: true })).toHaveValue('05/12/1992');
   await expect(page.getByLabel('Sex', { exact: true })).toHaveValue('female');
   await expect(page.getByLabel('City', { exact: true })).toHaveValue('Casablanca');
   // No prescription yet; the button leads to the one editor.

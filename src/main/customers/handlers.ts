@@ -1,11 +1,12 @@
 import type { HandlersOf } from '../handlers';
 import type { CustomerService } from './service';
 
-export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
+export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.duplicates' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
   return {
     'customers.create': async (input, ctx) => withDetail(customers, await customers.create(input, ctx.actor)),
     'customers.get': ({ id }) => customers.get(id),
     'customers.list': (input) => customers.list(input),
+    'customers.duplicates': async ({ customerData }) => ({ candidates: await customers.duplicates(customerData) }),
     'customers.update': async (input, ctx) => withDetail(customers, await customers.update(input, ctx.actor)),
     'customers.delete': ({ id }, ctx) => customers.delete(id, ctx.actor),
     'customers.bulkDelete': ({ ids }, ctx) => customers.bulkDelete(ids, ctx.actor),

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { BackupsScreen } from './backups/BackupsScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { StaffScreen } from './staff/StaffScreen';
-import { useCustomer } from './customers/queries';
+import { useCustomer, useNobodyFound } from './customers/queries';
 import { useSignedIn } from './auth/AuthProvider';
 import { Footer } from './components/Footer';
 import { Header, type Section } from './components/Header';
@@ -17,7 +17,7 @@ import { trackFocusInMain } from './components/focusReturn';
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
   | { name: 'search' }
-  | { name: 'new'; n: number }
+  | { name: 'new'; n: number; prefill?: string | undefined }
   | { name: 'customer'; id: string; flash?: 'created' }
   // The owner's screens.
   | { name: 'staff' }
@@ -66,7 +66,9 @@ export function App() {
   }, []);
   const goTo = useCallback((next: Screen) => guarded(() => setScreen(next)), [guarded]);
   const toSearch = useCallback(() => goTo({ name: 'search' }), [goTo]);
-  const toNew = useCallback(() => goTo({ name: 'new', n: Date.now() }), [goTo]);
+  // Right after a search that found nobody, the new customer starts from what was typed (issue 12).
+  const nobodyFound = useNobodyFound();
+  const toNew = useCallback(() => goTo({ name: 'new', n: Date.now(), prefill: nobodyFound(search) }), [goTo, nobodyFound, search]);
   // Read-only: Ctrl+N opens no form that could not be saved (the New customer button says why).
   const createGate = useWriteGate('customers.create');
   const open = useCallback((id: string) => goTo({ name: 'customer', id }), [goTo]);
@@ -150,6 +152,8 @@ export function App() {
             key={screen.name === 'new' ? `new-${screen.n}` : screen.id}
             id={screen.name === 'new' ? null : screen.id}
             flash={screen.name === 'customer' ? screen.flash : undefined}
+            prefill={screen.name === 'new' ? screen.prefill : undefined}
+            onOpenCustomer={open}
             onCreated={(id) => setScreen({ name: 'customer', id, flash: 'created' })}
             onBack={toSearch}
             onDeleted={() => setScreen({ name: 'search' })}

@@ -307,6 +307,37 @@ export const CustomerListOutput = z.object({
   pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }),
 });
 
+/*
+ * customers.duplicates (issue 12): what is typed so far on a new customer's form; anything may be
+ * missing or half typed (a value that cannot match is simply not matched), so nothing here is refused.
+ */
+const probe = (max: number) => z.string({ error: 'must be text' }).trim().max(max, `must be at most ${max} characters`).optional();
+export const CustomerDuplicatesInput = z.strictObject({
+  customerData: z.strictObject({
+    firstName: probe(100),
+    lastName: probe(100),
+    email: probe(254),
+    phoneNumber: probe(32),
+    dateOfBirth: probe(40),
+  }),
+});
+/** Why an existing customer may be the one being typed. */
+export const duplicateReasons = ['nameAndBirth', 'phone', 'email'] as const;
+export const DuplicateReason = z.enum(duplicateReasons);
+export type DuplicateReason = z.infer<typeof DuplicateReason>;
+export const DuplicateCandidate = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  phoneNumber: z.string(),
+  dateOfBirth: z.string(),
+  reasons: z.array(DuplicateReason),
+});
+export const CustomerDuplicatesOutput = z.object({ candidates: z.array(DuplicateCandidate) });
+export type CustomerDuplicatesQuery = z.output<typeof CustomerDuplicatesInput>;
+export type DuplicateCandidate = z.infer<typeof DuplicateCandidate>;
+
 export const CustomerDeleteOutput = z.object({ message: z.string(), customerId: z.string() });
 export const CustomerBulkDeleteOutput = z.object({ message: z.string(), deletedCount: z.number() });
 

@@ -15,7 +15,7 @@ import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
 import { CustomerTabList, CustomerTabPanel, useCustomerTabs } from './CustomerTabs';
 import { CustomerToolbar } from './CustomerToolbar';
 import { DetailsForm } from './DetailsForm';
-import { customerFormSchema, emptyFormValues, formValuesFromDetail, type CustomerFormOutput, type CustomerFormValues } from './formModel';
+import { customerFormSchema, emptyFormValues, firstEmptyField, formValuesFromDetail, prefillFromSearch, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCustomerExport } from './OwnerActions';
 import { useCustomer } from './queries';
 import { useCustomerSave } from './useCustomerSave';
@@ -33,6 +33,10 @@ type Props = {
   onBack: () => void;
   onDeleted: () => void;
   setLeaveGuard: (guard: LeaveGuard | null) => void;
+  /** What a search that found nobody typed, for a new customer's form to start from. */
+  prefill?: string | undefined;
+  /** Opens another customer (a possible duplicate, the one who has an email already). */
+  onOpenCustomer?: (id: string) => void;
   /** Opens the sync screen (where this customer's sync conflicts and parked changes are settled). */
   onOpenSync?: () => void;
 };
@@ -67,11 +71,11 @@ function ExistingCustomer(props: Props & { id: string }) {
 }
 
 /** A customer's screen: the toolbar, the tabs (an existing customer's) and the Details form. */
-function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDeleted, setLeaveGuard, onOpenSync }: Props & { detail: Detail | null }) {
+function CustomerForm({ detail, flash: initialFlash, prefill, onCreated, onBack, onDeleted, setLeaveGuard, onOpenSync, onOpenCustomer }: Props & { detail: Detail | null }) {
   const { t } = useTranslation();
   const form = useForm<CustomerFormValues, unknown, CustomerFormOutput>({
     resolver: zodResolver(customerFormSchema),
-    defaultValues: detail ? formValuesFromDetail(detail) : emptyFormValues(),
+    defaultValues: detail ? formValuesFromDetail(detail) : emptyFormValues(prefillFromSearch(prefill ?? '')),
     mode: 'onSubmit',
     reValidateMode: 'onChange',
   });
@@ -102,8 +106,10 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
     return () => setLeaveGuard(null);
   }, [setLeaveGuard, leave.guard]);
 
+  // A new customer started from a search: the cursor goes to the first field still empty.
   useEffect(() => {
-    form.setFocus('customerData.firstName');
+    form.setFocus(detail ? 'customerData.firstName' : firstEmptyField(form.getValues()));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on mount only
   }, [form]);
 
   // Ctrl+S saves the details from anywhere on their tab; the prescription tab saves its own grid.
@@ -158,6 +164,8 @@ function CustomerForm({ detail, flash: initialFlash, onCreated, onBack, onDelete
             formError={submitCount > 0 ? save.formError : null}
             onSubmit={() => void save.submit()}
             onOpenRxEditor={openRxEditor}
+            onOpenCustomer={(id) => onOpenCustomer?.(id)}
+            emailHolderId={save.emailHolderId}
           />
         </div>
 

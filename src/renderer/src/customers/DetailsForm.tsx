@@ -1,11 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { CurrentRx } from '../prescriptions/CurrentRx';
-import { ConsentBox, SelectField, TextField } from './fields';
+import { ConsentBox, DateField, SelectField, TextField } from './fields';
 import { FormError } from '../components/FormError';
 import { useFormContext, useWatch } from 'react-hook-form';
 import { useStoreProfile } from '../settings/queries';
 import { addressLayout } from './addressLayout';
+import type { CompletableField } from '../../../shared/customers/schema';
+import { intlLocale } from '../format';
+import { DuplicateWarning } from './DuplicateWarning';
 
 type Detail = ChannelOutput<'customers.get'>;
 
@@ -17,11 +20,16 @@ type Props = {
   formError: string | null;
   onSubmit: () => void;
   onOpenRxEditor: () => void;
+  /** Opens another customer: a possible duplicate, or the one who has the email a save was refused for. */
+  onOpenCustomer: (id: string) => void;
+  /** Who has the email the last save was refused for, when the core said. */
+  emailHolderId: string | null;
 };
 
 /** The Details tab's form: personal details, address, consent, and the current prescription read-only. */
-export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenRxEditor }: Props) {
+export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenRxEditor, onOpenCustomer, emailHolderId }: Props) {
   const { t } = useTranslation();
+  const missing = new Set(detail?.missing ?? []);
   return (
     <form
       id={formId}
@@ -33,18 +41,38 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
       }}
       aria-label={name}
     >
-      <FormError>{formError}</FormError>
+      <FormError>
+        {formError ? (
+          <>
+            {formError}
+            {emailHolderId ? (
+              <button type="button" className="form-error-action" onClick={() => onOpenCustomer(emailHolderId)}>
+                {t('duplicates.openEmailHolder')}
+              </button>
+            ) : null}
+          </>
+        ) : null}
+      </FormError>
+      {detail ? (
+        <CompletenessTodo missing={detail.missing} />
+      ) : (
+        <>
+          <p className="walk-in-note">{t('todo.walkIn')}</p>
+          <DuplicateWarning onOpen={onOpenCustomer} />
+        </>
+      )}
 
       <div className="form-body">
         <fieldset className="section personal">
           <legend>{t('form.personal')}</legend>
           <TextField name="customerData.firstName" label={t('form.firstName')} autoComplete="off" />
           <TextField name="customerData.lastName" label={t('form.lastName')} autoComplete="off" />
-          <TextField name="customerData.email" label={t('form.email')} type="email" autoComplete="off" className="wide" />
-          <TextField name="customerData.phoneNumber" label={t('form.phoneNumber')} type="tel" autoComplete="off" />
-          <TextField name="customerData.dateOfBirth" label={t('form.dateOfBirth')} type="date" />
+          <TextField name="customerData.email" label={t('form.email')} type="email" autoComplete="off" className="wide" todo={missing.has('email')} />
+          <TextField name="customerData.phoneNumber" label={t('form.phoneNumber')} type="tel" autoComplete="off" todo={missing.has('phoneNumber')} />
+          <DateField name="customerData.dateOfBirth" label={t('form.dateOfBirth')} todo={missing.has('dateOfBirth')} />
           <SelectField
             name="customerData.sex"
+            todo={missing.has('sex')}
             label={t('form.sex')}
             options={[
               { value: '', label: t('form.sexChoose') },
@@ -85,4 +113,13 @@ function AddressFields() {
   return addressLayout(country, state).map((f) => (
     <TextField key={f.name} name={`address.${f.name}`} label={t(f.labelKey)} autoComplete="off" {...(f.wide ? { className: 'wide' } : {})} />
   ));
+}
+
+/** What the store's cloud still needs before this customer can be sent (issue 12, item 1). */
+function CompletenessTodo({ missing }: { missing: readonly CompletableField[] }) {
+  const { t, i18n } = useTranslation();
+  if (missing.length === 0) return null;
+  const locale = intlLocale(i18n.language);
+  const fields = new Intl.ListFormat(locale, { type: 'conjunction' }).format(missing.map((f) => t(`form.${f}`).toLocaleLowerCase(locale)));
+  return <p className="todo-note">{t('todo.missing', { fields })}</p>;
 }

@@ -27,10 +27,10 @@ export const formFieldPaths: ReadonlySet<string> = new Set([
 ]);
 
 /** Every input controlled from the start (empty strings), so reset() and dirty tracking are exact. */
-export function emptyFormValues(): CustomerFormValues {
+export function emptyFormValues(prefill: Prefill = {}): CustomerFormValues {
   return {
     // '' is "not given": the select starts on "Choose…"; a walk-in may leave it for later (issue 12).
-    customerData: { firstName: '', lastName: '', email: '', phoneNumber: '', dateOfBirth: '', sex: '' },
+    customerData: { firstName: '', lastName: '', email: '', phoneNumber: '', dateOfBirth: '', sex: '', ...prefill },
     address: { street: '', city: '', zipCode: '', state: '' },
     consent: { marketing: false, sms: false },
   };
@@ -129,4 +129,61 @@ export function placeServerErrors(
   return Object.entries(errors).flatMap(([path, messages]) =>
     messages[0] && formFieldPaths.has(path) ? [{ path: path as FieldPath<CustomerFormValues>, message: messages[0] }] : [],
   );
+}
+
+/** What a search that found nobody gives the new customer's form (Ctrl+N right after it). */
+export type Prefill = Partial<Record<'firstName' | 'lastName' | 'email' | 'phoneNumber', string>>;
+
+const PHONE_LIKE = /^\+?[\d\s()./-]+$/;
+
+/** "leila alaoui" → "Leila Alaoui"; a search typed with any capital is kept as typed ("Tour de la"). */
+function capitalised(words: string[], allLower: boolean): string {
+  return words.map((w) => (allLower ? w.charAt(0).toLocaleUpperCase() + w.slice(1) : w)).join(' ');
+}
+
+/**
+ * The fields a search that found nobody fills in: an email, a phone, or names. One word is the last
+ * name (what staff search by); more are first then last, unless one is written in capitals, which
+ * is the last name as French forms write it ("ALAOUI Leïla").
+ */
+export function prefillFromSearch(search: string): Prefill {
+  const text = search.trim().replace(/\s+/g, ' ');
+  if (!text) return {};
+  if (text.includes('@')) return { email: text };
+  if (PHONE_LIKE.test(text) && text.replace(/\D/g, '').length >= 6) return { phoneNumber: text };
+  const words = text.split(' ');
+  const lower = text === text.toLocaleLowerCase();
+  if (words.length === 1) return { lastName: capitalised(words, lower) };
+  const caps = words.filter((w) => /\p{Lu}{2,}/u.test(w) && w === w.toLocaleUpperCase());
+  if (caps.length > 0 && caps.length < words.length) return { firstName: words.filter((w) => !caps.includes(w)).join(' '), lastName: caps.join(' ') };
+  return { firstName: capitalised(words.slice(0, 1), lower), lastName: capitalised(words.slice(1), lower) };
+}
+
+/** Where the cursor starts on a new customer's form: the first personal field still empty. */
+export function firstEmptyField(values: CustomerFormValues): FieldPath<CustomerFormValues> {
+  const empty = personalFields.find((f) => !values.customerData[f]);
+  return `customerData.${empty ?? 'firstName'}`;
+}
+
+const MIN_PHONE_DIGITS = 6;
+
+/**
+ * What the duplicate check is asked while a new customer is typed (issue 12, item 4): the names with
+ * a date of birth, a phone, an email, as far as each can match; null while there is nothing to go on.
+ */
+export function duplicateProbe(data: CustomerFormValues['customerData']): ChannelInput<'customers.duplicates'> | null {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const [firstName, lastName, email, phoneNumber, dateOfBirth] = [data.firstName, data.lastName, data.email, data.phoneNumber, data.dateOfBirth].map(text);
+  const probe: ChannelInput<'customers.duplicates'>['customerData'] = {};
+  // The date input holds YYYY-MM-DD once what was typed reads as a date.
+  if (firstName && lastName && /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth ?? '')) Object.assign(probe, { firstName, lastName, dateOfBirth });
+  if ((phoneNumber ?? '').replace(/\D/g, '').length >= MIN_PHONE_DIGITS) probe.phoneNumber = phoneNumber;
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email ?? '')) probe.email = email;
+  return Object.keys(probe).length > 0 ? { customerData: probe } : null;
+}
+
+/** The customer who already has the email a save was refused for, when the core named them. */
+export function emailHolder(code: string, details: Record<string, unknown> | undefined): string | null {
+  const id = details?.customerId;
+  return code === 'customer.emailTaken' && typeof id === 'string' && id !== '' ? id : null;
 }

@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChannelInput } from '../../../shared/contract';
+import { useCallback } from 'react';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
 import { historyKeys } from '../history/queries';
@@ -11,6 +12,7 @@ export const customerKeys = {
   lists: () => [...customerKeys.all, 'list'] as const,
   list: (search: string) => [...customerKeys.lists(), { search }] as const,
   detail: (id: string) => [...customerKeys.all, 'detail', id] as const,
+  duplicates: (probe: ChannelInput<'customers.duplicates'> | null) => [...customerKeys.all, 'duplicates', probe] as const,
 };
 
 export const PAGE_SIZE = 50;
@@ -35,12 +37,37 @@ export function useCustomerSearch(search: string) {
   });
 }
 
+/** `search` as typed when its results (already on screen, so in the cache) found nobody; else undefined. */
+export function useNobodyFound() {
+  const qc = useQueryClient();
+  return useCallback(
+    (search: string) => {
+      const typed = search.trim();
+      const found = typed ? qc.getQueryData<InfiniteData<ChannelOutput<'customers.list'>>>(customerKeys.list(typed)) : undefined;
+      return found?.pages[0]?.pagination.total === 0 ? typed : undefined;
+    },
+    [qc],
+  );
+}
+
 export function useCustomer(id: string | null) {
   const call = useCall();
   return useQuery({
     queryKey: customerKeys.detail(id ?? ''),
     queryFn: () => call('customers.get', { id: id ?? '' }),
     enabled: id !== null,
+  });
+}
+
+/** Who the customer being typed may already be; nothing is asked while there is nothing to go on. */
+export function useDuplicates(probe: ChannelInput<'customers.duplicates'> | null) {
+  const call = useCall();
+  return useQuery({
+    queryKey: customerKeys.duplicates(probe),
+    queryFn: () => call('customers.duplicates', probe ?? { customerData: {} }),
+    enabled: probe !== null,
+    // The warning stays while the next keystroke's answer loads: no flicker.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { createPayload, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
+import { createPayload, emailHolder, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCreateCustomer, useUpdateCustomer } from './queries';
 
 type Detail = ChannelOutput<'customers.get'>;
@@ -28,12 +28,15 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
   const update = useUpdateCustomer();
   const [formError, setFormError] = useState<string | null>(null);
   const [flash, setFlash] = useState<SaveFlash>(initialFlash);
+  // A duplicate email: the customer who has it, to open instead of typing them again.
+  const [emailHolderId, setEmailHolderId] = useState<string | null>(null);
 
   const showServerError = (error: unknown) => {
     if (!(error instanceof AppError)) {
       setFormError(t('form.saveError', { message: errorMessage(error, t) }));
       return;
     }
+    setEmailHolderId(emailHolder(error.code, error.details));
     const placed = placeServerErrors(error.fieldErrors, error.code, t('errors.customer.emailTaken'));
     placed.forEach(({ path, message }, i) => form.setError(path, { type: 'server', message }, { shouldFocus: i === 0 }));
     setFormError(placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) }));
@@ -41,6 +44,7 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
 
   const onValid = async (values: CustomerFormOutput) => {
     setFormError(null);
+    setEmailHolderId(null);
     setFlash(null);
     onStart();
     try {
@@ -59,5 +63,5 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
     }
   };
   const submit = form.handleSubmit(onValid, () => setFormError(t('form.fixErrors')));
-  return { submit, formError, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
+  return { submit, formError, emailHolderId, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
 }

@@ -25,7 +25,7 @@ import {
 } from './draft';
 import { FeedbackProvider, type Feedback, type FeedbackLookup } from './feedback';
 import { RxGrid } from './RxGrid';
-import { RxField, RxSelect, RxTextArea, type EyePath } from './RxFields';
+import { RxDateField, RxField, RxSelect, RxTextArea, type EyePath } from './RxFields';
 import { placeFeedback, valueAt } from './rxFeedback';
 import { RxEditorHead, RxToolbar } from './RxToolbar';
 import { useRxCheck, type RxCheckContext } from './useRxCheck';
@@ -231,8 +231,8 @@ function RxMeta() {
           { value: 'contacts', label: t('rx.kind.contacts') },
         ]}
       />
-      <RxField path="examDate" label={t('rx.field.examDate')} type="date" />
-      <RxField path="expiresAt" label={t('rx.field.expiresAt')} type="date" />
+      <RxDateField path="examDate" label={t('rx.field.examDate')} />
+      <RxDateField path="expiresAt" label={t('rx.field.expiresAt')} />
       <RxField path="prescriber" label={t('rx.field.prescriber')} tidy={(s) => s.trim()} />
     </div>
   );

@@ -1,8 +1,9 @@
 import { useId, type ReactNode } from 'react';
-import { useFormContext, useWatch, type Path } from 'react-hook-form';
+import { useController, useFormContext, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { normaliseEyeCell, type CellTidy, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
+import { DateInput } from '../components/DateInput';
 import { Options } from '../components/Field';
 import { describedBy, FieldMessages, useFeedback } from './feedback';
 
@@ -124,6 +125,25 @@ export function RxField({ path, label, className, tidy, derivedTitle, ...input }
         aria-describedby={describedBy(id, feedback)}
       />
       <FieldMessages id={id} feedback={feedback} />
+    </Shell>
+  );
+}
+
+/**
+ * The exam date or the expiry: typed in the language's order, one tab stop (components/DateInput).
+ * One error under it: why what was typed is no date, else the core's.
+ */
+export function RxDateField({ path, label }: { path: 'examDate' | 'expiresAt'; label: string }) {
+  const {
+    field: { name, ref, value, onChange, onBlur },
+  } = useController<RxDraft, typeof path>({ name: path });
+  const feedback = useFeedback().at(path);
+  const warnings = { warnings: feedback.warnings };
+  const id = useId();
+  return (
+    <Shell id={id} label={label} invalid={!!feedback.error}>
+      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" error={feedback.error} describedBy={describedBy(id, warnings)} data-rx-nav="" />
+      <FieldMessages id={id} feedback={warnings} />
     </Shell>
   );
 }
