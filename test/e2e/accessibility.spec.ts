@@ -169,14 +169,18 @@ test('every screen in English, French and Arabic has no serious or critical axe-
 
     // ---- customers: the list, a search with results, a new customer ----
     await nav().getByRole('button', { name: tr(lng, 'nav.customers') }).click();
+    const resultList = page.getByRole('listbox', { name: tr(lng, 'search.results') });
     await searchBox().fill('');
-    await expect(page.getByRole('listbox', { name: tr(lng, 'search.results') }).getByRole('option')).toHaveCount(3);
+    await expect(resultList.getByRole('option')).toHaveCount(3);
+    await expect(resultList).not.toHaveAttribute('aria-busy', 'true');
     await scan('customers list');
     await searchBox().fill('alaoui');
-    await expect(page.getByRole('listbox', { name: tr(lng, 'search.results') }).getByRole('option')).toHaveCount(3);
+    await expect(resultList.getByRole('option')).toHaveCount(3);
+    // The answer to this search, not the previous one's rows still on screen.
+    await expect(resultList).not.toHaveAttribute('aria-busy', 'true');
     await scan('search with results');
     await searchBox().fill('nobody-by-that-name');
-    await expect(page.getByRole('listbox', { name: tr(lng, 'search.results') }).getByRole('option')).toHaveCount(0);
+    await expect(page.getByRole('status').filter({ hasText: tr(lng, 'search.emptySearch', { search: 'nobody-by-that-name' }) })).toBeVisible();
     await scan('search without results');
 
     await page.getByRole('button', { name: tr(lng, 'search.newCustomer') }).click();
@@ -186,7 +190,8 @@ test('every screen in English, French and Arabic has no serious or critical axe-
 
     // ---- a customer: details, prescription (several versions), documents, history ----
     await searchBox().fill('leila@example.ma');
-    await expect(page.getByRole('listbox', { name: tr(lng, 'search.results') }).getByRole('option')).toHaveCount(1);
+    await expect(resultList.getByRole('option')).toHaveCount(1);
+    await expect(resultList).not.toHaveAttribute('aria-busy', 'true');
     await searchBox().press('Enter');
     await expect(page.getByRole('heading', { name: 'Leïla Alaoui' })).toBeVisible();
     await expect(tab('tabs.details')).toHaveAttribute('aria-selected', 'true');
