@@ -85,7 +85,8 @@ test.afterEach(async ({}, testInfo) => {
 });
 
 test(WALK, async ({ page, host, request }) => {
-  test.setTimeout(300_000);
+  // About 66 scans: well under a minute on an idle machine, a few on a loaded one.
+  test.setTimeout(420_000);
   let lng: Language = 'en';
   const scan = async (screen: string) => {
     // Nothing half-drawn: axe reads the page as it is.
@@ -188,6 +189,9 @@ test(WALK, async ({ page, host, request }) => {
     await page.getByRole('button', { name: tr(lng, 'search.newCustomer') }).click();
     await expect(page.getByLabel(tr(lng, 'form.firstName'), { exact: true })).toBeFocused();
     await scan('new customer');
+    await page.getByRole('button', { name: tr(lng, 'form.create'), exact: true }).click();
+    await expect(page.getByRole('alert').first()).toBeVisible();
+    await scan('new customer, errors shown');
     await page.keyboard.press('Escape');
 
     // ---- a customer: details, prescription (several versions), documents, history ----
@@ -198,6 +202,12 @@ test(WALK, async ({ page, host, request }) => {
     await expect(page.getByRole('heading', { name: 'Leïla Alaoui' })).toBeVisible();
     await expect(tab('tabs.details')).toHaveAttribute('aria-selected', 'true');
     await scan('customer details');
+    await page.getByRole('button', { name: tr(lng, 'form.delete'), exact: true }).click();
+    const confirmDelete = page.getByRole('dialog', { name: tr(lng, 'delete.title') });
+    await expect(confirmDelete).toBeVisible();
+    await scan('customer: delete confirmation');
+    await confirmDelete.getByRole('button', { name: tr(lng, 'delete.cancel'), exact: true }).click();
+    await expect(confirmDelete).toBeHidden();
     await tab('tabs.prescription').click();
     await expect(page.getByRole('form', { name: tr(lng, 'rx.newExam') })).toBeVisible();
     await scan('prescription editor, 3 versions');
