@@ -232,7 +232,7 @@ test.describe('staff accounts', () => {
     await expect(table.getByRole('row', { name: /Olivia Owner/ })).toContainText('Owner');
 
     // ---- a new password ----
-    await page.getByRole('button', { name: 'Reset the password of Samir Staff' }).click();
+    await page.getByRole('button', { name: 'Reset password for Samir Staff' }).click();
     const reset = page.getByRole('dialog', { name: 'Reset the password of Samir Staff' });
     await expect(reset).toContainText('Samir Staff will be signed out everywhere');
     await reset.getByLabel('New password', { exact: true }).fill('samir-new-password');

@@ -85,6 +85,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
 
   return (
     <section className="search-screen" aria-labelledby={`${listId}-label`}>
+      {/* Every screen has its h1 for screen readers' heading navigation; here the search box says the rest. */}
+      <h1 className="visually-hidden">{t('screen.search')}</h1>
       <div className="search-bar">
         <label id={`${listId}-label`} htmlFor={`${listId}-input`} className="visually-hidden">
           {t('search.label')}
@@ -100,7 +102,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           onKeyDown={onKeyDown}
           autoComplete="off"
           spellCheck={false}
-          aria-controls={listId}
+          // Only while the list is there: an id that points at nothing is invalid ARIA.
+          aria-controls={rows.length > 0 ? listId : undefined}
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
         <NewCustomerButton onNew={onNew} />
@@ -185,7 +188,7 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
     );
   }
   return (
-    <div ref={listRef} id={listId} role="listbox" aria-label={t('search.results')} className={`result-list${stale ? ' stale' : ''}`}>
+    <div ref={listRef} id={listId} role="listbox" aria-label={t('search.results')} aria-busy={stale || undefined} className={`result-list${stale ? ' stale' : ''}`}>
       <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];

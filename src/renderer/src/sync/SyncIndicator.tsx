@@ -1,7 +1,17 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSyncEvents, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { clockTime, relativeTime, useNow } from './text';
+import { indicatorWords, type ShownPart } from './indicator';
+
+const PART_CLASS: Record<ShownPart['kind'], string> = {
+  state: 'sync-state',
+  pending: 'sync-pending',
+  review: 'sync-review',
+  nextTry: 'sync-next',
+  lastSync: 'sync-when',
+};
 
 /**
  * The header's sync summary: online or not, changes waiting, when it last synced; a click opens the
@@ -16,25 +26,10 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
   const s = status.data;
   if (!s) return null;
 
-  const last = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
-  const toReview = s.conflicts + s.parked;
-  // Rate-limited is not offline: the cloud is there and asked us to wait; say until when.
+  const lastSync = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
   const nextTry = s.state === 'rateLimited' && s.nextAttemptAt ? clockTime(s.nextAttemptAt, i18n.language) : null;
-  const stateText = t(`sync.state.${s.state}`);
-  // The full sentence for screen readers and the tooltip; the button shows the short form.
-  const sentence = [
-    t('sync.indicator.sentence', { state: stateText }),
-    // The visible words first, in order (the name must contain what is shown), then why.
-    nextTry ? t('sync.indicator.nextTryShort', { time: nextTry }) : null,
-    nextTry ? t('sync.indicator.slowDownWhy') : null,
-    s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null,
-    toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
-    last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
-    s.state === 'error' && s.lastError ? s.lastError : null,
-    s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  // The full sentence for screen readers and the tooltip, starting with the words the pill shows.
+  const { shown, sentence } = indicatorWords(s, { lastSync, nextTry, isOwner }, t);
 
   return (
     <button
@@ -46,15 +41,15 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
       onClick={onOpen}
     >
       <span className="sync-dot" aria-hidden="true" />
-      <span className="sync-state">{stateText}</span>
-      {s.state !== 'disabled' && (s.pending > 0 || s.state === 'offline') ? (
-        <span className="sync-pending" data-testid="sync-pending">
-          {t('sync.indicator.pendingShort', { count: s.pending })}
-        </span>
-      ) : null}
-      {toReview > 0 ? <span className="sync-review">{t('sync.indicator.toReviewShort', { count: toReview })}</span> : null}
-      {nextTry ? <span className="sync-next">{t('sync.indicator.nextTryShort', { time: nextTry })}</span> : null}
-      {last && s.state !== 'disabled' && !nextTry ? <span className="sync-when">{last}</span> : null}
+      {shown.map((part, i) => (
+        <Fragment key={part.kind}>
+          {/* A space between the words: without it their text runs together ("Offline3 pending"). */}
+          {i > 0 ? ' ' : null}
+          <span className={PART_CLASS[part.kind]} data-testid={part.kind === 'pending' ? 'sync-pending' : undefined}>
+            {part.text}
+          </span>
+        </Fragment>
+      ))}
     </button>
   );
 }

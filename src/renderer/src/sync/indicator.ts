@@ -1,0 +1,42 @@
+import type { TFunction } from 'i18next';
+import type { SyncStatus } from '../../../shared/sync/schema';
+
+/*
+ * The header's sync pill in words: what it shows, and its accessible name. The name starts with the
+ * shown words, in their order (WCAG 2.5.3 "label in name": someone using speech control says what they
+ * see, and axe's label-content-name-mismatch checks it), then adds what only the name and the tooltip
+ * carry: why the cloud slowed us down, the count when it is not shown, the last sync, the error, the hint.
+ */
+
+export type ShownPart = { kind: 'state' | 'pending' | 'review' | 'nextTry' | 'lastSync'; text: string };
+export type IndicatorWords = { shown: ShownPart[]; sentence: string };
+
+/** `lastSync` ("2 minutes ago") and `nextTry` ("15:47") are already said in the staff's language. */
+export function indicatorWords(
+  s: Pick<SyncStatus, 'state' | 'pending' | 'conflicts' | 'parked' | 'lastError'>,
+  moments: { lastSync: string | null; nextTry: string | null; isOwner: boolean },
+  t: TFunction,
+): IndicatorWords {
+  const { lastSync, nextTry, isOwner } = moments;
+  const toReview = s.conflicts + s.parked;
+  const pending = s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null;
+  const pendingShown = pending !== null && (s.pending > 0 || s.state === 'offline');
+  // Rate-limited is not offline: the cloud is there and asked us to wait; the pill says until when.
+  const lastShown = lastSync !== null && s.state !== 'disabled' && nextTry === null;
+  const shown: ShownPart[] = [
+    { kind: 'state', text: t(`sync.state.${s.state}`) },
+    ...(pendingShown ? [{ kind: 'pending' as const, text: pending }] : []),
+    ...(toReview > 0 ? [{ kind: 'review' as const, text: t('sync.indicator.toReviewShort', { count: toReview }) }] : []),
+    ...(nextTry ? [{ kind: 'nextTry' as const, text: t('sync.indicator.nextTryShort', { time: nextTry }) }] : []),
+    ...(lastShown ? [{ kind: 'lastSync' as const, text: lastSync }] : []),
+  ];
+  const more = [
+    nextTry ? t('sync.indicator.slowDownWhy') : null,
+    pendingShown ? null : pending,
+    lastShown ? null : lastSync ? t('sync.indicator.lastSync', { when: lastSync }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
+    s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
+  ];
+  const words = [...shown.map((p) => p.text), ...more.filter((w): w is string => w !== null)];
+  return { shown, sentence: t('sync.indicator.sentence', { state: words.join(' · ') }) };
+}
