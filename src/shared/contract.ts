@@ -90,7 +90,10 @@ export const contract = {
   'prescriptions.list': { input: P.PrescriptionListInput, output: P.PrescriptionList, access: 'staff', kind: 'read' },
   'attachments.add': { input: A.AttachmentAddInput, output: A.Attachment, access: 'staff', kind: 'write', audited: true },
   'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment), access: 'staff', kind: 'read' },
-  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput, access: 'staff', kind: 'write', audited: true },
+  /** Removing a document is the owner's (issue 12 item 11): staff who attached the wrong file change its type or ask. */
+  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput, access: 'owner', kind: 'write', audited: true },
+  /** A document's type (prescription, ID card, other), changed after it was added; synced like the document. */
+  'attachments.setType': { input: A.AttachmentSetTypeInput, output: A.Attachment, access: 'staff', kind: 'write', audited: true },
   'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput, access: 'staff', kind: 'read' },
   /**
    * The licence of this install: trial, active, or why not. The activation screen comes before any

@@ -111,6 +111,10 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     const a = await w.core.call('attachments.add', { customerId: await w.customer(), field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
     return { id: a.id };
   },
+  'attachments.setType': async (w) => {
+    const a = await w.core.call('attachments.add', { customerId: await w.customer(), field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    return { id: a.id, field: 'prescription' };
+  },
   'licence.configure': async (w) => ({ baseUrl: w.cloud.url, storeId: STORE.storeId }),
   'licence.activate': async (w) => {
     await w.core.call('licence.configure', { baseUrl: w.cloud.url, storeId: STORE.storeId });
