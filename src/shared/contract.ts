@@ -120,6 +120,8 @@ export const contract = {
   'update.restart': { input: NoInput, output: U.UpdateRestartOutput, access: 'staff', kind: 'read' },
   /** The store's cloud (owner); the credentials are checked when the cloud can be reached. */
   'sync.configure': { input: SY.SyncConfigureInput, output: SY.SyncStatus, access: 'owner', kind: 'write-free', audited: true },
+  /** Turns sync off (nothing sent or pulled, changes keep queueing) or on again; kept across restarts. */
+  'sync.setEnabled': { input: SY.SyncSetEnabledInput, output: SY.SyncStatus, access: 'owner', kind: 'write-free', audited: true },
   'sync.status': { input: NoInput, output: SY.SyncStatus, access: 'locked', kind: 'read' },
   /** Syncs at once (even during a backoff) and answers when that round is over. */
   'sync.now': { input: NoInput, output: SY.SyncStatus, access: 'staff', kind: 'read' },

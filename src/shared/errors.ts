@@ -90,6 +90,8 @@ export const errorStatus = {
   'sync.noKeychain': 409,
   'sync.conflictNotFound': 404,
   'sync.cannotRestore': 409,
+  // The owner turned sync off: changes wait here until it is turned on again.
+  'sync.off': 409,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;

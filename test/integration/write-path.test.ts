@@ -132,6 +132,7 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   },
   'licence.importFile': async () => ({ contents: JSON.stringify(signLicence(signer, makeLicence({}, new Date()))) }),
   'sync.configure': async (w) => ({ baseUrl: w.cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password }),
+  'sync.setEnabled': async () => ({ enabled: false }),
   'sync.resolve': async (w) => {
     const id = await w.customer();
     await w.settle();

@@ -5,12 +5,13 @@ import { useSetAutoLock } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';
+import { SyncSettingsSection } from '../sync/SyncSwitch';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
 
 /** The owner's settings: for now, how long the counter may stay idle before the screen locks. */
-export function SettingsScreen() {
+export function SettingsScreen({ onOpenSync }: { onOpenSync: () => void }) {
   const { t } = useTranslation();
   const { autoLockMinutes, setAutoLockMinutes } = useSignedIn();
   const save = useSetAutoLock();
@@ -72,6 +73,7 @@ export function SettingsScreen() {
           </span>
         </div>
       </form>
+      <SyncSettingsSection onOpenSync={onOpenSync} />
       <LicencePanel />
     </section>
   );

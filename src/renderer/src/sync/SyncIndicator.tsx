@@ -31,6 +31,7 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
     toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
     last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
     s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'off' ? t('sync.indicator.offByOwner') : null,
     s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
   ]
     .filter(Boolean)
