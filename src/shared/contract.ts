@@ -54,6 +54,8 @@ export const contract = {
   'app.info': { input: NoInput, output: AppInfo, access: 'public', kind: 'read' },
   /** Prints the page to a PDF file (desktop app); `handled: false` tells the page to use the browser's print. */
   'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }), access: 'staff', kind: 'read' },
+  /** A folder the owner picks in the desktop's own dialog (a USB stick); `handled: false`: no dialog here, the page asks for the path. */
+  'app.pickFolder': { input: NoInput, output: z.object({ handled: z.boolean(), folder: z.string().nullable() }), access: 'owner', kind: 'read' },
   'auth.status': { input: NoInput, output: S.AuthStatus, access: 'public', kind: 'read' },
   'auth.setupOwner': { input: S.SetupOwnerInput, output: S.Session, access: 'public', kind: 'write-free', audited: true },
   'auth.login': { input: S.LoginInput, output: S.Session, access: 'public', kind: 'read' },
@@ -72,6 +74,9 @@ export const contract = {
   'audit.chain': { input: NoInput, output: AuditChainReport, access: 'staff', kind: 'read' },
   'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo, access: 'owner', kind: 'write-free', audited: true },
   'backup.list': { input: NoInput, output: B.BackupListOutput, access: 'owner', kind: 'read' },
+  'backup.location': { input: NoInput, output: B.BackupLocation, access: 'owner', kind: 'read' },
+  /** Copies a backup into a folder on this computer (a USB stick): never over a copy already there; the copy is checked. */
+  'backup.copyTo': { input: B.BackupCopyToInput, output: B.BackupCopyToOutput, access: 'owner', kind: 'write-free', audited: true },
   'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput, access: 'owner', kind: 'write-free', audited: true },
   'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail, access: 'staff', kind: 'read' },

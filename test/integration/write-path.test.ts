@@ -90,6 +90,11 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   }),
   'settings.setAutoLock': async () => ({ minutes: 12 }),
   'backup.create': async () => ({}),
+  'backup.copyTo': async (w) => {
+    const usb = tempDir('opticounter-usb-');
+    cleanups.push(usb.remove);
+    return { name: (await w.core.call('backup.create', {})).name, folder: usb.dir };
+  },
   'backup.restore': async (w) => ({ name: (await w.core.call('backup.create', {})).name }),
   'customers.create': async () => layla,
   'customers.update': async (w) => ({ id: await w.customer(), customerData: { firstName: 'Renamed' } }),
