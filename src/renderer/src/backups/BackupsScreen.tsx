@@ -55,7 +55,8 @@ export function BackupsScreen() {
   const [toRestore, setToRestore] = useState<BackupInfo | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [toCopy, setToCopy] = useState<BackupInfo | null>(null);
-  const location = useBackupLocation();
+  // Its own line, under where backups are kept: a stick's path is long for the header's flash.
+  const [copied, setCopied] = useState<string | null>(null);
   const titleId = useId();
   // Seconds: a manual backup and the safety copy of a restore often fall in the same minute.
   const when = (b: BackupInfo) => formatMoment(b.createdAt, i18n.language, 'seconds');
@@ -96,11 +97,7 @@ export function BackupsScreen() {
         </button>
       </div>
       <p className="muted admin-intro">{t('backups.intro')}</p>
-      {location.data ? (
-        <p className="backups-location">
-          {t('backups.location')} <code dir="ltr" data-testid="backups-folder">{location.data.folder}</code>
-        </p>
-      ) : null}
+      <Location copied={copied} />
       <FormError>{createError}</FormError>
 
       {list.isPending ? (
@@ -123,7 +120,7 @@ export function BackupsScreen() {
             setToRestore(b);
           }}
           onCopy={(b) => {
-            setFlash(null);
+            setCopied(null);
             setToCopy(b);
           }}
         />
@@ -136,7 +133,7 @@ export function BackupsScreen() {
           onCancel={() => setToCopy(null)}
           onDone={(copiedTo) => {
             setToCopy(null);
-            setFlash(t('backups.copy.done', { date: when(toCopy), path: copiedTo }));
+            setCopied(t('backups.copy.done', { date: when(toCopy), path: copiedTo }));
           }}
         />
       ) : null}
@@ -162,6 +159,24 @@ export function BackupsScreen() {
         />
       ) : null}
     </section>
+  );
+}
+
+/** Where the backups are kept, and what the last copy to a folder became. */
+function Location({ copied }: { copied: string | null }) {
+  const { t } = useTranslation();
+  const location = useBackupLocation();
+  return (
+    <>
+      {location.data ? (
+        <p className="backups-location">
+          {t('backups.location')} <code dir="ltr" data-testid="backups-folder">{location.data.folder}</code>
+        </p>
+      ) : null}
+      <p role="status" className="flash backups-copied">
+        {copied}
+      </p>
+    </>
   );
 }
 
