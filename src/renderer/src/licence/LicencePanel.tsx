@@ -51,7 +51,7 @@ export function LicencePanel() {
         <dt>{t('licence.panel.state')}</dt>
         <dd>
           <strong className={`licence-state ${s.canWrite ? 'ok' : 'bad'}`}>{t(`licence.state.${s.state}`)}</strong>
-          {s.state === 'trial' ? <> · {t('licence.badge.trial', { count: s.trialDaysLeft ?? 0 })}</> : null}
+          {s.state === 'trial' ? <> · {t('licence.panel.daysLeft', { count: s.trialDaysLeft ?? 0 })}</> : null}
           {reason ? <span className="muted"> · {reason}</span> : null}
         </dd>
         {hasLicence ? (
