@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import type { AuditChainReport } from '../shared/audit/schema';
 import { type ChannelOutput, needsLicence } from '../shared/contract';
-import { appHandlers, type Printer } from './app/handlers';
+import { appHandlers, type FolderPicker, type Printer } from './app/handlers';
 import { ContentStore } from './attachments/file-store';
 import { attachmentHandlers } from './attachments/handlers';
 import { AttachmentService } from './attachments/service';
@@ -60,6 +60,7 @@ export interface Shared {
   secrets: SecretBox;
   updates: UpdateService;
   printer: Printer | null;
+  folderPicker: FolderPicker | null;
   licenceKeys: TrustedKeys;
   machine: MachineIdentity;
   licenceClient: LicenceClient;
@@ -139,11 +140,11 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const auditChain = checkAuditChain(store, clock, log);
 
   const handlers: Handlers = {
-    ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer }),
+    ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer, folderPicker: s.folderPicker }),
     ...staffHandlers(staff),
     ...storeProfileHandlers(new StoreProfileService(store.db, clock, writes)),
     ...auditHandlers(audit, auditChain),
-    ...backupHandlers({ backups, makeBackup, restore: s.restore }),
+    ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
     ...privacyHandlers(privacy),
     ...prescriptionHandlers(prescriptions),

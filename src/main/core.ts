@@ -1,7 +1,7 @@
 import { AppError } from '../shared/errors';
 import { type Channel, type ChannelOutput } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
-import type { Printer } from './app/handlers';
+import type { FolderPicker, Printer } from './app/handlers';
 import { assemble } from './assembly';
 import { type Actor, SYSTEM_ACTOR } from './audit/log';
 import { databaseFileProblems, latestGoodBackup, recoverInterruptedRestore } from './backup/service';
@@ -35,6 +35,8 @@ export interface CoreOptions {
   updater?: UpdaterAdapter;
   /** The desktop app's printer (shell/print.ts); without one, app.printToPdf tells the page to use the browser's print. */
   printer?: Printer;
+  /** The desktop app's folder dialog (shell/folder-picker.ts); without one, app.pickFolder lets the page ask for a path. */
+  folderPicker?: FolderPicker;
   /** Seals the cloud password at rest: safeStorage in the desktop app; default a key file in dataDir. */
   secrets?: SecretBox;
   /** How long the sync waits for one cloud request (tests shorten it). */
@@ -108,6 +110,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     secrets,
     updates,
     printer: opts.printer ?? null,
+    folderPicker: opts.folderPicker ?? null,
     licenceKeys: trustedKeys(opts.trustedLicenceKeys ?? []),
     machine,
     licenceClient: new LicenceClient(opts.licenceFetch),

@@ -10,6 +10,7 @@ import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
 import { applicationMenuTemplate } from './shell/menu';
 import { electronPrinter } from './shell/print';
+import { electronFolderPicker } from './shell/folder-picker';
 import { consoleLogger } from './log';
 import { electronNativeBinding } from './shell/native';
 import { safeStorageSecretBox } from './shell/secrets';
@@ -41,6 +42,7 @@ async function start() {
     updater: app.isPackaged ? createElectronUpdater(consoleLogger) : undefined,
     secrets: safeStorageSecretBox(),
     printer: electronPrinter,
+    folderPicker: electronFolderPicker,
   };
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.

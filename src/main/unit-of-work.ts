@@ -17,8 +17,8 @@ const SENT = {
   customer: { create: 'create', undelete: 'create', update: 'update', delete: 'delete', export: null, purge: null, 'sync.resolve': null, 'sync.retry': null },
   // The cloud carries the current prescription in its customer's opticData.
   prescription: { create: 'update', correct: 'update' },
-  // Files travel with their customer (sync/push.ts).
-  attachment: { add: 'create', remove: 'delete', 'sync.retry': null },
+  // Files travel with their customer (sync/push.ts); a new type sends the file again under its new field.
+  attachment: { add: 'create', setType: 'update', remove: 'delete', 'sync.retry': null },
 } as const satisfies Partial<Record<AuditEntity, Record<string, LocalChange['op'] | null>>>;
 type Sent = typeof SENT;
 type SyncedEntity = keyof Sent;

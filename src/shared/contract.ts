@@ -55,6 +55,8 @@ export const contract = {
   'app.info': { input: NoInput, output: AppInfo, access: 'public', kind: 'read' },
   /** Prints the page to a PDF file (desktop app); `handled: false` tells the page to use the browser's print. */
   'app.printToPdf': { input: NoInput, output: z.object({ handled: z.boolean(), savedTo: z.string().nullable() }), access: 'staff', kind: 'read' },
+  /** A folder the owner picks in the desktop's own dialog (a USB stick); `handled: false`: no dialog here, the page asks for the path. */
+  'app.pickFolder': { input: NoInput, output: z.object({ handled: z.boolean(), folder: z.string().nullable() }), access: 'owner', kind: 'read' },
   'auth.status': { input: NoInput, output: S.AuthStatus, access: 'public', kind: 'read' },
   'auth.setupOwner': { input: S.SetupOwnerInput, output: S.SetupOwnerOutput, access: 'public', kind: 'write-free', audited: true },
   'auth.login': { input: S.LoginInput, output: S.Session, access: 'public', kind: 'read' },
@@ -84,6 +86,9 @@ export const contract = {
   'audit.chain': { input: NoInput, output: AuditChainReport, access: 'staff', kind: 'read' },
   'backup.create': { input: B.BackupCreateInput, output: B.BackupInfo, access: 'owner', kind: 'write-free', audited: true },
   'backup.list': { input: NoInput, output: B.BackupListOutput, access: 'owner', kind: 'read' },
+  'backup.location': { input: NoInput, output: B.BackupLocation, access: 'owner', kind: 'read' },
+  /** Copies a backup into a folder on this computer (a USB stick): never over a copy already there; the copy is checked. */
+  'backup.copyTo': { input: B.BackupCopyToInput, output: B.BackupCopyToOutput, access: 'owner', kind: 'write-free', audited: true },
   'backup.restore': { input: B.BackupRestoreInput, output: B.BackupRestoreOutput, access: 'owner', kind: 'write-free', audited: true },
   'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail, access: 'staff', kind: 'read' },
@@ -103,7 +108,10 @@ export const contract = {
   'prescriptions.list': { input: P.PrescriptionListInput, output: P.PrescriptionList, access: 'staff', kind: 'read' },
   'attachments.add': { input: A.AttachmentAddInput, output: A.Attachment, access: 'staff', kind: 'write', audited: true },
   'attachments.list': { input: A.AttachmentListInput, output: z.array(A.Attachment), access: 'staff', kind: 'read' },
-  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput, access: 'staff', kind: 'write', audited: true },
+  /** Removing a document is the owner's (issue 12 item 11): staff who attached the wrong file change its type or ask. */
+  'attachments.remove': { input: A.AttachmentIdInput, output: A.AttachmentRemoveOutput, access: 'owner', kind: 'write', audited: true },
+  /** A document's type (prescription, ID card, other), changed after it was added; synced like the document. */
+  'attachments.setType': { input: A.AttachmentSetTypeInput, output: A.Attachment, access: 'staff', kind: 'write', audited: true },
   'attachments.read': { input: A.AttachmentIdInput, output: A.AttachmentReadOutput, access: 'staff', kind: 'read' },
   /**
    * The licence of this install: trial, active, or why not. The activation screen comes before any
@@ -130,6 +138,8 @@ export const contract = {
   'update.restart': { input: NoInput, output: U.UpdateRestartOutput, access: 'staff', kind: 'read' },
   /** The store's cloud (owner); the credentials are checked when the cloud can be reached. */
   'sync.configure': { input: SY.SyncConfigureInput, output: SY.SyncStatus, access: 'owner', kind: 'write-free', audited: true },
+  /** Turns sync off (nothing sent or pulled, changes keep queueing) or on again; kept across restarts. */
+  'sync.setEnabled': { input: SY.SyncSetEnabledInput, output: SY.SyncStatus, access: 'owner', kind: 'write-free', audited: true },
   'sync.status': { input: NoInput, output: SY.SyncStatus, access: 'locked', kind: 'read' },
   /** Syncs at once (even during a backoff) and answers when that round is over. */
   'sync.now': { input: NoInput, output: SY.SyncStatus, access: 'staff', kind: 'read' },

@@ -66,6 +66,11 @@ export const errorStatus = {
   'backup.notFound': 404,
   'backup.damaged': 409,
   'backup.failed': 500,
+  // Copying a backup out (a USB stick): the folder picked is missing or read-only, a copy is already there, or it came out different.
+  'backup.folderNotFound': 400,
+  'backup.folderNotWritable': 400,
+  'backup.copyExists': 409,
+  'backup.copyFailed': 500,
   // 403, not 402: the caller is known and the request well-formed; this install is not allowed to
   // change data until it is licensed (402 Payment Required is reserved/unsupported by many clients).
   'licence.required': 403,
@@ -92,6 +97,8 @@ export const errorStatus = {
   'sync.noKeychain': 409,
   'sync.conflictNotFound': 404,
   'sync.cannotRestore': 409,
+  // The owner turned sync off: changes wait here until it is turned on again.
+  'sync.off': 409,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;

@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
@@ -156,6 +157,8 @@ function hintsFor(channel: Channel, f: Fixture, t: Targets): Hints {
     binocular: fc.integer({ min: 50, max: 75 }).map(String),
     bytes: fc.constantFrom(pdf, png(), jpeg, Buffer.from('MZ\x90\x00not an image'), Buffer.from('%PDF'), Buffer.alloc(0)).map((b) => b.toString('base64')),
     fileName: fc.constantFrom('scan.pdf', 'scan.bat', 'photo\u202Egnp.exe', '../../../etc/passwd', 'a/b\\c.png', 'CON.pdf', 'x\u0000.pdf', ' .pdf', 'ordonnance é.pdf'),
+    // Never a real folder: a fuzzed backup.copyTo must not write a backup anywhere on this machine.
+    folder: fc.constantFrom(join(tmpdir(), 'opticounter-fuzz-no-such-usb'), 'relative/usb', '', '\\\\server\\share'),
     baseUrl: fc.constantFrom(CLOSED, 'https://127.0.0.1:9', 'http://localhost:9/', 'http://[::1]:9', 'http://cloud.example.invalid', 'http://192.0.2.1', 'ftp://127.0.0.1:9', 'javascript:alert(1)'),
     key: fc.oneof(fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{15}$/).map(keyFromData), fc.constant('ABCD-EFGH-JKMN-PQRS')),
     pin: fc.stringMatching(/^\d{4,8}$/),

@@ -42,7 +42,7 @@ test('the History tab shows who changed what, field by field; consent is dated; 
   await expect(entries.nth(1)).toHaveAccessibleName('Prescription v2 saved, correcting v1');
   await expect(entries.nth(2)).toHaveAccessibleName(/^Prescription v1 saved \(exam /);
   await expect(entries.nth(3)).toHaveAccessibleName('Customer created');
-  for (let i = 0; i < 4; i++) await expect(entries.nth(i)).toContainText('by owner');
+  for (let i = 0; i < 4; i++) await expect(entries.nth(i)).toContainText('by Olivia Owner');
 
   const edit = entries.nth(0);
   await expect(edit.getByRole('list', { name: 'Changed fields' }).getByRole('listitem')).toHaveText([

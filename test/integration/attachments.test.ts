@@ -11,12 +11,13 @@ import { png, pdf, jpeg, sha256 as sha } from '../helpers/files';
 let core: Core;
 let dir: string;
 let close: () => Promise<void>;
+let raw: Core;
 let customerId: string;
 const clock = manualClock();
 
 beforeEach(async () => {
   clock.set('2026-01-15T10:00:00.000Z');
-  ({ core, dir, close } = await openTestCore({ clock }));
+  ({ core, raw, dir, close } = await openTestCore({ clock }));
   customerId = (await core.call('customers.create', layla)).customer.id;
 });
 afterEach(() => close());
@@ -251,6 +252,50 @@ describe('attachments.remove', () => {
     await core.call('attachments.remove', { id: first.id });
     const read = await core.call('attachments.read', { id: second.id });
     expect(Buffer.from(read.bytes, 'base64').equals(png())).toBe(true);
+  });
+});
+
+/** A signed-in staff member (not an owner) of the same store. */
+async function staffToken(): Promise<{ sessionToken: string }> {
+  await core.call('staff.create', { username: 'nadia', displayName: 'Nadia Benali', password: 'staff-password-1', role: 'staff' });
+  return { sessionToken: (await raw.call('auth.login', { username: 'nadia', password: 'staff-password-1' })).sessionToken };
+}
+
+describe('removing a document is the owner\'s', () => {
+  it('refuses staff (auth.forbidden) and keeps the document; the owner may remove it', async () => {
+    const added = await add();
+    const staff = await staffToken();
+    expect(await raw.handle('attachments.remove', { id: added.id }, staff)).toMatchObject({ ok: false, error: { code: 'auth.forbidden', status: 403 } });
+    expect((await core.call('attachments.list', { customerId })).map((a) => a.id)).toEqual([added.id]);
+    await core.call('attachments.remove', { id: added.id });
+    expect(await core.call('attachments.list', { customerId })).toEqual([]);
+  });
+});
+
+describe('attachments.setType', () => {
+  it('changes a document\'s type (staff may), audited with the type before and after', async () => {
+    const added = await add({ field: 'prescription' });
+    const staff = await staffToken();
+    const changed = await raw.call('attachments.setType', { id: added.id, field: 'idCard' }, staff);
+    expect(changed).toEqual({ ...added, field: 'idCard' });
+    expect(await core.call('attachments.list', { customerId })).toEqual([changed]);
+    const [entry] = await core.call('audit.list', { entity: 'attachment', entityId: added.id, limit: 1 });
+    expect(entry).toMatchObject({ action: 'setType', staffName: 'nadia', before: { field: 'prescription' }, after: { field: 'idCard' } });
+  });
+
+  it('refuses a removed or unknown document, and a type the app does not know', async () => {
+    const added = await add();
+    await expectError('attachments.setType', { id: added.id, field: 'passport' }, 'validation', 400);
+    await core.call('attachments.remove', { id: added.id });
+    await expectError('attachments.setType', { id: added.id, field: 'other' }, 'attachment.notFound', 404);
+    await expectError('attachments.setType', { id: 'no-such-attachment', field: 'other' }, 'attachment.notFound', 404);
+  });
+
+  it('records nothing when the type is already the one asked', async () => {
+    const added = await add({ field: 'other' });
+    const before = (await core.call('audit.list', { entity: 'attachment', limit: 500 })).length;
+    expect(await core.call('attachments.setType', { id: added.id, field: 'other' })).toEqual(added);
+    expect((await core.call('audit.list', { entity: 'attachment', limit: 500 })).length).toBe(before);
   });
 });
 

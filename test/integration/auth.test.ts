@@ -265,7 +265,9 @@ describe('the audit trail', () => {
     await asNadia('prescriptions.correct', { id: v1.id, rx: { kind: 'spectacles', examDate: '2026-11-20', distanceVision: { rightEye: { sph: '-1.25' }, leftEye: { sph: '-1' } } } });
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
     const doc = await asNadia('attachments.add', { customerId: customer.id, field: 'idCard', fileName: 'id.png', bytes: png.toString('base64') });
-    await asNadia('attachments.remove', { id: doc.id });
+    await asNadia('attachments.setType', { id: doc.id, field: 'other' });
+    // Removing a document is the owner's (issue 12 item 11).
+    await core.call('attachments.remove', { id: doc.id });
     await core.call('customers.delete', { id: customer.id });
 
     const entries = await core.call('audit.list', {});
@@ -279,7 +281,8 @@ describe('the audit trail', () => {
       'nadia prescription.create',
       'nadia prescription.correct',
       'nadia attachment.add',
-      'nadia attachment.remove',
+      'nadia attachment.setType',
+      'owner attachment.remove',
       'owner customer.delete',
     ]);
     const update = entries.find((e) => e.action === 'update' && e.entity === 'customer');
@@ -294,6 +297,7 @@ describe('the audit trail', () => {
     expect(history.map((e) => `${e.entity}.${e.action}`)).toEqual([
       'customer.delete',
       'attachment.remove',
+      'attachment.setType',
       'attachment.add',
       'prescription.correct',
       'prescription.create',

@@ -128,6 +128,18 @@ describe('push', () => {
     expect(calls).not.toContain('POST /customer');
   });
 
+  it('sends a document again under its new type once staff change it', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', layla);
+    const doc = await core.call('attachments.add', { customerId: customer.id, field: 'other', fileName: 'id.png', bytes: png().toString('base64') });
+    await syncUntilSettled(core);
+    expect(live(cloud)[0]!.files.map((f) => f.field)).toEqual(['other']);
+
+    await core.call('attachments.setType', { id: doc.id, field: 'idCard' });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    // The cloud API has no call to remove a file: the copy under the old type stays there.
+    expect(live(cloud)[0]!.files.map((f) => [f.field, f.sha256])).toContainEqual(['idCard', sha256(png())]);
+  });
+
   it('keeps fields the app does not know when it writes back', async () => {
     const cloud = await newCloud({ keepUnknownFields: true });
     const { core } = await pcOn(cloud);

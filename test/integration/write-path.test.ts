@@ -105,6 +105,11 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     rxExpiryMonths: { spectacles: 24, contacts: 12 },
   }),
   'backup.create': async () => ({}),
+  'backup.copyTo': async (w) => {
+    const usb = tempDir('opticounter-usb-');
+    cleanups.push(usb.remove);
+    return { name: (await w.core.call('backup.create', {})).name, folder: usb.dir };
+  },
   'backup.restore': async (w) => ({ name: (await w.core.call('backup.create', {})).name }),
   'customers.create': async () => layla,
   'customers.update': async (w) => ({ id: await w.customer(), customerData: { firstName: 'Renamed' } }),
@@ -126,6 +131,10 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     const a = await w.core.call('attachments.add', { customerId: await w.customer(), field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
     return { id: a.id };
   },
+  'attachments.setType': async (w) => {
+    const a = await w.core.call('attachments.add', { customerId: await w.customer(), field: 'idCard', fileName: 'id.png', bytes: png().toString('base64') });
+    return { id: a.id, field: 'prescription' };
+  },
   'licence.configure': async (w) => ({ baseUrl: w.cloud.url, storeId: STORE.storeId }),
   'licence.activate': async (w) => {
     await w.core.call('licence.configure', { baseUrl: w.cloud.url, storeId: STORE.storeId });
@@ -143,6 +152,7 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   },
   'licence.importFile': async () => ({ contents: JSON.stringify(signLicence(signer, makeLicence({}, new Date()))) }),
   'sync.configure': async (w) => ({ baseUrl: w.cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password }),
+  'sync.setEnabled': async () => ({ enabled: false }),
   'sync.resolve': async (w) => {
     const id = await w.customer();
     await w.settle();

@@ -36,7 +36,7 @@ const fake = vi.hoisted(() => {
   const whenReady = new Promise<void>((r) => {
     ready = r;
   });
-  const state = { userData: '', sandboxed: false, saveTo: '' as string | null, readyCalled: false };
+  const state = { userData: '', sandboxed: false, saveTo: '' as string | null, readyCalled: false, pickFolder: null as string | null, openDialogOptions: undefined as unknown };
   // protocol and Menu: what the shell registered, and whether the scheme came before ready.
   const protocol = {
     privileged: [] as { scheme: string; privileges: Record<string, unknown> }[],
@@ -124,6 +124,10 @@ vi.mock('electron', () => {
     dialog: {
       showErrorBox: () => {},
       showSaveDialog: async () => (fake.state.saveTo ? { canceled: false, filePath: fake.state.saveTo } : { canceled: true }),
+      showOpenDialog: async (...args: unknown[]) => {
+        fake.state.openDialogOptions = args.at(-1);
+        return fake.state.pickFolder ? { canceled: false, filePaths: [fake.state.pickFolder] } : { canceled: true, filePaths: [] };
+      },
     },
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => fake.handlers.set(channel, fn) },
     // The preload's half.
@@ -334,6 +338,20 @@ describe('the Electron shell (fake electron module)', () => {
     expect(readFileSync(fake.state.saveTo, 'utf8')).toBe('%PDF-1.4 card');
     fake.state.saveTo = null;
     expect(await print(from(7), {})).toEqual({ ok: true, data: { handled: true, savedTo: null } });
+  });
+
+  it('asks the owner for a folder in the system dialog (folders only), and says when it was cancelled', async () => {
+    const win = await startApp();
+    const from = (windowId: number) => ({ senderFrame: { url: win.loaded[0], parent: null }, sender: { id: windowId } });
+    const pick = fake.handlers.get('app.pickFolder')!;
+    const owner = { username: 'owner', displayName: 'Owner', password: 'owner-password-1' };
+    const setup = (await fake.handlers.get('auth.setupOwner')!(from(8), owner)) as { ok: boolean };
+    if (!setup.ok) await fake.handlers.get('auth.login')!(from(8), { username: owner.username, password: owner.password });
+    fake.state.pickFolder = '/media/usb';
+    expect(await pick(from(8), {})).toEqual({ ok: true, data: { handled: true, folder: '/media/usb' } });
+    expect(fake.state.openDialogOptions).toMatchObject({ properties: expect.arrayContaining(['openDirectory']) });
+    fake.state.pickFolder = null;
+    expect(await pick(from(8), {})).toEqual({ ok: true, data: { handled: true, folder: null } });
   });
 
   it('denies navigation, new windows and permission requests, and sends the CSP header', async () => {

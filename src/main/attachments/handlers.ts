@@ -6,6 +6,7 @@ export function attachmentHandlers(attachments: AttachmentService): HandlersOf<G
     'attachments.add': (input, ctx) => attachments.add(input, ctx.actor),
     'attachments.list': ({ customerId }) => attachments.list(customerId),
     'attachments.remove': ({ id }, ctx) => attachments.remove(id, ctx.actor),
+    'attachments.setType': ({ id, field }, ctx) => attachments.setType(id, field, ctx.actor),
     'attachments.read': ({ id }) => attachments.read(id),
   };
 }

@@ -92,6 +92,24 @@ export class AttachmentService {
     return { message: 'Attachment successfully removed', id };
   }
 
+  /** Changes what the document is; the same type again records nothing. */
+  async setType(id: string, field: Attachment['field'], actor: Actor): Promise<Attachment> {
+    return this.writes.run(actor, async ({ trx, record }) => {
+      const row = await trx
+        .selectFrom('attachments')
+        .selectAll()
+        .where('id', '=', id)
+        .where('removed_at', 'is', null)
+        .where((eb) => eb.exists(liveCustomerOf(eb)))
+        .executeTakeFirst();
+      if (!row) throw notFound();
+      if (row.field === field) return attachment(row);
+      await trx.updateTable('attachments').set({ field }).where('id', '=', id).execute();
+      record({ entity: 'attachment', entityId: id, customerId: row.customer_id, action: 'setType', before: { field: row.field }, after: { field } });
+      return attachment({ ...row, field });
+    });
+  }
+
   /** The document's details and bytes (base64), after checking the bytes are the ones stored. */
   async read(id: string): Promise<{ attachment: Attachment; bytes: string }> {
     const row = await this.db
@@ -135,7 +153,7 @@ function attachment(row: AttachmentRow): Attachment {
   return {
     id: row.id,
     customerId: row.customer_id,
-    // Written only by add(), from the contract's enums.
+    // Written only by add() and setType(), from the contract's enums.
     field: row.field as Attachment['field'],
     // Rows stored before names were cleaned may still hold bidi overrides and controls.
     fileName: withoutInvisibles(row.file_name),

@@ -86,7 +86,13 @@ export class AuditLog {
 
   /** Reads the trail for a query that passed the access rule (audit/access.ts). */
   async list(q: AuditQuery): Promise<AuditEntry[]> {
-    let query = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
+    let query = this.db
+      .selectFrom('audit_log')
+      .selectAll('audit_log')
+      // Accounts are disabled, never deleted: a past change keeps its author's name.
+      .select((eb) => eb.selectFrom('staff').select('staff.display_name').whereRef('staff.id', '=', 'audit_log.staff_id').as('display_name'))
+      .orderBy('id', 'desc')
+      .limit(q.limit);
     if (q.entities) query = query.where('entity', 'in', q.entities);
     if (q.customerId !== undefined) {
       const id = q.customerId;
@@ -109,6 +115,7 @@ export class AuditLog {
       at: r.at,
       staffId: r.staff_id,
       staffName: r.staff_name,
+      staffDisplayName: r.display_name ?? r.staff_name,
       entity: r.entity,
       entityId: r.entity_id,
       action: r.action,

@@ -18,6 +18,7 @@ import {
   backupsDir,
   infoOf,
   errCode,
+  findBackup,
   folderNameOf,
   fsyncFile,
   linkOrCopy,
@@ -28,6 +29,7 @@ import {
 import { type SqliteOptions, auditTrailOf, verifyBackup } from './integrity';
 import { appendToLineage, readLineage } from './lineage';
 import { fsyncDirSync } from '../durable-file';
+import { type CopiedBackup, copyBackupTo } from './copy-out';
 
 export { integrityProblems, fileIntegrityProblems, databaseFileProblems, latestGoodBackup, verifyBackup, describeGoodBackup, type GoodBackup } from './integrity';
 export { restoreFiles, recoverInterruptedRestore, type RestoreReport } from './restore';
@@ -77,6 +79,21 @@ export class BackupService {
       .finally(() => {
         if (kind === 'daily') this.dailyPending--;
       });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Where the backups are kept. */
+  get folder(): string {
+    return backupsDir(this.opts.dataDir);
+  }
+
+  /**
+   * Copies the backup `name` into `folder` (copy-out.ts), in the queue: a backup being made, pruning
+   * or a restore never runs under the copy.
+   */
+  copyTo(name: string, folder: string): Promise<CopiedBackup> {
+    const run = this.queue.then(() => copyBackupTo(findBackup(this.opts.dataDir, name).path, folder));
     this.queue = run.catch(() => undefined);
     return run;
   }

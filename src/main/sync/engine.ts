@@ -27,6 +27,8 @@ export interface StoredSyncConfig {
 export const CONFIG_KEY = 'sync.config';
 const LAST_SYNC_KEY = 'sync.lastSyncAt';
 export const LAST_RECONCILE_KEY = 'sync.lastReconcileAt';
+/** true: the owner turned sync off (sync.setEnabled); kept apart from the config, which a new setup rewrites. */
+export const OFF_KEY = 'sync.off';
 export const DEFAULT_REQUESTS_PER_MINUTE = 100;
 /** A save wakes the engine this soon (several saves in a row make one push). */
 const KICK_DELAY_MS = 300;
@@ -75,6 +77,7 @@ export class SyncEngine {
   /** Cloud count minus customers known here, as the last reconcile left it (null: none yet). */
   private gapAfterReconcile: number | null = null;
   private stopped = false;
+  private off = false;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
   private readonly timeline: Timeline;
@@ -91,6 +94,7 @@ export class SyncEngine {
     this.lastSyncAt = ((await readSetting(this.d.db, LAST_SYNC_KEY)) as string | undefined) ?? null;
     const reconciled = (await readSetting(this.d.db, LAST_RECONCILE_KEY)) as string | undefined;
     this.lastReconcileAt = reconciled ? Date.parse(reconciled) : 0;
+    this.off = (await readSetting(this.d.db, OFF_KEY)) === true;
     this.use((await readSetting(this.d.db, CONFIG_KEY)) as StoredSyncConfig | undefined);
   }
 
@@ -100,6 +104,13 @@ export class SyncEngine {
     this.failures = 0;
     this.nextAttemptAt = null;
     this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
+    if (config && this.off) {
+      // No client at all: nothing can reach the cloud, whatever wakes the engine.
+      this.client = null;
+      this.lastError = null;
+      this.setState('off');
+      return;
+    }
     // Older versions saved any http:// address; the password must not go there in clear.
     if (config && !checkServerUrl(config.baseUrl).ok) {
       this.client = null;
@@ -110,6 +121,17 @@ export class SyncEngine {
     this.client = config ? this.clientFor(config, this.d.openPassword(config.sealedPassword)) : null;
     this.setState(config ? 'idle' : 'disabled');
     if (config) this.schedule(0);
+  }
+
+  /** Whether the owner turned sync off. */
+  get isOff(): boolean {
+    return this.off;
+  }
+
+  /** Turns sync off (after an interrupt(), the setting saved) or on again: on, the queue goes out at once. */
+  setOff(off: boolean): void {
+    this.off = off;
+    this.use(this.config ?? undefined);
   }
 
   /** A client for checking credentials before they are saved. */
@@ -168,7 +190,7 @@ export class SyncEngine {
 
   /** Syncs now, whatever the backoff says (staff pressed "Sync now"), and waits for it. */
   async now(): Promise<void> {
-    if (!this.config) return;
+    if (!this.config || this.off) return;
     this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
     await this.running;
     await this.run();
@@ -205,7 +227,7 @@ export class SyncEngine {
   }
 
   private schedule(ms: number): void {
-    if (this.stopped || !this.config || this.d.automatic === false) return;
+    if (this.stopped || !this.config || this.off || this.d.automatic === false) return;
     if (this.running) {
       this.again = true;
       return;

@@ -4,6 +4,7 @@ import type { SyncService } from './service';
 export function syncHandlers(sync: SyncService): HandlersOf<GroupChannels<'sync'>> {
   return {
     'sync.configure': (input, ctx) => sync.configure(input, ctx.actor),
+    'sync.setEnabled': ({ enabled }, ctx) => sync.setEnabled(enabled, ctx.actor),
     'sync.status': () => sync.status(),
     'sync.now': () => sync.now(),
     'sync.conflicts': ({ customerId }) => sync.conflicts(customerId),

@@ -13,7 +13,7 @@ import type { UnitOfWork } from '../unit-of-work';
 import { CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
 import { type FieldPath, fieldPaths } from './document';
-import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, LAST_RECONCILE_KEY, type StoredSyncConfig, type SyncEngine } from './engine';
+import { CONFIG_KEY, DEFAULT_REQUESTS_PER_MINUTE, LAST_RECONCILE_KEY, OFF_KEY, type StoredSyncConfig, type SyncEngine } from './engine';
 import type { Links } from './links';
 import type { Outbox } from './outbox';
 import type { RefusedCustomers } from './refused';
@@ -81,12 +81,34 @@ export class SyncService {
     });
   }
 
+  /**
+   * Turns sync off or on (the owner). Off: the round under way is cut, nothing more is sent or asked,
+   * and local changes keep queueing; on: the queue goes out at once. The same state again records nothing.
+   */
+  async setEnabled(enabled: boolean, actor: Actor): Promise<SyncStatus> {
+    if (!this.d.engine.configured) throw new AppError('sync.notConfigured', 'Sync is not set up yet: an owner sets it up in Settings');
+    if (this.d.engine.isOff === !enabled) return this.d.engine.status();
+    await this.d.engine.interrupt();
+    try {
+      await this.d.writes.run(actor, async ({ trx, record }) => {
+        await writeSetting(trx, OFF_KEY, !enabled, this.d.clock.now().toISOString());
+        record({ entity: 'setting', entityId: 'sync.enabled', action: 'update', before: { enabled: !enabled }, after: { enabled } });
+      });
+    } catch (err) {
+      this.d.engine.resume();
+      throw err;
+    }
+    this.d.engine.setOff(!enabled);
+    return this.d.engine.status();
+  }
+
   status(): Promise<SyncStatus> {
     return this.d.engine.status();
   }
 
   async now(): Promise<SyncStatus> {
     if (!this.d.engine.configured) throw new AppError('sync.notConfigured', 'Sync is not set up yet: an owner sets it up in Settings');
+    if (this.d.engine.isOff) throw new AppError('sync.off', 'Sync is turned off: an owner turns it on again in Settings → Sync');
     await this.d.engine.now();
     return this.d.engine.status();
   }

@@ -135,7 +135,7 @@ export function App() {
             screen.name === 'staff' ? (
               <StaffScreen />
             ) : screen.name === 'settings' ? (
-              <SettingsScreen />
+              <SettingsScreen onOpenSync={() => navigate('sync')} />
             ) : (
               <BackupsScreen />
             )

@@ -30,5 +30,10 @@ export type Attachment = z.infer<typeof Attachment>;
 
 export const AttachmentListInput = z.strictObject({ customerId: Id });
 export const AttachmentIdInput = z.strictObject({ id: Id });
+/** What a document is (staff picked the wrong type when adding it, or the scan was both). */
+export const AttachmentSetTypeInput = z.strictObject({
+  id: Id,
+  field: z.enum(attachmentFields, { error: `field must be one of ${attachmentFields.join(', ')}` }),
+});
 export const AttachmentRemoveOutput = z.object({ message: z.string(), id: z.string() });
 export const AttachmentReadOutput = z.object({ attachment: Attachment, bytes: z.string() });

@@ -33,6 +33,21 @@ export const BackupRestoreInput = z.strictObject({
   // the name of a backup (path characters included), the same answer whatever the reason.
   name: z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(200, 'name is too long'),
 });
+/** Where the backups are kept (`<dataDir>/backups`), for the owner to find them. */
+export const BackupLocation = z.object({ folder: z.string() });
+
+export const BackupCopyToInput = z.strictObject({
+  name: z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(200, 'name is too long'),
+  /** A folder on this computer (a USB stick's), as a full path: a relative one would land anywhere. */
+  folder: z
+    .string({ error: 'The folder is required' })
+    .trim()
+    .min(1, 'The folder is required')
+    .max(4096, 'The folder path is too long')
+    .refine((v) => v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || v.startsWith('\\\\'), 'Give the full path of the folder (e.g. /media/usb or E:\\)'),
+});
+export const BackupCopyToOutput = z.object({ name: z.string(), copiedTo: z.string(), files: z.number().int() });
+
 export const BackupRestoreOutput = z.object({
   message: z.string(),
   /** The backup now in use. */

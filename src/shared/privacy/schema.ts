@@ -43,7 +43,8 @@ export const ExportedDocument = z.object({
 });
 
 /** An audit entry as the person reads it: no row ids or staff ids of the store's own. */
-export const ExportedHistoryEntry = AuditEntry.omit({ id: true, staffId: true });
+// The export keeps what the trail recorded (the sign-in name), not today's display name.
+export const ExportedHistoryEntry = AuditEntry.omit({ id: true, staffId: true, staffDisplayName: true });
 
 export const SubjectAccessExport = z.object({
   format: z.literal(SUBJECT_ACCESS_FORMAT),

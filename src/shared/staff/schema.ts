@@ -132,7 +132,10 @@ export const AuditEntry = z.object({
   id: z.number(),
   at: z.string(),
   staffId: z.string().nullable(),
+  /** The sign-in name the trail recorded (part of what its hash chain seals). */
   staffName: z.string(),
+  /** Who that is, as staff know them: the account's display name (kept when the account is disabled), else the recorded name. */
+  staffDisplayName: z.string(),
   entity: z.string(),
   entityId: z.string(),
   action: z.string(),

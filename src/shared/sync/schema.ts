@@ -12,8 +12,14 @@ export const SyncConfigureInput = z.strictObject({
   requestsPerMinute: z.number().int().min(0).max(100_000).optional(),
 });
 
-/** rateLimited: the cloud is there but answered 429; sync goes on by itself at nextAttemptAt. */
-export const SyncState = z.enum(['idle', 'syncing', 'rateLimited', 'offline', 'error', 'disabled']);
+/**
+ * rateLimited: the cloud is there but answered 429; sync goes on by itself at nextAttemptAt.
+ * disabled: not set up. off: set up, and turned off by the owner (nothing sent or asked; changes queue).
+ */
+export const SyncState = z.enum(['idle', 'syncing', 'rateLimited', 'offline', 'error', 'disabled', 'off']);
+
+/** The owner turns sync off (a metered line, a store closing its cloud account…) and on again. */
+export const SyncSetEnabledInput = z.strictObject({ enabled: z.boolean({ error: 'enabled must be true or false' }) });
 
 export const SyncStatus = z.object({
   state: SyncState,

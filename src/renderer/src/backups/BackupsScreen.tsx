@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { type TrailStatus, trailStatus } from '../../../shared/audit/reading';
 import type { BackupInfo } from '../../../shared/backup/schema';
 import { errorMessage } from '../api/errors';
-import { useBackups, useCreateBackup, useRestoreBackup } from './queries';
+import { useBackupLocation, useBackups, useCreateBackup, useRestoreBackup } from './queries';
+import { CopyBackupDialog } from './CopyBackupDialog';
 import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
@@ -53,6 +54,9 @@ export function BackupsScreen() {
   const [createError, setCreateError] = useState<string | null>(null);
   const [toRestore, setToRestore] = useState<BackupInfo | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
+  const [toCopy, setToCopy] = useState<BackupInfo | null>(null);
+  // Its own line, under where backups are kept: a stick's path is long for the header's flash.
+  const [copied, setCopied] = useState<string | null>(null);
   const titleId = useId();
   // Seconds: a manual backup and the safety copy of a restore often fall in the same minute.
   const when = (b: BackupInfo) => formatMoment(b.createdAt, i18n.language, 'seconds');
@@ -93,6 +97,7 @@ export function BackupsScreen() {
         </button>
       </div>
       <p className="muted admin-intro">{t('backups.intro')}</p>
+      <Location copied={copied} />
       <FormError>{createError}</FormError>
 
       {list.isPending ? (
@@ -114,9 +119,24 @@ export function BackupsScreen() {
             setRestoreError(null);
             setToRestore(b);
           }}
+          onCopy={(b) => {
+            setCopied(null);
+            setToCopy(b);
+          }}
         />
       )}
 
+      {toCopy ? (
+        <CopyBackupDialog
+          backup={toCopy}
+          when={when(toCopy)}
+          onCancel={() => setToCopy(null)}
+          onDone={(copiedTo) => {
+            setToCopy(null);
+            setCopied(t('backups.copy.done', { date: when(toCopy), path: copiedTo }));
+          }}
+        />
+      ) : null}
       {toRestore ? (
         <ConfirmDialog
           title={t('backups.confirm.title')}
@@ -142,10 +162,28 @@ export function BackupsScreen() {
   );
 }
 
-type TableProps = { backups: BackupInfo[]; titleId: string; when: (b: BackupInfo) => string; onRestore: (b: BackupInfo) => void };
+/** Where the backups are kept, and what the last copy to a folder became. */
+function Location({ copied }: { copied: string | null }) {
+  const { t } = useTranslation();
+  const location = useBackupLocation();
+  return (
+    <>
+      {location.data ? (
+        <p className="backups-location">
+          {t('backups.location')} <code dir="ltr" data-testid="backups-folder">{location.data.folder}</code>
+        </p>
+      ) : null}
+      <p role="status" className="flash backups-copied">
+        {copied}
+      </p>
+    </>
+  );
+}
+
+type TableProps = { backups: BackupInfo[]; titleId: string; when: (b: BackupInfo) => string; onRestore: (b: BackupInfo) => void; onCopy: (b: BackupInfo) => void };
 
 /** Each backup: when, what kind, its size, what it holds, its audit trail's state, and Restore. */
-function BackupsTable({ backups, titleId, when, onRestore }: TableProps) {
+function BackupsTable({ backups, titleId, when, onRestore, onCopy }: TableProps) {
   const { t, i18n } = useTranslation();
   return (
     <table className="admin-table" aria-labelledby={titleId}>
@@ -182,6 +220,9 @@ function BackupsTable({ backups, titleId, when, onRestore }: TableProps) {
             <td className="num">{b.attachments}</td>
             <td className={`audit-trail trail-${trailStatus(b.auditTrail).kind}`}>{trailCell(trailStatus(b.auditTrail), t)}</td>
             <td className="row-actions">
+              <button type="button" className="small" onClick={() => onCopy(b)} aria-label={t('backups.copy.label', { date: when(b) })}>
+                {t('backups.copy.button')}
+              </button>
               <button
                 type="button"
                 className="small danger-outline"

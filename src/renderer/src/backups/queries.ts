@@ -19,3 +19,20 @@ export function useRestoreBackup() {
   const call = useCall();
   return useMutation({ mutationFn: (name: string) => call('backup.restore', { name }) });
 }
+
+/** Where the backups are kept on this computer. */
+export function useBackupLocation() {
+  const call = useCall();
+  return useQuery({ queryKey: [...backupKeys.all, 'location'], queryFn: () => call('backup.location', {}), staleTime: Infinity });
+}
+
+/** The desktop's folder dialog; `handled: false` where there is none (the page asks for a path). */
+export function usePickFolder() {
+  const call = useCall();
+  return useMutation({ mutationFn: () => call('app.pickFolder', {}) });
+}
+
+export function useCopyBackup() {
+  const call = useCall();
+  return useMutation({ mutationFn: (input: { name: string; folder: string }) => call('backup.copyTo', input) });
+}

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { attachmentFields, MAX_ATTACHMENT_BYTES, type Attachment } from '../../../shared/attachments/schema';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
-import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment } from './queries';
+import { useAddAttachment, useAttachmentBytes, useAttachments, useRemoveAttachment, useSetAttachmentType } from './queries';
+import { useSignedIn } from '../auth/AuthProvider';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatBytes, formatMoment } from '../format';
 import { useWriteGate, WriteGateNote, type WriteGate } from '../licence/useWriteGate';
@@ -99,6 +100,9 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
   const { addFiles, problems, adding, busy } = useAddFiles(customerId, field, setSelectedId);
   const addGate = useWriteGate('attachments.add');
   const removeGate = useWriteGate('attachments.remove');
+  // Removing is the owner's (the core refuses staff): staff see no Remove button.
+  const { isOwner } = useSignedIn();
+  const retype = useRetype(customerId);
 
   const onDrop = (e: DragEvent<HTMLElement>) => {
     if (!hasFiles(e)) return;
@@ -138,6 +142,9 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
       <AddBar field={field} onField={setField} busy={busy} gate={addGate} adding={adding} onFiles={(picked) => void addFiles(picked)} />
 
       <Problems problems={problems} />
+      <span role="status" className={retype.message?.ok === false ? 'form-error' : 'flash'} data-testid="docs-retype-status">
+        {retype.message?.text ?? ''}
+      </span>
 
       {list.isError ? <FormError>{t('docs.loadError', { message: errorMessage(list.error, t) })}</FormError> : null}
 
@@ -149,6 +156,8 @@ export function DocumentsPanel({ customerId }: { customerId: string }) {
               files={files}
               selectedId={selectedId}
               removeGate={removeGate}
+              canRemove={isOwner}
+              retype={retype}
               onSelect={setSelectedId}
               onRemove={(f) => {
                 setRemoveError(null);
@@ -261,10 +270,37 @@ function AddBar({ field, onField, busy, gate, adding, onFiles }: AddBarProps) {
   );
 }
 
-type TableProps = { files: Attachment[]; selectedId: string | null; removeGate: WriteGate; onSelect: (id: string) => void; onRemove: (file: Attachment) => void };
+/** Changing a document's type from its row, with what happened said once. */
+function useRetype(customerId: string) {
+  const { t } = useTranslation();
+  const setType = useSetAttachmentType(customerId);
+  const gate = useWriteGate('attachments.setType');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const change = async (file: Attachment, field: Field) => {
+    setMessage(null);
+    try {
+      await setType.mutateAsync({ id: file.id, field });
+      setMessage({ ok: true, text: t('docs.retype.saved', { name: file.fileName, type: t(`docs.fields.${field}`) }) });
+    } catch (error) {
+      setMessage({ ok: false, text: t('docs.retype.error', { name: file.fileName, message: errorMessage(error, t) }) });
+    }
+  };
+  return { change, gate, busy: setType.isPending, message };
+}
+type Retype = ReturnType<typeof useRetype>;
+
+type TableProps = {
+  files: Attachment[];
+  selectedId: string | null;
+  removeGate: WriteGate;
+  canRemove: boolean;
+  retype: Retype;
+  onSelect: (id: string) => void;
+  onRemove: (file: Attachment) => void;
+};
 
 /** The customer's files: what each is, its name (opens the preview), size and when it was added. */
-function DocumentsTable({ files, selectedId, removeGate, onSelect, onRemove }: TableProps) {
+function DocumentsTable({ files, selectedId, removeGate, canRemove, retype, onSelect, onRemove }: TableProps) {
   const { t, i18n } = useTranslation();
   return (
     <table className="docs-table">
@@ -277,15 +313,32 @@ function DocumentsTable({ files, selectedId, removeGate, onSelect, onRemove }: T
             {t('docs.columns.size')}
           </th>
           <th scope="col">{t('docs.columns.added')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('docs.columns.actions')}</span>
-          </th>
+          {canRemove ? (
+            <th scope="col">
+              <span className="visually-hidden">{t('docs.columns.actions')}</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
         {files.map((f) => (
           <tr key={f.id} className={f.id === selectedId ? 'selected' : undefined} aria-current={f.id === selectedId ? 'true' : undefined}>
-            <td>{t(`docs.fields.${f.field}`)}</td>
+            <td>
+              <select
+                className="docs-type"
+                aria-label={t('docs.retype.label', { name: f.fileName })}
+                value={f.field}
+                disabled={retype.busy || retype.gate.disabled}
+                title={retype.gate.reason ?? undefined}
+                onChange={(e) => void retype.change(f, e.target.value as Field)}
+              >
+                {attachmentFields.map((field) => (
+                  <option key={field} value={field}>
+                    {t(`docs.fields.${field}`)}
+                  </option>
+                ))}
+              </select>
+            </td>
             <td className="docs-name">
               <button type="button" className="link" onClick={() => onSelect(f.id)} title={t('docs.preview')}>
                 {f.fileName}
@@ -293,18 +346,20 @@ function DocumentsTable({ files, selectedId, removeGate, onSelect, onRemove }: T
             </td>
             <td className="num">{formatBytes(f.size, i18n.language)}</td>
             <td>{formatMoment(f.createdAt, i18n.language)}</td>
-            <td className="docs-actions">
-              <button
-                type="button"
-                className="small danger-outline"
-                onClick={() => onRemove(f)}
-            disabled={removeGate.disabled}
-            title={removeGate.reason ?? undefined}
-                aria-label={t('docs.remove.label', { name: f.fileName })}
-              >
-                {t('docs.remove.button')}
-              </button>
-            </td>
+            {canRemove ? (
+              <td className="docs-actions">
+                <button
+                  type="button"
+                  className="small danger-outline"
+                  onClick={() => onRemove(f)}
+                  disabled={removeGate.disabled}
+                  title={removeGate.reason ?? undefined}
+                  aria-label={t('docs.remove.label', { name: f.fileName })}
+                >
+                  {t('docs.remove.button')}
+                </button>
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

@@ -55,3 +55,16 @@ export function useRemoveAttachment(customerId: string) {
     },
   });
 }
+
+/** A document's new type: the list takes the answer, the history is read again. */
+export function useSetAttachmentType(customerId: string) {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'attachments.setType'>) => call('attachments.setType', input),
+    onSuccess: (changed) => {
+      qc.setQueryData<Attachment[]>(attachmentKeys.list(customerId), (list) => list?.map((f) => (f.id === changed.id ? changed : f)));
+      return qc.invalidateQueries({ queryKey: historyKeys.customer(customerId) });
+    },
+  });
+}

@@ -89,6 +89,11 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
       return { title: t('history.attachment.add', { name, type: field ? t(`docs.fields.${field}`, { defaultValue: field }) : '' }), changes: [] };
     }
     if (entry.action === 'remove') return { title: t('history.attachment.remove', { name }), changes: [] };
+    if (entry.action === 'setType') {
+      const was = textField(entry.before, 'field');
+      const type = (f: string | null) => (f ? t(`docs.fields.${f}`, { defaultValue: f }) : '—');
+      return { title: t('history.attachment.setType', { name, type: type(field), was: type(was) }), changes: [] };
+    }
   }
   return { title: t('history.other', { action: `${entry.entity} ${entry.action}` }), changes: [] };
 }
@@ -193,7 +198,7 @@ export function HistoryPanel({ customerId }: { customerId: string }) {
               <div className="history-head">
                 <strong className="history-title">{d.title}</strong>
                 <span className="history-meta">
-                  <time dateTime={entry.at}>{formatMoment(entry.at, i18n.language)}</time> · {t('history.by', { who: entry.staffName })}
+                  <time dateTime={entry.at}>{formatMoment(entry.at, i18n.language)}</time> · {t('history.by', { who: entry.staffDisplayName })}
                   {/* Numbered only while the warning names records by number. */}
                   {marks ? <> · {t('history.record', { id: entry.id })}</> : null}
                 </span>

@@ -7,12 +7,13 @@ import { Field } from '../components/Field';
 import { LicencePanel } from '../licence/LicencePanel';
 import { StoreProfileForm } from './StoreProfileForm';
 import { RecoveryCodeSettings } from '../auth/RecoveryCodeSettings';
+import { SyncSettingsSection } from '../sync/SyncSwitch';
 
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 240;
 
 /** The owner's settings: for now, how long the counter may stay idle before the screen locks. */
-export function SettingsScreen() {
+export function SettingsScreen({ onOpenSync }: { onOpenSync: () => void }) {
   const { t } = useTranslation();
   const { autoLockMinutes, setAutoLockMinutes } = useSignedIn();
   const save = useSetAutoLock();
@@ -77,6 +78,7 @@ export function SettingsScreen() {
       <StoreProfileForm />
       {/* The signed-in owner's recovery code (issue 12 item 12). */}
       <RecoveryCodeSettings />
+      <SyncSettingsSection onOpenSync={onOpenSync} />
       <LicencePanel />
     </section>
   );

@@ -12,6 +12,7 @@ import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
 import { missingFieldsText } from '../customers/missingFields';
 import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';
+import { SyncSwitch } from './SyncSwitch';
 
 /** A message for a refused sync call, in the staff's language where the code is one we know. */
 function syncError(error: unknown, t: TFunction): string {
@@ -41,6 +42,7 @@ export function SyncScreen({ onOpenCustomer }: { onOpenCustomer: (id: string) =>
         <>
           <StatusCard status={status.data} isOwner={isOwner} />
           {status.data.state !== 'disabled' || status.data.conflicts + status.data.parked + status.data.waitingForDetails > 0 ? <Review onOpenCustomer={onOpenCustomer} /> : null}
+          {isOwner && status.data.state !== 'disabled' ? <SyncSwitch status={status.data} /> : null}
           {isOwner ? <SettingsCard status={status.data} /> : null}
         </>
       ) : (
@@ -89,6 +91,11 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
         <p className="muted">{isOwner ? t('sync.status.offOwner') : t('sync.status.offStaff')}</p>
       ) : (
         <>
+          {s.state === 'off' ? (
+            <p className="sync-slow" data-testid="sync-turned-off">
+              {t('sync.status.turnedOff')}
+            </p>
+          ) : null}
           {s.state === 'rateLimited' ? (
             <p className="sync-slow" data-testid="sync-rate-limited">
               {slowDownText(s)}
@@ -130,7 +137,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
               </>
             ) : null}
           </dl>
-          <div className="sync-actions">
+          <div className="sync-actions" hidden={s.state === 'off'}>
             <button type="button" className="primary" onClick={() => void onSyncNow()} disabled={syncNow.isPending}>
               {syncNow.isPending || s.state === 'syncing' ? t('sync.status.syncing') : t('sync.status.syncNow')}
             </button>

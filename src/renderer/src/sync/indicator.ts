@@ -20,7 +20,7 @@ export function indicatorWords(
   const { lastSync, nextTry, isOwner } = moments;
   const toReview = s.conflicts + s.parked;
   const pending = s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null;
-  const pendingShown = pending !== null && (s.pending > 0 || s.state === 'offline');
+  const pendingShown = pending !== null && (s.pending > 0 || s.state === 'offline' || s.state === 'off');
   // Rate-limited is not offline: the cloud is there and asked us to wait; the pill says until when.
   const lastShown = lastSync !== null && s.state !== 'disabled' && nextTry === null;
   const shown: ShownPart[] = [
@@ -35,6 +35,7 @@ export function indicatorWords(
     pendingShown ? null : pending,
     lastShown ? null : lastSync ? t('sync.indicator.lastSync', { when: lastSync }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
     s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'off' ? t('sync.indicator.offByOwner') : null,
     s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
   ];
   const words = [...shown.map((p) => p.text), ...more.filter((w): w is string => w !== null)];

@@ -44,7 +44,7 @@ export function useSyncEvents() {
 }
 
 /** A sync channel that answers the new status: it goes straight into the cache, the rest is refreshed. */
-function useSyncMutation<C extends 'sync.configure' | 'sync.now' | 'sync.retryParked'>(channel: C) {
+function useSyncMutation<C extends 'sync.configure' | 'sync.now' | 'sync.retryParked' | 'sync.setEnabled'>(channel: C) {
   const call = useCall();
   const qc = useQueryClient();
   return useMutation({
@@ -59,6 +59,7 @@ function useSyncMutation<C extends 'sync.configure' | 'sync.now' | 'sync.retryPa
 export const useConfigureSync = () => useSyncMutation('sync.configure');
 export const useSyncNow = () => useSyncMutation('sync.now');
 export const useRetryParked = () => useSyncMutation('sync.retryParked');
+export const useSetSyncEnabled = () => useSyncMutation('sync.setEnabled');
 
 /** Keeping one side changes the customer (its prescription too, when the cloud's grid is kept): refreshed. */
 export function useResolveConflict() {
