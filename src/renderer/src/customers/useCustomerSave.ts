@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { UseFormReturn } from 'react-hook-form';
+import type { ErrorOption, UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
+import type { SaidError } from '../components/messageResolver';
 import { createPayload, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCreateCustomer, useUpdateCustomer } from './queries';
 
@@ -35,7 +36,12 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       return;
     }
     const placed = placeServerErrors(error.fieldErrors, error.code, t('errors.customer.emailTaken'));
-    placed.forEach(({ path, message }, i) => form.setError(path, { type: 'server', message }, { shouldFocus: i === 0 }));
+    placed.forEach(({ path, message }, i) => {
+      // The core's message as a code too, so the field says it in the staff's language.
+      const said = error.code === 'validation' ? error.fieldMessages?.[path]?.[0] : undefined;
+      const fieldError: ErrorOption & SaidError = { type: 'server', message, ...(said ? { said } : {}) };
+      form.setError(path, fieldError, { shouldFocus: i === 0 });
+    });
     setFormError(placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) }));
   };
 
