@@ -149,14 +149,14 @@ function isIssueCode(value: unknown): value is IssueCode {
 /** The code a zod issue stands for, from what a refinement attached or from the kind of issue. */
 export function issueCode(issue: z.core.$ZodIssue): IssueCode | null {
   if (issue.code === 'custom') return isIssueCode(issue.params) ? { code: issue.params.code, ...(issue.params.params ? { params: issue.params.params } : {}) } : null;
-  const empty = issue.input === undefined || issue.input === '';
-  if (issue.code === 'invalid_type') return { code: empty ? 'field.required' : 'field.notText' };
+  // zod keeps an issue's input only when asked to: a missing one is read as "nothing was given".
+  if (issue.code === 'invalid_type') return { code: issue.input === undefined ? 'field.required' : 'field.notText' };
   if (issue.code === 'too_small' && issue.origin === 'string') {
     return Number(issue.minimum) === 1 ? { code: 'field.required' } : { code: 'field.tooShort', params: { min: Number(issue.minimum) } };
   }
   if (issue.code === 'too_big' && issue.origin === 'string') return { code: 'field.tooLong', params: { max: Number(issue.maximum) } };
   if (issue.code === 'invalid_format' && issue.format === 'email') return { code: 'email.invalid' };
-  if (issue.code === 'invalid_value') return { code: empty ? 'field.required' : 'field.invalid' };
+  if (issue.code === 'invalid_value') return { code: 'field.invalid' };
   return null;
 }
 
