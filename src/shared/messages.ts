@@ -74,6 +74,18 @@ export const messageParams = {
   'file.noName': {},
   // The licence server's and the cloud's forms.
   'licence.storeIdNeeded': {},
+  // Why sync stopped (the status's lastProblem): by the kind of answer the cloud gave; `detail` is
+  // the cloud's own words, which only it can say.
+  'sync.cloud.offline': {},
+  'sync.cloud.server': {},
+  'sync.cloud.rateLimited': {},
+  'sync.cloud.auth': {},
+  'sync.cloud.rejected': { detail: 'text' },
+  'sync.cloud.forbidden': { detail: 'text' },
+  'sync.cloud.notFound': { detail: 'text' },
+  'sync.cloud.conflict': { detail: 'text' },
+  'sync.insecureAddress': {},
+  'sync.unexpected': {},
   // A staff account's fields.
   'username.chars': {},
   'pin.digits': { min: 'number', max: 'number' },

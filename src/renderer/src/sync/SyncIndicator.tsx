@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSyncEvents, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
+import { useMessageText } from '../i18n/messages';
 import { clockTime, relativeTime, useNow } from './text';
 
 /**
@@ -9,6 +10,7 @@ import { clockTime, relativeTime, useNow } from './text';
  */
 export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: () => void }) {
   const { t, i18n } = useTranslation();
+  const say = useMessageText();
   const { isOwner } = useSignedIn();
   useSyncEvents();
   const status = useSyncStatus();
@@ -30,7 +32,7 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
     s.state !== 'disabled' ? t('sync.indicator.pendingShort', { count: s.pending }) : null,
     toReview > 0 ? t('sync.indicator.toReviewShort', { count: toReview }) : null,
     last ? t('sync.indicator.lastSync', { when: last }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
-    s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'error' && s.lastError ? (s.lastProblem ? say(s.lastProblem) : s.lastError) : null,
     s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
   ]
     .filter(Boolean)

@@ -10,6 +10,7 @@ import { errorMessage } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
+import { useMessageText } from '../i18n/messages';
 import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';
 
 /** A message for a refused sync call, in the staff's language where the code is one we know. */
@@ -53,6 +54,7 @@ export function SyncScreen({ onOpenCustomer }: { onOpenCustomer: (id: string) =>
 
 function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boolean }) {
   const { t, i18n } = useTranslation();
+  const say = useMessageText();
   const syncNow = useSyncNow();
   const now = useNow();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -70,7 +72,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
       setMessage(
         out.state === 'idle'
           ? { ok: true, text: t('sync.status.done') }
-          : { ok: false, text: out.state === 'rateLimited' ? slowDownText(out) : (out.lastError ?? t(`sync.state.${out.state}`)) },
+          : { ok: false, text: out.state === 'rateLimited' ? slowDownText(out) : (out.lastProblem ? say(out.lastProblem) : (out.lastError ?? t(`sync.state.${out.state}`))) },
       );
     } catch (err) {
       setMessage({ ok: false, text: syncError(err, t) });
@@ -117,7 +119,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
             {s.lastError && s.state !== 'rateLimited' ? (
               <>
                 <dt>{t('sync.status.lastError')}</dt>
-                <dd className="sync-error">{s.lastError}</dd>
+                <dd className="sync-error">{s.lastProblem ? say(s.lastProblem) : s.lastError}</dd>
               </>
             ) : null}
             {s.config ? (
