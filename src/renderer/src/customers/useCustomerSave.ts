@@ -1,10 +1,12 @@
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import type { ErrorOption, UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
 import type { SaidError } from '../components/messageResolver';
+import type { Wording } from '../i18n/messages';
 import { createPayload, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCreateCustomer, useUpdateCustomer } from './queries';
 
@@ -27,12 +29,13 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
   const { t } = useTranslation();
   const create = useCreateCustomer();
   const update = useUpdateCustomer();
-  const [formError, setFormError] = useState<string | null>(null);
+  // What to say, not the said text: it follows a change of language while shown.
+  const [formError, setFormError] = useState<Wording | null>(null);
   const [flash, setFlash] = useState<SaveFlash>(initialFlash);
 
   const showServerError = (error: unknown) => {
     if (!(error instanceof AppError)) {
-      setFormError(t('form.saveError', { message: errorMessage(error, t) }));
+      setFormError(() => (t: TFunction) => t('form.saveError', { message: errorMessage(error, t) }));
       return;
     }
     const placed = placeServerErrors(error.fieldErrors, error.code, t('errors.customer.emailTaken'));
@@ -42,7 +45,7 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       const fieldError: ErrorOption & SaidError = { type: 'server', message, ...(said ? { said } : {}) };
       form.setError(path, fieldError, { shouldFocus: i === 0 });
     });
-    setFormError(placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) }));
+    setFormError(() => (t: TFunction) => (placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) })));
   };
 
   const onValid = async (values: CustomerFormOutput) => {
@@ -64,6 +67,6 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       showServerError(error);
     }
   };
-  const submit = form.handleSubmit(onValid, () => setFormError(t('form.fixErrors')));
-  return { submit, formError, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
+  const submit = form.handleSubmit(onValid, () => setFormError(() => (t: TFunction) => t('form.fixErrors')));
+  return { submit, formError: formError ? formError(t) : null, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
 }

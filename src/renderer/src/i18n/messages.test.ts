@@ -70,7 +70,8 @@ describe('a message in the staff’s language', () => {
     const check = checkRx({ kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '1.30' }, leftEye: { sph: '-1.00' } } }, { today: '2026-02-01' });
     const sph = check.errors['distanceVision.rightEye.sph']!;
     expect(sph.code).toBe('rx.diopter');
-    expect(messageText(sph, inLanguage('fr'), 'fr')).toBe('SPH : un nombre de \u2066-30.00\u2069 à \u2066+30.00\u2069 par pas de 0,25, par ex. -1.25, +2.00 or PL');
+    expect(messageText(sph, inLanguage('fr'), 'fr')).toBe('SPH : un nombre de -30.00 à +30.00 par pas de 0,25, par ex. -1.25, +2.00 or PL');
+    expect(messageText(sph, inLanguage('ar'), 'ar')).toBe('SPH: عدد من \u2066-30.00\u2069 إلى \u2066+30.00\u2069 بخطوات 0.25، مثل -1.25, +2.00 or PL');
     const pd = say('rx.measure', { measure: 'binocular', min: 40, max: 80, step: 0.5 }, 'Binocular PD must be a number from 40 to 80 mm');
     expect(messageText(pd, inLanguage('fr'), 'fr')).toBe('EP binoculaire : un nombre de 40 à 80, par pas de 0,5');
   });

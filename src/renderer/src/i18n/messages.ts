@@ -22,8 +22,8 @@ function paramText(kind: ParamKind, value: string | number, t: TFunction, langua
     case 'date':
       return formatDay(String(value), language);
     case 'diopter':
-      // +1.25 stays one left-to-right piece inside Arabic text (the sign would move to its end).
-      return `\u2066${String(value)}\u2069`;
+      // +1.25 stays one left-to-right piece inside right-to-left text (the sign would move to its end).
+      return i18next.dir(language) === 'rtl' ? `\u2066${String(value)}\u2069` : String(value);
     case 'text':
       return String(value);
   }
@@ -42,6 +42,12 @@ export function messageText(message: Message, t: TFunction, language: string = i
   }
   return t(`messages.${message.code}`, { ...params, defaultValue: message.message });
 }
+
+/**
+ * What a screen will say, kept in its state instead of the text: said when rendered, so a message
+ * already shown follows a change of language (a translated string in state stays in the old one).
+ */
+export type Wording = (t: TFunction) => string;
 
 /** messageText bound to the current language; the component renders again when it changes. */
 export function useMessageText(): (message: Message) => string {

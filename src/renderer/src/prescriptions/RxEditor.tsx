@@ -3,7 +3,7 @@ import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/messages';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
-import { useMessageText } from '../i18n/messages';
+import { useMessageText, type Wording } from '../i18n/messages';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useSaveShortcut } from '../components/useSaveShortcut';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
@@ -31,7 +31,7 @@ import { placeFeedback, valueAt } from './rxFeedback';
 import { RxEditorHead, RxToolbar } from './RxToolbar';
 import { useRxCheck, type RxCheckContext } from './useRxCheck';
 import { useRxKeys } from './useRxKeys';
-import { useRxSave, type FormError } from './useRxSave';
+import { useRxSave } from './useRxSave';
 
 export type EditorMode = { kind: 'new' } | { kind: 'correct'; version: PrescriptionVersion };
 
@@ -226,7 +226,7 @@ function RxContacts() {
 }
 
 /** Why the last save was refused, and the errors no field holds (named in words). */
-function SaveErrors({ formError, unplaced }: { formError: FormError | null; unplaced: [string, Message][] }) {
+function SaveErrors({ formError, unplaced }: { formError: Wording | null; unplaced: [string, Message][] }) {
   const { t } = useTranslation();
   const say = useMessageText();
   if (!formError && unplaced.length === 0) return null;

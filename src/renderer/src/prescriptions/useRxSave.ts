@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { AppError } from '../../../shared/errors';
 import type { Message } from '../../../shared/messages';
+import type { Wording } from '../i18n/messages';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { errorMessage } from '../api/errors';
 import { rxInputFromDraft, type RxDraft } from './draft';
@@ -11,8 +12,6 @@ import type { EditorMode } from './RxEditor';
 /** The core's field errors from a refused save, keyed by the grid's paths, for the input refused. */
 export type ServerErrors = { forInput: string; errors: Record<string, Message> };
 
-/** What to say above the Save button, said when rendered (so in the language of the moment). */
-export type FormError = (t: TFunction) => string;
 
 /**
  * Saving the grid: a new version or a correction. The core checks it again (the same rules); what it
@@ -22,7 +21,7 @@ export function useRxSave(customerId: string, mode: EditorMode, onSaved: (versio
   const create = useCreatePrescription();
   const correct = useCorrectPrescription();
   const [serverErrors, setServerErrors] = useState<ServerErrors | null>(null);
-  const [formError, setFormError] = useState<FormError | null>(null);
+  const [formError, setFormError] = useState<Wording | null>(null);
 
   const save = async (draft: RxDraft) => {
     setFormError(null);
