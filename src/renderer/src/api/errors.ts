@@ -22,6 +22,12 @@ export function errorMessage(error: unknown, t: TFunction): string {
   return t('errors.unknown', { message: error instanceof Error ? error.message : String(error) });
 }
 
+/** The core's first message on a field, in the staff's language (its English when it sent no code). */
+export function fieldErrorText(error: AppError, path: string, t: TFunction): string | undefined {
+  const said = error.fieldMessages?.[path]?.[0];
+  return said ? messageText(said, t) : error.fieldErrors?.[path]?.[0];
+}
+
 /** The wait an `auth.rateLimited` or `auth.busy` answer asks for, in seconds (at least 1). */
 export function retryAfterSeconds(error: AppError): number {
   const seconds = error.details?.retryAfterSeconds;
