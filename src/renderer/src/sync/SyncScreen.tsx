@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus } from '../../../shared/sync/schema';
-import { errorMessage } from '../api/errors';
+import { errorMessage, fieldErrorText } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
@@ -392,7 +392,7 @@ function SettingsCard({ status }: { status: SyncStatus }) {
       if (err instanceof AppError) {
         for (const [path, messages] of Object.entries(err.fieldErrors ?? {})) {
           if (!(settingsFields as readonly string[]).includes(path) || !messages[0]) continue;
-          form.setError(path as SettingsField, { type: 'server', message: messages[0] }, { shouldFocus: placed === 0 });
+          form.setError(path as SettingsField, { type: 'server', message: fieldErrorText(err, path, t) ?? messages[0] }, { shouldFocus: placed === 0 });
           placed++;
         }
       }
