@@ -62,7 +62,7 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
       checkAccess(contract[channel].access, signedIn, deps);
       await deps.requireLicence?.(channel);
       const parsed = contract[channel].input.safeParse(rawInput ?? {});
-      const illFormed = illFormedTextPaths(rawInput).map((path): z.core.$ZodIssue => ({ code: 'custom', path, message: ILL_FORMED_TEXT_MESSAGE, input: undefined }));
+      const illFormed = illFormedTextPaths(rawInput).map((path): z.core.$ZodIssue => ({ code: 'custom', path, message: ILL_FORMED_TEXT_MESSAGE, input: undefined, params: { code: 'text.illFormed' } }));
       if (illFormed.length > 0) throw validationError(new z.ZodError([...illFormed, ...(parsed.success ? [] : parsed.error.issues)]));
       if (!parsed.success) throw validationError(parsed.error);
       const ctx: CallContext = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Message, messageFromIssue } from './messages';
 
 /**
  * Every error that crosses a transport (Electron IPC, the browser host's HTTP, direct calls in tests)
@@ -8,13 +9,17 @@ export const ErrorShape = z.object({
   code: z.string(),
   message: z.string(),
   status: z.number().int(),
+  /** By field path, in English: for the logs, and for a renderer older than fieldMessages. */
   fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  /** The same, as codes and parameters, for the screen to say in the staff's language. */
+  fieldMessages: z.record(z.string(), z.array(Message)).optional(),
   /** Machine-readable extras, e.g. `retryAfterSeconds` with auth.rateLimited. */
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ErrorShape = z.infer<typeof ErrorShape>;
 
 export type FieldErrors = NonNullable<ErrorShape['fieldErrors']>;
+export type FieldMessages = NonNullable<ErrorShape['fieldMessages']>;
 
 /** Codes and the HTTP-style status each one carries (seed 001's 400/403/404/409). */
 export const errorStatus = {
@@ -108,6 +113,7 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
   readonly fieldErrors?: FieldErrors;
+  readonly fieldMessages?: FieldMessages;
   readonly details?: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors, details?: Record<string, unknown>) {
@@ -125,6 +131,7 @@ export class AppError extends Error {
       message: this.message,
       status: this.status,
       ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}),
+      ...(this.fieldMessages ? { fieldMessages: this.fieldMessages } : {}),
       ...(this.details ? { details: this.details } : {}),
     };
   }
@@ -132,13 +139,21 @@ export class AppError extends Error {
   /** Rebuilds an error that crossed a transport, keeping its code and status as sent. */
   static fromShape(shape: ErrorShape): AppError {
     const err = new AppError('internal', shape.message, shape.fieldErrors, shape.details);
-    Object.assign(err, { code: shape.code, status: shape.status });
+    Object.assign(err, { code: shape.code, status: shape.status, ...(shape.fieldMessages ? { fieldMessages: shape.fieldMessages } : {}) });
     return err;
   }
 
   /** A validation error for a single field, e.g. `customerData.email`. */
-  static field(path: string, message: string): AppError {
-    return new AppError('validation', `${path}: ${message}`, { [path]: [message] });
+  static field(path: string, message: Message): AppError {
+    return AppError.fields({ [path]: [message] });
+  }
+
+  /** A validation error on fields, each message in English (fieldErrors) and as a code (fieldMessages). */
+  static fields(messages: FieldMessages, summary?: string): AppError {
+    const fieldErrors = Object.fromEntries(Object.entries(messages).map(([path, list]) => [path, list.map((m) => m.message)]));
+    const [first] = Object.entries(fieldErrors);
+    const err = new AppError('validation', summary ?? (first ? `${first[0]}: ${first[1][0]}` : 'Invalid input'), fieldErrors);
+    return Object.assign(err, { fieldMessages: messages });
   }
 }
 
@@ -154,12 +169,23 @@ export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): Fiel
   return Object.fromEntries(out);
 }
 
+/** The same issues as codes and parameters (messages.ts), keyed the same way. */
+export function fieldMessagesFromIssues(issues: readonly z.core.$ZodIssue[]): FieldMessages {
+  const out = new Map<string, Message[]>();
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.');
+    out.set(key, [...(out.get(key) ?? []), messageFromIssue(issue)]);
+  }
+  return Object.fromEntries(out);
+}
+
 export function validationError(error: z.ZodError): AppError {
   const fieldErrors = fieldErrorsFromIssues(error.issues);
   const first = error.issues[0];
   const where = first && first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : '';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return new AppError('validation', `${where}${first?.message ?? 'Invalid input'}${more}`, fieldErrors);
+  const err = new AppError('validation', `${where}${first?.message ?? 'Invalid input'}${more}`, fieldErrors);
+  return Object.assign(err, { fieldMessages: fieldMessagesFromIssues(error.issues) });
 }
 
 /**

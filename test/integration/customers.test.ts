@@ -91,6 +91,26 @@ describe('customers.create', () => {
     expect(err.fieldErrors).toEqual({ [`customerData.${field}`]: [message] });
   });
 
+  // The same refusals as a code and its parameters (src/shared/messages.ts), which the screen says in French or Arabic.
+  it.each([
+    ['email', 'not-an-email', 'email.invalid', {}],
+    ['sex', 'other', 'field.invalid', { field: 'sex' }],
+    ['dateOfBirth', '1992-02-30', 'date.notReal', { field: 'dateOfBirth', example: '1992-05-12' }],
+    ['dateOfBirth', '12/05/1992', 'date.shape', { field: 'dateOfBirth', example: '1992-05-12' }],
+    ['dateOfBirth', '2999-01-01', 'date.future', { field: 'dateOfBirth' }],
+    ['dateOfBirth', '1850-01-01', 'date.tooEarly', { field: 'dateOfBirth', year: '1900' }],
+    ['phoneNumber', 'call me', 'phone.shape', {}],
+    ['phoneNumber', '+1 23', 'phone.digits', { min: 6, max: 15 }],
+    ['firstName', '   ', 'field.required', { field: 'firstName' }],
+    ['firstName', 'Jean\nPierre', 'field.oneLine', { field: 'firstName' }],
+    ['lastName', 'x'.repeat(101), 'field.tooLong', { field: 'lastName', max: 100 }],
+  ])('says customerData.%s = %j as a code the screen translates', async (field, value, code, params) => {
+    const input = { ...layla, customerData: { ...layla.customerData, [field]: value } };
+    const err = await expectError('customers.create', input, 'validation', 400);
+    const [english] = err.fieldErrors?.[`customerData.${field}`] ?? [];
+    expect(err.fieldMessages).toEqual({ [`customerData.${field}`]: [{ code, params, message: english }] });
+  });
+
   it('refuses unknown keys rather than dropping them silently', async () => {
     const input = { ...layla, customerData: { ...layla.customerData, firstname: 'typo' } };
     const err = await expectError('customers.create', input, 'validation', 400);

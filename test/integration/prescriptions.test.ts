@@ -180,7 +180,10 @@ describe('a near row typed without an ADD that no ADD can give', () => {
     expect(await core.call('prescriptions.list', { customerId: id })).toEqual([]);
     const out = await core.call('prescriptions.check', { rx: bad });
     expect(out.valid).toBe(false);
-    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': message, 'nearVision.leftEye.sph': message });
+    // The same refusal as a code and its parameters, for the screen to say in the staff's language.
+    const said = { code: 'rx.nearAboveDistance', params: { sph: '+2.00', minAdd: '+0.25', maxAdd: '+4.00', from: '+2.25', to: '+6.00' }, message };
+    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': said, 'nearVision.leftEye.sph': said });
+    expect(err.fieldMessages).toEqual({ 'rx.nearVision.rightEye.sph': [said], 'rx.nearVision.leftEye.sph': [said] });
   });
 
   it('is refused by customers.create with opticData, and no customer is created', async () => {
@@ -214,7 +217,7 @@ describe('a version saved by an earlier build that contradicts itself', () => {
     expect(read).toMatchObject({ current: true, problems: [{ field: 'nearVision.rightEye.sph', message: nearOd }] });
     // Shown as it was saved, not silently mended.
     expect(read?.rx.nearVision?.rightEye.sph).toBe('+3.75');
-    expect((await core.call('customers.get', { id })).opticProblems).toEqual([{ field: 'nearVision.rightEye.sph', message: nearOd }]);
+    expect((await core.call('customers.get', { id })).opticProblems).toEqual([{ field: 'nearVision.rightEye.sph', code: 'rx.nearIsDistancePlusAdd', params: { sph: '+3.50' }, message: nearOd }]);
 
     // A correction that agrees with itself is current and has none.
     await core.call('prescriptions.correct', { id: v1.id, rx: { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '+1.50', add: '+2.00' }, leftEye: { sph: '+1.25', add: '+2.00' } } } });

@@ -497,6 +497,7 @@ describe('failures', () => {
     const status = await again.core.call('sync.now', {});
     expect(status).toMatchObject({ state: 'error' });
     expect(status.lastError).toMatch(/https:\/\//);
+    expect(status.lastProblem).toMatchObject({ code: 'sync.insecureAddress', params: {} });
   });
 
   it('signs in again when the token expires mid-sync, then resumes', async ({ cloud, pc: { core } }) => {
@@ -522,6 +523,7 @@ describe('failures', () => {
     const down = await core.call('sync.now', {});
     expect(down).toMatchObject({ state: 'error', pending: 1 });
     expect(down.lastError).toMatch(/cloud had a problem \(50[023]\)/);
+    expect(down.lastProblem).toEqual({ code: 'sync.cloud.server', params: {}, message: down.lastError });
     expect(Date.parse(down.nextAttemptAt!)).toBeGreaterThan(Date.now() - 1000);
 
     cloud.faults.reset();
@@ -544,6 +546,7 @@ describe('failures', () => {
     const off = await core.call('sync.now', {});
     expect(off).toMatchObject({ state: 'offline', pending: 3 });
     expect(off.lastError).toMatch(/could not be reached/);
+    expect(off.lastProblem?.code).toBe('sync.cloud.offline');
 
     await cloud.resumeListening();
     expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });

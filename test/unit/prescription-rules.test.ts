@@ -4,6 +4,9 @@ import type { Rx } from '../../src/shared/prescriptions/schema';
 import type { RxInput } from '../../src/shared/prescriptions/schema';
 import { ADD, CYL, SPH, formatAxis, formatDiopter, parseAxis, parseDiopter } from '../../src/shared/prescriptions/values';
 
+/** The English text of each error (what the logs say), by path. */
+const english = (errors: Record<string, { message: string }>) => Object.fromEntries(Object.entries(errors).map(([path, m]) => [path, m.message]));
+
 /*
  * Vectors from the issue (taken from published optics teaching material on transposition and
  * spherical equivalent) plus our own. Transposition: new sph = sph + cyl, cyl sign flips, axis ±90°
@@ -94,7 +97,7 @@ describe('reading what staff type', () => {
   ] as const)('refuses %j for %s, naming the field and the accepted form', (input, field) => {
     const r = parseDiopter(input, field);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toMatch(new RegExp(`^${field.label} must be a number from .* in 0\\.25 steps, like `));
+    if (!r.ok) expect(r.message.message).toMatch(new RegExp(`^${field.label} must be a number from .* in 0\\.25 steps, like `));
   });
 
   it.each([
@@ -123,7 +126,7 @@ describe('checkRx', () => {
   it('normalises shorthand and fills in the spherical equivalent', () => {
     const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-125', cyl: '-50', axis: '90' }, leftEye: { sph: 'pl' } } }), { today });
     expect(out.valid).toBe(true);
-    expect(out.errors).toEqual({});
+    expect(english(out.errors)).toEqual({});
     expect(out.normalized.distanceVision).toEqual({ rightEye: { sph: '-1.25', cyl: '-0.50', axis: '090' }, leftEye: { sph: 'PL' } });
     expect(out.derived.sphericalEquivalent).toEqual({ right: '-1.50', left: '0.00' });
   });
@@ -157,12 +160,12 @@ describe('checkRx', () => {
 
   it('rejects SPH 1.30 on its path', () => {
     const out = checkRx(rx({ distanceVision: { rightEye: { sph: '1.30' }, leftEye: { sph: '-1.00' } } }), { today });
-    expect(out.errors).toEqual({ 'distanceVision.rightEye.sph': expect.stringContaining('0.25 steps') });
+    expect(english(out.errors)).toEqual({ 'distanceVision.rightEye.sph': expect.stringContaining('0.25 steps') });
   });
 
   it('requires an axis with a cylinder, and clears it without one', () => {
     const missing = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', cyl: '+1.00' }, leftEye: { sph: '-1.00' } } }), { today });
-    expect(missing.errors).toEqual({ 'distanceVision.rightEye.axis': 'Axis is required when CYL is not zero (1 to 180)' });
+    expect(english(missing.errors)).toEqual({ 'distanceVision.rightEye.axis': 'Axis is required when CYL is not zero (1 to 180)' });
     const cleared = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', cyl: '0', axis: '999' }, leftEye: { sph: '-1.00 DS' } } }), { today });
     expect(cleared.valid).toBe(true);
     expect(cleared.normalized.distanceVision?.rightEye).toEqual({ sph: '-1.00' });
@@ -170,7 +173,7 @@ describe('checkRx', () => {
 
   it('requires both distance spheres', () => {
     const out = checkRx({ kind: 'spectacles', examDate: '2026-11-01', distanceVision: { rightEye: { sph: '' } } }, { today });
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'distanceVision.rightEye.sph': 'SPH is required (PL for zero)',
       'distanceVision.leftEye.sph': 'SPH is required (PL for zero)',
     });
@@ -184,7 +187,7 @@ describe('checkRx', () => {
       }),
       { today },
     );
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'distanceVision.leftEye.base': 'Base must be up, down, in or out when a prism is given',
       'pd.left': 'Left PD must be a number from 20 to 40 mm, in 0.5 mm steps',
       'pd.nearBinocular': 'Near PD must be a number from 40 to 80 mm, in 0.5 mm steps',
@@ -209,7 +212,7 @@ describe('checkRx', () => {
 
   it('refuses a base typed without a prism amount instead of dropping it (third review)', () => {
     const out = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', base: 'up' }, leftEye: { sph: '-1.00', prism: '0', base: 'in' } } }), { today });
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'distanceVision.rightEye.base': 'Base needs a prism amount: type the prism, or clear the base',
       'distanceVision.leftEye.base': 'Base needs a prism amount: type the prism, or clear the base',
     });
@@ -217,10 +220,10 @@ describe('checkRx', () => {
   });
 
   it('checks dates: exam required and not in the future, expiry after the exam', () => {
-    expect(checkRx(rx({ examDate: '' }), { today }).errors).toEqual({ examDate: 'Exam date is required' });
-    expect(checkRx(rx({ examDate: '2027-01-01' }), { today }).errors).toEqual({ examDate: 'Exam date cannot be in the future' });
-    expect(checkRx(rx({ examDate: '2026-02-30' }), { today }).errors).toEqual({ examDate: 'Exam date must be a real date like 2026-03-14' });
-    expect(checkRx(rx({ expiresAt: '2026-10-01' }), { today }).errors).toEqual({ expiresAt: 'Expiry date must be after the exam date' });
+    expect(english(checkRx(rx({ examDate: '' }), { today }).errors)).toEqual({ examDate: 'Exam date is required' });
+    expect(english(checkRx(rx({ examDate: '2027-01-01' }), { today }).errors)).toEqual({ examDate: 'Exam date cannot be in the future' });
+    expect(english(checkRx(rx({ examDate: '2026-02-30' }), { today }).errors)).toEqual({ examDate: 'Exam date must be a real date like 2026-03-14' });
+    expect(english(checkRx(rx({ expiresAt: '2026-10-01' }), { today }).errors)).toEqual({ expiresAt: 'Expiry date must be after the exam date' });
   });
 
   it('warns of anisometropia at 2.00 D of spherical equivalent', () => {
@@ -236,7 +239,7 @@ describe('checkRx', () => {
       today,
       dateOfBirth: '1996-05-01T00:00:00.000Z',
     });
-    expect(young.warnings).toEqual([{ code: 'addForAge', path: 'distanceVision.rightEye.add', message: 'ADD +2.50 is unusual at 30 (usually 0.00 to +1.00)' }]);
+    expect(young.warnings).toEqual([{ code: 'addForAge', path: 'distanceVision.rightEye.add', params: { add: '+2.50', age: 30, min: '0.00', max: '+1.00' }, message: 'ADD +2.50 is unusual at 30 (usually 0.00 to +1.00)' }]);
     const usual = checkRx(rx({ distanceVision: { rightEye: { sph: '-1.00', add: '+2.50' }, leftEye: { sph: '-1.00', add: '+2.50' } } }), {
       today,
       dateOfBirth: '1960-01-01',
@@ -250,17 +253,17 @@ describe('checkRx', () => {
     const swapped = checkRx(rx({ distanceVision: { rightEye: { sph: '-4.25' }, leftEye: { sph: '-1.00' } } }), { today, previous: prev });
     expect(swapped.warnings.map((w) => w.code)).toEqual(['anisometropia', 'eyesSwapped']);
     const sign = checkRx(rx({ distanceVision: { rightEye: { sph: '+0.50' }, leftEye: { sph: '-4.00' } } }), { today, previous: prev });
-    expect(sign.warnings).toContainEqual({ code: 'signChanged', path: 'distanceVision.rightEye.sph', message: 'SPH changed sign since the last prescription (-1.00 → +0.50)' });
+    expect(sign.warnings).toContainEqual({ code: 'signChanged', path: 'distanceVision.rightEye.sph', params: { eye: 'rightEye', from: '-1.00', to: '+0.50' }, message: 'SPH changed sign since the last prescription (-1.00 → +0.50)' });
   });
 
   it('warns when the prescription has expired', () => {
     const out = checkRx(rx({ examDate: '2024-01-10', expiresAt: '2026-01-10' }), { today });
-    expect(out.warnings).toEqual([{ code: 'expired', path: 'expiresAt', message: 'This prescription expired on 2026-01-10' }]);
+    expect(out.warnings).toEqual([{ code: 'expired', path: 'expiresAt', params: { date: '2026-01-10' }, message: 'This prescription expired on 2026-01-10' }]);
   });
 
   it('refuses an ADD typed on a near row', () => {
     const out = checkRx(rx({ nearVision: { rightEye: { sph: '+1.00', add: '+2.00' }, leftEye: { sph: '+1.00' } } }), { today });
-    expect(out.errors['nearVision.rightEye.add']).toBe('ADD goes with the distance prescription');
+    expect(english(out.errors)['nearVision.rightEye.add']).toBe('ADD goes with the distance prescription');
   });
 });
 
@@ -279,12 +282,12 @@ describe('checkRx: rows that must agree', () => {
   it('refuses a near SPH that is not distance + ADD, on the near field', () => {
     const out = checkRx(withAdd({ rightEye: { sph: '+3.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+3.25' } }), { today });
     expect(out.valid).toBe(false);
-    expect(out.errors).toEqual({ 'nearVision.rightEye.sph': 'Near SPH must be distance SPH + ADD (+3.50); leave the near row empty to follow the ADD' });
+    expect(english(out.errors)).toEqual({ 'nearVision.rightEye.sph': 'Near SPH must be distance SPH + ADD (+3.50); leave the near row empty to follow the ADD' });
   });
 
   it('refuses a near cylinder or axis that is not the distance one when an ADD is given', () => {
     const out = checkRx(withAdd({ rightEye: { sph: '+3.50', cyl: '-0.75', axis: '170' }, leftEye: { sph: '+3.25', cyl: '-0.25', axis: '90' } }), { today });
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'nearVision.rightEye.cyl': 'Near CYL must be the distance CYL (-0.50) when an ADD is given',
       'nearVision.rightEye.axis': 'Near AXIS must be the distance AXIS (180) when an ADD is given',
       'nearVision.leftEye.cyl': 'Near CYL must be the distance CYL (none) when an ADD is given',
@@ -293,7 +296,7 @@ describe('checkRx: rows that must agree', () => {
 
   it('accepts a near row typed in agreement with the ADD', () => {
     const out = checkRx(withAdd({ rightEye: { sph: '+3.50', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+3.25' } }), { today });
-    expect(out.errors).toEqual({});
+    expect(english(out.errors)).toEqual({});
     expect(out.normalized.nearVision?.rightEye).toEqual({ sph: '+3.50', cyl: '-0.50', axis: '180' });
   });
 
@@ -306,13 +309,13 @@ describe('checkRx: rows that must agree', () => {
 
   it('refuses an intermediate row beyond the range from distance to near, or with another cylinder', () => {
     const out = checkRx(withAdd(undefined, { rightEye: { sph: '+3.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+2.25', cyl: '-0.50', axis: '90' } }), { today });
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.50) to the near SPH (+3.50)',
       'intermediateVision.leftEye.cyl': 'Intermediate CYL must be the distance CYL (none) when an ADD is given',
     });
     // The prescriber may write an intermediate addition other than half the ADD.
     const written = checkRx(withAdd(undefined, { rightEye: { sph: '+2.75', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+2.25' } }), { today });
-    expect(written.errors).toEqual({});
+    expect(english(written.errors)).toEqual({});
   });
 
   it('keeps only what staff typed: an ADD derived from the near row is not stored as typed', () => {
@@ -339,7 +342,7 @@ describe('checkRx: a near row typed without an ADD', () => {
   it('refuses a near row below the distance row (no ADD can give it), on the near field', () => {
     const out = checkRx(noAdd('+2.00', '+2.00', { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } }), { today });
     expect(out.valid).toBe(false);
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'nearVision.rightEye.sph': 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)',
       'nearVision.leftEye.sph': 'Near SPH must be above the distance SPH (+2.00) by an ADD of +0.25 to +4.00 (from +2.25 to +6.00)',
     });
@@ -357,7 +360,7 @@ describe('checkRx: a near row typed without an ADD', () => {
 
   it('accepts the ADD range ends, PL and plano spellings', () => {
     const out = checkRx(noAdd('-0.25', 'plano', { rightEye: { sph: 'PL' }, leftEye: { sph: '+4.00' } }), { today });
-    expect(out.errors).toEqual({});
+    expect(english(out.errors)).toEqual({});
     expect([out.normalized.distanceVision?.rightEye.add, out.normalized.distanceVision?.leftEye.add]).toEqual(['+0.25', '+4.00']);
   });
 
@@ -369,7 +372,7 @@ describe('checkRx: a near row typed without an ADD', () => {
       }),
       { today },
     );
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'nearVision.rightEye.axis': 'Near AXIS must be the distance AXIS (180)',
       'nearVision.leftEye.cyl': 'Near CYL must be the distance CYL (none)',
     });
@@ -384,7 +387,7 @@ describe('checkRx: a near row typed without an ADD', () => {
       }),
       { today },
     );
-    expect(out.errors).toEqual({});
+    expect(english(out.errors)).toEqual({});
     // Its SPH is still checked: a reading sphere below the distance one is refused.
     const below = checkRx(
       rx({
@@ -406,7 +409,7 @@ describe('checkRx: a near row typed without an ADD', () => {
       }),
       { today },
     );
-    expect(out.errors).toEqual({
+    expect(english(out.errors)).toEqual({
       'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.00) to the near SPH (+3.00)',
       'intermediateVision.leftEye.cyl': 'Intermediate CYL must be the distance CYL (-0.25)',
     });
@@ -414,8 +417,8 @@ describe('checkRx: a near row typed without an ADD', () => {
 
   it('refuses an intermediate row alone that no ADD can give, and accepts one that can', () => {
     const alone = (mid: string) => checkRx(noAdd('+1.00', '+1.00', undefined as unknown as RxInput['nearVision'], { rightEye: { sph: mid }, leftEye: { sph: '+2.00' } }), { today });
-    expect(alone('-0.50').errors).toEqual({ 'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.00) to +5.00 (distance + ADD +4.00)' });
-    expect(alone('+1.75').errors).toEqual({});
+    expect(english(alone('-0.50').errors)).toEqual({ 'intermediateVision.rightEye.sph': 'Intermediate SPH must be from the distance SPH (+1.00) to +5.00 (distance + ADD +4.00)' });
+    expect(english(alone('+1.75').errors)).toEqual({});
   });
 
   it('leaves a near row alone where the distance row of that eye cannot be read (the error is on the distance)', () => {
@@ -432,6 +435,8 @@ describe('transposing one typed lens', () => {
   });
 
   it('names the field it cannot read', () => {
-    expect(readLens({ sph: '-1.00', cyl: '-0.50', axis: '181' })).toEqual({ lens: null, errors: { axis: 'Axis must be a whole number of degrees from 1 to 180, like 90 or 180' } });
+    const read = readLens({ sph: '-1.00', cyl: '-0.50', axis: '181' });
+    expect(read.lens).toBeNull();
+    expect(read.errors).toEqual({ axis: { code: 'rx.axis', params: {}, message: 'Axis must be a whole number of degrees from 1 to 180, like 90 or 180' } });
   });
 });

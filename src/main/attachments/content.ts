@@ -1,3 +1,4 @@
+import { say } from '../../shared/messages';
 import { MAX_ATTACHMENT_BYTES, type attachmentMimeTypes } from '../../shared/attachments/schema';
 import { AppError } from '../../shared/errors';
 
@@ -27,19 +28,19 @@ const kinds: readonly { mime: AttachmentMimeType; label: string; magic: readonly
  */
 export function decodeAttachmentBytes(base64: string, fileName: string): Buffer {
   if (base64.length > MAX_BASE64_CHARS) throw tooLarge(fileName, Math.floor((base64.length * 3) / 4));
-  if (base64.length === 0) throw AppError.field('bytes', 'The file is empty');
+  if (base64.length === 0) throw AppError.field('bytes', say('file.empty', {}, 'The file is empty'));
   if (base64.startsWith('data:')) {
-    throw AppError.field('bytes', 'Send the file as plain base64, without a "data:…;base64," prefix');
+    throw AppError.field('bytes', say('file.dataUrl', {}, 'Send the file as plain base64, without a "data:…;base64," prefix'));
   }
   if (!BASE64.test(base64)) {
-    throw AppError.field('bytes', 'The file must be sent as base64 (A–Z, a–z, 0–9, +, / and = padding only)');
+    throw AppError.field('bytes', say('file.notBase64', {}, 'The file must be sent as base64 (A–Z, a–z, 0–9, +, / and = padding only)'));
   }
   if (base64.length % 4 !== 0) {
-    throw AppError.field('bytes', 'The file is not complete base64 (its length must be a multiple of 4)');
+    throw AppError.field('bytes', say('file.incomplete', {}, 'The file is not complete base64 (its length must be a multiple of 4)'));
   }
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
   const size = (base64.length / 4) * 3 - padding;
-  if (size === 0) throw AppError.field('bytes', 'The file is empty');
+  if (size === 0) throw AppError.field('bytes', say('file.empty', {}, 'The file is empty'));
   if (size > MAX_ATTACHMENT_BYTES) throw tooLarge(fileName, size);
   return Buffer.from(base64, 'base64');
 }
@@ -79,7 +80,7 @@ export function withoutInvisibles(text: string): string {
  */
 export function attachmentBaseName(fileName: string): string {
   const base = withoutInvisibles(fileName).split(/[/\\]/).pop()?.trim() ?? '';
-  if (base === '' || base === '.' || base === '..') throw AppError.field('fileName', 'fileName must name a file');
+  if (base === '' || base === '.' || base === '..') throw AppError.field('fileName', say('file.noName', {}, 'fileName must name a file'));
   return base;
 }
 

@@ -1,3 +1,4 @@
+import { say } from '../../shared/messages';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -442,7 +443,8 @@ function notFound() {
 }
 
 function unreachable() {
-  return new AppError('validation', REACH_MESSAGE, { 'customerData.email': [REACH_MESSAGE], 'customerData.phoneNumber': [REACH_MESSAGE] });
+  const reach = say('customer.reach', {}, REACH_MESSAGE);
+  return AppError.fields({ 'customerData.email': [reach], 'customerData.phoneNumber': [reach] }, REACH_MESSAGE);
 }
 
 function emailTaken(customerId?: string) {

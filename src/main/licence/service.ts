@@ -1,3 +1,4 @@
+import { say } from '../../shared/messages';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
@@ -271,7 +272,7 @@ export class LicenceService {
     const checked = checkKey(input.key);
     if (!checked.ok) throw new AppError(checked.code, checked.message, { key: [checked.message] });
     const storeId = input.storeId ?? this.server.storeId;
-    if (!storeId) throw AppError.field('storeId', 'Enter the store ID written on your purchase: the licence server needs it');
+    if (!storeId) throw AppError.field('storeId', say('licence.storeIdNeeded', {}, 'Enter the store ID written on your purchase: the licence server needs it'));
     const server = { ...this.server, storeId };
     const reply = await this.o.client.activate(server, { key: checked.key, machineId: this.machineId(), appVersion: this.o.appVersion }, this.stopper.signal);
     await this.accept(reply, actor, 'activate');

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { OpticValues } from '../../shared/customers/schema';
-import { AppError, type FieldErrors } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
+import type { Message } from '../../shared/messages';
 import { type OpticPatch, mergeOpticPatch, opticDataOf } from '../../shared/prescriptions/optic-data';
 import { checkRx, diffRx, enteredRx, flattenRx, readSaved, rxInputOf } from '../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx, RxCheck, RxInput, RxProblem } from '../../shared/prescriptions/schema';
@@ -237,8 +238,6 @@ function typedChanges(beforeTyped: Rx | null, beforeRead: Rx | null, afterTyped:
   return diffRx(beforeRead, afterRead).filter((c) => typed.has(c.path));
 }
 
-function invalid(errors: Record<string, string>, prefix: string): AppError {
-  const fieldErrors: FieldErrors = Object.fromEntries(Object.entries(errors).map(([path, message]) => [`${prefix}${path}`, [message]]));
-  const [first] = Object.entries(fieldErrors);
-  return new AppError('validation', first ? `${first[0]}: ${first[1][0]}` : 'Invalid prescription', fieldErrors);
+function invalid(errors: Record<string, Message>, prefix: string): AppError {
+  return AppError.fields(Object.fromEntries(Object.entries(errors).map(([path, message]) => [`${prefix}${path}`, [message]])), Object.keys(errors).length ? undefined : 'Invalid prescription');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Message, say } from '../../shared/messages';
 import type { Logger } from '../log';
 import { retryAfterMs } from './backoff';
 import type { CustomerDocument } from './document';
@@ -41,6 +42,20 @@ export class CloudError extends Error {
   ) {
     super(message);
     this.name = 'CloudError';
+  }
+
+  /** What to tell staff: the kind of answer as a code, the cloud's own words where they matter. */
+  get problem(): Message {
+    const kind = this.kind;
+    switch (kind) {
+      case 'rejected':
+      case 'forbidden':
+      case 'notFound':
+      case 'conflict':
+        return say(`sync.cloud.${kind}`, { detail: this.message }, this.message);
+      default:
+        return say(`sync.cloud.${kind}`, {}, this.message);
+    }
   }
 
   /** Worth retrying later as is (backoff), rather than parking or giving up. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type Message, say } from '../../shared/messages';
 import type { SyncStatus } from '../../shared/sync/schema';
 import type { Clock } from '../clock';
 import type { Database } from '../db/schema';
@@ -71,7 +72,7 @@ export class SyncEngine {
   private failures = 0;
   private nextAttemptAt: Date | null = null;
   private lastSyncAt: string | null = null;
-  private lastError: string | null = null;
+  private lastError: Message | null = null;
   private lastPullAt = Number.NEGATIVE_INFINITY;
   private lastReconcileAt = 0;
   /** Cloud count minus customers known here, as the last reconcile left it (null: none yet). */
@@ -114,7 +115,7 @@ export class SyncEngine {
     // Older versions saved any http:// address; the password must not go there in clear.
     if (config && !checkServerUrl(config.baseUrl).ok) {
       this.client = null;
-      this.lastError = INSECURE_ADDRESS;
+      this.lastError = say('sync.insecureAddress', {}, INSECURE_ADDRESS);
       this.setState('error');
       return;
     }
@@ -157,12 +158,12 @@ export class SyncEngine {
       const at = new Date(this.d.clock.now().getTime() + ms);
       if (this.state === 'rateLimited' && this.nextAttemptAt && this.nextAttemptAt >= at) return;
       this.nextAttemptAt = at;
-      this.lastError = RATE_LIMITED;
+      this.lastError = say('sync.cloud.rateLimited', {}, RATE_LIMITED);
       this.d.log.warn(`sync: the cloud asked us to slow down; going on in ${Math.round(ms / 1000)} s`);
       this.setState('rateLimited');
     } else if (this.state === 'rateLimited') {
       this.nextAttemptAt = null;
-      if (this.lastError === RATE_LIMITED) this.lastError = null; // requests go out again: not a problem any more
+      if (this.lastError?.message === RATE_LIMITED) this.lastError = null; // requests go out again: not a problem any more
       this.setState('syncing');
     }
   }
@@ -182,7 +183,8 @@ export class SyncEngine {
       conflicts: await this.d.conflicts.count(),
       waitingForDetails: await countWaitingForDetails(this.d.db),
       lastSyncAt: this.lastSyncAt,
-      lastError: this.lastError,
+      lastError: this.lastError?.message ?? null,
+      lastProblem: this.lastError,
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
       config: this.configured,
     };
@@ -304,10 +306,10 @@ export class SyncEngine {
       const delay = backoffDelay(this.failures, this.d.random ?? Math.random, retryAfter);
       this.nextAttemptAt = new Date(this.d.clock.now().getTime() + delay);
       if (err instanceof CloudError) {
-        this.lastError = err.message;
+        this.lastError = err.problem;
         this.d.log.warn(`sync: ${err.kind}: ${err.message}; next try in ${Math.round(delay / 1000)} s`);
       } else {
-        this.lastError = 'Sync stopped on an unexpected error; it will try again';
+        this.lastError = say('sync.unexpected', {}, 'Sync stopped on an unexpected error; it will try again');
         this.d.log.error('sync failed', err);
       }
       this.setState(!(err instanceof CloudError) ? 'error' : err.kind === 'rateLimited' ? 'rateLimited' : err.kind === 'offline' ? 'offline' : 'error');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CYL, type Parsed, SPH, parseAxis, parseDiopter } from '../prescriptions/values';
 import { RxProblem } from '../prescriptions/schema';
+import { type IssueCode, issueCode } from '../messages';
 
 /*
  * Customers as seed 001 defines them. These schemas are the single source of the types used by the
@@ -14,7 +15,11 @@ import { RxProblem } from '../prescriptions/schema';
  * makes "Rtlzyx" read "Rtlxyz", so the name seen is not the name found).
  */
 const HIDDEN_LAYOUT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
-const oneLine = (label: string) => [(s: string) => !HIDDEN_LAYOUT.test(s), `${label} must be one line of plain text (no line breaks or direction marks)`] as const;
+const oneLine = (label: string) =>
+  [
+    (s: string) => !HIDDEN_LAYOUT.test(s),
+    { message: `${label} must be one line of plain text (no line breaks or direction marks)`, params: { code: 'field.oneLine' } satisfies IssueCode },
+  ] as const;
 
 const requiredText = (label: string, max: number) =>
   z
@@ -48,9 +53,9 @@ const PHONE_SHAPE = /^\+?\d+(?:[ -]\d+)*$/;
 export const PhoneNumber = requiredText('Phone number', 32).superRefine((s, ctx) => {
   const digits = s.replace(/\D/g, '').length;
   if (!PHONE_SHAPE.test(s)) {
-    ctx.addIssue({ code: 'custom', message: 'Phone number may contain only digits, spaces, dashes and a leading +' });
+    ctx.addIssue({ code: 'custom', message: 'Phone number may contain only digits, spaces, dashes and a leading +', params: { code: 'phone.shape' } satisfies IssueCode });
   } else if (digits < 6 || digits > 15) {
-    ctx.addIssue({ code: 'custom', message: 'Phone number must have 6 to 15 digits' });
+    ctx.addIssue({ code: 'custom', message: 'Phone number must have 6 to 15 digits', params: { code: 'phone.digits', params: { min: 6, max: 15 } } satisfies IssueCode });
   }
 });
 
@@ -59,24 +64,24 @@ const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?
 export const DateOfBirth = requiredText('Date of birth', 40).transform((s, ctx) => {
   const m = ISO_DAY.exec(s);
   if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'Date of birth must be a date like 1992-05-12' });
+    ctx.addIssue({ code: 'custom', message: 'Date of birth must be a date like 1992-05-12', params: { code: 'date.shape', params: { example: '1992-05-12' } } satisfies IssueCode });
     return z.NEVER;
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (y < 1900) {
-    ctx.addIssue({ code: 'custom', message: 'Date of birth must be in 1900 or later' });
+    ctx.addIssue({ code: 'custom', message: 'Date of birth must be in 1900 or later', params: { code: 'date.tooEarly', params: { year: '1900' } } satisfies IssueCode });
     return z.NEVER;
   }
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    ctx.addIssue({ code: 'custom', message: `Date of birth ${m[1]}-${m[2]}-${m[3]} is not a real date` });
+    ctx.addIssue({ code: 'custom', message: `Date of birth ${m[1]}-${m[2]}-${m[3]} is not a real date`, params: { code: 'date.notReal', params: { example: '1992-05-12' } } satisfies IssueCode });
     return z.NEVER;
   }
   // Compared with today's date where the counter is, not in UTC (just after midnight they differ).
   const now = new Date();
   const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
   if (date.getTime() > today) {
-    ctx.addIssue({ code: 'custom', message: 'Date of birth cannot be in the future' });
+    ctx.addIssue({ code: 'custom', message: 'Date of birth cannot be in the future', params: { code: 'date.future' } satisfies IssueCode });
     return z.NEVER;
   }
   return date.toISOString();
@@ -97,7 +102,8 @@ const orNotGiven = <T extends z.ZodType>(schema: T, label: string) =>
       if (v === null || v.trim() === '') return '';
       const r = schema.safeParse(v);
       if (r.success) return r.data;
-      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      // The inner schema's code goes along: the field it is about is this one's path.
+      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, params: issueCode(issue) ?? undefined });
       return z.NEVER;
     })
     .optional();
@@ -125,7 +131,7 @@ const CustomerDataFields = z.strictObject({
 export const CustomerDataInput = CustomerDataFields.superRefine(
   (c, ctx) => {
     if (c.email || c.phoneNumber) return;
-    for (const path of ['email', 'phoneNumber']) ctx.addIssue({ code: 'custom', path: [path], message: REACH_MESSAGE });
+    for (const path of ['email', 'phoneNumber']) ctx.addIssue({ code: 'custom', path: [path], message: REACH_MESSAGE, params: { code: 'customer.reach' } satisfies IssueCode });
   },
   {
     when: (p) =>
@@ -154,7 +160,7 @@ const measure = (read: (v: unknown) => Parsed<number | null>) =>
     .optional()
     .superRefine((v, ctx) => {
       const r = read(v);
-      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message.message, params: { code: r.message.code, params: r.message.params } });
     });
 
 export const EyeInput = z.strictObject({

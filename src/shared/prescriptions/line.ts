@@ -54,7 +54,7 @@ const IGNORED = ['d', 'dpt', 'dt'];
 
 function diopter(tok: Token, f: DiopterField): string | RxLineError {
   const r = parseDiopter(tok.text, f);
-  if (!r.ok) return fail('rx.line.badValue', tok, r.message);
+  if (!r.ok) return fail('rx.line.badValue', tok, r.message.message);
   return r.value === null ? '' : formatDiopter(r.value, f === SPH ? 'PL' : '0.00');
 }
 
@@ -105,7 +105,7 @@ export function readRxLine(text: string): RxLine | RxLineError {
       // `x90`, or a bare whole number after the cylinder (`-1.00 -0.50 90`).
       if (line.axis !== null) return fail('rx.line.tooMany', tok, 'The line has two axes');
       const r = parseAxis(tok.text);
-      if (!r.ok) return fail('rx.line.badValue', tok, r.message);
+      if (!r.ok) return fail('rx.line.badValue', tok, r.message.message);
       line.axis = r.value === null ? null : formatAxis(r.value);
       continue;
     }

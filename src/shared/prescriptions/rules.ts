@@ -19,6 +19,7 @@ import {
   parseMeasure,
   toStep,
 } from './values';
+import { type Message, type MessageTerm, say } from '../messages';
 
 /*
  * The prescription rules: reading, checking, deriving and warning. Pure functions, shared by the core
@@ -63,8 +64,8 @@ export function formatLens(l: Lens): { sph: string; cyl: string; axis: string } 
 }
 
 /** Reads one lens from typed values; errors are keyed sph/cyl/axis. */
-export function readLens(raw: { sph?: unknown; cyl?: unknown; axis?: unknown }): { lens: Lens | null; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
+export function readLens(raw: { sph?: unknown; cyl?: unknown; axis?: unknown }): { lens: Lens | null; errors: Record<string, Message> } {
+  const errors: Record<string, Message> = {};
   const eye = readEye({ sph: raw.sph, cyl: raw.cyl, axis: raw.axis }, '', true, errors);
   return { lens: eye && Object.keys(errors).length === 0 ? { sph: eye.sph, cyl: eye.cyl, axis: eye.axis } : null, errors };
 }
@@ -88,15 +89,15 @@ export interface RxContext {
 
 /** Reads and checks a prescription; fills near/intermediate from the ADD and the ADD from a near Rx. */
 export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   const warnings: RxWarning[] = [];
   const normalized: RxCheck['normalized'] = { kind: input.kind };
 
   const examDate = readDate(input.examDate, 'Exam date', errors, 'examDate', true);
-  if (examDate && examDate > ctx.today) errors.examDate = 'Exam date cannot be in the future';
+  if (examDate && examDate > ctx.today) errors.examDate = say('rx.examFuture', {}, 'Exam date cannot be in the future');
   if (examDate) normalized.examDate = examDate;
   const expiresAt = readDate(input.expiresAt, 'Expiry date', errors, 'expiresAt', false);
-  if (expiresAt && examDate && expiresAt <= examDate) errors.expiresAt = 'Expiry date must be after the exam date';
+  if (expiresAt && examDate && expiresAt <= examDate) errors.expiresAt = say('rx.expiryBeforeExam', {}, 'Expiry date must be after the exam date');
   if (expiresAt) normalized.expiresAt = expiresAt;
   if (input.prescriber?.trim()) normalized.prescriber = input.prescriber.trim();
   if (input.notes?.trim()) normalized.notes = input.notes.trim();
@@ -112,7 +113,7 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
     for (const e of eyes) {
       const path = `${v}.${e}`;
       const raw = vision?.[e] ?? {};
-      if (v !== 'distanceVision' && hasText(raw.add)) errors[`${path}.add`] = 'ADD goes with the distance prescription';
+      if (v !== 'distanceVision' && hasText(raw.add)) errors[`${path}.add`] = say('rx.addDistanceOnly', {}, 'ADD goes with the distance prescription');
       pair[e] = readEye(raw, path, true, errors);
     }
     read[v] = pair;
@@ -155,16 +156,15 @@ export function checkRx(input: RxInput, ctx: RxContext): RxCheck {
   const left = distance.leftEye;
   const se = { right: right ? sphericalEquivalent(right) : null, left: left ? sphericalEquivalent(left) : null };
   if (se.right !== null && se.left !== null && Math.abs(se.right - se.left) >= 2) {
-    warnings.push({
-      code: 'anisometropia',
-      path: 'distanceVision',
-      message: `Anisometropia: the eyes' spherical equivalents differ by ${Math.abs(se.right - se.left).toFixed(2)} D — check before ordering`,
-    });
+    const difference = Math.abs(se.right - se.left).toFixed(2);
+    warnings.push(
+      warn('anisometropia', 'distanceVision', { difference }, `Anisometropia: the eyes' spherical equivalents differ by ${difference} D — check before ordering`),
+    );
   }
   warnings.push(...addForAgeWarnings(distance, ctx.dateOfBirth ?? null, examDate ?? ctx.today));
   if (ctx.previous) warnings.push(...previousWarnings(distance, ctx.previous));
   if (expiresAt && expiresAt < ctx.today) {
-    warnings.push({ code: 'expired', path: 'expiresAt', message: `This prescription expired on ${expiresAt}` });
+    warnings.push(warn('expired', 'expiresAt', { date: expiresAt }, `This prescription expired on ${expiresAt}`));
   }
 
   return {
@@ -187,7 +187,7 @@ export function lensOf(e: EyeRx): Lens & { add: number | null } {
   return { sph: num(e.sph), cyl: num(e.cyl), axis: e.axis ? Number(e.axis) : null, add: e.add ? Number(e.add) : null };
 }
 
-function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolean, errors: Record<string, string>): Eye | null {
+function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolean, errors: Record<string, Message>): Eye | null {
   const at = (f: string) => (path ? `${path}.${f}` : f);
   let sphInput = raw.sph;
   let sphericalOnly = false;
@@ -199,10 +199,10 @@ function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolea
   const sph = parseDiopter(sphInput, SPH);
   const cyl = sphericalOnly && !hasText(raw.cyl) ? ({ ok: true, value: 0 } as const) : parseDiopter(raw.cyl, CYL);
   const add = parseDiopter(raw.add, ADD);
-  const prism = parseMeasure(raw.prism, 'Prism', 0, 20, 'Δ in 0.25 steps', 0.25);
+  const prism = parseMeasure(raw.prism, 'Prism', 'prism', 0, 20, 'Δ in 0.25 steps', 0.25);
   let ok = true;
   if (!sph.ok) [errors[at('sph')], ok] = [sph.message, false];
-  else if (sph.value === null && sphRequired) [errors[at('sph')], ok] = ['SPH is required (PL for zero)', false];
+  else if (sph.value === null && sphRequired) [errors[at('sph')], ok] = [say('rx.sphRequired', {}, 'SPH is required (PL for zero)'), false];
   if (!cyl.ok) [errors[at('cyl')], ok] = [cyl.message, false];
   if (!add.ok) [errors[at('add')], ok] = [add.message, false];
   if (!prism.ok) [errors[at('prism')], ok] = [prism.message, false];
@@ -212,7 +212,7 @@ function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolea
   if (cyl.ok && cylValue !== 0) {
     const a = parseAxis(raw.axis);
     if (!a.ok) [errors[at('axis')], ok] = [a.message, false];
-    else if (a.value === null) [errors[at('axis')], ok] = ['Axis is required when CYL is not zero (1 to 180)', false];
+    else if (a.value === null) [errors[at('axis')], ok] = [say('rx.axisRequired', {}, 'Axis is required when CYL is not zero (1 to 180)'), false];
     else axis = a.value;
   }
 
@@ -220,10 +220,10 @@ function readEye(raw: Record<string, unknown>, path: string, sphRequired: boolea
   let base: PrismBase | null = null;
   if (prismValue) {
     base = readBase(raw.base);
-    if (!base) [errors[at('base')], ok] = ['Base must be up, down, in or out when a prism is given', false];
+    if (!base) [errors[at('base')], ok] = [say('rx.baseRequired', {}, 'Base must be up, down, in or out when a prism is given'), false];
   } else if (typeof raw.base === 'string' && raw.base.trim() !== '') {
     // A base alone says nothing: dropping it quietly would lose what was typed.
-    [errors[at('base')], ok] = ['Base needs a prism amount: type the prism, or clear the base', false];
+    [errors[at('base')], ok] = [say('rx.baseWithoutPrism', {}, 'Base needs a prism amount: type the prism, or clear the base'), false];
   }
   if (!ok || !sph.ok || sph.value === null) return null;
   return { sph: sph.value, cyl: cylValue, axis, add: add.ok ? add.value : null, prism: prismValue, base };
@@ -245,24 +245,30 @@ export function readBase(raw: unknown): PrismBase | null {
  * guess. The error goes on the row's field (the ADD may be the one that is wrong, but the row is
  * what staff can leave empty to follow it).
  */
-function agreeWithAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, string>) {
+function agreeWithAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, Message>) {
   if (!d || d.add === null) return;
   const nearSph = toStep(d.sph + d.add);
   const cylinder = (label: string, path: string, row: Eye) => {
-    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : formatDiopter(d.cyl)}) when an ADD is given`;
-    if (row.cyl !== 0 && d.axis !== null && row.axis !== d.axis) errors[`${path}.axis`] = `${label} AXIS must be the distance AXIS (${formatAxis(d.axis)}) when an ADD is given`;
+    const [cyl, rowTerm] = [formatDiopter(d.cyl), rowOf(label)];
+    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = say('rx.rowCylWithAdd', { row: rowTerm, cyl }, `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : cyl}) when an ADD is given`);
+    if (row.cyl !== 0 && d.axis !== null && row.axis !== d.axis) {
+      const axis = formatAxis(d.axis);
+      errors[`${path}.axis`] = say('rx.rowAxisWithAdd', { row: rowTerm, axis }, `${label} AXIS must be the distance AXIS (${axis}) when an ADD is given`);
+    }
   };
   const near = read.nearVision?.[e];
   if (near) {
     const path = `nearVision.${e}`;
-    if (near.sph !== nearSph) errors[`${path}.sph`] = `Near SPH must be distance SPH + ADD (${formatDiopter(nearSph, 'PL')}); leave the near row empty to follow the ADD`;
+    const sph = formatDiopter(nearSph, 'PL');
+    if (near.sph !== nearSph) errors[`${path}.sph`] = say('rx.nearIsDistancePlusAdd', { sph }, `Near SPH must be distance SPH + ADD (${sph}); leave the near row empty to follow the ADD`);
     cylinder('Near', path, near);
   }
   const mid = read.intermediateVision?.[e];
   if (mid) {
     const path = `intermediateVision.${e}`;
     if (mid.sph < Math.min(d.sph, nearSph) || mid.sph > Math.max(d.sph, nearSph)) {
-      errors[`${path}.sph`] = `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to the near SPH (${formatDiopter(nearSph, 'PL')})`;
+      const [from, to] = [formatDiopter(d.sph, 'PL'), formatDiopter(nearSph, 'PL')];
+      errors[`${path}.sph`] = say('rx.intermediateBetween', { from, to }, `Intermediate SPH must be from the distance SPH (${from}) to the near SPH (${to})`);
     }
     cylinder('Intermediate', path, mid);
   }
@@ -278,21 +284,29 @@ function agreeWithAdd(d: Eye | null, read: Partial<Record<(typeof visions)[numbe
  * ADD of the distance row when there is no near row). With no distance row to compare with (its own
  * error is shown), nothing is said.
  */
-function agreeWithoutAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, string>) {
+function agreeWithoutAdd(d: Eye | null, read: Partial<Record<(typeof visions)[number], Record<EyeKey, Eye | null>>>, e: EyeKey, errors: Record<string, Message>) {
   if (!d) return;
   const cylinder = (label: string, path: string, row: Eye) => {
     if (row.cyl === 0) return;
-    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : formatDiopter(d.cyl)})`;
-    else if (d.axis !== null && row.axis !== d.axis) errors[`${path}.axis`] = `${label} AXIS must be the distance AXIS (${formatAxis(d.axis)})`;
+    const [cyl, rowTerm] = [formatDiopter(d.cyl), rowOf(label)];
+    if (row.cyl !== d.cyl) errors[`${path}.cyl`] = say('rx.rowCyl', { row: rowTerm, cyl }, `${label} CYL must be the distance CYL (${d.cyl === 0 ? 'none' : cyl})`);
+    else if (d.axis !== null && row.axis !== d.axis) {
+      const axis = formatAxis(d.axis);
+      errors[`${path}.axis`] = say('rx.rowAxis', { row: rowTerm, axis }, `${label} AXIS must be the distance AXIS (${axis})`);
+    }
   };
   const near = read.nearVision?.[e];
   if (near) {
     const path = `nearVision.${e}`;
     const add = round2(near.sph - d.sph);
     if (add < ADD.min || add > ADD.max) {
-      const [from, to] = [d.sph + ADD.min, d.sph + ADD.max].map((v) => formatDiopter(v, 'PL'));
-      errors[`${path}.sph`] =
-        `Near SPH must be above the distance SPH (${formatDiopter(d.sph, 'PL')}) by an ADD of ${formatDiopter(ADD.min)} to ${formatDiopter(ADD.max)} (from ${from} to ${to})`;
+      const [from, to] = [d.sph + ADD.min, d.sph + ADD.max].map((v) => formatDiopter(v, 'PL')) as [string, string];
+      const [sph, minAdd, maxAdd] = [formatDiopter(d.sph, 'PL'), formatDiopter(ADD.min), formatDiopter(ADD.max)];
+      errors[`${path}.sph`] = say(
+        'rx.nearAboveDistance',
+        { sph, minAdd, maxAdd, from, to },
+        `Near SPH must be above the distance SPH (${sph}) by an ADD of ${minAdd} to ${maxAdd} (from ${from} to ${to})`,
+      );
     }
     cylinder('Near', path, near);
   }
@@ -301,9 +315,10 @@ function agreeWithoutAdd(d: Eye | null, read: Partial<Record<(typeof visions)[nu
     const path = `intermediateVision.${e}`;
     const top = near ? near.sph : d.sph + ADD.max;
     if (mid.sph < Math.min(d.sph, top) || mid.sph > Math.max(d.sph, top)) {
+      const [from, to, maxAdd] = [formatDiopter(d.sph, 'PL'), formatDiopter(top, 'PL'), formatDiopter(ADD.max)];
       errors[`${path}.sph`] = near
-        ? `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to the near SPH (${formatDiopter(near.sph, 'PL')})`
-        : `Intermediate SPH must be from the distance SPH (${formatDiopter(d.sph, 'PL')}) to ${formatDiopter(top, 'PL')} (distance + ADD ${formatDiopter(ADD.max)})`;
+        ? say('rx.intermediateBetween', { from, to }, `Intermediate SPH must be from the distance SPH (${from}) to the near SPH (${to})`)
+        : say('rx.intermediateUpTo', { from, to, maxAdd }, `Intermediate SPH must be from the distance SPH (${from}) to ${to} (distance + ADD ${maxAdd})`);
     }
     cylinder('Intermediate', path, mid);
   }
@@ -327,14 +342,14 @@ function formatEye(e: Eye): EyeRx {
   return out;
 }
 
-function readPd(pd: RxInput['pd'], normalized: RxCheck['normalized'], errors: Record<string, string>) {
+function readPd(pd: RxInput['pd'], normalized: RxCheck['normalized'], errors: Record<string, Message>) {
   if (!pd) return;
   const limits = { right: [20, 40], left: [20, 40], binocular: [40, 80], nearBinocular: [40, 80] } as const;
   const out: NonNullable<Rx['pd']> = {};
   for (const key of Object.keys(limits) as (keyof typeof limits)[]) {
     const [min, max] = limits[key];
     const label = { right: 'Right PD', left: 'Left PD', binocular: 'Binocular PD', nearBinocular: 'Near PD' }[key];
-    const r = parseMeasure(pd[key], label, min, max, 'mm, in 0.5 mm steps', 0.5);
+    const r = parseMeasure(pd[key], label, key, min, max, 'mm, in 0.5 mm steps', 0.5);
     if (!r.ok) errors[`pd.${key}`] = r.message;
     else if (r.value !== null) out[key] = r.value.toFixed(1);
   }
@@ -343,12 +358,12 @@ function readPd(pd: RxInput['pd'], normalized: RxCheck['normalized'], errors: Re
   if (Object.keys(out).length > 0) normalized.pd = out;
 }
 
-function readContacts(input: RxInput, normalized: RxCheck['normalized'], errors: Record<string, string>) {
+function readContacts(input: RxInput, normalized: RxCheck['normalized'], errors: Record<string, Message>) {
   const c = input.contacts;
   if (!c) return;
   const out: NonNullable<Rx['contacts']> = {};
-  const bc = parseMeasure(c.baseCurve, 'Base curve', 7, 10, 'mm');
-  const dia = parseMeasure(c.diameter, 'Diameter', 12, 16, 'mm');
+  const bc = parseMeasure(c.baseCurve, 'Base curve', 'baseCurve', 7, 10, 'mm');
+  const dia = parseMeasure(c.diameter, 'Diameter', 'diameter', 12, 16, 'mm');
   if (!bc.ok) errors['contacts.baseCurve'] = bc.message;
   else if (bc.value !== null) out.baseCurve = bc.value.toFixed(2);
   if (!dia.ok) errors['contacts.diameter'] = dia.message;
@@ -365,11 +380,8 @@ function addForAgeWarnings(distance: Record<EyeKey, Eye | null>, dateOfBirth: st
   for (const e of eyes) {
     const add = distance[e]?.add;
     if (add == null || (add >= band.min && add <= band.max)) continue;
-    out.push({
-      code: 'addForAge',
-      path: `distanceVision.${e}.add`,
-      message: `ADD ${formatDiopter(add)} is unusual at ${age} (usually ${formatDiopter(band.min)} to ${formatDiopter(band.max)})`,
-    });
+    const [typed, min, max] = [formatDiopter(add), formatDiopter(band.min), formatDiopter(band.max)];
+    out.push(warn('addForAge', `distanceVision.${e}.add`, { add: typed, age, min, max }, `ADD ${typed} is unusual at ${age} (usually ${min} to ${max})`));
   }
   return out;
 }
@@ -380,11 +392,8 @@ function previousWarnings(distance: Record<EyeKey, Eye | null>, previous: Rx): R
   for (const e of eyes) {
     const now = distance[e];
     if (now && now.sph !== 0 && old[e].sph !== 0 && Math.sign(now.sph) !== Math.sign(old[e].sph)) {
-      out.push({
-        code: 'signChanged',
-        path: `distanceVision.${e}.sph`,
-        message: `SPH changed sign since the last prescription (${formatDiopter(old[e].sph, 'PL')} → ${formatDiopter(now.sph, 'PL')})`,
-      });
+      const [from, to] = [formatDiopter(old[e].sph, 'PL'), formatDiopter(now.sph, 'PL')];
+      out.push(warn('signChanged', `distanceVision.${e}.sph`, { eye: e, from, to }, `SPH changed sign since the last prescription (${from} → ${to})`));
     }
   }
   const r = distance.rightEye;
@@ -395,30 +404,27 @@ function previousWarnings(distance: Record<EyeKey, Eye | null>, previous: Rx): R
     const crossed = Math.abs(nr - ol) + Math.abs(nl - or);
     // Only meaningful when the old eyes differed enough to tell them apart.
     if (Math.abs(or - ol) >= 0.75 && crossed + 0.25 < straight) {
-      out.push({
-        code: 'eyesSwapped',
-        path: 'distanceVision',
-        message: 'Right and left may be swapped: each eye is closer to the other eye of the last prescription',
-      });
+      out.push(warn('eyesSwapped', 'distanceVision', {}, 'Right and left may be swapped: each eye is closer to the other eye of the last prescription'));
     }
   }
   return out;
 }
 
-function readDate(raw: unknown, label: string, errors: Record<string, string>, path: string, required: boolean): string | null {
+function readDate(raw: unknown, label: string, errors: Record<string, Message>, path: 'examDate' | 'expiresAt', required: boolean): string | null {
   const s = typeof raw === 'string' ? raw.trim() : raw == null ? '' : null;
+  const example = '2026-03-14';
   if (s === null) {
-    errors[path] = `${label} must be a date like 2026-03-14`;
+    errors[path] = say('date.shape', { field: path, example }, `${label} must be a date like ${example}`);
     return null;
   }
   if (s === '') {
-    if (required) errors[path] = `${label} is required`;
+    if (required) errors[path] = say('field.required', { field: path }, `${label} is required`);
     return null;
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(s);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
-    errors[path] = `${label} must be a real date like 2026-03-14`;
+    errors[path] = say('date.notReal', { field: path, example }, `${label} must be a real date like ${example}`);
     return null;
   }
   return `${m[1]}-${m[2]}-${m[3]}`;
@@ -436,6 +442,16 @@ function hasText(v: unknown): boolean {
 
 function hasValue(eye: Record<string, unknown> | undefined): boolean {
   return !!eye && Object.values(eye).some(hasText);
+}
+
+/** The grid row a rule speaks of ('Near', 'Intermediate'), as a term the screen translates. */
+function rowOf(label: string): MessageTerm {
+  return label === 'Near' ? 'near' : 'intermediate';
+}
+
+/** A warning: its kind, the field it concerns, and what it says (code and parameters, English text). */
+function warn<C extends RxWarning['code']>(code: C, path: string, params: Parameters<typeof say<`rx.warning.${C}`>>[1], message: string): RxWarning {
+  return { code, path, params: say(`rx.warning.${code}`, params, message).params, message };
 }
 
 function round2(v: number): number {
@@ -477,7 +493,7 @@ export function readSaved(stored: Rx): { rx: Rx; problems: RxProblem[] } {
   const check = checkRx(rxInputOf(stored), { today: stored.examDate });
   return {
     rx: { ...stored, ...check.normalized } as Rx,
-    problems: Object.entries(check.errors).map(([field, message]) => ({ field, message })),
+    problems: Object.entries(check.errors).map(([field, message]) => ({ field, ...message })),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Message } from '../messages';
 
 /*
  * A prescription as staff enter it. The schema checks only its structure: values may come as numbers
@@ -65,14 +66,16 @@ export type Rx = z.infer<typeof Rx>;
 export type EyeRx = z.infer<typeof EyeRx>;
 
 export const warningCodes = ['anisometropia', 'addForAge', 'signChanged', 'eyesSwapped', 'expired'] as const;
-export const RxWarning = z.object({ code: z.enum(warningCodes), path: z.string().optional(), message: z.string() });
+/** A warning's kind is its code (`rx.warning.<code>` in the messages' table), with its parameters. */
+export const RxWarning = z.object({ code: z.enum(warningCodes), path: z.string().optional(), params: Message.shape.params, message: z.string() });
 export type RxWarning = z.infer<typeof RxWarning>;
 
 export const RxCheck = z.object({
   valid: z.boolean(),
   /** The Rx in canonical strings, as far as it could be read (fields in error are left out). */
   normalized: Rx.partial({ distanceVision: true }).extend({ examDate: z.string().optional() }),
-  errors: z.record(z.string(), z.string()),
+  /** What is wrong, by field path: a code and its parameters for the screen, English for the logs. */
+  errors: z.record(z.string(), Message),
   warnings: z.array(RxWarning),
   derived: z.object({ sphericalEquivalent: z.object({ right: z.string().nullable(), left: z.string().nullable() }) }),
 });
@@ -92,7 +95,7 @@ export const PrescriptionListInput = z.strictObject({ customerId: Id });
  * Where a saved version contradicts itself by today's rules (a version an earlier build let through):
  * computed each time it is read, never stored, so a rule fixed later flags every old version too.
  */
-export const RxProblem = z.object({ field: z.string(), message: z.string() });
+export const RxProblem = Message.extend({ field: z.string() });
 export type RxProblem = z.infer<typeof RxProblem>;
 
 export const RxChange = z.object({ path: z.string(), from: z.string().nullable(), to: z.string().nullable() });

@@ -1,14 +1,16 @@
 import { westernDigits } from '../western-digits';
+import { type Message, type MessageTerm, say } from '../messages';
 
 /*
  * Reading prescription values the way counter staff type them, and writing them the way opticians
  * read them. Pure functions; the limits are the ones a careful optician checks.
  */
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: Message };
 
 export interface DiopterField {
   label: string;
+  term: MessageTerm;
   min: number;
   max: number;
   /** What "PL"/"plano"/"DS" stand for in this field, if anything. */
@@ -16,9 +18,9 @@ export interface DiopterField {
   example: string;
 }
 
-export const SPH: DiopterField = { label: 'SPH', min: -30, max: 30, words: ['pl', 'plano', 'pl.'], example: '-1.25, +2.00 or PL' };
-export const CYL: DiopterField = { label: 'CYL', min: -10, max: 10, words: ['ds', 'sph', 'sphere', 'pl', 'plano'], example: '-0.75 or DS' };
-export const ADD: DiopterField = { label: 'ADD', min: 0.25, max: 4, words: [], example: '+2.00' };
+export const SPH: DiopterField = { label: 'SPH', term: 'sph', min: -30, max: 30, words: ['pl', 'plano', 'pl.'], example: '-1.25, +2.00 or PL' };
+export const CYL: DiopterField = { label: 'CYL', term: 'cyl', min: -10, max: 10, words: ['ds', 'sph', 'sphere', 'pl', 'plano'], example: '-0.75 or DS' };
+export const ADD: DiopterField = { label: 'ADD', term: 'add', min: 0.25, max: 4, words: [], example: '+2.00' };
 
 const STEP = 0.25;
 const isStep = (v: number) => Math.abs(v / STEP - Math.round(v / STEP)) < 1e-9;
@@ -35,9 +37,9 @@ function clean(raw: string): string {
     .replace(/d$/, '');
 }
 
-function accepted(f: DiopterField): string {
-  const range = f.min < 0 ? `from ${fmt(f.min)} to ${fmt(f.max)}` : `from ${fmt(f.min)} to ${fmt(f.max)}`;
-  return `${f.label} must be a number ${range} in 0.25 steps, like ${f.example}`;
+function accepted(f: DiopterField): Message {
+  const [min, max] = [fmt(f.min), fmt(f.max)];
+  return say('rx.diopter', { measure: f.term, min, max, example: f.example }, `${f.label} must be a number from ${min} to ${max} in 0.25 steps, like ${f.example}`);
 }
 
 const fmt = (v: number) => (v > 0 ? '+' : v < 0 ? '-' : '') + Math.abs(v).toFixed(2);
@@ -70,7 +72,7 @@ export function parseDiopter(input: unknown, f: DiopterField): Parsed<number | n
 
 /** Reads an axis: a whole number of degrees 1..180 (`x90`, `090` accepted; 0 is read as 180). */
 export function parseAxis(input: unknown): Parsed<number | null> {
-  const message = 'Axis must be a whole number of degrees from 1 to 180, like 90 or 180';
+  const message = say('rx.axis', {}, 'Axis must be a whole number of degrees from 1 to 180, like 90 or 180');
   if (input === undefined || input === null) return { ok: true, value: null };
   const s = typeof input === 'number' ? String(input) : typeof input === 'string' ? clean(input).replace(/^[x×@]/, '') : null;
   if (s === null) return { ok: false, message };
@@ -82,8 +84,8 @@ export function parseAxis(input: unknown): Parsed<number | null> {
 }
 
 /** Reads a plain decimal within limits (prism in Δ, PD in mm, contact lens curves). */
-export function parseMeasure(input: unknown, label: string, min: number, max: number, unit: string, step = 0.01): Parsed<number | null> {
-  const message = `${label} must be a number from ${min} to ${max} ${unit}`;
+export function parseMeasure(input: unknown, label: string, term: MessageTerm, min: number, max: number, unit: string, step = 0.01): Parsed<number | null> {
+  const message = say('rx.measure', { measure: term, min, max, step }, `${label} must be a number from ${min} to ${max} ${unit}`);
   if (input === undefined || input === null) return { ok: true, value: null };
   const s = typeof input === 'number' ? String(input) : typeof input === 'string' ? clean(input) : null;
   if (s === null || (s !== '' && !/^\d+(\.\d+)?$/.test(s))) return { ok: false, message };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Message } from '../messages';
 import { serverUrl } from '../server-url';
 import { CompletableField } from '../customers/schema';
 
@@ -31,6 +32,8 @@ export const SyncStatus = z.object({
   waitingForDetails: z.number().int(),
   lastSyncAt: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The same, as a code and parameters for the screen to say in the staff's language. */
+  lastProblem: Message.nullable(),
   nextAttemptAt: z.string().nullable(),
   config: z.object({ baseUrl: z.string(), storeId: z.string(), email: z.string(), requestsPerMinute: z.number() }).nullable(),
 });

@@ -2,7 +2,8 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { useTranslation } from 'react-i18next';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
-import { errorMessage, retryAfterSeconds } from '../api/errors';
+import i18next from 'i18next';
+import { errorMessage, fieldErrorText, retryAfterSeconds } from '../api/errors';
 import { Field } from '../components/Field';
 import { LanguageSelect } from '../components/LanguageSelect';
 import { formatMoment } from '../format';
@@ -37,7 +38,7 @@ function placeServerErrors<K extends string>(error: unknown, fields: readonly K[
   if (!(error instanceof AppError) || !error.fieldErrors) return {};
   const out: Problems<K> = {};
   for (const [path, messages] of Object.entries(error.fieldErrors)) {
-    if ((fields as readonly string[]).includes(path) && messages[0]) out[path as K] = messages[0];
+    if ((fields as readonly string[]).includes(path) && messages[0]) out[path as K] = fieldErrorText(error, path, i18next.t) ?? messages[0];
   }
   return out;
 }

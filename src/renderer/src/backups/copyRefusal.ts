@@ -7,15 +7,13 @@ export function copyRefusal(error: unknown, t: TFunction): { field: string | nul
   if (error instanceof AppError) {
     switch (error.code) {
       case 'backup.folderNotFound':
-        return { field: t('backups.copy.errors.folderNotFound'), dialog: null };
       case 'backup.folderNotWritable':
-        return { field: t('backups.copy.errors.folderNotWritable'), dialog: null };
+        return { field: errorMessage(error, t), dialog: null };
       case 'validation':
         return { field: t('backups.copy.errors.notFullPath'), dialog: null };
       case 'backup.copyExists':
-        return { field: null, dialog: t('backups.copy.errors.copyExists') };
       case 'backup.copyFailed':
-        return { field: null, dialog: t('backups.copy.errors.copyFailed') };
+        return { field: null, dialog: errorMessage(error, t) };
     }
   }
   return { field: null, dialog: t('backups.copy.errors.other', { message: errorMessage(error, t) }) };

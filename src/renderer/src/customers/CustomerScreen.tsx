@@ -1,4 +1,4 @@
-import { zodResolver } from '@hookform/resolvers/zod';
+import { messageResolver } from '../components/messageResolver';
 import { useCallback, useEffect, useId, useRef } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -74,7 +74,7 @@ function ExistingCustomer(props: Props & { id: string }) {
 function CustomerForm({ detail, flash: initialFlash, prefill, onCreated, onBack, onDeleted, setLeaveGuard, onOpenSync, onOpenCustomer }: Props & { detail: Detail | null }) {
   const { t } = useTranslation();
   const form = useForm<CustomerFormValues, unknown, CustomerFormOutput>({
-    resolver: zodResolver(customerFormSchema),
+    resolver: messageResolver(customerFormSchema),
     defaultValues: detail ? formValuesFromDetail(detail) : emptyFormValues(prefillFromSearch(prefill ?? '')),
     mode: 'onSubmit',
     reValidateMode: 'onChange',

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { DateInput } from '../components/DateInput';
 import { Options, type Option } from '../components/Field';
 import { formatMoment } from '../format';
+import { saidOf } from '../components/messageResolver';
+import { useMessageText } from '../i18n/messages';
 import type { CustomerFormValues } from './formModel';
 
 type Name = FieldPath<CustomerFormValues>;
@@ -11,7 +13,10 @@ type Name = FieldPath<CustomerFormValues>;
 /** The message react-hook-form holds for `name`, from zod on the client or setError from the core. */
 function useFieldError(name: Name): string | undefined {
   const { errors } = useFormState<CustomerFormValues>({ name });
+  const say = useMessageText();
   const error: unknown = get(errors, name);
+  const said = saidOf(error);
+  if (said) return say(said);
   return error && typeof error === 'object' && 'message' in error && typeof error.message === 'string' ? error.message : undefined;
 }
 

@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import type { UseFormReturn } from 'react-hook-form';
+import type { TFunction } from 'i18next';
+import type { ErrorOption, UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { errorMessage } from '../api/errors';
+import type { SaidError } from '../components/messageResolver';
+import type { Wording } from '../i18n/messages';
 import { createPayload, emailHolder, formValuesFromDetail, placeServerErrors, updatePayload, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCreateCustomer, useUpdateCustomer } from './queries';
 
@@ -26,20 +29,26 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
   const { t } = useTranslation();
   const create = useCreateCustomer();
   const update = useUpdateCustomer();
-  const [formError, setFormError] = useState<string | null>(null);
+  // What to say, not the said text: it follows a change of language while shown.
+  const [formError, setFormError] = useState<Wording | null>(null);
   const [flash, setFlash] = useState<SaveFlash>(initialFlash);
   // A duplicate email: the customer who has it, to open instead of typing them again.
   const [emailHolderId, setEmailHolderId] = useState<string | null>(null);
 
   const showServerError = (error: unknown) => {
     if (!(error instanceof AppError)) {
-      setFormError(t('form.saveError', { message: errorMessage(error, t) }));
+      setFormError(() => (t: TFunction) => t('form.saveError', { message: errorMessage(error, t) }));
       return;
     }
     setEmailHolderId(emailHolder(error.code, error.details));
     const placed = placeServerErrors(error.fieldErrors, error.code, t('errors.customer.emailTaken'));
-    placed.forEach(({ path, message }, i) => form.setError(path, { type: 'server', message }, { shouldFocus: i === 0 }));
-    setFormError(placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) }));
+    placed.forEach(({ path, message }, i) => {
+      // The core's message as a code too, so the field says it in the staff's language.
+      const said = error.code === 'validation' ? error.fieldMessages?.[path]?.[0] : undefined;
+      const fieldError: ErrorOption & SaidError = { type: 'server', message, ...(said ? { said } : {}) };
+      form.setError(path, fieldError, { shouldFocus: i === 0 });
+    });
+    setFormError(() => (t: TFunction) => (placed.length > 0 ? t('form.fixErrors') : t('form.saveError', { message: errorMessage(error, t) })));
   };
 
   const onValid = async (values: CustomerFormOutput) => {
@@ -62,6 +71,6 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       showServerError(error);
     }
   };
-  const submit = form.handleSubmit(onValid, () => setFormError(t('form.fixErrors')));
-  return { submit, formError, emailHolderId, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
+  const submit = form.handleSubmit(onValid, () => setFormError(() => (t: TFunction) => t('form.fixErrors')));
+  return { submit, formError: formError ? formError(t) : null, emailHolderId, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
 }

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FormProvider, useForm, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import type { Message } from '../../../shared/messages';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
+import { useMessageText, type Wording } from '../i18n/messages';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useSaveShortcut } from '../components/useSaveShortcut';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
@@ -204,12 +206,12 @@ function useDefaultExpiry(form: UseFormReturn<RxDraft>, values: RxDraft, months:
 
 /** Lines typed in sphere cells that could not be read: each cell's error while it still holds that text. */
 function useLineErrors(values: RxDraft) {
-  const [lineErrors, setLineErrors] = useState<Record<string, { text: string; message: string }>>({});
+  const [lineErrors, setLineErrors] = useState<Record<string, { text: string; message: Message }>>({});
   const lineError = (path: string) => {
     const failed = lineErrors[path];
     return failed && valueAt(values, path) === failed.text ? failed.message : undefined;
   };
-  const reportLine = (path: string, text: string, message: string | null) =>
+  const reportLine = (path: string, text: string, message: Message | null) =>
     setLineErrors((all) => {
       if (!message && !all[path]) return all;
       const { [path]: _gone, ...rest } = all;
@@ -257,17 +259,18 @@ function RxContacts() {
 }
 
 /** Why the last save was refused, and the errors no field holds (named in words). */
-function SaveErrors({ formError, unplaced }: { formError: string | null; unplaced: [string, string][] }) {
+function SaveErrors({ formError, unplaced }: { formError: Wording | null; unplaced: [string, Message][] }) {
   const { t } = useTranslation();
+  const say = useMessageText();
   if (!formError && unplaced.length === 0) return null;
   return (
     <div className="form-error" role="alert">
-      {formError ? <p>{formError}</p> : null}
+      {formError ? <p>{formError(t)}</p> : null}
       {unplaced.length > 0 ? (
         <ul>
           {unplaced.map(([path, message]) => (
             <li key={path}>
-              {pathLabel(path, t)}: {message}
+              {pathLabel(path, t)}: {say(message)}
             </li>
           ))}
         </ul>

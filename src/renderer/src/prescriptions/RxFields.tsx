@@ -1,11 +1,12 @@
 import { useId, type ReactNode } from 'react';
 import { useController, useFormContext, useWatch, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
+import { type Message, say } from '../../../shared/messages';
 import { normaliseEyeCell, type CellTidy, type RxDraft, type RxEye, type RxMeasure, type RxVision } from './draft';
 import { DateInput } from '../components/DateInput';
 import { Options } from '../components/Field';
 import { describedBy, FieldMessages, useFeedback } from './feedback';
+import { useMessageText } from '../i18n/messages';
 
 export type EyePath = `${RxVision}.${RxEye}.${RxMeasure}`;
 
@@ -40,7 +41,7 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
         {...register(path, {
           onBlur: (e: { target: { value: string } }) => {
             const tidy = normaliseEyeCell(measure, e.target.value);
-            if (measure === 'sph') lookup.reportLine(path, e.target.value, lineMessage(tidy, eye, t));
+            if (measure === 'sph') lookup.reportLine(path, e.target.value, lineMessage(tidy, eye));
             if (!tidy || tidy.lineError || (tidy.line?.add && !eye.startsWith('distanceVision.'))) return;
             if (tidy.text !== e.target.value) setValue(path, tidy.text, { shouldDirty: true });
             if (tidy.clearCylinder) {
@@ -67,10 +68,10 @@ export function RxCell({ path, label, measure, messageId }: { path: EyePath; lab
   );
 }
 
-/** Why a line typed in a sphere cell was not read, in the staff's language; null when it was (or was no line). */
-function lineMessage(tidy: CellTidy | null, eye: string, t: TFunction): string | null {
-  if (tidy?.lineError) return t(tidy.lineError.error, { token: tidy.lineError.token, defaultValue: tidy.lineError.message });
-  if (tidy?.line?.add !== undefined && !eye.startsWith('distanceVision.')) return t('rx.line.addNotHere');
+/** Why a line typed in a sphere cell was not read (said when shown); null when it was (or was no line). */
+function lineMessage(tidy: CellTidy | null, eye: string): Message | null {
+  if (tidy?.lineError) return { code: tidy.lineError.error, params: { token: tidy.lineError.token }, message: tidy.lineError.message };
+  if (tidy?.line?.add !== undefined && !eye.startsWith('distanceVision.')) return say('rx.line.addNotHere', {}, 'The ADD is typed on the distance row');
   return null;
 }
 
@@ -140,9 +141,10 @@ export function RxDateField({ path, label }: { path: 'examDate' | 'expiresAt'; l
   const feedback = useFeedback().at(path);
   const warnings = { warnings: feedback.warnings };
   const id = useId();
+  const sayText = useMessageText();
   return (
     <Shell id={id} label={label} invalid={!!feedback.error}>
-      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" error={feedback.error} describedBy={describedBy(id, warnings)} data-rx-nav="" />
+      <DateInput id={id} name={name} ref={ref} value={value} onChange={onChange} onBlur={onBlur} kind="event" error={feedback.error ? sayText(feedback.error) : undefined} describedBy={describedBy(id, warnings)} data-rx-nav="" />
       <FieldMessages id={id} feedback={warnings} />
     </Shell>
   );

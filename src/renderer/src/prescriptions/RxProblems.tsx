@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { RxProblem } from '../../../shared/prescriptions/schema';
+import { useMessageText } from '../i18n/messages';
 import { pathLabel } from './draft';
 
 /**
@@ -9,6 +10,7 @@ import { pathLabel } from './draft';
  */
 export function RxProblems({ problems, className }: { problems: RxProblem[]; className?: string }) {
   const { t } = useTranslation();
+  const say = useMessageText();
   if (problems.length === 0) return null;
   const fields = problems.map((p) => pathLabel(p.field, t)).join(', ');
   return (
@@ -21,7 +23,7 @@ export function RxProblems({ problems, className }: { problems: RxProblem[]; cla
       </p>
       <ul>
         {problems.map((p) => (
-          <li key={p.field}>{t('rx.problems.item', { field: pathLabel(p.field, t), message: p.message })}</li>
+          <li key={p.field}>{t('rx.problems.item', { field: pathLabel(p.field, t), message: say(p) })}</li>
         ))}
       </ul>
     </div>

@@ -205,7 +205,7 @@ export function normaliseEyeCell(measure: RxMeasure, raw: string): CellTidy | nu
       return r.ok ? { text: r.value === null ? '' : formatDiopter(r.value) } : null;
     }
     case 'prism': {
-      const r = parseMeasure(raw, 'Prism', 0, 20, 'Δ', 0.25);
+      const r = parseMeasure(raw, 'Prism', 'prism', 0, 20, 'Δ', 0.25);
       return r.ok ? { text: r.value ? r.value.toFixed(2) : '' } : null;
     }
     case 'base': {
@@ -225,13 +225,13 @@ const pdLimits: Record<PdKey, [number, number]> = { right: [20, 40], left: [20, 
 
 export function normalisePd(key: PdKey, raw: string): string | null {
   const [min, max] = pdLimits[key];
-  const r = parseMeasure(raw, 'PD', min, max, 'mm', 0.5);
+  const r = parseMeasure(raw, 'PD', key, min, max, 'mm', 0.5);
   return r.ok && r.value !== null ? r.value.toFixed(1) : null;
 }
 
 export function normaliseContact(key: ContactKey, raw: string): string | null {
   if (key === 'brand') return raw.trim();
-  const r = key === 'baseCurve' ? parseMeasure(raw, 'BC', 7, 10, 'mm') : parseMeasure(raw, 'DIA', 12, 16, 'mm');
+  const r = key === 'baseCurve' ? parseMeasure(raw, 'BC', 'baseCurve', 7, 10, 'mm') : parseMeasure(raw, 'DIA', 'diameter', 12, 16, 'mm');
   return r.ok && r.value !== null ? r.value.toFixed(2) : null;
 }
 

@@ -1,6 +1,8 @@
 import { createContext, useContext } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Message } from '../../../shared/messages';
 import type { RxWarning } from '../../../shared/prescriptions/schema';
+import { useMessageText } from '../i18n/messages';
 
 /*
  * What the core said about the prescription being typed, looked up by the path of a field
@@ -8,7 +10,7 @@ import type { RxWarning } from '../../../shared/prescriptions/schema';
  * The editor decides which errors are ready to be shown (a field staff have not reached yet does not
  * shout "required"); fields only ask for theirs.
  */
-export type Feedback = { error?: string | undefined; warnings: RxWarning[] };
+export type Feedback = { error?: Message | undefined; warnings: RxWarning[] };
 
 export type FeedbackLookup = {
   at: (path: string) => Feedback;
@@ -17,7 +19,7 @@ export type FeedbackLookup = {
   /** The value of the version staff compare with (the current one, or the one being corrected), or null with none. */
   reference: (path: string) => string | undefined | null;
   /** A line typed in a sphere cell could not be read (message), or was (null): shown as that cell's error while it holds that text. */
-  reportLine: (path: string, text: string, message: string | null) => void;
+  reportLine: (path: string, text: string, message: Message | null) => void;
 };
 
 const none: Feedback = { warnings: [] };
@@ -36,11 +38,12 @@ export function describedBy(id: string, feedback: Feedback): string | undefined 
 }
 
 export function FieldMessages({ id, feedback }: { id: string; feedback: Feedback }) {
+  const say = useMessageText();
   return (
     <>
       {feedback.error ? (
         <p id={`${id}-error`} className="field-error">
-          {feedback.error}
+          {say(feedback.error)}
         </p>
       ) : null}
       {feedback.warnings.map((w, i) => (
@@ -51,13 +54,15 @@ export function FieldMessages({ id, feedback }: { id: string; feedback: Feedback
 }
 
 /**
- * A warning from the core: its message (in the core's words), with the kind of warning named in the
- * staff's language unless the message already starts with that name.
+ * A warning from the core, in the staff's language, with the kind of warning named unless the
+ * message already starts with that name.
  */
 export function WarningText({ warning, id, as: Tag = 'p', field }: { warning: RxWarning; id?: string; as?: 'p' | 'li' | 'span'; field?: string }) {
   const { t } = useTranslation();
+  const say = useMessageText();
   const label = t(`rx.warning.${warning.code}`, { defaultValue: warning.code });
-  const named = warning.message.toLowerCase().startsWith(label.toLowerCase());
+  const text = say({ code: `rx.warning.${warning.code}`, params: warning.params, message: warning.message });
+  const named = text.toLowerCase().startsWith(label.toLowerCase());
   return (
     <Tag className="field-warning" data-code={warning.code}>
       <span className="warning-mark" aria-hidden="true">
@@ -69,7 +74,7 @@ export function WarningText({ warning, id, as: Tag = 'p', field }: { warning: Rx
         </span>
       ) : null}
       <span id={id}>
-        {named ? null : <span className="warning-code">{label}</span>} {warning.message}
+        {named ? null : <span className="warning-code">{label}</span>} {text}
       </span>
     </Tag>
   );
@@ -77,6 +82,7 @@ export function WarningText({ warning, id, as: Tag = 'p', field }: { warning: Rx
 
 /** The messages of one grid row's cells, on a line under the row, each named by its column. */
 export function RowMessages({ items }: { items: { id: string; field: string; feedback: Feedback }[] }) {
+  const say = useMessageText();
   return (
     <>
       {items.flatMap(({ id, field, feedback }) => [
@@ -86,7 +92,7 @@ export function RowMessages({ items }: { items: { id: string; field: string; fee
                 <span className="message-field" aria-hidden="true">
                   {field}
                 </span>
-                <span id={`${id}-error`}>{feedback.error}</span>
+                <span id={`${id}-error`}>{say(feedback.error)}</span>
               </p>,
             ]
           : []),

@@ -1,3 +1,4 @@
+import { say } from '../../../shared/messages';
 import { describe, expect, it } from 'vitest';
 import { checkRx } from '../../../shared/prescriptions/rules';
 import type { PrescriptionVersion, Rx } from '../../../shared/prescriptions/schema';
@@ -37,16 +38,19 @@ describe('the check run in the page', () => {
     draft.prescriber = 'p'.repeat(201);
     const { result } = checkDraft(draft, noContext, today);
     expect(result.valid).toBe(false);
-    expect(result.errors).toMatchObject({ notes: 'must be at most 2000 characters', prescriber: 'must be at most 200 characters' });
+    expect(result.errors).toMatchObject({
+      notes: { code: 'field.tooLong', params: { field: 'notes', max: 2000 }, message: 'must be at most 2000 characters' },
+      prescriber: { code: 'field.tooLong', params: { field: 'prescriber', max: 200 }, message: 'must be at most 200 characters' },
+    });
 
     const broken = typed('-1.00', '-1.00');
     broken.notes = 'bad \ud800 char';
-    expect(checkDraft(broken, noContext, today).result.errors.notes).toMatch(/not valid Unicode/);
+    expect(checkDraft(broken, noContext, today).result.errors.notes).toMatchObject({ code: 'text.illFormed', message: expect.stringMatching(/not valid Unicode/) });
 
     const lenses = typed('-1.00', '-1.00');
     lenses.kind = 'contacts';
     lenses.contacts.brand = 'b'.repeat(101);
-    expect(checkDraft(lenses, noContext, today).result.errors['contacts.brand']).toBe('must be at most 100 characters');
+    expect(checkDraft(lenses, noContext, today).result.errors['contacts.brand']).toMatchObject({ code: 'field.tooLong', params: { field: 'brand', max: 100 } });
   });
 });
 
@@ -65,16 +69,17 @@ describe('where the check’s messages go', () => {
   });
 
   it('puts the core’s answer to a save first, and errors no field holds above Save', () => {
-    const placement = placeFeedback(result, kind, { touched: () => false, submitted: false, serverErrors: { 'distanceVision.leftEye.sph': 'from the core', customerId: 'gone' } });
-    expect(placement.errorAt('distanceVision.leftEye.sph')).toBe('from the core');
-    expect(placement.unplacedErrors).toEqual([['customerId', 'gone']]);
+    const [fromCore, gone] = [say('rx.sphRequired', {}, 'from the core'), say('field.required', { field: 'firstName' }, 'gone')];
+    const placement = placeFeedback(result, kind, { touched: () => false, submitted: false, serverErrors: { 'distanceVision.leftEye.sph': fromCore, customerId: gone } });
+    expect(placement.errorAt('distanceVision.leftEye.sph')).toBe(fromCore);
+    expect(placement.unplacedErrors).toEqual([['customerId', gone]]);
   });
 
   it('puts a warning by its field or row, and the others above the grid', () => {
     const { result: aniso } = checkDraft(typed('-1.00', '-4.00'), noContext, today);
     const placement = placeFeedback(aniso, kind, { touched: () => true, submitted: false, serverErrors: {} });
     expect(placement.warningsByPath.get('distanceVision')?.map((w) => w.code)).toEqual(['anisometropia']);
-    const unknown = placeFeedback({ ...aniso, warnings: [{ code: 'expired', path: 'nowhere', message: 'm' }] }, kind, { touched: () => true, submitted: false, serverErrors: {} });
+    const unknown = placeFeedback({ ...aniso, warnings: [{ code: 'expired', path: 'nowhere', params: { date: '2026-01-01' }, message: 'm' }] }, kind, { touched: () => true, submitted: false, serverErrors: {} });
     expect(unknown.topWarnings.map((w) => w.code)).toEqual(['expired']);
   });
 

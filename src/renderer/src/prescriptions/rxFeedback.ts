@@ -1,3 +1,4 @@
+import type { Message } from '../../../shared/messages';
 import type { RxCheck, RxWarning } from '../../../shared/prescriptions/schema';
 import { contactKeys, pdKeys, rxEyes, rxMeasures, rxVisions, type RxDraft } from './draft';
 
@@ -36,9 +37,9 @@ export type Placement = {
   /** Warnings no field holds: shown above the grid. */
   topWarnings: RxWarning[];
   /** The error a field shows now, if any. */
-  errorAt: (path: string) => string | undefined;
+  errorAt: (path: string) => Message | undefined;
   /** Errors no field holds: shown by the Save button, with the path in words. */
-  unplacedErrors: [path: string, message: string][];
+  unplacedErrors: [path: string, message: Message][];
 };
 
 export type PlacementState = {
@@ -47,7 +48,7 @@ export type PlacementState = {
   /** Whether staff tried to save: every error shows then. */
   submitted: boolean;
   /** The core's field errors from a refused save, while the grid still holds what was refused. */
-  serverErrors: Record<string, string>;
+  serverErrors: Record<string, Message>;
 };
 
 /**
@@ -63,7 +64,7 @@ export function placeFeedback(result: RxCheck, kind: RxDraft['kind'], state: Pla
     else topWarnings.push(w);
   }
   const { touched, submitted, serverErrors } = state;
-  const errorAt = (path: string): string | undefined => {
+  const errorAt = (path: string): Message | undefined => {
     if (serverErrors[path]) return serverErrors[path];
     const message = result.errors[path];
     return message && (submitted || touched(path)) ? message : undefined;

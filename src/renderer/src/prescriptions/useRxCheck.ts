@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { type Message, messageFromIssue, say } from '../../../shared/messages';
 import { checkRx } from '../../../shared/prescriptions/rules';
 import { type PrescriptionVersion, type Rx, type RxCheck, RxInput } from '../../../shared/prescriptions/schema';
 import { ILL_FORMED_TEXT_MESSAGE, illFormedTextPaths } from '../../../shared/well-formed-text';
@@ -23,11 +24,11 @@ export function checkDraft(draft: RxDraft, context: RxCheckContext, today: strin
 }
 
 /** What the contract itself refuses before any rule runs (lengths, broken characters), as dispatch does on save. */
-function contractErrors(input: RxInput): Record<string, string> {
-  const errors: Record<string, string> = {};
+function contractErrors(input: RxInput): Record<string, Message> {
+  const errors: Record<string, Message> = {};
   const parsed = RxInput.safeParse(input);
-  for (const issue of parsed.success ? [] : parsed.error.issues) errors[issue.path.join('.')] ??= issue.message;
-  for (const path of illFormedTextPaths(input)) errors[path.join('.')] ??= ILL_FORMED_TEXT_MESSAGE;
+  for (const issue of parsed.success ? [] : parsed.error.issues) errors[issue.path.join('.')] ??= messageFromIssue(issue);
+  for (const path of illFormedTextPaths(input)) errors[path.join('.')] ??= say('text.illFormed', {}, ILL_FORMED_TEXT_MESSAGE);
   return errors;
 }
 

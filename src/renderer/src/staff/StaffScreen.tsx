@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import type { Role } from '../../../shared/staff/schema';
-import { errorMessage } from '../api/errors';
+import i18next from 'i18next';
+import { errorMessage, fieldErrorText } from '../api/errors';
 import { useCreateStaff, useDisableStaff, useResetStaffPassword, useStaffList, useUpdateStaff } from './queries';
 import { useSignedIn, type StaffMember } from '../auth/AuthProvider';
 import { confirmProblem, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from '../auth/validation';
@@ -152,7 +153,7 @@ function serverFieldErrors<K extends string>(error: unknown, fields: readonly K[
   if (!(error instanceof AppError)) return {};
   const out: Problems<K> = {};
   for (const [path, messages] of Object.entries(error.fieldErrors ?? {})) {
-    if ((fields as readonly string[]).includes(path) && messages[0]) out[path as K] = messages[0];
+    if ((fields as readonly string[]).includes(path) && messages[0]) out[path as K] = fieldErrorText(error, path, i18next.t) ?? messages[0];
   }
   return out;
 }

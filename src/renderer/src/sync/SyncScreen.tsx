@@ -6,11 +6,12 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import { SyncConfigureInput, type ParkedChange, type RefusedCustomer, type SyncConflict, type SyncStatus, type WaitingCustomer } from '../../../shared/sync/schema';
-import { errorMessage } from '../api/errors';
+import { errorMessage, fieldErrorText } from '../api/errors';
 import { useConfigureSync, useResolveConflict, useRetryParked, useSyncConflicts, useSyncNow, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
 import { formatMoment } from '../format';
 import { missingFieldsText } from '../customers/missingFields';
+import { useMessageText } from '../i18n/messages';
 import { clockTime, fieldLabel, refusedFieldLabel, relativeTime, useNow, valueText } from './text';
 import { SyncSwitch } from './SyncSwitch';
 
@@ -56,6 +57,7 @@ export function SyncScreen({ onOpenCustomer }: { onOpenCustomer: (id: string) =>
 
 function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boolean }) {
   const { t, i18n } = useTranslation();
+  const say = useMessageText();
   const syncNow = useSyncNow();
   const now = useNow();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -73,7 +75,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
       setMessage(
         out.state === 'idle'
           ? { ok: true, text: t('sync.status.done') }
-          : { ok: false, text: out.state === 'rateLimited' ? slowDownText(out) : (out.lastError ?? t(`sync.state.${out.state}`)) },
+          : { ok: false, text: out.state === 'rateLimited' ? slowDownText(out) : (out.lastProblem ? say(out.lastProblem) : (out.lastError ?? t(`sync.state.${out.state}`))) },
       );
     } catch (err) {
       setMessage({ ok: false, text: syncError(err, t) });
@@ -125,7 +127,7 @@ function StatusCard({ status: s, isOwner }: { status: SyncStatus; isOwner: boole
             {s.lastError && s.state !== 'rateLimited' ? (
               <>
                 <dt>{t('sync.status.lastError')}</dt>
-                <dd className="sync-error">{s.lastError}</dd>
+                <dd className="sync-error">{s.lastProblem ? say(s.lastProblem) : s.lastError}</dd>
               </>
             ) : null}
             {s.config ? (
@@ -423,7 +425,7 @@ function SettingsCard({ status }: { status: SyncStatus }) {
       if (err instanceof AppError) {
         for (const [path, messages] of Object.entries(err.fieldErrors ?? {})) {
           if (!(settingsFields as readonly string[]).includes(path) || !messages[0]) continue;
-          form.setError(path as SettingsField, { type: 'server', message: messages[0] }, { shouldFocus: placed === 0 });
+          form.setError(path as SettingsField, { type: 'server', message: fieldErrorText(err, path, t) ?? messages[0] }, { shouldFocus: placed === 0 });
           placed++;
         }
       }

@@ -9,7 +9,7 @@ await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } 
 const t = i18n.t.bind(i18n);
 const tFr = i18n.getFixedT('fr');
 
-const base = { state: 'idle' as const, pending: 0, conflicts: 0, parked: 0, lastError: null };
+const base = { state: 'idle' as const, pending: 0, conflicts: 0, parked: 0, lastError: null, lastProblem: null };
 const none = { lastSync: null, nextTry: null, isOwner: true };
 
 /** The words axe compares: letters and digits, in order (label-content-name-mismatch). */

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { SyncStatus } from '../../../shared/sync/schema';
+import { messageText } from '../i18n/messages';
 
 /*
  * The header's sync pill in words: what it shows, and its accessible name. The name starts with the
@@ -13,7 +14,7 @@ export type IndicatorWords = { shown: ShownPart[]; sentence: string };
 
 /** `lastSync` ("2 minutes ago") and `nextTry` ("15:47") are already said in the staff's language. */
 export function indicatorWords(
-  s: Pick<SyncStatus, 'state' | 'pending' | 'conflicts' | 'parked' | 'lastError'>,
+  s: Pick<SyncStatus, 'state' | 'pending' | 'conflicts' | 'parked' | 'lastError' | 'lastProblem'>,
   moments: { lastSync: string | null; nextTry: string | null; isOwner: boolean },
   t: TFunction,
 ): IndicatorWords {
@@ -34,7 +35,7 @@ export function indicatorWords(
     nextTry ? t('sync.indicator.slowDownWhy') : null,
     pendingShown ? null : pending,
     lastShown ? null : lastSync ? t('sync.indicator.lastSync', { when: lastSync }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
-    s.state === 'error' && s.lastError ? s.lastError : null,
+    s.state === 'error' && s.lastError ? (s.lastProblem ? messageText(s.lastProblem, t) : s.lastError) : null,
     s.state === 'off' ? t('sync.indicator.offByOwner') : null,
     s.state === 'disabled' ? (isOwner ? t('sync.indicator.setUp') : t('sync.indicator.offForStaff')) : null,
   ];
