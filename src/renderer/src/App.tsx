@@ -47,6 +47,18 @@ function useSessionGuardAndFocus(guarded: (action: () => void) => void, share: (
   useEffect(() => (mainRef.current ? trackFocusInMain(mainRef.current) : undefined), [mainRef]);
 }
 
+/** The header's title for a screen (a customer's by name), also the window's. */
+function useScreenTitle(screen: Screen): string {
+  const { t } = useTranslation();
+  const detail = useCustomer(screen.name === 'customer' ? screen.id : null);
+  const name = detail.data ? ` · ${detail.data.localData.firstName} ${detail.data.localData.lastName}` : '';
+  const title = screen.name === 'search' ? t('screen.search') : screen.name === 'customer' ? `${t('screen.customer')}${name}` : t(`screen.${screen.name}`);
+  useEffect(() => {
+    document.title = `${title} — ${t('app.name')}`;
+  }, [title, t]);
+  return title;
+}
+
 export function App() {
   const { t } = useTranslation();
   const { isOwner, signOut, setLeaveGuard: shareLeaveGuard } = useSignedIn();
@@ -104,21 +116,7 @@ export function App() {
     return () => window.removeEventListener('keydown', listener);
   }, []);
 
-  const detail = useCustomer(screen.name === 'customer' ? screen.id : null);
-  const title =
-    screen.name === 'search'
-      ? t('screen.search')
-      : screen.name === 'new'
-        ? t('screen.new')
-        : screen.name === 'customer'
-          ? detail.data
-            ? `${t('screen.customer')} · ${detail.data.localData.firstName} ${detail.data.localData.lastName}`
-            : t('screen.customer')
-          : t(`screen.${screen.name}`);
-
-  useEffect(() => {
-    document.title = `${title} — ${t('app.name')}`;
-  }, [title, t]);
+  const title = useScreenTitle(screen);
 
   return (
     <div className="app">

@@ -117,14 +117,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
         <span className="hint">{t('search.hint')}</span>
       </div>
 
-      <div className="list-head" aria-hidden="true">
-        <span>{t('search.columns.name')}</span>
-        <span>{t('search.columns.born')}</span>
-        <span>{t('search.columns.phone')}</span>
-        <span>{t('search.columns.city')}</span>
-        <span>{t('search.columns.email')}</span>
-        <span>{t('search.columns.lastExam')}</span>
-      </div>
+      <ListHead />
 
       <ResultList
         query={query}
@@ -143,6 +136,18 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
         }}
       />
     </section>
+  );
+}
+
+/** The columns' names (the rows carry their own for screen readers). */
+function ListHead() {
+  const { t } = useTranslation();
+  return (
+    <div className="list-head" aria-hidden="true">
+      {(['name', 'born', 'phone', 'city', 'email', 'lastExam'] as const).map((c) => (
+        <span key={c}>{t(`search.columns.${c}`)}</span>
+      ))}
+    </div>
   );
 }
 
