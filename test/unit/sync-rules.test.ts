@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/backoff';
 import { realTimeline } from '../../src/main/sync/timeline';
 import { type Fields, changedFields, documentOf, fieldPaths, fieldsOf } from '../../src/main/sync/document';
-import { RateLimiter } from '../../src/main/sync/limiter';
+import { LongPause, RateLimiter } from '../../src/main/sync/limiter';
 import { mergeFields } from '../../src/main/sync/merge';
 import { mulberry32 } from '../helpers/prng';
 
@@ -200,7 +200,7 @@ describe('client-side rate limiter', () => {
   it('holds every request back until a Retry-After has passed', async () => {
     vi.useFakeTimers();
     const limiter = new RateLimiter(100);
-    limiter.pauseFor(5_000);
+    (await limiter.take())(5_000);
     const sent: number[] = [];
     const start = Date.now();
     void send(limiter, sent);
@@ -208,6 +208,58 @@ describe('client-side rate limiter', () => {
     expect(sent).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(sent).toEqual([start + 5_000]);
+  });
+
+  it('after a 429, halves its share of the minute, and the share creeps back while none come', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(100);
+    const sent: number[] = [];
+    const start = Date.now();
+    // Two on the wire meet the same full window: one halving, not two.
+    const [a, b] = [await limiter.take(), await limiter.take()];
+    a(1_000);
+    b(1_000);
+    for (let i = 0; i < 100; i++) void send(limiter, sent);
+    // Not before Retry-After, nor before this PC's pace at its new share (a minute / 50).
+    await vi.advanceTimersByTimeAsync(1_199);
+    expect(sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    // 50 of this minute's 100 (the two refused still count here), then nothing until they leave it.
+    expect(sent).toHaveLength(48);
+    await vi.advanceTimersByTimeAsync(58_000);
+    expect(sent).toHaveLength(48);
+    await vi.advanceTimersByTimeAsync(20 * 60_000);
+    expect(sent).toHaveLength(100);
+    expect(limiter.allowance()).toBe(100);
+    expect(sent[99]! - start).toBeLessThan(3 * 60_000);
+  });
+
+  it('after a 429, one request at a time goes until one gets through (several would meet the full window together)', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(100);
+    (await limiter.take())(1_000);
+    const first = limiter.take();
+    let second = false;
+    void limiter.take().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(5_000);
+    const release = await first;
+    expect(second).toBe(false);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(second).toBe(true);
+  });
+
+  it('a turn queued behind a long Retry-After gives up instead of going out once the pause is over (the round has ended)', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(100);
+    const first = await limiter.take();
+    const queued = limiter.take(undefined, 30_000);
+    first(180_000);
+    await expect(queued).rejects.toBeInstanceOf(LongPause);
+    // One that would wait for it still goes, after it.
+    const patient = limiter.take();
+    await vi.advanceTimersByTimeAsync(180_000);
+    await expect(patient).resolves.toBeTypeOf('function');
   });
 
   it('does nothing when turned off', async () => {

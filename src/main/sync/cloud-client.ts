@@ -3,7 +3,7 @@ import { type Message, say } from '../../shared/messages';
 import type { Logger } from '../log';
 import { retryAfterMs } from './backoff';
 import type { CustomerDocument } from './document';
-import { type RateLimiter, WINDOW_MS } from './limiter';
+import { LongPause, type RateLimiter, WINDOW_MS } from './limiter';
 
 /*
  * The store's cloud (cloud-api.md, seed 001) over HTTP. Every reply is parsed with zod before the
@@ -213,25 +213,26 @@ export class CloudClient {
         this.opts.onPause?.(left);
         pauses++;
       }
-      const release = await this.opts.limiter.take(this.opts.signal).catch(() => {
+      const release = await this.opts.limiter.take(this.opts.signal, inlineMax).catch((err: unknown) => {
+        if (err instanceof LongPause) throw new CloudError('rateLimited', 'The cloud asked us to slow down', err.ms);
         throw new CloudError('offline', 'Sync was stopped');
       });
       if (pauses > 0) this.opts.onPause?.(null);
       const deadline = this.deadline();
+      let wait: number | undefined;
       try {
         // No redirects: the https rule judged the address the owner typed, not where a reply points.
         res = await fetch(this.opts.baseUrl + path, { method, headers, body, signal: deadline.signal, redirect: 'error' });
         text = await res.text();
+        if (res.status === 429) wait = retryAfterMs(res.headers.get('retry-after'), this.now()) ?? WINDOW_MS;
       } catch (err) {
         throw new CloudError('offline', `The cloud could not be reached (${describeNetworkError(err)})`);
       } finally {
         deadline.clear();
-        release();
+        release(wait);
       }
-      if (res.status !== 429) break;
       // Refused before any work was done: wait as asked, then send the same request again.
-      const wait = retryAfterMs(res.headers.get('retry-after'), this.now()) ?? WINDOW_MS;
-      this.opts.limiter.pauseFor(wait);
+      if (wait === undefined) break;
       if (wait > inlineMax || pauses >= INLINE_PAUSES_MAX || this.opts.signal?.aborted) {
         throw new CloudError('rateLimited', 'The cloud asked us to slow down', wait);
       }

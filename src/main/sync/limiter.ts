@@ -2,6 +2,21 @@ import { type Timeline, realTimeline, sleep } from './timeline';
 
 /** The cloud counts requests over the last minute (seed 002: a sliding window). */
 export const WINDOW_MS = 60_000;
+/**
+ * What a 429 leaves of this PC's share, and its floor; how fast the share grows back per minute:
+ * slowly while 429s are recent (the PCs sharing the account would find the limit again at once),
+ * faster once none has come for a while (the others have gone quiet).
+ */
+const CUT = 0.5;
+const MIN_SHARE = 2;
+const GROWTH_PER_MINUTE = 1.05;
+const QUIET_GROWTH_PER_MINUTE = 1.25;
+const QUIET_AFTER_MS = 5 * WINDOW_MS;
+/**
+ * Requests on the wire at once. Under 100 a minute a few are plenty (even at a second's latency); more
+ * only meet a full window together, every one of them refused.
+ */
+const MAX_IN_FLIGHT = 4;
 
 /**
  * Keeps this PC under the cloud's rate limit (seed 002: 100 requests a minute by default) with the
@@ -12,6 +27,12 @@ export const WINDOW_MS = 60_000;
  * is back, and for a minute from then: whatever the network's delays, the cloud never sees more than
  * N in its window. A 429 from the cloud (another PC of the store on the same account) holds every
  * request back until its Retry-After. 0 turns the limiter off (a local cloud without a limit).
+ *
+ * The store's PCs sign in as one user and share its budget, and each sees only its own requests:
+ * a 429 is how it learns the others are there. So a 429 halves this PC's share of the minute, and
+ * while none come the share creeps back up to the whole limit; after a 429, one request probes at
+ * a time, and a PC keeps few on the wire (they would all meet a full window together). Waiting out
+ * Retry-After alone, every PC rushed back at once and about half of all requests were refused.
  */
 export class RateLimiter {
   /** When the answers of recent requests came back, oldest first. */
@@ -20,19 +41,31 @@ export class RateLimiter {
   private pausedUntil = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private wake: (() => void) | null = null;
+  /** This PC's share of the account's minute (requests), and when it last changed. */
+  private share: number;
+  private sharedAt: number;
+  private refusedAt = Number.NEGATIVE_INFINITY;
+  /** Requests on the wire at once: one after a 429, one more for each that gets through. */
+  private inFlightCap = MAX_IN_FLIGHT;
 
   constructor(
     private readonly perMinute: number,
     private readonly timeline: Timeline = realTimeline,
-  ) {}
+  ) {
+    this.share = perMinute;
+    this.sharedAt = timeline.now();
+  }
 
   /**
    * Resolves when one more request may go out, with the function to call once its answer is back
-   * (or it failed). Callers are served in order; `signal` gives up waiting.
+   * (or it failed) — with the Retry-After (ms) when the answer was a 429. Callers are served in
+   * order; `signal` gives up waiting, and so does a turn that would wait out a Retry-After longer
+   * than `maxPauseMs` (it rejects with LongPause: a round cut short by one leaves no request queued
+   * to go out when it ends).
    */
-  take(signal?: AbortSignal): Promise<() => void> {
+  take(signal?: AbortSignal, maxPauseMs = Infinity): Promise<Release> {
     if (this.perMinute <= 0) return Promise.resolve(() => undefined);
-    const turn = this.queue.then(() => this.wait(signal));
+    const turn = this.queue.then(() => this.wait(signal, maxPauseMs));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -42,39 +75,86 @@ export class RateLimiter {
     return Math.max(0, this.pausedUntil - this.timeline.now());
   }
 
-  /** The cloud said 429: nothing goes out for `ms`. */
-  pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.timeline.now() + ms);
+  /**
+   * The cloud said 429: nothing goes out for `ms`, this PC's share is halved — once per pause: the
+   * requests already on the wire meet the same full window, not a new sign — and one request at a
+   * time probes the cloud until one gets through (several at once would all be refused together).
+   */
+  private refused(ms: number): void {
+    const now = this.timeline.now();
+    // A full window frees within a minute; a longer Retry-After is the cloud shedding load, not
+    // the store's other PCs: wait as told, but it says nothing about this PC's share.
+    if (now >= this.pausedUntil && ms <= WINDOW_MS) {
+      this.share = Math.max(MIN_SHARE, this.currentShare(now) * CUT);
+      this.sharedAt = now;
+    }
+    this.refusedAt = now;
+    this.inFlightCap = 1;
+    // Not before the cloud says, nor before this PC's pace at its new share (probes do not crowd the slot that frees).
+    this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(ms, WINDOW_MS / this.share));
   }
 
-  private async wait(signal?: AbortSignal): Promise<() => void> {
+  /** Requests this PC may have in the sliding minute now (the limit, or less after 429s). */
+  allowance(): number {
+    return this.perMinute <= 0 ? Infinity : Math.floor(this.currentShare(this.timeline.now()));
+  }
+
+  private currentShare(now: number): number {
+    if (this.share < this.perMinute) {
+      const growth = now - this.refusedAt < QUIET_AFTER_MS ? GROWTH_PER_MINUTE : QUIET_GROWTH_PER_MINUTE;
+      this.share = Math.min(this.perMinute, this.share * growth ** ((now - this.sharedAt) / WINDOW_MS));
+    }
+    this.sharedAt = now;
+    return this.share;
+  }
+
+  private async wait(signal: AbortSignal | undefined, maxPauseMs: number): Promise<Release> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.timeline.now();
       while (this.answered.length > 0 && this.answered[0]! <= now - WINDOW_MS) this.answered.shift();
       if (now < this.pausedUntil) {
+        if (this.pausedUntil - now > maxPauseMs) throw new LongPause(this.pausedUntil - now);
         await sleep(this.timeline, this.pausedUntil - now, signal);
-      } else if (this.inFlight + this.answered.length < this.perMinute) {
+      } else if (this.inFlight >= this.inFlightCap) {
+        await this.nextAnswer();
+      } else if (this.inFlight + this.answered.length < this.allowance()) {
         this.inFlight++;
         return this.releaser();
       } else if (this.answered.length > 0) {
         await sleep(this.timeline, this.answered[0]! + WINDOW_MS - now, signal);
       } else {
         // Every slot is a request still on the wire: the next answer starts a slot's last minute.
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        await this.nextAnswer();
       }
     }
   }
 
-  private releaser(): () => void {
+  private nextAnswer(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  private releaser(): Release {
     let released = false;
-    return () => {
+    return (refusedForMs) => {
       if (released) return;
       released = true;
       this.inFlight--;
       this.answered.push(this.timeline.now());
+      if (refusedForMs === undefined) this.inFlightCap = Math.min(MAX_IN_FLIGHT, this.inFlightCap + 1);
+      else this.refused(refusedForMs);
       this.wake?.();
       this.wake = null;
     };
+  }
+}
+
+/** Called once a request's answer is back (or it failed); with the Retry-After (ms) of a 429. */
+export type Release = (refusedForMs?: number) => void;
+
+/** The cloud's Retry-After outlasts what the caller would wait for. */
+export class LongPause extends Error {
+  constructor(readonly ms: number) {
+    super(`Paused for ${Math.round(ms / 1000)} s by the cloud`);
   }
 }
