@@ -95,13 +95,7 @@ export class AttachmentService {
   /** Changes what the document is; the same type again records nothing. */
   async setType(id: string, field: Attachment['field'], actor: Actor): Promise<Attachment> {
     return this.writes.run(actor, async ({ trx, record }) => {
-      const row = await trx
-        .selectFrom('attachments')
-        .selectAll()
-        .where('id', '=', id)
-        .where('removed_at', 'is', null)
-        .where((eb) => eb.exists(liveCustomerOf(eb)))
-        .executeTakeFirst();
+      const row = await liveAttachment(trx, id);
       if (!row) throw notFound();
       if (row.field === field) return attachment(row);
       await trx.updateTable('attachments').set({ field }).where('id', '=', id).execute();
@@ -112,13 +106,7 @@ export class AttachmentService {
 
   /** The document's details and bytes (base64), after checking the bytes are the ones stored. */
   async read(id: string): Promise<{ attachment: Attachment; bytes: string }> {
-    const row = await this.db
-      .selectFrom('attachments')
-      .selectAll()
-      .where('id', '=', id)
-      .where('removed_at', 'is', null)
-      .where((eb) => eb.exists(liveCustomerOf(eb)))
-      .executeTakeFirst();
+    const row = await liveAttachment(this.db, id);
     if (!row) throw notFound();
     const stored = await this.files.get(row.sha256);
     if (!stored.ok) {
@@ -167,4 +155,15 @@ function attachment(row: AttachmentRow): Attachment {
 
 function notFound(): AppError {
   return new AppError('attachment.notFound', 'Attachment not found');
+}
+
+/** A document not removed, of a customer not deleted. */
+function liveAttachment(db: Db, id: string) {
+  return db
+    .selectFrom('attachments')
+    .selectAll()
+    .where('id', '=', id)
+    .where('removed_at', 'is', null)
+    .where((eb) => eb.exists(liveCustomerOf(eb)))
+    .executeTakeFirst();
 }

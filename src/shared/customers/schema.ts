@@ -331,13 +331,7 @@ export const CustomerDuplicatesInput = z.strictObject({
 export const duplicateReasons = ['nameAndBirth', 'phone', 'email'] as const;
 export const DuplicateReason = z.enum(duplicateReasons);
 export type DuplicateReason = z.infer<typeof DuplicateReason>;
-export const DuplicateCandidate = z.object({
-  id: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  email: z.string(),
-  phoneNumber: z.string(),
-  dateOfBirth: z.string(),
+export const DuplicateCandidate = LocalData.pick({ id: true, firstName: true, lastName: true, email: true, phoneNumber: true, dateOfBirth: true }).extend({
   reasons: z.array(DuplicateReason),
 });
 export const CustomerDuplicatesOutput = z.object({ candidates: z.array(DuplicateCandidate) });

@@ -9,6 +9,7 @@ import { LanguageSelect } from '../components/LanguageSelect';
 import { formatMoment } from '../format';
 import { useAuthActions, type SignInNotice } from './AuthProvider';
 import { useCountdown } from './useCountdown';
+import { ConfirmPasswordField } from './ConfirmPasswordField';
 import { confirmProblemSoFar, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from './validation';
 import { RecoverScreen } from './RecoverScreen';
 import { RecoveryCodeCard } from './RecoveryCode';
@@ -134,18 +135,7 @@ export function SetupScreen() {
           <Field name="username" label={t('account.username')} value={values.username} onChange={set('username')} error={errors.username} autoComplete="username" autoFocus spellCheck={false} />
           <Field name="displayName" label={t('account.displayName')} value={values.displayName} onChange={set('displayName')} error={errors.displayName} autoComplete="name" hint={t('account.displayNameHint')} />
           <Field name="password" type="password" label={t('account.password')} value={values.password} onChange={set('password')} error={errors.password} autoComplete="new-password" hint={t('account.passwordHint')} />
-          <Field
-            name="confirm"
-            type="password"
-            label={t('account.confirmPassword')}
-            value={values.confirm}
-            onChange={set('confirm')}
-            onBlur={() => {
-              if (values.confirm) setErrors((errs) => ({ ...errs, confirm: confirmProblemSoFar(values.password, values.confirm, true, t) ?? undefined }));
-            }}
-            error={errors.confirm}
-            autoComplete="new-password"
-          />
+          <ConfirmPasswordField password={values.password} value={values.confirm} onChange={set('confirm')} error={errors.confirm} onProblem={(confirm) => setErrors((errs) => ({ ...errs, confirm }))} />
           <Field
             name="pin"
             type="password"

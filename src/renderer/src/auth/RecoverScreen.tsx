@@ -9,6 +9,7 @@ import { AuthFrame } from './AuthScreens';
 import { useAuthActions } from './AuthProvider';
 import { RecoveryCodeCard } from './RecoveryCode';
 import { useCountdown } from './useCountdown';
+import { ConfirmPasswordField } from './ConfirmPasswordField';
 import { confirmProblemSoFar, passwordProblem, problems, type Problems } from './validation';
 
 const fields = ['username', 'code', 'password', 'confirm'] as const;
@@ -101,18 +102,7 @@ export function RecoverScreen({ username, onBack }: { username: string; onBack: 
             autoFocus={!!username}
           />
           <Field name="password" type="password" label={t('recovery.newPassword')} value={values.password} onChange={set('password')} error={errors.password} autoComplete="new-password" hint={t('account.passwordHint')} />
-          <Field
-            name="confirm"
-            type="password"
-            label={t('account.confirmPassword')}
-            value={values.confirm}
-            onChange={set('confirm')}
-            onBlur={() => {
-              if (values.confirm) setErrors((errs) => ({ ...errs, confirm: confirmProblemSoFar(values.password, values.confirm, true, t) ?? undefined }));
-            }}
-            error={errors.confirm}
-            autoComplete="new-password"
-          />
+          <ConfirmPasswordField password={values.password} value={values.confirm} onChange={set('confirm')} error={errors.confirm} onProblem={(confirm) => setErrors((errs) => ({ ...errs, confirm }))} />
         </div>
         <button type="submit" className="primary" disabled={busy || wait.left > 0}>
           {busy ? t('recovery.saving') : t('recovery.submit')}
