@@ -67,7 +67,8 @@ describe('prescription versions', () => {
   it('creates version 1 with who and when, derived rows and the current flag', async () => {
     const id = await customer();
     const v1 = await core.call('prescriptions.create', { customerId: id, rx: rx() });
-    expect(v1).toMatchObject({ customerId: id, version: 1, createdAt: '2026-11-22T10:00:00.000Z', createdBy: 'owner', correctsId: null, current: true });
+    // History shows people by their display name (issue 12 item 10); the username stays the record.
+    expect(v1).toMatchObject({ customerId: id, version: 1, createdAt: '2026-11-22T10:00:00.000Z', createdBy: 'owner', createdByName: 'Store Owner', correctsId: null, current: true });
     expect(v1.rx.nearVision).toEqual({ rightEye: { sph: 'PL', cyl: '-0.50', axis: '180' }, leftEye: { sph: '+0.25', cyl: '-0.50', axis: '180' } });
     expect(v1.rx.pd).toEqual({ binocular: '63.0' });
     expect(v1.changes[0]).toEqual({ path: 'kind', from: null, to: 'spectacles' });

@@ -80,12 +80,13 @@ export class PrescriptionService {
     const read = new Map(rows.map((r) => [r.id, readSaved(JSON.parse(r.rx) as Rx)]));
     const byVersion = new Map(rows.map((r) => [r.version, r]));
     const currentId = currentRow(rows)?.id;
+    const names = await displayNames(db, rows.map((r) => r.created_by));
     return rows.map((r) => {
       const before = r.corrects_id ? rows.find((o) => o.id === r.corrects_id) : byVersion.get(r.version - 1);
       const { rx, problems } = read.get(r.id) as ReturnType<typeof readSaved>;
       const beforeRx = before ? (read.get(before.id) as ReturnType<typeof readSaved>).rx : null;
       const changes = typedChanges(before ? (JSON.parse(before.rx) as Rx) : null, beforeRx, JSON.parse(r.rx) as Rx, rx);
-      return toVersion(r, rx, r.id === currentId, changes, problems);
+      return { ...toVersion(r, rx, r.id === currentId, changes, problems), createdByName: names.get(r.created_by) ?? r.created_by };
     });
   }
 
@@ -212,7 +213,7 @@ function currentRow(rows: Row[]): Row | null {
   return currentOf(rows, (r) => ({ id: r.id, correctsId: r.corrects_id, examDate: r.exam_date, version: r.version }));
 }
 
-function toVersion(r: Row, rx: Rx, current: boolean, changes: PrescriptionVersion['changes'], problems: RxProblem[]): PrescriptionVersion {
+function toVersion(r: Row, rx: Rx, current: boolean, changes: PrescriptionVersion['changes'], problems: RxProblem[]): Omit<PrescriptionVersion, 'createdByName'> {
   return {
     id: r.id,
     customerId: r.customer_id,
@@ -240,4 +241,12 @@ function typedChanges(beforeTyped: Rx | null, beforeRead: Rx | null, afterTyped:
 
 function invalid(errors: Record<string, Message>, prefix: string): AppError {
   return AppError.fields(Object.fromEntries(Object.entries(errors).map(([path, message]) => [`${prefix}${path}`, [message]])), Object.keys(errors).length ? undefined : 'Invalid prescription');
+}
+
+/** The display names of the staff who saved versions, by username (a disabled account keeps its name). */
+async function displayNames(db: Db, usernames: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(usernames)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('staff').select(['username', 'display_name']).where('username', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.username, r.display_name]));
 }

@@ -105,6 +105,8 @@ export const PrescriptionVersion = z.object({
   version: z.number().int(),
   createdAt: z.string(),
   createdBy: z.string(),
+  /** Who saved it as people know them: the staff member's display name (the username when none is known, e.g. from the cloud). */
+  createdByName: z.string(),
   /** The version this one corrects, if it is a correction. */
   correctsId: z.string().nullable(),
   /** The customer's current prescription: the latest exam among versions not corrected since. */

@@ -61,7 +61,7 @@ export function Timeline({ versions, correctingId, onCorrect }: Props) {
                 {t('rx.timeline.meta', {
                   exam: formatDay(v.rx.examDate, i18n.language),
                   saved: formatMoment(v.createdAt, i18n.language),
-                  who: v.createdBy,
+                  who: v.createdByName,
                 })}
                 {v.rx.prescriber ? ` · ${v.rx.prescriber}` : ''}
               </p>
