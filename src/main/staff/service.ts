@@ -222,11 +222,24 @@ export class StaffService {
     return out;
   }
 
+  /**
+   * Another's password reset by an owner is limited like sign-in attempts (issue 12, item 12): each
+   * one counts against the acting owner for the window, so a session left open (or taken) cannot
+   * take over every account at once.
+   */
   async resetPassword(id: string, password: string, actor: Actor): Promise<Staff> {
-    const hash = await this.hasher.hash(password);
-    const out = await this.change(id, actor, 'resetPassword', async () => ({ password_hash: hash }));
-    if (id !== actor.staffId) this.sessions.closeAllOf(id);
-    return out;
+    const slot = id !== actor.staffId && actor.staffId ? this.reserveAttempt(`reset:${actor.staffId}`) : null;
+    try {
+      const hash = await this.hasher.hash(password);
+      const out = await this.change(id, actor, 'resetPassword', async () => ({ password_hash: hash }));
+      if (id !== actor.staffId) this.sessions.closeAllOf(id);
+      // Done: it keeps its slot for the window, as a failed sign-in does.
+      slot?.failed();
+      return out;
+    } catch (err) {
+      slot?.cancelled();
+      throw err;
+    }
   }
 
   async getAutoLockMinutes(): Promise<number> {
