@@ -543,7 +543,8 @@ describe('switching user on the lock screen (issue 12 item 10)', () => {
     await core.call('staff.create', { username: 'nopin', displayName: 'No Pin', password: 'staff-password-3' });
     await raw.call('auth.lock', {}, as(token));
     const tiles = await raw.call('auth.lockTiles', {}, as(token));
-    expect(tiles.map((t) => t.displayName).sort()).toEqual(['Nadia', 'Nadia B.', 'Store Owner']);
+    // Owners sign in with their password: a PIN guessed from a staff session must not open an owner's account.
+    expect(tiles.map((t) => t.displayName).sort()).toEqual(['Nadia', 'Nadia B.']);
     expect(JSON.stringify(tiles)).not.toMatch(/username|hash|nopin/i);
     const nadia = tiles.find((t) => t.displayName === 'Nadia B.')!;
     expect(await raw.handle('auth.switchUser', { staffId: nadia.id, pin: '1357' }, as(token))).toMatchObject({ ok: false, error: { code: 'auth.invalidCredentials' } });
@@ -551,6 +552,20 @@ describe('switching user on the lock screen (issue 12 item 10)', () => {
     expect(switched.staff.username).toBe('nadia');
     expect(await raw.handle('auth.me', {}, as(token))).toMatchObject({ ok: false, error: { code: 'auth.required' } });
     expect((await raw.call('auth.me', {}, as(switched.sessionToken))).locked).toBe(false);
+  });
+
+  it('never opens an owner\'s account by PIN, and switches only from a locked screen (outside review: staff took over the owner)', async () => {
+    const token = await staffSession('sami', '1357');
+    const owner = (await core.call('staff.list', {})).find((s) => s.role === 'owner')!;
+    const nadia = await core.call('staff.create', { username: 'nadia', displayName: 'Nadia B.', password: 'staff-password-2', pin: '8642' });
+    // Not locked: nobody takes over a session that is in use.
+    expect(await raw.handle('auth.switchUser', { staffId: nadia.id, pin: '8642' }, as(token))).toMatchObject({ ok: false, error: { code: 'auth.forbidden' } });
+    await raw.call('auth.lock', {}, as(token));
+    for (let i = 0; i < 6; i++) expect(await raw.handle('auth.switchUser', { staffId: owner.id, pin: i === 0 ? OWNER.pin : `000${i}` }, as(token))).toMatchObject({ ok: false });
+    // Those guesses counted against Sami, not the owner: they still unlock their own screen.
+    const ownerToken = (await raw.call('auth.login', { username: OWNER.username, password: OWNER.password })).sessionToken;
+    await raw.call('auth.lock', {}, as(ownerToken));
+    expect((await raw.call('auth.unlock', { pin: OWNER.pin }, as(ownerToken))).locked).toBe(false);
   });
 
   it('limits PIN attempts per colleague as unlocking does, parallel guesses included', async () => {

@@ -105,9 +105,19 @@ export class StaffService {
     return { recoveryCode: formatRecoveryCode(code) };
   }
 
-  /** The colleagues who can take over a locked screen: active accounts with a PIN. */
+  /**
+   * The colleagues who can take over a locked screen: active staff accounts with a PIN. Not owners:
+   * they sign in with their password, or a PIN guessed from a staff session would open an owner's account.
+   */
   async lockTiles() {
-    const rows = await this.db.selectFrom('staff').select(['id', 'display_name']).where('disabled_at', 'is', null).where('pin_hash', 'is not', null).orderBy('display_name').execute();
+    const rows = await this.db
+      .selectFrom('staff')
+      .select(['id', 'display_name'])
+      .where('disabled_at', 'is', null)
+      .where('pin_hash', 'is not', null)
+      .where('role', '=', 'staff')
+      .orderBy('display_name')
+      .execute();
     return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
   }
 
@@ -116,12 +126,17 @@ export class StaffService {
    * begins. The same PIN attempts as unlocking their own screen.
    */
   async switchUser(signedIn: SignedIn, input: z.output<typeof SwitchUserInput>) {
-    const slot = this.reserveAttempt(`pin:${input.staffId}`);
+    // Only a locked screen is taken over: a session in use is its holder's.
+    if (!signedIn.session.locked) throw new AppError('auth.forbidden', 'Lock the screen first: a colleague takes over a locked screen');
+    const row = await this.db.selectFrom('staff').selectAll().where('id', '=', input.staffId).executeTakeFirst();
+    // An owner's PIN only unlocks their own screen (lockTiles): tried against a decoy, never theirs,
+    // and counted against the one trying, so guesses cannot keep the owner from unlocking.
+    const target = row && !row.disabled_at && row.role === 'staff' ? row : null;
+    const slot = this.reserveAttempt(target ? `pin:${target.id}` : `switch:${signedIn.staff.id}`);
     const account = await this.check(slot, async () => {
-      const row = await this.db.selectFrom('staff').selectAll().where('id', '=', input.staffId).executeTakeFirst();
-      const hash = row && !row.disabled_at ? row.pin_hash : null;
+      const hash = target?.pin_hash ?? null;
       const matches = await this.hasher.verify(hash ?? (await this.hasher.decoyHash()), input.pin);
-      return row && hash && matches ? row : null;
+      return target && hash && matches ? target : null;
     });
     if (!account) throw new AppError('auth.invalidCredentials', 'Wrong PIN');
     this.sessions.close(signedIn.session.token);
