@@ -140,6 +140,29 @@ describe('push', () => {
     expect(live(cloud)[0]!.files.map((f) => [f.field, f.sha256])).toContainEqual(['idCard', sha256(png())]);
   });
 
+  // Outside review: the cloud replaces a type's files with those sent under it, so a second document
+  // of a type, or one retyped, made the cloud drop the others.
+  it('keeps every document of a type in the cloud as here: a second one, one retyped, one removed', async ({ cloud, pc: { core } }) => {
+    const { customer } = await core.call('customers.create', layla);
+    const add = (field: 'prescription' | 'idCard', colour: [number, number, number]) =>
+      core.call('attachments.add', { customerId: customer.id, field, fileName: `${field}-${colour[0]}.png`, bytes: png(colour).toString('base64') });
+    const inCloud = () => live(cloud)[0]!.files.map((f) => `${f.field}:${f.sha256}`).sort();
+    const a = await add('prescription', [1, 2, 3]);
+    const c = await add('idCard', [4, 5, 6]);
+    await syncUntilSettled(core);
+    const b = await add('prescription', [7, 8, 9]);
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(inCloud()).toEqual([`idCard:${c.sha256}`, `prescription:${a.sha256}`, `prescription:${b.sha256}`].sort());
+
+    await core.call('attachments.setType', { id: a.id, field: 'idCard' });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(inCloud()).toEqual([`idCard:${a.sha256}`, `idCard:${c.sha256}`, `prescription:${b.sha256}`].sort());
+
+    await core.call('attachments.remove', { id: c.id });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(inCloud()).toEqual([`idCard:${a.sha256}`, `prescription:${b.sha256}`].sort());
+  });
+
   it('keeps fields the app does not know when it writes back', async () => {
     const cloud = await newCloud({ keepUnknownFields: true });
     const { core } = await pcOn(cloud);

@@ -135,10 +135,10 @@ class Pusher {
       if (found) return this.update({ ...g, customer: before }, null, found);
       await this.d.outbox.markSending(entry, fieldsOf(doc));
     }
-    const files = await this.filesOf(g.files);
+    const { files, done } = await this.filesOf(g.customerId, g.files);
     let reply;
     try {
-      reply = await this.client.createCustomer(doc, files.map((f) => f.file), `opticounter-${g.customerId}-${entry.id}`);
+      reply = await this.client.createCustomer(doc, files, `opticounter-${g.customerId}-${entry.id}`);
       this.unsent.delete(g.customerId);
     } catch (err) {
       if (!(err instanceof CloudError && err.kind === 'rateLimited')) this.unsent.delete(g.customerId);
@@ -153,7 +153,7 @@ class Pusher {
     this.commit(g, async ({ trx }) => {
       await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId: reply.customer.id, shadow: fieldsOf(doc), remoteUpdatedAt: iso(reply.customer.updatedAt) }, now);
       if (!this.d.outbox.complete(entry)) this.d.outbox.downgradeToUpdate(entry);
-      this.d.outbox.completeAll(files.map((f) => f.entry));
+      this.d.outbox.completeAll(done);
     });
   }
 
@@ -200,11 +200,11 @@ class Pusher {
       );
     }
     const { merged, conflicts } = mergeFields(base, mine, theirs, (entry ?? g.customer)?.changed_at ?? null, iso(remote.updatedAt));
-    const files = await this.filesOf(g.files);
+    const { files, done } = await this.filesOf(g.customerId, g.files);
     let remoteUpdatedAt = iso(remote.updatedAt);
     if (changedFields(theirs, merged).length > 0 || files.length > 0) {
       if (g.customer) await this.d.outbox.markSending(g.customer, merged);
-      const reply = await this.client.updateCustomer(cloudId, documentOf(merged, cloudDoc, local), files.map((f) => f.file));
+      const reply = await this.client.updateCustomer(cloudId, documentOf(merged, cloudDoc, local), files);
       remoteUpdatedAt = iso(reply.customer.updatedAt);
     }
 
@@ -214,7 +214,7 @@ class Pusher {
       await this.applyHere(unit, g.customerId, mine, merged, conflicts, now);
       await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: merged, remoteUpdatedAt }, now);
       if (g.customer && !this.d.outbox.complete(g.customer)) this.d.outbox.downgradeToUpdate(g.customer);
-      this.d.outbox.completeAll(files.map((f) => f.entry));
+      this.d.outbox.completeAll(done);
     });
   }
 
@@ -272,29 +272,37 @@ class Pusher {
   }
 
   /**
-   * The files to send with a customer. Removing a file cannot be sent (the cloud API has no call for
-   * it), so a removal only completes; a file whose bytes are missing here is parked.
+   * The files to send with a customer's changed documents. The cloud replaces a type's files with
+   * those sent under it, so every type a change touches is sent whole, as it is here (a retyped
+   * document's old type is not known any more: then every type). A type with no document left here
+   * cannot be emptied there (the cloud API has no call for it). A type with a file whose bytes are
+   * missing here is not sent (the cloud keeps what it has) and its changes are parked.
    */
-  private async filesOf(entries: OutboxEntry[]): Promise<{ entry: OutboxEntry; file: CloudFile }[]> {
-    const out: { entry: OutboxEntry; file: CloudFile }[] = [];
-    for (const entry of entries) {
-      if (entry.op === 'delete') {
-        await this.completeFiles([entry]);
-        continue;
-      }
-      const row = await this.d.db.selectFrom('attachments').selectAll().where('id', '=', entry.entity_id).where('removed_at', 'is', null).executeTakeFirst();
-      if (!row) {
-        await this.completeFiles([entry]);
-        continue;
-      }
-      const content = await this.d.files.get(row.sha256);
-      if (!content.ok) {
-        await this.d.outbox.park(entry, `The file ${row.file_name} is ${content.problem} on this computer`);
-        continue;
-      }
-      out.push({ entry, file: { field: row.field, fileName: row.file_name, mimeType: row.mime_type, bytes: content.bytes } });
+  private async filesOf(customerId: string, entries: OutboxEntry[]): Promise<{ files: CloudFile[]; done: OutboxEntry[] }> {
+    if (entries.length === 0) return { files: [], done: [] };
+    const rows = await this.d.db.selectFrom('attachments').selectAll().where('customer_id', '=', customerId).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const touched = new Set<string>();
+    let everyType = false;
+    for (const e of entries) {
+      const row = byId.get(e.entity_id);
+      if (e.op === 'update') everyType = true;
+      else if (row) touched.add(row.field);
     }
-    return out;
+    const files: CloudFile[] = [];
+    const broken = new Map<string, string>();
+    for (const row of rows.filter((r) => r.removed_at === null && (everyType || touched.has(r.field)))) {
+      const content = await this.d.files.get(row.sha256);
+      if (content.ok) files.push({ field: row.field, fileName: row.file_name, mimeType: row.mime_type, bytes: content.bytes });
+      else if (!broken.has(row.field)) broken.set(row.field, `The file ${row.file_name} is ${content.problem} on this computer`);
+    }
+    const done: OutboxEntry[] = [];
+    for (const e of entries) {
+      const problem = broken.get(byId.get(e.entity_id)?.field ?? '');
+      if (problem) await this.d.outbox.park(e, problem);
+      else done.push(e);
+    }
+    return { files: files.filter((f) => !broken.has(f.field)), done };
   }
 
   /** Outbox statements run in a kysely transaction: that is what holds the one connection for us. */
