@@ -426,6 +426,29 @@ describe('pull', () => {
     expect(after.find((v) => v.current)?.rx.distanceVision.rightEye.sph).toBe('-2.50');
   });
 
+  // Outside review: a push reads the cloud, then writes; another PC's edit landing in between (a PUT
+  // held by the shared rate limit) was written over with the value read, on every PC, no conflict.
+  it('never writes another PC’s edit back over with the value it read before: both edits of different fields stay, everywhere', async ({ cloud, pc: pcA }) => {
+    const pcB = await pcOn(cloud);
+    const { customer } = await pcA.core.call('customers.create', layla);
+    await syncUntilSettled(pcA.core);
+    await syncUntilSettled(pcB.core);
+    const onB = (await localByEmail(pcB.core, 'layla@example.com'))!;
+    const write = cloud.hold('PUT', `/customer/${live(cloud)[0]!.id}`);
+    await pcA.core.call('customers.update', { id: customer.id, address: { city: 'Fes' } });
+    const roundA = pcA.core.call('sync.now', {});
+    await write.reached;
+    await pcB.core.call('customers.update', { id: onB.id, address: { street: '9 rue B' } });
+    await syncUntilSettled(pcB.core);
+    write.release();
+    await roundA;
+    for (const pc of [pcA.core, pcB.core, pcA.core, pcB.core]) await syncUntilSettled(pc);
+
+    expect(live(cloud)[0]!.address).toMatchObject({ city: 'Fes', street: '9 rue B' });
+    expect((await pcA.core.call('customers.get', { id: customer.id })).address).toMatchObject({ city: 'Fes', street: '9 rue B' });
+    expect((await pcB.core.call('customers.get', { id: onB.id })).address).toMatchObject({ city: 'Fes', street: '9 rue B' });
+  });
+
   it('applies the other side’s change to one field and keeps this side’s pending change to another', async ({ cloud, pc }) => {
     const { customer } = await pc.core.call('customers.create', layla);
     await syncUntilSettled(pc.core);

@@ -67,6 +67,21 @@ export function documentOf(fields: Fields, cloudCopy: CustomerDocument | null, l
   return doc;
 }
 
+/**
+ * Only the fields a write changes. The cloud's PUT leaves absent fields as they are (seed 001), and
+ * it has no optimistic concurrency: a field another PC wrote after we read it must not be sent back
+ * with the value we read. (The cloud keeps, too, the keys it has that this app does not know.)
+ */
+export function changesOnly(doc: CustomerDocument, changed: FieldPath[]): CustomerDocument {
+  const has = new Set<string>(changed);
+  const customerData = Object.fromEntries(Object.entries(doc.customerData).filter(([k]) => has.has(`customerData.${k}`)));
+  const out: CustomerDocument = { customerData };
+  const address = Object.fromEntries(Object.entries(doc.address ?? {}).filter(([k]) => has.has(`address.${k}`)));
+  if (Object.keys(address).length > 0) out.address = address as NonNullable<CustomerDocument['address']>;
+  if (doc.opticData && has.has('opticData')) out.opticData = doc.opticData;
+  return out;
+}
+
 /** The fields that differ between two sets. */
 export function changedFields(from: Fields, to: Fields): FieldPath[] {
   return fieldPaths.filter((f) => from[f] !== to[f]);

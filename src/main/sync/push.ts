@@ -8,7 +8,7 @@ import type { LocalApply } from './apply';
 import { type CloudClient, type CloudCustomer, CloudError, type CloudFile } from './cloud-client';
 import type { Conflicts } from './conflicts';
 import { CommitBatch, type Work } from './commit-batch';
-import { type CustomerDocument, changedFields, documentOf, documentOfCustomer, fieldsOf } from './document';
+import { type CustomerDocument, changedFields, changesOnly, documentOf, documentOfCustomer, fieldsOf } from './document';
 import { type Link, type Links, shadowOf } from './links';
 import { baseOf, mergeFields } from './merge';
 import { type Outbox, type OutboxEntry, sentFields } from './outbox';
@@ -201,12 +201,14 @@ class Pusher {
     }
     const { merged, conflicts } = mergeFields(base, mine, theirs, (entry ?? g.customer)?.changed_at ?? null, iso(remote.updatedAt));
     const { files, done } = await this.filesOf(g.customerId, g.files);
-    let remoteUpdatedAt = iso(remote.updatedAt);
-    if (changedFields(theirs, merged).length > 0 || files.length > 0) {
+    const changed = changedFields(theirs, merged);
+    if (changed.length > 0 || files.length > 0) {
       if (g.customer) await this.d.outbox.markSending(g.customer, merged);
-      const reply = await this.client.updateCustomer(cloudId, documentOf(merged, cloudDoc, local), files);
-      remoteUpdatedAt = iso(reply.customer.updatedAt);
+      await this.client.updateCustomer(cloudId, changesOnly(documentOf(merged, cloudDoc, local), changed), files);
     }
+    // The link keeps the version read, not the one written: another PC may have written other
+    // fields in between, which the next pull then reads (one request) instead of never seeing them.
+    const remoteUpdatedAt = iso(remote.updatedAt);
 
     const now = this.d.clock.now().toISOString();
     this.commit(g, async (unit) => {
