@@ -242,3 +242,21 @@ test('Arabic: a date of birth is typed day first, left to right, with the age in
   await expect(page.locator('.date-age')).toHaveText(`${ageOf('1958-04-07')} سنة`);
   await shot(page, 'form-ar-date');
 });
+
+test('Arabic: the possible match keeps its name, date, phone and email each in its own direction, its reasons joined the Arabic way', async ({ page, request, host }) => {
+  await callHost(request, host, 'customers.create', leila);
+  await page.getByLabel('Language').selectOption('ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await page.keyboard.press('Control+n');
+  await page.getByLabel('الاسم الشخصي', { exact: true }).fill('Leïla');
+  await page.getByLabel('الاسم العائلي', { exact: true }).fill('Alaoui');
+  await page.getByLabel('تاريخ الازدياد', { exact: true }).fill('07/04/1958');
+  await page.getByLabel('البريد الإلكتروني', { exact: true }).fill('leila.alaoui@example.ma');
+  const who = page.locator('.duplicate-warning .duplicate-who');
+  await expect(page.locator('.duplicate-why')).toHaveText('(نفس الاسم وتاريخ الميلاد، نفس البريد الإلكتروني)');
+  // Each part isolated: a Latin name beside a date, or a phone's digits, no longer run into each other right to left.
+  // The date as Arabic formats it, right-to-left marks between its numbers included.
+  await expect(who.locator('bdi')).toHaveText(['Leïla Alaoui', /^07\u200f?\/04\u200f?\/1958$/, '+212 661 234 567', 'leila.alaoui@example.ma']);
+  await expect(who.locator('bdi[dir="ltr"]')).toHaveText(['+212 661 234 567', 'leila.alaoui@example.ma']);
+  await shot(page, 'form-ar-duplicate');
+});

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { useDebounced } from '../components/useDebounced';
@@ -32,11 +32,22 @@ export function DuplicateWarning({ onOpen }: { onOpen: (id: string) => void }) {
           <p>
             <strong>{t('duplicates.possible')}</strong>{' '}
             <span className="duplicate-who">
-              {[`${candidate.firstName} ${candidate.lastName}`, formatDay(candidate.dateOfBirth, i18n.language), candidate.phoneNumber, candidate.email]
-                .filter((part) => part !== '')
-                .join(' · ')}
+              {/* Each part isolated: in Arabic a Latin name, a date and a phone would otherwise run into each other. */}
+              {[
+                { text: `${candidate.firstName} ${candidate.lastName}` },
+                { text: formatDay(candidate.dateOfBirth, i18n.language) },
+                { text: candidate.phoneNumber, ltr: true },
+                { text: candidate.email, ltr: true },
+              ]
+                .filter((part) => part.text !== '')
+                .map((part, i) => (
+                  <Fragment key={i}>
+                    {i > 0 ? ' · ' : null}
+                    <bdi dir={part.ltr ? 'ltr' : undefined}>{part.text}</bdi>
+                  </Fragment>
+                ))}
             </span>{' '}
-            <span className="duplicate-why">({candidate.reasons.map((r) => t(`duplicates.reason.${r}`)).join(', ')})</span>
+            <span className="duplicate-why">({candidate.reasons.map((r) => t(`duplicates.reason.${r}`)).join(t('duplicates.reasonSeparator'))})</span>
           </p>
           <div className="duplicate-actions">
             <button type="button" onClick={() => onOpen(candidate.id)}>
