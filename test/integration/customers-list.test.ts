@@ -134,6 +134,12 @@ describe('search as you type', () => {
     ['+1-555', ['Layla Hassan']],
     ['661 000', ['Ahmed Bénali']],
     ['661.000.111', ['Ahmed Bénali']],
+    // Outside review: a phone typed in its national form, or in Arabic-Indic digits, finds the +212 one.
+    ['0661000111', ['Ahmed Bénali']],
+    ['06 61 00 01 11', ['Ahmed Bénali']],
+    ['00212 661 000 111', ['Ahmed Bénali']],
+    ['٠٦٦١٠٠٠١١١', ['Ahmed Bénali']],
+    ['٦٦١ ٠٠٠', ['Ahmed Bénali']],
     ['  ', ['Søren Müller', 'Hélène Lefèvre', 'Ahmed Bénali', 'Ahmed Benali', 'Layla Hassan']],
     ['zzz', []],
   ])('%j finds %j', async (search, expected) => {

@@ -111,6 +111,11 @@ describe('customers.create', () => {
     expect(err.fieldMessages).toEqual({ [`customerData.${field}`]: [{ code, params, message: english }] });
   });
 
+  it('keeps a phone typed in Arabic-Indic digits, in the digits every system reads (outside review)', async () => {
+    const { customer } = await core.call('customers.create', { ...layla, customerData: { ...layla.customerData, phoneNumber: '٠٦٦١ ٢٣ ٤٥ ٦٨' } });
+    expect((await core.call('customers.get', { id: customer.id })).localData.phoneNumber).toBe('0661 23 45 68');
+  });
+
   it('refuses unknown keys rather than dropping them silently', async () => {
     const input = { ...layla, customerData: { ...layla.customerData, firstname: 'typo' } };
     const err = await expectError('customers.create', input, 'validation', 400);

@@ -18,8 +18,18 @@ describe('foldText', () => {
 
 describe('searchTokens', () => {
   it('splits words and folds them', () => expect(searchTokens('  Layla  HAS ')).toEqual(['layla', 'has']));
-  it('reduces phone-like words to digits', () => expect(searchTokens('+212-6 (0)61')).toEqual(['2126', '061']));
+  it('reduces phone-like words to digits', () => expect(searchTokens('Ali +212-6 06.12')).toEqual(['ali', '2126', '0612']));
+  it('reads a bracketed trunk 0 as not dialled', () => expect(searchTokens('+212-6 (0)61')).toEqual(['212661']));
   it('keeps emails as they are', () => expect(searchTokens('A.Benali@Ex')).toEqual(['a.benali@ex']));
+  it('reads a whole phone number as one, in its national or international form, in any digits', () => {
+    expect(searchTokens('06 12 33 61 05')).toEqual(['612336105']);
+    expect(searchTokens('0612336105')).toEqual(['612336105']);
+    expect(searchTokens('00212 612 33 61 05')).toEqual(['212612336105']);
+    expect(searchTokens('٠٦١٢٣٣٦١٠٥')).toEqual(['612336105']);
+    // Not a whole number: words as they are.
+    expect(searchTokens('12 03')).toEqual(['12', '03']);
+    expect(searchTokens('Benali 0612')).toEqual(['benali', '0612']);
+  });
   it('gives nothing for blank input', () => expect(searchTokens('   ')).toEqual([]));
 });
 

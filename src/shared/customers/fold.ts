@@ -1,3 +1,4 @@
+import { westernDigits } from '../western-digits';
 /*
  * How typed text is compared with customers' names: the core's search index and the renderer's
  * highlight of what matched read it the same way, so a highlighted part is the part that was found.
@@ -7,9 +8,10 @@
 const EXTRA_FOLDS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ħ: 'h', ı: 'i', æ: 'ae', œ: 'oe', ß: 'ss', þ: 'th' };
 const EXTRA_RE = new RegExp(`[${Object.keys(EXTRA_FOLDS).join('')}]`, 'g');
 
-/** Case- and accent-folds text for matching: `Bénali` and `BENALI` both become `benali`. */
+/** Case- and accent-folds text for matching: `Bénali` and `BENALI` both become `benali`; `٠٦` is `06`. */
 export function foldText(s: string): string {
-  return s
+  // Arabic-Indic digits first: one UTF-16 unit each, so the highlight's positions stay.
+  return westernDigits(s)
     .normalize('NFD')
     // Marks go (accents), and so do invisible format characters (zero-width space and joiners):
     // a name is found as it looks.
@@ -18,11 +20,30 @@ export function foldText(s: string): string {
     .replace(EXTRA_RE, (c) => EXTRA_FOLDS[c] ?? c);
 }
 
+/** A query that is a whole phone number: digits and separators only, and at least this many digits. */
+const PHONE_QUERY = /^[\d\s+()./-]+$/;
+const MIN_PHONE_DIGITS = 6;
+
+/**
+ * A phone number typed whole, as one word of its digits: `06 12 33 61 05` is `0612336105`. Its
+ * national trunk 0 (or the international 00) goes, so it is found in a number stored with its
+ * country code too (+212 612…): the index holds a phone's digits.
+ */
+function phoneToken(folded: string): string | null {
+  if (!PHONE_QUERY.test(folded)) return null;
+  // "+212 (0)6 61…": the bracketed trunk 0 is not dialled after a country code.
+  const digits = folded.replace('(0)', '').replace(/\D/g, '');
+  if (digits.length < MIN_PHONE_DIGITS) return null;
+  return digits.startsWith('00') ? digits.slice(2) : digits.replace(/^0/, '');
+}
+
 /**
  * Splits what was typed into the words that must all occur. A word that looks like part of a phone
  * number (`+212-6`, `06.12.34`) is reduced to its digits, since that is how phones are indexed.
  */
 export function searchTokens(query: string): string[] {
+  const phone = phoneToken(foldText(query).trim());
+  if (phone) return [phone];
   return foldText(query)
     .split(/[\s\p{Cc}]+/u)
     .map((w) => (/^[\d+()./-]+$/.test(w) && /\d/.test(w) ? w.replace(/\D/g, '') : w))

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CYL, type Parsed, SPH, parseAxis, parseDiopter } from '../prescriptions/values';
 import { RxProblem } from '../prescriptions/schema';
 import { type IssueCode, issueCode } from '../messages';
+import { westernDigits } from '../western-digits';
 
 /*
  * Customers as seed 001 defines them. These schemas are the single source of the types used by the
@@ -50,7 +51,8 @@ export const Email = z
 
 // Digit groups separated by single spaces or dashes, with an optional leading +.
 const PHONE_SHAPE = /^\+?\d+(?:[ -]\d+)*$/;
-export const PhoneNumber = requiredText('Phone number', 32).superRefine((s, ctx) => {
+// An Arabic keyboard types ٠٦…: the same number, kept in the digits every system reads.
+export const PhoneNumber = requiredText('Phone number', 32).overwrite(westernDigits).superRefine((s, ctx) => {
   const digits = s.replace(/\D/g, '').length;
   if (!PHONE_SHAPE.test(s)) {
     ctx.addIssue({ code: 'custom', message: 'Phone number may contain only digits, spaces, dashes and a leading +', params: { code: 'phone.shape' } satisfies IssueCode });

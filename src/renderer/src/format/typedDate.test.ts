@@ -21,6 +21,11 @@ describe('reading a typed date', () => {
     expect(birth('12031985', 'mdy')).toEqual({ ok: true, iso: '1985-12-03' });
   });
 
+  it('reads the Arabic-Indic digits an Arabic keyboard types (outside review)', () => {
+    expect(birth('٠٧/٠٤/١٩٥٨')).toEqual({ ok: true, iso: '1958-04-07' });
+    expect(birth('۱۲۰۳۱۹۸۵')).toEqual({ ok: true, iso: '1985-03-12' });
+  });
+
   it('reads an ISO day as itself in every language', () => {
     expect(birth('1985-03-12', 'mdy')).toEqual({ ok: true, iso: '1985-03-12' });
     expect(birth('1985-03-12', 'dmy')).toEqual({ ok: true, iso: '1985-03-12' });

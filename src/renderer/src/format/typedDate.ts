@@ -1,3 +1,4 @@
+import { westernDigits } from '../../../shared/western-digits';
 /*
  * Reading a date as staff type it (issue 12, item 6), in the order of the UI's language: day first
  * in French and Arabic (07/04/1958 is 7 April), month first in English. Digits alone ("12031985",
@@ -34,7 +35,8 @@ export function isoToday(now = new Date()): string {
 
 /** The three parts as typed, by position; null when the text has no date's shape. */
 function splitParts(text: string): { parts: [string, string, string]; iso: boolean } | null {
-  const t = text.trim();
+  // An Arabic keyboard types ٠٧/٠٤/١٩٥٨: the same date.
+  const t = westernDigits(text).trim();
   if (/^\d{8}$/.test(t)) return { parts: [t.slice(0, 2), t.slice(2, 4), t.slice(4)], iso: false };
   if (/^\d{6}$/.test(t)) return { parts: [t.slice(0, 2), t.slice(2, 4), t.slice(4)], iso: false };
   const m = /^(\d{1,4})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{1,4})$/.exec(t);
