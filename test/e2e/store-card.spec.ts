@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { callHost, expect, shot, signInThroughUi, signOutThroughUi, test } from './fixtures';
+import { readFileSync } from 'node:fs';
 
 /*
  * Issue 12, items 7 (default expiry), 9 (the store's letterhead on the printed card) and 11 (address
@@ -72,13 +73,15 @@ const words = {
 } as const;
 
 /** A local day `months` after today, as a date input holds it. */
-function monthsFromToday(months: number): string {
+/** The day `months` from today as the date field shows it in `lang` (item 6: dd/mm/yyyy in French). */
+function monthsFromToday(months: number, lang: 'en' | 'fr'): string {
   const d = new Date();
   const target = new Date(d.getFullYear(), d.getMonth() + months, 1);
   const last = new Date(target.getFullYear(), target.getMonth() + 1, 0).getDate();
   target.setDate(Math.min(d.getDate(), last));
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${target.getFullYear()}-${pad(target.getMonth() + 1)}-${pad(target.getDate())}`;
+  const [day, month, year] = [pad(target.getDate()), pad(target.getMonth() + 1), target.getFullYear()];
+  return lang === 'fr' ? `${day}/${month}/${year}` : `${month}/${day}/${year}`;
 }
 
 async function describeStore(page: Page, w: (typeof words)['en' | 'fr'], lang: string) {
@@ -136,9 +139,9 @@ for (const lang of ['en', 'fr'] as const) {
     // Item 7: the expiry is pre-filled from the store's months for the kind, and follows the kind.
     await page.getByRole('tab', { name: w.prescription }).click();
     const editor = page.getByRole('form', { name: w.newExam });
-    await expect(editor.getByLabel(w.expires, { exact: true })).toHaveValue(monthsFromToday(24));
+    await expect(editor.getByLabel(w.expires, { exact: true })).toHaveValue(monthsFromToday(24, lang));
     await editor.getByLabel(w.kind, { exact: true }).selectOption('contacts');
-    await expect(editor.getByLabel(w.expires, { exact: true })).toHaveValue(monthsFromToday(12));
+    await expect(editor.getByLabel(w.expires, { exact: true })).toHaveValue(monthsFromToday(12, lang));
 
     // A whole line with its ADD, on the new-exam form (ADD is on the create form).
     await page.getByLabel(w.odSph, { exact: true }).fill('-1.25 -0.50 x 10 add +2.00');
@@ -176,6 +179,18 @@ for (const lang of ['en', 'fr'] as const) {
     // The Details tab's read-only grid writes the axis the same way.
     await page.getByRole('tab', { name: w.details }).click();
     await expect(page.locator('.optic-grid, .current-rx').first()).toContainText('010');
+
+    // Arabic (outside review): the store's phone keeps its digit order on the card, never reversed.
+    const ar = JSON.parse(readFileSync(new URL('../../src/renderer/src/i18n/ar.json', import.meta.url), 'utf8')) as { tabs: { prescription: string }; print: { button: string } };
+    await page.getByLabel(lang === 'fr' ? 'Langue' : 'Language').selectOption('ar');
+    await page.getByRole('tab', { name: ar.tabs.prescription }).click();
+    await page.getByRole('button', { name: ar.print.button, exact: true }).click();
+    await page.emulateMedia({ media: 'print' });
+    const phone = card.locator('.print-contact bdi').first();
+    await expect(phone).toHaveText('+212 5 22 00 00 00');
+    expect(await phone.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    await shot(page, `store-print-ar-from-${lang}`);
+    await page.emulateMedia({ media: 'screen' });
   });
 }
 

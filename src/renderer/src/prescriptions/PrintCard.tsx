@@ -1,5 +1,5 @@
 import { createPortal } from 'react-dom';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import type { PrescriptionVersion } from '../../../shared/prescriptions/schema';
 import { formatDay, intlLocale } from '../format';
@@ -105,17 +105,22 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
 
 /** The store as its letterhead: logo, name, address, phone and registration number, each when set. */
 function Letterhead({ store }: { store: StoreProfile }) {
-  const { t } = useTranslation();
   return (
     <div className="print-letterhead">
       {store.logo ? <img className="print-logo" src={`data:${store.logo.mimeType};base64,${store.logo.bytes}`} alt="" /> : null}
       <div>
         {store.name ? <p className="print-store">{store.name}</p> : null}
-        {store.address ? <p className="print-address">{store.address}</p> : null}
+        {/* Each line takes the direction of what was typed: a Latin address stays in its order on an Arabic card. */}
+        {store.address ? (
+          <p className="print-address" dir="auto">
+            {store.address}
+          </p>
+        ) : null}
         <p className="print-contact">
-          {store.phone ? <bdi>{t('rxCard.phone', { phone: store.phone })}</bdi> : null}
+          {/* Numbers read left to right in every language: "05 22 12 34 56", never "56 34 12 22 05". */}
+          {store.phone ? <Trans i18nKey="rxCard.phone" values={{ phone: store.phone }} components={{ n: <bdi dir="ltr" /> }} /> : null}
           {store.phone && store.registrationNumber ? ' · ' : null}
-          {store.registrationNumber ? <bdi>{t('rxCard.registration', { number: store.registrationNumber })}</bdi> : null}
+          {store.registrationNumber ? <Trans i18nKey="rxCard.registration" values={{ number: store.registrationNumber }} components={{ n: <bdi dir="ltr" /> }} /> : null}
         </p>
       </div>
     </div>

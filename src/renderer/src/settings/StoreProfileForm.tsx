@@ -72,7 +72,7 @@ function Loaded({ profile }: { profile: StoreProfile }) {
       <p className="muted">{t('storeProfile.intro')}</p>
       <div className="store-profile-grid">
         <Field label={t('storeProfile.name')} value={form.name} maxLength={120} onChange={(e) => edit({ name: e.target.value })} />
-        <Field label={t('storeProfile.phone')} value={form.phone} maxLength={40} inputMode="tel" onChange={(e) => edit({ phone: e.target.value })} />
+        <Field label={t('storeProfile.phone')} type="tel" value={form.phone} maxLength={40} onChange={(e) => edit({ phone: e.target.value })} />
         <AddressField value={form.address} onChange={(address) => edit({ address })} />
         <Field
           label={t('storeProfile.registrationNumber')}
