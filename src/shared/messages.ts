@@ -34,7 +34,7 @@ export const messageParams = {
   // Any text field (well-formed-text.ts): a lone surrogate, a broken character.
   'text.illFormed': {},
   // Prescription values (values.ts) and the rules between them (rules.ts).
-  'rx.diopter': { measure: 'term', min: 'diopter', max: 'diopter', example: 'text' },
+  'rx.diopter': { measure: 'term', min: 'diopter', max: 'diopter' },
   'rx.axis': {},
   'rx.measure': { measure: 'term', min: 'number', max: 'number', step: 'number' },
   'rx.sphRequired': {},
@@ -94,6 +94,16 @@ export const messageParams = {
 } as const satisfies Record<string, Record<string, ParamKind>>;
 
 export type MessageCode = keyof typeof messageParams;
+
+/**
+ * The messages whose wording depends on one term parameter's value (i18next context, `key_<term>`):
+ * the example a diopter message gives is the measure's own, in the staff's language and written as
+ * the grid shows values, so the core sends no example (it wrote one in English, outside review).
+ * The wording without the context (no example) is said for a term without its own.
+ */
+export const messageContexts: Partial<Record<MessageCode, { param: string; terms: readonly MessageTerm[] }>> = {
+  'rx.diopter': { param: 'measure', terms: ['sph', 'cyl', 'add'] },
+};
 export const messageCodes = Object.keys(messageParams) as MessageCode[];
 
 /**

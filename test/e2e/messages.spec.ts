@@ -81,6 +81,15 @@ test('a prescription error follows the language switch (it stayed in the old lan
   await page.keyboard.press('Tab');
   await expect(page.getByText('Une ADD de +0.50 est inhabituelle à 66 ans (d’ordinaire +2.00 à +3.00)')).toBeVisible();
   await shot(page, 'messages-rx-warning-fr');
+
+  // A value out of its steps gives the measure's own example in the language (it was the core's
+  // English, "par ex. -0.75 or DS": outside review).
+  await page.getByLabel('OG loin CYL', { exact: true }).fill('-0.30');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('OG loin CYL', { exact: true })).toHaveAccessibleDescription(/CYL : un nombre de -10\.00 à \+10\.00 par pas de 0,25, par ex\. -0\.75 ou DS$/);
+  await speak(page, 'ar');
+  await expect(page.getByLabel('OG بعيد CYL', { exact: true })).toHaveAccessibleDescription(/مثل \u2066-0\.75\u2069 أو DS$/);
+  await shot(page, 'messages-rx-example-ar');
 });
 
 test('why sync stopped is said in French and in Arabic', async ({ page, host, request }) => {

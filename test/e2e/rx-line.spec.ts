@@ -108,6 +108,44 @@ test('en français : une ligne avec des virgules remplit l’œil, une ligne ill
   await expect(page.getByLabel('EP binoculaire', { exact: true })).toHaveAttribute('placeholder', '61.0');
 });
 
+// Outside review: after a line typed in OD SPH, Tab went to OD CYL (just filled), so the OS line typed
+// straight on went into it. Two lines typed fast, one Tab between: each eye gets its own.
+for (const lang of ['en', 'fr'] as const) {
+  test(`[${lang}] two lines typed straight on: Tab after OD's line goes to OS SPH, then on past the grid`, async ({ page, host, request }) => {
+    await openPrescription(page, request, host);
+    if (lang === 'fr') await page.getByLabel('Language').selectOption('fr');
+    const [vision, os, axis, pd] = lang === 'fr' ? ['loin', 'OG', 'AXE', 'EP OD (mono)'] : ['distance', 'OS', 'AXIS', 'PD OD (mono)'];
+    const at = (eye: string, m: string) => page.getByLabel(`${eye} ${vision} ${m}`, { exact: true });
+
+    await at('OD', 'SPH').click();
+    await page.keyboard.type('-1.25 -0.50 x 90 add +2.00');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('+2.00/-0.75x180');
+    await page.keyboard.press('Tab');
+    await expect(at('OD', 'SPH')).toHaveValue('-1.25');
+    await expect(at('OD', 'CYL')).toHaveValue('-0.50');
+    await expect(at('OD', axis)).toHaveValue('090');
+    await expect(at('OD', 'ADD')).toHaveValue('+2.00');
+    await expect(at(os, 'SPH')).toHaveValue('+2.00');
+    await expect(at(os, 'CYL')).toHaveValue('-0.75');
+    await expect(at(os, axis)).toHaveValue('180');
+    // The rows the ADD gives are skipped: the PD is next.
+    await expect(page.getByLabel(pd, { exact: true })).toBeFocused();
+    await expect(page.locator('[aria-invalid="true"]')).toHaveCount(0);
+
+    // Enter moves on the same way.
+    await at('OD', 'SPH').fill('-1.50 -0.25 x 80');
+    await at('OD', 'SPH').press('Enter');
+    await expect(at(os, 'SPH')).toBeFocused();
+    await expect(at('OD', 'CYL')).toHaveValue('-0.25');
+    // A single value still goes to the next cell.
+    await at('OD', 'SPH').fill('-1.75');
+    await at('OD', 'SPH').press('Tab');
+    await expect(at('OD', 'CYL')).toBeFocused();
+    await shot(page, `rx-two-lines-${lang}`);
+  });
+}
+
 // The review's findings (issue 12, item 7): Arabic-Indic digits are read, an axis with a fraction and
 // a plano ADD are named for what they are, in English and in French.
 for (const lang of ['en', 'fr'] as const) {

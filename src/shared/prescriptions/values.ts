@@ -15,6 +15,7 @@ export interface DiopterField {
   max: number;
   /** What "PL"/"plano"/"DS" stand for in this field, if anything. */
   words: readonly string[];
+  /** For the English text of the logs only: the screen says the example its translation gives. */
   example: string;
 }
 
@@ -39,7 +40,7 @@ function clean(raw: string): string {
 
 function accepted(f: DiopterField): Message {
   const [min, max] = [fmt(f.min), fmt(f.max)];
-  return say('rx.diopter', { measure: f.term, min, max, example: f.example }, `${f.label} must be a number from ${min} to ${max} in 0.25 steps, like ${f.example}`);
+  return say('rx.diopter', { measure: f.term, min, max }, `${f.label} must be a number from ${min} to ${max} in 0.25 steps, like ${f.example}`);
 }
 
 const fmt = (v: number) => (v > 0 ? '+' : v < 0 ? '-' : '') + Math.abs(v).toFixed(2);

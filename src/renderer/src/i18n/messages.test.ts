@@ -1,10 +1,11 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { errorStatus } from '../../../shared/errors';
-import { messageCodes, messageFromIssue, messageParams, messageTerms, say } from '../../../shared/messages';
+import { messageCodes, messageContexts, messageFromIssue, messageParams, messageTerms, say } from '../../../shared/messages';
 import { CustomerCreateInput } from '../../../shared/customers/schema';
 import { rxLineErrorCodes } from '../../../shared/prescriptions/line';
 import { checkRx } from '../../../shared/prescriptions/rules';
+import { ADD, CYL, SPH } from '../../../shared/prescriptions/values';
 import ar from './ar.json';
 import en from './en.json';
 import fr from './fr.json';
@@ -35,6 +36,19 @@ describe('every message the core can emit is translated', () => {
       return JSON.stringify(placeholders(text)) === JSON.stringify(want) ? [] : [`${code}: ${placeholders(text).join(',')} instead of ${want.join(',')}`];
     });
     expect(problems).toEqual([]);
+  });
+
+  it.each(['en', 'fr', 'ar'])('%s words each message whose wording follows a term for each of its terms, with exactly its parameters', (lng) => {
+    const problems = Object.entries(messageContexts).flatMap(([code, context]) =>
+      context.terms.flatMap((term) => {
+        const text = lookup(resources[lng]!, `messages.${code}_${term}`);
+        const want = Object.keys(messageParams[code as keyof typeof messageParams]).sort();
+        return text !== undefined && JSON.stringify(placeholders(text)) === JSON.stringify(want) ? [] : [`${code}_${term}`];
+      }),
+    );
+    expect(problems).toEqual([]);
+    // Every measure the core reads as a diopter has its example.
+    expect([SPH, CYL, ADD].map((f) => f.term).filter((term) => !messageContexts['rx.diopter']?.terms.includes(term))).toEqual([]);
   });
 
   it.each(['en', 'fr', 'ar'])('%s names each term a message may hold', (lng) => {
@@ -70,10 +84,28 @@ describe('a message in the staff’s language', () => {
     const check = checkRx({ kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '1.30' }, leftEye: { sph: '-1.00' } } }, { today: '2026-02-01' });
     const sph = check.errors['distanceVision.rightEye.sph']!;
     expect(sph.code).toBe('rx.diopter');
-    expect(messageText(sph, inLanguage('fr'), 'fr')).toBe('SPH : un nombre de -30.00 à +30.00 par pas de 0,25, par ex. -1.25, +2.00 or PL');
-    expect(messageText(sph, inLanguage('ar'), 'ar')).toBe('SPH: عدد من \u2066-30.00\u2069 إلى \u2066+30.00\u2069 بخطوات 0.25، مثل -1.25, +2.00 or PL');
+    expect(messageText(sph, inLanguage('fr'), 'fr')).toBe('SPH : un nombre de -30.00 à +30.00 par pas de 0,25, par ex. -1.25, +2.00 ou PL');
+    expect(messageText(sph, inLanguage('ar'), 'ar')).toBe('SPH: عدد من \u2066-30.00\u2069 إلى \u2066+30.00\u2069 بخطوات 0.25، مثل \u2066-1.25\u2069 أو \u2066+2.00\u2069 أو PL');
     const pd = say('rx.measure', { measure: 'binocular', min: 40, max: 80, step: 0.5 }, 'Binocular PD must be a number from 40 to 80 mm');
     expect(messageText(pd, inLanguage('fr'), 'fr')).toBe('EP binoculaire : un nombre de 40 à 80, par pas de 0,5');
+  });
+
+  // Outside review: the example was a parameter the core wrote in English ("par ex. -0.75 or DS").
+  it('gives each measure its own example, in the staff’s language, with no English word in it', () => {
+    const check = checkRx(
+      { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-1.00', cyl: '-0.30', axis: '90', add: '5' }, leftEye: { sph: '-1.00' } } },
+      { today: '2026-02-01' },
+    );
+    const cyl = check.errors['distanceVision.rightEye.cyl']!;
+    const add = check.errors['distanceVision.rightEye.add']!;
+    expect([cyl.code, add.code]).toEqual(['rx.diopter', 'rx.diopter']);
+    expect(Object.keys(cyl.params).sort()).toEqual(['max', 'measure', 'min']);
+    expect(messageText(cyl, inLanguage('en'), 'en')).toBe('CYL must be a number from -10.00 to +10.00 in 0.25 steps, like -0.75 or DS');
+    expect(messageText(cyl, inLanguage('fr'), 'fr')).toBe('CYL : un nombre de -10.00 à +10.00 par pas de 0,25, par ex. -0.75 ou DS');
+    expect(messageText(cyl, inLanguage('ar'), 'ar')).toBe('CYL: عدد من \u2066-10.00\u2069 إلى \u2066+10.00\u2069 بخطوات 0.25، مثل \u2066-0.75\u2069 أو DS');
+    expect(messageText(add, inLanguage('fr'), 'fr')).toBe('ADD : un nombre de +0.25 à +4.00 par pas de 0,25, par ex. +2.00');
+    expect(messageText(add, inLanguage('ar'), 'ar')).toBe('ADD: عدد من \u2066+0.25\u2069 إلى \u2066+4.00\u2069 بخطوات 0.25، مثل \u2066+2.00\u2069');
+    for (const lng of ['fr', 'ar']) expect(messageText(cyl, inLanguage(lng), lng)).not.toMatch(/\bor\b|like/);
   });
 
   it('falls back to the core’s English for a code or a term it does not know (a newer core)', () => {

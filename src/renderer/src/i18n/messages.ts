@@ -1,6 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { type Message, type MessageCode, type ParamKind, messageParams, messageTerms } from '../../../shared/messages';
+import { type Message, type MessageCode, type ParamKind, messageContexts, messageParams, messageTerms } from '../../../shared/messages';
 import { formatDay, intlLocale } from '../format';
 
 /*
@@ -40,7 +40,8 @@ export function messageText(message: Message, t: TFunction, language: string = i
     if (text === null) return message.message;
     params[name] = text;
   }
-  return t(`messages.${message.code}`, { ...params, defaultValue: message.message });
+  const context = messageContexts[message.code]?.param;
+  return t(`messages.${message.code}`, { ...params, ...(context ? { context: String(message.params[context]) } : {}), defaultValue: message.message });
 }
 
 /**

@@ -130,7 +130,7 @@ export function RxEditor({ customerId, mode, reference, checkContext, active, on
   const save = form.handleSubmit(saveDraft);
   const gate = useWriteGate(mode.kind === 'new' ? 'prescriptions.create' : 'prescriptions.correct');
   useSaveShortcut(active && !gate.disabled, () => void save());
-  const onKeyDown = useRxKeys(formRef, saveRef, serverErrors);
+  const onKeyDown = useRxKeys(formRef, saveRef, serverErrors, form.getValues);
 
   const saving = isSubmitting || pending;
   const title = mode.kind === 'new' ? t('rx.newExam') : t('rx.correcting', { version: mode.version.version });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRx } from '../../../shared/prescriptions/rules';
 import type { Rx } from '../../../shared/prescriptions/schema';
-import { copyRightToLeft, draftFromRx, emptyDraft, followDefaultExpiry, leftEyeTyped, localToday, newExamDraft, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
+import { copyRightToLeft, draftFromRx, emptyDraft, focusAfterLine, followDefaultExpiry, leftEyeTyped, localToday, newExamDraft, normaliseEyeCell, normalisePd, rxInputFromDraft, transposeDraft } from './draft';
 
 const draft = () => emptyDraft('2026-11-01');
 
@@ -62,6 +62,39 @@ describe('a whole line typed in the sphere cell', () => {
     expect(normaliseEyeCell('sph', '-1.25 -0.50 x 90 foo')).toMatchObject({ text: '-1.25 -0.50 x 90 foo', lineError: { error: 'rx.line.unreadable', token: 'foo' } });
     // One value is still a cell to tidy, not a line: "-3.50 DS" keeps its meaning.
     expect(normaliseEyeCell('sph', '-3.50 DS')).toEqual({ text: '-3.50', clearCylinder: true });
+  });
+});
+
+// Outside review: Tab after a line landed in that eye's CYL (just filled), so a second line typed
+// straight on went into it.
+describe('where the focus goes after a whole line typed in a sphere cell', () => {
+  it("goes from the right eye's sphere to the left eye's, on any typed row", () => {
+    expect(focusAfterLine(draft(), 'distanceVision.rightEye.sph', '-1.25 -0.50 x 90 add +2.00')).toEqual(['distanceVision.leftEye.sph']);
+    expect(focusAfterLine(draft(), 'nearVision.rightEye.sph', '+1.00/-0.50x90')).toEqual(['nearVision.leftEye.sph']);
+  });
+
+  it('goes from the left eye past the rows the ADD gives, to the PD', () => {
+    const d = draft();
+    d.distanceVision.rightEye.add = '+2.00';
+    expect(focusAfterLine(d, 'distanceVision.leftEye.sph', '+2.00/-0.75x180')).toEqual(['pd.right']);
+    // The line itself states the ADD (not yet in the ADD cell while the sphere is being left).
+    expect(focusAfterLine(draft(), 'distanceVision.leftEye.sph', '+2.00/-0.75x180 add 2')).toEqual(['pd.right']);
+    // A near row typed by hand is staff's to type, ADD or not.
+    d.nearVision.rightEye.sph = '+1.00';
+    expect(focusAfterLine(d, 'distanceVision.leftEye.sph', '+2.00/-0.75x180')).toEqual(['nearVision.rightEye.sph', 'pd.right']);
+  });
+
+  it('goes from the left eye to the next row when no ADD makes it derived', () => {
+    expect(focusAfterLine(draft(), 'distanceVision.leftEye.sph', '+2.00/-0.75x180')).toEqual(['intermediateVision.rightEye.sph', 'nearVision.rightEye.sph', 'pd.right']);
+    expect(focusAfterLine(draft(), 'nearVision.leftEye.sph', '+2.00/-0.75x180')).toEqual(['pd.right']);
+  });
+
+  it('leaves Tab alone for a single value, an unreadable line, or another cell', () => {
+    expect(focusAfterLine(draft(), 'distanceVision.rightEye.sph', '-1.25')).toBeNull();
+    expect(focusAfterLine(draft(), 'distanceVision.rightEye.sph', '-3.50 DS')).toBeNull();
+    expect(focusAfterLine(draft(), 'distanceVision.rightEye.sph', 'pl/-0.50x45 add 2 foo')).toBeNull();
+    expect(focusAfterLine(draft(), 'distanceVision.rightEye.cyl', '-1.25 -0.50 x 90')).toBeNull();
+    expect(focusAfterLine(draft(), 'pd.right', '-1.25 -0.50 x 90')).toBeNull();
   });
 });
 

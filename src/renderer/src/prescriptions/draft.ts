@@ -221,6 +221,24 @@ function sphereLine(raw: string): CellTidy {
   return { text: line.sph ?? '', line: { cyl: line.cyl ?? '', axis: line.axis ?? '', ...(line.add !== null ? { add: line.add } : {}) } };
 }
 
+/**
+ * Where the focus goes when staff leave a sphere cell holding a whole line (Tab, or Enter): the line
+ * fills the eye, so on to the other eye's sphere, not the cylinder it just filled (a second line
+ * typed straight on went there: outside review). After the left eye, the next row staff type in (a
+ * row the ADD gives is skipped; the line's own ADD counts, as the ADD cell is filled only on leaving),
+ * then the PD. Candidate fields in order, the first on screen taking it; null: Tab as usual.
+ */
+export function focusAfterLine(draft: RxDraft, path: string, raw: string): string[] | null {
+  const [v, e, m] = path.split('.') as [RxVision, RxEye, string];
+  if (m !== 'sph' || !rxVisions.includes(v) || !rxEyes.includes(e)) return null;
+  const tidy = normaliseEyeCell('sph', raw);
+  if (!tidy?.line) return null;
+  if (e === 'rightEye') return [`${v}.leftEye.sph`];
+  const addTyped = (v === 'distanceVision' && tidy.line.add !== undefined) || rxEyes.some((x) => filled(draft.distanceVision[x].add));
+  const later = rxVisions.slice(rxVisions.indexOf(v) + 1).filter((w) => !addTyped || rowTyped(draft, w));
+  return [...later.map((w) => `${w}.rightEye.sph`), 'pd.right'];
+}
+
 const pdLimits: Record<PdKey, [number, number]> = { right: [20, 40], left: [20, 40], binocular: [40, 80], nearBinocular: [40, 80] };
 
 export function normalisePd(key: PdKey, raw: string): string | null {
