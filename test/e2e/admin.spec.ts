@@ -51,7 +51,7 @@ for (const lang of ['en', 'fr'] as const) {
       // ---- Settings leads to sync: its state, the switch, and the way to its setup ----
       await ownersAreas(page).getByRole('button', { name: text.settings }).click();
       // Issue 12 item 11: the licence's state says "Trial" once, then the days left.
-      await expect(page.locator('.licence-panel dd').first()).toHaveText(lang === 'en' ? 'Trial · 14 days left' : 'Essai · 14 jours restants');
+      await expect(page.locator('.licence-panel dd').first()).toHaveText(lang === 'en' ? 'Trial: 14 days left' : 'Essai : 14 jours restants');
       await page.getByRole('button', { name: text.off }).click();
       await expect(page.getByRole('status').filter({ hasText: text.turnedOff })).toBeVisible();
       await expect(indicator(page)).toContainText(text.offState);

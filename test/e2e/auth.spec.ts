@@ -162,7 +162,7 @@ test.describe('staff', () => {
     // Staff see a customer's history, their own changes in it.
     await page.getByRole('tab', { name: 'History' }).click();
     const edited = page.getByRole('region', { name: 'Change history' }).getByRole('listitem', { name: 'Details edited' });
-    await expect(edited).toContainText('by sam');
+    await expect(edited).toContainText('by Sam Staff');
     await expect(edited.getByRole('listitem')).toHaveText(['Phone number: +1-555-0199 → +1-555-2222']);
 
     // ---- and the core refuses the owner's channels, whatever the page is made to send ----

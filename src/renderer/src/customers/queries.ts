@@ -43,8 +43,15 @@ export function useNobodyFound() {
   return useCallback(
     (search: string) => {
       const typed = search.trim();
-      const found = typed ? qc.getQueryData<InfiniteData<ChannelOutput<'customers.list'>>>(customerKeys.list(typed)) : undefined;
-      return found?.pages[0]?.pagination.total === 0 ? typed : undefined;
+      if (!typed) return undefined;
+      const found = qc.getQueryData<InfiniteData<ChannelOutput<'customers.list'>>>(customerKeys.list(typed));
+      if (found) return found.pages[0]?.pagination.total === 0 ? typed : undefined;
+      // Ctrl+N before the last keystroke's answer: the screen already says nobody, from a shorter
+      // search that found nobody (or an empty store), and what was typed since only narrows it.
+      const nobodyBefore = qc
+        .getQueriesData<InfiniteData<ChannelOutput<'customers.list'>>>({ queryKey: customerKeys.lists() })
+        .some(([key, data]) => typed.startsWith((key[2] as { search: string } | undefined)?.search ?? '') && data?.pages[0]?.pagination.total === 0);
+      return nobodyBefore ? typed : undefined;
     },
     [qc],
   );
