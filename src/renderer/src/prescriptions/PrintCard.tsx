@@ -94,7 +94,8 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
 
       {rx.customerNote ? (
         <p className="print-notes">
-          <strong>{t('rxCard.note')}:</strong> {rx.customerNote}
+          {/* The label carries its colon: French puts a space before it. */}
+          <strong>{t('rxCard.note')}</strong> {rx.customerNote}
         </p>
       ) : null}
       <footer className="print-foot">{t('print.signature')}</footer>
