@@ -10,7 +10,7 @@ import { formatMoment } from '../format';
 import { useAuthActions, type SignInNotice } from './AuthProvider';
 import { useCountdown } from './useCountdown';
 import { ConfirmPasswordField } from './ConfirmPasswordField';
-import { confirmProblemSoFar, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, type Problems } from './validation';
+import { confirmProblemSoFar, displayNameProblem, passwordProblem, pinProblem, problems, usernameProblem, problemsAfterEdit, type Problems } from './validation';
 import { RecoverScreen } from './RecoverScreen';
 import { RecoveryCodeCard } from './RecoveryCode';
 import { FormError } from '../components/FormError';
@@ -64,11 +64,7 @@ export function SetupScreen() {
   const set = (field: SetupField) => (e: { target: { value: string } }) => {
     const next = { ...values, [field]: e.target.value };
     setValues(next);
-    const rest: Problems<SetupField> = { ...errors, [field]: undefined };
-    // The mismatch shows while the confirmation is typed, not only once the password is long enough.
-    if (field === 'confirm' || (field === 'password' && next.confirm)) {
-      rest.confirm = confirmProblemSoFar(next.password, next.confirm, field === 'password', t) ?? undefined;
-    }
+    const rest = problemsAfterEdit(errors, field, next, t);
     setErrors(rest);
     // Every highlighted field fixed: the banner asking for it goes too.
     if (!setupFields.some((f) => rest[f])) setFormError(null);

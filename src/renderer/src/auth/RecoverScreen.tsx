@@ -10,7 +10,7 @@ import { useAuthActions } from './AuthProvider';
 import { RecoveryCodeCard } from './RecoveryCode';
 import { useCountdown } from './useCountdown';
 import { ConfirmPasswordField } from './ConfirmPasswordField';
-import { confirmProblemSoFar, passwordProblem, problems, type Problems } from './validation';
+import { confirmProblemSoFar, passwordProblem, problems, problemsAfterEdit, type Problems } from './validation';
 
 const fields = ['username', 'code', 'password', 'confirm'] as const;
 type RecoverField = (typeof fields)[number];
@@ -35,9 +35,7 @@ export function RecoverScreen({ username, onBack }: { username: string; onBack: 
   const set = (field: RecoverField) => (e: { target: { value: string } }) => {
     const next = { ...values, [field]: e.target.value };
     setValues(next);
-    const rest: Problems<RecoverField> = { ...errors, [field]: undefined };
-    if (field === 'confirm' || (field === 'password' && next.confirm)) rest.confirm = confirmProblemSoFar(next.password, next.confirm, field === 'password', t) ?? undefined;
-    setErrors(rest);
+    setErrors(problemsAfterEdit(errors, field, next, t));
   };
 
   const submit = async (e: FormEvent) => {

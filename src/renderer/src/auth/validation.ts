@@ -51,6 +51,18 @@ export function pinProblem(value: string, t: TFunction): string | null {
 
 export type Problems<K extends string> = Partial<Record<K, string>>;
 
+/**
+ * A password form's problems once `field` was edited: that field's own goes, and the confirmation's
+ * mismatch is said while it is typed, not only once the password is long enough.
+ */
+export function problemsAfterEdit<K extends string>(errors: Problems<K>, field: K, next: { password: string; confirm: string }, t: TFunction): Problems<K> {
+  const rest: Problems<K> = { ...errors, [field]: undefined };
+  if (field === 'confirm' || (field === 'password' && next.confirm)) {
+    (rest as Problems<string>).confirm = confirmProblemSoFar(next.password, next.confirm, field === 'password', t) ?? undefined;
+  }
+  return rest;
+}
+
 /** Keeps the fields that have a problem. */
 export function problems<K extends string>(checks: Record<K, string | null>): Problems<K> {
   const out: Problems<K> = {};

@@ -46,7 +46,6 @@ function FieldShell({
   inputId: string;
   errorId: string;
 }) {
-  const { t } = useTranslation();
   return (
     <div className={`field${error ? ' invalid' : ''}${todoId ? ' todo' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={inputId}>{label}</label>
@@ -56,11 +55,7 @@ function FieldShell({
           {error}
         </p>
       ) : null}
-      {todoId && !error ? (
-        <p id={todoId} className="field-todo">
-          {t('todo.field')}
-        </p>
-      ) : null}
+      {todoId && !error ? <TodoNote id={todoId} /> : null}
     </div>
   );
 }
@@ -105,7 +100,6 @@ export function SelectField({ name, label, className, options, todo }: FieldProp
 
 /** The date of birth: typed in the language's order, one tab stop, the age beside it (components/DateInput). */
 export function DateField({ name, label, className, todo }: FieldProps & { name: 'customerData.dateOfBirth' }) {
-  const { t } = useTranslation();
   const {
     field: { ref, value, onChange, onBlur },
   } = useController<CustomerFormValues, typeof name>({ name });
@@ -116,11 +110,7 @@ export function DateField({ name, label, className, todo }: FieldProps & { name:
     <div className={`field${error ? ' invalid' : ''}${todoId ? ' todo' : ''}${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
       <DateInput id={id} name={name} ref={ref} value={value ?? ''} onChange={onChange} onBlur={onBlur} kind="birth" showAge error={error} describedBy={todoId ?? undefined} />
-      {todoId && !error ? (
-        <p id={todoId} className="field-todo">
-          {t('todo.field')}
-        </p>
-      ) : null}
+      {todoId && !error ? <TodoNote id={todoId} /> : null}
     </div>
   );
 }
@@ -145,5 +135,15 @@ export function ConsentBox({ name, label, givenAt }: { name: 'consent.marketing'
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A field a walk-in still needs before the cloud takes it: a to-do, not an error. */
+function TodoNote({ id }: { id: string }) {
+  const { t } = useTranslation();
+  return (
+    <p id={id} className="field-todo">
+      {t('todo.field')}
+    </p>
   );
 }
