@@ -578,5 +578,9 @@ describe('switching user on the lock screen (issue 12 item 10)', () => {
     expect(tally).toEqual({ 'auth.invalidCredentials': 5, 'auth.rateLimited': 95 });
     // Sami's locked session is still there, still locked.
     expect((await raw.call('auth.me', {}, as(token))).locked).toBe(true);
+    // Outside review: the guesses count against Sami, not Nadia, who still unlocks her own screen.
+    const nadiaToken = (await raw.call('auth.login', { username: 'nadia', password: 'staff-password-2' })).sessionToken;
+    await raw.call('auth.lock', {}, as(nadiaToken));
+    expect((await raw.call('auth.unlock', { pin: '8642' }, as(nadiaToken))).locked).toBe(false);
   }, 60_000);
 });

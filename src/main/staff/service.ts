@@ -123,16 +123,16 @@ export class StaffService {
 
   /**
    * A colleague takes over a locked screen with their PIN: the current session ends and theirs
-   * begins. The same PIN attempts as unlocking their own screen.
+   * begins. Five tries a minute per screen's holder, like unlocking.
    */
   async switchUser(signedIn: SignedIn, input: z.output<typeof SwitchUserInput>) {
     // Only a locked screen is taken over: a session in use is its holder's.
     if (!signedIn.session.locked) throw new AppError('auth.forbidden', 'Lock the screen first: a colleague takes over a locked screen');
     const row = await this.db.selectFrom('staff').selectAll().where('id', '=', input.staffId).executeTakeFirst();
-    // An owner's PIN only unlocks their own screen (lockTiles): tried against a decoy, never theirs,
-    // and counted against the one trying, so guesses cannot keep the owner from unlocking.
+    // An owner's PIN only unlocks their own screen (lockTiles): tried against a decoy, never theirs.
+    // Guesses count against the one trying, so they cannot keep a colleague from unlocking.
     const target = row && !row.disabled_at && row.role === 'staff' ? row : null;
-    const slot = this.reserveAttempt(target ? `pin:${target.id}` : `switch:${signedIn.staff.id}`);
+    const slot = this.reserveAttempt(`switch:${signedIn.staff.id}`);
     const account = await this.check(slot, async () => {
       const hash = target?.pin_hash ?? null;
       const matches = await this.hasher.verify(hash ?? (await this.hasher.decoyHash()), input.pin);

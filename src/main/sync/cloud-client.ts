@@ -29,7 +29,7 @@ export type CloudErrorKind =
   | 'server' // 5xx
   | 'rateLimited' // 429
   | 'auth' // the store's credentials were refused
-  | 'rejected' // 400: this change as sent will never be accepted
+  | 'rejected' // 400, 413, 422: this change as sent will never be accepted
   | 'forbidden'
   | 'notFound'
   | 'conflict';
@@ -262,6 +262,8 @@ export class CloudClient {
     }
     if (res.status >= 500) throw new CloudError('server', `The cloud had a problem (${res.status}): ${message}`, retryAfterMs(res.headers.get('retry-after'), this.now()));
     if (res.status === 400 || res.status === 422) throw new CloudError('rejected', message);
+    // Too large for one request (a document type goes whole): sent again it is refused again.
+    if (res.status === 413) throw new CloudError('rejected', `The cloud refuses a request this large (413): the customer's documents of one type are too large together to send (${message})`);
     if (res.status === 403) throw new CloudError('forbidden', message);
     if (res.status === 404) throw new CloudError('notFound', message);
     if (res.status === 409) throw new CloudError('conflict', message);
