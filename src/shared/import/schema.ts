@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { Message } from '../messages';
+
+/*
+ * Importing the customers of the store's previous system (issue 13, item 1). The file travels as
+ * attachments do, `{fileName, bytes}` with the bytes in base64. A person maps each column of the file
+ * to one of the fields below (or to nothing); the core guesses a mapping from the headers.
+ */
+
+/** What a column can hold: a customer's field, or one value of the prescription on file. */
+export const importFields = [
+  'firstName',
+  'lastName',
+  'fullName',
+  'email',
+  'phoneNumber',
+  'dateOfBirth',
+  'sex',
+  'street',
+  'city',
+  'zipCode',
+  'state',
+  'consentMarketing',
+  'consentSms',
+  'rx.examDate',
+  'rx.rightEye.sph',
+  'rx.rightEye.cyl',
+  'rx.rightEye.axis',
+  'rx.rightEye.add',
+  'rx.leftEye.sph',
+  'rx.leftEye.cyl',
+  'rx.leftEye.axis',
+  'rx.leftEye.add',
+] as const;
+export const ImportField = z.enum(importFields, { error: `a column maps to one of ${importFields.join(', ')}, or to null` });
+export type ImportField = z.infer<typeof ImportField>;
+
+/** Column header (as `columns[].header` names it, made unique) → the field it fills, or null to leave it out. */
+export const ImportMapping = z.record(z.string(), ImportField.nullable());
+export type ImportMapping = z.infer<typeof ImportMapping>;
+
+/** How dates are written in the file; `auto` reads it from the file's own dates (a day above 12). */
+export const DateOrder = z.enum(['auto', 'dmy', 'mdy', 'ymd']);
+
+export const ImportFile = z.strictObject({
+  fileName: z.string({ error: 'fileName is required' }).trim().min(1, 'fileName is required').max(255, 'fileName must be at most 255 characters'),
+  /** The file's bytes, base64-encoded (JSON carries no binary). */
+  bytes: z.string({ error: 'bytes must be the file in base64' }).min(1, 'The file is empty'),
+});
+
+export const ImportPreviewInput = ImportFile.extend({
+  mapping: ImportMapping.optional(),
+  dateOrder: DateOrder.optional(),
+});
+
+export const duplicateChoices = ['skip', 'merge', 'import'] as const;
+export const DuplicateChoice = z.enum(duplicateChoices, { error: 'onDuplicate must be skip, merge or import' });
+
+export const ImportRunInput = ImportFile.extend({
+  mapping: ImportMapping,
+  dateOrder: DateOrder.optional(),
+  onDuplicate: DuplicateChoice,
+  /** A person's choice for single rows (by their 1-based row number in the file), over `onDuplicate`. */
+  rowChoices: z.record(z.string(), DuplicateChoice).optional(),
+  /** Names this run for import.cancel and for the progress events. */
+  runId: z.string().max(100).optional(),
+});
+
+/** One problem of one row: the field (as the form names it) and the same message the form gives. */
+export const RowProblem = Message.extend({ row: z.number(), field: z.string() });
+
+export const ImportColumn = z.object({ index: z.number(), header: z.string(), samples: z.array(z.string()) });
+
+export const ImportPreview = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  /** Detected: 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252' (csv only). */
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  dateOrder: DateOrder,
+  columns: z.array(ImportColumn),
+  /** The mapping given, or the one guessed from the headers. */
+  mapping: ImportMapping,
+  totalRows: z.number(),
+  /** The first rows as they would be stored (customer fields, and the prescription when the row has one). */
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      customer: z.record(z.string(), z.string().nullable()),
+      prescription: z.record(z.string(), z.string().nullable()).nullable(),
+      problems: z.array(RowProblem),
+    }),
+  ),
+  /** Problems of the whole file (not only the rows shown), capped. */
+  problems: z.array(RowProblem),
+  problemRows: z.number(),
+  /** Rows that look like a customer already here, with the match. */
+  duplicates: z.array(z.object({ row: z.number(), customerId: z.string(), name: z.string(), reasons: z.array(z.string()) })),
+});
+
+export const ImportRunOutput = z.object({
+  batchId: z.string(),
+  imported: z.number(),
+  merged: z.number(),
+  skipped: z.number(),
+  prescriptions: z.number(),
+  cancelled: z.boolean(),
+  /** The skipped rows with their reasons, as a CSV a person can save: `{fileName, bytes}` in base64. */
+  report: z.object({ fileName: z.string(), bytes: z.string() }).nullable(),
+});
+
+export const ImportUndoInput = z.strictObject({ batchId: z.string().min(1, 'batchId is required') });
+export const ImportCancelInput = z.strictObject({ runId: z.string().min(1, 'runId is required') });
+
+export const ImportBatch = z.object({
+  batchId: z.string(),
+  fileName: z.string(),
+  startedAt: z.string(),
+  by: z.string(),
+  status: z.enum(['running', 'done', 'cancelled', 'undone', 'interrupted']),
+  imported: z.number(),
+  merged: z.number(),
+  skipped: z.number(),
+});
+
+/** Progress of a running import, pushed as an event (see shared/events.ts). */
+export const ImportProgress = z.object({ runId: z.string(), done: z.number(), total: z.number() });
