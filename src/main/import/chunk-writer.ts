@@ -11,6 +11,7 @@ import type { PrescriptionService } from '../prescriptions/service';
 import type { Unit } from '../unit-of-work';
 import type { Counts, Item } from './batch-store';
 import { type AddressColumns, type CustomerColumns, fillEmpty } from './merge-fill';
+import { batchedUnit } from './batched-unit';
 import { DuplicateMatcher, type Match } from './matcher';
 import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
 import type { ReportLine } from './report';
@@ -50,7 +51,7 @@ export async function writeChunk(
   rows: readonly (readonly string[])[],
   firstRow: number,
 ): Promise<string[]> {
-  const q: Unit = { ...unit, record: (c) => unit.queue(Array.isArray(c) ? c : [c]) };
+  const q = batchedUnit(unit);
   const touched: string[] = [];
   let pending: Pending[] = [];
   const resolved = new Map<string, string>();
@@ -60,11 +61,14 @@ export async function writeChunk(
     const batch = pending;
     pending = [];
     const inserted = await deps.customers.insertIn(q, batch.map((p) => p.customer));
+    const withRx = batch.flatMap((p, i) => (p.rx ? [{ customerId: inserted[i]!.id, rx: p.rx }] : []));
+    const rxIds = await deps.prescriptions.addFirstVersionsIn(q, withRx);
+    const rxOf = new Map(withRx.map((w, i) => [w.customerId, rxIds[i]!]));
     for (const [i, p] of batch.entries()) {
       const id = inserted[i]!.id;
       resolved.set(p.key, id);
       run.matcher.add(DuplicateMatcher.known(id, p.customer));
-      const rxId = p.rx ? await deps.prescriptions.addImportedIn(q, id, p.rx, true) : null;
+      const rxId = rxOf.get(id);
       run.items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
       run.counts.imported++;
       if (rxId) run.counts.prescriptions++;
@@ -155,7 +159,7 @@ async function mergeInto(
     if (address) await trx.updateTable('customer_addresses').set(fill.address).where('customer_id', '=', id).execute();
     else await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: id, street: null, city: null, zip_code: null, state: null, ...fill.address }).execute();
   }
-  const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx, false) : null;
+  const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx) : null;
   if (!changed && !rxId) return;
   await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', id).execute();
   if (changed) q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);

@@ -165,6 +165,8 @@ export class ImportService {
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows: table.rows.length, onDuplicate: input.onDuplicate, ...run.counts } });
     });
+    // Its customers are found by search from now on: the index hears of them once, not chunk by chunk.
+    await this.d.writes.announce([...run.items.keys()]);
     state.status = 'done';
     return { batchId, ...run.counts, cancelled: false, report };
   }
@@ -224,6 +226,7 @@ export class ImportService {
       await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
     });
+    await this.d.writes.announce(items.map((i) => i.customer_id));
     return counts;
   }
 
