@@ -255,6 +255,18 @@ describe('rows that are customers already here', () => {
     const report = Buffer.from(result.report!.bytes, 'base64').toString('utf8');
     expect(report).toContain('email: Another customer already has this email; left empty');
   });
+
+  it('merges a row into an earlier row of the same file, chunks apart', async () => {
+    const { core } = await store();
+    const filler = Array.from({ length: 700 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(20000000 + i)};;F;;;;;;;;;;;;`);
+    const first = 'Sebti;Rim;02/02/1982;0612340000;;;;;;;;;;;;;;';
+    const again = 'Sebti;Rim;02/02/1982;0612340000;rim@exemple.ma;F;;;Fès;;;;;;;;;';
+    const result = await run(core, frenchFile([first, ...filler, again]), { onDuplicate: 'merge' });
+    expect(result).toMatchObject({ imported: 701, merged: 0, skipped: 0 });
+    const rim = (await core.call('customers.list', { search: 'sebti' })).data;
+    expect(rim).toHaveLength(1);
+    expect((await core.call('customers.get', { id: rim[0]!.id })).localData).toMatchObject({ email: 'rim@exemple.ma', sex: 'female' });
+  });
 });
 
 describe('undo, cancel, a crash', () => {

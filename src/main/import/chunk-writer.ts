@@ -28,6 +28,8 @@ export interface RunContext {
   items: Map<string, Item>;
   counts: Counts;
   report: ReportLine[];
+  /** A row's customer, known to the matcher by its row until written, by its id after (for later chunks too). */
+  resolved: Map<string, string>;
   now: () => string;
 }
 
@@ -54,7 +56,7 @@ export async function writeChunk(
   const q = batchedUnit(unit);
   const touched: string[] = [];
   let pending: Pending[] = [];
-  const resolved = new Map<string, string>();
+  const resolved = run.resolved;
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -67,7 +69,6 @@ export async function writeChunk(
     for (const [i, p] of batch.entries()) {
       const id = inserted[i]!.id;
       resolved.set(p.key, id);
-      run.matcher.add(DuplicateMatcher.known(id, p.customer));
       const rxId = rxOf.get(id);
       run.items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
       run.counts.imported++;
@@ -142,7 +143,8 @@ async function mergeInto(
   const { trx } = q;
   const current = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const address = (await trx.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', id).executeTakeFirst()) ?? null;
-  const emailFree = !row.customerData.email || run.matcher.emailHolder(row.customerData.email) === null || run.matcher.emailHolder(row.customerData.email) === id;
+  const holder = row.customerData.email ? run.matcher.emailHolder(row.customerData.email) : null;
+  const emailFree = holder === null || (run.resolved.get(holder) ?? holder) === id;
   const fill = fillEmpty(current as CustomerColumns, address as AddressColumns | null, row, emailFree);
   const now = run.now();
   const changed = Object.keys(fill.customer).length > 0 || fill.address !== null;

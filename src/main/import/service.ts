@@ -143,6 +143,7 @@ export class ImportService {
       items: new Map<string, Item>(),
       counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
       report: [],
+      resolved: new Map(),
       now: () => this.now(),
     };
     try {
