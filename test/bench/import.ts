@@ -34,7 +34,9 @@ const procStatus = (pid: number, field: string) => Number(new RegExp(`${field}:\
 
 export async function importBenchmark(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'opticounter-bench-import-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], {
+  // BENCH_IMPORT_NODE_FLAGS, e.g. --max-old-space-size=256: how the host fares with its heap capped.
+  const flags = (process.env.BENCH_IMPORT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], {
     env: { ...process.env, OPTICOUNTER_HOST_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
+import { watchImportProgress } from '../../src/main/events';
 import { MAX_IMPORT_BYTES } from '../../src/main/import/file-bytes';
 import type { ChannelInput } from '../../src/shared/contract';
 import { expectFailure, openTestCore, person } from '../helpers/core';
@@ -320,6 +321,20 @@ describe('undo, cancel, a crash', () => {
     expect(await core.call('import.progress', { runId: 'run-1' })).toMatchObject({ status: 'cancelled' });
     expect((await core.call('import.batches', {}))[0]).toMatchObject({ status: 'cancelled', undoable: false });
     await expectFailure(core, 'import.cancel', { runId: 'nope' }, 'import.runNotFound', 404);
+  });
+
+  it('tells the page of its progress by events that carry no data (the page asks import.progress)', async () => {
+    const { core } = await store();
+    const events: string[] = [];
+    const stop = watchImportProgress(core, (e) => events.push(JSON.stringify(e)), 0);
+    cleanups.push(stop);
+    const lines = Array.from({ length: 1200 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(30000000 + i)};;F;;;;;;;;;;;;`);
+    const result = await run(core, frenchFile(lines), { runId: 'with-events' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(result.imported).toBe(1200);
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(events)).toEqual(new Set([JSON.stringify({ type: 'import.progress' })]));
+    expect(await core.call('import.progress', { runId: 'with-events' })).toEqual({ runId: 'with-events', done: 1200, total: 1200, status: 'done', batchId: result.batchId });
   });
 
   it('marks a batch a crash left running as interrupted at the next start; it can be undone', async () => {
