@@ -25,6 +25,9 @@ import { type UndoCounts, undoItems } from './undo';
 /** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
 export const IMPORT_CHUNK_ROWS = 500;
 const PREVIEW_ROWS = 20;
+/** Rows parsed at a time; the first such chunk also tells the order of the file's dates. */
+const READ_CHUNK_ROWS = 5000;
+type DateOrderAsked = z.output<typeof ImportPreviewInput>['dateOrder'];
 const MAX_LISTED = 500;
 
 type Progress = z.infer<typeof ImportProgress>;
@@ -69,40 +72,42 @@ export class ImportService {
     const table = await readTable(decodeImportBytes(input.bytes));
     const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
     const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
-    const order = await this.dateOrder(input.dateOrder, table, mapping);
     const cols = fieldColumns(table.headers, mapping);
-    const ctx = { dateOrder: order, today: this.today() };
     const matcher = DuplicateMatcher.load(this.d.sqlite);
-    const rows: z.infer<typeof ImportPreview>['rows'] = [];
-    const problems: RowProblemT[] = [];
-    const duplicates: z.infer<typeof ImportPreview>['duplicates'] = [];
+    const out = { rows: [] as z.infer<typeof ImportPreview>['rows'], problems: [] as RowProblemT[], duplicates: [] as z.infer<typeof ImportPreview>['duplicates'] };
+    let order: DayOrder | null = null;
+    let samples: string[][] = [];
+    let total = 0;
     let problemRows = 0;
     let skipRows = 0;
-    for (const [i, cells] of table.rows.entries()) {
-      const r = readRow(cells, i + 2, cols, ctx);
-      if (r.problems.length > 0) problemRows++;
-      if (!r.customer) skipRows++;
-      if (problems.length < MAX_LISTED) problems.push(...r.problems.slice(0, MAX_LISTED - problems.length));
-      const match = r.customer ? matcher.find(r.customer) : null;
-      if (match && duplicates.length < MAX_LISTED) duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
-      if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
-      if (rows.length < PREVIEW_ROWS) rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
-      if (i % 2000 === 1999) await yieldToOthers();
+    for await (const chunk of table.chunks(READ_CHUNK_ROWS)) {
+      order ??= await this.dateOrder(input.dateOrder, table.headers, mapping, chunk);
+      if (total === 0) samples = chunk.slice(0, 5);
+      const ctx = { dateOrder: order, today: this.today() };
+      for (const cells of chunk) {
+        const r = readRow(cells, ++total + 1, cols, ctx);
+        if (r.problems.length > 0) problemRows++;
+        if (!r.customer) skipRows++;
+        if (out.problems.length < MAX_LISTED) out.problems.push(...r.problems.slice(0, MAX_LISTED - out.problems.length));
+        const match = r.customer ? matcher.find(r.customer) : null;
+        if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
+        if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
+        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+      }
+      await yieldToOthers();
     }
     return {
       format: table.format,
       encoding: table.encoding,
       delimiter: table.delimiter,
-      dateOrder: order,
-      columns: table.headers.map((header, index) => ({ index, header, samples: table.rows.slice(0, 5).map((r) => r[index] ?? '') })),
+      dateOrder: order ?? 'dmy',
+      columns: table.headers.map((header, index) => ({ index, header, samples: samples.map((r) => r[index] ?? '') })),
       mapping,
       mappingSource: input.mapping ? 'given' : saved ? 'saved' : 'guessed',
-      totalRows: table.rows.length,
-      rows,
-      problems,
+      totalRows: total,
+      ...out,
       problemRows,
       skipRows,
-      duplicates,
     };
   }
 
@@ -134,8 +139,7 @@ export class ImportService {
 
   private async importRows(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<{ answer: z.infer<typeof ImportRunOutput>; customerIds: string[] }> {
     const table = await readTable(decodeImportBytes(input.bytes));
-    state.total = table.rows.length;
-    const order = await this.dateOrder(input.dateOrder, table, input.mapping);
+    state.total = table.estimatedRows;
     const batchId = uuidv7();
     const startedAt = this.now();
     await this.d.writes.run(actor, async ({ trx }) => {
@@ -145,7 +149,8 @@ export class ImportService {
     state.batchId = batchId;
     const run: RunContext = {
       cols: fieldColumns(table.headers, input.mapping),
-      rowCtx: { dateOrder: order, today: this.today() },
+      // Read from the first rows, as the preview did (see writeRows).
+      rowCtx: { dateOrder: 'dmy', today: this.today() },
       onDuplicate: input.onDuplicate,
       rowChoices: input.rowChoices ?? {},
       matcher: DuplicateMatcher.load(this.d.sqlite),
@@ -156,7 +161,7 @@ export class ImportService {
       now: () => this.now(),
     };
     try {
-      await this.writeRows(table, run, state, batchId, actor);
+      await this.writeRows(table, run, state, batchId, actor, input.dateOrder, input.mapping);
     } catch (err) {
       // A batch is all or nothing: what the failed run wrote goes.
       this.d.log.error(`import ${batchId} failed; removing what it wrote`, err);
@@ -164,6 +169,7 @@ export class ImportService {
       throw err;
     }
     const report = importReport(input.fileName, table.headers, run.report);
+    const rows = state.total;
     if (state.cancel) {
       state.status = 'cancelling';
       this.d.progressed();
@@ -172,23 +178,34 @@ export class ImportService {
     }
     await this.d.writes.run(actor, async (unit) => {
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
-      unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows: table.rows.length, onDuplicate: input.onDuplicate, ...run.counts } });
+      unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
     });
     return { answer: { batchId, ...run.counts, cancelled: false, report }, customerIds: [...run.items.keys()] };
   }
 
-  private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor): Promise<void> {
+  private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {
     const deps = { customers: this.d.customers, prescriptions: this.d.prescriptions, sqlite: this.d.sqlite };
-    for (let i = 0; i < table.rows.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
-      await this.d.writes.run(actor, async (unit) => {
-        const touched = await writeChunk(unit, deps, run, table.rows.slice(i, i + IMPORT_CHUNK_ROWS), i + 2);
-        await writeItems(unit.trx, batchId, run.items, touched);
-        await writeCounts(unit.trx, batchId, run.counts);
-      });
-      state.done = Math.min(i + IMPORT_CHUNK_ROWS, table.rows.length);
-      this.d.progressed();
-      await yieldToOthers();
+    let row = 2; // the first data row, the header being row 1
+    let first = true;
+    for await (const read of table.chunks(READ_CHUNK_ROWS)) {
+      if (first) run.rowCtx.dateOrder = await this.dateOrder(asked, table.headers, mapping, read);
+      first = false;
+      for (let i = 0; i < read.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
+        const rows = read.slice(i, i + IMPORT_CHUNK_ROWS);
+        await this.d.writes.run(actor, async (unit) => {
+          const touched = await writeChunk(unit, deps, run, rows, row);
+          await writeItems(unit.trx, batchId, run.items, touched);
+          await writeCounts(unit.trx, batchId, run.counts);
+        });
+        row += rows.length;
+        state.done = row - 2;
+        state.total = Math.max(state.total, state.done);
+        this.d.progressed();
+        await yieldToOthers();
+      }
+      if (state.cancel) return;
     }
+    state.total = state.done;
   }
 
   cancel(runId: string): { runId: string; cancelling: boolean } {
@@ -236,10 +253,11 @@ export class ImportService {
     return counts;
   }
 
-  private async dateOrder(asked: z.output<typeof ImportPreviewInput>['dateOrder'], table: Table, mapping: ImportMapping): Promise<DayOrder> {
+  /** The order of the file's dates: as asked, else from its first rows, else the store's country's. */
+  private async dateOrder(asked: DateOrderAsked, headers: readonly string[], mapping: ImportMapping, firstRows: readonly string[][]): Promise<DayOrder> {
     if (asked && asked !== 'auto') return asked;
-    const dateCols = table.headers.flatMap((h, i) => (mapping[h] === 'dateOfBirth' || mapping[h] === 'rx.examDate' ? [i] : []));
-    const samples = table.rows.slice(0, 5000).flatMap((r) => dateCols.map((i) => r[i] ?? ''));
+    const dateCols = headers.flatMap((h, i) => (mapping[h] === 'dateOfBirth' || mapping[h] === 'rx.examDate' ? [i] : []));
+    const samples = firstRows.flatMap((r) => dateCols.map((i) => r[i] ?? ''));
     return orderFromSamples(samples) ?? defaultOrder(await this.d.country());
   }
 
