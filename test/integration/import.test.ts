@@ -337,6 +337,25 @@ describe('undo, cancel, a crash', () => {
     expect(await core.call('import.progress', { runId: 'with-events' })).toEqual({ runId: 'with-events', done: 1200, total: 1200, status: 'done', batchId: result.batchId });
   });
 
+  it('leaves out an email a colleague gave a new customer while the import ran, rather than failing the batch', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 3000 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(40000000 + i)};client${i}@exemple.fr;F;;;;;;;;;;;;`);
+    const file = frenchFile(lines);
+    const { mapping } = await core.call('import.preview', file);
+    const running = core.call('import.run', { ...file, mapping, onDuplicate: 'skip', runId: 'race' });
+    let progress = await core.call('import.progress', { runId: 'race' });
+    while (progress.done === 0) {
+      await new Promise((r) => setImmediate(r));
+      progress = await core.call('import.progress', { runId: 'race' });
+    }
+    // At the counter, meanwhile: a walk-in who happens to have the email of a row still to come.
+    await core.call('customers.create', { customerData: { firstName: 'Walk', lastName: 'In', email: 'client2999@exemple.fr' } });
+    const result = await running;
+    expect(result).toMatchObject({ cancelled: false, imported: 3000 });
+    const row = (await core.call('customers.list', { search: 'nom2999' })).data[0]!;
+    expect((await core.call('customers.get', { id: row.id })).localData.email).toBe('');
+  });
+
   it('marks a batch a crash left running as interrupted at the next start; it can be undone', async () => {
     const t = await openTestCore();
     const result = await run(t.core, frenchFile(GOOD));

@@ -35,6 +35,8 @@ export interface RunContext {
 
 interface Pending {
   key: string;
+  row: number;
+  cells: readonly string[];
   customer: CustomerCreate;
   rx: RxInput | null;
 }
@@ -60,8 +62,9 @@ export async function writeChunk(
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const batch = pending;
+    let batch = pending;
     pending = [];
+    batch = await leaveOutTakenEmails(q, batch, run);
     const inserted = await deps.customers.insertIn(q, batch.map((p) => p.customer));
     const withRx = batch.flatMap((p, i) => (p.rx ? [{ customerId: inserted[i]!.id, rx: p.rx }] : []));
     const rxIds = await deps.prescriptions.addFirstVersionsIn(q, withRx);
@@ -89,9 +92,10 @@ export async function writeChunk(
       skip(run, r.row, [...r.problems, duplicateProblem(r.row, match)], cells);
       continue;
     }
-    if (match && choice === 'merge') {
-      if (match.id.startsWith(PENDING)) await flush();
-      const target = resolved.get(match.id) ?? match.id;
+    if (match && choice === 'merge') await flush();
+    const target = match ? (resolved.get(match.id) ?? match.id) : null;
+    // A row it matched that was not written after all (see leaveOutTakenEmails) is no one to merge into.
+    if (match && choice === 'merge' && target && !target.startsWith(PENDING)) {
       await mergeInto(q, deps, run, target, r.customer, r.rx);
       touched.push(target);
       if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
@@ -108,12 +112,36 @@ export async function writeChunk(
       customer.customerData = { ...customer.customerData, email: '' };
     }
     const key = `${PENDING}${r.row}`;
-    pending.push({ key, customer, rx: r.rx });
+    pending.push({ key, row: r.row, cells, customer, rx: r.rx });
     run.matcher.add(DuplicateMatcher.known(key, customer));
     if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
   }
   await flush();
   return touched;
+}
+
+/**
+ * An email given at the counter since the import read the store's customers (a colleague saving a
+ * walk-in meanwhile) is found in this chunk's own transaction and left out of the row, as one taken
+ * before would be; the row is skipped only when that leaves no way to reach the person.
+ */
+async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): Promise<Pending[]> {
+  const keys = batch.flatMap((p) => (p.customer.customerData.email ? [emailKey(p.customer.customerData.email)] : []));
+  if (keys.length === 0) return batch;
+  const taken = new Set((await q.trx.selectFrom('customers').select('email_key').where('email_key', 'in', keys).where('deleted_at', 'is', null).execute()).map((r) => r.email_key));
+  if (taken.size === 0) return batch;
+  return batch.filter((p) => {
+    const d = p.customer.customerData;
+    if (!taken.has(emailKey(d.email))) return true;
+    const problem = { ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), row: p.row, field: 'email' };
+    if (!d.phoneNumber) {
+      skip(run, p.row, [problem], p.cells);
+      return false;
+    }
+    p.customer.customerData = { ...d, email: '' };
+    run.report.push({ row: p.row, outcome: 'imported without some values', problems: [problem], cells: p.cells });
+    return true;
+  });
 }
 
 function mergedBefore(first: Item['before'] & object, next: Item['before'] & object): Item['before'] & object {
