@@ -34,6 +34,12 @@ function phoneKey(phone: string): string | null {
 
 const nameDayKey = (first: string, last: string, dob: string) => (dob ? `${nameKey(first, last)}|${dob.slice(0, 10)}` : null);
 
+function push(map: Map<string, Known[]>, key: string, k: Known) {
+  const list = map.get(key);
+  if (list) list.push(k);
+  else map.set(key, [k]);
+}
+
 export class DuplicateMatcher {
   private readonly byEmail = new Map<string, Known>();
   private readonly byPhone = new Map<string, Known[]>();
@@ -49,9 +55,9 @@ export class DuplicateMatcher {
   add(k: Known): void {
     if (k.email_key) this.byEmail.set(k.email_key, k);
     const p = phoneKey(k.phone_number);
-    if (p) this.byPhone.set(p, [...(this.byPhone.get(p) ?? []), k]);
+    if (p) push(this.byPhone, p, k);
     const n = nameDayKey(k.first_name, k.last_name, k.date_of_birth);
-    if (n) this.byName.set(n, [...(this.byName.get(n) ?? []), k]);
+    if (n) push(this.byName, n, k);
   }
 
   /** A customer's record as the lookups keep it, from what the import writes. */
