@@ -93,8 +93,9 @@ export class ImportService {
         if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
         if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
         if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+        // As often as the import itself: the counter's searches answer while a big file is checked.
+        if (total % IMPORT_CHUNK_ROWS === 0) await yieldToOthers();
       }
-      await yieldToOthers();
     }
     return {
       format: table.format,
