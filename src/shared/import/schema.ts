@@ -139,7 +139,7 @@ export const ImportBatch = z.object({
   undoable: z.boolean(),
 });
 
-/** Progress of a running import, pushed as an event (see shared/events.ts). */
+/** Progress of an import: an 'import.progress' event (no data, shared/events.ts) says it changed; the page asks import.progress. `total` is the CSV's line count until the rows are read. */
 export const ImportProgress = z.object({
   runId: z.string(),
   done: z.number(),
