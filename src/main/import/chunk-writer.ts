@@ -44,9 +44,9 @@ interface Pending {
 const PENDING = 'pending:';
 
 /**
- * Writes one chunk of rows in the caller's unit. Each change is queued (outbox, search index) but
- * not audited one by one: the batch is audited once, with its counts (see Unit.queue).
- * Answers the customers it touched.
+ * Writes one chunk of rows in the caller's unit. Each change is queued for the cloud but not audited
+ * one by one (the batch is audited once, with its counts) nor announced to the search index (the
+ * batch is, once over): see batched-unit.ts. Answers the customers it touched.
  */
 export async function writeChunk(
   unit: Unit,
