@@ -16,7 +16,8 @@ import { backupHandlers } from './backup/handlers';
 import { appendToLineage } from './backup/lineage';
 import { BackupService } from './backup/service';
 import type { Clock } from './clock';
-import { customerHandlers } from './customers/handlers';
+import { customerExportHandlers, customerHandlers } from './customers/handlers';
+import { CustomerListExport } from './customers/export-list';
 import { CustomerService } from './customers/service';
 import type { OpenedDatabase } from './db/database';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
@@ -147,6 +148,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
     ...privacyHandlers(privacy),
+    ...customerExportHandlers(new CustomerListExport(store.db, customers, writes, clock)),
     ...prescriptionHandlers(prescriptions),
     ...attachmentHandlers(attachments),
     ...updateHandlers(s.updates),
