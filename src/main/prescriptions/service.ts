@@ -140,6 +140,16 @@ export class PrescriptionService {
   }
 
   /**
+   * An imported prescription (import/), a new version inside the caller's unit: the first of a customer
+   * the import just created (`fresh`: no version to look for), else unless a version already says the
+   * same lenses. Answers its id, or null when it was already there. The caller has checked it.
+   */
+  async addImportedIn(unit: Unit, customerId: string, rx: RxInput, fresh: boolean): Promise<string | null> {
+    if (!fresh && (await this.rows(unit.trx, customerId)).some((r) => this.sameLenses(r, rx))) return null;
+    return this.insert(unit, customerId, rx, null, 'rx.', fresh ? 1 : undefined);
+  }
+
+  /**
    * Whether `rx` says what the version says, however it was typed (an ADD typed or the near row
    * written, `-2` or `-2.00`): the version list would show no change between them. An Rx that does
    * not pass its check is never the same (insert says why).
@@ -151,11 +161,11 @@ export class PrescriptionService {
     return diffRx(this.fullRx(row), typed).length === 0;
   }
 
-  private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string) {
+  private async insert({ trx, actor, record }: Unit, customerId: string, rx: RxInput, correctsId: string | null, pathPrefix: string, version?: number) {
     const check = checkRx(rx, { today: this.today() });
     if (!check.valid) throw invalid(check.errors, pathPrefix);
     const normalized = check.normalized as Rx;
-    const last = await trx.selectFrom('prescriptions').select((eb) => eb.fn.max('version').as('v')).where('customer_id', '=', customerId).executeTakeFirst();
+    const last = version === undefined ? await trx.selectFrom('prescriptions').select((eb) => eb.fn.max('version').as('v')).where('customer_id', '=', customerId).executeTakeFirst() : { v: version - 1 };
     const id = uuidv7();
     await trx
       .insertInto('prescriptions')

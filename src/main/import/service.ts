@@ -1,0 +1,247 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import type { ImportBatch as ImportBatchSchema, ImportMapping, ImportPreview, ImportPreviewInput, ImportProgress, ImportRunInput, ImportRunOutput, ImportUndoOutput } from '../../shared/import/schema';
+import { type Actor, SYSTEM_ACTOR } from '../audit/log';
+import type { Clock } from '../clock';
+import type { CustomerService } from '../customers/service';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import type { PrescriptionService } from '../prescriptions/service';
+import type { UnitOfWork } from '../unit-of-work';
+import { type Counts, type Item, batchOut, saveMapping, savedMapping, writeCounts, writeItems } from './batch-store';
+import { type RunContext, writeChunk } from './chunk-writer';
+import { guessMapping } from './column-guess';
+import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
+import { decodeImportBytes } from './file-bytes';
+import { DuplicateMatcher } from './matcher';
+import { importReport } from './report';
+import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
+import { type Table, readTable } from './table-reader';
+import { type UndoCounts, undoItems } from './undo';
+
+/** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
+export const IMPORT_CHUNK_ROWS = 500;
+const PREVIEW_ROWS = 20;
+const MAX_LISTED = 500;
+
+type Progress = z.infer<typeof ImportProgress>;
+type RunState = Progress & { cancel: boolean };
+
+export interface ImportDeps {
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  clock: Clock;
+  log: Logger;
+  writes: UnitOfWork;
+  customers: CustomerService;
+  prescriptions: PrescriptionService;
+  /** The store's country (store profile): the order of a file's dates when they do not tell. */
+  country: () => Promise<string | null>;
+  /** Told when a run's progress changed (the page hears an 'import.progress' event and asks). */
+  progressed: () => void;
+}
+
+/** Lets the event loop run other work (calls, timers) before the next chunk. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Importing a previous system's customers (issue 13 item 1): preview, run as one batch, cancel, undo. */
+export class ImportService {
+  private readonly runs = new Map<string, RunState>();
+  private active: string | null = null;
+
+  constructor(private readonly d: ImportDeps) {}
+
+  /** At opening: a batch a crash left running is interrupted; its customers stay until an undo. */
+  async markInterrupted(): Promise<void> {
+    const left = await this.d.db.selectFrom('import_batches').selectAll().where('status', '=', 'running').execute();
+    for (const b of left) {
+      await this.d.writes.run(SYSTEM_ACTOR, async (unit) => {
+        await unit.trx.updateTable('import_batches').set({ status: 'interrupted', finished_at: this.now() }).where('id', '=', b.id).execute();
+        unit.record({ entity: 'store', entityId: b.id, action: 'import.interrupted', after: { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped } });
+      });
+    }
+  }
+
+  async preview(input: z.output<typeof ImportPreviewInput>): Promise<z.infer<typeof ImportPreview>> {
+    const table = await readTable(decodeImportBytes(input.bytes));
+    const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
+    const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
+    const order = await this.dateOrder(input.dateOrder, table, mapping);
+    const cols = fieldColumns(table.headers, mapping);
+    const ctx = { dateOrder: order, today: this.today() };
+    const matcher = DuplicateMatcher.load(this.d.sqlite);
+    const rows: z.infer<typeof ImportPreview>['rows'] = [];
+    const problems: RowProblemT[] = [];
+    const duplicates: z.infer<typeof ImportPreview>['duplicates'] = [];
+    let problemRows = 0;
+    let skipRows = 0;
+    for (const [i, cells] of table.rows.entries()) {
+      const r = readRow(cells, i + 2, cols, ctx);
+      if (r.problems.length > 0) problemRows++;
+      if (!r.customer) skipRows++;
+      if (problems.length < MAX_LISTED) problems.push(...r.problems.slice(0, MAX_LISTED - problems.length));
+      const match = r.customer ? matcher.find(r.customer) : null;
+      if (match && duplicates.length < MAX_LISTED) duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
+      if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
+      if (rows.length < PREVIEW_ROWS) rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+      if (i % 2000 === 1999) await yieldToOthers();
+    }
+    return {
+      format: table.format,
+      encoding: table.encoding,
+      delimiter: table.delimiter,
+      dateOrder: order,
+      columns: table.headers.map((header, index) => ({ index, header, samples: table.rows.slice(0, 5).map((r) => r[index] ?? '') })),
+      mapping,
+      mappingSource: input.mapping ? 'given' : saved ? 'saved' : 'guessed',
+      totalRows: table.rows.length,
+      rows,
+      problems,
+      problemRows,
+      skipRows,
+      duplicates,
+    };
+  }
+
+  async run(input: z.output<typeof ImportRunInput>, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
+    if (this.active) throw new AppError('import.busy', 'Another import is running; wait for it to finish');
+    const runId = input.runId ?? uuidv7();
+    this.active = runId;
+    const state: RunState = { runId, done: 0, total: 0, status: 'running', batchId: null, cancel: false };
+    this.runs.set(runId, state);
+    try {
+      return await this.runFile(input, state, actor);
+    } catch (err) {
+      state.status = 'failed';
+      throw err;
+    } finally {
+      this.active = null;
+      this.d.progressed();
+    }
+  }
+
+  private async runFile(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
+    const table = await readTable(decodeImportBytes(input.bytes));
+    state.total = table.rows.length;
+    const order = await this.dateOrder(input.dateOrder, table, input.mapping);
+    const batchId = uuidv7();
+    const startedAt = this.now();
+    await this.d.writes.run(actor, async ({ trx }) => {
+      await trx.insertInto('import_batches').values({ id: batchId, file_name: input.fileName, started_at: startedAt, by_username: actor.username, status: 'running' }).execute();
+      await saveMapping(trx, table.headers, input.mapping, startedAt);
+    });
+    state.batchId = batchId;
+    const run: RunContext = {
+      cols: fieldColumns(table.headers, input.mapping),
+      rowCtx: { dateOrder: order, today: this.today() },
+      onDuplicate: input.onDuplicate,
+      rowChoices: input.rowChoices ?? {},
+      matcher: DuplicateMatcher.load(this.d.sqlite),
+      items: new Map<string, Item>(),
+      counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
+      report: [],
+      now: () => this.now(),
+    };
+    try {
+      await this.writeRows(table, run, state, batchId, actor);
+    } catch (err) {
+      // A batch is all or nothing: what the failed run wrote goes.
+      this.d.log.error(`import ${batchId} failed; removing what it wrote`, err);
+      await this.takeBack(batchId, actor, 'cancelled').catch((e: unknown) => this.d.log.error(`import ${batchId}: removing what it wrote failed`, e));
+      throw err;
+    }
+    const report = importReport(input.fileName, table.headers, run.report);
+    if (state.cancel) {
+      state.status = 'cancelling';
+      this.d.progressed();
+      await this.takeBack(batchId, actor, 'cancelled');
+      state.status = 'cancelled';
+      return { batchId, ...run.counts, cancelled: true, report };
+    }
+    await this.d.writes.run(actor, async (unit) => {
+      await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
+      unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows: table.rows.length, onDuplicate: input.onDuplicate, ...run.counts } });
+    });
+    state.status = 'done';
+    return { batchId, ...run.counts, cancelled: false, report };
+  }
+
+  private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor): Promise<void> {
+    const deps = { customers: this.d.customers, prescriptions: this.d.prescriptions, sqlite: this.d.sqlite };
+    for (let i = 0; i < table.rows.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
+      await this.d.writes.run(actor, async (unit) => {
+        const touched = await writeChunk(unit, deps, run, table.rows.slice(i, i + IMPORT_CHUNK_ROWS), i + 2);
+        await writeItems(unit.trx, batchId, run.items, touched);
+        await writeCounts(unit.trx, batchId, run.counts);
+      });
+      state.done = Math.min(i + IMPORT_CHUNK_ROWS, table.rows.length);
+      this.d.progressed();
+      await yieldToOthers();
+    }
+  }
+
+  cancel(runId: string): { runId: string; cancelling: boolean } {
+    const state = this.runs.get(runId);
+    if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
+    if (state.status !== 'running') return { runId, cancelling: false };
+    state.cancel = true;
+    return { runId, cancelling: true };
+  }
+
+  progress(runId: string): Progress {
+    const state = this.runs.get(runId);
+    if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
+    const { cancel: _cancel, ...progress } = state;
+    return progress;
+  }
+
+  async batches(): Promise<z.infer<typeof ImportBatchSchema>[]> {
+    const rows = await this.d.db.selectFrom('import_batches').selectAll().orderBy('started_at', 'desc').limit(100).execute();
+    return rows.map(batchOut);
+  }
+
+  async undo(batchId: string, actor: Actor): Promise<z.infer<typeof ImportUndoOutput>> {
+    const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
+    if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
+    if (this.active && this.runs.get(this.active)?.batchId === batchId) throw new AppError('import.busy', 'This import is still running: cancel it instead');
+    return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+  }
+
+  /** Removes what a batch wrote (see undo.ts), chunk by chunk, then records the undo or the cancellation once. */
+  private async takeBack(batchId: string, actor: Actor, outcome: 'undone' | 'cancelled'): Promise<UndoCounts> {
+    const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
+    const items = await this.d.db.selectFrom('import_items').selectAll().where('batch_id', '=', batchId).execute();
+    const counts: UndoCounts = { removed: 0, restored: 0, kept: 0 };
+    for (let i = 0; i < items.length; i += IMPORT_CHUNK_ROWS) {
+      await this.d.writes.run(actor, (unit) => undoItems(unit, this.d.customers, items.slice(i, i + IMPORT_CHUNK_ROWS), batch.started_at, counts, this.now()));
+      await yieldToOthers();
+    }
+    await this.d.writes.run(actor, async (unit) => {
+      await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
+      unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
+    });
+    return counts;
+  }
+
+  private async dateOrder(asked: z.output<typeof ImportPreviewInput>['dateOrder'], table: Table, mapping: ImportMapping): Promise<DayOrder> {
+    if (asked && asked !== 'auto') return asked;
+    const dateCols = table.headers.flatMap((h, i) => (mapping[h] === 'dateOfBirth' || mapping[h] === 'rx.examDate' ? [i] : []));
+    const samples = table.rows.slice(0, 5000).flatMap((r) => dateCols.map((i) => r[i] ?? ''));
+    return orderFromSamples(samples) ?? defaultOrder(await this.d.country());
+  }
+
+  private now(): string {
+    return this.d.clock.now().toISOString();
+  }
+
+  private today(): string {
+    const d = this.d.clock.now();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  }
+}
+
+export type { Counts };
