@@ -102,6 +102,8 @@ for (const lang of ['en', 'fr'] as const) {
 
 test('ar: the export dialog reads right to left', async ({ page, request, host }) => {
   await callHost(request, host, 'customers.create', { customerData: { firstName: 'Layla', lastName: 'Hassan', email: 'layla@example.com' } });
+  // Created after the page loaded its list: loaded again, the list has her.
+  await page.reload();
   await page.getByLabel('Language').selectOption('ar');
   await expect(page.getByTestId('result-count')).toHaveText('زبون واحد');
   await page.getByRole('button', { name: 'تصدير القائمة…' }).click();
