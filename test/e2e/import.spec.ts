@@ -117,6 +117,8 @@ for (const lang of ['en', 'fr'] as const) {
     await expect(dupes).toContainText('Sara Bennani');
     await expect(dupes).toContainText(text.reasons);
     await page.getByRole('combobox', { name: text.rowChoice }).selectOption('merge');
+    // Checked again with the owner's mapping: Import waits for that answer.
+    await expect(page.getByRole('button', { name: text.import })).toBeEnabled();
     await shot(page, `import-2-mapping-${lang}`);
     await page.locator('.import-problem-list').scrollIntoViewIfNeeded();
     await shot(page, `import-3-preview-${lang}`);

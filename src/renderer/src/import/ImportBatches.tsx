@@ -86,7 +86,11 @@ export function ImportBatches() {
       {toUndo ? (
         <ConfirmDialog
           title={t('importer.undoConfirm.title')}
-          body={t('importer.undoConfirm.body', { fileName: toUndo.fileName, count: toUndo.imported, merged: nf.format(toUndo.merged) })}
+          body={
+            toUndo.merged > 0
+              ? `${t('importer.undoConfirm.body', { fileName: toUndo.fileName, count: toUndo.imported })} ${t('importer.undoConfirm.merged', { count: toUndo.merged })} ${t('importer.undoConfirm.kept')}`
+              : `${t('importer.undoConfirm.body', { fileName: toUndo.fileName, count: toUndo.imported })} ${t('importer.undoConfirm.kept')}`
+          }
           confirmLabel={undo.isPending ? t('importer.undoConfirm.undoing') : t('importer.undoConfirm.confirm')}
           cancelLabel={t('importer.undoConfirm.cancel')}
           danger

@@ -105,7 +105,15 @@ function MappingTable({ preview, mapping, onChange }: { preview: Preview; mappin
             return (
               <tr key={c.index} className={field ? undefined : 'disabled'}>
                 <th scope="row">{c.header}</th>
-                <td className="import-samples">{c.samples.filter((s) => s !== '').slice(0, 3).join(' · ') || '—'}</td>
+                <td className="import-samples">
+                  {/* Each value keeps its own direction: "-1,25" stays as written inside Arabic. */}
+                  {c.samples.filter((s) => s !== '').slice(0, 3).map((s, i) => (
+                    <span key={i}>
+                      {i > 0 ? ' · ' : ''}
+                      <bdi>{s}</bdi>
+                    </span>
+                  ))}
+                </td>
                 <td>
                   <select aria-label={t('importer.mapping.fieldOf', { column: c.header })} value={field ?? ''} onChange={(e) => onChange(remap(mapping, c.header, e.target.value))}>
                     <option value="">{t('importer.mapping.none')}</option>
@@ -164,7 +172,7 @@ function PreviewRows({ preview }: { preview: Preview }) {
                   <td key={f}>{cell(f, r.customer[f] ?? null)}</td>
                 ))}
                 <td className="import-rx" dir="ltr">{r.prescription ? rxSummary(r.prescription) : ''}</td>
-                <td>
+                <td className="import-problem-cell">
                   {r.problems.length > 0 ? (
                     <ul className="import-problems">
                       {r.problems.map((p, i) => (
