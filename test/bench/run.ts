@@ -1,7 +1,8 @@
 /*
  * `npm run bench`: the spine's speed and memory targets, measured on 100,000 generated customers in
  * a real SQLite file through the same core the app runs, then the sync engine's (sync.ts).
- * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest.
+ * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest,
+ * `npm run bench -- import` only the import of 100,000 rows (import.ts).
  * Figures are printed, never asserted.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { SESSION_HEADER } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { QUERIES, generateCustomers } from './people';
 import { syncBenchmarks } from './sync';
+import { importBenchmark } from './import';
 
 const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const OWNER = { username: 'bench', displayName: 'Bench', password: 'bench-password-1' };
@@ -165,7 +167,7 @@ async function hostMemory(dir: string) {
 }
 
 const parts = process.argv.slice(2);
-if (parts.some((p) => p !== 'spine' && p !== 'sync')) throw new Error(`usage: npm run bench [-- spine|sync]; not ${parts.join(' ')}`);
+if (parts.some((p) => p !== 'spine' && p !== 'sync' && p !== 'import')) throw new Error(`usage: npm run bench [-- spine|sync|import]; not ${parts.join(' ')}`);
 const run = (part: string) => parts.length === 0 || parts.includes(part);
 
 if (run('spine')) {
@@ -180,6 +182,7 @@ if (run('spine')) {
   }
 }
 if (run('sync')) await syncBenchmarks(report);
+if (run('import')) await importBenchmark(report);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 console.log(`OptiCounter benchmark — ${run('spine') ? `${COUNT} customers, ` : ''}node ${process.versions.node}`);

@@ -204,3 +204,172 @@ function auditRows(dir: string) {
     db.close();
   }
 }
+
+describe('rows that are customers already here', () => {
+  /** Karim is here with his phone only; Hélène with her email (and no date of birth, no address). */
+  async function withExisting() {
+    const t = await store();
+    const karim = (await t.core.call('customers.create', { customerData: { firstName: 'Karim', lastName: 'Benali', phoneNumber: '+33 6 61 22 33 44' } })).customer.id;
+    const helene = (
+      await t.core.call('customers.create', { customerData: { firstName: 'Hélène', lastName: 'Lefèvre', email: 'Helene.Lefevre@exemple.fr', phoneNumber: '0700000000', sex: 'female' } })
+    ).customer.id;
+    return { ...t, karim, helene };
+  }
+
+  it('shows each likely duplicate in the preview with the match', async () => {
+    const { core, karim, helene } = await withExisting();
+    const p = await core.call('import.preview', frenchFile([...GOOD, GOOD[1]!.replace('Karim', 'Karim')]));
+    expect(p.duplicates).toEqual([
+      { row: 2, customerId: helene, name: 'Hélène Lefèvre', reasons: ['email'] },
+      { row: 3, customerId: karim, name: 'Karim Benali', reasons: ['phone'] },
+      // A row twice in the file: the second matches the earlier row best (its phone, names and birthday).
+      { row: 4, customerId: 'row:3', name: 'Karim Benali', reasons: ['nameAndBirth', 'phone'] },
+    ]);
+  });
+
+  it('skips them', async () => {
+    const { core } = await withExisting();
+    expect(await run(core, frenchFile(GOOD), { onDuplicate: 'skip' })).toMatchObject({ imported: 0, skipped: 2, merged: 0 });
+    expect((await core.call('customers.list', {})).pagination.total).toBe(2);
+  });
+
+  it('merges them: only empty fields are filled, the prescription becomes a new version', async () => {
+    const { core, helene } = await withExisting();
+    expect(await run(core, frenchFile(GOOD), { onDuplicate: 'merge' })).toMatchObject({ imported: 0, merged: 2, prescriptions: 1 });
+    const got = await core.call('customers.get', { id: helene });
+    // Her phone stays hers; her empty date of birth and address come from the file.
+    expect(got.localData).toMatchObject({ phoneNumber: '0700000000', dateOfBirth: '1975-04-23T00:00:00.000Z', email: 'Helene.Lefevre@exemple.fr' });
+    expect(got.address).toMatchObject({ street: '12 rue de la Paix', city: 'Paris' });
+    expect(await core.call('prescriptions.list', { customerId: helene })).toHaveLength(1);
+    // The same file merged again adds no second identical version.
+    expect(await run(core, frenchFile(GOOD), { onDuplicate: 'merge' })).toMatchObject({ merged: 0, prescriptions: 0 });
+    expect(await core.call('prescriptions.list', { customerId: helene })).toHaveLength(1);
+  });
+
+  it('imports them anyway, leaving out an email another customer has; a row’s own choice wins', async () => {
+    const { core } = await withExisting();
+    const result = await run(core, frenchFile(GOOD), { onDuplicate: 'import', rowChoices: { '3': 'skip' } });
+    expect(result).toMatchObject({ imported: 1, skipped: 1 });
+    const both = (await core.call('customers.list', { search: 'lefevre' })).data;
+    expect(both).toHaveLength(2);
+    const report = Buffer.from(result.report!.bytes, 'base64').toString('utf8');
+    expect(report).toContain('email: Another customer already has this email; left empty');
+  });
+
+  it('merges a row into an earlier row of the same file, chunks apart', async () => {
+    const { core } = await store();
+    const filler = Array.from({ length: 700 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(20000000 + i)};;F;;;;;;;;;;;;`);
+    const first = 'Sebti;Rim;02/02/1982;0612340000;;;;;;;;;;;;;;';
+    const again = 'Sebti;Rim;02/02/1982;0612340000;rim@exemple.ma;F;;;Fès;;;;;;;;;';
+    const result = await run(core, frenchFile([first, ...filler, again]), { onDuplicate: 'merge' });
+    expect(result).toMatchObject({ imported: 701, merged: 0, skipped: 0 });
+    const rim = (await core.call('customers.list', { search: 'sebti' })).data;
+    expect(rim).toHaveLength(1);
+    expect((await core.call('customers.get', { id: rim[0]!.id })).localData).toMatchObject({ email: 'rim@exemple.ma', sex: 'female' });
+  });
+});
+
+describe('undo, cancel, a crash', () => {
+  it('undoes a batch: its customers gone, merged ones given their values back, those changed since kept', async () => {
+    const t = await store();
+    const { core } = t;
+    const helene = (await core.call('customers.create', { customerData: { firstName: 'Hélène', lastName: 'Lefèvre', email: 'helene.lefevre@exemple.fr' } })).customer.id;
+    const lines = [...GOOD, 'Garcia;Lucia;01/02/1960;0677777777;;F;;;;;;;;;;;;', 'Moreau;Léa;02/03/1970;0688888888;;F;;;;;;;;;;;;'];
+    const result = await run(core, frenchFile(lines), { onDuplicate: 'merge' });
+    expect(result).toMatchObject({ imported: 3, merged: 1 });
+    // Since the import: Lucia's phone corrected, Léa given a prescription.
+    const lucia = (await core.call('customers.list', { search: 'garcia' })).data[0]!.id;
+    const lea = (await core.call('customers.list', { search: 'moreau' })).data[0]!.id;
+    await new Promise((r) => setTimeout(r, 5));
+    await core.call('customers.update', { id: lucia, customerData: { phoneNumber: '0677777700' } });
+    await core.call('prescriptions.create', { customerId: lea, rx: { kind: 'spectacles', examDate: '2025-06-01', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } } } });
+
+    const undone = await core.call('import.undo', { batchId: result.batchId });
+    expect(undone).toEqual({ batchId: result.batchId, removed: 1, restored: 1, kept: 2 });
+    expect(await names(core, 'benali')).toEqual([]);
+    expect(await names(core, 'garcia')).toEqual(['Lucia Garcia']);
+    expect(await names(core, 'moreau')).toEqual(['Léa Moreau']);
+    const back = await core.call('customers.get', { id: helene });
+    expect(back.localData).toMatchObject({ phoneNumber: '', dateOfBirth: '', sex: '' });
+    expect(back.address).toBeNull();
+    expect(await core.call('prescriptions.list', { customerId: helene })).toEqual([]);
+    expect((await core.call('import.batches', {}))[0]).toMatchObject({ status: 'undone', undoable: false });
+    await expectFailure(core, 'import.undo', { batchId: result.batchId }, 'import.notUndoable', 409);
+    expect(auditRows(t.dir).filter((r) => r.entity === 'store').map((r) => r.action)).toEqual(['import.run', 'import.undo']);
+  });
+
+  it('cancels a run half-way: it stops, and what it wrote is removed', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 3000 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(10000000 + i)};;F;;;;;;;;;;;;`);
+    const file = frenchFile(lines);
+    const { mapping } = await core.call('import.preview', file);
+    const running = core.call('import.run', { ...file, mapping, onDuplicate: 'skip', runId: 'run-1' });
+    let progress = await core.call('import.progress', { runId: 'run-1' });
+    while (progress.done === 0) {
+      await new Promise((r) => setImmediate(r));
+      progress = await core.call('import.progress', { runId: 'run-1' });
+    }
+    expect(progress).toMatchObject({ status: 'running', total: 3000 });
+    expect(progress.done).toBeLessThan(3000);
+    expect(await core.call('import.cancel', { runId: 'run-1' })).toEqual({ runId: 'run-1', cancelling: true });
+    const result = await running;
+    expect(result.cancelled).toBe(true);
+    expect(result.imported).toBeGreaterThan(0);
+    expect(result.imported).toBeLessThan(3000);
+    expect((await core.call('customers.list', {})).pagination.total).toBe(0);
+    expect(await core.call('import.progress', { runId: 'run-1' })).toMatchObject({ status: 'cancelled' });
+    expect((await core.call('import.batches', {}))[0]).toMatchObject({ status: 'cancelled', undoable: false });
+    await expectFailure(core, 'import.cancel', { runId: 'nope' }, 'import.runNotFound', 404);
+  });
+
+  it('marks a batch a crash left running as interrupted at the next start; it can be undone', async () => {
+    const t = await openTestCore();
+    const result = await run(t.core, frenchFile(GOOD));
+    await t.raw.close();
+    // What a crash mid-run leaves: the batch still running, its chunks written.
+    const db = new BetterSqlite3(join(t.dir, DB_FILE_NAME));
+    db.prepare("update import_batches set status = 'running', finished_at = null").run();
+    db.close();
+    const again = await store({ dataDir: t.dir });
+    cleanups.push(() => t.close());
+    expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
+    expect(await again.core.call('import.undo', { batchId: result.batchId })).toMatchObject({ removed: 2 });
+    expect((await again.core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+});
+
+describe('imported customers and the cloud', () => {
+  it('sends the complete ones like any created customer (the incomplete wait); an undo deletes them there', async () => {
+    // The test cloud's default rate limit (100 requests a minute) is on.
+    const cloud = await cloudWithStore();
+    cleanups.push(() => cloud.close());
+    const { core } = await store({ core: { syncAutomatic: false, syncTimeoutMs: 3_000 } });
+    await connect(core, cloud);
+    const lines = [
+      'Alami;Nadia;01/02/1980;0611000001;nadia@exemple.ma;F;;;;;;;;;;;;',
+      'Berrada;Youssef;03/04/1975;0611000002;youssef@exemple.ma;M;;;;12/12/2024;-1,00;;;;-1,25;;;',
+      'Chraibi;Imane;05/06/1990;0611000003;imane@exemple.ma;Mme;;;;;;;;;;;;',
+      // No email: incomplete, it waits here.
+      'Daoudi;Omar;07/08/1985;0611000004;;M;;;;;;;;;;;;',
+    ];
+    const result = await run(core, frenchFile(lines));
+    expect(result.imported).toBe(4);
+    const status = await syncUntilSettled(core);
+    expect(status.state).not.toBe('error');
+    const there = cloud.customers(STORE.storeId);
+    expect(there.map((c) => c.localData.lastName).sort()).toEqual(['Alami', 'Berrada', 'Chraibi']);
+    expect(there.find((c) => c.localData.lastName === 'Berrada')?.opticData).toMatchObject({ distanceVision: { rightEye: { sph: '-1.00' } } });
+
+    await core.call('import.undo', { batchId: result.batchId });
+    await syncUntilSettled(core);
+    expect(cloud.customers(STORE.storeId)).toEqual([]);
+  });
+});
+
+it('a person created by hand stays when a batch is undone', async () => {
+  const { core } = await store();
+  const result = await run(core, frenchFile(GOOD));
+  const mine = (await core.call('customers.create', person('Walk', 'In'))).customer.id;
+  await core.call('import.undo', { batchId: result.batchId });
+  expect((await core.call('customers.list', {})).data.map((c) => c.id)).toEqual([mine]);
+});

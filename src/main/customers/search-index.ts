@@ -95,6 +95,12 @@ export class CustomerSearchIndex {
   }
 
   remove(ids: string[]): void {
+    // Many at once (an import undone): one rebuild, as upsert does, not a splice per list per customer.
+    if (ids.length >= BULK) {
+      for (const id of ids) this.entries.delete(id);
+      this.resort();
+      return;
+    }
     for (const id of ids) {
       const old = this.entries.get(id);
       if (!old) continue;

@@ -40,9 +40,11 @@ export async function saveMapping(db: Db, headers: readonly string[], mapping: I
 }
 
 export async function writeItems(db: Db, batchId: string, items: Map<string, Item>, ids: Iterable<string>): Promise<void> {
-  const values = [...new Set(ids)].map((id) => {
-    const it = items.get(id) as Item;
-    return { batch_id: batchId, customer_id: id, kind: it.kind, before: it.before ? JSON.stringify(it.before) : null, prescription_ids: JSON.stringify(it.prescriptionIds), stamp: it.stamp };
+  // A merge that filled nothing and added no version left nothing to take back: it has no item.
+  const values = [...new Set(ids)].flatMap((id) => {
+    const it = items.get(id);
+    if (!it) return [];
+    return [{ batch_id: batchId, customer_id: id, kind: it.kind, before: it.before ? JSON.stringify(it.before) : null, prescription_ids: JSON.stringify(it.prescriptionIds), stamp: it.stamp }];
   });
   // 6 columns x 500 rows stays under SQLite's bound parameters limit.
   for (let i = 0; i < values.length; i += 500) {

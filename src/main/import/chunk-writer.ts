@@ -11,6 +11,7 @@ import type { PrescriptionService } from '../prescriptions/service';
 import type { Unit } from '../unit-of-work';
 import type { Counts, Item } from './batch-store';
 import { type AddressColumns, type CustomerColumns, fillEmpty } from './merge-fill';
+import { batchedUnit } from './batched-unit';
 import { DuplicateMatcher, type Match } from './matcher';
 import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
 import type { ReportLine } from './report';
@@ -27,6 +28,8 @@ export interface RunContext {
   items: Map<string, Item>;
   counts: Counts;
   report: ReportLine[];
+  /** A row's customer, known to the matcher by its row until written, by its id after (for later chunks too). */
+  resolved: Map<string, string>;
   now: () => string;
 }
 
@@ -50,21 +53,23 @@ export async function writeChunk(
   rows: readonly (readonly string[])[],
   firstRow: number,
 ): Promise<string[]> {
-  const q: Unit = { ...unit, record: (c) => unit.queue(Array.isArray(c) ? c : [c]) };
+  const q = batchedUnit(unit);
   const touched: string[] = [];
   let pending: Pending[] = [];
-  const resolved = new Map<string, string>();
+  const resolved = run.resolved;
 
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     const inserted = await deps.customers.insertIn(q, batch.map((p) => p.customer));
+    const withRx = batch.flatMap((p, i) => (p.rx ? [{ customerId: inserted[i]!.id, rx: p.rx }] : []));
+    const rxIds = await deps.prescriptions.addFirstVersionsIn(q, withRx);
+    const rxOf = new Map(withRx.map((w, i) => [w.customerId, rxIds[i]!]));
     for (const [i, p] of batch.entries()) {
       const id = inserted[i]!.id;
       resolved.set(p.key, id);
-      run.matcher.add(DuplicateMatcher.known(id, p.customer));
-      const rxId = p.rx ? await deps.prescriptions.addImportedIn(q, id, p.rx, true) : null;
+      const rxId = rxOf.get(id);
       run.items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
       run.counts.imported++;
       if (rxId) run.counts.prescriptions++;
@@ -138,7 +143,8 @@ async function mergeInto(
   const { trx } = q;
   const current = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const address = (await trx.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', id).executeTakeFirst()) ?? null;
-  const emailFree = !row.customerData.email || run.matcher.emailHolder(row.customerData.email) === null || run.matcher.emailHolder(row.customerData.email) === id;
+  const holder = row.customerData.email ? run.matcher.emailHolder(row.customerData.email) : null;
+  const emailFree = holder === null || (run.resolved.get(holder) ?? holder) === id;
   const fill = fillEmpty(current as CustomerColumns, address as AddressColumns | null, row, emailFree);
   const now = run.now();
   const changed = Object.keys(fill.customer).length > 0 || fill.address !== null;
@@ -155,7 +161,7 @@ async function mergeInto(
     if (address) await trx.updateTable('customer_addresses').set(fill.address).where('customer_id', '=', id).execute();
     else await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: id, street: null, city: null, zip_code: null, state: null, ...fill.address }).execute();
   }
-  const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx, false) : null;
+  const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx) : null;
   if (!changed && !rxId) return;
   await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', id).execute();
   if (changed) q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);

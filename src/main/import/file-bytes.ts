@@ -78,7 +78,18 @@ export function decodeText(bytes: Buffer): { text: string; encoding: TextEncodin
   const encoding = bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) ? 'utf-8' : 'windows-1252');
   const body = bom ? bytes.subarray(bom.length) : bytes;
   if (encoding === 'utf-16be') return { text: new TextDecoder('utf-16le').decode(swapPairs(body)), encoding };
+  if (encoding === 'windows-1252') return { text: decodeWindows1252(body), encoding };
   return { text: new TextDecoder(encoding).decode(body), encoding };
+}
+
+/*
+ * Windows-1252 is Latin-1 but for 0x80–0x9F, where it has € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™
+ * š › œ ž Ÿ. Node's TextDecoder, built without full ICU, reads the 'windows-1252' label as Latin-1
+ * (a French "œil" came out as a control character), so those 32 are mapped here.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
 }
 
 function isUtf8(bytes: Buffer): boolean {

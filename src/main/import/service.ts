@@ -124,6 +124,15 @@ export class ImportService {
   }
 
   private async runFile(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
+    const { answer, customerIds } = await this.importRows(input, state, actor);
+    // Its customers are found by search from now on: the index hears of them once, not chunk by chunk
+    // (and once the file's rows and the run's lookups can be let go: the index grows meanwhile).
+    if (!answer.cancelled) await this.d.writes.announce(customerIds);
+    state.status = answer.cancelled ? 'cancelled' : 'done';
+    return answer;
+  }
+
+  private async importRows(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<{ answer: z.infer<typeof ImportRunOutput>; customerIds: string[] }> {
     const table = await readTable(decodeImportBytes(input.bytes));
     state.total = table.rows.length;
     const order = await this.dateOrder(input.dateOrder, table, input.mapping);
@@ -143,6 +152,7 @@ export class ImportService {
       items: new Map<string, Item>(),
       counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
       report: [],
+      resolved: new Map(),
       now: () => this.now(),
     };
     try {
@@ -158,15 +168,13 @@ export class ImportService {
       state.status = 'cancelling';
       this.d.progressed();
       await this.takeBack(batchId, actor, 'cancelled');
-      state.status = 'cancelled';
-      return { batchId, ...run.counts, cancelled: true, report };
+      return { answer: { batchId, ...run.counts, cancelled: true, report }, customerIds: [] };
     }
     await this.d.writes.run(actor, async (unit) => {
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows: table.rows.length, onDuplicate: input.onDuplicate, ...run.counts } });
     });
-    state.status = 'done';
-    return { batchId, ...run.counts, cancelled: false, report };
+    return { answer: { batchId, ...run.counts, cancelled: false, report }, customerIds: [...run.items.keys()] };
   }
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor): Promise<void> {
@@ -224,6 +232,7 @@ export class ImportService {
       await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
     });
+    await this.d.writes.announce(items.map((i) => i.customer_id));
     return counts;
   }
 

@@ -3,6 +3,7 @@ import { searchTextOf } from '../customers/fold';
 import type { CustomerService } from '../customers/service';
 import type { Unit } from '../unit-of-work';
 import type { ItemRow } from './batch-store';
+import { batchedUnit } from './batched-unit';
 import type { Fill } from './merge-fill';
 
 export interface UndoCounts {
@@ -20,7 +21,7 @@ export interface UndoCounts {
  */
 export async function undoItems(unit: Unit, customers: CustomerService, items: ItemRow[], startedAt: string, counts: UndoCounts, now: string): Promise<void> {
   const { trx } = unit;
-  const q: Unit = { ...unit, record: (c) => unit.queue(Array.isArray(c) ? c : [c]) };
+  const q = batchedUnit(unit);
   const ids = items.map((i) => i.customer_id);
   if (ids.length === 0) return;
   const live = new Map((await trx.selectFrom('customers').select(['id', 'updated_at']).where('id', 'in', ids).where('deleted_at', 'is', null).execute()).map((r) => [r.id, r.updated_at]));
