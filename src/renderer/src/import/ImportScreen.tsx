@@ -105,15 +105,19 @@ function FilePicker({ busy, onPicked }: { busy: boolean; onPicked: (file: File) 
   return (
     <div className="import-pick">
       <p className="muted admin-intro">{t('importer.intro')}</p>
-      <label htmlFor={inputId} className="import-file-label">
+      <p id={inputId} className="import-file-label">
         {t('importer.chooseFile')}
-      </label>
+      </p>
+      {/* The browser's own file control speaks the browser's language, not the app's: a button opens it. */}
+      <button type="button" className="primary" disabled={busy} aria-describedby={inputId} onClick={() => input.current?.click()}>
+        {t('importer.pick')}
+      </button>
       <input
         ref={input}
-        id={inputId}
+        hidden
+        aria-labelledby={inputId}
         type="file"
         accept={IMPORT_ACCEPT}
-        disabled={busy}
         onChange={(e) => {
           const file = e.target.files?.[0];
           if (file) onPicked(file);
