@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { callHost, expect, shot, test } from './fixtures';
 
 /*
@@ -69,6 +70,7 @@ for (const lang of ['en', 'fr'] as const) {
     await dialog.getByRole('checkbox', { name: c.lastExamDate, exact: true }).uncheck();
     await dialog.getByRole('radio', { name: text.csv }).check();
     await shot(page, `export-list-dialog-${lang}`);
+    await expectAccessible(page, `export list dialog (${lang})`);
     const csv = await download(page, () => dialog.getByRole('button', { name: text.submit, exact: true }).click());
     expect(csv.name).toMatch(/^customers-\d{4}-\d{2}-\d{2}\.csv$/);
     await expect(dialog).toBeHidden();
@@ -110,4 +112,5 @@ test('ar: the export dialog reads right to left', async ({ page, request, host }
   const dialog = page.getByRole('dialog', { name: 'تصدير قائمة الزبائن' });
   await expect(dialog.getByRole('checkbox', { name: 'البريد الإلكتروني' })).toBeChecked();
   await shot(page, 'export-list-dialog-ar');
+  await expectAccessible(page, 'export list dialog (ar)');
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import Papa from 'papaparse';
 import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { callHost, expect, shot, test } from './fixtures';
 
 /*
@@ -105,6 +106,7 @@ for (const lang of ['en', 'fr'] as const) {
     await openImport(page, lang, text.nav);
     await expect(page.getByRole('heading', { name: text.title, level: 1 })).toBeVisible();
     await shot(page, `import-1-pick-${lang}`);
+    await expectAccessible(page, `import-1-pick (${lang})`);
 
     // ---- the mapping: guessed from the French headers; the owner maps the one it did not know ----
     await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv() });
@@ -127,6 +129,7 @@ for (const lang of ['en', 'fr'] as const) {
     // Checked again with the owner's mapping: Import waits for that answer.
     await expect(page.getByRole('button', { name: text.import })).toBeEnabled();
     await shot(page, `import-2-mapping-${lang}`);
+    await expectAccessible(page, `import-2-mapping (${lang})`);
     await page.locator('.import-problem-list').scrollIntoViewIfNeeded();
     await shot(page, `import-3-preview-${lang}`);
 
@@ -140,6 +143,7 @@ for (const lang of ['en', 'fr'] as const) {
     const counts = page.locator('.import-counts dd');
     await expect(counts).toHaveText([(GENERATED + 1).toLocaleString(lang), '1', '1', (GENERATED + 1).toLocaleString(lang)].map((s) => s.replace(/\s/g, '\u202f')));
     await shot(page, `import-5-result-${lang}`);
+    await expectAccessible(page, `import-5-result (${lang})`);
     expect(await customersTotal(request, host)).toBe(GENERATED + 2);
 
     // ---- the skipped rows, saved as CSV ----
@@ -160,10 +164,12 @@ for (const lang of ['en', 'fr'] as const) {
     const dialog = page.getByRole('dialog', { name: text.undoDialog });
     await expect(dialog).toContainText(text.undoBody);
     await shot(page, `import-6-undo-${lang}`);
+    await expectAccessible(page, `import-6-undo (${lang})`);
     await dialog.getByRole('button', { name: text.undoConfirm }).click();
     await expect(page.getByRole('status').filter({ hasText: text.undone })).toBeVisible({ timeout: 60_000 });
     await expect(page.locator('.import-batches tbody tr').first()).toContainText(text.undoneBadge);
     await shot(page, `import-7-undone-${lang}`);
+    await expectAccessible(page, `import-7-undone (${lang})`);
     expect(await customersTotal(request, host)).toBe(1);
   });
 }
@@ -178,6 +184,7 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   const dialog = page.getByRole('dialog', { name: text.cancelDialog });
   await expect(dialog).toContainText('legacy.csv');
   await shot(page, 'import-8-cancel-en');
+  await expectAccessible(page, 'import cancel dialog');
   await dialog.getByRole('button', { name: text.cancel }).click();
   await expect(page.getByRole('heading', { name: text.cancelled })).toBeVisible({ timeout: 60_000 });
   expect(await customersTotal(request, host)).toBe(0);
@@ -189,4 +196,5 @@ test('ar: the import screen reads right to left', async ({ page }) => {
   await pickFile(page, 'اختيار ملف…', { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv() });
   await expect(page.locator('table.import-preview tbody tr').first()).toContainText('Bennani');
   await shot(page, 'import-mapping-ar');
+  await expectAccessible(page, 'import mapping (ar)');
 });
