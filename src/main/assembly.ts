@@ -16,7 +16,8 @@ import { backupHandlers } from './backup/handlers';
 import { appendToLineage } from './backup/lineage';
 import { BackupService } from './backup/service';
 import type { Clock } from './clock';
-import { customerHandlers } from './customers/handlers';
+import { customerExportHandlers, customerHandlers } from './customers/handlers';
+import { CustomerListExport } from './customers/export-list';
 import { importHandlers } from './import/handlers';
 import { ImportService } from './import/service';
 import { CustomerService } from './customers/service';
@@ -156,6 +157,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
     ...privacyHandlers(privacy),
+    ...customerExportHandlers(new CustomerListExport(store.db, customers, writes, clock)),
     ...prescriptionHandlers(prescriptions),
     ...attachmentHandlers(attachments),
     ...updateHandlers(s.updates),

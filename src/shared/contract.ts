@@ -3,6 +3,7 @@ import * as A from './attachments/schema';
 import * as B from './backup/schema';
 import { AuditChainReport } from './audit/schema';
 import * as C from './customers/schema';
+import * as CX from './customers/export-list';
 import * as IM from './import/schema';
 import * as L from './licence/schema';
 import * as SY from './sync/schema';
@@ -102,6 +103,8 @@ export const contract = {
   'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput, access: 'owner', kind: 'write', audited: true },
   /** Everything about a person (owner): audited, as is the purge that erases it for good. */
   'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput, access: 'owner', kind: 'read', audited: true },
+  /** The customer list (a search or all) as CSV or .xlsx (owner): a bulk export of personal data, so audited. */
+  'customers.exportList': { input: CX.CustomerExportListInput, output: CX.CustomerExportListOutput, access: 'owner', kind: 'read', audited: true },
   'customers.purge': { input: PV.CustomerPurgeInput, output: PV.CustomerPurgeOutput, access: 'owner', kind: 'write-free', audited: true },
   'prescriptions.check': { input: P.RxCheckInput, output: P.RxCheck, access: 'staff', kind: 'read' },
   'prescriptions.create': { input: P.PrescriptionCreateInput, output: P.PrescriptionVersion, access: 'staff', kind: 'write', audited: true },

@@ -123,6 +123,10 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   'customers.delete': async (w) => ({ id: await w.customer() }),
   'customers.bulkDelete': async (w) => ({ ids: [await w.customer(), await w.customer()] }),
   'customers.export': async (w) => ({ id: await w.customer() }),
+  'customers.exportList': async (w) => {
+    await w.customer();
+    return { format: 'csv' };
+  },
   'customers.purge': async (w) => {
     const id = await w.customer();
     await w.core.call('customers.delete', { id });

@@ -8,6 +8,8 @@ import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
 import { ResultCells } from './ResultCells';
+import { ExportListAction } from './ExportListDialog';
+import { useSignedIn } from '../auth/AuthProvider';
 
 const ROW_HEIGHT = 40;
 const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
@@ -24,6 +26,7 @@ type Props = {
 
 export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
   const { t } = useTranslation();
+  const { isOwner } = useSignedIn();
   const debounced = useDebounced(search, 100);
   const query = useCustomerSearch(debounced);
   // Customers with a sync conflict or a parked change are marked in the list.
@@ -107,6 +110,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
         <NewCustomerButton onNew={onNew} />
+        {isOwner ? <ExportListAction search={shownSearch} matches={total} /> : null}
       </div>
 
       <div className="list-meta">
