@@ -16,7 +16,8 @@ import { backupHandlers } from './backup/handlers';
 import { appendToLineage } from './backup/lineage';
 import { BackupService } from './backup/service';
 import type { Clock } from './clock';
-import { customerHandlers } from './customers/handlers';
+import { customerHandlers, mergeHandlers } from './customers/handlers';
+import { MergeService } from './customers/merge';
 import { CustomerService } from './customers/service';
 import type { OpenedDatabase } from './db/database';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
@@ -84,7 +85,9 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const writes = new UnitOfWork(store.db, audit, outbox, log);
   const staff = new StaffService(store.db, clock, writes, s.secretHasher);
   const prescriptions = new PrescriptionService(store.db, clock, writes);
-  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes);
+  const storeProfile = new StoreProfileService(store.db, clock, writes);
+  const storeCountry = async () => (await storeProfile.get()).country;
+  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes, storeCountry);
   const files = new ContentStore(join(dataDir, 'attachments'));
   const attachments = new AttachmentService(store.db, files, clock, writes);
   const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
@@ -115,6 +118,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
   licence.startBackground();
   const links = new Links(store.db);
+  const merges = new MergeService(store.db, clock, writes, customers, links, storeCountry);
   const conflicts = new Conflicts(store.db);
   const refused = new RefusedCustomers(store.db);
   const engine = new SyncEngine({
@@ -142,10 +146,11 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const handlers: Handlers = {
     ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer, folderPicker: s.folderPicker }),
     ...staffHandlers(staff),
-    ...storeProfileHandlers(new StoreProfileService(store.db, clock, writes)),
+    ...storeProfileHandlers(storeProfile),
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
+    ...mergeHandlers(merges),
     ...privacyHandlers(privacy),
     ...prescriptionHandlers(prescriptions),
     ...attachmentHandlers(attachments),

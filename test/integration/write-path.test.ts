@@ -116,6 +116,12 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   'customers.delete': async (w) => ({ id: await w.customer() }),
   'customers.bulkDelete': async (w) => ({ ids: [await w.customer(), await w.customer()] }),
   'customers.export': async (w) => ({ id: await w.customer() }),
+  'customers.dismissPair': async (w) => ({ aId: await w.customer(), bId: await w.customer() }),
+  'customers.merge': async (w) => ({ keepId: await w.customer(), mergeId: await w.customer(), fields: { lastName: 'merge' } }),
+  'customers.unmerge': async (w) => {
+    const { mergeRecordId } = await w.core.call('customers.merge', { keepId: await w.customer(), mergeId: await w.customer(), fields: { lastName: 'merge' } });
+    return { mergeRecordId };
+  },
   'customers.purge': async (w) => {
     const id = await w.customer();
     await w.core.call('customers.delete', { id });

@@ -1,4 +1,5 @@
 import type { HandlersOf } from '../handlers';
+import type { MergeService } from './merge';
 import type { CustomerService } from './service';
 
 export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.duplicates' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
@@ -16,4 +17,15 @@ export function customerHandlers(customers: CustomerService): HandlersOf<'custom
 /** A save's answer with the customer as now stored (see CustomerCreateOutput). */
 async function withDetail<T extends { customer: { id: string } }>(customers: CustomerService, saved: T) {
   return { ...saved, detail: await customers.get(saved.customer.id) };
+}
+
+/** Possible duplicates, merge and undo (issue 13, item 3). */
+export function mergeHandlers(merges: MergeService): HandlersOf<'customers.duplicatePairs' | 'customers.dismissPair' | 'customers.merge' | 'customers.unmerge' | 'customers.merges'> {
+  return {
+    'customers.duplicatePairs': ({ page, limit }) => merges.duplicatePairs(page, limit),
+    'customers.dismissPair': ({ aId, bId }, ctx) => merges.dismissPair(aId, bId, ctx.actor),
+    'customers.merge': (input, ctx) => merges.merge(input, ctx.actor),
+    'customers.unmerge': ({ mergeRecordId }, ctx) => merges.unmerge(mergeRecordId, ctx.actor),
+    'customers.merges': async ({ limit }) => ({ merges: await merges.list(limit) }),
+  };
 }
