@@ -118,8 +118,8 @@ export class UnitOfWork {
           for (const entry of origin === 'local' ? [...(first ? [first] : []), ...sends] : []) {
             const key = `${entry.entity}:${entry.entityId}`;
             const was = queued.get(key);
-            // As the outbox coalesces: the first op stands, unless the entity is then deleted.
-            queued.set(key, was && entry.op !== 'delete' ? was : entry);
+            // As the outbox coalesces: the first op stands, unless the entity is then deleted or (re)created.
+            queued.set(key, was && entry.op === 'update' ? was : entry);
           }
         }
       },

@@ -1,7 +1,7 @@
 import type { DuplicateReason } from '../../shared/customers/schema';
 import { phoneDigits, samePhone } from './duplicates';
 import { foldText } from './fold';
-import { type NameLikeness, nameLikeness } from './name-similarity';
+import { likenessOfWords, type NameLikeness, type NameWords, nameWords } from './name-similarity';
 import { phoneE164 } from './phone';
 
 /*
@@ -66,6 +66,17 @@ export function findPairs(rows: PairRow[], country: string | null, dismissed: Re
   const addBucket = (members: string[]) => {
     for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) candidates.add(pairKey(members[i]!, members[j]!));
   };
+  // Each number is read once (libphonenumber-js takes a few microseconds a number), not once per pair.
+  const read = new Map<string, string | null>();
+  const e164 = (phone: string) => {
+    if (!read.has(phone)) read.set(phone, phoneE164(phone, country));
+    return read.get(phone)!;
+  };
+  const samePhoneOf = (x: string, y: string) => {
+    const ex = e164(x);
+    const ey = e164(y);
+    return ex && ey ? ex === ey : samePhone(x, y, country);
+  };
   const email = new Map<string, string[]>();
   const phone = new Map<string, string[]>();
   const birth = new Map<string, string[]>();
@@ -76,7 +87,7 @@ export function findPairs(rows: PairRow[], country: string | null, dismissed: Re
   };
   for (const r of rows) {
     if (r.email_key) push(email, r.email_key, r.id);
-    const p = phoneE164(r.phone_number, country) ?? phoneDigits(r.phone_number).replace(/^0+/, '');
+    const p = e164(r.phone_number) ?? phoneDigits(r.phone_number).replace(/^0+/, '');
     if (p.replace(/\D/g, '').length >= 6) push(phone, p.replace(/\D/g, '').slice(-PHONE_TAIL), r.id);
     const day = r.date_of_birth.slice(0, 10);
     if (/^\d{4}-\d{2}-\d{2}$/.test(day)) push(birth, day, r.id);
@@ -87,25 +98,37 @@ export function findPairs(rows: PairRow[], country: string | null, dismissed: Re
     else for (const sub of splitByInitials(day, members, byId).values()) if (sub.length <= MAX_BUCKET) addBucket(sub);
   }
 
+  const folded = new Map<string, NameWords>();
+  const wordsOf = (r: PairRow) => {
+    let w = folded.get(r.id);
+    if (!w) folded.set(r.id, (w = nameWords({ firstName: r.first_name, lastName: r.last_name })));
+    return w;
+  };
   const out: FoundPair[] = [];
   for (const key of candidates) {
     if (dismissed.has(key)) continue;
     const [aId, bId] = key.split('|') as [string, string];
     const a = byId.get(aId)!;
     const b = byId.get(bId)!;
-    const found = comparePair(a, b, country);
+    const found = comparePair(a, b, country, samePhoneOf, wordsOf);
     if (found) out.push({ aId, bId, ...found, updatedAt: a.updated_at > b.updated_at ? a.updated_at : b.updated_at });
   }
   return out.sort((x, y) => y.strength - x.strength || y.updatedAt.localeCompare(x.updatedAt) || (x.aId + x.bId).localeCompare(y.aId + y.bId));
 }
 
 /** Why two customers may be one, and how strongly; null when they share nothing that counts. */
-export function comparePair(a: PairRow, b: PairRow, country: string | null): { reasons: DuplicateReason[]; names: NameLikeness; strength: number } | null {
-  const names = nameLikeness({ firstName: a.first_name, lastName: a.last_name }, { firstName: b.first_name, lastName: b.last_name });
+export function comparePair(
+  a: PairRow,
+  b: PairRow,
+  country: string | null,
+  phones: (x: string, y: string) => boolean = (x, y) => samePhone(x, y, country),
+  wordsOf: (r: PairRow) => NameWords = (r) => nameWords({ firstName: r.first_name, lastName: r.last_name }),
+): { reasons: DuplicateReason[]; names: NameLikeness; strength: number } | null {
+  const names = likenessOfWords(wordsOf(a), wordsOf(b));
   const reasons: DuplicateReason[] = [];
   const dayA = a.date_of_birth.slice(0, 10);
   if (names && dayA.length === 10 && dayA === b.date_of_birth.slice(0, 10)) reasons.push('nameAndBirth');
-  if (a.phone_number && b.phone_number && samePhone(a.phone_number, b.phone_number, country)) reasons.push('phone');
+  if (a.phone_number && b.phone_number && phones(a.phone_number, b.phone_number)) reasons.push('phone');
   if (a.email_key && a.email_key === b.email_key) reasons.push('email');
   if (reasons.length === 0) return null;
   return { reasons, names, strength: pairStrength(reasons, names) };

@@ -155,7 +155,8 @@ export class MergeService {
     const keepLink = await this.links.get(keep.id, trx);
     const otherLink = await this.links.get(other.id, trx);
     const keepEntry = await trx.selectFrom('sync_outbox').select('tried_at').where('entity', '=', 'customer').where('entity_id', '=', keep.id).executeTakeFirst();
-    if (!keepLink && otherLink && !keepEntry?.tried_at) await trx.updateTable('sync_links').set({ local_id: keep.id }).where('local_id', '=', other.id).execute();
+    const linkMoved = !keepLink && otherLink !== undefined && !keepEntry?.tried_at;
+    if (linkMoved) await trx.updateTable('sync_links').set({ local_id: keep.id }).where('local_id', '=', other.id).execute();
 
     const id = uuidv7();
     await trx
@@ -170,6 +171,7 @@ export class MergeService {
         kept_after: JSON.stringify(chosen.afterChanged),
         moved_prescriptions: JSON.stringify(rx),
         moved_documents: JSON.stringify(docs.map((d) => d.id)),
+        link_moved: linkMoved ? 1 : 0,
       })
       .execute();
     const sends: LocalChange[] = [
@@ -234,8 +236,12 @@ export class MergeService {
     if (docIds.length > 0) await trx.updateTable('attachments').set({ customer_id: other.id }).where('id', 'in', docIds).execute();
     const liveDocs = docIds.length > 0 ? await trx.selectFrom('attachments').select('id').where('id', 'in', docIds).where('removed_at', 'is', null).execute() : [];
 
-    // Back as a new cloud customer once the kept one's update freed its email there (a link to a
-    // cloud record deleted since is dropped by the push that deleted it).
+    // Back as a new cloud customer (a link to a cloud record deleted since went with that delete;
+    // one whose delete never went is updated instead: push.ts sends a linked create as an update).
+    // A cloud record the kept customer took from it goes back to it, and the kept one is sent as
+    // new, once that record has its own values (and email) again.
+    const handBack = rec.link_moved === 1 && (await this.links.get(keep.id, trx)) !== undefined && (await this.links.get(other.id, trx)) === undefined;
+    if (handBack) await trx.updateTable('sync_links').set({ local_id: other.id }).where('local_id', '=', keep.id).execute();
     unit.record({
       entity: 'customer',
       entityId: keep.id,
@@ -244,8 +250,10 @@ export class MergeService {
       before: { ...pick(after, reverted), mergeRecordId },
       after: { ...pick(before, reverted), restoredId: other.id, restoredName: displayName(other) },
       sends: [
-        { entity: 'customer', entityId: other.id, customerId: other.id, op: 'create', waitsFor: keep.id },
+        // Its email goes back to it here; there, only once the kept customer's update has freed it.
+        { entity: 'customer', entityId: other.id, customerId: other.id, op: 'create', ...(reverted.includes('email') && !handBack ? { waitsFor: keep.id } : {}) },
         ...liveDocs.map((d) => ({ entity: 'attachment' as const, entityId: d.id, customerId: other.id, op: 'create' as const })),
+        ...(handBack ? [{ entity: 'customer' as const, entityId: keep.id, customerId: keep.id, op: 'create' as const, waitsFor: other.id }] : []),
       ],
     });
     await trx.updateTable('customer_merges').set({ unmerged_at: now, unmerged_by: unit.actor.username }).where('id', '=', rec.id).execute();

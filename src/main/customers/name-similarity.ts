@@ -37,21 +37,38 @@ function allowedSlips(length: number): number {
   return length >= 12 ? 2 : length >= 5 ? 1 : 0;
 }
 
+/** A name's words, folded once and put in the orders compared (a pair search compares each customer with several). */
+export interface NameWords {
+  /** First then last name's words, run together. */
+  joined: string;
+  /** Last then first. */
+  swapped: string;
+  /** The words in alphabetical order, run together, and spaced (the "same name" key). */
+  sorted: string;
+  key: string;
+}
+
+export function nameWords(n: { firstName: string; lastName: string }): NameWords {
+  const first = words(n.firstName, '');
+  const last = words(n.lastName, '');
+  const all = [...first, ...last].sort();
+  return { joined: [...first, ...last].join(''), swapped: [...last, ...first].join(''), sorted: all.join(''), key: all.join(' ') };
+}
+
 /**
  * `same` when the names are the same words in any order, `similar` within a slip or two (one per
- * 5–11 letters, two from 12), else null. Both orders of the second name are tried, so a slip never
- * hides behind sorting.
+ * 5–11 letters, two from 12), else null. Both orders of the second name are tried, and the words
+ * sorted, so a slip never hides behind the order.
  */
 export function nameLikeness(a: { firstName: string; lastName: string }, b: { firstName: string; lastName: string }): NameLikeness {
-  const wa = words(a.firstName, a.lastName);
-  const wb = words(b.firstName, b.lastName);
-  if (wa.length === 0 || wb.length === 0) return null;
-  if ([...wa].sort().join(' ') === [...wb].sort().join(' ')) return 'same';
-  const x = wa.join('');
-  const max = allowedSlips(Math.max(x.length, wb.join('').length));
-  if (max === 0) return null;
-  const orders = [wb.join(''), [...words(b.lastName, ''), ...words(b.firstName, '')].join(''), [...wb].sort().join('')];
-  const sortedA = [...wa].sort().join('');
-  const close = orders.some((y) => editDistance(x, y, max) <= max) || editDistance(sortedA, orders[2]!, max) <= max;
+  return likenessOfWords(nameWords(a), nameWords(b));
+}
+
+export function likenessOfWords(a: NameWords, b: NameWords): NameLikeness {
+  if (a.joined === '' || b.joined === '') return null;
+  if (a.key === b.key) return 'same';
+  const max = allowedSlips(Math.max(a.joined.length, b.joined.length));
+  if (max === 0 || Math.abs(a.joined.length - b.joined.length) > max) return null;
+  const close = editDistance(a.joined, b.joined, max) <= max || editDistance(a.joined, b.swapped, max) <= max || editDistance(a.sorted, b.sorted, max) <= max;
   return close ? 'similar' : null;
 }

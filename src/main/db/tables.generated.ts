@@ -52,6 +52,7 @@ export interface Tables {
     kept_after: string;
     moved_prescriptions: string;
     moved_documents: string;
+    link_moved: Generated<number>;
     unmerged_at: string | null;
     unmerged_by: string | null;
   };

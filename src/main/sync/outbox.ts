@@ -216,9 +216,10 @@ export function sentFields(entry: OutboxEntry | undefined): Fields | null {
 
 function coalesce(was: LocalChange['op'], next: LocalChange['op']): LocalChange['op'] {
   if (next === 'delete') return 'delete';
-  // Brought back before its delete went (a merge undone): sent as new, or as an update of the cloud
-  // copy if it is still linked (push.ts: a linked create is pushed as an update).
-  if (was === 'delete') return next === 'create' ? 'create' : 'delete';
+  // Brought back (a merge undone, before or after its delete went) or handed back its cloud record:
+  // sent as new, or as an update of the cloud copy while linked (push.ts sends a linked create so).
+  if (next === 'create') return 'create';
+  if (was === 'delete') return 'delete';
   return was === 'create' ? 'create' : 'update';
 }
 

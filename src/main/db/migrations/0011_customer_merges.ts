@@ -20,6 +20,8 @@ export default {
       // JSON: [{id, version}] of the prescriptions moved, and the ids of the documents moved.
       .addColumn('moved_prescriptions', 'text', (c) => c.notNull())
       .addColumn('moved_documents', 'text', (c) => c.notNull())
+      // 1 when the kept customer, never sent, took the other's cloud record: an undo hands it back.
+      .addColumn('link_moved', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('unmerged_at', 'text')
       .addColumn('unmerged_by', 'text')
       .execute();
