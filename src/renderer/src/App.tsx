@@ -10,6 +10,7 @@ import { Header, type Section } from './components/Header';
 import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
 import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
+import { DuplicatesScreen } from './duplicates/DuplicatesScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 import { useWriteGate } from './licence/useWriteGate';
 import { trackFocusInMain } from './components/focusReturn';
@@ -23,11 +24,12 @@ type Screen =
   | { name: 'staff' }
   | { name: 'settings' }
   | { name: 'backups' }
+  | { name: 'duplicates' }
   // Everyone's: the sync status, conflicts and parked changes (the settings are the owner's).
   | { name: 'sync' };
 
 function sectionOf(screen: Screen): Section {
-  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'sync' ? screen.name : 'customers';
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'sync' || screen.name === 'duplicates' ? screen.name : 'customers';
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -126,7 +128,7 @@ export function App() {
           <SyncScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
-        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? (
+        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'duplicates' ? (
           // Hidden from staff in the header (the core refuses them anyway); an owner who just made
           // themselves staff is shown the way back.
           isOwner ? (
@@ -134,6 +136,8 @@ export function App() {
               <StaffScreen />
             ) : screen.name === 'settings' ? (
               <SettingsScreen onOpenSync={() => navigate('sync')} />
+            ) : screen.name === 'duplicates' ? (
+              <DuplicatesScreen onOpenCustomer={open} />
             ) : (
               <BackupsScreen />
             )

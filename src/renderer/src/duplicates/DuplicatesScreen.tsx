@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../shared/contract';
 import type { DuplicatePair, MergeRecord, PairCustomer } from '../../../shared/customers/merge';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -84,58 +85,16 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
       ) : !data || data.pairs.length === 0 ? (
         <p className="screen-message">{t('merge.none')}</p>
       ) : (
-        <>
-          <table className="admin-table pairs-table" aria-labelledby={titleId}>
-            <thead>
-              <tr>
-                <th scope="col">{t('merge.columns.customer')}</th>
-                <th scope="col">{t('merge.columns.other')}</th>
-                <th scope="col">{t('merge.columns.why')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('merge.columns.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.pairs.map((p) => (
-                <tr key={`${p.a.id}|${p.b.id}`}>
-                  <td>
-                    <PairSide c={p.a} onOpen={onOpenCustomer} />
-                  </td>
-                  <td>
-                    <PairSide c={p.b} onOpen={onOpenCustomer} />
-                  </td>
-                  <td className="pair-reasons">{reasonWords(p, t)}</td>
-                  <td className="row-actions">
-                    <button type="button" className="small" onClick={() => setComparing(p)} aria-label={t('merge.compareLabel', { a: nameOf(p.a), b: nameOf(p.b) })}>
-                      {t('merge.compare')}
-                    </button>
-                    <button
-                      type="button"
-                      className="small"
-                      aria-disabled={gate.disabled || dismiss.isPending}
-                      onClick={() => void (gate.disabled ? undefined : dismiss.mutateAsync({ aId: p.a.id, bId: p.b.id }).catch((e: unknown) => setError(errorMessage(e, t))))}
-                      aria-label={t('merge.dismissLabel', { a: nameOf(p.a), b: nameOf(p.b) })}
-                    >
-                      {t('merge.dismiss')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {data.pagination.totalPages > 1 ? (
-            <nav className="pager" aria-label={t('merge.pages')}>
-              <button type="button" className="small" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                {t('merge.previous')}
-              </button>
-              <span>{t('merge.page', { page, pages: data.pagination.totalPages, total: data.pagination.total })}</span>
-              <button type="button" className="small" disabled={page >= data.pagination.totalPages} onClick={() => setPage(page + 1)}>
-                {t('merge.next')}
-              </button>
-            </nav>
-          ) : null}
-        </>
+        <PairsTable
+          data={data}
+          page={page}
+          titleId={titleId}
+          disabled={gate.disabled || dismiss.isPending}
+          onPage={setPage}
+          onCompare={setComparing}
+          onOpen={onOpenCustomer}
+          onDismiss={(p) => void dismiss.mutateAsync({ aId: p.a.id, bId: p.b.id }).catch((e: unknown) => setError(errorMessage(e, t)))}
+        />
       )}
       <PastMerges onUndo={(m) => setToUndo({ id: m.id, kept: m.keptName, merged: m.mergedName })} disabled={gate.disabled} />
       {toUndo ? (
@@ -154,6 +113,70 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
         />
       ) : null}
     </section>
+  );
+}
+
+type TableProps = {
+  data: ChannelOutput<'customers.duplicatePairs'>;
+  page: number;
+  titleId: string;
+  disabled: boolean;
+  onPage: (page: number) => void;
+  onCompare: (p: DuplicatePair) => void;
+  onOpen: (id: string) => void;
+  onDismiss: (p: DuplicatePair) => void;
+};
+
+/** The pairs, strongest first: both customers, why in words, Compare and "Not the same person"; pages below. */
+function PairsTable({ data, page, titleId, disabled, onPage, onCompare, onOpen, onDismiss }: TableProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <table className="admin-table pairs-table" aria-labelledby={titleId}>
+        <thead>
+          <tr>
+            <th scope="col">{t('merge.columns.customer')}</th>
+            <th scope="col">{t('merge.columns.other')}</th>
+            <th scope="col">{t('merge.columns.why')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('merge.columns.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.pairs.map((p) => (
+            <tr key={`${p.a.id}|${p.b.id}`}>
+              <td>
+                <PairSide c={p.a} onOpen={onOpen} />
+              </td>
+              <td>
+                <PairSide c={p.b} onOpen={onOpen} />
+              </td>
+              <td className="pair-reasons">{reasonWords(p, t)}</td>
+              <td className="row-actions">
+                <button type="button" className="small" onClick={() => onCompare(p)} aria-label={t('merge.compareLabel', { a: nameOf(p.a), b: nameOf(p.b) })}>
+                  {t('merge.compare')}
+                </button>
+                <button type="button" className="small" aria-disabled={disabled} onClick={() => (disabled ? undefined : onDismiss(p))} aria-label={t('merge.dismissLabel', { a: nameOf(p.a), b: nameOf(p.b) })}>
+                  {t('merge.dismiss')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.pagination.totalPages > 1 ? (
+        <nav className="pager" aria-label={t('merge.pages')}>
+          <button type="button" className="small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+            {t('merge.previous')}
+          </button>
+          <span>{t('merge.page', { page, pages: data.pagination.totalPages, total: data.pagination.total })}</span>
+          <button type="button" className="small" disabled={page >= data.pagination.totalPages} onClick={() => onPage(page + 1)}>
+            {t('merge.next')}
+          </button>
+        </nav>
+      ) : null}
+    </>
   );
 }
 
