@@ -230,6 +230,32 @@ describe('merge and undo, synced with the cloud (rate limit on)', () => {
     expect(calls.findIndex((c) => c.startsWith('DELETE'))).toBeGreaterThan(calls.lastIndexOf(calls.find((c) => c.startsWith('PUT'))!));
   });
 
+  it2('keeps the delete waiting while the kept customer’s update is retried (5xx, then a reply lost after commit)', async ({ cloud, pc }) => {
+    const { core } = pc;
+    const keep = (await core.call('customers.create', person('Kept', 'Person', { phoneNumber: '+33 6 00 00 00 01' }))).customer.id;
+    const other = (await core.call('customers.create', person('Other', 'Person', { phoneNumber: '+33 6 00 00 00 02' }))).customer.id;
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+    const logStart = cloud.requestLog().length;
+    await core.call('customers.merge', { keepId: keep, mergeId: other, fields: { phoneNumber: 'merge' } });
+    // Every PUT fails: the round backs off with the update still queued, and no delete goes.
+    cloud.faults.set({ errorRate: 1, only: ['PUT /customer'] });
+    await core.call('sync.now', {});
+    expect(cloud.requestLog().slice(logStart).some((r) => r.method === 'PUT' && typeof r.status === 'number' && r.status >= 500)).toBe(true);
+    expect(cloud.customers(STORE.storeId)).toHaveLength(2);
+    expect(cloudCalls(cloud, logStart).some((c) => c.startsWith('DELETE'))).toBe(false);
+    // Then the PUT lands but its reply is cut off: still no delete until the update is known done.
+    cloud.faults.set({ errorRate: 0, resetAfterCommitRate: 1, only: ['PUT /customer'] });
+    await core.call('sync.now', {});
+    expect(cloud.requestLog().slice(logStart).some((r) => r.method === 'PUT' && r.status === 'reset')).toBe(true);
+    expect(cloudCalls(cloud, logStart).some((c) => c.startsWith('DELETE'))).toBe(false);
+    cloud.faults.reset();
+    await core.call('sync.now', {}).catch(() => undefined);
+    expect(await syncUntilSettled(core, 20)).toMatchObject({ pending: 0, parked: 0 });
+    expect(cloud.customers(STORE.storeId).map((c) => [c.localData.firstName, c.localData.phoneNumber])).toEqual([['Kept', '+33 6 00 00 00 02']]);
+    const calls = cloudCalls(cloud, logStart);
+    expect(calls.findIndex((c) => c.startsWith('DELETE'))).toBeGreaterThan(calls.lastIndexOf(calls.filter((c) => c.startsWith('PUT')).at(-1)!));
+  });
+
   it2('moves the email to the kept customer in the cloud after the delete frees it', async ({ cloud, pc }) => {
     const { core } = pc;
     const keep = (await core.call('customers.create', person('Kept', 'Person', { phoneNumber: '+33 6 00 00 00 01' }))).customer.id;
