@@ -57,6 +57,7 @@ test('the owner finds a pair, merges it choosing a field from the other side, an
   await confirm.getByRole('button', { name: 'Merge', exact: true }).click();
 
   await expect(page.getByRole('status').filter({ hasText: 'Leila Alaoui was merged into Leïla Alaoui.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Undo', exact: true })).toBeVisible();
   await expect(page.getByText('No possible duplicates.')).toBeVisible();
   const past = page.getByRole('table', { name: 'Past merges' });
   await expect(past.getByRole('row')).toHaveCount(2);
@@ -66,8 +67,17 @@ test('the owner finds a pair, merges it choosing a field from the other side, an
   expect(await callHost(request, host, 'prescriptions.list', { customerId: ids.a })).toHaveLength(1);
   await shot(page, 'duplicates-merged');
 
+  // ---- the kept customer's History tells the merge, and holds the other's own history ----
+  await past.getByRole('button', { name: 'Leïla Alaoui', exact: true }).click();
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect(page.getByText('Merged with Leila Alaoui (their prescriptions, documents and history moved here)')).toBeVisible();
+  await expect(page.getByText('Customer created')).toHaveCount(2);
+  await shot(page, 'duplicates-history');
+  await openDuplicates(page, 'Owner’s areas', 'Possible duplicates');
+
   // ---- undo ----
-  await page.getByRole('button', { name: 'Undo', exact: true }).first().click();
+  // From the list of past merges (right after a merge, the flash above offers Undo too).
+  await past.getByRole('button', { name: 'Undo the merge of Leila Alaoui into Leïla Alaoui' }).click();
   const undo = page.getByRole('dialog', { name: 'Undo this merge?' });
   await undo.getByRole('button', { name: 'Undo the merge' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Undone: Leila Alaoui is back, Leïla Alaoui as before the merge.' })).toBeVisible();

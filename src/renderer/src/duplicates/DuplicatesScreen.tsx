@@ -96,7 +96,7 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
           onDismiss={(p) => void dismiss.mutateAsync({ aId: p.a.id, bId: p.b.id }).catch((e: unknown) => setError(errorMessage(e, t)))}
         />
       )}
-      <PastMerges onUndo={(m) => setToUndo({ id: m.id, kept: m.keptName, merged: m.mergedName })} disabled={gate.disabled} />
+      <PastMerges onUndo={(m) => setToUndo({ id: m.id, kept: m.keptName, merged: m.mergedName })} onOpen={onOpenCustomer} disabled={gate.disabled} />
       {toUndo ? (
         <ConfirmDialog
           title={t('merge.undoConfirm.title')}
@@ -213,7 +213,7 @@ function PairSide({ c, onOpen }: { c: PairCustomer; onOpen: (id: string) => void
 }
 
 /** Past merges, newest first, with Undo while it is possible. */
-function PastMerges({ onUndo, disabled }: { onUndo: (m: MergeRecord) => void; disabled: boolean }) {
+function PastMerges({ onUndo, onOpen, disabled }: { onUndo: (m: MergeRecord) => void; onOpen: (id: string) => void; disabled: boolean }) {
   const { t, i18n } = useTranslation();
   const past = usePastMerges();
   const titleId = useId();
@@ -240,7 +240,15 @@ function PastMerges({ onUndo, disabled }: { onUndo: (m: MergeRecord) => void; di
           {past.data.merges.map((m) => (
             <tr key={m.id}>
               <th scope="row">{formatMoment(m.mergedAt, i18n.language)}</th>
-              <td>{m.keptName}</td>
+              <td>
+                {m.unmergedAt || !m.canUndo ? (
+                  m.keptName
+                ) : (
+                  <button type="button" className="link" onClick={() => onOpen(m.keepId)}>
+                    {m.keptName}
+                  </button>
+                )}
+              </td>
               <td>{m.mergedName}</td>
               <td>{t('merge.holds', { prescriptions: m.prescriptions, documents: m.documents })}</td>
               <td>{m.mergedBy}</td>
