@@ -15,8 +15,9 @@ export type WriteOrigin = 'local' | 'cloud';
  */
 const SENT = {
   customer: { create: 'create', undelete: 'create', update: 'update', delete: 'delete', export: null, purge: null, 'sync.resolve': null, 'sync.retry': null,
-    // A merge updates the kept customer (the merged-away one's delete and the moved files are its `sends`); an undo the same.
-    merge: 'update', unmerge: 'update', dismissPair: null },
+    // A merge updates the kept customer (the merged-away one's delete and the moved files are its `sends`); an
+    // undo sends what it names (the kept customer's update only while it is live: a deleted one has nothing to update).
+    merge: 'update', unmerge: null, dismissPair: null },
   // The cloud carries the current prescription in its customer's opticData.
   prescription: { create: 'update', correct: 'update' },
   // Files travel with their customer (sync/push.ts); a new type sends the file again under its new field.

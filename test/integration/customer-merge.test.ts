@@ -57,6 +57,15 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect(page2.pairs.map((p) => [p.a.id, p.b.id].sort())).toEqual([[c, d].sort()]);
   });
 
+  it('reads phones in the store country while a customer is typed too (one rule for both checks)', async () => {
+    const a = (await core.call('customers.create', leila)).customer.id;
+    const same = await core.call('customers.duplicates', { customerData: { phoneNumber: '+33 6 12 34 56 78' } });
+    expect(same.candidates.map((c) => c.id)).toEqual([a]);
+    // The same national digits in Morocco are another line for a store in France.
+    const other = await core.call('customers.duplicates', { customerData: { phoneNumber: '+212 6 12 34 56 78' } });
+    expect(other.candidates).toEqual([]);
+  });
+
   it('keeps a pair marked "not the same person" out of the list', async () => {
     const a = (await core.call('customers.create', leila)).customer.id;
     const b = (await core.call('customers.create', leila2)).customer.id;
@@ -254,6 +263,39 @@ describe('merge and undo, synced with the cloud (rate limit on)', () => {
     expect(cloud.customers(STORE.storeId).map((c) => [c.localData.firstName, c.localData.phoneNumber])).toEqual([['Kept', '+33 6 00 00 00 02']]);
     const calls = cloudCalls(cloud, logStart);
     expect(calls.findIndex((c) => c.startsWith('DELETE'))).toBeGreaterThan(calls.lastIndexOf(calls.filter((c) => c.startsWith('PUT')).at(-1)!));
+  });
+
+  it2('an undo before the delete went sends no delete: the cloud keeps both as they were', async ({ cloud, pc }) => {
+    const { core } = pc;
+    const keep = (await core.call('customers.create', person('Kept', 'Person', { phoneNumber: '+33 6 00 00 00 01' }))).customer.id;
+    const other = (await core.call('customers.create', person('Other', 'Person', { phoneNumber: '+33 6 00 00 00 02' }))).customer.id;
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+    const before = cloud.customers(STORE.storeId).map((c) => c.id).sort();
+    const logStart = cloud.requestLog().length;
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other, fields: { phoneNumber: 'merge' } });
+    await core.call('customers.unmerge', { mergeRecordId });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(cloudCalls(cloud, logStart).filter((c) => c.startsWith('DELETE') || c.startsWith('POST'))).toEqual([]);
+    expect(cloud.customers(STORE.storeId).map((c) => c.id).sort()).toEqual(before);
+    expect(cloud.customers(STORE.storeId).map((c) => [c.localData.firstName, c.localData.phoneNumber]).sort()).toEqual([
+      ['Kept', '+33 6 00 00 00 01'],
+      ['Other', '+33 6 00 00 00 02'],
+    ]);
+  });
+
+  it2('an undo after the kept customer was deleted brings the other back and leaves nothing stuck', async ({ cloud, pc }) => {
+    const { core } = pc;
+    const keep = (await core.call('customers.create', person('Kept', 'Person', { phoneNumber: '+33 6 00 00 00 01' }))).customer.id;
+    const other = (await core.call('customers.create', person('Other', 'Person', { phoneNumber: '+33 6 00 00 00 02' }))).customer.id;
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+    await core.call('customers.delete', { id: keep });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0 });
+    expect(cloud.customers(STORE.storeId)).toEqual([]);
+    await core.call('customers.unmerge', { mergeRecordId });
+    expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+    expect(cloud.customers(STORE.storeId).map((c) => c.localData.firstName)).toEqual(['Other']);
   });
 
   it2('moves the email to the kept customer in the cloud after the delete frees it', async ({ cloud, pc }) => {

@@ -253,7 +253,11 @@ export class MergeService {
         // Its email goes back to it here; there, only once the kept customer's update has freed it.
         { entity: 'customer', entityId: other.id, customerId: other.id, op: 'create', ...(reverted.includes('email') && !handBack ? { waitsFor: keep.id } : {}) },
         ...liveDocs.map((d) => ({ entity: 'attachment' as const, entityId: d.id, customerId: other.id, op: 'create' as const })),
-        ...(handBack ? [{ entity: 'customer' as const, entityId: keep.id, customerId: keep.id, op: 'create' as const, waitsFor: other.id }] : []),
+        ...(handBack
+          ? [{ entity: 'customer' as const, entityId: keep.id, customerId: keep.id, op: 'create' as const, waitsFor: other.id }]
+          : keep.deleted_at === null
+            ? [{ entity: 'customer' as const, entityId: keep.id, customerId: keep.id, op: 'update' as const }]
+            : []),
       ],
     });
     await trx.updateTable('customer_merges').set({ unmerged_at: now, unmerged_by: unit.actor.username }).where('id', '=', rec.id).execute();

@@ -65,7 +65,7 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
           {merged ? t('merge.done', { merged: merged.mergedName, kept: merged.keptName }) : undone}
         </span>
         {merged ? (
-          <button type="button" onClick={() => setToUndo({ id: merged.mergeRecordId, kept: merged.keptName, merged: merged.mergedName })} aria-disabled={gate.disabled}>
+          <button type="button" onClick={() => (gate.disabled ? undefined : setToUndo({ id: merged.mergeRecordId, kept: merged.keptName, merged: merged.mergedName }))} aria-disabled={gate.disabled}>
             {t('merge.undo')}
           </button>
         ) : null}
