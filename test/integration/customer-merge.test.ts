@@ -128,6 +128,25 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect((await core.call('customers.merges', {})).merges[0]).toMatchObject({ unmergedAt: expect.any(String), canUndo: false });
   });
 
+  it('refuses to undo a merge when the merged-away customer’s email is someone else’s now, naming them', async () => {
+    const keep = (await core.call('customers.create', leila)).customer.id;
+    const other = (await core.call('customers.create', leila2)).customer.id;
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other });
+    const holder = (await core.call('customers.create', person('Nadia', 'Other', { email: 'l.alaoui@example.fr' }))).customer.id;
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId }, 'merge.emailTaken', 409);
+    expect(err.details).toMatchObject({ customerId: holder });
+    // Nothing of it was done: the merge still stands.
+    await expectFailure(core, 'customers.get', { id: other }, 'customer.notFound', 404);
+  });
+
+  it('reads the pairs again when the store country changes', async () => {
+    await core.call('customers.create', person('Paul', 'Durand', { phoneNumber: '06 12 34 56 78' }));
+    await core.call('customers.create', person('Marie', 'Martin', { phoneNumber: '+212 6 12 34 56 78' }));
+    expect((await core.call('customers.duplicatePairs', {})).pagination.total).toBe(0);
+    await core.call('settings.setStore', { ...STORE_PROFILE, country: 'MA' });
+    expect((await core.call('customers.duplicatePairs', {})).pagination.total).toBe(1);
+  });
+
   it('refuses to undo a merge whose customer was erased for good since', async () => {
     const keep = (await core.call('customers.create', leila)).customer.id;
     const other = (await core.call('customers.create', leila2)).customer.id;

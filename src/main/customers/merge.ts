@@ -52,8 +52,8 @@ export function chooseFields(keep: MergeValues, other: MergeValues, asked: Parti
 const PAIR_COLUMNS = ['id', 'first_name', 'last_name', 'email_key', 'phone_number', 'date_of_birth', 'updated_at'] as const;
 
 export class MergeService {
-  /** The pairs found last, until the next committed change (an owner pages through one list). */
-  private pairs: FoundPair[] | null = null;
+  /** The pairs found last, for the country they were read in, until the next committed change (an owner pages through one list). */
+  private pairs: { country: string | null; found: FoundPair[] } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,7 +70,10 @@ export class MergeService {
 
   /** customers.duplicatePairs: strongest first, a page at a time. */
   async duplicatePairs(page: number, limit: number) {
-    const all = (this.pairs ??= await this.findAll());
+    const country = await this.country();
+    // The store's country read phones: another one (Settings → Store) is another list.
+    if (this.pairs?.country !== country) this.pairs = { country, found: await this.findAll(country) };
+    const all = this.pairs.found;
     const slice = all.slice((page - 1) * limit, page * limit);
     const ids = [...new Set(slice.flatMap((p) => [p.aId, p.bId]))];
     const sides = await this.pairCustomers(ids);
@@ -82,10 +85,10 @@ export class MergeService {
     return { pairs, pagination: { page, limit, total: all.length, totalPages: Math.ceil(all.length / limit) } };
   }
 
-  private async findAll(): Promise<FoundPair[]> {
+  private async findAll(country: string | null): Promise<FoundPair[]> {
     const rows = await this.db.selectFrom('customers').select(PAIR_COLUMNS).where('deleted_at', 'is', null).execute();
     const dismissed = await this.db.selectFrom('customer_pair_dismissals').select(['a_id', 'b_id']).execute();
-    return findPairs(rows, await this.country(), new Set(dismissed.map((d) => pairKey(d.a_id, d.b_id))));
+    return findPairs(rows, country, new Set(dismissed.map((d) => pairKey(d.a_id, d.b_id))));
   }
 
   private async pairCustomers(ids: string[]): Promise<Map<string, PairCustomer>> {
