@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormError } from '../components/FormError';
 import { formatDay, formatMoment } from '../format';
 import { WriteGateNote, useWriteGate } from '../licence/useWriteGate';
+import { reasonKeys } from './mergeChoices';
 import { MergeView, type Merged } from './MergeView';
 import { useDismissPair, useDuplicatePairs, usePastMerges, useUnmerge } from './queries';
 
@@ -185,9 +186,9 @@ export function nameOf(c: { firstName: string; lastName: string; email: string }
 }
 
 function reasonWords(p: DuplicatePair, t: ReturnType<typeof useTranslation>['t']): string {
-  const words = p.reasons.map((r) => (r === 'nameAndBirth' ? t(p.names === 'same' ? 'merge.reason.sameNameAndBirth' : 'merge.reason.similarNameAndBirth') : t(`merge.reason.${r}`)));
-  if (!p.reasons.includes('nameAndBirth') && p.names) words.push(t(p.names === 'same' ? 'merge.reason.sameName' : 'merge.reason.similarName'));
-  return words.join(t('duplicates.reasonSeparator'));
+  return reasonKeys(p)
+    .map((k) => t(k))
+    .join(t('duplicates.reasonSeparator'));
 }
 
 /** One customer of a pair: the name (opens them), then what tells them apart. */

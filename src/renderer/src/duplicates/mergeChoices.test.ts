@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerDetail } from '../../../shared/customers/schema';
-import { defaultChoices, differing, fieldValues, mergeInput } from './mergeChoices';
+import { defaultChoices, differing, fieldValues, mergeInput, reasonKeys } from './mergeChoices';
 
 const detail = (p: Partial<CustomerDetail['localData']>, address: CustomerDetail['address'] = null) =>
   ({
@@ -35,5 +35,14 @@ describe('the side-by-side merge', () => {
       fields: { firstName: 'merge', lastName: 'keep', email: 'merge', phoneNumber: 'keep', dateOfBirth: 'keep', sex: 'keep', address: 'merge' },
     });
     expect(mergeInput({ a: 'A', b: 'B' }, 'b', choices)).toMatchObject({ keepId: 'B', mergeId: 'A', fields: { firstName: 'keep', lastName: 'merge' } });
+  });
+});
+
+describe('a pair’s reasons in words', () => {
+  it('says how alike the names are with a birthday, and names alike without one', () => {
+    expect(reasonKeys({ reasons: ['nameAndBirth', 'phone'], names: 'similar' })).toEqual(['merge.reason.similarNameAndBirth', 'merge.reason.phone']);
+    expect(reasonKeys({ reasons: ['nameAndBirth'], names: 'same' })).toEqual(['merge.reason.sameNameAndBirth']);
+    expect(reasonKeys({ reasons: ['email'], names: 'same' })).toEqual(['merge.reason.email', 'merge.reason.sameName']);
+    expect(reasonKeys({ reasons: ['phone'], names: null })).toEqual(['merge.reason.phone']);
   });
 });

@@ -1,5 +1,5 @@
 import type { CustomerDetail } from '../../../shared/customers/schema';
-import { type MergeField, type MergeSide, mergeFields } from '../../../shared/customers/merge';
+import { type DuplicatePair, type MergeField, type MergeSide, mergeFields } from '../../../shared/customers/merge';
 
 /*
  * The side-by-side merge's rules, pure: which value each field starts with and what the core is
@@ -32,4 +32,11 @@ export function differing(values: Record<Side, FieldValues>): MergeField[] {
 export function mergeInput(ids: Record<Side, string>, kept: Side, choices: Record<MergeField, Side>) {
   const fields = Object.fromEntries(mergeFields.map((f) => [f, (choices[f] === kept ? 'keep' : 'merge') satisfies MergeSide])) as Record<MergeField, MergeSide>;
   return { keepId: ids[kept], mergeId: ids[kept === 'a' ? 'b' : 'a'], fields };
+}
+
+/** Why a pair may be one person, as the i18n keys of its words: a birthday says how alike the names are; names alike count even without one. */
+export function reasonKeys(p: Pick<DuplicatePair, 'reasons' | 'names'>): string[] {
+  const keys = p.reasons.map((r) => (r === 'nameAndBirth' ? (p.names === 'same' ? 'merge.reason.sameNameAndBirth' : 'merge.reason.similarNameAndBirth') : `merge.reason.${r}`));
+  if (!p.reasons.includes('nameAndBirth') && p.names) keys.push(p.names === 'same' ? 'merge.reason.sameName' : 'merge.reason.similarName');
+  return keys;
 }
