@@ -103,10 +103,22 @@ test('in French, and a glance in Arabic', async ({ page, host, request }) => {
   await page.getByRole('dialog', { name: 'Fusionner ces clients ?' }).getByRole('button', { name: 'Fusionner', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /a été fusionné\(e\) dans/ })).toBeVisible();
   await shot(page, 'duplicates-merged-fr');
+  // Undo from the flash right after the merge ("Défaire": "Annuler" is Cancel in French).
+  await page.getByRole('button', { name: 'Défaire', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Défaire cette fusion ?' }).getByRole('button', { name: 'Défaire la fusion' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^Fusion défaite : / })).toBeVisible();
+  await expect(pairs.getByRole('row')).toHaveCount(2);
 
   await page.getByLabel('Langue').selectOption('ar');
   await expect(page.getByRole('heading', { name: 'زبائن مكررون محتملون', level: 1 })).toBeVisible();
   await expect(page.getByRole('table', { name: 'عمليات دمج سابقة' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'زبائن مكررون محتملون' })).toContainText('نفس الاسم وتاريخ الميلاد');
+  // What was said in French is said again in Arabic.
+  await expect(page.getByRole('status').filter({ hasText: 'تم التراجع' })).toBeVisible();
+  await page.getByRole('button', { name: /^قارن وادمج / }).click();
+  await expect(page.getByRole('heading', { name: 'دمج زبونين' })).toBeVisible();
+  await shot(page, 'duplicates-merge-ar');
+  await expectAccessible(page, 'merge side by side (ar)');
   await shot(page, 'duplicates-ar');
   await expectAccessible(page, 'duplicates (ar)');
 });

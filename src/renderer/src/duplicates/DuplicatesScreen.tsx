@@ -22,7 +22,8 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
   const [merged, setMerged] = useState<Merged | null>(null);
   const [toUndo, setToUndo] = useState<{ id: string; kept: string; merged: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [undone, setUndone] = useState<string | null>(null);
+  // Said when shown, so the words follow a change of language.
+  const [undone, setUndone] = useState<{ merged: string; kept: string } | null>(null);
   const pairs = useDuplicatePairs(page);
   const dismiss = useDismissPair();
   const unmerge = useUnmerge();
@@ -48,7 +49,7 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
     setError(null);
     try {
       await unmerge.mutateAsync(toUndo.id);
-      setUndone(t('merge.undone', { merged: toUndo.merged, kept: toUndo.kept }));
+      setUndone({ merged: toUndo.merged, kept: toUndo.kept });
       setMerged(null);
       setToUndo(null);
     } catch (e) {
@@ -63,7 +64,7 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
         <h1 id={titleId}>{t('merge.title')}</h1>
         <span className="spacer" />
         <span role="status" className="flash">
-          {merged ? t('merge.done', { merged: merged.mergedName, kept: merged.keptName }) : undone}
+          {merged ? t('merge.done', { merged: merged.mergedName, kept: merged.keptName }) : undone ? t('merge.undone', undone) : null}
         </span>
         {merged ? (
           <button type="button" onClick={() => (gate.disabled ? undefined : setToUndo({ id: merged.mergeRecordId, kept: merged.keptName, merged: merged.mergedName }))} aria-disabled={gate.disabled}>
@@ -194,7 +195,12 @@ function reasonWords(p: DuplicatePair, t: ReturnType<typeof useTranslation>['t']
 /** One customer of a pair: the name (opens them), then what tells them apart. */
 function PairSide({ c, onOpen }: { c: PairCustomer; onOpen: (id: string) => void }) {
   const { t, i18n } = useTranslation();
-  const details = [c.email, c.phoneNumber ? <bdi key="p">{c.phoneNumber}</bdi> : '', c.dateOfBirth ? formatDay(c.dateOfBirth, i18n.language) : ''].filter(Boolean);
+  const details = [c.email, c.phoneNumber ? (
+      // A phone reads left to right in Arabic too: its groups of digits must not be reordered.
+      <bdi key="p" dir="ltr" className="phone-value">
+        {c.phoneNumber}
+      </bdi>
+    ) : '', c.dateOfBirth ? formatDay(c.dateOfBirth, i18n.language) : ''].filter(Boolean);
   return (
     <div className="pair-side">
       <button type="button" className="link" onClick={() => onOpen(c.id)}>

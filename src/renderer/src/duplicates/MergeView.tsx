@@ -113,12 +113,16 @@ function SideBySide({ pair, values, titleId, onCancel, onMerged }: Props) {
                   <td key={s} className={choices[f] === s ? 'chosen' : undefined}>
                     <label>
                       <input type="radio" name={`field-${f}`} checked={choices[f] === s} onChange={() => setChoices({ ...choices, [f]: s })} />
-                      <bdi>{shown(f, values[s][f])}</bdi>
+                      <bdi dir={f === 'phoneNumber' ? 'ltr' : undefined} className={f === 'phoneNumber' ? 'phone-value' : undefined}>
+                        {shown(f, values[s][f])}
+                      </bdi>
                     </label>
                   </td>
                 ) : (
                   <td key={s} className="same">
-                    <bdi>{shown(f, values[s][f])}</bdi>
+                    <bdi dir={f === 'phoneNumber' ? 'ltr' : undefined} className={f === 'phoneNumber' ? 'phone-value' : undefined}>
+                        {shown(f, values[s][f])}
+                      </bdi>
                   </td>
                 ),
               )}
