@@ -16,10 +16,11 @@ import { backupHandlers } from './backup/handlers';
 import { appendToLineage } from './backup/lineage';
 import { BackupService } from './backup/service';
 import type { Clock } from './clock';
-import { customerExportHandlers, customerHandlers } from './customers/handlers';
+import { customerExportHandlers, customerHandlers, mergeHandlers } from './customers/handlers';
 import { CustomerListExport } from './customers/export-list';
 import { importHandlers } from './import/handlers';
 import { ImportService } from './import/service';
+import { MergeService } from './customers/merge';
 import { CustomerService } from './customers/service';
 import type { OpenedDatabase } from './db/database';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
@@ -89,7 +90,9 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const writes = new UnitOfWork(store.db, audit, outbox, log);
   const staff = new StaffService(store.db, clock, writes, s.secretHasher);
   const prescriptions = new PrescriptionService(store.db, clock, writes);
-  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes);
+  const storeProfile = new StoreProfileService(store.db, clock, writes);
+  const storeCountry = async () => (await storeProfile.get()).country;
+  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes, storeCountry);
   const files = new ContentStore(join(dataDir, 'attachments'));
   const attachments = new AttachmentService(store.db, files, clock, writes);
   const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
@@ -120,6 +123,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
   licence.startBackground();
   const links = new Links(store.db);
+  const merges = new MergeService(store.db, clock, writes, customers, links, storeCountry);
   const conflicts = new Conflicts(store.db);
   const refused = new RefusedCustomers(store.db);
   const engine = new SyncEngine({
@@ -143,9 +147,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
   const auditChain = checkAuditChain(store, clock, log);
-  const storeProfile = new StoreProfileService(store.db, clock, writes);
-  const country = async () => (await storeProfile.get()).country;
-  const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country, progressed: () => s.importProgressed?.() });
+  const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.() });
   // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
   if (trailPresent) await imports.markInterrupted();
 
@@ -156,6 +158,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
+    ...mergeHandlers(merges),
     ...privacyHandlers(privacy),
     ...customerExportHandlers(new CustomerListExport(store.db, customers, writes, clock)),
     ...prescriptionHandlers(prescriptions),

@@ -14,7 +14,10 @@ export type WriteOrigin = 'local' | 'cloud';
  * what the cloud already forgot). An action missing here does not compile where it is recorded.
  */
 const SENT = {
-  customer: { create: 'create', undelete: 'create', update: 'update', delete: 'delete', export: null, purge: null, 'sync.resolve': null, 'sync.retry': null },
+  customer: { create: 'create', undelete: 'create', update: 'update', delete: 'delete', export: null, purge: null, 'sync.resolve': null, 'sync.retry': null,
+    // A merge updates the kept customer (the merged-away one's delete and the moved files are its `sends`); an
+    // undo sends what it names (the kept customer's update only while it is live: a deleted one has nothing to update).
+    merge: 'update', unmerge: null, dismissPair: null },
   // The cloud carries the current prescription in its customer's opticData.
   prescription: { create: 'update', correct: 'update' },
   // Files travel with their customer (sync/push.ts); a new type sends the file again under its new field.
@@ -24,8 +27,12 @@ type Sent = typeof SENT;
 type SyncedEntity = keyof Sent;
 const SENT_AS: Record<SyncedEntity, LocalChange['entity']> = { customer: 'customer', prescription: 'customer', attachment: 'attachment' };
 
-/** A change to an entity the cloud syncs names its customer (the entity itself, for a customer). */
-type SyncedChange = { [E in SyncedEntity]: Omit<AuditEvent, 'entity' | 'action'> & { entity: E; action: keyof Sent[E]; customerId: string } }[SyncedEntity];
+/**
+ * A change to an entity the cloud syncs names its customer (the entity itself, for a customer).
+ * `sends`: what else the cloud must hear of this one audited change (a merge also deletes the
+ * merged-away customer and moves its documents; an undo brings it back), queued with it.
+ */
+type SyncedChange = { [E in SyncedEntity]: Omit<AuditEvent, 'entity' | 'action'> & { entity: E; action: keyof Sent[E]; customerId: string; sends?: LocalChange[] } }[SyncedEntity];
 type LocalOnlyChange = AuditEvent & { entity: Exclude<AuditEntity, SyncedEntity> };
 /** One change, as the audit trail records it. */
 export type Change = SyncedChange | LocalOnlyChange;
@@ -107,13 +114,18 @@ export class UnitOfWork {
   private unit(trx: Transaction<Database>, actor: Actor, origin: WriteOrigin, changed: Set<string>, queued: Map<string, LocalChange>): Unit {
     const queue = (list: Change[], announce = true) => {
       for (const c of list) {
-        if (isSynced(c) && announce) changed.add(c.customerId);
-        const entry = origin === 'local' ? outboxEntryOf(c) : null;
-        if (!entry) continue;
-        const key = `${entry.entity}:${entry.entityId}`;
-        const was = queued.get(key);
-        // As the outbox coalesces: the first op stands, unless the entity is then deleted.
-        queued.set(key, was && entry.op !== 'delete' ? was : entry);
+        const sends = isSynced(c) ? (c.sends ?? []) : [];
+        if (isSynced(c) && announce) {
+          changed.add(c.customerId);
+          for (const s of sends) changed.add(s.customerId);
+        }
+        const first = origin === 'local' ? outboxEntryOf(c) : null;
+        for (const entry of origin === 'local' ? [...(first ? [first] : []), ...sends] : []) {
+          const key = `${entry.entity}:${entry.entityId}`;
+          const was = queued.get(key);
+          // As the outbox coalesces: the first op stands, unless the entity is then deleted or (re)created.
+          queued.set(key, was && entry.op === 'update' ? was : entry);
+        }
       }
     };
     return {

@@ -5,6 +5,7 @@ import { AuditChainReport } from './audit/schema';
 import * as C from './customers/schema';
 import * as CX from './customers/export-list';
 import * as IM from './import/schema';
+import * as CM from './customers/merge';
 import * as L from './licence/schema';
 import * as SY from './sync/schema';
 import * as P from './prescriptions/schema';
@@ -100,6 +101,13 @@ export const contract = {
   /** Erasing a person (delete, then purge) is their right, and it must not wait for a licence. */
   'customers.delete': { input: C.CustomerIdInput, output: C.CustomerDeleteOutput, access: 'owner', kind: 'write-free', audited: true },
   /** A store-wide clean-up rather than one person's erasure: it waits for a licence like other writes. */
+  /** Possible duplicates among the store's customers, strongest first (issue 13, item 3). */
+  'customers.duplicatePairs': { input: CM.DuplicatePairsInput, output: CM.DuplicatePairsOutput, access: 'owner', kind: 'read' },
+  /** "Not the same person": the pair is not listed again. */
+  'customers.dismissPair': { input: CM.DismissPairInput, output: CM.DismissPairOutput, access: 'owner', kind: 'write', audited: true },
+  'customers.merge': { input: CM.CustomerMergeInput, output: CM.CustomerMergeOutput, access: 'owner', kind: 'write', audited: true },
+  'customers.unmerge': { input: CM.CustomerUnmergeInput, output: CM.CustomerUnmergeOutput, access: 'owner', kind: 'write', audited: true },
+  'customers.merges': { input: CM.CustomerMergesInput, output: CM.CustomerMergesOutput, access: 'owner', kind: 'read' },
   'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput, access: 'owner', kind: 'write', audited: true },
   /** Everything about a person (owner): audited, as is the purge that erases it for good. */
   'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput, access: 'owner', kind: 'read', audited: true },

@@ -47,6 +47,14 @@ export const errorStatus = {
   'customer.notFound': 404,
   'customer.notDeleted': 409,
   'customer.emailTaken': 409,
+  // Merging two customers and undoing it (issue 13, item 3).
+  'merge.sameCustomer': 400,
+  'merge.notFound': 404,
+  'merge.alreadyUndone': 409,
+  // A customer of the merge was erased for good (a purge) since: there is nothing to bring back.
+  'merge.purged': 409,
+  // The merged-away customer's email belongs to someone else now: details.customerId names them.
+  'merge.emailTaken': 409,
   'prescription.notFound': 404,
   'prescription.superseded': 409,
   /** A correction that changes no value of the version it corrects. */

@@ -51,6 +51,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   // What migrations after 0007 added to the tables goes too, as the app before them never had it.
   sqlite.exec('alter table staff drop column recovery_hash');
   sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
+  sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; alter table sync_outbox drop column waits_for');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

@@ -127,6 +127,12 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     await w.customer();
     return { format: 'csv' };
   },
+  'customers.dismissPair': async (w) => ({ aId: await w.customer(), bId: await w.customer() }),
+  'customers.merge': async (w) => ({ keepId: await w.customer(), mergeId: await w.customer(), fields: { lastName: 'merge' } }),
+  'customers.unmerge': async (w) => {
+    const { mergeRecordId } = await w.core.call('customers.merge', { keepId: await w.customer(), mergeId: await w.customer(), fields: { lastName: 'merge' } });
+    return { mergeRecordId };
+  },
   'customers.purge': async (w) => {
     const id = await w.customer();
     await w.core.call('customers.delete', { id });

@@ -99,6 +99,8 @@ export class AuditLog {
       query = query.where((eb) =>
         eb.or([
           eb.and([eb('entity', '=', 'customer'), eb('entity_id', '=', id)]),
+          // A customer merged into this one (and not brought back): its own history shows here, through the merge record.
+          eb.and([eb('entity', '=', 'customer'), eb('entity_id', 'in', eb.selectFrom('customer_merges').select('customer_merges.merge_id').where('customer_merges.keep_id', '=', id).where('customer_merges.unmerged_at', 'is', null))]),
           eb.and([eb('entity', '=', 'prescription'), eb('entity_id', 'in', eb.selectFrom('prescriptions').select('prescriptions.id').where('prescriptions.customer_id', '=', id))]),
           eb.and([eb('entity', '=', 'attachment'), eb('entity_id', 'in', eb.selectFrom('attachments').select('attachments.id').where('attachments.customer_id', '=', id))]),
         ]),

@@ -3,6 +3,7 @@ import type { CustomerDuplicatesQuery, DuplicateCandidate, DuplicateReason } fro
 import type { Database } from '../db/schema';
 import { foldText } from './fold';
 import { emailKey, localData, type CustomerRow } from './records';
+import { phoneE164 } from './phone';
 
 /*
  * Who an existing customer may be, for the one being typed (issue 12, item 4): the same names and
@@ -21,10 +22,15 @@ const MIN_PHONE_DIGITS = 6;
 const MIN_NATIONAL_DIGITS = 8;
 
 /**
- * Whether two phone numbers are the same line, whatever their separators: equal digits, or one the
- * national form of the other (a trunk 0 dropped, a country code of 1 to 3 digits in front). Pure.
+ * Whether two phone numbers are the same line: the same E.164 number, national numbers read in the
+ * store's country (phone.ts, the one normalisation). When either cannot be read so (no country
+ * known for a national number), by their digits: equal, or one the national form of the other (a
+ * trunk 0 dropped, a country code of 1 to 3 digits in front). Pure.
  */
-export function samePhone(a: string, b: string): boolean {
+export function samePhone(a: string, b: string, country?: string | null): boolean {
+  const ea = phoneE164(a, country);
+  const eb = phoneE164(b, country);
+  if (ea && eb) return ea === eb;
   const x = phoneDigits(a);
   const y = phoneDigits(b);
   if (x.length < MIN_PHONE_DIGITS || y.length < MIN_PHONE_DIGITS) return false;
@@ -50,14 +56,18 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
 type Probe = CustomerDuplicatesQuery['customerData'];
 
 /** Why `row` may be the customer `probe` describes, in the order the form names them. Pure. */
-export function duplicateReasons(probe: Probe, row: Pick<CustomerRow, 'first_name' | 'last_name' | 'date_of_birth' | 'phone_number' | 'email_key'>): DuplicateReason[] {
+export function duplicateReasons(
+  probe: Probe,
+  row: Pick<CustomerRow, 'first_name' | 'last_name' | 'date_of_birth' | 'phone_number' | 'email_key'>,
+  country?: string | null,
+): DuplicateReason[] {
   const reasons: DuplicateReason[] = [];
   const key = nameKey(probe.firstName ?? '', probe.lastName ?? '');
   const day = probe.dateOfBirth?.match(ISO_DAY)?.[0];
   if (probe.firstName && probe.lastName && day && row.date_of_birth.startsWith(day) && nameKey(row.first_name, row.last_name) === key) {
     reasons.push('nameAndBirth');
   }
-  if (probe.phoneNumber && samePhone(probe.phoneNumber, row.phone_number)) reasons.push('phone');
+  if (probe.phoneNumber && samePhone(probe.phoneNumber, row.phone_number, country)) reasons.push('phone');
   if (probe.email?.includes('@') && row.email_key === emailKey(probe.email)) reasons.push('email');
   return reasons;
 }
@@ -86,7 +96,13 @@ export function duplicateSearches(probe: Probe): { names: string | null; phone: 
  * the search index found for duplicateSearches() and the holder of the email, decided by the pure
  * rules above.
  */
-export async function findDuplicates(db: Kysely<Database>, probe: Probe, found: { names: string[]; phone: string[] }): Promise<DuplicateCandidate[]> {
+export async function findDuplicates(
+  db: Kysely<Database>,
+  probe: Probe,
+  found: { names: string[]; phone: string[] },
+  /** The store's country (store profile): national phone numbers are read in it. */
+  country?: string | null,
+): Promise<DuplicateCandidate[]> {
   const email = probe.email?.includes('@') ? emailKey(probe.email) : '';
   const day = probe.dateOfBirth?.match(ISO_DAY)?.[0] ?? '';
   // Separate lookups, not one OR: each by its own index (the primary key, the partial email index).
@@ -96,7 +112,7 @@ export async function findDuplicates(db: Kysely<Database>, probe: Probe, found: 
   const byEmail = email ? await live.where('email_key', '=', email).where('email_key', '!=', '').execute() : [];
   const rows = [...new Map([...namesakes, ...phones, ...byEmail].map((r) => [r.id, r])).values()];
   return rows
-    .map((row) => ({ row, reasons: duplicateReasons(probe, row) }))
+    .map((row) => ({ row, reasons: duplicateReasons(probe, row, country) }))
     .filter((c) => c.reasons.length > 0)
     .sort((a, b) => b.reasons.length - a.reasons.length || b.row.updated_at.localeCompare(a.row.updated_at))
     .slice(0, MAX_CANDIDATES)

@@ -1,4 +1,5 @@
 import type { HandlersOf } from '../handlers';
+import type { MergeService } from './merge';
 import type { CustomerService } from './service';
 import type { CustomerListExport } from './export-list';
 
@@ -23,5 +24,16 @@ async function withDetail<T extends { customer: { id: string } }>(customers: Cus
 export function customerExportHandlers(exporter: CustomerListExport): HandlersOf<'customers.exportList'> {
   return {
     'customers.exportList': (input, ctx) => exporter.export(input, ctx.actor),
+  };
+}
+
+/** Possible duplicates, merge and undo (issue 13, item 3). */
+export function mergeHandlers(merges: MergeService): HandlersOf<'customers.duplicatePairs' | 'customers.dismissPair' | 'customers.merge' | 'customers.unmerge' | 'customers.merges'> {
+  return {
+    'customers.duplicatePairs': ({ page, limit }) => merges.duplicatePairs(page, limit),
+    'customers.dismissPair': ({ aId, bId }, ctx) => merges.dismissPair(aId, bId, ctx.actor),
+    'customers.merge': (input, ctx) => merges.merge(input, ctx.actor),
+    'customers.unmerge': ({ mergeRecordId }, ctx) => merges.unmerge(mergeRecordId, ctx.actor),
+    'customers.merges': async ({ limit }) => ({ merges: await merges.list(limit) }),
   };
 }

@@ -55,6 +55,8 @@ export class CustomerService {
     private readonly clock: Clock,
     private readonly prescriptions: PrescriptionService,
     private readonly writes: UnitOfWork,
+    /** The store's country (store profile): national phone numbers are read in it. */
+    private readonly country: () => Promise<string | null> = async () => null,
   ) {
     // The index hears of a change once it committed (never of one rolled back), from the file itself.
     writes.onCommitted((ids) => this.reindex(ids));
@@ -139,7 +141,7 @@ export class CustomerService {
     const index = await this.searchIndex();
     const { names, phone } = duplicateSearches(probe);
     const find = (search: string | null, limit: number) => (search ? index.query({ search, page: 1, limit, sortBy: 'updatedAt', sortOrder: 'desc' }).ids : []);
-    return findDuplicates(this.db, probe, { names: find(names, MAX_NAMESAKES), phone: find(phone, MAX_PHONES) });
+    return findDuplicates(this.db, probe, { names: find(names, MAX_NAMESAKES), phone: find(phone, MAX_PHONES) }, await this.country());
   }
 
   async update(input: CustomerUpdate, actor: Actor) {

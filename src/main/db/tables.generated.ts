@@ -41,11 +41,32 @@ export interface Tables {
     zip_code: string | null;
     state: string | null;
   };
+  /** Indexes: customer_merges_keep (keep_id); customer_merges_merge (merge_id). */
+  customer_merges: {
+    id: string;
+    keep_id: string;
+    merge_id: string;
+    merged_at: string;
+    merged_by: string;
+    kept_before: string;
+    kept_after: string;
+    moved_prescriptions: string;
+    moved_documents: string;
+    link_moved: Generated<number>;
+    unmerged_at: string | null;
+    unmerged_by: string | null;
+  };
   /** Indexes: unique (customer_id). */
   customer_optic_data: {
     id: string;
     customer_id: string;
     data: string;
+  };
+  customer_pair_dismissals: {
+    a_id: string;
+    b_id: string;
+    dismissed_at: string;
+    dismissed_by: string;
   };
   /** Indexes: customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_updated_at (updated_at). */
   customers: {
@@ -158,6 +179,7 @@ export interface Tables {
     sent_fields: string | null;
     parked_at: string | null;
     parked_error: string | null;
+    waits_for: string | null;
   };
   sync_refused: {
     cloud_id: string;

@@ -207,6 +207,8 @@ export class PrivacyService {
     await trx.updateTable('sync_links').set({ shadow: null }).where('local_id', '=', customerId).execute();
     await trx.deleteFrom('sync_conflicts').where('customer_id', '=', customerId).execute();
     await trx.updateTable('sync_outbox').set({ sent_fields: null }).where('customer_id', '=', customerId).execute();
+    // A merge record keeps the values a merge changed: erased too (the merge can no longer be undone).
+    await trx.updateTable('customer_merges').set({ kept_before: '{}', kept_after: '{}' }).where((eb) => eb.or([eb('keep_id', '=', customerId), eb('merge_id', '=', customerId)])).execute();
 
     const redactedAuditRows = await this.audit.redact(trx, 'customer', customerId);
     for (const id of prescriptionIds) redactedAuditRows.push(...(await this.audit.redact(trx, 'prescription', id)));

@@ -14,11 +14,19 @@ export type OutboxEntry = Selectable<SyncOutboxTable>;
  */
 const HELD = sql<boolean>`(op != 'delete' and customer_id in (select c.id from customers c where c.deleted_at is null and ${sql.raw(incompleteSql('c'))}))`;
 
+/** An entry whose `waits_for` customer still has a change queued (whatever its state). */
+const WAITING = sql<boolean>`(waits_for is not null and exists (select 1 from sync_outbox w where w.entity = 'customer' and w.entity_id = sync_outbox.waits_for))`;
+
 export interface LocalChange {
   entity: 'customer' | 'attachment';
   entityId: string;
   customerId: string;
   op: 'create' | 'update' | 'delete';
+  /**
+   * A customer whose queued change must reach the cloud first: this entry is not sent while that
+   * customer has one waiting (held, parked or retried too). A merge's delete waits for the update.
+   */
+  waitsFor?: string;
 }
 
 /**
@@ -44,7 +52,7 @@ export class Outbox {
     for (const c of changes) {
       const existing = s.find.get(c.entity, c.entityId) as Pick<OutboxEntry, 'id' | 'op' | 'tried_at'> | undefined;
       if (!existing) {
-        s.insert.run(c.entity, c.entityId, c.customerId, c.op, now);
+        s.insert.run(c.entity, c.entityId, c.customerId, c.op, now, c.waitsFor ?? null);
         continue;
       }
       const op = coalesce(existing.op, c.op);
@@ -53,7 +61,8 @@ export class Outbox {
         s.remove.run(existing.id);
         // Its files cannot follow a customer the cloud will never have.
         if (c.entity === 'customer') s.removeFiles.run(c.entityId);
-      } else s.bump.run(op, now, existing.id);
+        if (c.entity === 'customer') s.release.run(c.entityId);
+      } else s.bump.run(op, now, c.customerId, c.waitsFor ?? null, existing.id);
     }
     if (changes.length > 0) for (const listener of this.listeners) listener();
   }
@@ -74,6 +83,7 @@ export class Outbox {
       .selectAll()
       .where('parked_at', 'is', null)
       .where(sql<boolean>`not ${HELD}`)
+      .where(sql<boolean>`not ${WAITING}`)
       .orderBy(sql`entity = 'attachment'`)
       .orderBy('id')
       .limit(limit)
@@ -100,7 +110,11 @@ export class Outbox {
    * write came in while it was on the wire (then the entry stays, to be pushed again).
    */
   complete(entry: OutboxEntry): boolean {
-    return this.statementsInTransaction().complete.run(entry.id, entry.revision).changes === 1;
+    const s = this.statementsInTransaction();
+    const done = s.complete.run(entry.id, entry.revision).changes === 1;
+    // What waited for this customer's change (a merge's delete) may go now, even if it changes again.
+    if (done && entry.entity === 'customer') s.release.run(entry.entity_id);
+    return done;
   }
 
   completeAll(entries: OutboxEntry[]): void {
@@ -114,7 +128,20 @@ export class Outbox {
 
   /** Drops an entry whatever its revision (the entity is gone here or there). */
   drop(entity: LocalChange['entity'], entityId: string): void {
-    this.statementsInTransaction().drop.run(entity, entityId);
+    const s = this.statementsInTransaction();
+    s.drop.run(entity, entityId);
+    if (entity === 'customer') s.release.run(entityId);
+  }
+
+  /** Whether a queued delete waits for this customer's change (a merge: kept updated, then the other deleted). */
+  async isAwaited(customerId: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<boolean> {
+    const row = await db.selectFrom('sync_outbox').select('id').where('waits_for', '=', customerId).where('op', '=', 'delete').executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Queues a customer's change from sync itself (what a push could not send yet goes next round). In the caller's transaction. */
+  requeue(customerId: string): void {
+    this.record([{ entity: 'customer', entityId: customerId, customerId, op: 'update' }]);
   }
 
   /**
@@ -188,20 +215,26 @@ export function sentFields(entry: OutboxEntry | undefined): Fields | null {
 }
 
 function coalesce(was: LocalChange['op'], next: LocalChange['op']): LocalChange['op'] {
-  if (next === 'delete' || was === 'delete') return 'delete';
+  if (next === 'delete') return 'delete';
+  // Brought back (a merge undone, before or after its delete went) or handed back its cloud record:
+  // sent as new, or as an update of the cloud copy while linked (push.ts sends a linked create so).
+  if (next === 'create') return 'create';
+  if (was === 'delete') return 'delete';
   return was === 'create' ? 'create' : 'update';
 }
 
 function prepare(sqlite: BetterSqlite3.Database) {
   return {
     find: sqlite.prepare('select id, op, tried_at from sync_outbox where entity = ? and entity_id = ?'),
-    insert: sqlite.prepare('insert into sync_outbox (entity, entity_id, customer_id, op, changed_at) values (?, ?, ?, ?, ?)'),
-    // A new write may fix what made the cloud refuse the entry: it goes back in the queue.
-    bump: sqlite.prepare('update sync_outbox set op = ?, revision = revision + 1, changed_at = ?, parked_at = null, parked_error = null where id = ?'),
+    insert: sqlite.prepare('insert into sync_outbox (entity, entity_id, customer_id, op, changed_at, waits_for) values (?, ?, ?, ?, ?, ?)'),
+    // A new write may fix what made the cloud refuse the entry: it goes back in the queue. It names
+    // the customer it now belongs to (a document moved by a merge) and what it waits for, if anything.
+    bump: sqlite.prepare('update sync_outbox set op = ?, revision = revision + 1, changed_at = ?, customer_id = ?, waits_for = ?, parked_at = null, parked_error = null where id = ?'),
     remove: sqlite.prepare('delete from sync_outbox where id = ?'),
     removeFiles: sqlite.prepare("delete from sync_outbox where entity = 'attachment' and customer_id = ?"),
     complete: sqlite.prepare('delete from sync_outbox where id = ? and revision = ?'),
     downgrade: sqlite.prepare("update sync_outbox set op = 'update' where id = ? and op = 'create'"),
     drop: sqlite.prepare('delete from sync_outbox where entity = ? and entity_id = ?'),
+    release: sqlite.prepare('update sync_outbox set waits_for = null where waits_for = ?'),
   };
 }

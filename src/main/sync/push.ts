@@ -201,7 +201,12 @@ class Pusher {
     }
     const { merged, conflicts } = mergeFields(base, mine, theirs, (entry ?? g.customer)?.changed_at ?? null, iso(remote.updatedAt));
     const { files, done } = await this.filesOf(g.customerId, g.files);
-    const changed = changedFields(theirs, merged);
+    let changed = changedFields(theirs, merged);
+    // A merge gave this customer the email of the one it deletes next: the cloud (email unique per
+    // store) would refuse it until that delete went, and the delete waits for this update. So the
+    // rest goes now, the email in a change of its own once the delete is through.
+    const emailLater = changed.includes('customerData.email') && (await this.d.outbox.isAwaited(g.customerId));
+    if (emailLater) changed = changed.filter((f) => f !== 'customerData.email');
     if (changed.length > 0 || files.length > 0) {
       if (g.customer) await this.d.outbox.markSending(g.customer, merged);
       await this.client.updateCustomer(cloudId, changesOnly(documentOf(merged, cloudDoc, local), changed), files);
@@ -214,9 +219,11 @@ class Pusher {
     this.commit(g, async (unit) => {
       const { trx } = unit;
       await this.applyHere(unit, g.customerId, mine, merged, conflicts, now);
-      await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow: merged, remoteUpdatedAt }, now);
+      const shadow = emailLater ? { ...merged, 'customerData.email': theirs['customerData.email'] } : merged;
+      await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow, remoteUpdatedAt }, now);
       if (g.customer && !this.d.outbox.complete(g.customer)) this.d.outbox.downgradeToUpdate(g.customer);
       this.d.outbox.completeAll(done);
+      if (emailLater) this.d.outbox.requeue(g.customerId);
     });
   }
 
@@ -267,8 +274,10 @@ class Pusher {
     await this.d.db.transaction().execute(async (trx) => {
       for (const { g } of targets) {
         await this.d.links.remove(trx, g.customerId);
-        this.d.outbox.drop('customer', g.customerId);
-        for (const f of g.files) this.d.outbox.drop('attachment', f.entity_id);
+        // Brought back while its delete was on the wire (a merge undone): the entry, now a create,
+        // stays and sends it as a new cloud customer (the old one is gone there, its link with it).
+        if (g.customer) this.d.outbox.complete(g.customer);
+        for (const f of g.files) this.d.outbox.complete(f);
       }
     });
   }

@@ -11,6 +11,7 @@ import { Header, type Section } from './components/Header';
 import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
 import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
+import { DuplicatesScreen } from './duplicates/DuplicatesScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 import { useWriteGate } from './licence/useWriteGate';
 import { trackFocusInMain } from './components/focusReturn';
@@ -25,11 +26,12 @@ type Screen =
   | { name: 'settings' }
   | { name: 'backups' }
   | { name: 'import' }
+  | { name: 'duplicates' }
   // Everyone's: the sync status, conflicts and parked changes (the settings are the owner's).
   | { name: 'sync' };
 
 function sectionOf(screen: Screen): Section {
-  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'sync' ? screen.name : 'customers';
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'sync' || screen.name === 'duplicates' ? screen.name : 'customers';
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -128,7 +130,7 @@ export function App() {
           <SyncScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
-        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' ? (
+        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'duplicates' ? (
           // Hidden from staff in the header (the core refuses them anyway); an owner who just made
           // themselves staff is shown the way back.
           isOwner ? (
@@ -138,6 +140,8 @@ export function App() {
               <SettingsScreen onOpenSync={() => navigate('sync')} />
             ) : screen.name === 'import' ? (
               <ImportScreen />
+            ) : screen.name === 'duplicates' ? (
+              <DuplicatesScreen onOpenCustomer={open} />
             ) : (
               <BackupsScreen />
             )

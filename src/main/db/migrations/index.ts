@@ -9,6 +9,7 @@ import singleVersionRecord from './0007_single_version_record';
 import walkIns from './0008_walk_ins';
 import recoveryCode from './0009_recovery_code';
 import imports from './0010_imports';
+import customerMerges from './0011_customer_merges';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   walkIns,
   recoveryCode,
   imports,
+  customerMerges,
 ];

@@ -64,6 +64,14 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
         return { title: t('history.customer.delete'), changes: [] };
       case 'export':
         return { title: t('history.customer.export'), changes: [] };
+      // A merge (issue 13): the fields it changed on the kept customer; the merge's own ids are not fields.
+      case 'merge':
+      case 'unmerge': {
+        const after = (entry.after ?? {}) as Record<string, unknown>;
+        const fields = Object.fromEntries(Object.keys((entry.before ?? {}) as object).filter((k) => k !== 'mergeRecordId').map((k) => [k, after[k]]));
+        const name = String(after.mergedName ?? after.restoredName ?? '');
+        return { title: t(`history.customer.${entry.action}`, { name }), changes: customerChanges(fieldChanges(entry.before, fields)) };
+      }
       default:
         return { title: t('history.other', { action: entry.action }), changes: customerChanges(fieldChanges(entry.before, entry.after)) };
     }
