@@ -29,6 +29,8 @@ import type { Logger } from './log';
 import { prescriptionHandlers } from './prescriptions/handlers';
 import { PrescriptionService } from './prescriptions/service';
 import { privacyHandlers } from './privacy/handlers';
+import { recallHandlers } from './recalls/handlers';
+import { RecallService } from './recalls/service';
 import type { PurgeLedger } from './privacy/ledger';
 import { PrivacyService } from './privacy/service';
 import type { SecretBox } from './secrets';
@@ -152,6 +154,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...updateHandlers(s.updates),
     ...licenceHandlers(licence),
     ...syncHandlers(sync),
+    ...recallHandlers(new RecallService(store.db, clock, writes)),
   };
   const dispatch: Dispatch = createDispatch(handlers, {
     clock,
