@@ -49,21 +49,23 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
   const customerFilter = q.customerId === undefined ? sql`` : sql`and c.id = ${q.customerId}`;
   const { rows } = await sql<Row>`
     with live as (
-      select p.customer_id, substr(p.exam_date, 1, 10) as exam, coalesce(json_extract(p.rx, '$.kind'), 'spectacles') as kind,
-             row_number() over (partition by p.customer_id order by p.exam_date desc, p.version desc) as rn
+      -- One row per customer: its latest exam among versions nothing corrects (same day: the later
+      -- version). SQLite takes the bare columns from the row max() chose.
+      select p.customer_id, max(p.exam_date || printf('%010d', p.version)) as pick, substr(p.exam_date, 1, 10) as exam, p.rx
       from prescriptions p
       where not exists (select 1 from prescriptions n where n.corrects_id = p.id)
+      group by p.customer_id
     ),
     base as (
       select c.id, c.first_name, c.last_name, c.phone_number, c.email,
              c.marketing_consent_at is not null as marketing, c.sms_consent_at is not null as sms,
-             live.exam, live.kind, o.type as otype, o.months as omonths, o.due_date as odate,
+             live.exam, coalesce(json_extract(live.rx, '$.kind'), 'spectacles') as kind, o.type as otype, o.months as omonths, o.due_date as odate,
              case when length(c.date_of_birth) >= 10 and live.exam is not null
                then cast(substr(live.exam, 1, 4) as integer) - cast(substr(c.date_of_birth, 1, 4) as integer)
                     - (substr(live.exam, 6, 5) < substr(c.date_of_birth, 6, 5))
              end as age
       from customers c
-      left join live on live.customer_id = c.id and live.rn = 1
+      left join live on live.customer_id = c.id
       left join recall_overrides o on o.customer_id = c.id
       where c.deleted_at is null and c.purged_at is null
         and (o.type is null or o.type != 'none')
@@ -98,15 +100,19 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
                 and (spans.exam is null or r.date > spans.exam)) as answered
       from spans
     )
-    select d.id, d.first_name, d.last_name, d.phone_number, d.email, d.marketing, d.sms, d.kind, d.exam, d.due_date, d.answered,
-           d.otype is not null as overridden, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note,
-           count(*) over () as total
-    from dated d
+    select page.*, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note
+    from (
+      select d.id, d.first_name, d.last_name, d.phone_number, d.email, d.marketing, d.sms, d.kind, d.exam, d.due_date, d.answered,
+             d.otype is not null as overridden, count(*) over () as total
+      from dated d
+      where 1 ${stateFilter} ${consentFilter}
+      order by d.due_date, d.last_name, d.first_name, d.id
+      limit ${q.limit} offset ${q.offset}
+    ) as page
+    -- The last try, read for the page only.
     left join recall_outcomes lo on lo.id = (
-      select r.id from recall_outcomes r where r.customer_id = d.id order by r.date desc, r.recorded_at desc limit 1)
-    where 1 ${stateFilter} ${consentFilter}
-    order by d.due_date, d.last_name, d.first_name, d.id
-    limit ${q.limit} offset ${q.offset}
+      select r.id from recall_outcomes r where r.customer_id = page.id order by r.date desc, r.recorded_at desc limit 1)
+    order by page.due_date, page.last_name, page.first_name, page.id
   `.execute(db);
   const total = rows[0]?.total ?? (q.offset > 0 ? await countOnly(db, settings, today, q) : 0);
   return { items: rows.map((r) => itemOf(r, today)), total };
