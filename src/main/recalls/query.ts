@@ -59,7 +59,7 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
     base as (
       select c.id, c.first_name, c.last_name, c.phone_number, c.email,
              c.marketing_consent_at is not null as marketing, c.sms_consent_at is not null as sms,
-             live.exam, coalesce(json_extract(live.rx, '$.kind'), 'spectacles') as kind, o.type as otype, o.months as omonths, o.due_date as odate,
+             live.exam, case when live.exam is not null then coalesce(json_extract(live.rx, '$.kind'), 'spectacles') end as kind, o.type as otype, o.months as omonths, o.due_date as odate,
              case when length(c.date_of_birth) >= 10 and live.exam is not null
                then cast(substr(live.exam, 1, 4) as integer) - cast(substr(c.date_of_birth, 1, 4) as integer)
                     - (substr(live.exam, 6, 5) < substr(c.date_of_birth, 6, 5))
