@@ -34,6 +34,11 @@ interface Row {
   last_outcome: RecallItem['lastOutcome'];
   last_outcome_date: string | null;
   last_outcome_note: string | null;
+  street: string | null;
+  zip_code: string | null;
+  city: string | null;
+  state: string | null;
+  has_address: number;
   total: number;
 }
 
@@ -100,7 +105,8 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
                 and (spans.exam is null or r.date > spans.exam)) as answered
       from spans
     )
-    select page.*, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note
+    select page.*, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note,
+           a.street, a.zip_code, a.city, a.state, a.id is not null as has_address
     from (
       select d.id, d.first_name, d.last_name, d.phone_number, d.email, d.marketing, d.sms, d.kind, d.exam, d.due_date, d.answered,
              d.otype is not null as overridden, count(*) over () as total
@@ -112,6 +118,7 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
     -- The last try, read for the page only.
     left join recall_outcomes lo on lo.id = (
       select r.id from recall_outcomes r where r.customer_id = page.id order by r.date desc, r.recorded_at desc limit 1)
+    left join customer_addresses a on a.customer_id = page.id
     order by page.due_date, page.last_name, page.first_name, page.id
   `.execute(db);
   const total = rows[0]?.total ?? (q.offset > 0 ? await countOnly(db, settings, today, q) : 0);
@@ -131,6 +138,7 @@ function itemOf(r: Row, today: string): RecallItem {
     lastName: r.last_name,
     phoneNumber: r.phone_number,
     email: r.email,
+    address: r.has_address ? { street: r.street ?? '', zipCode: r.zip_code ?? '', city: r.city ?? '', state: r.state ?? '' } : null,
     consent: { marketing: r.marketing === 1, sms: r.sms === 1 },
     kind: r.kind,
     lastExamDate: r.exam,

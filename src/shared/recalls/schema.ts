@@ -81,6 +81,8 @@ export const RecallItem = z.object({
   lastName: z.string(),
   phoneNumber: z.string(),
   email: z.string(),
+  /** Where a recall letter goes (null: no address kept). */
+  address: z.object({ street: z.string(), zipCode: z.string(), city: z.string(), state: z.string() }).nullable(),
   consent: z.object({ marketing: z.boolean(), sms: z.boolean() }),
   /** The kind of the current prescription; null for a fixed date without any exam. */
   kind: z.enum(['spectacles', 'contacts']).nullable(),
