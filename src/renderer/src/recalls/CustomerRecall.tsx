@@ -43,7 +43,7 @@ export function CustomerRecall({ customerId }: { customerId: string }) {
       <p className="customer-recall-due">
         {data.dueDate ? t('recalls.customer.due', { date: formatDay(data.dueDate, lang), state: t(`recalls.states.${data.state ?? 'upcoming'}`) }) : t('recalls.customer.notDue')}
       </p>
-      <form className="customer-recall-form" onSubmit={onSubmit} aria-label={t('recalls.customer.rule')}>
+      <form className="customer-recall-form" onSubmit={onSubmit}>
         <div className="field">
           <label htmlFor={`${ids}-mode`}>{t('recalls.customer.rule')}</label>
           <select id={`${ids}-mode`} value={v.mode} onChange={(e) => edit({ mode: e.target.value as OverrideValues['mode'] })}>
