@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { callHost, expect, shot, test } from './fixtures';
 
 /*
@@ -119,6 +120,7 @@ for (const lang of ['en', 'fr'] as const) {
     await callDate.fill(typed(yesterday, lang));
     await callDate.press('Tab');
     await shot(page, `recalls-due-${lang}`);
+    await expectAccessible(page, `recalls ${lang}`);
     await rows.first().getByRole('button', { name: w.booked, exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: w.recorded })).toBeVisible();
     await expect(page.getByText(w.nobodyDue)).toBeVisible();
@@ -162,6 +164,7 @@ for (const lang of ['en', 'fr'] as const) {
     const recall = page.locator('.customer-recall');
     await recall.scrollIntoViewIfNeeded();
     await shot(page, `recalls-customer-${lang}`);
+    await expectAccessible(page, `customer recall ${lang}`);
     await recall.getByLabel(w.recallRule, { exact: true }).selectOption('none');
     await recall.getByRole('button', { name: w.saveRule }).click();
     await expect(recall.getByRole('status')).toHaveText(w.ruleSaved);
@@ -176,6 +179,20 @@ for (const lang of ['en', 'fr'] as const) {
     const ar = JSON.parse(readFileSync(new URL('../../src/renderer/src/i18n/ar.json', import.meta.url), 'utf8')) as { recalls: { title: string } };
     await page.getByLabel(lang === 'fr' ? 'Langue' : 'Language').selectOption('ar');
     await expect(page.getByRole('heading', { name: ar.recalls.title, level: 1 })).toBeVisible();
+    // The phone reads left to right: its "+" is drawn left of its last digit.
+    const phone = rows.first().locator('bdi');
+    await expect(phone).toHaveText('+212 600 111 222');
+    const [plusX, lastX] = await phone.evaluate((el) => {
+      const text = el.firstChild!;
+      const at = (i: number) => {
+        const r = document.createRange();
+        r.setStart(text, i);
+        r.setEnd(text, i + 1);
+        return r.getBoundingClientRect().x;
+      };
+      return [at(0), at((text.textContent ?? '').length - 1)];
+    });
+    expect(plusX).toBeLessThan(lastX);
     await shot(page, `recalls-ar-from-${lang}`);
   });
 }

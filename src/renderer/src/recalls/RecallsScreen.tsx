@@ -103,7 +103,7 @@ export function RecallsScreen({ onOpenCustomer }: { onOpenCustomer: (id: string)
           <DateInput id={`${ids}-date`} kind="event" value={callDate} onChange={setCallDate} />
         </div>
         <button type="button" disabled={letters.length === 0} onClick={() => void print()}>
-          {t('recalls.printLetters', { count: letters.length })}
+          {letters.length === 0 ? t('recalls.printNone') : t('recalls.printLetters', { count: letters.length })}
         </button>
         <button type="button" disabled={exportCalls.isPending || items.length === 0} onClick={onExport}>
           {t('recalls.export')}
