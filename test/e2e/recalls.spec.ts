@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { callHost, expect, shot, test } from './fixtures';
+import { callHost, expect, shot, signInThroughUi, signOutThroughUi, test } from './fixtures';
 
 /*
  * Issue 13 item 4: the Recalls screen lists who is due this month and who is overdue, records a
@@ -127,6 +127,16 @@ for (const lang of ['en', 'fr'] as const) {
     await page.getByRole('tab', { name: w.all }).click();
     await expect(rows.filter({ hasText: 'Amina Alaoui' })).toContainText(shown(yesterday, lang));
 
+    // The call list as CSV, column names in the screen's language.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: lang === 'fr' ? 'Exporter la liste d’appels (CSV)' : 'Export call list (CSV)' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`recalls-all-${iso(new Date())}.csv`);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(lang === 'fr' ? '\uFEFFNom,Prénom,Téléphone,E-mail,Accepte d’être contacté,Type,Dernier examen,Échéance,Statut,Dernier résultat,Date du résultat,Note' : '\uFEFFLast name,First name,Phone,Email,Agreed to be contacted,Kind,Last exam,Due date,Status,Last outcome,Outcome date,Note');
+    expect(csv).toContain(`Alaoui,Amina,+212 600 111 222,amina@example.com,${lang === 'fr' ? 'oui' : 'yes'}`);
+    expect(csv).toContain('Bennani,Brahim');
+
     // Overdue: Brahim, who did not agree to be contacted (the consent filter hides him).
     await page.getByRole('tab', { name: w.overdue }).click();
     await expect(rows).toHaveCount(1);
@@ -196,3 +206,19 @@ for (const lang of ['en', 'fr'] as const) {
     await shot(page, `recalls-ar-from-${lang}`);
   });
 }
+
+test('[en] staff call customers back too: the Recalls screen is theirs, the store intervals are not', async ({ page, host, request }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await seed(request, host);
+  await callHost(request, host, 'staff.create', { username: 'sam', displayName: 'Sam Staff', password: 'sam-password-1', role: 'staff' });
+  await signOutThroughUi(page);
+  await signInThroughUi(page, 'sam', 'sam-password-1');
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('button', { name: 'Recalls', exact: true }).click();
+  await page.getByRole('tab', { name: 'Overdue' }).click();
+  const row = page.locator('.recalls-table tbody tr').filter({ hasText: 'Brahim Bennani' });
+  await row.getByRole('button', { name: 'No answer', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'No answer recorded for Brahim Bennani' })).toBeVisible();
+  await expect(row).toContainText(`No answer on ${shown(iso(new Date()), 'en')}`);
+  await expect(page.getByText('Recall intervals (store)')).toHaveCount(0);
+  await shot(page, 'recalls-staff-en');
+});
