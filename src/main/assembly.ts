@@ -33,6 +33,8 @@ import type { Logger } from './log';
 import { prescriptionHandlers } from './prescriptions/handlers';
 import { PrescriptionService } from './prescriptions/service';
 import { privacyHandlers } from './privacy/handlers';
+import { recallHandlers } from './recalls/handlers';
+import { RecallService } from './recalls/service';
 import type { PurgeLedger } from './privacy/ledger';
 import { PrivacyService } from './privacy/service';
 import type { SecretBox } from './secrets';
@@ -167,6 +169,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...licenceHandlers(licence),
     ...syncHandlers(sync),
     ...importHandlers(imports),
+    ...recallHandlers(new RecallService(store.db, clock, writes)),
   };
   const dispatch: Dispatch = createDispatch(handlers, {
     clock,

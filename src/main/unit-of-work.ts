@@ -11,13 +11,13 @@ export type WriteOrigin = 'local' | 'cloud';
 /**
  * What the cloud hears of each action on an entity it syncs: the one rule from an audit entry to an
  * outbox entry. `null`: the action is recorded but sends nothing (an export reads, a purge erases
- * what the cloud already forgot). An action missing here does not compile where it is recorded.
+ * what the cloud already forgot; recalls are local data, audited under their customer). An action missing here does not compile where it is recorded.
  */
 const SENT = {
   customer: { create: 'create', undelete: 'create', update: 'update', delete: 'delete', export: null, purge: null, 'sync.resolve': null, 'sync.retry': null,
     // A merge updates the kept customer (the merged-away one's delete and the moved files are its `sends`); an
     // undo sends what it names (the kept customer's update only while it is live: a deleted one has nothing to update).
-    merge: 'update', unmerge: null, dismissPair: null },
+    merge: 'update', unmerge: null, dismissPair: null, 'recall.record': null, 'recall.override': null },
   // The cloud carries the current prescription in its customer's opticData.
   prescription: { create: 'update', correct: 'update' },
   // Files travel with their customer (sync/push.ts); a new type sends the file again under its new field.

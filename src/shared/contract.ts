@@ -9,6 +9,7 @@ import * as CM from './customers/merge';
 import * as L from './licence/schema';
 import * as SY from './sync/schema';
 import * as P from './prescriptions/schema';
+import * as RC from './recalls/schema';
 import * as PV from './privacy/schema';
 import * as S from './staff/schema';
 import * as SP from './store-profile/schema';
@@ -172,6 +173,18 @@ export const contract = {
   'import.progress': { input: IM.ImportProgressInput, output: IM.ImportProgress, access: 'owner', kind: 'read' },
   /** Past batches, newest first (the undo list). */
   'import.batches': { input: NoInput, output: z.array(IM.ImportBatch), access: 'owner', kind: 'read' },
+  /** The store's recall intervals (by kind, shorter for the young and the old): every role reads them, the owner sets them. */
+  'recalls.settings': { input: NoInput, output: RC.RecallSettings, access: 'staff', kind: 'read' },
+  'recalls.setSettings': { input: RC.RecallSettings, output: RC.RecallSettings, access: 'owner', kind: 'write', audited: true },
+  /** Who is due back: this month, overdue (not answered), or everyone with a recall; a page of them, sorted by due date. */
+  'recalls.list': { input: RC.RecallListInput, output: RC.RecallListOutput, access: 'staff', kind: 'read' },
+  /** One customer's recall (their screen): override, due date, every call's outcome. */
+  'recalls.customer': { input: RC.RecallCustomerInput, output: RC.RecallCustomer, access: 'staff', kind: 'read' },
+  'recalls.record': { input: RC.RecallRecordInput, output: RC.RecallOutcomeEntry, access: 'staff', kind: 'write', audited: true },
+  /** A customer's own interval, fixed date or "no recall"; null goes back to the store's rules. */
+  'recalls.setOverride': { input: RC.RecallSetOverrideInput, output: RC.RecallCustomer, access: 'staff', kind: 'write', audited: true },
+  /** The call list as CSV (`{fileName, bytes}` in base64). */
+  'recalls.exportCalls': { input: RC.RecallExportInput, output: RC.RecallExportOutput, access: 'staff', kind: 'read' },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -52,6 +52,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   sqlite.exec('alter table staff drop column recovery_hash');
   sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
   sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; alter table sync_outbox drop column waits_for');
+  sqlite.exec('drop table recall_outcomes; drop table recall_overrides; drop index prescriptions_by_corrected');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

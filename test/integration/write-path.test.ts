@@ -182,6 +182,9 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     expect(conflicts).toHaveLength(1);
     return { id: conflicts[0]!.id, keep: conflicts[0]!.kept === 'mine' ? 'theirs' : 'mine' };
   },
+  'recalls.setSettings': async () => ({ spectaclesMonths: 18, contactsMonths: 12, youngMonths: 12, seniorMonths: 12 }),
+  'recalls.record': async (w) => ({ customerId: await w.customer(), outcome: 'booked', date: '2026-01-20', note: 'Tuesday 10:00' }),
+  'recalls.setOverride': async (w) => ({ customerId: await w.customer(), override: { type: 'months', months: 6 } }),
   'sync.retryParked': async (w) => {
     await w.customer(['Refused', 'Person']);
     w.cloud.faults.set({ refuse: { contains: 'Refused', message: 'blocked' } });

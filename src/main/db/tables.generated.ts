@@ -113,7 +113,7 @@ export interface Tables {
     mapping: string;
     saved_at: string;
   };
-  /** Indexes: prescriptions_by_customer (customer_id, exam_date, version); unique (customer_id, version). */
+  /** Indexes: prescriptions_by_corrected (corrects_id) where corrects_id is not null; prescriptions_by_customer (customer_id, exam_date, version); unique (customer_id, version). */
   prescriptions: {
     id: string;
     customer_id: string;
@@ -123,6 +123,24 @@ export interface Tables {
     corrects_id: string | null;
     created_at: string;
     created_by: string;
+  };
+  /** Indexes: recall_outcomes_by_customer (customer_id, date, recorded_at). */
+  recall_outcomes: {
+    id: string;
+    customer_id: string;
+    outcome: 'called' | 'noAnswer' | 'booked' | 'declined';
+    date: string;
+    note: Generated<string>;
+    recorded_at: string;
+    recorded_by: string;
+  };
+  recall_overrides: {
+    customer_id: string;
+    type: 'months' | 'date' | 'none';
+    months: number | null;
+    due_date: string | null;
+    set_at: string;
+    set_by: string;
   };
   settings: {
     key: string;

@@ -202,6 +202,9 @@ export class PrivacyService {
     await trx.updateTable('prescriptions').set({ corrects_id: null }).where('customer_id', '=', customerId).execute();
     await trx.deleteFrom('prescriptions').where('customer_id', '=', customerId).execute();
     await trx.deleteFrom('attachments').where('customer_id', '=', customerId).execute();
+    // Recall calls and their notes are about the person too (recalls/service.ts).
+    await trx.deleteFrom('recall_outcomes').where('customer_id', '=', customerId).execute();
+    await trx.deleteFrom('recall_overrides').where('customer_id', '=', customerId).execute();
     // Sync keeps copies too: the last-synced values, conflicts' losing values, the email a create
     // was sent with. A pending cloud delete stays (it needs only the cloud id).
     await trx.updateTable('sync_links').set({ shadow: null }).where('local_id', '=', customerId).execute();

@@ -12,6 +12,7 @@ import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
 import { SearchScreen } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
 import { DuplicatesScreen } from './duplicates/DuplicatesScreen';
+import { RecallsScreen } from './recalls/RecallsScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 import { useWriteGate } from './licence/useWriteGate';
 import { trackFocusInMain } from './components/focusReturn';
@@ -28,10 +29,12 @@ type Screen =
   | { name: 'import' }
   | { name: 'duplicates' }
   // Everyone's: the sync status, conflicts and parked changes (the settings are the owner's).
-  | { name: 'sync' };
+  | { name: 'sync' }
+  // Everyone's: who to call back (issue 13 item 4).
+  | { name: 'recalls' };
 
 function sectionOf(screen: Screen): Section {
-  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'sync' || screen.name === 'duplicates' ? screen.name : 'customers';
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'sync' || screen.name === 'duplicates' || screen.name === 'recalls' ? screen.name : 'customers';
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -128,6 +131,8 @@ export function App() {
       <main className="app-main" ref={mainRef}>
         {screen.name === 'sync' ? (
           <SyncScreen onOpenCustomer={open} />
+        ) : screen.name === 'recalls' ? (
+          <RecallsScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
         ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'duplicates' ? (

@@ -10,6 +10,7 @@ import walkIns from './0008_walk_ins';
 import recoveryCode from './0009_recovery_code';
 import imports from './0010_imports';
 import customerMerges from './0011_customer_merges';
+import recalls from './0012_recalls';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   recoveryCode,
   imports,
   customerMerges,
+  recalls,
 ];

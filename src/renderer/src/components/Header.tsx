@@ -3,9 +3,9 @@ import { useSignedIn } from '../auth/AuthProvider';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { LanguageSelect } from './LanguageSelect';
 
-/** The areas of the app; all but the customers are the owner's. */
-export const sections = ['customers', 'staff', 'settings', 'backups', 'import', 'duplicates'] as const;
-const staffSections = ['customers'] as const;
+/** The areas of the app; all but the customers and their recalls are the owner's. */
+export const sections = ['customers', 'recalls', 'staff', 'settings', 'backups', 'import', 'duplicates'] as const;
+const staffSections = ['customers', 'recalls'] as const;
 /** 'sync' is everyone's: opened from the header's sync indicator, not the owner's nav. */
 export type Section = (typeof sections)[number] | 'sync';
 

@@ -15,6 +15,7 @@ import { PrescriptionPanel } from '../prescriptions/PrescriptionPanel';
 import { CustomerTabList, CustomerTabPanel, useCustomerTabs } from './CustomerTabs';
 import { CustomerToolbar } from './CustomerToolbar';
 import { DetailsForm } from './DetailsForm';
+import { CustomerRecall } from '../recalls/CustomerRecall';
 import { customerFormSchema, emptyFormValues, firstEmptyField, formValuesFromDetail, prefillFromSearch, type CustomerFormOutput, type CustomerFormValues } from './formModel';
 import { useCustomerExport } from './OwnerActions';
 import { useCustomer } from './queries';
@@ -167,6 +168,7 @@ function CustomerForm({ detail, flash: initialFlash, prefill, onCreated, onBack,
             onOpenCustomer={(id) => onOpenCustomer?.(id)}
             emailHolderId={save.emailHolderId}
           />
+          {detail ? <CustomerRecall customerId={detail.id} /> : null}
         </div>
 
         {detail ? (

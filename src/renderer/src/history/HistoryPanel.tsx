@@ -72,6 +72,9 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
         const name = String(after.mergedName ?? after.restoredName ?? '');
         return { title: t(`history.customer.${entry.action}`, { name }), changes: customerChanges(fieldChanges(entry.before, fields)) };
       }
+      case 'recall.record':
+      case 'recall.override':
+        return describeRecall(entry, t, language);
       default:
         return { title: t('history.other', { action: entry.action }), changes: customerChanges(fieldChanges(entry.before, entry.after)) };
     }
@@ -104,6 +107,18 @@ function describe(entry: AuditEntry, versions: Map<string, PrescriptionVersion>,
     }
   }
   return { title: t('history.other', { action: `${entry.entity} ${entry.action}` }), changes: [] };
+}
+
+/** A recall call's outcome, or a change of the customer's own recall rule (recalls/). */
+function describeRecall(entry: AuditEntry, t: TFunction, language: string): Described {
+  const after = (entry.after ?? {}) as { outcome?: string; date?: string; note?: string; override?: { type: string; months?: number; date?: string } | null };
+  if (entry.action === 'recall.record') {
+    const title = t('recalls.history.record', { outcome: t(`recalls.outcomes.${after.outcome ?? ''}`, { defaultValue: after.outcome ?? '' }), date: formatDay(after.date ?? '', language) });
+    return { title: after.note ? `${title} — ${after.note}` : title, changes: [] };
+  }
+  const o = after.override ?? null;
+  const rule = !o ? t('recalls.customer.modes.store') : o.type === 'months' ? t('recalls.history.everyMonths', { count: o.months ?? 0 }) : o.type === 'date' ? t('recalls.history.onDate', { date: formatDay(o.date ?? '', language) }) : t('recalls.customer.modes.none');
+  return { title: t('recalls.history.override', { rule }), changes: [] };
 }
 
 const SHOWN_BREAKS = 5;

@@ -105,7 +105,7 @@ export function PrintCard({ customer, version }: { customer: Customer; version: 
 }
 
 /** The store as its letterhead: logo, name, address, phone and registration number, each when set. */
-function Letterhead({ store }: { store: StoreProfile }) {
+export function Letterhead({ store }: { store: StoreProfile }) {
   return (
     <div className="print-letterhead">
       {store.logo ? <img className="print-logo" src={`data:${store.logo.mimeType};base64,${store.logo.bytes}`} alt="" /> : null}
