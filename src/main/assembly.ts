@@ -145,7 +145,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...storeProfileHandlers(new StoreProfileService(store.db, clock, writes)),
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
-    ...customerHandlers(customers),
+    ...customerHandlers(customers, (id, waitMs) => engine.detailsNow(id, waitMs)),
     ...privacyHandlers(privacy),
     ...prescriptionHandlers(prescriptions),
     ...attachmentHandlers(attachments),

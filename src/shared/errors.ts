@@ -47,6 +47,8 @@ export const errorStatus = {
   'customer.notFound': 404,
   'customer.notDeleted': 409,
   'customer.emailTaken': 409,
+  // A new PC's first sync has only the cloud's list of this customer: fields it lacks wait for the detail.
+  'customer.detailsArriving': 409,
   'prescription.notFound': 404,
   'prescription.superseded': 409,
   /** A correction that changes no value of the version it corrects. */

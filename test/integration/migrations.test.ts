@@ -129,7 +129,7 @@ describe('the migrations', () => {
     const d = dir();
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
-    expect(latest).toBe(9);
+    expect(latest).toBe(10);
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(store.schemaVersion).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);
