@@ -50,6 +50,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   sqlite.pragma('user_version = 0');
   // What migrations after 0007 added to the tables goes too, as the app before them never had it.
   sqlite.exec('alter table staff drop column recovery_hash');
+  sqlite.exec('alter table customers drop column summary_at; drop table customer_groups; drop table cloud_groups');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

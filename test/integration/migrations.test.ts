@@ -49,7 +49,10 @@ function rowsOf(db: BetterSqlite3.Database): Record<string, unknown[]> {
 function rowsAsBefore(db: BetterSqlite3.Database, before: Record<string, unknown[]>): Record<string, unknown[]> {
   const now = rowsOf(db);
   return Object.fromEntries(
-    Object.entries(now).map(([table, rows]) => {
+    Object.entries(now)
+      // A table a later migration made (0013's groups) is empty in a store that never had it.
+      .filter(([table, rows]) => table in before || rows.length > 0)
+      .map(([table, rows]) => {
       const columns = before[table]?.[0] ? Object.keys(before[table][0] as object) : null;
       if (!columns) return [table, rows];
       return [
@@ -219,7 +222,8 @@ describe('a store made before 0007 (kysely_migration and user_version)', () => {
     cleanups.push(() => store.db.destroy());
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);
-    expect(store.sqlite.prepare('select * from customers').all()).toEqual(customers);
+    // Columns a later migration added (0013's customers.summary_at) hold nothing on kept rows.
+    expect(rowsAsBefore(store.sqlite, { customers }).customers).toEqual(customers);
     expect(store.preMigrationBackup).toContain(`pre-migration-v${at}-`);
     // What 0005 and 0006 made is there once (they ran once, whichever record was behind).
     expect(tablesOf(store.sqlite)).toContain('sync_refused');

@@ -684,7 +684,7 @@ describe('the cloud’s rate limit', () => {
     await round;
     const linked = new Database(join(dir, DB_FILE_NAME), { readonly: true });
     // Those whose detail was applied (issue 14: the others are here from the list, details arriving).
-    const kept = (linked.prepare('select cloud_id from sync_links join customers on customers.id = local_id where details_pending = 0').all() as { cloud_id: string }[]).map((r) => r.cloud_id);
+    const kept = (linked.prepare('select cloud_id from sync_links join customers on customers.id = local_id where summary_at is null').all() as { cloud_id: string }[]).map((r) => r.cloud_id);
     linked.close();
     expect(kept.length).toBeGreaterThanOrEqual(20);
 

@@ -17,13 +17,13 @@ export function missingFields(row: Pick<CustomerRow, (typeof columnOf)[Completab
  * A customer made from the cloud's list (a first sync) lacks fields only until its detail arrives:
  * not incomplete (nothing for staff to give), but "details arriving".
  */
-export function completeness(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]> & { details_pending?: number }) {
-  if (row.details_pending === 1) return { incomplete: false, missing: [], detailsArriving: true };
+export function completeness(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]> & { summary_at?: string | null }) {
+  if (row.summary_at) return { incomplete: false, missing: [], detailsArriving: true };
   const missing = missingFields(row);
   return { incomplete: missing.length > 0, missing, detailsArriving: false };
 }
 
 /** The same rule in SQL, over a `customers` row aliased `alias` (sync holds such customers back). */
 export function incompleteSql(alias: string): string {
-  return `(${alias}.details_pending = 0 and (${completableFields.map((f) => `${alias}.${columnOf[f]} = ''`).join(' or ')}))`;
+  return `(${alias}.summary_at is null and (${completableFields.map((f) => `${alias}.${columnOf[f]} = ''`).join(' or ')}))`;
 }

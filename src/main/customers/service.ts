@@ -40,7 +40,7 @@ const EMAIL_TAKEN = 'A customer with this email already exists';
 const INSERT_CHUNK = 1000;
 const CUSTOMER_COLUMNS = [
   'id', 'local_data_id', 'is_active', 'first_name', 'last_name', 'email', 'email_key', 'phone_number', 'date_of_birth', 'sex',
-  'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at', 'details_pending',
+  'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at', 'summary_at',
 ] as const satisfies readonly (keyof CustomerRow)[];
 
 /** Customers: seed 001's create/get/list/update/delete, on the local store. */
@@ -141,7 +141,7 @@ export class CustomerService {
   async updateSummaryIn(unit: Unit, id: string, summary: CustomerSummary): Promise<void> {
     const current = await this.findLive(unit.trx, id);
     const next = summaryRow(summary, { id, localDataId: current.local_data_id, now: current.created_at });
-    if (current.details_pending !== 1 || !next) return;
+    if (current.summary_at === null || !next) return;
     if (next.first_name === current.first_name && next.last_name === current.last_name && next.email === current.email) return;
     if (next.email_key !== current.email_key && next.email !== '') {
       const holder = await unit.trx.selectFrom('customers').select('id').where('email_key', '=', next.email_key).where('deleted_at', 'is', null).where('id', '!=', id).executeTakeFirst();
@@ -158,7 +158,7 @@ export class CustomerService {
 
   /** The customer's detail is here (sync applied the cloud's full copy): an ordinary customer from now on. */
   async detailsArrivedIn(trx: Transaction<Database>, id: string): Promise<void> {
-    await trx.updateTable('customers').set({ details_pending: 0 }).where('id', '=', id).where('details_pending', '=', 1).execute();
+    await trx.updateTable('customers').set({ summary_at: null }).where('id', '=', id).where('summary_at', 'is not', null).execute();
   }
 
   /** Each customer's current prescription's exam day (the rule of prescriptions/current.ts), for a page of the list. */
@@ -203,7 +203,7 @@ export class CustomerService {
     const { trx } = unit;
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);
-    if (current.details_pending === 1 && unit.origin !== 'cloud') assertSummaryEdit(input);
+    if (current.summary_at !== null && unit.origin !== 'cloud') assertSummaryEdit(input);
     const before = await this.auditView(trx, current);
     const patch = input.customerData ?? {};
     const next = {
@@ -330,7 +330,7 @@ export class CustomerService {
         marketing_consent_at: input.consent?.marketing ? now : null,
         sms_consent_at: input.consent?.sms ? now : null,
         purged_at: null,
-        details_pending: 0,
+        summary_at: null,
       };
     });
     // A prepared statement: at 100,000 rows, compiling multi-row inserts costs more than SQLite.

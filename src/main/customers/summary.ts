@@ -16,7 +16,7 @@ const HIDDEN_LAYOUT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
 /**
  * The row a summary makes: the name split at its first space (the list joins first and last name
  * with one; the detail brings the exact split), the email when it is a valid one, every field the
- * list lacks '' and `details_pending` set. null when there is nothing to find them by.
+ * list lacks '' and `summary_at` set (when it was made so). null when there is nothing to find them by.
  */
 export function summaryRow(s: CustomerSummary, o: { id: string; localDataId: string; now: string }): CustomerRow | null {
   const name = s.name.replace(/\s+/g, ' ').trim().slice(0, 201);
@@ -44,6 +44,6 @@ export function summaryRow(s: CustomerSummary, o: { id: string; localDataId: str
     marketing_consent_at: null,
     sms_consent_at: null,
     purged_at: null,
-    details_pending: 1,
+    summary_at: o.now,
   };
 }

@@ -75,7 +75,7 @@ export interface Tables {
     marketing_consent_at: string | null;
     sms_consent_at: string | null;
     purged_at: string | null;
-    details_pending: Generated<number>;
+    summary_at: string | null;
   };
   /** Indexes: prescriptions_by_customer (customer_id, exam_date, version); unique (customer_id, version). */
   prescriptions: {

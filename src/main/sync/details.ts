@@ -70,8 +70,8 @@ export async function applySummary(deps: PullDeps, unit: Unit, item: CloudListIt
 }
 
 async function isPending(deps: PullDeps, unit: Unit, localId: string): Promise<boolean> {
-  const row = await unit.trx.selectFrom('customers').select('details_pending').where('id', '=', localId).where('deleted_at', 'is', null).executeTakeFirst();
-  return row?.details_pending === 1;
+  const row = await unit.trx.selectFrom('customers').select('summary_at').where('id', '=', localId).where('deleted_at', 'is', null).executeTakeFirst();
+  return row !== undefined && row.summary_at !== null;
 }
 
 /**
@@ -120,7 +120,7 @@ async function nextWaiting(deps: PullDeps, limit: number, skip: Set<string>): Pr
     .innerJoin('customers', 'customers.id', 'sync_links.local_id')
     .select(['sync_links.local_id', 'sync_links.cloud_id'])
     .where('sync_links.entity', '=', 'customer')
-    .where('customers.details_pending', '=', 1)
+    .where('customers.summary_at', 'is not', null)
     .where('customers.deleted_at', 'is', null)
     .where(sql<boolean>`sync_links.local_id not in (select value from json_each(${JSON.stringify([...skip])}))`)
     .orderBy('sync_links.remote_updated_at', 'desc')
@@ -135,7 +135,7 @@ export async function countWaitingDetails(deps: Pick<PullDeps, 'db'>): Promise<n
   const row = await deps.db
     .selectFrom('customers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('details_pending', '=', 1)
+    .where('summary_at', 'is not', null)
     .where('deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);

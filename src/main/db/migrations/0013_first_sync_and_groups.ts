@@ -4,10 +4,10 @@ import type { Migration } from '../migrate';
 export default {
   name: '0013_first_sync_and_groups',
   async up(db: Kysely<unknown>) {
-    // A customer a first sync made from the cloud's list (name, email, groups) before its detail
-    // arrived (issue 14): findable at once; what the list lacks is '' here, neither editable nor
-    // sent, until the detail is fetched. CHECK: the type generator reads the two values from it.
-    await sql`alter table customers add column details_pending integer not null default 0 check (details_pending in (0, 1))`.execute(db);
+    // When a first sync made the customer from the cloud's list (name, email, groups) before its
+    // detail arrived (issue 14): findable at once; what the list lacks is '' here, neither editable
+    // nor sent, until the detail is fetched, which sets it back to null (every existing row).
+    await sql`alter table customers add column summary_at text`.execute(db);
     // The cloud's groups (seed 001's list: groups [{id, name}]), kept as the cloud sends them.
     await db.schema
       .createTable('cloud_groups')

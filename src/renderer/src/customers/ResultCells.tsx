@@ -5,6 +5,7 @@ import { formatDay } from '../format';
 import { ageOn } from './age';
 import { highlight } from './highlight';
 import { missingFieldsText } from './missingFields';
+import { ArrivingBadge, GroupBadges } from './CloudBadges';
 
 /**
  * One result's cells: enough to tell namesakes apart at a glance (age and date of birth, phone,
@@ -20,6 +21,8 @@ export function ResultCells({ row, search, flag }: { row: CustomerListItem; sear
         <Marked value={row.name} search={search} />
         {row.status === 'unactive' ? <span className="badge unactive">{t('status.unactive')}</span> : null}
         {row.incomplete ? <IncompleteBadge row={row} /> : null}
+        {row.detailsArriving ? <ArrivingBadge /> : null}
+        <GroupBadges groups={row.groups} />
         {flag}
       </span>
       <span className="cell-born">
