@@ -201,8 +201,13 @@ export class SyncEngine {
     const total = (await this.d.links.countCustomers()) + (await this.d.refused.count());
     const now = this.timeline.now();
     this.detailTimes = this.detailTimes.filter((t) => t > now - 60_000);
-    // Before any has come, the limiter's pace (a detail is a request); then the pace seen.
-    const perMinute = this.detailTimes.length >= 5 ? this.detailTimes.length : (this.config?.requestsPerMinute ?? 0);
+    // Before a few have come, the limiter's pace (a detail is a request); then the pace seen over
+    // the last minute (or since the first of it: a burst that has just started is not a slow minute).
+    const limit = this.config?.requestsPerMinute ?? 0;
+    const seen = this.detailTimes.length;
+    const over = seen > 0 ? Math.max(5_000, now - this.detailTimes[0]!) : 60_000;
+    const pace = (seen / over) * 60_000;
+    const perMinute = seen >= 5 ? (limit > 0 ? Math.min(limit, pace) : pace) : limit;
     return { complete: Math.max(0, total - waiting), total, secondsLeft: perMinute > 0 ? Math.ceil((waiting / perMinute) * 60) : null };
   }
 

@@ -34,6 +34,7 @@ export function indicatorWords(
     ...(lastShown ? [{ kind: 'lastSync' as const, text: lastSync }] : []),
   ];
   const more = [
+    s.firstSync ? t('firstSync.sentence', { complete: s.firstSync.complete, total: s.firstSync.total }) : null,
     nextTry ? t('sync.indicator.slowDownWhy') : null,
     pendingShown ? null : pending,
     lastShown ? null : lastSync ? t('sync.indicator.lastSync', { when: lastSync }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
@@ -46,8 +47,8 @@ export function indicatorWords(
 }
 
 /**
- * A new PC's first sync (issue 14): every customer is findable already; this says how many have
- * their details here, and the time left ("1,240 of 10,000 customers complete, about 88 min left").
+ * A new PC's first sync (issue 14), short for the header: every customer is findable already; this
+ * says how many have their details here, and the time left ("1,240/10,000 complete · 88 min left").
  */
 export function firstSyncWords(p: NonNullable<SyncStatus['firstSync']>, t: TFunction): string {
   const progress = t('firstSync.progress', { complete: p.complete, total: p.total });
