@@ -25,8 +25,10 @@ export function indicatorWords(
   // Rate-limited is not offline: the cloud is there and asked us to wait; the pill says until when.
   const lastShown = lastSync !== null && s.state !== 'disabled' && nextTry === null;
   const firstSync = s.firstSync ? firstSyncWords(s.firstSync, t) : null;
+  // A first sync's progress says "syncing" itself (and the header has room for one of them in French).
+  const stateShown = !(firstSync && s.state === 'syncing');
   const shown: ShownPart[] = [
-    { kind: 'state', text: t(`sync.state.${s.state}`) },
+    ...(stateShown ? [{ kind: 'state' as const, text: t(`sync.state.${s.state}`) }] : []),
     ...(firstSync ? [{ kind: 'firstSync' as const, text: firstSync }] : []),
     ...(pendingShown ? [{ kind: 'pending' as const, text: pending }] : []),
     ...(toReview > 0 ? [{ kind: 'review' as const, text: t('sync.indicator.toReviewShort', { count: toReview }) }] : []),
