@@ -124,7 +124,7 @@ export class CustomerService {
    * null when the local rules cannot hold it (an email used here by another customer): the caller
    * then fetches the detail, whose refusal is kept and shown as any other.
    */
-  async insertSummaryIn(unit: Unit, summary: CustomerSummary): Promise<string | null> {
+  async insertSummaryIn(unit: Unit, summary: CustomerSummary): Promise<CustomerRow | null> {
     const now = this.clock.now().toISOString();
     const row = summaryRow(summary, { id: uuidv7(), localDataId: uuidv7(), now });
     if (!row) return null;
@@ -134,7 +134,7 @@ export class CustomerService {
     }
     await unit.trx.insertInto('customers').values(row).execute();
     unit.record({ entity: 'customer', entityId: row.id, customerId: row.id, action: 'create', after: { ...localData(row), address: null } });
-    return row.id;
+    return row;
   }
 
   /** The cloud's list changed the summary of a customer whose detail is still on its way. */

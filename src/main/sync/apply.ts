@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { CustomerService } from '../customers/service';
 import type { CustomerSummary } from '../customers/summary';
+import { localData } from '../customers/records';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
@@ -111,8 +112,10 @@ export class LocalApply {
   }
 
   /** A customer as the cloud's list has it, its detail to come (null: the local rules cannot hold it so). */
-  insertSummary(unit: Unit, summary: CustomerSummary): Promise<string | null> {
-    return this.customers.insertSummaryIn(unit, summary);
+  /** The fields (as sync compares them) of the customer made, the link's first shadow; null: not made. */
+  async insertSummary(unit: Unit, summary: CustomerSummary): Promise<{ id: string; fields: Fields } | null> {
+    const row = await this.customers.insertSummaryIn(unit, summary);
+    return row ? { id: row.id, fields: fieldsOf(documentOfCustomer({ localData: localData(row), address: null, opticData: null })) } : null;
   }
 
   updateSummary(unit: Unit, id: string, summary: CustomerSummary): Promise<void> {

@@ -6,7 +6,7 @@ import type { Unit } from '../unit-of-work';
 import { refusalOfCloudCustomer } from './apply';
 import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
 import { CommitBatch } from './commit-batch';
-import { changedFields, documentOfCustomer, fieldsOf } from './document';
+import { type Fields, changedFields, documentOfCustomer, fieldsOf } from './document';
 import type { Lane } from './limiter';
 import { type PullDeps, deletedThereIn } from './pull';
 import { iso, pool } from './push';
@@ -49,23 +49,27 @@ export async function applySummary(deps: PullDeps, unit: Unit, item: CloudListIt
   const [link] = await deps.links.byCloudIds([item.id], trx);
   const summary = summaryOf(item);
   let localId: string;
+  let shadow: Fields | null;
   if (link) {
     // A change waiting here: the push reads the cloud's full copy and merges (the detail with it).
     if (await deps.outbox.get('customer', link.local_id, trx)) return 'skipped';
     if (!(await isPending(deps, unit, link.local_id))) return 'fetch';
     await deps.local.updateSummary(unit, link.local_id, summary);
     localId = link.local_id;
+    shadow = await deps.local.fields(trx, localId);
   } else {
     // Our own create whose answer was lost, or the same person waiting here to be pushed: the push links them.
     if (await deps.outbox.mayBeOurs(summary.email ?? '', trx)) return 'skipped';
-    const id = await deps.local.insertSummary(unit, summary);
-    if (!id) return 'fetch';
-    localId = id;
+    const made = await deps.local.insertSummary(unit, summary);
+    if (!made) return 'fetch';
+    localId = made.id;
+    shadow = made.fields;
   }
-  await deps.links.put(trx, { localId, entity: 'customer', cloudId: item.id, shadow: await deps.local.fields(trx, localId), remoteUpdatedAt: iso(item.updatedAt) }, now);
+  await deps.links.put(trx, { localId, entity: 'customer', cloudId: item.id, shadow, remoteUpdatedAt: iso(item.updatedAt) }, now);
   await deps.refused.forget(trx, [item.id]);
   const groups = groupsOfItem(item);
-  if (groups) await setGroups(trx, localId, groups);
+  // A customer just made is in no group yet: only groups to add.
+  if (groups && (link || groups.length > 0)) await setGroups(trx, localId, groups);
   return 'applied';
 }
 
