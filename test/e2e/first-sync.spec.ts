@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectAccessible } from './axe';
 import { callHost, expect, results, searchBox, shot, test } from './fixtures';
 
 /*
@@ -66,6 +67,7 @@ test('a new PC: every customer findable at once with "details arriving", the hea
   await expect(row.getByTestId('details-arriving')).toHaveText(/Details arriving/);
   await expect(row.getByTestId('group-badges')).toContainText('VIP Customers');
   await shot(page, 'first-sync-results');
+  await expectAccessible(page, 'results with details arriving and a group');
 
   // Its screen says the details are on their way; what the list lacks cannot be typed meanwhile.
   await row.click();
@@ -74,6 +76,7 @@ test('a new PC: every customer findable at once with "details arriving", the hea
   await expect(page.getByLabel('First name', { exact: true })).toBeEnabled();
   await expect(page.locator('.form-toolbar').getByTestId('group-badges')).toContainText('VIP Customers');
   await shot(page, 'first-sync-customer-arriving');
+  await expectAccessible(page, 'a customer whose details are arriving');
   await page.getByRole('button', { name: '← Back to search' }).click();
 
   // The cloud gives details again: the header counts them in, newest first, with the time left.
@@ -111,4 +114,5 @@ test('a new PC: every customer findable at once with "details arriving", the hea
   await page.getByRole('banner').getByRole('combobox').selectOption('ar');
   await expect(page.getByTestId('group-filter')).toContainText('كل المجموعات');
   await shot(page, 'first-sync-results-ar');
+  await expectAccessible(page, 'results in Arabic with the group filter');
 });
