@@ -77,11 +77,16 @@ test('a new PC: every customer findable at once with "details arriving", the hea
   await expect(page.locator('.form-toolbar').getByTestId('group-badges')).toContainText('VIP Customers');
   await shot(page, 'first-sync-customer-arriving');
   await expectAccessible(page, 'a customer whose details are arriving');
+
+  // The cloud gives details again (the engine tries again on its backoff timer, seconds here): the
+  // screen left open fills in as the first sync moves, and the fields can be changed.
+  cloud.faults.reset();
+  await expect(page.getByLabel('Phone number', { exact: true })).toHaveValue('0612345000', { timeout: 45_000 });
+  await expect(page.getByLabel('Phone number', { exact: true })).toBeEnabled();
+  await expect(page.getByTestId('details-arriving-note')).toHaveCount(0);
   await page.getByRole('button', { name: '← Back to search' }).click();
 
-  // The cloud gives details again: the header counts them in, newest first, with the time left.
-  // (The engine tries again on its backoff timer, seconds here.)
-  cloud.faults.reset();
+  // The header counts the details in, newest first, with the time left.
   const progress = page.getByRole('banner').getByTestId('sync-first');
   await expect(progress).toHaveText(/^[1-9]\d*\/250 complete · (\d+ min left|under 1 min left)$/, { timeout: 45_000 });
   await expect(page.getByRole('banner').getByRole('button', { name: /^Sync:/ })).toHaveAccessibleName(/of 250 customers have their details here; every one can already be found by name and email/);

@@ -59,8 +59,8 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
 }
 
 /**
- * While a new PC's first sync brings the store in (issue 14), the results and groups on screen are
- * asked again as its progress moves: customers appear, then their details.
+ * While a new PC's first sync brings the store in (issue 14), the results, groups and a customer
+ * still arriving on screen are asked again as its progress moves: customers appear, then their details.
  */
 function useFirstSyncRefresh(firstSync: { complete: number; total: number } | null) {
   const qc = useQueryClient();
@@ -68,5 +68,10 @@ function useFirstSyncRefresh(firstSync: { complete: number; total: number } | nu
   useEffect(() => {
     void qc.invalidateQueries({ queryKey: customerKeys.lists() });
     void qc.invalidateQueries({ queryKey: customerKeys.groups() });
+    // A customer on screen whose details were still arriving: asked again (the screen keeps an edit under way).
+    void qc.invalidateQueries({
+      queryKey: customerKeys.all,
+      predicate: (q) => q.queryKey[1] === 'detail' && (q.state.data as { detailsArriving?: boolean } | undefined)?.detailsArriving === true,
+    });
   }, [qc, progress]);
 }
