@@ -159,7 +159,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     ...storeProfileHandlers(storeProfile),
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
-    ...customerHandlers(customers),
+    ...customerHandlers(customers, (id, waitMs) => engine.detailsNow(id, waitMs)),
     ...mergeHandlers(merges),
     ...privacyHandlers(privacy),
     ...customerExportHandlers(new CustomerListExport(store.db, customers, writes, clock)),

@@ -97,6 +97,8 @@ export const contract = {
   'customers.create': { input: C.CustomerCreateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   'customers.get': { input: C.CustomerIdInput, output: C.CustomerDetail, access: 'staff', kind: 'read' },
   'customers.list': { input: C.CustomerListInput, output: C.CustomerListOutput, access: 'staff', kind: 'read' },
+  /** The cloud's groups with their counts (issue 13 item 5): the search screen's group filter. */
+  'customers.groups': { input: C.CustomerGroupsInput, output: C.CustomerGroupsOutput, access: 'staff', kind: 'read' },
   'customers.duplicates': { input: C.CustomerDuplicatesInput, output: C.CustomerDuplicatesOutput, access: 'staff', kind: 'read' },
   'customers.update': { input: C.CustomerUpdateInput, output: C.CustomerCreateOutput, access: 'staff', kind: 'write', audited: true },
   /** Erasing a person (delete, then purge) is their right, and it must not wait for a licence. */

@@ -18,6 +18,7 @@ import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { QUERIES, generateCustomers } from './people';
 import { syncBenchmarks } from './sync';
 import { importBenchmark } from './import';
+import { firstSyncBenchmark } from './first-sync';
 
 const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const OWNER = { username: 'bench', displayName: 'Bench', password: 'bench-password-1' };
@@ -167,7 +168,7 @@ async function hostMemory(dir: string) {
 }
 
 const parts = process.argv.slice(2);
-if (parts.some((p) => p !== 'spine' && p !== 'sync' && p !== 'import')) throw new Error(`usage: npm run bench [-- spine|sync|import]; not ${parts.join(' ')}`);
+if (parts.some((p) => p !== 'spine' && p !== 'sync' && p !== 'import' && p !== 'firstsync')) throw new Error(`usage: npm run bench [-- spine|sync|import|firstsync]; not ${parts.join(' ')}`);
 const run = (part: string) => parts.length === 0 || parts.includes(part);
 
 if (run('spine')) {
@@ -183,6 +184,7 @@ if (run('spine')) {
 }
 if (run('sync')) await syncBenchmarks(report);
 if (run('import')) await importBenchmark(report);
+if (run('firstsync')) await firstSyncBenchmark(report);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 console.log(`OptiCounter benchmark — ${run('spine') ? `${COUNT} customers, ` : ''}node ${process.versions.node}`);

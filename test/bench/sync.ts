@@ -97,10 +97,10 @@ async function childCloud(o: CloudSetup): Promise<BenchCloud> {
   };
 }
 
-const startCloud = (o: CloudSetup) => (process.env.BENCH_CLOUD === 'inprocess' ? inProcessCloud(o) : childCloud(o));
+export const startCloud = (o: CloudSetup) => (process.env.BENCH_CLOUD === 'inprocess' ? inProcessCloud(o) : childCloud(o));
 
 /** A core on `dir` with its owner signed in: `call`/`handle` act as that owner. */
-async function ownerCore(dir: string, scale: number): Promise<{ core: Core; close: () => Promise<void> }> {
+export async function ownerCore(dir: string, scale: number): Promise<{ core: Core; close: () => Promise<void> }> {
   const raw = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet, syncTimeoutMs: 60_000, syncTimeline: scaledTimeline(scale) });
   const { sessionToken } = await raw.call('auth.setupOwner', OWNER);
   const origin = { sessionToken };
@@ -114,12 +114,12 @@ async function seedLocally(core: Core, count: number): Promise<void> {
 }
 
 /** The app's default client limit unless told (0: off, for setting a store up through a cloud without one). */
-function configure(core: Core, cloud: BenchCloud, requestsPerMinute?: number): Promise<SyncStatus> {
+export function configure(core: Core, cloud: BenchCloud, requestsPerMinute?: number): Promise<SyncStatus> {
   return core.call('sync.configure', { baseUrl: cloud.url, storeId: STORE.storeId, email: STORE.email, password: STORE.password, requestsPerMinute });
 }
 
 /** Resolves once `done(status)` holds, checked on every engine change and every `pollMs`. */
-async function waitFor(core: Core, done: (s: SyncStatus) => boolean | Promise<boolean>, pollMs = 100): Promise<SyncStatus> {
+export async function waitFor(core: Core, done: (s: SyncStatus) => boolean | Promise<boolean>, pollMs = 100): Promise<SyncStatus> {
   const started = performance.now();
   for (;;) {
     const status = await core.call('sync.status', {});

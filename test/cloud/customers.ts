@@ -44,6 +44,8 @@ export interface CloudCustomer {
   address: Record<string, unknown> | null;
   opticData: Record<string, unknown> | null;
   files: CloudFile[];
+  /** Seed 001's list shows them; the detail does not. */
+  groups: { id: string; name: string }[];
 }
 
 interface Row {
@@ -126,6 +128,24 @@ export class Customers {
         id,
       );
     this.replaceFiles(id, files);
+    return this.find(storeId, id)!;
+  }
+
+  /**
+   * Puts a customer in a group (null: takes them out of every group), as the store's back office
+   * would; updatedAt moves, as with any change the list shows.
+   */
+  setGroup(storeId: string, id: string, group: { id: string; name: string } | null): CloudCustomer {
+    const row = this.row(storeId, id);
+    if (!row) throw new HttpError(404, NOT_FOUND);
+    if (group) {
+      this.db
+        .prepare('INSERT INTO customer_groups (customer_id, group_id, group_name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET group_name = excluded.group_name')
+        .run(id, group.id, group.name);
+    } else {
+      this.db.prepare('DELETE FROM customer_groups WHERE customer_id = ?').run(id);
+    }
+    this.db.prepare('UPDATE customers SET updated_at = ? WHERE id = ?').run(this.nextStamp(row.updated_at), id);
     return this.find(storeId, id)!;
   }
 
@@ -228,7 +248,9 @@ export class Customers {
       .all(r.id) as { field: string; file_name: string; mime_type: string; size: number; sha256: string; bytes: Buffer }[];
     const address = parse(r.address);
     const optic = parse(r.optic_data);
+    const groups = this.db.prepare('SELECT group_id AS id, group_name AS name FROM customer_groups WHERE customer_id = ? ORDER BY group_name').all(r.id) as { id: string; name: string }[];
     return {
+      groups,
       id: r.id,
       storeId: r.store_id,
       isActive: r.is_active === 1,
@@ -299,7 +321,7 @@ function listItem(c: CloudCustomer, withDeletedAt: boolean) {
     id: c.id,
     name: `${c.localData.firstName} ${c.localData.lastName}`,
     userName: c.localData.email,
-    groups: [],
+    groups: c.groups,
     isLocal: true,
     status: c.isActive ? 'active' : 'unactive',
     createdAt: c.createdAt,

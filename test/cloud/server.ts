@@ -64,6 +64,8 @@ export interface CloudServer {
   hold(method: string, path: string): { reached: Promise<void>; release(): void };
   addUser(u: { storeId: string; email: string; password: string }): Promise<void>;
   customers(storeId: string, opts?: { includeDeleted?: boolean }): CloudCustomer[];
+  /** Puts a customer in a group (null: out of every group), as the store's back office would (updatedAt moves). */
+  putInGroup(storeId: string, customerId: string, group: { id: string; name: string } | null): CloudCustomer;
   requestLog(): { method: string; path: string; status: LoggedStatus }[];
   clearRequestLog(): void;
   addLicence(l: { storeId: string; key?: string; expiresAt?: string | null; maxActivations?: number }): string;
@@ -195,6 +197,16 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
         }
         return json(200, faults.get());
       }
+      if (method === 'POST' && path === '/__control/groups') {
+        // {storeId, customerId, group: {id, name} | null}: a test in another process puts a customer in a group.
+        const input = parseJsonBody(body) as { storeId?: unknown; customerId?: unknown; group?: { id?: unknown; name?: unknown } | null } | null;
+        const g = input?.group;
+        if (typeof input?.storeId !== 'string' || typeof input.customerId !== 'string' || (g !== null && (typeof g?.id !== 'string' || typeof g.name !== 'string'))) {
+          throw new HttpError(400, ['storeId, customerId and group {id, name} (or null) are required']);
+        }
+        const c = customers.setGroup(input.storeId, input.customerId, g ? { id: String(g.id), name: String(g.name) } : null);
+        return json(200, { id: c.id, groups: c.groups, updatedAt: c.updatedAt });
+      }
       if (method === 'POST' && path === '/__control/expire-tokens') {
         auth.expireAllTokens();
         return json(200, { message: 'Every token issued so far is now expired' });
@@ -240,6 +252,7 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudServer> 
     },
     addUser: (u) => auth.addUser(u),
     customers: (storeId, o) => customers.all(storeId, o),
+    putInGroup: (storeId, customerId, group) => customers.setGroup(storeId, customerId, group),
     requestLog: () => log.map((e) => ({ ...e })),
     clearRequestLog: () => {
       log.length = 0;

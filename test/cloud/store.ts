@@ -57,6 +57,15 @@ const SCHEMA = `
     PRIMARY KEY (customer_id, field, position)
   );
 
+  -- Seed 001's list carries each customer's groups; the API has no call to change them (the store's
+  -- back office does): tests put a customer in one with putInGroup / POST /__control/groups.
+  CREATE TABLE IF NOT EXISTS customer_groups (
+    customer_id TEXT NOT NULL REFERENCES customers (id),
+    group_id TEXT NOT NULL,
+    group_name TEXT NOT NULL,
+    PRIMARY KEY (customer_id, group_id)
+  );
+
   CREATE TABLE IF NOT EXISTS idempotency_keys (
     store_id TEXT NOT NULL,
     key TEXT NOT NULL,

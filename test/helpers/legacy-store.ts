@@ -53,6 +53,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
   sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; alter table sync_outbox drop column waits_for');
   sqlite.exec('drop table recall_outcomes; drop table recall_overrides; drop index prescriptions_by_corrected');
+  sqlite.exec('alter table customers drop column summary_at; drop table customer_groups; drop table cloud_groups');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

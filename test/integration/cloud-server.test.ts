@@ -97,7 +97,7 @@ async function body<T = Record<string, unknown>>(res: Response): Promise<T> {
 }
 
 interface ListBody {
-  data: { id: string; name: string; userName: string; updatedAt: string; deletedAt?: string | null }[];
+  data: { id: string; name: string; userName: string; updatedAt: string; deletedAt?: string | null; groups?: { id: string; name: string }[] }[];
   pagination: { page: number; limit: number; total: number; totalPages: number };
 }
 
@@ -431,6 +431,25 @@ describe('customers (seed 001)', () => {
       '/customer/bulk 400',
       '/customer/bulk 404',
     ]);
+  });
+});
+
+describe('groups (seed 001 lists them; issue 13 item 5)', () => {
+  it('a test puts a customer in a group (in process or through /__control/groups): the list shows it and updatedAt moves; the detail does not', async () => {
+    const c = await cloudWith();
+    const token = await login(c);
+    const id = await createCustomer(c, token, { customerData: person('01') });
+    const before = c.customers(STORE)[0]!.updatedAt;
+    c.putInGroup(STORE, id, { id: 'g-vip', name: 'VIP Customers' });
+    const control = await post(c, '/__control/groups', { storeId: STORE, customerId: id, group: { id: 'g-kids', name: 'Enfants' } });
+    expect(control.status).toBe(200);
+    expect(await post(c, '/__control/groups', { storeId: STORE, customerId: id, group: { id: 1 } })).toMatchObject({ status: 400 });
+    const listed = await body<ListBody>(await call(c, 'GET', '/customer', undefined, { token }));
+    expect(listed.data[0]!.groups).toEqual([{ id: 'g-kids', name: 'Enfants' }, { id: 'g-vip', name: 'VIP Customers' }]);
+    expect(c.customers(STORE)[0]!.updatedAt > before).toBe(true);
+    expect(await body(await call(c, 'GET', `/customer/${id}`, undefined, { token }))).not.toHaveProperty('groups');
+    c.putInGroup(STORE, id, null);
+    expect((await body<ListBody>(await call(c, 'GET', '/customer', undefined, { token }))).data[0]!.groups).toEqual([]);
   });
 });
 

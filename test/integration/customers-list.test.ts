@@ -43,6 +43,7 @@ describe('customers.list', () => {
       updatedAt: '2026-01-15T10:00:11.000Z',
       incomplete: false,
       missing: [],
+      detailsArriving: false,
       phoneNumber: '+33 6 12 34 56 78',
       dateOfBirth: '1980-01-01T00:00:00.000Z',
       city: null,

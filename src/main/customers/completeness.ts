@@ -13,12 +13,17 @@ export function missingFields(row: Pick<CustomerRow, (typeof columnOf)[Completab
   return completableFields.filter((f) => row[columnOf[f]] === '');
 }
 
-export function completeness(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]>) {
+/**
+ * A customer made from the cloud's list (a first sync) lacks fields only until its detail arrives:
+ * not incomplete (nothing for staff to give), but "details arriving".
+ */
+export function completeness(row: Pick<CustomerRow, (typeof columnOf)[CompletableField]> & { summary_at?: string | null }) {
+  if (row.summary_at) return { incomplete: false, missing: [], detailsArriving: true };
   const missing = missingFields(row);
-  return { incomplete: missing.length > 0, missing };
+  return { incomplete: missing.length > 0, missing, detailsArriving: false };
 }
 
 /** The same rule in SQL, over a `customers` row aliased `alias` (sync holds such customers back). */
 export function incompleteSql(alias: string): string {
-  return `(${completableFields.map((f) => `${alias}.${columnOf[f]} = ''`).join(' or ')})`;
+  return `(${alias}.summary_at is null and (${completableFields.map((f) => `${alias}.${columnOf[f]} = ''`).join(' or ')}))`;
 }

@@ -3,10 +3,24 @@ import type { MergeService } from './merge';
 import type { CustomerService } from './service';
 import type { CustomerListExport } from './export-list';
 
-export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.duplicates' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
+/** Fetches a customer's detail from the cloud ahead of the first sync's queue; resolves within `waitMs` whatever happens. */
+export type DetailsNow = (id: string, waitMs: number) => Promise<void>;
+/** How long opening a customer whose detail is still arriving waits for it (it is shown within 1 s). */
+const DETAIL_WAIT_MS = 800;
+
+export function customerHandlers(
+  customers: CustomerService,
+  detailsNow?: DetailsNow,
+): HandlersOf<'customers.create' | 'customers.get' | 'customers.duplicates' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete' | 'customers.groups'> {
   return {
     'customers.create': async (input, ctx) => withDetail(customers, await customers.create(input, ctx.actor)),
-    'customers.get': ({ id }) => customers.get(id),
+    'customers.get': async ({ id }) => {
+      const detail = await customers.get(id);
+      if (!detail.detailsArriving || !detailsNow) return detail;
+      await detailsNow(id, DETAIL_WAIT_MS);
+      return customers.get(id);
+    },
+    'customers.groups': () => customers.groups(),
     'customers.list': (input) => customers.list(input),
     'customers.duplicates': async ({ customerData }) => ({ candidates: await customers.duplicates(customerData) }),
     'customers.update': async (input, ctx) => withDetail(customers, await customers.update(input, ctx.actor)),

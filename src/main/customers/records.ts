@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   Address,
   CustomerDetail,
+  CustomerGroup,
   CustomerListItem,
   CustomerRecord,
   LocalData,
@@ -51,7 +52,7 @@ export function address(row: AddressRow): z.infer<typeof Address> {
   };
 }
 
-export function customerDetail(row: CustomerRow & SeenAt, addr: AddressRow | undefined, opticData: CustomerDetail['opticData']): CustomerDetail {
+export function customerDetail(row: CustomerRow & SeenAt, addr: AddressRow | undefined, opticData: CustomerDetail['opticData'], groups: CustomerGroup[] = []): CustomerDetail {
   return {
     seenAt: lastSeenAt(row),
     ...customerRecord(row),
@@ -60,6 +61,7 @@ export function customerDetail(row: CustomerRow & SeenAt, addr: AddressRow | und
     opticData,
     consent: { marketingAt: row.marketing_consent_at, smsAt: row.sms_consent_at },
     ...completeness(row),
+    groups,
   };
 }
 
@@ -69,12 +71,12 @@ export function displayName(row: Pick<CustomerRow, 'first_name' | 'last_name' | 
 }
 
 /** What the list shows of a customer; city and exam day are read beside the row (address, prescriptions). */
-export function listItem(row: CustomerRow, more: { city: string | null; lastExamDate: string | null }): CustomerListItem {
+export function listItem(row: CustomerRow, more: { city: string | null; lastExamDate: string | null; groups?: CustomerGroup[] }): CustomerListItem {
   return {
     id: row.id,
     name: displayName(row),
     userName: row.email,
-    groups: [],
+    groups: more.groups ?? [],
     isLocal: true,
     status: row.is_active === 1 ? 'active' : 'unactive',
     createdAt: row.created_at,

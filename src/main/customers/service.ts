@@ -31,6 +31,8 @@ import type { OpticSource, PrescriptionService } from '../prescriptions/service'
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { CustomerSearchIndex } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
+import { groupCounts, groupPage, groupsOf } from './groups';
+import { type CustomerSummary, summaryRow } from './summary';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -38,7 +40,7 @@ const EMAIL_TAKEN = 'A customer with this email already exists';
 const INSERT_CHUNK = 1000;
 const CUSTOMER_COLUMNS = [
   'id', 'local_data_id', 'is_active', 'first_name', 'last_name', 'email', 'email_key', 'phone_number', 'date_of_birth', 'sex',
-  'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at',
+  'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at', 'summary_at',
 ] as const satisfies readonly (keyof CustomerRow)[];
 
 /** Customers: seed 001's create/get/list/update/delete, on the local store. */
@@ -84,14 +86,15 @@ export class CustomerService {
     const row = { ...live, seen_at: seen?.seen_at ?? null };
     const addr = await trx.selectFrom('customer_addresses').selectAll().where('customer_id', '=', id).executeTakeFirst();
     const current = await this.prescriptions.currentOpticData(id, trx);
-    const detail = customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id));
+    const groups = (await groupsOf(trx, [id])).get(id) ?? [];
+    const detail = customerDetail(row, addr, current ? { ...current, customerId: id } : await this.legacyOptic(trx, id), groups);
     const opticProblems = current ? await this.prescriptions.currentProblems(id, trx) : [];
     return opticProblems.length > 0 ? { ...detail, opticProblems } : detail;
   }
 
   async list(q: CustomerListQuery) {
-    const index = await this.searchIndex();
-    const { ids, total } = index.query(q);
+    const { groupId } = q;
+    const { ids, total } = groupId ? await groupPage(this.db, { ...q, groupId }) : (await this.searchIndex()).query(q);
     const rows = ids.length
       ? await this.db
           .selectFrom('customers')
@@ -104,9 +107,10 @@ export class CustomerService {
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const exams = await this.lastExamDates(ids);
+    const groups = await groupsOf(this.db, ids);
     const data = ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [listItem(row, { city: row.city, lastExamDate: exams.get(id) ?? null })] : [];
+      return row ? [listItem(row, { city: row.city, lastExamDate: exams.get(id) ?? null, groups: groups.get(id) ?? [] })] : [];
     });
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
   }
@@ -115,6 +119,54 @@ export class CustomerService {
   async matchingIds(q: Pick<CustomerListQuery, 'search' | 'sortBy' | 'sortOrder'>): Promise<string[]> {
     const index = await this.searchIndex();
     return index.query({ ...q, page: 1, limit: Number.MAX_SAFE_INTEGER }).ids;
+  }
+
+  /** The cloud's groups, with their counts (customers.groups). */
+  async groups() {
+    return { groups: await groupCounts(this.db) };
+  }
+
+  /**
+   * A customer as the cloud's list gives it (a new PC's first sync): name and email, findable at
+   * once; the rest '' until its detail arrives (sync fetches it). Not queued back (origin cloud).
+   * null when the local rules cannot hold it (an email used here by another customer): the caller
+   * then fetches the detail, whose refusal is kept and shown as any other.
+   */
+  async insertSummaryIn(unit: Unit, summary: CustomerSummary): Promise<CustomerRow | null> {
+    const now = this.clock.now().toISOString();
+    const row = summaryRow(summary, { id: uuidv7(), localDataId: uuidv7(), now });
+    if (!row) return null;
+    if (row.email !== '') {
+      const holder = await unit.trx.selectFrom('customers').select('id').where('email_key', '=', row.email_key).where('deleted_at', 'is', null).executeTakeFirst();
+      if (holder) return null;
+    }
+    await unit.trx.insertInto('customers').values(row).execute();
+    unit.record({ entity: 'customer', entityId: row.id, customerId: row.id, action: 'create', after: { ...localData(row), address: null } });
+    return row;
+  }
+
+  /** The cloud's list changed the summary of a customer whose detail is still on its way. */
+  async updateSummaryIn(unit: Unit, id: string, summary: CustomerSummary): Promise<void> {
+    const current = await this.findLive(unit.trx, id);
+    const next = summaryRow(summary, { id, localDataId: current.local_data_id, now: current.created_at });
+    if (current.summary_at === null || !next) return;
+    if (next.first_name === current.first_name && next.last_name === current.last_name && next.email === current.email) return;
+    if (next.email_key !== current.email_key && next.email !== '') {
+      const holder = await unit.trx.selectFrom('customers').select('id').where('email_key', '=', next.email_key).where('deleted_at', 'is', null).where('id', '!=', id).executeTakeFirst();
+      if (holder) return; // the detail will tell; meanwhile the name is enough to find them
+    }
+    const before = await this.auditView(unit.trx, current);
+    await unit.trx
+      .updateTable('customers')
+      .set({ first_name: next.first_name, last_name: next.last_name, email: next.email, email_key: next.email_key, search_text: next.search_text, updated_at: this.clock.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
+    unit.record({ entity: 'customer', entityId: id, customerId: id, action: 'update', before, after: await this.auditView(unit.trx, await this.findLive(unit.trx, id)) });
+  }
+
+  /** The customer's detail is here (sync applied the cloud's full copy): an ordinary customer from now on. */
+  async detailsArrivedIn(trx: Transaction<Database>, id: string): Promise<void> {
+    await trx.updateTable('customers').set({ summary_at: null }).where('id', '=', id).where('summary_at', 'is not', null).execute();
   }
 
   /** Each customer's current prescription's exam day (the rule of prescriptions/current.ts), for a page of the list. */
@@ -159,6 +211,7 @@ export class CustomerService {
     const { trx } = unit;
     const now = this.clock.now().toISOString();
     const current = await this.findLive(trx, input.id);
+    if (current.summary_at !== null && unit.origin !== 'cloud') assertSummaryEdit(input);
     const before = await this.auditView(trx, current);
     const patch = input.customerData ?? {};
     const next = {
@@ -285,6 +338,7 @@ export class CustomerService {
         marketing_consent_at: input.consent?.marketing ? now : null,
         sms_consent_at: input.consent?.sms ? now : null,
         purged_at: null,
+        summary_at: null,
       };
     });
     // A prepared statement: at 100,000 rows, compiling multi-row inserts costs more than SQLite.
@@ -444,6 +498,20 @@ function consentColumns(consent: CustomerUpdate['consent'], current: CustomerRow
     marketing_consent_at: at(consent?.marketing, current.marketing_consent_at),
     sms_consent_at: at(consent?.sms, current.sms_consent_at),
   };
+}
+
+/**
+ * While a customer's detail is on its way, only what the cloud's list gave may change here (names,
+ * email) and what is local anyway (consent): a phone typed now would meet the cloud's at the merge
+ * with no base, and an empty one must never be sent as if it were a value.
+ */
+function assertSummaryEdit(input: CustomerUpdate): void {
+  const lacking = Object.keys(input.customerData ?? {}).filter((k) => !['firstName', 'lastName', 'email'].includes(k)).map((k) => `customerData.${k}`);
+  if (input.address) lacking.push('address');
+  if (input.opticData) lacking.push('opticData');
+  if (lacking.length === 0) return;
+  const message = 'This customer’s details are still arriving from the cloud; change this once they are here';
+  throw new AppError('customer.detailsArriving', message, Object.fromEntries(lacking.map((p) => [p, [message]])));
 }
 
 function notFound() {

@@ -32,6 +32,10 @@ export interface Tables {
     values_digest: string | null;
     hash: string | null;
   };
+  cloud_groups: {
+    id: string;
+    name: string;
+  };
   /** Indexes: unique (customer_id). */
   customer_addresses: {
     id: string;
@@ -40,6 +44,11 @@ export interface Tables {
     city: string | null;
     zip_code: string | null;
     state: string | null;
+  };
+  /** Indexes: customer_groups_by_group (group_id, customer_id). */
+  customer_groups: {
+    customer_id: string;
+    group_id: string;
   };
   /** Indexes: customer_merges_keep (keep_id); customer_merges_merge (merge_id). */
   customer_merges: {
@@ -87,6 +96,7 @@ export interface Tables {
     marketing_consent_at: string | null;
     sms_consent_at: string | null;
     purged_at: string | null;
+    summary_at: string | null;
   };
   import_batches: {
     id: string;

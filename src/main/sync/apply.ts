@@ -3,6 +3,8 @@ import { CustomerCreateInput, CustomerUpdateInput } from '../../shared/customers
 import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { CustomerService } from '../customers/service';
+import type { CustomerSummary } from '../customers/summary';
+import { localData } from '../customers/records';
 import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import type { Unit, UnitOfWork } from '../unit-of-work';
@@ -87,16 +89,10 @@ export class LocalApply {
 
   /** A customer first seen in the cloud; or why the local rules refuse it (kept for staff to see). */
   async insert(unit: Unit, doc: CustomerDocument): Promise<{ id: string } | { refused: Refusal }> {
-    const parsed = CustomerCreateInput.safeParse({
-      customerData: pick(doc.customerData, ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex']),
-      ...(doc.address ? { address: pick(doc.address, ['street', 'city', 'zipCode', 'state']) } : {}),
-      ...(doc.opticData ? { opticData: doc.opticData } : {}),
-    });
+    const parsed = parseCloudCustomer(doc);
     if (!parsed.success) {
       this.log.warn(`sync: a cloud customer breaks local rules (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}); not copied here`);
-      const [first] = parsed.error.issues;
-      const field = first?.path.join('.') || null;
-      return { refused: { field, value: valueAt(doc, field), reason: parsed.error.issues.map((i) => i.message).join('; ') } };
+      return { refused: refusalOf(doc, parsed.error.issues) };
     }
     try {
       const [row] = await refusedWhole(unit.trx, () => this.customers.insertIn(unit, [parsed.data]));
@@ -115,9 +111,45 @@ export class LocalApply {
     }
   }
 
+  /** A customer as the cloud's list has it, its detail to come (null: the local rules cannot hold it so). */
+  /** The fields (as sync compares them) of the customer made, the link's first shadow; null: not made. */
+  async insertSummary(unit: Unit, summary: CustomerSummary): Promise<{ id: string; fields: Fields } | null> {
+    const row = await this.customers.insertSummaryIn(unit, summary);
+    return row ? { id: row.id, fields: fieldsOf(documentOfCustomer({ localData: localData(row), address: null, opticData: null })) } : null;
+  }
+
+  updateSummary(unit: Unit, id: string, summary: CustomerSummary): Promise<void> {
+    return this.customers.updateSummaryIn(unit, id, summary);
+  }
+
+  /** The cloud's full copy of the customer has been applied: no longer "details arriving". */
+  detailsArrived(trx: Transaction<Database>, id: string): Promise<void> {
+    return this.customers.detailsArrivedIn(trx, id);
+  }
+
   async delete(unit: Unit, id: string): Promise<void> {
     await this.customers.deleteIn(unit, [id]);
   }
+}
+
+/** A cloud customer read with the rules of a local create. */
+function parseCloudCustomer(doc: CustomerDocument) {
+  return CustomerCreateInput.safeParse({
+    customerData: pick(doc.customerData, ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex']),
+    ...(doc.address ? { address: pick(doc.address, ['street', 'city', 'zipCode', 'state']) } : {}),
+    ...(doc.opticData ? { opticData: doc.opticData } : {}),
+  });
+}
+
+function refusalOf(doc: CustomerDocument, issues: { path: PropertyKey[]; message: string }[]): Refusal {
+  const field = issues[0]?.path.map(String).join('.') || null;
+  return { field, value: valueAt(doc, field), reason: issues.map((i) => i.message).join('; ') };
+}
+
+/** Why the local rules would refuse this cloud customer as a whole (null: they take it), as a create would say. */
+export function refusalOfCloudCustomer(doc: CustomerDocument): Refusal | null {
+  const parsed = parseCloudCustomer(doc);
+  return parsed.success ? null : refusalOf(doc, parsed.error.issues);
 }
 
 /** Why the local rules refuse a cloud customer: the first field at fault, and the rule in words. */

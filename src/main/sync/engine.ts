@@ -14,6 +14,7 @@ import { type PullDeps, pull, reconcile } from './pull';
 import { type PushDeps, pushRound } from './push';
 import { type Timeline, realTimeline } from './timeline';
 import { countWaitingForDetails } from './waiting';
+import { countWaitingDetails, fetchDetailNow, fetchDetails } from './details';
 import { checkServerUrl } from '../../shared/server-url';
 
 /** What `sync.configure` keeps (settings key `sync.config`); the password sealed by a SecretBox. */
@@ -83,6 +84,8 @@ export class SyncEngine {
   private readonly unsubscribe: () => void;
   private readonly timeline: Timeline;
   private cancelTimer: (() => void) | null = null;
+  /** When details were applied in the last minute (timeline ms): the first sync's pace, for its time left. */
+  private detailTimes: number[] = [];
 
   constructor(private readonly d: EngineDeps) {
     this.timeline = d.timeline ?? realTimeline;
@@ -186,8 +189,48 @@ export class SyncEngine {
       lastError: this.lastError?.message ?? null,
       lastProblem: this.lastError,
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
+      firstSync: await this.firstSync(),
       config: this.configured,
     };
+  }
+
+  /** x of y customers complete while details are arriving, and the time left at the last minute's pace. */
+  private async firstSync(): Promise<SyncStatus['firstSync']> {
+    const waiting = await countWaitingDetails(this.d);
+    if (waiting === 0) return null;
+    const total = (await this.d.links.countCustomers()) + (await this.d.refused.count());
+    const now = this.timeline.now();
+    this.detailTimes = this.detailTimes.filter((t) => t > now - 60_000);
+    // Before a few have come, the limiter's pace (a detail is a request); then the pace seen over
+    // the last minute (or since the first of it: a burst that has just started is not a slow minute).
+    const limit = this.config?.requestsPerMinute ?? 0;
+    const seen = this.detailTimes.length;
+    const over = seen > 0 ? Math.max(5_000, now - this.detailTimes[0]!) : 60_000;
+    const pace = (seen / over) * 60_000;
+    const perMinute = seen >= 5 ? (limit > 0 ? Math.min(limit, pace) : pace) : limit;
+    return { complete: Math.max(0, total - waiting), total, secondsLeft: perMinute > 0 ? Math.ceil((waiting / perMinute) * 60) : null };
+  }
+
+  /**
+   * Staff opened a customer whose detail is still arriving: fetched now, ahead of the background
+   * queue; resolves once it is applied, or after `waitMs` whatever happens (the fetch goes on and
+   * is applied when back). Offline or not set up: at once.
+   */
+  async detailsNow(localId: string, waitMs: number): Promise<void> {
+    const client = this.client;
+    if (!client || this.off || this.stopped) return;
+    const fetched = fetchDetailNow(this.d, client, localId, () => this.detailApplied()).catch((err: unknown) => {
+      this.d.log.warn(`sync: a customer's detail could not be fetched now (${err instanceof Error ? err.message : String(err)})`);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([fetched, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+  }
+
+  private detailApplied(): void {
+    this.detailTimes.push(this.timeline.now());
+    // The header's progress moves as the details arrive, not once per round.
+    if (this.detailTimes.length % 10 === 0) this.emit();
   }
 
   /** Syncs now, whatever the backoff says (staff pressed "Sync now"), and waits for it. */
@@ -284,6 +327,21 @@ export class SyncEngine {
         const gap = await this.gapTo(cloudTotal);
         gapMoved = gap !== 0 && gap !== this.gapAfterReconcile;
       }
+      // Customers made from the list (a new PC's first sync) get their details now, most recent first;
+      // saves go out between batches, and others' changes are pulled when a pull is due.
+      await fetchDetails(
+        this.d,
+        client,
+        async () => {
+          await this.pushAll(client);
+          if (this.timeline.now() - this.lastPullAt >= PULL_EVERY_MS) {
+            await pull(this.d, client, async () => (await this.pushAll(client)) > 0);
+            this.lastPullAt = this.timeline.now();
+          }
+          this.emit();
+        },
+        () => this.detailApplied(),
+      );
       if (gapMoved || now.getTime() - this.lastReconcileAt >= RECONCILE_EVERY_MS) {
         const { cloudTotal } = await reconcile(this.d, client);
         this.gapAfterReconcile = await this.gapTo(cloudTotal);

@@ -17,6 +17,18 @@ const QUIET_AFTER_MS = 5 * WINDOW_MS;
  * only meet a full window together, every one of them refused.
  */
 const MAX_IN_FLIGHT = 4;
+/**
+ * Slots of the minute the background (a first sync's details) leaves free, at most a tenth of the
+ * allowance: a customer staff open finds one at once instead of waiting behind the queue.
+ */
+const RESERVE = 3;
+
+/**
+ * Whose turn: `normal` (pushes, list pages) in order; `background` (details a first sync fetches
+ * ahead of need) in order but leaving RESERVE slots; `priority` (a customer being opened whose
+ * detail is missing) ahead of both queues, into those slots.
+ */
+export type Lane = 'normal' | 'background' | 'priority';
 
 /**
  * Keeps this PC under the cloud's rate limit (seed 002: 100 requests a minute by default) with the
@@ -40,7 +52,7 @@ export class RateLimiter {
   private inFlight = 0;
   private pausedUntil = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private wake: (() => void) | null = null;
+  private wakers: (() => void)[] = [];
   /** This PC's share of the account's minute (requests), and when it last changed. */
   private share: number;
   private sharedAt: number;
@@ -63,9 +75,10 @@ export class RateLimiter {
    * than `maxPauseMs` (it rejects with LongPause: a round cut short by one leaves no request queued
    * to go out when it ends).
    */
-  take(signal?: AbortSignal, maxPauseMs = Infinity): Promise<Release> {
+  take(signal?: AbortSignal, maxPauseMs = Infinity, lane: Lane = 'normal'): Promise<Release> {
     if (this.perMinute <= 0) return Promise.resolve(() => undefined);
-    const turn = this.queue.then(() => this.wait(signal, maxPauseMs));
+    if (lane === 'priority') return this.wait(signal, maxPauseMs, lane);
+    const turn = this.queue.then(() => this.wait(signal, maxPauseMs, lane));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -108,17 +121,19 @@ export class RateLimiter {
     return this.share;
   }
 
-  private async wait(signal: AbortSignal | undefined, maxPauseMs: number): Promise<Release> {
+  private async wait(signal: AbortSignal | undefined, maxPauseMs: number, lane: Lane): Promise<Release> {
     for (;;) {
+      const allowance = this.allowance();
+      const limit = lane === 'background' ? allowance - Math.min(RESERVE, Math.floor(allowance / 10)) : allowance;
       signal?.throwIfAborted();
       const now = this.timeline.now();
       while (this.answered.length > 0 && this.answered[0]! <= now - WINDOW_MS) this.answered.shift();
       if (now < this.pausedUntil) {
         if (this.pausedUntil - now > maxPauseMs) throw new LongPause(this.pausedUntil - now);
         await sleep(this.timeline, this.pausedUntil - now, signal);
-      } else if (this.inFlight >= this.inFlightCap) {
+      } else if (this.inFlight >= this.inFlightCap && lane !== 'priority') {
         await this.nextAnswer();
-      } else if (this.inFlight + this.answered.length < this.allowance()) {
+      } else if (this.inFlight + this.answered.length < limit) {
         this.inFlight++;
         return this.releaser();
       } else if (this.answered.length > 0) {
@@ -131,7 +146,7 @@ export class RateLimiter {
   }
 
   private nextAnswer(): Promise<void> {
-    return new Promise<void>((resolve) => (this.wake = resolve));
+    return new Promise<void>((resolve) => this.wakers.push(resolve));
   }
 
   private releaser(): Release {
@@ -143,8 +158,7 @@ export class RateLimiter {
       this.answered.push(this.timeline.now());
       if (refusedForMs === undefined) this.inFlightCap = Math.min(MAX_IN_FLIGHT, this.inFlightCap + 1);
       else this.refused(refusedForMs);
-      this.wake?.();
-      this.wake = null;
+      for (const wake of this.wakers.splice(0)) wake();
     };
   }
 }

@@ -5,6 +5,8 @@ import type { CloudClient, CloudCustomer, CloudListItem } from './cloud-client';
 import { changedFields, documentOfCustomer, fieldsOf } from './document';
 import { type PushDeps, iso, pool } from './push';
 import type { RefusedCustomers } from './refused';
+import { setGroups } from '../customers/groups';
+import { applySummary, groupsOfItem } from './details';
 
 /** A pull needs what a push does, but the conflicts and the document files; and what was refused here. */
 export type PullDeps = Omit<PushDeps, 'conflicts' | 'files'> & { refused: RefusedCustomers };
@@ -107,11 +109,13 @@ export async function reconcile(deps: PullDeps, client: CloudClient): Promise<{ 
 }
 
 /**
- * Fetches each changed customer and applies it as soon as it is back, with its link and updatedAt,
- * in batched commits: what was fetched is kept whatever happens next (a long pause for the cloud's
- * rate limit, a crash, the network gone), and the next pass skips it by its updatedAt. Applying a
- * whole page only once all of it had arrived meant a failure threw the page's work away, and under
- * the cloud's rate limit the same page was fetched again and again.
+ * Applies a page's changed customers. One first seen here, or still waiting for its detail, is
+ * made (or updated) from its list item at once (details.ts: findable now, its detail fetched after,
+ * in the background); any other is fetched and applied as soon as it is back, with its link and
+ * updatedAt, in batched commits: what was fetched is kept whatever happens next (a long pause for
+ * the cloud's rate limit, a crash, the network gone), and the next pass skips it by its updatedAt.
+ * Applying a whole page only once all of it had arrived meant a failure threw the page's work
+ * away, and under the cloud's rate limit the same page was fetched again and again.
  */
 async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListItem[], cursorAfter: string | null): Promise<number> {
   const known = new Map((await deps.links.byCloudIds(items.map((i) => i.id))).map((l) => [l.cloud_id, l]));
@@ -122,10 +126,30 @@ async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListI
     const link = known.get(i.id);
     return link ? link.remote_updated_at !== at : refusedAt.get(i.id) !== at;
   });
+  // A page's summaries commit together (a durable commit costs milliseconds on a counter PC; a
+  // 10,000-customer store is 100 pages); the details fetched after, as they come back.
+  const summaries = new CommitBatch((work) => deps.local.fromCloud(work), Math.max(1, items.length));
   const commits = new CommitBatch((work) => deps.local.fromCloud(work));
   let applied = 0;
+  const toFetch: CloudListItem[] = [];
   try {
-    await pool(changed, CONCURRENCY, async (item) => {
+    for (const item of changed) {
+      summaries.add(
+        async (unit) => {
+          const outcome = await applySummary(deps, unit, item);
+          if (outcome === 'applied') applied++;
+          else if (outcome === 'fetch') toFetch.push(item);
+        },
+        (err) => async () => deps.log.error(`sync: could not apply a customer from the cloud's list (${item.id})`, err),
+      );
+    }
+    // The list carries groups whether or not the customer changed otherwise.
+    const unchanged = items.filter((i) => !changed.includes(i) && known.has(i.id) && groupsOfItem(i));
+    if (unchanged.length > 0) summaries.add(async ({ trx }) => {
+      for (const i of unchanged) await setGroups(trx, known.get(i.id)!.local_id, groupsOfItem(i)!);
+    }, (err) => async () => deps.log.error('sync: could not keep the groups the cloud listed', err));
+    await summaries.flush();
+    await pool(toFetch, CONCURRENCY, async (item) => {
       const remote = await client.getCustomer(item.id);
       commits.add(
         async (unit) => {
@@ -136,6 +160,7 @@ async function applyItems(deps: PullDeps, client: CloudClient, items: CloudListI
       );
     });
   } finally {
+    await summaries.flush();
     await commits.flush();
   }
   // The pass is complete once everything it fetched is committed.
@@ -158,10 +183,14 @@ async function applyOne(deps: PullDeps, unit: Unit, item: CloudListItem, remote:
   }
   const theirs = fieldsOf(documentOfCustomer(remote));
   const remoteUpdatedAt = iso(remote.updatedAt);
+  const groups = groupsOfItem(item);
   if (link) {
     const mine = await deps.local.fields(trx, link.local_id);
     if (mine) await deps.local.update(unit, link.local_id, theirs, changedFields(mine, theirs));
+    // A summary made here by an older pass: this is its detail.
+    await deps.local.detailsArrived(trx, link.local_id);
     await deps.links.put(trx, { localId: link.local_id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
+    if (groups) await setGroups(trx, link.local_id, groups);
     return true;
   }
   // New here. It may be our own create whose answer was lost, or the same person waiting here
@@ -177,6 +206,7 @@ async function applyOne(deps: PullDeps, unit: Unit, item: CloudListItem, remote:
   }
   await deps.links.put(trx, { localId: inserted.id, entity: 'customer', cloudId: remote.id, shadow: theirs, remoteUpdatedAt }, now);
   await deps.refused.forget(trx, [remote.id]);
+  if (groups) await setGroups(trx, inserted.id, groups);
   return true;
 }
 
@@ -185,7 +215,7 @@ async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
 }
 
 /** Deleted in the cloud, no change waiting here: delete here too. (With a change waiting, the push decides.) */
-async function deletedThereIn(deps: PullDeps, unit: Unit, localId: string): Promise<boolean> {
+export async function deletedThereIn(deps: PullDeps, unit: Unit, localId: string): Promise<boolean> {
   const { trx } = unit;
   if (await deps.outbox.get('customer', localId, trx)) return false;
   if (await deps.local.fields(trx, localId)) await deps.local.delete(unit, localId);

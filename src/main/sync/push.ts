@@ -220,6 +220,8 @@ class Pusher {
       const { trx } = unit;
       await this.applyHere(unit, g.customerId, mine, merged, conflicts, now);
       const shadow = emailLater ? { ...merged, 'customerData.email': theirs['customerData.email'] } : merged;
+      // The cloud's full copy was read and merged: a customer made from its summary has its detail now.
+      await this.d.local.detailsArrived(trx, g.customerId);
       await this.d.links.put(trx, { localId: g.customerId, entity: 'customer', cloudId, shadow, remoteUpdatedAt }, now);
       if (g.customer && !this.d.outbox.complete(g.customer)) this.d.outbox.downgradeToUpdate(g.customer);
       this.d.outbox.completeAll(done);

@@ -224,6 +224,8 @@ export const CustomerListInput = z
     limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be 1 to 100').max(100, 'limit must be 1 to 100').default(10),
     sortBy: z.enum(sortByValues, { error: `sortBy must be one of ${sortByValues.join(', ')}` }).optional(),
     sortOrder: z.enum(['asc', 'desc'], { error: 'sortOrder must be asc or desc' }).default('desc'),
+    /** Only the customers the cloud puts in this group (customers.groups lists them). */
+    groupId: z.string({ error: 'groupId must be text' }).trim().min(1, 'groupId is required').max(200, 'groupId is too long').optional(),
   })
   .prefault({});
 
@@ -251,8 +253,15 @@ export const LocalData = z.object({
   customerId: z.string(),
 });
 
-/** Whether the customer still lacks what the cloud requires (then it waits here), and what. */
-const Completeness = { incomplete: z.boolean(), missing: z.array(CompletableField) };
+/**
+ * Whether the customer still lacks what the cloud requires (then it waits here), and what; and
+ * whether only the cloud's list is here yet (a new PC's first sync: name, email and groups), its
+ * detail on its way: then the rest is neither shown as missing nor editable.
+ */
+const Completeness = { incomplete: z.boolean(), missing: z.array(CompletableField), detailsArriving: z.boolean() };
+
+/** A group the store's cloud puts customers in (seed 001's list: e.g. "VIP Customers"). */
+export const CustomerGroup = z.object({ id: z.string(), name: z.string() });
 
 export const Address = z.object({
   id: z.string(),
@@ -284,6 +293,7 @@ export const CustomerDetail = CustomerRecord.extend({
   ...Completeness,
   /** Last activity: the later of updatedAt and the newest prescription version or document. Local only. */
   seenAt: Timestamp,
+  groups: z.array(CustomerGroup),
 });
 
 /**
@@ -296,7 +306,7 @@ export const CustomerListItem = z.object({
   id: z.string(),
   name: z.string(),
   userName: z.string(),
-  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  groups: z.array(CustomerGroup),
   isLocal: z.boolean(),
   status: z.enum(['active', 'unactive']),
   createdAt: Timestamp,
@@ -340,6 +350,10 @@ export const CustomerDuplicatesOutput = z.object({ candidates: z.array(Duplicate
 export type CustomerDuplicatesQuery = z.output<typeof CustomerDuplicatesInput>;
 export type DuplicateCandidate = z.infer<typeof DuplicateCandidate>;
 
+/** customers.groups: every group the cloud sent, with how many live customers are in it. */
+export const CustomerGroupsInput = z.strictObject({}).prefault({});
+export const CustomerGroupsOutput = z.object({ groups: z.array(CustomerGroup.extend({ count: z.number().int() })) });
+
 export const CustomerDeleteOutput = z.object({ message: z.string(), customerId: z.string() });
 export const CustomerBulkDeleteOutput = z.object({ message: z.string(), deletedCount: z.number() });
 
@@ -349,4 +363,5 @@ export type CustomerUpdate = z.output<typeof CustomerUpdateInput>;
 export type CustomerListQuery = z.output<typeof CustomerListInput>;
 export type CustomerDetail = z.infer<typeof CustomerDetail>;
 export type CustomerListItem = z.infer<typeof CustomerListItem>;
+export type CustomerGroup = z.infer<typeof CustomerGroup>;
 export type OpticValues = z.infer<typeof OpticValues>;

@@ -35,6 +35,11 @@ export const SyncStatus = z.object({
   /** The same, as a code and parameters for the screen to say in the staff's language. */
   lastProblem: Message.nullable(),
   nextAttemptAt: z.string().nullable(),
+  /**
+   * A new PC's first sync (issue 14): customers whose detail is here out of those the cloud listed,
+   * and the time left at the pace of the last minute (null: not known yet). null once none is missing.
+   */
+  firstSync: z.object({ complete: z.number().int(), total: z.number().int(), secondsLeft: z.number().nullable() }).nullable(),
   config: z.object({ baseUrl: z.string(), storeId: z.string(), email: z.string(), requestsPerMinute: z.number() }).nullable(),
 });
 

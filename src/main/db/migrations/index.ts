@@ -11,6 +11,7 @@ import recoveryCode from './0009_recovery_code';
 import imports from './0010_imports';
 import customerMerges from './0011_customer_merges';
 import recalls from './0012_recalls';
+import firstSyncAndGroups from './0013_first_sync_and_groups';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   imports,
   customerMerges,
   recalls,
+  firstSyncAndGroups,
 ];

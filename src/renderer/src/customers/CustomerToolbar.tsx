@@ -5,6 +5,7 @@ import { intlLocale } from '../format';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { CustomerSyncFlag } from '../sync/SyncFlag';
 import { OwnerActions } from './OwnerActions';
+import { ArrivingBadge, GroupBadges } from './CloudBadges';
 
 type Detail = ChannelOutput<'customers.get'>;
 
@@ -39,6 +40,8 @@ export function CustomerToolbar({ detail, name, status, formId, showSave, saving
         <span className="back-arrow">←</span> {t('form.back')}
       </button>
       <h1 className="form-title">{name}</h1>
+      {detail?.detailsArriving ? <ArrivingBadge /> : null}
+      {detail ? <GroupBadges groups={detail.groups} /> : null}
       {detail && onOpenSync ? <CustomerSyncFlag customerId={detail.id} onOpen={onOpenSync} /> : null}
       {detail ? (
         <span className="form-meta">

@@ -30,6 +30,8 @@ type Props = {
 export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenRxEditor, onOpenCustomer, emailHolderId }: Props) {
   const { t } = useTranslation();
   const missing = new Set(detail?.missing ?? []);
+  // Only the cloud's list is here yet: what it lacks is neither shown as to do nor editable (issue 14).
+  const arriving = detail?.detailsArriving === true;
   return (
     <form
       id={formId}
@@ -53,7 +55,11 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
           </>
         ) : null}
       </FormError>
-      {detail ? (
+      {arriving ? (
+        <p className="arriving-note" data-testid="details-arriving-note">
+          {t('firstSync.screenNote')}
+        </p>
+      ) : detail ? (
         <CompletenessTodo missing={detail.missing} />
       ) : (
         <>
@@ -68,6 +74,8 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
           <TextField name="customerData.firstName" label={t('form.firstName')} autoComplete="off" />
           <TextField name="customerData.lastName" label={t('form.lastName')} autoComplete="off" />
           <TextField name="customerData.email" label={t('form.email')} type="email" autoComplete="off" className="wide" todo={missing.has('email')} />
+          {/* display: contents, so the grid is the same; disabled while the detail is on its way. */}
+          <fieldset className="field-group" disabled={arriving}>
           <TextField name="customerData.phoneNumber" label={t('form.phoneNumber')} type="tel" autoComplete="off" todo={missing.has('phoneNumber')} />
           <DateField name="customerData.dateOfBirth" label={t('form.dateOfBirth')} todo={missing.has('dateOfBirth')} />
           <SelectField
@@ -80,10 +88,11 @@ export function DetailsForm({ formId, name, detail, formError, onSubmit, onOpenR
               { value: 'male', label: t('form.sexOptions.male') },
             ]}
           />
+          </fieldset>
         </fieldset>
 
         <div className="section-stack">
-          <fieldset className="section address">
+          <fieldset className="section address" disabled={arriving}>
             <legend>{t('form.address')}</legend>
             <AddressFields />
           </fieldset>

@@ -5,6 +5,7 @@ import { formatDay } from '../format';
 import { ageOn } from './age';
 import { highlight } from './highlight';
 import { missingFieldsText } from './missingFields';
+import { ArrivingBadge, GroupBadges } from './CloudBadges';
 
 /**
  * One result's cells: enough to tell namesakes apart at a glance (age and date of birth, phone,
@@ -20,9 +21,12 @@ export function ResultCells({ row, search, flag }: { row: CustomerListItem; sear
         <Marked value={row.name} search={search} />
         {row.status === 'unactive' ? <span className="badge unactive">{t('status.unactive')}</span> : null}
         {row.incomplete ? <IncompleteBadge row={row} /> : null}
+        <GroupBadges groups={row.groups} />
         {flag}
       </span>
       <span className="cell-born">
+        {/* Born, phone and city are what the detail brings: the mark stands where they will be. */}
+        {row.detailsArriving ? <ArrivingBadge /> : null}
         {age ? <span className="cell-age">{'years' in age ? t('search.ageYears', { count: age.years }) : t('search.ageMonths', { count: age.months })}</span> : null}
         {row.dateOfBirth ? (
           <span className="cell-dob">

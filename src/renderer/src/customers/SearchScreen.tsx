@@ -2,7 +2,7 @@ import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import { useCustomerSearch } from './queries';
+import { useCustomerGroups, useCustomerSearch } from './queries';
 import { useDebounced } from '../components/useDebounced';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
@@ -28,7 +28,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const { t } = useTranslation();
   const { isOwner } = useSignedIn();
   const debounced = useDebounced(search, 100);
-  const query = useCustomerSearch(debounced);
+  const [groupId, setGroupId] = useState('');
+  const query = useCustomerSearch(debounced, groupId || undefined);
   // Customers with a sync conflict or a parked change are marked in the list.
   const flagged = useSyncFlagged();
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
@@ -109,6 +110,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           aria-controls={rows.length > 0 ? listId : undefined}
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
+        <GroupFilter value={groupId} onChange={setGroupId} />
         <NewCustomerButton onNew={onNew} />
         {isOwner ? <ExportListAction search={shownSearch} matches={total} /> : null}
       </div>
@@ -234,6 +236,27 @@ type ListKeys = {
   setActive: (index: number) => void;
   onEnter: (index: number) => void;
 };
+
+/** Only the customers the cloud puts in one group (issue 13 item 5); shown once the cloud has sent groups. */
+function GroupFilter({ value, onChange }: { value: string; onChange: (groupId: string) => void }) {
+  const { t } = useTranslation();
+  const groups = useCustomerGroups().data?.groups ?? [];
+  const id = useId();
+  if (groups.length === 0 && value === '') return null;
+  return (
+    <span className="group-filter">
+      <label htmlFor={id}>{t('groups.label')}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid="group-filter">
+        <option value="">{t('groups.all')}</option>
+        {groups.map((g) => (
+          <option key={g.id} value={g.id}>
+            {t('groups.option', { name: g.name, count: g.count })}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
 
 /** The search box's keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
 function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }: ListKeys) {

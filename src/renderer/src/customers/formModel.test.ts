@@ -52,6 +52,8 @@ describe('the customer form’s payloads', () => {
       consent: { marketingAt: '2026-01-01T00:00:00.000Z', smsAt: null },
       incomplete: false,
       missing: [],
+      detailsArriving: false,
+      groups: [],
       seenAt: '',
     };
     const form = formValuesFromDetail(detail);

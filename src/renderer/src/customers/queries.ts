@@ -10,22 +10,24 @@ import { historyKeys } from '../history/queries';
 export const customerKeys = {
   all: ['customers'] as const,
   lists: () => [...customerKeys.all, 'list'] as const,
-  list: (search: string) => [...customerKeys.lists(), { search }] as const,
+  list: (search: string, groupId?: string) => [...customerKeys.lists(), groupId ? { search, groupId } : { search }] as const,
+  groups: () => [...customerKeys.all, 'groups'] as const,
   detail: (id: string) => [...customerKeys.all, 'detail', id] as const,
   duplicates: (probe: ChannelInput<'customers.duplicates'> | null) => [...customerKeys.all, 'duplicates', probe] as const,
 };
 
 export const PAGE_SIZE = 50;
 
-export function useCustomerSearch(search: string) {
+export function useCustomerSearch(search: string, groupId?: string) {
   const call = useCall();
   const query = search.trim();
   return useInfiniteQuery({
-    queryKey: customerKeys.list(query),
+    queryKey: customerKeys.list(query, groupId),
     initialPageParam: 1,
     queryFn: ({ pageParam }) =>
       call('customers.list', {
         ...(query ? { search: query } : {}),
+        ...(groupId ? { groupId } : {}),
         page: pageParam,
         limit: PAGE_SIZE,
         // With no search, the newest customers first (the ones staff just saw); otherwise the best matches first.
@@ -55,6 +57,12 @@ export function useNobodyFound() {
     },
     [qc],
   );
+}
+
+/** The cloud's groups with their counts, for the search screen's filter (none: no filter shown). */
+export function useCustomerGroups() {
+  const call = useCall();
+  return useQuery({ queryKey: customerKeys.groups(), queryFn: () => call('customers.groups', {}) });
 }
 
 export function useCustomer(id: string | null) {

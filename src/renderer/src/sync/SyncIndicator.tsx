@@ -1,4 +1,6 @@
-import { Fragment } from 'react';
+import { Fragment, useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from '../customers/queries';
 import { useTranslation } from 'react-i18next';
 import { useSyncEvents, useSyncStatus } from './queries';
 import { useSignedIn } from '../auth/AuthProvider';
@@ -7,6 +9,7 @@ import { indicatorWords, type ShownPart } from './indicator';
 
 const PART_CLASS: Record<ShownPart['kind'], string> = {
   state: 'sync-state',
+  firstSync: 'sync-first',
   pending: 'sync-pending',
   review: 'sync-review',
   nextTry: 'sync-next',
@@ -24,6 +27,7 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
   const status = useSyncStatus();
   const now = useNow();
   const s = status.data;
+  useFirstSyncRefresh(s?.firstSync ?? null);
   if (!s) return null;
 
   const lastSync = s.lastSyncAt ? relativeTime(s.lastSyncAt, now, i18n.language, t, { past: true }) : null;
@@ -45,11 +49,29 @@ export function SyncIndicator({ current, onOpen }: { current: boolean; onOpen: (
         <Fragment key={part.kind}>
           {/* A space between the words: without it their text runs together ("Offline3 pending"). */}
           {i > 0 ? ' ' : null}
-          <span className={PART_CLASS[part.kind]} data-testid={part.kind === 'pending' ? 'sync-pending' : undefined}>
+          <span className={PART_CLASS[part.kind]} data-testid={part.kind === 'pending' ? 'sync-pending' : part.kind === 'firstSync' ? 'sync-first' : undefined}>
             {part.text}
           </span>
         </Fragment>
       ))}
     </button>
   );
+}
+
+/**
+ * While a new PC's first sync brings the store in (issue 14), the results, groups and a customer
+ * still arriving on screen are asked again as its progress moves: customers appear, then their details.
+ */
+function useFirstSyncRefresh(firstSync: { complete: number; total: number } | null) {
+  const qc = useQueryClient();
+  const progress = firstSync ? `${firstSync.complete}/${firstSync.total}` : null;
+  useEffect(() => {
+    void qc.invalidateQueries({ queryKey: customerKeys.lists() });
+    void qc.invalidateQueries({ queryKey: customerKeys.groups() });
+    // A customer on screen whose details were still arriving: asked again (the screen keeps an edit under way).
+    void qc.invalidateQueries({
+      queryKey: customerKeys.all,
+      predicate: (q) => q.queryKey[1] === 'detail' && (q.state.data as { detailsArriving?: boolean } | undefined)?.detailsArriving === true,
+    });
+  }, [qc, progress]);
 }

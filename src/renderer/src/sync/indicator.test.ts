@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import en from '../i18n/en.json';
 import fr from '../i18n/fr.json';
-import { indicatorWords } from './indicator';
+import { firstSyncWords, indicatorWords } from './indicator';
 
 const i18n = i18next.createInstance();
 await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng: 'en', interpolation: { escapeValue: false }, showSupportNotice: false });
@@ -52,5 +52,23 @@ describe('the sync pill’s words', () => {
     const { shown, sentence } = indicatorWords({ ...base, state: 'offline', pending: 3, conflicts: 1 }, none, tFr);
     expect(startsWithShown(sentence, shown)).toBe(true);
     expect(sentence.startsWith('Synchro : ')).toBe(true);
+  });
+});
+
+describe('a new PC’s first sync in the pill (issue 14)', () => {
+  const firstSync = { complete: 1240, total: 10000, secondsLeft: 5250 };
+  it('shows how many customers are complete and the time left, short; the name says the rest', () => {
+    expect(firstSyncWords(firstSync, t)).toBe('1,240/10,000 complete · 88 min left');
+    expect(firstSyncWords({ ...firstSync, secondsLeft: 30 }, t)).toBe('1,240/10,000 complete · under 1 min left');
+    expect(firstSyncWords({ ...firstSync, secondsLeft: null }, t)).toBe('1,240/10,000 complete');
+    expect(firstSyncWords(firstSync, tFr)).toMatch(/^1\s240\/10\s000 complets · ≈ 88 min$/);
+    // While syncing, the progress stands for the state; any other state is still said first.
+    const syncing = indicatorWords({ ...base, state: 'syncing', firstSync }, none, t);
+    expect(syncing.shown.map((p) => p.kind)).toEqual(['firstSync']);
+    expect(startsWithShown(syncing.sentence, syncing.shown)).toBe(true);
+    expect(syncing.sentence).toContain('1,240 of 10,000 customers have their details here; every one can already be found by name and email');
+    const offline = indicatorWords({ ...base, state: 'offline', firstSync }, none, t);
+    expect(offline.shown.map((p) => p.kind)).toEqual(['state', 'firstSync', 'pending']);
+    expect(startsWithShown(offline.sentence, offline.shown)).toBe(true);
   });
 });

@@ -9,12 +9,12 @@ import { messageText } from '../i18n/messages';
  * carry: why the cloud slowed us down, the count when it is not shown, the last sync, the error, the hint.
  */
 
-export type ShownPart = { kind: 'state' | 'pending' | 'review' | 'nextTry' | 'lastSync'; text: string };
+export type ShownPart = { kind: 'state' | 'firstSync' | 'pending' | 'review' | 'nextTry' | 'lastSync'; text: string };
 export type IndicatorWords = { shown: ShownPart[]; sentence: string };
 
 /** `lastSync` ("2 minutes ago") and `nextTry` ("15:47") are already said in the staff's language. */
 export function indicatorWords(
-  s: Pick<SyncStatus, 'state' | 'pending' | 'conflicts' | 'parked' | 'lastError' | 'lastProblem'>,
+  s: Pick<SyncStatus, 'state' | 'pending' | 'conflicts' | 'parked' | 'lastError' | 'lastProblem'> & Partial<Pick<SyncStatus, 'firstSync'>>,
   moments: { lastSync: string | null; nextTry: string | null; isOwner: boolean },
   t: TFunction,
 ): IndicatorWords {
@@ -24,14 +24,19 @@ export function indicatorWords(
   const pendingShown = pending !== null && (s.pending > 0 || s.state === 'offline' || s.state === 'off');
   // Rate-limited is not offline: the cloud is there and asked us to wait; the pill says until when.
   const lastShown = lastSync !== null && s.state !== 'disabled' && nextTry === null;
+  const firstSync = s.firstSync ? firstSyncWords(s.firstSync, t) : null;
+  // A first sync's progress says "syncing" itself (and the header has room for one of them in French).
+  const stateShown = !(firstSync && s.state === 'syncing');
   const shown: ShownPart[] = [
-    { kind: 'state', text: t(`sync.state.${s.state}`) },
+    ...(stateShown ? [{ kind: 'state' as const, text: t(`sync.state.${s.state}`) }] : []),
+    ...(firstSync ? [{ kind: 'firstSync' as const, text: firstSync }] : []),
     ...(pendingShown ? [{ kind: 'pending' as const, text: pending }] : []),
     ...(toReview > 0 ? [{ kind: 'review' as const, text: t('sync.indicator.toReviewShort', { count: toReview }) }] : []),
     ...(nextTry ? [{ kind: 'nextTry' as const, text: t('sync.indicator.nextTryShort', { time: nextTry }) }] : []),
     ...(lastShown ? [{ kind: 'lastSync' as const, text: lastSync }] : []),
   ];
   const more = [
+    s.firstSync ? t('firstSync.sentence', { complete: s.firstSync.complete, total: s.firstSync.total }) : null,
     nextTry ? t('sync.indicator.slowDownWhy') : null,
     pendingShown ? null : pending,
     lastShown ? null : lastSync ? t('sync.indicator.lastSync', { when: lastSync }) : s.state !== 'disabled' ? t('sync.indicator.neverSynced') : null,
@@ -41,4 +46,15 @@ export function indicatorWords(
   ];
   const words = [...shown.map((p) => p.text), ...more.filter((w): w is string => w !== null)];
   return { shown, sentence: t('sync.indicator.sentence', { state: words.join(' · ') }) };
+}
+
+/**
+ * A new PC's first sync (issue 14), short for the header: every customer is findable already; this
+ * says how many have their details here, and the time left ("1,240/10,000 complete · 88 min left").
+ */
+export function firstSyncWords(p: NonNullable<SyncStatus['firstSync']>, t: TFunction): string {
+  const progress = t('firstSync.progress', { complete: p.complete, total: p.total });
+  if (p.secondsLeft === null) return progress;
+  const left = p.secondsLeft < 60 ? t('firstSync.underAMinute') : t('firstSync.minutesLeft', { count: Math.ceil(p.secondsLeft / 60) });
+  return t('firstSync.withTimeLeft', { progress, left });
 }
