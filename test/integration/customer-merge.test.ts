@@ -128,6 +128,27 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect((await core.call('customers.merges', {})).merges[0]).toMatchObject({ unmergedAt: expect.any(String), canUndo: false });
   });
 
+  it('moves the merged-away customer’s recall calls (and its own rule, when the kept one has none) and an undo takes them back', async () => {
+    const keep = (await core.call('customers.create', leila)).customer.id;
+    const other = (await core.call('customers.create', leila2)).customer.id;
+    await core.call('prescriptions.create', { customerId: other, rx: RX });
+    const call = await core.call('recalls.record', { customerId: other, outcome: 'noAnswer', date: '2026-11-20' });
+    await core.call('recalls.setOverride', { customerId: other, override: { type: 'months', months: 6 } });
+
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other });
+    const kept = await core.call('recalls.customer', { customerId: keep });
+    expect(kept.outcomes.map((o) => o.id)).toEqual([call.id]);
+    expect(kept.override).toEqual({ type: 'months', months: 6 });
+
+    await core.call('customers.unmerge', { mergeRecordId });
+    const back = await core.call('recalls.customer', { customerId: other });
+    expect(back.outcomes.map((o) => o.id)).toEqual([call.id]);
+    expect(back.override).toEqual({ type: 'months', months: 6 });
+    const keptAfter = await core.call('recalls.customer', { customerId: keep });
+    expect(keptAfter.outcomes).toEqual([]);
+    expect(keptAfter.override).toBeNull();
+  });
+
   it('refuses to undo a merge when the merged-away customer’s email is someone else’s now, naming them', async () => {
     const keep = (await core.call('customers.create', leila)).customer.id;
     const other = (await core.call('customers.create', leila2)).customer.id;

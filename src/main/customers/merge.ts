@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import type { Actor } from '../audit/log';
 import type { Clock } from '../clock';
 import type { Database, Db } from '../db/schema';
+import { type MovedRecalls, moveRecalls, moveRecallsBack } from '../recalls/merge';
 import type { Links } from '../sync/links';
 import type { LocalChange } from '../sync/outbox';
 import type { Unit, UnitOfWork } from '../unit-of-work';
@@ -152,6 +153,7 @@ export class MergeService {
     }
     const docs = await trx.selectFrom('attachments').select(['id', 'removed_at']).where('customer_id', '=', other.id).execute();
     if (docs.length > 0) await trx.updateTable('attachments').set({ customer_id: keep.id }).where('customer_id', '=', other.id).execute();
+    const recalls = await moveRecalls(trx, other.id, keep.id);
 
     // A kept customer the cloud has never had takes the other's cloud record: the cloud then ends
     // with one customer, the kept one, and no email clash between a create and the delete.
@@ -175,6 +177,7 @@ export class MergeService {
         moved_prescriptions: JSON.stringify(rx),
         moved_documents: JSON.stringify(docs.map((d) => d.id)),
         link_moved: linkMoved ? 1 : 0,
+        moved_recalls: JSON.stringify(recalls),
       })
       .execute();
     const sends: LocalChange[] = [
@@ -237,6 +240,7 @@ export class MergeService {
     for (const p of rx) await trx.updateTable('prescriptions').set({ customer_id: other.id, version: p.version }).where('id', '=', p.id).execute();
     const docIds = JSON.parse(rec.moved_documents) as string[];
     if (docIds.length > 0) await trx.updateTable('attachments').set({ customer_id: other.id }).where('id', 'in', docIds).execute();
+    await moveRecallsBack(trx, JSON.parse(rec.moved_recalls) as MovedRecalls, keep.id, other.id);
     const liveDocs = docIds.length > 0 ? await trx.selectFrom('attachments').select('id').where('id', 'in', docIds).where('removed_at', 'is', null).execute() : [];
 
     // Back as a new cloud customer (a link to a cloud record deleted since went with that delete;

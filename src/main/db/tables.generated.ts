@@ -62,6 +62,7 @@ export interface Tables {
     moved_prescriptions: string;
     moved_documents: string;
     link_moved: Generated<number>;
+    moved_recalls: Generated<string>;
     unmerged_at: string | null;
     unmerged_by: string | null;
   };

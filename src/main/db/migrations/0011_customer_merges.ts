@@ -22,6 +22,8 @@ export default {
       .addColumn('moved_documents', 'text', (c) => c.notNull())
       // 1 when the kept customer, never sent, took the other's cloud record: an undo hands it back.
       .addColumn('link_moved', 'integer', (c) => c.notNull().defaultTo(0))
+      // JSON: the recall calls moved, and whether the other's own recall rule moved (recalls/merge.ts).
+      .addColumn('moved_recalls', 'text', (c) => c.notNull().defaultTo('{"outcomes":[],"override":false}'))
       .addColumn('unmerged_at', 'text')
       .addColumn('unmerged_by', 'text')
       .execute();
