@@ -186,7 +186,7 @@ export const contract = {
   /** A customer's own interval, fixed date or "no recall"; null goes back to the store's rules. */
   'recalls.setOverride': { input: RC.RecallSetOverrideInput, output: RC.RecallCustomer, access: 'staff', kind: 'write', audited: true },
   /** The call list as CSV (`{fileName, bytes}` in base64). */
-  'recalls.exportCalls': { input: RC.RecallExportInput, output: RC.RecallExportOutput, access: 'staff', kind: 'read' },
+  'recalls.exportCalls': { input: RC.RecallExportInput, output: RC.RecallExportOutput, access: 'staff', kind: 'read', audited: true },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -200,6 +200,12 @@ describe('recalls.exportCalls', () => {
     expect(frLines[0]).toBe('\uFEFFNom,Prénom,Téléphone,E-mail,Accepte d’être contacté,Type,Dernier examen,Échéance,Statut,Dernier résultat,Date du résultat,Note');
     expect(frLines).toHaveLength(2);
     expect(frLines[1]).toContain('Lentilles');
+    // A call list is personal data leaving the app: each export is in the audit trail, with what it held.
+    const log = await core.call('audit.list', { limit: 50 });
+    expect(log.filter((e) => e.action === 'recalls.exportCalls').map((e) => e.after)).toEqual([
+      { status: 'due', consentOnly: true, rows: 1 },
+      { status: 'due', consentOnly: false, rows: 2 },
+    ]);
   });
 });
 

@@ -185,6 +185,10 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   'recalls.setSettings': async () => ({ spectaclesMonths: 18, contactsMonths: 12, youngMonths: 12, seniorMonths: 12 }),
   'recalls.record': async (w) => ({ customerId: await w.customer(), outcome: 'booked', date: '2026-01-20', note: 'Tuesday 10:00' }),
   'recalls.setOverride': async (w) => ({ customerId: await w.customer(), override: { type: 'months', months: 6 } }),
+  'recalls.exportCalls': async (w) => {
+    await w.customer();
+    return { status: 'all' };
+  },
   'sync.retryParked': async (w) => {
     await w.customer(['Refused', 'Person']);
     w.cloud.faults.set({ refuse: { contains: 'Refused', message: 'blocked' } });

@@ -9,6 +9,6 @@ export function recallHandlers(recalls: RecallService): HandlersOf<GroupChannels
     'recalls.customer': (input) => recalls.customer(input.customerId),
     'recalls.record': (input, ctx) => recalls.record(input, ctx.actor),
     'recalls.setOverride': (input, ctx) => recalls.setOverride(input, ctx.actor),
-    'recalls.exportCalls': (input) => recalls.exportCalls(input),
+    'recalls.exportCalls': (input, ctx) => recalls.exportCalls(input, ctx.actor),
   };
 }

@@ -97,9 +97,13 @@ export class RecallService {
   }
 
   /** The call list as CSV (every matching customer, not one page). */
-  async exportCalls(input: z.output<typeof RecallExportInput>): Promise<{ fileName: string; bytes: string }> {
+  async exportCalls(input: z.output<typeof RecallExportInput>, actor: Actor): Promise<{ fileName: string; bytes: string }> {
     const today = this.today();
     const { items } = await queryRecalls(this.db, await this.settings(), today, { status: input.status, consentOnly: input.consentOnly, limit: -1, offset: 0 });
+    // Names and phones leaving the app: audited, as the list export is.
+    await this.writes.run(actor, async ({ record }) =>
+      record({ entity: 'store', entityId: 'recalls', action: 'recalls.exportCalls', after: { status: input.status, consentOnly: input.consentOnly ?? false, rows: items.length } }),
+    );
     return { fileName: `recalls-${input.status}-${today}.csv`, bytes: Buffer.from(callListCsv(items, input.language), 'utf8').toString('base64') };
   }
 
