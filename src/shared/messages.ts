@@ -30,6 +30,7 @@ export const messageParams = {
   'date.notReal': { field: 'term', example: 'date' },
   'date.tooEarly': { field: 'term', year: 'text' },
   'date.future': { field: 'term' },
+  'recall.dateFuture': {},
   'customer.reach': {},
   // Any text field (well-formed-text.ts): a lone surrogate, a broken character.
   'text.illFormed': {},

@@ -19,9 +19,10 @@ afterEach(async () => {
 });
 
 async function store() {
-  const t = await openTestCore({ clock: manualClock(`${TODAY}T10:00:00.000Z`) });
+  const clock = manualClock(`${TODAY}T10:00:00.000Z`);
+  const t = await openTestCore({ clock });
   close = t.close;
-  return t;
+  return { ...t, clock };
 }
 
 const rx = (kind: 'spectacles' | 'contacts', examDate: string, sph = '-1.00') => ({ kind, examDate, distanceVision: { rightEye: { sph }, leftEye: { sph: '-1.25' } } });
@@ -177,6 +178,27 @@ describe('the store intervals and a customer\'s override', () => {
     const b = await customer(core);
     await core.call('recalls.setOverride', { customerId: b, override: { type: 'date', date: '2026-03-20' } });
     expect((await core.call('recalls.list', { status: 'due' })).items.find((i) => i.customerId === b)).toMatchObject({ lastExamDate: null, kind: null, overridden: true });
+  });
+});
+
+describe('recall answers and fixed dates', () => {
+  it('a date fixed after a refusal puts the customer back on the list on that date (staff chose it since)', async () => {
+    const { core, clock } = await store();
+    const id = await customer(core, { exams: [['spectacles', '2024-03-02']] });
+    await core.call('recalls.record', { customerId: id, outcome: 'declined', date: TODAY });
+    expect((await core.call('recalls.customer', { customerId: id })).state).toBe('answered');
+    clock.advance(60_000);
+    await core.call('recalls.setOverride', { customerId: id, override: { type: 'date', date: '2026-03-20' } });
+    expect(await core.call('recalls.customer', { customerId: id })).toMatchObject({ dueDate: '2026-03-20', state: 'due' });
+    expect(ids((await core.call('recalls.list', { status: 'due' })).items)).toEqual([id]);
+  });
+
+  it('refuses a call dated in the future: it would hide the recall until the next exam', async () => {
+    const { core } = await store();
+    const id = await customer(core, { exams: [['spectacles', '2024-03-02']] });
+    const err = await core.call('recalls.record', { customerId: id, outcome: 'booked', date: '2099-01-01' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'validation', fieldMessages: { date: [{ code: 'recall.dateFuture' }] } });
+    expect((await core.call('recalls.customer', { customerId: id })).outcomes).toEqual([]);
   });
 });
 

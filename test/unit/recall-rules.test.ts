@@ -87,5 +87,9 @@ describe('where a recall stands', () => {
     // An answer to the previous recall does not answer the one a newer exam started.
     expect(isAnswered([{ outcome: 'booked', date: '2024-01-02' }], '2024-01-10')).toBe(false);
     expect(isAnswered([{ outcome: 'booked', date: '2024-01-02' }], null)).toBe(true);
+    // A date fixed after the answer asks for a new call: only answers recorded since count.
+    const declined = { outcome: 'declined' as const, date: '2026-03-15', recordedAt: '2026-03-15T10:00:00.000Z' };
+    expect(isAnswered([declined], '2024-01-10', '2026-03-15T10:01:00.000Z')).toBe(false);
+    expect(isAnswered([declined], '2024-01-10', '2026-03-14T09:00:00.000Z')).toBe(true);
   });
 });

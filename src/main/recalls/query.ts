@@ -64,7 +64,7 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
     base as (
       select c.id, c.first_name, c.last_name, c.phone_number, c.email,
              c.marketing_consent_at is not null as marketing, c.sms_consent_at is not null as sms,
-             live.exam, case when live.exam is not null then coalesce(json_extract(live.rx, '$.kind'), 'spectacles') end as kind, o.type as otype, o.months as omonths, o.due_date as odate,
+             live.exam, case when live.exam is not null then coalesce(json_extract(live.rx, '$.kind'), 'spectacles') end as kind, o.type as otype, o.months as omonths, o.due_date as odate, o.set_at as oset,
              case when length(c.date_of_birth) >= 10 and live.exam is not null
                then cast(substr(live.exam, 1, 4) as integer) - cast(substr(c.date_of_birth, 1, 4) as integer)
                     - (substr(live.exam, 6, 5) < substr(c.date_of_birth, 6, 5))
@@ -102,7 +102,9 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
                date(exam, 'start of month', '+' || (months + 1) || ' months', '-1 day'))
         end as due_date,
         exists (select 1 from recall_outcomes r where r.customer_id = spans.id and r.outcome in ('booked', 'declined')
-                and (spans.exam is null or r.date > spans.exam)) as answered
+                and (spans.exam is null or r.date > spans.exam)
+                -- A date staff fixed after an answer asks for a new call: only later answers count.
+                and (spans.otype is not 'date' or r.recorded_at >= spans.oset)) as answered
       from spans
     )
     select page.*, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { say } from '../../shared/messages';
 import { RecallOverride, RecallSettings, defaultRecallSettings } from '../../shared/recalls/schema';
 import type { RecallCustomer, RecallExportInput, RecallListInput, RecallListOutput, RecallOutcomeEntry, RecallRecordInput, RecallSetOverrideInput } from '../../shared/recalls/schema';
 import { v7 as uuidv7 } from 'uuid';
@@ -43,6 +44,8 @@ export class RecallService {
   }
 
   async record(input: z.output<typeof RecallRecordInput>, actor: Actor): Promise<z.output<typeof RecallOutcomeEntry>> {
+    // A call dated ahead would answer the recall until the next exam before anyone called.
+    if (input.date !== undefined && input.date > this.today()) throw AppError.field('date', say('recall.dateFuture', {}, 'A call cannot be dated in the future'));
     const entry = { id: uuidv7(), customerId: input.customerId, outcome: input.outcome, date: input.date ?? this.today(), note: input.note ?? '', recordedAt: this.clock.now().toISOString() };
     await this.writes.run(actor, async ({ trx, record }) => {
       await this.requireCustomer(trx, input.customerId);

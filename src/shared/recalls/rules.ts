@@ -76,10 +76,13 @@ export function monthOf(today: string): { start: string; end: string } {
 /**
  * Whether the recall was answered: a booking or a refusal dated after the last exam (the exam the
  * recall counts from; any date when there is none). A newer exam starts the next recall afresh.
- * Calls and unanswered calls keep it on the list.
+ * Calls and unanswered calls keep it on the list. A date staff fixed (`fixedAt`, when they set it)
+ * after an answer asks for a new call: only answers recorded since count.
  */
-export function isAnswered(outcomes: readonly { outcome: RecallOutcome; date: string }[], lastExamDate: string | null): boolean {
-  return outcomes.some((o) => answeringOutcomes.includes(o.outcome) && (lastExamDate === null || o.date > lastExamDate));
+export function isAnswered(outcomes: readonly { outcome: RecallOutcome; date: string; recordedAt?: string }[], lastExamDate: string | null, fixedAt: string | null = null): boolean {
+  return outcomes.some(
+    (o) => answeringOutcomes.includes(o.outcome) && (lastExamDate === null || o.date > lastExamDate) && (fixedAt === null || (o.recordedAt ?? '') >= fixedAt),
+  );
 }
 
 /** Where a recall stands today: answered, overdue (due before this month), due (this month) or upcoming. */
