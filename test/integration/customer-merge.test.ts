@@ -160,6 +160,49 @@ describe('possible duplicates, merge and undo (local)', () => {
     await expectFailure(core, 'customers.get', { id: other }, 'customer.notFound', 404);
   });
 
+  it('an undo out of order is refused, naming the later merge to undo first; in order, every prescription goes back to its owner', async () => {
+    const ids: string[] = [];
+    for (const [i, sph] of ['-1.00', '-2.00', '-3.00'].entries()) {
+      const id = (await core.call('customers.create', person('Anna', 'Martin', { email: `anna${i}@example.fr` }))).customer.id;
+      await core.call('prescriptions.create', { customerId: id, rx: { ...RX, distanceVision: { rightEye: { sph }, leftEye: { sph } } } });
+      ids.push(id);
+    }
+    const [a, b, c] = ids as [string, string, string];
+    const rxOf = async (id: string) => (await core.call('prescriptions.list', { customerId: id })).map((v) => `v${v.version}:${v.rx.distanceVision.rightEye.sph}`).sort();
+    const m1 = await core.call('customers.merge', { keepId: b, mergeId: c });
+    const m2 = await core.call('customers.merge', { keepId: a, mergeId: b });
+    expect(await rxOf(a)).toEqual(['v1:-1.00', 'v2:-2.00', 'v3:-3.00']);
+
+    // m1's kept customer was merged away by m2 since: m2 first.
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId: m1.mergeRecordId }, 'merge.undoLaterFirst', 409);
+    expect(err.details).toMatchObject({ mergeRecordId: m2.mergeRecordId });
+    expect(await rxOf(a)).toEqual(['v1:-1.00', 'v2:-2.00', 'v3:-3.00']);
+    const listed = (await core.call('customers.merges', {})).merges;
+    expect(listed.map((m) => [m.id, m.canUndo, m.undoFirst ?? null])).toEqual([
+      [m2.mergeRecordId, true, null],
+      [m1.mergeRecordId, false, m2.mergeRecordId],
+    ]);
+
+    await core.call('customers.unmerge', { mergeRecordId: m2.mergeRecordId });
+    await core.call('customers.unmerge', { mergeRecordId: m1.mergeRecordId });
+    expect([await rxOf(a), await rxOf(b), await rxOf(c)]).toEqual([['v1:-1.00'], ['v1:-2.00'], ['v1:-3.00']]);
+  });
+
+  it('refuses to undo a merge when the kept customer’s old email is someone else’s now, naming them (never a 500)', async () => {
+    const keep = (await core.call('customers.create', person('Zoe', 'Roux', { email: 'zoe@example.fr' }))).customer.id;
+    const other = (await core.call('customers.create', person('Zoé', 'Roux', { email: 'zoe2@example.fr' }))).customer.id;
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other, fields: { email: 'merge' } });
+    const holder = (await core.call('customers.create', person('Eve', 'Other', { email: 'zoe@example.fr' }))).customer.id;
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId }, 'merge.emailTaken', 409);
+    expect(err.details).toMatchObject({ customerId: holder });
+    expect((await core.call('customers.get', { id: keep })).localData).toMatchObject({ email: 'zoe2@example.fr' });
+    await expectFailure(core, 'customers.get', { id: other }, 'customer.notFound', 404);
+    // Once the holder's email changes, the undo goes through.
+    await core.call('customers.update', { id: holder, customerData: { email: 'eve@example.fr' } });
+    await core.call('customers.unmerge', { mergeRecordId });
+    expect((await core.call('customers.get', { id: keep })).localData).toMatchObject({ email: 'zoe@example.fr' });
+  });
+
   it('reads the pairs again when the store country changes', async () => {
     await core.call('customers.create', person('Paul', 'Durand', { phoneNumber: '06 12 34 56 78' }));
     await core.call('customers.create', person('Marie', 'Martin', { phoneNumber: '+212 6 12 34 56 78' }));
