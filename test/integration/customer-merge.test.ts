@@ -6,7 +6,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { CloudServer } from '../cloud/server';
 import { expectFailure, openTestCore, person } from '../helpers/core';
 import { png } from '../helpers/files';
-import { STORE, syncUntilSettled } from '../helpers/sync';
+import { STORE, connect, syncUntilSettled } from '../helpers/sync';
 import { syncTest } from '../helpers/sync-fixtures';
 
 /*
@@ -420,5 +420,49 @@ describe('merge and undo, synced with the cloud (rate limit on)', () => {
     await core.call('customers.update', { id: walkIn2, customerData: { email: 'second@example.fr', dateOfBirth: '1990-01-01', sex: 'male' } });
     expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0, waitingForDetails: 0 });
     expect(cloud.customers(STORE.storeId).map((c) => c.localData.firstName).sort()).toEqual(['Second', 'Synced']);
+  });
+
+  it2('two PCs merging one pair in opposite directions: the person survives everywhere and the staff see a conflict', async ({ cloud, pc }) => {
+    const pc1 = pc.core;
+    const second = await openTestCore({ core: { syncTimeoutMs: 5_000, syncAutomatic: false } });
+    try {
+      const pc2 = second.core;
+      await connect(pc2, cloud);
+      const a = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna@example.fr' }))).customer.id;
+      const b = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna.m@example.fr' }))).customer.id;
+      expect(await syncUntilSettled(pc1)).toMatchObject({ pending: 0, parked: 0 });
+      expect(await syncUntilSettled(pc2)).toMatchObject({ pending: 0, parked: 0 });
+      const onPc2 = (email: string) => storeRows<{ id: string }>(second.dir, 'select id from customers where email = ?', email)[0]!.id;
+      const a2 = onPc2('anna@example.fr');
+      const b2 = onPc2('anna.m@example.fr');
+
+      // PC1 keeps A and deletes B; PC2 keeps B and deletes A; PC1 syncs first, then PC2, then both again.
+      await pc1.call('customers.merge', { keepId: a, mergeId: b });
+      await pc2.call('customers.merge', { keepId: b2, mergeId: a2 });
+      for (const core of [pc1, pc2, pc1, pc2]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+
+      const live1 = (await pc1.call('customers.list', { limit: 100 })).pagination.total;
+      const live2 = (await pc2.call('customers.list', { limit: 100 })).pagination.total;
+      const inCloud = cloud.customers(STORE.storeId).length;
+      expect([inCloud, live1, live2].every((n) => n > 0), `cloud ${inCloud}, PC1 ${live1}, PC2 ${live2}`).toBe(true);
+      expect([live1, live2]).toEqual([inCloud, inCloud]);
+      // Each PC kept its own and got the other's back: two copies, shown as a pair to merge again.
+      expect(inCloud).toBe(2);
+      expect((await pc1.call('customers.duplicatePairs', {})).pagination.total).toBe(1);
+      // Each PC whose kept customer the cloud deleted says so.
+      for (const [core, kept] of [[pc1, a], [pc2, b2]] as const) {
+        const { conflicts } = await core.call('sync.conflicts', {});
+        expect(conflicts.filter((c) => c.kind === 'deleted').map((c) => [c.customerId, c.kept])).toEqual([[kept, 'mine']]);
+      }
+      // PC2's staff let the cloud's delete win after all: its copy goes, here and there.
+      const [conflict2] = (await pc2.call('sync.conflicts', {})).conflicts;
+      await pc2.call('sync.resolve', { id: conflict2!.id, keep: 'theirs' });
+      await expectFailure(pc2, 'customers.get', { id: b2 }, 'customer.notFound', 404);
+      for (const core of [pc2, pc1]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+      expect(cloud.customers(STORE.storeId)).toHaveLength(1);
+      expect((await pc1.call('customers.list', {})).pagination.total).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 });
