@@ -203,6 +203,14 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect((await core.call('customers.get', { id: keep })).localData).toMatchObject({ email: 'zoe@example.fr' });
   });
 
+  it('a stale pair (one of them merged away meanwhile) is refused naming the customer that is gone', async () => {
+    const a = (await core.call('customers.create', leila)).customer.id;
+    const b = (await core.call('customers.create', leila2)).customer.id;
+    await core.call('customers.merge', { keepId: a, mergeId: b });
+    const err = await expectFailure(core, 'customers.merge', { keepId: b, mergeId: a }, 'customer.notFound', 404);
+    expect(err.details).toMatchObject({ customerId: b });
+  });
+
   it('reads the pairs again when the store country changes', async () => {
     await core.call('customers.create', person('Paul', 'Durand', { phoneNumber: '06 12 34 56 78' }));
     await core.call('customers.create', person('Marie', 'Martin', { phoneNumber: '+212 6 12 34 56 78' }));

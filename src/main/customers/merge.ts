@@ -333,7 +333,8 @@ async function refuseTakenEmail(db: Db, key: string, ownerId: string): Promise<v
 
 async function live(db: Db, id: string): Promise<CustomerRow> {
   const row = await db.selectFrom('customers').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound();
+  // Named: the pair an owner compares may be stale (one of them merged or deleted meanwhile).
+  if (!row) throw notFound(id);
   return row;
 }
 
@@ -373,8 +374,8 @@ async function writeValues(db: Db, row: CustomerRow, v: MergeValues, now: string
   else if (v.address) await db.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: row.id, ...cols }).execute();
 }
 
-function notFound() {
-  return new AppError('customer.notFound', 'Customer not found');
+function notFound(customerId?: string) {
+  return new AppError('customer.notFound', 'Customer not found', undefined, customerId ? { customerId } : undefined);
 }
 
 function sameCustomer() {

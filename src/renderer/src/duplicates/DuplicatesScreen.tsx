@@ -40,6 +40,10 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
           setUndone(null);
           setMerged(m);
         }}
+        onGone={(name) => {
+          setComparing(null);
+          setError(t('merge.sideBySide.gone', { name }));
+        }}
       />
     );
   }
