@@ -14,7 +14,7 @@ type Deps = Pick<PushDeps, 'conflicts' | 'outbox' | 'links' | 'local' | 'clock'>
  * duplicates. Once per merge: a later delete of it in the cloud is the staff's and wins as usual.
  */
 
-/** The merges (not undone) that kept this customer, and whether one of them has already sent it back once. */
+/** Whether a merge (not undone) kept this customer and has not sent it back once already. */
 async function mergeToHonour(trx: Transaction<Database>, customerId: string): Promise<boolean> {
   const merge = await trx.selectFrom('customer_merges').select('merged_at').where('keep_id', '=', customerId).where('unmerged_at', 'is', null).orderBy('merged_at', 'desc').executeTakeFirst();
   if (!merge) return false;
