@@ -55,6 +55,8 @@ export const errorStatus = {
   'merge.purged': 409,
   // The merged-away customer's email belongs to someone else now: details.customerId names them.
   'merge.emailTaken': 409,
+  // An undo out of order: the kept customer was merged away since; details.mergeRecordId names the merge to undo first.
+  'merge.undoLaterFirst': 409,
   // A new PC's first sync has only the cloud's list of this customer: fields it lacks wait for the detail.
   'customer.detailsArriving': 409,
   'prescription.notFound': 404,

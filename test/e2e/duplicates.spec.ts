@@ -122,3 +122,33 @@ test('in French, and a glance in Arabic', async ({ page, host, request }) => {
   await shot(page, 'duplicates-ar');
   await expectAccessible(page, 'duplicates (ar)');
 });
+
+test('a pair merged elsewhere meanwhile says who is gone and the list is read again; an older merge of a chain says which to undo first', async ({ page, host, request }) => {
+  const ids = await twoLeilas(request, host);
+  await openDuplicates(page, 'Owner’s areas', 'Possible duplicates');
+  const pairs = page.getByRole('table', { name: 'Possible duplicates' });
+  await pairs.getByRole('button', { name: /^Compare and merge / }).click();
+  await expect(page.getByRole('heading', { name: 'Merge two customers' })).toBeVisible();
+  // Another PC (or tab) merges the same pair meanwhile.
+  await callHost(request, host, 'customers.merge', { keepId: ids.a, mergeId: ids.b });
+  await page.getByRole('button', { name: 'Merge…' }).click();
+  await page.getByRole('dialog', { name: 'Merge these customers?' }).getByRole('button', { name: 'Merge', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Possible duplicates', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Leila Alaoui no longer exists: merged or deleted meanwhile, on this or another computer. The list below is up to date again');
+  await expect(page.getByText('No possible duplicates.')).toBeVisible();
+  await shot(page, 'duplicates-stale');
+
+  // A chain: Leïla merged into Paul, then Paul into Paula: the older merge waits for the newer's undo.
+  const paul = (await callHost(request, host, 'customers.list', { search: 'Durand' })).data[0]!.id;
+  const paula = await callHost(request, host, 'customers.create', { customerData: { firstName: 'Paula', lastName: 'Durand', email: 'paula@example.fr', phoneNumber: '07 00 00 00 02', dateOfBirth: '1970-01-01', sex: 'female' } });
+  await callHost(request, host, 'customers.merge', { keepId: paul, mergeId: ids.a });
+  await callHost(request, host, 'customers.merge', { keepId: paula.customer.id, mergeId: paul });
+  await page.reload();
+  await openDuplicates(page, 'Owner’s areas', 'Possible duplicates');
+  const past = page.getByRole('table', { name: 'Past merges' });
+  await expect(past).toContainText('Undo the later merge of Paul Durand first');
+  await shot(page, 'duplicates-undo-first');
+  await page.getByLabel('Language').selectOption('fr');
+  await expect(page.getByRole('table', { name: 'Fusions passées' })).toContainText('Défaites d’abord la fusion plus récente de Paul Durand');
+  await shot(page, 'duplicates-undo-first-fr');
+});

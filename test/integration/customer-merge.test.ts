@@ -6,7 +6,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { CloudServer } from '../cloud/server';
 import { expectFailure, openTestCore, person } from '../helpers/core';
 import { png } from '../helpers/files';
-import { STORE, syncUntilSettled } from '../helpers/sync';
+import { STORE, connect, syncUntilSettled } from '../helpers/sync';
 import { syncTest } from '../helpers/sync-fixtures';
 
 /*
@@ -158,6 +158,57 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect(err.details).toMatchObject({ customerId: holder });
     // Nothing of it was done: the merge still stands.
     await expectFailure(core, 'customers.get', { id: other }, 'customer.notFound', 404);
+  });
+
+  it('an undo out of order is refused, naming the later merge to undo first; in order, every prescription goes back to its owner', async () => {
+    const ids: string[] = [];
+    for (const [i, sph] of ['-1.00', '-2.00', '-3.00'].entries()) {
+      const id = (await core.call('customers.create', person('Anna', 'Martin', { email: `anna${i}@example.fr` }))).customer.id;
+      await core.call('prescriptions.create', { customerId: id, rx: { ...RX, distanceVision: { rightEye: { sph }, leftEye: { sph } } } });
+      ids.push(id);
+    }
+    const [a, b, c] = ids as [string, string, string];
+    const rxOf = async (id: string) => (await core.call('prescriptions.list', { customerId: id })).map((v) => `v${v.version}:${v.rx.distanceVision.rightEye.sph}`).sort();
+    const m1 = await core.call('customers.merge', { keepId: b, mergeId: c });
+    const m2 = await core.call('customers.merge', { keepId: a, mergeId: b });
+    expect(await rxOf(a)).toEqual(['v1:-1.00', 'v2:-2.00', 'v3:-3.00']);
+
+    // m1's kept customer was merged away by m2 since: m2 first.
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId: m1.mergeRecordId }, 'merge.undoLaterFirst', 409);
+    expect(err.details).toMatchObject({ mergeRecordId: m2.mergeRecordId });
+    expect(await rxOf(a)).toEqual(['v1:-1.00', 'v2:-2.00', 'v3:-3.00']);
+    const listed = (await core.call('customers.merges', {})).merges;
+    expect(listed.map((m) => [m.id, m.canUndo, m.undoFirst ?? null])).toEqual([
+      [m2.mergeRecordId, true, null],
+      [m1.mergeRecordId, false, m2.mergeRecordId],
+    ]);
+
+    await core.call('customers.unmerge', { mergeRecordId: m2.mergeRecordId });
+    await core.call('customers.unmerge', { mergeRecordId: m1.mergeRecordId });
+    expect([await rxOf(a), await rxOf(b), await rxOf(c)]).toEqual([['v1:-1.00'], ['v1:-2.00'], ['v1:-3.00']]);
+  });
+
+  it('refuses to undo a merge when the kept customer’s old email is someone else’s now, naming them (never a 500)', async () => {
+    const keep = (await core.call('customers.create', person('Zoe', 'Roux', { email: 'zoe@example.fr' }))).customer.id;
+    const other = (await core.call('customers.create', person('Zoé', 'Roux', { email: 'zoe2@example.fr' }))).customer.id;
+    const { mergeRecordId } = await core.call('customers.merge', { keepId: keep, mergeId: other, fields: { email: 'merge' } });
+    const holder = (await core.call('customers.create', person('Eve', 'Other', { email: 'zoe@example.fr' }))).customer.id;
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId }, 'merge.emailTaken', 409);
+    expect(err.details).toMatchObject({ customerId: holder });
+    expect((await core.call('customers.get', { id: keep })).localData).toMatchObject({ email: 'zoe2@example.fr' });
+    await expectFailure(core, 'customers.get', { id: other }, 'customer.notFound', 404);
+    // Once the holder's email changes, the undo goes through.
+    await core.call('customers.update', { id: holder, customerData: { email: 'eve@example.fr' } });
+    await core.call('customers.unmerge', { mergeRecordId });
+    expect((await core.call('customers.get', { id: keep })).localData).toMatchObject({ email: 'zoe@example.fr' });
+  });
+
+  it('a stale pair (one of them merged away meanwhile) is refused naming the customer that is gone', async () => {
+    const a = (await core.call('customers.create', leila)).customer.id;
+    const b = (await core.call('customers.create', leila2)).customer.id;
+    await core.call('customers.merge', { keepId: a, mergeId: b });
+    const err = await expectFailure(core, 'customers.merge', { keepId: b, mergeId: a }, 'customer.notFound', 404);
+    expect(err.details).toMatchObject({ customerId: b });
   });
 
   it('reads the pairs again when the store country changes', async () => {
@@ -377,5 +428,49 @@ describe('merge and undo, synced with the cloud (rate limit on)', () => {
     await core.call('customers.update', { id: walkIn2, customerData: { email: 'second@example.fr', dateOfBirth: '1990-01-01', sex: 'male' } });
     expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0, waitingForDetails: 0 });
     expect(cloud.customers(STORE.storeId).map((c) => c.localData.firstName).sort()).toEqual(['Second', 'Synced']);
+  });
+
+  it2('two PCs merging one pair in opposite directions: the person survives everywhere and the staff see a conflict', async ({ cloud, pc }) => {
+    const pc1 = pc.core;
+    const second = await openTestCore({ core: { syncTimeoutMs: 5_000, syncAutomatic: false } });
+    try {
+      const pc2 = second.core;
+      await connect(pc2, cloud);
+      const a = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna@example.fr' }))).customer.id;
+      const b = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna.m@example.fr' }))).customer.id;
+      expect(await syncUntilSettled(pc1)).toMatchObject({ pending: 0, parked: 0 });
+      expect(await syncUntilSettled(pc2)).toMatchObject({ pending: 0, parked: 0 });
+      const onPc2 = (email: string) => storeRows<{ id: string }>(second.dir, 'select id from customers where email = ?', email)[0]!.id;
+      const a2 = onPc2('anna@example.fr');
+      const b2 = onPc2('anna.m@example.fr');
+
+      // PC1 keeps A and deletes B; PC2 keeps B and deletes A; PC1 syncs first, then PC2, then both again.
+      await pc1.call('customers.merge', { keepId: a, mergeId: b });
+      await pc2.call('customers.merge', { keepId: b2, mergeId: a2 });
+      for (const core of [pc1, pc2, pc1, pc2]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+
+      const live1 = (await pc1.call('customers.list', { limit: 100 })).pagination.total;
+      const live2 = (await pc2.call('customers.list', { limit: 100 })).pagination.total;
+      const inCloud = cloud.customers(STORE.storeId).length;
+      expect([inCloud, live1, live2].every((n) => n > 0), `cloud ${inCloud}, PC1 ${live1}, PC2 ${live2}`).toBe(true);
+      expect([live1, live2]).toEqual([inCloud, inCloud]);
+      // Each PC kept its own and got the other's back: two copies, shown as a pair to merge again.
+      expect(inCloud).toBe(2);
+      expect((await pc1.call('customers.duplicatePairs', {})).pagination.total).toBe(1);
+      // Each PC whose kept customer the cloud deleted says so.
+      for (const [core, kept] of [[pc1, a], [pc2, b2]] as const) {
+        const { conflicts } = await core.call('sync.conflicts', {});
+        expect(conflicts.filter((c) => c.kind === 'deleted').map((c) => [c.customerId, c.kept])).toEqual([[kept, 'mine']]);
+      }
+      // PC2's staff let the cloud's delete win after all: its copy goes, here and there.
+      const [conflict2] = (await pc2.call('sync.conflicts', {})).conflicts;
+      await pc2.call('sync.resolve', { id: conflict2!.id, keep: 'theirs' });
+      await expectFailure(pc2, 'customers.get', { id: b2 }, 'customer.notFound', 404);
+      for (const core of [pc2, pc1]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+      expect(cloud.customers(STORE.storeId)).toHaveLength(1);
+      expect((await pc1.call('customers.list', {})).pagination.total).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -214,6 +214,10 @@ export class MergeService {
       throw new AppError('merge.purged', 'A customer of this merge was erased for good since: it cannot be undone');
     }
     if (other.deleted_at === null) throw new AppError('merge.alreadyUndone', 'The merged customer is already back');
+    // Undos go newest first along a chain: once the kept customer was merged away in turn, what this
+    // merge moved now sits with a third customer, and only that later merge's undo knows where.
+    const later = await laterMergeOf(trx, keep.id);
+    if (later) throw new AppError('merge.undoLaterFirst', 'The kept customer was merged into another since: undo that merge first', undefined, { mergeRecordId: later });
     const now = this.clock.now().toISOString();
 
     // The kept customer's fields the merge changed go back, unless changed since (then they stay).
@@ -229,12 +233,11 @@ export class MergeService {
           reverted.push(f);
         }
       }
+      // Its old email may be someone else's since (freed by the merge): refused, naming them, as for the other's.
+      if (reverted.includes('email')) await refuseTakenEmail(trx, emailKey(next.email), keep.id);
       if (reverted.length > 0) await writeValues(trx, keep, next, now);
     }
-    if (other.email_key !== '') {
-      const holder = await trx.selectFrom('customers').select('id').where('email_key', '=', other.email_key).where('deleted_at', 'is', null).executeTakeFirst();
-      if (holder) throw new AppError('merge.emailTaken', 'Another customer has this customer’s email now: change it there first', undefined, { customerId: holder.id });
-    }
+    await refuseTakenEmail(trx, other.email_key, other.id);
     await trx.updateTable('customers').set({ deleted_at: null, updated_at: now }).where('id', '=', other.id).execute();
     const rx = JSON.parse(rec.moved_prescriptions) as { id: string; version: number }[];
     for (const p of rx) await trx.updateTable('prescriptions').set({ customer_id: other.id, version: p.version }).where('id', '=', p.id).execute();
@@ -280,6 +283,16 @@ export class MergeService {
       .select(['m.id', 'm.keep_id', 'm.merge_id', 'm.merged_at', 'm.merged_by', 'm.unmerged_at', 'm.moved_prescriptions', 'm.moved_documents'])
       .select(['k.first_name as k_first', 'k.last_name as k_last', 'k.email as k_email', 'k.purged_at as k_purged'])
       .select(['o.first_name as o_first', 'o.last_name as o_last', 'o.email as o_email', 'o.purged_at as o_purged'])
+      .select((eb) =>
+        eb
+          .selectFrom('customer_merges as l')
+          .select('l.id')
+          .whereRef('l.merge_id', '=', 'm.keep_id')
+          .where('l.unmerged_at', 'is', null)
+          .orderBy('l.merged_at', 'desc')
+          .limit(1)
+          .as('undo_first'),
+      )
       .orderBy('m.merged_at', 'desc')
       .orderBy('m.id', 'desc')
       .limit(limit)
@@ -295,7 +308,8 @@ export class MergeService {
       prescriptions: (JSON.parse(r.moved_prescriptions) as unknown[]).length,
       documents: (JSON.parse(r.moved_documents) as unknown[]).length,
       unmergedAt: r.unmerged_at,
-      canUndo: r.unmerged_at === null && r.k_purged === null && r.o_purged === null,
+      undoFirst: r.unmerged_at === null ? (r.undo_first ?? null) : null,
+      canUndo: r.unmerged_at === null && r.k_purged === null && r.o_purged === null && r.undo_first === null,
     }));
   }
 }
@@ -304,9 +318,23 @@ function pick<T extends object>(o: T, keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
 }
 
+/** The merge, not undone, that merged this customer away (a later one than any it kept). */
+async function laterMergeOf(db: Db, customerId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('customer_merges').select('id').where('merge_id', '=', customerId).where('unmerged_at', 'is', null).orderBy('merged_at', 'desc').executeTakeFirst();
+  return row?.id;
+}
+
+/** An undo gives an email back only when no other live customer holds it now. */
+async function refuseTakenEmail(db: Db, key: string, ownerId: string): Promise<void> {
+  if (key === '') return;
+  const holder = await db.selectFrom('customers').select('id').where('email_key', '=', key).where('deleted_at', 'is', null).where('id', '!=', ownerId).executeTakeFirst();
+  if (holder) throw new AppError('merge.emailTaken', 'Another customer has this email now: change it there first', undefined, { customerId: holder.id });
+}
+
 async function live(db: Db, id: string): Promise<CustomerRow> {
   const row = await db.selectFrom('customers').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound();
+  // Named: the pair an owner compares may be stale (one of them merged or deleted meanwhile).
+  if (!row) throw notFound(id);
   return row;
 }
 
@@ -346,8 +374,8 @@ async function writeValues(db: Db, row: CustomerRow, v: MergeValues, now: string
   else if (v.address) await db.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: row.id, ...cols }).execute();
 }
 
-function notFound() {
-  return new AppError('customer.notFound', 'Customer not found');
+function notFound(customerId?: string) {
+  return new AppError('customer.notFound', 'Customer not found', undefined, customerId ? { customerId } : undefined);
 }
 
 function sameCustomer() {

@@ -30,11 +30,14 @@ export class Conflicts {
       .execute();
   }
 
-  /** An edit here met a delete there: the delete wins, the edited values are kept here. */
-  async recordDeleted(trx: Transaction<Database>, customerId: string, mine: Fields, now: string): Promise<void> {
+  /**
+   * An edit here met a delete there: the delete wins, the edited values are kept here. (`kept`
+   * 'mine': the customer stayed here and goes back to the cloud, sync/kept-in-merge.ts.)
+   */
+  async recordDeleted(trx: Transaction<Database>, customerId: string, mine: Fields, now: string, kept: 'mine' | 'theirs' = 'theirs'): Promise<void> {
     await trx
       .insertInto('sync_conflicts')
-      .values({ id: uuidv7(), customer_id: customerId, field: '*', kind: 'deleted', mine: JSON.stringify(mine), theirs: null, kept: 'theirs', detected_at: now })
+      .values({ id: uuidv7(), customer_id: customerId, field: '*', kind: 'deleted', mine: JSON.stringify(mine), theirs: null, kept, detected_at: now })
       .execute();
   }
 

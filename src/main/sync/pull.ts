@@ -7,9 +7,10 @@ import { type PushDeps, iso, pool } from './push';
 import type { RefusedCustomers } from './refused';
 import { setGroups } from '../customers/groups';
 import { applySummary, groupsOfItem } from './details';
+import { keepMergedCustomer } from './kept-in-merge';
 
 /** A pull needs what a push does, but the conflicts and the document files; and what was refused here. */
-export type PullDeps = Omit<PushDeps, 'conflicts' | 'files'> & { refused: RefusedCustomers };
+export type PullDeps = Omit<PushDeps, 'files'> & { refused: RefusedCustomers };
 
 const PAGE = 100;
 /** Detail fetches in flight: a pull waits on the network, not on this PC. */
@@ -218,6 +219,7 @@ async function deletedThere(deps: PullDeps, localId: string): Promise<boolean> {
 export async function deletedThereIn(deps: PullDeps, unit: Unit, localId: string): Promise<boolean> {
   const { trx } = unit;
   if (await deps.outbox.get('customer', localId, trx)) return false;
+  if (await keepMergedCustomer(deps, unit, localId)) return true;
   if (await deps.local.fields(trx, localId)) await deps.local.delete(unit, localId);
   await deps.links.remove(trx, localId);
   return true;

@@ -12,6 +12,7 @@ import { type CustomerDocument, changedFields, changesOnly, documentOf, document
 import { type Link, type Links, shadowOf } from './links';
 import { baseOf, mergeFields } from './merge';
 import { type Outbox, type OutboxEntry, sentFields } from './outbox';
+import { keepMergedCustomer } from './kept-in-merge';
 
 export interface PushDeps {
   db: Kysely<Database>;
@@ -249,6 +250,8 @@ class Pusher {
     const now = this.d.clock.now().toISOString();
     await this.d.local.fromCloud(async (unit) => {
       const { trx } = unit;
+      // A merge's kept customer stays and goes back as new (sync/kept-in-merge.ts).
+      if (await keepMergedCustomer(this.d, unit, g.customerId)) return;
       const mine = await this.d.local.fields(trx, g.customerId);
       if (mine) {
         await this.d.conflicts.recordDeleted(trx, g.customerId, mine, now);

@@ -149,7 +149,10 @@ export class SyncService {
       const c = await this.d.conflicts.get(id, trx);
       if (!c || c.resolved_at !== null) throw new AppError('sync.conflictNotFound', 'This conflict was already resolved or does not exist');
       if (keep !== c.kept) {
-        if (c.kind === 'deleted') {
+        if (c.kind === 'deleted' && keep === 'theirs') {
+          // Kept here when the cloud deleted it (a merge's kept customer, sync/kept-in-merge.ts): the delete wins now.
+          await this.d.customers.deleteIn(unit, [c.customer_id]);
+        } else if (c.kind === 'deleted') {
           await this.d.customers.undeleteIn(unit, c.customer_id).catch((err: unknown) => {
             if (err instanceof AppError && err.code === 'customer.notFound') throw new AppError('sync.cannotRestore', 'This customer was purged and cannot be brought back');
             throw err;

@@ -84,8 +84,10 @@ export const MergeRecord = z.object({
   prescriptions: z.number(),
   documents: z.number(),
   unmergedAt: z.string().nullable(),
-  /** Whether an undo is still possible (not undone, neither customer erased for good). */
+  /** Whether an undo is still possible (not undone, neither customer erased for good, no later merge to undo first). */
   canUndo: z.boolean(),
+  /** The later merge that took the kept customer away, to undo before this one (else null). */
+  undoFirst: z.string().nullable(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;
 export const CustomerMergesOutput = z.object({ merges: z.array(MergeRecord) });

@@ -40,6 +40,10 @@ export function DuplicatesScreen({ onOpenCustomer }: { onOpenCustomer: (id: stri
           setUndone(null);
           setMerged(m);
         }}
+        onGone={(name) => {
+          setComparing(null);
+          setError(t('merge.sideBySide.gone', { name }));
+        }}
       />
     );
   }
@@ -266,6 +270,8 @@ function PastMerges({ onUndo, onOpen, disabled }: { onUndo: (m: MergeRecord) => 
                   <button type="button" className="small" aria-disabled={disabled} onClick={() => (disabled ? undefined : onUndo(m))} aria-label={t('merge.past.undoLabel', { merged: m.mergedName, kept: m.keptName })}>
                     {t('merge.undo')}
                   </button>
+                ) : m.undoFirst ? (
+                  <span className="muted">{t('merge.past.undoFirst', { kept: m.keptName })}</span>
                 ) : (
                   <span className="muted">{t('merge.past.cannotUndo')}</span>
                 )}

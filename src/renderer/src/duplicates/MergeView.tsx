@@ -7,7 +7,7 @@ import { useCustomer } from '../customers/queries';
 import { formatDay } from '../format';
 import { WriteGateNote, useWriteGate } from '../licence/useWriteGate';
 import { nameOf } from './DuplicatesScreen';
-import { type FieldValues, type Side, defaultChoices, differing, fieldValues, mergeInput } from './mergeChoices';
+import { type FieldValues, type Side, defaultChoices, differing, fieldValues, goneSide, mergeInput } from './mergeChoices';
 import { useMerge } from './queries';
 
 /** What the list is told after a merge: enough to say it and offer Undo. */
@@ -27,7 +27,7 @@ const LABEL: Record<MergeField, string> = {
  * Two customers side by side: which one is kept, and for each field that differs, whose value
  * stays. Prescriptions and documents all move to the kept one; the other is deleted (undoable).
  */
-export function MergeView({ pair, onCancel, onMerged }: { pair: DuplicatePair; onCancel: () => void; onMerged: (m: Merged) => void }) {
+export function MergeView({ pair, onCancel, onMerged, onGone }: { pair: DuplicatePair; onCancel: () => void; onMerged: (m: Merged) => void; onGone: (name: string) => void }) {
   const { t } = useTranslation();
   const a = useCustomer(pair.a.id);
   const b = useCustomer(pair.b.id);
@@ -51,12 +51,12 @@ export function MergeView({ pair, onCancel, onMerged }: { pair: DuplicatePair; o
       </p>
     );
   }
-  return <SideBySide pair={pair} values={{ a: fieldValues(a.data), b: fieldValues(b.data) }} titleId={titleId} onCancel={onCancel} onMerged={onMerged} />;
+  return <SideBySide pair={pair} values={{ a: fieldValues(a.data), b: fieldValues(b.data) }} titleId={titleId} onCancel={onCancel} onMerged={onMerged} onGone={onGone} />;
 }
 
-type Props = { pair: DuplicatePair; values: Record<Side, FieldValues>; titleId: string; onCancel: () => void; onMerged: (m: Merged) => void };
+type Props = { pair: DuplicatePair; values: Record<Side, FieldValues>; titleId: string; onCancel: () => void; onMerged: (m: Merged) => void; onGone: (name: string) => void };
 
-function SideBySide({ pair, values, titleId, onCancel, onMerged }: Props) {
+function SideBySide({ pair, values, titleId, onCancel, onMerged, onGone }: Props) {
   const { t, i18n } = useTranslation();
   const [kept, setKept] = useState<Side>('a');
   const [choices, setChoices] = useState(() => defaultChoices(values, 'a'));
@@ -79,7 +79,10 @@ function SideBySide({ pair, values, titleId, onCancel, onMerged }: Props) {
       const out = await merge.mutateAsync(mergeInput({ a: pair.a.id, b: pair.b.id }, kept, choices));
       onMerged({ mergeRecordId: out.mergeRecordId, keptName: nameOf(out.customer.localData), mergedName: names[other] });
     } catch (e) {
-      setError(errorMessage(e, t));
+      // Merged or deleted meanwhile (another screen or PC): back to the list, read again, saying who.
+      const gone = goneSide(e, pair);
+      if (gone) onGone(names[gone]);
+      else setError(errorMessage(e, t));
     }
   };
   const moving = { prescriptions: pair[other].prescriptions, documents: pair[other].documents };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerDetail } from '../../../shared/customers/schema';
-import { defaultChoices, differing, fieldValues, mergeInput, reasonKeys } from './mergeChoices';
+import { AppError } from '../../../shared/errors';
+import { defaultChoices, differing, fieldValues, goneSide, mergeInput, reasonKeys } from './mergeChoices';
 
 const detail = (p: Partial<CustomerDetail['localData']>, address: CustomerDetail['address'] = null) =>
   ({
@@ -44,5 +45,18 @@ describe('a pair’s reasons in words', () => {
     expect(reasonKeys({ reasons: ['nameAndBirth'], names: 'same' })).toEqual(['merge.reason.sameNameAndBirth']);
     expect(reasonKeys({ reasons: ['email'], names: 'same' })).toEqual(['merge.reason.email', 'merge.reason.sameName']);
     expect(reasonKeys({ reasons: ['phone'], names: null })).toEqual(['merge.reason.phone']);
+  });
+});
+
+describe('a pair gone stale', () => {
+  const pair = { a: { id: 'id-a' }, b: { id: 'id-b' } };
+  it('names the side the core says no longer exists', () => {
+    expect(goneSide(new AppError('customer.notFound', 'gone', undefined, { customerId: 'id-b' }), pair)).toBe('b');
+    expect(goneSide(new AppError('customer.notFound', 'gone', undefined, { customerId: 'id-a' }), pair)).toBe('a');
+  });
+  it('names none for another error or another customer', () => {
+    expect(goneSide(new AppError('merge.sameCustomer', 'same', undefined, { customerId: 'id-a' }), pair)).toBeNull();
+    expect(goneSide(new AppError('customer.notFound', 'gone', undefined, { customerId: 'id-c' }), pair)).toBeNull();
+    expect(goneSide(new Error('network'), pair)).toBeNull();
   });
 });

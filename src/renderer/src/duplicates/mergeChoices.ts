@@ -1,5 +1,6 @@
 import type { CustomerDetail } from '../../../shared/customers/schema';
 import { type DuplicatePair, type MergeField, type MergeSide, mergeFields } from '../../../shared/customers/merge';
+import { AppError } from '../../../shared/errors';
 
 /*
  * The side-by-side merge's rules, pure: which value each field starts with and what the core is
@@ -39,4 +40,11 @@ export function reasonKeys(p: Pick<DuplicatePair, 'reasons' | 'names'>): string[
   const keys = p.reasons.map((r) => (r === 'nameAndBirth' ? (p.names === 'same' ? 'merge.reason.sameNameAndBirth' : 'merge.reason.similarNameAndBirth') : `merge.reason.${r}`));
   if (!p.reasons.includes('nameAndBirth') && p.names) keys.push(p.names === 'same' ? 'merge.reason.sameName' : 'merge.reason.similarName');
   return keys;
+}
+
+/** Which customer of a pair the core says no longer exists (merged or deleted meanwhile), if that is the refusal. */
+export function goneSide(error: unknown, pair: { a: { id: string }; b: { id: string } }): Side | null {
+  if (!(error instanceof AppError) || error.code !== 'customer.notFound') return null;
+  const id = error.details?.customerId;
+  return id === pair.a.id ? 'a' : id === pair.b.id ? 'b' : null;
 }

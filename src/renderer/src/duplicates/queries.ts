@@ -33,7 +33,8 @@ function useInvalidateAll() {
 export function useMerge() {
   const call = useCall();
   const invalidate = useInvalidateAll();
-  return useMutation({ mutationFn: (input: ChannelInput<'customers.merge'>) => call('customers.merge', input), onSuccess: invalidate });
+  // Settled, not only succeeded: a refusal (a pair gone stale) means the list is out of date too.
+  return useMutation({ mutationFn: (input: ChannelInput<'customers.merge'>) => call('customers.merge', input), onSettled: invalidate });
 }
 
 export function useUnmerge() {
