@@ -116,6 +116,18 @@ describe('customers.exportList', () => {
     expect((await readXlsx(xlsx.bytes)).length).toBe(total + 1);
   });
 
+  it('writes a CSV with the separator asked for (";" for a French spreadsheet), a decimal comma kept as text', async () => {
+    await create({ customerData: { firstName: 'Élodie', lastName: 'Dupont; Martin', email: 'e@example.com', phoneNumber: '+33 6 12 34 56 78' } });
+    const out = await core.call('customers.exportList', { format: 'csv', columns: ['firstName', 'lastName', 'phoneNumber'], delimiter: ';' });
+    const text = Buffer.from(out.bytes, 'base64').toString('utf8');
+    expect(text.split('\r\n')[0]).toBe('\uFEFFFirst name;Last name;Phone');
+    expect(text.split('\r\n')[1]).toBe('Élodie;"Dupont; Martin";+33 6 12 34 56 78');
+    // Without one, a comma as before.
+    const plain = await core.call('customers.exportList', { format: 'csv', columns: ['firstName', 'lastName'] });
+    expect(Buffer.from(plain.bytes, 'base64').toString('utf8').split('\r\n')[0]).toBe('\uFEFFFirst name,Last name');
+    await expectFailure(core, 'customers.exportList', { format: 'csv', delimiter: '|' }, 'validation', 400);
+  });
+
   it('lets a search answer while a 20,000-customer export is written (it yields between chunks)', async () => {
     // OPTICOUNTER_EXPORT_CUSTOMERS=100000 prints the figures for a 100k store (the review's size).
     const total = Number(process.env.OPTICOUNTER_EXPORT_CUSTOMERS ?? 20_000);

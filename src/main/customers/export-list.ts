@@ -88,10 +88,10 @@ interface FileWriter {
   end(): Promise<void>;
 }
 
-function csvWriter(sink: Base64Sink, header: string[]): FileWriter {
-  sink.write(csvHead(header));
+function csvWriter(sink: Base64Sink, header: string[], delimiter: string): FileWriter {
+  sink.write(csvHead(header, delimiter));
   return {
-    rows: (cells) => sink.write(csvLines(cells.map((row) => row.map((c) => c.text)))),
+    rows: (cells) => sink.write(csvLines(cells.map((row) => row.map((c) => c.text)), delimiter)),
     end: async () => {},
   };
 }
@@ -145,7 +145,7 @@ export class CustomerListExport {
       sortOrder: q.sortOrder ?? 'desc',
     });
     const sink = new Base64Sink();
-    const writer = q.format === 'csv' ? csvWriter(sink, header) : xlsxWriter(sink, header, columns);
+    const writer = q.format === 'csv' ? csvWriter(sink, header, q.delimiter ?? ',') : xlsxWriter(sink, header, columns);
     let rows = 0;
     for (let at = 0; at < ids.length; at += CHUNK) {
       const chunk = ids.slice(at, at + CHUNK);

@@ -5,10 +5,10 @@ import Papa from 'papaparse';
  * spreadsheet, which runs a cell starting with = + - @ as a formula: a customer named
  * "=HYPERLINK(…)" would become a link on the owner's PC (CSV injection). Such cells get a leading
  * apostrophe, which spreadsheets show as text. Phone numbers and signed numbers ("+33 6 12…",
- * "-1.25") stay as they are: they cannot run.
+ * "-1.25", and "-2,00" with a French decimal comma) stay as they are: they cannot run.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^[+-][\d .()-]*$/;
+const PLAIN_NUMBER = /^[+-][\d .,()-]*$/;
 
 export type CsvValue = string | number | null | undefined;
 
