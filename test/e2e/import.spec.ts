@@ -15,18 +15,19 @@ test.setTimeout(180_000);
 
 const GENERATED = 12_000;
 
-/** The previous system's export: two hand-made rows (one breaks rules, one is Sara again), many plain ones, one with no name. */
+/** The previous system's export: two hand-made rows (one breaks rules, one is Sara again), one with no last name, many plain ones. */
 function legacyCsv(): Buffer {
   const lines = [
     'Nom;Prénom;E-mail;Tél;Date de naissance;Sexe;Localité;Sph OD;Cyl OD;Axe OD;Sph OG;Date examen;Remarque',
     'Bennani;Sara;sara@example.com;0611223344;31/02/1980;F;Rabat;-1,25;-0,50;200;-1;12/03/2024;fidèle',
     'Lefèvre;Hélène;helene@example.fr;0612345678;12/05/1990;X;Paris;+1,00;;;+1,25;01/02/2025;',
+    // No last name: skipped; the preview still shows who it is (row 4).
+    ';Zoé;zoe@example.com;0699887766;03/03/1983;F;Nantes;;;;;;sans nom',
   ];
   for (let i = 0; i < GENERATED; i++) {
     const n = String(i).padStart(5, '0');
     lines.push(`Client${n};Test;client${n}@example.com;07${n}000;01/01/1970;M;Lyon;-1,00;;;-1,25;01/02/2025;`);
   }
-  lines.push(';;;;;;;;;;;;sans nom');
   // Windows-1252: é and è are one byte each, as latin1 writes them.
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
 }
@@ -53,6 +54,8 @@ const TEXT = {
     undoConfirm: 'Undo the import',
     undone: /^Import of legacy\.csv undone: /,
     undoneBadge: 'Undone',
+    willSkip: 'Will be skipped:',
+    nothingKept: 'Nothing from this file was kept',
     cancel: 'Cancel the import',
     cancelDialog: 'Cancel the import?',
     cancelled: 'The import of legacy.csv was cancelled',
@@ -78,6 +81,8 @@ const TEXT = {
     undoConfirm: 'Défaire l’import',
     undone: /^Import de legacy\.csv défait : /,
     undoneBadge: 'Défait',
+    willSkip: 'Sera ignorée :',
+    nothingKept: 'Rien de ce fichier n’a été gardé',
     cancel: 'Annuler l’import',
     cancelDialog: 'Annuler l’import ?',
     cancelled: 'L’import de legacy.csv a été annulé',
@@ -121,6 +126,12 @@ for (const lang of ['en', 'fr'] as const) {
     // ---- the preview: the rows as stored, each problem on its field in the form's words ----
     await expect(preview.locator('tbody tr').first()).toContainText(text.dobProblem);
     await expect(preview.locator('tbody tr').first()).toContainText(text.axisProblem);
+    // The skipped row: who it is (the file's values) and why it will be skipped.
+    const skipped = preview.locator('tbody tr').nth(2);
+    await expect(skipped).toHaveClass(/import-skipped/);
+    await expect(skipped).toContainText('Zoé');
+    await expect(skipped).toContainText('0699887766');
+    await expect(skipped).toContainText(text.willSkip);
     await expect(page.getByRole('heading', { name: text.duplicates })).toBeVisible();
     const dupes = page.locator('table.import-duplicates');
     await expect(dupes).toContainText('Sara Bennani');
@@ -156,7 +167,7 @@ for (const lang of ['en', 'fr'] as const) {
     expect(rows.slice(1).map((r) => [r[0], r[1]])).toEqual([
       ['2', 'imported without some values'],
       ['3', 'imported without some values'],
-      [String(GENERATED + 4), 'skipped'],
+      ['4', 'skipped'],
     ]);
 
     // ---- the batch undone: the dialog names the file and the count ----
@@ -187,6 +198,11 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   await expectAccessible(page, 'import cancel dialog');
   await dialog.getByRole('button', { name: text.cancel }).click();
   await expect(page.getByRole('heading', { name: text.cancelled })).toBeVisible({ timeout: 60_000 });
+  // Nothing stays: 0 new customers, and what the run had written is shown as removed, not as imported.
+  await expect(page.locator('.import-result')).toContainText(text.nothingKept);
+  await expect(page.locator('.import-counts dt')).toHaveText(['New customers', 'Removed again']);
+  await expect(page.locator('.import-counts dd').first()).toHaveText('0');
+  await shot(page, 'import-9-cancelled-en');
   expect(await customersTotal(request, host)).toBe(0);
 });
 
@@ -195,6 +211,13 @@ test('ar: the import screen reads right to left', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'استيراد الزبائن', level: 1 })).toBeVisible();
   await pickFile(page, 'اختيار ملف…', { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv() });
   await expect(page.locator('table.import-preview tbody tr').first()).toContainText('Bennani');
+  // A phone and an email stay left to right inside the Arabic table (a phone reversed is another number).
+  const first = page.locator('table.import-preview tbody tr').first();
+  await expect(first.locator('td[dir="ltr"]').filter({ hasText: '0611223344' })).toHaveCount(1);
+  await expect(first.locator('td[dir="ltr"]').filter({ hasText: 'sara@example.com' })).toHaveCount(1);
+  await expect(page.locator('table.import-preview tbody tr.import-skipped')).toContainText('سيُتجاوَز هذا السطر');
   await shot(page, 'import-mapping-ar');
+  await page.locator('table.import-preview').scrollIntoViewIfNeeded();
+  await shot(page, 'import-preview-ar');
   await expectAccessible(page, 'import mapping (ar)');
 });

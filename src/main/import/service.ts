@@ -92,7 +92,9 @@ export class ImportService {
         const match = r.customer ? matcher.find(r.customer) : null;
         if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
         if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
-        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+        // A skipped row shows as the file has it (cells by mapped field): the person sees who it is.
+        const asInFile = () => Object.fromEntries(Object.entries(cols).map(([f, i]) => [f, i === undefined ? null : (cells[i] ?? null)]));
+        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, skipped: !r.customer, customer: r.customer ? customerView(r.customer) : asInFile(), prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
         // As often as the import itself: the counter's searches answer while a big file is checked.
         if (total % IMPORT_CHUNK_ROWS === 0) await yieldToOthers();
       }

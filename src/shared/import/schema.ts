@@ -87,6 +87,8 @@ export const ImportPreview = z.object({
   rows: z.array(
     z.object({
       row: z.number(),
+      /** A row the import leaves out: `customer` then holds the file's own text by field (who it is), its problems why. */
+      skipped: z.boolean(),
       customer: z.record(z.string(), z.string().nullable()),
       prescription: z.record(z.string(), z.string().nullable()).nullable(),
       problems: z.array(RowProblem),
@@ -108,6 +110,8 @@ export const ImportRunOutput = z.object({
   skipped: z.number(),
   prescriptions: z.number(),
   cancelled: z.boolean(),
+  /** A cancelled run: the customers it wrote and removed again (the counts above are then what stays). */
+  removed: z.number().optional(),
   /** The skipped rows with their reasons, as a CSV a person can save: `{fileName, bytes}` in base64. */
   report: z.object({ fileName: z.string(), bytes: z.string() }).nullable(),
 });

@@ -139,14 +139,16 @@ function MappingTable({ preview, mapping, onChange }: { preview: Preview; mappin
 }
 
 const shownFields = ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex', 'city'] as const;
+const LTR_FIELDS = new Set<string>(['email', 'phoneNumber']);
 
 /** The first rows as they would be stored, each with its problems. */
 function PreviewRows({ preview }: { preview: Preview }) {
   const { t, i18n } = useTranslation();
   const say = useMessageText();
   const titleId = useId();
-  const cell = (f: (typeof shownFields)[number], v: string | null) =>
-    v === null ? '' : f === 'dateOfBirth' ? formatDay(v, i18n.language) : f === 'sex' ? t(`importer.sex.${v}`, { defaultValue: v }) : v;
+  // A skipped row holds the file's own text (nothing to format: it is shown as the file has it).
+  const cell = (f: (typeof shownFields)[number], v: string | null, asInFile: boolean) =>
+    v === null ? '' : asInFile ? v : f === 'dateOfBirth' ? formatDay(v, i18n.language) : f === 'sex' ? t(`importer.sex.${v}`, { defaultValue: v }) : v;
   return (
     <>
       <h2 id={titleId} className="import-h2">
@@ -166,13 +168,15 @@ function PreviewRows({ preview }: { preview: Preview }) {
           </thead>
           <tbody>
             {preview.rows.map((r) => (
-              <tr key={r.row} className={r.problems.length > 0 ? 'has-problems' : undefined}>
+              <tr key={r.row} className={r.skipped ? 'import-skipped' : r.problems.length > 0 ? 'has-problems' : undefined}>
                 <th scope="row" className="num">{r.row}</th>
                 {shownFields.map((f) => (
-                  <td key={f}>{cell(f, r.customer[f] ?? null)}</td>
+                  // Phones and emails read left to right even in Arabic (a phone reversed is another number).
+                  <td key={f} dir={LTR_FIELDS.has(f) ? 'ltr' : undefined}>{cell(f, r.customer[f] ?? null, r.skipped)}</td>
                 ))}
                 <td className="import-rx" dir="ltr">{r.prescription ? rxSummary(r.prescription) : ''}</td>
                 <td className="import-problem-cell">
+                  {r.skipped ? <strong className="badge import-skip-badge">{t('importer.preview.skipped')}</strong> : null}
                   {r.problems.length > 0 ? (
                     <ul className="import-problems">
                       {r.problems.map((p, i) => (

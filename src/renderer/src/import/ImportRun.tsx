@@ -4,7 +4,7 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { blobFromBase64, saveBlob } from '../documents/files';
-import { percentDone } from './importModel';
+import { percentDone, resultCounts } from './importModel';
 import { useImportCancel, useImportProgress } from './queries';
 
 /** The import under way: a real progress bar (the core's rows done), and Cancel after a confirmation. */
@@ -67,15 +67,11 @@ export function ImportRunning({ fileName, runId, total }: { fileName: string; ru
 export function ImportResult({ fileName, out }: { fileName: string; out: ChannelOutput<'import.run'> }) {
   const { t, i18n } = useTranslation();
   const nf = new Intl.NumberFormat(i18n.language);
-  const counts = [
-    ['imported', out.imported],
-    ['merged', out.merged],
-    ['skipped', out.skipped],
-    ['prescriptions', out.prescriptions],
-  ] as const;
+  const counts = resultCounts(out);
   return (
     <div className="import-result" role="status">
       <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
+      {out.cancelled ? <p>{t('importer.result.nothingKept')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
           <div key={k}>
