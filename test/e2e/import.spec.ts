@@ -55,6 +55,9 @@ const TEXT = {
     undone: /^Import of legacy\.csv undone: /,
     undoneBadge: 'Undone',
     willSkip: 'Will be skipped:',
+    reportColumns: ['Row', 'Outcome', 'Problems'],
+    partial: 'imported without some values',
+    skippedOutcome: 'skipped',
     nothingKept: 'Nothing from this file was kept',
     cancel: 'Cancel the import',
     cancelDialog: 'Cancel the import?',
@@ -82,6 +85,9 @@ const TEXT = {
     undone: /^Import de legacy\.csv défait : /,
     undoneBadge: 'Défait',
     willSkip: 'Sera ignorée :',
+    reportColumns: ['Ligne', 'Résultat', 'Problèmes'],
+    partial: 'importée sans certaines valeurs',
+    skippedOutcome: 'ignorée',
     nothingKept: 'Rien de ce fichier n’a été gardé',
     cancel: 'Annuler l’import',
     cancelDialog: 'Annuler l’import ?',
@@ -161,14 +167,17 @@ for (const lang of ['en', 'fr'] as const) {
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: text.saveSkipped }).click();
     const report = await readFile(await (await downloading).path());
-    const rows = Papa.parse<string[]>(report.toString('utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
-    expect(rows[0]?.slice(0, 4)).toEqual(['Row', 'Outcome', 'Problems', 'Nom']);
-    // The row with no name was skipped; the two hand-made rows came in without their broken values.
+    // In the person's language, the form's field names, and the file's own ';' (a French Excel splits on it).
+    const reportText = report.toString('utf8').replace(/^\uFEFF/, '');
+    expect(reportText.split('\r\n')[0]).toBe([...text.reportColumns, 'Nom', 'Prénom'].join(';') + ';' + 'E-mail;Tél;Date de naissance;Sexe;Localité;Sph OD;Cyl OD;Axe OD;Sph OG;Date examen;Remarque');
+    const rows = Papa.parse<string[]>(reportText, { skipEmptyLines: true, delimiter: ';' }).data;
+    // The row with no last name was skipped; the two hand-made rows came in without their broken values.
     expect(rows.slice(1).map((r) => [r[0], r[1]])).toEqual([
-      ['2', 'imported without some values'],
-      ['3', 'imported without some values'],
-      ['4', 'skipped'],
+      ['2', text.partial],
+      ['3', text.partial],
+      ['4', text.skippedOutcome],
     ]);
+    expect(rows[1]?.[2]).toContain(text.dobProblem);
 
     // ---- the batch undone: the dialog names the file and the count ----
     await page.getByRole('button', { name: text.undoLabel }).click();
@@ -202,6 +211,9 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   await expect(page.locator('.import-result')).toContainText(text.nothingKept);
   await expect(page.locator('.import-counts dt')).toHaveText(['New customers', 'Removed again']);
   await expect(page.locator('.import-counts dd').first()).toHaveText('0');
+  // The past imports say the same: 0 kept, the rest removed.
+  const batch = page.locator('.import-batches tbody tr').first();
+  await expect(batch.locator('td.num').first()).toHaveText(/^0 · \d[\d,]* removed$/);
   await shot(page, 'import-9-cancelled-en');
   expect(await customersTotal(request, host)).toBe(0);
 });

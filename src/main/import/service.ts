@@ -17,7 +17,7 @@ import { guessMapping } from './column-guess';
 import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
 import { decodeImportBytes } from './file-bytes';
 import { DuplicateMatcher } from './matcher';
-import { importReport } from './report';
+import { importReport, importReportRows } from './report';
 import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
 import { type Table, readTable } from './table-reader';
 import { type UndoCounts, undoItems } from './undo';
@@ -172,18 +172,19 @@ export class ImportService {
       throw err;
     }
     const report = importReport(input.fileName, table.headers, run.report);
+    const reportRows = importReportRows(input.fileName, table.headers, table.delimiter, run.report);
     const rows = state.total;
     if (state.cancel) {
       state.status = 'cancelling';
       this.d.progressed();
       await this.takeBack(batchId, actor, 'cancelled');
-      return { answer: { batchId, ...run.counts, cancelled: true, report }, customerIds: [] };
+      return { answer: { batchId, ...run.counts, cancelled: true, report, reportRows }, customerIds: [] };
     }
     await this.d.writes.run(actor, async (unit) => {
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
     });
-    return { answer: { batchId, ...run.counts, cancelled: false, report }, customerIds: [...run.items.keys()] };
+    return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds: [...run.items.keys()] };
   }
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {

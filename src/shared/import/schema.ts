@@ -103,6 +103,15 @@ export const ImportPreview = z.object({
   duplicates: z.array(z.object({ row: z.number(), customerId: z.string(), name: z.string(), reasons: z.array(z.string()) })),
 });
 
+/** The rows of an import's report: a row left out ('skipped') or brought in without some values ('partial'). */
+export const ImportReportRows = z.object({
+  fileName: z.string(),
+  headers: z.array(z.string()),
+  /** The file's own delimiter; null for an .xlsx (the page then picks its language's). */
+  delimiter: z.string().nullable(),
+  lines: z.array(z.object({ row: z.number(), outcome: z.enum(['skipped', 'partial']), problems: z.array(RowProblem), cells: z.array(z.string()) })),
+});
+
 export const ImportRunOutput = z.object({
   batchId: z.string(),
   imported: z.number(),
@@ -112,6 +121,11 @@ export const ImportRunOutput = z.object({
   cancelled: z.boolean(),
   /** A cancelled run: the customers it wrote and removed again (the counts above are then what stays). */
   removed: z.number().optional(),
+  /**
+   * The same rows structured (codes and params, the file's headers and delimiter): the page writes the
+   * report from them in the person's language, with the form's field names. Null when no row is in it.
+   */
+  reportRows: ImportReportRows.nullable().optional(),
   /** The skipped rows with their reasons, as a CSV a person can save: `{fileName, bytes}` in base64. */
   report: z.object({ fileName: z.string(), bytes: z.string() }).nullable(),
 });

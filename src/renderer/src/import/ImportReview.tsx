@@ -205,7 +205,7 @@ function rxSummary(p: Record<string, string | null>): string {
 
 type Problem = Preview['problems'][number];
 
-function problemLine(p: Problem, t: TFunction, say: (m: Problem) => string): string {
+export function problemLine(p: Problem, t: TFunction, say: (m: Problem) => string): string {
   const key = problemFieldKey(p.field);
   return key ? t('importer.problemLine', { field: t(`importer.fields.${key}`), message: say(p) }) : say(p);
 }
