@@ -548,3 +548,28 @@ it('refuses an .xlsx whose shared strings would inflate to 80 MB (a zip bomb) be
   expect(bomb.length).toBeLessThan(200_000);
   await expectFailure(core, 'import.preview', { fileName: 'bomb.xlsx', bytes: b64(bomb) }, 'import.tooLarge', 413);
 });
+
+it('refuses, as unreadable, a file whose quotes are broken on more than 100 rows (no re-reading it row after row)', async () => {
+  const { core } = await store();
+  const rows = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? `"Nom${i};Prénom${i};06${String(10000000 + i)}` : `Nom${i};Prénom${i};06${String(10000000 + i)}`));
+  await expectFailure(core, 'import.preview', { fileName: 'q.csv', bytes: b64(Buffer.from(['Nom;Prénom;Tél', ...rows].join('\r\n'))) }, 'import.unreadable', 400);
+});
+
+it('streams a workbook of 3,000 rows, telling the run its row count before reading them', async () => {
+  const { core } = await store();
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Clients');
+  ws.addRow(['Nom', 'Prénom', 'Tél']);
+  for (let i = 0; i < 3000; i++) ws.addRow([`Nom${i}`, `Prénom${i}`, `06${String(40000000 + i)}`]);
+  const file = { fileName: 'c.xlsx', bytes: b64(Buffer.from(await wb.xlsx.writeBuffer())) };
+  const p = await core.call('import.preview', file);
+  expect(p.totalRows).toBe(3000);
+  const running = core.call('import.run', { ...file, mapping: p.mapping, onDuplicate: 'skip', runId: 'xlsx-1' });
+  let progress = await core.call('import.progress', { runId: 'xlsx-1' });
+  while (progress.done === 0) {
+    await new Promise((r) => setImmediate(r));
+    progress = await core.call('import.progress', { runId: 'xlsx-1' });
+  }
+  expect(progress.total).toBe(3000);
+  expect(await running).toMatchObject({ imported: 3000 });
+});

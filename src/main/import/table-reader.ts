@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { AppError } from '../../shared/errors';
 import { type EncodingChoice, type FileFormat, type TextEncoding, decodeText, formatOf } from './file-bytes';
-import { checkZipSizes } from './zip-sizes';
+import { checkZipSizes, sheetRowCount } from './zip-sizes';
 
 /**
  * A file read as a table: unique headers, and its rows of text handed out in chunks as they are
@@ -45,6 +45,8 @@ function flag(cells: string[], flaw: RowFlaw): string[] {
 export const MAX_CELL_CHARS = 2000;
 /** A row this long is no customer's: it is refused whole (the preview's answer and the host stay small). */
 export const MAX_ROW_CHARS = 64 * 1024;
+/** Rows with a quote not closed before the whole file is refused. */
+const MAX_BROKEN_ROWS = 100;
 
 const DELIMITERS = [',', ';', '\t', '|'];
 /** Rows looked at to know how wide the table is (a header shorter than its rows gets "Column n"). */
@@ -68,6 +70,7 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
   let base = 0; // where the current parse started in the text
   let rowStart = 0; // where the next row starts, relative to base
   let restartAt: number | null = 0;
+  let broken = 0;
   let done = false;
   let delimiter: string | null = null;
   let want = 0;
@@ -78,6 +81,8 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
     const from = base + rowStart;
     rowStart = r.meta.cursor;
     if (r.errors.some((e) => e.type === 'Quotes')) {
+      // Each such row has the rest of the file read again: past a few, the file is broken, not a row.
+      if (++broken > MAX_BROKEN_ROWS) throw new AppError('import.unreadable', `Quotes are not closed in more than ${MAX_BROKEN_ROWS} rows: check the file's separator and quotes`, undefined, { brokenRows: broken });
       const lineStart = skipBlankLines(text, from);
       const nl = text.indexOf('\n', lineStart);
       const lineEnd = nl === -1 ? text.length : nl;
@@ -193,9 +198,12 @@ async function readXlsx(bytes: Buffer): Promise<Table> {
   }
   if (!(await rows.hadSheet())) throw new AppError('import.noSheet', 'The workbook has no worksheet');
   const [header = [], ...first] = head;
+  const table = shape('xlsx', null, null, header, first);
+  const counted = await sheetRowCount(bytes);
   return {
-    ...shape('xlsx', null, null, header, first),
-    estimatedRows: first.length,
+    ...table,
+    // Its rows, the header and blank ones included: close enough for a progress bar.
+    estimatedRows: Math.max(first.length, (counted ?? 0) - 1),
     async *chunks(size) {
       const pending = first;
       for (;;) {
