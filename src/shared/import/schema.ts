@@ -48,9 +48,13 @@ export const ImportFile = z.strictObject({
   bytes: z.string({ error: 'bytes must be the file in base64' }).min(1, 'The file is empty'),
 });
 
+/** How a CSV's text is read: `auto` (the default) detects it, preferring UTF-8 when almost all of the file is. */
+export const TextEncodingChoice = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']);
+
 export const ImportPreviewInput = ImportFile.extend({
   mapping: ImportMapping.optional(),
   dateOrder: DateOrder.optional(),
+  encoding: TextEncodingChoice.optional(),
 });
 
 export const duplicateChoices = ['skip', 'merge', 'import'] as const;
@@ -59,6 +63,7 @@ export const DuplicateChoice = z.enum(duplicateChoices, { error: 'onDuplicate mu
 export const ImportRunInput = ImportFile.extend({
   mapping: ImportMapping,
   dateOrder: DateOrder.optional(),
+  encoding: TextEncodingChoice.optional(),
   onDuplicate: DuplicateChoice,
   /** A person's choice for single rows (by their 1-based row number in the file), over `onDuplicate`. */
   rowChoices: z.record(z.string(), DuplicateChoice).optional(),
@@ -155,6 +160,8 @@ export const ImportBatch = z.object({
   finishedAt: z.string().nullable(),
   /** done, cancelled half-way or interrupted by a crash: its customers can still be removed. */
   undoable: z.boolean(),
+  /** A running batch's run (import.progress and import.cancel take it), so a page opened later finds it; else null. */
+  runId: z.string().nullable(),
 });
 
 /** Progress of an import: an 'import.progress' event (no data, shared/events.ts) says it changed; the page asks import.progress. `total` is the CSV's line count until the rows are read. */

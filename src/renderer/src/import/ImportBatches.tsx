@@ -4,7 +4,6 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatMoment } from '../format';
-import { batchKept } from './importModel';
 import { useImportBatches, useImportUndo } from './queries';
 
 type Batch = ChannelOutput<'import.batches'>[number];
@@ -68,20 +67,10 @@ export function ImportBatches() {
                 <td>
                   <span className={`badge import-${b.status}`}>{t(`importer.batches.statuses.${b.status}`)}</span>
                 </td>
-                {(() => {
-                  const kept = batchKept(b);
-                  return (
-                    <>
-                      <td className="num">
-                        {nf.format(kept.imported)}
-                        {kept.removed > 0 ? <span className="muted import-removed"> · {t('importer.batches.removed', { n: nf.format(kept.removed) })}</span> : null}
-                      </td>
-                      <td className="num">{nf.format(kept.merged)}</td>
-                      <td className="num">{nf.format(b.skipped)}</td>
-                      <td className="num">{nf.format(kept.prescriptions)}</td>
-                    </>
-                  );
-                })()}
+                <td className="num">{nf.format(b.imported)}</td>
+                <td className="num">{nf.format(b.merged)}</td>
+                <td className="num">{nf.format(b.skipped)}</td>
+                <td className="num">{nf.format(b.prescriptions)}</td>
                 <td className="row-actions">
                   {b.undoable ? (
                     <button type="button" className="small danger-outline" onClick={() => setToUndo(b)} aria-label={t('importer.batches.undoLabel', { fileName: b.fileName })}>

@@ -88,7 +88,7 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
   return (
     <div className="import-result" role="status">
       <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
-      {out.cancelled ? <p>{t('importer.result.nothingKept')}</p> : null}
+      {out.cancelled && out.imported === 0 ? <p>{t('importer.result.nothingKept')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
           <div key={k}>

@@ -8,7 +8,7 @@ import { ImportBatches } from './ImportBatches';
 import { ImportReview, type ReviewChoices } from './ImportReview';
 import { ImportResult, ImportRunning } from './ImportRun';
 import { IMPORT_ACCEPT, readFileBase64, rowChoices } from './importModel';
-import { useImportPreview, useImportRun } from './queries';
+import { useImportBatches, useImportPreview, useImportRun } from './queries';
 
 type Preview = ChannelOutput<'import.preview'>;
 type DateOrder = Preview['dateOrder'];
@@ -32,6 +32,9 @@ export function ImportScreen() {
   const [error, setError] = useState<string | null>(null);
   const preview = useImportPreview();
   const run = useImportRun();
+  const batches = useImportBatches();
+  // An import under way that this visit did not start (the screen was left and opened again): its bar and Cancel.
+  const elsewhere = step.name === 'pick' ? batches.data?.find((b) => b.status === 'running' && b.runId) : undefined;
 
   const onPicked = async (picked: File) => {
     setError(null);
@@ -79,7 +82,8 @@ export function ImportScreen() {
         ) : null}
       </div>
       <FormError>{error}</FormError>
-      {step.name === 'pick' ? <FilePicker busy={preview.isPending} onPicked={(f) => void onPicked(f)} /> : null}
+      {step.name === 'pick' && elsewhere?.runId ? <ImportRunning fileName={elsewhere.fileName} runId={elsewhere.runId} total={0} /> : null}
+      {step.name === 'pick' && !elsewhere ? <FilePicker busy={preview.isPending} onPicked={(f) => void onPicked(f)} /> : null}
       {step.name === 'review' ? (
         <ImportReview
           key={step.file.fileName + step.file.bytes.length}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importFields } from '../../../shared/import/schema';
-import { base64Of, doubleMapped, fieldGroups, fieldKey, percentDone, problemFieldKey, remap, resultCounts, rowChoices, batchKept } from './importModel';
+import { base64Of, doubleMapped, fieldGroups, fieldKey, percentDone, problemFieldKey, remap, resultCounts, rowChoices } from './importModel';
 
 describe('the mapping', () => {
   it('offers every field once, the customer’s before the prescription’s', () => {
@@ -75,12 +75,7 @@ describe('a finished run’s counts', () => {
   it('shows a cancelled run as nothing kept, and what was removed', () => {
     expect(resultCounts({ ...base, cancelled: true })).toEqual([['imported', 0], ['removed', 6500]]);
     expect(resultCounts({ ...base, imported: 0, cancelled: true, removed: 6500 })).toEqual([['imported', 0], ['removed', 6500]]);
-  });
-});
-
-describe('a past batch’s counts', () => {
-  it('shows a cancelled batch, taken back whole, as nothing kept and what was removed', () => {
-    expect(batchKept({ status: 'cancelled', undoable: false, imported: 2999, merged: 1, prescriptions: 2998 })).toEqual({ imported: 0, merged: 0, prescriptions: 0, removed: 2999 });
-    expect(batchKept({ status: 'done', undoable: true, imported: 10, merged: 1, prescriptions: 4 })).toEqual({ imported: 10, merged: 1, prescriptions: 4, removed: 0 });
+    // One customer edited meanwhile stays (the core keeps it): said as kept, not hidden.
+    expect(resultCounts({ ...base, imported: 1, cancelled: true, removed: 6499 })).toEqual([['imported', 1], ['removed', 6499]]);
   });
 });

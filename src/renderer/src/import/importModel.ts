@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type DuplicateChoice, type ImportField, type ImportMapping, type ImportBatch, type ImportRunOutput, importFields } from '../../../shared/import/schema';
+import { type DuplicateChoice, type ImportField, type ImportMapping, type ImportRunOutput, importFields } from '../../../shared/import/schema';
 
 /*
  * The import screens' rules, pure: which fields a column can take (grouped as the select shows them),
@@ -52,24 +52,12 @@ type RunAnswer = z.infer<typeof ImportRunOutput>;
 export type ResultCount = 'imported' | 'merged' | 'skipped' | 'prescriptions' | 'removed';
 
 /**
- * The counts a finished run shows. A cancelled run kept nothing: its customers read 0, and what it had
- * written shows as removed (the core's `removed`; a core without it answered the written counts).
+ * The counts a finished run shows. A cancelled run shows what stays (0 new customers, or those someone
+ * edited meanwhile, which the core keeps) and what it removed again, never what it had written as imported.
  */
 export function resultCounts(out: RunAnswer): [ResultCount, number][] {
   if (!out.cancelled) return [['imported', out.imported], ['merged', out.merged], ['skipped', out.skipped], ['prescriptions', out.prescriptions]];
-  const removed = out.removed ?? out.imported;
-  return [['imported', 0], ['removed', removed]];
-}
-
-type BatchRow = Pick<z.infer<typeof ImportBatch>, 'status' | 'undoable' | 'imported' | 'merged' | 'prescriptions'>;
-
-/**
- * What a past batch left in the store. A cancelled one that was taken back whole kept nothing: its
- * counts read 0 and what it had written is shown as removed (not as imported).
- */
-export function batchKept(b: BatchRow): { imported: number; merged: number; prescriptions: number; removed: number } {
-  if (b.status === 'cancelled' && !b.undoable) return { imported: 0, merged: 0, prescriptions: 0, removed: b.imported };
-  return { imported: b.imported, merged: b.merged, prescriptions: b.prescriptions, removed: 0 };
+  return [['imported', out.removed === undefined ? 0 : out.imported], ['removed', out.removed ?? out.imported]];
 }
 
 /** Whole percent done, never 100 before the end. */
