@@ -55,6 +55,7 @@ const TEXT = {
     undone: /^Import of legacy\.csv undone: /,
     undoneBadge: 'Undone',
     willSkip: 'Will be skipped:',
+    encoding: 'Text encoding',
     reportColumns: ['Row', 'Outcome', 'Problems'],
     partial: 'imported without some values',
     skippedOutcome: 'skipped',
@@ -85,6 +86,7 @@ const TEXT = {
     undone: /^Import de legacy\.csv défait : /,
     undoneBadge: 'Défait',
     willSkip: 'Sera ignorée :',
+    encoding: 'Encodage du texte',
     reportColumns: ['Ligne', 'Résultat', 'Problèmes'],
     partial: 'importée sans certaines valeurs',
     skippedOutcome: 'ignorée',
@@ -125,8 +127,15 @@ for (const lang of ['en', 'fr'] as const) {
     await expect(page.getByRole('combobox', { name: text.fieldOf('Prénom'), exact: true })).toHaveValue('firstName');
     await expect(page.getByRole('combobox', { name: text.fieldOf('Axe OD'), exact: true })).toHaveValue('rx.rightEye.axis');
     await expect(page.getByRole('combobox', { name: text.fieldOf('Remarque'), exact: true })).toHaveValue('');
-    await page.getByRole('combobox', { name: text.fieldOf('Localité'), exact: true }).selectOption('city');
+    // Read as UTF-8 on purpose, the Windows-1252 accents break (Lef�vre); back to detected, they are right.
+    const encoding = page.getByRole('combobox', { name: text.encoding, exact: true });
+    await expect(encoding).toHaveValue('auto');
+    await encoding.selectOption('utf-8');
     const preview = page.locator('table.import-preview');
+    await expect(preview.locator('tbody tr').nth(1)).toContainText('Lef\uFFFDvre');
+    await encoding.selectOption('auto');
+    await expect(preview.locator('tbody tr').nth(1)).toContainText('Lefèvre');
+    await page.getByRole('combobox', { name: text.fieldOf('Localité'), exact: true }).selectOption('city');
     await expect(preview.locator('tbody tr').first()).toContainText('Rabat');
 
     // ---- the preview: the rows as stored, each problem on its field in the form's words ----

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
-import { type ImportMapping, duplicateChoices } from '../../../shared/import/schema';
+import { type ImportMapping, TextEncodingChoice, duplicateChoices } from '../../../shared/import/schema';
 import { formatDay } from '../format';
 import { useMessageText } from '../i18n/messages';
 import { type Choice, doubleMapped, fieldGroups, fieldKey, problemFieldKey, remap } from './importModel';
@@ -10,7 +10,8 @@ import type { ImportFile } from './ImportScreen';
 
 type Preview = ChannelOutput<'import.preview'>;
 type DateOrder = Preview['dateOrder'];
-export type ReviewChoices = { fallback: Choice; rows: ReadonlyMap<number, Choice> };
+export type Encoding = (typeof TextEncodingChoice.options)[number];
+export type ReviewChoices = { fallback: Choice; rows: ReadonlyMap<number, Choice>; encoding: Encoding };
 
 const dateOrders: DateOrder[] = ['auto', 'dmy', 'mdy', 'ymd'];
 
@@ -18,7 +19,7 @@ type Props = {
   file: ImportFile;
   preview: Preview;
   checking: boolean;
-  onRecheck: (mapping: ImportMapping, dateOrder: DateOrder) => void;
+  onRecheck: (mapping: ImportMapping, dateOrder: DateOrder, encoding: Encoding) => void;
   onImport: (choices: ReviewChoices) => void;
 };
 
@@ -27,6 +28,7 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
   const { t } = useTranslation();
   const [mapping, setMapping] = useState<ImportMapping>(preview.mapping);
   const [dateOrder, setDateOrder] = useState<DateOrder>('auto');
+  const [encoding, setEncoding] = useState<Encoding>('auto');
   const [fallback, setFallback] = useState<Choice>('skip');
   const [rows, setRows] = useState<ReadonlyMap<number, Choice>>(new Map());
   const summary = [
@@ -36,10 +38,11 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
     t('importer.rows', { count: preview.totalRows }),
   ].filter(Boolean);
 
-  const change = (next: ImportMapping, order: DateOrder) => {
+  const change = (next: ImportMapping, order: DateOrder, enc: Encoding = encoding) => {
     setMapping(next);
     setDateOrder(order);
-    onRecheck(next, order);
+    setEncoding(enc);
+    onRecheck(next, order, enc);
   };
 
   return (
@@ -59,6 +62,19 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
             ))}
           </select>
         </label>
+        {preview.format === 'csv' ? (
+          // A file whose accents come out wrong (Ã©) is read again in the encoding the person picks.
+          <label className="field inline">
+            <span>{t('importer.encoding.label')}</span>
+            <select value={encoding} onChange={(e) => change(mapping, dateOrder, e.target.value as Encoding)}>
+              {TextEncodingChoice.options.map((o) => (
+                <option key={o} value={o}>
+                  {o === 'auto' ? t('importer.encoding.auto', { found: preview.encoding ?? '' }) : t(`importer.encoding.names.${o}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <span className={`busy${checking ? ' on' : ''}`} aria-hidden="true" />
         <span role="status" className="muted">
           {checking ? t('importer.checking') : ''}
@@ -73,7 +89,7 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
           setRows(next);
         }} />
       <div className="import-go">
-        <button type="button" className="primary" disabled={checking} onClick={() => onImport({ fallback, rows })}>
+        <button type="button" className="primary" disabled={checking} onClick={() => onImport({ fallback, rows, encoding })}>
           {t('importer.import', { count: preview.totalRows })}
         </button>
       </div>
