@@ -97,6 +97,13 @@ export const messageParams = {
   'import.emailTaken': {},
   'import.rxLeftOut': {},
   'import.duplicate': { name: 'text' },
+  // A row the file itself breaks (import/table-reader.ts) and values read back (row-rules.ts).
+  'import.quoteNotClosed': {},
+  'import.rowTooLong': { max: 'number' },
+  'import.cellTooLong': { column: 'text', max: 'number' },
+  'import.badBytes': { encoding: 'text' },
+  'import.dateNotReal': { field: 'term', value: 'text' },
+  'import.phoneUnsure': { value: 'text' },
   'pin.digits': { min: 'number', max: 'number' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 

@@ -76,7 +76,10 @@ for (const lang of ['en', 'fr'] as const) {
     await expect(dialog).toBeHidden();
     await expect(page.locator('.export-done')).toHaveText(text.done(2));
     await shot(page, `export-list-done-${lang}`);
-    const rows = Papa.parse<string[]>(csv.bytes.toString('utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    // A French Excel splits on ';' (',' is its decimal comma): the page in French asks for it.
+    const separator = lang === 'fr' ? ';' : ',';
+    expect(csv.bytes.toString('utf8').replace(/^\uFEFF/, '').split('\r\n')[0]).toBe([c.firstName, c.lastName, c.email, c.city].join(separator));
+    const rows = Papa.parse<string[]>(csv.bytes.toString('utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true, delimiter: separator }).data;
     expect(rows[0]).toEqual([c.firstName, c.lastName, c.email, c.city]);
     expect(rows.slice(1).map((r) => r.slice(0, 2).join(' ')).sort()).toEqual(['Ahmed Benali', 'Sara Bennani']);
 

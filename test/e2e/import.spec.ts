@@ -15,18 +15,19 @@ test.setTimeout(180_000);
 
 const GENERATED = 12_000;
 
-/** The previous system's export: two hand-made rows (one breaks rules, one is Sara again), many plain ones, one with no name. */
-function legacyCsv(): Buffer {
+/** The previous system's export: two hand-made rows (one breaks rules, one is Sara again), one with no last name, many plain ones. */
+function legacyCsv(generated = GENERATED): Buffer {
   const lines = [
     'Nom;Prénom;E-mail;Tél;Date de naissance;Sexe;Localité;Sph OD;Cyl OD;Axe OD;Sph OG;Date examen;Remarque',
     'Bennani;Sara;sara@example.com;0611223344;31/02/1980;F;Rabat;-1,25;-0,50;200;-1;12/03/2024;fidèle',
     'Lefèvre;Hélène;helene@example.fr;0612345678;12/05/1990;X;Paris;+1,00;;;+1,25;01/02/2025;',
+    // No last name: skipped; the preview still shows who it is (row 4).
+    ';Zoé;zoe@example.com;0699887766;03/03/1983;F;Nantes;;;;;;sans nom',
   ];
-  for (let i = 0; i < GENERATED; i++) {
+  for (let i = 0; i < generated; i++) {
     const n = String(i).padStart(5, '0');
     lines.push(`Client${n};Test;client${n}@example.com;07${n}000;01/01/1970;M;Lyon;-1,00;;;-1,25;01/02/2025;`);
   }
-  lines.push(';;;;;;;;;;;;sans nom');
   // Windows-1252: é and è are one byte each, as latin1 writes them.
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
 }
@@ -37,7 +38,7 @@ const TEXT = {
     title: 'Import customers',
     pick: 'Choose a file…',
     fieldOf: (c: string) => `${c} imported as`,
-    dobProblem: 'Date of birth: Date of birth must be a real date like May 12, 1992',
+    dobProblem: 'Date of birth: Date of birth “31/02/1980” is not a real date',
     axisProblem: 'OD (right) axis: Axis must be a whole number of degrees from 1 to 180, like 90 or 180',
     duplicates: '1 row looks like a customer already here',
     reasons: 'same phone, same email',
@@ -53,6 +54,12 @@ const TEXT = {
     undoConfirm: 'Undo the import',
     undone: /^Import of legacy\.csv undone: /,
     undoneBadge: 'Undone',
+    willSkip: 'Will be skipped:',
+    encoding: 'Text encoding',
+    reportColumns: ['Row', 'Outcome', 'Problems'],
+    partial: 'imported without some values',
+    skippedOutcome: 'skipped',
+    nothingKept: 'Nothing from this file was kept',
     cancel: 'Cancel the import',
     cancelDialog: 'Cancel the import?',
     cancelled: 'The import of legacy.csv was cancelled',
@@ -78,6 +85,12 @@ const TEXT = {
     undoConfirm: 'Défaire l’import',
     undone: /^Import de legacy\.csv défait : /,
     undoneBadge: 'Défait',
+    willSkip: 'Sera ignorée :',
+    encoding: 'Encodage du texte',
+    reportColumns: ['Ligne', 'Résultat', 'Problèmes'],
+    partial: 'importée sans certaines valeurs',
+    skippedOutcome: 'ignorée',
+    nothingKept: 'Rien de ce fichier n’a été gardé',
     cancel: 'Annuler l’import',
     cancelDialog: 'Annuler l’import ?',
     cancelled: 'L’import de legacy.csv a été annulé',
@@ -114,13 +127,26 @@ for (const lang of ['en', 'fr'] as const) {
     await expect(page.getByRole('combobox', { name: text.fieldOf('Prénom'), exact: true })).toHaveValue('firstName');
     await expect(page.getByRole('combobox', { name: text.fieldOf('Axe OD'), exact: true })).toHaveValue('rx.rightEye.axis');
     await expect(page.getByRole('combobox', { name: text.fieldOf('Remarque'), exact: true })).toHaveValue('');
-    await page.getByRole('combobox', { name: text.fieldOf('Localité'), exact: true }).selectOption('city');
+    // Read as UTF-8 on purpose, the Windows-1252 accents break (Lef�vre); back to detected, they are right.
+    const encoding = page.getByRole('combobox', { name: text.encoding, exact: true });
+    await expect(encoding).toHaveValue('auto');
+    await encoding.selectOption('utf-8');
     const preview = page.locator('table.import-preview');
+    await expect(preview.locator('tbody tr').nth(1)).toContainText('Lef\uFFFDvre');
+    await encoding.selectOption('auto');
+    await expect(preview.locator('tbody tr').nth(1)).toContainText('Lefèvre');
+    await page.getByRole('combobox', { name: text.fieldOf('Localité'), exact: true }).selectOption('city');
     await expect(preview.locator('tbody tr').first()).toContainText('Rabat');
 
     // ---- the preview: the rows as stored, each problem on its field in the form's words ----
     await expect(preview.locator('tbody tr').first()).toContainText(text.dobProblem);
     await expect(preview.locator('tbody tr').first()).toContainText(text.axisProblem);
+    // The skipped row: who it is (the file's values) and why it will be skipped.
+    const skipped = preview.locator('tbody tr').nth(2);
+    await expect(skipped).toHaveClass(/import-skipped/);
+    await expect(skipped).toContainText('Zoé');
+    await expect(skipped).toContainText('0699887766');
+    await expect(skipped).toContainText(text.willSkip);
     await expect(page.getByRole('heading', { name: text.duplicates })).toBeVisible();
     const dupes = page.locator('table.import-duplicates');
     await expect(dupes).toContainText('Sara Bennani');
@@ -150,14 +176,17 @@ for (const lang of ['en', 'fr'] as const) {
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: text.saveSkipped }).click();
     const report = await readFile(await (await downloading).path());
-    const rows = Papa.parse<string[]>(report.toString('utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
-    expect(rows[0]?.slice(0, 4)).toEqual(['Row', 'Outcome', 'Problems', 'Nom']);
-    // The row with no name was skipped; the two hand-made rows came in without their broken values.
+    // In the person's language, the form's field names, and the file's own ';' (a French Excel splits on it).
+    const reportText = report.toString('utf8').replace(/^\uFEFF/, '');
+    expect(reportText.split('\r\n')[0]).toBe([...text.reportColumns, 'Nom', 'Prénom'].join(';') + ';' + 'E-mail;Tél;Date de naissance;Sexe;Localité;Sph OD;Cyl OD;Axe OD;Sph OG;Date examen;Remarque');
+    const rows = Papa.parse<string[]>(reportText, { skipEmptyLines: true, delimiter: ';' }).data;
+    // The row with no last name was skipped; the two hand-made rows came in without their broken values.
     expect(rows.slice(1).map((r) => [r[0], r[1]])).toEqual([
-      ['2', 'imported without some values'],
-      ['3', 'imported without some values'],
-      [String(GENERATED + 4), 'skipped'],
+      ['2', text.partial],
+      ['3', text.partial],
+      ['4', text.skippedOutcome],
     ]);
+    expect(rows[1]?.[2]).toContain(text.dobProblem);
 
     // ---- the batch undone: the dialog names the file and the count ----
     await page.getByRole('button', { name: text.undoLabel }).click();
@@ -187,6 +216,37 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   await expectAccessible(page, 'import cancel dialog');
   await dialog.getByRole('button', { name: text.cancel }).click();
   await expect(page.getByRole('heading', { name: text.cancelled })).toBeVisible({ timeout: 60_000 });
+  // Nothing stays: 0 new customers, and what the run had written is shown as removed, not as imported.
+  await expect(page.locator('.import-result')).toContainText(text.nothingKept);
+  await expect(page.locator('.import-counts dt')).toHaveText(['New customers', 'Removed again']);
+  await expect(page.locator('.import-counts dd').first()).toHaveText('0');
+  // The past imports say the same: 0 kept.
+  const batch = page.locator('.import-batches tbody tr').first();
+  await expect(batch.locator('td.num').first()).toHaveText('0');
+  await shot(page, 'import-9-cancelled-en');
+  expect(await customersTotal(request, host)).toBe(0);
+});
+
+test('en: an import left running is found again on the Import screen, with its bar and Cancel', async ({ page, host, request }) => {
+  const text = TEXT.en;
+  await openImport(page, 'en', text.nav);
+  await pickFile(page, text.pick, { name: 'big.csv', mimeType: 'text/csv', buffer: legacyCsv(40_000) });
+  await page.getByRole('button', { name: `Import ${(40_000 + 3).toLocaleString('en')} rows` }).click();
+  await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
+  // Away to the customers, then back: this visit did not start the run, the core's list names it.
+  await page.getByRole('banner').getByRole('button', { name: 'Customers', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: text.nav, exact: true }).click();
+  const bar = page.getByRole('progressbar', { name: text.progress });
+  await expect(bar).toBeVisible();
+  await expect(page.getByText('Importing big.csv')).toBeVisible();
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
+  await shot(page, 'import-10-found-again-en');
+  await page.getByRole('button', { name: text.cancel }).click();
+  const dialog = page.getByRole('dialog', { name: text.cancelDialog });
+  await dialog.getByRole('button', { name: text.cancel }).click();
+  // Once over, the screen offers a new file again and the list says the batch was cancelled.
+  await expect(page.getByRole('button', { name: text.pick })).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.import-batches tbody tr').first()).toContainText('Cancelled');
   expect(await customersTotal(request, host)).toBe(0);
 });
 
@@ -195,6 +255,13 @@ test('ar: the import screen reads right to left', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'استيراد الزبائن', level: 1 })).toBeVisible();
   await pickFile(page, 'اختيار ملف…', { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv() });
   await expect(page.locator('table.import-preview tbody tr').first()).toContainText('Bennani');
+  // A phone and an email stay left to right inside the Arabic table (a phone reversed is another number).
+  const first = page.locator('table.import-preview tbody tr').first();
+  await expect(first.locator('td[dir="ltr"]').filter({ hasText: '0611223344' })).toHaveCount(1);
+  await expect(first.locator('td[dir="ltr"]').filter({ hasText: 'sara@example.com' })).toHaveCount(1);
+  await expect(page.locator('table.import-preview tbody tr.import-skipped')).toContainText('سيُتجاوَز هذا السطر');
   await shot(page, 'import-mapping-ar');
+  await page.locator('table.import-preview').scrollIntoViewIfNeeded();
+  await shot(page, 'import-preview-ar');
   await expectAccessible(page, 'import mapping (ar)');
 });

@@ -116,6 +116,53 @@ describe('customers.exportList', () => {
     expect((await readXlsx(xlsx.bytes)).length).toBe(total + 1);
   });
 
+  it('writes a CSV with the separator asked for (";" for a French spreadsheet), a decimal comma kept as text', async () => {
+    await create({ customerData: { firstName: 'Élodie', lastName: 'Dupont; Martin', email: 'e@example.com', phoneNumber: '+33 6 12 34 56 78' } });
+    const out = await core.call('customers.exportList', { format: 'csv', columns: ['firstName', 'lastName', 'phoneNumber'], delimiter: ';' });
+    const text = Buffer.from(out.bytes, 'base64').toString('utf8');
+    expect(text.split('\r\n')[0]).toBe('\uFEFFFirst name;Last name;Phone');
+    expect(text.split('\r\n')[1]).toBe('Élodie;"Dupont; Martin";+33 6 12 34 56 78');
+    // Without one, a comma as before.
+    const plain = await core.call('customers.exportList', { format: 'csv', columns: ['firstName', 'lastName'] });
+    expect(Buffer.from(plain.bytes, 'base64').toString('utf8').split('\r\n')[0]).toBe('\uFEFFFirst name,Last name');
+    await expectFailure(core, 'customers.exportList', { format: 'csv', delimiter: '|' }, 'validation', 400);
+  });
+
+  it('lets a search answer while a 20,000-customer export is written (it yields between chunks)', async () => {
+    // OPTICOUNTER_EXPORT_CUSTOMERS=100000 prints the figures for a 100k store (the review's size).
+    const total = Number(process.env.OPTICOUNTER_EXPORT_CUSTOMERS ?? 20_000);
+    const lines = ['Prénom;Nom;Téléphone'];
+    for (let i = 0; i < total; i++) lines.push(`P${i};${i % 7 === 0 ? 'Lefebvre' : 'Martin'}${i};+33 6 ${String(10_000_000 + i).slice(0, 8)}`);
+    const file = { fileName: 'many.csv', bytes: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64') };
+    const p = await core.call('import.preview', file);
+    const imported = await core.call('import.run', { ...file, mapping: p.mapping, onDuplicate: 'import' });
+    expect(imported.imported).toBe(total);
+    for (const format of ['csv', 'xlsx'] as const) {
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      let done = false;
+      const started = Date.now();
+      const exported = core.call('customers.exportList', { format }).finally(() => {
+        done = true;
+      });
+      // A search every 20 ms while the export runs; one that waits for the whole export is not answered "during" it.
+      let answered = 0;
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (done) break;
+        const found = await core.call('customers.list', { search: 'lef', limit: 20 });
+        if (!done) answered++;
+        expect(found.data.length).toBeGreaterThan(0);
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+      const out = await exported;
+      expect(out.rows).toBe(total);
+      // Figures for the log, not an assertion on time (the machine is shared).
+      console.log(`exportList ${format} ${total} customers: ${Date.now() - started} ms, ${answered} searches answered meanwhile, peak RSS +${Math.round((peak - rssBefore) / 1e6)} MB, file ${Math.round((out.bytes.length * 3) / 4 / 1e3)} kB`);
+      expect(answered).toBeGreaterThan(0);
+    }
+  }, 600_000);
+
   it('is the owner’s, and each export is in the audit trail', async () => {
     await create(person('Ahmed', 'Benali'));
     await core.call('staff.create', { username: 'nadia', displayName: 'Nadia', password: 'staff-password-1' });

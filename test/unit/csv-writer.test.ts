@@ -11,6 +11,9 @@ describe('csv writer', () => {
     expect(csvCell('-2+3')).toBe("'-2+3");
     expect(csvCell('+33 6 12 34 56 78')).toBe('+33 6 12 34 56 78');
     expect(csvCell('-1.25')).toBe('-1.25');
+    // A French decimal comma is a number too, not a formula: no apostrophe before it.
+    expect(csvCell('-2,00')).toBe('-2,00');
+    expect(csvCell('+0,75')).toBe('+0,75');
     expect(csvCell(null)).toBe('');
     expect(csvCell(0)).toBe('0');
   });

@@ -14,10 +14,16 @@ import type { CustomerService } from './service';
 /*
  * customers.exportList (issue 13 item 2): the list as staff search it, written as CSV or .xlsx. The
  * customers are read a chunk at a time and each chunk is written out before the next is read, so
- * 100,000 customers are never all in memory as rows; only the file is, once, as base64.
+ * 100,000 customers are never all in memory as rows; only the file is, once, as base64 (the channel
+ * answers with it). Each chunk hands the event loop back before the next (letOthersIn).
  */
 
 const CHUNK = 500;
+
+/* Between chunks the export lets other calls in (a search at the counter answers while the whole store
+ * is written): better-sqlite3 and the writers are synchronous, so without a turn of the event loop a
+ * 100,000-customer export would hold the core for seconds. */
+const letOthersIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Row = CustomerRow & { street: string | null; city: string | null; zip_code: string | null; state: string | null };
 type Cell = { text: CsvValue; date?: Date };
@@ -82,10 +88,10 @@ interface FileWriter {
   end(): Promise<void>;
 }
 
-function csvWriter(sink: Base64Sink, header: string[]): FileWriter {
-  sink.write(csvHead(header));
+function csvWriter(sink: Base64Sink, header: string[], delimiter: string): FileWriter {
+  sink.write(csvHead(header, delimiter));
   return {
-    rows: (cells) => sink.write(csvLines(cells.map((row) => row.map((c) => c.text)))),
+    rows: (cells) => sink.write(csvLines(cells.map((row) => row.map((c) => c.text)), delimiter)),
     end: async () => {},
   };
 }
@@ -139,7 +145,7 @@ export class CustomerListExport {
       sortOrder: q.sortOrder ?? 'desc',
     });
     const sink = new Base64Sink();
-    const writer = q.format === 'csv' ? csvWriter(sink, header) : xlsxWriter(sink, header, columns);
+    const writer = q.format === 'csv' ? csvWriter(sink, header, q.delimiter ?? ',') : xlsxWriter(sink, header, columns);
     let rows = 0;
     for (let at = 0; at < ids.length; at += CHUNK) {
       const chunk = ids.slice(at, at + CHUNK);
@@ -159,6 +165,7 @@ export class CustomerListExport {
       });
       writer.rows(cells);
       rows += cells.length;
+      await letOthersIn();
     }
     await writer.end();
     const bytes = sink.end();

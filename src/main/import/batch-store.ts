@@ -73,5 +73,6 @@ export function batchOut(r: BatchRow): z.infer<typeof ImportBatchSchema> {
     prescriptions: r.prescriptions,
     finishedAt: r.finished_at,
     undoable: r.status === 'done' || r.status === 'interrupted',
+    runId: null,
   };
 }

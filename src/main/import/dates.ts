@@ -41,6 +41,14 @@ export function readDay(text: string, order: DayOrder, thisYear: number): string
   return null;
 }
 
+/** Whether a YYYY-MM-DD day is on the calendar (1970-02-31 is not). */
+export function isRealDay(day: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
 /**
  * The order the file writes its days in, from its own dates: a first part above 12 can only be a
  * day (dmy), a second part above 12 only a day too (mdy); null when every date fits both.

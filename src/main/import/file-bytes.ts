@@ -1,3 +1,4 @@
+import { isUtf8 as validUtf8 } from 'node:buffer';
 import { AppError } from '../../shared/errors';
 
 /*
@@ -69,17 +70,43 @@ function utf16WithoutBom(bytes: Buffer): TextEncoding | null {
   return null;
 }
 
+export type EncodingChoice = TextEncoding | 'auto';
+
 /**
- * A CSV's text and the encoding it was read in: a BOM says it; else UTF-16's NUL pattern; else UTF-8
- * when the bytes are valid UTF-8; else Windows-1252, what Excel on a French or Moroccan Windows writes.
+ * A CSV's text and the encoding it was read in: as chosen; else a BOM says it; else UTF-16's NUL
+ * pattern; else UTF-8 when the bytes are, or almost are (see mostlyUtf8: its few broken lines keep a
+ * � each, which the table lists as problems); else Windows-1252, what Excel on a French or Moroccan
+ * Windows writes.
  */
-export function decodeText(bytes: Buffer): { text: string; encoding: TextEncoding } {
+export function decodeText(bytes: Buffer, choice: EncodingChoice = 'auto'): { text: string; encoding: TextEncoding } {
   const bom = bomOf(bytes);
-  const encoding = bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) ? 'utf-8' : 'windows-1252');
-  const body = bom ? bytes.subarray(bom.length) : bytes;
+  const detected = () => bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) || mostlyUtf8(bytes) ? 'utf-8' : 'windows-1252');
+  const encoding = choice === 'auto' ? detected() : choice;
+  const body = bom && bom.encoding === encoding ? bytes.subarray(bom.length) : bytes;
   if (encoding === 'utf-16be') return { text: new TextDecoder('utf-16le').decode(swapPairs(body)), encoding };
   if (encoding === 'windows-1252') return { text: decodeWindows1252(body), encoding };
   return { text: new TextDecoder(encoding).decode(body), encoding };
+}
+
+/**
+ * A UTF-8 file a line of which came from elsewhere (pasted from an old Latin-1 export): its header is
+ * UTF-8 and at most 1 line in 100 is not. Read whole as Windows-1252 it would garble every accent.
+ */
+function mostlyUtf8(bytes: Buffer): boolean {
+  let lines = 0;
+  let bad = 0;
+  let firstBad = false;
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl === -1 ? bytes.length : nl + 1;
+    if (!isUtf8(bytes.subarray(start, end))) {
+      bad++;
+      if (lines === 0) firstBad = true;
+    }
+    lines++;
+    start = end;
+  }
+  return !firstBad && bad * 100 <= lines;
 }
 
 /*
@@ -93,12 +120,7 @@ function decodeWindows1252(bytes: Buffer): string {
 }
 
 function isUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return validUtf8(bytes);
 }
 
 function swapPairs(bytes: Buffer): Buffer {

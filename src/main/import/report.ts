@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { ImportReportRows } from '../../shared/import/schema';
 import type { RowProblemT } from './row-rules';
 import { toCsv } from '../spreadsheet/csv-writer';
 
@@ -20,6 +22,21 @@ export function importReport(fileName: string, headers: readonly string[], lines
     ['Row', 'Outcome', 'Problems', ...headers],
     lines.map((l) => [l.row, l.outcome, l.problems.map((p) => `${p.field}: ${p.message}`).join(' | '), ...l.cells]),
   );
-  const base = fileName.replace(/\.[^.]*$/, '');
-  return { fileName: `${base}-import-report.csv`, bytes: Buffer.from(csv, 'utf8').toString('base64') };
+  return { fileName: reportFileName(fileName), bytes: Buffer.from(csv, 'utf8').toString('base64') };
+}
+
+const reportFileName = (fileName: string) => `${fileName.replace(/\.[^.]*$/, '')}-import-report.csv`;
+
+/**
+ * The report's rows as they are (codes and params, not English): the page writes the file in the
+ * person's language with the form's field names and the file's own delimiter (review item 8).
+ */
+export function importReportRows(fileName: string, headers: readonly string[], delimiter: string | null, lines: readonly ReportLine[]): z.infer<typeof ImportReportRows> | null {
+  if (lines.length === 0) return null;
+  return {
+    fileName: reportFileName(fileName),
+    headers: [...headers],
+    delimiter,
+    lines: lines.map((l) => ({ row: l.row, outcome: l.outcome === 'skipped' ? 'skipped' : 'partial', problems: l.problems, cells: [...l.cells] })),
+  };
 }

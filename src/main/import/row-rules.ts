@@ -4,7 +4,9 @@ import type { ImportField, ImportMapping, RowProblem } from '../../shared/import
 import { messageFromIssue, say } from '../../shared/messages';
 import { checkRx } from '../../shared/prescriptions/rules';
 import type { RxInput } from '../../shared/prescriptions/schema';
-import { type DayOrder, readDay } from './dates';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { type DayOrder, isRealDay, readDay } from './dates';
+import type { RowFlaw } from './table-reader';
 
 /*
  * One row of an imported file read into what the form would save: the customer (checked by the
@@ -34,6 +36,8 @@ export interface RowContext {
   dateOrder: DayOrder;
   /** YYYY-MM-DD where the counter is. */
   today: string;
+  /** The store's country (ISO), for a phone that lost its leading 0; null when not set. */
+  country?: string | null;
 }
 
 /** Which column (index) holds each field, from the headers and the mapping. */
@@ -85,14 +89,20 @@ export function splitFullName(full: string): { firstName: string; lastName: stri
 const OPTIONAL = new Set(['email', 'phoneNumber', 'dateOfBirth', 'sex', 'street', 'city', 'zipCode', 'state']);
 const RX_FIELDS = ['rx.rightEye.sph', 'rx.rightEye.cyl', 'rx.rightEye.axis', 'rx.rightEye.add', 'rx.leftEye.sph', 'rx.leftEye.cyl', 'rx.leftEye.axis', 'rx.leftEye.add'] as const;
 
-/** Reads one row (`row`: its 1-based line in the file, the header being line 1). */
-export function readRow(cells: readonly string[], row: number, cols: FieldColumns, ctx: RowContext): RowResult {
+/**
+ * Reads one row (`row`: its 1-based line in the file, the header being line 1), with what the file
+ * itself broke in it (`flaws`, from the table reader): a refused row is skipped, its flaw listed.
+ */
+export function readRow(cells: readonly string[], row: number, cols: FieldColumns, ctx: RowContext, flaws: readonly RowFlaw[] = []): RowResult {
   const get = (f: ImportField) => {
     const i = cols[f];
     return i === undefined ? '' : (cells[i] ?? '').trim();
   };
   const problems: RowProblemT[] = [];
   const problem = (field: string, m: { code: string; params: Record<string, string | number>; message: string }) => problems.push({ ...m, row, field });
+  const fieldAt = (column: number | undefined) => (Object.entries(cols).find(([, i]) => i === column)?.[0] ?? 'row');
+  for (const f of flaws) problem(f.column === undefined ? 'row' : fieldAt(f.column), { code: f.code, params: f.params, message: f.message });
+  if (flaws.some((f) => f.refuses)) return { row, customer: null, rx: null, problems };
 
   let firstName = get('firstName');
   let lastName = get('lastName');
@@ -107,11 +117,13 @@ export function readRow(cells: readonly string[], row: number, cols: FieldColumn
     return { row, customer: null, rx: null, problems };
   }
 
-  const data: Record<string, string> = { firstName, lastName, email: get('email'), phoneNumber: get('phoneNumber') };
+  const data: Record<string, string> = { firstName, lastName, email: get('email'), phoneNumber: phoneWithZero(get('phoneNumber'), ctx.country ?? null, problem) };
   const dob = get('dateOfBirth');
   if (dob) {
     const day = readDay(dob, ctx.dateOrder, Number(ctx.today.slice(0, 4)));
-    if (day) data.dateOfBirth = day;
+    // An impossible day (31/02/70) is said as the file wrote it, not as the ISO day it was read into.
+    if (day && !isRealDay(day)) problem('dateOfBirth', say('import.dateNotReal', { field: 'dateOfBirth', value: dob }, `Date of birth “${dob}” is not a real date: left out`));
+    else if (day) data.dateOfBirth = day;
     else problem('dateOfBirth', say('date.shape', { field: 'dateOfBirth', example: '1992-05-12' }, `Date of birth must be a date like 1992-05-12 (the file says "${dob}")`));
   }
   const sexText = get('sex');
@@ -127,6 +139,28 @@ export function readRow(cells: readonly string[], row: number, cols: FieldColumn
   const customer = checkCustomer(data, address, consent, problem);
   if (!customer) return { row, customer: null, rx: null, problems };
   return { row, customer, rx: readRx(get, customer, ctx, problem), problems };
+}
+
+/**
+ * A phone that lost its leading 0 (an .xlsx number cell, a CSV once opened in Excel): 612345678 in
+ * France is 0612345678. Digits only, not starting with 0: given its 0 back when 0 is the store's
+ * country's national prefix and that makes a valid number; not valid either way, kept and listed.
+ */
+function phoneWithZero(phone: string, country: string | null, problem: Problem): string {
+  if (!country || !/^[1-9]\d{5,13}$/.test(phone)) return phone;
+  const read = (text: string) => {
+    try {
+      const p = parsePhoneNumberFromString(text, country as CountryCode);
+      return p?.isValid() ? p : null;
+    } catch {
+      return null;
+    }
+  };
+  // The 0 is the country's national prefix (France, Morocco), not a digit of the number.
+  if (read(`0${phone}`)?.nationalNumber === phone) return `0${phone}`;
+  if (read(phone)) return phone;
+  problem('phoneNumber', say('import.phoneUnsure', { value: phone }, `Phone “${phone}” is not a number of the store’s country: check it`));
+  return phone;
 }
 
 type Problem = (field: string, m: { code: string; params: Record<string, string | number>; message: string }) => void;

@@ -17,9 +17,9 @@ import { guessMapping } from './column-guess';
 import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
 import { decodeImportBytes } from './file-bytes';
 import { DuplicateMatcher } from './matcher';
-import { importReport } from './report';
+import { importReport, importReportRows } from './report';
 import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
-import { type Table, readTable } from './table-reader';
+import { type Table, flawsOf, readTable } from './table-reader';
 import { type UndoCounts, undoItems } from './undo';
 
 /** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
@@ -54,6 +54,7 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 export class ImportService {
   private readonly runs = new Map<string, RunState>();
   private active: string | null = null;
+  private readonly undoing = new Set<string>();
 
   constructor(private readonly d: ImportDeps) {}
 
@@ -69,7 +70,7 @@ export class ImportService {
   }
 
   async preview(input: z.output<typeof ImportPreviewInput>): Promise<z.infer<typeof ImportPreview>> {
-    const table = await readTable(decodeImportBytes(input.bytes));
+    const table = await readTable(decodeImportBytes(input.bytes), input.encoding);
     const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
     const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
     const cols = fieldColumns(table.headers, mapping);
@@ -83,16 +84,18 @@ export class ImportService {
     for await (const chunk of table.chunks(READ_CHUNK_ROWS)) {
       order ??= await this.dateOrder(input.dateOrder, table.headers, mapping, chunk);
       if (total === 0) samples = chunk.slice(0, 5);
-      const ctx = { dateOrder: order, today: this.today() };
+      const ctx = { dateOrder: order, today: this.today(), country: await this.d.country() };
       for (const cells of chunk) {
-        const r = readRow(cells, ++total + 1, cols, ctx);
+        const r = readRow(cells, ++total + 1, cols, ctx, flawsOf(cells));
         if (r.problems.length > 0) problemRows++;
         if (!r.customer) skipRows++;
         if (out.problems.length < MAX_LISTED) out.problems.push(...r.problems.slice(0, MAX_LISTED - out.problems.length));
         const match = r.customer ? matcher.find(r.customer) : null;
         if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
         if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
-        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+        // A skipped row shows as the file has it (cells by mapped field): the person sees who it is.
+        const asInFile = () => Object.fromEntries(Object.entries(cols).map(([f, i]) => [f, i === undefined ? null : (cells[i] ?? null)]));
+        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, skipped: !r.customer, customer: r.customer ? customerView(r.customer) : asInFile(), prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
         // As often as the import itself: the counter's searches answer while a big file is checked.
         if (total % IMPORT_CHUNK_ROWS === 0) await yieldToOthers();
       }
@@ -139,7 +142,7 @@ export class ImportService {
   }
 
   private async importRows(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<{ answer: z.infer<typeof ImportRunOutput>; customerIds: string[] }> {
-    const table = await readTable(decodeImportBytes(input.bytes));
+    const table = await readTable(decodeImportBytes(input.bytes), input.encoding);
     state.total = table.estimatedRows;
     const batchId = uuidv7();
     const startedAt = this.now();
@@ -151,7 +154,7 @@ export class ImportService {
     const run: RunContext = {
       cols: fieldColumns(table.headers, input.mapping),
       // Read from the first rows, as the preview did (see writeRows).
-      rowCtx: { dateOrder: 'dmy', today: this.today() },
+      rowCtx: { dateOrder: 'dmy', today: this.today(), country: await this.d.country() },
       onDuplicate: input.onDuplicate,
       rowChoices: input.rowChoices ?? {},
       matcher: DuplicateMatcher.load(this.d.sqlite),
@@ -170,18 +173,22 @@ export class ImportService {
       throw err;
     }
     const report = importReport(input.fileName, table.headers, run.report);
+    const reportRows = importReportRows(input.fileName, table.headers, table.delimiter, run.report);
     const rows = state.total;
     if (state.cancel) {
       state.status = 'cancelling';
       this.d.progressed();
-      await this.takeBack(batchId, actor, 'cancelled');
-      return { answer: { batchId, ...run.counts, cancelled: true, report }, customerIds: [] };
+      const back = await this.takeBack(batchId, actor, 'cancelled');
+      // What stays: the customers it wrote were removed (those changed meanwhile kept), the merged given their values back.
+      const stays = { imported: back.kept, merged: 0, skipped: run.counts.skipped, prescriptions: 0 };
+      await this.d.writes.run(actor, ({ trx }) => writeCounts(trx, batchId, stays));
+      return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, report, reportRows }, customerIds: [] };
     }
     await this.d.writes.run(actor, async (unit) => {
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
     });
-    return { answer: { batchId, ...run.counts, cancelled: false, report }, customerIds: [...run.items.keys()] };
+    return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds: [...run.items.keys()] };
   }
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {
@@ -224,17 +231,26 @@ export class ImportService {
     return progress;
   }
 
+  /** The batches, newest first; a running one with its runId, so a page opened later shows its bar and Cancel. */
   async batches(): Promise<z.infer<typeof ImportBatchSchema>[]> {
     const rows = await this.d.db.selectFrom('import_batches').selectAll().orderBy('started_at', 'desc').limit(100).execute();
-    return rows.map(batchOut);
+    const running = new Map([...this.runs.values()].filter((r) => r.status === 'running' && r.batchId).map((r) => [r.batchId, r.runId]));
+    return rows.map((r) => ({ ...batchOut(r), runId: r.status === 'running' ? (running.get(r.id) ?? null) : null }));
   }
 
   async undo(batchId: string, actor: Actor): Promise<z.infer<typeof ImportUndoOutput>> {
-    const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
-    if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
-    if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
-    if (this.active && this.runs.get(this.active)?.batchId === batchId) throw new AppError('import.busy', 'This import is still running: cancel it instead');
-    return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+    // Two clicks, or two pages: one undo per batch at a time, the other refused rather than undone twice.
+    if (this.undoing.has(batchId)) throw new AppError('import.busy', 'This import is being undone already');
+    this.undoing.add(batchId);
+    try {
+      const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+      if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
+      if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
+      if (this.active && this.runs.get(this.active)?.batchId === batchId) throw new AppError('import.busy', 'This import is still running: cancel it instead');
+      return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+    } finally {
+      this.undoing.delete(batchId);
+    }
   }
 
   /** Removes what a batch wrote (see undo.ts), chunk by chunk, then records the undo or the cancellation once. */

@@ -2,68 +2,164 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { AppError } from '../../shared/errors';
-import { type FileFormat, type TextEncoding, decodeText, formatOf } from './file-bytes';
+import { type EncodingChoice, type FileFormat, type TextEncoding, decodeText, formatOf } from './file-bytes';
+import { checkZipSizes, sheetRowCount } from './zip-sizes';
 
 /**
  * A file read as a table: unique headers, and its rows of text handed out in chunks as they are
- * asked for. A CSV is parsed as it is read, so 100,000 rows are never held at once.
+ * asked for. A CSV is parsed as it is read, an .xlsx streamed, so 100,000 rows are never held at once.
  */
 export interface Table {
   format: FileFormat;
   encoding: TextEncoding | null;
   delimiter: string | null;
   headers: string[];
-  /** How many rows the file has, before they are read: exact for an .xlsx, its line count for a CSV. */
+  /** How many rows the file has, before they are read: its line count for a CSV, the sheet's last row for an .xlsx. */
   estimatedRows: number;
   /** The rows (never the header, never a blank one), `size` at a time; once only. */
   chunks(size: number): AsyncGenerator<string[][]>;
 }
 
+/**
+ * What the file itself broke in a row, found while reading it: a quote never closed, a row or a
+ * cell too long (its value left out), bytes not in the file's encoding. `refuses`: the row is not read.
+ */
+export interface RowFlaw {
+  code: 'import.quoteNotClosed' | 'import.rowTooLong' | 'import.cellTooLong' | 'import.badBytes';
+  params: Record<string, string | number>;
+  message: string;
+  /** The column (index) the flaw is in, when it is one cell's. */
+  column?: number;
+  refuses: boolean;
+}
+
+/** A row's flaws, kept beside its cells (a row travels as its array of cells through the chunks). */
+const flaws = new WeakMap<readonly string[], RowFlaw[]>();
+export const flawsOf = (cells: readonly string[]): RowFlaw[] => flaws.get(cells) ?? [];
+function flag(cells: string[], flaw: RowFlaw): string[] {
+  flaws.set(cells, [...flawsOf(cells), flaw]);
+  return cells;
+}
+
+/** A customer's value is never this long: a longer cell is left out, listed (a name of 2,001 characters is a broken file). */
+export const MAX_CELL_CHARS = 2000;
+/** A row this long is no customer's: it is refused whole (the preview's answer and the host stay small). */
+export const MAX_ROW_CHARS = 64 * 1024;
+/** Rows with a quote not closed before the whole file is refused. */
+const MAX_BROKEN_ROWS = 100;
+
 const DELIMITERS = [',', ';', '\t', '|'];
 /** Rows looked at to know how wide the table is (a header shorter than its rows gets "Column n"). */
 const HEAD_ROWS = 50;
 
-/** Reads a CSV (any of , ; tab |, its encoding detected) or the first worksheet of an .xlsx. */
-export async function readTable(bytes: Buffer): Promise<Table> {
-  return formatOf(bytes) === 'xlsx' ? fromRows('xlsx', null, null, await readXlsx(bytes)) : readCsv(bytes);
+/** Reads a CSV (any of , ; tab |, its encoding detected or chosen) or the first worksheet of an .xlsx. */
+export async function readTable(bytes: Buffer, encoding: EncodingChoice = 'auto'): Promise<Table> {
+  return formatOf(bytes) === 'xlsx' ? readXlsx(bytes) : readCsv(bytes, encoding);
 }
 
-/** A pull parser over the text: each call gives the next rows (at most `n`), [] at the end. */
+/**
+ * A pull parser over the text: each call gives the next rows (at most `n`), [] at the end.
+ *
+ * A quote opened and never closed (or closed in the middle of a cell) makes papaparse read on to the
+ * end of the file, or to the next quote, as one cell: the rows after it would silently become one.
+ * Such a row is handed out as a refused row (its flaw says why) and reading starts again at the line
+ * after the one it began on, with the same delimiter: one broken row costs that row only.
+ */
 function csvRows(text: string): { next(n: number): string[][]; delimiter(): string | null } {
   let parser: Papa.Parser | null = null;
-  let started = false;
+  let base = 0; // where the current parse started in the text
+  let rowStart = 0; // where the next row starts, relative to base
+  let restartAt: number | null = 0;
+  let broken = 0;
   let done = false;
   let delimiter: string | null = null;
   let want = 0;
   let out: string[][] = [];
   const step = (r: Papa.ParseStepResult<string[]>, p: Papa.Parser) => {
+    parser = p;
     delimiter ??= r.meta.delimiter;
-    out.push(r.data);
-    if (out.length >= want) {
-      parser = p;
-      p.pause();
+    const from = base + rowStart;
+    rowStart = r.meta.cursor;
+    if (r.errors.some((e) => e.type === 'Quotes')) {
+      // Each such row has the rest of the file read again: past a few, the file is broken, not a row.
+      if (++broken > MAX_BROKEN_ROWS) throw new AppError('import.unreadable', `Quotes are not closed in more than ${MAX_BROKEN_ROWS} rows: check the file's separator and quotes`, undefined, { brokenRows: broken });
+      const lineStart = skipBlankLines(text, from);
+      const nl = text.indexOf('\n', lineStart);
+      const lineEnd = nl === -1 ? text.length : nl;
+      out.push(refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter ?? ','), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read'));
+      restartAt = nl === -1 ? null : nl + 1;
+      p.abort();
+      return;
     }
+    out.push(r.meta.cursor + base - from > MAX_ROW_CHARS ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data));
+    if (out.length >= want) p.pause();
+  };
+  const start = (at: number) => {
+    base = at;
+    rowStart = 0;
+    restartAt = null;
+    parser = null;
+    Papa.parse<string[]>(text.slice(at), {
+      delimiter: delimiter ?? '',
+      delimitersToGuess: DELIMITERS,
+      skipEmptyLines: 'greedy',
+      step,
+      complete: () => {
+        if (restartAt === null) done = true;
+      },
+    });
   };
   return {
     next(n) {
-      if (done) return [];
       out = [];
       want = n;
-      if (!started) {
-        started = true;
-        Papa.parse<string[]>(text, { delimiter: '', delimitersToGuess: DELIMITERS, skipEmptyLines: 'greedy', step, complete: () => (done = true) });
-      } else parser?.resume();
+      while (!done && out.length < n) {
+        if (restartAt !== null) start(restartAt);
+        else if (parser && out.length === 0) parser.resume();
+        else break;
+      }
       return out;
     },
     delimiter: () => delimiter,
   };
 }
 
-function readCsv(bytes: Buffer): Table {
-  const { text, encoding } = decodeText(bytes);
+function skipBlankLines(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && (text[i] === '\r' || text[i] === '\n')) i++;
+  return i;
+}
+
+/** A row not read: kept (cut short) only for the report of skipped rows, with why. */
+function refused(cells: string[], code: RowFlaw['code'], params: Record<string, string | number>, message: string): string[] {
+  return flag(cells.slice(0, 50).map((c) => c.slice(0, MAX_CELL_CHARS)), { code, params, message, refuses: true });
+}
+
+/** A cell over MAX_CELL_CHARS left out (emptied), listed; the rest of the row is read. */
+function capCells(cells: string[]): string[] {
+  const long: number[] = [];
+  for (const [i, c] of cells.entries()) {
+    if (c.length > MAX_CELL_CHARS) {
+      cells[i] = '';
+      long.push(i);
+    }
+  }
+  for (const i of long) flag(cells, { code: 'import.cellTooLong', params: { column: String(i + 1), max: MAX_CELL_CHARS }, message: `The cell of column ${i + 1} is longer than ${MAX_CELL_CHARS} characters: left out`, column: i, refuses: false });
+  return cells;
+}
+
+/** Bytes that were not in the file's encoding (read as U+FFFD): the row is read, and listed. */
+function markBadBytes(cells: string[], encoding: TextEncoding): string[] {
+  if (cells.some((c) => c.includes('\uFFFD'))) flag(cells, { code: 'import.badBytes', params: { encoding }, message: `This row has characters that are not ${encoding} (shown as \uFFFD)`, refuses: false });
+  return cells;
+}
+
+function readCsv(bytes: Buffer, choice: EncodingChoice): Table {
+  const { text, encoding } = decodeText(bytes, choice);
   if (text.trim() === '') throw new AppError('import.empty', 'The file is empty');
   const rows = csvRows(text);
   const [header = [], ...head] = rows.next(HEAD_ROWS + 1);
+  if (flawsOf(header).some((f) => f.refuses)) throw new AppError('import.unreadable', 'The header row of this file cannot be read (a quote not closed, or a line too long)');
   let lines = 0;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
   const table = shape('csv', encoding, rows.delimiter(), header, head);
@@ -79,43 +175,72 @@ function readCsv(bytes: Buffer): Table {
           pending.push(...more.filter(hasText));
         }
         if (pending.length === 0) return;
+        yield pending.splice(0, size).map((r) => markBadBytes(r, encoding));
+      }
+    },
+  };
+}
+
+/**
+ * The first worksheet of an .xlsx, streamed: its header and first rows read now (to know its
+ * columns), the others as the chunks ask for them, so a workbook of 100,000 rows is never held.
+ */
+async function readXlsx(bytes: Buffer): Promise<Table> {
+  checkZipSizes(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const rows = xlsxRows(reader);
+  const head: string[][] = [];
+  for (;;) {
+    const r = await rows.next();
+    if (r.done) break;
+    head.push(r.value);
+    if (head.length > HEAD_ROWS) break;
+  }
+  if (!(await rows.hadSheet())) throw new AppError('import.noSheet', 'The workbook has no worksheet');
+  const [header = [], ...first] = head;
+  const table = shape('xlsx', null, null, header, first);
+  const counted = await sheetRowCount(bytes);
+  return {
+    ...table,
+    // Its rows, the header and blank ones included: close enough for a progress bar.
+    estimatedRows: Math.max(first.length, (counted ?? 0) - 1),
+    async *chunks(size) {
+      const pending = first;
+      for (;;) {
+        while (pending.length < size) {
+          const r = await rows.next();
+          if (r.done) break;
+          pending.push(r.value);
+        }
+        if (pending.length === 0) return;
         yield pending.splice(0, size);
       }
     },
   };
 }
 
-async function readXlsx(bytes: Buffer): Promise<string[][]> {
-  // Streamed: a workbook of 100,000 rows is never held as exceljs's whole object model.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  const rows: string[][] = [];
+/** The non-blank rows of the workbook's first sheet, one at a time; a reading error as the import's own. */
+function xlsxRows(reader: ExcelJS.stream.xlsx.WorkbookReader) {
   let sheets = 0;
-  try {
-    for await (const sheet of reader) {
-      sheets++;
-      for await (const row of sheet) {
-        const values = (row.values as unknown[]).slice(1);
-        const cells = Array.from(values, cellText);
-        if (hasText(cells)) rows.push(cells);
+  async function* all(): AsyncGenerator<string[]> {
+    try {
+      for await (const sheet of reader) {
+        sheets++;
+        for await (const row of sheet) {
+          const cells = capCells(Array.from((row.values as unknown[]).slice(1), cellText));
+          if (hasText(cells)) yield cells;
+        }
+        break; // the first worksheet only
       }
-      break; // the first worksheet only
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('import.unreadable', 'This .xlsx workbook could not be read');
     }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError('import.unreadable', 'This .xlsx workbook could not be read');
   }
-  if (sheets === 0) throw new AppError('import.noSheet', 'The workbook has no worksheet');
-  return rows;
-}
-
-function fromRows(format: FileFormat, encoding: TextEncoding | null, delimiter: string | null, all: string[][]): Table {
-  const [header = [], ...rows] = all;
+  const it = all();
   return {
-    ...shape(format, encoding, delimiter, header, rows.slice(0, HEAD_ROWS)),
-    estimatedRows: rows.length,
-    async *chunks(size) {
-      for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-    },
+    next: () => it.next(),
+    hadSheet: async () => sheets > 0,
   };
 }
 
@@ -128,7 +253,7 @@ function shape(format: FileFormat, encoding: TextEncoding | null, delimiter: str
   return { format, encoding, delimiter, headers };
 }
 
-const hasText = (row: readonly string[]) => row.some((c) => c.trim() !== '');
+const hasText = (row: readonly string[]) => row.some((c) => c.trim() !== '') || flawsOf(row).length > 0;
 
 /** A cell as the text a person sees; a date cell as its day (YYYY-MM-DD). */
 export function cellText(value: unknown): string {

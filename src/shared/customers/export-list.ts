@@ -44,6 +44,8 @@ export const CustomerExportListInput = z.strictObject({
     .refine((c) => new Set(c).size === c.length, 'Each column only once')
     .optional(),
   /** The header row in the person's language (the page translates); a column without one gets its English name. */
+  /** A CSV's separator: ';' for a French spreadsheet (where ',' is the decimal comma), ',' without one. */
+  delimiter: z.enum([',', ';'], { error: 'delimiter must be , or ;' }).optional(),
   headers: z.partialRecord(ExportColumn, z.string().trim().max(100, 'A header is at most 100 characters')).optional(),
 });
 export type CustomerExportListQuery = z.output<typeof CustomerExportListInput>;

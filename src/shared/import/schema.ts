@@ -48,9 +48,13 @@ export const ImportFile = z.strictObject({
   bytes: z.string({ error: 'bytes must be the file in base64' }).min(1, 'The file is empty'),
 });
 
+/** How a CSV's text is read: `auto` (the default) detects it, preferring UTF-8 when almost all of the file is. */
+export const TextEncodingChoice = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']);
+
 export const ImportPreviewInput = ImportFile.extend({
   mapping: ImportMapping.optional(),
   dateOrder: DateOrder.optional(),
+  encoding: TextEncodingChoice.optional(),
 });
 
 export const duplicateChoices = ['skip', 'merge', 'import'] as const;
@@ -59,6 +63,7 @@ export const DuplicateChoice = z.enum(duplicateChoices, { error: 'onDuplicate mu
 export const ImportRunInput = ImportFile.extend({
   mapping: ImportMapping,
   dateOrder: DateOrder.optional(),
+  encoding: TextEncodingChoice.optional(),
   onDuplicate: DuplicateChoice,
   /** A person's choice for single rows (by their 1-based row number in the file), over `onDuplicate`. */
   rowChoices: z.record(z.string(), DuplicateChoice).optional(),
@@ -87,6 +92,8 @@ export const ImportPreview = z.object({
   rows: z.array(
     z.object({
       row: z.number(),
+      /** A row the import leaves out: `customer` then holds the file's own text by field (who it is), its problems why. */
+      skipped: z.boolean(),
       customer: z.record(z.string(), z.string().nullable()),
       prescription: z.record(z.string(), z.string().nullable()).nullable(),
       problems: z.array(RowProblem),
@@ -101,6 +108,15 @@ export const ImportPreview = z.object({
   duplicates: z.array(z.object({ row: z.number(), customerId: z.string(), name: z.string(), reasons: z.array(z.string()) })),
 });
 
+/** The rows of an import's report: a row left out ('skipped') or brought in without some values ('partial'). */
+export const ImportReportRows = z.object({
+  fileName: z.string(),
+  headers: z.array(z.string()),
+  /** The file's own delimiter; null for an .xlsx (the page then picks its language's). */
+  delimiter: z.string().nullable(),
+  lines: z.array(z.object({ row: z.number(), outcome: z.enum(['skipped', 'partial']), problems: z.array(RowProblem), cells: z.array(z.string()) })),
+});
+
 export const ImportRunOutput = z.object({
   batchId: z.string(),
   imported: z.number(),
@@ -108,6 +124,13 @@ export const ImportRunOutput = z.object({
   skipped: z.number(),
   prescriptions: z.number(),
   cancelled: z.boolean(),
+  /** A cancelled run: the customers it wrote and removed again (the counts above are then what stays). */
+  removed: z.number().optional(),
+  /**
+   * The same rows structured (codes and params, the file's headers and delimiter): the page writes the
+   * report from them in the person's language, with the form's field names. Null when no row is in it.
+   */
+  reportRows: ImportReportRows.nullable().optional(),
   /** The skipped rows with their reasons, as a CSV a person can save: `{fileName, bytes}` in base64. */
   report: z.object({ fileName: z.string(), bytes: z.string() }).nullable(),
 });
@@ -137,6 +160,8 @@ export const ImportBatch = z.object({
   finishedAt: z.string().nullable(),
   /** done, cancelled half-way or interrupted by a crash: its customers can still be removed. */
   undoable: z.boolean(),
+  /** A running batch's run (import.progress and import.cancel take it), so a page opened later finds it; else null. */
+  runId: z.string().nullable(),
 });
 
 /** Progress of an import: an 'import.progress' event (no data, shared/events.ts) says it changed; the page asks import.progress. `total` is the CSV's line count until the rows are read. */

@@ -17,7 +17,7 @@ type Props = {
 
 /** "Export list": the columns (remembered on this PC), the format, the current search or everyone; then the file is saved. */
 export function ExportListDialog({ search, matches, onDone, onCancel }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
   const exportList = useExportList();
   const [columns, setColumns] = useState<ExportColumn[]>(() => readExportColumns(localStorage.getItem(EXPORT_COLUMNS_KEY)));
@@ -34,7 +34,7 @@ export function ExportListDialog({ search, matches, onDone, onCancel }: Props) {
     localStorage.setItem(EXPORT_COLUMNS_KEY, JSON.stringify(columns));
     const headers = Object.fromEntries(exportColumns.map((c) => [c, t(`exportList.columns.${c}`)]));
     try {
-      const out = await exportList.mutateAsync(exportRequest({ format, scope, search, columns, headers }));
+      const out = await exportList.mutateAsync(exportRequest({ format, scope, search, columns, headers, language: i18n.language }));
       saveBlob(blobFromBase64(out.bytes, EXPORT_MIME[format]), out.fileName);
       onDone(t('exportList.done', { count: out.rows, fileName: out.fileName }));
     } catch (err) {

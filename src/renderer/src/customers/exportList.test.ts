@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExportColumns } from '../../../shared/customers/export-list';
-import { exportRequest, readExportColumns, toggleColumn } from './exportList';
+import { type ExportColumn, defaultExportColumns } from '../../../shared/customers/export-list';
+import { csvDelimiterFor, exportRequest, readExportColumns, toggleColumn } from './exportList';
 
 describe('the list export’s remembered columns', () => {
   it('starts from the defaults when nothing, or nothing usable, was kept', () => {
@@ -32,5 +32,18 @@ describe('what the export asks the core for', () => {
     });
     expect(exportRequest({ ...base, scope: 'all', search: 'ben', columns: [...base.columns] })).not.toHaveProperty('search');
     expect(exportRequest({ ...base, scope: 'search', search: '  ', columns: [...base.columns] })).not.toHaveProperty('search');
+  });
+});
+
+describe('the CSV export’s separator', () => {
+  it('is ";" when the page is in French (a French Excel splits on it), "," otherwise; none for an .xlsx', () => {
+    const base = { scope: 'all' as const, search: '', columns: ['firstName'] as ExportColumn[], headers: {} };
+    expect(csvDelimiterFor('fr')).toBe(';');
+    expect(csvDelimiterFor('fr-FR')).toBe(';');
+    expect(csvDelimiterFor('en')).toBe(',');
+    expect(csvDelimiterFor('ar')).toBe(',');
+    expect(exportRequest({ ...base, format: 'csv', language: 'fr' })).toMatchObject({ delimiter: ';' });
+    expect(exportRequest({ ...base, format: 'csv', language: 'en' })).toMatchObject({ delimiter: ',' });
+    expect(exportRequest({ ...base, format: 'xlsx', language: 'fr' })).not.toHaveProperty('delimiter');
   });
 });

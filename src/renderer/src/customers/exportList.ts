@@ -32,8 +32,13 @@ export function toggleColumn(columns: readonly ExportColumn[], column: ExportCol
 
 export type ExportScope = 'search' | 'all';
 
+/** A CSV's separator for the page's language: French spreadsheets split on ';' (',' is their decimal comma). */
+export function csvDelimiterFor(language: string): ',' | ';' {
+  return language.toLowerCase().startsWith('fr') ? ';' : ',';
+}
+
 /** What customers.exportList is asked for: the search only when that is the scope and there is one. */
-export function exportRequest(o: { format: 'csv' | 'xlsx'; scope: ExportScope; search: string; columns: readonly ExportColumn[]; headers: Partial<Record<ExportColumn, string>> }) {
+export function exportRequest(o: { format: 'csv' | 'xlsx'; scope: ExportScope; search: string; columns: readonly ExportColumn[]; headers: Partial<Record<ExportColumn, string>>; language?: string }) {
   const search = o.search.trim();
   const headers = Object.fromEntries(o.columns.map((c) => [c, o.headers[c] ?? c])) as Partial<Record<ExportColumn, string>>;
   return {
@@ -41,6 +46,7 @@ export function exportRequest(o: { format: 'csv' | 'xlsx'; scope: ExportScope; s
     ...(o.scope === 'search' && search ? { search } : {}),
     columns: [...o.columns],
     headers,
+    ...(o.format === 'csv' && o.language ? { delimiter: csvDelimiterFor(o.language) } : {}),
   };
 }
 

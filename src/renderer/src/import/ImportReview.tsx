@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
-import { type ImportMapping, duplicateChoices } from '../../../shared/import/schema';
+import { type ImportMapping, TextEncodingChoice, duplicateChoices } from '../../../shared/import/schema';
 import { formatDay } from '../format';
 import { useMessageText } from '../i18n/messages';
 import { type Choice, doubleMapped, fieldGroups, fieldKey, problemFieldKey, remap } from './importModel';
@@ -10,7 +10,8 @@ import type { ImportFile } from './ImportScreen';
 
 type Preview = ChannelOutput<'import.preview'>;
 type DateOrder = Preview['dateOrder'];
-export type ReviewChoices = { fallback: Choice; rows: ReadonlyMap<number, Choice> };
+export type Encoding = (typeof TextEncodingChoice.options)[number];
+export type ReviewChoices = { fallback: Choice; rows: ReadonlyMap<number, Choice>; encoding: Encoding };
 
 const dateOrders: DateOrder[] = ['auto', 'dmy', 'mdy', 'ymd'];
 
@@ -18,7 +19,7 @@ type Props = {
   file: ImportFile;
   preview: Preview;
   checking: boolean;
-  onRecheck: (mapping: ImportMapping, dateOrder: DateOrder) => void;
+  onRecheck: (mapping: ImportMapping, dateOrder: DateOrder, encoding: Encoding) => void;
   onImport: (choices: ReviewChoices) => void;
 };
 
@@ -27,6 +28,7 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
   const { t } = useTranslation();
   const [mapping, setMapping] = useState<ImportMapping>(preview.mapping);
   const [dateOrder, setDateOrder] = useState<DateOrder>('auto');
+  const [encoding, setEncoding] = useState<Encoding>('auto');
   const [fallback, setFallback] = useState<Choice>('skip');
   const [rows, setRows] = useState<ReadonlyMap<number, Choice>>(new Map());
   const summary = [
@@ -36,10 +38,11 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
     t('importer.rows', { count: preview.totalRows }),
   ].filter(Boolean);
 
-  const change = (next: ImportMapping, order: DateOrder) => {
+  const change = (next: ImportMapping, order: DateOrder, enc: Encoding = encoding) => {
     setMapping(next);
     setDateOrder(order);
-    onRecheck(next, order);
+    setEncoding(enc);
+    onRecheck(next, order, enc);
   };
 
   return (
@@ -59,6 +62,19 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
             ))}
           </select>
         </label>
+        {preview.format === 'csv' ? (
+          // A file whose accents come out wrong (Ã©) is read again in the encoding the person picks.
+          <label className="field inline">
+            <span>{t('importer.encoding.label')}</span>
+            <select value={encoding} onChange={(e) => change(mapping, dateOrder, e.target.value as Encoding)}>
+              {TextEncodingChoice.options.map((o) => (
+                <option key={o} value={o}>
+                  {o === 'auto' ? t('importer.encoding.auto', { found: preview.encoding ?? '' }) : t(`importer.encoding.names.${o}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <span className={`busy${checking ? ' on' : ''}`} aria-hidden="true" />
         <span role="status" className="muted">
           {checking ? t('importer.checking') : ''}
@@ -73,7 +89,7 @@ export function ImportReview({ file, preview, checking, onRecheck, onImport }: P
           setRows(next);
         }} />
       <div className="import-go">
-        <button type="button" className="primary" disabled={checking} onClick={() => onImport({ fallback, rows })}>
+        <button type="button" className="primary" disabled={checking} onClick={() => onImport({ fallback, rows, encoding })}>
           {t('importer.import', { count: preview.totalRows })}
         </button>
       </div>
@@ -139,14 +155,16 @@ function MappingTable({ preview, mapping, onChange }: { preview: Preview; mappin
 }
 
 const shownFields = ['firstName', 'lastName', 'email', 'phoneNumber', 'dateOfBirth', 'sex', 'city'] as const;
+const LTR_FIELDS = new Set<string>(['email', 'phoneNumber']);
 
 /** The first rows as they would be stored, each with its problems. */
 function PreviewRows({ preview }: { preview: Preview }) {
   const { t, i18n } = useTranslation();
   const say = useMessageText();
   const titleId = useId();
-  const cell = (f: (typeof shownFields)[number], v: string | null) =>
-    v === null ? '' : f === 'dateOfBirth' ? formatDay(v, i18n.language) : f === 'sex' ? t(`importer.sex.${v}`, { defaultValue: v }) : v;
+  // A skipped row holds the file's own text (nothing to format: it is shown as the file has it).
+  const cell = (f: (typeof shownFields)[number], v: string | null, asInFile: boolean) =>
+    v === null ? '' : asInFile ? v : f === 'dateOfBirth' ? formatDay(v, i18n.language) : f === 'sex' ? t(`importer.sex.${v}`, { defaultValue: v }) : v;
   return (
     <>
       <h2 id={titleId} className="import-h2">
@@ -166,13 +184,15 @@ function PreviewRows({ preview }: { preview: Preview }) {
           </thead>
           <tbody>
             {preview.rows.map((r) => (
-              <tr key={r.row} className={r.problems.length > 0 ? 'has-problems' : undefined}>
+              <tr key={r.row} className={r.skipped ? 'import-skipped' : r.problems.length > 0 ? 'has-problems' : undefined}>
                 <th scope="row" className="num">{r.row}</th>
                 {shownFields.map((f) => (
-                  <td key={f}>{cell(f, r.customer[f] ?? null)}</td>
+                  // Phones and emails read left to right even in Arabic (a phone reversed is another number).
+                  <td key={f} dir={LTR_FIELDS.has(f) ? 'ltr' : undefined}>{cell(f, r.customer[f] ?? null, r.skipped)}</td>
                 ))}
                 <td className="import-rx" dir="ltr">{r.prescription ? rxSummary(r.prescription) : ''}</td>
                 <td className="import-problem-cell">
+                  {r.skipped ? <strong className="badge import-skip-badge">{t('importer.preview.skipped')}</strong> : null}
                   {r.problems.length > 0 ? (
                     <ul className="import-problems">
                       {r.problems.map((p, i) => (
@@ -201,7 +221,7 @@ function rxSummary(p: Record<string, string | null>): string {
 
 type Problem = Preview['problems'][number];
 
-function problemLine(p: Problem, t: TFunction, say: (m: Problem) => string): string {
+export function problemLine(p: Problem, t: TFunction, say: (m: Problem) => string): string {
   const key = problemFieldKey(p.field);
   return key ? t('importer.problemLine', { field: t(`importer.fields.${key}`), message: say(p) }) : say(p);
 }

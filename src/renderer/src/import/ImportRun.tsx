@@ -4,7 +4,11 @@ import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { blobFromBase64, saveBlob } from '../documents/files';
-import { percentDone } from './importModel';
+import { csvDelimiterFor } from '../customers/exportList';
+import { useMessageText } from '../i18n/messages';
+import { percentDone, resultCounts } from './importModel';
+import { reportCsv } from './importReport';
+import { problemLine } from './ImportReview';
 import { useImportCancel, useImportProgress } from './queries';
 
 /** The import under way: a real progress bar (the core's rows done), and Cancel after a confirmation. */
@@ -67,15 +71,24 @@ export function ImportRunning({ fileName, runId, total }: { fileName: string; ru
 export function ImportResult({ fileName, out }: { fileName: string; out: ChannelOutput<'import.run'> }) {
   const { t, i18n } = useTranslation();
   const nf = new Intl.NumberFormat(i18n.language);
-  const counts = [
-    ['imported', out.imported],
-    ['merged', out.merged],
-    ['skipped', out.skipped],
-    ['prescriptions', out.prescriptions],
-  ] as const;
+  const counts = resultCounts(out);
+  const say = useMessageText();
+  // The report in the person's language (the core's rows, said here); the core's English file otherwise.
+  const saveReport = () => {
+    if (out.reportRows) {
+      const words = {
+        columns: { row: t('importer.report.row'), outcome: t('importer.report.outcome'), problems: t('importer.report.problems') },
+        outcomes: { skipped: t('importer.report.skipped'), partial: t('importer.report.partial') },
+        problem: (p: Parameters<typeof problemLine>[0]) => problemLine(p, t, say),
+        fallbackDelimiter: csvDelimiterFor(i18n.language),
+      };
+      saveBlob(new Blob([reportCsv(out.reportRows, words)], { type: 'text/csv;charset=utf-8' }), out.reportRows.fileName);
+    } else if (out.report) saveBlob(blobFromBase64(out.report.bytes, 'text/csv;charset=utf-8'), out.report.fileName);
+  };
   return (
     <div className="import-result" role="status">
       <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
+      {out.cancelled && out.imported === 0 ? <p>{t('importer.result.nothingKept')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
           <div key={k}>
@@ -85,7 +98,7 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
         ))}
       </dl>
       {out.report ? (
-        <button type="button" onClick={() => out.report && saveBlob(blobFromBase64(out.report.bytes, 'text/csv;charset=utf-8'), out.report.fileName)}>
+        <button type="button" onClick={saveReport}>
           {t('importer.result.saveSkipped')}
         </button>
       ) : null}

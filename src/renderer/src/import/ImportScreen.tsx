@@ -5,10 +5,10 @@ import type { ImportMapping } from '../../../shared/import/schema';
 import { errorMessage } from '../api/errors';
 import { FormError } from '../components/FormError';
 import { ImportBatches } from './ImportBatches';
-import { ImportReview, type ReviewChoices } from './ImportReview';
+import { type Encoding, ImportReview, type ReviewChoices } from './ImportReview';
 import { ImportResult, ImportRunning } from './ImportRun';
 import { IMPORT_ACCEPT, readFileBase64, rowChoices } from './importModel';
-import { useImportPreview, useImportRun } from './queries';
+import { useImportBatches, useImportPreview, useImportRun } from './queries';
 
 type Preview = ChannelOutput<'import.preview'>;
 type DateOrder = Preview['dateOrder'];
@@ -32,6 +32,9 @@ export function ImportScreen() {
   const [error, setError] = useState<string | null>(null);
   const preview = useImportPreview();
   const run = useImportRun();
+  const batches = useImportBatches();
+  // An import under way that this visit did not start (the screen was left and opened again): its bar and Cancel.
+  const elsewhere = step.name === 'pick' ? batches.data?.find((b) => b.status === 'running' && b.runId) : undefined;
 
   const onPicked = async (picked: File) => {
     setError(null);
@@ -44,10 +47,10 @@ export function ImportScreen() {
   };
 
   /** The person changed the mapping or the date order: the preview is asked again with them. */
-  const onRecheck = async (file: ImportFile, mapping: ImportMapping, dateOrder: DateOrder) => {
+  const onRecheck = async (file: ImportFile, mapping: ImportMapping, dateOrder: DateOrder, encoding: Encoding) => {
     setError(null);
     try {
-      const next = await preview.mutateAsync({ ...file, mapping, dateOrder });
+      const next = await preview.mutateAsync({ ...file, mapping, dateOrder, encoding });
       setStep((s) => (s.name === 'review' && s.file === file ? { ...s, preview: next } : s));
     } catch (err) {
       setError(t('importer.readError', { message: errorMessage(err, t) }));
@@ -59,7 +62,7 @@ export function ImportScreen() {
     const runId = crypto.randomUUID();
     setStep({ name: 'running', file, runId, total: p.totalRows });
     try {
-      const out = await run.mutateAsync({ ...file, mapping: p.mapping, dateOrder: p.dateOrder, onDuplicate: c.fallback, rowChoices: rowChoices(c.rows, c.fallback), runId });
+      const out = await run.mutateAsync({ ...file, mapping: p.mapping, dateOrder: p.dateOrder, encoding: c.encoding, onDuplicate: c.fallback, rowChoices: rowChoices(c.rows, c.fallback), runId });
       setStep({ name: 'result', fileName: file.fileName, out });
     } catch (err) {
       setError(t('importer.runError', { message: errorMessage(err, t) }));
@@ -79,14 +82,15 @@ export function ImportScreen() {
         ) : null}
       </div>
       <FormError>{error}</FormError>
-      {step.name === 'pick' ? <FilePicker busy={preview.isPending} onPicked={(f) => void onPicked(f)} /> : null}
+      {step.name === 'pick' && elsewhere?.runId ? <ImportRunning fileName={elsewhere.fileName} runId={elsewhere.runId} total={0} /> : null}
+      {step.name === 'pick' && !elsewhere ? <FilePicker busy={preview.isPending} onPicked={(f) => void onPicked(f)} /> : null}
       {step.name === 'review' ? (
         <ImportReview
           key={step.file.fileName + step.file.bytes.length}
           file={step.file}
           preview={step.preview}
           checking={preview.isPending}
-          onRecheck={(mapping, dateOrder) => void onRecheck(step.file, mapping, dateOrder)}
+          onRecheck={(mapping, dateOrder, encoding) => void onRecheck(step.file, mapping, dateOrder, encoding)}
           onImport={(choices) => void onImport(step.file, step.preview, choices)}
         />
       ) : null}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importFields } from '../../../shared/import/schema';
-import { base64Of, doubleMapped, fieldGroups, fieldKey, percentDone, problemFieldKey, remap, rowChoices } from './importModel';
+import { base64Of, doubleMapped, fieldGroups, fieldKey, percentDone, problemFieldKey, remap, resultCounts, rowChoices } from './importModel';
 
 describe('the mapping', () => {
   it('offers every field once, the customer’s before the prescription’s', () => {
@@ -64,5 +64,18 @@ describe('a file as base64, a slice at a time', () => {
       expect(out).toBe(btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join('')));
       expect(pauses).toBe(Math.max(0, Math.ceil(length / 196_608) - 1));
     }
+  });
+});
+
+describe('a finished run’s counts', () => {
+  const base = { batchId: 'b', imported: 6500, merged: 3, skipped: 2, prescriptions: 6000, report: null };
+  it('shows what a run brought in', () => {
+    expect(resultCounts({ ...base, cancelled: false })).toEqual([['imported', 6500], ['merged', 3], ['skipped', 2], ['prescriptions', 6000]]);
+  });
+  it('shows a cancelled run as nothing kept, and what was removed', () => {
+    expect(resultCounts({ ...base, cancelled: true })).toEqual([['imported', 0], ['removed', 6500]]);
+    expect(resultCounts({ ...base, imported: 0, cancelled: true, removed: 6500 })).toEqual([['imported', 0], ['removed', 6500]]);
+    // One customer edited meanwhile stays (the core keeps it): said as kept, not hidden.
+    expect(resultCounts({ ...base, imported: 1, cancelled: true, removed: 6499 })).toEqual([['imported', 1], ['removed', 6499]]);
   });
 });

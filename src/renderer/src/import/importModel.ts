@@ -1,4 +1,5 @@
-import { type DuplicateChoice, type ImportField, type ImportMapping, importFields } from '../../../shared/import/schema';
+import type { z } from 'zod';
+import { type DuplicateChoice, type ImportField, type ImportMapping, type ImportRunOutput, importFields } from '../../../shared/import/schema';
 
 /*
  * The import screens' rules, pure: which fields a column can take (grouped as the select shows them),
@@ -45,6 +46,18 @@ export function rowChoices(choices: ReadonlyMap<number, Choice>, fallback: Choic
   const out: Record<string, Choice> = {};
   for (const [row, choice] of choices) if (choice !== fallback) out[String(row)] = choice;
   return out;
+}
+
+type RunAnswer = z.infer<typeof ImportRunOutput>;
+export type ResultCount = 'imported' | 'merged' | 'skipped' | 'prescriptions' | 'removed';
+
+/**
+ * The counts a finished run shows. A cancelled run shows what stays (0 new customers, or those someone
+ * edited meanwhile, which the core keeps) and what it removed again, never what it had written as imported.
+ */
+export function resultCounts(out: RunAnswer): [ResultCount, number][] {
+  if (!out.cancelled) return [['imported', out.imported], ['merged', out.merged], ['skipped', out.skipped], ['prescriptions', out.prescriptions]];
+  return [['imported', out.removed === undefined ? 0 : out.imported], ['removed', out.removed ?? out.imported]];
 }
 
 /** Whole percent done, never 100 before the end. */

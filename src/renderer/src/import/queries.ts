@@ -59,7 +59,7 @@ export function useImportProgress(runId: string | null) {
       if (event.type === 'import.progress') void qc.invalidateQueries({ queryKey: importKeys.progress(runId) });
     });
   }, [subscribe, qc, runId]);
-  return useQuery({
+  const progress = useQuery({
     queryKey: importKeys.progress(runId ?? ''),
     queryFn: () => call('import.progress', { runId: runId ?? '' }),
     enabled: runId !== null,
@@ -68,4 +68,11 @@ export function useImportProgress(runId: string | null) {
     refetchInterval: PROGRESS_POLL_MS,
     placeholderData: keepPreviousData,
   });
+  // A run this page found in the list (started from another visit) ends without an answer here: once it
+  // is over, the list and the customers are asked again.
+  const status = progress.data?.status;
+  useEffect(() => {
+    if (status && status !== 'running' && status !== 'cancelling') void Promise.all([qc.invalidateQueries({ queryKey: importKeys.batches() }), qc.invalidateQueries({ queryKey: customerKeys.all })]);
+  }, [status, qc]);
+  return progress;
 }
