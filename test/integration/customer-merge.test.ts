@@ -128,6 +128,20 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect((await core.call('customers.merges', {})).merges[0]).toMatchObject({ unmergedAt: expect.any(String), canUndo: false });
   });
 
+  it('refuses to merge a customer whose details are still arriving from the cloud (its undo would bring back blanks)', async () => {
+    const keep = (await core.call('customers.create', leila)).customer.id;
+    const other = (await core.call('customers.create', leila2)).customer.id;
+    // As a new PC's first sync leaves a customer made from the cloud's list (sync/details.ts).
+    const db = new Database(join(dir, DB_FILE_NAME));
+    db.prepare('update customers set summary_at = ? where id = ?').run(new Date().toISOString(), other);
+    db.close();
+    for (const [keepId, mergeId] of [[keep, other], [other, keep]] as const) {
+      await expectFailure(core, 'customers.merge', { keepId, mergeId }, 'customer.detailsArriving', 409);
+    }
+    expect((await core.call('customers.get', { id: keep })).localData.email).toBe('leila@example.fr');
+    expect((await core.call('customers.merges', {})).merges).toEqual([]);
+  });
+
   it('moves the merged-away customer’s recall calls (and its own rule, when the kept one has none) and an undo takes them back', async () => {
     const keep = (await core.call('customers.create', leila)).customer.id;
     const other = (await core.call('customers.create', leila2)).customer.id;

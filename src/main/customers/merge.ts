@@ -138,6 +138,12 @@ export class MergeService {
     const { trx } = unit;
     const keep = await live(trx, input.keepId);
     const other = await live(trx, input.mergeId);
+    // A customer made from the cloud's list has only a name and an email here: merged (and undone) it
+    // would lose what the cloud holds of it. Its details arrive within minutes of a first sync.
+    const arriving = [keep, other].find((c) => c.summary_at !== null);
+    if (arriving) {
+      throw new AppError('customer.detailsArriving', `${displayName(arriving)}’s details are still arriving from the cloud: merge once they are here`, undefined, { customerId: arriving.id });
+    }
     const chosen = chooseFields(await valuesOf(trx, keep), await valuesOf(trx, other), input.fields);
     const now = this.clock.now().toISOString();
 
