@@ -1,13 +1,17 @@
 import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
-import { SortedList } from './sorted-list';
+import { GramPostings } from './gram-postings';
+import { runInSlices, runNow } from './slices';
+import { SortedList, mergeSorted, sortSteps } from './sorted-list';
 
 /**
  * The customer list, kept in memory for search as you type. Substring search of one or two letters
- * cannot use an index (FTS5 trigrams start at three), and a SQLite scan of 100,000 rows takes ~30 ms;
- * scanning one contiguous string of all folded texts with indexOf takes a few. One list per sort
- * order is kept sorted, so no query sorts. SQLite stays the source of truth: the index is rebuilt from
- * it at start and updated by the customer service after each commit; only ids leave it.
+ * cannot use SQLite's indexes (FTS5 trigrams start at three), and a scan of 100,000 rows takes
+ * ~30 ms; so every 1-, 2- and 3-character piece of each customer's folded text has its list of
+ * customers (gram-postings.ts) and a search reads the shortest list that holds its matches. One list
+ * per sort order is kept sorted, so no query sorts more than a few thousand matches. SQLite stays the
+ * source of truth: the index is built from it at start (in slices: build()) and updated by the
+ * customer service after each commit, change by change; only ids leave it.
  */
 export interface IndexEntry {
   id: string;
@@ -25,6 +29,11 @@ export interface IndexEntry {
   seenAt: string;
 }
 
+/** An entry as the index holds it: its own copy, numbered by the slot its gram lists know it by. */
+interface Held extends IndexEntry {
+  slot: number;
+}
+
 type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
 type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
@@ -38,40 +47,50 @@ const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
 };
 const sortKeys = Object.keys(comparators) as SortBy[];
 
-// Separates texts in the joined string; searchTokens() never lets it into a word.
-const SEP = '\u0000';
-// Past this many changes at once, re-sorting everything beats inserting one by one.
+// Past this many changes at once, merging them into every list beats inserting one by one.
 const BULK = 1000;
 // Words up to this long are ranked from the prefix lists (the short ones, which match the most).
 const PREFIX_MAX = 3;
+// Up to this many matches are ranked and sorted outright; more are walked newest first (ranked()).
+const SORT_MAX = 2000;
 
 /**
  * For each folded prefix (1 to PREFIX_MAX characters) at the start of some customer's word, the
  * customers it starts a word of, split by tier (0 last name, 1 first name, 2 email or phone) and kept
  * most recently seen last: the first page of a short search is read off them without ranking.
  */
-type PrefixLists = Map<string, [SortedList<IndexEntry>, SortedList<IndexEntry>, SortedList<IndexEntry>]>;
-
-/** A sort order and, built lazily after changes, its texts joined into one string for the scan. */
-interface Order {
-  list: SortedList<IndexEntry>;
-  joined: { text: string; starts: Int32Array } | null;
-}
+type PrefixLists = Map<string, [SortedList<Held>, SortedList<Held>, SortedList<Held>]>;
 
 export interface IndexPage {
   ids: string[];
   total: number;
 }
 
+const NONE = new Int32Array(0);
+
 export class CustomerSearchIndex {
-  private readonly entries = new Map<string, IndexEntry>();
-  private orders!: Record<SortBy, Order>;
+  private readonly entries = new Map<string, Held>();
+  private bySlot: (Held | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private orders!: Record<SortBy, SortedList<Held>>;
+  /** Each slot's place in the updatedAt order as a number (gaps allowed), so matches sort without comparing strings. */
+  private seenOrd = new Float64Array(0);
   /** Built with the sort orders, then kept up to date change by change. */
   private prefixes!: PrefixLists;
+  private grams = new GramPostings();
+  /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
+  private marks = new Uint8Array(0);
 
-  constructor(entries: IndexEntry[] = []) {
-    for (const e of entries) this.entries.set(e.id, e);
-    this.resort();
+  /** `sortMax`: up to how many matches are sorted outright rather than walked (tests set it to reach both ways). */
+  constructor(entries: readonly IndexEntry[] = [], private readonly sortMax = SORT_MAX) {
+    runNow(this.loadSteps(entries));
+  }
+
+  /** Builds the index a slice at a time, giving the event loop back between slices (opening a store). */
+  static async build(entries: readonly IndexEntry[], sliceMs?: number): Promise<CustomerSearchIndex> {
+    const index = new CustomerSearchIndex();
+    await runInSlices(index.loadSteps(entries), sliceMs);
+    return index;
   }
 
   get size(): number {
@@ -79,30 +98,30 @@ export class CustomerSearchIndex {
   }
 
   /** Adds or replaces customers. Entries are replaced, never mutated, so old sort keys stay findable. */
-  upsert(changed: IndexEntry[]): void {
-    if (changed.length >= BULK) {
-      for (const e of changed) this.entries.set(e.id, e);
-      this.resort();
-      return;
-    }
+  upsert(changed: readonly IndexEntry[]): void {
+    if (changed.length >= BULK) return this.upsertMany(changed);
     for (const entry of changed) {
-      this.remove([entry.id]);
-      this.entries.set(entry.id, entry);
-      for (const k of sortKeys) this.orders[k].list.insert(entry);
-      for (const [prefix, tier] of prefixTiersOf(entry)) listsOf(this.prefixes, prefix)[tier].insert(entry);
+      const old = this.entries.get(entry.id);
+      if (old) this.unlist(old);
+      const held = this.hold(entry, old);
+      for (const k of sortKeys) {
+        const at = this.orders[k].insert(held);
+        if (k === 'updatedAt') this.placeSeen(at);
+      }
+      for (const [prefix, tier] of prefixTiersOf(held)) listsOf(this.prefixes, prefix)[tier].insert(held);
     }
-    this.invalidate();
   }
 
-  remove(ids: string[]): void {
+  remove(ids: readonly string[]): void {
     for (const id of ids) {
       const old = this.entries.get(id);
       if (!old) continue;
+      this.unlist(old);
+      this.grams.remove(old.slot, old.text);
       this.entries.delete(id);
-      for (const k of sortKeys) this.orders[k].list.remove(old);
-      for (const [prefix, tier] of prefixTiersOf(old)) listsOf(this.prefixes, prefix)[tier].remove(old);
+      this.bySlot[old.slot] = undefined;
+      this.freeSlots.push(old.slot);
     }
-    this.invalidate();
   }
 
   query(q: Query): IndexPage {
@@ -110,65 +129,86 @@ export class CustomerSearchIndex {
     const sortBy = q.sortBy ?? (words.length > 0 ? 'relevance' : 'createdAt');
     // Ranked with nothing to rank by, every customer ties: most recently seen first.
     if (sortBy === 'relevance') return words.length > 0 ? this.ranked(q, words) : this.query({ ...q, sortBy: 'updatedAt', sortOrder: 'desc' });
-    const order = this.orders[sortBy];
-    const items = order.list.array;
+    const items = this.orders[sortBy].array;
     const n = items.length;
     const start = (q.page - 1) * q.limit;
-    const end = Math.min(start + q.limit, n);
     const asc = q.sortOrder === 'asc';
-    const nameWords = nameWordsOf(q);
-    const active = q.isActive;
-
-    if (words.length === 0 && nameWords.length === 0 && active === undefined) {
+    const keep = keeper(q.isActive, nameWordsOf(q));
+    if (words.length === 0 && !keep) {
       const ids: string[] = [];
-      for (let i = start; i < end; i++) ids.push((items[asc ? i : n - 1 - i] as IndexEntry).id);
+      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push((items[asc ? i : n - 1 - i] as Held).id);
       return { ids, total: n };
     }
-
-    const keep = keeper(active, nameWords);
-    const matches = words.length > 0 ? this.scan(order, words, keep) : filterAll(items, keep);
-    const total = matches.length;
+    const matches = words.length > 0 ? this.matches(words, keep) : this.filterAll(keep as (e: IndexEntry) => boolean);
     const ids: string[] = [];
-    for (let i = start; i < Math.min(start + q.limit, total); i++) {
-      ids.push((items[matches[asc ? i : total - 1 - i] as number] as IndexEntry).id);
+    if (start >= matches.length) return { ids, total: matches.length };
+    this.mark(matches, 1);
+    let at = 0;
+    for (let i = 0; i < n && at < start + q.limit; i++) {
+      const e = items[asc ? i : n - 1 - i] as Held;
+      if (this.marks[e.slot] === 0) continue;
+      if (at >= start) ids.push(e.id);
+      at++;
     }
-    return { ids, total };
+    this.mark(matches, 0);
+    return { ids, total: matches.length };
   }
 
   /**
-   * A search's page in ranked order (rankOf), ties most recently seen first. The matches are scanned
-   * in updatedAt order and walked from the newest, each dealt to its rank's queue; no sort. A queue
-   * keeps only as many as the page's end (more could not reach the page), and the walk stops once
-   * the best rank alone fills the page: nothing older can come before those. So a one-letter search
-   * over 100,000 customers ranks the few hundred it needs, and at worst one rank per match.
+   * A search's page in ranked order (rankOf), ties most recently seen first. A few matches are
+   * ranked and sorted outright. Many are walked in updatedAt order from the newest, each dealt to its
+   * rank's queue; a queue keeps only as many as the page's end (more could not reach the page), and
+   * the walk stops once the best rank alone fills the page: nothing older can come before those.
    */
   private ranked(q: Query, words: string[]): IndexPage {
-    const order = this.orders.updatedAt;
-    const items = order.list.array;
-    const matches = this.scan(order, words, keeper(q.isActive, nameWordsOf(q)));
+    const keep = keeper(q.isActive, nameWordsOf(q));
+    const matches = this.matches(words, keep);
     const total = matches.length;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
     if (start >= end) return { ids: [], total };
+    if (total <= this.sortMax) return { ids: this.sortedPage(matches, words, start, end), total };
     const only = words[0] as string;
-    if (words.length === 1 && only.length <= PREFIX_MAX) return { ids: this.rankedByPrefix(only, matches, keeper(q.isActive, nameWordsOf(q)), start, end), total };
-    const queues: (number[] | undefined)[] = new Array(RANKS);
-    for (let i = total - 1; i >= 0; i--) {
-      const entry = items[matches[i] as number] as IndexEntry;
+    if (words.length === 1 && only.length <= PREFIX_MAX) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
+    const items = this.orders.updatedAt.array;
+    const queues: (Held[] | undefined)[] = new Array(RANKS);
+    this.mark(matches, 1);
+    for (let i = items.length - 1; i >= 0; i--) {
+      const entry = items[i] as Held;
+      if (this.marks[entry.slot] === 0) continue;
       const rank = rankOf(entry, words);
       const queue = (queues[rank] ??= []);
-      if (queue.length < end) queue.push(matches[i] as number);
+      if (queue.length < end) queue.push(entry);
       if (rank === 0 && queue.length >= end) break;
     }
+    this.mark(matches, 0);
     const ids: string[] = [];
     let at = 0;
     for (let r = 0; r < RANKS && at < end; r++) {
-      for (const m of queues[r] ?? []) {
-        if (at >= start && at < end) ids.push((items[m] as IndexEntry).id);
+      for (const e of queues[r] ?? []) {
+        if (at >= start && at < end) ids.push(e.id);
         if (++at >= end) break;
       }
     }
     return { ids, total };
+  }
+
+  /** Ranks every match and sorts them: rank, then most recently seen (their place in the updatedAt order). */
+  private sortedPage(matches: Int32Array, words: string[], start: number, end: number): string[] {
+    const m = matches.length;
+    const rank = new Int32Array(m);
+    const seen = new Float64Array(m);
+    const order = new Uint32Array(m);
+    for (let i = 0; i < m; i++) {
+      const slot = matches[i] as number;
+      rank[i] = rankOf(this.bySlot[slot] as Held, words);
+      seen[i] = this.seenOrd[slot] as number;
+      order[i] = i;
+    }
+    order.sort((a, b) => (rank[a] as number) - (rank[b] as number) || (seen[b] as number) - (seen[a] as number));
+    const ids: string[] = [];
+    for (let i = start; i < end; i++) ids.push((this.bySlot[matches[order[i] as number] as number] as Held).id);
+    return ids;
   }
 
   /**
@@ -176,76 +216,142 @@ export class CustomerSearchIndex {
    * then the matches holding it only inside a word follow, newest first. Only the page is looked at
    * (and, past the lists, at most their length of matches skipped), however many match.
    */
-  private rankedByPrefix(word: string, matches: Int32Array, keep: (e: IndexEntry) => boolean, start: number, end: number): string[] {
+  private rankedByPrefix(word: string, matches: Int32Array, keep: Keep, start: number, end: number): string[] {
     const ids: string[] = [];
     let at = 0;
     for (const list of this.prefixes.get(word) ?? []) {
       const tier = list.array;
       for (let i = tier.length - 1; i >= 0 && at < end; i--) {
-        const e = tier[i] as IndexEntry;
-        if (!keep(e)) continue;
+        const e = tier[i] as Held;
+        if (keep && !keep(e)) continue;
         if (at >= start) ids.push(e.id);
         at++;
       }
     }
-    const items = this.orders.updatedAt.list.array;
-    for (let i = matches.length - 1; i >= 0 && at < end; i--) {
-      const e = items[matches[i] as number] as IndexEntry;
-      if (tierOf(e, word) < TIERS - 1) continue; // in a prefix list, counted above
+    if (at >= end) return ids;
+    const items = this.orders.updatedAt.array;
+    this.mark(matches, 1);
+    for (let i = items.length - 1; i >= 0 && at < end; i--) {
+      const e = items[i] as Held;
+      if (this.marks[e.slot] === 0 || tierOf(e, word) < TIERS - 1) continue; // in a prefix list, counted above
       if (at >= start) ids.push(e.id);
       at++;
     }
+    this.mark(matches, 0);
     return ids;
   }
 
-  /**
-   * Positions (ascending) of the entries whose text holds every word. The longest word is looked for
-   * with indexOf over the joined texts, which jumps straight from one candidate to the next.
-   */
-  private scan(order: Order, words: string[], keep: (e: IndexEntry) => boolean): Int32Array {
-    const { text, starts } = (order.joined ??= join(order.list.array));
-    const items = order.list.array;
-    let longest = 0;
-    for (let i = 1; i < words.length; i++) if ((words[i] as string).length > (words[longest] as string).length) longest = i;
-    const needle = words[longest] as string;
-    const others = words.filter((_, i) => i !== longest);
-    const out = new Int32Array(items.length);
+  /** The slots of the customers whose text holds every word and that `keep` keeps. */
+  private matches(words: string[], keep: Keep): Int32Array {
+    const found = this.grams.candidates(words);
+    if (!found) return NONE;
+    const { slots, exact } = found;
+    if (exact && !keep) return slots;
+    const out = new Int32Array(slots.length);
     let count = 0;
-    let entry = 0;
-    let p = text.indexOf(needle);
-    while (p !== -1) {
-      while ((starts[entry + 1] as number) <= p) entry++;
-      const e = items[entry] as IndexEntry;
-      if ((others.length === 0 || containsAll(e.text, others)) && keep(e)) out[count++] = entry;
-      p = text.indexOf(needle, starts[entry + 1] as number);
+    for (let i = 0; i < slots.length; i++) {
+      const e = this.bySlot[slots[i] as number] as Held;
+      if ((exact || containsAll(e.text, words)) && (!keep || keep(e))) out[count++] = e.slot;
     }
     return out.subarray(0, count);
   }
 
-  private resort(): void {
+  private filterAll(keep: (e: IndexEntry) => boolean): Int32Array {
+    const out = new Int32Array(this.entries.size);
+    let count = 0;
+    for (const e of this.entries.values()) if (keep(e)) out[count++] = e.slot;
+    return out.subarray(0, count);
+  }
+
+  private mark(slots: Int32Array, value: 0 | 1): void {
+    if (this.marks.length < this.bySlot.length) this.marks = new Uint8Array(Math.max(1024, this.bySlot.length * 2));
+    for (let i = 0; i < slots.length; i++) this.marks[slots[i] as number] = value;
+  }
+
+  /** Takes an entry into the index (its own copy, in the old one's slot or a free one) and its grams. */
+  private hold(entry: IndexEntry, old: Held | undefined): Held {
+    const slot = old?.slot ?? this.freeSlots.pop() ?? this.bySlot.length;
+    const held: Held = { ...entry, slot };
+    this.entries.set(held.id, held);
+    this.bySlot[slot] = held;
+    if (this.seenOrd.length <= slot) {
+      const bigger = new Float64Array(Math.max(1024, (slot + 1) * 2));
+      bigger.set(this.seenOrd);
+      this.seenOrd = bigger;
+    }
+    this.grams.replace(slot, old?.text ?? null, held.text);
+    return held;
+  }
+
+  /** Takes an entry out of the sort orders and prefix lists (its grams change with its replacement). */
+  private unlist(old: Held): void {
+    for (const k of sortKeys) this.orders[k].remove(old);
+    for (const [prefix, tier] of prefixTiersOf(old)) listsOf(this.prefixes, prefix)[tier].remove(old);
+  }
+
+  /** Many changes at once (an import, a first sync): merged into each order in one pass, not one by one. */
+  private upsertMany(changed: readonly IndexEntry[]): void {
+    const latest = new Map(changed.map((e) => [e.id, e]));
+    const replaced = new Set<Held>();
+    const fresh: Held[] = [];
+    for (const entry of latest.values()) {
+      const old = this.entries.get(entry.id);
+      if (old) replaced.add(old);
+      fresh.push(this.hold(entry, old));
+    }
+    for (const k of sortKeys) {
+      const kept = this.orders[k].array.filter((e) => !replaced.has(e));
+      this.orders[k] = SortedList.ofSorted(mergeSorted(kept, [...fresh].sort(comparators[k]), comparators[k]), comparators[k]);
+    }
+    this.renumberSeen();
+    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+  }
+
+  /** Everything from scratch: slots, the sorted orders, the prefix lists and the gram lists. */
+  private *loadSteps(entries: readonly IndexEntry[]): Generator<void> {
+    this.entries.clear();
+    this.bySlot = [];
+    this.freeSlots = [];
+    this.grams = new GramPostings();
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as IndexEntry;
+      const old = this.entries.get(entry.id);
+      const slot = old?.slot ?? this.bySlot.length;
+      const held: Held = { ...entry, slot };
+      this.entries.set(held.id, held);
+      this.bySlot[slot] = held;
+      if (i % 2048 === 2047) yield;
+    }
     const all = [...this.entries.values()];
-    this.orders = Object.fromEntries(sortKeys.map((k) => [k, { list: SortedList.from(all, comparators[k]), joined: null }])) as Record<
-      SortBy,
-      Order
-    >;
-    this.prefixes = buildPrefixLists(this.orders.updatedAt.list.array);
+    const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
+    for (const k of sortKeys) orders[k] = SortedList.ofSorted(yield* sortSteps(all, comparators[k]), comparators[k]);
+    this.orders = orders as Record<SortBy, SortedList<Held>>;
+    this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
+    this.renumberSeen();
+    this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array);
+    for (let i = 0; i < all.length; i++) {
+      const held = all[i] as Held;
+      this.grams.add(held.slot, held.text);
+      if (i % 512 === 511) yield;
+    }
+    yield* this.grams.trimSteps();
   }
 
-  private invalidate(): void {
-    for (const k of sortKeys) this.orders[k].joined = null;
+  private renumberSeen(): void {
+    const items = this.orders.updatedAt.array;
+    for (let i = 0; i < items.length; i++) this.seenOrd[(items[i] as Held).slot] = i;
   }
-}
 
-function join(items: readonly IndexEntry[]): { text: string; starts: Int32Array } {
-  const starts = new Int32Array(items.length + 1);
-  let at = 0;
-  for (let i = 0; i < items.length; i++) {
-    starts[i] = at;
-    at += (items[i] as IndexEntry).text.length + SEP.length;
+  /** Numbers the entry just inserted at `at` in the updatedAt order between its neighbours (all again when no room is left). */
+  private placeSeen(at: number): void {
+    const items = this.orders.updatedAt.array;
+    const slot = (items[at] as Held).slot;
+    const before = at > 0 ? (this.seenOrd[(items[at - 1] as Held).slot] as number) : null;
+    const after = at + 1 < items.length ? (this.seenOrd[(items[at + 1] as Held).slot] as number) : null;
+    const ord = before === null ? (after === null ? 0 : after - 1) : after === null ? before + 1 : (before + after) / 2;
+    if ((before !== null && ord <= before) || (after !== null && ord >= after)) return this.renumberSeen();
+    this.seenOrd[slot] = ord;
   }
-  // A sentinel past the end, so the scan's position-to-entry walk needs no bounds check.
-  starts[items.length] = 0x7fffffff;
-  return { text: items.map((e) => e.text).join(SEP), starts };
 }
 
 /*
@@ -304,10 +410,10 @@ function prefixTiersOf(e: IndexEntry): Map<string, 0 | 1 | 2> {
   return out;
 }
 
-function listsOf(prefixes: PrefixLists, prefix: string) {
+function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, SortedList<Held>, SortedList<Held>] {
   let lists = prefixes.get(prefix);
   if (!lists) {
-    lists = [new SortedList(comparators.updatedAt), new SortedList(comparators.updatedAt), new SortedList(comparators.updatedAt)];
+    lists = [new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt)];
     prefixes.set(prefix, lists);
   }
   return lists;
@@ -319,9 +425,10 @@ function listsOf(prefixes: PrefixLists, prefix: string) {
  * (0), then email and phone (2), so a better tier found later takes it back from the list it just
  * joined, where it is still last.
  */
-function buildPrefixLists(bySeen: readonly IndexEntry[]): PrefixLists {
-  const building = new Map<string, { tiers: [IndexEntry[], IndexEntry[], IndexEntry[]]; last: IndexEntry | null; lastTier: number }>();
-  for (const e of bySeen) {
+function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists> {
+  const building = new Map<string, { tiers: [Held[], Held[], Held[]]; last: Held | null; lastTier: number }>();
+  for (let n = 0; n < bySeen.length; n++) {
+    const e = bySeen[n] as Held;
     for (let i = 0; i < e.wordStarts.length; i++) {
       const p = e.wordStarts.charCodeAt(i);
       const zone = zoneOf(e, p);
@@ -331,16 +438,17 @@ function buildPrefixLists(bySeen: readonly IndexEntry[]): PrefixLists {
         if (!b) building.set(prefix, (b = { tiers: [[], [], []], last: null, lastTier: 0 }));
         if (b.last === e) {
           if (zone >= b.lastTier) continue;
-          (b.tiers[b.lastTier] as IndexEntry[]).pop();
+          (b.tiers[b.lastTier] as Held[]).pop();
         }
-        (b.tiers[zone] as IndexEntry[]).push(e);
+        (b.tiers[zone] as Held[]).push(e);
         b.last = e;
         b.lastTier = zone;
       }
     }
+    if (n % 1024 === 1023) yield;
   }
   const prefixes: PrefixLists = new Map();
-  const wrap = (items: IndexEntry[]) => SortedList.ofSorted(items, comparators.updatedAt);
+  const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
   for (const [prefix, { tiers }] of building) prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
   return prefixes;
 }
@@ -364,15 +472,12 @@ function nameWordsOf(q: Query): string[] {
   return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
 }
 
-function keeper(active: boolean | undefined, nameWords: string[]): (e: IndexEntry) => boolean {
-  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
-}
+/** A query's filters as one test, or null when it has none (every match is kept as it is). */
+type Keep = ((e: IndexEntry) => boolean) | null;
 
-function filterAll(items: readonly IndexEntry[], keep: (e: IndexEntry) => boolean): Int32Array {
-  const out = new Int32Array(items.length);
-  let count = 0;
-  for (let i = 0; i < items.length; i++) if (keep(items[i] as IndexEntry)) out[count++] = i;
-  return out.subarray(0, count);
+function keeper(active: boolean | undefined, nameWords: string[]): Keep {
+  if (active === undefined && nameWords.length === 0) return null;
+  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
 }
 
 function containsAll(text: string, words: string[]): boolean {

@@ -64,3 +64,42 @@ export class SortedList<T> {
     return lo;
   }
 }
+
+/**
+ * Sorts a copy of `items` by merge sort, yielding every few thousand steps so a caller can run it in
+ * slices (a start-up sort of 100,000 customers holds the event loop ~100 ms in one piece). Stable.
+ */
+export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number): Generator<void, T[]> {
+  const RUN = 1024;
+  let a = [...items];
+  for (let from = 0; from < a.length; from += RUN) {
+    const run = a.slice(from, from + RUN).sort(compare);
+    for (let i = 0; i < run.length; i++) a[from + i] = run[i] as T;
+    yield;
+  }
+  let b: T[] = new Array<T>(a.length);
+  for (let width = RUN; width < a.length; width *= 2) {
+    let steps = 0;
+    for (let lo = 0; lo < a.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, a.length);
+      const hi = Math.min(lo + 2 * width, a.length);
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        b[k] = (i < mid && (j >= hi || compare(a[i] as T, a[j] as T) <= 0) ? a[i++] : a[j++]) as T;
+        if (++steps % 8192 === 0) yield;
+      }
+    }
+    [a, b] = [b, a];
+  }
+  return a;
+}
+
+/** Merges two arrays each sorted by `compare` into one (a bulk insert: linear, no re-sort). */
+export function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const out = new Array<T>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) out[k] = (i < a.length && (j >= b.length || compare(a[i] as T, b[j] as T) <= 0) ? a[i++] : b[j++]) as T;
+  return out;
+}

@@ -1,0 +1,207 @@
+/**
+ * Which customers' search texts hold each piece of 1, 2 or 3 characters (their n-grams): the
+ * search index's way to its matches without scanning every customer. A one- to three-character
+ * word is one gram, and its list is exactly its matches; a longer word's matches are among those
+ * of its rarest trigram, checked with includes(). Customers are numbered by slot; a list is a
+ * sorted Int32Array of slots, changed in place when a customer changes (no rebuild).
+ */
+
+// Characters get small numbers as they are met, so a gram's key is an integer below 2^30 (a small
+// integer for V8's Map). Past MAX_ID distinct characters (a store with names in many scripts), the
+// rest share LOSSY_ID: their grams then over-match, and the index checks those matches by includes().
+const SEPARATOR_ID = 1;
+const FIRST_ID = 2;
+const MAX_ID = 1023;
+const LOSSY_ID = MAX_ID;
+// What never occurs inside a typed search word (searchTokens() splits there): no gram spans it.
+const SEPARATOR = /[\s\p{Cc}]/u;
+
+class Posting {
+  slots: Int32Array;
+  n = 0;
+  /** The last text enumerated that added or removed here: a text's repeated grams count once. */
+  stamp = 0;
+
+  constructor() {
+    this.slots = new Int32Array(2);
+  }
+
+  add(slot: number): void {
+    const { slots, n } = this;
+    if (n > 0 && (slots[n - 1] as number) >= slot) {
+      const at = lowerBound(slots, n, slot);
+      if (slots[at] === slot) return;
+      this.grow();
+      this.slots.copyWithin(at + 1, at, n);
+      this.slots[at] = slot;
+    } else {
+      this.grow();
+      this.slots[n] = slot;
+    }
+    this.n++;
+  }
+
+  remove(slot: number): void {
+    const at = lowerBound(this.slots, this.n, slot);
+    if (at >= this.n || this.slots[at] !== slot) return;
+    this.slots.copyWithin(at, at + 1, this.n);
+    this.n--;
+  }
+
+  view(): Int32Array {
+    return this.slots.subarray(0, this.n);
+  }
+
+  /** Gives back the room grown ahead (after a build, where lists only grew). */
+  trim(): void {
+    if (this.slots.length > this.n + 1) this.slots = this.slots.slice(0, Math.max(this.n, 1));
+  }
+
+  private grow(): void {
+    if (this.n < this.slots.length) return;
+    const bigger = new Int32Array(Math.max(4, this.slots.length * 2));
+    bigger.set(this.slots);
+    this.slots = bigger;
+  }
+}
+
+function lowerBound(a: Int32Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Where a search's matches are among: a list of slots, and whether every one of them surely matches. */
+export interface Candidates {
+  slots: Int32Array;
+  exact: boolean;
+}
+
+export class GramPostings {
+  private readonly ids = new Uint16Array(65536);
+  private nextId = FIRST_ID;
+  private readonly lists = new Map<number, Posting>();
+  private stamp = 0;
+
+  add(slot: number, text: string): void {
+    const stamp = ++this.stamp;
+    this.eachKey(text, (key) => {
+      let p = this.lists.get(key);
+      if (!p) this.lists.set(key, (p = new Posting()));
+      if (p.stamp === stamp) return;
+      p.stamp = stamp;
+      p.add(slot);
+    });
+  }
+
+  remove(slot: number, text: string): void {
+    const stamp = ++this.stamp;
+    this.eachKey(text, (key) => {
+      const p = this.lists.get(key);
+      if (!p || p.stamp === stamp) return;
+      p.stamp = stamp;
+      p.remove(slot);
+      if (p.n === 0) this.lists.delete(key);
+    });
+  }
+
+  /** A customer's text changed: only the grams that differ move (a save touches a few lists, not ~100). */
+  replace(slot: number, old: string | null, text: string): void {
+    if (old === null) return this.add(slot, text);
+    if (old === text) return;
+    const before = this.keySet(old);
+    const after = this.keySet(text);
+    for (const key of before) {
+      if (after.has(key)) continue;
+      const p = this.lists.get(key);
+      p?.remove(slot);
+      if (p && p.n === 0) this.lists.delete(key);
+    }
+    for (const key of after) {
+      if (before.has(key)) continue;
+      let p = this.lists.get(key);
+      if (!p) this.lists.set(key, (p = new Posting()));
+      p.add(slot);
+    }
+  }
+
+  /** Trims every list after a build, a slice at a time (the generator yields between slices). */
+  *trimSteps(): Generator<void> {
+    let i = 0;
+    for (const p of this.lists.values()) {
+      p.trim();
+      if (++i % 4096 === 0) yield;
+    }
+  }
+
+  /**
+   * The shortest list holding every match of all the words, or null when nothing can match. Exact
+   * when the search is one word of at most three characters whose gram is its own (not lossy).
+   */
+  candidates(words: readonly string[]): Candidates | null {
+    let best: Posting | null = null;
+    let lossy = false;
+    for (const word of words) {
+      const codes: number[] = [];
+      for (let i = 0; i < word.length; i++) {
+        const id = this.ids[word.charCodeAt(i)] as number;
+        if (id === 0 || id === SEPARATOR_ID) return null; // a character no customer has
+        if (id === LOSSY_ID) lossy = true;
+        codes.push(id);
+      }
+      const keys = codes.length <= 3 ? [keyOf(codes, 0, codes.length)] : codes.slice(2).map((_, i) => keyOf(codes, i, 3));
+      for (const key of keys) {
+        const p = this.lists.get(key);
+        if (!p) return null;
+        if (!best || p.n < best.n) best = p;
+      }
+    }
+    if (!best) return null;
+    const only = words[0] as string;
+    return { slots: best.view(), exact: words.length === 1 && only.length <= 3 && !lossy };
+  }
+
+  private keySet(text: string): Set<number> {
+    const keys = new Set<number>();
+    this.eachKey(text, (key) => keys.add(key));
+    return keys;
+  }
+
+  private eachKey(text: string, visit: (key: number) => void): void {
+    let b = 0;
+    let c = 0;
+    for (let i = text.length - 1; i >= 0; i--) {
+      const a = this.idOf(text.charCodeAt(i));
+      if (a === SEPARATOR_ID) {
+        b = c = 0;
+        continue;
+      }
+      visit(a);
+      if (b !== 0) {
+        visit(a | (b << 10));
+        if (c !== 0) visit(a | (b << 10) | (c << 20));
+      }
+      c = b;
+      b = a;
+    }
+  }
+
+  private idOf(code: number): number {
+    const known = this.ids[code] as number;
+    if (known !== 0) return known;
+    const id = SEPARATOR.test(String.fromCharCode(code)) ? SEPARATOR_ID : this.nextId <= LOSSY_ID ? this.nextId++ : LOSSY_ID;
+    this.ids[code] = id;
+    return id;
+  }
+}
+
+function keyOf(codes: readonly number[], from: number, length: number): number {
+  let key = 0;
+  for (let i = 0; i < length; i++) key |= (codes[from + i] as number) << (10 * i);
+  return key;
+}
