@@ -282,8 +282,14 @@ describe('the n-gram index against ranking every match (property)', () => {
     const from = at % Math.max(1, text.length);
     return text.slice(from, from + len).trim() || 'a';
   };
+  // The start of one of a customer's words, as typed most often.
+  const wordStartOf = (i: number, w: number, len: number) => {
+    const words = (pool[i % pool.length] as IndexEntry).text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return (words[w % words.length] ?? 'a').slice(0, len);
+  };
   const search = fc.oneof(
     fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 6 })).map(([i, at, len]) => pieceOf(i, at, len)),
+    fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 7 })).map(([i, w, len]) => wordStartOf(i, w, len)),
     fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 4 }), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })).map(
       ([i, at, len, j, at2, len2]) => `${pieceOf(i, at, len)} ${pieceOf(j, at2, len2)}`,
     ),
@@ -336,6 +342,19 @@ describe('the n-gram index against ranking every match (property)', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('ranks a long word off its prefix lists once per customer, whichever tier its prefix is in', () => {
+    const people = [
+      person('inside', 'Omar', 'Chassagne', '2026-01-05'),
+      person('email', 'Nadia', 'Tazi', '2026-01-04', { email: 'hass.n@example.com' }),
+      person('first', 'Hassna', 'Idrissi', '2026-01-03'),
+      person('last', 'Karim', 'Hassan', '2026-01-01'),
+      person('near', 'Hasna', 'Hasbi', '2026-01-06'), // the prefix, not the word
+    ];
+    const walking = new CustomerSearchIndex(people, 0);
+    expect(walking.query({ search: 'hass', page: 1, limit: 10, sortOrder: 'desc' })).toEqual({ ids: ['last', 'first', 'email', 'inside'], total: 4 });
+    expect(new CustomerSearchIndex(people).query({ search: 'hass', page: 1, limit: 10, sortOrder: 'desc' }).ids).toEqual(['last', 'first', 'email', 'inside']);
   });
 
   it('places a customer seen at an older time among the others, however many land in one gap', () => {

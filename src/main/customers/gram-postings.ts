@@ -140,11 +140,12 @@ export class GramPostings {
   }
 
   /**
-   * The shortest list holding every match of all the words, or null when nothing can match. Exact
-   * when the search is one word of at most three characters whose gram is its own (not lossy).
+   * The slots that hold every gram of every word, or null when nothing can match: the shortest list,
+   * narrowed by the next shortest while it is still long. Exact when the search is one word of at
+   * most three characters whose gram is its own (not lossy); else each slot is to be checked.
    */
   candidates(words: readonly string[]): Candidates | null {
-    let best: Posting | null = null;
+    const lists: Posting[] = [];
     let lossy = false;
     for (const word of words) {
       const codes: number[] = [];
@@ -158,12 +159,14 @@ export class GramPostings {
       for (const key of keys) {
         const p = this.lists.get(key);
         if (!p) return null;
-        if (!best || p.n < best.n) best = p;
+        lists.push(p);
       }
     }
-    if (!best) return null;
+    lists.sort((x, y) => x.n - y.n);
+    let slots = (lists[0] as Posting).view();
+    for (let i = 1; i < lists.length && i <= MAX_NARROWING && slots.length > NARROW_PAST; i++) slots = intersect(slots, (lists[i] as Posting).view());
     const only = words[0] as string;
-    return { slots: best.view(), exact: words.length === 1 && only.length <= 3 && !lossy };
+    return { slots, exact: words.length === 1 && only.length <= 3 && !lossy };
   }
 
   private keySet(text: string): Set<number> {
@@ -198,6 +201,37 @@ export class GramPostings {
     this.ids[code] = id;
     return id;
   }
+}
+
+// Narrowing a list by another costs about the shorter one's length; past a few, checking is cheaper.
+const MAX_NARROWING = 3;
+const NARROW_PAST = 64;
+
+/** The slots in both sorted lists: a merge, or binary searches when one list is far longer. */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  if (b.length > 16 * a.length) {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] as number;
+      const at = lowerBound(b, b.length, x);
+      if (b[at] === x) out[n++] = x;
+    }
+    return out.subarray(0, n);
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out.subarray(0, n);
 }
 
 function keyOf(codes: readonly number[], from: number, length: number): number {

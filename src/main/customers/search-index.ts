@@ -49,10 +49,10 @@ const sortKeys = Object.keys(comparators) as SortBy[];
 
 // Past this many changes at once, merging them into every list beats inserting one by one.
 const BULK = 1000;
-// Words up to this long are ranked from the prefix lists (the short ones, which match the most).
+// Word starts of up to this many characters have their prefix lists (rankedByPrefix).
 const PREFIX_MAX = 3;
 // Up to this many matches are ranked and sorted outright; more are walked newest first (ranked()).
-const SORT_MAX = 2000;
+const SORT_MAX = 300;
 
 /**
  * For each folded prefix (1 to PREFIX_MAX characters) at the start of some customer's word, the
@@ -67,13 +67,18 @@ export interface IndexPage {
 }
 
 const NONE = new Int32Array(0);
+// Places in the updatedAt order and slots stay below this (4,194,304), so that a rank (< 256), a place
+// and a slot pack exactly into one double (2^52) for sortedPage().
+const ORD_SPAN = 2 ** 22;
 
 export class CustomerSearchIndex {
   private readonly entries = new Map<string, Held>();
   private bySlot: (Held | undefined)[] = [];
+  /** Each slot's text, beside bySlot: checking a match reads the string without going through its entry. */
+  private texts: string[] = [];
   private freeSlots: number[] = [];
   private orders!: Record<SortBy, SortedList<Held>>;
-  /** Each slot's place in the updatedAt order as a number (gaps allowed), so matches sort without comparing strings. */
+  /** Each slot's place in the updatedAt order as a whole number (gaps allowed), so matches sort without comparing strings. */
   private seenOrd = new Float64Array(0);
   /** Built with the sort orders, then kept up to date change by change. */
   private prefixes!: PrefixLists;
@@ -120,6 +125,7 @@ export class CustomerSearchIndex {
       this.grams.remove(old.slot, old.text);
       this.entries.delete(id);
       this.bySlot[old.slot] = undefined;
+      this.texts[old.slot] = '';
       this.freeSlots.push(old.slot);
     }
   }
@@ -167,9 +173,9 @@ export class CustomerSearchIndex {
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
     if (start >= end) return { ids: [], total };
-    if (total <= this.sortMax) return { ids: this.sortedPage(matches, words, start, end), total };
+    if (total <= this.sortMax && this.bySlot.length <= ORD_SPAN) return { ids: this.sortedPage(matches, words, start, end), total };
     const only = words[0] as string;
-    if (words.length === 1 && only.length <= PREFIX_MAX) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
+    if (words.length === 1) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
     const items = this.orders.updatedAt.array;
     const queues: (Held[] | undefined)[] = new Array(RANKS);
     this.mark(matches, 1);
@@ -193,37 +199,52 @@ export class CustomerSearchIndex {
     return { ids, total };
   }
 
-  /** Ranks every match and sorts them: rank, then most recently seen (their place in the updatedAt order). */
+  /**
+   * Ranks every match and sorts them: rank, then most recently seen. Each match is one number (rank,
+   * its place in the updatedAt order reversed, its slot) so the engine sorts plain numbers.
+   */
   private sortedPage(matches: Int32Array, words: string[], start: number, end: number): string[] {
     const m = matches.length;
-    const rank = new Int32Array(m);
-    const seen = new Float64Array(m);
-    const order = new Uint32Array(m);
+    const keys = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       const slot = matches[i] as number;
-      rank[i] = rankOf(this.bySlot[slot] as Held, words);
-      seen[i] = this.seenOrd[slot] as number;
-      order[i] = i;
+      const newest = ORD_SPAN - 1 - (this.seenOrd[slot] as number);
+      keys[i] = (rankOf(this.bySlot[slot] as Held, words) * ORD_SPAN + newest) * ORD_SPAN + slot;
     }
-    order.sort((a, b) => (rank[a] as number) - (rank[b] as number) || (seen[b] as number) - (seen[a] as number));
+    keys.sort();
     const ids: string[] = [];
-    for (let i = start; i < end; i++) ids.push((this.bySlot[matches[order[i] as number] as number] as Held).id);
+    for (let i = start; i < end; i++) ids.push((this.bySlot[(keys[i] as number) % ORD_SPAN] as Held).id);
     return ids;
   }
 
   /**
-   * A one-word search's page, when the word is short: its prefix lists give tiers 0 to 2 in order,
-   * then the matches holding it only inside a word follow, newest first. Only the page is looked at
-   * (and, past the lists, at most their length of matches skipped), however many match.
+   * A one-word search's page off the prefix lists of its first PREFIX_MAX characters: tiers 0 to 2
+   * in order, newest first, then the matches holding the word only inside a word. A short word's
+   * lists are exactly its tiers; a longer word's tier t is among the lists of tiers 0 to t of its
+   * prefix (where the word starts, its prefix does), merged newest first and checked with tierOf.
+   * Only as many as the page needs are looked at, however many match.
    */
   private rankedByPrefix(word: string, matches: Int32Array, keep: Keep, start: number, end: number): string[] {
     const ids: string[] = [];
     let at = 0;
-    for (const list of this.prefixes.get(word) ?? []) {
-      const tier = list.array;
-      for (let i = tier.length - 1; i >= 0 && at < end; i--) {
-        const e = tier[i] as Held;
-        if (keep && !keep(e)) continue;
+    const lists = (this.prefixes.get(word.slice(0, PREFIX_MAX)) ?? []).map((l) => l.array);
+    const short = word.length <= PREFIX_MAX;
+    for (let t = 0; t < lists.length && at < end; t++) {
+      const from = short ? lists.slice(t, t + 1) : lists.slice(0, t + 1);
+      const next = from.map((l) => l.length - 1);
+      while (at < end) {
+        // The newest of the lists' next entries (their places in the updatedAt order are numbers).
+        let pick = -1;
+        for (let l = 0; l < from.length; l++) {
+          const i = next[l] as number;
+          if (i < 0) continue;
+          const best = pick < 0 ? -Infinity : (this.seenOrd[((from[pick] as readonly Held[])[next[pick] as number] as Held).slot] as number);
+          if ((this.seenOrd[((from[l] as readonly Held[])[i] as Held).slot] as number) > best) pick = l;
+        }
+        if (pick < 0) break;
+        const e = (from[pick] as readonly Held[])[next[pick] as number] as Held;
+        next[pick] = (next[pick] as number) - 1;
+        if ((keep && !keep(e)) || (!short && tierOf(e, word) !== t)) continue;
         if (at >= start) ids.push(e.id);
         at++;
       }
@@ -250,8 +271,8 @@ export class CustomerSearchIndex {
     const out = new Int32Array(slots.length);
     let count = 0;
     for (let i = 0; i < slots.length; i++) {
-      const e = this.bySlot[slots[i] as number] as Held;
-      if ((exact || containsAll(e.text, words)) && (!keep || keep(e))) out[count++] = e.slot;
+      const slot = slots[i] as number;
+      if ((exact || containsAll(this.texts[slot] as string, words)) && (!keep || keep(this.bySlot[slot] as Held))) out[count++] = slot;
     }
     return out.subarray(0, count);
   }
@@ -274,6 +295,7 @@ export class CustomerSearchIndex {
     const held: Held = { ...entry, slot };
     this.entries.set(held.id, held);
     this.bySlot[slot] = held;
+    this.texts[slot] = held.text;
     if (this.seenOrd.length <= slot) {
       const bigger = new Float64Array(Math.max(1024, (slot + 1) * 2));
       bigger.set(this.seenOrd);
@@ -311,6 +333,7 @@ export class CustomerSearchIndex {
   private *loadSteps(entries: readonly IndexEntry[]): Generator<void> {
     this.entries.clear();
     this.bySlot = [];
+    this.texts = [];
     this.freeSlots = [];
     this.grams = new GramPostings();
     for (let i = 0; i < entries.length; i++) {
@@ -320,6 +343,7 @@ export class CustomerSearchIndex {
       const held: Held = { ...entry, slot };
       this.entries.set(held.id, held);
       this.bySlot[slot] = held;
+      this.texts[slot] = held.text;
       if (i % 2048 === 2047) yield;
     }
     const all = [...this.entries.values()];
@@ -342,15 +366,17 @@ export class CustomerSearchIndex {
     for (let i = 0; i < items.length; i++) this.seenOrd[(items[i] as Held).slot] = i;
   }
 
-  /** Numbers the entry just inserted at `at` in the updatedAt order between its neighbours (all again when no room is left). */
+  /**
+   * Numbers the entry just inserted at `at` in the updatedAt order. A save makes its customer the
+   * most recently seen: one more than the last. Anywhere else (a sync's older change) the order is
+   * numbered again, a pass over the list.
+   */
   private placeSeen(at: number): void {
     const items = this.orders.updatedAt.array;
     const slot = (items[at] as Held).slot;
-    const before = at > 0 ? (this.seenOrd[(items[at - 1] as Held).slot] as number) : null;
-    const after = at + 1 < items.length ? (this.seenOrd[(items[at + 1] as Held).slot] as number) : null;
-    const ord = before === null ? (after === null ? 0 : after - 1) : after === null ? before + 1 : (before + after) / 2;
-    if ((before !== null && ord <= before) || (after !== null && ord >= after)) return this.renumberSeen();
-    this.seenOrd[slot] = ord;
+    const before = at > 0 ? (this.seenOrd[(items[at - 1] as Held).slot] as number) : -1;
+    if (at === items.length - 1 && before + 1 < ORD_SPAN) this.seenOrd[slot] = before + 1;
+    else this.renumberSeen();
   }
 }
 

@@ -66,33 +66,47 @@ export class SortedList<T> {
 }
 
 /**
- * Sorts a copy of `items` by merge sort, yielding every few thousand steps so a caller can run it in
- * slices (a start-up sort of 100,000 customers holds the event loop ~100 ms in one piece). Stable.
+ * Sorts a copy of `items`, yielding every few thousand items so a caller can run it in slices (a
+ * start-up sort of 100,000 customers holds the event loop ~100 ms in one piece): runs sorted by the
+ * engine's sort, then merged pairwise, a merge paused and resumed as often as it takes. Stable.
  */
 export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number): Generator<void, T[]> {
-  const RUN = 1024;
-  let a = [...items];
-  for (let from = 0; from < a.length; from += RUN) {
+  const RUN = 2048;
+  const STEP = 16384;
+  const n = items.length;
+  let a = items.slice();
+  for (let from = 0; from < n; from += RUN) {
     const run = a.slice(from, from + RUN).sort(compare);
     for (let i = 0; i < run.length; i++) a[from + i] = run[i] as T;
     yield;
   }
-  let b: T[] = new Array<T>(a.length);
-  for (let width = RUN; width < a.length; width *= 2) {
-    let steps = 0;
-    for (let lo = 0; lo < a.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, a.length);
-      const hi = Math.min(lo + 2 * width, a.length);
+  let b: T[] = new Array<T>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
       let i = lo;
-      let j = mid;
-      for (let k = lo; k < hi; k++) {
-        b[k] = (i < mid && (j >= hi || compare(a[i] as T, a[j] as T) <= 0) ? a[i++] : a[j++]) as T;
-        if (++steps % 8192 === 0) yield;
+      for (let k = lo; k < hi; k += STEP) {
+        i = mergeSome(a, b, lo, i, mid, hi, k, Math.min(hi, k + STEP), compare);
+        yield;
       }
     }
     [a, b] = [b, a];
   }
   return a;
+}
+
+/**
+ * Writes out[k..stop) of the merge of a[lo..mid) and a[mid..hi), `i` being where the left run is up to
+ * (the right one is then at mid + k - i); returns where the left run is up to after.
+ */
+function mergeSome<T>(a: T[], out: T[], lo: number, i: number, mid: number, hi: number, k: number, stop: number, compare: (x: T, y: T) => number): number {
+  let j = mid + (k - lo) - (i - lo);
+  for (; k < stop; k++) {
+    if (i < mid && (j >= hi || compare(a[i] as T, a[j] as T) <= 0)) out[k] = a[i++] as T;
+    else out[k] = a[j++] as T;
+  }
+  return i;
 }
 
 /** Merges two arrays each sorted by `compare` into one (a bulk insert: linear, no re-sort). */
