@@ -155,23 +155,27 @@ function indexAlone(dir: string) {
 }
 
 async function searches(dir: string) {
-  // Opening the store: the index builds in slices while the event loop keeps answering.
+  // The owner exists before the store is opened for the start-up figure (as at any counter).
+  const setup = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
+  await setup.call('auth.setupOwner', OWNER);
+  await setup.close();
+
+  // Opening the store: search answers once the index is built, in slices while the event loop keeps answering.
   const blocks = watchBlocks();
   let t = performance.now();
   const opened = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
   const openMs = performance.now() - t;
-  const first = await opened.handle('customers.list', { search: 'hass' }); // answers once the index is built (auth aside)
+  const { sessionToken } = await opened.call('auth.login', { username: OWNER.username, password: OWNER.password });
+  const origin = { sessionToken };
+  const signedInMs = performance.now() - t;
+  const first = await opened.handle('customers.list', { search: 'hass' }, origin);
   const usableMs = performance.now() - t;
   const longest = blocks.stop();
-  if (first.ok || first.error.code !== 'auth.required') throw new Error('expected the first search to be refused for want of a session');
-  report(`open the store (${COUNT}) until search answers`, `${usableMs.toFixed(0)} ms`, `< ${TARGET.startMs} ms`, usableMs < TARGET.startMs);
-  report('  … of which openCore itself', `${openMs.toFixed(0)} ms`, '', null);
+  if (!first.ok) throw new Error(first.error.message);
+  report(`open the store (${COUNT}) until a search answers`, `${usableMs.toFixed(0)} ms`, `< ${TARGET.startMs} ms`, usableMs < TARGET.startMs);
+  report('  … of which openCore / then signing in (argon2id)', `${openMs.toFixed(0)} ms / ${(signedInMs - openMs).toFixed(0)} ms`, '', null);
   report('  … longest the event loop is held meanwhile', `${longest.toFixed(0)} ms`, '< 50 ms', longest < 50);
-
-  const { sessionToken } = await opened.call('auth.setupOwner', OWNER);
-  const origin = { sessionToken };
   const core = { ...opened, handle: (c: string, i: unknown) => opened.handle(c, i, origin) };
-  await core.handle('customers.list', {}); // waits for the start-up index build
 
   for (const [kind, queries] of Object.entries(QUERIES)) {
     const times: number[] = [];

@@ -1,0 +1,14 @@
+import { openCore } from '../../src/main/core';
+const quiet = { info() {}, warn() {}, error: (m: string, e: unknown) => console.error(m, e) };
+const blocks: [number, number][] = []; let last = performance.now();
+const t = performance.now();
+const probe = setInterval(() => { const now = performance.now(); if (now - last > 30) blocks.push([Math.round(last - t), Math.round(now - last)]); last = now; }, 1);
+const core = await openCore({ dataDir: process.argv[2]!, appVersion: 'bench', log: quiet });
+console.log('openCore', (performance.now() - t).toFixed(0));
+const { sessionToken } = await core.call('auth.login', { username: 'bench', password: 'bench-password-1' });
+console.log('login', (performance.now() - t).toFixed(0));
+const r = await core.handle('customers.list', { search: 'hass' }, { sessionToken });
+console.log('first search', (performance.now() - t).toFixed(0), r.ok);
+clearInterval(probe);
+console.log('blocks >30ms [start, length]:', JSON.stringify(blocks));
+await core.close();

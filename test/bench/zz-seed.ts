@@ -1,0 +1,11 @@
+import { openCore } from '../../src/main/core';
+import { CustomerCreateInput } from '../../src/shared/customers/schema';
+import { generateCustomers } from './people';
+const dir = process.argv[2]!; const n = Number(process.argv[3]);
+const quiet = { info() {}, warn() {}, error: (m: string, e: unknown) => console.error(m, e) };
+const core = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
+const raw = generateCustomers(n).map((c) => CustomerCreateInput.parse(c));
+await core.customers.createMany(raw, { staffId: null, username: 'bench' });
+await core.call('auth.setupOwner', { username: 'bench', displayName: 'Bench', password: 'bench-password-1' });
+await core.close();
+console.log('seeded');
