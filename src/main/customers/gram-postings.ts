@@ -13,6 +13,8 @@ const SEPARATOR_ID = 1;
 const FIRST_ID = 2;
 const MAX_ID = 1023;
 const LOSSY_ID = MAX_ID;
+// Keys of 1- and 2-character grams are below this.
+const SHORT_KEYS = 2 ** 20;
 // What never occurs inside a typed search word (searchTokens() splits there): no gram spans it.
 const SEPARATOR = /[\s\p{Cc}]/u;
 
@@ -85,29 +87,38 @@ export interface Candidates {
 export class GramPostings {
   private readonly ids = new Uint16Array(65536);
   private nextId = FIRST_ID;
+  /** Lists of 1- and 2-character grams by key (below 2^20: an array is quicker than a Map); trigrams in the Map. */
+  private readonly short: (Posting | undefined)[] = new Array<Posting | undefined>(SHORT_KEYS).fill(undefined);
   private readonly lists = new Map<number, Posting>();
   private stamp = 0;
+  /** Scratch for keysOf(). */
+  private keys = new Int32Array(256);
 
   add(slot: number, text: string): void {
     const stamp = ++this.stamp;
-    this.eachKey(text, (key) => {
-      let p = this.lists.get(key);
-      if (!p) this.lists.set(key, (p = new Posting()));
-      if (p.stamp === stamp) return;
+    const n = this.keysOf(text);
+    const keys = this.keys;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      let p = this.get(key);
+      if (!p) p = this.create(key);
+      if (p.stamp === stamp) continue;
       p.stamp = stamp;
       p.add(slot);
-    });
+    }
   }
 
   remove(slot: number, text: string): void {
     const stamp = ++this.stamp;
-    this.eachKey(text, (key) => {
-      const p = this.lists.get(key);
-      if (!p || p.stamp === stamp) return;
+    const n = this.keysOf(text);
+    for (let i = 0; i < n; i++) {
+      const key = this.keys[i] as number;
+      const p = this.get(key);
+      if (!p || p.stamp === stamp) continue;
       p.stamp = stamp;
       p.remove(slot);
-      if (p.n === 0) this.lists.delete(key);
-    });
+      if (p.n === 0) this.drop(key);
+    }
   }
 
   /** A customer's text changed: only the grams that differ move (a save touches a few lists, not ~100). */
@@ -118,21 +129,23 @@ export class GramPostings {
     const after = this.keySet(text);
     for (const key of before) {
       if (after.has(key)) continue;
-      const p = this.lists.get(key);
+      const p = this.get(key);
       p?.remove(slot);
-      if (p && p.n === 0) this.lists.delete(key);
+      if (p && p.n === 0) this.drop(key);
     }
     for (const key of after) {
       if (before.has(key)) continue;
-      let p = this.lists.get(key);
-      if (!p) this.lists.set(key, (p = new Posting()));
-      p.add(slot);
+      (this.get(key) ?? this.create(key)).add(slot);
     }
   }
 
   /** Trims every list after a build, a slice at a time (the generator yields between slices). */
   *trimSteps(): Generator<void> {
     let i = 0;
+    for (const p of this.short) {
+      p?.trim();
+      if (++i % 65536 === 0) yield;
+    }
     for (const p of this.lists.values()) {
       p.trim();
       if (++i % 4096 === 0) yield;
@@ -157,7 +170,7 @@ export class GramPostings {
       }
       const keys = codes.length <= 3 ? [keyOf(codes, 0, codes.length)] : codes.slice(2).map((_, i) => keyOf(codes, i, 3));
       for (const key of keys) {
-        const p = this.lists.get(key);
+        const p = this.get(key);
         if (!p) return null;
         lists.push(p);
       }
@@ -170,12 +183,33 @@ export class GramPostings {
   }
 
   private keySet(text: string): Set<number> {
+    const n = this.keysOf(text);
     const keys = new Set<number>();
-    this.eachKey(text, (key) => keys.add(key));
+    for (let i = 0; i < n; i++) keys.add(this.keys[i] as number);
     return keys;
   }
 
-  private eachKey(text: string, visit: (key: number) => void): void {
+  private get(key: number): Posting | undefined {
+    return key < SHORT_KEYS ? this.short[key] : this.lists.get(key);
+  }
+
+  private create(key: number): Posting {
+    const p = new Posting();
+    if (key < SHORT_KEYS) this.short[key] = p;
+    else this.lists.set(key, p);
+    return p;
+  }
+
+  private drop(key: number): void {
+    if (key < SHORT_KEYS) this.short[key] = undefined;
+    else this.lists.delete(key);
+  }
+
+  /** The keys of every gram of `text` (repeats included) into this.keys; returns how many. */
+  private keysOf(text: string): number {
+    if (this.keys.length < text.length * 3) this.keys = new Int32Array(text.length * 6);
+    const keys = this.keys;
+    let n = 0;
     let b = 0;
     let c = 0;
     for (let i = text.length - 1; i >= 0; i--) {
@@ -184,14 +218,15 @@ export class GramPostings {
         b = c = 0;
         continue;
       }
-      visit(a);
+      keys[n++] = a;
       if (b !== 0) {
-        visit(a | (b << 10));
-        if (c !== 0) visit(a | (b << 10) | (c << 20));
+        keys[n++] = a | (b << 10);
+        if (c !== 0) keys[n++] = a | (b << 10) | (c << 20);
       }
       c = b;
       b = a;
     }
+    return n;
   }
 
   private idOf(code: number): number {
