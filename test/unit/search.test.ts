@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
 import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
-import { SortedList } from '../../src/main/customers/sorted-list';
+import { SortedList, sortSteps } from '../../src/main/customers/sorted-list';
 import { indexEntry } from '../../src/main/customers/records';
 import { generateCustomers } from '../bench/people';
 
@@ -51,6 +51,24 @@ describe('SortedList', () => {
     expect(list.remove(b)).toBe(-1);
     expect(list.size).toBe(3);
     expect([0, 1, 2].map((i) => list.at(i))).toContain(a);
+  });
+});
+
+describe('sortSteps', () => {
+  it('sorts as the engine does, stably, across runs and merges paused and resumed', () => {
+    for (const n of [0, 1, 5, 2047, 2048, 2049, 5000, 40_000, 70_001]) {
+      const items = Array.from({ length: n }, (_, i) => ({ k: (i * 7919) % 1000, i }));
+      const byK = (a: { k: number }, b: { k: number }) => a.k - b.k;
+      let pauses = 0;
+      const steps = sortSteps(items, byK);
+      let r = steps.next();
+      while (!r.done) {
+        pauses++;
+        r = steps.next();
+      }
+      expect(r.value, `n=${n}`).toEqual([...items].sort(byK));
+      if (n > 20_000) expect(pauses).toBeGreaterThan(n / 16_384);
+    }
   });
 });
 
