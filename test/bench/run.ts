@@ -81,19 +81,23 @@ function watchBlocks() {
   };
 }
 
-/** The p95 of each query kind, `run` timed RUNS_PER_QUERY times per query. */
-function timeKinds(run: (search: string) => void): Record<string, number> {
-  const out: Record<string, number> = {};
+/** The p95 of each query kind, `run` timed RUNS_PER_QUERY times per query: wall time, and CPU time (a busy machine's waits left out). */
+function timeKinds(run: (search: string) => void): Record<string, { wall: number; cpu: number }> {
+  const out: Record<string, { wall: number; cpu: number }> = {};
   for (const [kind, queries] of Object.entries(QUERIES)) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let r = 0; r < RUNS_PER_QUERY; r++) {
       for (const search of queries) {
+        const used = process.cpuUsage();
         const t = performance.now();
         run(search);
         times.push(performance.now() - t);
+        const { user, system } = process.cpuUsage(used);
+        cpu.push((user + system) / 1000);
       }
     }
-    out[kind] = percentile(times, 95);
+    out[kind] = { wall: percentile(times, 95), cpu: percentile(cpu, 95) };
   }
   return out;
 }
@@ -135,9 +139,11 @@ function indexAlone(dir: string) {
       st.count.get(...params);
     });
     for (const kind of Object.keys(QUERIES)) {
-      const p95 = ngram[kind] as number;
-      report(`search index alone, ${kind} (p95)`, `${p95.toFixed(3)} ms`, `< ${TARGET.coreMs} ms`, p95 < TARGET.coreMs);
-      report(`  … today’s scan / SQL LIKE`, `${(scanned[kind] as number).toFixed(2)} ms / ${(like[kind] as number).toFixed(1)} ms`, `x${((scanned[kind] as number) / p95).toFixed(0)} / x${((like[kind] as number) / p95).toFixed(0)}`, null);
+      const { wall, cpu } = ngram[kind] as { wall: number; cpu: number };
+      const [scanWall, likeWall] = [(scanned[kind] as { wall: number }).wall, (like[kind] as { wall: number }).wall];
+      report(`search index alone, ${kind} (p95)`, `${wall.toFixed(3)} ms`, `< ${TARGET.coreMs} ms`, wall < TARGET.coreMs);
+      report('  … its CPU time (p95)', `${cpu.toFixed(3)} ms`, '', null);
+      report(`  … today’s scan / SQL LIKE`, `${scanWall.toFixed(2)} ms / ${likeWall.toFixed(1)} ms`, `x${(scanWall / wall).toFixed(0)} / x${(likeWall / wall).toFixed(0)}`, null);
     }
     // A save: one customer changes, then the next keystroke.
     const changed = { ...(entries[0] as (typeof entries)[number]), seenAt: '2999-01-01T00:00:00.000Z', text: 'zineb hassan\nzineb@example.com\n212600000000' };
