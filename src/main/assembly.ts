@@ -16,7 +16,10 @@ import { backupHandlers } from './backup/handlers';
 import { appendToLineage } from './backup/lineage';
 import { BackupService } from './backup/service';
 import type { Clock } from './clock';
-import { customerHandlers } from './customers/handlers';
+import { customerExportHandlers, customerHandlers } from './customers/handlers';
+import { CustomerListExport } from './customers/export-list';
+import { importHandlers } from './import/handlers';
+import { ImportService } from './import/service';
 import { CustomerService } from './customers/service';
 import type { OpenedDatabase } from './db/database';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
@@ -67,6 +70,8 @@ export interface Shared {
   secretHasher: SecretHasher;
   purgeLedger: PurgeLedger;
   sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; changed(): void };
+  /** Told when an import's progress changed (the page is sent an 'import.progress' event). */
+  importProgressed?: () => void;
   /** Restores a backup under the running app (running-store.ts). */
   restore(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>>;
 }
@@ -138,20 +143,27 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
   const auditChain = checkAuditChain(store, clock, log);
+  const storeProfile = new StoreProfileService(store.db, clock, writes);
+  const country = async () => (await storeProfile.get()).country;
+  const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country, progressed: () => s.importProgressed?.() });
+  // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
+  if (trailPresent) await imports.markInterrupted();
 
   const handlers: Handlers = {
     ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer, folderPicker: s.folderPicker }),
     ...staffHandlers(staff),
-    ...storeProfileHandlers(new StoreProfileService(store.db, clock, writes)),
+    ...storeProfileHandlers(storeProfile),
     ...auditHandlers(audit, auditChain),
     ...backupHandlers({ backups, makeBackup, restore: s.restore, writes }),
     ...customerHandlers(customers),
     ...privacyHandlers(privacy),
+    ...customerExportHandlers(new CustomerListExport(store.db, customers, writes, clock)),
     ...prescriptionHandlers(prescriptions),
     ...attachmentHandlers(attachments),
     ...updateHandlers(s.updates),
     ...licenceHandlers(licence),
     ...syncHandlers(sync),
+    ...importHandlers(imports),
   };
   const dispatch: Dispatch = createDispatch(handlers, {
     clock,

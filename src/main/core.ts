@@ -75,6 +75,8 @@ export interface Core {
    * outlives a restore's reassembly. The shell and the browser host forward it to the page.
    */
   onSyncChange(listener: () => void): () => void;
+  /** Told when a running import's progress changed; the shell and the browser host forward it to the page. */
+  onImportProgress(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const machine: MachineIdentity = opts.machineId ? { id: opts.machineId, problem: null } : readMachineIdentity();
   if (machine.problem) log.warn(`licence: ${machine.problem}`);
   const syncListeners = new Set<() => void>();
+  const importListeners = new Set<() => void>();
   const shared = {
     dataDir: opts.dataDir,
     appVersion: opts.appVersion,
@@ -126,6 +129,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       },
     },
     restore: (name: string, actor: Actor) => running.restore(name, actor),
+    importProgressed: () => {
+      for (const listener of importListeners) listener();
+    },
   };
   const running: RunningStore = await RunningStore.open({
     dataDir: opts.dataDir,
@@ -155,6 +161,10 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     onSyncChange(listener) {
       syncListeners.add(listener);
       return () => syncListeners.delete(listener);
+    },
+    onImportProgress(listener) {
+      importListeners.add(listener);
+      return () => importListeners.delete(listener);
     },
     handle: dispatch,
     call: (channel, input, origin) => call(dispatch, channel, input, origin),

@@ -28,3 +28,11 @@ export function watchSyncStatus(core: Pick<Core, 'onSyncChange'>, send: (event: 
     timer = null;
   };
 }
+
+/** A running import's progress: the page hears of it this often at most (a chunk takes a few ms). */
+export const IMPORT_EVENT_INTERVAL_MS = 200;
+
+/** Calls `send` with an `import.progress` event after an import's progress changed, throttled as watchSyncStatus is. */
+export function watchImportProgress(core: Pick<Core, 'onImportProgress'>, send: (event: AppEvent) => void, intervalMs = IMPORT_EVENT_INTERVAL_MS): () => void {
+  return watchSyncStatus({ onSyncChange: (listener) => core.onImportProgress(listener) }, () => send({ type: 'import.progress' }), intervalMs);
+}

@@ -54,6 +54,15 @@ export interface Unit {
    * made them when it is not the unit's actor (the first owner records their own creation).
    */
   record(changes: Change | Change[], as?: Actor): void;
+  /**
+   * Queues changes for the cloud and the search index like record(), without an audit entry each:
+   * for an operation audited once as a whole (an import of 100,000 customers is one entry with its
+   * counts, not 100,000 rows for the chain to seal). The caller records that entry.
+   * `announce: false` keeps the customers from the commit listeners (the search index): the caller
+   * announces them all at once when its batch is over (UnitOfWork.announce), one rebuild rather than
+   * one per chunk.
+   */
+  queue(changes: Change[], announce?: boolean): void;
 }
 
 /** Told, once a unit committed, which customers' own records it changed (never after a rollback). */
@@ -96,6 +105,17 @@ export class UnitOfWork {
   }
 
   private unit(trx: Transaction<Database>, actor: Actor, origin: WriteOrigin, changed: Set<string>, queued: Map<string, LocalChange>): Unit {
+    const queue = (list: Change[], announce = true) => {
+      for (const c of list) {
+        if (isSynced(c) && announce) changed.add(c.customerId);
+        const entry = origin === 'local' ? outboxEntryOf(c) : null;
+        if (!entry) continue;
+        const key = `${entry.entity}:${entry.entityId}`;
+        const was = queued.get(key);
+        // As the outbox coalesces: the first op stands, unless the entity is then deleted.
+        queued.set(key, was && entry.op !== 'delete' ? was : entry);
+      }
+    };
     return {
       trx,
       actor,
@@ -104,17 +124,15 @@ export class UnitOfWork {
         const list = Array.isArray(changes) ? changes : [changes];
         if (list.length === 0) return;
         this.audit.recordMany(trx, as, list.map(auditEventOf));
-        for (const c of list) {
-          if (isSynced(c)) changed.add(c.customerId);
-          const entry = origin === 'local' ? outboxEntryOf(c) : null;
-          if (!entry) continue;
-          const key = `${entry.entity}:${entry.entityId}`;
-          const was = queued.get(key);
-          // As the outbox coalesces: the first op stands, unless the entity is then deleted.
-          queued.set(key, was && entry.op !== 'delete' ? was : entry);
-        }
+        queue(list);
       },
+      queue,
     };
+  }
+
+  /** Tells the commit listeners of customers changed by committed units that queued them unannounced. */
+  announce(customerIds: string[]): Promise<void> {
+    return this.committed(customerIds);
   }
 
   private async committed(customerIds: string[]): Promise<void> {

@@ -3,6 +3,8 @@ import * as A from './attachments/schema';
 import * as B from './backup/schema';
 import { AuditChainReport } from './audit/schema';
 import * as C from './customers/schema';
+import * as CX from './customers/export-list';
+import * as IM from './import/schema';
 import * as L from './licence/schema';
 import * as SY from './sync/schema';
 import * as P from './prescriptions/schema';
@@ -101,6 +103,8 @@ export const contract = {
   'customers.bulkDelete': { input: C.CustomerBulkDeleteInput, output: C.CustomerBulkDeleteOutput, access: 'owner', kind: 'write', audited: true },
   /** Everything about a person (owner): audited, as is the purge that erases it for good. */
   'customers.export': { input: PV.CustomerExportInput, output: PV.CustomerExportOutput, access: 'owner', kind: 'read', audited: true },
+  /** The customer list (a search or all) as CSV or .xlsx (owner): a bulk export of personal data, so audited. */
+  'customers.exportList': { input: CX.CustomerExportListInput, output: CX.CustomerExportListOutput, access: 'owner', kind: 'read', audited: true },
   'customers.purge': { input: PV.CustomerPurgeInput, output: PV.CustomerPurgeOutput, access: 'owner', kind: 'write-free', audited: true },
   'prescriptions.check': { input: P.RxCheckInput, output: P.RxCheck, access: 'staff', kind: 'read' },
   'prescriptions.create': { input: P.PrescriptionCreateInput, output: P.PrescriptionVersion, access: 'staff', kind: 'write', audited: true },
@@ -149,6 +153,17 @@ export const contract = {
   'sync.resolve': { input: SY.SyncResolveInput, output: z.object({ message: z.string(), customerId: z.string() }), access: 'staff', kind: 'write-free', audited: true },
   /** Puts parked changes (all, or one) back in the queue after the cause was fixed. */
   'sync.retryParked': { input: SY.SyncRetryParkedInput, output: SY.SyncStatus, access: 'staff', kind: 'write-free', audited: true },
+  /** Import (issue 13 item 1): a previous system's CSV or .xlsx read, its columns guessed, its rows checked as the form checks them. */
+  'import.preview': { input: IM.ImportPreviewInput, output: IM.ImportPreview, access: 'owner', kind: 'read' },
+  /** Imports the file as one batch (audited once, with its counts); answers when it is over or cancelled. */
+  'import.run': { input: IM.ImportRunInput, output: IM.ImportRunOutput, access: 'owner', kind: 'write', audited: true },
+  /** Removes a batch's customers and gives merged ones their values back; what was changed since is kept. */
+  'import.undo': { input: IM.ImportUndoInput, output: IM.ImportUndoOutput, access: 'owner', kind: 'write', audited: true },
+  /** Asks a running import to stop: the run removes what it wrote and records the cancellation itself. */
+  'import.cancel': { input: IM.ImportCancelInput, output: IM.ImportCancelOutput, access: 'owner', kind: 'read' },
+  'import.progress': { input: IM.ImportProgressInput, output: IM.ImportProgress, access: 'owner', kind: 'read' },
+  /** Past batches, newest first (the undo list). */
+  'import.batches': { input: NoInput, output: z.array(IM.ImportBatch), access: 'owner', kind: 'read' },
 } as const satisfies Record<`${string}.${string}`, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -104,6 +104,16 @@ export const errorStatus = {
   'sync.cannotRestore': 409,
   // The owner turned sync off: changes wait here until it is turned on again.
   'sync.off': 409,
+  // Importing a previous system's file (issue 13 item 1).
+  'import.tooLarge': 413,
+  'import.empty': 400,
+  'import.headerOnly': 400,
+  'import.noSheet': 400,
+  'import.unreadable': 400,
+  'import.batchNotFound': 404,
+  'import.runNotFound': 404,
+  'import.notUndoable': 409,
+  'import.busy': 409,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;

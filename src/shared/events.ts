@@ -10,7 +10,7 @@ export const APP_EVENT_CHANNEL = 'opticounter:event';
 /** The browser host: Server-Sent Events on `GET /api/events` (same bearer token as the API). */
 export const APP_EVENTS_PATH = '/api/events';
 
-export const AppEvent = z.object({ type: z.enum(['sync.status']) });
+export const AppEvent = z.object({ type: z.enum(['sync.status', 'import.progress']) });
 export type AppEvent = z.infer<typeof AppEvent>;
 
 /** What the preload exposes as `window.appEvents`; the page parses each event with AppEvent. */

@@ -90,6 +90,12 @@ export const messageParams = {
   'sync.unexpected': {},
   // A staff account's fields.
   'username.chars': {},
+  // A row of an imported file (import/row-rules.ts): why it was skipped, or why a value was left out.
+  'import.noName': {},
+  'import.sexUnknown': { value: 'text', allowed: 'text' },
+  'import.emailTaken': {},
+  'import.rxLeftOut': {},
+  'import.duplicate': { name: 'text' },
   'pin.digits': { min: 'number', max: 'number' },
 } as const satisfies Record<string, Record<string, ParamKind>>;
 

@@ -1,7 +1,10 @@
 /*
  * `npm run bench`: the spine's speed and memory targets, measured on 100,000 generated customers in
  * a real SQLite file through the same core the app runs, then the sync engine's (sync.ts).
- * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest.
+ * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest,
+ * `npm run bench -- import` only the import of 100,000 rows (import.ts);
+ * `--customers 1000000` (or env BENCH_CUSTOMERS) sets the spine store's size. Search is measured beside
+ * its naive alternatives in the same run: the scan the index replaced (scan-baseline.ts) and a LIKE query.
  * Figures are printed, never asserted.
  */
 import Database from 'better-sqlite3';
@@ -22,6 +25,7 @@ import { ScanIndex } from './scan-baseline';
 import { QUERIES, generateCustomers } from './people';
 import { keystrokeLatencies } from './screen';
 import { syncBenchmarks } from './sync';
+import { importBenchmark } from './import';
 
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--customers');
@@ -309,7 +313,7 @@ async function hostMemory(dir: string) {
 }
 
 const parts = sizeAt < 0 ? args : args.filter((_, i) => i !== sizeAt && i !== sizeAt + 1);
-if (parts.some((p) => p !== 'spine' && p !== 'sync')) throw new Error(`usage: npm run bench [-- spine|sync] [--customers N]; not ${parts.join(' ')}`);
+if (parts.some((p) => p !== 'spine' && p !== 'sync' && p !== 'import')) throw new Error(`usage: npm run bench [-- spine|sync|import] [--customers N]; not ${parts.join(' ')}`);
 const run = (part: string) => parts.length === 0 || parts.includes(part);
 
 if (run('spine')) {
@@ -325,6 +329,7 @@ if (run('spine')) {
   }
 }
 if (run('sync')) await syncBenchmarks(report);
+if (run('import')) await importBenchmark(report);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 // Wall times count the waits for a CPU: the load says how busy the machine was.

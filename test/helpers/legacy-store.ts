@@ -50,6 +50,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   sqlite.pragma('user_version = 0');
   // What migrations after 0007 added to the tables goes too, as the app before them never had it.
   sqlite.exec('alter table staff drop column recovery_hash');
+  sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
   sqlite.close();
   // Recorded, not run again: their changes are in the file already.
   await migrateTheOldWay(file, beforeSingleRecord.map((m) => ({ name: m.name, up: async () => {} })));

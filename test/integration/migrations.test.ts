@@ -49,7 +49,10 @@ function rowsOf(db: BetterSqlite3.Database): Record<string, unknown[]> {
 function rowsAsBefore(db: BetterSqlite3.Database, before: Record<string, unknown[]>): Record<string, unknown[]> {
   const now = rowsOf(db);
   return Object.fromEntries(
-    Object.entries(now).map(([table, rows]) => {
+    Object.entries(now)
+      // A table a later migration made (0010's import tables) starts empty.
+      .filter(([table, rows]) => table in before || rows.length > 0)
+      .map(([table, rows]) => {
       const columns = before[table]?.[0] ? Object.keys(before[table][0] as object) : null;
       if (!columns) return [table, rows];
       return [
@@ -129,7 +132,7 @@ describe('the migrations', () => {
     const d = dir();
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
-    expect(latest).toBe(9);
+    expect(latest).toBe(10);
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(store.schemaVersion).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);

@@ -75,6 +75,13 @@ async function world(): Promise<World> {
 
 const RX = { kind: 'spectacles', examDate: '2026-01-10', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.25' } } } as const;
 
+const IMPORT_FILE = {
+  fileName: 'ancien-logiciel.csv',
+  bytes: Buffer.from('Nom;Prénom;Tél\nAlaoui;Sara;0612345678\n', 'utf8').toString('base64'),
+  mapping: { Nom: 'lastName', Prénom: 'firstName', Tél: 'phoneNumber' },
+  onDuplicate: 'skip',
+} as const;
+
 /** One example per writing channel: a new one without an example does not compile. */
 const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } = {
   'auth.setupOwner': async (w) => {
@@ -116,6 +123,10 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
   'customers.delete': async (w) => ({ id: await w.customer() }),
   'customers.bulkDelete': async (w) => ({ ids: [await w.customer(), await w.customer()] }),
   'customers.export': async (w) => ({ id: await w.customer() }),
+  'customers.exportList': async (w) => {
+    await w.customer();
+    return { format: 'csv' };
+  },
   'customers.purge': async (w) => {
     const id = await w.customer();
     await w.core.call('customers.delete', { id });
@@ -172,6 +183,9 @@ const examples: { [C in WriteChannel]: (w: World) => Promise<ChannelInput<C>> } 
     w.cloud.faults.set({});
     return {};
   },
+  // An import is audited once per batch (not per customer); its customers are queued for the cloud.
+  'import.run': async () => IMPORT_FILE,
+  'import.undo': async (w) => ({ batchId: (await w.core.call('import.run', IMPORT_FILE)).batchId }),
 };
 
 interface AuditRow {

@@ -1,5 +1,6 @@
 import type { HandlersOf } from '../handlers';
 import type { CustomerService } from './service';
+import type { CustomerListExport } from './export-list';
 
 export function customerHandlers(customers: CustomerService): HandlersOf<'customers.create' | 'customers.get' | 'customers.duplicates' | 'customers.list' | 'customers.update' | 'customers.delete' | 'customers.bulkDelete'> {
   return {
@@ -16,4 +17,11 @@ export function customerHandlers(customers: CustomerService): HandlersOf<'custom
 /** A save's answer with the customer as now stored (see CustomerCreateOutput). */
 async function withDetail<T extends { customer: { id: string } }>(customers: CustomerService, saved: T) {
   return { ...saved, detail: await customers.get(saved.customer.id) };
+}
+
+/** The customer list as a file (owner; audited): customers.exportList. */
+export function customerExportHandlers(exporter: CustomerListExport): HandlersOf<'customers.exportList'> {
+  return {
+    'customers.exportList': (input, ctx) => exporter.export(input, ctx.actor),
+  };
 }

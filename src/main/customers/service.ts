@@ -111,8 +111,14 @@ export class CustomerService {
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
   }
 
+  /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
+  async matchingIds(q: Pick<CustomerListQuery, 'search' | 'sortBy' | 'sortOrder'>): Promise<string[]> {
+    const index = await this.searchIndex();
+    return index.query({ ...q, page: 1, limit: Number.MAX_SAFE_INTEGER }).ids;
+  }
+
   /** Each customer's current prescription's exam day (the rule of prescriptions/current.ts), for a page of the list. */
-  private async lastExamDates(ids: string[]): Promise<Map<string, string>> {
+  async lastExamDates(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('prescriptions')

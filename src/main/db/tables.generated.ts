@@ -67,6 +67,31 @@ export interface Tables {
     sms_consent_at: string | null;
     purged_at: string | null;
   };
+  import_batches: {
+    id: string;
+    file_name: string;
+    started_at: string;
+    finished_at: string | null;
+    by_username: string;
+    status: 'running' | 'done' | 'cancelled' | 'undone' | 'interrupted';
+    imported: Generated<number>;
+    merged: Generated<number>;
+    skipped: Generated<number>;
+    prescriptions: Generated<number>;
+  };
+  import_items: {
+    batch_id: string;
+    customer_id: string;
+    kind: 'created' | 'merged';
+    before: string | null;
+    prescription_ids: Generated<string>;
+    stamp: string;
+  };
+  import_mappings: {
+    header_key: string;
+    mapping: string;
+    saved_at: string;
+  };
   /** Indexes: prescriptions_by_customer (customer_id, exam_date, version); unique (customer_id, version). */
   prescriptions: {
     id: string;

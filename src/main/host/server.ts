@@ -4,9 +4,9 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { extname, join, normalize, sep } from 'node:path';
 import { SESSION_HEADER } from '../../shared/contract';
 import { AppError, type Envelope } from '../../shared/errors';
-import { APP_EVENTS_PATH } from '../../shared/events';
+import { APP_EVENTS_PATH, type AppEvent } from '../../shared/events';
 import type { Core } from '../core';
-import { watchSyncStatus } from '../events';
+import { watchImportProgress, watchSyncStatus } from '../events';
 import { CONTENT_SECURITY_POLICY } from '../security';
 import { RENDERER_CONTENT_TYPES } from '../renderer-files';
 
@@ -90,9 +90,15 @@ function streamEvents(core: Core, res: ServerResponse, heartbeatMs: number) {
   });
   // Sent at once: the page knows it is connected (and asks for the status) without waiting for a change.
   res.write(': connected\n\n');
-  const stop = watchSyncStatus(core, (event) => {
+  const write = (event: AppEvent) => {
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  });
+  };
+  const stopSync = watchSyncStatus(core, write);
+  const stopImport = watchImportProgress(core, write);
+  const stop = () => {
+    stopSync();
+    stopImport();
+  };
   const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
   heartbeat.unref();
   // The response's close (not the request's, which closes once its empty body is read): the page left.

@@ -140,6 +140,35 @@ export class PrescriptionService {
   }
 
   /**
+   * An imported prescription (import/) for a customer already here, a new version inside the caller's
+   * unit unless a version already says the same lenses. Answers its id, or null when it was already
+   * there. The caller has checked it.
+   */
+  async addImportedIn(unit: Unit, customerId: string, rx: RxInput): Promise<string | null> {
+    if ((await this.rows(unit.trx, customerId)).some((r) => this.sameLenses(r, rx))) return null;
+    return this.insert(unit, customerId, rx, null, 'rx.');
+  }
+
+  /**
+   * The first versions of customers an import just created, a few statements for a whole chunk
+   * (one insert per row would be most of an import's time). The caller has checked each Rx.
+   */
+  async addFirstVersionsIn(unit: Unit, items: { customerId: string; rx: RxInput }[]): Promise<string[]> {
+    const now = this.clock.now().toISOString();
+    const rows = items.map(({ customerId, rx }) => {
+      const check = checkRx(rx, { today: this.today() });
+      if (!check.valid) throw invalid(check.errors, 'rx.');
+      const normalized = check.normalized as Rx;
+      const entered = enteredRx(rx, normalized);
+      return { id: uuidv7(), customer_id: customerId, version: 1, exam_date: normalized.examDate, rx: JSON.stringify(entered), corrects_id: null, created_at: now, created_by: unit.actor.username };
+    });
+    // 8 columns x 500 rows stays under SQLite's bound parameters limit.
+    for (let i = 0; i < rows.length; i += 500) await unit.trx.insertInto('prescriptions').values(rows.slice(i, i + 500)).execute();
+    unit.record(rows.map((r) => ({ entity: 'prescription', entityId: r.id, customerId: r.customer_id, action: 'create', after: { customerId: r.customer_id, correctsId: null, rx: JSON.parse(r.rx) as Rx } })));
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Whether `rx` says what the version says, however it was typed (an ADD typed or the near row
    * written, `-2` or `-2.00`): the version list would show no change between them. An Rx that does
    * not pass its check is never the same (insert says why).

@@ -27,3 +27,16 @@ export function toCsv(header: readonly string[], rows: Iterable<readonly CsvValu
   for (const row of rows) data.push(row.map(csvCell));
   return `\uFEFF${Papa.unparse(data, { delimiter, newline: '\r\n' })}\r\n`;
 }
+
+/*
+ * The same document as toCsv, in pieces, for a file too long to hold as rows (a list export of the
+ * whole store): csvHead first, then csvLines for each batch of rows; joined, they are toCsv's text.
+ */
+export function csvHead(header: readonly string[], delimiter = ','): string {
+  return `\uFEFF${Papa.unparse([header.map(csvCell)], { delimiter, newline: '\r\n' })}\r\n`;
+}
+
+export function csvLines(rows: readonly (readonly CsvValue[])[], delimiter = ','): string {
+  if (rows.length === 0) return '';
+  return `${Papa.unparse(rows.map((row) => row.map(csvCell)), { delimiter, newline: '\r\n' })}\r\n`;
+}

@@ -1,6 +1,7 @@
 import { type RefObject, useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupsScreen } from './backups/BackupsScreen';
+import { ImportScreen } from './import/ImportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { StaffScreen } from './staff/StaffScreen';
 import { useCustomer, useNobodyFound } from './customers/queries';
@@ -23,11 +24,12 @@ type Screen =
   | { name: 'staff' }
   | { name: 'settings' }
   | { name: 'backups' }
+  | { name: 'import' }
   // Everyone's: the sync status, conflicts and parked changes (the settings are the owner's).
   | { name: 'sync' };
 
 function sectionOf(screen: Screen): Section {
-  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'sync' ? screen.name : 'customers';
+  return screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'sync' ? screen.name : 'customers';
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -126,7 +128,7 @@ export function App() {
           <SyncScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (
           <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
-        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' ? (
+        ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' ? (
           // Hidden from staff in the header (the core refuses them anyway); an owner who just made
           // themselves staff is shown the way back.
           isOwner ? (
@@ -134,6 +136,8 @@ export function App() {
               <StaffScreen />
             ) : screen.name === 'settings' ? (
               <SettingsScreen onOpenSync={() => navigate('sync')} />
+            ) : screen.name === 'import' ? (
+              <ImportScreen />
             ) : (
               <BackupsScreen />
             )

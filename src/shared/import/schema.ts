@@ -78,8 +78,10 @@ export const ImportPreview = z.object({
   delimiter: z.string().nullable(),
   dateOrder: DateOrder,
   columns: z.array(ImportColumn),
-  /** The mapping given, or the one guessed from the headers. */
+  /** The mapping given, else the one last used for a file with these headers, else the one guessed from them. */
   mapping: ImportMapping,
+  /** Where the mapping came from. */
+  mappingSource: z.enum(['given', 'saved', 'guessed']),
   totalRows: z.number(),
   /** The first rows as they would be stored (customer fields, and the prescription when the row has one). */
   rows: z.array(
@@ -93,6 +95,8 @@ export const ImportPreview = z.object({
   /** Problems of the whole file (not only the rows shown), capped. */
   problems: z.array(RowProblem),
   problemRows: z.number(),
+  /** Rows that would not be imported at all (no name, no way to reach the person, nothing in them). */
+  skipRows: z.number(),
   /** Rows that look like a customer already here, with the match. */
   duplicates: z.array(z.object({ row: z.number(), customerId: z.string(), name: z.string(), reasons: z.array(z.string()) })),
 });
@@ -110,6 +114,15 @@ export const ImportRunOutput = z.object({
 
 export const ImportUndoInput = z.strictObject({ batchId: z.string().min(1, 'batchId is required') });
 export const ImportCancelInput = z.strictObject({ runId: z.string().min(1, 'runId is required') });
+export const ImportProgressInput = ImportCancelInput;
+
+/**
+ * What an undo did: customers of the batch removed (and deleted in the cloud once sent), merged ones
+ * given their values back, and those changed since the import (edited, a new prescription or document)
+ * kept as they are.
+ */
+export const ImportUndoOutput = z.object({ batchId: z.string(), removed: z.number(), restored: z.number(), kept: z.number() });
+export const ImportCancelOutput = z.object({ runId: z.string(), cancelling: z.boolean() });
 
 export const ImportBatch = z.object({
   batchId: z.string(),
@@ -120,7 +133,18 @@ export const ImportBatch = z.object({
   imported: z.number(),
   merged: z.number(),
   skipped: z.number(),
+  prescriptions: z.number(),
+  finishedAt: z.string().nullable(),
+  /** done, cancelled half-way or interrupted by a crash: its customers can still be removed. */
+  undoable: z.boolean(),
 });
 
-/** Progress of a running import, pushed as an event (see shared/events.ts). */
-export const ImportProgress = z.object({ runId: z.string(), done: z.number(), total: z.number() });
+/** Progress of an import: an 'import.progress' event (no data, shared/events.ts) says it changed; the page asks import.progress. `total` is the CSV's line count until the rows are read. */
+export const ImportProgress = z.object({
+  runId: z.string(),
+  done: z.number(),
+  total: z.number(),
+  /** running; then done, cancelled (what it wrote removed) or failed. */
+  status: z.enum(['running', 'done', 'cancelling', 'cancelled', 'failed']),
+  batchId: z.string().nullable(),
+});

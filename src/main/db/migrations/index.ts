@@ -8,6 +8,7 @@ import syncRefused from './0006_sync_refused';
 import singleVersionRecord from './0007_single_version_record';
 import walkIns from './0008_walk_ins';
 import recoveryCode from './0009_recovery_code';
+import imports from './0010_imports';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   singleVersionRecord,
   walkIns,
   recoveryCode,
+  imports,
 ];

@@ -4,7 +4,7 @@ import { SyncIndicator } from '../sync/SyncIndicator';
 import { LanguageSelect } from './LanguageSelect';
 
 /** The areas of the app; all but the customers are the owner's. */
-export const sections = ['customers', 'staff', 'settings', 'backups'] as const;
+export const sections = ['customers', 'staff', 'settings', 'backups', 'import'] as const;
 const staffSections = ['customers'] as const;
 /** 'sync' is everyone's: opened from the header's sync indicator, not the owner's nav. */
 export type Section = (typeof sections)[number] | 'sync';

@@ -7,6 +7,8 @@ import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
 import { ResultCells } from './ResultCells';
+import { ExportListAction } from './ExportListDialog';
+import { useSignedIn } from '../auth/AuthProvider';
 
 const ROW_HEIGHT = 40;
 const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
@@ -23,6 +25,7 @@ type Props = {
 
 export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
   const { t } = useTranslation();
+  const { isOwner } = useSignedIn();
   // Every keystroke asks at once: the core answers in a few milliseconds, so a fixed pause before
   // asking was most of the wait (issue 14); the last results stay on screen until the new ones come.
   const asked = search;
@@ -108,6 +111,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           aria-activedescendant={activeRow ? optionId(active) : undefined}
         />
         <NewCustomerButton onNew={onNew} />
+        {isOwner ? <ExportListAction search={shownSearch} matches={total} /> : null}
       </div>
 
       <div className="list-meta">

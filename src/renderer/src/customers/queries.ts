@@ -153,3 +153,9 @@ export function useExportCustomer() {
     onSuccess: (_out, id) => qc.invalidateQueries({ queryKey: historyKeys.customer(id) }),
   });
 }
+
+/** The customer list as a CSV or .xlsx file (owner): customers.exportList. */
+export function useExportList() {
+  const call = useCall();
+  return useMutation({ mutationFn: (input: ChannelInput<'customers.exportList'>) => call('customers.exportList', input) });
+}

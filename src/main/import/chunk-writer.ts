@@ -1,0 +1,207 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import type { DuplicateChoice } from '../../shared/import/schema';
+import { say } from '../../shared/messages';
+import type { RxInput } from '../../shared/prescriptions/schema';
+import { emailKey } from '../customers/records';
+import { searchTextOf } from '../customers/fold';
+import type { CustomerService } from '../customers/service';
+import type { PrescriptionService } from '../prescriptions/service';
+import type { Unit } from '../unit-of-work';
+import type { Counts, Item } from './batch-store';
+import { type AddressColumns, type CustomerColumns, fillEmpty } from './merge-fill';
+import { batchedUnit } from './batched-unit';
+import { DuplicateMatcher, type Match } from './matcher';
+import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
+import type { ReportLine } from './report';
+
+type Choice = z.infer<typeof DuplicateChoice>;
+
+/** What one run knows across its chunks. */
+export interface RunContext {
+  cols: FieldColumns;
+  rowCtx: RowContext;
+  onDuplicate: Choice;
+  rowChoices: Record<string, Choice>;
+  matcher: DuplicateMatcher;
+  items: Map<string, Item>;
+  counts: Counts;
+  report: ReportLine[];
+  /** A row's customer, known to the matcher by its row until written, by its id after (for later chunks too). */
+  resolved: Map<string, string>;
+  now: () => string;
+}
+
+interface Pending {
+  key: string;
+  row: number;
+  cells: readonly string[];
+  customer: CustomerCreate;
+  rx: RxInput | null;
+}
+
+const PENDING = 'pending:';
+
+/**
+ * Writes one chunk of rows in the caller's unit. Each change is queued for the cloud but not audited
+ * one by one (the batch is audited once, with its counts) nor announced to the search index (the
+ * batch is, once over): see batched-unit.ts. Answers the customers it touched.
+ */
+export async function writeChunk(
+  unit: Unit,
+  deps: { customers: CustomerService; prescriptions: PrescriptionService; sqlite: BetterSqlite3.Database },
+  run: RunContext,
+  rows: readonly (readonly string[])[],
+  firstRow: number,
+): Promise<string[]> {
+  const q = batchedUnit(unit);
+  const touched: string[] = [];
+  let pending: Pending[] = [];
+  const resolved = run.resolved;
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    let batch = pending;
+    pending = [];
+    batch = await leaveOutTakenEmails(q, batch, run);
+    const inserted = await deps.customers.insertIn(q, batch.map((p) => p.customer));
+    const withRx = batch.flatMap((p, i) => (p.rx ? [{ customerId: inserted[i]!.id, rx: p.rx }] : []));
+    const rxIds = await deps.prescriptions.addFirstVersionsIn(q, withRx);
+    const rxOf = new Map(withRx.map((w, i) => [w.customerId, rxIds[i]!]));
+    for (const [i, p] of batch.entries()) {
+      const id = inserted[i]!.id;
+      resolved.set(p.key, id);
+      const rxId = rxOf.get(id);
+      run.items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
+      run.counts.imported++;
+      if (rxId) run.counts.prescriptions++;
+      touched.push(id);
+    }
+  };
+
+  for (const [k, cells] of rows.entries()) {
+    const r = readRow(cells, firstRow + k, run.cols, run.rowCtx);
+    if (!r.customer) {
+      skip(run, r.row, r.problems, cells);
+      continue;
+    }
+    const match = run.matcher.find(r.customer);
+    const choice = match ? (run.rowChoices[String(r.row)] ?? run.onDuplicate) : 'import';
+    if (match && choice === 'skip') {
+      skip(run, r.row, [...r.problems, duplicateProblem(r.row, match)], cells);
+      continue;
+    }
+    if (match && choice === 'merge') await flush();
+    const target = match ? (resolved.get(match.id) ?? match.id) : null;
+    // A row it matched that was not written after all (see leaveOutTakenEmails) is no one to merge into.
+    if (match && choice === 'merge' && target && !target.startsWith(PENDING)) {
+      await mergeInto(q, deps, run, target, r.customer, r.rx);
+      touched.push(target);
+      if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
+      continue;
+    }
+    // Imported as a new customer: an email someone has is left out (emails are unique among customers).
+    const customer = r.customer;
+    if (customer.customerData.email && run.matcher.emailHolder(customer.customerData.email)) {
+      r.problems.push({ ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), row: r.row, field: 'email' });
+      if (!customer.customerData.phoneNumber) {
+        skip(run, r.row, r.problems, cells);
+        continue;
+      }
+      customer.customerData = { ...customer.customerData, email: '' };
+    }
+    const key = `${PENDING}${r.row}`;
+    pending.push({ key, row: r.row, cells, customer, rx: r.rx });
+    run.matcher.add(DuplicateMatcher.known(key, customer));
+    if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
+  }
+  await flush();
+  return touched;
+}
+
+/**
+ * An email given at the counter since the import read the store's customers (a colleague saving a
+ * walk-in meanwhile) is found in this chunk's own transaction and left out of the row, as one taken
+ * before would be; the row is skipped only when that leaves no way to reach the person.
+ */
+async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): Promise<Pending[]> {
+  const keys = batch.flatMap((p) => (p.customer.customerData.email ? [emailKey(p.customer.customerData.email)] : []));
+  if (keys.length === 0) return batch;
+  const taken = new Set((await q.trx.selectFrom('customers').select('email_key').where('email_key', 'in', keys).where('deleted_at', 'is', null).execute()).map((r) => r.email_key));
+  if (taken.size === 0) return batch;
+  return batch.filter((p) => {
+    const d = p.customer.customerData;
+    if (!taken.has(emailKey(d.email))) return true;
+    const problem = { ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), row: p.row, field: 'email' };
+    if (!d.phoneNumber) {
+      skip(run, p.row, [problem], p.cells);
+      return false;
+    }
+    p.customer.customerData = { ...d, email: '' };
+    run.report.push({ row: p.row, outcome: 'imported without some values', problems: [problem], cells: p.cells });
+    return true;
+  });
+}
+
+function mergedBefore(first: Item['before'] & object, next: Item['before'] & object): Item['before'] & object {
+  const address =
+    first.address === null ? next.address : first.address === 'none' || next.address === null || next.address === 'none' ? first.address : { ...next.address, ...first.address };
+  return { customer: { ...next.customer, ...first.customer }, address };
+}
+
+function skip(run: RunContext, row: number, problems: RowProblemT[], cells: readonly string[]) {
+  run.counts.skipped++;
+  run.report.push({ row, outcome: 'skipped', problems, cells });
+}
+
+function duplicateProblem(row: number, match: Match): RowProblemT {
+  return { ...say('import.duplicate', { name: match.name }, `Skipped: may be ${match.name}, already here (same ${match.reasons.join(', ')})`), row, field: 'customer' };
+}
+
+/** Fills the customer's empty fields from the row and adds its prescription as a new version unless they have it. */
+async function mergeInto(
+  q: Unit,
+  deps: { prescriptions: PrescriptionService },
+  run: RunContext,
+  id: string,
+  row: CustomerCreate,
+  rx: RxInput | null,
+): Promise<void> {
+  const { trx } = q;
+  const current = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const address = (await trx.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', id).executeTakeFirst()) ?? null;
+  const holder = row.customerData.email ? run.matcher.emailHolder(row.customerData.email) : null;
+  const emailFree = holder === null || (run.resolved.get(holder) ?? holder) === id;
+  const fill = fillEmpty(current as CustomerColumns, address as AddressColumns | null, row, emailFree);
+  const now = run.now();
+  const changed = Object.keys(fill.customer).length > 0 || fill.address !== null;
+  if (Object.keys(fill.customer).length > 0) {
+    const next = { ...current, ...fill.customer };
+    await trx
+      .updateTable('customers')
+      .set({ ...fill.customer, email_key: emailKey(next.email), search_text: searchTextOf({ firstName: next.first_name, lastName: next.last_name, email: next.email, phoneNumber: next.phone_number }) })
+      .where('id', '=', id)
+      .execute();
+    if (fill.customer.email) run.matcher.add({ ...next, email_key: emailKey(next.email) });
+  }
+  if (fill.address) {
+    if (address) await trx.updateTable('customer_addresses').set(fill.address).where('customer_id', '=', id).execute();
+    else await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: id, street: null, city: null, zip_code: null, state: null, ...fill.address }).execute();
+  }
+  const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx) : null;
+  if (!changed && !rxId) return;
+  await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', id).execute();
+  if (changed) q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);
+  const item = run.items.get(id);
+  if (item) {
+    // Merged twice in one file, or into a customer this batch created: each field's first value before stands.
+    if (item.before) item.before = mergedBefore(item.before, fill.before);
+    item.stamp = now;
+    if (rxId) item.prescriptionIds.push(rxId);
+  } else {
+    run.items.set(id, { kind: 'merged', before: fill.before, prescriptionIds: rxId ? [rxId] : [], stamp: now });
+    run.counts.merged++;
+  }
+  if (rxId) run.counts.prescriptions++;
+}

@@ -1,0 +1,108 @@
+import { AppError } from '../../shared/errors';
+
+/*
+ * The imported file as it arrives (base64 in JSON, as attachments travel): its size, its kind by its
+ * bytes rather than its name, and a CSV's text encoding. Pure.
+ */
+
+/**
+ * Largest file taken: its base64 (4/3 of it) must fit the browser host's 32 MB request with room for
+ * the JSON around it. 100,000 customers with a prescription each are about 12 MB of CSV.
+ */
+export const MAX_IMPORT_BYTES = 22 * 1024 * 1024;
+const MAX_BASE64_CHARS = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export type FileFormat = 'csv' | 'xlsx';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export function decodeImportBytes(base64: string): Buffer {
+  if (base64.length > MAX_BASE64_CHARS) throw tooLarge();
+  if (!BASE64.test(base64) || base64.length % 4 !== 0) throw new AppError('import.unreadable', 'The file must be sent as base64');
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length === 0) throw new AppError('import.empty', 'The file is empty');
+  return bytes;
+}
+
+function tooLarge() {
+  return new AppError('import.tooLarge', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it into smaller files`, undefined, { maxBytes: MAX_IMPORT_BYTES });
+}
+
+/** An .xlsx is a zip ("PK\x03\x04"); a CSV is text; anything else (a PDF, an old .xls, an image) is neither. */
+export function formatOf(bytes: Buffer): FileFormat {
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'xlsx';
+  if (looksBinary(bytes)) throw new AppError('import.unreadable', 'This file is neither a CSV text file nor an Excel .xlsx workbook');
+  return 'csv';
+}
+
+/** Control bytes that text never holds (UTF-16's NULs aside, which textEncodingOf reads as such). */
+function looksBinary(bytes: Buffer): boolean {
+  if (bomOf(bytes) || utf16WithoutBom(bytes)) return false;
+  const n = Math.min(bytes.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b === 0 || (b < 0x09) || (b > 0x0d && b < 0x20 && b !== 0x1b)) return true;
+  }
+  return false;
+}
+
+function bomOf(bytes: Buffer): { encoding: TextEncoding; length: number } | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', length: 3 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', length: 2 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', length: 2 };
+  return null;
+}
+
+/** UTF-16 without a BOM: ASCII text has a NUL in every other byte, odd ones for LE, even ones for BE. */
+function utf16WithoutBom(bytes: Buffer): TextEncoding | null {
+  const n = Math.min(bytes.length - (bytes.length % 2), 4096);
+  if (n < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.4 && evenNul < pairs * 0.05) return 'utf-16le';
+  if (evenNul > pairs * 0.4 && oddNul < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+/**
+ * A CSV's text and the encoding it was read in: a BOM says it; else UTF-16's NUL pattern; else UTF-8
+ * when the bytes are valid UTF-8; else Windows-1252, what Excel on a French or Moroccan Windows writes.
+ */
+export function decodeText(bytes: Buffer): { text: string; encoding: TextEncoding } {
+  const bom = bomOf(bytes);
+  const encoding = bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) ? 'utf-8' : 'windows-1252');
+  const body = bom ? bytes.subarray(bom.length) : bytes;
+  if (encoding === 'utf-16be') return { text: new TextDecoder('utf-16le').decode(swapPairs(body)), encoding };
+  if (encoding === 'windows-1252') return { text: decodeWindows1252(body), encoding };
+  return { text: new TextDecoder(encoding).decode(body), encoding };
+}
+
+/*
+ * Windows-1252 is Latin-1 but for 0x80–0x9F, where it has € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™
+ * š › œ ž Ÿ. Node's TextDecoder, built without full ICU, reads the 'windows-1252' label as Latin-1
+ * (a French "œil" came out as a control character), so those 32 are mapped here.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function swapPairs(bytes: Buffer): Buffer {
+  const out = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)));
+  out.swap16();
+  return out;
+}

@@ -1,0 +1,275 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import type { ImportBatch as ImportBatchSchema, ImportMapping, ImportPreview, ImportPreviewInput, ImportProgress, ImportRunInput, ImportRunOutput, ImportUndoOutput } from '../../shared/import/schema';
+import { type Actor, SYSTEM_ACTOR } from '../audit/log';
+import type { Clock } from '../clock';
+import type { CustomerService } from '../customers/service';
+import type { Database } from '../db/schema';
+import type { Logger } from '../log';
+import type { PrescriptionService } from '../prescriptions/service';
+import type { UnitOfWork } from '../unit-of-work';
+import { type Counts, type Item, batchOut, saveMapping, savedMapping, writeCounts, writeItems } from './batch-store';
+import { type RunContext, writeChunk } from './chunk-writer';
+import { guessMapping } from './column-guess';
+import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
+import { decodeImportBytes } from './file-bytes';
+import { DuplicateMatcher } from './matcher';
+import { importReport } from './report';
+import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
+import { type Table, readTable } from './table-reader';
+import { type UndoCounts, undoItems } from './undo';
+
+/** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
+export const IMPORT_CHUNK_ROWS = 500;
+const PREVIEW_ROWS = 20;
+/** Rows parsed at a time; the first such chunk also tells the order of the file's dates. */
+const READ_CHUNK_ROWS = 5000;
+type DateOrderAsked = z.output<typeof ImportPreviewInput>['dateOrder'];
+const MAX_LISTED = 500;
+
+type Progress = z.infer<typeof ImportProgress>;
+type RunState = Progress & { cancel: boolean };
+
+export interface ImportDeps {
+  db: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  clock: Clock;
+  log: Logger;
+  writes: UnitOfWork;
+  customers: CustomerService;
+  prescriptions: PrescriptionService;
+  /** The store's country (store profile): the order of a file's dates when they do not tell. */
+  country: () => Promise<string | null>;
+  /** Told when a run's progress changed (the page hears an 'import.progress' event and asks). */
+  progressed: () => void;
+}
+
+/** Lets the event loop run other work (calls, timers) before the next chunk. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Importing a previous system's customers (issue 13 item 1): preview, run as one batch, cancel, undo. */
+export class ImportService {
+  private readonly runs = new Map<string, RunState>();
+  private active: string | null = null;
+
+  constructor(private readonly d: ImportDeps) {}
+
+  /** At opening: a batch a crash left running is interrupted; its customers stay until an undo. */
+  async markInterrupted(): Promise<void> {
+    const left = await this.d.db.selectFrom('import_batches').selectAll().where('status', '=', 'running').execute();
+    for (const b of left) {
+      await this.d.writes.run(SYSTEM_ACTOR, async (unit) => {
+        await unit.trx.updateTable('import_batches').set({ status: 'interrupted', finished_at: this.now() }).where('id', '=', b.id).execute();
+        unit.record({ entity: 'store', entityId: b.id, action: 'import.interrupted', after: { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped } });
+      });
+    }
+  }
+
+  async preview(input: z.output<typeof ImportPreviewInput>): Promise<z.infer<typeof ImportPreview>> {
+    const table = await readTable(decodeImportBytes(input.bytes));
+    const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
+    const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
+    const cols = fieldColumns(table.headers, mapping);
+    const matcher = DuplicateMatcher.load(this.d.sqlite);
+    const out = { rows: [] as z.infer<typeof ImportPreview>['rows'], problems: [] as RowProblemT[], duplicates: [] as z.infer<typeof ImportPreview>['duplicates'] };
+    let order: DayOrder | null = null;
+    let samples: string[][] = [];
+    let total = 0;
+    let problemRows = 0;
+    let skipRows = 0;
+    for await (const chunk of table.chunks(READ_CHUNK_ROWS)) {
+      order ??= await this.dateOrder(input.dateOrder, table.headers, mapping, chunk);
+      if (total === 0) samples = chunk.slice(0, 5);
+      const ctx = { dateOrder: order, today: this.today() };
+      for (const cells of chunk) {
+        const r = readRow(cells, ++total + 1, cols, ctx);
+        if (r.problems.length > 0) problemRows++;
+        if (!r.customer) skipRows++;
+        if (out.problems.length < MAX_LISTED) out.problems.push(...r.problems.slice(0, MAX_LISTED - out.problems.length));
+        const match = r.customer ? matcher.find(r.customer) : null;
+        if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
+        if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
+        if (out.rows.length < PREVIEW_ROWS) out.rows.push({ row: r.row, customer: r.customer ? customerView(r.customer) : {}, prescription: r.rx ? rxView(r.rx, ctx.today) : null, problems: r.problems });
+        // As often as the import itself: the counter's searches answer while a big file is checked.
+        if (total % IMPORT_CHUNK_ROWS === 0) await yieldToOthers();
+      }
+    }
+    return {
+      format: table.format,
+      encoding: table.encoding,
+      delimiter: table.delimiter,
+      dateOrder: order ?? 'dmy',
+      columns: table.headers.map((header, index) => ({ index, header, samples: samples.map((r) => r[index] ?? '') })),
+      mapping,
+      mappingSource: input.mapping ? 'given' : saved ? 'saved' : 'guessed',
+      totalRows: total,
+      ...out,
+      problemRows,
+      skipRows,
+    };
+  }
+
+  async run(input: z.output<typeof ImportRunInput>, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
+    if (this.active) throw new AppError('import.busy', 'Another import is running; wait for it to finish');
+    const runId = input.runId ?? uuidv7();
+    this.active = runId;
+    const state: RunState = { runId, done: 0, total: 0, status: 'running', batchId: null, cancel: false };
+    this.runs.set(runId, state);
+    try {
+      return await this.runFile(input, state, actor);
+    } catch (err) {
+      state.status = 'failed';
+      throw err;
+    } finally {
+      this.active = null;
+      this.d.progressed();
+    }
+  }
+
+  private async runFile(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
+    const { answer, customerIds } = await this.importRows(input, state, actor);
+    // Its customers are found by search from now on: the index hears of them once, not chunk by chunk
+    // (and once the file's rows and the run's lookups can be let go: the index grows meanwhile).
+    if (!answer.cancelled) await this.d.writes.announce(customerIds);
+    state.status = answer.cancelled ? 'cancelled' : 'done';
+    return answer;
+  }
+
+  private async importRows(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<{ answer: z.infer<typeof ImportRunOutput>; customerIds: string[] }> {
+    const table = await readTable(decodeImportBytes(input.bytes));
+    state.total = table.estimatedRows;
+    const batchId = uuidv7();
+    const startedAt = this.now();
+    await this.d.writes.run(actor, async ({ trx }) => {
+      await trx.insertInto('import_batches').values({ id: batchId, file_name: input.fileName, started_at: startedAt, by_username: actor.username, status: 'running' }).execute();
+      await saveMapping(trx, table.headers, input.mapping, startedAt);
+    });
+    state.batchId = batchId;
+    const run: RunContext = {
+      cols: fieldColumns(table.headers, input.mapping),
+      // Read from the first rows, as the preview did (see writeRows).
+      rowCtx: { dateOrder: 'dmy', today: this.today() },
+      onDuplicate: input.onDuplicate,
+      rowChoices: input.rowChoices ?? {},
+      matcher: DuplicateMatcher.load(this.d.sqlite),
+      items: new Map<string, Item>(),
+      counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
+      report: [],
+      resolved: new Map(),
+      now: () => this.now(),
+    };
+    try {
+      await this.writeRows(table, run, state, batchId, actor, input.dateOrder, input.mapping);
+    } catch (err) {
+      // A batch is all or nothing: what the failed run wrote goes.
+      this.d.log.error(`import ${batchId} failed; removing what it wrote`, err);
+      await this.takeBack(batchId, actor, 'cancelled').catch((e: unknown) => this.d.log.error(`import ${batchId}: removing what it wrote failed`, e));
+      throw err;
+    }
+    const report = importReport(input.fileName, table.headers, run.report);
+    const rows = state.total;
+    if (state.cancel) {
+      state.status = 'cancelling';
+      this.d.progressed();
+      await this.takeBack(batchId, actor, 'cancelled');
+      return { answer: { batchId, ...run.counts, cancelled: true, report }, customerIds: [] };
+    }
+    await this.d.writes.run(actor, async (unit) => {
+      await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
+      unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
+    });
+    return { answer: { batchId, ...run.counts, cancelled: false, report }, customerIds: [...run.items.keys()] };
+  }
+
+  private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {
+    const deps = { customers: this.d.customers, prescriptions: this.d.prescriptions, sqlite: this.d.sqlite };
+    let row = 2; // the first data row, the header being row 1
+    let first = true;
+    for await (const read of table.chunks(READ_CHUNK_ROWS)) {
+      if (first) run.rowCtx.dateOrder = await this.dateOrder(asked, table.headers, mapping, read);
+      first = false;
+      for (let i = 0; i < read.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
+        const rows = read.slice(i, i + IMPORT_CHUNK_ROWS);
+        await this.d.writes.run(actor, async (unit) => {
+          const touched = await writeChunk(unit, deps, run, rows, row);
+          await writeItems(unit.trx, batchId, run.items, touched);
+          await writeCounts(unit.trx, batchId, run.counts);
+        });
+        row += rows.length;
+        state.done = row - 2;
+        state.total = Math.max(state.total, state.done);
+        this.d.progressed();
+        await yieldToOthers();
+      }
+      if (state.cancel) return;
+    }
+    state.total = state.done;
+  }
+
+  cancel(runId: string): { runId: string; cancelling: boolean } {
+    const state = this.runs.get(runId);
+    if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
+    if (state.status !== 'running') return { runId, cancelling: false };
+    state.cancel = true;
+    return { runId, cancelling: true };
+  }
+
+  progress(runId: string): Progress {
+    const state = this.runs.get(runId);
+    if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
+    const { cancel: _cancel, ...progress } = state;
+    return progress;
+  }
+
+  async batches(): Promise<z.infer<typeof ImportBatchSchema>[]> {
+    const rows = await this.d.db.selectFrom('import_batches').selectAll().orderBy('started_at', 'desc').limit(100).execute();
+    return rows.map(batchOut);
+  }
+
+  async undo(batchId: string, actor: Actor): Promise<z.infer<typeof ImportUndoOutput>> {
+    const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
+    if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
+    if (this.active && this.runs.get(this.active)?.batchId === batchId) throw new AppError('import.busy', 'This import is still running: cancel it instead');
+    return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+  }
+
+  /** Removes what a batch wrote (see undo.ts), chunk by chunk, then records the undo or the cancellation once. */
+  private async takeBack(batchId: string, actor: Actor, outcome: 'undone' | 'cancelled'): Promise<UndoCounts> {
+    const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
+    const items = await this.d.db.selectFrom('import_items').selectAll().where('batch_id', '=', batchId).execute();
+    const counts: UndoCounts = { removed: 0, restored: 0, kept: 0 };
+    for (let i = 0; i < items.length; i += IMPORT_CHUNK_ROWS) {
+      await this.d.writes.run(actor, (unit) => undoItems(unit, this.d.customers, items.slice(i, i + IMPORT_CHUNK_ROWS), batch.started_at, counts, this.now()));
+      await yieldToOthers();
+    }
+    await this.d.writes.run(actor, async (unit) => {
+      await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
+      unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
+    });
+    await this.d.writes.announce(items.map((i) => i.customer_id));
+    return counts;
+  }
+
+  /** The order of the file's dates: as asked, else from its first rows, else the store's country's. */
+  private async dateOrder(asked: DateOrderAsked, headers: readonly string[], mapping: ImportMapping, firstRows: readonly string[][]): Promise<DayOrder> {
+    if (asked && asked !== 'auto') return asked;
+    const dateCols = headers.flatMap((h, i) => (mapping[h] === 'dateOfBirth' || mapping[h] === 'rx.examDate' ? [i] : []));
+    const samples = firstRows.flatMap((r) => dateCols.map((i) => r[i] ?? ''));
+    return orderFromSamples(samples) ?? defaultOrder(await this.d.country());
+  }
+
+  private now(): string {
+    return this.d.clock.now().toISOString();
+  }
+
+  private today(): string {
+    const d = this.d.clock.now();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  }
+}
+
+export type { Counts };

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { searchTextOf } from '../../src/main/customers/fold';
+import { CustomerSearchIndex, type IndexEntry } from '../../src/main/customers/search-index';
+import { indexEntry } from '../../src/main/customers/records';
+
+/*
+ * An import's batch reaches the search index at once: added by one rebuild, and, undone, removed by
+ * one rebuild too (the same index as removing them one by one, without a splice per list per customer).
+ */
+
+function person(i: number): IndexEntry {
+  const id = `c${String(i).padStart(5, '0')}`;
+  const search_text = searchTextOf({ firstName: `Prenom${i}`, lastName: i % 2 === 0 ? 'Alaoui' : 'Tazi', email: `${id}@example.com`, phoneNumber: `06${String(10000000 + i)}` });
+  return indexEntry({ id, first_name: `Prenom${i}`, search_text, is_active: 1, created_at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`, updated_at: '2026-01-02T00:00:00.000Z' });
+}
+
+describe('many customers at once', () => {
+  it('removes a batch as removing them one by one would', () => {
+    const all = Array.from({ length: 3000 }, (_, i) => person(i));
+    const bulk = new CustomerSearchIndex(all);
+    const single = new CustomerSearchIndex(all);
+    const gone = all.filter((_, i) => i % 3 !== 0).map((e) => e.id);
+    bulk.remove(gone);
+    for (const id of gone) single.remove([id]);
+    expect(bulk.size).toBe(1000);
+    for (const q of [{ search: 'alaoui' }, { search: 'prenom12' }, { search: '0610000' }, {}, { sortBy: 'name' as const }]) {
+      const query = { page: 1, limit: 50, sortOrder: 'desc' as const, ...q };
+      expect(bulk.query(query)).toEqual(single.query(query));
+    }
+    expect(bulk.query({ search: 'prenom1', page: 1, limit: 100, sortOrder: 'desc' }).ids).not.toContain('c00001');
+  });
+});
