@@ -54,7 +54,7 @@ const PREFIX_MAX = 3;
 // Up to this many matches are ranked and sorted outright; more are walked newest first (ranked()).
 const SORT_MAX = 300;
 // Matches fewer than the store's size over this are put in recency order by sorting them, not by walking the order.
-const WALK_PAST = 8;
+const WALK_PAST = 64;
 
 /**
  * For each folded prefix (1 to PREFIX_MAX characters) at the start of some customer's word, the
