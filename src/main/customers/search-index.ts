@@ -284,12 +284,14 @@ export class CustomerSearchIndex {
       return;
     }
     const items = this.orders.updatedAt.array;
-    this.mark(matches, 1);
+    // Everyone matches ("6" in every phone): nothing to mark.
+    const all = matches.length === this.entries.size;
+    if (!all) this.mark(matches, 1);
     for (let i = items.length - 1; i >= 0; i--) {
       const e = items[i] as Held;
-      if (this.marks[e.slot] !== 0 && visit(e)) break;
+      if ((all || this.marks[e.slot] !== 0) && visit(e)) break;
     }
-    this.mark(matches, 0);
+    if (!all) this.mark(matches, 0);
   }
 
   /** The slots of the customers whose text holds every word and that `keep` keeps. */
