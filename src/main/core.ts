@@ -4,7 +4,8 @@ import type { Envelope } from '../shared/errors';
 import type { FolderPicker, Printer } from './app/handlers';
 import { assemble } from './assembly';
 import { type Actor, SYSTEM_ACTOR } from './audit/log';
-import { databaseFileProblems, latestGoodBackup, recoverInterruptedRestore } from './backup/service';
+import { latestGoodBackup, recoverInterruptedRestore } from './backup/service';
+import { databaseFileProblemsOffThread } from './backup/integrity-off-thread';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
 import { openDatabase } from './db/database';
@@ -89,7 +90,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? consoleLogger;
   const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
-  checkDataDir(opts, secrets, log);
+  await checkDataDir(opts, secrets, log);
 
   // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
   const updates = new UpdateService({
@@ -184,13 +185,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
  * restore a crash cut after its commit is finished (the audit anchor follows the restored store), and
  * a store that fails its integrity check is refused with the latest good backup to offer instead.
  */
-function checkDataDir(opts: CoreOptions, secrets: SecretBox, log: Logger): void {
+async function checkDataDir(opts: CoreOptions, secrets: SecretBox, log: Logger): Promise<void> {
   const sqliteOpts = { nativeBinding: opts.nativeBinding };
   const loose = tightenDataDir(opts.dataDir);
   if (loose.length > 0) log.warn(`${loose.length} file(s) in the data folder could not be made private to this user`);
   const recovered = recoverInterruptedRestore(opts.dataDir);
   if (recovered) reanchorRestored(opts.dataDir, secrets, recovered, opts.nativeBinding);
-  const problems = databaseFileProblems(opts.dataDir, sqliteOpts);
+  // Off the main thread: the check reads the whole file, and the window or host answers meanwhile.
+  const problems = await databaseFileProblemsOffThread(opts.dataDir, sqliteOpts);
   if (problems.length > 0) {
     // The shell offers the latest good backup rather than crashing (see restoreLatestGood).
     throw new AppError('db.corrupt', 'The database failed its integrity check; restore a backup', undefined, {

@@ -148,3 +148,19 @@ test('in French, the badge and the waiting list name the missing fields in Frenc
   await waiting.getByRole('button', { name: 'Sami Benali' }).click();
   await expect(page.getByRole('heading', { name: 'Sami Benali' })).toBeVisible();
 });
+
+test('every keystroke asks for its results at once, with no pause before asking', async ({ page, host, request }) => {
+  await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Ahmed', lastName: 'Benali', email: 'ahmed.benali@example.com', phoneNumber: '+212 600 000 000', dateOfBirth: '1980-01-01', sex: 'male' },
+  });
+  const asked: string[] = [];
+  page.on('request', (req) => {
+    if (!req.url().endsWith('/api/customers.list')) return;
+    const search = (JSON.parse(req.postData() ?? '{}') as { search?: string }).search;
+    if (search) asked.push(search);
+  });
+  // Keys 30 ms apart, as a quick typist: a fixed pause (it was 100 ms) asked only for "benal".
+  await searchBox(page).pressSequentially('benal', { delay: 30 });
+  await expect(results(page).locator('.cell-name')).toHaveText(['Ahmed Benali']);
+  expect(asked).toEqual(['b', 'be', 'ben', 'bena', 'benal']);
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
 import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
-import { SortedList } from '../../src/main/customers/sorted-list';
+import { SortedList, sortSteps } from '../../src/main/customers/sorted-list';
 import { indexEntry } from '../../src/main/customers/records';
 import { generateCustomers } from '../bench/people';
 
@@ -50,6 +51,24 @@ describe('SortedList', () => {
     expect(list.remove(b)).toBe(-1);
     expect(list.size).toBe(3);
     expect([0, 1, 2].map((i) => list.at(i))).toContain(a);
+  });
+});
+
+describe('sortSteps', () => {
+  it('sorts as the engine does, stably, across runs and merges paused and resumed', () => {
+    for (const n of [0, 1, 5, 2047, 2048, 2049, 5000, 40_000, 70_001]) {
+      const items = Array.from({ length: n }, (_, i) => ({ k: (i * 7919) % 1000, i }));
+      const byK = (a: { k: number }, b: { k: number }) => a.k - b.k;
+      let pauses = 0;
+      const steps = sortSteps(items, byK);
+      let r = steps.next();
+      while (!r.done) {
+        pauses++;
+        r = steps.next();
+      }
+      expect(r.value, `n=${n}`).toEqual([...items].sort(byK));
+      if (n > 20_000) expect(pauses).toBeGreaterThan(n / 16_384);
+    }
   });
 });
 
@@ -238,5 +257,147 @@ describe('ranked search of a short word (read off the prefix lists)', () => {
     idx.upsert(added);
     const now = [...changed, ...people.slice(90), ...added];
     expectSameOrder(idx, now);
+  });
+});
+
+describe('the n-gram index against ranking every match (property)', () => {
+  const pool = generateCustomers(2500, 11).map(({ customerData: c }, i) => ({
+    ...person(`p${String(i).padStart(5, '0')}`, c.firstName, c.lastName, `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`, {
+      email: c.email ?? '',
+      phoneNumber: c.phoneNumber ?? '',
+    }),
+    active: i % 7 !== 0,
+  }));
+  type Q = { search?: string; isActive?: boolean; name?: string; sortBy?: 'relevance' | 'name' | 'createdAt' | 'updatedAt' | 'status'; sortOrder: 'asc' | 'desc'; page: number; limit: number };
+  const newestFirst = (a: IndexEntry, b: IndexEntry) => (a.seenAt < b.seenAt ? 1 : a.seenAt > b.seenAt ? -1 : a.id < b.id ? 1 : -1);
+  const orders = {
+    createdAt: (a: IndexEntry, b: IndexEntry) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1),
+    updatedAt: (a: IndexEntry, b: IndexEntry) => -newestFirst(a, b),
+    name: (a: IndexEntry, b: IndexEntry) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : orders.createdAt(a, b)),
+    status: (a: IndexEntry, b: IndexEntry) => Number(!a.active) - Number(!b.active) || orders.createdAt(a, b),
+  };
+  /** The page the slow way: every match found by includes(), ranked (or ordered), sorted, sliced. */
+  const slowPage = (entries: IndexEntry[], q: Q) => {
+    const words = q.search ? searchTokens(q.search) : [];
+    const nameWords = q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
+    const found = entries.filter(
+      (e) => words.every((w) => e.text.includes(w)) && (q.isActive === undefined || e.active === q.isActive) && nameWords.every((w) => e.nameKey.includes(w)),
+    );
+    const sortBy = q.sortBy ?? (words.length > 0 ? 'relevance' : 'createdAt');
+    let sorted: IndexEntry[];
+    if (sortBy === 'relevance' && words.length > 0) sorted = found.sort((a, b) => rankOf(a, words) - rankOf(b, words) || newestFirst(a, b));
+    else if (sortBy === 'relevance') sorted = found.sort(newestFirst);
+    else {
+      sorted = found.sort(orders[sortBy]);
+      if (q.sortOrder === 'desc') sorted.reverse();
+    }
+    const start = (q.page - 1) * q.limit;
+    return { ids: sorted.slice(start, start + q.limit).map((e) => e.id), total: found.length };
+  };
+  // What staff type: pieces of the customers' own texts (1 to 6 characters, one or two), or a stray string.
+  const pieceOf = (i: number, at: number, len: number) => {
+    const text = (pool[i % pool.length] as IndexEntry).text.replace(/\s+/g, ' ');
+    const from = at % Math.max(1, text.length);
+    return text.slice(from, from + len).trim() || 'a';
+  };
+  // The start of one of a customer's words, as typed most often.
+  const wordStartOf = (i: number, w: number, len: number) => {
+    const words = (pool[i % pool.length] as IndexEntry).text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return (words[w % words.length] ?? 'a').slice(0, len);
+  };
+  const search = fc.oneof(
+    fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 6 })).map(([i, at, len]) => pieceOf(i, at, len)),
+    fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 7 })).map(([i, w, len]) => wordStartOf(i, w, len)),
+    fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 4 }), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })).map(
+      ([i, at, len, j, at2, len2]) => `${pieceOf(i, at, len)} ${pieceOf(j, at2, len2)}`,
+    ),
+    fc.constantFrom('a', 'e', 'b', 'el', 'ou', '6', '21', 'zzq', 'ahmed', 'ben mo', 'é', 'ø', 'œ'),
+    fc.string({ maxLength: 4 }),
+  );
+  const query: fc.Arbitrary<Q> = fc.record({
+    search: fc.option(search, { nil: undefined }),
+    isActive: fc.option(fc.boolean(), { nil: undefined }),
+    name: fc.option(fc.constantFrom('a', 'ben', 'lay'), { nil: undefined, freq: 6 }),
+    sortBy: fc.option(fc.constantFrom('relevance', 'name', 'createdAt', 'updatedAt', 'status'), { nil: undefined, freq: 2 }),
+    sortOrder: fc.constantFrom('asc', 'desc'),
+    page: fc.integer({ min: 1, max: 4 }),
+    limit: fc.constantFrom(1, 7, 50),
+  }) as fc.Arbitrary<Q>;
+  // Changes as the app makes them: a customer saved again (seen now, maybe renamed), a new one, one deleted,
+  // and one a sync brings with an older date (it lands among the others, not on top).
+  const change = fc.tuple(fc.constantFrom('seen', 'renamed', 'added', 'removed', 'older'), fc.nat(), fc.nat());
+
+  it('pages exactly as ranking every match would, sorting few matches or walking many, through any changes', () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 30 }), fc.array(query, { minLength: 1, maxLength: 12 }), fc.boolean(), (changes, queries, bulk) => {
+        const now = new Map(pool.slice(0, 1800).map((e) => [e.id, e]));
+        const sorting = new CustomerSearchIndex([...now.values()]);
+        const walking = new CustomerSearchIndex([...now.values()], 0);
+        const batch: IndexEntry[] = [];
+        changes.forEach(([kind, i, j], n) => {
+          const e = pool[i % pool.length] as IndexEntry;
+          const other = pool[j % pool.length] as IndexEntry;
+          const stamp = `2026-10-${String(1 + (n % 28)).padStart(2, '0')}T0${n % 10}`;
+          if (kind === 'removed') {
+            now.delete(e.id);
+            for (const idx of [sorting, walking]) idx.remove([e.id]);
+            return;
+          }
+          const older = `2026-0${1 + (j % 9)}-${String(1 + (j % 28)).padStart(2, '0')}T12`;
+          const seenAt = kind === 'seen' ? stamp : kind === 'older' ? older : e.seenAt;
+          const next = kind === 'renamed' ? person(e.id, other.text.split(' ')[0] ?? 'x', 'Renamé', stamp) : { ...e, seenAt };
+          now.set(next.id, next);
+          if (bulk) batch.push(next);
+          else for (const idx of [sorting, walking]) idx.upsert([next]);
+        });
+        // The bulk path merges; pad the batch past its threshold with customers saved unchanged.
+        if (bulk) for (const idx of [sorting, walking]) idx.upsert([...batch, ...[...now.values()].slice(0, 1000)]);
+        for (const q of queries) {
+          const expected = slowPage([...now.values()], q);
+          expect(sorting.query(q), JSON.stringify(q)).toEqual(expected);
+          expect(walking.query(q), JSON.stringify(q)).toEqual(expected);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('ranks a long word off its prefix lists once per customer, whichever tier its prefix is in', () => {
+    const people = [
+      person('inside', 'Omar', 'Chassagne', '2026-01-05'),
+      person('email', 'Nadia', 'Tazi', '2026-01-04', { email: 'hass.n@example.com' }),
+      person('first', 'Hassna', 'Idrissi', '2026-01-03'),
+      person('last', 'Karim', 'Hassan', '2026-01-01'),
+      person('near', 'Hasna', 'Hasbi', '2026-01-06'), // the prefix, not the word
+    ];
+    const walking = new CustomerSearchIndex(people, 0);
+    expect(walking.query({ search: 'hass', page: 1, limit: 10, sortOrder: 'desc' })).toEqual({ ids: ['last', 'first', 'email', 'inside'], total: 4 });
+    expect(new CustomerSearchIndex(people).query({ search: 'hass', page: 1, limit: 10, sortOrder: 'desc' }).ids).toEqual(['last', 'first', 'email', 'inside']);
+  });
+
+  it('places a customer seen at an older time among the others, however many land in one gap', () => {
+    const people = ['2026-01-01', '2026-01-02', '2026-01-03'].map((d, i) => person(`x${i}`, 'Sara', 'Tazi', d));
+    const idx = new CustomerSearchIndex(people);
+    const q = { search: 'tazi', page: 1, limit: 100, sortOrder: 'desc' } as const;
+    // A sync brings one seen between x0 and x1; then 79 more into the same gap, each between the last one and x1
+    // (past the ~50 halvings of a gap that a double allows: the order is numbered again).
+    const landed: IndexEntry[] = [];
+    for (let k = 0; k < 80; k++) {
+      const e = person(`y${String(k).padStart(2, '0')}`, 'Sara', 'Tazi', `2026-01-01T${10 + k}`);
+      idx.upsert([e]);
+      landed.push(e);
+    }
+    expect(idx.query(q).ids).toEqual(slowPage([...people, ...landed], q).ids);
+    expect(idx.query(q).ids.slice(0, 3)).toEqual(['x2', 'x1', 'y79']);
+  });
+
+  it('builds in slices to the same index as at once', async () => {
+    const sliced = await CustomerSearchIndex.build(pool, 1);
+    const atOnce = new CustomerSearchIndex(pool);
+    for (const search of ['a', 'be', 'hass', 'ahmed ben', '612', 'zzq']) {
+      const q = { search, page: 1, limit: 50, sortOrder: 'desc' } as const;
+      expect(sliced.query(q)).toEqual(atOnce.query(q));
+      expect(sliced.query(q)).toEqual(slowPage(pool, q));
+    }
   });
 });

@@ -23,15 +23,20 @@ export interface SqliteOptions {
  */
 export function integrityProblems(sqlite: BetterSqlite3.Database): string[] {
   try {
-    const problems = (sqlite.pragma('integrity_check') as { integrity_check: string }[])
-      .map((r) => r.integrity_check)
-      .filter((line) => line !== 'ok');
-    const orphans = sqlite.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
-    for (const o of orphans) problems.push(`${o.table} row ${o.rowid ?? '?'} refers to a missing ${o.parent} row`);
-    return problems;
+    return problemsOf(sqlite.pragma('integrity_check') as IntegrityRow[], sqlite.pragma('foreign_key_check') as OrphanRow[]);
   } catch (err) {
     return [describeSqliteError(err)];
   }
+}
+
+export type IntegrityRow = { integrity_check: string };
+export type OrphanRow = { table: string; rowid: number | null; parent: string };
+
+/** The two pragmas' rows as readable lines (integrity-off-thread.ts runs them in a worker). */
+export function problemsOf(checks: IntegrityRow[], orphans: OrphanRow[]): string[] {
+  const problems = checks.map((r) => r.integrity_check).filter((line) => line !== 'ok');
+  for (const o of orphans) problems.push(`${o.table} row ${o.rowid ?? '?'} refers to a missing ${o.parent} row`);
+  return problems;
 }
 
 /**
@@ -215,7 +220,7 @@ function backupProblem(entry: BackupEntry, opts: SqliteOptions): string | null {
   return problems.length > 0 ? `its database copy fails the integrity check (${problems[0]})` : null;
 }
 
-function describeSqliteError(err: unknown): string {
+export function describeSqliteError(err: unknown): string {
   if (err instanceof Error) return 'code' in err && typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message;
   return String(err);
 }

@@ -1,13 +1,17 @@
 import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
-import { SortedList } from './sorted-list';
+import { GramPostings } from './gram-postings';
+import { runInSlices, runNow } from './slices';
+import { SortedList, mergeSorted, sortSteps } from './sorted-list';
 
 /**
  * The customer list, kept in memory for search as you type. Substring search of one or two letters
- * cannot use an index (FTS5 trigrams start at three), and a SQLite scan of 100,000 rows takes ~30 ms;
- * scanning one contiguous string of all folded texts with indexOf takes a few. One list per sort
- * order is kept sorted, so no query sorts. SQLite stays the source of truth: the index is rebuilt from
- * it at start and updated by the customer service after each commit; only ids leave it.
+ * cannot use SQLite's indexes (FTS5 trigrams start at three), and a scan of 100,000 rows takes
+ * ~30 ms; so every 1-, 2- and 3-character piece of each customer's folded text has its list of
+ * customers (gram-postings.ts) and a search reads the shortest list that holds its matches. One list
+ * per sort order is kept sorted, so no query sorts more than a few thousand matches. SQLite stays the
+ * source of truth: the index is built from it at start (in slices: build()) and updated by the
+ * customer service after each commit, change by change; only ids leave it.
  */
 export interface IndexEntry {
   id: string;
@@ -25,6 +29,11 @@ export interface IndexEntry {
   seenAt: string;
 }
 
+/** An entry as the index holds it: its own copy, numbered by the slot its gram lists know it by. */
+interface Held extends IndexEntry {
+  slot: number;
+}
+
 type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
 type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
@@ -38,40 +47,57 @@ const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
 };
 const sortKeys = Object.keys(comparators) as SortBy[];
 
-// Separates texts in the joined string; searchTokens() never lets it into a word.
-const SEP = '\u0000';
-// Past this many changes at once, re-sorting everything beats inserting one by one.
+// Past this many changes at once, merging them into every list beats inserting one by one.
 const BULK = 1000;
-// Words up to this long are ranked from the prefix lists (the short ones, which match the most).
+// Word starts of up to this many characters have their prefix lists (rankedByPrefix).
 const PREFIX_MAX = 3;
+// Up to this many matches are ranked and sorted outright; more are walked newest first (ranked()).
+const SORT_MAX = 300;
+// Matches fewer than the store's size over this are put in recency order by sorting them, not by walking the order.
+const WALK_PAST = 64;
 
 /**
  * For each folded prefix (1 to PREFIX_MAX characters) at the start of some customer's word, the
  * customers it starts a word of, split by tier (0 last name, 1 first name, 2 email or phone) and kept
  * most recently seen last: the first page of a short search is read off them without ranking.
  */
-type PrefixLists = Map<string, [SortedList<IndexEntry>, SortedList<IndexEntry>, SortedList<IndexEntry>]>;
-
-/** A sort order and, built lazily after changes, its texts joined into one string for the scan. */
-interface Order {
-  list: SortedList<IndexEntry>;
-  joined: { text: string; starts: Int32Array } | null;
-}
+type PrefixLists = Map<string, [SortedList<Held>, SortedList<Held>, SortedList<Held>]>;
 
 export interface IndexPage {
   ids: string[];
   total: number;
 }
 
+const NONE = new Int32Array(0);
+// Places in the updatedAt order and slots stay below this (4,194,304), so that a rank (< 256), a place
+// and a slot pack exactly into one double (2^52) for sortedPage().
+const ORD_SPAN = 2 ** 22;
+
 export class CustomerSearchIndex {
-  private readonly entries = new Map<string, IndexEntry>();
-  private orders!: Record<SortBy, Order>;
+  private readonly entries = new Map<string, Held>();
+  private bySlot: (Held | undefined)[] = [];
+  /** Each slot's text, beside bySlot: checking a match reads the string without going through its entry. */
+  private texts: string[] = [];
+  private freeSlots: number[] = [];
+  private orders!: Record<SortBy, SortedList<Held>>;
+  /** Each slot's place in the updatedAt order as a whole number (gaps allowed), so matches sort without comparing strings. */
+  private seenOrd = new Float64Array(0);
   /** Built with the sort orders, then kept up to date change by change. */
   private prefixes!: PrefixLists;
+  private grams = new GramPostings();
+  /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
+  private marks = new Uint8Array(0);
 
-  constructor(entries: IndexEntry[] = []) {
-    for (const e of entries) this.entries.set(e.id, e);
-    this.resort();
+  /** `sortMax`: up to how many matches are sorted outright rather than walked (tests set it to reach both ways). */
+  constructor(entries: readonly IndexEntry[] = [], private readonly sortMax = SORT_MAX) {
+    runNow(this.loadSteps(entries));
+  }
+
+  /** Builds the index a slice at a time, giving the event loop back between slices (opening a store). */
+  static async build(entries: readonly IndexEntry[], sliceMs?: number): Promise<CustomerSearchIndex> {
+    const index = new CustomerSearchIndex();
+    await runInSlices(index.loadSteps(entries), sliceMs);
+    return index;
   }
 
   get size(): number {
@@ -79,36 +105,33 @@ export class CustomerSearchIndex {
   }
 
   /** Adds or replaces customers. Entries are replaced, never mutated, so old sort keys stay findable. */
-  upsert(changed: IndexEntry[]): void {
-    if (changed.length >= BULK) {
-      for (const e of changed) this.entries.set(e.id, e);
-      this.resort();
-      return;
-    }
+  upsert(changed: readonly IndexEntry[]): void {
+    if (changed.length >= BULK) return this.upsertMany(changed);
     for (const entry of changed) {
-      this.remove([entry.id]);
-      this.entries.set(entry.id, entry);
-      for (const k of sortKeys) this.orders[k].list.insert(entry);
-      for (const [prefix, tier] of prefixTiersOf(entry)) listsOf(this.prefixes, prefix)[tier].insert(entry);
+      const old = this.entries.get(entry.id);
+      if (old) this.unlist(old);
+      const held = this.hold(entry, old);
+      for (const k of sortKeys) {
+        const at = this.orders[k].insert(held);
+        if (k === 'updatedAt') this.placeSeen(at);
+      }
+      for (const [prefix, tier] of prefixTiersOf(held)) listsOf(this.prefixes, prefix)[tier].insert(held);
     }
-    this.invalidate();
   }
 
-  remove(ids: string[]): void {
-    // Many at once (an import undone): one rebuild, as upsert does, not a splice per list per customer.
-    if (ids.length >= BULK) {
-      for (const id of ids) this.entries.delete(id);
-      this.resort();
-      return;
-    }
+  remove(ids: readonly string[]): void {
+    // Many at once (an import undone): each order filtered in one pass, not a splice per list per customer.
+    if (ids.length >= BULK) return this.removeMany(ids);
     for (const id of ids) {
       const old = this.entries.get(id);
       if (!old) continue;
+      this.unlist(old);
+      this.grams.remove(old.slot, old.text);
       this.entries.delete(id);
-      for (const k of sortKeys) this.orders[k].list.remove(old);
-      for (const [prefix, tier] of prefixTiersOf(old)) listsOf(this.prefixes, prefix)[tier].remove(old);
+      this.bySlot[old.slot] = undefined;
+      this.texts[old.slot] = '';
+      this.freeSlots.push(old.slot);
     }
-    this.invalidate();
   }
 
   query(q: Query): IndexPage {
@@ -116,61 +139,62 @@ export class CustomerSearchIndex {
     const sortBy = q.sortBy ?? (words.length > 0 ? 'relevance' : 'createdAt');
     // Ranked with nothing to rank by, every customer ties: most recently seen first.
     if (sortBy === 'relevance') return words.length > 0 ? this.ranked(q, words) : this.query({ ...q, sortBy: 'updatedAt', sortOrder: 'desc' });
-    const order = this.orders[sortBy];
-    const items = order.list.array;
+    const items = this.orders[sortBy].array;
     const n = items.length;
     const start = (q.page - 1) * q.limit;
-    const end = Math.min(start + q.limit, n);
     const asc = q.sortOrder === 'asc';
-    const nameWords = nameWordsOf(q);
-    const active = q.isActive;
-
-    if (words.length === 0 && nameWords.length === 0 && active === undefined) {
+    const keep = keeper(q.isActive, nameWordsOf(q));
+    if (words.length === 0 && !keep) {
       const ids: string[] = [];
-      for (let i = start; i < end; i++) ids.push((items[asc ? i : n - 1 - i] as IndexEntry).id);
+      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push((items[asc ? i : n - 1 - i] as Held).id);
       return { ids, total: n };
     }
-
-    const keep = keeper(active, nameWords);
-    const matches = words.length > 0 ? this.scan(order, words, keep) : filterAll(items, keep);
-    const total = matches.length;
+    const matches = words.length > 0 ? this.matches(words, keep) : this.filterAll(keep as (e: IndexEntry) => boolean);
     const ids: string[] = [];
-    for (let i = start; i < Math.min(start + q.limit, total); i++) {
-      ids.push((items[matches[asc ? i : total - 1 - i] as number] as IndexEntry).id);
+    if (start >= matches.length) return { ids, total: matches.length };
+    this.mark(matches, 1);
+    let at = 0;
+    for (let i = 0; i < n && at < start + q.limit; i++) {
+      const e = items[asc ? i : n - 1 - i] as Held;
+      if (this.marks[e.slot] === 0) continue;
+      if (at >= start) ids.push(e.id);
+      at++;
     }
-    return { ids, total };
+    this.mark(matches, 0);
+    return { ids, total: matches.length };
   }
 
   /**
-   * A search's page in ranked order (rankOf), ties most recently seen first. The matches are scanned
-   * in updatedAt order and walked from the newest, each dealt to its rank's queue; no sort. A queue
-   * keeps only as many as the page's end (more could not reach the page), and the walk stops once
-   * the best rank alone fills the page: nothing older can come before those. So a one-letter search
-   * over 100,000 customers ranks the few hundred it needs, and at worst one rank per match.
+   * A search's page in ranked order (rankOf), ties most recently seen first. A few matches are
+   * ranked and sorted outright. Many are walked in updatedAt order from the newest, each dealt to its
+   * rank's queue; a queue keeps only as many as the page's end (more could not reach the page), and
+   * the walk stops once the best rank alone fills the page: nothing older can come before those.
    */
   private ranked(q: Query, words: string[]): IndexPage {
-    const order = this.orders.updatedAt;
-    const items = order.list.array;
-    const matches = this.scan(order, words, keeper(q.isActive, nameWordsOf(q)));
+    const keep = keeper(q.isActive, nameWordsOf(q));
+    const matches = this.matches(words, keep);
     const total = matches.length;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
     if (start >= end) return { ids: [], total };
     const only = words[0] as string;
-    if (words.length === 1 && only.length <= PREFIX_MAX) return { ids: this.rankedByPrefix(only, matches, keeper(q.isActive, nameWordsOf(q)), start, end), total };
-    const queues: (number[] | undefined)[] = new Array(RANKS);
-    for (let i = total - 1; i >= 0; i--) {
-      const entry = items[matches[i] as number] as IndexEntry;
+    // A long word whose prefix's lists dwarf its matches ("ahmed.b" among every Ahmed): ranking the
+    // matches beats walking lists where few customers have the word itself.
+    const dwarfed = words.length === 1 && only.length > PREFIX_MAX && this.sortMax > 0 && total * 4 <= this.prefixSize(only);
+    if ((total <= this.sortMax || dwarfed) && this.bySlot.length <= ORD_SPAN) return { ids: this.sortedPage(matches, words, start, end), total };
+    if (words.length === 1) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
+    const queues: (Held[] | undefined)[] = new Array(RANKS);
+    this.eachNewestFirst(matches, (entry) => {
       const rank = rankOf(entry, words);
       const queue = (queues[rank] ??= []);
-      if (queue.length < end) queue.push(matches[i] as number);
-      if (rank === 0 && queue.length >= end) break;
-    }
+      if (queue.length < end) queue.push(entry);
+      return rank === 0 && queue.length >= end;
+    });
     const ids: string[] = [];
     let at = 0;
     for (let r = 0; r < RANKS && at < end; r++) {
-      for (const m of queues[r] ?? []) {
-        if (at >= start && at < end) ids.push((items[m] as IndexEntry).id);
+      for (const e of queues[r] ?? []) {
+        if (at >= start && at < end) ids.push(e.id);
         if (++at >= end) break;
       }
     }
@@ -178,80 +202,232 @@ export class CustomerSearchIndex {
   }
 
   /**
-   * A one-word search's page, when the word is short: its prefix lists give tiers 0 to 2 in order,
-   * then the matches holding it only inside a word follow, newest first. Only the page is looked at
-   * (and, past the lists, at most their length of matches skipped), however many match.
+   * Ranks every match and sorts them: rank, then most recently seen. Each match is one number (rank,
+   * its place in the updatedAt order reversed, its slot) so the engine sorts plain numbers.
    */
-  private rankedByPrefix(word: string, matches: Int32Array, keep: (e: IndexEntry) => boolean, start: number, end: number): string[] {
+  private sortedPage(matches: Int32Array, words: string[], start: number, end: number): string[] {
+    const m = matches.length;
+    const keys = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const slot = matches[i] as number;
+      const newest = ORD_SPAN - 1 - (this.seenOrd[slot] as number);
+      keys[i] = (rankOf(this.bySlot[slot] as Held, words) * ORD_SPAN + newest) * ORD_SPAN + slot;
+    }
+    keys.sort();
     const ids: string[] = [];
-    let at = 0;
-    for (const list of this.prefixes.get(word) ?? []) {
-      const tier = list.array;
-      for (let i = tier.length - 1; i >= 0 && at < end; i--) {
-        const e = tier[i] as IndexEntry;
-        if (!keep(e)) continue;
-        if (at >= start) ids.push(e.id);
-        at++;
-      }
-    }
-    const items = this.orders.updatedAt.list.array;
-    for (let i = matches.length - 1; i >= 0 && at < end; i--) {
-      const e = items[matches[i] as number] as IndexEntry;
-      if (tierOf(e, word) < TIERS - 1) continue; // in a prefix list, counted above
-      if (at >= start) ids.push(e.id);
-      at++;
-    }
+    for (let i = start; i < end; i++) ids.push((this.bySlot[(keys[i] as number) % ORD_SPAN] as Held).id);
     return ids;
   }
 
   /**
-   * Positions (ascending) of the entries whose text holds every word. The longest word is looked for
-   * with indexOf over the joined texts, which jumps straight from one candidate to the next.
+   * A one-word search's page off the prefix lists of its first PREFIX_MAX characters: tiers 0 to 2
+   * in order, newest first, then the matches holding the word only inside a word. A short word's
+   * lists are exactly its tiers; a longer word's tier t is among the lists of tiers 0 to t of its
+   * prefix (where the word starts, its prefix does), merged newest first and checked with tierOf.
+   * Only as many as the page needs are looked at, however many match.
    */
-  private scan(order: Order, words: string[], keep: (e: IndexEntry) => boolean): Int32Array {
-    const { text, starts } = (order.joined ??= join(order.list.array));
-    const items = order.list.array;
-    let longest = 0;
-    for (let i = 1; i < words.length; i++) if ((words[i] as string).length > (words[longest] as string).length) longest = i;
-    const needle = words[longest] as string;
-    const others = words.filter((_, i) => i !== longest);
-    const out = new Int32Array(items.length);
+  private rankedByPrefix(word: string, matches: Int32Array, keep: Keep, start: number, end: number): string[] {
+    const ids: string[] = [];
+    let at = 0;
+    const lists = (this.prefixes.get(word.slice(0, PREFIX_MAX)) ?? []).map((l) => l.array);
+    const short = word.length <= PREFIX_MAX;
+    for (let t = 0; t < lists.length && at < end; t++) {
+      const from = short ? lists.slice(t, t + 1) : lists.slice(0, t + 1);
+      const next = from.map((l) => l.length - 1);
+      while (at < end) {
+        // The newest of the lists' next entries (their places in the updatedAt order are numbers).
+        let pick = -1;
+        for (let l = 0; l < from.length; l++) {
+          const i = next[l] as number;
+          if (i < 0) continue;
+          const best = pick < 0 ? -Infinity : (this.seenOrd[((from[pick] as readonly Held[])[next[pick] as number] as Held).slot] as number);
+          if ((this.seenOrd[((from[l] as readonly Held[])[i] as Held).slot] as number) > best) pick = l;
+        }
+        if (pick < 0) break;
+        const e = (from[pick] as readonly Held[])[next[pick] as number] as Held;
+        next[pick] = (next[pick] as number) - 1;
+        if ((keep && !keep(e)) || (!short && tierOf(e, word) !== t)) continue;
+        if (at >= start) ids.push(e.id);
+        at++;
+      }
+    }
+    if (at >= end) return ids;
+    this.eachNewestFirst(matches, (e) => {
+      if (tierOf(e, word) < TIERS - 1) return false; // in a prefix list, counted above
+      if (at >= start) ids.push(e.id);
+      return ++at >= end;
+    });
+    return ids;
+  }
+
+  private prefixSize(word: string): number {
+    let n = 0;
+    for (const list of this.prefixes.get(word.slice(0, PREFIX_MAX)) ?? []) n += list.size;
+    return n;
+  }
+
+  /**
+   * Visits the matches most recently seen first until `visit` says stop. Few of them (against the
+   * store) are sorted by their place in the updatedAt order, packed with their slot into numbers the
+   * engine sorts; many are found walking that order with their slots marked. Either way no entry but
+   * a match is read: at 1,000,000 customers, a walk reading each entry costs ~100 ms.
+   */
+  private eachNewestFirst(matches: Int32Array, visit: (e: Held) => boolean): void {
+    if (matches.length * WALK_PAST <= this.entries.size && this.bySlot.length <= ORD_SPAN) {
+      const keys = new Float64Array(matches.length);
+      for (let i = 0; i < matches.length; i++) {
+        const slot = matches[i] as number;
+        keys[i] = (ORD_SPAN - 1 - (this.seenOrd[slot] as number)) * ORD_SPAN + slot;
+      }
+      keys.sort();
+      for (let i = 0; i < keys.length; i++) if (visit(this.bySlot[(keys[i] as number) % ORD_SPAN] as Held)) return;
+      return;
+    }
+    const items = this.orders.updatedAt.array;
+    // Everyone matches ("6" in every phone): nothing to mark.
+    const all = matches.length === this.entries.size;
+    if (!all) this.mark(matches, 1);
+    for (let i = items.length - 1; i >= 0; i--) {
+      const e = items[i] as Held;
+      if ((all || this.marks[e.slot] !== 0) && visit(e)) break;
+    }
+    if (!all) this.mark(matches, 0);
+  }
+
+  /** The slots of the customers whose text holds every word and that `keep` keeps. */
+  private matches(words: string[], keep: Keep): Int32Array {
+    const found = this.grams.candidates(words);
+    if (!found) return NONE;
+    const { slots, exact } = found;
+    if (exact && !keep) return slots;
+    const out = new Int32Array(slots.length);
     let count = 0;
-    let entry = 0;
-    let p = text.indexOf(needle);
-    while (p !== -1) {
-      while ((starts[entry + 1] as number) <= p) entry++;
-      const e = items[entry] as IndexEntry;
-      if ((others.length === 0 || containsAll(e.text, others)) && keep(e)) out[count++] = entry;
-      p = text.indexOf(needle, starts[entry + 1] as number);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i] as number;
+      if ((exact || containsAll(this.texts[slot] as string, words)) && (!keep || keep(this.bySlot[slot] as Held))) out[count++] = slot;
     }
     return out.subarray(0, count);
   }
 
-  private resort(): void {
+  private filterAll(keep: (e: IndexEntry) => boolean): Int32Array {
+    const out = new Int32Array(this.entries.size);
+    let count = 0;
+    for (const e of this.entries.values()) if (keep(e)) out[count++] = e.slot;
+    return out.subarray(0, count);
+  }
+
+  private mark(slots: Int32Array, value: 0 | 1): void {
+    if (this.marks.length < this.bySlot.length) this.marks = new Uint8Array(Math.max(1024, this.bySlot.length * 2));
+    for (let i = 0; i < slots.length; i++) this.marks[slots[i] as number] = value;
+  }
+
+  /** Takes an entry into the index (its own copy, in the old one's slot or a free one) and its grams. */
+  private hold(entry: IndexEntry, old: Held | undefined): Held {
+    const slot = old?.slot ?? this.freeSlots.pop() ?? this.bySlot.length;
+    const held: Held = { ...entry, slot };
+    this.entries.set(held.id, held);
+    this.bySlot[slot] = held;
+    this.texts[slot] = held.text;
+    if (this.seenOrd.length <= slot) {
+      const bigger = new Float64Array(Math.max(1024, (slot + 1) * 2));
+      bigger.set(this.seenOrd);
+      this.seenOrd = bigger;
+    }
+    this.grams.replace(slot, old?.text ?? null, held.text);
+    return held;
+  }
+
+  /** Takes an entry out of the sort orders and prefix lists (its grams change with its replacement). */
+  private unlist(old: Held): void {
+    for (const k of sortKeys) this.orders[k].remove(old);
+    for (const [prefix, tier] of prefixTiersOf(old)) listsOf(this.prefixes, prefix)[tier].remove(old);
+  }
+
+  private removeMany(ids: readonly string[]): void {
+    const gone = new Set<Held>();
+    for (const id of ids) {
+      const old = this.entries.get(id);
+      if (!old) continue;
+      gone.add(old);
+      this.grams.remove(old.slot, old.text);
+      this.entries.delete(id);
+      this.bySlot[old.slot] = undefined;
+      this.texts[old.slot] = '';
+      this.freeSlots.push(old.slot);
+    }
+    if (gone.size === 0) return;
+    for (const k of sortKeys) this.orders[k] = SortedList.ofSorted(this.orders[k].array.filter((e) => !gone.has(e)), comparators[k]);
+    this.renumberSeen();
+    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+  }
+
+  /** Many changes at once (an import, a first sync): merged into each order in one pass, not one by one. */
+  private upsertMany(changed: readonly IndexEntry[]): void {
+    const latest = new Map(changed.map((e) => [e.id, e]));
+    const replaced = new Set<Held>();
+    const fresh: Held[] = [];
+    for (const entry of latest.values()) {
+      const old = this.entries.get(entry.id);
+      if (old) replaced.add(old);
+      fresh.push(this.hold(entry, old));
+    }
+    for (const k of sortKeys) {
+      const kept = this.orders[k].array.filter((e) => !replaced.has(e));
+      this.orders[k] = SortedList.ofSorted(mergeSorted(kept, [...fresh].sort(comparators[k]), comparators[k]), comparators[k]);
+    }
+    this.renumberSeen();
+    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+  }
+
+  /** Everything from scratch: slots, the sorted orders, the prefix lists and the gram lists. */
+  private *loadSteps(entries: readonly IndexEntry[]): Generator<void> {
+    this.entries.clear();
+    this.bySlot = [];
+    this.texts = [];
+    this.freeSlots = [];
+    this.grams = new GramPostings();
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as IndexEntry;
+      const old = this.entries.get(entry.id);
+      const slot = old?.slot ?? this.bySlot.length;
+      const held: Held = { ...entry, slot };
+      this.entries.set(held.id, held);
+      this.bySlot[slot] = held;
+      this.texts[slot] = held.text;
+      if (i % 2048 === 2047) yield;
+    }
     const all = [...this.entries.values()];
-    this.orders = Object.fromEntries(sortKeys.map((k) => [k, { list: SortedList.from(all, comparators[k]), joined: null }])) as Record<
-      SortBy,
-      Order
-    >;
-    this.prefixes = buildPrefixLists(this.orders.updatedAt.list.array);
+    const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
+    for (const k of sortKeys) orders[k] = SortedList.ofSorted(yield* sortSteps(all, comparators[k]), comparators[k]);
+    this.orders = orders as Record<SortBy, SortedList<Held>>;
+    this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
+    this.renumberSeen();
+    this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array);
+    for (let i = 0; i < all.length; i++) {
+      const held = all[i] as Held;
+      this.grams.add(held.slot, held.text);
+      if (i % 512 === 511) yield;
+    }
+    yield* this.grams.trimSteps();
   }
 
-  private invalidate(): void {
-    for (const k of sortKeys) this.orders[k].joined = null;
+  private renumberSeen(): void {
+    const items = this.orders.updatedAt.array;
+    for (let i = 0; i < items.length; i++) this.seenOrd[(items[i] as Held).slot] = i;
   }
-}
 
-function join(items: readonly IndexEntry[]): { text: string; starts: Int32Array } {
-  const starts = new Int32Array(items.length + 1);
-  let at = 0;
-  for (let i = 0; i < items.length; i++) {
-    starts[i] = at;
-    at += (items[i] as IndexEntry).text.length + SEP.length;
+  /**
+   * Numbers the entry just inserted at `at` in the updatedAt order. A save makes its customer the
+   * most recently seen: one more than the last. Anywhere else (a sync's older change) the order is
+   * numbered again, a pass over the list.
+   */
+  private placeSeen(at: number): void {
+    const items = this.orders.updatedAt.array;
+    const slot = (items[at] as Held).slot;
+    const before = at > 0 ? (this.seenOrd[(items[at - 1] as Held).slot] as number) : -1;
+    if (at === items.length - 1 && before + 1 < ORD_SPAN) this.seenOrd[slot] = before + 1;
+    else this.renumberSeen();
   }
-  // A sentinel past the end, so the scan's position-to-entry walk needs no bounds check.
-  starts[items.length] = 0x7fffffff;
-  return { text: items.map((e) => e.text).join(SEP), starts };
 }
 
 /*
@@ -310,10 +486,10 @@ function prefixTiersOf(e: IndexEntry): Map<string, 0 | 1 | 2> {
   return out;
 }
 
-function listsOf(prefixes: PrefixLists, prefix: string) {
+function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, SortedList<Held>, SortedList<Held>] {
   let lists = prefixes.get(prefix);
   if (!lists) {
-    lists = [new SortedList(comparators.updatedAt), new SortedList(comparators.updatedAt), new SortedList(comparators.updatedAt)];
+    lists = [new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt)];
     prefixes.set(prefix, lists);
   }
   return lists;
@@ -325,9 +501,10 @@ function listsOf(prefixes: PrefixLists, prefix: string) {
  * (0), then email and phone (2), so a better tier found later takes it back from the list it just
  * joined, where it is still last.
  */
-function buildPrefixLists(bySeen: readonly IndexEntry[]): PrefixLists {
-  const building = new Map<string, { tiers: [IndexEntry[], IndexEntry[], IndexEntry[]]; last: IndexEntry | null; lastTier: number }>();
-  for (const e of bySeen) {
+function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists> {
+  const building = new Map<string, { tiers: [Held[], Held[], Held[]]; last: Held | null; lastTier: number }>();
+  for (let n = 0; n < bySeen.length; n++) {
+    const e = bySeen[n] as Held;
     for (let i = 0; i < e.wordStarts.length; i++) {
       const p = e.wordStarts.charCodeAt(i);
       const zone = zoneOf(e, p);
@@ -337,16 +514,17 @@ function buildPrefixLists(bySeen: readonly IndexEntry[]): PrefixLists {
         if (!b) building.set(prefix, (b = { tiers: [[], [], []], last: null, lastTier: 0 }));
         if (b.last === e) {
           if (zone >= b.lastTier) continue;
-          (b.tiers[b.lastTier] as IndexEntry[]).pop();
+          (b.tiers[b.lastTier] as Held[]).pop();
         }
-        (b.tiers[zone] as IndexEntry[]).push(e);
+        (b.tiers[zone] as Held[]).push(e);
         b.last = e;
         b.lastTier = zone;
       }
     }
+    if (n % 1024 === 1023) yield;
   }
   const prefixes: PrefixLists = new Map();
-  const wrap = (items: IndexEntry[]) => SortedList.ofSorted(items, comparators.updatedAt);
+  const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
   for (const [prefix, { tiers }] of building) prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
   return prefixes;
 }
@@ -370,15 +548,12 @@ function nameWordsOf(q: Query): string[] {
   return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
 }
 
-function keeper(active: boolean | undefined, nameWords: string[]): (e: IndexEntry) => boolean {
-  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
-}
+/** A query's filters as one test, or null when it has none (every match is kept as it is). */
+type Keep = ((e: IndexEntry) => boolean) | null;
 
-function filterAll(items: readonly IndexEntry[], keep: (e: IndexEntry) => boolean): Int32Array {
-  const out = new Int32Array(items.length);
-  let count = 0;
-  for (let i = 0; i < items.length; i++) if (keep(items[i] as IndexEntry)) out[count++] = i;
-  return out.subarray(0, count);
+function keeper(active: boolean | undefined, nameWords: string[]): Keep {
+  if (active === undefined && nameWords.length === 0) return null;
+  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
 }
 
 function containsAll(text: string, words: string[]): boolean {

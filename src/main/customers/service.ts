@@ -29,7 +29,7 @@ import { searchTextOf } from './fold';
 import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
-import { CustomerSearchIndex } from './search-index';
+import { CustomerSearchIndex, type IndexEntry } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
@@ -38,6 +38,8 @@ import { type CustomerSummary, summaryRow } from './summary';
 const EMAIL_TAKEN = 'A customer with this email already exists';
 // SQLite caps bound parameters per statement at 32,766; 14 columns x 1,000 rows stays well under.
 const INSERT_CHUNK = 1000;
+// Customers read per statement when the search index loads (~10 ms each).
+const INDEX_PAGE = 2000;
 const CUSTOMER_COLUMNS = [
   'id', 'local_data_id', 'is_active', 'first_name', 'last_name', 'email', 'email_key', 'phone_number', 'date_of_birth', 'sex',
   'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at', 'summary_at',
@@ -449,13 +451,7 @@ export class CustomerService {
     if (this.index) return Promise.resolve(this.index);
     this.indexLoading ??= (async () => {
       try {
-        const rows = await this.db
-          .selectFrom('customers')
-          .select(INDEX_COLUMNS)
-          .select(seenAtColumn)
-          .where('deleted_at', 'is', null)
-          .execute();
-        const index = new CustomerSearchIndex(rows.map(indexEntry));
+        const index = await CustomerSearchIndex.build(await this.indexEntries());
         for (const change of this.missedByLoad.splice(0)) change(index);
         this.index = index;
         return index;
@@ -467,6 +463,31 @@ export class CustomerService {
       }
     })();
     return this.indexLoading;
+  }
+
+  /**
+   * Every live customer as the index holds them, read a page at a time with a pause between pages:
+   * one statement over 100,000 customers (and their latest prescription and document) would hold
+   * the event loop for a second.
+   */
+  private async indexEntries(): Promise<IndexEntry[]> {
+    const entries: IndexEntry[] = [];
+    let after = '';
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('customers')
+        .select(INDEX_COLUMNS)
+        .select(seenAtColumn)
+        .where('deleted_at', 'is', null)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(INDEX_PAGE)
+        .execute();
+      for (const r of rows) entries.push(indexEntry(r));
+      if (rows.length < INDEX_PAGE) return entries;
+      after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Builds the search index ahead of the first keystroke (at start). */

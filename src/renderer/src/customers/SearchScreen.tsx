@@ -3,7 +3,6 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type R
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerGroups, useCustomerSearch } from './queries';
-import { useDebounced } from '../components/useDebounced';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
@@ -27,21 +26,21 @@ type Props = {
 export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
   const { t } = useTranslation();
   const { isOwner } = useSignedIn();
-  const debounced = useDebounced(search, 100);
   const [groupId, setGroupId] = useState('');
-  const query = useCustomerSearch(debounced, groupId || undefined);
+  // Every keystroke asks at once (a fixed pause was most of the wait, issue 14); the last results stay meanwhile.
+  const query = useCustomerSearch(search, groupId || undefined);
   // Customers with a sync conflict or a parked change are marked in the list.
   const flagged = useSyncFlagged();
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
   const total = query.data?.pages[0]?.pagination.total ?? 0;
-  const shownSearch = query.data ? debounced.trim() : '';
+  const shownSearch = query.data ? search.trim() : '';
   // Results of an older keystroke are on screen while the newer ones load.
-  const stale = search.trim() !== debounced.trim() || query.isPlaceholderData;
+  const stale = query.isPlaceholderData;
 
   // The selection belongs to one search: a new search starts again on its first row.
-  const [selection, setSelection] = useState({ search: debounced, index: 0 });
-  const active = selection.search === debounced ? selection.index : 0;
-  const setActive = (index: number) => setSelection({ search: debounced, index });
+  const [selection, setSelection] = useState({ search: search, index: 0 });
+  const active = selection.search === search ? selection.index : 0;
+  const setActive = (index: number) => setSelection({ search: search, index });
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
   const optionId = (i: number) => optionIdOf(listId, i);
@@ -66,7 +65,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   // A new search starts at the top.
   useEffect(() => {
     if (listRef.current) virtualizer.scrollToOffset(0);
-  }, [debounced, virtualizer]);
+  }, [search, virtualizer]);
 
   useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
 

@@ -1,0 +1,276 @@
+/**
+ * Which customers' search texts hold each piece of 1, 2 or 3 characters (their n-grams): the
+ * search index's way to its matches without scanning every customer. A one- to three-character
+ * word is one gram, and its list is exactly its matches; a longer word's matches are among those
+ * of its rarest trigram, checked with includes(). Customers are numbered by slot; a list is a
+ * sorted Int32Array of slots, changed in place when a customer changes (no rebuild).
+ */
+
+// Characters get small numbers as they are met, so a gram's key is an integer below 2^30 (a small
+// integer for V8's Map). Past MAX_ID distinct characters (a store with names in many scripts), the
+// rest share LOSSY_ID: their grams then over-match, and the index checks those matches by includes().
+const SEPARATOR_ID = 1;
+const FIRST_ID = 2;
+const MAX_ID = 1023;
+const LOSSY_ID = MAX_ID;
+// Keys of 1- and 2-character grams are below this.
+const SHORT_KEYS = 2 ** 20;
+// What never occurs inside a typed search word (searchTokens() splits there): no gram spans it.
+const SEPARATOR = /[\s\p{Cc}]/u;
+
+class Posting {
+  slots: Int32Array;
+  n = 0;
+  /** The last text enumerated that added or removed here: a text's repeated grams count once. */
+  stamp = 0;
+
+  constructor() {
+    this.slots = new Int32Array(2);
+  }
+
+  add(slot: number): void {
+    const { slots, n } = this;
+    if (n > 0 && (slots[n - 1] as number) >= slot) {
+      const at = lowerBound(slots, n, slot);
+      if (slots[at] === slot) return;
+      this.grow();
+      this.slots.copyWithin(at + 1, at, n);
+      this.slots[at] = slot;
+    } else {
+      this.grow();
+      this.slots[n] = slot;
+    }
+    this.n++;
+  }
+
+  remove(slot: number): void {
+    const at = lowerBound(this.slots, this.n, slot);
+    if (at >= this.n || this.slots[at] !== slot) return;
+    this.slots.copyWithin(at, at + 1, this.n);
+    this.n--;
+  }
+
+  view(): Int32Array {
+    return this.slots.subarray(0, this.n);
+  }
+
+  /** Gives back the room grown ahead (after a build, where lists only grew). */
+  trim(): void {
+    if (this.slots.length > this.n + 1) this.slots = this.slots.slice(0, Math.max(this.n, 1));
+  }
+
+  private grow(): void {
+    if (this.n < this.slots.length) return;
+    const bigger = new Int32Array(Math.max(4, this.slots.length * 2));
+    bigger.set(this.slots);
+    this.slots = bigger;
+  }
+}
+
+function lowerBound(a: Int32Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Where a search's matches are among: a list of slots, and whether every one of them surely matches. */
+export interface Candidates {
+  slots: Int32Array;
+  exact: boolean;
+}
+
+export class GramPostings {
+  private readonly ids = new Uint16Array(65536);
+  private nextId = FIRST_ID;
+  /** Lists of 1- and 2-character grams by key (below 2^20: an array is quicker than a Map); trigrams in the Map. */
+  private readonly short: (Posting | undefined)[] = new Array<Posting | undefined>(SHORT_KEYS).fill(undefined);
+  private readonly lists = new Map<number, Posting>();
+  private stamp = 0;
+  /** Scratch for keysOf(). */
+  private keys = new Int32Array(256);
+
+  add(slot: number, text: string): void {
+    const stamp = ++this.stamp;
+    const n = this.keysOf(text);
+    const keys = this.keys;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      let p = this.get(key);
+      if (!p) p = this.create(key);
+      if (p.stamp === stamp) continue;
+      p.stamp = stamp;
+      p.add(slot);
+    }
+  }
+
+  remove(slot: number, text: string): void {
+    const stamp = ++this.stamp;
+    const n = this.keysOf(text);
+    for (let i = 0; i < n; i++) {
+      const key = this.keys[i] as number;
+      const p = this.get(key);
+      if (!p || p.stamp === stamp) continue;
+      p.stamp = stamp;
+      p.remove(slot);
+      if (p.n === 0) this.drop(key);
+    }
+  }
+
+  /** A customer's text changed: only the grams that differ move (a save touches a few lists, not ~100). */
+  replace(slot: number, old: string | null, text: string): void {
+    if (old === null) return this.add(slot, text);
+    if (old === text) return;
+    const before = this.keySet(old);
+    const after = this.keySet(text);
+    for (const key of before) {
+      if (after.has(key)) continue;
+      const p = this.get(key);
+      p?.remove(slot);
+      if (p && p.n === 0) this.drop(key);
+    }
+    for (const key of after) {
+      if (before.has(key)) continue;
+      (this.get(key) ?? this.create(key)).add(slot);
+    }
+  }
+
+  /** Trims every list after a build, a slice at a time (the generator yields between slices). */
+  *trimSteps(): Generator<void> {
+    let i = 0;
+    for (const p of this.short) {
+      p?.trim();
+      if (++i % 65536 === 0) yield;
+    }
+    for (const p of this.lists.values()) {
+      p.trim();
+      if (++i % 4096 === 0) yield;
+    }
+  }
+
+  /**
+   * The slots that hold every gram of every word, or null when nothing can match: the shortest list,
+   * narrowed by the next shortest while it is still long. Exact when the search is one word of at
+   * most three characters whose gram is its own (not lossy); else each slot is to be checked.
+   */
+  candidates(words: readonly string[]): Candidates | null {
+    const lists: Posting[] = [];
+    let lossy = false;
+    for (const word of words) {
+      const codes: number[] = [];
+      for (let i = 0; i < word.length; i++) {
+        const id = this.ids[word.charCodeAt(i)] as number;
+        if (id === 0 || id === SEPARATOR_ID) return null; // a character no customer has
+        if (id === LOSSY_ID) lossy = true;
+        codes.push(id);
+      }
+      const keys = codes.length <= 3 ? [keyOf(codes, 0, codes.length)] : codes.slice(2).map((_, i) => keyOf(codes, i, 3));
+      for (const key of keys) {
+        const p = this.get(key);
+        if (!p) return null;
+        lists.push(p);
+      }
+    }
+    lists.sort((x, y) => x.n - y.n);
+    let slots = (lists[0] as Posting).view();
+    for (let i = 1; i < lists.length && i <= MAX_NARROWING && slots.length > NARROW_PAST; i++) slots = intersect(slots, (lists[i] as Posting).view());
+    const only = words[0] as string;
+    return { slots, exact: words.length === 1 && only.length <= 3 && !lossy };
+  }
+
+  private keySet(text: string): Set<number> {
+    const n = this.keysOf(text);
+    const keys = new Set<number>();
+    for (let i = 0; i < n; i++) keys.add(this.keys[i] as number);
+    return keys;
+  }
+
+  private get(key: number): Posting | undefined {
+    return key < SHORT_KEYS ? this.short[key] : this.lists.get(key);
+  }
+
+  private create(key: number): Posting {
+    const p = new Posting();
+    if (key < SHORT_KEYS) this.short[key] = p;
+    else this.lists.set(key, p);
+    return p;
+  }
+
+  private drop(key: number): void {
+    if (key < SHORT_KEYS) this.short[key] = undefined;
+    else this.lists.delete(key);
+  }
+
+  /** The keys of every gram of `text` (repeats included) into this.keys; returns how many. */
+  private keysOf(text: string): number {
+    if (this.keys.length < text.length * 3) this.keys = new Int32Array(text.length * 6);
+    const keys = this.keys;
+    let n = 0;
+    let b = 0;
+    let c = 0;
+    for (let i = text.length - 1; i >= 0; i--) {
+      const a = this.idOf(text.charCodeAt(i));
+      if (a === SEPARATOR_ID) {
+        b = c = 0;
+        continue;
+      }
+      keys[n++] = a;
+      if (b !== 0) {
+        keys[n++] = a | (b << 10);
+        if (c !== 0) keys[n++] = a | (b << 10) | (c << 20);
+      }
+      c = b;
+      b = a;
+    }
+    return n;
+  }
+
+  private idOf(code: number): number {
+    const known = this.ids[code] as number;
+    if (known !== 0) return known;
+    const id = SEPARATOR.test(String.fromCharCode(code)) ? SEPARATOR_ID : this.nextId <= LOSSY_ID ? this.nextId++ : LOSSY_ID;
+    this.ids[code] = id;
+    return id;
+  }
+}
+
+// Narrowing a list by another costs about the shorter one's length; past a few, checking is cheaper.
+const MAX_NARROWING = 3;
+const NARROW_PAST = 64;
+
+/** The slots in both sorted lists: a merge, or binary searches when one list is far longer. */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  if (b.length > 16 * a.length) {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] as number;
+      const at = lowerBound(b, b.length, x);
+      if (b[at] === x) out[n++] = x;
+    }
+    return out.subarray(0, n);
+  }
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out.subarray(0, n);
+}
+
+function keyOf(codes: readonly number[], from: number, length: number): number {
+  let key = 0;
+  for (let i = 0; i < length; i++) key |= (codes[from + i] as number) << (10 * i);
+  return key;
+}

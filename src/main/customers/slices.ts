@@ -1,0 +1,22 @@
+/**
+ * Long work written once as a generator that yields where it may pause, then run either at once
+ * (tests, small stores) or in slices of a few milliseconds, giving the event loop back between them
+ * (opening a large store: the counter answers clicks and the host its requests while the index builds).
+ */
+export function runNow<T>(steps: Generator<void, T>): T {
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 12): Promise<T> {
+  let until = performance.now() + sliceMs;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() >= until) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      until = performance.now() + sliceMs;
+    }
+  }
+}

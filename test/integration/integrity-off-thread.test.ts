@@ -1,0 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { checkInWorker, databaseFileProblemsOffThread } from '../../src/main/backup/integrity-off-thread';
+import { databaseFileProblems } from '../../src/main/backup/service';
+import { DB_FILE_NAME } from '../../src/main/db/database';
+import { tempDir } from '../helpers/core';
+
+describe('the start-up integrity check, off the main thread', () => {
+  it('finds a sound file sound and a missing one nothing to check, in a worker thread', async () => {
+    const { dir, remove } = tempDir();
+    onTestFinished(remove);
+    expect(await databaseFileProblemsOffThread(dir)).toEqual([]);
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.exec('create table parent (id integer primary key); create table child (id integer primary key, p integer references parent(id)); insert into parent values (1); insert into child values (1, 1);');
+    db.close();
+    expect(await databaseFileProblemsOffThread(dir)).toEqual([]);
+    // The worker ran (null would mean it could not start and the check ran on this thread).
+    expect(await checkInWorker(join(dir, DB_FILE_NAME), {})).toEqual({ checks: [{ integrity_check: 'ok' }], orphans: [] });
+  });
+
+  it('reports what the check on the main thread reports: orphan rows, a damaged file', async () => {
+    const { dir, remove } = tempDir();
+    onTestFinished(remove);
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.pragma('foreign_keys = OFF'); // an orphan as a file written without the check would hold
+    db.exec('create table parent (id integer primary key); create table child (id integer primary key, p integer references parent(id)); insert into child values (1, 7);');
+    db.close();
+    const orphans = await databaseFileProblemsOffThread(dir);
+    expect(orphans).toEqual(['child row 1 refers to a missing parent row']);
+    expect(orphans).toEqual(databaseFileProblems(dir));
+
+    writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
+    const damaged = await databaseFileProblemsOffThread(dir);
+    expect(damaged.length).toBeGreaterThan(0);
+    expect(damaged).toEqual(databaseFileProblems(dir));
+  });
+});
