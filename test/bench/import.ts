@@ -64,7 +64,7 @@ export async function importBenchmark(report: Report): Promise<void> {
 
     let t = performance.now();
     const preview = await call<{ mapping: Record<string, string | null> }>('import.preview', file);
-    report('  preview (every row checked, duplicates looked up)', `${((performance.now() - t) / 1000).toFixed(1)} s`, '', null);
+    report('  preview (every row checked, duplicates looked up)', `${((performance.now() - t) / 1000).toFixed(1)} s; host peak RSS so far ${procStatus(pid, 'VmHWM').toFixed(0)} MB, now ${procStatus(pid, 'VmRSS').toFixed(0)} MB`, '', null);
 
     // While the import runs: a cheap call every 50 ms (how long the host keeps a caller waiting) and a search every 200 ms.
     let importing = true;
