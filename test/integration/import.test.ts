@@ -583,3 +583,11 @@ it('lists the first 500 problems and duplicates of a preview, and says how many 
   expect(p.duplicates).toHaveLength(500);
   expect(p.rows).toHaveLength(20);
 });
+
+it('finds the row after a broken one far into the file, past quoted cells that run over two lines', async () => {
+  const { core } = await store();
+  const rows = Array.from({ length: 6000 }, (_, i) => (i === 5500 ? '"Bad;x;0600000000' : `Nom${i};Prénom${i};06${String(60000000 + i)};"12 rue\nde la Paix"`));
+  const p = await core.call('import.preview', { fileName: 'm.csv', bytes: b64(Buffer.from(['Nom;Prénom;Tél;Remarques', ...rows].join('\r\n'), 'utf8')) });
+  expect(p).toMatchObject({ totalRows: 6000, skipRows: 1, problemCount: 1 });
+  expect(p.problems[0]).toMatchObject({ row: 5502, code: 'import.quoteNotClosed' });
+});
