@@ -64,7 +64,7 @@ export async function importBenchmark(report: Report): Promise<void> {
 
     let t = performance.now();
     const preview = await call<{ mapping: Record<string, string | null> }>('import.preview', file);
-    report('  preview (every row checked, duplicates looked up)', `${((performance.now() - t) / 1000).toFixed(1)} s`, '', null);
+    report('  preview (every row checked, duplicates looked up)', `${((performance.now() - t) / 1000).toFixed(1)} s; host peak RSS so far ${procStatus(pid, 'VmHWM').toFixed(0)} MB, now ${procStatus(pid, 'VmRSS').toFixed(0)} MB`, '', null);
 
     // While the import runs: a cheap call every 50 ms (how long the host keeps a caller waiting) and a search every 200 ms.
     let importing = true;
@@ -81,7 +81,15 @@ export async function importBenchmark(report: Report): Promise<void> {
       }
     };
     t = performance.now();
-    const polling = Promise.all([poll(50, () => call('app.info', {}), waits, waitsAt), poll(200, () => call('customers.list', { search: 'dupont mar' }), searches)]);
+    // Where the host's memory grows: its RSS while rows are written, and once they all are (the search index hears of them).
+    const rss = { writing: 0, indexing: 0 };
+    const sample = async () => {
+      const p = await call<{ done: number; total: number }>('import.progress', { runId: 'bench' }).catch(() => null);
+      const now = procStatus(pid, 'VmRSS');
+      if (p && p.done < p.total) rss.writing = Math.max(rss.writing, now);
+      else if (p) rss.indexing = Math.max(rss.indexing, now);
+    };
+    const polling = Promise.all([poll(50, () => call('app.info', {}), waits, waitsAt), poll(200, () => call('customers.list', { search: 'dupont mar' }), searches), poll(100, sample, [])]);
     const result = await call<{ batchId: string; imported: number; prescriptions: number }>('import.run', { ...file, mapping: preview.mapping, onDuplicate: 'skip', runId: 'bench' });
     const seconds = (performance.now() - t) / 1000;
     importing = false;
@@ -90,6 +98,7 @@ export async function importBenchmark(report: Report): Promise<void> {
     report(`import ${ROWS} rows (${result.imported} customers, ${result.prescriptions} prescriptions)`, `${(ROWS / seconds).toFixed(0)} rows/s, ${seconds.toFixed(1)} s`, '< 60 s', seconds < 60);
     const peak = procStatus(pid, 'VmHWM');
     report('  host peak RSS (preview and import)', `${peak.toFixed(0)} MB`, '< 300 MB', peak < 300);
+    report('  … host RSS seen while rows were written / once all were (index)', `${rss.writing.toFixed(0)} MB / ${rss.indexing.toFixed(0)} MB`, '', null);
     const longest = waits.indexOf(Math.max(...waits));
     report(`  longest wait for a call during the import (${waits.length} calls)`, `${waits[longest]!.toFixed(0)} ms, asked at ${waitsAt[longest]!.toFixed(1)} s (p50 ${percentile(waits, 50).toFixed(0)} ms)`, '', null);
     report(`  a search during the import (${searches.length} searches)`, `p50 ${percentile(searches, 50).toFixed(0)} ms, max ${Math.max(...searches).toFixed(0)} ms`, '', null);

@@ -419,7 +419,7 @@ describe('what the outside review found', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => (i === 1 ? '"Le Grand; Magasin;0612345678' : `Nom${i};Prénom${i};06${String(10000000 + i)}`));
     const p = await core.call('import.preview', plain(['Nom;Prénom;Tél', ...rows].join('\r\n') + '\r\n'));
     expect(p.totalRows).toBe(1000);
-    expect(p.skipRows).toBe(1);
+    expect(p).toMatchObject({ skipRows: 1, problemRows: 1, problemCount: 1, duplicateRows: 0 });
     expect(p.problems).toEqual([expect.objectContaining({ row: 3, code: 'import.quoteNotClosed', field: 'row' })]);
     const result = await core.call('import.run', { ...plain(['Nom;Prénom;Tél', ...rows].join('\r\n') + '\r\n'), mapping: p.mapping, onDuplicate: 'skip' });
     expect(result).toMatchObject({ imported: 999, skipped: 1 });
@@ -572,4 +572,22 @@ it('streams a workbook of 3,000 rows, telling the run its row count before readi
   }
   expect(progress.total).toBe(3000);
   expect(await running).toMatchObject({ imported: 3000 });
+});
+
+it('lists the first 500 problems and duplicates of a preview, and says how many there are in all', async () => {
+  const { core } = await store();
+  const rows = Array.from({ length: 700 }, (_, i) => `Nom${i};Prénom${i};06${String(50000000 + i)};X`);
+  const p = await core.call('import.preview', { fileName: 'x.csv', bytes: b64(Buffer.from(['Nom;Prénom;Tél;Sexe', ...rows, ...rows].join('\r\n'))) });
+  expect(p).toMatchObject({ totalRows: 1400, problemRows: 1400, problemCount: 1400, duplicateRows: 700 });
+  expect(p.problems).toHaveLength(500);
+  expect(p.duplicates).toHaveLength(500);
+  expect(p.rows).toHaveLength(20);
+});
+
+it('finds the row after a broken one far into the file, past quoted cells that run over two lines', async () => {
+  const { core } = await store();
+  const rows = Array.from({ length: 6000 }, (_, i) => (i === 5500 ? '"Bad;x;0600000000' : `Nom${i};Prénom${i};06${String(60000000 + i)};"12 rue\nde la Paix"`));
+  const p = await core.call('import.preview', { fileName: 'm.csv', bytes: b64(Buffer.from(['Nom;Prénom;Tél;Remarques', ...rows].join('\r\n'), 'utf8')) });
+  expect(p).toMatchObject({ totalRows: 6000, skipRows: 1, problemCount: 1 });
+  expect(p.problems[0]).toMatchObject({ row: 5502, code: 'import.quoteNotClosed' });
 });

@@ -80,6 +80,8 @@ export class ImportService {
     let samples: string[][] = [];
     let total = 0;
     let problemRows = 0;
+    let problemCount = 0;
+    let duplicateRows = 0;
     let skipRows = 0;
     for await (const chunk of table.chunks(READ_CHUNK_ROWS)) {
       order ??= await this.dateOrder(input.dateOrder, table.headers, mapping, chunk);
@@ -88,9 +90,11 @@ export class ImportService {
       for (const cells of chunk) {
         const r = readRow(cells, ++total + 1, cols, ctx, flawsOf(cells));
         if (r.problems.length > 0) problemRows++;
+        problemCount += r.problems.length;
         if (!r.customer) skipRows++;
         if (out.problems.length < MAX_LISTED) out.problems.push(...r.problems.slice(0, MAX_LISTED - out.problems.length));
         const match = r.customer ? matcher.find(r.customer) : null;
+        if (match) duplicateRows++;
         if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
         if (r.customer) matcher.add(DuplicateMatcher.known(`row:${r.row}`, r.customer));
         // A skipped row shows as the file has it (cells by mapped field): the person sees who it is.
@@ -111,6 +115,8 @@ export class ImportService {
       totalRows: total,
       ...out,
       problemRows,
+      problemCount,
+      duplicateRows,
       skipRows,
     };
   }

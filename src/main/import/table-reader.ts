@@ -71,6 +71,8 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
   let rowStart = 0; // where the next row starts, relative to base
   let restartAt: number | null = 0;
   let broken = 0;
+  // Kept from the first parse: a restart's text may begin with a line break inside quotes, which papaparse would take for the file's.
+  let linebreak: string | null = null;
   let done = false;
   let delimiter: string | null = null;
   let want = 0;
@@ -78,6 +80,7 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
   const step = (r: Papa.ParseStepResult<string[]>, p: Papa.Parser) => {
     parser = p;
     delimiter ??= r.meta.delimiter;
+    linebreak ??= r.meta.linebreak;
     const from = base + rowStart;
     rowStart = r.meta.cursor;
     if (r.errors.some((e) => e.type === 'Quotes')) {
@@ -92,7 +95,12 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
       return;
     }
     out.push(r.meta.cursor + base - from > MAX_ROW_CHARS ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data));
-    if (out.length >= want) p.pause();
+    if (out.length >= want) {
+      // Paused, papaparse keeps only the text after this row: its cursors then count from there.
+      base += r.meta.cursor;
+      rowStart = 0;
+      p.pause();
+    }
   };
   const start = (at: number) => {
     base = at;
@@ -101,6 +109,7 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
     parser = null;
     Papa.parse<string[]>(text.slice(at), {
       delimiter: delimiter ?? '',
+      newline: (linebreak ?? '') as Papa.ParseConfig['newline'],
       delimitersToGuess: DELIMITERS,
       skipEmptyLines: 'greedy',
       step,

@@ -99,13 +99,15 @@ export const ImportPreview = z.object({
       problems: z.array(RowProblem),
     }),
   ),
-  /** Problems of the whole file (not only the rows shown), capped. */
+  /** Problems of the whole file (not only the rows shown), the first 500 of them (`problemCount` says how many in all). */
   problems: z.array(RowProblem),
+  problemCount: z.number(),
   problemRows: z.number(),
   /** Rows that would not be imported at all (no name, no way to reach the person, nothing in them). */
   skipRows: z.number(),
-  /** Rows that look like a customer already here, with the match. */
+  /** Rows that look like a customer already here, with the match: the first 500 (`duplicateRows` says how many in all). */
   duplicates: z.array(z.object({ row: z.number(), customerId: z.string(), name: z.string(), reasons: z.array(z.string()) })),
+  duplicateRows: z.number(),
 });
 
 /** The rows of an import's report: a row left out ('skipped') or brought in without some values ('partial'). */
