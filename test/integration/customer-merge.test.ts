@@ -468,21 +468,39 @@ describe('merge and undo, synced with the cloud (rate limit on)', () => {
       const inCloud = cloud.customers(STORE.storeId).length;
       expect([inCloud, live1, live2].every((n) => n > 0), `cloud ${inCloud}, PC1 ${live1}, PC2 ${live2}`).toBe(true);
       expect([live1, live2]).toEqual([inCloud, inCloud]);
-      // Each PC kept its own and got the other's back: two copies, shown as a pair to merge again.
-      expect(inCloud).toBe(2);
-      expect((await pc1.call('customers.duplicatePairs', {})).pagination.total).toBe(1);
-      // Each PC whose kept customer the cloud deleted says so.
-      for (const [core, kept] of [[pc1, a], [pc2, b2]] as const) {
-        const { conflicts } = await core.call('sync.conflicts', {});
-        expect(conflicts.filter((c) => c.kind === 'deleted').map((c) => [c.customerId, c.kept])).toEqual([[kept, 'mine']]);
-      }
-      // PC2's staff let the cloud's delete win after all: its copy goes, here and there.
-      const [conflict2] = (await pc2.call('sync.conflicts', {})).conflicts;
-      await pc2.call('sync.resolve', { id: conflict2!.id, keep: 'theirs' });
+      // PC1's merge reached the cloud first; PC2's, still on its way when PC1's delete came, kept its
+      // customer and sent it back as new: one person everywhere, PC2's staff told.
+      expect(inCloud).toBe(1);
+      const { conflicts } = await pc2.call('sync.conflicts', {});
+      expect(conflicts.filter((c) => c.kind === 'deleted').map((c) => [c.customerId, c.kept])).toEqual([[b2, 'mine']]);
+      expect((await pc1.call('sync.conflicts', {})).conflicts).toEqual([]);
+      // PC2's staff let the cloud's delete win after all: the person goes, here and there (their choice).
+      await pc2.call('sync.resolve', { id: conflicts[0]!.id, keep: 'theirs' });
       await expectFailure(pc2, 'customers.get', { id: b2 }, 'customer.notFound', 404);
       for (const core of [pc2, pc1]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
-      expect(cloud.customers(STORE.storeId)).toHaveLength(1);
-      expect((await pc1.call('customers.list', {})).pagination.total).toBe(1);
+      expect(cloud.customers(STORE.storeId)).toHaveLength(0);
+      expect((await pc1.call('customers.list', {})).pagination.total).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it2('a customer deleted on purpose elsewhere, long after this PC merged into it, stays deleted (the merge is no reason to bring it back)', async ({ cloud, pc }) => {
+    const pc1 = pc.core;
+    const second = await openTestCore({ core: { syncTimeoutMs: 5_000, syncAutomatic: false } });
+    try {
+      const pc2 = second.core;
+      await connect(pc2, cloud);
+      const a = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna@example.fr' }))).customer.id;
+      const b = (await pc1.call('customers.create', person('Anna', 'Martin', { phoneNumber: '+33 6 00 00 00 01', email: 'anna.m@example.fr' }))).customer.id;
+      await pc1.call('customers.merge', { keepId: a, mergeId: b });
+      for (const core of [pc1, pc2]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+      const a2 = storeRows<{ id: string }>(second.dir, 'select id from customers where email = ? and deleted_at is null', 'anna@example.fr')[0]!.id;
+      await pc2.call('customers.delete', { id: a2 });
+      for (const core of [pc2, pc1, pc2]) expect(await syncUntilSettled(core)).toMatchObject({ pending: 0, parked: 0 });
+      expect(cloud.customers(STORE.storeId)).toHaveLength(0);
+      expect((await pc1.call('customers.list', {})).pagination.total).toBe(0);
+      expect((await pc2.call('customers.list', {})).pagination.total).toBe(0);
     } finally {
       await second.close();
     }

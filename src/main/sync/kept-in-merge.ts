@@ -11,13 +11,18 @@ type Deps = Pick<PushDeps, 'conflicts' | 'outbox' | 'links' | 'local' | 'clock'>
  * two deletes together would leave the person nowhere. So the cloud's delete does not win here: the
  * customer stays, a conflict tells the staff, and it goes back to the cloud as a new customer (with
  * its documents); the other PC then sees it arrive beside its own copy, in its list of possible
- * duplicates. Once per merge: a later delete of it in the cloud is the staff's and wins as usual.
+ * duplicates. Only while this PC's merge is still on its way (its delete of the merged-away customer
+ * not yet sent): that is when two opposite merges cross. Once it has reached the cloud, a delete of
+ * the kept customer is the staff's elsewhere (on purpose, even an erasure) and wins as usual; and
+ * once per merge.
  */
 
-/** Whether a merge (not undone) kept this customer and has not sent it back once already. */
+/** Whether a merge (not undone, its delete still queued) kept this customer and has not sent it back once already. */
 async function mergeToHonour(trx: Transaction<Database>, customerId: string): Promise<boolean> {
-  const merge = await trx.selectFrom('customer_merges').select('merged_at').where('keep_id', '=', customerId).where('unmerged_at', 'is', null).orderBy('merged_at', 'desc').executeTakeFirst();
+  const merge = await trx.selectFrom('customer_merges').select(['merged_at', 'merge_id']).where('keep_id', '=', customerId).where('unmerged_at', 'is', null).orderBy('merged_at', 'desc').executeTakeFirst();
   if (!merge) return false;
+  const onItsWay = await trx.selectFrom('sync_outbox').select('id').where('entity', '=', 'customer').where('entity_id', '=', merge.merge_id).where('op', '=', 'delete').executeTakeFirst();
+  if (!onItsWay) return false;
   const sentBack = await trx
     .selectFrom('sync_conflicts')
     .select('id')
