@@ -142,6 +142,20 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect((await core.call('customers.merges', {})).merges).toEqual([]);
   });
 
+  it('an undo of a merge into a customer kept again later is refused until the later one is undone (its "before" holds the first merge’s values)', async () => {
+    const a = (await core.call('customers.create', person('Anne', 'Dupont', { phoneNumber: '06 11 11 11 11' }))).customer.id;
+    const b = (await core.call('customers.create', person('Anne', 'Dupond', { phoneNumber: '06 22 22 22 22' }))).customer.id;
+    const c = (await core.call('customers.create', person('Ann', 'Dupont', { phoneNumber: '06 33 33 33 33' }))).customer.id;
+    const r1 = await core.call('customers.merge', { keepId: a, mergeId: b, fields: { phoneNumber: 'merge' } });
+    const r2 = await core.call('customers.merge', { keepId: a, mergeId: c, fields: { phoneNumber: 'merge' } });
+    const err = await expectFailure(core, 'customers.unmerge', { mergeRecordId: r1.mergeRecordId }, 'merge.undoLaterFirst', 409);
+    expect(err.details).toMatchObject({ mergeRecordId: r2.mergeRecordId });
+    expect((await core.call('customers.merges', {})).merges.find((m) => m.id === r1.mergeRecordId)).toMatchObject({ canUndo: false, undoFirst: r2.mergeRecordId });
+    await core.call('customers.unmerge', { mergeRecordId: r2.mergeRecordId });
+    await core.call('customers.unmerge', { mergeRecordId: r1.mergeRecordId });
+    expect((await core.call('customers.get', { id: a })).localData.phoneNumber).toBe('06 11 11 11 11');
+  });
+
   it('moves the merged-away customer’s recall calls (and its own rule, when the kept one has none) and an undo takes them back', async () => {
     const keep = (await core.call('customers.create', leila)).customer.id;
     const other = (await core.call('customers.create', leila2)).customer.id;

@@ -221,9 +221,10 @@ export class MergeService {
     }
     if (other.deleted_at === null) throw new AppError('merge.alreadyUndone', 'The merged customer is already back');
     // Undos go newest first along a chain: once the kept customer was merged away in turn, what this
-    // merge moved now sits with a third customer, and only that later merge's undo knows where.
-    const later = await laterMergeOf(trx, keep.id);
-    if (later) throw new AppError('merge.undoLaterFirst', 'The kept customer was merged into another since: undo that merge first', undefined, { mergeRecordId: later });
+    // merge moved now sits with a third customer, and only that later merge's undo knows where; once
+    // it was kept again in a later merge, that merge's "before" holds this one's values.
+    const later = await laterMergeOf(trx, keep.id, rec.id);
+    if (later) throw new AppError('merge.undoLaterFirst', 'A later merge changed this customer since: undo that later merge first', undefined, { mergeRecordId: later });
     const now = this.clock.now().toISOString();
 
     // The kept customer's fields the merge changed go back, unless changed since (then they stay).
@@ -293,7 +294,7 @@ export class MergeService {
         eb
           .selectFrom('customer_merges as l')
           .select('l.id')
-          .whereRef('l.merge_id', '=', 'm.keep_id')
+          .where((w) => w.or([w('l.merge_id', '=', w.ref('m.keep_id')), w.and([w('l.keep_id', '=', w.ref('m.keep_id')), w('l.id', '>', w.ref('m.id'))])]))
           .where('l.unmerged_at', 'is', null)
           .orderBy('l.merged_at', 'desc')
           .limit(1)
@@ -324,9 +325,15 @@ function pick<T extends object>(o: T, keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
 }
 
-/** The merge, not undone, that merged this customer away (a later one than any it kept). */
-async function laterMergeOf(db: Db, customerId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('customer_merges').select('id').where('merge_id', '=', customerId).where('unmerged_at', 'is', null).orderBy('merged_at', 'desc').executeTakeFirst();
+/** A later merge, not undone, that merged this customer away or kept it again (ids are time-ordered UUIDv7). */
+async function laterMergeOf(db: Db, customerId: string, mergeRecordId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customer_merges')
+    .select('id')
+    .where((w) => w.or([w('merge_id', '=', customerId), w.and([w('keep_id', '=', customerId), w('id', '>', mergeRecordId)])]))
+    .where('unmerged_at', 'is', null)
+    .orderBy('merged_at', 'desc')
+    .executeTakeFirst();
   return row?.id;
 }
 
