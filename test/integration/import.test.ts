@@ -412,6 +412,20 @@ it('a person created by hand stays when a batch is undone', async () => {
 });
 
 describe('what the outside review found', () => {
+  it('does not merge a row into a customer whose details are still arriving from the cloud: the row is skipped, saying why', async () => {
+    const { core, dir } = await store();
+    const { customer } = await core.call('customers.create', { customerData: { firstName: 'Hélène', lastName: 'Lefèvre', email: 'helene.lefevre@exemple.fr', phoneNumber: '0700000000', dateOfBirth: '1975-04-23', sex: 'female' } });
+    // As a new PC's first sync leaves a customer made from the cloud's list (sync/details.ts).
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.prepare("update customers set summary_at = ?, phone_number = '', date_of_birth = '', sex = '' where id = ?").run(new Date().toISOString(), customer.id);
+    db.close();
+    const result = await run(core, frenchFile([GOOD[0]!]), { onDuplicate: 'merge' });
+    expect(result).toMatchObject({ imported: 0, merged: 0, skipped: 1, prescriptions: 0 });
+    expect(result.reportRows?.lines[0]?.problems.map((p) => p.code)).toContain('import.detailsArriving');
+    expect((await core.call('customers.get', { id: customer.id })).localData).toMatchObject({ phoneNumber: '', dateOfBirth: '' });
+    expect(await core.call('prescriptions.list', { customerId: customer.id })).toEqual([]);
+  });
+
   const plain = (text: string) => ({ fileName: 'clients.csv', bytes: b64(Buffer.from(text, 'utf8')) });
 
   it('lists a row whose quote is not closed as its own problem and still reads every later row', async () => {

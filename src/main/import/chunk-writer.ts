@@ -97,6 +97,14 @@ export async function writeChunk(
     const target = match ? (resolved.get(match.id) ?? match.id) : null;
     // A row it matched that was not written after all (see leaveOutTakenEmails) is no one to merge into.
     if (match && choice === 'merge' && target && !target.startsWith(PENDING)) {
+      // Made from the cloud's list on a first sync: its own details are on their way; filled from the
+      // file now, they would be overwritten (and its prescription doubled) when they come.
+      const arriving = await q.trx.selectFrom('customers').select('id').where('id', '=', target).where('summary_at', 'is not', null).executeTakeFirst();
+      if (arriving) {
+        const problem = say('import.detailsArriving', { name: match.name }, `Skipped: ${match.name}'s details are still arriving from the cloud; import this row again once they are here`);
+        skip(run, r.row, [...r.problems, { ...problem, row: r.row, field: 'customer' }], cells);
+        continue;
+      }
       await mergeInto(q, deps, run, target, r.customer, r.rx);
       touched.push(target);
       if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
