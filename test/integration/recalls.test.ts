@@ -191,6 +191,12 @@ describe('recall answers and fixed dates', () => {
     await core.call('recalls.setOverride', { customerId: id, override: { type: 'date', date: '2026-03-20' } });
     expect(await core.call('recalls.customer', { customerId: id })).toMatchObject({ dueDate: '2026-03-20', state: 'due' });
     expect(ids((await core.call('recalls.list', { status: 'due' })).items)).toEqual([id]);
+    // So does an interval set after it: staff chose when to call again.
+    const other = await customer(core, { exams: [['spectacles', '2025-09-02']] });
+    await core.call('recalls.record', { customerId: other, outcome: 'declined', date: TODAY });
+    clock.advance(60_000);
+    await core.call('recalls.setOverride', { customerId: other, override: { type: 'months', months: 6 } });
+    expect(await core.call('recalls.customer', { customerId: other })).toMatchObject({ dueDate: '2026-03-02', state: 'due' });
   });
 
   it('refuses a call dated in the future: it would hide the recall until the next exam', async () => {

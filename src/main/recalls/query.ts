@@ -103,8 +103,8 @@ export async function queryRecalls(db: Db, settings: RecallSettings, today: stri
         end as due_date,
         exists (select 1 from recall_outcomes r where r.customer_id = spans.id and r.outcome in ('booked', 'declined')
                 and (spans.exam is null or r.date > spans.exam)
-                -- A date staff fixed after an answer asks for a new call: only later answers count.
-                and (spans.otype is not 'date' or r.recorded_at >= spans.oset)) as answered
+                -- A rule staff set after an answer asks for a new call: only later answers count.
+                and (spans.oset is null or r.recorded_at >= spans.oset)) as answered
       from spans
     )
     select page.*, lo.outcome as last_outcome, lo.date as last_outcome_date, lo.note as last_outcome_note,

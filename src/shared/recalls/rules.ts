@@ -76,12 +76,12 @@ export function monthOf(today: string): { start: string; end: string } {
 /**
  * Whether the recall was answered: a booking or a refusal dated after the last exam (the exam the
  * recall counts from; any date when there is none). A newer exam starts the next recall afresh.
- * Calls and unanswered calls keep it on the list. A date staff fixed (`fixedAt`, when they set it)
- * after an answer asks for a new call: only answers recorded since count.
+ * Calls and unanswered calls keep it on the list. A rule staff set for the customer (`ruleSetAt`, an
+ * interval or a date) after an answer asks for a new call: only answers recorded since count.
  */
-export function isAnswered(outcomes: readonly { outcome: RecallOutcome; date: string; recordedAt?: string }[], lastExamDate: string | null, fixedAt: string | null = null): boolean {
+export function isAnswered(outcomes: readonly { outcome: RecallOutcome; date: string; recordedAt?: string }[], lastExamDate: string | null, ruleSetAt: string | null = null): boolean {
   return outcomes.some(
-    (o) => answeringOutcomes.includes(o.outcome) && (lastExamDate === null || o.date > lastExamDate) && (fixedAt === null || (o.recordedAt ?? '') >= fixedAt),
+    (o) => answeringOutcomes.includes(o.outcome) && (lastExamDate === null || o.date > lastExamDate) && (ruleSetAt === null || (o.recordedAt ?? '') >= ruleSetAt),
   );
 }
 
