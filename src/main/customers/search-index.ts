@@ -394,7 +394,7 @@ export class CustomerSearchIndex {
       this.entries.set(held.id, held);
       this.bySlot[slot] = held;
       this.texts[slot] = held.text;
-      if (i % 2048 === 2047) yield;
+      if (i % 256 === 255) yield;
     }
     const all = [...this.entries.values()];
     const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
@@ -406,7 +406,7 @@ export class CustomerSearchIndex {
     for (let i = 0; i < all.length; i++) {
       const held = all[i] as Held;
       this.grams.add(held.slot, held.text);
-      if (i % 512 === 511) yield;
+      if (i % 64 === 63) yield;
     }
     yield* this.grams.trimSteps();
   }
@@ -521,11 +521,15 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
         b.lastTier = zone;
       }
     }
-    if (n % 1024 === 1023) yield;
+    if (n % 128 === 127) yield;
   }
   const prefixes: PrefixLists = new Map();
   const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
-  for (const [prefix, { tiers }] of building) prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
+  let n = 0;
+  for (const [prefix, { tiers }] of building) {
+    prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
+    if (++n % 1024 === 0) yield;
+  }
   return prefixes;
 }
 
