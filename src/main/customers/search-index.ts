@@ -398,7 +398,11 @@ export class CustomerSearchIndex {
     }
     const all = [...this.entries.values()];
     const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
-    for (const k of sortKeys) orders[k] = SortedList.ofSorted(yield* sortSteps(all, comparators[k]), comparators[k]);
+    for (const k of sortKeys) {
+      // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
+      const byCreation = k === 'status' ? orders.createdAt?.array : undefined;
+      orders[k] = SortedList.ofSorted(byCreation ? activeFirst(byCreation) : yield* sortSteps(all, comparators[k]), comparators[k]);
+    }
     this.orders = orders as Record<SortBy, SortedList<Held>>;
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
     this.renumberSeen();
@@ -493,6 +497,11 @@ function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, Sort
     prefixes.set(prefix, lists);
   }
   return lists;
+}
+
+/** A stable partition: the active entries, then the others, each in the order given. */
+function activeFirst(items: readonly Held[]): Held[] {
+  return [...items.filter((e) => e.active), ...items.filter((e) => !e.active)];
 }
 
 /**
