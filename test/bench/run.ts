@@ -173,20 +173,27 @@ async function searches(dir: string) {
   await setup.close();
 
   // Opening the store: search answers once the index is built, in slices while the event loop keeps answering.
-  const blocks = watchBlocks();
+  // The longest block in each stretch: opening, signing in (argon2id), then waiting for the index.
+  let blocks = watchBlocks();
   let t = performance.now();
   const opened = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
   const openMs = performance.now() - t;
+  const stretches = [blocks.stop()];
+  blocks = watchBlocks();
   const { sessionToken } = await opened.call('auth.login', { username: OWNER.username, password: OWNER.password });
   const origin = { sessionToken };
   const signedInMs = performance.now() - t;
+  stretches.push(blocks.stop());
+  blocks = watchBlocks();
   const first = await opened.handle('customers.list', { search: 'hass' }, origin);
   const usableMs = performance.now() - t;
-  const longest = blocks.stop();
+  stretches.push(blocks.stop());
+  const longest = Math.max(...stretches);
   if (!first.ok) throw new Error(first.error.message);
   report(`open the store (${COUNT}) until a search answers`, `${usableMs.toFixed(0)} ms`, `< ${TARGET.startMs} ms`, usableMs < TARGET.startMs);
   report('  … of which openCore / then signing in (argon2id)', `${openMs.toFixed(0)} ms / ${(signedInMs - openMs).toFixed(0)} ms`, '', null);
   report('  … longest the event loop is held meanwhile', `${longest.toFixed(0)} ms`, '< 50 ms', longest < 50);
+  report('  … longest while opening / signing in / then until the search answers', stretches.map((ms) => `${ms.toFixed(0)} ms`).join(' / '), '', null);
   const core = { ...opened, handle: (c: string, i: unknown) => opened.handle(c, i, origin) };
 
   for (const [kind, queries] of Object.entries(QUERIES)) {

@@ -70,6 +70,19 @@ describe('sortSteps', () => {
       if (n > 20_000) expect(pauses).toBeGreaterThan(n / 16_384);
     }
   });
+
+  it('pauses every ~12,000 comparisons at most (a slice of the start-up build stays a few ms on a slow PC)', () => {
+    // 16,384 merged, or a run of 2,048 sorted, between pauses held the event loop 16–57 ms at start.
+    const items = Array.from({ length: 100_000 }, (_, i) => ({ k: (i * 7919) % 100_003 }));
+    let since = 0;
+    let most = 0;
+    const steps = sortSteps(items, (a, b) => (since++, a.k - b.k));
+    for (let r = steps.next(); !r.done; r = steps.next()) {
+      most = Math.max(most, since);
+      since = 0;
+    }
+    expect(most).toBeLessThanOrEqual(12_000);
+  });
 });
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {

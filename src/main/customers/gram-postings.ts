@@ -54,9 +54,11 @@ class Posting {
     return this.slots.subarray(0, this.n);
   }
 
-  /** Gives back the room grown ahead (after a build, where lists only grew). */
-  trim(): void {
-    if (this.slots.length > this.n + 1) this.slots = this.slots.slice(0, Math.max(this.n, 1));
+  /** Gives back the room grown ahead (after a build, where lists only grew); returns the slots copied. */
+  trim(): number {
+    if (this.slots.length <= this.n + 1) return 0;
+    this.slots = this.slots.slice(0, Math.max(this.n, 1));
+    return this.n;
   }
 
   private grow(): void {
@@ -141,15 +143,18 @@ export class GramPostings {
 
   /** Trims every list after a build, a slice at a time (the generator yields between slices). */
   *trimSteps(): Generator<void> {
-    let i = 0;
-    for (const p of this.short) {
-      p?.trim();
-      if (++i % 65536 === 0) yield;
-    }
-    for (const p of this.lists.values()) {
-      p.trim();
-      if (++i % 4096 === 0) yield;
-    }
+    // A pause every so many lists or copied slots, whichever comes first: the 1- and 2-character
+    // lists are few but long (a copy each), the trigram lists many and short.
+    let lists = 0;
+    let copied = 0;
+    const paused = (p: Posting | undefined) => {
+      if (p) copied += p.trim() + 16;
+      if (++lists % 8192 !== 0 && copied < 65536) return false;
+      copied = 0;
+      return true;
+    };
+    for (const p of this.short) if (paused(p)) yield;
+    for (const p of this.lists.values()) if (paused(p)) yield;
   }
 
   /**

@@ -394,11 +394,15 @@ export class CustomerSearchIndex {
       this.entries.set(held.id, held);
       this.bySlot[slot] = held;
       this.texts[slot] = held.text;
-      if (i % 2048 === 2047) yield;
+      if (i % 256 === 255) yield;
     }
     const all = [...this.entries.values()];
     const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
-    for (const k of sortKeys) orders[k] = SortedList.ofSorted(yield* sortSteps(all, comparators[k]), comparators[k]);
+    for (const k of sortKeys) {
+      // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
+      const byCreation = k === 'status' ? orders.createdAt?.array : undefined;
+      orders[k] = SortedList.ofSorted(byCreation ? activeFirst(byCreation) : yield* sortSteps(all, comparators[k]), comparators[k]);
+    }
     this.orders = orders as Record<SortBy, SortedList<Held>>;
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
     this.renumberSeen();
@@ -406,7 +410,7 @@ export class CustomerSearchIndex {
     for (let i = 0; i < all.length; i++) {
       const held = all[i] as Held;
       this.grams.add(held.slot, held.text);
-      if (i % 512 === 511) yield;
+      if (i % 64 === 63) yield;
     }
     yield* this.grams.trimSteps();
   }
@@ -495,6 +499,11 @@ function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, Sort
   return lists;
 }
 
+/** A stable partition: the active entries, then the others, each in the order given. */
+function activeFirst(items: readonly Held[]): Held[] {
+  return [...items.filter((e) => e.active), ...items.filter((e) => !e.active)];
+}
+
 /**
  * The prefix lists, from the entries in most-recently-seen order: appending keeps each list sorted.
  * An entry goes once per prefix, into its best tier; its word starts come first name (1), last name
@@ -521,11 +530,15 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
         b.lastTier = zone;
       }
     }
-    if (n % 1024 === 1023) yield;
+    if (n % 128 === 127) yield;
   }
   const prefixes: PrefixLists = new Map();
   const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
-  for (const [prefix, { tiers }] of building) prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
+  let n = 0;
+  for (const [prefix, { tiers }] of building) {
+    prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
+    if (++n % 1024 === 0) yield;
+  }
   return prefixes;
 }
 

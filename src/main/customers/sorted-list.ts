@@ -71,8 +71,8 @@ export class SortedList<T> {
  * engine's sort, then merged pairwise, a merge paused and resumed as often as it takes. Stable.
  */
 export function* sortSteps<T>(items: readonly T[], compare: (a: T, b: T) => number): Generator<void, T[]> {
-  const RUN = 2048;
-  const STEP = 16384;
+  const RUN = 1024;
+  const STEP = 2048;
   const n = items.length;
   let a = items.slice();
   for (let from = 0; from < n; from += RUN) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { argon2Verify, argon2id } from 'hash-wasm';
 import { AppError } from '../../shared/errors';
 import { RECOVERY_ALPHABET, RECOVERY_LENGTH } from '../../shared/staff/recovery-code';
+import { Argon2Worker } from './argon2-off-thread';
 
 /*
  * Passwords and PINs are stored as argon2id hashes (seed 004), with OWASP's minimum parameters:
@@ -36,6 +37,8 @@ export class SecretHasher {
   // How long one hash takes here, to tell a refused caller when to come back.
   private averageMs = 100;
   private decoy: Promise<string> | null = null;
+  // The hashes run in a worker thread where one starts (argon2-off-thread.ts), else here.
+  private readonly offThread = new Argon2Worker();
 
   constructor(opts: SecretHasherOptions = {}) {
     this.concurrency = opts.concurrency ?? 1;
@@ -44,7 +47,8 @@ export class SecretHasher {
 
   hash(secret: string): Promise<string> {
     return this.run(async () => {
-      const hash = await argon2id({ ...PARAMS, password: secret, salt: randomBytes(16) });
+      const args = { ...PARAMS, password: secret, salt: randomBytes(16) };
+      const hash = ((await this.offThread.run({ op: 'hash', args })) as string | null) ?? (await argon2id(args));
       this.counts.hashed++;
       return hash;
     });
@@ -54,7 +58,9 @@ export class SecretHasher {
     return this.run(async () => {
       this.counts.verified++;
       try {
-        return await argon2Verify({ password: secret, hash });
+        const args = { password: secret, hash };
+        const offThread = this.offThread.run({ op: 'verify', args });
+        return offThread ? ((await offThread) as boolean) : await argon2Verify(args);
       } catch {
         return false;
       }
