@@ -664,7 +664,9 @@ describe('the cloud’s rate limit', () => {
     expect(fetched).toHaveLength(40);
     expect(new Set(fetched).size).toBe(40);
     expect(cloud.requestLog().filter((r) => r.status === 429)).toHaveLength(3);
-  });
+    // 3 s alone; on a loaded 2-core CI box beside the other sync files it passed 20 s once (issue 14's
+    // summaries-first pull makes more requests): the default timeout is not what this test checks.
+  }, 60_000);
 
   it('a sync interrupted mid-pull (the app closed) resumes without fetching again what it had applied', async ({ cloud, pc: pcA }) => {
     for (let i = 0; i < 40; i++) await pcA.core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
