@@ -158,7 +158,8 @@ test('without a licence the counter goes on read-only: data readable, changes re
   const save = page.getByRole('button', { name: 'Save', exact: true });
   await expect(save).toBeDisabled();
   await expect(save).toHaveAttribute('title', READ_ONLY_REASON);
-  await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON })).toBeVisible();
+  // Each gated button says why (the customer's recall rule, issue 13, has its own): the form's first.
+  await expect(page.getByRole('note').filter({ hasText: READ_ONLY_REASON }).first()).toBeVisible();
   await shot(page, 'licence-read-only-customer');
   // So are a new prescription and a new document.
   await page.getByRole('tab', { name: 'Prescription' }).click();

@@ -15,6 +15,7 @@ const en = {
   lastName: 'Last name',
   staffNav: 'Staff',
   customers: 'Customers',
+  recalls: 'Recalls',
   lock: 'Lock',
   locked: 'Screen locked',
   pin: 'PIN',
@@ -35,6 +36,7 @@ const fr: typeof en = {
   lastName: 'Nom',
   staffNav: 'Équipe',
   customers: 'Clients',
+  recalls: 'Rappels',
   lock: 'Verrouiller',
   locked: 'Écran verrouillé',
   pin: 'Code PIN',
@@ -132,8 +134,8 @@ for (const L of [en, fr]) {
     await expect(header).toContainText(SAM.displayName);
     await expect(page.getByRole('searchbox')).toBeFocused();
     await expect(page.getByText('Unsaved')).toHaveCount(0);
-    // Staff have the way home too: Customers, in the header.
-    await expect(header.getByRole('navigation', { name: L.areas }).getByRole('button')).toHaveText([L.customers]);
+    // Staff have the way home too: Customers, in the header, and their Recalls (issue 13).
+    await expect(header.getByRole('navigation', { name: L.areas }).getByRole('button')).toHaveText([L.customers, L.recalls]);
     await shot(page, `lock-${L.lang}-switched`);
   });
 }
