@@ -206,8 +206,10 @@ for (const lang of ['en', 'fr'] as const) {
 test('en: a running import is cancelled after a confirmation; what it wrote is taken back', async ({ page, host, request }) => {
   const text = TEXT.en;
   await openImport(page, 'en', text.nav);
-  await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv() });
-  await page.getByRole('button', { name: text.import }).click();
+  // Long enough that the confirmation lands while rows are still being written, on a loaded CI box
+  // too (12,000 rows finished first there; finishing first is the next test's case).
+  await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv(40_000) });
+  await page.getByRole('button', { name: `Import ${(40_000 + 3).toLocaleString('en')} rows` }).click();
   await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
   await page.getByRole('button', { name: text.cancel }).click();
   const dialog = page.getByRole('dialog', { name: text.cancelDialog });
@@ -225,6 +227,31 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   await expect(batch.locator('td.num').first()).toHaveText('0');
   await shot(page, 'import-9-cancelled-en');
   expect(await customersTotal(request, host)).toBe(0);
+});
+
+test('en: a cancel confirmed once the import had finished says it came too late, and how to take the import back', async ({ page, host, request }) => {
+  const text = TEXT.en;
+  await openImport(page, 'en', text.nav);
+  await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv(50) });
+  // The run's answer is held back after the core has finished, so the bar and Cancel are still on screen.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/import.run', async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.getByRole('button', { name: `Import ${(50 + 3).toLocaleString('en')} rows` }).click();
+  await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
+  await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
+  await page.getByRole('button', { name: text.cancel }).click();
+  await page.getByRole('dialog', { name: text.cancelDialog }).getByRole('button', { name: text.cancel }).click();
+  await expect(page.getByRole('dialog', { name: text.cancelDialog })).toHaveCount(0);
+  release();
+  await expect(page.getByRole('heading', { name: text.done })).toBeVisible();
+  await expect(page.locator('.import-result')).toContainText('Too late to cancel: the import had already finished. Undo it from the list below to take it back.');
+  await shot(page, 'import-9b-too-late-en');
+  expect(await customersTotal(request, host)).toBe(52);
 });
 
 test('en: an import left running is found again on the Import screen, with its bar and Cancel', async ({ page, host, request }) => {

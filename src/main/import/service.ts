@@ -31,7 +31,8 @@ type DateOrderAsked = z.output<typeof ImportPreviewInput>['dateOrder'];
 const MAX_LISTED = 500;
 
 type Progress = z.infer<typeof ImportProgress>;
-type RunState = Progress & { cancel: boolean };
+/** `finishing`: the batch is being recorded as done; a cancel asked from then on comes too late. */
+type RunState = Progress & { cancel: boolean; finishing: boolean };
 
 export interface ImportDeps {
   db: Kysely<Database>;
@@ -125,7 +126,7 @@ export class ImportService {
     if (this.active) throw new AppError('import.busy', 'Another import is running; wait for it to finish');
     const runId = input.runId ?? uuidv7();
     this.active = runId;
-    const state: RunState = { runId, done: 0, total: 0, status: 'running', batchId: null, cancel: false };
+    const state: RunState = { runId, done: 0, total: 0, status: 'running', batchId: null, cancel: false, finishing: false };
     this.runs.set(runId, state);
     try {
       return await this.runFile(input, state, actor);
@@ -181,20 +182,23 @@ export class ImportService {
     const report = importReport(input.fileName, table.headers, run.report);
     const reportRows = importReportRows(input.fileName, table.headers, table.delimiter, run.report);
     const rows = state.total;
-    if (state.cancel) {
-      state.status = 'cancelling';
-      this.d.progressed();
-      const back = await this.takeBack(batchId, actor, 'cancelled');
-      // What stays: the customers it wrote were removed (those changed meanwhile kept), the merged given their values back.
-      const stays = { imported: back.kept, merged: 0, skipped: run.counts.skipped, prescriptions: 0 };
-      await this.d.writes.run(actor, ({ trx }) => writeCounts(trx, batchId, stays));
-      return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, report, reportRows }, customerIds: [] };
-    }
-    await this.d.writes.run(actor, async (unit) => {
+    // Whether a cancel came first is decided inside the unit that records the batch as done: one
+    // asked after that is answered `cancelling: false` (cancel()), never acknowledged then ignored.
+    const finished = await this.d.writes.run(actor, async (unit) => {
+      if (state.cancel) return false;
+      state.finishing = true;
       await unit.trx.updateTable('import_batches').set({ status: 'done', finished_at: this.now(), ...run.counts }).where('id', '=', batchId).execute();
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
+      return true;
     });
-    return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds: [...run.items.keys()] };
+    if (finished) return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds: [...run.items.keys()] };
+    state.status = 'cancelling';
+    this.d.progressed();
+    const back = await this.takeBack(batchId, actor, 'cancelled');
+    // What stays: the customers it wrote were removed (those changed meanwhile kept), the merged given their values back.
+    const stays = { imported: back.kept, merged: 0, skipped: run.counts.skipped, prescriptions: 0 };
+    await this.d.writes.run(actor, ({ trx }) => writeCounts(trx, batchId, stays));
+    return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, report, reportRows }, customerIds: [] };
   }
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {
@@ -225,7 +229,7 @@ export class ImportService {
   cancel(runId: string): { runId: string; cancelling: boolean } {
     const state = this.runs.get(runId);
     if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
-    if (state.status !== 'running') return { runId, cancelling: false };
+    if (state.status !== 'running' || state.finishing) return { runId, cancelling: false };
     state.cancel = true;
     return { runId, cancelling: true };
   }
@@ -233,7 +237,7 @@ export class ImportService {
   progress(runId: string): Progress {
     const state = this.runs.get(runId);
     if (!state) throw new AppError('import.runNotFound', 'No import is running under this name');
-    const { cancel: _cancel, ...progress } = state;
+    const { cancel: _cancel, finishing: _finishing, ...progress } = state;
     return progress;
   }
 

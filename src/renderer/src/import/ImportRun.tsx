@@ -12,7 +12,7 @@ import { problemLine } from './ImportReview';
 import { useImportCancel, useImportProgress } from './queries';
 
 /** The import under way: a real progress bar (the core's rows done), and Cancel after a confirmation. */
-export function ImportRunning({ fileName, runId, total }: { fileName: string; runId: string; total: number }) {
+export function ImportRunning({ fileName, runId, total, onTooLate }: { fileName: string; runId: string; total: number; onTooLate?: () => void }) {
   const { t, i18n } = useTranslation();
   const progress = useImportProgress(runId);
   const cancel = useImportCancel();
@@ -22,12 +22,13 @@ export function ImportRunning({ fileName, runId, total }: { fileName: string; ru
   const all = progress.data?.total || total;
   const percent = percentDone(done, all);
   const nf = new Intl.NumberFormat(i18n.language);
-  const cancelling = cancel.isSuccess || progress.data?.status === 'cancelling';
+  const cancelling = cancel.data?.cancelling === true || progress.data?.status === 'cancelling';
 
   const onCancel = async () => {
     setError(null);
     try {
-      await cancel.mutateAsync(runId);
+      // The core answers `cancelling: false` when the import was already being recorded as done.
+      if (!(await cancel.mutateAsync(runId)).cancelling) onTooLate?.();
       setConfirm(false);
     } catch (err) {
       setError(t('importer.cancelError', { message: errorMessage(err, t) }));
@@ -68,7 +69,7 @@ export function ImportRunning({ fileName, runId, total }: { fileName: string; ru
 }
 
 /** What the import did, and the skipped rows' report to save. */
-export function ImportResult({ fileName, out }: { fileName: string; out: ChannelOutput<'import.run'> }) {
+export function ImportResult({ fileName, out, cancelTooLate = false }: { fileName: string; out: ChannelOutput<'import.run'>; cancelTooLate?: boolean }) {
   const { t, i18n } = useTranslation();
   const nf = new Intl.NumberFormat(i18n.language);
   const counts = resultCounts(out);
@@ -89,6 +90,7 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
     <div className="import-result" role="status">
       <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
       {out.cancelled && out.imported === 0 ? <p>{t('importer.result.nothingKept')}</p> : null}
+      {cancelTooLate && !out.cancelled ? <p className="import-too-late">{t('importer.result.cancelTooLate')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
           <div key={k}>

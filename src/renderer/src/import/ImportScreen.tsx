@@ -18,7 +18,7 @@ type Step =
   | { name: 'pick' }
   | { name: 'review'; file: ImportFile; preview: Preview }
   | { name: 'running'; file: ImportFile; runId: string; total: number }
-  | { name: 'result'; fileName: string; out: ChannelOutput<'import.run'> };
+  | { name: 'result'; fileName: string; out: ChannelOutput<'import.run'>; cancelTooLate: boolean };
 
 /**
  * Importing the previous system's customers (owner): pick a file, check how its columns are read and
@@ -30,6 +30,8 @@ export function ImportScreen() {
   const titleId = useId();
   const [step, setStep] = useState<Step>({ name: 'pick' });
   const [error, setError] = useState<string | null>(null);
+  // Cancel confirmed after the import had finished: the result says so rather than "imported" alone.
+  const tooLate = useRef(false);
   const preview = useImportPreview();
   const run = useImportRun();
   const batches = useImportBatches();
@@ -60,10 +62,11 @@ export function ImportScreen() {
   const onImport = async (file: ImportFile, p: Preview, c: ReviewChoices) => {
     setError(null);
     const runId = crypto.randomUUID();
+    tooLate.current = false;
     setStep({ name: 'running', file, runId, total: p.totalRows });
     try {
       const out = await run.mutateAsync({ ...file, mapping: p.mapping, dateOrder: p.dateOrder, encoding: c.encoding, onDuplicate: c.fallback, rowChoices: rowChoices(c.rows, c.fallback), runId });
-      setStep({ name: 'result', fileName: file.fileName, out });
+      setStep({ name: 'result', fileName: file.fileName, out, cancelTooLate: tooLate.current });
     } catch (err) {
       setError(t('importer.runError', { message: errorMessage(err, t) }));
       setStep({ name: 'review', file, preview: p });
@@ -94,8 +97,8 @@ export function ImportScreen() {
           onImport={(choices) => void onImport(step.file, step.preview, choices)}
         />
       ) : null}
-      {step.name === 'running' ? <ImportRunning fileName={step.file.fileName} runId={step.runId} total={step.total} /> : null}
-      {step.name === 'result' ? <ImportResult fileName={step.fileName} out={step.out} /> : null}
+      {step.name === 'running' ? <ImportRunning fileName={step.file.fileName} runId={step.runId} total={step.total} onTooLate={() => (tooLate.current = true)} /> : null}
+      {step.name === 'result' ? <ImportResult fileName={step.fileName} out={step.out} cancelTooLate={step.cancelTooLate} /> : null}
       {step.name === 'pick' || step.name === 'result' ? <ImportBatches /> : null}
     </section>
   );
