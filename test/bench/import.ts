@@ -6,12 +6,12 @@
  * took to answer a call made every 50 ms during the import (its longest event-loop block, seen from
  * outside) and a search typed at the counter meanwhile. Figures are printed, never asserted.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SESSION_HEADER } from '../../src/shared/contract';
+import { startBenchHost } from './host';
 import { generateCustomers } from './people';
 import type { Report } from './sync';
 
@@ -36,20 +36,8 @@ export async function importBenchmark(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'opticounter-bench-import-'));
   // BENCH_IMPORT_NODE_FLAGS, e.g. --max-old-space-size=256: how the host fares with its heap capped.
   const flags = (process.env.BENCH_IMPORT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], {
-    env: { ...process.env, OPTICOUNTER_HOST_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child, url, how } = await startBenchHost(dir, TOKEN, flags);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1] as string);
-      });
-      child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
-    });
     let session = '';
     const call = async <T>(channel: string, input: unknown): Promise<T> => {
       const res = await fetch(`${url}/api/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, [SESSION_HEADER]: session }, body: JSON.stringify(input) });
@@ -60,7 +48,7 @@ export async function importBenchmark(report: Report): Promise<void> {
     session = (await call<{ sessionToken: string }>('auth.setupOwner', { username: 'bench', displayName: 'Bench', password: 'bench-password-1' })).sessionToken;
     const file = { fileName: 'ancien-logiciel.csv', bytes: frenchCsv(ROWS).toString('base64') };
     const pid = child.pid as number;
-    report(`import: ${ROWS} rows through the browser host`, `${(file.bytes.length / 1024 / 1024).toFixed(1)} MB of base64; host RSS ${procStatus(pid, 'VmRSS').toFixed(0)} MB before`, '', null);
+    report(`import: ${ROWS} rows through the browser host (${how})`, `${(file.bytes.length / 1024 / 1024).toFixed(1)} MB of base64; host RSS ${procStatus(pid, 'VmRSS').toFixed(0)} MB before`, '', null);
 
     let t = performance.now();
     const preview = await call<{ mapping: Record<string, string | null> }>('import.preview', file);

@@ -8,7 +8,6 @@
  * Figures are printed, never asserted.
  */
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { indexEntry } from '../../src/main/customers/records';
 import { CustomerSearchIndex } from '../../src/main/customers/search-index';
 import { searchTokens } from '../../src/main/customers/fold';
 import { ScanIndex } from './scan-baseline';
+import { startBenchHost } from './host';
 import { QUERIES, generateCustomers } from './people';
 import { keystrokeLatencies } from './screen';
 import { syncBenchmarks } from './sync';
@@ -263,20 +263,8 @@ async function auditChain(dir: string) {
 /** The browser host as its own process: 1,000 searches over HTTP, then its resident memory. */
 async function hostMemory(dir: string) {
   const token = 'bench-token';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], {
-    env: { ...process.env, OPTICOUNTER_HOST_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child, url, how } = await startBenchHost(dir, token);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1] as string);
-      });
-      child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
-    });
     const signIn = await fetch(`${url}/api/auth.login`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
@@ -313,7 +301,7 @@ async function hostMemory(dir: string) {
       const p95 = percentile(ts, 95);
       report(`search over the host’s HTTP, ${kind} (p95 of ${ts.length})`, `${p95.toFixed(2)} ms`, `< ${TARGET.httpMs} ms`, p95 < TARGET.httpMs);
     }
-    report('host process RSS after 1000 searches', `${rssMb.toFixed(0)} MB`, `< ${TARGET.rssMb} MB`, rssMb < TARGET.rssMb);
+    report(`host process RSS after 1000 searches (${how} host)`, `${rssMb.toFixed(0)} MB`, `< ${TARGET.rssMb} MB`, rssMb < TARGET.rssMb);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

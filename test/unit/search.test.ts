@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
+import { PageCollector } from '../../src/main/customers/cold-search';
 import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
 import { SortedList, sortSteps } from '../../src/main/customers/sorted-list';
 import { indexEntry } from '../../src/main/customers/records';
@@ -372,6 +373,23 @@ describe('the n-gram index against ranking every match (property)', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('a page gathered from the rows in any order, a batch at a time (while the index builds), is the index’s page', () => {
+    const entries = pool.slice(0, 1800);
+    const index = new CustomerSearchIndex(entries);
+    fc.assert(
+      fc.property(query, fc.integer({ min: 1, max: 2500 }), fc.nat(), (q, batch, seed) => {
+        // The store hands its rows back in id order; any other order must give the same page.
+        const rows = [...entries].sort((a, b) => ((a.id.charCodeAt(3) * 31 + seed) % 97) - ((b.id.charCodeAt(3) * 31 + seed) % 97) || (a.id < b.id ? -1 : 1));
+        const collector = new PageCollector(q);
+        for (let i = 0; i < rows.length; i += batch) collector.add(rows.slice(i, i + batch));
+        const expected = slowPage(entries, q);
+        expect(collector.page(), JSON.stringify(q)).toEqual(expected);
+        expect(index.query(q)).toEqual(expected);
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { z } from 'zod';
 import type {
   Address,
@@ -105,6 +105,12 @@ export interface SeenAt {
 export function lastSeenAt(row: Pick<CustomerRow, 'updated_at'> & SeenAt): string {
   return row.seen_at && row.seen_at > row.updated_at ? row.seen_at : row.updated_at;
 }
+
+/** SeenAt's column, read beside INDEX_COLUMNS. */
+export const seenAtColumn = sql<string | null>`max(
+  coalesce((select max(created_at) from prescriptions where customer_id = customers.id), ''),
+  coalesce((select max(coalesce(removed_at, created_at)) from attachments where customer_id = customers.id), '')
+)`.as('seen_at');
 
 export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]> & SeenAt): IndexEntry {
   const text = row.search_text;

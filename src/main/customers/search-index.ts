@@ -34,11 +34,12 @@ interface Held extends IndexEntry {
   slot: number;
 }
 
-type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
-type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
+export type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
+export type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
+/** Each sort order, ascending; ties broken down to the id, so every order is total. */
+export const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
   createdAt: (a, b) => byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
   updatedAt: (a, b) => byString(a.seenAt, b.seenAt) || byString(a.id, b.id),
   name: (a, b) => byString(a.nameKey, b.nameKey) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
@@ -93,10 +94,14 @@ export class CustomerSearchIndex {
     runNow(this.loadSteps(entries));
   }
 
-  /** Builds the index a slice at a time, giving the event loop back between slices (opening a store). */
-  static async build(entries: readonly IndexEntry[], sliceMs?: number): Promise<CustomerSearchIndex> {
+  /**
+   * Builds the index a slice at a time, giving the event loop back between slices (opening a
+   * store). The entries become the index's own (not copied: 100,000 of them are ~37 MB); the
+   * caller made them for it and lets them go.
+   */
+  static async build(entries: IndexEntry[], sliceMs?: number): Promise<CustomerSearchIndex> {
     const index = new CustomerSearchIndex();
-    await runInSlices(index.loadSteps(entries), sliceMs);
+    await runInSlices(index.loadSteps(entries, true), sliceMs);
     return index;
   }
 
@@ -377,10 +382,12 @@ export class CustomerSearchIndex {
     }
     this.renumberSeen();
     this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+    // The gram lists grew by doubling: the room left over (up to as much again) is given back.
+    runNow(this.grams.trimSteps());
   }
 
   /** Everything from scratch: slots, the sorted orders, the prefix lists and the gram lists. */
-  private *loadSteps(entries: readonly IndexEntry[]): Generator<void> {
+  private *loadSteps(entries: readonly IndexEntry[], adopt = false): Generator<void> {
     this.entries.clear();
     this.bySlot = [];
     this.texts = [];
@@ -390,7 +397,7 @@ export class CustomerSearchIndex {
       const entry = entries[i] as IndexEntry;
       const old = this.entries.get(entry.id);
       const slot = old?.slot ?? this.bySlot.length;
-      const held: Held = { ...entry, slot };
+      const held: Held = adopt ? Object.assign(entry, { slot }) : { ...entry, slot };
       this.entries.set(held.id, held);
       this.bySlot[slot] = held;
       this.texts[slot] = held.text;
@@ -407,12 +414,7 @@ export class CustomerSearchIndex {
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
     this.renumberSeen();
     this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array);
-    for (let i = 0; i < all.length; i++) {
-      const held = all[i] as Held;
-      this.grams.add(held.slot, held.text);
-      if (i % 64 === 63) yield;
-    }
-    yield* this.grams.trimSteps();
+    yield* this.grams.buildSteps(this.texts);
   }
 
   private renumberSeen(): void {
@@ -557,14 +559,14 @@ function isWordChar(code: number): boolean {
   return LETTER_OR_DIGIT.test(String.fromCharCode(code));
 }
 
-function nameWordsOf(q: Query): string[] {
+export function nameWordsOf(q: Query): string[] {
   return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
 }
 
 /** A query's filters as one test, or null when it has none (every match is kept as it is). */
-type Keep = ((e: IndexEntry) => boolean) | null;
+export type Keep = ((e: IndexEntry) => boolean) | null;
 
-function keeper(active: boolean | undefined, nameWords: string[]): Keep {
+export function keeper(active: boolean | undefined, nameWords: string[]): Keep {
   if (active === undefined && nameWords.length === 0) return null;
   return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
 }

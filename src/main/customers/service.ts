@@ -22,6 +22,7 @@ import {
   emailKey,
   INDEX_COLUMNS,
   indexEntry,
+  seenAtColumn,
   listItem,
   localData,
 } from './records';
@@ -29,6 +30,7 @@ import { searchTextOf } from './fold';
 import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
+import { coldPage } from './cold-search';
 import { CustomerSearchIndex, type IndexEntry } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
@@ -96,7 +98,7 @@ export class CustomerService {
 
   async list(q: CustomerListQuery) {
     const { groupId } = q;
-    const { ids, total } = groupId ? await groupPage(this.db, { ...q, groupId }) : (await this.searchIndex()).query(q);
+    const { ids, total } = groupId ? await groupPage(this.db, { ...q, groupId }) : await this.page(q);
     const rows = ids.length
       ? await this.db
           .selectFrom('customers')
@@ -115,6 +117,22 @@ export class CustomerService {
       return row ? [listItem(row, { city: row.city, lastExamDate: exams.get(id) ?? null, groups: groups.get(id) ?? [] })] : [];
     });
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
+  }
+
+  /** Whether searches are answered by the index yet (else from the store: page()). */
+  get searchIndexReady(): boolean {
+    return this.index !== null;
+  }
+
+  /**
+   * A page off the search index; while it is still being built (a large store just opened), the
+   * same page read from the store (cold-search.ts) rather than waiting seconds for it.
+   */
+  private async page(q: CustomerListQuery) {
+    if (this.index) return this.index.query(q);
+    // The load's failure is the next search's to retry (searchIndex()); this one is answered anyway.
+    this.searchIndex().catch(() => undefined);
+    return coldPage(this.db, q);
   }
 
   /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
@@ -500,11 +518,6 @@ export class CustomerService {
  * A customer's latest prescription version or document (added or removed), read beside its row:
  * "most recently seen" counts them without touching the synced row's updated_at.
  */
-const seenAtColumn = sql<string | null>`max(
-  coalesce((select max(created_at) from prescriptions where customer_id = customers.id), ''),
-  coalesce((select max(coalesce(removed_at, created_at)) from attachments where customer_id = customers.id), '')
-)`.as('seen_at');
-
 type AddressPatch = NonNullable<CustomerUpdate['address']>;
 const addressColumnNames = { street: 'street', city: 'city', zipCode: 'zip_code', state: 'state' } as const;
 

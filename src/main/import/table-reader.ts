@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { AppError } from '../../shared/errors';
 import { type EncodingChoice, type FileFormat, type TextEncoding, decodeText, formatOf } from './file-bytes';
@@ -196,6 +196,8 @@ function readCsv(bytes: Buffer, choice: EncodingChoice): Table {
  */
 async function readXlsx(bytes: Buffer): Promise<Table> {
   checkZipSizes(bytes);
+  // Loaded when a workbook comes: exceljs weighs ~27 MB in memory, held for good once imported.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   const rows = xlsxRows(reader);
   const head: string[][] = [];

@@ -1,0 +1,85 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import { searchTokens } from './fold';
+import { INDEX_COLUMNS, indexEntry, seenAtColumn } from './records';
+import { type IndexEntry, type IndexPage, type Query, comparators, keeper, nameWordsOf, rankOf } from './search-index';
+
+/*
+ * customers.list while the search index is still being built (opening a large store takes seconds
+ * of CPU for it): the rows holding every word are read from the store a page at a time, the event
+ * loop given back between pages, and ordered exactly as the index orders them (rankOf, its
+ * comparators), so the counter answers within a second of opening and the results do not reorder
+ * once the index is ready. Only the page's candidates are kept, never every match.
+ */
+
+const ROWS_PER_READ = 2000;
+
+type Scored = { entry: IndexEntry; rank: number };
+
+/** A query's page, gathered from entries met in any order, a batch at a time. */
+export class PageCollector {
+  private readonly words: string[];
+  private readonly keep: ReturnType<typeof keeper>;
+  private readonly compare: (a: Scored, b: Scored) => number;
+  private readonly start: number;
+  private readonly end: number;
+  private best: Scored[] = [];
+  private total = 0;
+
+  constructor(q: Query) {
+    this.words = q.search ? searchTokens(q.search) : [];
+    this.keep = keeper(q.isActive, nameWordsOf(q));
+    this.compare = orderOf(q, this.words.length > 0);
+    this.start = (q.page - 1) * q.limit;
+    this.end = this.start + q.limit;
+  }
+
+  /** The words a row must hold (the store's query narrows by them before anything is read). */
+  get searchWords(): readonly string[] {
+    return this.words;
+  }
+
+  add(entries: readonly IndexEntry[]): void {
+    for (const entry of entries) {
+      if (!this.words.every((w) => entry.text.includes(w)) || (this.keep && !this.keep(entry))) continue;
+      this.total++;
+      this.best.push({ entry, rank: this.words.length > 0 ? rankOf(entry, this.words) : 0 });
+    }
+    // Sorted and cut back to the page's end once it has doubled: what falls past it can never come back.
+    if (this.best.length >= 2 * Math.max(this.end, ROWS_PER_READ)) this.cut();
+  }
+
+  page(): IndexPage {
+    this.cut();
+    return { ids: this.best.slice(this.start, this.end).map((s) => s.entry.id), total: this.total };
+  }
+
+  private cut(): void {
+    this.best.sort(this.compare);
+    if (this.best.length > this.end) this.best.length = this.end;
+  }
+}
+
+/** The index's order for a query: ranked, ties most recently seen first; or a sort order, reversed for desc. */
+function orderOf(q: Query, searching: boolean): (a: Scored, b: Scored) => number {
+  const newestFirst = (a: Scored, b: Scored) => comparators.updatedAt(b.entry, a.entry);
+  const sortBy = q.sortBy ?? (searching ? 'relevance' : 'createdAt');
+  if (sortBy === 'relevance') return searching ? (a, b) => a.rank - b.rank || newestFirst(a, b) : newestFirst;
+  const by = comparators[sortBy];
+  return q.sortOrder === 'asc' ? (a, b) => by(a.entry, b.entry) : (a, b) => by(b.entry, a.entry);
+}
+
+/** customers.list's page read from the store itself, in slices (see above). */
+export async function coldPage(db: Kysely<Database>, q: Query): Promise<IndexPage> {
+  const collector = new PageCollector(q);
+  let after = '';
+  for (;;) {
+    let read = db.selectFrom('customers').select(INDEX_COLUMNS).select(seenAtColumn).where('deleted_at', 'is', null).where('id', '>', after);
+    for (const word of collector.searchWords) read = read.where(sql<boolean>`instr(search_text, ${word}) > 0`);
+    const rows = await read.orderBy('id').limit(ROWS_PER_READ).execute();
+    collector.add(rows.map(indexEntry));
+    if (rows.length < ROWS_PER_READ) return collector.page();
+    after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

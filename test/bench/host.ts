@@ -1,0 +1,37 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/*
+ * The browser host in its own process, as the benchmarks measure it: the bundled build
+ * (out/main/browser-host.js, from `npx electron-vite build`) under plain node, as the app ships its
+ * main process; tsx's on-the-fly compiling alone adds ~100 MB of memory and slows the start. Without
+ * a build, the sources under tsx, said in the report.
+ */
+export const BUILT_HOST = 'out/main/browser-host.js';
+
+export interface BenchHost {
+  child: ChildProcessByStdio<null, Readable, null>;
+  url: string;
+  /** "built" or "tsx (no build: npx electron-vite build)". */
+  how: string;
+}
+
+export async function startBenchHost(dir: string, token: string, nodeFlags: string[] = []): Promise<BenchHost> {
+  const built = existsSync(BUILT_HOST);
+  const entry = built ? [BUILT_HOST] : ['--import', 'tsx', 'src/main/browser-host.ts'];
+  const child = spawn(process.execPath, [...nodeFlags, ...entry, '--port', '0', '--data-dir', dir], {
+    env: { ...process.env, OPTICOUNTER_HOST_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
+  });
+  return { child, url, how: built ? 'built' : 'tsx (no build: npx electron-vite build)' };
+}
