@@ -61,3 +61,23 @@ it('answers searches while the index builds, as the index then answers them', as
   expect((await pageOf(core, { search: 'ben' })).ids[0]).toBe(older.id);
   expect(cold[1]!.ids[0]).toBe(older.id);
 }, 60_000);
+
+it('many customers changed at once (an import, its undo) are found at once, and the index built again holds them', async () => {
+  const { core, raw } = await openTestCore();
+  cleanups.push(() => raw.close());
+  await core.customers.createMany(generateCustomers(500, 3).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  await core.customers.warmUp();
+  const before = await pageOf(core, { search: 'a' });
+  // Two batches back to back: the second's rebuild supersedes the first's, and keeps both.
+  const batch = (seed: number, last: string) => generateCustomers(1500, seed).map((c) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, lastName: last } }));
+  await core.customers.createMany(batch(5, 'Zarkaoui'), { staffId: null, username: 'owner' });
+  await core.customers.createMany(batch(6, 'Zemmouri'), { staffId: null, username: 'owner' });
+  expect(core.customers.searchIndexReady).toBe(false);
+  const cold = [await pageOf(core, { search: 'zarkaoui' }), await pageOf(core, { search: 'zemmouri' }), await pageOf(core, { search: 'a' })];
+  expect(cold[0]!.total).toBe(1500);
+  expect(cold[1]!.total).toBe(1500);
+  expect(cold[2]!.total).toBeGreaterThan(before.total);
+  await core.customers.warmUp();
+  expect(core.customers.searchIndexReady).toBe(true);
+  expect([await pageOf(core, { search: 'zarkaoui' }), await pageOf(core, { search: 'zemmouri' }), await pageOf(core, { search: 'a' })]).toEqual(cold);
+}, 60_000);

@@ -30,3 +30,30 @@ describe('many customers at once', () => {
     expect(bulk.query({ search: 'prenom1', page: 1, limit: 100, sortOrder: 'desc' }).ids).not.toContain('c00001');
   });
 });
+
+describe('many customers added or changed at once', () => {
+  const queries = [{ search: 'alaoui' }, { search: 'prenom12' }, { search: 'prenom4' }, { search: '0610000' }, { search: 'a' }, { search: 'zi pren' }, {}, { sortBy: 'name' as const }, { sortBy: 'updatedAt' as const, page: 3 }];
+  const renamed = (e: IndexEntry, i: number) => {
+    const search_text = searchTextOf({ firstName: `Nouveau${i}`, lastName: 'Zitouni', email: `${e.id}@example.org`, phoneNumber: '' });
+    return indexEntry({ id: e.id, first_name: `Nouveau${i}`, search_text, is_active: 1, created_at: e.createdAt, updated_at: `2026-03-01T00:00:${String(i % 60).padStart(2, '0')}.000Z` });
+  };
+
+  it.each([
+    ['a few among many: the gram lists changed in place', 6000, 1200],
+    ['as many as the store: the gram lists rebuilt at their sizes', 1500, 3000],
+  ])('%s, as one by one would', (_, size, changes) => {
+    const all = Array.from({ length: size }, (_, i) => person(i));
+    const bulk = new CustomerSearchIndex(all);
+    const single = new CustomerSearchIndex(all);
+    // Half renamed customers already here, half new ones.
+    const changed = [...all.slice(0, changes / 2).map(renamed), ...Array.from({ length: changes / 2 }, (_, i) => person(size + i))];
+    bulk.upsert(changed, true);
+    for (const e of changed) single.upsert([e]);
+    expect(bulk.size).toBe(single.size);
+    for (const q of queries) {
+      const query = { page: 1, limit: 50, sortOrder: 'desc' as const, ...q };
+      expect(bulk.query(query), JSON.stringify(q)).toEqual(single.query(query));
+    }
+    expect(bulk.query({ search: 'nouveau1', page: 1, limit: 5, sortOrder: 'desc' }).total).toBeGreaterThan(0);
+  });
+});

@@ -109,13 +109,17 @@ export class CustomerSearchIndex {
     return this.entries.size;
   }
 
-  /** Adds or replaces customers. Entries are replaced, never mutated, so old sort keys stay findable. */
-  upsert(changed: readonly IndexEntry[]): void {
-    if (changed.length >= BULK) return this.upsertMany(changed);
+  /**
+   * Adds or replaces customers. Entries are replaced, never mutated, so old sort keys stay findable.
+   * `adopt`: the entries were made for the index and become its own rather than copied.
+   */
+  upsert(changed: readonly IndexEntry[], adopt = false): void {
+    if (changed.length >= BULK) return this.upsertMany(changed, adopt);
     for (const entry of changed) {
       const old = this.entries.get(entry.id);
       if (old) this.unlist(old);
-      const held = this.hold(entry, old);
+      const held = this.hold(entry, old, adopt);
+      this.grams.replace(held.slot, old?.text ?? null, held.text);
       for (const k of sortKeys) {
         const at = this.orders[k].insert(held);
         if (k === 'updatedAt') this.placeSeen(at);
@@ -326,10 +330,10 @@ export class CustomerSearchIndex {
     for (let i = 0; i < slots.length; i++) this.marks[slots[i] as number] = value;
   }
 
-  /** Takes an entry into the index (its own copy, in the old one's slot or a free one) and its grams. */
-  private hold(entry: IndexEntry, old: Held | undefined): Held {
+  /** Takes an entry into the index (its own copy unless adopted, in the old one's slot or a free one); its grams are the caller's. */
+  private hold(entry: IndexEntry, old: Held | undefined, adopt: boolean): Held {
     const slot = old?.slot ?? this.freeSlots.pop() ?? this.bySlot.length;
-    const held: Held = { ...entry, slot };
+    const held: Held = adopt ? Object.assign(entry, { slot }) : { ...entry, slot };
     this.entries.set(held.id, held);
     this.bySlot[slot] = held;
     this.texts[slot] = held.text;
@@ -338,7 +342,6 @@ export class CustomerSearchIndex {
       bigger.set(this.seenOrd);
       this.seenOrd = bigger;
     }
-    this.grams.replace(slot, old?.text ?? null, held.text);
     return held;
   }
 
@@ -367,22 +370,38 @@ export class CustomerSearchIndex {
   }
 
   /** Many changes at once (an import, a first sync): merged into each order in one pass, not one by one. */
-  private upsertMany(changed: readonly IndexEntry[]): void {
+  private upsertMany(changed: readonly IndexEntry[], adopt: boolean): void {
     const latest = new Map(changed.map((e) => [e.id, e]));
     const replaced = new Set<Held>();
     const fresh: Held[] = [];
+    const oldTexts: (string | null)[] = [];
     for (const entry of latest.values()) {
       const old = this.entries.get(entry.id);
       if (old) replaced.add(old);
-      fresh.push(this.hold(entry, old));
+      fresh.push(this.hold(entry, old, adopt));
+      oldTexts.push(old?.text ?? null);
     }
+    this.regram(fresh, oldTexts);
     for (const k of sortKeys) {
       const kept = this.orders[k].array.filter((e) => !replaced.has(e));
       this.orders[k] = SortedList.ofSorted(mergeSorted(kept, [...fresh].sort(comparators[k]), comparators[k]), comparators[k]);
     }
     this.renumberSeen();
     this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
-    // The gram lists grew by doubling: the room left over (up to as much again) is given back.
+  }
+
+  /**
+   * The gram lists after many changes: rebuilt at their exact sizes when the changes are a good
+   * part of the store (an import: growing each list by doubling left up to as much again in
+   * slack), else changed in place and trimmed.
+   */
+  private regram(fresh: readonly Held[], oldTexts: readonly (string | null)[]): void {
+    if (fresh.length * 4 >= this.entries.size) {
+      this.grams = new GramPostings();
+      runNow(this.grams.buildSteps(this.texts));
+      return;
+    }
+    for (let i = 0; i < fresh.length; i++) this.grams.replace((fresh[i] as Held).slot, oldTexts[i] as string | null, (fresh[i] as Held).text);
     runNow(this.grams.trimSteps());
   }
 

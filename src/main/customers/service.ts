@@ -42,6 +42,9 @@ const EMAIL_TAKEN = 'A customer with this email already exists';
 const INSERT_CHUNK = 1000;
 // Customers read per statement when the search index loads (~10 ms each).
 const INDEX_PAGE = 2000;
+const REINDEX_SLICE = 5000;
+// From this many customers changed at once, the index is built again rather than changed (reindex()).
+const REBUILD_PAST = 1000;
 const CUSTOMER_COLUMNS = [
   'id', 'local_data_id', 'is_active', 'first_name', 'last_name', 'email', 'email_key', 'phone_number', 'date_of_birth', 'sex',
   'search_text', 'created_at', 'updated_at', 'deleted_at', 'marketing_consent_at', 'sms_consent_at', 'purged_at', 'summary_at',
@@ -54,6 +57,8 @@ export class CustomerService {
   private indexLoading: Promise<CustomerSearchIndex> | null = null;
   /** Changes committed while the index was loading, replayed onto it (replaying is idempotent). */
   private missedByLoad: ((index: CustomerSearchIndex) => void)[] = [];
+  /** Which load is the current one: a rebuild supersedes a load under way. */
+  private indexGeneration = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -433,17 +438,24 @@ export class CustomerService {
    */
   private async reindex(ids: string[]): Promise<void> {
     if (!this.index && !this.indexLoading) return;
-    const live = new Map<string, Parameters<typeof indexEntry>[0]>();
+    // Many at once (an import, its undo): merging them in held the event loop for seconds at
+    // 100,000 customers. The index is built again in slices instead, searches answered from the
+    // store meanwhile (page()), as at opening.
+    if (ids.length >= REBUILD_PAST) return this.rebuildIndex();
+    const live = new Map<string, IndexEntry>();
     try {
-      // One statement for any number of ids (an import's 100,000 too): bound as one JSON array.
-      const rows = await this.db
-        .selectFrom('customers')
-        .select(INDEX_COLUMNS)
-        .select(seenAtColumn)
-        .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`)
-        .where('deleted_at', 'is', null)
-        .execute();
-      for (const r of rows) live.set(r.id, r);
+      // A statement per slice of ids (an import's 100,000 too), each bound as one JSON array; only
+      // the entries are kept, never every row at once.
+      for (let i = 0; i < ids.length; i += REINDEX_SLICE) {
+        const rows = await this.db
+          .selectFrom('customers')
+          .select(INDEX_COLUMNS)
+          .select(seenAtColumn)
+          .where(sql<boolean>`id in (select value from json_each(${JSON.stringify(ids.slice(i, i + REINDEX_SLICE))}))`)
+          .where('deleted_at', 'is', null)
+          .execute();
+        for (const r of rows) live.set(r.id, indexEntry(r));
+      }
     } catch (err) {
       // An index that missed a change is dropped: the next search loads it again from the file.
       this.index = null;
@@ -453,7 +465,8 @@ export class CustomerService {
     }
     const gone = ids.filter((id) => !live.has(id));
     this.onIndex((index) => {
-      index.upsert([...live.values()].map(indexEntry));
+      // The entries were read for the index alone: it keeps them rather than a copy.
+      index.upsert([...live.values()], true);
       index.remove(gone);
     });
   }
@@ -467,20 +480,34 @@ export class CustomerService {
   /** Loads the search index on first use (or from warmUp()); later calls share the same load. */
   private searchIndex(): Promise<CustomerSearchIndex> {
     if (this.index) return Promise.resolve(this.index);
-    this.indexLoading ??= (async () => {
+    if (this.indexLoading) return this.indexLoading;
+    const generation = ++this.indexGeneration;
+    this.indexLoading = (async () => {
       try {
         const index = await CustomerSearchIndex.build(await this.indexEntries());
+        // A rebuild started meanwhile (rebuildIndex()) read later rows: this one is not kept.
+        if (generation !== this.indexGeneration) return index;
         for (const change of this.missedByLoad.splice(0)) change(index);
         this.index = index;
         return index;
       } catch (err) {
         // A failed load is retried by the next search; changes since are in the file anyway.
-        this.indexLoading = null;
-        this.missedByLoad = [];
+        if (generation === this.indexGeneration) {
+          this.indexLoading = null;
+          this.missedByLoad = [];
+        }
         throw err;
       }
     })();
     return this.indexLoading;
+  }
+
+  /** Drops the index (and any load under way) and builds it again from the file, in the background. */
+  private rebuildIndex(): void {
+    this.index = null;
+    this.indexLoading = null;
+    this.missedByLoad = [];
+    this.searchIndex().catch(() => undefined);
   }
 
   /**
