@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -17,7 +17,7 @@ describe('the start-up integrity check, off the main thread', () => {
     db.close();
     expect(await databaseFileProblemsOffThread(dir)).toEqual([]);
     // The worker ran (null would mean it could not start and the check ran on this thread).
-    expect(await checkInWorker(join(dir, DB_FILE_NAME), {})).toEqual({ checks: [{ integrity_check: 'ok' }], orphans: [] });
+    expect(await checkInWorker(join(dir, DB_FILE_NAME), {})).toEqual({ checks: [{ quick_check: 'ok' }], orphans: [] });
   });
 
   it('reports what the check on the main thread reports: orphan rows, a damaged file', async () => {
@@ -35,5 +35,23 @@ describe('the start-up integrity check, off the main thread', () => {
     const damaged = await databaseFileProblemsOffThread(dir);
     expect(damaged.length).toBeGreaterThan(0);
     expect(damaged).toEqual(databaseFileProblems(dir));
+  });
+
+  it('the quick check at start still finds a page of the file overwritten in the middle', async () => {
+    const { dir, remove } = tempDir();
+    onTestFinished(remove);
+    const file = join(dir, DB_FILE_NAME);
+    const db = new BetterSqlite3(file);
+    db.exec('create table t (id integer primary key, name text); create index t_name on t(name);');
+    const insert = db.prepare('insert into t (name) values (?)');
+    for (let i = 0; i < 5000; i++) insert.run(`customer ${i} ${'x'.repeat(40)}`);
+    db.close();
+    const bytes = readFileSync(file);
+    // Page 10 of 4096 bytes, deep in the table's tree, turned to noise.
+    bytes.fill(0x5a, 9 * 4096, 10 * 4096);
+    writeFileSync(file, bytes);
+    const problems = await databaseFileProblemsOffThread(dir);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toEqual(databaseFileProblems(dir));
   });
 });

@@ -18,23 +18,32 @@ export interface SqliteOptions {
 }
 
 /**
- * What is wrong with an open database: `PRAGMA integrity_check` and `PRAGMA foreign_key_check`,
- * as readable lines; [] when it is sound. A database too damaged to be read gives the error itself.
+ * How deep a check reads: `full` is `PRAGMA integrity_check` (backups, before a restore); `quick`
+ * is `quick_check`, which skips matching each index against its table: a third of the time, and it
+ * is what every start waits for (integrity_check was ~0.4 s per 100,000 customers, 4–5 s at
+ * 1,000,000, most of the opening). Every backup still gets the full check.
  */
-export function integrityProblems(sqlite: BetterSqlite3.Database): string[] {
+export type CheckDepth = 'full' | 'quick';
+
+/**
+ * What is wrong with an open database: the integrity pragma and `PRAGMA foreign_key_check`, as
+ * readable lines; [] when it is sound. A database too damaged to be read gives the error itself.
+ */
+export function integrityProblems(sqlite: BetterSqlite3.Database, depth: CheckDepth = 'full'): string[] {
   try {
-    return problemsOf(sqlite.pragma('integrity_check') as IntegrityRow[], sqlite.pragma('foreign_key_check') as OrphanRow[]);
+    return problemsOf(sqlite.pragma(depth === 'full' ? 'integrity_check' : 'quick_check') as IntegrityRow[], sqlite.pragma('foreign_key_check') as OrphanRow[]);
   } catch (err) {
     return [describeSqliteError(err)];
   }
 }
 
-export type IntegrityRow = { integrity_check: string };
+/** A row of integrity_check or quick_check: one column, named after the pragma. */
+export type IntegrityRow = Record<string, string>;
 export type OrphanRow = { table: string; rowid: number | null; parent: string };
 
 /** The two pragmas' rows as readable lines (integrity-off-thread.ts runs them in a worker). */
 export function problemsOf(checks: IntegrityRow[], orphans: OrphanRow[]): string[] {
-  const problems = checks.map((r) => r.integrity_check).filter((line) => line !== 'ok');
+  const problems = checks.map((r) => Object.values(r)[0] ?? '').filter((line) => line !== 'ok');
   for (const o of orphans) problems.push(`${o.table} row ${o.rowid ?? '?'} refers to a missing ${o.parent} row`);
   return problems;
 }
@@ -44,12 +53,12 @@ export function problemsOf(checks: IntegrityRow[], orphans: OrphanRow[]): string
  * and `-shm` files SQLite makes for the check are removed afterwards; existing ones are left alone
  * (a live database's `-wal` may hold committed changes).
  */
-export function fileIntegrityProblems(file: string, opts: SqliteOptions = {}): string[] {
+export function fileIntegrityProblems(file: string, opts: SqliteOptions = {}, depth: CheckDepth = 'full'): string[] {
   const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
   let sqlite: BetterSqlite3.Database | undefined;
   try {
     sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
-    return integrityProblems(sqlite);
+    return integrityProblems(sqlite, depth);
   } catch (err) {
     return [describeSqliteError(err)];
   } finally {
@@ -83,12 +92,12 @@ export function auditTrailOf(sqlite: BetterSqlite3.Database, now: Date, recorded
 }
 
 /**
- * The check to run at start, before openDatabase: the problems of `<dataDir>/opticounter.sqlite3`,
- * [] when it is sound or does not exist yet (a first start).
+ * The check to run at start, before openDatabase (quick: see CheckDepth): the problems of
+ * `<dataDir>/opticounter.sqlite3`, [] when it is sound or does not exist yet (a first start).
  */
 export function databaseFileProblems(dataDir: string, opts: SqliteOptions = {}): string[] {
   const file = join(dataDir, DB_FILE_NAME);
-  return existsSync(file) ? fileIntegrityProblems(file, opts) : [];
+  return existsSync(file) ? fileIntegrityProblems(file, opts, 'quick') : [];
 }
 
 /**

@@ -20,6 +20,7 @@ const ID_MASK = 1023;
 const SEPARATOR = /[\s\p{Cc}]/u;
 
 const NO_SLOTS = new Int32Array(0);
+const BUILD_BUFFER_SLOTS = 2 ** 21;
 
 class Posting {
   /** Its own array, or its part of the one buffer a build gave every list (buildSteps()). */
@@ -147,7 +148,7 @@ export class GramPostings {
 
   /**
    * Every list from scratch, from the customers' texts by slot: counted first, then each given its
-   * exact part of one buffer and filled in slot order. Growing each list by doubling and trimming it
+   * exact part of a few large buffers and filled in slot order. Growing each list by doubling and trimming it
    * after left up to as much again in slack and copies (~40 MB at 100,000 customers). The
    * generator yields between slices.
    */
@@ -156,11 +157,16 @@ export class GramPostings {
       this.eachNewKey(texts[slot] as string, (key) => (this.get(key) ?? this.create(key)).n++);
       if (slot % 128 === 127) yield;
     }
-    let total = 0;
-    for (const p of this.postings()) total += p.n;
-    const buffer = new Int32Array(total);
+    // Buffers of BUILD_BUFFER_SLOTS at most (one of 100,000,000 slots at 1,000,000 customers took
+    // ~0.1 s just to be zeroed), the lists laid out one after another; a longer list has its own.
+    let buffer = NO_SLOTS;
     let at = 0;
     for (const p of this.postings()) {
+      if (at + p.n > buffer.length) {
+        yield;
+        buffer = new Int32Array(Math.max(BUILD_BUFFER_SLOTS, p.n));
+        at = 0;
+      }
       p.slots = buffer.subarray(at, at + p.n);
       at += p.n;
       p.n = 0;

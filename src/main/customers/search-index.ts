@@ -422,12 +422,13 @@ export class CustomerSearchIndex {
       this.texts[slot] = held.text;
       if (i % 256 === 255) yield;
     }
-    const all = [...this.entries.values()];
+    // Every slot is held after a load from scratch (a repeated id keeps its first slot).
+    const all = this.bySlot.slice() as Held[];
     const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
     for (const k of sortKeys) {
       // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
       const byCreation = k === 'status' ? orders.createdAt?.array : undefined;
-      orders[k] = SortedList.ofSorted(byCreation ? activeFirst(byCreation) : yield* sortSteps(all, comparators[k]), comparators[k]);
+      orders[k] = SortedList.ofSorted(byCreation ? yield* activeFirstSteps(byCreation) : yield* sortSteps(all, comparators[k]), comparators[k]);
     }
     this.orders = orders as Record<SortBy, SortedList<Held>>;
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
@@ -520,9 +521,17 @@ function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, Sort
   return lists;
 }
 
-/** A stable partition: the active entries, then the others, each in the order given. */
-function activeFirst(items: readonly Held[]): Held[] {
-  return [...items.filter((e) => e.active), ...items.filter((e) => !e.active)];
+/** A stable partition: the active entries, then the others, each in the order given (a pause every so many). */
+function* activeFirstSteps(items: readonly Held[]): Generator<void, Held[]> {
+  const active: Held[] = [];
+  const others: Held[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i] as Held;
+    (e.active ? active : others).push(e);
+    if (i % 65536 === 65535) yield;
+  }
+  for (let i = 0; i < others.length; i++) active.push(others[i] as Held);
+  return active;
 }
 
 /**
