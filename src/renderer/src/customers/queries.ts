@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { useCall } from '../api/context';
@@ -16,12 +16,13 @@ export const customerKeys = {
   duplicates: (probe: ChannelInput<'customers.duplicates'> | null) => [...customerKeys.all, 'duplicates', probe] as const,
 };
 
-export const PAGE_SIZE = 50;
+// A screenful and some (about 14 rows show at 768 pixels): each keystroke fetches and draws no more; scrolling loads the next page.
+export const PAGE_SIZE = 30;
 
-export function useCustomerSearch(search: string, groupId?: string) {
-  const call = useCall();
+/** The search's query: one definition for the list and for the keystroke that asks ahead (usePrefetchSearch). */
+function customerSearchOptions(call: ReturnType<typeof useCall>, search: string, groupId?: string) {
   const query = search.trim();
-  return useInfiniteQuery({
+  return infiniteQueryOptions({
     queryKey: customerKeys.list(query, groupId),
     initialPageParam: 1,
     queryFn: ({ pageParam }) =>
@@ -37,6 +38,27 @@ export function useCustomerSearch(search: string, groupId?: string) {
     // Keep showing the last results while the next keystroke's results load: no flicker.
     placeholderData: keepPreviousData,
   });
+}
+
+export function useCustomerSearch(search: string, groupId?: string) {
+  return useInfiniteQuery(customerSearchOptions(useCall(), search, groupId));
+}
+
+/**
+ * Asks for a keystroke's results from the key handler itself, before React renders the screen for
+ * it: the request leaves ~10–25 ms sooner (the list's query, mounted next, finds it under way).
+ * Hands the text on, for the handler that stores it.
+ */
+export function usePrefetchSearch() {
+  const call = useCall();
+  const qc = useQueryClient();
+  return useCallback(
+    (search: string, groupId?: string) => {
+      void qc.prefetchInfiniteQuery(customerSearchOptions(call, search, groupId));
+      return search;
+    },
+    [call, qc],
+  );
 }
 
 /** `search` as typed when its results (already on screen, so in the cache) found nobody; else undefined. */
