@@ -195,7 +195,7 @@ export interface Tables {
     remote_updated_at: string | null;
     synced_at: string;
   };
-  /** Indexes: unique (entity, entity_id); sync_outbox_by_customer (customer_id). */
+  /** Indexes: unique (entity, entity_id); sync_outbox_by_customer (customer_id); sync_outbox_waiting (waits_for) where waits_for is not null. */
   sync_outbox: {
     id: Generated<number>;
     entity: 'customer' | 'attachment';
