@@ -229,29 +229,64 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   expect(await customersTotal(request, host)).toBe(0);
 });
 
-test('en: a cancel confirmed once the import had finished says it came too late, and how to take the import back', async ({ page, host, request }) => {
+const TOO_LATE = 'Too late to cancel: the import had already finished. Undo it from the list below to take it back.';
+
+for (const order of ['the cancel answered first', 'the result shown first'] as const) {
+  test(`en: a cancel confirmed once the import had finished says it came too late (${order})`, async ({ page, host, request }) => {
+    const text = TEXT.en;
+    await openImport(page, 'en', text.nav);
+    await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv(50) });
+    // The run's answer is held back after the core has finished, so the bar and Cancel are still on screen.
+    let releaseRun = () => {};
+    const runHeld = new Promise<void>((resolve) => (releaseRun = resolve));
+    await page.route('**/api/import.run', async (route) => {
+      const response = await route.fetch();
+      await runHeld;
+      await route.fulfill({ response });
+    });
+    // The other order (second outside review): the cancel's answer reaches the page after the result.
+    let releaseCancel = () => {};
+    const cancelHeld = order === 'the result shown first' ? new Promise<void>((resolve) => (releaseCancel = resolve)) : Promise.resolve();
+    await page.route('**/api/import.cancel', async (route) => {
+      const response = await route.fetch();
+      await cancelHeld;
+      await route.fulfill({ response });
+    });
+    await page.getByRole('button', { name: `Import ${(50 + 3).toLocaleString('en')} rows` }).click();
+    await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
+    await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
+    await page.getByRole('button', { name: text.cancel }).click();
+    await page.getByRole('dialog', { name: text.cancelDialog }).getByRole('button', { name: text.cancel }).click();
+    if (order === 'the cancel answered first') await expect(page.getByRole('dialog', { name: text.cancelDialog })).toHaveCount(0);
+    releaseRun();
+    await expect(page.getByRole('heading', { name: text.done })).toBeVisible();
+    releaseCancel();
+    await expect(page.getByRole('status').filter({ hasText: TOO_LATE })).toBeVisible();
+    await shot(page, `import-9b-too-late-en-${order.replace(/ /g, '-')}`);
+    expect(await customersTotal(request, host)).toBe(52);
+  });
+}
+
+test('en: a cancel confirmed too late on an import found again says so too', async ({ page, host, request }) => {
   const text = TEXT.en;
   await openImport(page, 'en', text.nav);
-  await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv(50) });
-  // The run's answer is held back after the core has finished, so the bar and Cancel are still on screen.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/api/import.run', async (route) => {
-    const response = await route.fetch();
-    await held;
-    await route.fulfill({ response });
-  });
-  await page.getByRole('button', { name: `Import ${(50 + 3).toLocaleString('en')} rows` }).click();
+  await pickFile(page, text.pick, { name: 'big.csv', mimeType: 'text/csv', buffer: legacyCsv(8_000) });
+  await page.getByRole('button', { name: `Import ${(8_000 + 3).toLocaleString('en')} rows` }).click();
   await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
-  await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
+  await page.getByRole('banner').getByRole('button', { name: 'Customers', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: text.nav, exact: true }).click();
+  await expect(page.getByText('Importing big.csv')).toBeVisible();
+  // The cancel reaches the core only once the import has finished.
+  await page.route('**/api/import.cancel', async (route) => {
+    await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
+    await route.continue();
+  });
   await page.getByRole('button', { name: text.cancel }).click();
   await page.getByRole('dialog', { name: text.cancelDialog }).getByRole('button', { name: text.cancel }).click();
-  await expect(page.getByRole('dialog', { name: text.cancelDialog })).toHaveCount(0);
-  release();
-  await expect(page.getByRole('heading', { name: text.done })).toBeVisible();
-  await expect(page.locator('.import-result')).toContainText('Too late to cancel: the import had already finished. Undo it from the list below to take it back.');
-  await shot(page, 'import-9b-too-late-en');
-  expect(await customersTotal(request, host)).toBe(52);
+  await expect(page.getByRole('status').filter({ hasText: TOO_LATE })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: text.pick })).toBeVisible();
+  await shot(page, 'import-9c-too-late-found-again-en');
+  expect(await customersTotal(request, host)).toBe(8_002);
 });
 
 test('en: an import left running is found again on the Import screen, with its bar and Cancel', async ({ page, host, request }) => {

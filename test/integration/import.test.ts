@@ -8,6 +8,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import { watchImportProgress } from '../../src/main/events';
 import { MAX_IMPORT_BYTES } from '../../src/main/import/file-bytes';
 import type { ChannelInput } from '../../src/shared/contract';
+import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { expectFailure, openTestCore, person } from '../helpers/core';
 import { STORE, cloudWithStore, connect, syncUntilSettled } from '../helpers/sync';
 
@@ -227,6 +228,16 @@ describe('rows that are customers already here', () => {
       // A row twice in the file: the second matches the earlier row best (its phone, names and birthday).
       { row: 4, customerId: 'row:3', name: 'Karim Benali', reasons: ['nameAndBirth', 'phone'] },
     ]);
+  });
+
+  it('finds them among a store read a page at a time (past its first 2,000 customers)', async () => {
+    const { core, karim, helene } = await withExisting();
+    // Created after Karim and Hélène: their ids sort after, so the two are on the first page and these on later ones.
+    const many = Array.from({ length: 4500 }, (_, i) => ({ customerData: { firstName: `Prenom${i}`, lastName: 'Page', phoneNumber: `07${String(20000000 + i)}` } }));
+    await core.customers.createMany(many.map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+    const last = (await core.call('customers.list', { search: 'prenom4499' })).data[0]!;
+    const p = await core.call('import.preview', frenchFile([...GOOD, 'Page;Prenom4499;;0720004499;;;;;;;;;;;;;;']));
+    expect(p.duplicates.map((d) => d.customerId)).toEqual([helene, karim, last.id]);
   });
 
   it('skips them', async () => {

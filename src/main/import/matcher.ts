@@ -11,6 +11,8 @@ import type { CustomerCreate } from './row-rules';
  * found is then judged by customers/duplicates.ts, the rules the form's duplicate warning uses.
  */
 
+const LOAD_PAGE = 2000;
+
 export interface Known {
   id: string;
   first_name: string;
@@ -45,11 +47,20 @@ export class DuplicateMatcher {
   private readonly byPhone = new Map<string, Known[]>();
   private readonly byName = new Map<string, Known[]>();
 
-  static load(sqlite: BetterSqlite3.Database): DuplicateMatcher {
+  /**
+   * The store's live customers, read a page at a time with the event loop given back between pages:
+   * in one pass, 100,000 of them held it ~0.8 s at the start of every preview and import.
+   */
+  static async load(sqlite: BetterSqlite3.Database): Promise<DuplicateMatcher> {
     const m = new DuplicateMatcher();
-    const rows = sqlite.prepare('select id, first_name, last_name, date_of_birth, phone_number, email_key from customers where deleted_at is null').iterate() as Iterable<Known>;
-    for (const row of rows) m.add(row);
-    return m;
+    const page = sqlite.prepare('select id, first_name, last_name, date_of_birth, phone_number, email_key from customers where deleted_at is null and id > ? order by id limit ?');
+    for (let after = ''; ; ) {
+      const rows = page.all(after, LOAD_PAGE) as Known[];
+      for (const row of rows) m.add(row);
+      if (rows.length < LOAD_PAGE) return m;
+      after = (rows[rows.length - 1] as Known).id;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   add(k: Known): void {

@@ -75,7 +75,7 @@ export class ImportService {
     const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
     const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
     const cols = fieldColumns(table.headers, mapping);
-    const matcher = DuplicateMatcher.load(this.d.sqlite);
+    const matcher = await DuplicateMatcher.load(this.d.sqlite);
     const out = { rows: [] as z.infer<typeof ImportPreview>['rows'], problems: [] as RowProblemT[], duplicates: [] as z.infer<typeof ImportPreview>['duplicates'] };
     let order: DayOrder | null = null;
     let samples: string[][] = [];
@@ -164,7 +164,7 @@ export class ImportService {
       rowCtx: { dateOrder: 'dmy', today: this.today(), country: await this.d.country() },
       onDuplicate: input.onDuplicate,
       rowChoices: input.rowChoices ?? {},
-      matcher: DuplicateMatcher.load(this.d.sqlite),
+      matcher: await DuplicateMatcher.load(this.d.sqlite),
       items: new Map<string, Item>(),
       counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
       report: [],

@@ -69,7 +69,7 @@ export function ImportRunning({ fileName, runId, total, onTooLate }: { fileName:
 }
 
 /** What the import did, and the skipped rows' report to save. */
-export function ImportResult({ fileName, out, cancelTooLate = false }: { fileName: string; out: ChannelOutput<'import.run'>; cancelTooLate?: boolean }) {
+export function ImportResult({ fileName, out }: { fileName: string; out: ChannelOutput<'import.run'> }) {
   const { t, i18n } = useTranslation();
   const nf = new Intl.NumberFormat(i18n.language);
   const counts = resultCounts(out);
@@ -90,7 +90,6 @@ export function ImportResult({ fileName, out, cancelTooLate = false }: { fileNam
     <div className="import-result" role="status">
       <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
       {out.cancelled && out.imported === 0 ? <p>{t('importer.result.nothingKept')}</p> : null}
-      {cancelTooLate && !out.cancelled ? <p className="import-too-late">{t('importer.result.cancelTooLate')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
           <div key={k}>

@@ -18,7 +18,7 @@ type Step =
   | { name: 'pick' }
   | { name: 'review'; file: ImportFile; preview: Preview }
   | { name: 'running'; file: ImportFile; runId: string; total: number }
-  | { name: 'result'; fileName: string; out: ChannelOutput<'import.run'>; cancelTooLate: boolean };
+  | { name: 'result'; fileName: string; out: ChannelOutput<'import.run'> };
 
 /**
  * Importing the previous system's customers (owner): pick a file, check how its columns are read and
@@ -30,8 +30,9 @@ export function ImportScreen() {
   const titleId = useId();
   const [step, setStep] = useState<Step>({ name: 'pick' });
   const [error, setError] = useState<string | null>(null);
-  // Cancel confirmed after the import had finished: the result says so rather than "imported" alone.
-  const tooLate = useRef(false);
+  // A cancel confirmed once the import had finished: said until the next file, however the answers
+  // arrive (the cancel's after the result's, or on a visit that found the import running again).
+  const [tooLate, setTooLate] = useState(false);
   const preview = useImportPreview();
   const run = useImportRun();
   const batches = useImportBatches();
@@ -40,6 +41,7 @@ export function ImportScreen() {
 
   const onPicked = async (picked: File) => {
     setError(null);
+    setTooLate(false);
     try {
       const file = { fileName: picked.name, bytes: await readFileBase64(picked) };
       setStep({ name: 'review', file, preview: await preview.mutateAsync(file) });
@@ -62,11 +64,11 @@ export function ImportScreen() {
   const onImport = async (file: ImportFile, p: Preview, c: ReviewChoices) => {
     setError(null);
     const runId = crypto.randomUUID();
-    tooLate.current = false;
+    setTooLate(false);
     setStep({ name: 'running', file, runId, total: p.totalRows });
     try {
       const out = await run.mutateAsync({ ...file, mapping: p.mapping, dateOrder: p.dateOrder, encoding: c.encoding, onDuplicate: c.fallback, rowChoices: rowChoices(c.rows, c.fallback), runId });
-      setStep({ name: 'result', fileName: file.fileName, out, cancelTooLate: tooLate.current });
+      setStep({ name: 'result', fileName: file.fileName, out });
     } catch (err) {
       setError(t('importer.runError', { message: errorMessage(err, t) }));
       setStep({ name: 'review', file, preview: p });
@@ -85,7 +87,12 @@ export function ImportScreen() {
         ) : null}
       </div>
       <FormError>{error}</FormError>
-      {step.name === 'pick' && elsewhere?.runId ? <ImportRunning fileName={elsewhere.fileName} runId={elsewhere.runId} total={0} /> : null}
+      {tooLate && (step.name === 'pick' || step.name === 'result') ? (
+        <p role="status" className="import-too-late">
+          {t('importer.result.cancelTooLate')}
+        </p>
+      ) : null}
+      {step.name === 'pick' && elsewhere?.runId ? <ImportRunning fileName={elsewhere.fileName} runId={elsewhere.runId} total={0} onTooLate={() => setTooLate(true)} /> : null}
       {step.name === 'pick' && !elsewhere ? <FilePicker busy={preview.isPending} onPicked={(f) => void onPicked(f)} /> : null}
       {step.name === 'review' ? (
         <ImportReview
@@ -97,8 +104,8 @@ export function ImportScreen() {
           onImport={(choices) => void onImport(step.file, step.preview, choices)}
         />
       ) : null}
-      {step.name === 'running' ? <ImportRunning fileName={step.file.fileName} runId={step.runId} total={step.total} onTooLate={() => (tooLate.current = true)} /> : null}
-      {step.name === 'result' ? <ImportResult fileName={step.fileName} out={step.out} cancelTooLate={step.cancelTooLate} /> : null}
+      {step.name === 'running' ? <ImportRunning fileName={step.file.fileName} runId={step.runId} total={step.total} onTooLate={() => setTooLate(true)} /> : null}
+      {step.name === 'result' ? <ImportResult fileName={step.fileName} out={step.out} /> : null}
       {step.name === 'pick' || step.name === 'result' ? <ImportBatches /> : null}
     </section>
   );
