@@ -49,9 +49,10 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('user_version = 0');
   // What migrations after 0007 added to the tables goes too, as the app before them never had it.
+  sqlite.exec('drop index customers_by_creation; drop index sync_outbox_waiting');
   sqlite.exec('alter table staff drop column recovery_hash');
   sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
-  sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; drop index sync_outbox_waiting; alter table sync_outbox drop column waits_for');
+  sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; alter table sync_outbox drop column waits_for');
   sqlite.exec('drop table recall_outcomes; drop table recall_overrides; drop index prescriptions_by_corrected');
   sqlite.exec('alter table customers drop column summary_at; drop table customer_groups; drop table cloud_groups');
   sqlite.close();

@@ -24,6 +24,8 @@ const QUERIES = [
   { search: 'a', page: 3, limit: 7 },
   { search: 'el', isActive: false },
   {},
+  { sortBy: 'createdAt', sortOrder: 'asc', page: 2 },
+  { sortBy: 'createdAt', sortOrder: 'desc', page: 1000 },
   { sortBy: 'name', sortOrder: 'asc' },
   { sortBy: 'updatedAt', page: 2 },
   { name: 'ben', sortBy: 'status' },

@@ -72,6 +72,8 @@ function orderOf(q: Query, searching: boolean): (a: Scored, b: Scored) => number
 /** customers.list's page read from the store itself, in slices (see above). */
 export async function coldPage(db: Kysely<Database>, q: Query): Promise<IndexPage> {
   const collector = new PageCollector(q);
+  // The list as it opens (no search, no filter, newest first): off the creation-order index.
+  if (collector.searchWords.length === 0 && !q.name && q.isActive === undefined && (q.sortBy ?? 'createdAt') === 'createdAt') return creationPage(db, q);
   let after = '';
   for (;;) {
     let read = db.selectFrom('customers').select(INDEX_COLUMNS).select(seenAtColumn).where('deleted_at', 'is', null).where('id', '>', after);
@@ -82,4 +84,12 @@ export async function coldPage(db: Kysely<Database>, q: Query): Promise<IndexPag
     after = (rows[rows.length - 1] as (typeof rows)[number]).id;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+}
+
+async function creationPage(db: Kysely<Database>, q: Query): Promise<IndexPage> {
+  const dir = q.sortOrder === 'asc' ? 'asc' : 'desc';
+  const live = db.selectFrom('customers').where('deleted_at', 'is', null);
+  const rows = await live.select('id').orderBy('created_at', dir).orderBy('id', dir).limit(q.limit).offset((q.page - 1) * q.limit).execute();
+  const { n } = await live.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { ids: rows.map((r) => r.id), total: Number(n) };
 }

@@ -78,7 +78,7 @@ export interface Tables {
     dismissed_at: string;
     dismissed_by: string;
   };
-  /** Indexes: customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_updated_at (updated_at). */
+  /** Indexes: customers_by_creation (created_at, id) where deleted_at is null; customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_updated_at (updated_at). */
   customers: {
     id: string;
     local_data_id: string;

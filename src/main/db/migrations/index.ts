@@ -12,7 +12,7 @@ import imports from './0010_imports';
 import customerMerges from './0011_customer_merges';
 import recalls from './0012_recalls';
 import firstSyncAndGroups from './0013_first_sync_and_groups';
-import outboxWaitingIndex from './0014_outbox_waiting_index';
+import outboxWaitingAndCreationOrder from './0014_outbox_waiting_and_creation_order';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -33,5 +33,5 @@ export const migrations: readonly Migration[] = [
   customerMerges,
   recalls,
   firstSyncAndGroups,
-  outboxWaitingIndex,
+  outboxWaitingAndCreationOrder,
 ];

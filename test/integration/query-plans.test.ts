@@ -3,7 +3,9 @@ import { openDatabase } from '../../src/main/db/database';
 import { tempDir } from '../helpers/core';
 
 /*
- * The outbox's statements run once per change (sync/outbox.ts) find their rows by an index, never by
+ * Statements that must not read a whole table (their query plans, read from SQLite). The customer
+ * list as it opens, answered before the search index is built, walks the creation-order index. The
+ * outbox's statements run once per change (sync/outbox.ts) find their rows by an index, never by
  * reading the whole queue: `release` scanned it, so undoing an import of 20,000 customers (each delete
  * releasing what waited for it) took 9.6 s and of 100,000 took 278 s, and a first push of an imported
  * store would have done the same per customer sent.
@@ -21,6 +23,15 @@ const PER_CHANGE = [
   'delete from sync_outbox where entity = ? and entity_id = ?',
   'delete from sync_outbox where id = ? and revision = ?',
 ];
+
+it('reads the customer list as it opens off the creation-order index, before the search index is built', async () => {
+  const { dir, remove } = tempDir();
+  const store = await openDatabase({ dataDir: dir, clock: { now: () => new Date() } });
+  cleanups.push(remove, () => store.db.destroy());
+  const plan = (store.sqlite.prepare('explain query plan select id from customers where deleted_at is null order by created_at desc, id desc limit 30 offset 0').all() as { detail: string }[]).map((r) => r.detail).join('; ');
+  expect(plan).toMatch(/SCAN customers USING (COVERING )?INDEX customers_by_creation/);
+  expect(plan).not.toMatch(/TEMP B-TREE/);
+});
 
 it('finds the rows of each per-change statement by an index', async () => {
   const { dir, remove } = tempDir();
