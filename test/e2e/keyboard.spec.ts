@@ -56,7 +56,7 @@ test('the keyboard drives the counter: focus on open, Ctrl+N, Esc, Ctrl+K, /, ar
 });
 
 test('a long list is virtualised and loads further pages as it scrolls', async ({ page, host, request }) => {
-  // Several pages of 30.
+  // Over two pages of 50.
   const total = 110;
   for (let i = 0; i < total; i++) {
     const n = String(i).padStart(3, '0');

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerListItem } from '../../../shared/customers/schema';
 import { formatDay } from '../format';
@@ -12,7 +12,8 @@ import { ArrivingBadge, GroupBadges } from './CloudBadges';
  * city, the last prescription's day), with the part the search found marked. The status shows
  * only when it is news (inactive).
  */
-export function ResultCells({ row, search, flag }: { row: CustomerListItem; search: string; flag: ReactNode }) {
+// Memoised: a keystroke re-renders the list (marked stale) while its rows stay as they are until the results come.
+export const ResultCells = memo(function ResultCells({ row, search, flag }: { row: CustomerListItem; search: string; flag: ReactNode }) {
   const { t, i18n } = useTranslation();
   const age = ageOn(row.dateOfBirth, new Date());
   return (
@@ -50,7 +51,7 @@ export function ResultCells({ row, search, flag }: { row: CustomerListItem; sear
       </span>
     </>
   );
-}
+});
 
 /** Saved without everything the cloud requires: which fields, for the eye (title) and for screen readers (hidden text). */
 function IncompleteBadge({ row }: { row: CustomerListItem }) {

@@ -33,9 +33,9 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const flagged = useSyncFlagged();
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.data) ?? [], [query.data]);
   const total = query.data?.pages[0]?.pagination.total ?? 0;
-  const shownSearch = query.data ? search.trim() : '';
-  // Results of an older keystroke are on screen while the newer ones load.
+  // An older keystroke's results stay while the newer load, marked by what found them (rows memoised).
   const stale = query.isPlaceholderData;
+  const shownSearch = query.data?.pages[0]?.foundBy ?? '';
 
   // The selection belongs to one search: a new search starts again on its first row.
   const [selection, setSelection] = useState({ search: search, index: 0 });
@@ -64,7 +64,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
 
   // A new search starts at the top.
   useEffect(() => {
-    if (listRef.current) virtualizer.scrollToOffset(0);
+    if (listRef.current && listRef.current.scrollTop !== 0) virtualizer.scrollToOffset(0);
   }, [search, virtualizer]);
 
   useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
@@ -206,7 +206,8 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
           const selected = item.index === active;
           return (
             <div
-              key={row.id}
+              // By place, not by customer: a keystroke's new results fill the rows already drawn instead of replacing them.
+              key={item.index}
               id={optionIdOf(listId, item.index)}
               role="option"
               aria-selected={selected}

@@ -16,8 +16,9 @@ export const customerKeys = {
   duplicates: (probe: ChannelInput<'customers.duplicates'> | null) => [...customerKeys.all, 'duplicates', probe] as const,
 };
 
-// A screenful and some (about 14 rows show at 768 pixels): each keystroke fetches and draws no more; scrolling loads the next page.
-export const PAGE_SIZE = 30;
+// More than a tall screen's rows and their overscan (SearchScreen's next-page rule): a keystroke
+// fetches one page. At 30, a 768-pixel screen asked for the second page on every keystroke.
+export const PAGE_SIZE = 50;
 
 /** The search's query: one definition for the list and for the keystroke that asks ahead (usePrefetchSearch). */
 function customerSearchOptions(call: ReturnType<typeof useCall>, search: string, groupId?: string) {
@@ -25,15 +26,18 @@ function customerSearchOptions(call: ReturnType<typeof useCall>, search: string,
   return infiniteQueryOptions({
     queryKey: customerKeys.list(query, groupId),
     initialPageParam: 1,
-    queryFn: ({ pageParam }) =>
-      call('customers.list', {
+    queryFn: async ({ pageParam }) => ({
+      ...(await call('customers.list', {
         ...(query ? { search: query } : {}),
         ...(groupId ? { groupId } : {}),
         page: pageParam,
         limit: PAGE_SIZE,
         // With no search, the newest customers first (the ones staff just saw); otherwise the best matches first.
         ...(query ? { sortBy: 'relevance' } : { sortBy: 'createdAt', sortOrder: 'desc' }),
-      }),
+      })),
+      // The search that found these rows: what they are marked by, also while a newer one loads.
+      foundBy: query,
+    }),
     getNextPageParam: (last) => (last.pagination.page < last.pagination.totalPages ? last.pagination.page + 1 : undefined),
     // Keep showing the last results while the next keystroke's results load: no flicker.
     placeholderData: keepPreviousData,
