@@ -229,6 +229,18 @@ test('en: a running import is cancelled after a confirmation; what it wrote is t
   expect(await customersTotal(request, host)).toBe(0);
 });
 
+/** Starts importing `rows` generated rows as big.csv, then leaves for the customers and comes back: this visit did not start the run. */
+async function startBigAndComeBack(page: Page, rows: number) {
+  const text = TEXT.en;
+  await openImport(page, 'en', text.nav);
+  await pickFile(page, text.pick, { name: 'big.csv', mimeType: 'text/csv', buffer: legacyCsv(rows) });
+  await page.getByRole('button', { name: `Import ${(rows + 3).toLocaleString('en')} rows` }).click();
+  await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
+  await page.getByRole('banner').getByRole('button', { name: 'Customers', exact: true }).click();
+  await page.getByRole('banner').getByRole('button', { name: text.nav, exact: true }).click();
+  await expect(page.getByText('Importing big.csv')).toBeVisible();
+}
+
 const TOO_LATE = 'Too late to cancel: the import had already finished. Undo it from the list below to take it back.';
 
 for (const order of ['the cancel answered first', 'the result shown first'] as const) {
@@ -269,13 +281,7 @@ for (const order of ['the cancel answered first', 'the result shown first'] as c
 
 test('en: a cancel confirmed too late on an import found again says so too', async ({ page, host, request }) => {
   const text = TEXT.en;
-  await openImport(page, 'en', text.nav);
-  await pickFile(page, text.pick, { name: 'big.csv', mimeType: 'text/csv', buffer: legacyCsv(8_000) });
-  await page.getByRole('button', { name: `Import ${(8_000 + 3).toLocaleString('en')} rows` }).click();
-  await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
-  await page.getByRole('banner').getByRole('button', { name: 'Customers', exact: true }).click();
-  await page.getByRole('banner').getByRole('button', { name: text.nav, exact: true }).click();
-  await expect(page.getByText('Importing big.csv')).toBeVisible();
+  await startBigAndComeBack(page, 8_000);
   // The cancel reaches the core only once the import has finished.
   await page.route('**/api/import.cancel', async (route) => {
     await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
@@ -291,16 +297,10 @@ test('en: a cancel confirmed too late on an import found again says so too', asy
 
 test('en: an import left running is found again on the Import screen, with its bar and Cancel', async ({ page, host, request }) => {
   const text = TEXT.en;
-  await openImport(page, 'en', text.nav);
-  await pickFile(page, text.pick, { name: 'big.csv', mimeType: 'text/csv', buffer: legacyCsv(40_000) });
-  await page.getByRole('button', { name: `Import ${(40_000 + 3).toLocaleString('en')} rows` }).click();
-  await expect(page.getByRole('progressbar', { name: text.progress })).toBeVisible();
   // Away to the customers, then back: this visit did not start the run, the core's list names it.
-  await page.getByRole('banner').getByRole('button', { name: 'Customers', exact: true }).click();
-  await page.getByRole('banner').getByRole('button', { name: text.nav, exact: true }).click();
+  await startBigAndComeBack(page, 40_000);
   const bar = page.getByRole('progressbar', { name: text.progress });
   await expect(bar).toBeVisible();
-  await expect(page.getByText('Importing big.csv')).toBeVisible();
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
   await shot(page, 'import-10-found-again-en');
   await page.getByRole('button', { name: text.cancel }).click();
