@@ -23,6 +23,7 @@ import { ImportService } from './import/service';
 import { MergeService } from './customers/merge';
 import { CustomerService } from './customers/service';
 import type { OpenedDatabase } from './db/database';
+import { openScratchDatabase } from './db/scratch';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
 import type { LicenceClient } from './licence/client';
 import { licenceHandlers } from './licence/handlers';
@@ -149,7 +150,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
   const auditChain = checkAuditChain(store, clock, log);
-  const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.() });
+  const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.(), openScratch: () => openScratchDatabase(s.nativeBinding) });
   // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
   if (trailPresent) await imports.markInterrupted();
 

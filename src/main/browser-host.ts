@@ -8,6 +8,7 @@ import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { systemClock } from './clock';
 import { scaledTimeline } from './sync/timeline';
 import { openCore, restoreLatestGood } from './core';
+import { preferSmallHeap } from './heap';
 import { createHostServer } from './host/server';
 import { licenceKeysForLaunch } from './licence/keys';
 import { defaultDataDir } from './paths';
@@ -17,6 +18,7 @@ import { defaultDataDir } from './paths';
  * Node, on 127.0.0.1 only, serving the built renderer and every channel as POST /api/<channel>.
  */
 async function main() {
+  preferSmallHeap();
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },

@@ -4,6 +4,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session } from 'el
 import { AppError } from '../shared/errors';
 import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { type Core, openCore, restoreLatestGood } from './core';
+import { preferSmallHeap } from './heap';
 import { licenceKeysForLaunch } from './licence/keys';
 import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
 import { forwardAppEvents } from './shell/events';
@@ -21,6 +22,7 @@ import { guardContents, hardenSession, secureWindow } from './shell/window';
  * The Electron entry: everything here is wiring. The app itself is the core (openCore), which runs
  * the same in plain Node under the browser host and the tests.
  */
+preferSmallHeap();
 const here = fileURLToPath(new URL('.', import.meta.url));
 // The dev server's URL is honoured only in development: a packaged app loads its own files, from
 // app://opticounter/ (shell/app-protocol.ts), never file://.

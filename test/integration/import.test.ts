@@ -2,11 +2,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { watchImportProgress } from '../../src/main/events';
 import { MAX_IMPORT_BYTES } from '../../src/main/import/file-bytes';
+import { DuplicateMatcher } from '../../src/main/import/matcher';
 import type { ChannelInput } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { expectFailure, openTestCore, person } from '../helpers/core';
@@ -279,6 +280,33 @@ describe('rows that are customers already here', () => {
     const rim = (await core.call('customers.list', { search: 'sebti' })).data;
     expect(rim).toHaveLength(1);
     expect((await core.call('customers.get', { id: rim[0]!.id })).localData).toMatchObject({ email: 'rim@exemple.ma', sex: 'female' });
+    // The run remembers that it created her, chunks before it merged into her: an undo removes her.
+    expect(await core.call('import.undo', { batchId: result.batchId })).toMatchObject({ removed: 701, restored: 0, kept: 0 });
+    expect(await core.call('customers.list', { search: 'sebti' })).toMatchObject({ data: [] });
+  });
+});
+
+describe('the duplicate lookups', () => {
+  it('are kept in a scratch database let go of once a preview or a run is over, whole or cancelled', async () => {
+    const { core } = await store();
+    // Each scratch database is SQLite's temporary file, held open until closed: one closed per one opened.
+    const opened = vi.spyOn(DuplicateMatcher, 'load');
+    const closed = vi.spyOn(DuplicateMatcher.prototype, 'close');
+    cleanups.push(() => {
+      vi.restoreAllMocks();
+    });
+    const file = frenchFile([...GOOD, ...BROKEN]);
+    const preview = await core.call('import.preview', file);
+    expect([opened.mock.calls.length, closed.mock.calls.length]).toEqual([1, 1]);
+    await core.call('import.run', { ...file, mapping: preview.mapping, onDuplicate: 'skip' });
+    expect([opened.mock.calls.length, closed.mock.calls.length]).toEqual([2, 2]);
+    // Cancelled at its first progress event.
+    const lines = Array.from({ length: 3000 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(30000000 + i)};;F;;;;;;;;;;;;`);
+    const stop = watchImportProgress(core, () => void core.call('import.cancel', { runId: 'scratch' }).catch(() => undefined));
+    const cancelled = await core.call('import.run', { ...frenchFile(lines), mapping: preview.mapping, onDuplicate: 'skip', runId: 'scratch' });
+    stop();
+    expect(cancelled).toMatchObject({ cancelled: true });
+    expect([opened.mock.calls.length, closed.mock.calls.length]).toEqual([3, 3]);
   });
 });
 

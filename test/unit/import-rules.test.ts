@@ -90,12 +90,40 @@ describe('the bytes of the file', () => {
     expect(formatOf(Buffer.from('PK\x03\x04rest'))).toBe('xlsx');
     expect(formatOf(Buffer.from('Nom;Prénom\n'))).toBe('csv');
     expect(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x41])).encoding).toBe('utf-8');
-    expect(decodeText(Buffer.from([0xfe, 0xff, 0, 0x41, 0, 0xe9]))).toEqual({ encoding: 'utf-16be', text: 'Aé' });
-    expect(decodeText(Buffer.from('Hélène', 'latin1'))).toEqual({ encoding: 'windows-1252', text: 'Hélène' });
+    expect(whole(Buffer.from([0xfe, 0xff, 0, 0x41, 0, 0xe9]))).toEqual({ encoding: 'utf-16be', text: 'Aé' });
+    expect(whole(Buffer.from('Hélène', 'latin1'))).toEqual({ encoding: 'windows-1252', text: 'Hélène' });
     // Windows-1252 is not Latin-1: 0x80 is the euro sign, 0x9C the ligature œ.
-    expect(decodeText(Buffer.from([0x9c, 0x75, 0x66, 0x20, 0x80])).text).toBe('œuf €');
+    expect(whole(Buffer.from([0x9c, 0x75, 0x66, 0x20, 0x80])).text).toBe('œuf €');
+  });
+
+  it('reads the text a piece at a time, each cut after a line feed, whole characters in every encoding', () => {
+    const text = 'Nom;Prénom\r\nBenali;Aïcha\r\n\r\nœuf;€\nالعلمي;سارة\n';
+    const files = [
+      Buffer.from(`\ufeff${text}`, 'utf8'),
+      Buffer.from(`\ufeff${text}`, 'utf16le'),
+      Buffer.from(`\ufeff${text}`, 'utf16le').swap16(),
+      Buffer.from('Nom;Prénom\r\nBenali;Aïcha\r\n\r\nLefèvre;Hélène\nÉlie;Noël\n', 'latin1'),
+    ];
+    for (const bytes of files) {
+      const all = whole(bytes).text;
+      for (const size of [1, 2, 3, 5, 8, 13, 1000]) {
+        const pieces = [...decodeText(bytes, 'auto', size).pieces()];
+        expect(pieces.join('')).toBe(all);
+        expect(pieces.slice(0, -1).every((p) => p.endsWith('\n'))).toBe(true);
+        expect(pieces.some((p) => p.includes('\ufffd'))).toBe(false);
+      }
+      // Five line feeds, the last ending the file: four lines after the header, the blank one counted.
+      expect(decodeText(bytes).linesAfterFirst).toBe(4);
+    }
+    expect(decodeText(Buffer.from('a\nb\nc')).linesAfterFirst).toBe(2);
   });
 });
+
+/** The whole text, its pieces joined. */
+function whole(bytes: Buffer): { encoding: string; text: string } {
+  const t = decodeText(bytes, 'auto', Number.MAX_SAFE_INTEGER);
+  return { encoding: t.encoding, text: [...t.pieces()].join('') };
+}
 
 describe('a row’s words', () => {
   it('reads the sex words staff and systems write', () => {

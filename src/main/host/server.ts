@@ -119,8 +119,7 @@ function decodePath(pathname: string): string {
 async function handleApi(core: Core, channel: string, req: IncomingMessage, res: ServerResponse, maxBody: number) {
   let body: unknown;
   try {
-    const text = await readBody(req, maxBody);
-    body = text.trim() === '' ? {} : JSON.parse(text);
+    body = await readJsonBody(req, maxBody);
   } catch (err) {
     const error = err instanceof AppError ? err : new AppError('validation', 'The request body must be JSON');
     if (error.code === 'host.bodyTooLarge') res.setHeader('connection', 'close');
@@ -136,7 +135,11 @@ async function handleApi(core: Core, channel: string, req: IncomingMessage, res:
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function readBody(req: IncomingMessage, max: number): Promise<string> {
+/**
+ * The request's JSON. Parsed as it ends, so that only the parsed value is kept while the call runs:
+ * a promise of the text kept the text (15 MB for an import's file) until the handler returned.
+ */
+function readJsonBody(req: IncomingMessage, max: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -152,11 +155,19 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      chunks.length = 0;
+      let text: string;
       try {
-        resolve(UTF8.decode(Buffer.concat(chunks)));
+        text = UTF8.decode(bytes);
       } catch {
         // Decoding leniently would turn the bad bytes into U+FFFD and store that as if it were sent.
-        reject(new AppError('validation', 'The request body is not valid UTF-8'));
+        return reject(new AppError('validation', 'The request body is not valid UTF-8'));
+      }
+      try {
+        resolve(text.trim() === '' ? {} : JSON.parse(text));
+      } catch {
+        reject(new AppError('validation', 'The request body must be JSON'));
       }
     });
     req.on('error', reject);

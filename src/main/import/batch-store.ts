@@ -14,7 +14,7 @@ import { headerKey } from './column-guess';
 export type BatchRow = Selectable<Database['import_batches']>;
 export type ItemRow = Selectable<Database['import_items']>;
 
-/** What one batch did to one customer, as the run keeps it in memory. */
+/** What one batch did to one customer, as the run keeps it while writing a chunk. */
 export interface Item {
   kind: 'created' | 'merged';
   before: Fill['before'] | null;
@@ -37,6 +37,13 @@ export async function savedMapping(db: Db, headers: readonly string[]): Promise<
 export async function saveMapping(db: Db, headers: readonly string[], mapping: ImportMapping, now: string): Promise<void> {
   const values = { header_key: headerKey(headers), mapping: JSON.stringify(mapping), saved_at: now };
   await db.insertInto('import_mappings').values(values).onConflict((oc) => oc.column('header_key').doUpdateSet({ mapping: values.mapping, saved_at: now })).execute();
+}
+
+/** What the batch did to this customer so far, when it touched them in an earlier chunk. */
+export async function readItem(db: Db, batchId: string, customerId: string): Promise<Item | null> {
+  const row = await db.selectFrom('import_items').select(['kind', 'before', 'prescription_ids', 'stamp']).where('batch_id', '=', batchId).where('customer_id', '=', customerId).executeTakeFirst();
+  if (!row) return null;
+  return { kind: row.kind, before: row.before ? (JSON.parse(row.before) as Item['before']) : null, prescriptionIds: JSON.parse(row.prescription_ids) as string[], stamp: row.stamp };
 }
 
 export async function writeItems(db: Db, batchId: string, items: Map<string, Item>, ids: Iterable<string>): Promise<void> {

@@ -9,12 +9,12 @@ import { searchTextOf } from '../customers/fold';
 import type { CustomerService } from '../customers/service';
 import type { PrescriptionService } from '../prescriptions/service';
 import type { Unit } from '../unit-of-work';
-import type { Counts, Item } from './batch-store';
+import { type Counts, type Item, readItem, writeItems } from './batch-store';
 import { type AddressColumns, type CustomerColumns, fillEmpty } from './merge-fill';
 import { batchedUnit } from './batched-unit';
 import { DuplicateMatcher, type Match } from './matcher';
 import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
-import type { ReportLine } from './report';
+import { type ReportLine, reportLine } from './report';
 import { flawsOf } from './table-reader';
 
 type Choice = z.infer<typeof DuplicateChoice>;
@@ -26,11 +26,9 @@ export interface RunContext {
   onDuplicate: Choice;
   rowChoices: Record<string, Choice>;
   matcher: DuplicateMatcher;
-  items: Map<string, Item>;
+  batchId: string;
   counts: Counts;
   report: ReportLine[];
-  /** A row's customer, known to the matcher by its row until written, by its id after (for later chunks too). */
-  resolved: Map<string, string>;
   now: () => string;
 }
 
@@ -45,9 +43,11 @@ interface Pending {
 const PENDING = 'pending:';
 
 /**
- * Writes one chunk of rows in the caller's unit. Each change is queued for the cloud but not audited
- * one by one (the batch is audited once, with its counts) nor announced to the search index (the
- * batch is, once over): see batched-unit.ts. Answers the customers it touched.
+ * Writes one chunk of rows in the caller's unit, with what the batch did to each customer
+ * (import_items, what an undo reads). Each change is queued for the cloud but not audited one by one
+ * (the batch is audited once, with its counts) nor announced to the search index (the batch is, once
+ * over): see batched-unit.ts. Only the chunk's own rows are held: what earlier chunks did is read
+ * back from the store when a row merges into a customer they touched.
  */
 export async function writeChunk(
   unit: Unit,
@@ -55,11 +55,13 @@ export async function writeChunk(
   run: RunContext,
   rows: readonly (readonly string[])[],
   firstRow: number,
-): Promise<string[]> {
+): Promise<void> {
   const q = batchedUnit(unit);
   const touched: string[] = [];
+  const items = new Map<string, Item>();
   let pending: Pending[] = [];
-  const resolved = run.resolved;
+  // A row's customer, known to the matcher by its row until written, by its id after.
+  const resolved = new Map<string, string>();
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -73,8 +75,9 @@ export async function writeChunk(
     for (const [i, p] of batch.entries()) {
       const id = inserted[i]!.id;
       resolved.set(p.key, id);
+      run.matcher.written(p.key, id);
       const rxId = rxOf.get(id);
-      run.items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
+      items.set(id, { kind: 'created', before: null, prescriptionIds: rxId ? [rxId] : [], stamp: inserted[i]!.updated_at });
       run.counts.imported++;
       if (rxId) run.counts.prescriptions++;
       touched.push(id);
@@ -105,9 +108,9 @@ export async function writeChunk(
         skip(run, r.row, [...r.problems, { ...problem, row: r.row, field: 'customer' }], cells);
         continue;
       }
-      await mergeInto(q, deps, run, target, r.customer, r.rx);
+      await mergeInto(q, deps, run, items, target, r.customer, r.rx);
       touched.push(target);
-      if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
+      if (r.problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', r.problems, cells));
       continue;
     }
     // Imported as a new customer: an email someone has is left out (emails are unique among customers).
@@ -123,10 +126,10 @@ export async function writeChunk(
     const key = `${PENDING}${r.row}`;
     pending.push({ key, row: r.row, cells, customer, rx: r.rx });
     run.matcher.add(DuplicateMatcher.known(key, customer));
-    if (r.problems.length > 0) run.report.push({ row: r.row, outcome: 'imported without some values', problems: r.problems, cells });
+    if (r.problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', r.problems, cells));
   }
   await flush();
-  return touched;
+  await writeItems(unit.trx, run.batchId, items, touched);
 }
 
 /**
@@ -148,7 +151,7 @@ async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): 
       return false;
     }
     p.customer.customerData = { ...d, email: '' };
-    run.report.push({ row: p.row, outcome: 'imported without some values', problems: [problem], cells: p.cells });
+    run.report.push(reportLine(p.row, 'imported without some values', [problem], p.cells));
     return true;
   });
 }
@@ -161,7 +164,7 @@ function mergedBefore(first: Item['before'] & object, next: Item['before'] & obj
 
 function skip(run: RunContext, row: number, problems: RowProblemT[], cells: readonly string[]) {
   run.counts.skipped++;
-  run.report.push({ row, outcome: 'skipped', problems, cells });
+  run.report.push(reportLine(row, 'skipped', problems, cells));
 }
 
 function duplicateProblem(row: number, match: Match): RowProblemT {
@@ -173,6 +176,7 @@ async function mergeInto(
   q: Unit,
   deps: { prescriptions: PrescriptionService },
   run: RunContext,
+  items: Map<string, Item>,
   id: string,
   row: CustomerCreate,
   rx: RxInput | null,
@@ -181,7 +185,8 @@ async function mergeInto(
   const current = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const address = (await trx.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', id).executeTakeFirst()) ?? null;
   const holder = row.customerData.email ? run.matcher.emailHolder(row.customerData.email) : null;
-  const emailFree = holder === null || (run.resolved.get(holder) ?? holder) === id;
+  // The rows before this merge are written (see writeChunk): a holder still known by its row never was.
+  const emailFree = holder === null || holder === id;
   const fill = fillEmpty(current as CustomerColumns, address as AddressColumns | null, row, emailFree);
   const now = run.now();
   const changed = Object.keys(fill.customer).length > 0 || fill.address !== null;
@@ -202,14 +207,15 @@ async function mergeInto(
   if (!changed && !rxId) return;
   await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', id).execute();
   if (changed) q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);
-  const item = run.items.get(id);
+  const item = items.get(id) ?? (await readItem(trx, run.batchId, id));
   if (item) {
+    items.set(id, item);
     // Merged twice in one file, or into a customer this batch created: each field's first value before stands.
     if (item.before) item.before = mergedBefore(item.before, fill.before);
     item.stamp = now;
     if (rxId) item.prescriptionIds.push(rxId);
   } else {
-    run.items.set(id, { kind: 'merged', before: fill.before, prescriptionIds: rxId ? [rxId] : [], stamp: now });
+    items.set(id, { kind: 'merged', before: fill.before, prescriptionIds: rxId ? [rxId] : [], stamp: now });
     run.counts.merged++;
   }
   if (rxId) run.counts.prescriptions++;

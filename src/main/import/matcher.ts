@@ -1,14 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DuplicateReason } from '../../shared/customers/schema';
-import { duplicateReasons, nameKey, phoneDigits } from '../customers/duplicates';
+import { MAX_PHONES, duplicateReasons, nameKey, phoneDigits } from '../customers/duplicates';
 import { emailKey } from '../customers/records';
+import type { OpenScratch } from '../db/scratch';
 import type { CustomerCreate } from './row-rules';
 
 /*
  * Who a row may already be: a live customer of the store or an earlier row of the same file, by
  * email, phone or names with the date of birth. The store's customers are read once per import into
- * three lookups (100,000 queries, one per row, would take longer than the import); each candidate
- * found is then judged by customers/duplicates.ts, the rules the form's duplicate warning uses.
+ * three lookups (100,000 queries against the store, one per row, would take longer than the import);
+ * each candidate found is then judged by customers/duplicates.ts, the rules the form's duplicate
+ * warning uses. The lookups live in a scratch database (db/scratch.ts), not in the JS heap: at
+ * 100,000 rows they were the import's largest share of memory.
  */
 
 const LOAD_PAGE = 2000;
@@ -28,6 +31,8 @@ export interface Match {
   reasons: DuplicateReason[];
 }
 
+type Row = Known & { seq: number };
+
 /** A phone's lookup key: its last 8 digits, what its national and international forms share (samePhone decides). */
 function phoneKey(phone: string): string | null {
   const d = phoneDigits(phone);
@@ -36,39 +41,64 @@ function phoneKey(phone: string): string | null {
 
 const nameDayKey = (first: string, last: string, dob: string) => (dob ? `${nameKey(first, last)}|${dob.slice(0, 10)}` : null);
 
-function push(map: Map<string, Known[]>, key: string, k: Known) {
-  const list = map.get(key);
-  if (list) list.push(k);
-  else map.set(key, [k]);
-}
+const COLUMNS = 'seq, id, first_name, last_name, date_of_birth, phone_number, email_key';
 
 export class DuplicateMatcher {
-  private readonly byEmail = new Map<string, Known>();
-  private readonly byPhone = new Map<string, Known[]>();
-  private readonly byName = new Map<string, Known[]>();
+  private readonly insert: BetterSqlite3.Statement;
+  private readonly byEmail: BetterSqlite3.Statement;
+  private readonly byPhone: BetterSqlite3.Statement;
+  private readonly byName: BetterSqlite3.Statement;
+  private readonly rename: BetterSqlite3.Statement;
+
+  private constructor(private readonly db: BetterSqlite3.Database) {
+    db.exec(`
+      create table known (
+        seq integer primary key, id text not null, first_name text not null, last_name text not null,
+        date_of_birth text not null, phone_number text not null, email_key text not null, phone_key text, name_key text
+      );
+      create index known_by_id on known (id);
+      create index known_by_email on known (email_key) where email_key <> '';
+      create index known_by_phone on known (phone_key) where phone_key is not null;
+      create index known_by_name on known (name_key) where name_key is not null;
+      begin;`); // one transaction for the matcher's life: nothing is written out per row
+
+    this.insert = db.prepare('insert into known (id, first_name, last_name, date_of_birth, phone_number, email_key, phone_key, name_key) values (?, ?, ?, ?, ?, ?, ?, ?)');
+    // The latest holder of an email: a merge that filled it in comes after the row that first had it.
+    this.byEmail = db.prepare(`select ${COLUMNS} from known where email_key = ? and email_key <> '' order by seq desc limit 1`);
+    // A number shared by a whole file (a shop's own, "0000000000") is looked at a bounded number of times.
+    this.byPhone = db.prepare(`select ${COLUMNS} from known where phone_key = ? order by seq desc limit ${MAX_PHONES}`);
+    this.byName = db.prepare(`select ${COLUMNS} from known where name_key = ?`);
+    this.rename = db.prepare('update known set id = ? where id = ?');
+  }
 
   /**
    * The store's live customers, read a page at a time with the event loop given back between pages:
    * in one pass, 100,000 of them held it ~0.8 s at the start of every preview and import.
    */
-  static async load(sqlite: BetterSqlite3.Database): Promise<DuplicateMatcher> {
-    const m = new DuplicateMatcher();
-    const page = sqlite.prepare('select id, first_name, last_name, date_of_birth, phone_number, email_key from customers where deleted_at is null and id > ? order by id limit ?');
-    for (let after = ''; ; ) {
-      const rows = page.all(after, LOAD_PAGE) as Known[];
-      for (const row of rows) m.add(row);
-      if (rows.length < LOAD_PAGE) return m;
-      after = (rows[rows.length - 1] as Known).id;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  static async load(store: BetterSqlite3.Database, openScratch: OpenScratch): Promise<DuplicateMatcher> {
+    const m = new DuplicateMatcher(openScratch());
+    try {
+      const page = store.prepare('select id, first_name, last_name, date_of_birth, phone_number, email_key from customers where deleted_at is null and id > ? order by id limit ?');
+      for (let after = ''; ; ) {
+        const rows = page.all(after, LOAD_PAGE) as Known[];
+        for (const row of rows) m.add(row);
+        if (rows.length < LOAD_PAGE) return m;
+        after = (rows[rows.length - 1] as Known).id;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      m.close();
+      throw err;
     }
   }
 
   add(k: Known): void {
-    if (k.email_key) this.byEmail.set(k.email_key, k);
-    const p = phoneKey(k.phone_number);
-    if (p) push(this.byPhone, p, k);
-    const n = nameDayKey(k.first_name, k.last_name, k.date_of_birth);
-    if (n) push(this.byName, n, k);
+    this.insert.run(k.id, k.first_name, k.last_name, k.date_of_birth, k.phone_number, k.email_key, phoneKey(k.phone_number), nameDayKey(k.first_name, k.last_name, k.date_of_birth));
+  }
+
+  /** The row known as `key` was written as the customer `id`: found under that id from now on. */
+  written(key: string, id: string): void {
+    this.rename.run(id, key);
   }
 
   /** A customer's record as the lookups keep it, from what the import writes. */
@@ -79,24 +109,31 @@ export class DuplicateMatcher {
 
   /** Who holds this email (a live customer or an earlier row), if anyone. */
   emailHolder(email: string): string | null {
-    return email ? (this.byEmail.get(emailKey(email))?.id ?? null) : null;
+    return email ? ((this.byEmail.get(emailKey(email)) as Row | undefined)?.id ?? null) : null;
   }
 
   /** The best match for a row: the one matching on most counts. */
   find(c: CustomerCreate): Match | null {
     const d = c.customerData;
-    const candidates = new Map<string, Known>();
-    const byEmail = d.email ? this.byEmail.get(emailKey(d.email)) : undefined;
-    if (byEmail) candidates.set(byEmail.id, byEmail);
+    const found: Row[] = [];
+    if (d.email) found.push(...(this.byEmail.all(emailKey(d.email)) as Row[]));
     const p = phoneKey(d.phoneNumber);
-    for (const k of p ? (this.byPhone.get(p) ?? []) : []) candidates.set(k.id, k);
+    if (p) found.push(...(this.byPhone.all(p) as Row[]));
     const n = nameDayKey(d.firstName, d.lastName, d.dateOfBirth);
-    for (const k of n ? (this.byName.get(n) ?? []) : []) candidates.set(k.id, k);
+    if (n) found.push(...(this.byName.all(n) as Row[]));
+    // A customer known twice (a merge filled in their email) is judged on what was known last.
+    const candidates = new Map<string, Row>();
+    for (const k of found) if ((candidates.get(k.id)?.seq ?? -1) < k.seq) candidates.set(k.id, k);
     let best: Match | null = null;
     for (const k of candidates.values()) {
       const reasons = duplicateReasons(d, k);
       if (reasons.length > (best?.reasons.length ?? 0)) best = { id: k.id, name: `${k.first_name} ${k.last_name}`, reasons };
     }
     return best;
+  }
+
+  /** Lets the lookups go (their file is deleted): call once the preview or the run is over. */
+  close(): void {
+    if (this.db.open) this.db.close();
   }
 }

@@ -12,6 +12,15 @@ export interface ReportLine {
 }
 
 /**
+ * A report line holding its own copy of the row. A cell is a slice of the file's text as it was read,
+ * and would keep that whole piece of text (2 MB) alive for as long as the run: with a few problem rows
+ * spread over a file, every piece of it.
+ */
+export function reportLine(row: number, outcome: ReportLine['outcome'], problems: RowProblemT[], cells: readonly string[]): ReportLine {
+  return { row, outcome, ...structuredClone({ problems, cells }) };
+}
+
+/**
  * The report a person saves and opens in a spreadsheet to fix the file: each row not imported as it
  * was, why (the form's messages, in English as the core writes them), and the row's own cells.
  * Written by the one CSV writer (formula cells neutralised: the file came from elsewhere).

@@ -8,10 +8,11 @@ import { type Actor, SYSTEM_ACTOR } from '../audit/log';
 import type { Clock } from '../clock';
 import type { CustomerService } from '../customers/service';
 import type { Database } from '../db/schema';
+import type { OpenScratch } from '../db/scratch';
 import type { Logger } from '../log';
 import type { PrescriptionService } from '../prescriptions/service';
 import type { UnitOfWork } from '../unit-of-work';
-import { type Counts, type Item, batchOut, saveMapping, savedMapping, writeCounts, writeItems } from './batch-store';
+import { type Counts, batchOut, saveMapping, savedMapping, writeCounts } from './batch-store';
 import { type RunContext, writeChunk } from './chunk-writer';
 import { guessMapping } from './column-guess';
 import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
@@ -46,6 +47,8 @@ export interface ImportDeps {
   country: () => Promise<string | null>;
   /** Told when a run's progress changed (the page hears an 'import.progress' event and asks). */
   progressed: () => void;
+  /** Where a preview's or a run's duplicate lookups are kept (db/scratch.ts). */
+  openScratch: OpenScratch;
 }
 
 /** Lets the event loop run other work (calls, timers) before the next chunk. */
@@ -74,8 +77,22 @@ export class ImportService {
     const table = await readTable(decodeImportBytes(input.bytes), input.encoding);
     const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
     const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
+    const matcher = await DuplicateMatcher.load(this.d.sqlite, this.d.openScratch);
+    try {
+      return await this.checkRows(input, table, mapping, saved, matcher);
+    } finally {
+      matcher.close();
+    }
+  }
+
+  private async checkRows(
+    input: z.output<typeof ImportPreviewInput>,
+    table: Table,
+    mapping: ImportMapping,
+    saved: ImportMapping | null,
+    matcher: DuplicateMatcher,
+  ): Promise<z.infer<typeof ImportPreview>> {
     const cols = fieldColumns(table.headers, mapping);
-    const matcher = await DuplicateMatcher.load(this.d.sqlite);
     const out = { rows: [] as z.infer<typeof ImportPreview>['rows'], problems: [] as RowProblemT[], duplicates: [] as z.infer<typeof ImportPreview>['duplicates'] };
     let order: DayOrder | null = null;
     let samples: string[][] = [];
@@ -93,7 +110,8 @@ export class ImportService {
         if (r.problems.length > 0) problemRows++;
         problemCount += r.problems.length;
         if (!r.customer) skipRows++;
-        if (out.problems.length < MAX_LISTED) out.problems.push(...r.problems.slice(0, MAX_LISTED - out.problems.length));
+        // Copied, as report lines are (report.ts): a value sliced from the file would keep its piece of text.
+        if (out.problems.length < MAX_LISTED) out.problems.push(...structuredClone(r.problems.slice(0, MAX_LISTED - out.problems.length)));
         const match = r.customer ? matcher.find(r.customer) : null;
         if (match) duplicateRows++;
         if (match && out.duplicates.length < MAX_LISTED) out.duplicates.push({ row: r.row, customerId: match.id, name: match.name, reasons: match.reasons });
@@ -164,11 +182,10 @@ export class ImportService {
       rowCtx: { dateOrder: 'dmy', today: this.today(), country: await this.d.country() },
       onDuplicate: input.onDuplicate,
       rowChoices: input.rowChoices ?? {},
-      matcher: await DuplicateMatcher.load(this.d.sqlite),
-      items: new Map<string, Item>(),
+      matcher: await DuplicateMatcher.load(this.d.sqlite, this.d.openScratch),
+      batchId,
       counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
       report: [],
-      resolved: new Map(),
       now: () => this.now(),
     };
     try {
@@ -178,6 +195,8 @@ export class ImportService {
       this.d.log.error(`import ${batchId} failed; removing what it wrote`, err);
       await this.takeBack(batchId, actor, 'cancelled').catch((e: unknown) => this.d.log.error(`import ${batchId}: removing what it wrote failed`, e));
       throw err;
+    } finally {
+      run.matcher.close();
     }
     const report = importReport(input.fileName, table.headers, run.report);
     const reportRows = importReportRows(input.fileName, table.headers, table.delimiter, run.report);
@@ -191,7 +210,10 @@ export class ImportService {
       unit.record({ entity: 'store', entityId: batchId, action: 'import.run', after: { fileName: input.fileName, rows, onDuplicate: input.onDuplicate, ...run.counts } });
       return true;
     });
-    if (finished) return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds: [...run.items.keys()] };
+    if (finished) {
+      const customerIds = (await this.d.db.selectFrom('import_items').select('customer_id').where('batch_id', '=', batchId).execute()).map((i) => i.customer_id);
+      return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds };
+    }
     state.status = 'cancelling';
     this.d.progressed();
     const back = await this.takeBack(batchId, actor, 'cancelled');
@@ -211,8 +233,7 @@ export class ImportService {
       for (let i = 0; i < read.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
         const rows = read.slice(i, i + IMPORT_CHUNK_ROWS);
         await this.d.writes.run(actor, async (unit) => {
-          const touched = await writeChunk(unit, deps, run, rows, row);
-          await writeItems(unit.trx, batchId, run.items, touched);
+          await writeChunk(unit, deps, run, rows, row);
           await writeCounts(unit.trx, batchId, run.counts);
         });
         row += rows.length;

@@ -53,43 +53,65 @@ const DELIMITERS = [',', ';', '\t', '|'];
 const HEAD_ROWS = 50;
 
 /** Reads a CSV (any of , ; tab |, its encoding detected or chosen) or the first worksheet of an .xlsx. */
-export async function readTable(bytes: Buffer, encoding: EncodingChoice = 'auto'): Promise<Table> {
-  return formatOf(bytes) === 'xlsx' ? readXlsx(bytes) : readCsv(bytes, encoding);
+export async function readTable(bytes: Buffer, encoding: EncodingChoice = 'auto', pieceBytes?: number): Promise<Table> {
+  return formatOf(bytes) === 'xlsx' ? readXlsx(bytes) : readCsv(bytes, encoding, pieceBytes);
 }
 
 /**
- * A pull parser over the text: each call gives the next rows (at most `n`), [] at the end.
+ * A pull parser over the text, read a piece at a time (file-bytes.ts): each call gives the next rows
+ * (at most `n`), [] at the end.
  *
  * A quote opened and never closed (or closed in the middle of a cell) makes papaparse read on to the
  * end of the file, or to the next quote, as one cell: the rows after it would silently become one.
  * Such a row is handed out as a refused row (its flaw says why) and reading starts again at the line
- * after the one it began on, with the same delimiter: one broken row costs that row only.
+ * after the one it began on, with the same delimiter: one broken row costs that row only. A piece
+ * ends at a line feed, which may be inside a quoted cell: the row is read again with the next piece
+ * joined on, as often as it takes, so a row is cut only where the whole file would cut it.
  */
-function csvRows(text: string): { next(n: number): string[][]; delimiter(): string | null } {
+function csvRows(pieces: Iterator<string, void>): { next(n: number): string[][]; delimiter(): string | null } {
+  const ahead: string[] = []; // pieces read for the guess below, not parsed yet
+  let ended = false;
+  const readPiece = (): string => {
+    const r = pieces.next();
+    if (r.done) ended = true;
+    return r.done ? '' : r.value;
+  };
+  const nextPiece = (): string => (ahead.length > 0 ? (ahead.shift() as string) : readPiece());
+  const more = () => ahead.length > 0 || !ended;
+  let text = nextPiece(); // the piece being read (with the start of a row the one before cut short)
+  // Guessed as papaparse would from the whole file (its first 1 MB of text), whatever the pieces.
+  const { delimiter, linebreak } = guessLayout(text, () => {
+    const piece = readPiece();
+    if (piece !== '') ahead.push(piece);
+    return piece;
+  });
   let parser: Papa.Parser | null = null;
   let base = 0; // where the current parse started in the text
   let rowStart = 0; // where the next row starts, relative to base
   let restartAt: number | null = 0;
   let broken = 0;
-  // Kept from the first parse: a restart's text may begin with a line break inside quotes, which papaparse would take for the file's.
-  let linebreak: string | null = null;
   let done = false;
-  let delimiter: string | null = null;
   let want = 0;
   let out: string[][] = [];
   const step = (r: Papa.ParseStepResult<string[]>, p: Papa.Parser) => {
     parser = p;
-    delimiter ??= r.meta.delimiter;
-    linebreak ??= r.meta.linebreak;
     const from = base + rowStart;
     rowStart = r.meta.cursor;
+    if (base + r.meta.cursor >= text.length && more()) {
+      // The row reaches the piece's end, so it may go on in the next: a quoted cell still open, or a
+      // CR LF file cut after an LF inside a cell. It is read again with the next piece joined on.
+      text = text.slice(from) + nextPiece();
+      restartAt = 0;
+      p.abort();
+      return;
+    }
     if (r.errors.some((e) => e.type === 'Quotes')) {
       // Each such row has the rest of the file read again: past a few, the file is broken, not a row.
       if (++broken > MAX_BROKEN_ROWS) throw new AppError('import.unreadable', `Quotes are not closed in more than ${MAX_BROKEN_ROWS} rows: check the file's separator and quotes`, undefined, { brokenRows: broken });
       const lineStart = skipBlankLines(text, from);
       const nl = text.indexOf('\n', lineStart);
       const lineEnd = nl === -1 ? text.length : nl;
-      out.push(refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter ?? ','), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read'));
+      out.push(refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read'));
       restartAt = nl === -1 ? null : nl + 1;
       p.abort();
       return;
@@ -107,14 +129,26 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
     rowStart = 0;
     restartAt = null;
     parser = null;
+    // The layout given: a restart's text may begin with a line break inside quotes, which papaparse would take for the file's.
     Papa.parse<string[]>(text.slice(at), {
-      delimiter: delimiter ?? '',
-      newline: (linebreak ?? '') as Papa.ParseConfig['newline'],
-      delimitersToGuess: DELIMITERS,
+      delimiter,
+      newline: linebreak,
       skipEmptyLines: 'greedy',
+      // Papaparse's fast mode (a file without quotes) splits all the text left into lines at each
+      // resume: 100,000 rows read 5,000 at a time made ~1,000,000 line strings, most outliving a chunk.
+      fastMode: false,
       step,
       complete: () => {
-        if (restartAt === null) done = true;
+        if (restartAt !== null) return; // aborted, to read again from there
+        // This piece is read: on to the next. What papaparse did not hand out as a row goes with it:
+        // blank lines, or a quoted cell open at the piece's end that held only blanks so far (skipped as blank).
+        const tail = text.slice(base + rowStart);
+        const piece = more() ? nextPiece() : '';
+        if (piece === '') done = true;
+        else {
+          text = tail + piece;
+          restartAt = 0;
+        }
       },
     });
   };
@@ -133,10 +167,29 @@ function csvRows(text: string): { next(n: number): string[][]; delimiter(): stri
   };
 }
 
+/** Papaparse guesses a file's line break from its first 1 MB of text, its delimiter from its first rows. */
+const GUESS_CHARS = 1024 * 1024;
+
+/** The delimiter and line break papaparse would guess for the whole file, from its start: pieces are joined (`more`) until it is long enough. */
+function guessLayout(first: string, more: () => string): { delimiter: string; linebreak: Papa.ParseConfig['newline'] & string } {
+  let start = first;
+  for (let piece = start; start.length < GUESS_CHARS && piece !== ''; ) {
+    piece = more();
+    start += piece;
+  }
+  const { meta } = Papa.parse<string[]>(start.slice(0, GUESS_CHARS), { delimitersToGuess: DELIMITERS, skipEmptyLines: 'greedy', preview: 1 });
+  return { delimiter: meta.delimiter, linebreak: meta.linebreak as Papa.ParseConfig['newline'] & string };
+}
+
+/** Where the first line from `at` that is not blank starts (papaparse skips blank and whitespace-only ones unseen). */
 function skipBlankLines(text: string, at: number): number {
   let i = at;
-  while (i < text.length && (text[i] === '\r' || text[i] === '\n')) i++;
-  return i;
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    const end = nl === -1 ? text.length : nl;
+    if (nl === -1 || text.slice(i, end).trim() !== '') return i;
+    i = nl + 1;
+  }
 }
 
 /** A row not read: kept (cut short) only for the report of skipped rows, with why. */
@@ -163,20 +216,21 @@ function markBadBytes(cells: string[], encoding: TextEncoding): string[] {
   return cells;
 }
 
-function readCsv(bytes: Buffer, choice: EncodingChoice): Table {
-  const { text, encoding } = decodeText(bytes, choice);
-  if (text.trim() === '') throw new AppError('import.empty', 'The file is empty');
-  const rows = csvRows(text);
-  const [header = [], ...head] = rows.next(HEAD_ROWS + 1);
+function readCsv(bytes: Buffer, choice: EncodingChoice, pieceBytes?: number): Table {
+  const { pieces, encoding, linesAfterFirst } = decodeText(bytes, choice, pieceBytes);
+  const rows = csvRows(pieces());
+  // A file of blank lines has no header: shape() says it is empty.
+  const [header = [], ...first] = rows.next(HEAD_ROWS + 1);
   if (flawsOf(header).some((f) => f.refuses)) throw new AppError('import.unreadable', 'The header row of this file cannot be read (a quote not closed, or a line too long)');
-  let lines = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
-  const table = shape('csv', encoding, rows.delimiter(), header, head);
+  // Copied: its cells are slices of the first piece of text, which they would keep for the whole run.
+  const table = shape('csv', encoding, rows.delimiter(), structuredClone(header), first);
+  let head: string[][] | null = first;
   return {
     ...table,
-    estimatedRows: Math.max(head.length, lines - (text.endsWith('\n') ? 1 : 0)),
+    estimatedRows: Math.max(first.length, linesAfterFirst),
     async *chunks(size) {
-      const pending = head.filter(hasText);
+      const pending = (head ?? []).filter(hasText);
+      head = null; // handed on: let go of with the rows, once read
       for (;;) {
         while (pending.length < size) {
           const more = rows.next(size);

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type TextEncoding } from '../../src/main/import/file-bytes';
+import { flawsOf, readTable } from '../../src/main/import/table-reader';
+
+/*
+ * A CSV is read a piece of its bytes at a time (file-bytes.ts, TEXT_PIECE_BYTES), each cut after a
+ * line feed that may be inside a quoted cell. Whatever the pieces, the rows and their flaws must be
+ * those of the file read whole: here the same files are read in pieces of 1 byte up.
+ */
+
+async function rowsOf(bytes: Buffer, pieceBytes: number, encoding: TextEncoding | 'auto' = 'auto') {
+  try {
+    const table = await readTable(bytes, encoding, pieceBytes);
+    const rows: unknown[] = [];
+    for await (const chunk of table.chunks(3)) for (const cells of chunk) rows.push({ cells, flaws: flawsOf(cells).map((f) => f.code) });
+    return { headers: table.headers, delimiter: table.delimiter, estimatedRows: table.estimatedRows, rows };
+  } catch (err) {
+    return { error: (err as { code?: string }).code };
+  }
+}
+
+const WHOLE = Number.MAX_SAFE_INTEGER;
+
+// Cells that make the cuts hard: quotes (closed, doubled, never closed), line feeds inside quotes, CR LF, accents, Arabic.
+const cell = fc.oneof(
+  fc.constantFrom('', 'Benali', 'Aïcha', 'سارة', 'œuf €', '06 12 34 56 78', ' '),
+  fc.constantFrom('"a;b"', '"line\nbreak"', '"two\r\nlines\nhere"', '"say ""hi"""', '"never closed', 'mid"quote', '"x"y'),
+  fc.string({ unit: fc.constantFrom('a', 'é', ';', '"', '\n', '\r\n', 'ب', ' '), maxLength: 8 }),
+);
+const line = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cells) => cells.join(';'));
+const csv = fc
+  .tuple(fc.array(line, { minLength: 1, maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean())
+  .map(([lines, eol, last]) => `Nom;Prénom;Tél;Ville${eol}${lines.join(eol)}${last ? eol : ''}`);
+
+describe('a CSV read in pieces', () => {
+  it('gives the rows and flaws of the file read whole, in UTF-8, UTF-16 and Windows-1252', async () => {
+    await fc.assert(
+      fc.asyncProperty(csv, fc.constantFrom<[BufferEncoding, TextEncoding]>(['utf8', 'utf-8'], ['utf16le', 'utf-16le'], ['latin1', 'windows-1252']), fc.integer({ min: 1, max: 40 }), async (text, [node, encoding], size) => {
+        const bytes = Buffer.from(text, node);
+        expect(await rowsOf(bytes, size, encoding)).toEqual(await rowsOf(bytes, WHOLE, encoding));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('cuts a quoted cell holding line feeds only where the whole file would', async () => {
+    const text = 'Nom;Note\nBenali;"first line\nsecond line\nthird"\nDupont;"never closed\nMartin;ok\n';
+    for (const size of [1, 4, 16, 20, 30]) {
+      const read = await rowsOf(Buffer.from(text), size);
+      expect(read).toEqual(await rowsOf(Buffer.from(text), WHOLE));
+      expect(read).toMatchObject({ rows: [{ cells: ['Benali', 'first line\nsecond line\nthird'], flaws: [] }, { flaws: ['import.quoteNotClosed'] }, { cells: ['Martin', 'ok'], flaws: [] }] });
+    }
+    const cp1252 = Buffer.from('Nom;Ville\nLefèvre;"Saint-\nÉtienne"\n', 'latin1');
+    expect(await rowsOf(cp1252, 3)).toEqual(await rowsOf(cp1252, WHOLE));
+    expect(await rowsOf(cp1252, 3)).toMatchObject({ rows: [{ cells: ['Lefèvre', 'Saint-\nÉtienne'] }] });
+  });
+});
