@@ -83,6 +83,18 @@ export interface Shared {
 export type Assembly = Awaited<ReturnType<typeof assemble>>;
 
 /**
+ * Builds the search index now rather than on the first keystroke at the counter, and says in the log
+ * when it is ready: until then searches are answered from the store (cold-search.ts), more slowly.
+ */
+function warmSearch(customers: CustomerService, log: Logger): Promise<void> {
+  const since = performance.now();
+  return customers
+    .warmUp()
+    .then(() => log.info(`search index ready in ${Math.round(performance.now() - since)} ms`))
+    .catch((err: unknown) => log.error('search index warm-up failed', err));
+}
+
+/**
  * One opened store with its services and the channels wired to them. A restore replaces the whole
  * assembly with one opened on the restored files.
  */
@@ -121,8 +133,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   // Before anything reads, indexes or syncs the store: whoever was purged is erased again, whatever
   // brought them back (a restore, restoreLatestGood, a crash between the ledger and the commit).
   await privacy.reapplyLedger(customers);
-  // Build the search index now rather than on the first keystroke at the counter.
-  const warming = customers.warmUp().catch((err: unknown) => log.error('search index warm-up failed', err));
+  const warming = warmSearch(customers, log);
   const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
   licence.startBackground();
   const links = new Links(store.db);

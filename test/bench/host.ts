@@ -15,6 +15,8 @@ export interface BenchHost {
   url: string;
   /** "built" or "tsx (no build: npx electron-vite build)". */
   how: string;
+  /** Settles once the host logs its search index ready (searches before are answered from the store, more slowly). */
+  indexReady: Promise<void>;
 }
 
 export async function startBenchHost(dir: string, token: string, nodeFlags: string[] = []): Promise<BenchHost> {
@@ -24,14 +26,19 @@ export async function startBenchHost(dir: string, token: string, nodeFlags: stri
     env: { ...process.env, OPTICOUNTER_HOST_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let out = '';
+  let indexed: () => void = () => undefined;
+  const indexReady = new Promise<void>((resolve) => {
+    indexed = resolve;
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m) resolve(m[1] as string);
+      if (out.includes('search index ready')) indexed();
     });
     child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
   });
-  return { child, url, how: built ? 'built' : 'tsx (no build: npx electron-vite build)' };
+  return { child, url, how: built ? 'built' : 'tsx (no build: npx electron-vite build)', indexReady };
 }
