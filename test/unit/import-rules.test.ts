@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guessField, guessMapping, headerKey } from '../../src/main/import/column-guess';
 import { defaultOrder, orderFromSamples, readDay } from '../../src/main/import/dates';
-import { decodeText, formatOf } from '../../src/main/import/file-bytes';
+import { decodeImportBytes, decodeText, formatOf } from '../../src/main/import/file-bytes';
 import { fillEmpty } from '../../src/main/import/merge-fill';
 import { fieldColumns, readRow, readSex, splitFullName } from '../../src/main/import/row-rules';
 import { uniqueHeaders } from '../../src/main/import/table-reader';
@@ -94,6 +94,15 @@ describe('the bytes of the file', () => {
     expect(whole(Buffer.from('Hélène', 'latin1'))).toEqual({ encoding: 'windows-1252', text: 'Hélène' });
     // Windows-1252 is not Latin-1: 0x80 is the euro sign, 0x9C the ligature œ.
     expect(whole(Buffer.from([0x9c, 0x75, 0x66, 0x20, 0x80])).text).toBe('œuf €');
+  });
+
+  it('takes the file only as base64: anything else is refused, not decoded leniently', () => {
+    expect(decodeImportBytes(Buffer.from('Nom;Prénom\n').toString('base64')).toString()).toBe('Nom;Prénom\n');
+    expect(decodeImportBytes('QUJD').toString()).toBe('ABC');
+    expect(decodeImportBytes('QUI=').toString()).toBe('AB');
+    for (const bad of ['not base64!', 'QUJD QUJD', 'QUJD\nQUJD', 'QQ==QUJD', 'QUJ', 'QUJD=', 'Q===', '====', 'QU!D']) {
+      expect(() => decodeImportBytes(bad), bad).toThrow(expect.objectContaining({ code: 'import.unreadable' }));
+    }
   });
 
   it('reads the text a piece at a time, each cut after a line feed, whole characters in every encoding', () => {

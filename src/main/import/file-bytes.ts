@@ -12,15 +12,17 @@ import { AppError } from '../../shared/errors';
  */
 export const MAX_IMPORT_BYTES = 22 * 1024 * 1024;
 const MAX_BASE64_CHARS = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export type FileFormat = 'csv' | 'xlsx';
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export function decodeImportBytes(base64: string): Buffer {
   if (base64.length > MAX_BASE64_CHARS) throw tooLarge();
-  if (!BASE64.test(base64) || base64.length % 4 !== 0) throw new AppError('import.unreadable', 'The file must be sent as base64');
-  const bytes = Buffer.from(base64, 'base64');
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const bytes = base64.length % 4 === 0 ? Buffer.from(base64, 'base64') : null;
+  // Node's decoder skips what is not base64: fewer bytes than the characters promise tell it (a
+  // regular expression over the 15 MB did the same in ~50 ms, holding the counter that long).
+  if (!bytes || bytes.length !== (base64.length / 4) * 3 - padding) throw new AppError('import.unreadable', 'The file must be sent as base64');
   if (bytes.length === 0) throw new AppError('import.empty', 'The file is empty');
   return bytes;
 }

@@ -74,7 +74,7 @@ export class ImportService {
   }
 
   async preview(input: z.output<typeof ImportPreviewInput>): Promise<z.infer<typeof ImportPreview>> {
-    const table = await readTable(decodeImportBytes(input.bytes), input.encoding);
+    const table = await this.readFile(input);
     const saved = input.mapping ? null : await savedMapping(this.d.db, table.headers);
     const mapping = input.mapping ?? saved ?? guessMapping(table.headers);
     const matcher = await DuplicateMatcher.load(this.d.sqlite, this.d.openScratch);
@@ -167,7 +167,7 @@ export class ImportService {
   }
 
   private async importRows(input: z.output<typeof ImportRunInput>, state: RunState, actor: Actor): Promise<{ answer: z.infer<typeof ImportRunOutput>; customerIds: string[] }> {
-    const table = await readTable(decodeImportBytes(input.bytes), input.encoding);
+    const table = await this.readFile(input);
     state.total = table.estimatedRows;
     const batchId = uuidv7();
     const startedAt = this.now();
@@ -299,6 +299,13 @@ export class ImportService {
     });
     await this.d.writes.announce(items.map((i) => i.customer_id));
     return counts;
+  }
+
+  /** The file as a table. Its body was parsed and its bytes decoded in one turn: calls waiting meanwhile go first. */
+  private async readFile(input: { bytes: string; encoding?: z.output<typeof ImportPreviewInput>['encoding'] }): Promise<Table> {
+    const bytes = decodeImportBytes(input.bytes);
+    await yieldToOthers();
+    return readTable(bytes, input.encoding);
   }
 
   /** The order of the file's dates: as asked, else from its first rows, else the store's country's. */
