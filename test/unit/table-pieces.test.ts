@@ -56,3 +56,31 @@ describe('a CSV read in pieces', () => {
     expect(await rowsOf(cp1252, 3)).toMatchObject({ rows: [{ cells: ['Lefèvre', 'Saint-\nÉtienne'] }] });
   });
 });
+
+describe('what the outside review found in reading a CSV', () => {
+  const read = async (text: string) => rowsOf(Buffer.from(text), WHOLE);
+  const cells = (r: Awaited<ReturnType<typeof read>>) => ('rows' in r ? (r.rows as { cells: string[] }[]).map((x) => x.cells[0]) : r);
+
+  it('reads on after a quote never closed in a file whose lines end with CR only (a Mac CSV)', async () => {
+    const r = await read('Nom;Prénom;Tél\rBenali;Aicha;0612\rDupont;"never closed;0613\rMartin;Paul;0614\rDurand;Marie;0615\r');
+    expect(r).toMatchObject({ headers: ['Nom', 'Prénom', 'Tél'], rows: [{ flaws: [] }, { cells: ['Dupont', '"never closed', '0613'], flaws: ['import.quoteNotClosed'] }, { flaws: [] }, { flaws: [] }] });
+    expect(cells(r)).toEqual(['Benali', 'Dupont', 'Martin', 'Durand']);
+    // Its rows counted by their CRs (for the progress bar), past the first rows read to know its columns.
+    const many = await read(['Nom;Prénom', ...Array.from({ length: 300 }, (_, i) => `Nom${i};Prénom${i}`)].join('\r'));
+    expect(many).toMatchObject({ estimatedRows: 300 });
+  });
+
+  it('reads a row that comes after thousands of empty rows (;;;) as the row it is, not as one too long', async () => {
+    const r = await read(`Nom;Prénom;Tél;Ville\r\nBenali;Aicha;0612;Fès\r\n${';;;\r\n'.repeat(20_000)}Dupont;Jean;0613;Rabat\r\nMartin;Paul;0614;Tanger\r\n`);
+    expect(r).toMatchObject({ rows: [{ flaws: [] }, { cells: ['Dupont', 'Jean', '0613', 'Rabat'], flaws: [] }, { flaws: [] }] });
+    const header = await read(`${'  \r\n'.repeat(40_000)}Nom;Prénom\r\nBenali;Aicha\r\n`);
+    expect(header).toMatchObject({ headers: ['Nom', 'Prénom'], rows: [{ cells: ['Benali', 'Aicha'] }] });
+  });
+
+  it('tells the delimiter of a file with a stray quote in its first rows', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i === 2 ? '"' : ''}Nom${i};Prénom${i};-1,25;+2,00;12/03/2024`);
+    const r = await read(['Nom;Prénom;Sph OD;Add OD;Date examen', ...rows].join('\r\n'));
+    expect(r).toMatchObject({ delimiter: ';', headers: ['Nom', 'Prénom', 'Sph OD', 'Add OD', 'Date examen'] });
+    expect((r as { rows: { cells: string[] }[] }).rows[5]?.cells).toEqual(['Nom5', 'Prénom5', '-1,25', '+2,00', '12/03/2024']);
+  });
+});

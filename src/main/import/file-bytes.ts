@@ -97,15 +97,12 @@ export function decodeText(bytes: Buffer, choice: EncodingChoice = 'auto', piece
   const detected = () => bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) || mostlyUtf8(bytes) ? 'utf-8' : 'windows-1252');
   const encoding = choice === 'auto' ? detected() : choice;
   const body = bom && bom.encoding === encoding ? bytes.subarray(bom.length) : bytes;
-  let feeds = 0;
-  let lastFeedEnd = -1;
-  for (let at = lineFeedEnd(body, 0, encoding); at !== -1; at = lineFeedEnd(body, at, encoding)) {
-    feeds++;
-    lastFeedEnd = at;
-  }
+  // A Mac CSV ends its lines with CR alone: counted by those when it has no line feed.
+  const lines = lineBreaks(body, encoding, LF);
+  const { count, last } = lines.count > 0 ? lines : lineBreaks(body, encoding, CR);
   return {
     encoding,
-    linesAfterFirst: feeds - (lastFeedEnd === body.length ? 1 : 0),
+    linesAfterFirst: count - (last === body.length ? 1 : 0),
     *pieces() {
       for (let start = 0; start < body.length; ) {
         const cut = start + pieceBytes >= body.length ? -1 : lineFeedEnd(body, start + pieceBytes, encoding);
@@ -123,9 +120,23 @@ function decodePiece(bytes: Buffer, encoding: TextEncoding): string {
   return new TextDecoder(encoding).decode(bytes);
 }
 
-/** Where the first line feed at or after `from` ends, -1 if none: 0A in one byte, 0A 00 (LE) or 00 0A (BE) in UTF-16. */
-function lineFeedEnd(bytes: Buffer, from: number, encoding: TextEncoding): number {
-  for (let i = bytes.indexOf(0x0a, from); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** How many `code` characters (LF or CR) the text has, and where the last one ends. */
+function lineBreaks(bytes: Buffer, encoding: TextEncoding, code: number): { count: number; last: number } {
+  let count = 0;
+  let last = -1;
+  for (let at = lineFeedEnd(bytes, 0, encoding, code); at !== -1; at = lineFeedEnd(bytes, at, encoding, code)) {
+    count++;
+    last = at;
+  }
+  return { count, last };
+}
+
+/** Where the first line feed (or `code`) at or after `from` ends, -1 if none: 0A in one byte, 0A 00 (LE) or 00 0A (BE) in UTF-16. */
+function lineFeedEnd(bytes: Buffer, from: number, encoding: TextEncoding, code = LF): number {
+  for (let i = bytes.indexOf(code, from); i !== -1; i = bytes.indexOf(code, i + 1)) {
     if (encoding === 'utf-16le') {
       if (i % 2 === 0 && bytes[i + 1] === 0) return i + 2;
     } else if (encoding === 'utf-16be') {

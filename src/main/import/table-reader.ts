@@ -108,15 +108,18 @@ function csvRows(pieces: Iterator<string, void>): { next(n: number): string[][];
     if (r.errors.some((e) => e.type === 'Quotes')) {
       // Each such row has the rest of the file read again: past a few, the file is broken, not a row.
       if (++broken > MAX_BROKEN_ROWS) throw new AppError('import.unreadable', `Quotes are not closed in more than ${MAX_BROKEN_ROWS} rows: check the file's separator and quotes`, undefined, { brokenRows: broken });
-      const lineStart = skipBlankLines(text, from);
-      const nl = text.indexOf('\n', lineStart);
+      // The row is the line it starts on, ended by the file's own line break (a Mac CSV has only CRs).
+      const lineStart = skipBlankLines(text, from, linebreak, delimiter);
+      const nl = text.indexOf(linebreak, lineStart);
       const lineEnd = nl === -1 ? text.length : nl;
       out.push(refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read'));
-      restartAt = nl === -1 ? null : nl + 1;
+      restartAt = nl === -1 ? null : nl + linebreak.length;
       p.abort();
       return;
     }
-    out.push(r.meta.cursor + base - from > MAX_ROW_CHARS ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data));
+    // Measured from where the row starts: papaparse counts the blank rows it skipped before it.
+    const tooLong = base + r.meta.cursor - from > MAX_ROW_CHARS && base + r.meta.cursor - skipBlankLines(text, from, linebreak, delimiter) > MAX_ROW_CHARS;
+    out.push(tooLong ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data));
     if (out.length >= want) {
       // Paused, papaparse keeps only the text after this row: its cursors then count from there.
       base += r.meta.cursor;
@@ -177,18 +180,29 @@ function guessLayout(first: string, more: () => string): { delimiter: string; li
     piece = more();
     start += piece;
   }
-  const { meta } = Papa.parse<string[]>(start.slice(0, GUESS_CHARS), { delimitersToGuess: DELIMITERS, skipEmptyLines: 'greedy', preview: 1 });
-  return { delimiter: meta.delimiter, linebreak: meta.linebreak as Papa.ParseConfig['newline'] & string };
+  const guess = (text: string) => Papa.parse<string[]>(text, { delimitersToGuess: DELIMITERS, skipEmptyLines: 'greedy', preview: 1 });
+  const undetected = (r: Papa.ParseResult<string[]>) => r.errors.some((e) => e.code === 'UndetectableDelimiter');
+  // From the first line with text: papaparse guesses from its first 10 rows, blank ones included.
+  const head = start.slice(0, GUESS_CHARS).replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, '');
+  const guessed = guess(head);
+  let { delimiter } = guessed.meta;
+  // A stray quote in the first rows makes every row after it one cell, and papaparse gives up (then
+  // reads "," whatever the file's is): guessed again without the quotes.
+  if (undetected(guessed)) {
+    const again = guess(head.replaceAll('"', ''));
+    if (!undetected(again)) delimiter = again.meta.delimiter;
+  }
+  return { delimiter, linebreak: guessed.meta.linebreak as Papa.ParseConfig['newline'] & string };
 }
 
-/** Where the first line from `at` that is not blank starts (papaparse skips blank and whitespace-only ones unseen). */
-function skipBlankLines(text: string, at: number): number {
+/** Where the first line from `at` that is not blank starts: papaparse skips unseen those with nothing but spaces and delimiters. */
+function skipBlankLines(text: string, at: number, linebreak: string, delimiter: string): number {
   let i = at;
   for (;;) {
-    const nl = text.indexOf('\n', i);
+    const nl = text.indexOf(linebreak, i);
     const end = nl === -1 ? text.length : nl;
-    if (nl === -1 || text.slice(i, end).trim() !== '') return i;
-    i = nl + 1;
+    if (nl === -1 || text.slice(i, end).replaceAll(delimiter, '').trim() !== '') return i;
+    i = nl + linebreak.length;
   }
 }
 
