@@ -98,6 +98,7 @@ export const messageParams = {
   'import.rxLeftOut': {},
   'import.duplicate': { name: 'text' },
   'import.detailsArriving': { name: 'text' },
+  'import.mergeTargetDeleted': { name: 'text' },
   // A row the file itself breaks (import/table-reader.ts) and values read back (row-rules.ts).
   'import.quoteNotClosed': {},
   'import.rowTooLong': { max: 'number' },

@@ -8,6 +8,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import { watchImportProgress } from '../../src/main/events';
 import { MAX_IMPORT_BYTES } from '../../src/main/import/file-bytes';
 import { DuplicateMatcher } from '../../src/main/import/matcher';
+import { PrescriptionService } from '../../src/main/prescriptions/service';
 import type { ChannelInput } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { expectFailure, openTestCore, person } from '../helpers/core';
@@ -451,6 +452,57 @@ it('a person created by hand stays when a batch is undone', async () => {
 });
 
 describe('what the outside review found', () => {
+  /** Runs `file` (merging duplicates) and does `meanwhile` at the counter once its first chunk is written. */
+  async function mergeWhile(core: Core, file: { fileName: string; bytes: string }, meanwhile: () => Promise<unknown>) {
+    const { mapping } = await core.call('import.preview', file);
+    const running = core.call('import.run', { ...file, mapping, onDuplicate: 'merge', runId: 'merge-race' });
+    while ((await core.call('import.progress', { runId: 'merge-race' })).done === 0) await new Promise((r) => setImmediate(r));
+    await meanwhile();
+    return running;
+  }
+  const filler = Array.from({ length: 1200 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(50000000 + i)};;F;;;;;;;;;;;;`);
+
+  it('does not merge a row into a customer deleted at the counter while the import ran: it is skipped, saying why', async () => {
+    const { core } = await store();
+    const karim = (await core.call('customers.create', { customerData: { firstName: 'Karim', lastName: 'Benali', phoneNumber: '0611111111' } })).customer.id;
+    const file = frenchFile([...filler, 'Benali;Karim;;0611111111;karim@exemple.ma;M;;;Tanger;;;;;;;;;']);
+    const result = await mergeWhile(core, file, () => core.call('customers.delete', { id: karim }));
+    expect(result).toMatchObject({ cancelled: false, imported: 1200, merged: 0, skipped: 1 });
+    expect(result.reportRows?.lines).toEqual([expect.objectContaining({ row: 1202, outcome: 'skipped', problems: [expect.objectContaining({ code: 'import.mergeTargetDeleted' })] })]);
+  });
+
+  it('leaves out an email a colleague gave a walk-in meanwhile when merging it into another customer, rather than failing the batch', async () => {
+    const { core } = await store();
+    await core.call('customers.create', { customerData: { firstName: 'Karim', lastName: 'Benali', phoneNumber: '0611111111' } });
+    const file = frenchFile([...filler, 'Benali;Karim;;0611111111;karim@exemple.ma;M;;;Tanger;;;;;;;;;']);
+    const result = await mergeWhile(core, file, () => core.call('customers.create', { customerData: { firstName: 'Walk', lastName: 'In', email: 'karim@exemple.ma' } }));
+    expect(result).toMatchObject({ cancelled: false, imported: 1200, merged: 1 });
+    const karim = (await core.call('customers.list', { search: 'benali' })).data[0]!;
+    const merged = await core.call('customers.get', { id: karim.id });
+    // The rest of the row is merged: only the email is left out.
+    expect([merged.localData.email, merged.address?.city]).toEqual(['', 'Tanger']);
+    expect(result.reportRows?.lines).toEqual([expect.objectContaining({ row: 1202, problems: [expect.objectContaining({ code: 'import.emailTaken', field: 'email' })] })]);
+  });
+
+  it('a run that fails is taken back, and its batch counts what stays (nothing), not what it had written', async () => {
+    const { core } = await store();
+    const file = frenchFile(filler);
+    const { mapping } = await core.call('import.preview', file);
+    // The second chunk's write fails (a disk error, say).
+    let calls = 0;
+    const original = PrescriptionService.prototype.addFirstVersionsIn;
+    vi.spyOn(PrescriptionService.prototype, 'addFirstVersionsIn').mockImplementation(function (this: PrescriptionService, ...args) {
+      if (++calls === 2) throw new Error('disk I/O error');
+      return original.apply(this, args);
+    });
+    cleanups.push(() => {
+      vi.restoreAllMocks();
+    });
+    await expectFailure(core, 'import.run', { ...file, mapping, onDuplicate: 'skip' }, 'internal', 500);
+    expect((await core.call('import.batches', {}))[0]).toMatchObject({ status: 'cancelled', imported: 0, merged: 0, prescriptions: 0 });
+    expect((await core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
   it('does not merge a row into a customer whose details are still arriving from the cloud: the row is skipped, saying why', async () => {
     const { core, dir } = await store();
     const { customer } = await core.call('customers.create', { customerData: { firstName: 'Hélène', lastName: 'Lefèvre', email: 'helene.lefevre@exemple.fr', phoneNumber: '0700000000', dateOfBirth: '1975-04-23', sex: 'female' } });

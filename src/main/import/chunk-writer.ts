@@ -100,17 +100,14 @@ export async function writeChunk(
     const target = match ? (resolved.get(match.id) ?? match.id) : null;
     // A row it matched that was not written after all (see leaveOutTakenEmails) is no one to merge into.
     if (match && choice === 'merge' && target && !target.startsWith(PENDING)) {
-      // Made from the cloud's list on a first sync: its own details are on their way; filled from the
-      // file now, they would be overwritten (and its prescription doubled) when they come.
-      const arriving = await q.trx.selectFrom('customers').select('id').where('id', '=', target).where('summary_at', 'is not', null).executeTakeFirst();
-      if (arriving) {
-        const problem = say('import.detailsArriving', { name: match.name }, `Skipped: ${match.name}'s details are still arriving from the cloud; import this row again once they are here`);
-        skip(run, r.row, [...r.problems, { ...problem, row: r.row, field: 'customer' }], cells);
+      const unfit = await unfitToMerge(q, target, match.name);
+      if (unfit) {
+        skip(run, r.row, [...r.problems, { ...unfit, row: r.row, field: 'customer' }], cells);
         continue;
       }
-      await mergeInto(q, deps, run, items, target, r.customer, r.rx);
+      const problems = [...r.problems, ...(await mergeInto(q, deps, run, items, target, r.customer, r.rx)).map((p) => ({ ...p, row: r.row }))];
       touched.push(target);
-      if (r.problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', r.problems, cells));
+      if (problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', problems, cells));
       continue;
     }
     // Imported as a new customer: an email someone has is left out (emails are unique among customers).
@@ -171,7 +168,23 @@ function duplicateProblem(row: number, match: Match): RowProblemT {
   return { ...say('import.duplicate', { name: match.name }, `Skipped: may be ${match.name}, already here (same ${match.reasons.join(', ')})`), row, field: 'customer' };
 }
 
-/** Fills the customer's empty fields from the row and adds its prescription as a new version unless they have it. */
+/**
+ * Why a row cannot merge into the customer it matched, if it cannot: deleted at the counter since the
+ * import read the store (the row's values would go nowhere), or made from the cloud's list on a first
+ * sync, whose own details are on their way (filled from the file now, they would be overwritten, and
+ * its prescription doubled, when they come).
+ */
+async function unfitToMerge(q: Unit, id: string, name: string) {
+  const target = await q.trx.selectFrom('customers').select(['deleted_at', 'summary_at']).where('id', '=', id).executeTakeFirst();
+  if (!target || target.deleted_at !== null) return say('import.mergeTargetDeleted', { name }, `Skipped: ${name} was deleted while the import ran; import this row again if they should come back`);
+  if (target.summary_at !== null) return say('import.detailsArriving', { name }, `Skipped: ${name}'s details are still arriving from the cloud; import this row again once they are here`);
+  return null;
+}
+
+/**
+ * Fills the customer's empty fields from the row and adds its prescription as a new version unless
+ * they have it. Answers what it left out (an email someone else has).
+ */
 async function mergeInto(
   q: Unit,
   deps: { prescriptions: PrescriptionService },
@@ -180,13 +193,18 @@ async function mergeInto(
   id: string,
   row: CustomerCreate,
   rx: RxInput | null,
-): Promise<void> {
+): Promise<Omit<RowProblemT, 'row'>[]> {
   const { trx } = q;
   const current = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const address = (await trx.selectFrom('customer_addresses').select(['street', 'city', 'zip_code', 'state']).where('customer_id', '=', id).executeTakeFirst()) ?? null;
-  const holder = row.customerData.email ? run.matcher.emailHolder(row.customerData.email) : null;
+  const email = row.customerData.email;
+  const holder = email ? run.matcher.emailHolder(email) : null;
   // The rows before this merge are written (see writeChunk): a holder still known by its row never was.
-  const emailFree = holder === null || holder === id;
+  // The store is asked too: a colleague may have given the email to a walk-in since the import read it.
+  const emailFree =
+    (holder === null || holder === id) &&
+    !(email && (await trx.selectFrom('customers').select('id').where('email_key', '=', emailKey(email)).where('deleted_at', 'is', null).where('id', '!=', id).executeTakeFirst()));
+  const left = email && !current.email && !emailFree ? [{ ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), field: 'email' }] : [];
   const fill = fillEmpty(current as CustomerColumns, address as AddressColumns | null, row, emailFree);
   const now = run.now();
   const changed = Object.keys(fill.customer).length > 0 || fill.address !== null;
@@ -204,7 +222,7 @@ async function mergeInto(
     else await trx.insertInto('customer_addresses').values({ id: uuidv7(), customer_id: id, street: null, city: null, zip_code: null, state: null, ...fill.address }).execute();
   }
   const rxId = rx ? await deps.prescriptions.addImportedIn(q, id, rx) : null;
-  if (!changed && !rxId) return;
+  if (!changed && !rxId) return left;
   await trx.updateTable('customers').set({ updated_at: now }).where('id', '=', id).execute();
   if (changed) q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);
   const item = items.get(id) ?? (await readItem(trx, run.batchId, id));
@@ -219,4 +237,5 @@ async function mergeInto(
     run.counts.merged++;
   }
   if (rxId) run.counts.prescriptions++;
+  return left;
 }

@@ -193,7 +193,7 @@ export class ImportService {
     } catch (err) {
       // A batch is all or nothing: what the failed run wrote goes.
       this.d.log.error(`import ${batchId} failed; removing what it wrote`, err);
-      await this.takeBack(batchId, actor, 'cancelled').catch((e: unknown) => this.d.log.error(`import ${batchId}: removing what it wrote failed`, e));
+      await this.cancelRun(batchId, actor, run.counts.skipped).catch((e: unknown) => this.d.log.error(`import ${batchId}: removing what it wrote failed`, e));
       throw err;
     } finally {
       run.matcher.close();
@@ -216,10 +216,7 @@ export class ImportService {
     }
     state.status = 'cancelling';
     this.d.progressed();
-    const back = await this.takeBack(batchId, actor, 'cancelled');
-    // What stays: the customers it wrote were removed (those changed meanwhile kept), the merged given their values back.
-    const stays = { imported: back.kept, merged: 0, skipped: run.counts.skipped, prescriptions: 0 };
-    await this.d.writes.run(actor, ({ trx }) => writeCounts(trx, batchId, stays));
+    const { back, stays } = await this.cancelRun(batchId, actor, run.counts.skipped);
     return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, report, reportRows }, customerIds: [] };
   }
 
@@ -282,6 +279,17 @@ export class ImportService {
     } finally {
       this.undoing.delete(batchId);
     }
+  }
+
+  /**
+   * A run cancelled, or failed: what it wrote is taken back, and the batch counts what stays (the
+   * customers changed meanwhile, kept; the merged given their values back), not what it had written.
+   */
+  private async cancelRun(batchId: string, actor: Actor, skipped: number): Promise<{ back: UndoCounts; stays: Counts }> {
+    const back = await this.takeBack(batchId, actor, 'cancelled');
+    const stays = { imported: back.kept, merged: 0, skipped, prescriptions: 0 };
+    await this.d.writes.run(actor, ({ trx }) => writeCounts(trx, batchId, stays));
+    return { back, stays };
   }
 
   /** Removes what a batch wrote (see undo.ts), chunk by chunk, then records the undo or the cancellation once. */
