@@ -452,6 +452,25 @@ it('a person created by hand stays when a batch is undone', async () => {
 });
 
 describe('what the outside review found', () => {
+  it('lists the first 5,000 rows with problems in its report and counts the others, rather than holding them all', async () => {
+    const { core } = await store();
+    // A previous system's placeholder in every row: each is imported without its sex, and says so.
+    const lines = Array.from({ length: 5_003 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(60000000 + i)};;X;;;;;;;;;;;;`);
+    const result = await run(core, frenchFile(lines));
+    expect(result).toMatchObject({ imported: 5_003, skipped: 0 });
+    expect(result.reportRows).toMatchObject({ unlisted: 3 });
+    expect(result.reportRows?.lines).toHaveLength(5_000);
+    expect(result.reportRows?.lines.at(-1)).toMatchObject({ row: 5_001, problems: [expect.objectContaining({ code: 'import.sexUnknown' })] });
+    const english = Buffer.from(result.report!.bytes, 'base64').toString('utf8').trim().split('\r\n');
+    expect(english).toHaveLength(5_002);
+    expect(english.at(-1)).toContain('3 more rows were skipped or imported without some values; only the first 5000 are listed');
+    // Long cells: fewer rows are listed, the others counted (a 1,900-character city, over ~1 MB of cells).
+    const long = Array.from({ length: 700 }, (_, i) => `Long${i};Prénom${i};01/01/1980;06${String(70000000 + i)};;X;;;${'V'.repeat(1900)};;;;;;;;;`);
+    const longResult = await run(core, frenchFile(long));
+    expect(longResult.reportRows?.lines.length).toBeLessThan(700);
+    expect((longResult.reportRows?.lines.length ?? 0) + (longResult.reportRows?.unlisted ?? 0)).toBe(700);
+  }, 60_000);
+
   /** Runs `file` (merging duplicates) and does `meanwhile` at the counter once its first chunk is written. */
   async function mergeWhile(core: Core, file: { fileName: string; bytes: string }, meanwhile: () => Promise<unknown>) {
     const { mapping } = await core.call('import.preview', file);

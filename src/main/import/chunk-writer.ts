@@ -14,7 +14,7 @@ import { type AddressColumns, type CustomerColumns, fillEmpty } from './merge-fi
 import { batchedUnit } from './batched-unit';
 import { DuplicateMatcher, type Match } from './matcher';
 import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
-import { type ReportLine, reportLine } from './report';
+import type { ReportLines } from './report';
 import { flawsOf } from './table-reader';
 
 type Choice = z.infer<typeof DuplicateChoice>;
@@ -28,7 +28,7 @@ export interface RunContext {
   matcher: DuplicateMatcher;
   batchId: string;
   counts: Counts;
-  report: ReportLine[];
+  report: ReportLines;
   now: () => string;
 }
 
@@ -107,7 +107,7 @@ export async function writeChunk(
       }
       const problems = [...r.problems, ...(await mergeInto(q, deps, run, items, target, r.customer, r.rx)).map((p) => ({ ...p, row: r.row }))];
       touched.push(target);
-      if (problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', problems, cells));
+      if (problems.length > 0) run.report.add(r.row, 'imported without some values', problems, cells);
       continue;
     }
     // Imported as a new customer: an email someone has is left out (emails are unique among customers).
@@ -123,7 +123,7 @@ export async function writeChunk(
     const key = `${PENDING}${r.row}`;
     pending.push({ key, row: r.row, cells, customer, rx: r.rx });
     run.matcher.add(DuplicateMatcher.known(key, customer));
-    if (r.problems.length > 0) run.report.push(reportLine(r.row, 'imported without some values', r.problems, cells));
+    if (r.problems.length > 0) run.report.add(r.row, 'imported without some values', r.problems, cells);
   }
   await flush();
   await writeItems(unit.trx, run.batchId, items, touched);
@@ -148,7 +148,7 @@ async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): 
       return false;
     }
     p.customer.customerData = { ...d, email: '' };
-    run.report.push(reportLine(p.row, 'imported without some values', [problem], p.cells));
+    run.report.add(p.row, 'imported without some values', [problem], p.cells);
     return true;
   });
 }
@@ -161,7 +161,7 @@ function mergedBefore(first: Item['before'] & object, next: Item['before'] & obj
 
 function skip(run: RunContext, row: number, problems: RowProblemT[], cells: readonly string[]) {
   run.counts.skipped++;
-  run.report.push(reportLine(row, 'skipped', problems, cells));
+  run.report.add(row, 'skipped', problems, cells);
 }
 
 function duplicateProblem(row: number, match: Match): RowProblemT {

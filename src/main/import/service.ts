@@ -18,7 +18,7 @@ import { guessMapping } from './column-guess';
 import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
 import { decodeImportBytes } from './file-bytes';
 import { DuplicateMatcher } from './matcher';
-import { importReport, importReportRows } from './report';
+import { ReportLines, importReport, importReportRows } from './report';
 import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
 import { type Table, flawsOf, readTable } from './table-reader';
 import { type UndoCounts, undoItems } from './undo';
@@ -185,7 +185,7 @@ export class ImportService {
       matcher: await DuplicateMatcher.load(this.d.sqlite, this.d.openScratch),
       batchId,
       counts: { imported: 0, merged: 0, skipped: 0, prescriptions: 0 },
-      report: [],
+      report: new ReportLines(),
       now: () => this.now(),
     };
     try {

@@ -117,6 +117,8 @@ export const ImportReportRows = z.object({
   /** The file's own delimiter; null for an .xlsx (the page then picks its language's). */
   delimiter: z.string().nullable(),
   lines: z.array(z.object({ row: z.number(), outcome: z.enum(['skipped', 'partial']), problems: z.array(RowProblem), cells: z.array(z.string()) })),
+  /** Rows with problems past the report's first ones (import/report.ts), counted but not listed. */
+  unlisted: z.number(),
 });
 
 export const ImportRunOutput = z.object({

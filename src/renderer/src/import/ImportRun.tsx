@@ -82,6 +82,7 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
         outcomes: { skipped: t('importer.report.skipped'), partial: t('importer.report.partial') },
         problem: (p: Parameters<typeof problemLine>[0]) => problemLine(p, t, say),
         fallbackDelimiter: csvDelimiterFor(i18n.language),
+        unlisted: (count: number, listed: number) => t('importer.report.unlisted', { count, n: nf.format(count), listed: nf.format(listed) }),
       };
       saveBlob(new Blob([reportCsv(out.reportRows, words)], { type: 'text/csv;charset=utf-8' }), out.reportRows.fileName);
     } else if (out.report) saveBlob(blobFromBase64(out.report.bytes, 'text/csv;charset=utf-8'), out.report.fileName);

@@ -11,6 +11,8 @@ export type ReportWords = {
   problem: (p: z.infer<typeof RowProblem>) => string;
   /** The page language's delimiter, for a file that had none (an .xlsx). */
   fallbackDelimiter: string;
+  /** The last line's words when more rows had problems than the report lists. */
+  unlisted: (count: number, listed: number) => string;
 };
 
 /**
@@ -21,7 +23,7 @@ export type ReportWords = {
 export function reportCsv(rows: Rows, words: ReportWords): string {
   return toCsv(
     [words.columns.row, words.columns.outcome, words.columns.problems, ...rows.headers],
-    rows.lines.map((l) => [l.row, words.outcomes[l.outcome], l.problems.map(words.problem).join(' | '), ...l.cells]),
+    [...rows.lines.map((l) => [l.row, words.outcomes[l.outcome], l.problems.map(words.problem).join(' | '), ...l.cells]), ...(rows.unlisted > 0 ? [['', '', words.unlisted(rows.unlisted, rows.lines.length)]] : [])],
     rows.delimiter ?? words.fallbackDelimiter,
   );
 }
