@@ -452,6 +452,44 @@ it('a person created by hand stays when a batch is undone', async () => {
 });
 
 describe('what the outside review found', () => {
+  it('does not merge one member of a family into another because they share the home phone', async () => {
+    const { core } = await store();
+    const file = { fileName: 'famille.csv', bytes: b64(Buffer.from(['Nom;Prénom;Téléphone;Date examen;Sph OD;Sph OG', 'Benali;Karim;0522 48 12 34;12/01/2024;-1,00;-1,25', 'Benali;Karim;0522 48 12 34;15/03/2025;-1,25;-1,50', 'Benali;Sara;0522 48 12 34;10/02/2024;+2,00;+2,25', 'Benali;Sara;0522 48 12 34;20/04/2025;+2,50;+2,75'].join('\r\n'))) };
+    const preview = await core.call('import.preview', file);
+    expect(preview.duplicates.map((d) => d.row)).toEqual([3, 5]);
+    const result = await core.call('import.run', { ...file, mapping: preview.mapping, onDuplicate: 'merge' });
+    expect(result).toMatchObject({ imported: 2, prescriptions: 4 });
+    for (const [first, sph] of [['Karim', '-1.25'], ['Sara', '+2.50']] as const) {
+      const person = (await core.call('customers.list', { search: `benali ${first}` })).data;
+      expect(person).toHaveLength(1);
+      const versions = await core.call('prescriptions.list', { customerId: person[0]!.id });
+      expect(versions).toHaveLength(2);
+      expect(versions.find((v) => v.current)?.rx.distanceVision.rightEye.sph).toBe(sph);
+    }
+  });
+
+  it('gives a row one report line, whatever it lost: a date, then its email to a walk-in meanwhile', async () => {
+    const { core } = await store();
+    const file = frenchFile([...filler, 'Nouveau;Seul;31/02/1980;;pris@exemple.ma;F;;;;;;;;;;;;']);
+    const result = await mergeWhile(core, file, () => core.call('customers.create', { customerData: { firstName: 'Walk', lastName: 'In', email: 'pris@exemple.ma' } }));
+    expect(result).toMatchObject({ imported: 1200, skipped: 1 });
+    const lines = result.reportRows?.lines.filter((l) => l.row === 1202);
+    expect(lines).toEqual([expect.objectContaining({ outcome: 'skipped', problems: [expect.objectContaining({ code: 'import.dateNotReal' }), expect.objectContaining({ code: 'import.emailTaken' })] })]);
+  });
+
+  it('a cancelled run reports only the rows it skipped: those it imported without some values are gone again', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 3000 }, (_, i) => (i % 2 ? `Nom${i};Prénom${i};31/02/1980;06${String(80000000 + i)};;F;;;;;;;;;;;;` : `;;01/01/1980;06${String(80000000 + i)};;F;;;;;;;;;;;;`));
+    const { mapping } = await core.call('import.preview', frenchFile(lines));
+    const stop = watchImportProgress(core, () => void core.call('import.cancel', { runId: 'cancel-report' }).catch(() => undefined));
+    const result = await core.call('import.run', { ...frenchFile(lines), mapping, onDuplicate: 'skip', runId: 'cancel-report' });
+    stop();
+    expect(result).toMatchObject({ cancelled: true, imported: 0 });
+    expect(result.reportRows?.lines.length).toBeGreaterThan(0);
+    expect(result.reportRows?.lines.every((l) => l.outcome === 'skipped')).toBe(true);
+    expect(Buffer.from(result.report!.bytes, 'base64').toString('utf8')).not.toContain('imported without some values');
+  });
+
   it('lists the first 5,000 rows with problems in its report and counts the others, rather than holding them all', async () => {
     const { core } = await store();
     // A previous system's placeholder in every row: each is imported without its sex, and says so.

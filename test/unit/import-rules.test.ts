@@ -100,7 +100,7 @@ describe('the bytes of the file', () => {
     expect(decodeImportBytes(Buffer.from('Nom;Prénom\n').toString('base64')).toString()).toBe('Nom;Prénom\n');
     expect(decodeImportBytes('QUJD').toString()).toBe('ABC');
     expect(decodeImportBytes('QUI=').toString()).toBe('AB');
-    for (const bad of ['not base64!', 'QUJD QUJD', 'QUJD\nQUJD', 'QQ==QUJD', 'QUJ', 'QUJD=', 'Q===', '====', 'QU!D']) {
+    for (const bad of ['not base64!', 'QUJD QUJD', 'QUJD\nQUJD', 'QQ==QUJD', 'QUJ', 'QUJD=', 'Q===', '====', 'QU!D', 'QU-_']) {
       expect(() => decodeImportBytes(bad), bad).toThrow(expect.objectContaining({ code: 'import.unreadable' }));
     }
   });

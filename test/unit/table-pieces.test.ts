@@ -68,11 +68,18 @@ describe('what the outside review found in reading a CSV', () => {
     // Its rows counted by their CRs (for the progress bar), past the first rows read to know its columns.
     const many = await read(['Nom;Prénom', ...Array.from({ length: 300 }, (_, i) => `Nom${i};Prénom${i}`)].join('\r'));
     expect(many).toMatchObject({ estimatedRows: 300 });
+    // One line feed inside a quoted cell does not make it count line feeds.
+    const withLf = await read(['Nom;Adresse', '"Benali";"12 rue A\nBât. B"', ...Array.from({ length: 300 }, (_, i) => `Nom${i};Rue ${i}`)].join('\r'));
+    expect(withLf).toMatchObject({ estimatedRows: 301 });
   });
 
   it('reads a row that comes after thousands of empty rows (;;;) as the row it is, not as one too long', async () => {
     const r = await read(`Nom;Prénom;Tél;Ville\r\nBenali;Aicha;0612;Fès\r\n${';;;\r\n'.repeat(20_000)}Dupont;Jean;0613;Rabat\r\nMartin;Paul;0614;Tanger\r\n`);
     expect(r).toMatchObject({ rows: [{ flaws: [] }, { cells: ['Dupont', 'Jean', '0613', 'Rabat'], flaws: [] }, { flaws: [] }] });
+    const quoted = await read(`Nom;Prénom;Tél;Ville\r\nBenali;Aicha;0612;Fès\r\n${'"";"";"";""\r\n'.repeat(20_000)}Dupont;Jean;0613;Rabat\r\n`);
+    expect(quoted).toMatchObject({ rows: [{ flaws: [] }, { cells: ['Dupont', 'Jean', '0613', 'Rabat'], flaws: [] }] });
+    const broken = await read(`Nom;Prénom;Tél\r\n${'"";"";""\r\n'.repeat(150)}Dupont;"Jean;0613\r\nMartin;Paul;0614\r\n`);
+    expect(broken).toMatchObject({ rows: [{ flaws: ['import.quoteNotClosed'] }, { cells: ['Martin', 'Paul', '0614'], flaws: [] }] });
     const header = await read(`${'  \r\n'.repeat(40_000)}Nom;Prénom\r\nBenali;Aicha\r\n`);
     expect(header).toMatchObject({ headers: ['Nom', 'Prénom'], rows: [{ cells: ['Benali', 'Aicha'] }] });
   });

@@ -38,6 +38,8 @@ interface Pending {
   cells: readonly string[];
   customer: CustomerCreate;
   rx: RxInput | null;
+  /** What the row lost so far: reported once it is written (or skipped), in one line. */
+  problems: RowProblemT[];
 }
 
 const PENDING = 'pending:';
@@ -81,6 +83,7 @@ export async function writeChunk(
       run.counts.imported++;
       if (rxId) run.counts.prescriptions++;
       touched.push(id);
+      if (p.problems.length > 0) run.report.add(p.row, 'imported without some values', p.problems, p.cells);
     }
   };
 
@@ -121,9 +124,8 @@ export async function writeChunk(
       customer.customerData = { ...customer.customerData, email: '' };
     }
     const key = `${PENDING}${r.row}`;
-    pending.push({ key, row: r.row, cells, customer, rx: r.rx });
+    pending.push({ key, row: r.row, cells, customer, rx: r.rx, problems: r.problems });
     run.matcher.add(DuplicateMatcher.known(key, customer));
-    if (r.problems.length > 0) run.report.add(r.row, 'imported without some values', r.problems, cells);
   }
   await flush();
   await writeItems(unit.trx, run.batchId, items, touched);
@@ -142,13 +144,12 @@ async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): 
   return batch.filter((p) => {
     const d = p.customer.customerData;
     if (!taken.has(emailKey(d.email))) return true;
-    const problem = { ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), row: p.row, field: 'email' };
+    p.problems.push({ ...say('import.emailTaken', {}, 'Another customer already has this email; left empty'), row: p.row, field: 'email' });
     if (!d.phoneNumber) {
-      skip(run, p.row, [problem], p.cells);
+      skip(run, p.row, p.problems, p.cells);
       return false;
     }
     p.customer.customerData = { ...d, email: '' };
-    run.report.add(p.row, 'imported without some values', [problem], p.cells);
     return true;
   });
 }

@@ -19,7 +19,8 @@ export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 export function decodeImportBytes(base64: string): Buffer {
   if (base64.length > MAX_BASE64_CHARS) throw tooLarge();
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  const bytes = base64.length % 4 === 0 ? Buffer.from(base64, 'base64') : null;
+  // Node's decoder also takes base64url's - and _: not what a file is sent as.
+  const bytes = base64.length % 4 === 0 && !base64.includes('-') && !base64.includes('_') ? Buffer.from(base64, 'base64') : null;
   // Node's decoder skips what is not base64: fewer bytes than the characters promise tell it (a
   // regular expression over the 15 MB did the same in ~50 ms, holding the counter that long).
   if (!bytes || bytes.length !== (base64.length / 4) * 3 - padding) throw new AppError('import.unreadable', 'The file must be sent as base64');
@@ -97,9 +98,10 @@ export function decodeText(bytes: Buffer, choice: EncodingChoice = 'auto', piece
   const detected = () => bom?.encoding ?? utf16WithoutBom(bytes) ?? (isUtf8(bytes) || mostlyUtf8(bytes) ? 'utf-8' : 'windows-1252');
   const encoding = choice === 'auto' ? detected() : choice;
   const body = bom && bom.encoding === encoding ? bytes.subarray(bom.length) : bytes;
-  // A Mac CSV ends its lines with CR alone: counted by those when it has no line feed.
-  const lines = lineBreaks(body, encoding, LF);
-  const { count, last } = lines.count > 0 ? lines : lineBreaks(body, encoding, CR);
+  // A Mac CSV ends its lines with CR alone (a line feed may still be in a cell): counted by whichever is more.
+  const feeds = lineBreaks(body, encoding, LF);
+  const returns = lineBreaks(body, encoding, CR);
+  const { count, last } = returns.count > feeds.count ? returns : feeds;
   return {
     encoding,
     linesAfterFirst: count - (last === body.length ? 1 : 0),

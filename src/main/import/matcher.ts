@@ -132,8 +132,12 @@ export class DuplicateMatcher {
     const candidates = new Map<string, Row>();
     for (const k of found) if ((candidates.get(k.id)?.seq ?? -1) < k.seq) candidates.set(k.id, k);
     let best: Match | null = null;
+    const names = nameKey(d.firstName, d.lastName);
     for (const k of candidates.values()) {
       const reasons = duplicateReasons(d, k);
+      // A line shared by a family (their home phone) or a shop is no sign of the same person when the
+      // names say otherwise: merged, one person's prescriptions would land in another's record.
+      if (reasons.length === 1 && reasons[0] === 'phone' && names !== '' && names !== nameKey(k.first_name, k.last_name)) continue;
       if (reasons.length > (best?.reasons.length ?? 0)) best = { id: k.id, name: `${k.first_name} ${k.last_name}`, reasons };
     }
     return best;

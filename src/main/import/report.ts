@@ -24,6 +24,8 @@ export const MAX_REPORT_CHARS = 1_000_000;
 export class ReportLines {
   readonly lines: ReportLine[] = [];
   unlisted = 0;
+  /** Of the unlisted, those skipped. */
+  private unlistedSkipped = 0;
   private chars = 0;
 
   /**
@@ -35,10 +37,25 @@ export class ReportLines {
     const size = cells.reduce((n, c) => n + c.length, 0);
     if (this.unlisted > 0 || this.lines.length >= MAX_REPORT_LINES || this.chars + size > MAX_REPORT_CHARS) {
       this.unlisted++;
+      if (outcome === 'skipped') this.unlistedSkipped++;
       return;
     }
     this.chars += size;
     this.lines.push({ row, outcome, ...structuredClone({ problems, cells }) });
+  }
+
+  /** In the file's order: a row imported without some values is listed once it is written, after the chunk's skipped ones. */
+  inRowOrder(): ReportLine[] {
+    return [...this.lines].sort((a, b) => a.row - b.row);
+  }
+
+  /** The skipped rows only: a cancelled run took back the rows it imported without some values. */
+  skippedOnly(): ReportLines {
+    const out = new ReportLines();
+    out.lines.push(...this.lines.filter((l) => l.outcome === 'skipped'));
+    out.unlisted = this.unlistedSkipped;
+    out.unlistedSkipped = this.unlistedSkipped;
+    return out;
   }
 }
 
@@ -49,7 +66,9 @@ const unlistedLine = (n: number, listed: number) => `${n} more rows were skipped
  * was, why (the form's messages, in English as the core writes them), and the row's own cells.
  * Written by the one CSV writer (formula cells neutralised: the file came from elsewhere).
  */
-export function importReport(fileName: string, headers: readonly string[], { lines, unlisted }: ReportLines): { fileName: string; bytes: string } | null {
+export function importReport(fileName: string, headers: readonly string[], report: ReportLines): { fileName: string; bytes: string } | null {
+  const { unlisted } = report;
+  const lines = report.inRowOrder();
   if (lines.length === 0) return null;
   const csv = toCsv(
     ['Row', 'Outcome', 'Problems', ...headers],
@@ -64,7 +83,9 @@ const reportFileName = (fileName: string) => `${fileName.replace(/\.[^.]*$/, '')
  * The report's rows as they are (codes and params, not English): the page writes the file in the
  * person's language with the form's field names and the file's own delimiter (review item 8).
  */
-export function importReportRows(fileName: string, headers: readonly string[], delimiter: string | null, { lines, unlisted }: ReportLines): z.infer<typeof ImportReportRows> | null {
+export function importReportRows(fileName: string, headers: readonly string[], delimiter: string | null, report: ReportLines): z.infer<typeof ImportReportRows> | null {
+  const { unlisted } = report;
+  const lines = report.inRowOrder();
   if (lines.length === 0) return null;
   return {
     fileName: reportFileName(fileName),

@@ -198,8 +198,7 @@ export class ImportService {
     } finally {
       run.matcher.close();
     }
-    const report = importReport(input.fileName, table.headers, run.report);
-    const reportRows = importReportRows(input.fileName, table.headers, table.delimiter, run.report);
+    const reports = (lines: ReportLines) => ({ report: importReport(input.fileName, table.headers, lines), reportRows: importReportRows(input.fileName, table.headers, table.delimiter, lines) });
     const rows = state.total;
     // Whether a cancel came first is decided inside the unit that records the batch as done: one
     // asked after that is answered `cancelling: false` (cancel()), never acknowledged then ignored.
@@ -212,12 +211,13 @@ export class ImportService {
     });
     if (finished) {
       const customerIds = (await this.d.db.selectFrom('import_items').select('customer_id').where('batch_id', '=', batchId).execute()).map((i) => i.customer_id);
-      return { answer: { batchId, ...run.counts, cancelled: false, report, reportRows }, customerIds };
+      return { answer: { batchId, ...run.counts, cancelled: false, ...reports(run.report) }, customerIds };
     }
     state.status = 'cancelling';
     this.d.progressed();
     const { back, stays } = await this.cancelRun(batchId, actor, run.counts.skipped);
-    return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, report, reportRows }, customerIds: [] };
+    // What it imported without some values is gone again: its report keeps the skipped rows only.
+    return { answer: { batchId, ...stays, cancelled: true, removed: back.removed, ...reports(run.report.skippedOnly()) }, customerIds: [] };
   }
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {

@@ -195,13 +195,13 @@ function guessLayout(first: string, more: () => string): { delimiter: string; li
   return { delimiter, linebreak: guessed.meta.linebreak as Papa.ParseConfig['newline'] & string };
 }
 
-/** Where the first line from `at` that is not blank starts: papaparse skips unseen those with nothing but spaces and delimiters. */
+/** Where the first line from `at` that is not blank starts: papaparse skips unseen those with nothing but spaces, delimiters and empty quotes. */
 function skipBlankLines(text: string, at: number, linebreak: string, delimiter: string): number {
   let i = at;
   for (;;) {
     const nl = text.indexOf(linebreak, i);
     const end = nl === -1 ? text.length : nl;
-    if (nl === -1 || text.slice(i, end).replaceAll(delimiter, '').trim() !== '') return i;
+    if (nl === -1 || text.slice(i, end).replaceAll(delimiter, '').replaceAll('"', '').trim() !== '') return i;
     i = nl + linebreak.length;
   }
 }
