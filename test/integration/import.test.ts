@@ -452,6 +452,16 @@ it('a person created by hand stays when a batch is undone', async () => {
 });
 
 describe('what the outside review found', () => {
+  it('numbers a row by the line of the file it is on, blank rows before it counted', async () => {
+    const { core } = await store();
+    const file = { fileName: 'blancs.csv', bytes: b64(Buffer.from(['Nom;Prénom;Tél;Date de naissance', ';;;', ';;;', '', ';;;', ';;;', 'Rownum;Test;0633333333;31/02/1980'].join('\r\n'))) };
+    const preview = await core.call('import.preview', file);
+    expect(preview.rows.map((r) => r.row)).toEqual([7]);
+    expect(preview.problems).toEqual([expect.objectContaining({ row: 7, field: 'dateOfBirth' })]);
+    const result = await core.call('import.run', { ...file, mapping: preview.mapping, onDuplicate: 'skip' });
+    expect(result.reportRows?.lines).toEqual([expect.objectContaining({ row: 7 })]);
+  });
+
   it('does not merge one member of a family into another because they share the home phone', async () => {
     const { core } = await store();
     const file = { fileName: 'famille.csv', bytes: b64(Buffer.from(['Nom;Prénom;Téléphone;Date examen;Sph OD;Sph OG', 'Benali;Karim;0522 48 12 34;12/01/2024;-1,00;-1,25', 'Benali;Karim;0522 48 12 34;15/03/2025;-1,25;-1,50', 'Benali;Sara;0522 48 12 34;10/02/2024;+2,00;+2,25', 'Benali;Sara;0522 48 12 34;20/04/2025;+2,50;+2,75'].join('\r\n'))) };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type TextEncoding } from '../../src/main/import/file-bytes';
-import { flawsOf, readTable } from '../../src/main/import/table-reader';
+import { flawsOf, lineOf, readTable } from '../../src/main/import/table-reader';
 
 /*
  * A CSV is read a piece of its bytes at a time (file-bytes.ts, TEXT_PIECE_BYTES), each cut after a
@@ -89,5 +89,17 @@ describe('what the outside review found in reading a CSV', () => {
     const r = await read(['Nom;Prénom;Sph OD;Add OD;Date examen', ...rows].join('\r\n'));
     expect(r).toMatchObject({ delimiter: ';', headers: ['Nom', 'Prénom', 'Sph OD', 'Add OD', 'Date examen'] });
     expect((r as { rows: { cells: string[] }[] }).rows[5]?.cells).toEqual(['Nom5', 'Prénom5', '-1,25', '+2,00', '12/03/2024']);
+  });
+});
+
+describe('a row’s number', () => {
+  it('is the line of the file it starts on, blank lines and line feeds inside quotes counted, however the file is cut', async () => {
+    const text = 'Nom;Ville\r\n\r\n;;\r\nBenali;Fès\r\n"";""\r\nDupont;"Saint-\r\nÉtienne"\r\n   \r\nMartin;"never closed\r\nDurand;Rabat\r\n';
+    for (const size of [1, 3, 7, 1000]) {
+      const table = await readTable(Buffer.from(text), 'auto', size);
+      const numbers: [string, number | undefined][] = [];
+      for await (const chunk of table.chunks(2)) for (const cells of chunk) numbers.push([cells[0] ?? '', lineOf(cells)]);
+      expect(numbers).toEqual([['Benali', 4], ['Dupont', 6], ['Martin', 9], ['Durand', 10]]);
+    }
   });
 });

@@ -15,7 +15,7 @@ import { batchedUnit } from './batched-unit';
 import { DuplicateMatcher, type Match } from './matcher';
 import { type CustomerCreate, type FieldColumns, type RowContext, type RowProblemT, readRow } from './row-rules';
 import type { ReportLines } from './report';
-import { flawsOf } from './table-reader';
+import { flawsOf, lineOf } from './table-reader';
 
 type Choice = z.infer<typeof DuplicateChoice>;
 
@@ -88,7 +88,7 @@ export async function writeChunk(
   };
 
   for (const [k, cells] of rows.entries()) {
-    const r = readRow(cells, firstRow + k, run.cols, run.rowCtx, flawsOf(cells));
+    const r = readRow(cells, lineOf(cells) ?? firstRow + k, run.cols, run.rowCtx, flawsOf(cells));
     if (!r.customer) {
       skip(run, r.row, r.problems, cells);
       continue;

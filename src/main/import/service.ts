@@ -20,7 +20,7 @@ import { decodeImportBytes } from './file-bytes';
 import { DuplicateMatcher } from './matcher';
 import { ReportLines, importReport, importReportRows } from './report';
 import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
-import { type Table, flawsOf, readTable } from './table-reader';
+import { type Table, flawsOf, lineOf, readTable } from './table-reader';
 import { type UndoCounts, undoItems } from './undo';
 
 /** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
@@ -106,7 +106,8 @@ export class ImportService {
       if (total === 0) samples = chunk.slice(0, 5);
       const ctx = { dateOrder: order, today: this.today(), country: await this.d.country() };
       for (const cells of chunk) {
-        const r = readRow(cells, ++total + 1, cols, ctx, flawsOf(cells));
+        total++;
+        const r = readRow(cells, lineOf(cells) ?? total + 1, cols, ctx, flawsOf(cells));
         if (r.problems.length > 0) problemRows++;
         problemCount += r.problems.length;
         if (!r.customer) skipRows++;

@@ -36,6 +36,13 @@ export interface RowFlaw {
 /** A row's flaws, kept beside its cells (a row travels as its array of cells through the chunks). */
 const flaws = new WeakMap<readonly string[], RowFlaw[]>();
 export const flawsOf = (cells: readonly string[]): RowFlaw[] => flaws.get(cells) ?? [];
+/** The line of the file (or the sheet's row) each row starts on, blank lines counted: what a person finds it by. */
+const lines = new WeakMap<readonly string[], number>();
+export const lineOf = (cells: readonly string[]): number | undefined => lines.get(cells);
+function atLine(cells: string[], line: number): string[] {
+  lines.set(cells, line);
+  return cells;
+}
 function flag(cells: string[], flaw: RowFlaw): string[] {
   flaws.set(cells, [...flawsOf(cells), flaw]);
   return cells;
@@ -93,6 +100,19 @@ function csvRows(pieces: Iterator<string, void>): { next(n: number): string[][];
   let done = false;
   let want = 0;
   let out: string[][] = [];
+  let line = 1; // the file's line at `from` below, where the next row (or blank lines before it) starts
+  const breaks = (a: number, b: number) => {
+    let n = 0;
+    for (let i = text.indexOf(linebreak, a); i !== -1 && i < b; i = text.indexOf(linebreak, i + linebreak.length)) n++;
+    return n;
+  };
+  /** The line the row at `from` starts on, blank lines papaparse skipped before it counted; `line` moved past its end. */
+  const lineOfRow = (from: number, end: number) => {
+    const start = skipBlankLines(text, from, linebreak, delimiter);
+    const at = line + breaks(from, start);
+    line = at + breaks(start, end);
+    return at;
+  };
   const step = (r: Papa.ParseStepResult<string[]>, p: Papa.Parser) => {
     parser = p;
     const from = base + rowStart;
@@ -112,14 +132,16 @@ function csvRows(pieces: Iterator<string, void>): { next(n: number): string[][];
       const lineStart = skipBlankLines(text, from, linebreak, delimiter);
       const nl = text.indexOf(linebreak, lineStart);
       const lineEnd = nl === -1 ? text.length : nl;
-      out.push(refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read'));
+      const cells = refused(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_ROW_CHARS)).split(delimiter), 'import.quoteNotClosed', {}, 'A quote opened in this row is never closed: the row was not read');
+      out.push(atLine(cells, lineOfRow(from, nl === -1 ? text.length : nl + linebreak.length)));
       restartAt = nl === -1 ? null : nl + linebreak.length;
       p.abort();
       return;
     }
     // Measured from where the row starts: papaparse counts the blank rows it skipped before it.
     const tooLong = base + r.meta.cursor - from > MAX_ROW_CHARS && base + r.meta.cursor - skipBlankLines(text, from, linebreak, delimiter) > MAX_ROW_CHARS;
-    out.push(tooLong ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data));
+    const row = tooLong ? refused([], 'import.rowTooLong', { max: MAX_ROW_CHARS }, `This row is longer than ${MAX_ROW_CHARS} characters: it was not read`) : capCells(r.data);
+    out.push(atLine(row, lineOfRow(from, base + r.meta.cursor)));
     if (out.length >= want) {
       // Paused, papaparse keeps only the text after this row: its cursors then count from there.
       base += r.meta.cursor;
@@ -199,6 +221,9 @@ function guessLayout(first: string, more: () => string): { delimiter: string; li
 function skipBlankLines(text: string, at: number, linebreak: string, delimiter: string): number {
   let i = at;
   for (;;) {
+    const c = text[i];
+    // Most rows start with their first letter: no blank line before them to look for.
+    if (c !== undefined && c.trim() !== '' && c !== '"' && c !== delimiter) return i;
     const nl = text.indexOf(linebreak, i);
     const end = nl === -1 ? text.length : nl;
     if (nl === -1 || text.slice(i, end).replaceAll(delimiter, '').replaceAll('"', '').trim() !== '') return i;
@@ -307,7 +332,7 @@ function xlsxRows(reader: ExcelJS.stream.xlsx.WorkbookReader) {
         sheets++;
         for await (const row of sheet) {
           const cells = capCells(Array.from((row.values as unknown[]).slice(1), cellText));
-          if (hasText(cells)) yield cells;
+          if (hasText(cells)) yield atLine(cells, row.number);
         }
         break; // the first worksheet only
       }
