@@ -45,6 +45,15 @@ describe('the import’s duplicate lookups', () => {
     expect(m.find(row('', '', '', '0522000000'))).toMatchObject({ id: 'row:0', reasons: ['phone'] });
   });
 
+  it('take a shared phone for the same person only under the same name, or one a slip apart', async () => {
+    const m = await matcher([{ id: 'karim', first: 'Karim', last: 'Benali', dob: '', phone: '0612345678', email: '' }]);
+    expect(m.find(row('Karima', 'Benali', '', '06 12 34 56 78'))).toMatchObject({ id: 'karim', reasons: ['phone'] });
+    expect(m.find(row('Benali', 'Karim', '', '+212 612345678'))).toMatchObject({ id: 'karim', reasons: ['phone'] });
+    expect(m.find(row('Karím', 'Benáli', '', '0612345678'))).toMatchObject({ id: 'karim' });
+    // His daughter, on the family's line.
+    expect(m.find(row('Sara', 'Benali', '', '0612345678'))).toBeNull();
+  });
+
   it('find a row written since under its customer’s id', async () => {
     const m = await matcher();
     m.add(DuplicateMatcher.known('pending:7', row('Aicha', 'Benali', '1990-05-05T00:00:00.000Z', '0611111111', 'aicha@exemple.ma')));

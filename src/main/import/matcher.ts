@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DuplicateReason } from '../../shared/customers/schema';
 import { duplicateReasons, nameKey, phoneDigits } from '../customers/duplicates';
+import { likenessOfWords, nameWords } from '../customers/name-similarity';
 import { emailKey } from '../customers/records';
 import type { OpenScratch } from '../db/scratch';
 import type { CustomerCreate } from './row-rules';
@@ -132,12 +133,13 @@ export class DuplicateMatcher {
     const candidates = new Map<string, Row>();
     for (const k of found) if ((candidates.get(k.id)?.seq ?? -1) < k.seq) candidates.set(k.id, k);
     let best: Match | null = null;
-    const names = nameKey(d.firstName, d.lastName);
+    const names = nameWords(d);
     for (const k of candidates.values()) {
       const reasons = duplicateReasons(d, k);
       // A line shared by a family (their home phone) or a shop is no sign of the same person when the
-      // names say otherwise: merged, one person's prescriptions would land in another's record.
-      if (reasons.length === 1 && reasons[0] === 'phone' && names !== '' && names !== nameKey(k.first_name, k.last_name)) continue;
+      // names say otherwise (neither the same nor a slip apart, issue 13's rule): merged, one person's
+      // prescriptions would land in another's record.
+      if (reasons.length === 1 && reasons[0] === 'phone' && names.joined !== '' && !likenessOfWords(names, nameWords({ firstName: k.first_name, lastName: k.last_name }))) continue;
       if (reasons.length > (best?.reasons.length ?? 0)) best = { id: k.id, name: `${k.first_name} ${k.last_name}`, reasons };
     }
     return best;
