@@ -669,6 +669,28 @@ describe('what the outside review found', () => {
     for (const a of all) if (a.status === 'rejected') expect(a.reason).toMatchObject({ code: 'import.busy', status: 409 });
     expect(auditRows(t.dir).filter((r) => r.action === 'import.undo')).toHaveLength(1);
   });
+
+  it('does not run an import while another batch is undone, nor undo one while an import runs: nothing is skipped as "already here" and then deleted', async () => {
+    const t = await store();
+    const lines = Array.from({ length: 1500 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(30000000 + i)};;F;;;;;;;;;;;;`);
+    const file = frenchFile(lines);
+    const first = await run(t.core, file);
+    const { mapping } = await t.core.call('import.preview', file);
+    const again = () => t.core.call('import.run', { ...file, mapping, onDuplicate: 'skip' });
+
+    // The run asked while the undo works is refused, not let to match customers the undo is removing.
+    const [undone, during] = await Promise.allSettled([t.core.call('import.undo', { batchId: first.batchId }), again()]);
+    expect(undone.status).toBe('fulfilled');
+    expect(during).toMatchObject({ status: 'rejected', reason: { code: 'import.busy', status: 409 } });
+    expect((await t.core.call('customers.list', { limit: 1 })).pagination.total).toBe(0);
+
+    // And the other way: an undo asked while a run works waits its turn.
+    const second = again();
+    const [refused] = await Promise.allSettled([t.core.call('import.undo', { batchId: first.batchId })]);
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'import.busy', status: 409 } });
+    expect(await second).toMatchObject({ imported: 1500, skipped: 0 });
+    expect((await t.core.call('customers.list', { limit: 1 })).pagination.total).toBe(1500);
+  });
 });
 
 /** A zip of the given parts, deflated, as an .xlsx is (a zip bomb is one of them inflating far). */

@@ -57,8 +57,11 @@ const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve)
 /** Importing a previous system's customers (issue 13 item 1): preview, run as one batch, cancel, undo. */
 export class ImportService {
   private readonly runs = new Map<string, RunState>();
-  private active: string | null = null;
-  private readonly undoing = new Set<string>();
+  /**
+   * One run or one undo at a time, whichever batch: an undo removes customers a run would match as
+   * "already here" (skipped, then gone), and two undos of batches merged into each other interleave.
+   */
+  private busy: { kind: 'run'; runId: string } | { kind: 'undo'; batchId: string } | null = null;
 
   constructor(private readonly d: ImportDeps) {}
 
@@ -142,9 +145,9 @@ export class ImportService {
   }
 
   async run(input: z.output<typeof ImportRunInput>, actor: Actor): Promise<z.infer<typeof ImportRunOutput>> {
-    if (this.active) throw new AppError('import.busy', 'Another import is running; wait for it to finish');
+    if (this.busy) throw this.busyError();
     const runId = input.runId ?? uuidv7();
-    this.active = runId;
+    this.busy = { kind: 'run', runId };
     const state: RunState = { runId, done: 0, total: 0, status: 'running', batchId: null, cancel: false, finishing: false };
     this.runs.set(runId, state);
     try {
@@ -153,7 +156,7 @@ export class ImportService {
       state.status = 'failed';
       throw err;
     } finally {
-      this.active = null;
+      this.busy = null;
       this.d.progressed();
     }
   }
@@ -268,18 +271,27 @@ export class ImportService {
   }
 
   async undo(batchId: string, actor: Actor): Promise<z.infer<typeof ImportUndoOutput>> {
-    // Two clicks, or two pages: one undo per batch at a time, the other refused rather than undone twice.
-    if (this.undoing.has(batchId)) throw new AppError('import.busy', 'This import is being undone already');
-    this.undoing.add(batchId);
+    // Two clicks, or two pages: refused rather than undone twice, or beside a run.
+    if (this.busy) throw this.busyError(batchId);
+    this.busy = { kind: 'undo', batchId };
     try {
       const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
       if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
       if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
-      if (this.active && this.runs.get(this.active)?.batchId === batchId) throw new AppError('import.busy', 'This import is still running: cancel it instead');
       return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
     } finally {
-      this.undoing.delete(batchId);
+      this.busy = null;
     }
+  }
+
+  /** Why a run, or the undo of `batchId`, must wait for the one under way. */
+  private busyError(batchId?: string): AppError {
+    const b = this.busy;
+    if (b?.kind === 'undo') {
+      return new AppError('import.busy', b.batchId === batchId ? 'This import is being undone already' : 'An import is being undone; wait for it to finish');
+    }
+    if (batchId && b && this.runs.get(b.runId)?.batchId === batchId) return new AppError('import.busy', 'This import is still running: cancel it instead');
+    return new AppError('import.busy', 'Another import is running; wait for it to finish');
   }
 
   /**
