@@ -7,7 +7,7 @@ export const HEAP_GROWING_PERCENT = 50;
  * The main process stays open all day on an old counter PC. Left to itself, V8 lets the heap grow
  * to up to 4 times what is live before a full collection: importing 100,000 rows (~45 MB live)
  * peaked at 326 MB of memory. Growing by half of what is live at most costs more full collections,
- * each short (≤ 10 ms measured), and kept that peak at 280 MB (`npm run bench -- import`). Called
+ * each short (≤ 10 ms measured), and kept that peak at 256–272 MB (`npm run bench -- import`). Called
  * first thing by both entries (the desktop app's main process and the browser host).
  */
 export function preferSmallHeap(): void {

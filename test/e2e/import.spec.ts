@@ -163,9 +163,12 @@ for (const lang of ['en', 'fr'] as const) {
     await page.getByRole('button', { name: text.import }).click();
     const bar = page.getByRole('progressbar', { name: text.progress });
     await expect(bar).toBeVisible();
+    // The pressed button is gone: the focus goes on to the step that replaced it, not back to the page's top.
+    await expect(page.locator('.import-running > p').first()).toBeFocused();
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
     await shot(page, `import-4-progress-${lang}`);
     await expect(page.getByRole('heading', { name: text.done })).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByRole('heading', { name: text.done })).toBeFocused();
     const counts = page.locator('.import-counts dd');
     await expect(counts).toHaveText([(GENERATED + 1).toLocaleString(lang), '1', '1', (GENERATED + 1).toLocaleString(lang)].map((s) => s.replace(/\s/g, '\u202f')));
     await shot(page, `import-5-result-${lang}`);

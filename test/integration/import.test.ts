@@ -248,6 +248,13 @@ describe('rows that are customers already here', () => {
     expect((await core.call('customers.list', {})).pagination.total).toBe(2);
   });
 
+  it('says in words why a skipped row may be someone already here', async () => {
+    const { core } = await store();
+    const result = await run(core, frenchFile([GOOD[1]!, GOOD[1]!]), { onDuplicate: 'skip' });
+    const report = Buffer.from(result.report!.bytes, 'base64').toString('utf8');
+    expect(report).toContain('customer: Skipped: may be Karim Benali, already here (same name and date of birth, phone)');
+  });
+
   it('merges them: only empty fields are filled, the prescription becomes a new version', async () => {
     const { core, helene } = await withExisting();
     expect(await run(core, frenchFile(GOOD), { onDuplicate: 'merge' })).toMatchObject({ imported: 0, merged: 2, prescriptions: 1 });

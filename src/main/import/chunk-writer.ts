@@ -56,7 +56,6 @@ export async function writeChunk(
   deps: { customers: CustomerService; prescriptions: PrescriptionService; sqlite: BetterSqlite3.Database },
   run: RunContext,
   rows: readonly (readonly string[])[],
-  firstRow: number,
 ): Promise<void> {
   const q = batchedUnit(unit);
   const touched: string[] = [];
@@ -87,8 +86,8 @@ export async function writeChunk(
     }
   };
 
-  for (const [k, cells] of rows.entries()) {
-    const r = readRow(cells, lineOf(cells) ?? firstRow + k, run.cols, run.rowCtx, flawsOf(cells));
+  for (const cells of rows) {
+    const r = readRow(cells, lineOf(cells), run.cols, run.rowCtx, flawsOf(cells));
     if (!r.customer) {
       skip(run, r.row, r.problems, cells);
       continue;
@@ -165,8 +164,11 @@ function skip(run: RunContext, row: number, problems: RowProblemT[], cells: read
   run.report.add(row, 'skipped', problems, cells);
 }
 
+const REASON_WORDS: Record<Match['reasons'][number], string> = { nameAndBirth: 'name and date of birth', phone: 'phone', email: 'email' };
+
 function duplicateProblem(row: number, match: Match): RowProblemT {
-  return { ...say('import.duplicate', { name: match.name }, `Skipped: may be ${match.name}, already here (same ${match.reasons.join(', ')})`), row, field: 'customer' };
+  const same = match.reasons.map((r) => REASON_WORDS[r]).join(', ');
+  return { ...say('import.duplicate', { name: match.name }, `Skipped: may be ${match.name}, already here (same ${same})`), row, field: 'customer' };
 }
 
 /**

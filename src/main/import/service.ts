@@ -110,7 +110,7 @@ export class ImportService {
       const ctx = { dateOrder: order, today: this.today(), country: await this.d.country() };
       for (const cells of chunk) {
         total++;
-        const r = readRow(cells, lineOf(cells) ?? total + 1, cols, ctx, flawsOf(cells));
+        const r = readRow(cells, lineOf(cells), cols, ctx, flawsOf(cells));
         if (r.problems.length > 0) problemRows++;
         problemCount += r.problems.length;
         if (!r.customer) skipRows++;
@@ -226,7 +226,6 @@ export class ImportService {
 
   private async writeRows(table: Table, run: RunContext, state: RunState, batchId: string, actor: Actor, asked: DateOrderAsked, mapping: ImportMapping): Promise<void> {
     const deps = { customers: this.d.customers, prescriptions: this.d.prescriptions, sqlite: this.d.sqlite };
-    let row = 2; // the first data row, the header being row 1
     let first = true;
     for await (const read of table.chunks(READ_CHUNK_ROWS)) {
       if (first) run.rowCtx.dateOrder = await this.dateOrder(asked, table.headers, mapping, read);
@@ -234,11 +233,10 @@ export class ImportService {
       for (let i = 0; i < read.length && !state.cancel; i += IMPORT_CHUNK_ROWS) {
         const rows = read.slice(i, i + IMPORT_CHUNK_ROWS);
         await this.d.writes.run(actor, async (unit) => {
-          await writeChunk(unit, deps, run, rows, row);
+          await writeChunk(unit, deps, run, rows);
           await writeCounts(unit.trx, batchId, run.counts);
         });
-        row += rows.length;
-        state.done = row - 2;
+        state.done += rows.length;
         state.total = Math.max(state.total, state.done);
         this.d.progressed();
         await yieldToOthers();

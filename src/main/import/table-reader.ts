@@ -38,7 +38,11 @@ const flaws = new WeakMap<readonly string[], RowFlaw[]>();
 export const flawsOf = (cells: readonly string[]): RowFlaw[] => flaws.get(cells) ?? [];
 /** The line of the file (or the sheet's row) each row starts on, blank lines counted: what a person finds it by. */
 const lines = new WeakMap<readonly string[], number>();
-export const lineOf = (cells: readonly string[]): number | undefined => lines.get(cells);
+export function lineOf(cells: readonly string[]): number {
+  const line = lines.get(cells);
+  if (line === undefined) throw new Error('A row was read without its line number');
+  return line;
+}
 function atLine(cells: string[], line: number): string[] {
   lines.set(cells, line);
   return cells;

@@ -1,3 +1,5 @@
+import { type RefObject, useEffect } from 'react';
+
 /*
  * Where the person was working, so a dialog that interrupted them (the leave guard's "Keep editing",
  * the lock screen) gives the focus back there, not to the header button that opened it (issue 12
@@ -17,4 +19,15 @@ export function trackFocusInMain(main: HTMLElement): () => void {
 /** The element to give the focus back to, if it is still on the page. */
 export function lastFocusInMain(): HTMLElement | null {
   return last?.isConnected ? last : null;
+}
+
+/**
+ * A step that replaces the one whose button was pressed (Import → its progress → its result) takes
+ * the focus that button's removal dropped on the page's body; a keyboard user would start over from
+ * the top. It leaves alone a focus the person has put somewhere.
+ */
+export function useFocusIfLost(target: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) target.current?.focus();
+  }, [target]);
 }

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useFocusIfLost } from '../components/focusReturn';
 import { blobFromBase64, saveBlob } from '../documents/files';
 import { csvDelimiterFor } from '../customers/exportList';
 import { useMessageText } from '../i18n/messages';
@@ -18,6 +19,8 @@ export function ImportRunning({ fileName, runId, total, onTooLate }: { fileName:
   const cancel = useImportCancel();
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLParagraphElement>(null);
+  useFocusIfLost(heading);
   const done = progress.data?.done ?? 0;
   const all = progress.data?.total || total;
   const percent = percentDone(done, all);
@@ -37,7 +40,7 @@ export function ImportRunning({ fileName, runId, total, onTooLate }: { fileName:
 
   return (
     <div className="import-running">
-      <p>
+      <p ref={heading} tabIndex={-1}>
         {t('importer.running', { fileName })}
       </p>
       <div className="import-progress" role="progressbar" aria-label={t('importer.progressLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={t('importer.progressText', { done: nf.format(done), total: nf.format(all), percent })}>
@@ -74,6 +77,8 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
   const nf = new Intl.NumberFormat(i18n.language);
   const counts = resultCounts(out);
   const say = useMessageText();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusIfLost(heading);
   // The report in the person's language (the core's rows, said here); the core's English file otherwise.
   const saveReport = () => {
     if (out.reportRows) {
@@ -89,7 +94,9 @@ export function ImportResult({ fileName, out }: { fileName: string; out: Channel
   };
   return (
     <div className="import-result" role="status">
-      <h2 className="import-h2">{out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}</h2>
+      <h2 className="import-h2" ref={heading} tabIndex={-1}>
+        {out.cancelled ? t('importer.result.cancelled', { fileName }) : t('importer.result.done', { fileName })}
+      </h2>
       {out.cancelled && out.imported === 0 ? <p>{t('importer.result.nothingKept')}</p> : null}
       <dl className="import-counts">
         {counts.map(([k, n]) => (
