@@ -1,6 +1,6 @@
 import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
-import { GramPostings } from './gram-postings';
+import { GramPostings, type MatchSet } from './gram-postings';
 import { runInSlices, runNow } from './slices';
 import { SortedList, mergeSorted, sortSteps } from './sorted-list';
 
@@ -181,8 +181,8 @@ export class CustomerSearchIndex {
    */
   private ranked(q: Query, words: string[]): IndexPage {
     const keep = keeper(q.isActive, nameWordsOf(q));
-    const matches = this.matches(words, keep);
-    const total = matches.length;
+    const matches = this.matchSet(words, keep);
+    const total = matches.count;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
     if (start >= end) return { ids: [], total };
@@ -190,7 +190,7 @@ export class CustomerSearchIndex {
     // A long word whose prefix's lists dwarf its matches ("ahmed.b" among every Ahmed): ranking the
     // matches beats walking lists where few customers have the word itself.
     const dwarfed = words.length === 1 && only.length > PREFIX_MAX && this.sortMax > 0 && total * 4 <= this.prefixSize(only);
-    if ((total <= this.sortMax || dwarfed) && this.bySlot.length <= ORD_SPAN) return { ids: this.sortedPage(matches, words, start, end), total };
+    if ((total <= this.sortMax || dwarfed) && this.bySlot.length <= ORD_SPAN) return { ids: this.sortedPage(matches.slots(), words, start, end), total };
     if (words.length === 1) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
     const queues: (Held[] | undefined)[] = new Array(RANKS);
     this.eachNewestFirst(matches, (entry) => {
@@ -235,7 +235,7 @@ export class CustomerSearchIndex {
    * prefix (where the word starts, its prefix does), merged newest first and checked with tierOf.
    * Only as many as the page needs are looked at, however many match.
    */
-  private rankedByPrefix(word: string, matches: Int32Array, keep: Keep, start: number, end: number): string[] {
+  private rankedByPrefix(word: string, matches: MatchSet, keep: Keep, start: number, end: number): string[] {
     const ids: string[] = [];
     let at = 0;
     const lists = (this.prefixes.get(word.slice(0, PREFIX_MAX)) ?? []).map((l) => l.array);
@@ -281,8 +281,9 @@ export class CustomerSearchIndex {
    * engine sorts; many are found walking that order with their slots marked. Either way no entry but
    * a match is read: at 1,000,000 customers, a walk reading each entry costs ~100 ms.
    */
-  private eachNewestFirst(matches: Int32Array, visit: (e: Held) => boolean): void {
-    if (matches.length * WALK_PAST <= this.entries.size && this.bySlot.length <= ORD_SPAN) {
+  private eachNewestFirst(found: MatchSet, visit: (e: Held) => boolean): void {
+    if (found.count * WALK_PAST <= this.entries.size && this.bySlot.length <= ORD_SPAN) {
+      const matches = found.slots();
       const keys = new Float64Array(matches.length);
       for (let i = 0; i < matches.length; i++) {
         const slot = matches[i] as number;
@@ -293,14 +294,26 @@ export class CustomerSearchIndex {
       return;
     }
     const items = this.orders.updatedAt.array;
-    // Everyone matches ("6" in every phone): nothing to mark.
-    const all = matches.length === this.entries.size;
-    if (!all) this.mark(matches, 1);
+    // Everyone matches ("6" in every phone): nothing to mark. A dense list's bits are its marks.
+    const all = found.count === this.entries.size;
+    const bits = found.bits;
+    const matches = all || bits ? NONE : found.slots();
+    this.mark(matches, 1);
     for (let i = items.length - 1; i >= 0; i--) {
       const e = items[i] as Held;
-      if ((all || this.marks[e.slot] !== 0) && visit(e)) break;
+      const s = e.slot;
+      const matched = all || (bits ? ((bits[s >>> 5] ?? 0) & (1 << (s & 31))) !== 0 : this.marks[s] !== 0);
+      if (matched && visit(e)) break;
     }
-    if (!all) this.mark(matches, 0);
+    this.mark(matches, 0);
+  }
+
+  /** A search's matches that `keep` keeps: straight off the gram list when it holds exactly them. */
+  private matchSet(words: string[], keep: Keep): MatchSet {
+    const exact = keep ? null : this.grams.exactMatches(words);
+    if (exact) return exact;
+    const slots = this.matches(words, keep);
+    return { count: slots.length, bits: null, slots: () => slots };
   }
 
   /** The slots of the customers whose text holds every word and that `keep` keeps. */
@@ -402,7 +415,7 @@ export class CustomerSearchIndex {
       return;
     }
     for (let i = 0; i < fresh.length; i++) this.grams.replace((fresh[i] as Held).slot, oldTexts[i] as string | null, (fresh[i] as Held).text);
-    runNow(this.grams.trimSteps());
+    runNow(this.grams.trimSteps(this.bySlot.length));
   }
 
   /** Everything from scratch: slots, the sorted orders, the prefix lists and the gram lists. */
