@@ -8,6 +8,7 @@ import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { systemClock } from './clock';
 import { scaledTimeline } from './sync/timeline';
 import { openCore, restoreLatestGood } from './core';
+import { lockDataDir } from './host/data-dir-lock';
 import { preferSmallHeap } from './heap';
 import { createHostServer } from './host/server';
 import { licenceKeysForLaunch } from './licence/keys';
@@ -41,6 +42,15 @@ async function main() {
   const token = fixedToken || randomBytes(24).toString('base64url');
   const root = new URL('../../', import.meta.url);
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+
+  let release: () => void;
+  try {
+    release = lockDataDir(dataDir);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  process.on('exit', () => release());
 
   if (values['restore-latest-backup']) {
     const name = restoreLatestGood(dataDir);

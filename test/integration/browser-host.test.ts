@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { LOCK_FILE } from '../../src/main/host/data-dir-lock';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,11 +178,20 @@ describe('browser host process', () => {
     const res = await post('customers.create', layla, sessionToken);
     expect(res.status).toBe(200);
 
+    // A second host on the same store is refused: each would act on its own idea of what runs.
+    const second = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', data.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let secondErr = '';
+    second.stderr!.on('data', (d: Buffer) => (secondErr += d.toString()));
+    expect(await new Promise<number | null>((r) => second.on('exit', r))).toBe(1);
+    expect(secondErr).toContain(`Another OptiCounter (process ${child.pid}) has ${data.dir} open: close it first`);
+    expect((await post('customers.list', {}, sessionToken)).status).toBe(200);
+
     const exited = new Promise<number | null>((r) => child!.on('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     child = null;
     expect(existsSync(join(data.dir, DB_FILE_NAME))).toBe(true);
+    expect(existsSync(join(data.dir, LOCK_FILE))).toBe(false);
     // A clean close folds the write-ahead log into the database file.
     const wal = join(data.dir, `${DB_FILE_NAME}-wal`);
     expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);

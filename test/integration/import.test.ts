@@ -8,6 +8,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import { watchImportProgress } from '../../src/main/events';
 import { MAX_IMPORT_BYTES } from '../../src/main/import/file-bytes';
 import { DuplicateMatcher } from '../../src/main/import/matcher';
+import { CustomerService } from '../../src/main/customers/service';
 import { PrescriptionService } from '../../src/main/prescriptions/service';
 import type { ChannelInput } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
@@ -344,7 +345,7 @@ describe('undo, cancel, a crash', () => {
     expect(await core.call('prescriptions.list', { customerId: helene })).toEqual([]);
     expect((await core.call('import.batches', {}))[0]).toMatchObject({ status: 'undone', undoable: false });
     await expectFailure(core, 'import.undo', { batchId: result.batchId }, 'import.notUndoable', 409);
-    expect(auditRows(t.dir).filter((r) => r.entity === 'store').map((r) => r.action)).toEqual(['import.run', 'import.undo']);
+    expect(auditRows(t.dir).filter((r) => r.entity === 'store').map((r) => r.action)).toEqual(['import.run', 'import.undoStarted', 'import.undo']);
   });
 
   it('cancels a run half-way: it stops, and what it wrote is removed', async () => {
@@ -419,6 +420,67 @@ describe('undo, cancel, a crash', () => {
     expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
     expect(await again.core.call('import.undo', { batchId: result.batchId })).toMatchObject({ removed: 2 });
     expect((await again.core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
+  it('an undo cut half-way leaves its batch interrupted, the undo on record, and undone again to the end', async () => {
+    const t = await openTestCore();
+    cleanups.push(() => t.close());
+    const lines = Array.from({ length: 1500 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(40000000 + i)};;F;;;;;;;;;;;;`);
+    const result = await run(t.core, frenchFile(lines));
+    await t.core.customers.matchingIds({ search: 'nom' }); // the search index built: it must hear of the removals
+    // The second chunk fails (a disk error; a crash leaves the same), the first one's 500 deletions committed.
+    let calls = 0;
+    const original = CustomerService.prototype.deleteIn;
+    const cut = vi.spyOn(CustomerService.prototype, 'deleteIn').mockImplementation(function (this: CustomerService, ...args) {
+      if (++calls === 2) throw new Error('disk I/O error');
+      return original.apply(this, args);
+    });
+    await expect(t.core.call('import.undo', { batchId: result.batchId })).rejects.toThrow();
+    cut.mockRestore();
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(1000);
+    expect((await t.core.call('customers.list', { search: 'nom499' })).pagination.total).toBe(0);
+    expect((await t.core.call('customers.list', { search: 'nom1499' })).pagination.total).toBe(1);
+    // Said on the batch (not "done", as if all its customers were still here), and in the audit trail.
+    expect((await t.core.call('import.batches', {}))[0]).toMatchObject({ status: 'interrupted', undoable: true });
+    expect(auditRows(t.dir).filter((r) => r.entity_id === result.batchId).map((r) => r.action)).toContain('import.undoStarted');
+    expect(await t.core.call('import.undo', { batchId: result.batchId })).toMatchObject({ removed: 1000 });
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
+  it('an undo cut by a crash shows its batch interrupted at the next start', async () => {
+    const t = await openTestCore();
+    const result = await run(t.core, frenchFile(GOOD));
+    await t.raw.close();
+    // What a crash mid-undo leaves: the undo begun, the batch still done.
+    const db = new BetterSqlite3(join(t.dir, DB_FILE_NAME));
+    db.prepare("update import_batches set undo_started_at = '2026-01-01T00:00:00.000Z'").run();
+    db.close();
+    const again = await store({ dataDir: t.dir });
+    cleanups.push(() => t.close());
+    expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
+  });
+
+  it('undoes two batches newest first: the older one still removes the customers it created', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 5 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(50000000 + i)};;F;;;;;;;;;;;;`);
+    const created = await run(core, frenchFile(lines));
+    // A second file fills their addresses: merged into the customers the first one created.
+    const merged = await run(core, frenchFile(lines.map((l) => l.replace(';;F;;;;', ';;F;1 rue de la Paix;75001;Paris;'))), { onDuplicate: 'merge' });
+    expect(merged).toMatchObject({ merged: 5, imported: 0 });
+    expect(await core.call('import.undo', { batchId: merged.batchId })).toMatchObject({ restored: 5, kept: 0 });
+    expect(await core.call('import.undo', { batchId: created.batchId })).toMatchObject({ removed: 5, kept: 0 });
+    expect((await core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
+  it('an older batch keeps a customer edited at the counter between the two imports, after the newer one is undone', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 2 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(60000000 + i)};;F;;;;;;;;;;;;`);
+    const created = await run(core, frenchFile(lines));
+    const edited = (await core.call('customers.list', { search: 'nom0' })).data[0]!;
+    await core.call('customers.update', { id: edited.id, customerData: { sex: 'male' } });
+    const merged = await run(core, frenchFile(lines.map((l) => l.replace(';;F;;;;', ';;F;1 rue de la Paix;75001;Paris;'))), { onDuplicate: 'merge' });
+    expect(await core.call('import.undo', { batchId: merged.batchId })).toMatchObject({ restored: 2 });
+    expect(await core.call('import.undo', { batchId: created.batchId })).toMatchObject({ removed: 1, kept: 1 });
   });
 });
 

@@ -110,7 +110,9 @@ export interface Tables {
     merged: Generated<number>;
     skipped: Generated<number>;
     prescriptions: Generated<number>;
+    undo_started_at: string | null;
   };
+  /** Indexes: import_items_by_customer (customer_id). */
   import_items: {
     batch_id: string;
     customer_id: string;

@@ -156,7 +156,7 @@ async function leaveOutTakenEmails(q: Unit, batch: Pending[], run: RunContext): 
 function mergedBefore(first: Item['before'] & object, next: Item['before'] & object): Item['before'] & object {
   const address =
     first.address === null ? next.address : first.address === 'none' || next.address === null || next.address === 'none' ? first.address : { ...next.address, ...first.address };
-  return { customer: { ...next.customer, ...first.customer }, address };
+  return { customer: { ...next.customer, ...first.customer }, address, stampBefore: first.stampBefore };
 }
 
 function skip(run: RunContext, row: number, problems: RowProblemT[], cells: readonly string[]) {
@@ -236,7 +236,7 @@ async function mergeInto(
     item.stamp = now;
     if (rxId) item.prescriptionIds.push(rxId);
   } else {
-    items.set(id, { kind: 'merged', before: fill.before, prescriptionIds: rxId ? [rxId] : [], stamp: now });
+    items.set(id, { kind: 'merged', before: { ...fill.before, stampBefore: current.updated_at }, prescriptionIds: rxId ? [rxId] : [], stamp: now });
     run.counts.merged++;
   }
   if (rxId) run.counts.prescriptions++;

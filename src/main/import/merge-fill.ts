@@ -24,7 +24,12 @@ export interface Fill {
   /** null: no address to add to; otherwise the columns to set (a new address row when there was none). */
   address: Partial<AddressColumns> | null;
   /** What the filled fields held before (the customer's, and the address row or 'none'). */
-  before: { customer: Partial<CustomerColumns>; address: Partial<AddressColumns> | 'none' | null };
+  before: {
+    customer: Partial<CustomerColumns>;
+    address: Partial<AddressColumns> | 'none' | null;
+    /** The customer's updated_at before the batch first merged into them (set by the chunk writer; see undo.ts). */
+    stampBefore?: string;
+  };
 }
 
 export function fillEmpty(current: CustomerColumns, currentAddress: AddressColumns | null, row: CustomerCreate, emailFree: boolean): Fill {

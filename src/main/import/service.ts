@@ -65,15 +65,24 @@ export class ImportService {
 
   constructor(private readonly d: ImportDeps) {}
 
-  /** At opening: a batch a crash left running is interrupted; its customers stay until an undo. */
+  /**
+   * At opening: a batch a crash left running, or left half undone, is interrupted; its customers
+   * (those still here) stay until an undo.
+   */
   async markInterrupted(): Promise<void> {
-    const left = await this.d.db.selectFrom('import_batches').selectAll().where('status', '=', 'running').execute();
-    for (const b of left) {
-      await this.d.writes.run(SYSTEM_ACTOR, async (unit) => {
-        await unit.trx.updateTable('import_batches').set({ status: 'interrupted', finished_at: this.now() }).where('id', '=', b.id).execute();
-        unit.record({ entity: 'store', entityId: b.id, action: 'import.interrupted', after: { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped } });
-      });
-    }
+    const left = await this.d.db
+      .selectFrom('import_batches')
+      .selectAll()
+      .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'done'), eb('undo_started_at', 'is not', null)])]))
+      .execute();
+    for (const b of left) await this.interrupt(b.id, 'import.interrupted', { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped });
+  }
+
+  private async interrupt(batchId: string, action: string, after: Record<string, unknown>): Promise<void> {
+    await this.d.writes.run(SYSTEM_ACTOR, async (unit) => {
+      await unit.trx.updateTable('import_batches').set({ status: 'interrupted', finished_at: this.now() }).where('id', '=', batchId).execute();
+      unit.record({ entity: 'store', entityId: batchId, action, after });
+    });
   }
 
   async preview(input: z.output<typeof ImportPreviewInput>): Promise<z.infer<typeof ImportPreview>> {
@@ -276,7 +285,18 @@ export class ImportService {
       const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
       if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
       if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
-      return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+      // On record before the first customer goes: a crash or an error half-way leaves the batch
+      // interrupted (markInterrupted, or below), its deletions so far attributed to this undo.
+      await this.d.writes.run(actor, async (unit) => {
+        await unit.trx.updateTable('import_batches').set({ undo_started_at: this.now() }).where('id', '=', batchId).execute();
+        unit.record({ entity: 'store', entityId: batchId, action: 'import.undoStarted', after: { fileName: batch.file_name } });
+      });
+      try {
+        return { batchId, ...(await this.takeBack(batchId, actor, 'undone')) };
+      } catch (err) {
+        await this.interrupt(batchId, 'import.undoInterrupted', { fileName: batch.file_name }).catch(() => undefined);
+        throw err;
+      }
     } finally {
       this.busy = null;
     }
@@ -308,15 +328,19 @@ export class ImportService {
     const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
     const items = await this.d.db.selectFrom('import_items').selectAll().where('batch_id', '=', batchId).execute();
     const counts: UndoCounts = { removed: 0, restored: 0, kept: 0 };
-    for (let i = 0; i < items.length; i += IMPORT_CHUNK_ROWS) {
-      await this.d.writes.run(actor, (unit) => undoItems(unit, this.d.customers, items.slice(i, i + IMPORT_CHUNK_ROWS), batch.started_at, counts, this.now()));
-      await yieldToOthers();
+    try {
+      for (let i = 0; i < items.length; i += IMPORT_CHUNK_ROWS) {
+        await this.d.writes.run(actor, (unit) => undoItems(unit, this.d.customers, items.slice(i, i + IMPORT_CHUNK_ROWS), batch.started_at, counts, this.now()));
+        await yieldToOthers();
+      }
+      await this.d.writes.run(actor, async (unit) => {
+        await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
+        unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
+      });
+    } finally {
+      // Cut half-way too: search must not find the customers the chunks so far removed.
+      await this.d.writes.announce(items.map((i) => i.customer_id));
     }
-    await this.d.writes.run(actor, async (unit) => {
-      await unit.trx.updateTable('import_batches').set({ status: outcome, finished_at: this.now() }).where('id', '=', batchId).execute();
-      unit.record({ entity: 'store', entityId: batchId, action: outcome === 'undone' ? 'import.undo' : 'import.cancel', after: { fileName: batch.file_name, ...counts } });
-    });
-    await this.d.writes.announce(items.map((i) => i.customer_id));
     return counts;
   }
 

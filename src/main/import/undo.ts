@@ -62,5 +62,11 @@ async function restoreMerged(q: Unit, item: ItemRow, prescriptionIds: string[], 
     .execute();
   if (before.address === 'none') await trx.deleteFrom('customer_addresses').where('customer_id', '=', id).execute();
   else if (before.address) await trx.updateTable('customer_addresses').set(before.address).where('customer_id', '=', id).execute();
+  // The customer is as it was before this batch: an older batch that knew it by that stamp (it
+  // created the customer, untouched since but for this batch) knows it by the new one, so its own
+  // undo still removes it rather than keeping it as changed at the counter.
+  if (before.stampBefore) {
+    await trx.updateTable('import_items').set({ stamp: now }).where('customer_id', '=', id).where('stamp', '=', before.stampBefore).where('batch_id', '!=', item.batch_id).execute();
+  }
   q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);
 }

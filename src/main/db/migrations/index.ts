@@ -13,6 +13,7 @@ import customerMerges from './0011_customer_merges';
 import recalls from './0012_recalls';
 import firstSyncAndGroups from './0013_first_sync_and_groups';
 import outboxWaitingAndCreationOrder from './0014_outbox_waiting_and_creation_order';
+import importUndoMarks from './0015_import_undo_marks';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   recalls,
   firstSyncAndGroups,
   outboxWaitingAndCreationOrder,
+  importUndoMarks,
 ];
