@@ -427,7 +427,7 @@ describe('undo, cancel, a crash', () => {
     cleanups.push(() => t.close());
     const lines = Array.from({ length: 1500 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(40000000 + i)};;F;;;;;;;;;;;;`);
     const result = await run(t.core, frenchFile(lines));
-    await t.core.customers.matchingIds({ search: 'nom' }); // the search index built: it must hear of the removals
+    await t.core.customers.matchingIds({ search: 'nom', sortOrder: 'desc' }); // the search index built: it must hear of the removals
     // The second chunk fails (a disk error; a crash leaves the same), the first one's 500 deletions committed.
     let calls = 0;
     const original = CustomerService.prototype.deleteIn;
