@@ -330,3 +330,31 @@ test('ar: the import screen reads right to left', async ({ page }) => {
   await shot(page, 'import-preview-ar');
   await expectAccessible(page, 'import mapping (ar)');
 });
+
+test('en: an import refused (another one is being undone) says so where the focus is, and can be tried again', async ({ page, host, request }) => {
+  const text = TEXT.en;
+  await openImport(page, 'en', text.nav);
+  await pickFile(page, text.pick, { name: 'legacy.csv', mimeType: 'text/csv', buffer: legacyCsv(50) });
+  // The core's answer while another batch is undone (import.busy): held to one refusal.
+  let refused = false;
+  await page.route('**/api/import.run', async (route) => {
+    if (refused) return route.fallback();
+    refused = true;
+    await route.fulfill({
+      status: 409,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, error: { code: 'import.busy', message: 'An import is being undone; wait for it to finish', status: 409 } }),
+    });
+  });
+  const importButton = page.getByRole('button', { name: `Import ${(50 + 3).toLocaleString('en')} rows` });
+  await importButton.focus();
+  await page.keyboard.press('Enter');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Another import, or the undo of one, is under way; wait for it to finish.');
+  // The pressed button went with the step: the message has the focus, not the page's top.
+  await expect(alert).toBeFocused();
+  await shot(page, 'import-10-refused-en');
+  await importButton.click();
+  await expect(page.getByRole('heading', { name: text.done })).toBeVisible({ timeout: 60_000 });
+  expect(await customersTotal(request, host)).toBe(52);
+});

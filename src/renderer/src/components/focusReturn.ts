@@ -22,12 +22,13 @@ export function lastFocusInMain(): HTMLElement | null {
 }
 
 /**
- * A step that replaces the one whose button was pressed (Import → its progress → its result) takes
- * the focus that button's removal dropped on the page's body; a keyboard user would start over from
- * the top. It leaves alone a focus the person has put somewhere.
+ * A step that replaces the one whose button was pressed (Import → its progress → its result), or an
+ * error shown once the pressed button went or was disabled, takes the focus that dropped on the
+ * page's body; a keyboard user would start over from the top. It leaves alone a focus the person has
+ * put somewhere. `shown`: for an element that comes and goes, whether it is there.
  */
-export function useFocusIfLost(target: RefObject<HTMLElement | null>): void {
+export function useFocusIfLost(target: RefObject<HTMLElement | null>, shown = true): void {
   useEffect(() => {
-    if (!document.activeElement || document.activeElement === document.body) target.current?.focus();
-  }, [target]);
+    if (shown && (!document.activeElement || document.activeElement === document.body)) target.current?.focus();
+  }, [target, shown]);
 }
