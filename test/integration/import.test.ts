@@ -589,9 +589,9 @@ describe('what the outside review found', () => {
   }, 60_000);
 
   /** Runs `file` (merging duplicates) and does `meanwhile` at the counter once its first chunk is written. */
-  async function mergeWhile(core: Core, file: { fileName: string; bytes: string }, meanwhile: () => Promise<unknown>) {
+  async function mergeWhile(core: Core, file: { fileName: string; bytes: string }, meanwhile: () => Promise<unknown>, onDuplicate: 'merge' | 'skip' = 'merge') {
     const { mapping } = await core.call('import.preview', file);
-    const running = core.call('import.run', { ...file, mapping, onDuplicate: 'merge', runId: 'merge-race' });
+    const running = core.call('import.run', { ...file, mapping, onDuplicate, runId: 'merge-race' });
     while ((await core.call('import.progress', { runId: 'merge-race' })).done === 0) await new Promise((r) => setImmediate(r));
     await meanwhile();
     return running;
@@ -604,6 +604,15 @@ describe('what the outside review found', () => {
     const file = frenchFile([...filler, 'Benali;Karim;;0611111111;karim@exemple.ma;M;;;Tanger;;;;;;;;;']);
     const result = await mergeWhile(core, file, () => core.call('customers.delete', { id: karim }));
     expect(result).toMatchObject({ cancelled: false, imported: 1200, merged: 0, skipped: 1 });
+    expect(result.reportRows?.lines).toEqual([expect.objectContaining({ row: 1202, outcome: 'skipped', problems: [expect.objectContaining({ code: 'import.mergeTargetDeleted' })] })]);
+  });
+
+  it('says a row was skipped for a customer deleted at the counter while the import ran, not for one "already here"', async () => {
+    const { core } = await store();
+    const karim = (await core.call('customers.create', { customerData: { firstName: 'Karim', lastName: 'Benali', phoneNumber: '0611111111' } })).customer.id;
+    const file = frenchFile([...filler, 'Benali;Karim;;0611111111;karim@exemple.ma;M;;;Tanger;;;;;;;;;']);
+    const result = await mergeWhile(core, file, () => core.call('customers.delete', { id: karim }), 'skip');
+    expect(result).toMatchObject({ cancelled: false, imported: 1200, skipped: 1 });
     expect(result.reportRows?.lines).toEqual([expect.objectContaining({ row: 1202, outcome: 'skipped', problems: [expect.objectContaining({ code: 'import.mergeTargetDeleted' })] })]);
   });
 

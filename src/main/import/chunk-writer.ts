@@ -64,6 +64,9 @@ export async function writeChunk(
   // A row's customer, known to the matcher by its row until written, by its id after.
   const resolved = new Map<string, string>();
 
+  // Rows skipped as someone already here, told apart from someone deleted meanwhile once per chunk.
+  const duplicates: DuplicateRow[] = [];
+
   const flush = async () => {
     if (pending.length === 0) return;
     let batch = pending;
@@ -95,7 +98,7 @@ export async function writeChunk(
     const match = run.matcher.find(r.customer);
     const choice = match ? (run.rowChoices[String(r.row)] ?? run.onDuplicate) : 'import';
     if (match && choice === 'skip') {
-      skip(run, r.row, [...r.problems, duplicateProblem(r.row, match)], cells);
+      duplicates.push({ row: r.row, problems: r.problems, cells, id: resolved.get(match.id) ?? match.id, match });
       continue;
     }
     if (match && choice === 'merge') await flush();
@@ -127,6 +130,7 @@ export async function writeChunk(
     run.matcher.add(DuplicateMatcher.known(key, customer));
   }
   await flush();
+  await skipDuplicates(q, run, duplicates);
   await writeItems(unit.trx, run.batchId, items, touched);
 }
 
@@ -179,10 +183,32 @@ function duplicateProblem(row: number, match: Match): RowProblemT {
  */
 async function unfitToMerge(q: Unit, id: string, name: string) {
   const target = await q.trx.selectFrom('customers').select(['deleted_at', 'summary_at']).where('id', '=', id).executeTakeFirst();
-  if (!target || target.deleted_at !== null) return say('import.mergeTargetDeleted', { name }, `Skipped: ${name} was deleted while the import ran; import this row again if they should come back`);
+  if (!target || target.deleted_at !== null) return mergeTargetDeleted(name);
   if (target.summary_at !== null) return say('import.detailsArriving', { name }, `Skipped: ${name}'s details are still arriving from the cloud; import this row again once they are here`);
   return null;
 }
+
+/** A row matching `id` (a customer, or a row of this chunk not yet written), to be skipped. */
+interface DuplicateRow {
+  row: number;
+  problems: RowProblemT[];
+  cells: readonly string[];
+  id: string;
+  match: Match;
+}
+
+/** Skips rows matching a customer here; one deleted at the counter since the run read the store is said so, not "already here". */
+async function skipDuplicates(q: Unit, run: RunContext, rows: readonly DuplicateRow[]) {
+  const ids = rows.flatMap((d) => (d.id.startsWith(PENDING) ? [] : [d.id]));
+  const live = new Set(ids.length ? (await q.trx.selectFrom('customers').select('id').where('id', 'in', ids).where('deleted_at', 'is', null).execute()).map((c) => c.id) : []);
+  for (const d of rows) {
+    const why = d.id.startsWith(PENDING) || live.has(d.id) ? duplicateProblem(d.row, d.match) : { ...mergeTargetDeleted(d.match.name), row: d.row, field: 'customer' };
+    skip(run, d.row, [...d.problems, why], d.cells);
+  }
+}
+
+const mergeTargetDeleted = (name: string) =>
+  say('import.mergeTargetDeleted', { name }, `Skipped: ${name} was deleted while the import ran; import this row again if they should come back`);
 
 /**
  * Fills the customer's empty fields from the row and adds its prescription as a new version unless
