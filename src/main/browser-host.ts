@@ -8,7 +8,7 @@ import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { systemClock } from './clock';
 import { scaledTimeline } from './sync/timeline';
 import { openCore, restoreLatestGood } from './core';
-import { lockDataDir } from './host/data-dir-lock';
+import { lockDataDir, unlockDataDir } from './data-dir-lock';
 import { preferSmallHeap } from './heap';
 import { createHostServer } from './host/server';
 import { licenceKeysForLaunch } from './licence/keys';
@@ -43,14 +43,12 @@ async function main() {
   const root = new URL('../../', import.meta.url);
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
 
-  let release: () => void;
   try {
-    release = lockDataDir(dataDir);
+    lockDataDir(dataDir);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   }
-  process.on('exit', () => release());
 
   if (values['restore-latest-backup']) {
     const name = restoreLatestGood(dataDir);
@@ -105,7 +103,10 @@ async function main() {
     console.log(`${signal}: closing the database`);
     server.close();
     server.closeAllConnections();
-    void core.close().then(() => process.exit(0));
+    void core.close().then(() => {
+      unlockDataDir();
+      process.exit(0);
+    });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

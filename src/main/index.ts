@@ -4,6 +4,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session } from 'el
 import { AppError } from '../shared/errors';
 import { type GoodBackup, describeGoodBackup } from './backup/service';
 import { type Core, openCore, restoreLatestGood } from './core';
+import { lockDataDir, unlockDataDir } from './data-dir-lock';
 import { preferSmallHeap } from './heap';
 import { licenceKeysForLaunch } from './licence/keys';
 import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
@@ -46,6 +47,8 @@ async function start() {
     printer: electronPrinter,
     folderPicker: electronFolderPicker,
   };
+  // The single-instance lock does not see a browser host on this folder (data-dir-lock.ts).
+  lockDataDir(options.dataDir, options.nativeBinding);
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.
     if (!(err instanceof AppError) || err.code !== 'db.corrupt') throw err;
@@ -100,7 +103,10 @@ app.on('will-quit', (event) => {
   event.preventDefault();
   const closing = core;
   core = null;
-  void closing.close().finally(() => app.quit());
+  void closing.close().finally(() => {
+    unlockDataDir();
+    app.quit();
+  });
 });
 
 app.whenReady().then(start).catch((err: unknown) => {

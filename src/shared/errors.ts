@@ -78,8 +78,8 @@ export const errorStatus = {
   // The tables are not those of the version the record says (changed outside the app): not migrated.
   'db.schemaMismatch': 500,
   'db.corrupt': 500,
-  // Another browser host has the data directory open (host/data-dir-lock.ts).
-  'host.dataDirInUse': 409,
+  // Another OptiCounter (the app or a browser host) has the data directory open (data-dir-lock.ts).
+  'dataDir.inUse': 409,
   // The audit table was dropped outside the app: no change can be recorded, so none is saved.
   'audit.trailMissing': 500,
   'backup.notFound': 404,

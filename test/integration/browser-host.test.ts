@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { LOCK_FILE } from '../../src/main/host/data-dir-lock';
+import { lockDataDir, unlockDataDir } from '../../src/main/data-dir-lock';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,7 +183,7 @@ describe('browser host process', () => {
     let secondErr = '';
     second.stderr!.on('data', (d: Buffer) => (secondErr += d.toString()));
     expect(await new Promise<number | null>((r) => second.on('exit', r))).toBe(1);
-    expect(secondErr).toContain(`Another OptiCounter (process ${child.pid}) has ${data.dir} open: close it first`);
+    expect(secondErr).toContain(`Another OptiCounter has ${data.dir} open: close it first`);
     expect((await post('customers.list', {}, sessionToken)).status).toBe(200);
 
     const exited = new Promise<number | null>((r) => child!.on('exit', r));
@@ -191,7 +191,9 @@ describe('browser host process', () => {
     expect(await exited).toBe(0);
     child = null;
     expect(existsSync(join(data.dir, DB_FILE_NAME))).toBe(true);
-    expect(existsSync(join(data.dir, LOCK_FILE))).toBe(false);
+    // Its store is free again.
+    lockDataDir(data.dir);
+    unlockDataDir();
     // A clean close folds the write-ahead log into the database file.
     const wal = join(data.dir, `${DB_FILE_NAME}-wal`);
     expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);

@@ -447,6 +447,25 @@ describe('undo, cancel, a crash', () => {
     expect((await t.core.call('customers.list', {})).pagination.total).toBe(0);
   });
 
+  it('an undo of merges cut half-way and done again counts the customers it gave back, not as changed since', async () => {
+    const t = await openTestCore();
+    cleanups.push(() => t.close());
+    const lines = Array.from({ length: 1500 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(70000000 + i)};;F;;;;;;;;;;;;`);
+    const created = await run(t.core, frenchFile(lines));
+    const merged = await run(t.core, frenchFile(lines.map((l) => l.replace(';;F;;;;', ';;F;1 rue de la Paix;75001;Paris;'))), { onDuplicate: 'merge' });
+    expect(merged).toMatchObject({ merged: 1500 });
+    let calls = 0;
+    const original = CustomerService.prototype.deleteIn;
+    const cut = vi.spyOn(CustomerService.prototype, 'deleteIn').mockImplementation(function (this: CustomerService, ...args) {
+      if (++calls === 2) throw new Error('disk I/O error');
+      return original.apply(this, args);
+    });
+    await expect(t.core.call('import.undo', { batchId: merged.batchId })).rejects.toThrow();
+    cut.mockRestore();
+    expect(await t.core.call('import.undo', { batchId: merged.batchId })).toMatchObject({ restored: 1500, kept: 0 });
+    expect(await t.core.call('import.undo', { batchId: created.batchId })).toMatchObject({ removed: 1500, kept: 0 });
+  });
+
   it('an undo cut by a crash shows its batch interrupted at the next start', async () => {
     const t = await openTestCore();
     const result = await run(t.core, frenchFile(GOOD));

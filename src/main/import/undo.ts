@@ -65,8 +65,13 @@ async function restoreMerged(q: Unit, item: ItemRow, prescriptionIds: string[], 
   // The customer is as it was before this batch: an older batch that knew it by that stamp (it
   // created the customer, untouched since but for this batch) knows it by the new one, so its own
   // undo still removes it rather than keeping it as changed at the counter.
+  // (Or by the stamp an earlier try of this undo, cut after giving it back, left it.)
   if (before.stampBefore) {
-    await trx.updateTable('import_items').set({ stamp: now }).where('customer_id', '=', id).where('stamp', '=', before.stampBefore).where('batch_id', '!=', item.batch_id).execute();
+    const knownBy = [before.stampBefore, current.updated_at];
+    await trx.updateTable('import_items').set({ stamp: now }).where('customer_id', '=', id).where('stamp', 'in', knownBy).where('batch_id', '!=', item.batch_id).execute();
   }
+  // And this batch knows it by it: an undo cut after this chunk and done again gives it back again
+  // (the same values), rather than counting it as changed at the counter since.
+  await trx.updateTable('import_items').set({ stamp: now }).where('batch_id', '=', item.batch_id).where('customer_id', '=', id).execute();
   q.queue([{ entity: 'customer', entityId: id, customerId: id, action: 'update' }]);
 }
