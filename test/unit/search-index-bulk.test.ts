@@ -29,6 +29,16 @@ describe('many customers at once', () => {
     }
     expect(bulk.query({ search: 'prenom1', page: 1, limit: 100, sortOrder: 'desc' }).ids).not.toContain('c00001');
   });
+
+  it('gives a list most customers had its sorted form back once most are removed (a bitset is a bit per slot of the store)', () => {
+    const all = Array.from({ length: 3200 }, (_, i) => person(i));
+    const index = new CustomerSearchIndex(all);
+    const bitsOf = (gram: string) => (index as unknown as { grams: { listsOf(w: string[]): { lists: { bits: Uint32Array | null }[] } } }).grams.listsOf([gram]).lists[0]!.bits;
+    expect(bitsOf('a')).not.toBeNull();
+    index.remove(all.slice(10).map((e) => e.id));
+    expect(bitsOf('a')).toBeNull();
+    expect(index.query({ search: 'a', page: 1, limit: 50, sortOrder: 'desc' }).total).toBe(all.slice(0, 10).filter((e) => e.text.includes('a')).length);
+  });
 });
 
 describe('many customers added or changed at once', () => {

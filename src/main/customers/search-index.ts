@@ -377,6 +377,8 @@ export class CustomerSearchIndex {
       this.freeSlots.push(old.slot);
     }
     if (gone.size === 0) return;
+    // A list most of the store had is a bitset of every slot: back to a sorted list if few are left.
+    runNow(this.grams.trimSteps(this.bySlot.length));
     for (const k of sortKeys) this.orders[k] = SortedList.ofSorted(this.orders[k].array.filter((e) => !gone.has(e)), comparators[k]);
     this.renumberSeen();
     this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
