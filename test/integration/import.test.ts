@@ -477,6 +477,7 @@ describe('undo, cancel, a crash', () => {
     const again = await store({ dataDir: t.dir });
     cleanups.push(() => t.close());
     expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
+    expect(auditRows(t.dir).filter((r) => r.entity_id === result.batchId).map((r) => r.action)).toContain('import.undoInterrupted');
   });
 
   it('undoes two batches newest first: the older one still removes the customers it created', async () => {

@@ -75,7 +75,10 @@ export class ImportService {
       .selectAll()
       .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'done'), eb('undo_started_at', 'is not', null)])]))
       .execute();
-    for (const b of left) await this.interrupt(b.id, 'import.interrupted', { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped });
+    for (const b of left) {
+      const action = b.status === 'running' ? 'import.interrupted' : 'import.undoInterrupted';
+      await this.interrupt(b.id, action, { fileName: b.file_name, imported: b.imported, merged: b.merged, skipped: b.skipped });
+    }
   }
 
   private async interrupt(batchId: string, action: string, after: Record<string, unknown>): Promise<void> {
