@@ -127,6 +127,8 @@ export const errorStatus = {
   'import.batchNotFound': 404,
   'import.runNotFound': 404,
   'import.notUndoable': 409,
+  // A later batch merged into this one's customers: undone first (import/batch-store.ts laterMerger).
+  'import.undoLaterFirst': 409,
   'import.busy': 409,
   internal: 500,
 } as const;

@@ -492,6 +492,19 @@ describe('undo, cancel, a crash', () => {
     expect((await core.call('customers.list', {})).pagination.total).toBe(0);
   });
 
+  it('refuses to undo a batch before a later one that merged into its customers, naming it; newest first, both undo whole', async () => {
+    const { core } = await store();
+    const lines = Array.from({ length: 5 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(80000000 + i)};;F;;;;;;;;;;;;`);
+    const created = await run(core, frenchFile(lines));
+    const merged = await run(core, { fileName: 'adresses.csv', bytes: frenchFile(lines.map((l) => l.replace(';;F;;;;', ';;F;1 rue de la Paix;75001;Paris;'))).bytes }, { onDuplicate: 'merge' });
+    // Out of order, the older batch would keep its customers as changed since, and the later undo give them back for good.
+    const refused = await expectFailure(core, 'import.undo', { batchId: created.batchId }, 'import.undoLaterFirst', 409);
+    expect(refused.message).toBe('adresses.csv, imported later, merged into customers of this import: undo it first');
+    expect((await core.call('import.batches', {})).find((b) => b.batchId === created.batchId)).toMatchObject({ status: 'done', undoable: true });
+    expect(await core.call('import.undo', { batchId: merged.batchId })).toMatchObject({ restored: 5 });
+    expect(await core.call('import.undo', { batchId: created.batchId })).toMatchObject({ removed: 5, kept: 0 });
+  });
+
   it('an older batch keeps a customer edited at the counter between the two imports, after the newer one is undone', async () => {
     const { core } = await store();
     const lines = Array.from({ length: 2 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(60000000 + i)};;F;;;;;;;;;;;;`);

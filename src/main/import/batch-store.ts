@@ -67,6 +67,24 @@ export async function writeCounts(db: Db, batchId: string, counts: Counts): Prom
   await db.updateTable('import_batches').set(counts).where('id', '=', batchId).execute();
 }
 
+/**
+ * A batch started after `batch`, not undone, that merged into one of its customers. Undone after it,
+ * `batch` would keep those customers as changed since, and the later undo give them back for good:
+ * undos go newest first, as merges' do.
+ */
+export async function laterMerger(db: Db, batch: BatchRow): Promise<{ id: string; file_name: string } | undefined> {
+  return db
+    .selectFrom('import_items as later')
+    .innerJoin('import_batches as b', 'b.id', 'later.batch_id')
+    .select(['b.id', 'b.file_name'])
+    .where('later.kind', '=', 'merged')
+    .where('b.status', 'in', ['done', 'interrupted'])
+    .where('b.started_at', '>', batch.started_at)
+    .where('later.customer_id', 'in', (eb) => eb.selectFrom('import_items').select('customer_id').where('batch_id', '=', batch.id))
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function batchOut(r: BatchRow): z.infer<typeof ImportBatchSchema> {
   return {
     batchId: r.id,

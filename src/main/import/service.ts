@@ -12,7 +12,7 @@ import type { OpenScratch } from '../db/scratch';
 import type { Logger } from '../log';
 import type { PrescriptionService } from '../prescriptions/service';
 import type { UnitOfWork } from '../unit-of-work';
-import { type Counts, batchOut, saveMapping, savedMapping, writeCounts } from './batch-store';
+import { type Counts, batchOut, laterMerger, saveMapping, savedMapping, writeCounts } from './batch-store';
 import { type RunContext, writeChunk } from './chunk-writer';
 import { guessMapping } from './column-guess';
 import { type DayOrder, defaultOrder, orderFromSamples } from './dates';
@@ -288,6 +288,10 @@ export class ImportService {
       const batch = await this.d.db.selectFrom('import_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
       if (!batch) throw new AppError('import.batchNotFound', 'This import was not found');
       if (!batchOut(batch).undoable) throw new AppError('import.notUndoable', `This import is ${batch.status}: there is nothing to undo`);
+      const later = await laterMerger(this.d.db, batch);
+      if (later) {
+        throw new AppError('import.undoLaterFirst', `${later.file_name}, imported later, merged into customers of this import: undo it first`, undefined, { batchId: later.id });
+      }
       // On record before the first customer goes: a crash or an error half-way leaves the batch
       // interrupted (markInterrupted, or below), its deletions so far attributed to this undo.
       await this.d.writes.run(actor, async (unit) => {
