@@ -80,6 +80,8 @@ export const errorStatus = {
   'db.corrupt': 500,
   // Another OptiCounter (the app or a browser host) has the data directory open (data-dir-lock.ts).
   'dataDir.inUse': 409,
+  // The lock file cannot be opened (a folder in its place, no permission).
+  'dataDir.lockUnusable': 500,
   // The audit table was dropped outside the app: no change can be recorded, so none is saved.
   'audit.trailMissing': 500,
   'backup.notFound': 404,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,17 @@ describe('lockDataDir', () => {
     lockDataDir(d);
     // Held here now: another process is refused.
     expect(await holder(d).answer).toBe('dataDir.inUse');
+  });
+
+  it('makes a lock file a tool wrote over again, and says which file to remove when it cannot be opened', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'opticounter.lock'), 'not a database at all, but long enough for SQLite to read its header');
+    lockDataDir(d);
+    expect(await holder(d).answer).toBe('dataDir.inUse');
+    unlockDataDir();
+    const e = dir();
+    mkdirSync(join(e, 'opticounter.lock'));
+    expect(() => lockDataDir(e)).toThrow(expect.objectContaining({ code: 'dataDir.lockUnusable', message: expect.stringContaining(`${join(e, 'opticounter.lock')} cannot be used as OptiCounter's lock`) }));
   });
 
   it('lets exactly one of several processes started at once have the directory', async () => {
