@@ -640,7 +640,10 @@ describe('the cloud’s rate limit', () => {
     cloud.faults.set({ latencyMs: 15 });
     const round = pcB.core.call('sync.now', {});
     while (detailGets(cloud).filter((r) => r.status === 200).length < 12) await sleep(2);
-    cloud.faults.set({ tooManyRequests: { count: 3, retryAfterSeconds: 2 } });
+    // One 429: each 429 that comes after a pause halves this PC's share of the minute (limiter.ts,
+    // issue 14 item 5), and three in a row (one probe after each pause) left 12 a minute with ~25
+    // sent in the last one: a wait of most of a minute, as designed, past this test's timeout.
+    cloud.faults.set({ tooManyRequests: { count: 1, retryAfterSeconds: 2 } });
     let paused = await pcB.core.call('sync.status', {});
     for (let i = 0; paused.state !== 'rateLimited' && i < 500; i++) paused = await sleep(5).then(() => pcB.core.call('sync.status', {}));
     expect(paused).toMatchObject({ state: 'rateLimited', lastError: 'The cloud asked us to slow down' });
@@ -663,7 +666,7 @@ describe('the cloud’s rate limit', () => {
     const fetched = detailGets(cloud).filter((r) => r.status === 200).map((r) => r.path);
     expect(fetched).toHaveLength(40);
     expect(new Set(fetched).size).toBe(40);
-    expect(cloud.requestLog().filter((r) => r.status === 429)).toHaveLength(3);
+    expect(cloud.requestLog().filter((r) => r.status === 429)).toHaveLength(1);
     // 3 s alone; on a loaded 2-core CI box beside the other sync files it passed 20 s once (issue 14's
     // summaries-first pull makes more requests): the default timeout is not what this test checks.
   }, 60_000);
