@@ -407,16 +407,32 @@ describe('undo, cancel, a crash', () => {
     expect((await core.call('customers.get', { id: row.id })).localData.email).toBe('');
   });
 
-  it('marks a batch a crash left running as interrupted at the next start; it can be undone', async () => {
+  /** GOOD imported, then the store as a crash leaves it (`crashed`: the SQL that stands for it), opened again. */
+  async function afterCrash(crashed: string) {
     const t = await openTestCore();
     const result = await run(t.core, frenchFile(GOOD));
     await t.raw.close();
-    // What a crash mid-run leaves: the batch still running, its chunks written.
     const db = new BetterSqlite3(join(t.dir, DB_FILE_NAME));
-    db.prepare("update import_batches set status = 'running', finished_at = null").run();
+    db.prepare(crashed).run();
     db.close();
     const again = await store({ dataDir: t.dir });
     cleanups.push(() => t.close());
+    return { t, result, again };
+  }
+
+  /** The second chunk of the next undo fails (a disk error; a crash leaves the same), the first one's work committed. */
+  function failSecondUndoChunk() {
+    let calls = 0;
+    const original = CustomerService.prototype.deleteIn;
+    return vi.spyOn(CustomerService.prototype, 'deleteIn').mockImplementation(function (this: CustomerService, ...args) {
+      if (++calls === 2) throw new Error('disk I/O error');
+      return original.apply(this, args);
+    });
+  }
+
+  it('marks a batch a crash left running as interrupted at the next start; it can be undone', async () => {
+    // What a crash mid-run leaves: the batch still running, its chunks written.
+    const { result, again } = await afterCrash("update import_batches set status = 'running', finished_at = null");
     expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
     expect(await again.core.call('import.undo', { batchId: result.batchId })).toMatchObject({ removed: 2 });
     expect((await again.core.call('customers.list', {})).pagination.total).toBe(0);
@@ -428,13 +444,8 @@ describe('undo, cancel, a crash', () => {
     const lines = Array.from({ length: 1500 }, (_, i) => `Nom${i};Prénom${i};01/01/1980;06${String(40000000 + i)};;F;;;;;;;;;;;;`);
     const result = await run(t.core, frenchFile(lines));
     await t.core.customers.matchingIds({ search: 'nom', sortOrder: 'desc' }); // the search index built: it must hear of the removals
-    // The second chunk fails (a disk error; a crash leaves the same), the first one's 500 deletions committed.
-    let calls = 0;
-    const original = CustomerService.prototype.deleteIn;
-    const cut = vi.spyOn(CustomerService.prototype, 'deleteIn').mockImplementation(function (this: CustomerService, ...args) {
-      if (++calls === 2) throw new Error('disk I/O error');
-      return original.apply(this, args);
-    });
+    // The first chunk's 500 deletions committed.
+    const cut = failSecondUndoChunk();
     await expect(t.core.call('import.undo', { batchId: result.batchId })).rejects.toThrow();
     cut.mockRestore();
     expect((await t.core.call('customers.list', {})).pagination.total).toBe(1000);
@@ -454,12 +465,7 @@ describe('undo, cancel, a crash', () => {
     const created = await run(t.core, frenchFile(lines));
     const merged = await run(t.core, frenchFile(lines.map((l) => l.replace(';;F;;;;', ';;F;1 rue de la Paix;75001;Paris;'))), { onDuplicate: 'merge' });
     expect(merged).toMatchObject({ merged: 1500 });
-    let calls = 0;
-    const original = CustomerService.prototype.deleteIn;
-    const cut = vi.spyOn(CustomerService.prototype, 'deleteIn').mockImplementation(function (this: CustomerService, ...args) {
-      if (++calls === 2) throw new Error('disk I/O error');
-      return original.apply(this, args);
-    });
+    const cut = failSecondUndoChunk();
     await expect(t.core.call('import.undo', { batchId: merged.batchId })).rejects.toThrow();
     cut.mockRestore();
     expect(await t.core.call('import.undo', { batchId: merged.batchId })).toMatchObject({ restored: 1500, kept: 0 });
@@ -467,15 +473,8 @@ describe('undo, cancel, a crash', () => {
   });
 
   it('an undo cut by a crash shows its batch interrupted at the next start', async () => {
-    const t = await openTestCore();
-    const result = await run(t.core, frenchFile(GOOD));
-    await t.raw.close();
     // What a crash mid-undo leaves: the undo begun, the batch still done.
-    const db = new BetterSqlite3(join(t.dir, DB_FILE_NAME));
-    db.prepare("update import_batches set undo_started_at = '2026-01-01T00:00:00.000Z'").run();
-    db.close();
-    const again = await store({ dataDir: t.dir });
-    cleanups.push(() => t.close());
+    const { t, result, again } = await afterCrash("update import_batches set undo_started_at = '2026-01-01T00:00:00.000Z'");
     expect((await again.core.call('import.batches', {}))[0]).toMatchObject({ batchId: result.batchId, status: 'interrupted', undoable: true });
     expect(auditRows(t.dir).filter((r) => r.entity_id === result.batchId).map((r) => r.action)).toContain('import.undoInterrupted');
   });
