@@ -199,6 +199,8 @@ for (const lang of ['en', 'fr'] as const) {
     await expectAccessible(page, `import-6-undo (${lang})`);
     await dialog.getByRole('button', { name: text.undoConfirm }).click();
     await expect(page.getByRole('status').filter({ hasText: text.undone })).toBeVisible({ timeout: 60_000 });
+    // Its Undo button went with the dialog: the focus is on what the undo did, not the page's top.
+    await expect(page.getByRole('status').filter({ hasText: text.undone })).toBeFocused();
     await expect(page.locator('.import-batches tbody tr').first()).toContainText(text.undoneBadge);
     await shot(page, `import-7-undone-${lang}`);
     await expectAccessible(page, `import-7-undone (${lang})`);

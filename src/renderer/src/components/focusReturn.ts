@@ -25,9 +25,10 @@ export function lastFocusInMain(): HTMLElement | null {
  * A step that replaces the one whose button was pressed (Import → its progress → its result), or an
  * error shown once the pressed button went or was disabled, takes the focus that dropped on the
  * page's body; a keyboard user would start over from the top. It leaves alone a focus the person has
- * put somewhere. `shown`: for an element that comes and goes, whether it is there.
+ * put somewhere. `shown`: for an element that comes and goes, whether it is there (or what it says,
+ * so that a new message is focused again).
  */
-export function useFocusIfLost(target: RefObject<HTMLElement | null>, shown = true): void {
+export function useFocusIfLost(target: RefObject<HTMLElement | null>, shown: unknown = true): void {
   useEffect(() => {
     if (shown && (!document.activeElement || document.activeElement === document.body)) target.current?.focus();
   }, [target, shown]);

@@ -1,8 +1,9 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/contract';
 import { errorMessage } from '../api/errors';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useFocusIfLost } from '../components/focusReturn';
 import { formatMoment } from '../format';
 import { useImportBatches, useImportUndo } from './queries';
 
@@ -17,6 +18,9 @@ export function ImportBatches() {
   const [toUndo, setToUndo] = useState<Batch | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
+  // The undone batch's Undo button is gone with the dialog: the focus goes on to what it did.
+  const flashRef = useRef<HTMLParagraphElement>(null);
+  useFocusIfLost(flashRef, flash);
   const nf = new Intl.NumberFormat(i18n.language);
 
   const onUndo = async (b: Batch) => {
@@ -36,7 +40,7 @@ export function ImportBatches() {
       <h2 id={titleId} className="import-h2">
         {t('importer.batches.title')}
       </h2>
-      <p role="status" className="flash">
+      <p role="status" className="flash" ref={flashRef} tabIndex={-1}>
         {flash}
       </p>
       {batches.isError ? <p role="alert">{errorMessage(batches.error, t)}</p> : null}
