@@ -17,6 +17,8 @@ export interface BenchHost {
   how: string;
   /** Settles once the host logs its search index ready (searches before are answered from the store, more slowly). */
   indexReady: Promise<void>;
+  /** Settles once the start-up's background work is over too: the index, and the audit chain's check. */
+  settled: Promise<void>;
 }
 
 export async function startBenchHost(dir: string, token: string, nodeFlags: string[] = []): Promise<BenchHost> {
@@ -31,14 +33,20 @@ export async function startBenchHost(dir: string, token: string, nodeFlags: stri
   const indexReady = new Promise<void>((resolve) => {
     indexed = resolve;
   });
+  let checked: () => void = () => undefined;
+  const chainChecked = new Promise<void>((resolve) => {
+    checked = resolve;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m) resolve(m[1] as string);
       if (out.includes('search index ready')) indexed();
+      if (out.includes('audit trail: hash chain intact')) checked();
     });
     child.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
   });
-  return { child, url, how: built ? 'built' : 'tsx (no build: npx electron-vite build)', indexReady };
+  const settled = Promise.all([indexReady, chainChecked]).then(() => undefined);
+  return { child, url, how: built ? 'built' : 'tsx (no build: npx electron-vite build)', indexReady, settled };
 }

@@ -8,6 +8,8 @@
  * Figures are printed, never asserted.
  */
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,6 @@ import { verifyAuditChainInBackground } from '../../src/main/audit/chain';
 import { openCore } from '../../src/main/core';
 import { openDatabase } from '../../src/main/db/database';
 import type { Logger } from '../../src/main/log';
-import { SESSION_HEADER } from '../../src/shared/contract';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { indexEntry } from '../../src/main/customers/records';
 import { CustomerSearchIndex } from '../../src/main/customers/search-index';
@@ -42,6 +43,8 @@ const TARGET = {
 };
 const OWNER = { username: 'bench', displayName: 'Bench', password: 'bench-password-1' };
 const RUNS_PER_QUERY = 20;
+const HTTP_WARM_UP = 50;
+const SAVES = 30;
 const quiet: Logger = { info() {}, warn() {}, error: (m, e) => console.error(m, e) };
 
 const percentile = (xs: number[], p: number) => {
@@ -150,17 +153,21 @@ function indexAlone(dir: string) {
       report('  … its CPU time (p95)', `${cpu.toFixed(3)} ms`, '', null);
       report(`  … today’s scan / SQL LIKE`, `${scanWall.toFixed(2)} ms / ${likeWall.toFixed(1)} ms`, `x${(scanWall / wall).toFixed(0)} / x${(likeWall / wall).toFixed(0)}`, null);
     }
-    // A save: one customer changes, then the next keystroke.
-    const changed = { ...(entries[0] as (typeof entries)[number]), seenAt: '2999-01-01T00:00:00.000Z', text: 'zineb hassan\nzineb@example.com\n212600000000' };
-    t = performance.now();
-    index.upsert([changed]);
-    index.query({ ...q, search: 'hass' });
-    const afterSave = performance.now() - t;
-    t = performance.now();
-    scan.upsert([changed]);
-    scan.query({ ...q, search: 'hass' });
-    report('search index alone: a save, then the first search', `${afterSave.toFixed(2)} ms`, '< 5 ms', afterSave < 5);
-    report('  … today’s scan', `${(performance.now() - t).toFixed(2)} ms`, '', null);
+    // A save: one customer changes, then the next keystroke; 30 saves, each of another customer (one
+    // sample alone measured whichever garbage collection this process's large heap was due).
+    const saves = (target: Pick<CustomerSearchIndex, 'upsert' | 'query'>) =>
+      Array.from({ length: SAVES }, (_, i) => {
+        const changed = { ...(entries[(i * 997) % entries.length] as (typeof entries)[number]), seenAt: `2999-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, text: `zineb hassan${i}\nzineb@example.com\n212600000000` };
+        const t = performance.now();
+        target.upsert([changed]);
+        target.query({ ...q, search: 'hass' });
+        return performance.now() - t;
+      });
+    const [afterSave, scanAfterSave] = [saves(index), saves(scan)];
+    const p95 = percentile(afterSave, 95);
+    report(`search index alone: a save, then the first search (p95 of ${SAVES})`, `${p95.toFixed(2)} ms`, '< 5 ms', p95 < 5);
+    report('  … the slowest', `${Math.max(...afterSave).toFixed(2)} ms`, '', null);
+    report('  … today’s scan (p95)', `${percentile(scanAfterSave, 95).toFixed(2)} ms`, '', null);
   } finally {
     sqlite.close();
   }
@@ -260,32 +267,34 @@ async function auditChain(dir: string) {
   }
 }
 
+/**
+ * The searches over HTTP, from a client process of its own (search-client.ts) after `warmUp`
+ * uncounted ones (the host's code compiled, as at a counter open since the morning).
+ */
+async function searchesOverHttp(url: string, token: string, session: string, queries: string[][], count: number, warmUp: number): Promise<[string, number][]> {
+  const client = promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/bench/search-client.ts', url, token, session, String(count), String(warmUp)]);
+  client.child.stdin?.end(JSON.stringify(queries));
+  return JSON.parse((await client).stdout) as [string, number][];
+}
+
 /** The browser host as its own process: 1,000 searches over HTTP, then its resident memory. */
 async function hostMemory(dir: string) {
   const token = 'bench-token';
-  const { child, url, how, indexReady } = await startBenchHost(dir, token);
+  const { child, url, how, settled } = await startBenchHost(dir, token);
   try {
-    // Searches in steady state: while the index builds they are answered from the store (start-up is measured apart).
-    await indexReady;
+    // Searches in steady state: the index built and the audit chain checked (start-up is measured apart).
+    await settled;
     const signIn = await fetch(`${url}/api/auth.login`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
       body: JSON.stringify({ username: OWNER.username, password: OWNER.password }),
     });
     const session = ((await signIn.json()) as { data: { sessionToken: string } }).data.sessionToken;
-    const kinds = Object.entries(QUERIES).flatMap(([kind, queries]) => queries.map((search) => ({ kind, search })));
+    const kinds = Object.entries(QUERIES).flatMap(([kind, queries]) => queries.map((search) => [kind, search]));
     const times = new Map<string, number[]>();
-    for (let i = 0; i < 1000; i++) {
-      const { kind, search } = kinds[i % kinds.length] as (typeof kinds)[number];
-      const t = performance.now();
-      const res = await fetch(`${url}/api/customers.list`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, [SESSION_HEADER]: session },
-        body: JSON.stringify({ search }),
-      });
-      await res.json();
+    for (const [kind, ms] of await searchesOverHttp(url, token, session, kinds, 1000, HTTP_WARM_UP)) {
       if (!times.has(kind)) times.set(kind, []);
-      times.get(kind)?.push(performance.now() - t);
+      times.get(kind)?.push(ms);
     }
     // On screen, in Chromium, with the built renderer the host serves (npx electron-vite build).
     if (existsSync('out/renderer/index.html')) {
@@ -302,6 +311,7 @@ async function hostMemory(dir: string) {
     for (const [kind, ts] of times) {
       const p95 = percentile(ts, 95);
       report(`search over the host’s HTTP, ${kind} (p95 of ${ts.length})`, `${p95.toFixed(2)} ms`, `< ${TARGET.httpMs} ms`, p95 < TARGET.httpMs);
+      report('  … median', `${percentile(ts, 50).toFixed(2)} ms`, '', null);
     }
     report(`host process RSS after 1000 searches (${how} host)`, `${rssMb.toFixed(0)} MB`, `< ${TARGET.rssMb} MB`, rssMb < TARGET.rssMb);
   } finally {

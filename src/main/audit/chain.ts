@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AuditChainBreak, type AuditChainReport, type AuditTriggerFinding } from '../../shared/audit/schema';
 import { ANCHOR_BROKEN, type AuditHead, anchorBreaks, auditTableExists } from './anchor';
 import { GUARDS_RESTORED, STORE_GUARD_ENTITY, auditTriggerProblems } from './triggers';
+import { nextTurn } from '../turns';
 
 /*
  * The audit trail's hash chain. The table's triggers stop the app from rewriting history, not
@@ -283,7 +284,7 @@ export async function verifyAuditChainInBackground(sqlite: BetterSqlite3.Databas
   for (;;) {
     // Never inside a transaction the app has open on this connection (kysely's awaits between its
     // statements): it could still roll back, and rows read from it would then never have been.
-    do await new Promise((resolve) => setImmediate(resolve));
+    do await nextTurn();
     while (sqlite.inTransaction);
     const done = sqlite.transaction(() => {
       const rows = page.all(verifier.lastId) as RawRow[];

@@ -9,6 +9,7 @@ import { type CsvValue, csvHead, csvLines } from '../spreadsheet/csv-writer';
 import type { UnitOfWork } from '../unit-of-work';
 import { type CustomerRow, displayName } from './records';
 import type { CustomerService } from './service';
+import { nextTurn } from '../turns';
 
 /*
  * customers.exportList (issue 13 item 2): the list as staff search it, written as CSV or .xlsx. The
@@ -22,7 +23,7 @@ const CHUNK = 500;
 /* Between chunks the export lets other calls in (a search at the counter answers while the whole store
  * is written): better-sqlite3 and the writers are synchronous, so without a turn of the event loop a
  * 100,000-customer export would hold the core for seconds. */
-const letOthersIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const letOthersIn = nextTurn;
 
 type Row = CustomerRow & { street: string | null; city: string | null; zip_code: string | null; state: string | null };
 type Cell = { text: CsvValue; date?: Date };

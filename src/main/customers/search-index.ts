@@ -117,14 +117,13 @@ export class CustomerSearchIndex {
     if (changed.length >= BULK) return this.upsertMany(changed, adopt);
     for (const entry of changed) {
       const old = this.entries.get(entry.id);
-      if (old) this.unlist(old);
       const held = this.hold(entry, old, adopt);
       this.grams.replace(held.slot, old?.text ?? null, held.text);
       for (const k of sortKeys) {
-        const at = this.orders[k].insert(held);
+        const at = old ? this.orders[k].replace(old, held) : this.orders[k].insert(held);
         if (k === 'updatedAt') this.placeSeen(at);
       }
-      for (const [prefix, tier] of prefixTiersOf(held)) listsOf(this.prefixes, prefix)[tier].insert(held);
+      this.relistPrefixes(old, held);
     }
   }
 
@@ -356,6 +355,19 @@ export class CustomerSearchIndex {
       this.seenOrd = bigger;
     }
     return held;
+  }
+
+  /** The prefix lists after a change: each list the entry stays in has it replaced, the others lose or gain it. */
+  private relistPrefixes(old: Held | undefined, held: Held): void {
+    const before = old ? prefixTiersOf(old) : new Map<string, 0 | 1 | 2>();
+    for (const [prefix, tier] of prefixTiersOf(held)) {
+      const lists = listsOf(this.prefixes, prefix);
+      if (old && before.get(prefix) === tier) {
+        lists[tier].replace(old, held);
+        before.delete(prefix);
+      } else lists[tier].insert(held);
+    }
+    if (old) for (const [prefix, tier] of before) listsOf(this.prefixes, prefix)[tier].remove(old);
   }
 
   /** Takes an entry out of the sort orders and prefix lists (its grams change with its replacement). */

@@ -35,6 +35,7 @@ import { CustomerSearchIndex, type IndexEntry } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
+import { nextTurn } from '../turns';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -531,7 +532,7 @@ export class CustomerService {
       for (const r of rows) entries.push(indexEntry(r));
       if (rows.length < INDEX_PAGE) return entries;
       after = (rows[rows.length - 1] as (typeof rows)[number]).id;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
 

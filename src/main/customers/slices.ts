@@ -1,3 +1,5 @@
+import { nextTurn } from '../turns';
+
 /**
  * Long work written once as a generator that yields where it may pause, then run either at once
  * (tests, small stores) or in slices of a few milliseconds, giving the event loop back between them
@@ -15,7 +17,7 @@ export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 12): P
     const r = steps.next();
     if (r.done) return r.value;
     if (performance.now() >= until) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       until = performance.now() + sliceMs;
     }
   }

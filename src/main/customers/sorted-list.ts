@@ -42,12 +42,30 @@ export class SortedList<T> {
    * must be the ones it was inserted with.
    */
   remove(item: T): number {
+    const at = this.indexOf(item);
+    if (at >= 0) this.items.splice(at, 1);
+    return at;
+  }
+
+  /**
+   * Puts `fresh` in `old`'s place (old by identity, its sort keys the ones it was inserted with) and
+   * returns its position: in the same place when the two sort alike, with no splice (a save changes
+   * one order of four, its last activity; a splice of 100,000 items costs ~0.1 ms), else moved.
+   */
+  replace(old: T, fresh: T): number {
+    const at = this.indexOf(old);
+    if (at >= 0 && this.compare(old, fresh) === 0) {
+      this.items[at] = fresh;
+      return at;
+    }
+    if (at >= 0) this.items.splice(at, 1);
+    return this.insert(fresh);
+  }
+
+  private indexOf(item: T): number {
     for (let i = this.lowerBound(item); i < this.items.length; i++) {
       const other = this.items[i] as T;
-      if (other === item) {
-        this.items.splice(i, 1);
-        return i;
-      }
+      if (other === item) return i;
       if (this.compare(other, item) !== 0) break;
     }
     return -1;

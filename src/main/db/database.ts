@@ -9,6 +9,7 @@ import { PRIVATE_FILE_MODE, makeFilePrivate, privateDir } from '../private-files
 import { type Migration, checkTables, migrate, storedVersion } from './migrate';
 import { migrations as appMigrations } from './migrations';
 import type { Database } from './schema';
+import { withStatementCache } from './statement-cache';
 
 export const DB_FILE_NAME = 'opticounter.sqlite3';
 
@@ -73,7 +74,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
 
     await migrate(sqlite, migrations, fileVersion, memory);
     sqlite.pragma('journal_mode = WAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup };
   } catch (err) {

@@ -5,6 +5,7 @@ import { likenessOfWords, nameWords } from '../customers/name-similarity';
 import { emailKey } from '../customers/records';
 import type { OpenScratch } from '../db/scratch';
 import type { CustomerCreate } from './row-rules';
+import { nextTurn } from '../turns';
 
 /*
  * Who a row may already be: a live customer of the store or an earlier row of the same file, by
@@ -92,7 +93,7 @@ export class DuplicateMatcher {
         for (const row of rows) m.add(row);
         if (rows.length < LOAD_PAGE) return m;
         after = (rows[rows.length - 1] as Known).id;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     } catch (err) {
       m.close();

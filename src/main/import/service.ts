@@ -22,6 +22,7 @@ import { ReportLines, importReport, importReportRows } from './report';
 import { type RowProblemT, customerView, fieldColumns, readRow, rxView } from './row-rules';
 import { type Table, flawsOf, lineOf, readTable } from './table-reader';
 import { type UndoCounts, undoItems } from './undo';
+import { nextTurn } from '../turns';
 
 /** Rows written per transaction: between two, the counter's other calls (a search) get their turn. */
 export const IMPORT_CHUNK_ROWS = 500;
@@ -52,7 +53,7 @@ export interface ImportDeps {
 }
 
 /** Lets the event loop run other work (calls, timers) before the next chunk. */
-const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldToOthers = nextTurn;
 
 /** Importing a previous system's customers (issue 13 item 1): preview, run as one batch, cancel, undo. */
 export class ImportService {

@@ -53,7 +53,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
     count: rows.length,
     getScrollElement: () => listRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 4, // rows past the screen's edge, each drawn again with every keystroke's results
   });
   const items = virtualizer.getVirtualItems();
 
@@ -62,9 +62,9 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
     inputRef.current?.select();
   }, [inputRef]);
 
-  // A new search starts at the top.
+  // A new search starts at the top (the virtualizer's offset: reading scrollTop forced a layout per keystroke).
   useEffect(() => {
-    if (listRef.current && listRef.current.scrollTop !== 0) virtualizer.scrollToOffset(0);
+    if ((virtualizer.scrollOffset ?? 0) !== 0) virtualizer.scrollToOffset(0);
   }, [search, virtualizer]);
 
   useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
@@ -172,7 +172,7 @@ type ListProps = {
 
 /** The results (only the rows on screen are rendered), or why there are none. */
 function ResultList({ query, rows, total, shownSearch, active, stale, listRef, listId, virtualizer, flagged, onPick }: ListProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (query.isPending) {
     return (
       <p className="list-message" role="status">
@@ -218,7 +218,7 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
               onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
               onClick={() => onPick(item.index, row.id)}
             >
-              <ResultCells row={row} search={shownSearch} flag={flagged.has(row.id) ? <SyncFlag /> : null} />
+              <ResultCells row={row} search={shownSearch} flag={flagged.has(row.id) ? <SyncFlag /> : null} t={t} language={i18n.language} />
             </div>
           );
         })}
