@@ -3,8 +3,8 @@ import type { SqliteDatabase } from 'kysely';
 
 /**
  * The store's connection as kysely's SqliteDialect uses it, each SQL text prepared once: kysely
- * prepares every query it runs afresh, a fifth of a search's time over the transport (issue 14:
- * ~0.17 ms of the ~1.9 ms a customers.list call costs the host). Statements are kept by their text,
+ * prepares every query it runs afresh (issue 14: ~0.17 ms of the ~1.9 ms a customers.list call cost
+ * the host, the statements' own work aside). Statements are kept by their text,
  * the least recently used dropped past `size`. A statement still being iterated (a streamed query)
  * is busy and cannot run a second time meanwhile: that caller gets a statement of its own.
  */
