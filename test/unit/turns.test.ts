@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import { nextTurn } from '../../src/main/turns';
+import { expect, it, vi } from 'vitest';
+import { nextTurn, nextTurnAhead } from '../../src/main/turns';
 
 /*
  * Long background work pauses with nextTurn() between slices (turns.ts). Two tasks at once must not
@@ -48,4 +48,34 @@ it('lets I/O in between two slices of the same task', async () => {
   await work;
   expect(seen.indexOf('other work')).toBeGreaterThan(0);
   expect(seen.indexOf('other work')).toBeLessThan(seen.length - 1);
+});
+
+it('lets the work a person waits on go ahead of the background queue, one background slice beside it per turn', async () => {
+  const counter = turnCounter();
+  const log: { name: string; turn: number }[] = [];
+  const background = Promise.all([task('index', 6, log, counter.now), task('chain', 6, log, counter.now)]);
+  const waited = (async () => {
+    for (let i = 0; i < 3; i++) {
+      await nextTurnAhead();
+      log.push({ name: 'search', turn: counter.now() });
+    }
+  })();
+  await waited;
+  const searchDone = log.length;
+  await background;
+  counter.stop();
+  // The search's three slices came within its first turns, not after the background's twelve.
+  expect(log.slice(0, searchDone).filter((e) => e.name !== 'search').length).toBeLessThanOrEqual(3);
+  // At most one background slice shares a turn with it.
+  for (const turn of new Set(log.map((e) => e.turn))) expect(log.filter((e) => e.turn === turn).length).toBeLessThanOrEqual(2);
+});
+
+it('a pause asked while a test fakes the timers does not hold every later one (review 5)', async () => {
+  const within = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => 'resumed'), new Promise((r) => setTimeout(() => r('stalled'), ms))]);
+  vi.useFakeTimers({ toFake: ['setImmediate', 'setTimeout'] });
+  const asked = nextTurn();
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  vi.useRealTimers();
+  expect(await within(asked, 1000)).toBe('resumed');
+  expect(await within(nextTurn(), 1000)).toBe('resumed');
 });

@@ -16,6 +16,18 @@ describe('dates and sizes in the staff’s language', () => {
     expect(formatMoment('2026-03-14T18:05:00', 'ar')).toMatch(/^14\u200f\/03\u200f\/2026، 18:05$/);
   });
 
+  it('writes a moment in the time zone the PC is in now, after it changed (review 5)', () => {
+    const before = process.env.TZ;
+    try {
+      process.env.TZ = 'Africa/Casablanca';
+      expect(formatMoment('2026-06-01T12:00:00Z', 'fr')).toBe('1 juin 2026, 13:00');
+      process.env.TZ = 'America/New_York';
+      expect(formatMoment('2026-06-01T12:00:00Z', 'fr')).toBe('1 juin 2026, 08:00');
+    } finally {
+      process.env.TZ = before;
+    }
+  });
+
   it('says bytes in words and larger sizes with the language’s symbols', () => {
     expect(formatBytes(97, 'en')).toBe('97 bytes');
     expect(formatBytes(168 * 1024, 'en')).toBe('168 kB');

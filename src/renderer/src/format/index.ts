@@ -12,14 +12,14 @@ export function intlLocale(language: string): string {
 }
 
 // A formatter costs ~0.15 ms to make (the locale's data looked up), and a keystroke's results show
-// ~100 dates: made once per language and options (issue 14, keystroke to screen).
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(language: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${language} ${JSON.stringify(options)}`;
-  let format = dateFormats.get(key);
+// ~100 days: one per language (issue 14, keystroke to screen). Days only: a formatter keeps the time
+// zone it was made in, and a moment is shown in the PC's zone of now (review 5).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(language: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(language);
   if (!format) {
-    format = new Intl.DateTimeFormat(intlLocale(language), options);
-    dateFormats.set(key, format);
+    format = new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeZone: 'UTC' });
+    dayFormats.set(language, format);
   }
   return format;
 }
@@ -35,7 +35,7 @@ export function formatDay(value: string | null | undefined, language: string): s
   let written = writtenDays.get(key);
   if (written === undefined) {
     const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-    written = dateFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+    written = dayFormat(language).format(date);
     // Bounded: a day of scrolling through every customer does not keep every birthday.
     if (writtenDays.size >= 20_000) writtenDays.clear();
     writtenDays.set(key, written);
@@ -47,7 +47,7 @@ export function formatDay(value: string | null | undefined, language: string): s
 export function formatMoment(iso: string, language: string, precision: 'minutes' | 'seconds' = 'minutes'): string {
   const date = new Date(iso);
   const timeStyle = precision === 'seconds' ? 'medium' : 'short';
-  return Number.isNaN(date.getTime()) ? iso : dateFormat(language, { dateStyle: 'medium', timeStyle }).format(date);
+  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle }).format(date);
 }
 
 /** A size with the language's own unit symbols (168 KB, 168 ko). */
