@@ -32,8 +32,8 @@ export async function keystrokeLatencies(url: string, token: string, owner: { us
       await page.evaluate('window.__keystrokes.length = 0, undefined');
       await page.keyboard.type(text, { delay: KEY_GAP_MS });
       await page.waitForTimeout(1000);
-      // A key whose results never showed (none within the second after the last key) is not counted.
-      out.push(...((await page.evaluate('window.__keystrokes.slice()')) as (number | null)[]).filter((ms): ms is number => ms !== null));
+      // A key whose results never showed (none within the second after the last key) counts as endless.
+      out.push(...((await page.evaluate('window.__keystrokes.slice()')) as (number | null)[]).map((ms) => ms ?? Number.POSITIVE_INFINITY));
     }
     return out;
   } finally {
