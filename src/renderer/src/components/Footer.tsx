@@ -1,8 +1,10 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppInfo } from '../update/queries';
 import { LicenceBadge } from '../licence/LicenceBadge';
 
-export function Footer() {
+// Memoised, as the header: nothing here changes with a keystroke.
+export const Footer = memo(function Footer() {
   const { t } = useTranslation();
   const info = useAppInfo();
   return (
@@ -12,4 +14,4 @@ export function Footer() {
       {info.data ? <span title={info.data.dataDir}>{t('app.version', { version: info.data.version })}</span> : null}
     </footer>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSignedIn } from '../auth/AuthProvider';
 import { SyncIndicator } from '../sync/SyncIndicator';
@@ -16,7 +17,8 @@ type Props = {
   onSignOut: () => void;
 };
 
-export function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
+// Memoised: the search box's state lives in App, and a keystroke must not draw the header again.
+export const Header = memo(function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
   const { t } = useTranslation();
   const { staff, isOwner, lock } = useSignedIn();
   return (
@@ -47,4 +49,4 @@ export function Header({ screenTitle, section, onNavigate, onSignOut }: Props) {
       <LanguageSelect />
     </header>
   );
-}
+});

@@ -1,6 +1,7 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerGroups, useCustomerSearch, usePrefetchSearch } from './queries';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
@@ -82,8 +83,11 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
     if (stale) pendingOpen.current = true;
     else if (row) onOpen(row.id);
   };
+  const onPick = useStablePick((index, id) => {
+    setActive(index);
+    onOpen(id);
+  });
   const onKeyDown = useListKeys({ count: rows.length, active, listRef, virtualizer, setActive, onEnter });
-
   const activeRow = rows[active];
 
   return (
@@ -135,17 +139,14 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
         listId={listId}
         virtualizer={virtualizer}
         flagged={flagged}
-        onPick={(index, id) => {
-          setActive(index);
-          onOpen(id);
-        }}
+        onPick={onPick}
       />
     </section>
   );
 }
 
 /** The columns' names (the rows carry their own for screen readers). */
-function ListHead() {
+const ListHead = memo(function ListHead() {
   const { t } = useTranslation();
   return (
     <div className="list-head" aria-hidden="true">
@@ -154,7 +155,7 @@ function ListHead() {
       ))}
     </div>
   );
-}
+});
 
 type ListProps = {
   query: ReturnType<typeof useCustomerSearch>;
@@ -203,23 +204,23 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
           if (!row) return null;
-          const selected = item.index === active;
           return (
-            <div
+            <ResultRow
               // By place, not by customer: a keystroke's new results fill the rows already drawn instead of replacing them.
               key={item.index}
-              id={optionIdOf(listId, item.index)}
-              role="option"
-              aria-selected={selected}
-              aria-setsize={total}
-              aria-posinset={item.index + 1}
-              className={`result-row${selected ? ' selected' : ''}`}
-              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-              onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
-              onClick={() => onPick(item.index, row.id)}
-            >
-              <ResultCells row={row} search={shownSearch} flag={flagged.has(row.id) ? <SyncFlag /> : null} t={t} language={i18n.language} />
-            </div>
+              index={item.index}
+              row={row}
+              size={item.size}
+              start={item.start}
+              selected={item.index === active}
+              total={total}
+              listId={listId}
+              search={shownSearch}
+              flagged={flagged.has(row.id)}
+              t={t}
+              language={i18n.language}
+              onPick={onPick}
+            />
           );
         })}
       </div>
@@ -227,6 +228,43 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
     </div>
   );
 }
+
+type RowProps = {
+  index: number;
+  row: CustomerListItem;
+  size: number;
+  start: number;
+  selected: boolean;
+  total: number;
+  listId: string;
+  search: string;
+  flagged: boolean;
+  t: TFunction;
+  language: string;
+  onPick: (index: number, id: string) => void;
+};
+
+/**
+ * One result. Memoised on plain values: a keystroke draws the list again (marked stale) while its
+ * rows stay as they are until the results come; only then are they drawn (issue 14).
+ */
+const ResultRow = memo(function ResultRow({ index, row, size, start, selected, total, listId, search, flagged, t, language, onPick }: RowProps) {
+  return (
+    <div
+      id={optionIdOf(listId, index)}
+      role="option"
+      aria-selected={selected}
+      aria-setsize={total}
+      aria-posinset={index + 1}
+      className={`result-row${selected ? ' selected' : ''}`}
+      style={{ height: size, transform: `translateY(${start}px)` }}
+      onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
+      onClick={() => onPick(index, row.id)}
+    >
+      <ResultCells row={row} search={search} flag={flagged ? <SyncFlag /> : null} t={t} language={language} />
+    </div>
+  );
+});
 
 type ListKeys = {
   count: number;
@@ -238,7 +276,7 @@ type ListKeys = {
 };
 
 /** Only the customers the cloud puts in one group (issue 13 item 5); shown once the cloud has sent groups. */
-function GroupFilter({ value, onChange }: { value: string; onChange: (groupId: string) => void }) {
+const GroupFilter = memo(function GroupFilter({ value, onChange }: { value: string; onChange: (groupId: string) => void }) {
   const { t } = useTranslation();
   const groups = useCustomerGroups().data?.groups ?? [];
   const id = useId();
@@ -256,7 +294,7 @@ function GroupFilter({ value, onChange }: { value: string; onChange: (groupId: s
       </select>
     </span>
   );
-}
+});
 
 /** The search box's keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
 function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }: ListKeys) {
@@ -274,6 +312,15 @@ function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }
     else return;
     e.preventDefault();
   };
+}
+
+/** One function for the whole life of the screen, calling the latest `pick`: a keystroke then leaves the memoised rows alone. */
+function useStablePick(pick: (index: number, id: string) => void) {
+  const latest = useRef(pick);
+  useLayoutEffect(() => {
+    latest.current = pick;
+  });
+  return useCallback((index: number, id: string) => latest.current(index, id), []);
 }
 
 /** Infinite scroll: the next page is fetched as the end of what is loaded comes into view. */

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useRestartToUpdate, useUpdateStatus } from './queries';
@@ -8,7 +9,7 @@ import { useRestartToUpdate, useUpdateStatus } from './queries';
  * not, so the bar never appears in the middle of serving someone. Nothing installs until staff click
  * (or the app quits).
  */
-export function UpdateBanner({ busy }: { busy: boolean }) {
+export const UpdateBanner = memo(function UpdateBanner({ busy }: { busy: boolean }) {
   const { t } = useTranslation();
   const status = useUpdateStatus(busy);
   const restart = useRestartToUpdate();
@@ -40,4 +41,4 @@ export function UpdateBanner({ busy }: { busy: boolean }) {
       </button>
     </section>
   );
-}
+});
