@@ -1,5 +1,5 @@
 import { expect, it, vi } from 'vitest';
-import { inForeground, nextTurn, nextTurnAhead } from '../../src/main/turns';
+import { nextTurn, nextTurnAhead } from '../../src/main/turns';
 
 /*
  * Long background work pauses with nextTurn() between slices (turns.ts). Two tasks at once must not
@@ -80,40 +80,30 @@ it('a pause asked while a test fakes the timers does not hold every later one (r
   expect(await within(nextTurn(), 1000)).toBe('resumed');
 });
 
-it('holds the background while work a person waits on is under way, then gives it its turns back', async () => {
-  const counter = turnCounter();
-  const log: { name: string; turn: number }[] = [];
-  const background = task('index', 6, log, counter.now);
-  await nextTurn(); // the build is under way
-  const waited = inForeground(async () => {
-    for (let i = 0; i < 8; i++) {
-      await nextTurnAhead();
-      log.push({ name: 'search', turn: counter.now() });
+it('gives the background its slices while someone searches without a break (review 6)', async () => {
+  // Holding the background for the search answered from the store (at most 250 ms at a time) made
+  // that search ~20 ms quicker, and the index build, which ends those slow searches, 5 times slower.
+  const busy = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  let sinceBackground = 0;
+  let done = false;
+  const gaps: number[] = [];
+  const background = (async () => {
+    for (let i = 0; i < 5; i++) {
+      await nextTurn();
+      gaps.push(sinceBackground);
+      sinceBackground = 0;
+      busy(2);
     }
-  });
-  await waited;
+    done = true;
+  })();
+  while (!done) {
+    await nextTurnAhead();
+    busy(5);
+    sinceBackground++;
+  }
   await background;
-  counter.stop();
-  const names = log.map((e) => e.name);
-  const first = names.indexOf('search');
-  const last = names.lastIndexOf('search');
-  // At most the slice already asked for before the search began; none between its slices after that.
-  expect(names.slice(first, last + 1).filter((n) => n === 'index').length).toBeLessThanOrEqual(1);
-  expect(names.filter((n) => n === 'index')).toHaveLength(6);
-  // The background's first slice after the search has a turn of its own.
-  const after = log[last + 1] as { turn: number };
-  expect(after.turn).toBeGreaterThan((log[last] as { turn: number }).turn);
-});
-
-it('lets the background go on every so often while someone keeps the foreground busy', async () => {
-  const log: { name: string; turn: number }[] = [];
-  const background = task('index', 3, log, () => 0);
-  const started = performance.now();
-  // A person typing through the build: searches back to back for 900 ms.
-  await inForeground(async () => {
-    while (performance.now() - started < 900) await nextTurnAhead();
-  });
-  const duringSearches = log.length;
-  await background;
-  expect(duringSearches).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...gaps.slice(1))).toBeLessThanOrEqual(2);
 });

@@ -35,7 +35,7 @@ import { CustomerSearchIndex, type IndexEntry } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
-import { inForeground, nextTurn } from '../turns';
+import { nextTurn } from '../turns';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -138,7 +138,7 @@ export class CustomerService {
     if (this.index) return this.index.query(q);
     // The load's failure is the next search's to retry (searchIndex()); this one is answered anyway.
     this.searchIndex().catch(() => undefined);
-    return inForeground(() => coldPage(this.db, q));
+    return coldPage(this.db, q);
   }
 
   /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
