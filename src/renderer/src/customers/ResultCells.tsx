@@ -1,4 +1,4 @@
-import { type ReactNode, memo } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { CustomerListItem } from '../../../shared/customers/schema';
@@ -7,15 +7,16 @@ import { ageOn } from './age';
 import { highlight } from './highlight';
 import { missingFieldsText } from './missingFields';
 import { ArrivingBadge, GroupBadges } from './CloudBadges';
+import { SyncFlag } from '../sync/SyncFlag';
 
 /**
  * One result's cells: enough to tell namesakes apart at a glance (age and date of birth, phone,
  * city, the last prescription's day), with the part the search found marked. The status shows
  * only when it is news (inactive).
  */
-// Memoised: a keystroke re-renders the list (marked stale) while its rows stay as they are until the results come.
+// Memoised: moving the selection draws its two rows again (SearchScreen's ResultRow), not their cells.
 // The list's t and language are handed down: useTranslation in each of ~20 rows cost ~2 ms a keystroke.
-export const ResultCells = memo(function ResultCells({ row, search, flag, t, language }: { row: CustomerListItem; search: string; flag: ReactNode; t: TFunction; language: string }) {
+export const ResultCells = memo(function ResultCells({ row, search, flagged, t, language }: { row: CustomerListItem; search: string; flagged: boolean; t: TFunction; language: string }) {
   const age = ageOn(row.dateOfBirth, new Date());
   return (
     <>
@@ -24,7 +25,7 @@ export const ResultCells = memo(function ResultCells({ row, search, flag, t, lan
         {row.status === 'unactive' ? <span className="badge unactive">{t('status.unactive')}</span> : null}
         {row.incomplete ? <IncompleteBadge row={row} /> : null}
         <GroupBadges groups={row.groups} />
-        {flag}
+        {flagged ? <SyncFlag /> : null}
       </span>
       <span className="cell-born">
         {/* Born, phone and city are what the detail brings: the mark stands where they will be. */}

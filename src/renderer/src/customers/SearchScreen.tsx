@@ -5,7 +5,7 @@ import type { TFunction } from 'i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerGroups, useCustomerSearch, usePrefetchSearch } from './queries';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
-import { SyncFlag, useSyncFlagged } from '../sync/SyncFlag';
+import { useSyncFlagged } from '../sync/SyncFlag';
 import type { CustomerListItem } from '../../../shared/customers/schema';
 import { ResultCells } from './ResultCells';
 import { ExportListAction } from './ExportListDialog';
@@ -261,7 +261,7 @@ const ResultRow = memo(function ResultRow({ index, row, size, start, selected, t
       onMouseDown={(e) => e.preventDefault() /* keep the focus in the search box */}
       onClick={() => onPick(index, row.id)}
     >
-      <ResultCells row={row} search={search} flag={flagged ? <SyncFlag /> : null} t={t} language={language} />
+      <ResultCells row={row} search={search} flagged={flagged} t={t} language={language} />
     </div>
   );
 });
