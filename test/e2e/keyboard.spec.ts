@@ -48,11 +48,24 @@ test('the keyboard drives the counter: focus on open, Ctrl+N, Esc, Ctrl+K, /, ar
   await expect(heading).toBeVisible();
   expect(second).toContain((await heading.textContent()) ?? 'missing');
 
-  // Accent-insensitive search finds Zoé from "zoe".
+  // Esc comes back to the same search with the opened customer still selected (review 7), not the first row.
   await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('amin');
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(options.nth(0)).toHaveAttribute('aria-selected', 'false');
+
+  // Accent-insensitive search finds Zoé from "zoe".
   await search.fill('zoe');
   await expect(results(page).filter({ hasText: /Zoé Ambre/ })).toBeVisible();
   await expect(page.getByTestId('result-count')).toHaveText('1 match');
+
+  // A paste longer than a search can be stops at the search's limit (200) instead of failing the list (review 7).
+  await search.fill('');
+  await search.focus();
+  await page.keyboard.insertText(`zoe ${'x'.repeat(250)}`);
+  await expect(search).toHaveValue(`zoe ${'x'.repeat(196)}`);
+  await expect(page.getByTestId('result-count')).toHaveText('0 matches');
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('a long list is virtualised and loads further pages as it scrolls', async ({ page, host, request }) => {
@@ -79,5 +92,12 @@ test('a long list is virtualised and loads further pages as it scrolls', async (
     await search.press('PageDown');
     await expect(last).toHaveAttribute('aria-selected', 'true', { timeout: 250 });
   }).toPass({ timeout: 20_000 });
+  await expect(last).toBeInViewport();
+
+  // Opening it and coming back with Esc finds it still selected and on screen, far down the list (review 7).
+  await search.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: /Client000 Listing/ })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(last).toHaveAttribute('aria-selected', 'true');
   await expect(last).toBeInViewport();
 });

@@ -9,7 +9,7 @@ import { useSignedIn } from './auth/AuthProvider';
 import { Footer } from './components/Footer';
 import { Header, type Section } from './components/Header';
 import { CustomerScreen, type LeaveGuard } from './customers/CustomerScreen';
-import { SearchScreen } from './customers/SearchScreen';
+import { emptySearchView, SearchScreen, type SearchView } from './customers/SearchScreen';
 import { SyncScreen } from './sync/SyncScreen';
 import { DuplicatesScreen } from './duplicates/DuplicatesScreen';
 import { RecallsScreen } from './recalls/RecallsScreen';
@@ -71,7 +71,7 @@ export function App() {
   const { isOwner, signOut, setLeaveGuard: shareLeaveGuard } = useSignedIn();
   const mainRef = useRef<HTMLElement>(null);
   const [screen, setScreen] = useState<Screen>({ name: 'search' });
-  const [search, setSearch] = useState('');
+  const [searchView, setSearchView] = useState<SearchView>(emptySearchView);
   const searchRef = useRef<HTMLInputElement>(null);
   const guardRef = useRef<LeaveGuard | null>(null);
   const setLeaveGuard = useCallback((guard: LeaveGuard | null) => {
@@ -87,7 +87,7 @@ export function App() {
   const toSearch = useCallback(() => goTo({ name: 'search' }), [goTo]);
   // Right after a search that found nobody, the new customer starts from what was typed (issue 12).
   const nobodyFound = useNobodyFound();
-  const toNew = useCallback(() => goTo({ name: 'new', n: Date.now(), prefill: nobodyFound(search) }), [goTo, nobodyFound, search]);
+  const toNew = useCallback(() => goTo({ name: 'new', n: Date.now(), prefill: nobodyFound(searchView.search) }), [goTo, nobodyFound, searchView.search]);
   // Read-only: Ctrl+N opens no form that could not be saved (the New customer button says why).
   const createGate = useWriteGate('customers.create');
   const open = useCallback((id: string) => goTo({ name: 'customer', id }), [goTo]);
@@ -134,7 +134,7 @@ export function App() {
         ) : screen.name === 'recalls' ? (
           <RecallsScreen onOpenCustomer={open} />
         ) : screen.name === 'search' ? (
-          <SearchScreen search={search} onSearchChange={setSearch} onOpen={open} onNew={toNew} inputRef={searchRef} />
+          <SearchScreen view={searchView} onViewChange={setSearchView} onOpen={open} onNew={toNew} inputRef={searchRef} />
         ) : screen.name === 'staff' || screen.name === 'settings' || screen.name === 'backups' || screen.name === 'import' || screen.name === 'duplicates' ? (
           // Hidden from staff in the header (the core refuses them anyway); an owner who just made
           // themselves staff is shown the way back.

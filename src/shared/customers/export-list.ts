@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sortByValues } from './schema';
+import { SearchText, sortByValues } from './schema';
 
 /*
  * customers.exportList (issue 13 item 2): the customer list, the current search or everyone, as a
@@ -33,7 +33,7 @@ export const defaultExportColumns: readonly ExportColumn[] = ['firstName', 'last
 export const CustomerExportListInput = z.strictObject({
   format: z.enum(['csv', 'xlsx'], { error: 'format must be csv or xlsx' }),
   /** The search as customers.list reads it; absent or blank: every customer. */
-  search: z.string().trim().max(200, 'Search must be at most 200 characters').optional(),
+  search: SearchText.optional(),
   /** The order of the list on screen (customers.list's): relevance for a search, newest first without. */
   sortBy: z.enum(sortByValues, { error: `sortBy must be one of ${sortByValues.join(', ')}` }).optional(),
   sortOrder: z.enum(['asc', 'desc'], { error: 'sortOrder must be asc or desc' }).optional(),

@@ -215,9 +215,12 @@ export const CustomerBulkDeleteInput = z.strictObject({
  * is kept as asked.
  */
 export const sortByValues = ['name', 'status', 'createdAt', 'updatedAt', 'relevance'] as const;
+/** The longest search, also the search box's limit: a longer paste stops there rather than failing the list. */
+export const SEARCH_MAX_LENGTH = 200;
+export const SearchText = z.string().trim().max(SEARCH_MAX_LENGTH, `Search must be at most ${SEARCH_MAX_LENGTH} characters`);
 export const CustomerListInput = z
   .strictObject({
-    search: z.string().trim().max(200, 'Search must be at most 200 characters').optional(),
+    search: SearchText.optional(),
     name: z.string().trim().max(200, 'Name must be at most 200 characters').optional(),
     isActive: z.boolean({ error: 'isActive must be true or false' }).optional(),
     page: z.number({ error: 'page must be a number' }).int('page must be a whole number').min(1, 'page starts at 1').default(1),

@@ -1,12 +1,12 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type Dispatch, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerGroups, useCustomerSearch, usePrefetchSearch } from './queries';
 import { useWriteGate, WriteGateNote } from '../licence/useWriteGate';
 import { useSyncFlagged } from '../sync/SyncFlag';
-import type { CustomerListItem } from '../../../shared/customers/schema';
+import { SEARCH_MAX_LENGTH, type CustomerListItem } from '../../../shared/customers/schema';
 import { ResultCells } from './ResultCells';
 import { ExportListAction } from './ExportListDialog';
 import { useSignedIn } from '../auth/AuthProvider';
@@ -16,18 +16,26 @@ const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
 /** Start loading the next page this many rows before the end is on screen. */
 const PREFETCH_ROWS = 15;
 
+/**
+ * What the search screen shows, kept by App while a customer is open: Esc comes back to the same
+ * search, group and selected customer (review 7). The selection is a customer (an edit can move them
+ * in the list), with their place as it was as the fallback.
+ */
+export type SearchView = { search: string; groupId: string; selected: { index: number; id: string | null } };
+export const emptySearchView: SearchView = { search: '', groupId: '', selected: { index: 0, id: null } };
+
 type Props = {
-  search: string;
-  onSearchChange: (search: string) => void;
+  view: SearchView;
+  onViewChange: Dispatch<SetStateAction<SearchView>>;
   onOpen: (id: string) => void;
   onNew: () => void;
   inputRef: RefObject<HTMLInputElement | null>;
 };
 
-export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }: Props) {
+export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Props) {
   const { t } = useTranslation();
   const { isOwner } = useSignedIn();
-  const [groupId, setGroupId] = useState('');
+  const { search, groupId } = view;
   // Every keystroke asks at once, from its handler (askAhead); the last results stay meanwhile (issue 14).
   const [query, askAhead] = [useCustomerSearch(search, groupId || undefined), usePrefetchSearch()];
   // Customers with a sync conflict or a parked change are marked in the list.
@@ -38,10 +46,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   const stale = query.isPlaceholderData;
   const shownSearch = query.data?.pages[0]?.foundBy ?? '';
 
-  // The selection belongs to one search: a new search starts again on its first row.
-  const [selection, setSelection] = useState({ search: search, index: 0 });
-  const active = selection.search === search ? selection.index : 0;
-  const setActive = (index: number) => setSelection({ search: search, index });
+  const { active, setActive, setSearch, setGroupId } = useViewChanges(view, onViewChange, rows);
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
   const optionId = (i: number) => optionIdOf(listId, i);
@@ -69,6 +74,7 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
   }, [search, virtualizer]);
 
   useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
+  useRevealSelected(active, rows.length, virtualizer);
 
   useEffect(() => {
     if (!pendingOpen.current || stale || query.isFetching) return;
@@ -105,7 +111,8 @@ export function SearchScreen({ search, onSearchChange, onOpen, onNew, inputRef }
           className="search-input"
           placeholder={t('search.placeholder')}
           value={search}
-          onChange={(e) => onSearchChange(askAhead(e.target.value, groupId || undefined))}
+          onChange={(e) => setSearch(askAhead(e.target.value, groupId || undefined))}
+          maxLength={SEARCH_MAX_LENGTH}
           onKeyDown={onKeyDown}
           autoComplete="off"
           spellCheck={false}
@@ -321,6 +328,34 @@ function useStablePick(pick: (index: number, id: string) => void) {
     latest.current = pick;
   });
   return useCallback((index: number, id: string) => latest.current(index, id), []);
+}
+
+/** The view's changes: a new search or group starts again on its first row. */
+function useViewChanges(view: SearchView, onViewChange: Dispatch<SetStateAction<SearchView>>, rows: readonly CustomerListItem[]) {
+  const setGroupId = useCallback((groupId: string) => onViewChange((v) => ({ ...v, groupId, selected: emptySearchView.selected })), [onViewChange]);
+  return {
+    active: activeIndex(rows, view.selected),
+    setActive: (index: number) => onViewChange((v) => ({ ...v, selected: { index, id: rows[index]?.id ?? null } })),
+    setSearch: (search: string) => onViewChange((v) => ({ ...v, search, selected: emptySearchView.selected })),
+    setGroupId,
+  };
+}
+
+/** The selected customer's row: where they are now, else their place when selected (they left the list). */
+function activeIndex(rows: readonly CustomerListItem[], selected: SearchView['selected']): number {
+  if (selected.id === null || rows[selected.index]?.id === selected.id) return selected.index;
+  const now = rows.findIndex((r) => r.id === selected.id);
+  return now >= 0 ? now : Math.min(selected.index, Math.max(0, rows.length - 1));
+}
+
+/** Back from a customer: the selected row is scrolled into view once the rows are there (the list mounts at the top). */
+function useRevealSelected(active: number, loaded: number, virtualizer: Virtualizer<HTMLDivElement, Element>) {
+  const pending = useRef(active > 0);
+  useEffect(() => {
+    if (!pending.current || loaded <= active) return;
+    pending.current = false;
+    virtualizer.scrollToIndex(active, { align: 'center' });
+  }, [active, loaded, virtualizer]);
 }
 
 /** Infinite scroll: the next page is fetched as the end of what is loaded comes into view. */
