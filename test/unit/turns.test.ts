@@ -50,7 +50,7 @@ it('lets I/O in between two slices of the same task', async () => {
   expect(seen.indexOf('other work')).toBeLessThan(seen.length - 1);
 });
 
-it('lets the work a person waits on go ahead of the background queue, one background slice beside it per turn', async () => {
+it('lets the work a person waits on go ahead of the background queue, alone in its turn', async () => {
   const counter = turnCounter();
   const log: { name: string; turn: number }[] = [];
   const background = Promise.all([task('index', 6, log, counter.now), task('chain', 6, log, counter.now)]);
@@ -66,8 +66,10 @@ it('lets the work a person waits on go ahead of the background queue, one backgr
   counter.stop();
   // The search's three slices came within its first turns, not after the background's twelve.
   expect(log.slice(0, searchDone).filter((e) => e.name !== 'search').length).toBeLessThanOrEqual(3);
-  // At most one background slice shares a turn with it.
-  for (const turn of new Set(log.map((e) => e.turn))) expect(log.filter((e) => e.turn === turn).length).toBeLessThanOrEqual(2);
+  // No slice shares its turn: a search's slice and a background one back to back held the loop for
+  // both (at 100,000 customers, 62 ms while the index built and a search was read from the store).
+  const turns = log.map((e) => e.turn);
+  expect(new Set(turns).size).toBe(turns.length);
 });
 
 it('a pause asked while a test fakes the timers does not hold every later one (review 5)', async () => {

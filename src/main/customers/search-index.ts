@@ -1,6 +1,7 @@
 import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
 import { GramPostings, type MatchSet } from './gram-postings';
+import { IdMap } from './id-map';
 import { runInSlices, runNow } from './slices';
 import { SortedList, mergeSorted, sortSteps } from './sorted-list';
 
@@ -75,7 +76,7 @@ const NONE = new Int32Array(0);
 const ORD_SPAN = 2 ** 22;
 
 export class CustomerSearchIndex {
-  private readonly entries = new Map<string, Held>();
+  private readonly entries = new IdMap<Held>();
   private bySlot: (Held | undefined)[] = [];
   /** Each slot's text, beside bySlot: checking a match reads the string without going through its entry. */
   private texts: string[] = [];
@@ -333,7 +334,10 @@ export class CustomerSearchIndex {
   private filterAll(keep: (e: IndexEntry) => boolean): Int32Array {
     const out = new Int32Array(this.entries.size);
     let count = 0;
-    for (const e of this.entries.values()) if (keep(e)) out[count++] = e.slot;
+    for (let slot = 0; slot < this.bySlot.length; slot++) {
+      const e = this.bySlot[slot];
+      if (e && keep(e)) out[count++] = slot;
+    }
     return out.subarray(0, count);
   }
 
@@ -449,8 +453,8 @@ export class CustomerSearchIndex {
       this.texts[slot] = held.text;
       if (i % 256 === 255) yield;
     }
-    // Every slot is held after a load from scratch (a repeated id keeps its first slot).
-    const all = this.bySlot.slice() as Held[];
+    // Every slot is held after a load from scratch (a repeated id keeps its first slot); sortSteps copies it.
+    const all = this.bySlot as Held[];
     const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
     for (const k of sortKeys) {
       // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
@@ -459,14 +463,21 @@ export class CustomerSearchIndex {
     }
     this.orders = orders as Record<SortBy, SortedList<Held>>;
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
-    this.renumberSeen();
+    yield* this.renumberSeenSteps();
     this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array);
     yield* this.grams.buildSteps(this.texts);
   }
 
   private renumberSeen(): void {
+    runNow(this.renumberSeenSteps());
+  }
+
+  private *renumberSeenSteps(): Generator<void> {
     const items = this.orders.updatedAt.array;
-    for (let i = 0; i < items.length; i++) this.seenOrd[(items[i] as Held).slot] = i;
+    for (let i = 0; i < items.length; i++) {
+      this.seenOrd[(items[i] as Held).slot] = i;
+      if (i % 65536 === 65535) yield;
+    }
   }
 
   /**
@@ -520,7 +531,7 @@ function tierOf(e: IndexEntry, word: string): number {
 }
 
 /** Which of a customer's word starts a position is in: 0 the last name, 1 the first name, 2 email or phone. */
-function zoneOf(e: IndexEntry, p: number): number {
+function zoneOf(e: IndexEntry, p: number): 0 | 1 | 2 {
   return p >= e.nameKey.length ? 2 : p >= e.lastStart ? 0 : 1;
 }
 
@@ -529,7 +540,7 @@ function prefixTiersOf(e: IndexEntry): Map<string, 0 | 1 | 2> {
   const out = new Map<string, 0 | 1 | 2>();
   for (let i = 0; i < e.wordStarts.length; i++) {
     const p = e.wordStarts.charCodeAt(i);
-    const zone = zoneOf(e, p) as 0 | 1 | 2;
+    const zone = zoneOf(e, p);
     for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) {
       const prefix = e.text.slice(p, p + k);
       const was = out.get(prefix);
@@ -562,32 +573,50 @@ function* activeFirstSteps(items: readonly Held[]): Generator<void, Held[]> {
 }
 
 /**
- * The prefix lists, from the entries in most-recently-seen order: appending keeps each list sorted.
- * An entry goes once per prefix, into its best tier; its word starts come first name (1), last name
- * (0), then email and phone (2), so a better tier found later takes it back from the list it just
- * joined, where it is still last.
+ * The prefix lists, from the entries in most-recently-seen order: filling in that order keeps each
+ * list sorted. An entry goes once per prefix, into its best tier, placed once the next entry with
+ * that prefix comes (or at the end). Two passes: the first counts each list, the second fills arrays
+ * made at their size. Grown by push, the lists nearly every customer joins ("e", "co", a phone's
+ * "212") were copied all at once, and at 1,000,000 customers that held the event loop up to ~450 ms
+ * at a time (issue 14).
  */
 function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists> {
-  const building = new Map<string, { tiers: [Held[], Held[], Held[]]; last: Held | null; lastTier: number }>();
-  for (let n = 0; n < bySeen.length; n++) {
-    const e = bySeen[n] as Held;
-    for (let i = 0; i < e.wordStarts.length; i++) {
-      const p = e.wordStarts.charCodeAt(i);
-      const zone = zoneOf(e, p);
-      for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) {
-        const prefix = e.text.slice(p, p + k);
-        let b = building.get(prefix);
-        if (!b) building.set(prefix, (b = { tiers: [[], [], []], last: null, lastTier: 0 }));
-        if (b.last === e) {
-          if (zone >= b.lastTier) continue;
-          (b.tiers[b.lastTier] as Held[]).pop();
+  const building = new Map<string, PrefixTally>();
+  for (const filling of [false, true]) {
+    for (let n = 0; n < bySeen.length; n++) {
+      const e = bySeen[n] as Held;
+      for (let i = 0; i < e.wordStarts.length; i++) {
+        const p = e.wordStarts.charCodeAt(i);
+        const zone = zoneOf(e, p);
+        for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) {
+          const prefix = e.text.slice(p, p + k);
+          let b = building.get(prefix);
+          if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [[], [], []], last: null, lastTier: 0 }));
+          if (b.last !== e) {
+            placeLast(b, filling);
+            b.last = e;
+            b.lastTier = zone;
+          } else if (zone < b.lastTier) b.lastTier = zone;
         }
-        (b.tiers[zone] as Held[]).push(e);
-        b.last = e;
-        b.lastTier = zone;
+      }
+      if (n % 128 === 127) yield;
+    }
+    let made = 0;
+    for (const b of building.values()) {
+      placeLast(b, filling);
+      b.last = null;
+      // Counted: each list is made at its size, and the counts say how far it is filled. Making an
+      // array of 1,000,000 takes ~25 ms (its fresh pages): a pause after every few hundred thousand.
+      if (!filling) {
+        b.tiers = [new Array<Held>(b.counts[0]), new Array<Held>(b.counts[1]), new Array<Held>(b.counts[2])];
+        made += 64 + b.counts[0] + b.counts[1] + b.counts[2];
+        b.counts = [0, 0, 0];
+      }
+      if (++made >= 262_144) {
+        made = 0;
+        yield;
       }
     }
-    if (n % 128 === 127) yield;
   }
   const prefixes: PrefixLists = new Map();
   const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
@@ -597,6 +626,20 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
     if (++n % 1024 === 0) yield;
   }
   return prefixes;
+}
+
+/** One prefix's three lists while they are built: counted, then filled; `last` waits to be placed in its best tier. */
+interface PrefixTally {
+  counts: [number, number, number];
+  tiers: [Held[], Held[], Held[]];
+  last: Held | null;
+  lastTier: 0 | 1 | 2;
+}
+
+function placeLast(b: PrefixTally, filling: boolean): void {
+  if (!b.last) return;
+  if (filling) b.tiers[b.lastTier][b.counts[b.lastTier]] = b.last;
+  b.counts[b.lastTier]++;
 }
 
 /** Where each word of a search text starts (after anything but a letter or digit), for tierOf. */
