@@ -598,8 +598,9 @@ describe('a store whose tables are not those of its version', () => {
 });
 
 describe('a refused store in WAL mode, its -wal holding committed changes (third review)', () => {
-  // Closing a read-write connection checkpoints the -wal into the file and deletes -wal and -shm.
-  it('keeps the file, its -wal and its -shm byte for byte', async () => {
+  // Closing a read-write connection checkpoints the -wal into the file and deletes -wal and -shm. The
+  // -shm, SQLite's index of the -wal that any reader rebuilds, holds no data: it is left in place.
+  it('keeps the file and its -wal byte for byte, and its -shm', async () => {
     const d = dir();
     const file = await newStore(d);
     const writer = raw(file);
@@ -614,7 +615,36 @@ describe('a refused store in WAL mode, its -wal holding committed changes (third
     expect(before[1]).not.toBe('absent');
     await expect(openDatabase({ dataDir: copy, clock })).rejects.toMatchObject({ code: 'db.schemaMismatch', message: expect.stringMatching(/customers.*notes/) });
     await expect(openDatabase({ dataDir: copy, clock })).rejects.toMatchObject({ message: expect.stringContaining(copied) }); // its own name, not a copy's
-    expect(hashes()).toEqual(before);
+    const after = hashes();
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[2]).not.toBe('absent');
+  });
+});
+
+describe('a store left with a -wal by a crash or a power cut (issue 14)', () => {
+  // Its version and tables were checked on a copy of the whole file: 3 s holding the event loop at
+  // 1,000,000 customers, the store's size again on the disk, and no start at all where the temp
+  // folder could not take it.
+  it('opens with its -wal read in place, without copying the store', async () => {
+    const d = dir();
+    const file = await newStore(d);
+    const writer = raw(file);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec("insert into settings (key, value, updated_at) values ('wal.only', 'kept', '2026-12-02T00:00:00.000Z')");
+    const crashed = dir();
+    for (const f of readdirSync(d)) if (f.startsWith(DB_FILE_NAME)) copyFileSync(join(d, f), join(crashed, f));
+    writer.close();
+    expect(existsSync(join(crashed, `${DB_FILE_NAME}-wal`))).toBe(true);
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = join(crashed, 'no-such-folder');
+    try {
+      const opened = await openDatabase({ dataDir: crashed, clock });
+      expect(opened.sqlite.prepare("select value from settings where key = 'wal.only'").pluck().get()).toBe('kept');
+      opened.sqlite.close();
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
   });
 });
 
