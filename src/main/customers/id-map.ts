@@ -38,8 +38,8 @@ export class IdMap<V> {
 
   private shardOf(id: string): Map<string, V> {
     // Ids end in random characters (UUIDs), whatever made them; the last three are mixed so hex digits spread too.
-    const n = id.length;
-    const h = (id.charCodeAt(n - 1) * 961 + (n > 1 ? id.charCodeAt(n - 2) * 31 : 0) + (n > 2 ? id.charCodeAt(n - 3) : 0)) % SHARDS;
-    return this.shards[h] as Map<string, V>;
+    let h = 0;
+    for (let i = Math.max(0, id.length - 3); i < id.length; i++) h = h * 31 + id.charCodeAt(i);
+    return this.shards[h % SHARDS] as Map<string, V>;
   }
 }
