@@ -100,4 +100,15 @@ test('a long list is virtualised and loads further pages as it scrolls', async (
   await page.keyboard.press('Escape');
   await expect(last).toHaveAttribute('aria-selected', 'true');
   await expect(last).toBeInViewport();
+
+  // A save while they are open makes them the most recently seen: coming back, they are still the
+  // one selected, at the top now, and on screen (review 8: the list stayed scrolled to their old place).
+  await search.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: /Client000 Listing/ })).toBeVisible();
+  const [client000] = (await callHost(request, host, 'customers.list', { search: 'client000@example.com' })).data;
+  await callHost(request, host, 'customers.update', { id: client000!.id, customerData: { phoneNumber: '+1 555 199 000' } });
+  await page.keyboard.press('Escape');
+  await expect(last).toHaveAttribute('aria-posinset', '1');
+  await expect(last).toHaveAttribute('aria-selected', 'true');
+  await expect(last).toBeInViewport();
 });

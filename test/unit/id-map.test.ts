@@ -26,3 +26,12 @@ it('spreads UUIDs over its shards, so no one shard grows to most of the store', 
   // Even: 1,000 each; none over twice that.
   expect(Math.max(...shards)).toBeLessThan(2000);
 });
+
+it('spreads ids that share their last characters, or count up (review 8: 1 shard of 32 for 10,000 of them)', () => {
+  for (const idOf of [(i: number) => `${i}-abc`, (i: number) => `cust_${String(i).padStart(6, '0')}`]) {
+    const map = new IdMap<number>();
+    for (let i = 0; i < 10_000; i++) map.set(idOf(i), i);
+    const used = (map as unknown as { shards: Map<string, number>[] }).shards.filter((s) => s.size > 0).length;
+    expect(used).toBeGreaterThanOrEqual(16);
+  }
+});

@@ -37,9 +37,9 @@ export class IdMap<V> {
   }
 
   private shardOf(id: string): Map<string, V> {
-    // Ids end in random characters (UUIDs), whatever made them; the last three are mixed so hex digits spread too.
+    // Ids end in random characters (UUIDs) or a count, whatever made them: their last eight are mixed.
     let h = 0;
-    for (let i = Math.max(0, id.length - 3); i < id.length; i++) h = h * 31 + id.charCodeAt(i);
-    return this.shards[h % SHARDS] as Map<string, V>;
+    for (let i = Math.max(0, id.length - 8); i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+    return this.shards[(h >>> 0) % SHARDS] as Map<string, V>;
   }
 }

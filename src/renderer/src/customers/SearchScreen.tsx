@@ -9,20 +9,13 @@ import { useSyncFlagged } from '../sync/SyncFlag';
 import { SEARCH_MAX_LENGTH, type CustomerListItem } from '../../../shared/customers/schema';
 import { ResultCells } from './ResultCells';
 import { ExportListAction } from './ExportListDialog';
+import { activeIndex, emptySearchView, type SearchView } from './searchView';
 import { useSignedIn } from '../auth/AuthProvider';
 
 const ROW_HEIGHT = 40;
 const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
 /** Start loading the next page this many rows before the end is on screen. */
 const PREFETCH_ROWS = 15;
-
-/**
- * What the search screen shows, kept by App while a customer is open: Esc comes back to the same
- * search, group and selected customer (review 7). The selection is a customer (an edit can move them
- * in the list), with their place as it was as the fallback.
- */
-export type SearchView = { search: string; groupId: string; selected: { index: number; id: string | null } };
-export const emptySearchView: SearchView = { search: '', groupId: '', selected: { index: 0, id: null } };
 
 type Props = {
   view: SearchView;
@@ -46,7 +39,7 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
   const stale = query.isPlaceholderData;
   const shownSearch = query.data?.pages[0]?.foundBy ?? '';
 
-  const { active, setActive, setSearch, setGroupId } = useViewChanges(view, onViewChange, rows);
+  const { active, setActive, setSearch, setGroupId } = useViewChanges(view, onViewChange, rows, query.hasNextPage);
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
   const optionId = (i: number) => optionIdOf(listId, i);
@@ -74,7 +67,7 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
   }, [search, virtualizer]);
 
   useNextPages(query, items.at(-1)?.index ?? -1, rows.length);
-  useRevealSelected(active, rows.length, virtualizer);
+  useRevealSelected(view.selected, active, query, virtualizer);
 
   useEffect(() => {
     if (!pendingOpen.current || stale || query.isFetching) return;
@@ -331,31 +324,35 @@ function useStablePick(pick: (index: number, id: string) => void) {
 }
 
 /** The view's changes: a new search or group starts again on its first row. */
-function useViewChanges(view: SearchView, onViewChange: Dispatch<SetStateAction<SearchView>>, rows: readonly CustomerListItem[]) {
+function useViewChanges(view: SearchView, onViewChange: Dispatch<SetStateAction<SearchView>>, rows: readonly CustomerListItem[], morePages: boolean) {
   const setGroupId = useCallback((groupId: string) => onViewChange((v) => ({ ...v, groupId, selected: emptySearchView.selected })), [onViewChange]);
   return {
-    active: activeIndex(rows, view.selected),
+    active: activeIndex(rows, view.selected, morePages),
     setActive: (index: number) => onViewChange((v) => ({ ...v, selected: { index, id: rows[index]?.id ?? null } })),
     setSearch: (search: string) => onViewChange((v) => ({ ...v, search, selected: emptySearchView.selected })),
     setGroupId,
   };
 }
 
-/** The selected customer's row: where they are now, else their place when selected (they left the list). */
-function activeIndex(rows: readonly CustomerListItem[], selected: SearchView['selected']): number {
-  if (selected.id === null || rows[selected.index]?.id === selected.id) return selected.index;
-  const now = rows.findIndex((r) => r.id === selected.id);
-  return now >= 0 ? now : Math.min(selected.index, Math.max(0, rows.length - 1));
-}
-
-/** Back from a customer: the selected row is scrolled into view once the rows are there (the list mounts at the top). */
-function useRevealSelected(active: number, loaded: number, virtualizer: Virtualizer<HTMLDivElement, Element>) {
-  const pending = useRef(active > 0);
+/**
+ * Back from a customer: their row is scrolled into view once it is known, the pages up to their place
+ * loaded first if the list kept only its first (review 8), and again as the list refreshes (a save
+ * while they were open moved them). Only from the screen's start: then the person's keys move it.
+ */
+function useRevealSelected(selected: SearchView['selected'], active: number, query: ReturnType<typeof useCustomerSearch>, virtualizer: Virtualizer<HTMLDivElement, Element>) {
+  const pending = useRef(selected.index > 0 || selected.id !== null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, isFetching, isFetchNextPageError } = query;
   useEffect(() => {
-    if (!pending.current || loaded <= active) return;
-    pending.current = false;
+    if (!pending.current) return;
+    if (active < 0) {
+      // A page that failed is not asked again and again: the list shows as it is.
+      if (isFetchNextPageError) pending.current = false;
+      else if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+      return;
+    }
     virtualizer.scrollToIndex(active, { align: 'center' });
-  }, [active, loaded, virtualizer]);
+    if (!isFetching) pending.current = false;
+  }, [active, hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage, isFetching, virtualizer]);
 }
 
 /** Infinite scroll: the next page is fetched as the end of what is loaded comes into view. */
