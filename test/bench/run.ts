@@ -84,10 +84,10 @@ function collectGarbage() {
 /** Collected or not, the report says so (`npx tsx test/bench/run.ts` without --expose-gc does not). */
 const garbageCollectedBetweenStages = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
-/** Watches the event loop: the longest it went without running a 1 ms timer, until stop(). */
 /**
- * The event loop's longest block in each stretch, from one probe: a block is counted whole, in the
- * stretch where it ends (a probe per stretch cut a block across their boundary in two).
+ * The event loop's longest block (the longest it went without running a 1 ms timer) in each stretch,
+ * from one probe: a block is counted whole, in the stretch where it ends (a probe per stretch cut a
+ * block across their boundary in two).
  */
 function watchBlocks() {
   let longest = 0;

@@ -67,7 +67,9 @@ it('answers searches while the index builds, as the index then answers them', as
   // A search read from the store starts on a turn of its own: its first slice of reads ran in the
   // caller's turn, after whatever that turn had done (at 100,000 customers, signing in then searching
   // held the loop 60–77 ms).
-  const statement = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as { all: (...a: unknown[]) => unknown };
+  const probe = new Database(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
+  probe.close();
   const all = statement.all;
   statement.all = function (this: { source: string }, ...a: unknown[]) {
     if (this.source.includes('instr(')) pauses.push('read');

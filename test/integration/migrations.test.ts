@@ -597,18 +597,24 @@ describe('a store whose tables are not those of its version', () => {
   });
 });
 
+/** A data folder as a crash leaves it: a new store with `change` committed to its -wal only (the folder copied while the writer was open). */
+async function crashedWith(change: string): Promise<string> {
+  const d = dir();
+  const file = await newStore(d);
+  const writer = raw(file);
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.exec(change);
+  const crashed = dir();
+  for (const f of readdirSync(d)) if (f.startsWith(DB_FILE_NAME)) copyFileSync(join(d, f), join(crashed, f));
+  writer.close();
+  return crashed;
+}
+
 describe('a refused store in WAL mode, its -wal holding committed changes (third review)', () => {
   // Closing a read-write connection checkpoints the -wal into the file and deletes -wal and -shm. The
   // -shm, SQLite's index of the -wal that any reader rebuilds, holds no data: it is left in place.
   it('keeps the file and its -wal byte for byte, and its -shm', async () => {
-    const d = dir();
-    const file = await newStore(d);
-    const writer = raw(file);
-    writer.pragma('wal_autocheckpoint = 0');
-    writer.exec('alter table customers add column notes text'); // in the -wal only, and not of any version
-    const copy = dir();
-    for (const f of readdirSync(d)) if (f.startsWith(DB_FILE_NAME)) copyFileSync(join(d, f), join(copy, f));
-    writer.close();
+    const copy = await crashedWith('alter table customers add column notes text'); // in the -wal only, and not of any version
     const copied = join(copy, DB_FILE_NAME);
     const hashes = () => ['', '-wal', '-shm'].map((s) => (existsSync(copied + s) ? createHash('sha256').update(readFileSync(copied + s)).digest('hex') : 'absent'));
     const before = hashes();
@@ -626,14 +632,7 @@ describe('a store left with a -wal by a crash or a power cut (issue 14)', () => 
   // 1,000,000 customers, the store's size again on the disk, and no start at all where the temp
   // folder could not take it.
   it('opens with its -wal read in place, without copying the store', async () => {
-    const d = dir();
-    const file = await newStore(d);
-    const writer = raw(file);
-    writer.pragma('wal_autocheckpoint = 0');
-    writer.exec("insert into settings (key, value, updated_at) values ('wal.only', 'kept', '2026-12-02T00:00:00.000Z')");
-    const crashed = dir();
-    for (const f of readdirSync(d)) if (f.startsWith(DB_FILE_NAME)) copyFileSync(join(d, f), join(crashed, f));
-    writer.close();
+    const crashed = await crashedWith("insert into settings (key, value, updated_at) values ('wal.only', 'kept', '2026-12-02T00:00:00.000Z')");
     expect(existsSync(join(crashed, `${DB_FILE_NAME}-wal`))).toBe(true);
     const tmp = process.env.TMPDIR;
     process.env.TMPDIR = join(crashed, 'no-such-folder');

@@ -538,16 +538,20 @@ function zoneOf(e: IndexEntry, p: number): 0 | 1 | 2 {
 /** Each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, with its best tier. */
 function prefixTiersOf(e: IndexEntry): Map<string, 0 | 1 | 2> {
   const out = new Map<string, 0 | 1 | 2>();
+  forEachWordPrefix(e, (prefix, zone) => {
+    const was = out.get(prefix);
+    if (was === undefined || zone < was) out.set(prefix, zone);
+  });
+  return out;
+}
+
+/** Visits each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, in word order, with its word's zone. */
+function forEachWordPrefix(e: IndexEntry, visit: (prefix: string, zone: 0 | 1 | 2) => void): void {
   for (let i = 0; i < e.wordStarts.length; i++) {
     const p = e.wordStarts.charCodeAt(i);
     const zone = zoneOf(e, p);
-    for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) {
-      const prefix = e.text.slice(p, p + k);
-      const was = out.get(prefix);
-      if (was === undefined || zone < was) out.set(prefix, zone);
-    }
+    for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) visit(e.text.slice(p, p + k), zone);
   }
-  return out;
 }
 
 function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, SortedList<Held>, SortedList<Held>] {
@@ -583,22 +587,19 @@ function* activeFirstSteps(items: readonly Held[]): Generator<void, Held[]> {
 function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists> {
   const building = new Map<string, PrefixTally>();
   for (const filling of [false, true]) {
+    let e: Held;
+    const tally = (prefix: string, zone: 0 | 1 | 2) => {
+      let b = building.get(prefix);
+      if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [[], [], []], last: null, lastTier: 0 }));
+      if (b.last !== e) {
+        placeLast(b, filling);
+        b.last = e;
+        b.lastTier = zone;
+      } else if (zone < b.lastTier) b.lastTier = zone;
+    };
     for (let n = 0; n < bySeen.length; n++) {
-      const e = bySeen[n] as Held;
-      for (let i = 0; i < e.wordStarts.length; i++) {
-        const p = e.wordStarts.charCodeAt(i);
-        const zone = zoneOf(e, p);
-        for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) {
-          const prefix = e.text.slice(p, p + k);
-          let b = building.get(prefix);
-          if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [[], [], []], last: null, lastTier: 0 }));
-          if (b.last !== e) {
-            placeLast(b, filling);
-            b.last = e;
-            b.lastTier = zone;
-          } else if (zone < b.lastTier) b.lastTier = zone;
-        }
-      }
+      e = bySeen[n] as Held;
+      forEachWordPrefix(e, tally);
       if (n % 128 === 127) yield;
     }
     let made = 0;
