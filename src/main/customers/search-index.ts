@@ -3,7 +3,8 @@ import { foldText, searchTokens } from './fold';
 import { GramPostings, type MatchSet } from './gram-postings';
 import { IdMap } from './id-map';
 import { runInSlices, runNow } from './slices';
-import { SortedList, mergeSorted, sortSteps } from './sorted-list';
+import { SlotList, mergeSlots, slotsOfSteps } from './slot-list';
+import { sortSteps } from './sorted-list';
 
 /**
  * The customer list, kept in memory for search as you type. Substring search of one or two letters
@@ -63,7 +64,7 @@ const WALK_PAST = 64;
  * customers it starts a word of, split by tier (0 last name, 1 first name, 2 email or phone) and kept
  * most recently seen last: the first page of a short search is read off them without ranking.
  */
-type PrefixLists = Map<string, [SortedList<Held>, SortedList<Held>, SortedList<Held>]>;
+type PrefixLists = Map<string, [SlotList<Held>, SlotList<Held>, SlotList<Held>]>;
 
 export interface IndexPage {
   ids: string[];
@@ -81,7 +82,8 @@ export class CustomerSearchIndex {
   /** Each slot's text, beside bySlot: checking a match reads the string without going through its entry. */
   private texts: string[] = [];
   private freeSlots: number[] = [];
-  private orders!: Record<SortBy, SortedList<Held>>;
+  /** Each sort order, ascending, as slots. */
+  private orders!: Record<SortBy, SlotList<Held>>;
   /** Each slot's place in the updatedAt order as a whole number (gaps allowed), so matches sort without comparing strings. */
   private seenOrd = new Float64Array(0);
   /** Built with the sort orders, then kept up to date change by change. */
@@ -89,6 +91,8 @@ export class CustomerSearchIndex {
   private grams = new GramPostings();
   /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
   private marks = new Uint8Array(0);
+  /** A slot's entry, for the slot lists. */
+  private readonly entryOf = (slot: number): Held => this.bySlot[slot] as Held;
 
   /** `sortMax`: up to how many matches are sorted outright rather than walked (tests set it to reach both ways). */
   constructor(entries: readonly IndexEntry[] = [], private readonly sortMax = SORT_MAX) {
@@ -155,7 +159,7 @@ export class CustomerSearchIndex {
     const keep = keeper(q.isActive, nameWordsOf(q));
     if (words.length === 0 && !keep) {
       const ids: string[] = [];
-      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push((items[asc ? i : n - 1 - i] as Held).id);
+      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push(this.entryOf(items[asc ? i : n - 1 - i] as number).id);
       return { ids, total: n };
     }
     const matches = words.length > 0 ? this.matches(words, keep) : this.filterAll(keep as (e: IndexEntry) => boolean);
@@ -164,9 +168,9 @@ export class CustomerSearchIndex {
     this.mark(matches, 1);
     let at = 0;
     for (let i = 0; i < n && at < start + q.limit; i++) {
-      const e = items[asc ? i : n - 1 - i] as Held;
-      if (this.marks[e.slot] === 0) continue;
-      if (at >= start) ids.push(e.id);
+      const slot = items[asc ? i : n - 1 - i] as number;
+      if (this.marks[slot] === 0) continue;
+      if (at >= start) ids.push(this.entryOf(slot).id);
       at++;
     }
     this.mark(matches, 0);
@@ -249,11 +253,11 @@ export class CustomerSearchIndex {
         for (let l = 0; l < from.length; l++) {
           const i = next[l] as number;
           if (i < 0) continue;
-          const best = pick < 0 ? -Infinity : (this.seenOrd[((from[pick] as readonly Held[])[next[pick] as number] as Held).slot] as number);
-          if ((this.seenOrd[((from[l] as readonly Held[])[i] as Held).slot] as number) > best) pick = l;
+          const best = pick < 0 ? -Infinity : (this.seenOrd[(from[pick] as Int32Array)[next[pick] as number] as number] as number);
+          if ((this.seenOrd[(from[l] as Int32Array)[i] as number] as number) > best) pick = l;
         }
         if (pick < 0) break;
-        const e = (from[pick] as readonly Held[])[next[pick] as number] as Held;
+        const e = this.entryOf((from[pick] as Int32Array)[next[pick] as number] as number);
         next[pick] = (next[pick] as number) - 1;
         if ((keep && !keep(e)) || (!short && tierOf(e, word) !== t)) continue;
         if (at >= start) ids.push(e.id);
@@ -300,10 +304,9 @@ export class CustomerSearchIndex {
     const matches = all || bits ? NONE : found.slots();
     this.mark(matches, 1);
     for (let i = items.length - 1; i >= 0; i--) {
-      const e = items[i] as Held;
-      const s = e.slot;
+      const s = items[i] as number;
       const matched = all || (bits ? ((bits[s >>> 5] ?? 0) & (1 << (s & 31))) !== 0 : this.marks[s] !== 0);
-      if (matched && visit(e)) break;
+      if (matched && visit(this.entryOf(s))) break;
     }
     this.mark(matches, 0);
   }
@@ -365,60 +368,77 @@ export class CustomerSearchIndex {
   private relistPrefixes(old: Held | undefined, held: Held): void {
     const before = old ? prefixTiersOf(old) : new Map<string, 0 | 1 | 2>();
     for (const [prefix, tier] of prefixTiersOf(held)) {
-      const lists = listsOf(this.prefixes, prefix);
+      const lists = this.listsOf(prefix);
       if (old && before.get(prefix) === tier) {
         lists[tier].replace(old, held);
         before.delete(prefix);
       } else lists[tier].insert(held);
     }
-    if (old) for (const [prefix, tier] of before) listsOf(this.prefixes, prefix)[tier].remove(old);
+    if (old) for (const [prefix, tier] of before) this.listsOf(prefix)[tier].remove(old);
   }
 
   /** Takes an entry out of the sort orders and prefix lists (its grams change with its replacement). */
   private unlist(old: Held): void {
     for (const k of sortKeys) this.orders[k].remove(old);
-    for (const [prefix, tier] of prefixTiersOf(old)) listsOf(this.prefixes, prefix)[tier].remove(old);
+    for (const [prefix, tier] of prefixTiersOf(old)) this.listsOf(prefix)[tier].remove(old);
+  }
+
+  private listsOf(prefix: string): [SlotList<Held>, SlotList<Held>, SlotList<Held>] {
+    let lists = this.prefixes.get(prefix);
+    if (!lists) {
+      const list = () => new SlotList(comparators.updatedAt, this.entryOf);
+      lists = [list(), list(), list()];
+      this.prefixes.set(prefix, lists);
+    }
+    return lists;
   }
 
   private removeMany(ids: readonly string[]): void {
-    const gone = new Set<Held>();
+    const gone: number[] = [];
     for (const id of ids) {
       const old = this.entries.get(id);
       if (!old) continue;
-      gone.add(old);
+      gone.push(old.slot);
       this.grams.remove(old.slot, old.text);
       this.entries.delete(id);
       this.bySlot[old.slot] = undefined;
       this.texts[old.slot] = '';
       this.freeSlots.push(old.slot);
     }
-    if (gone.size === 0) return;
+    if (gone.length === 0) return;
     // A list most of the store had is a bitset of every slot: back to a sorted list if few are left.
     runNow(this.grams.trimSteps(this.bySlot.length));
-    for (const k of sortKeys) this.orders[k] = SortedList.ofSorted(this.orders[k].array.filter((e) => !gone.has(e)), comparators[k]);
+    this.reorder(Int32Array.from(gone), []);
+  }
+
+  /** Every order without the `dropped` slots and with the `fresh` entries merged in; the prefix lists made again. */
+  private reorder(dropped: Int32Array, fresh: readonly Held[]): void {
+    this.mark(dropped, 1);
+    for (const k of sortKeys) {
+      const kept = this.orders[k].array.filter((slot) => this.marks[slot] === 0);
+      const slots = fresh.length > 0 ? mergeSlots(kept, [...fresh].sort(comparators[k]), comparators[k], this.entryOf) : kept;
+      this.orders[k] = new SlotList(comparators[k], this.entryOf, slots);
+    }
+    this.mark(dropped, 0);
     this.renumberSeen();
-    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array, this.entryOf));
   }
 
   /** Many changes at once (an import, a first sync): merged into each order in one pass, not one by one. */
   private upsertMany(changed: readonly IndexEntry[], adopt: boolean): void {
     const latest = new Map(changed.map((e) => [e.id, e]));
-    const replaced = new Set<Held>();
+    const replaced: number[] = [];
     const fresh: Held[] = [];
     const oldTexts: (string | null)[] = [];
     for (const entry of latest.values()) {
       const old = this.entries.get(entry.id);
-      if (old) replaced.add(old);
+      if (old) replaced.push(old.slot);
       fresh.push(this.hold(entry, old, adopt));
       oldTexts.push(old?.text ?? null);
     }
     this.regram(fresh, oldTexts);
-    for (const k of sortKeys) {
-      const kept = this.orders[k].array.filter((e) => !replaced.has(e));
-      this.orders[k] = SortedList.ofSorted(mergeSorted(kept, [...fresh].sort(comparators[k]), comparators[k]), comparators[k]);
-    }
-    this.renumberSeen();
-    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array));
+    // A replaced entry's slot is its replacement's: dropped with its old keys, merged back with the new.
+    this.reorder(Int32Array.from(replaced), fresh);
   }
 
   /**
@@ -455,16 +475,17 @@ export class CustomerSearchIndex {
     }
     // Every slot is held after a load from scratch (a repeated id keeps its first slot); sortSteps copies it.
     const all = this.bySlot as Held[];
-    const orders: Partial<Record<SortBy, SortedList<Held>>> = {};
+    const orders: Partial<Record<SortBy, SlotList<Held>>> = {};
     for (const k of sortKeys) {
       // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
       const byCreation = k === 'status' ? orders.createdAt?.array : undefined;
-      orders[k] = SortedList.ofSorted(byCreation ? yield* activeFirstSteps(byCreation) : yield* sortSteps(all, comparators[k]), comparators[k]);
+      const slots = byCreation ? yield* activeFirstSteps(byCreation, this.entryOf) : yield* slotsOfSteps(yield* sortSteps(all, comparators[k]));
+      orders[k] = new SlotList(comparators[k], this.entryOf, slots);
     }
-    this.orders = orders as Record<SortBy, SortedList<Held>>;
+    this.orders = orders as Record<SortBy, SlotList<Held>>;
     this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
     yield* this.renumberSeenSteps();
-    this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array);
+    this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array, this.entryOf);
     yield* this.grams.buildSteps(this.texts);
   }
 
@@ -475,7 +496,7 @@ export class CustomerSearchIndex {
   private *renumberSeenSteps(): Generator<void> {
     const items = this.orders.updatedAt.array;
     for (let i = 0; i < items.length; i++) {
-      this.seenOrd[(items[i] as Held).slot] = i;
+      this.seenOrd[items[i] as number] = i;
       if (i % 65536 === 65535) yield;
     }
   }
@@ -487,8 +508,8 @@ export class CustomerSearchIndex {
    */
   private placeSeen(at: number): void {
     const items = this.orders.updatedAt.array;
-    const slot = (items[at] as Held).slot;
-    const before = at > 0 ? (this.seenOrd[(items[at - 1] as Held).slot] as number) : -1;
+    const slot = items[at] as number;
+    const before = at > 0 ? (this.seenOrd[items[at - 1] as number] as number) : -1;
     if (at === items.length - 1 && before + 1 < ORD_SPAN) this.seenOrd[slot] = before + 1;
     else this.renumberSeen();
   }
@@ -554,26 +575,17 @@ function forEachWordPrefix(e: IndexEntry, visit: (prefix: string, zone: 0 | 1 | 
   }
 }
 
-function listsOf(prefixes: PrefixLists, prefix: string): [SortedList<Held>, SortedList<Held>, SortedList<Held>] {
-  let lists = prefixes.get(prefix);
-  if (!lists) {
-    lists = [new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt), new SortedList<Held>(comparators.updatedAt)];
-    prefixes.set(prefix, lists);
+/** A stable partition of slots: the active entries', then the others', each in the order given (a pause every so many). */
+function* activeFirstSteps(slots: Int32Array, entryOf: (slot: number) => Held): Generator<void, Int32Array> {
+  const out = new Int32Array(slots.length);
+  let n = 0;
+  for (const active of [true, false]) {
+    for (let i = 0; i < slots.length; i++) {
+      if (entryOf(slots[i] as number).active === active) out[n++] = slots[i] as number;
+      if (i % 65536 === 65535) yield;
+    }
   }
-  return lists;
-}
-
-/** A stable partition: the active entries, then the others, each in the order given (a pause every so many). */
-function* activeFirstSteps(items: readonly Held[]): Generator<void, Held[]> {
-  const active: Held[] = [];
-  const others: Held[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const e = items[i] as Held;
-    (e.active ? active : others).push(e);
-    if (i % 65536 === 65535) yield;
-  }
-  for (let i = 0; i < others.length; i++) active.push(others[i] as Held);
-  return active;
+  return out;
 }
 
 /**
@@ -584,13 +596,13 @@ function* activeFirstSteps(items: readonly Held[]): Generator<void, Held[]> {
  * "212") were copied all at once, and at 1,000,000 customers that held the event loop up to ~450 ms
  * at a time (issue 14).
  */
-function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists> {
+function* buildPrefixLists(bySeen: Int32Array, entryOf: (slot: number) => Held): Generator<void, PrefixLists> {
   const building = new Map<string, PrefixTally>();
   for (const filling of [false, true]) {
     let e: Held;
     const tally = (prefix: string, zone: 0 | 1 | 2) => {
       let b = building.get(prefix);
-      if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [[], [], []], last: null, lastTier: 0 }));
+      if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [NONE, NONE, NONE], last: null, lastTier: 0 }));
       if (b.last !== e) {
         placeLast(b, filling);
         b.last = e;
@@ -598,7 +610,7 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
       } else if (zone < b.lastTier) b.lastTier = zone;
     };
     for (let n = 0; n < bySeen.length; n++) {
-      e = bySeen[n] as Held;
+      e = entryOf(bySeen[n] as number);
       forEachWordPrefix(e, tally);
       if (n % 128 === 127) yield;
     }
@@ -606,10 +618,10 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
     for (const b of building.values()) {
       placeLast(b, filling);
       b.last = null;
-      // Counted: each list is made at its size, and the counts say how far it is filled. Making an
-      // array of 1,000,000 takes ~25 ms (its fresh pages): a pause after every few hundred thousand.
+      // Counted: each list is made at its size, and the counts say how far it is filled. Making
+      // arrays of 1,000,000 takes milliseconds (their fresh pages): a pause every few hundred thousand.
       if (!filling) {
-        b.tiers = [new Array<Held>(b.counts[0]), new Array<Held>(b.counts[1]), new Array<Held>(b.counts[2])];
+        b.tiers = [new Int32Array(b.counts[0]), new Int32Array(b.counts[1]), new Int32Array(b.counts[2])];
         made += 64 + b.counts[0] + b.counts[1] + b.counts[2];
         b.counts = [0, 0, 0];
       }
@@ -620,7 +632,7 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
     }
   }
   const prefixes: PrefixLists = new Map();
-  const wrap = (items: Held[]) => SortedList.ofSorted(items, comparators.updatedAt);
+  const wrap = (slots: Int32Array) => new SlotList(comparators.updatedAt, entryOf, slots);
   let n = 0;
   for (const [prefix, { tiers }] of building) {
     prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
@@ -632,14 +644,14 @@ function* buildPrefixLists(bySeen: readonly Held[]): Generator<void, PrefixLists
 /** One prefix's three lists while they are built: counted, then filled; `last` waits to be placed in its best tier. */
 interface PrefixTally {
   counts: [number, number, number];
-  tiers: [Held[], Held[], Held[]];
+  tiers: [Int32Array, Int32Array, Int32Array];
   last: Held | null;
   lastTier: 0 | 1 | 2;
 }
 
 function placeLast(b: PrefixTally, filling: boolean): void {
   if (!b.last) return;
-  if (filling) b.tiers[b.lastTier][b.counts[b.lastTier]] = b.last;
+  if (filling) b.tiers[b.lastTier][b.counts[b.lastTier]] = b.last.slot;
   b.counts[b.lastTier]++;
 }
 

@@ -126,12 +126,3 @@ function mergeSome<T>(a: T[], out: T[], lo: number, i: number, mid: number, hi: 
   }
   return i;
 }
-
-/** Merges two arrays each sorted by `compare` into one (a bulk insert: linear, no re-sort). */
-export function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
-  const out = new Array<T>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  for (let k = 0; k < out.length; k++) out[k] = (i < a.length && (j >= b.length || compare(a[i] as T, b[j] as T) <= 0) ? a[i++] : b[j++]) as T;
-  return out;
-}

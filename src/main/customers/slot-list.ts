@@ -1,0 +1,113 @@
+/**
+ * Customers' slots kept sorted by their entries, in an Int32Array. At 1,000,000 customers the sort
+ * orders and prefix lists hold ~19,000,000 places: as arrays of pointers the garbage collector
+ * walked every one at each major collection (final pauses of 100 ms and more, issue 14), and a typed
+ * array it does not walk. Entries are read through `entryOf`, compared by `compare`; every entry's
+ * keys are distinct (the orders break ties down to the id), so a slot is found by binary search.
+ */
+export class SlotList<E extends { slot: number }> {
+  private items: Int32Array;
+  private length: number;
+
+  constructor(
+    private readonly compare: (a: E, b: E) => number,
+    private readonly entryOf: (slot: number) => E,
+    sorted: Int32Array = new Int32Array(0),
+  ) {
+    this.items = sorted;
+    this.length = sorted.length;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** The slots in order, for tight loops: a view, not to be modified nor kept past a change. */
+  get array(): Int32Array {
+    return this.items.subarray(0, this.length);
+  }
+
+  /** Inserts the entry's slot (not in the list) and returns the position it took. */
+  insert(e: E): number {
+    const at = this.lowerBound(e);
+    if (this.length === this.items.length) this.grow();
+    this.items.copyWithin(at + 1, at, this.length);
+    this.items[at] = e.slot;
+    this.length++;
+    return at;
+  }
+
+  /**
+   * Removes the entry's slot, found by the keys `e` had when it was inserted (the slot may already
+   * hold its replacement), and returns the position it had, or -1.
+   */
+  remove(e: E): number {
+    const at = this.find(e);
+    if (at < 0) return at;
+    this.items.copyWithin(at, at + 1, this.length);
+    this.length--;
+    return at;
+  }
+
+  /**
+   * Puts `fresh` (the same slot, new keys) where `old` was, and returns its position: untouched when
+   * the two sort alike (a save changes one order of four), else moved.
+   */
+  replace(old: E, fresh: E): number {
+    if (this.compare(old, fresh) === 0) return this.find(old);
+    this.remove(old);
+    return this.insert(fresh);
+  }
+
+  private find(e: E): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const slot = this.items[mid] as number;
+      if (slot === e.slot) return mid;
+      if (this.compare(this.entryOf(slot), e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  private lowerBound(e: E): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.entryOf(this.items[mid] as number), e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // An eighth more room: a list built at its size and then saved into once is not doubled.
+  private grow(): void {
+    const bigger = new Int32Array(this.length + (this.length >>> 3) + 16);
+    bigger.set(this.items.subarray(0, this.length));
+    this.items = bigger;
+  }
+}
+
+/** The slots of entries in the order given (a pause every so many). */
+export function* slotsOfSteps(items: readonly { slot: number }[]): Generator<void, Int32Array> {
+  const out = new Int32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    out[i] = (items[i] as { slot: number }).slot;
+    if (i % 65536 === 65535) yield;
+  }
+  return out;
+}
+
+/** Merges sorted slots with entries sorted by the same `compare` (a bulk insert: linear, no re-sort). */
+export function mergeSlots<E extends { slot: number }>(a: Int32Array, b: readonly E[], compare: (x: E, y: E) => number, entryOf: (slot: number) => E): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    out[k] = i < a.length && (j >= b.length || compare(entryOf(a[i] as number), b[j] as E) <= 0) ? (a[i++] as number) : (b[j++] as E).slot;
+  }
+  return out;
+}

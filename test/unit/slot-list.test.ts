@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { SlotList, mergeSlots } from '../../src/main/customers/slot-list';
+import { mulberry32 } from '../helpers/prng';
+
+type E = { slot: number; key: number };
+const byKey = (a: E, b: E) => a.key - b.key || a.slot - b.slot;
+
+/** Entries by slot, as the search index keeps them; a slot's entry is replaced on a change. */
+function table() {
+  const bySlot: E[] = [];
+  const list = new SlotList<E>(byKey, (slot) => bySlot[slot] as E);
+  return { bySlot, list, keys: () => Array.from(list.array, (s) => (bySlot[s] as E).key) };
+}
+
+describe('SlotList', () => {
+  it('keeps slots sorted by their entries through inserts, removes and moves, growing past its room', () => {
+    const { bySlot, list, keys } = table();
+    const rand = mulberry32(7);
+    for (let slot = 0; slot < 500; slot++) list.insert((bySlot[slot] = { slot, key: Math.floor(rand() * 100) }));
+    for (let i = 0; i < 2000; i++) {
+      const slot = Math.floor(rand() * 500);
+      const old = bySlot[slot] as E;
+      // The slot holds its replacement before the list is told, as in the index.
+      const fresh = (bySlot[slot] = { slot, key: rand() < 0.2 ? old.key : Math.floor(rand() * 100) });
+      list.replace(old, fresh);
+    }
+    expect(list.size).toBe(500);
+    expect(new Set(list.array).size).toBe(500);
+    const ks = keys();
+    expect(ks).toEqual([...ks].sort((a, b) => a - b));
+    for (let slot = 0; slot < 500; slot += 2) expect(list.remove(bySlot[slot] as E)).toBeGreaterThanOrEqual(0);
+    expect(list.size).toBe(250);
+    expect(Array.from(list.array).every((s) => s % 2 === 1)).toBe(true);
+  });
+
+  it('finds a slot by the keys it was inserted with even once it holds its replacement, and a missing one not at all', () => {
+    const { bySlot, list } = table();
+    for (let slot = 0; slot < 9; slot++) list.insert((bySlot[slot] = { slot, key: slot * 10 }));
+    const old = bySlot[4] as E;
+    bySlot[4] = { slot: 4, key: 999 };
+    expect(list.replace(old, bySlot[4] as E)).toBe(8);
+    expect(Array.from(list.array)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 4]);
+    expect(list.remove({ slot: 4, key: 40 })).toBe(-1);
+    expect(list.remove({ slot: 42, key: 50 })).toBe(-1);
+    expect(list.size).toBe(9);
+  });
+
+  it('answers the position without moving when the keys did not change', () => {
+    const { bySlot, list } = table();
+    for (let slot = 0; slot < 5; slot++) list.insert((bySlot[slot] = { slot, key: slot }));
+    const old = bySlot[2] as E;
+    bySlot[2] = { slot: 2, key: 2 };
+    expect(list.replace(old, bySlot[2] as E)).toBe(2);
+    expect(Array.from(list.array)).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('mergeSlots', () => {
+  it('merges sorted slots with sorted entries in one pass, ties to the slots', () => {
+    const bySlot: E[] = [0, 2, 4, 6].map((key, slot) => ({ slot, key }));
+    const fresh = [1, 2, 7].map((key, i) => (bySlot[4 + i] = { slot: 4 + i, key }));
+    const merged = mergeSlots(Int32Array.of(0, 1, 2, 3), fresh, (a, b) => a.key - b.key, (s) => bySlot[s] as E);
+    expect(Array.from(merged, (s) => (bySlot[s] as E).key)).toEqual([0, 1, 2, 2, 4, 6, 7]);
+    expect(Array.from(merged).slice(2, 4)).toEqual([1, 5]);
+  });
+});
