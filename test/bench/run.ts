@@ -28,6 +28,7 @@ import { keystrokeLatencies } from './screen';
 import { syncBenchmarks } from './sync';
 import { importBenchmark } from './import';
 import { firstSyncBenchmark } from './first-sync';
+import { watchBlocks } from './blocks';
 
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--customers');
@@ -83,33 +84,6 @@ function collectGarbage() {
 }
 /** Collected or not, the report says so (`npx tsx test/bench/run.ts` without --expose-gc does not). */
 const garbageCollectedBetweenStages = typeof (globalThis as { gc?: unknown }).gc === 'function';
-
-/**
- * The event loop's longest block (the longest it went without running a 1 ms timer) in each stretch,
- * from one probe: a block is counted whole, in the stretch where it ends (a probe per stretch cut a
- * block across their boundary in two).
- */
-function watchBlocks() {
-  let longest = 0;
-  let last = performance.now();
-  const probe = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 1);
-  return {
-    /** The longest block ended since the last lap. */
-    lap() {
-      const out = longest;
-      longest = 0;
-      return out;
-    },
-    stop() {
-      clearInterval(probe);
-      return Math.max(longest, performance.now() - last);
-    },
-  };
-}
 
 /** The p95 of each query kind, `run` timed RUNS_PER_QUERY times per query: wall time, and CPU time (a busy machine's waits left out). */
 function timeKinds(run: (search: string) => void): Record<string, { wall: number; cpu: number }> {
@@ -202,30 +176,26 @@ async function searches(dir: string) {
   await setup.call('auth.setupOwner', OWNER);
   await setup.close();
 
-  // Opening the store: search answers once the index is built, in slices while the event loop keeps answering.
-  // The longest block in each stretch: opening, signing in (argon2id), then waiting for the index.
-  const blocks = watchBlocks();
-  let t = performance.now();
-  const opened = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
-  const openMs = performance.now() - t;
-  const stretches = [blocks.lap()];
-  const { sessionToken } = await opened.call('auth.login', { username: OWNER.username, password: OWNER.password });
-  const origin = { sessionToken };
-  const signedInMs = performance.now() - t;
-  stretches.push(blocks.lap());
-  const first = await opened.handle('customers.list', { search: 'hass' }, origin);
-  const usableMs = performance.now() - t;
-  stretches.push(blocks.stop());
-  const longest = Math.max(...stretches);
-  if (!first.ok) throw new Error(first.error.message);
-  report(`open the store (${COUNT}) until a search answers`, `${usableMs.toFixed(0)} ms`, `< ${TARGET.startMs} ms`, usableMs < TARGET.startMs);
-  report('  … of which openCore / then signing in (argon2id)', `${openMs.toFixed(0)} ms / ${(signedInMs - openMs).toFixed(0)} ms`, '', null);
-  report('  … longest the event loop is held meanwhile', `${longest.toFixed(0)} ms`, '< 50 ms', longest < 50);
-  report('  … longest while opening / signing in / then until the search answers', stretches.map((ms) => `${ms.toFixed(0)} ms`).join(' / '), '', null);
-  const core = { ...opened, handle: (c: string, i: unknown) => opened.handle(c, i, origin) };
+  // Opening the store in a process of its own (opening.ts): search answers from the store at once,
+  // and from the index once it is built in slices while the event loop keeps answering.
+  const opening = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/bench/opening.ts', dir, OWNER.username, OWNER.password]);
+  const o = JSON.parse(opening.stdout) as { openMs: number; signedInMs: number; usableMs: number; builtMs: number; stretches: number[] };
+  const untilUsable = Math.max(...o.stretches.slice(0, 3));
+  report(`open the store (${COUNT}) until a search answers, in a fresh process`, `${o.usableMs.toFixed(0)} ms`, `< ${TARGET.startMs} ms`, o.usableMs < TARGET.startMs);
+  report('  … of which openCore / then signing in (argon2id)', `${o.openMs.toFixed(0)} ms / ${(o.signedInMs - o.openMs).toFixed(0)} ms`, '', null);
+  report('  … longest the event loop is held meanwhile', `${untilUsable.toFixed(0)} ms`, '< 50 ms', untilUsable < 50);
+  report('  … longest while opening / signing in / then until the search answers', o.stretches.slice(0, 3).map((ms) => `${ms.toFixed(0)} ms`).join(' / '), '', null);
+  report('  … then until the index is built', `${(o.builtMs / 1000).toFixed(1)} s`, '', null);
+  report('  … longest the event loop is held meanwhile', `${(o.stretches[3] as number).toFixed(0)} ms`, '< 50 ms', (o.stretches[3] as number) < 50);
+
   // Searches in steady state, off the index (until it is built, the store answers them: a 1-character
   // search read every customer, ~0.7 s each, and was counted as the index's).
+  const opened = await openCore({ dataDir: dir, appVersion: 'bench', log: quiet });
+  const { sessionToken } = await opened.call('auth.login', { username: OWNER.username, password: OWNER.password });
+  const origin = { sessionToken };
+  const core = { ...opened, handle: (c: string, i: unknown) => opened.handle(c, i, origin) };
   await opened.customers.warmUp();
+  let t: number;
 
   for (const [kind, queries] of Object.entries(QUERIES)) {
     const times: number[] = [];
@@ -273,17 +243,11 @@ async function searches(dir: string) {
 async function auditChain(dir: string) {
   const store = await openDatabase({ dataDir: dir, clock: { now: () => new Date() } });
   try {
-    let longest = 0;
-    let last = performance.now();
-    const probe = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 1);
+    const blocks = watchBlocks();
     const t = performance.now();
     const report = await verifyAuditChainInBackground(store.sqlite, () => new Date());
     const ms = performance.now() - t;
-    clearInterval(probe);
+    const longest = blocks.stop();
     report_(`verify the audit hash chain at start (${report.rows} rows, ${report.intact ? 'intact' : 'BROKEN'})`, `${ms.toFixed(0)} ms`, '< 1000 ms, in the background', ms < 1000 && report.intact);
     report_('  … longest the event loop waits for it', `${longest.toFixed(0)} ms`, '< 50 ms', longest < 50);
   } finally {

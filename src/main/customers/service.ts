@@ -520,6 +520,8 @@ export class CustomerService {
     const entries: IndexEntry[] = [];
     let after = '';
     for (;;) {
+      // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
+      await nextTurn();
       const rows = await this.db
         .selectFrom('customers')
         .select(INDEX_COLUMNS)
@@ -532,7 +534,6 @@ export class CustomerService {
       for (const r of rows) entries.push(indexEntry(r));
       if (rows.length < INDEX_PAGE) return entries;
       after = (rows[rows.length - 1] as (typeof rows)[number]).id;
-      await nextTurn();
     }
   }
 
