@@ -88,8 +88,10 @@ describe('sortSteps', () => {
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {
   const text = foldText(name);
-  return { id, text, nameKey: text, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, seenAt: createdAt, ...extra };
+  return { id, text, nameEnd: text.length, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, seenAt: createdAt, slot: -1, ...extra };
 }
+/** An entry's name, as the index reads it (its text up to nameEnd). */
+const nameOf = (e: IndexEntry) => e.text.slice(0, e.nameEnd);
 const base = { sortBy: 'createdAt', sortOrder: 'desc', page: 1, limit: 10 } as const;
 
 describe('CustomerSearchIndex', () => {
@@ -287,7 +289,7 @@ describe('the n-gram index against ranking every match (property)', () => {
   const orders = {
     createdAt: (a: IndexEntry, b: IndexEntry) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1),
     updatedAt: (a: IndexEntry, b: IndexEntry) => -newestFirst(a, b),
-    name: (a: IndexEntry, b: IndexEntry) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : orders.createdAt(a, b)),
+    name: (a: IndexEntry, b: IndexEntry) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : orders.createdAt(a, b)),
     status: (a: IndexEntry, b: IndexEntry) => Number(!a.active) - Number(!b.active) || orders.createdAt(a, b),
   };
   /** The page the slow way: every match found by includes(), ranked (or ordered), sorted, sliced. */
@@ -295,7 +297,7 @@ describe('the n-gram index against ranking every match (property)', () => {
     const words = q.search ? searchTokens(q.search) : [];
     const nameWords = q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
     const found = entries.filter(
-      (e) => words.every((w) => e.text.includes(w)) && (q.isActive === undefined || e.active === q.isActive) && nameWords.every((w) => e.nameKey.includes(w)),
+      (e) => words.every((w) => e.text.includes(w)) && (q.isActive === undefined || e.active === q.isActive) && nameWords.every((w) => nameOf(e).includes(w)),
     );
     const sortBy = q.sortBy ?? (words.length > 0 ? 'relevance' : 'createdAt');
     let sorted: IndexEntry[];

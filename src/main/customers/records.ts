@@ -116,16 +116,21 @@ export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]
   const text = row.search_text;
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
-  const nameKey = lineEnd === -1 ? text : text.slice(0, lineEnd);
+  const nameEnd = lineEnd === -1 ? text.length : lineEnd;
+  // A customer never changed since created is seen when created: one string for both, not two (at
+  // 1,000,000 customers each is an object the garbage collector marks).
+  const seen = lastSeenAt(row);
+  const seenAt = seen === row.created_at ? row.created_at : seen;
   return {
     id: row.id,
     text,
-    nameKey,
-    lastStart: Math.min(foldText(row.first_name).length + 1, nameKey.length),
+    nameEnd,
+    lastStart: Math.min(foldText(row.first_name).length + 1, nameEnd),
     wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
-    seenAt: lastSeenAt(row),
+    seenAt,
+    slot: -1,
   };
 }
 

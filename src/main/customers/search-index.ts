@@ -19,8 +19,11 @@ export interface IndexEntry {
   id: string;
   /** searchTextOf(): folded names, email and phone digits. */
   text: string;
-  /** Folded "first last", for sorting and the `name` filter. */
-  nameKey: string;
+  /**
+   * Where the folded "first last" line ends in `text`: the name, for sorting and the `name` filter.
+   * A length, not the name itself: a string of its own per entry was 1,000,000 more objects to mark.
+   */
+  nameEnd: number;
   /** Where the last name starts in `text` (after the folded first name and its space): ranking tells them apart. */
   lastStart: number;
   /** wordStartsOf(text): where each word of `text` starts, as char codes (compact; ranking reads them). */
@@ -29,12 +32,16 @@ export interface IndexEntry {
   createdAt: string;
   /** The customer's last activity: its row's updated_at, or a later prescription version or document. */
   seenAt: string;
-}
-
-/** An entry as the index holds it: its own copy, numbered by the slot its gram lists know it by. */
-interface Held extends IndexEntry {
+  /**
+   * The slot the index's lists know it by; -1 until the index holds it. Made with the entry, not
+   * added when the index adopts it: an added property took a property array of its own per entry
+   * (1,000,000 more objects for the garbage collector to mark, 31 MB).
+   */
   slot: number;
 }
+
+/** An entry as the index holds it: its own copy or one made for it, its slot set. */
+type Held = IndexEntry;
 
 export type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
 export type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
@@ -44,11 +51,21 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
   createdAt: (a, b) => byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
   updatedAt: (a, b) => byString(a.seenAt, b.seenAt) || byString(a.id, b.id),
-  name: (a, b) => byString(a.nameKey, b.nameKey) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
+  name: (a, b) => byName(a, b) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
   // Seed 001 spells the statuses "active" < "unactive": ascending puts active customers first.
   status: (a, b) => Number(!a.active) - Number(!b.active) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
 };
 const sortKeys = Object.keys(comparators) as SortBy[];
+
+/** The two names (each `text` up to its `nameEnd`) compared as strings are, code unit by code unit. */
+function byName(a: IndexEntry, b: IndexEntry): number {
+  const n = Math.min(a.nameEnd, b.nameEnd);
+  for (let i = 0; i < n; i++) {
+    const d = a.text.charCodeAt(i) - b.text.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.nameEnd < b.nameEnd ? -1 : a.nameEnd > b.nameEnd ? 1 : 0;
+}
 
 // Past this many changes at once, merging them into every list beats inserting one by one.
 const BULK = 1000;
@@ -352,7 +369,8 @@ export class CustomerSearchIndex {
   /** Takes an entry into the index (its own copy unless adopted, in the old one's slot or a free one); its grams are the caller's. */
   private hold(entry: IndexEntry, old: Held | undefined, adopt: boolean): Held {
     const slot = old?.slot ?? this.freeSlots.pop() ?? this.bySlot.length;
-    const held: Held = adopt ? Object.assign(entry, { slot }) : { ...entry, slot };
+    const held: Held = adopt ? entry : { ...entry };
+    held.slot = slot;
     this.entries.set(held.id, held);
     this.bySlot[slot] = held;
     this.texts[slot] = held.text;
@@ -467,7 +485,8 @@ export class CustomerSearchIndex {
       const entry = entries[i] as IndexEntry;
       const old = this.entries.get(entry.id);
       const slot = old?.slot ?? this.bySlot.length;
-      const held: Held = adopt ? Object.assign(entry, { slot }) : { ...entry, slot };
+      const held: Held = adopt ? entry : { ...entry };
+      held.slot = slot;
       this.entries.set(held.id, held);
       this.bySlot[slot] = held;
       this.texts[slot] = held.text;
@@ -538,7 +557,7 @@ export function rankOf(e: IndexEntry, words: readonly string[]): number {
 
 function tierOf(e: IndexEntry, word: string): number {
   const { text, wordStarts } = e;
-  const nameEnd = e.nameKey.length;
+  const nameEnd = e.nameEnd;
   let best = TIERS - 1;
   // Word starts come in order: the first name's, the last name's, then the email's and phone's.
   for (let i = 0; i < wordStarts.length; i++) {
@@ -553,7 +572,7 @@ function tierOf(e: IndexEntry, word: string): number {
 
 /** Which of a customer's word starts a position is in: 0 the last name, 1 the first name, 2 email or phone. */
 function zoneOf(e: IndexEntry, p: number): 0 | 1 | 2 {
-  return p >= e.nameKey.length ? 2 : p >= e.lastStart ? 0 : 1;
+  return p >= e.nameEnd ? 2 : p >= e.lastStart ? 0 : 1;
 }
 
 /** Each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, with its best tier. */
@@ -679,7 +698,17 @@ export type Keep = ((e: IndexEntry) => boolean) | null;
 
 export function keeper(active: boolean | undefined, nameWords: string[]): Keep {
   if (active === undefined && nameWords.length === 0) return null;
-  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || containsAll(e.nameKey, nameWords));
+  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || nameHoldsAll(e, nameWords));
+}
+
+/** Whether the name (`text` up to `nameEnd`) holds every word: a word's first place in `text` is the one to check. */
+function nameHoldsAll(e: IndexEntry, words: string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const at = e.text.indexOf(w);
+    if (at < 0 || at + w.length > e.nameEnd) return false;
+  }
+  return true;
 }
 
 function containsAll(text: string, words: string[]): boolean {
