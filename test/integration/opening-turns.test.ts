@@ -23,7 +23,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-it('opens a store in turns: the file’s check, the audit trail and the index’s first page each on its own', async () => {
+it('opens a store in turns: the file’s check, the read-write open, WAL mode, the services and the index’s first page', async () => {
   const temp = tempDir();
   cleanups.push(temp.remove);
   const first = await openTestCore({ dataDir: temp.dir });
@@ -37,11 +37,16 @@ it('opens a store in turns: the file’s check, the audit trail and the index’
   const statement = Object.getPrototypeOf(probe.prepare('select 1')) as Record<'all' | 'get' | 'run', (...a: unknown[]) => unknown>;
   probe.close();
   const originals = { all: statement.all, get: statement.get, run: statement.run };
-  // The file's check reads on a read-only connection and an in-memory one (checkDatabaseFile); the
-  // audit trail and the index read the opened store.
+  // What each statement marks: the file's check reads on a read-only connection and an in-memory one
+  // (checkDatabaseFile); the store is then opened read-write (its pragmas), the audit trail opened
+  // with plain SQL, and the services read through kysely (quoted names), the index's pages among them.
   type Statement = { source: string; database: { readonly: boolean; memory: boolean } };
-  const stepOf = ({ source, database }: Statement) =>
-    database.readonly || database.memory ? 'check' : source.includes('audit_log') ? 'trail' : /"search_text".*order by "id"/s.test(source) ? 'index' : null;
+  const stepOf = ({ source, database }: Statement) => {
+    if (database.readonly || database.memory) return 'check';
+    if (/^PRAGMA (busy_timeout|foreign_keys|journal_mode)/.test(source)) return source.slice(7, source.indexOf(' ', 7));
+    if (/"search_text".*order by "id"/s.test(source)) return 'index';
+    return source.includes('"') ? 'kysely' : 'plain';
+  };
   for (const name of ['all', 'get', 'run'] as const) {
     const original = originals[name];
     statement[name] = function (this: Statement, ...a: unknown[]) {
@@ -58,15 +63,20 @@ it('opens a store in turns: the file’s check, the audit trail and the index’
   } finally {
     Object.assign(statement, originals);
   }
-  const firstOf = (step: string) => events.indexOf(step);
+  const firstOf = (step: string, from = 0) => events.indexOf(step, from);
   const lastBefore = (step: string, at: number) => events.lastIndexOf(step, at);
   const turnBetween = (from: number, to: number) => from >= 0 && to > from && events.slice(from, to).includes('turn');
+  const log = events.join(' ');
+  // The file's check, a turn, then the store opened read-write…
+  const opened = firstOf('busy_timeout');
+  expect(turnBetween(lastBefore('check', opened), opened), log).toBe(true);
+  // …migrated, a turn, then put in WAL mode…
+  const wal = firstOf('journal_mode');
+  expect(turnBetween(lastBefore('foreign_keys', wal), wal), log).toBe(true);
+  // …the audit trail opened (plain SQL, right after), a turn, then the services (kysely)…
+  const services = Math.min(...['kysely', 'index'].map((step) => firstOf(step, wal)).filter((i) => i >= 0));
+  expect(turnBetween(wal, services), log).toBe(true);
+  // …and the index's first page on a turn after them.
   const index = firstOf('index');
-  const trail = firstOf('trail');
-  expect(index).toBeGreaterThan(0);
-  expect(trail).toBeGreaterThan(0);
-  // The file's check (openDatabase), then a turn before the audit trail (assemble)…
-  expect(turnBetween(lastBefore('check', trail), trail), events.join(' ')).toBe(true);
-  // …and the index's first page on a turn after both.
-  expect(turnBetween(lastBefore('trail', index), index), events.join(' ')).toBe(true);
+  expect(turnBetween(lastBefore('plain', index), index), log).toBe(true);
 });
