@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlotList, mergeSlots } from '../../src/main/customers/slot-list';
+import { HOLE, SlotList, mergeSlots } from '../../src/main/customers/slot-list';
 import { mulberry32 } from '../helpers/prng';
 
 type E = { slot: number; key: number };
@@ -62,5 +62,66 @@ describe('mergeSlots', () => {
     const merged = mergeSlots(Int32Array.of(0, 1, 2, 3), fresh, (a, b) => a.key - b.key, (s) => bySlot[s] as E);
     expect(Array.from(merged, (s) => (bySlot[s] as E).key)).toEqual([0, 1, 2, 2, 4, 6, 7]);
     expect(Array.from(merged).slice(2, 4)).toEqual([1, 5]);
+  });
+});
+
+describe('SlotList that leaves holes', () => {
+  it('moves a saved entry to the end without closing the gap, finds and inserts past holes, and squeezes them out', () => {
+    const bySlot: E[] = [];
+    const list = new SlotList<E>(byKey, (slot) => bySlot[slot] as E, undefined, true);
+    for (let slot = 0; slot < 64; slot++) list.insert((bySlot[slot] = { slot, key: slot * 10 }));
+    // Saves: each moves its customer to the end, leaving a hole where it was.
+    for (const [n, slot] of [5, 6, 7].entries()) {
+      const old = bySlot[slot] as E;
+      bySlot[slot] = { slot, key: 1000 + n };
+      expect(list.replace(old, bySlot[slot] as E)).toBe(64 + n);
+    }
+    expect(Array.from(list.array.subarray(4, 9))).toEqual([4, HOLE, HOLE, HOLE, 8]);
+    expect(list.size).toBe(64);
+    // Found and placed across the holes: one between 40 and 90 takes one of the holes between them.
+    expect(list.remove(bySlot[8] as E)).toBe(8);
+    bySlot[64] = { slot: 64, key: 45 };
+    const at = list.insert(bySlot[64] as E);
+    expect(at).toBeGreaterThanOrEqual(5);
+    expect(at).toBeLessThanOrEqual(8);
+    expect(Array.from(list.array.subarray(4, 10)).filter((s) => s !== HOLE)).toEqual([4, 64, 9]);
+    expect(list.array.length).toBe(67);
+    // Three holes left; a fourth stays (67 places / 16 = 4), a fifth squeezes them all out.
+    expect(list.remove(bySlot[20] as E)).toBeGreaterThan(0);
+    expect(Array.from(list.array).filter((s) => s === HOLE)).toHaveLength(4);
+    expect(list.remove(bySlot[30] as E)).toBeGreaterThan(0);
+    expect(Array.from(list.array).includes(HOLE)).toBe(false);
+    const keys = Array.from(list.array, (s) => (bySlot[s] as E).key);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+    expect(list.size).toBe(list.array.length);
+  });
+
+  it('keeps order and contents through random saves, removes and inserts', () => {
+    const bySlot: E[] = [];
+    const list = new SlotList<E>(byKey, (slot) => bySlot[slot] as E, undefined, true);
+    const rand = mulberry32(11);
+    const live = new Set<number>();
+    for (let i = 0; i < 5000; i++) {
+      const slot = Math.floor(rand() * 300);
+      const old = bySlot[slot];
+      const r = rand();
+      if (old && live.has(slot) && r < 0.6) {
+        const fresh = (bySlot[slot] = { slot, key: r < 0.45 ? 10_000 + i : Math.floor(rand() * 10_000) });
+        list.replace(old, fresh);
+      } else if (old && live.has(slot)) {
+        expect(list.remove(old)).toBeGreaterThanOrEqual(0);
+        live.delete(slot);
+      } else {
+        list.insert((bySlot[slot] = { slot, key: Math.floor(rand() * 10_000) }));
+        live.add(slot);
+      }
+      const slots = Array.from(list.array).filter((s) => s !== HOLE);
+      expect(slots.length).toBe(list.size);
+      if (i % 50 === 0) {
+        expect(new Set(slots)).toEqual(live);
+        const keys = slots.map((s) => (bySlot[s] as E).key);
+        expect(keys).toEqual([...keys].sort((a, b) => a - b));
+      }
+    }
   });
 });

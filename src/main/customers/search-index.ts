@@ -3,7 +3,7 @@ import { foldText, searchTokens } from './fold';
 import { GramPostings, type MatchSet } from './gram-postings';
 import { IdMap } from './id-map';
 import { runInSlices, runNow } from './slices';
-import { SlotList, mergeSlots, slotsOfSteps } from './slot-list';
+import { HOLE, SlotList, mergeSlots, slotsOfSteps } from './slot-list';
 import { sortSteps } from './sorted-list';
 
 /**
@@ -79,7 +79,8 @@ const WALK_PAST = 64;
 /**
  * For each folded prefix (1 to PREFIX_MAX characters) at the start of some customer's word, the
  * customers it starts a word of, split by tier (0 last name, 1 first name, 2 email or phone) and kept
- * most recently seen last: the first page of a short search is read off them without ranking.
+ * most recently seen last: the first page of a short search is read off them without ranking. They
+ * leave holes where a customer moved (a save), skipped by their walk (SlotList).
  */
 type PrefixLists = Map<string, [SlotList<Held>, SlotList<Held>, SlotList<Held>]>;
 
@@ -268,7 +269,9 @@ export class CustomerSearchIndex {
         // The newest of the lists' next entries (their places in the updatedAt order are numbers).
         let pick = -1;
         for (let l = 0; l < from.length; l++) {
-          const i = next[l] as number;
+          let i = next[l] as number;
+          while (i >= 0 && (from[l] as Int32Array)[i] === HOLE) i--;
+          next[l] = i;
           if (i < 0) continue;
           const best = pick < 0 ? -Infinity : (this.seenOrd[(from[pick] as Int32Array)[next[pick] as number] as number] as number);
           if ((this.seenOrd[(from[l] as Int32Array)[i] as number] as number) > best) pick = l;
@@ -404,7 +407,7 @@ export class CustomerSearchIndex {
   private listsOf(prefix: string): [SlotList<Held>, SlotList<Held>, SlotList<Held>] {
     let lists = this.prefixes.get(prefix);
     if (!lists) {
-      const list = () => new SlotList(comparators.updatedAt, this.entryOf);
+      const list = () => new SlotList(comparators.updatedAt, this.entryOf, undefined, true);
       lists = [list(), list(), list()];
       this.prefixes.set(prefix, lists);
     }
@@ -656,7 +659,7 @@ function* buildPrefixLists(bySeen: Int32Array, entryOf: (slot: number) => Held):
     }
   }
   const prefixes: PrefixLists = new Map();
-  const wrap = (slots: Int32Array) => new SlotList(comparators.updatedAt, entryOf, slots);
+  const wrap = (slots: Int32Array) => new SlotList(comparators.updatedAt, entryOf, slots, true);
   let n = 0;
   for (const [prefix, { tiers }] of building) {
     prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
