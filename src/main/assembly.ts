@@ -102,8 +102,7 @@ function warmSearch(customers: CustomerService, log: Logger): Promise<void> {
 export async function assemble(store: OpenedDatabase, s: Shared) {
   const { clock, log, dataDir } = s;
   const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir, secrets: s.secrets, clock, log });
-  // A turn between the opening's steps (openDatabase's too): together they held the event loop ~85 ms.
-  await nextTurnAhead();
+  await nextTurnAhead(); // between the opening's steps (as in openDatabase): in one turn, ~85 ms held
   const outbox = new Outbox(store.db, store.sqlite, clock);
   const writes = new UnitOfWork(store.db, audit, outbox, log);
   const staff = new StaffService(store.db, clock, writes, s.secretHasher);

@@ -69,28 +69,27 @@ describe('SlotList that leaves holes', () => {
   it('moves a saved entry to the end without closing the gap, finds and inserts past holes, and squeezes them out', () => {
     const bySlot: E[] = [];
     const list = new SlotList<E>(byKey, (slot) => bySlot[slot] as E, undefined, true);
-    for (let slot = 0; slot < 64; slot++) list.insert((bySlot[slot] = { slot, key: slot * 10 }));
+    for (let slot = 0; slot < 200; slot++) list.insert((bySlot[slot] = { slot, key: slot * 10 }));
     // Saves: each moves its customer to the end, leaving a hole where it was.
     for (const [n, slot] of [5, 6, 7].entries()) {
       const old = bySlot[slot] as E;
-      bySlot[slot] = { slot, key: 1000 + n };
-      expect(list.replace(old, bySlot[slot] as E)).toBe(64 + n);
+      bySlot[slot] = { slot, key: 10_000 + n };
+      expect(list.replace(old, bySlot[slot] as E)).toBe(200 + n);
     }
     expect(Array.from(list.array.subarray(4, 9))).toEqual([4, HOLE, HOLE, HOLE, 8]);
-    expect(list.size).toBe(64);
+    expect(list.size).toBe(200);
     // Found and placed across the holes: one between 40 and 90 takes one of the holes between them.
     expect(list.remove(bySlot[8] as E)).toBe(8);
-    bySlot[64] = { slot: 64, key: 45 };
-    const at = list.insert(bySlot[64] as E);
+    bySlot[500] = { slot: 500, key: 45 };
+    const at = list.insert(bySlot[500] as E);
     expect(at).toBeGreaterThanOrEqual(5);
     expect(at).toBeLessThanOrEqual(8);
-    expect(Array.from(list.array.subarray(4, 10)).filter((s) => s !== HOLE)).toEqual([4, 64, 9]);
-    expect(list.array.length).toBe(67);
-    // Three holes left; a fourth stays (67 places / 16 = 4), a fifth squeezes them all out.
-    expect(list.remove(bySlot[20] as E)).toBeGreaterThan(0);
-    expect(Array.from(list.array).filter((s) => s === HOLE)).toHaveLength(4);
-    expect(list.remove(bySlot[30] as E)).toBeGreaterThan(0);
-    expect(Array.from(list.array).includes(HOLE)).toBe(false);
+    expect(Array.from(list.array.subarray(4, 10)).filter((s) => s !== HOLE)).toEqual([4, 500, 9]);
+    expect(list.array.length).toBe(203);
+    // Three holes left; squeezed out once past a sixteenth (203 places: 12), at the tenth removal more.
+    let removed = 0;
+    for (let slot = 20; Array.from(list.array).includes(HOLE); slot++, removed++) list.remove(bySlot[slot] as E);
+    expect(removed).toBe(10);
     const keys = Array.from(list.array, (s) => (bySlot[s] as E).key);
     expect(keys).toEqual([...keys].sort((a, b) => a - b));
     expect(list.size).toBe(list.array.length);
@@ -123,5 +122,38 @@ describe('SlotList that leaves holes', () => {
         expect(keys).toEqual([...keys].sort((a, b) => a - b));
       }
     }
+  });
+});
+
+describe('SlotList that leaves holes, review 11', () => {
+  const listOf = (n: number) => {
+    const bySlot: E[] = [];
+    const list = new SlotList<E>(byKey, (slot) => bySlot[slot] as E, undefined, true);
+    for (let slot = 0; slot < n; slot++) list.insert((bySlot[slot] = { slot, key: slot }));
+    return { bySlot, list, holes: () => Array.from(list.array).filter((s) => s === HOLE).length };
+  };
+
+  it('closes the gap near the end: a few customers saved in turn leave no block of holes to step over', () => {
+    const { bySlot, list, holes } = listOf(5000);
+    for (let i = 0; i < 200; i++) {
+      const slot = 4997 + (i % 3);
+      const old = bySlot[slot] as E;
+      list.replace(old, (bySlot[slot] = { slot, key: 10_000 + i }));
+    }
+    expect(holes()).toBe(0);
+    expect(list.size).toBe(5000);
+  });
+
+  it('leaves no holes at the end nor more than a sixteenth after removing the newest first', () => {
+    const { bySlot, list, holes } = listOf(200);
+    // Holes far from the end (older customers saved), then the newest removed one by one.
+    for (let slot = 0; slot < 12; slot++) list.replace(bySlot[slot] as E, (bySlot[slot] = { slot, key: 1000 + slot }));
+    for (let slot = 11; slot >= 0; slot--) list.remove(bySlot[slot] as E);
+    for (let slot = 199; slot >= 20; slot--) {
+      list.remove(bySlot[slot] as E);
+      expect(list.array.at(-1)).not.toBe(HOLE);
+      expect(holes()).toBeLessThanOrEqual(list.array.length >>> 4);
+    }
+    expect(list.size).toBe(8);
   });
 });
