@@ -1,3 +1,8 @@
+/** Where a list that leaves holes had a slot removed. */
+export const HOLE = -1;
+// Slots this close to the end are moved to close a gap rather than leave a hole.
+const NEAR_END = 64;
+
 /**
  * Customers' slots kept sorted by their entries, in an Int32Array. At 1,000,000 customers the sort
  * orders and prefix lists hold ~19,000,000 places: as arrays of pointers the garbage collector
@@ -5,11 +10,6 @@
  * array it does not walk. Entries are read through `entryOf`, compared by `compare`; every entry's
  * keys are distinct (the orders break ties down to the id), so a slot is found by binary search.
  */
-/** Where a list that leaves holes had a slot removed. */
-export const HOLE = -1;
-// Slots this close to the end are moved to close a gap rather than leave a hole.
-const NEAR_END = 64;
-
 export class SlotList<E extends { slot: number }> {
   private items: Int32Array;
   /** Places used, holes included. */
@@ -18,9 +18,9 @@ export class SlotList<E extends { slot: number }> {
 
   /**
    * `leavesHoles`: a removed slot leaves a HOLE in its place rather than closing the gap (unless it
-   * is near the end), filled by an insert beside it or squeezed out past a sixteenth of the list. A save moves its
-   * customer to the end of each prefix list it is in, and closing the gap meant moving everything
-   * after it: nine lists of ~1,000,000 at 1,000,000 customers, 36 MB of copying per save that also
+   * is near the end), filled by an insert beside it or squeezed out past a sixteenth of the list. A
+   * save moves its customer to the end of each prefix list it is in, and closing the gap meant
+   * moving everything after it: nine lists of ~1,000,000 at 1,000,000 customers, 36 MB of copying per save that also
    * emptied the CPU's caches for the search after it. Positions then count holes: only for lists
    * read by walking (the prefix lists), not the sort orders a page is counted off.
    */
@@ -94,36 +94,36 @@ export class SlotList<E extends { slot: number }> {
     return this.insert(fresh);
   }
 
-  // Both searches compare at the first slot from the middle on (past any holes); holes alone from
-  // the middle to the end of the range put what is looked for before the middle.
+  /** Where the entry's slot is (found by the keys it was inserted with), or -1. */
   private find(e: E): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.nextSlotAt(mid, hi);
-      if (at === hi) {
-        hi = mid;
-        continue;
-      }
-      const slot = this.items[at] as number;
-      if (slot === e.slot) return at;
-      if (this.compare(this.entryOf(slot), e) < 0) lo = at + 1;
-      else hi = mid;
-    }
-    return -1;
+    return this.search(e, true);
   }
 
+  /** The first place whose slot sorts at or after the entry (or a hole before it). */
   private lowerBound(e: E): number {
+    return this.search(e, false);
+  }
+
+  // Compares at the first slot from the middle on (past any holes); holes alone from the middle to
+  // the end of the range put what is looked for before the middle. `exact`: the entry's own slot
+  // ends it there, whatever its entry now holds (a save's replacement).
+  private search(e: E, exact: boolean): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const at = this.nextSlotAt(mid, hi);
-      if (at < hi && this.compare(this.entryOf(this.items[at] as number), e) < 0) lo = at + 1;
-      else hi = mid;
+      if (at < hi) {
+        const slot = this.items[at] as number;
+        if (exact && slot === e.slot) return at;
+        if (this.compare(this.entryOf(slot), e) < 0) {
+          lo = at + 1;
+          continue;
+        }
+      }
+      hi = mid;
     }
-    return lo;
+    return exact ? -1 : lo;
   }
 
   private nextSlotAt(from: number, end: number): number {
