@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchTextOf } from '../../src/main/customers/fold';
-import { CustomerSearchIndex, type IndexEntry } from '../../src/main/customers/search-index';
+import type { IndexEntry } from '../../src/main/customers/index-columns';
+import { CustomerSearchIndex } from '../../src/main/customers/search-index';
 import { indexEntry } from '../../src/main/customers/records';
 
 /*
@@ -57,7 +58,7 @@ describe('many customers added or changed at once', () => {
     const single = new CustomerSearchIndex(all);
     // Half renamed customers already here, half new ones.
     const changed = [...all.slice(0, changes / 2).map(renamed), ...Array.from({ length: changes / 2 }, (_, i) => person(size + i))];
-    bulk.upsert(changed, true);
+    bulk.upsert(changed);
     for (const e of changed) single.upsert([e]);
     expect(bulk.size).toBe(single.size);
     for (const q of queries) {

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { foldText, searchTextOf, searchTokens } from '../../src/main/customers/fold';
 import { PageCollector } from '../../src/main/customers/cold-search';
-import { CustomerSearchIndex, type IndexEntry, rankOf, wordStartsOf } from '../../src/main/customers/search-index';
-import { SortedList, sortSteps } from '../../src/main/customers/sorted-list';
+import { CustomerSearchIndex } from '../../src/main/customers/search-index';
+import { IndexColumns, type IndexEntry, rankText } from '../../src/main/customers/index-columns';
+
+const rankOf = (e: IndexEntry, words: string[]) => rankText(e.text, e.nameEnd, e.lastStart, words);
+import { SortedList } from '../../src/main/customers/sorted-list';
+import { sortSlotsSteps } from '../../src/main/customers/slot-list';
 import { indexEntry } from '../../src/main/customers/records';
 import { generateCustomers } from '../bench/people';
 
@@ -55,19 +59,19 @@ describe('SortedList', () => {
   });
 });
 
-describe('sortSteps', () => {
+describe('sortSlotsSteps', () => {
   it('sorts as the engine does, stably, across runs and merges paused and resumed', () => {
     for (const n of [0, 1, 5, 2047, 2048, 2049, 5000, 40_000, 70_001]) {
       const items = Array.from({ length: n }, (_, i) => ({ k: (i * 7919) % 1000, i }));
       const byK = (a: { k: number }, b: { k: number }) => a.k - b.k;
       let pauses = 0;
-      const steps = sortSteps(items, byK);
+      const steps = sortSlotsSteps(n, (a, b) => byK(items[a] as { k: number }, items[b] as { k: number }));
       let r = steps.next();
       while (!r.done) {
         pauses++;
         r = steps.next();
       }
-      expect(r.value, `n=${n}`).toEqual([...items].sort(byK));
+      expect(Array.from(r.value, (slot) => items[slot]), `n=${n}`).toEqual([...items].sort(byK));
       if (n > 20_000) expect(pauses).toBeGreaterThan(n / 16_384);
     }
   });
@@ -77,7 +81,7 @@ describe('sortSteps', () => {
     const items = Array.from({ length: 100_000 }, (_, i) => ({ k: (i * 7919) % 100_003 }));
     let since = 0;
     let most = 0;
-    const steps = sortSteps(items, (a, b) => (since++, a.k - b.k));
+    const steps = sortSlotsSteps(items.length, (a, b) => (since++, (items[a] as { k: number }).k - (items[b] as { k: number }).k));
     for (let r = steps.next(); !r.done; r = steps.next()) {
       most = Math.max(most, since);
       since = 0;
@@ -88,7 +92,7 @@ describe('sortSteps', () => {
 
 function entry(id: string, name: string, createdAt: string, extra: Partial<IndexEntry> = {}): IndexEntry {
   const text = foldText(name);
-  return { id, text, nameEnd: text.length, lastStart: text.indexOf(' ') + 1, wordStarts: wordStartsOf(text), active: true, createdAt, seenAt: createdAt, slot: -1, ...extra };
+  return { id, text, nameEnd: text.length, lastStart: text.indexOf(' ') + 1, active: true, createdAt, seenAt: createdAt, ...extra };
 }
 /** An entry's name, as the index reads it (its text up to nameEnd). */
 const nameOf = (e: IndexEntry) => e.text.slice(0, e.nameEnd);
@@ -428,7 +432,7 @@ describe('the n-gram index against ranking every match (property)', () => {
   });
 
   it('builds in slices to the same index as at once', async () => {
-    const sliced = await CustomerSearchIndex.build(pool, 1);
+    const sliced = await CustomerSearchIndex.build(IndexColumns.of(pool), 1);
     const atOnce = new CustomerSearchIndex(pool);
     for (const search of ['a', 'be', 'hass', 'ahmed ben', '612', 'zzq']) {
       const q = { search, page: 1, limit: 50, sortOrder: 'desc' } as const;

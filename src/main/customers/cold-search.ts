@@ -2,14 +2,15 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { searchTokens } from './fold';
 import { INDEX_COLUMNS, indexEntry, seenAtColumn } from './records';
-import { type IndexEntry, type IndexPage, type Query, comparators, keeper, nameWordsOf, rankOf } from './search-index';
+import { type Filter, IndexColumns, type IndexEntry } from './index-columns';
+import { type IndexPage, type Query, filterOf } from './search-index';
 import { nextTurnAhead } from '../turns';
 
 /*
  * customers.list while the search index is still being built (opening a large store takes seconds
  * of CPU for it): the rows holding every word are read from the store a range of rows at a time, the
- * event loop given back every few milliseconds, and ordered exactly as the index orders them (rankOf, its
- * comparators), so the counter answers within a second of opening and the results do not reorder
+ * event loop given back every few milliseconds, and ordered exactly as the index orders them (the same
+ * columns' ranks and comparisons), so the counter answers within a second of opening and the results do not reorder
  * once the index is ready. Only the page's candidates are kept, never every match.
  */
 
@@ -19,22 +20,22 @@ import { nextTurnAhead } from '../turns';
 const ROWS_PER_READ = 2000;
 const SLICE_MS = 24;
 
-type Scored = { entry: IndexEntry; rank: number };
-
 /** A query's page, gathered from entries met in any order, a batch at a time. */
 export class PageCollector {
   private readonly words: string[];
-  private readonly keep: ReturnType<typeof keeper>;
-  private readonly compare: (a: Scored, b: Scored) => number;
+  private readonly filter: Filter;
+  private readonly q: Query;
   private readonly start: number;
   private readonly end: number;
-  private best: Scored[] = [];
+  /** The candidates so far, by slot: the index's own columns, so they sort exactly as it sorts. */
+  private cols = new IndexColumns();
+  private ranks: number[] = [];
   private total = 0;
 
   constructor(q: Query) {
+    this.q = q;
     this.words = q.search ? searchTokens(q.search) : [];
-    this.keep = keeper(q.isActive, nameWordsOf(q));
-    this.compare = orderOf(q, this.words.length > 0);
+    this.filter = filterOf(q);
     this.start = (q.page - 1) * q.limit;
     this.end = this.start + q.limit;
   }
@@ -46,32 +47,44 @@ export class PageCollector {
 
   add(entries: readonly IndexEntry[]): void {
     for (const entry of entries) {
-      if (!this.words.every((w) => entry.text.includes(w)) || (this.keep && !this.keep(entry))) continue;
+      if (!this.words.every((w) => entry.text.includes(w))) continue;
+      const slot = this.cols.push(entry);
+      if (!this.cols.kept(slot, this.filter)) {
+        this.cols.truncate(slot);
+        continue;
+      }
       this.total++;
-      this.best.push({ entry, rank: this.words.length > 0 ? rankOf(entry, this.words) : 0 });
+      this.ranks[slot] = this.words.length > 0 ? this.cols.rank(slot, this.words) : 0;
     }
     // Sorted and cut back to the page's end once it has doubled: what falls past it can never come back.
-    if (this.best.length >= 2 * Math.max(this.end, ROWS_PER_READ)) this.cut();
+    if (this.cols.length >= 2 * Math.max(this.end, ROWS_PER_READ)) this.cut();
   }
 
   page(): IndexPage {
-    this.cut();
-    return { ids: this.best.slice(this.start, this.end).map((s) => s.entry.id), total: this.total };
+    const best = this.cut();
+    return { ids: best.slice(this.start, this.end).map((slot) => this.cols.id(slot)), total: this.total };
   }
 
-  private cut(): void {
-    this.best.sort(this.compare);
-    if (this.best.length > this.end) this.best.length = this.end;
+  /** The candidates in the page's order, cut back to its end (the columns then hold just those, in that order). */
+  private cut(): number[] {
+    const best = Array.from({ length: this.cols.length }, (_, i) => i).sort(orderOf(this.q, this.words.length > 0, this.cols, this.ranks));
+    best.length = Math.min(best.length, this.end);
+    const kept = new IndexColumns();
+    const ranks = best.map((slot) => this.ranks[slot] as number);
+    for (const slot of best) kept.push(this.cols.entryAt(slot));
+    this.cols = kept;
+    this.ranks = ranks;
+    return best.map((_, i) => i);
   }
 }
 
 /** The index's order for a query: ranked, ties most recently seen first; or a sort order, reversed for desc. */
-function orderOf(q: Query, searching: boolean): (a: Scored, b: Scored) => number {
-  const newestFirst = (a: Scored, b: Scored) => comparators.updatedAt(b.entry, a.entry);
+function orderOf(q: Query, searching: boolean, cols: IndexColumns, ranks: number[]): (a: number, b: number) => number {
+  const newestFirst = (a: number, b: number) => cols.compare.updatedAt(b, a);
   const sortBy = q.sortBy ?? (searching ? 'relevance' : 'createdAt');
-  if (sortBy === 'relevance') return searching ? (a, b) => a.rank - b.rank || newestFirst(a, b) : newestFirst;
-  const by = comparators[sortBy];
-  return q.sortOrder === 'asc' ? (a, b) => by(a.entry, b.entry) : (a, b) => by(b.entry, a.entry);
+  if (sortBy === 'relevance') return searching ? (a, b) => (ranks[a] as number) - (ranks[b] as number) || newestFirst(a, b) : newestFirst;
+  const by = cols.compare[sortBy];
+  return q.sortOrder === 'asc' ? by : (a, b) => by(b, a);
 }
 
 /** customers.list's page read from the store itself, in slices (see above). */

@@ -22,7 +22,10 @@ const ID_MASK = 1023;
 const SEPARATOR = /[\s\p{Cc}]/u;
 
 const NO_SLOTS = new Int32Array(0);
-const BUILD_BUFFER_SLOTS = 2 ** 21;
+const BUILD_BUFFER_SLOTS = 2 ** 19;
+// What buildSteps() does between pauses, in words of fresh memory; a list's view counts as LIST_WORK.
+const STEP_WORK = 2 ** 19;
+const LIST_WORK = 128;
 // A bitset takes a bit per slot of the store, a sorted list 32 per customer in it: past one customer
 // in 32 the bitset is smaller. Back to a list below one in 64, so a list near the line does not flip.
 const DENSE_PAST = 32;
@@ -248,38 +251,43 @@ export class GramPostings {
    * after left up to as much again in slack and copies (~40 MB at 100,000 customers). The
    * generator yields between slices.
    */
-  *buildSteps(texts: readonly string[]): Generator<void> {
-    for (let slot = 0; slot < texts.length; slot++) {
-      this.eachNewKey(texts[slot] as string, (key) => (this.get(key) ?? this.create(key)).n++);
+  *buildSteps(textOf: (slot: number) => string, count: number): Generator<void> {
+    for (let slot = 0; slot < count; slot++) {
+      this.eachNewKey(textOf(slot), (key) => (this.get(key) ?? this.create(key)).n++);
       if (slot % 128 === 127) yield;
     }
     // Buffers of BUILD_BUFFER_SLOTS at most (one of 100,000,000 slots at 1,000,000 customers took
     // ~0.1 s just to be zeroed), the lists laid out one after another; a longer list has its own.
+    // Fresh memory costs here: a buffer or bitset is paid for in page faults (~3 ms a MB on these
+    // machines), and each list's view is an object. A pause every STEP_WORK words of either.
     let buffer = NO_SLOTS;
     let at = 0;
-    let dense = 0;
+    let work = 0;
     for (const p of this.postings()) {
-      if (p.n * DENSE_PAST > texts.length) {
-        p.makeDense(texts.length);
-        // Each bitset is fresh memory to zero (125 KB at 1,000,000 customers, hundreds of them):
-        // made back to back they held the loop up to ~100 ms. A pause every buffer's worth.
-        if ((dense += texts.length >>> 5) >= BUILD_BUFFER_SLOTS) {
-          dense = 0;
-          yield;
-        }
+      if (work >= STEP_WORK) {
+        work = 0;
+        yield;
+      }
+      work += LIST_WORK;
+      if (p.n * DENSE_PAST > count) {
+        p.makeDense(count);
+        work += count >>> 5;
         continue;
       }
       if (at + p.n > buffer.length) {
-        yield;
-        buffer = new Int32Array(Math.max(BUILD_BUFFER_SLOTS, p.n));
+        // Written through now, in this step: filled later, a slot at a time across thousands of
+        // lists, each first write to a page of fresh memory faulted it in (a slice of 128
+        // customers held the loop ~65 ms at 1,000,000).
+        buffer = new Int32Array(Math.max(BUILD_BUFFER_SLOTS, p.n)).fill(0);
         at = 0;
+        work += buffer.length;
       }
       p.slots = buffer.subarray(at, at + p.n);
       at += p.n;
       p.n = 0;
     }
-    for (let slot = 0; slot < texts.length; slot++) {
-      this.eachNewKey(texts[slot] as string, (key) => {
+    for (let slot = 0; slot < count; slot++) {
+      this.eachNewKey(textOf(slot), (key) => {
         const p = this.get(key) as Posting;
         if (p.bits) p.setBit(slot);
         else p.slots[p.n++] = slot;

@@ -11,7 +11,7 @@ import type {
 import type { CustomerAddressesTable, CustomersTable } from '../db/schema';
 import { completeness } from './completeness';
 import { foldText } from './fold';
-import { type IndexEntry, wordStartsOf } from './search-index';
+import type { IndexEntry } from './index-columns';
 
 /** Row <-> seed 001 shapes. Pure: no I/O here. */
 export type CustomerRow = Selectable<CustomersTable>;
@@ -117,20 +117,14 @@ export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
   const nameEnd = lineEnd === -1 ? text.length : lineEnd;
-  // A customer never changed since created is seen when created: one string for both, not two (at
-  // 1,000,000 customers each is an object the garbage collector marks).
-  const seen = lastSeenAt(row);
-  const seenAt = seen === row.created_at ? row.created_at : seen;
   return {
     id: row.id,
     text,
     nameEnd,
     lastStart: Math.min(foldText(row.first_name).length + 1, nameEnd),
-    wordStarts: wordStartsOf(text),
     active: row.is_active === 1,
     createdAt: row.created_at,
-    seenAt,
-    slot: -1,
+    seenAt: lastSeenAt(row),
   };
 }
 

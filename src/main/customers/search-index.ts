@@ -2,9 +2,9 @@ import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
 import { GramPostings, type MatchSet } from './gram-postings';
 import { IdMap } from './id-map';
+import { type Filter, IndexColumns, type IndexEntry, RANKS, type SortBy, TIERS } from './index-columns';
 import { runInSlices, runNow } from './slices';
-import { HOLE, SlotList, mergeSlots, slotsOfSteps } from './slot-list';
-import { sortSteps } from './sorted-list';
+import { HOLE, SlotList, mergeSlots, sortSlotsSteps } from './slot-list';
 
 /**
  * The customer list, kept in memory for search as you type. Substring search of one or two letters
@@ -13,59 +13,13 @@ import { sortSteps } from './sorted-list';
  * customers (gram-postings.ts) and a search reads the shortest list that holds its matches. One list
  * per sort order is kept sorted, so no query sorts more than a few thousand matches. SQLite stays the
  * source of truth: the index is built from it at start (in slices: build()) and updated by the
- * customer service after each commit, change by change; only ids leave it.
+ * customer service after each commit, change by change; only ids leave it. Customers are held by
+ * slot, in columns (index-columns.ts).
  */
-export interface IndexEntry {
-  id: string;
-  /** searchTextOf(): folded names, email and phone digits. */
-  text: string;
-  /**
-   * Where the folded "first last" line ends in `text`: the name, for sorting and the `name` filter.
-   * A length, not the name itself: a string of its own per entry was 1,000,000 more objects to mark.
-   */
-  nameEnd: number;
-  /** Where the last name starts in `text` (after the folded first name and its space): ranking tells them apart. */
-  lastStart: number;
-  /** wordStartsOf(text): where each word of `text` starts, as char codes (compact; ranking reads them). */
-  wordStarts: string;
-  active: boolean;
-  createdAt: string;
-  /** The customer's last activity: its row's updated_at, or a later prescription version or document. */
-  seenAt: string;
-  /**
-   * The slot the index's lists know it by; -1 until the index holds it. Made with the entry, not
-   * added when the index adopts it: an added property took a property array of its own per entry
-   * (1,000,000 more objects for the garbage collector to mark, 31 MB).
-   */
-  slot: number;
-}
-
-/** An entry as the index holds it: its own copy or one made for it, its slot set. */
-type Held = IndexEntry;
-
-export type SortBy = Exclude<NonNullable<CustomerListQuery['sortBy']>, 'relevance'>;
+export type { IndexEntry, SortBy };
 export type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
-const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** Each sort order, ascending; ties broken down to the id, so every order is total. */
-export const comparators: Record<SortBy, (a: IndexEntry, b: IndexEntry) => number> = {
-  createdAt: (a, b) => byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
-  updatedAt: (a, b) => byString(a.seenAt, b.seenAt) || byString(a.id, b.id),
-  name: (a, b) => byName(a, b) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
-  // Seed 001 spells the statuses "active" < "unactive": ascending puts active customers first.
-  status: (a, b) => Number(!a.active) - Number(!b.active) || byString(a.createdAt, b.createdAt) || byString(a.id, b.id),
-};
-const sortKeys = Object.keys(comparators) as SortBy[];
-
-/** The two names (each `text` up to its `nameEnd`) compared as strings are, code unit by code unit. */
-function byName(a: IndexEntry, b: IndexEntry): number {
-  const n = Math.min(a.nameEnd, b.nameEnd);
-  for (let i = 0; i < n; i++) {
-    const d = a.text.charCodeAt(i) - b.text.charCodeAt(i);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return a.nameEnd < b.nameEnd ? -1 : a.nameEnd > b.nameEnd ? 1 : 0;
-}
+const sortKeys: SortBy[] = ['createdAt', 'updatedAt', 'name', 'status'];
 
 // Past this many changes at once, merging them into every list beats inserting one by one.
 const BULK = 1000;
@@ -82,7 +36,7 @@ const WALK_PAST = 64;
  * most recently seen last: the first page of a short search is read off them without ranking. They
  * leave holes where a customer moved (a save), skipped by their walk (SlotList).
  */
-type PrefixLists = Map<string, [SlotList<Held>, SlotList<Held>, SlotList<Held>]>;
+type PrefixLists = Map<string, [SlotList, SlotList, SlotList]>;
 
 export interface IndexPage {
   ids: string[];
@@ -95,13 +49,11 @@ const NONE = new Int32Array(0);
 const ORD_SPAN = 2 ** 22;
 
 export class CustomerSearchIndex {
-  private readonly entries = new IdMap<Held>();
-  private bySlot: (Held | undefined)[] = [];
-  /** Each slot's text, beside bySlot: checking a match reads the string without going through its entry. */
-  private texts: string[] = [];
+  private readonly slotOf = new IdMap<number>();
+  private cols = new IndexColumns();
   private freeSlots: number[] = [];
   /** Each sort order, ascending, as slots. */
-  private orders!: Record<SortBy, SlotList<Held>>;
+  private orders!: Record<SortBy, SlotList>;
   /** Each slot's place in the updatedAt order as a whole number (gaps allowed), so matches sort without comparing strings. */
   private seenOrd = new Float64Array(0);
   /** Built with the sort orders, then kept up to date change by change. */
@@ -109,44 +61,33 @@ export class CustomerSearchIndex {
   private grams = new GramPostings();
   /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
   private marks = new Uint8Array(0);
-  /** A slot's entry, for the slot lists. */
-  private readonly entryOf = (slot: number): Held => this.bySlot[slot] as Held;
 
   /** `sortMax`: up to how many matches are sorted outright rather than walked (tests set it to reach both ways). */
   constructor(entries: readonly IndexEntry[] = [], private readonly sortMax = SORT_MAX) {
-    runNow(this.loadSteps(entries));
+    runNow(this.loadSteps(IndexColumns.of(entries)));
   }
 
   /**
    * Builds the index a slice at a time, giving the event loop back between slices (opening a
-   * store). The entries become the index's own (not copied: 100,000 of them are ~37 MB); the
-   * caller made them for it and lets them go.
+   * store). The columns become the index's own: the caller filled them for it and lets them go.
    */
-  static async build(entries: IndexEntry[], sliceMs?: number): Promise<CustomerSearchIndex> {
+  static async build(columns: IndexColumns, sliceMs?: number): Promise<CustomerSearchIndex> {
     const index = new CustomerSearchIndex();
-    await runInSlices(index.loadSteps(entries, true), sliceMs);
+    await runInSlices(index.loadSteps(columns), sliceMs);
     return index;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.slotOf.size;
   }
 
-  /**
-   * Adds or replaces customers. Entries are replaced, never mutated, so old sort keys stay findable.
-   * `adopt`: the entries were made for the index and become its own rather than copied.
-   */
-  upsert(changed: readonly IndexEntry[], adopt = false): void {
-    if (changed.length >= BULK) return this.upsertMany(changed, adopt);
+  /** Adds or replaces customers. */
+  upsert(changed: readonly IndexEntry[]): void {
+    if (changed.length >= BULK) return this.upsertMany(changed);
     for (const entry of changed) {
-      const old = this.entries.get(entry.id);
-      const held = this.hold(entry, old, adopt);
-      this.grams.replace(held.slot, old?.text ?? null, held.text);
-      for (const k of sortKeys) {
-        const at = old ? this.orders[k].replace(old, held) : this.orders[k].insert(held);
-        if (k === 'updatedAt') this.placeSeen(at);
-      }
-      this.relistPrefixes(old, held);
+      const old = this.slotOf.get(entry.id);
+      if (old === undefined) this.add(entry);
+      else this.change(old, entry);
     }
   }
 
@@ -154,14 +95,12 @@ export class CustomerSearchIndex {
     // Many at once (an import undone): each order filtered in one pass, not a splice per list per customer.
     if (ids.length >= BULK) return this.removeMany(ids);
     for (const id of ids) {
-      const old = this.entries.get(id);
-      if (!old) continue;
-      this.unlist(old);
-      this.grams.remove(old.slot, old.text);
-      this.entries.delete(id);
-      this.bySlot[old.slot] = undefined;
-      this.texts[old.slot] = '';
-      this.freeSlots.push(old.slot);
+      const slot = this.slotOf.get(id);
+      if (slot === undefined) continue;
+      for (const k of sortKeys) this.orders[k].remove(slot);
+      for (const [prefix, tier] of this.prefixTiersOf(slot)) this.listsOf(prefix)[tier].remove(slot);
+      this.grams.remove(slot, this.cols.text(slot));
+      this.free(slot);
     }
   }
 
@@ -174,13 +113,13 @@ export class CustomerSearchIndex {
     const n = items.length;
     const start = (q.page - 1) * q.limit;
     const asc = q.sortOrder === 'asc';
-    const keep = keeper(q.isActive, nameWordsOf(q));
-    if (words.length === 0 && !keep) {
+    const filter = filterOf(q);
+    if (words.length === 0 && !filter) {
       const ids: string[] = [];
-      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push(this.entryOf(items[asc ? i : n - 1 - i] as number).id);
+      for (let i = start; i < Math.min(start + q.limit, n); i++) ids.push(this.cols.id(items[asc ? i : n - 1 - i] as number));
       return { ids, total: n };
     }
-    const matches = words.length > 0 ? this.matches(words, keep) : this.filterAll(keep as (e: IndexEntry) => boolean);
+    const matches = words.length > 0 ? this.matches(words, filter) : this.filterAll(filter);
     const ids: string[] = [];
     if (start >= matches.length) return { ids, total: matches.length };
     this.mark(matches, 1);
@@ -188,7 +127,7 @@ export class CustomerSearchIndex {
     for (let i = 0; i < n && at < start + q.limit; i++) {
       const slot = items[asc ? i : n - 1 - i] as number;
       if (this.marks[slot] === 0) continue;
-      if (at >= start) ids.push(this.entryOf(slot).id);
+      if (at >= start) ids.push(this.cols.id(slot));
       at++;
     }
     this.mark(matches, 0);
@@ -196,14 +135,14 @@ export class CustomerSearchIndex {
   }
 
   /**
-   * A search's page in ranked order (rankOf), ties most recently seen first. A few matches are
+   * A search's page in ranked order (IndexColumns.rank), ties most recently seen first. A few matches are
    * ranked and sorted outright. Many are walked in updatedAt order from the newest, each dealt to its
    * rank's queue; a queue keeps only as many as the page's end (more could not reach the page), and
    * the walk stops once the best rank alone fills the page: nothing older can come before those.
    */
   private ranked(q: Query, words: string[]): IndexPage {
-    const keep = keeper(q.isActive, nameWordsOf(q));
-    const matches = this.matchSet(words, keep);
+    const filter = filterOf(q);
+    const matches = this.matchSet(words, filter);
     const total = matches.count;
     const start = (q.page - 1) * q.limit;
     const end = Math.min(start + q.limit, total);
@@ -212,20 +151,20 @@ export class CustomerSearchIndex {
     // A long word whose prefix's lists dwarf its matches ("ahmed.b" among every Ahmed): ranking the
     // matches beats walking lists where few customers have the word itself.
     const dwarfed = words.length === 1 && only.length > PREFIX_MAX && this.sortMax > 0 && total * 4 <= this.prefixSize(only);
-    if ((total <= this.sortMax || dwarfed) && this.bySlot.length <= ORD_SPAN) return { ids: this.sortedPage(matches.slots(), words, start, end), total };
-    if (words.length === 1) return { ids: this.rankedByPrefix(only, matches, keep, start, end), total };
-    const queues: (Held[] | undefined)[] = new Array(RANKS);
-    this.eachNewestFirst(matches, (entry) => {
-      const rank = rankOf(entry, words);
+    if ((total <= this.sortMax || dwarfed) && this.cols.length <= ORD_SPAN) return { ids: this.sortedPage(matches.slots(), words, start, end), total };
+    if (words.length === 1) return { ids: this.rankedByPrefix(only, matches, filter, start, end), total };
+    const queues: (number[] | undefined)[] = new Array(RANKS);
+    this.eachNewestFirst(matches, (slot) => {
+      const rank = this.cols.rank(slot, words);
       const queue = (queues[rank] ??= []);
-      if (queue.length < end) queue.push(entry);
+      if (queue.length < end) queue.push(slot);
       return rank === 0 && queue.length >= end;
     });
     const ids: string[] = [];
     let at = 0;
     for (let r = 0; r < RANKS && at < end; r++) {
-      for (const e of queues[r] ?? []) {
-        if (at >= start && at < end) ids.push(e.id);
+      for (const slot of queues[r] ?? []) {
+        if (at >= start && at < end) ids.push(this.cols.id(slot));
         if (++at >= end) break;
       }
     }
@@ -242,11 +181,11 @@ export class CustomerSearchIndex {
     for (let i = 0; i < m; i++) {
       const slot = matches[i] as number;
       const newest = ORD_SPAN - 1 - (this.seenOrd[slot] as number);
-      keys[i] = (rankOf(this.bySlot[slot] as Held, words) * ORD_SPAN + newest) * ORD_SPAN + slot;
+      keys[i] = (this.cols.rank(slot, words) * ORD_SPAN + newest) * ORD_SPAN + slot;
     }
     keys.sort();
     const ids: string[] = [];
-    for (let i = start; i < end; i++) ids.push((this.bySlot[(keys[i] as number) % ORD_SPAN] as Held).id);
+    for (let i = start; i < end; i++) ids.push(this.cols.id((keys[i] as number) % ORD_SPAN));
     return ids;
   }
 
@@ -254,10 +193,10 @@ export class CustomerSearchIndex {
    * A one-word search's page off the prefix lists of its first PREFIX_MAX characters: tiers 0 to 2
    * in order, newest first, then the matches holding the word only inside a word. A short word's
    * lists are exactly its tiers; a longer word's tier t is among the lists of tiers 0 to t of its
-   * prefix (where the word starts, its prefix does), merged newest first and checked with tierOf.
+   * prefix (where the word starts, its prefix does), merged newest first and checked with its tier.
    * Only as many as the page needs are looked at, however many match.
    */
-  private rankedByPrefix(word: string, matches: MatchSet, keep: Keep, start: number, end: number): string[] {
+  private rankedByPrefix(word: string, matches: MatchSet, filter: Filter, start: number, end: number): string[] {
     const ids: string[] = [];
     let at = 0;
     const lists = (this.prefixes.get(word.slice(0, PREFIX_MAX)) ?? []).map((l) => l.array);
@@ -277,17 +216,17 @@ export class CustomerSearchIndex {
           if ((this.seenOrd[(from[l] as Int32Array)[i] as number] as number) > best) pick = l;
         }
         if (pick < 0) break;
-        const e = this.entryOf((from[pick] as Int32Array)[next[pick] as number] as number);
+        const slot = (from[pick] as Int32Array)[next[pick] as number] as number;
         next[pick] = (next[pick] as number) - 1;
-        if ((keep && !keep(e)) || (!short && tierOf(e, word) !== t)) continue;
-        if (at >= start) ids.push(e.id);
+        if (!this.cols.kept(slot, filter) || (!short && this.cols.tier(slot, word) !== t)) continue;
+        if (at >= start) ids.push(this.cols.id(slot));
         at++;
       }
     }
     if (at >= end) return ids;
-    this.eachNewestFirst(matches, (e) => {
-      if (tierOf(e, word) < TIERS - 1) return false; // in a prefix list, counted above
-      if (at >= start) ids.push(e.id);
+    this.eachNewestFirst(matches, (slot) => {
+      if (this.cols.tier(slot, word) < TIERS - 1) return false; // in a prefix list, counted above
+      if (at >= start) ids.push(this.cols.id(slot));
       return ++at >= end;
     });
     return ids;
@@ -302,11 +241,11 @@ export class CustomerSearchIndex {
   /**
    * Visits the matches most recently seen first until `visit` says stop. Few of them (against the
    * store) are sorted by their place in the updatedAt order, packed with their slot into numbers the
-   * engine sorts; many are found walking that order with their slots marked. Either way no entry but
-   * a match is read: at 1,000,000 customers, a walk reading each entry costs ~100 ms.
+   * engine sorts; many are found walking that order with their slots marked. Either way no customer
+   * but a match is read: at 1,000,000 customers, a walk reading each costs ~100 ms.
    */
-  private eachNewestFirst(found: MatchSet, visit: (e: Held) => boolean): void {
-    if (found.count * WALK_PAST <= this.entries.size && this.bySlot.length <= ORD_SPAN) {
+  private eachNewestFirst(found: MatchSet, visit: (slot: number) => boolean): void {
+    if (found.count * WALK_PAST <= this.size && this.cols.length <= ORD_SPAN) {
       const matches = found.slots();
       const keys = new Float64Array(matches.length);
       for (let i = 0; i < matches.length; i++) {
@@ -314,100 +253,129 @@ export class CustomerSearchIndex {
         keys[i] = (ORD_SPAN - 1 - (this.seenOrd[slot] as number)) * ORD_SPAN + slot;
       }
       keys.sort();
-      for (let i = 0; i < keys.length; i++) if (visit(this.bySlot[(keys[i] as number) % ORD_SPAN] as Held)) return;
+      for (let i = 0; i < keys.length; i++) if (visit((keys[i] as number) % ORD_SPAN)) return;
       return;
     }
     const items = this.orders.updatedAt.array;
     // Everyone matches ("6" in every phone): nothing to mark. A dense list's bits are its marks.
-    const all = found.count === this.entries.size;
+    const all = found.count === this.size;
     const bits = found.bits;
     const matches = all || bits ? NONE : found.slots();
     this.mark(matches, 1);
     for (let i = items.length - 1; i >= 0; i--) {
       const s = items[i] as number;
       const matched = all || (bits ? ((bits[s >>> 5] ?? 0) & (1 << (s & 31))) !== 0 : this.marks[s] !== 0);
-      if (matched && visit(this.entryOf(s))) break;
+      if (matched && visit(s)) break;
     }
     this.mark(matches, 0);
   }
 
-  /** A search's matches that `keep` keeps: straight off the gram list when it holds exactly them. */
-  private matchSet(words: string[], keep: Keep): MatchSet {
-    const exact = keep ? null : this.grams.exactMatches(words);
+  /** A search's matches that the filter keeps: straight off the gram list when it holds exactly them. */
+  private matchSet(words: string[], filter: Filter): MatchSet {
+    const exact = filter ? null : this.grams.exactMatches(words);
     if (exact) return exact;
-    const slots = this.matches(words, keep);
+    const slots = this.matches(words, filter);
     return { count: slots.length, bits: null, slots: () => slots };
   }
 
-  /** The slots of the customers whose text holds every word and that `keep` keeps. */
-  private matches(words: string[], keep: Keep): Int32Array {
+  /** The slots of the customers whose text holds every word and that the filter keeps. */
+  private matches(words: string[], filter: Filter): Int32Array {
     const found = this.grams.candidates(words);
     if (!found) return NONE;
     const { slots, exact } = found;
-    if (exact && !keep) return slots;
+    if (exact && !filter) return slots;
     const out = new Int32Array(slots.length);
     let count = 0;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
-      if ((exact || containsAll(this.texts[slot] as string, words)) && (!keep || keep(this.bySlot[slot] as Held))) out[count++] = slot;
+      if ((exact || containsAll(this.cols.text(slot), words)) && this.cols.kept(slot, filter)) out[count++] = slot;
     }
     return out.subarray(0, count);
   }
 
-  private filterAll(keep: (e: IndexEntry) => boolean): Int32Array {
-    const out = new Int32Array(this.entries.size);
+  private filterAll(filter: Filter): Int32Array {
+    const out = new Int32Array(this.size);
     let count = 0;
-    for (let slot = 0; slot < this.bySlot.length; slot++) {
-      const e = this.bySlot[slot];
-      if (e && keep(e)) out[count++] = slot;
-    }
+    for (let slot = 0; slot < this.cols.length; slot++) if (this.cols.id(slot) !== '' && this.cols.kept(slot, filter)) out[count++] = slot;
     return out.subarray(0, count);
   }
 
   private mark(slots: Int32Array, value: 0 | 1): void {
-    if (this.marks.length < this.bySlot.length) this.marks = new Uint8Array(Math.max(1024, this.bySlot.length * 2));
+    if (this.marks.length < this.cols.length) this.marks = new Uint8Array(Math.max(1024, this.cols.length * 2));
     for (let i = 0; i < slots.length; i++) this.marks[slots[i] as number] = value;
   }
 
-  /** Takes an entry into the index (its own copy unless adopted, in the old one's slot or a free one); its grams are the caller's. */
-  private hold(entry: IndexEntry, old: Held | undefined, adopt: boolean): Held {
-    const slot = old?.slot ?? this.freeSlots.pop() ?? this.bySlot.length;
-    const held: Held = adopt ? entry : { ...entry };
-    held.slot = slot;
-    this.entries.set(held.id, held);
-    this.bySlot[slot] = held;
-    this.texts[slot] = held.text;
+  /** A customer new to the index: a free slot or the next, then into every list. */
+  private add(entry: IndexEntry): void {
+    const slot = this.take(entry);
+    this.grams.add(slot, entry.text);
+    for (const k of sortKeys) {
+      const at = this.orders[k].insert(slot);
+      if (k === 'updatedAt') this.placeSeen(at);
+    }
+    for (const [prefix, tier] of this.prefixTiersOf(slot)) this.listsOf(prefix)[tier].insert(slot);
+  }
+
+  /**
+   * A customer changed: where its slot is in each list is found by its old values, the values
+   * replaced, and each list then settles it (left in place when it still sorts there, else moved).
+   */
+  private change(slot: number, entry: IndexEntry): void {
+    const oldText = this.cols.text(slot);
+    const places = sortKeys.map((k) => this.orders[k].find(slot));
+    const before = new Map<string, { tier: 0 | 1 | 2; at: number }>();
+    for (const [prefix, tier] of this.prefixTiersOf(slot)) before.set(prefix, { tier, at: this.listsOf(prefix)[tier].find(slot) });
+    this.cols.set(slot, entry);
+    this.grams.replace(slot, oldText, entry.text);
+    sortKeys.forEach((k, i) => {
+      const at = this.orders[k].settle(places[i] as number);
+      if (k === 'updatedAt') this.placeSeen(at);
+    });
+    for (const [prefix, tier] of this.prefixTiersOf(slot)) {
+      const lists = this.listsOf(prefix);
+      const was = before.get(prefix);
+      if (was?.tier === tier) {
+        lists[tier].settle(was.at);
+        before.delete(prefix);
+      } else lists[tier].insert(slot);
+    }
+    for (const [prefix, { tier, at }] of before) this.listsOf(prefix)[tier].removeAt(at);
+  }
+
+  /** A slot for a customer new to the index (a free one or the next), its values set. */
+  private take(entry: IndexEntry): number {
+    const slot = this.freeSlots.pop() ?? this.cols.length;
+    this.cols.set(slot, entry);
+    this.slotOf.set(entry.id, slot);
     if (this.seenOrd.length <= slot) {
       const bigger = new Float64Array(Math.max(1024, (slot + 1) * 2));
       bigger.set(this.seenOrd);
       this.seenOrd = bigger;
     }
-    return held;
+    return slot;
   }
 
-  /** The prefix lists after a change: each list the entry stays in has it replaced, the others lose or gain it. */
-  private relistPrefixes(old: Held | undefined, held: Held): void {
-    const before = old ? prefixTiersOf(old) : new Map<string, 0 | 1 | 2>();
-    for (const [prefix, tier] of prefixTiersOf(held)) {
-      const lists = this.listsOf(prefix);
-      if (old && before.get(prefix) === tier) {
-        lists[tier].replace(old, held);
-        before.delete(prefix);
-      } else lists[tier].insert(held);
-    }
-    if (old) for (const [prefix, tier] of before) this.listsOf(prefix)[tier].remove(old);
+  /** A slot no customer holds any more (its lists and grams already without it). */
+  private free(slot: number): void {
+    this.slotOf.delete(this.cols.id(slot));
+    this.cols.clear(slot);
+    this.freeSlots.push(slot);
   }
 
-  /** Takes an entry out of the sort orders and prefix lists (its grams change with its replacement). */
-  private unlist(old: Held): void {
-    for (const k of sortKeys) this.orders[k].remove(old);
-    for (const [prefix, tier] of prefixTiersOf(old)) this.listsOf(prefix)[tier].remove(old);
+  /** Each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, with its best tier. */
+  private prefixTiersOf(slot: number): Map<string, 0 | 1 | 2> {
+    const out = new Map<string, 0 | 1 | 2>();
+    this.cols.forEachWordPrefix(slot, PREFIX_MAX, (prefix, zone) => {
+      const was = out.get(prefix);
+      if (was === undefined || zone < was) out.set(prefix, zone);
+    });
+    return out;
   }
 
-  private listsOf(prefix: string): [SlotList<Held>, SlotList<Held>, SlotList<Held>] {
+  private listsOf(prefix: string): [SlotList, SlotList, SlotList] {
     let lists = this.prefixes.get(prefix);
     if (!lists) {
-      const list = () => new SlotList(comparators.updatedAt, this.entryOf, undefined, true);
+      const list = () => new SlotList(this.cols.compare.updatedAt, undefined, true);
       lists = [list(), list(), list()];
       this.prefixes.set(prefix, lists);
     }
@@ -417,49 +385,53 @@ export class CustomerSearchIndex {
   private removeMany(ids: readonly string[]): void {
     const gone: number[] = [];
     for (const id of ids) {
-      const old = this.entries.get(id);
-      if (!old) continue;
-      gone.push(old.slot);
-      this.grams.remove(old.slot, old.text);
-      this.entries.delete(id);
-      this.bySlot[old.slot] = undefined;
-      this.texts[old.slot] = '';
-      this.freeSlots.push(old.slot);
+      const slot = this.slotOf.get(id);
+      if (slot === undefined) continue;
+      gone.push(slot);
+      this.grams.remove(slot, this.cols.text(slot));
+      this.free(slot);
     }
     if (gone.length === 0) return;
     // A list most of the store had is a bitset of every slot: back to a sorted list if few are left.
-    runNow(this.grams.trimSteps(this.bySlot.length));
-    this.reorder(Int32Array.from(gone), []);
+    runNow(this.grams.trimSteps(this.cols.length));
+    this.reorder(Int32Array.from(gone), NONE);
   }
 
-  /** Every order without the `dropped` slots and with the `fresh` entries merged in; the prefix lists made again. */
-  private reorder(dropped: Int32Array, fresh: readonly Held[]): void {
+  /** Every order without the `dropped` slots and with the `fresh` ones merged in; the prefix lists made again. */
+  private reorder(dropped: Int32Array, fresh: Int32Array): void {
     this.mark(dropped, 1);
     for (const k of sortKeys) {
+      const compare = this.cols.compare[k];
       const kept = this.orders[k].array.filter((slot) => this.marks[slot] === 0);
-      const slots = fresh.length > 0 ? mergeSlots(kept, [...fresh].sort(comparators[k]), comparators[k], this.entryOf) : kept;
-      this.orders[k] = new SlotList(comparators[k], this.entryOf, slots);
+      const slots = fresh.length > 0 ? mergeSlots(kept, fresh.slice().sort(compare), compare) : kept;
+      this.orders[k] = new SlotList(compare, slots);
     }
     this.mark(dropped, 0);
     this.renumberSeen();
-    this.prefixes = runNow(buildPrefixLists(this.orders.updatedAt.array, this.entryOf));
+    this.prefixes = runNow(this.prefixListsSteps());
   }
 
   /** Many changes at once (an import, a first sync): merged into each order in one pass, not one by one. */
-  private upsertMany(changed: readonly IndexEntry[], adopt: boolean): void {
+  private upsertMany(changed: readonly IndexEntry[]): void {
     const latest = new Map(changed.map((e) => [e.id, e]));
     const replaced: number[] = [];
-    const fresh: Held[] = [];
+    const fresh: number[] = [];
     const oldTexts: (string | null)[] = [];
     for (const entry of latest.values()) {
-      const old = this.entries.get(entry.id);
-      if (old) replaced.push(old.slot);
-      fresh.push(this.hold(entry, old, adopt));
-      oldTexts.push(old?.text ?? null);
+      const old = this.slotOf.get(entry.id);
+      if (old !== undefined) {
+        replaced.push(old);
+        oldTexts.push(this.cols.text(old));
+        this.cols.set(old, entry);
+        fresh.push(old);
+      } else {
+        oldTexts.push(null);
+        fresh.push(this.take(entry));
+      }
     }
     this.regram(fresh, oldTexts);
-    // A replaced entry's slot is its replacement's: dropped with its old keys, merged back with the new.
-    this.reorder(Int32Array.from(replaced), fresh);
+    // A replaced slot is dropped from each order by its mark (its values are already the new ones) and merged back.
+    this.reorder(Int32Array.from(replaced), Int32Array.from(fresh));
   }
 
   /**
@@ -467,53 +439,113 @@ export class CustomerSearchIndex {
    * part of the store (an import: growing each list by doubling left up to as much again in
    * slack), else changed in place and trimmed.
    */
-  private regram(fresh: readonly Held[], oldTexts: readonly (string | null)[]): void {
-    if (fresh.length * 4 >= this.entries.size) {
+  private regram(fresh: readonly number[], oldTexts: readonly (string | null)[]): void {
+    if (fresh.length * 4 >= this.size) {
       this.grams = new GramPostings();
-      runNow(this.grams.buildSteps(this.texts));
+      runNow(this.grams.buildSteps((slot) => this.cols.text(slot), this.cols.length));
       return;
     }
-    for (let i = 0; i < fresh.length; i++) this.grams.replace((fresh[i] as Held).slot, oldTexts[i] as string | null, (fresh[i] as Held).text);
-    runNow(this.grams.trimSteps(this.bySlot.length));
+    for (let i = 0; i < fresh.length; i++) this.grams.replace(fresh[i] as number, oldTexts[i] as string | null, this.cols.text(fresh[i] as number));
+    runNow(this.grams.trimSteps(this.cols.length));
   }
 
-  /** Everything from scratch: slots, the sorted orders, the prefix lists and the gram lists. */
-  private *loadSteps(entries: readonly IndexEntry[], adopt = false): Generator<void> {
-    this.entries.clear();
-    // Made at their size: grown by pushing, each copy of up to 1,000,000 places held the loop 30–70 ms.
-    this.bySlot = new Array<Held | undefined>(entries.length);
-    this.texts = new Array<string>(entries.length);
+  /** Everything from scratch, from columns filled for it: the sorted orders, the prefix lists and the gram lists. */
+  private *loadSteps(cols: IndexColumns): Generator<void> {
+    this.cols = cols;
+    this.slotOf.clear();
     this.freeSlots = [];
     this.grams = new GramPostings();
+    // A repeated id keeps its first slot, with the last values given for it; the slots after move down.
     let slots = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as IndexEntry;
-      const old = this.entries.get(entry.id);
-      const slot = old?.slot ?? slots++;
-      const held: Held = adopt ? entry : { ...entry };
-      held.slot = slot;
-      this.entries.set(held.id, held);
-      this.bySlot[slot] = held;
-      this.texts[slot] = held.text;
-      if (i % 256 === 255) yield;
+    for (let i = 0; i < cols.length; i++) {
+      const first = this.slotOf.get(cols.id(i));
+      if (first !== undefined) cols.copy(i, first);
+      else {
+        if (i !== slots) cols.copy(i, slots);
+        this.slotOf.set(cols.id(slots), slots++);
+      }
+      if (i % 1024 === 1023) yield;
     }
-    // A repeated id kept its first slot: the places left over at the end go.
-    this.bySlot.length = slots;
-    this.texts.length = slots;
-    // Every slot is held after a load from scratch (a repeated id keeps its first slot); sortSteps copies it.
-    const all = this.bySlot as Held[];
-    const orders: Partial<Record<SortBy, SlotList<Held>>> = {};
+    cols.truncate(slots);
+    const orders: Partial<Record<SortBy, SlotList>> = {};
     for (const k of sortKeys) {
       // The status order is the creation order with the active first (its comparator's ties): a pass, not a fourth sort.
       const byCreation = k === 'status' ? orders.createdAt?.array : undefined;
-      const slots = byCreation ? yield* activeFirstSteps(byCreation, this.entryOf) : yield* slotsOfSteps(yield* sortSteps(all, comparators[k]));
-      orders[k] = new SlotList(comparators[k], this.entryOf, slots);
+      const sorted = byCreation ? yield* this.activeFirstSteps(byCreation) : yield* sortSlotsSteps(slots, cols.compare[k]);
+      orders[k] = new SlotList(cols.compare[k], sorted);
     }
-    this.orders = orders as Record<SortBy, SlotList<Held>>;
-    this.seenOrd = new Float64Array(Math.max(1024, this.bySlot.length));
+    this.orders = orders as Record<SortBy, SlotList>;
+    this.seenOrd = new Float64Array(Math.max(1024, slots));
     yield* this.renumberSeenSteps();
-    this.prefixes = yield* buildPrefixLists(this.orders.updatedAt.array, this.entryOf);
-    yield* this.grams.buildSteps(this.texts);
+    this.prefixes = yield* this.prefixListsSteps();
+    yield* this.grams.buildSteps((slot) => cols.text(slot), cols.length);
+  }
+
+  /** A stable partition of slots: the active ones, then the others, each in the order given (a pause every so many). */
+  private *activeFirstSteps(slots: Int32Array): Generator<void, Int32Array> {
+    const out = new Int32Array(slots.length);
+    let n = 0;
+    for (const active of [true, false]) {
+      for (let i = 0; i < slots.length; i++) {
+        if (this.cols.active(slots[i] as number) === active) out[n++] = slots[i] as number;
+        if (i % 65536 === 65535) yield;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The prefix lists, from the slots in most-recently-seen order: filling in that order keeps each
+   * list sorted. A slot goes once per prefix, into its best tier, placed once the next slot with
+   * that prefix comes (or at the end). Two passes: the first counts each list, the second fills arrays
+   * made at their size. Grown by push, the lists nearly every customer joins ("e", "co", a phone's
+   * "212") were copied all at once, and at 1,000,000 customers that held the event loop up to ~450 ms
+   * at a time (issue 14).
+   */
+  private *prefixListsSteps(): Generator<void, PrefixLists> {
+    const bySeen = this.orders.updatedAt.array;
+    const building = new Map<string, PrefixTally>();
+    for (const filling of [false, true]) {
+      let slot = -1;
+      const tally = (prefix: string, zone: 0 | 1 | 2) => {
+        let b = building.get(prefix);
+        if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [NONE, NONE, NONE], last: -1, lastTier: 0 }));
+        if (b.last !== slot) {
+          placeLast(b, filling);
+          b.last = slot;
+          b.lastTier = zone;
+        } else if (zone < b.lastTier) b.lastTier = zone;
+      };
+      for (let n = 0; n < bySeen.length; n++) {
+        slot = bySeen[n] as number;
+        this.cols.forEachWordPrefix(slot, PREFIX_MAX, tally);
+        if (n % 128 === 127) yield;
+      }
+      let made = 0;
+      for (const b of building.values()) {
+        placeLast(b, filling);
+        b.last = -1;
+        // Counted: each list is made at its size, and the counts say how far it is filled. Making
+        // arrays of 1,000,000 takes milliseconds (their fresh pages): a pause every few hundred thousand.
+        if (!filling) {
+          b.tiers = [new Int32Array(b.counts[0]), new Int32Array(b.counts[1]), new Int32Array(b.counts[2])];
+          made += 64 + b.counts[0] + b.counts[1] + b.counts[2];
+          b.counts = [0, 0, 0];
+        }
+        if (++made >= 262_144) {
+          made = 0;
+          yield;
+        }
+      }
+    }
+    const prefixes: PrefixLists = new Map();
+    const wrap = (slots: Int32Array) => new SlotList(this.cols.compare.updatedAt, slots, true);
+    let n = 0;
+    for (const [prefix, { tiers }] of building) {
+      prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
+      if (++n % 1024 === 0) yield;
+    }
+    return prefixes;
   }
 
   private renumberSeen(): void {
@@ -529,7 +561,7 @@ export class CustomerSearchIndex {
   }
 
   /**
-   * Numbers the entry just inserted at `at` in the updatedAt order. A save makes its customer the
+   * Numbers the slot just put at `at` in the updatedAt order. A save makes its customer the
    * most recently seen: one more than the last. Anywhere else (a sync's older change) the order is
    * numbered again, a pass over the list.
    */
@@ -542,181 +574,28 @@ export class CustomerSearchIndex {
   }
 }
 
-/*
- * Ranking: for each word, where it matches best — 0 the start of a word of the last name, 1 of the
- * first name, 2 of another word (email, phone), 3 inside a word. A customer ranks by its worst word
- * (every word must match at least that well), then by the sum, so "ben" puts Benali and Bennani
- * before Abensour, and "ben mo" puts Benali Mohamed before Abensour Mohamed.
- */
-const TIERS = 4;
-const SUM_CAP = 63;
-const RANKS = TIERS * (SUM_CAP + 1);
-
-export function rankOf(e: IndexEntry, words: readonly string[]): number {
-  let worst = 0;
-  let sum = 0;
-  for (let i = 0; i < words.length; i++) {
-    const t = tierOf(e, words[i] as string);
-    if (t > worst) worst = t;
-    sum += t;
-  }
-  return worst * (SUM_CAP + 1) + Math.min(sum, SUM_CAP);
-}
-
-function tierOf(e: IndexEntry, word: string): number {
-  const { text, wordStarts } = e;
-  const nameEnd = e.nameEnd;
-  let best = TIERS - 1;
-  // Word starts come in order: the first name's, the last name's, then the email's and phone's.
-  for (let i = 0; i < wordStarts.length; i++) {
-    const p = wordStarts.charCodeAt(i);
-    if (!text.startsWith(word, p)) continue;
-    if (p >= nameEnd) return Math.min(best, 2);
-    if (p >= e.lastStart) return 0;
-    best = 1;
-  }
-  return best;
-}
-
-/** Which of a customer's word starts a position is in: 0 the last name, 1 the first name, 2 email or phone. */
-function zoneOf(e: IndexEntry, p: number): 0 | 1 | 2 {
-  return p >= e.nameEnd ? 2 : p >= e.lastStart ? 0 : 1;
-}
-
-/** Each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, with its best tier. */
-function prefixTiersOf(e: IndexEntry): Map<string, 0 | 1 | 2> {
-  const out = new Map<string, 0 | 1 | 2>();
-  forEachWordPrefix(e, (prefix, zone) => {
-    const was = out.get(prefix);
-    if (was === undefined || zone < was) out.set(prefix, zone);
-  });
-  return out;
-}
-
-/** Visits each prefix (1 to PREFIX_MAX characters) starting one of the customer's words, in word order, with its word's zone. */
-function forEachWordPrefix(e: IndexEntry, visit: (prefix: string, zone: 0 | 1 | 2) => void): void {
-  for (let i = 0; i < e.wordStarts.length; i++) {
-    const p = e.wordStarts.charCodeAt(i);
-    const zone = zoneOf(e, p);
-    for (let k = 1; k <= PREFIX_MAX && p + k <= e.text.length; k++) visit(e.text.slice(p, p + k), zone);
-  }
-}
-
-/** A stable partition of slots: the active entries', then the others', each in the order given (a pause every so many). */
-function* activeFirstSteps(slots: Int32Array, entryOf: (slot: number) => Held): Generator<void, Int32Array> {
-  const out = new Int32Array(slots.length);
-  let n = 0;
-  for (const active of [true, false]) {
-    for (let i = 0; i < slots.length; i++) {
-      if (entryOf(slots[i] as number).active === active) out[n++] = slots[i] as number;
-      if (i % 65536 === 65535) yield;
-    }
-  }
-  return out;
-}
-
-/**
- * The prefix lists, from the entries in most-recently-seen order: filling in that order keeps each
- * list sorted. An entry goes once per prefix, into its best tier, placed once the next entry with
- * that prefix comes (or at the end). Two passes: the first counts each list, the second fills arrays
- * made at their size. Grown by push, the lists nearly every customer joins ("e", "co", a phone's
- * "212") were copied all at once, and at 1,000,000 customers that held the event loop up to ~450 ms
- * at a time (issue 14).
- */
-function* buildPrefixLists(bySeen: Int32Array, entryOf: (slot: number) => Held): Generator<void, PrefixLists> {
-  const building = new Map<string, PrefixTally>();
-  for (const filling of [false, true]) {
-    let e: Held;
-    const tally = (prefix: string, zone: 0 | 1 | 2) => {
-      let b = building.get(prefix);
-      if (!b) building.set(prefix, (b = { counts: [0, 0, 0], tiers: [NONE, NONE, NONE], last: null, lastTier: 0 }));
-      if (b.last !== e) {
-        placeLast(b, filling);
-        b.last = e;
-        b.lastTier = zone;
-      } else if (zone < b.lastTier) b.lastTier = zone;
-    };
-    for (let n = 0; n < bySeen.length; n++) {
-      e = entryOf(bySeen[n] as number);
-      forEachWordPrefix(e, tally);
-      if (n % 128 === 127) yield;
-    }
-    let made = 0;
-    for (const b of building.values()) {
-      placeLast(b, filling);
-      b.last = null;
-      // Counted: each list is made at its size, and the counts say how far it is filled. Making
-      // arrays of 1,000,000 takes milliseconds (their fresh pages): a pause every few hundred thousand.
-      if (!filling) {
-        b.tiers = [new Int32Array(b.counts[0]), new Int32Array(b.counts[1]), new Int32Array(b.counts[2])];
-        made += 64 + b.counts[0] + b.counts[1] + b.counts[2];
-        b.counts = [0, 0, 0];
-      }
-      if (++made >= 262_144) {
-        made = 0;
-        yield;
-      }
-    }
-  }
-  const prefixes: PrefixLists = new Map();
-  const wrap = (slots: Int32Array) => new SlotList(comparators.updatedAt, entryOf, slots, true);
-  let n = 0;
-  for (const [prefix, { tiers }] of building) {
-    prefixes.set(prefix, [wrap(tiers[0]), wrap(tiers[1]), wrap(tiers[2])]);
-    if (++n % 1024 === 0) yield;
-  }
-  return prefixes;
-}
-
-/** One prefix's three lists while they are built: counted, then filled; `last` waits to be placed in its best tier. */
+/** One prefix's three lists while they are built: counted, then filled; `last` (a slot) waits to be placed in its best tier. */
 interface PrefixTally {
   counts: [number, number, number];
   tiers: [Int32Array, Int32Array, Int32Array];
-  last: Held | null;
+  last: number;
   lastTier: 0 | 1 | 2;
 }
 
 function placeLast(b: PrefixTally, filling: boolean): void {
-  if (!b.last) return;
-  if (filling) b.tiers[b.lastTier][b.counts[b.lastTier]] = b.last.slot;
+  if (b.last < 0) return;
+  if (filling) b.tiers[b.lastTier][b.counts[b.lastTier]] = b.last;
   b.counts[b.lastTier]++;
-}
-
-/** Where each word of a search text starts (after anything but a letter or digit), for tierOf. */
-export function wordStartsOf(text: string): string {
-  const starts: number[] = [];
-  for (let p = 0; p < text.length; p++) {
-    if (isWordChar(text.charCodeAt(p)) && (p === 0 || !isWordChar(text.charCodeAt(p - 1)))) starts.push(p);
-  }
-  return String.fromCharCode(...starts);
-}
-
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-function isWordChar(code: number): boolean {
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
-  return LETTER_OR_DIGIT.test(String.fromCharCode(code));
 }
 
 export function nameWordsOf(q: Query): string[] {
   return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
 }
 
-/** A query's filters as one test, or null when it has none (every match is kept as it is). */
-export type Keep = ((e: IndexEntry) => boolean) | null;
-
-export function keeper(active: boolean | undefined, nameWords: string[]): Keep {
-  if (active === undefined && nameWords.length === 0) return null;
-  return (e) => (active === undefined || e.active === active) && (nameWords.length === 0 || nameHoldsAll(e, nameWords));
-}
-
-/** Whether the name (`text` up to `nameEnd`) holds every word: a word's first place in `text` is the one to check. */
-function nameHoldsAll(e: IndexEntry, words: string[]): boolean {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const at = e.text.indexOf(w);
-    if (at < 0 || at + w.length > e.nameEnd) return false;
-  }
-  return true;
+/** A query's filters, or null when it has none (every match is kept as it is). */
+export function filterOf(q: Pick<Query, 'isActive' | 'name'>): Filter {
+  const nameWords = nameWordsOf(q as Query);
+  return q.isActive === undefined && nameWords.length === 0 ? null : { active: q.isActive, nameWords };
 }
 
 function containsAll(text: string, words: string[]): boolean {

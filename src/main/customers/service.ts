@@ -31,7 +31,8 @@ import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
 import { coldPage } from './cold-search';
-import { CustomerSearchIndex, type IndexEntry } from './search-index';
+import { IndexColumns, type IndexEntry } from './index-columns';
+import { CustomerSearchIndex } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
@@ -466,8 +467,7 @@ export class CustomerService {
     }
     const gone = ids.filter((id) => !live.has(id));
     this.onIndex((index) => {
-      // The entries were read for the index alone: it keeps them rather than a copy.
-      index.upsert([...live.values()], true);
+      index.upsert([...live.values()]);
       index.remove(gone);
     });
   }
@@ -485,7 +485,7 @@ export class CustomerService {
     const generation = ++this.indexGeneration;
     this.indexLoading = (async () => {
       try {
-        const index = await CustomerSearchIndex.build(await this.indexEntries());
+        const index = await CustomerSearchIndex.build(await this.indexColumns());
         // A rebuild started meanwhile (rebuildIndex()) read later rows: this one is not kept.
         if (generation !== this.indexGeneration) return index;
         for (const change of this.missedByLoad.splice(0)) change(index);
@@ -514,10 +514,15 @@ export class CustomerService {
   /**
    * Every live customer as the index holds them, read a page at a time with a pause between pages:
    * one statement over 100,000 customers (and their latest prescription and document) would hold
-   * the event loop for a second.
+   * the event loop for a second. Each page goes into the columns and its rows go: kept as entries
+   * until the build, 1,000,000 of them were millions of objects marked by every major collection.
    */
-  private async indexEntries(): Promise<IndexEntry[]> {
-    const entries: IndexEntry[] = [];
+  private async indexColumns(): Promise<IndexColumns> {
+    const columns = new IndexColumns();
+    // Room for every row there ever was (the rowid's top, read off the table's b-tree) and some
+    // new customers: made once, not grown page by page (see IndexColumns.reserve()).
+    const { top } = await this.db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
+    columns.reserve((top ?? 0) + ((top ?? 0) >>> 4) + 1024);
     let after = '';
     for (;;) {
       // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
@@ -531,8 +536,8 @@ export class CustomerService {
         .orderBy('id')
         .limit(INDEX_PAGE)
         .execute();
-      for (const r of rows) entries.push(indexEntry(r));
-      if (rows.length < INDEX_PAGE) return entries;
+      for (const r of rows) columns.push(indexEntry(r));
+      if (rows.length < INDEX_PAGE) return columns;
       after = (rows[rows.length - 1] as (typeof rows)[number]).id;
     }
   }

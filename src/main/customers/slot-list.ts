@@ -4,13 +4,14 @@ export const HOLE = -1;
 const NEAR_END = 64;
 
 /**
- * Customers' slots kept sorted by their entries, in an Int32Array. At 1,000,000 customers the sort
- * orders and prefix lists hold ~19,000,000 places: as arrays of pointers the garbage collector
- * walked every one at each major collection (final pauses of 100 ms and more, issue 14), and a typed
- * array it does not walk. Entries are read through `entryOf`, compared by `compare`; every entry's
- * keys are distinct (the orders break ties down to the id), so a slot is found by binary search.
+ * Customers' slots kept sorted, in an Int32Array. At 1,000,000 customers the sort orders and prefix
+ * lists hold ~19,000,000 places: as arrays of pointers the garbage collector walked every one at each
+ * major collection (final pauses of 100 ms and more, issue 14), and a typed array it does not walk.
+ * Slots are compared by `compare`, on their values as the index's columns hold them now; every
+ * order is total (ties broken down to the id), so a slot is found by binary search. A slot whose
+ * values are about to change is found first (find), and settled after (settle).
  */
-export class SlotList<E extends { slot: number }> {
+export class SlotList {
   private items: Int32Array;
   /** Places used, holes included. */
   private length: number;
@@ -25,8 +26,7 @@ export class SlotList<E extends { slot: number }> {
    * read by walking (the prefix lists), not the sort orders a page is counted off.
    */
   constructor(
-    private readonly compare: (a: E, b: E) => number,
-    private readonly entryOf: (slot: number) => E,
+    private readonly compare: (a: number, b: number) => number,
     sorted: Int32Array = new Int32Array(0),
     private readonly leavesHoles = false,
   ) {
@@ -43,30 +43,37 @@ export class SlotList<E extends { slot: number }> {
     return this.items.subarray(0, this.length);
   }
 
-  /** Inserts the entry's slot (not in the list) and returns the position it took. */
-  insert(e: E): number {
-    const at = this.lowerBound(e);
+  /** Inserts the slot (not in the list) and returns the position it took. */
+  insert(slot: number): number {
+    const at = this.search(slot, false);
     // A hole at the place or just before it is between the same neighbours: it takes the slot, nothing moves.
     const hole = at < this.length && this.items[at] === HOLE ? at : at > 0 && this.items[at - 1] === HOLE ? at - 1 : -1;
     if (hole >= 0) {
-      this.items[hole] = e.slot;
+      this.items[hole] = slot;
       this.holes--;
       return hole;
     }
     if (this.length === this.items.length) this.grow();
     this.items.copyWithin(at + 1, at, this.length);
-    this.items[at] = e.slot;
+    this.items[at] = slot;
     this.length++;
     return at;
   }
 
-  /**
-   * Removes the entry's slot, found by the keys `e` had when it was inserted (the slot may already
-   * hold its replacement), and returns the position it had, or -1.
-   */
-  remove(e: E): number {
-    const at = this.find(e);
-    if (at < 0) return at;
+  /** Where the slot is, found by its values as they are now, or -1. */
+  find(slot: number): number {
+    return this.search(slot, true);
+  }
+
+  /** Removes the slot (found by its values as they are now) and returns the position it had, or -1. */
+  remove(slot: number): number {
+    const at = this.find(slot);
+    if (at >= 0) this.removeAt(at);
+    return at;
+  }
+
+  /** Removes the slot at a position find() gave. */
+  removeAt(at: number): void {
     // Near the end the gap is closed, a few slots moved: a few customers saved in turn left a block
     // of holes there that every later search stepped over (review 11).
     if (this.leavesHoles && this.length - at > NEAR_END) {
@@ -81,42 +88,35 @@ export class SlotList<E extends { slot: number }> {
       }
     }
     if (this.holes > this.length >>> 4) this.squeeze();
-    return at;
   }
 
   /**
-   * Puts `fresh` (the same slot, new keys) where `old` was, and returns its position: untouched when
-   * the two sort alike (a save changes one order of four), else moved.
+   * The slot at `at` (where find() saw it) after its values changed: left there when it still sorts
+   * between its neighbours (a save changes one order of four), else moved. Returns its position.
    */
-  replace(old: E, fresh: E): number {
-    if (this.compare(old, fresh) === 0) return this.find(old);
-    this.remove(old);
-    return this.insert(fresh);
-  }
-
-  /** Where the entry's slot is (found by the keys it was inserted with), or -1. */
-  private find(e: E): number {
-    return this.search(e, true);
-  }
-
-  /** The first place whose slot sorts at or after the entry (or a hole before it). */
-  private lowerBound(e: E): number {
-    return this.search(e, false);
+  settle(at: number): number {
+    const slot = this.items[at] as number;
+    let before = at - 1;
+    while (before >= 0 && this.items[before] === HOLE) before--;
+    const after = this.nextSlotAt(at + 1, this.length);
+    const fits = (before < 0 || this.compare(this.items[before] as number, slot) < 0) && (after >= this.length || this.compare(slot, this.items[after] as number) < 0);
+    if (fits) return at;
+    this.removeAt(at);
+    return this.insert(slot);
   }
 
   // Compares at the first slot from the middle on (past any holes); holes alone from the middle to
-  // the end of the range put what is looked for before the middle. `exact`: the entry's own slot
-  // ends it there, whatever its entry now holds (a save's replacement).
-  private search(e: E, exact: boolean): number {
+  // the end of the range put what is looked for before the middle. `exact`: the slot's own place, or -1.
+  private search(slot: number, exact: boolean): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const at = this.nextSlotAt(mid, hi);
       if (at < hi) {
-        const slot = this.items[at] as number;
-        if (exact && slot === e.slot) return at;
-        if (this.compare(this.entryOf(slot), e) < 0) {
+        const other = this.items[at] as number;
+        if (exact && other === slot) return at;
+        if (this.compare(other, slot) < 0) {
           lo = at + 1;
           continue;
         }
@@ -150,23 +150,57 @@ export class SlotList<E extends { slot: number }> {
   }
 }
 
-/** The slots of entries in the order given (a pause every so many). */
-export function* slotsOfSteps(items: readonly { slot: number }[]): Generator<void, Int32Array> {
-  const out = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    out[i] = (items[i] as { slot: number }).slot;
-    if (i % 65536 === 65535) yield;
-  }
-  return out;
-}
-
-/** Merges sorted slots with entries sorted by the same `compare` (a bulk insert: linear, no re-sort). */
-export function mergeSlots<E extends { slot: number }>(a: Int32Array, b: readonly E[], compare: (x: E, y: E) => number, entryOf: (slot: number) => E): Int32Array {
+/** Merges two lists of slots sorted by the same `compare` (a bulk insert: linear, no re-sort). */
+export function mergeSlots(a: Int32Array, b: Int32Array, compare: (x: number, y: number) => number): Int32Array {
   const out = new Int32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   for (let k = 0; k < out.length; k++) {
-    out[k] = i < a.length && (j >= b.length || compare(entryOf(a[i] as number), b[j] as E) <= 0) ? (a[i++] as number) : (b[j++] as E).slot;
+    out[k] = i < a.length && (j >= b.length || compare(a[i] as number, b[j] as number) <= 0) ? (a[i++] as number) : (b[j++] as number);
   }
   return out;
+}
+
+/**
+ * Slots 0 to n - 1 sorted by `compare`, yielding every few thousand so a caller can run it in slices
+ * (a start-up sort of 100,000 customers holds the event loop ~100 ms in one piece): runs sorted by
+ * the engine's sort, then merged pairwise, a merge paused and resumed as often as it takes. Stable.
+ * Typed arrays throughout: arrays of 1,000,000 made and copied in one piece held the loop ~50 ms.
+ */
+export function* sortSlotsSteps(n: number, compare: (a: number, b: number) => number): Generator<void, Int32Array> {
+  const RUN = 1024;
+  const STEP = 2048;
+  let a = new Int32Array(n);
+  for (let from = 0; from < n; from += RUN) {
+    const run = Array.from({ length: Math.min(RUN, n - from) }, (_, i) => from + i).sort(compare);
+    a.set(run, from);
+    yield;
+  }
+  let b = new Int32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      for (let k = lo; k < hi; k += STEP) {
+        i = mergeSome(a, b, lo, i, mid, hi, k, Math.min(hi, k + STEP), compare);
+        yield;
+      }
+    }
+    [a, b] = [b, a];
+  }
+  return a;
+}
+
+/**
+ * Writes out[k..stop) of the merge of a[lo..mid) and a[mid..hi), `i` being where the left run is up to
+ * (the right one is then at mid + k - i); returns where the left run is up to after.
+ */
+function mergeSome(a: Int32Array, out: Int32Array, lo: number, i: number, mid: number, hi: number, k: number, stop: number, compare: (x: number, y: number) => number): number {
+  let j = mid + (k - lo) - (i - lo);
+  for (; k < stop; k++) {
+    if (i < mid && (j >= hi || compare(a[i] as number, a[j] as number) <= 0)) out[k] = a[i++] as number;
+    else out[k] = a[j++] as number;
+  }
+  return i;
 }
