@@ -106,6 +106,16 @@ describe('CustomerSearchIndex', () => {
     expect(idx.query({ ...base, sortBy: 'name', sortOrder: 'asc' }).ids).toEqual(['a', 'b', 'c']);
   });
 
+  it('filters every customer it holds, whatever its id, and none it freed (review 12: an empty id read as a free slot)', () => {
+    const idx = new CustomerSearchIndex([entry('', 'Ali Ben', '2026-01-01'), entry('b', 'Ali Mo', '2026-01-02'), entry('c', 'Cy', '2026-01-03')]);
+    idx.remove(['c']);
+    const byName = { ...base, sortBy: 'name', sortOrder: 'asc' } as const;
+    expect(idx.query({ ...byName, isActive: true })).toEqual({ ids: ['', 'b'], total: 2 });
+    expect(idx.query({ ...byName, name: 'ali' })).toEqual({ ids: ['', 'b'], total: 2 });
+    idx.remove(['']);
+    expect(idx.query({ ...byName, isActive: true })).toEqual({ ids: ['b'], total: 1 });
+  });
+
   it('breaks ties on equal timestamps by id, so pages never overlap', () => {
     const idx = new CustomerSearchIndex(['d', 'a', 'c', 'b'].map((id) => entry(id, 'Same', '2026-01-01')));
     const p1 = idx.query({ ...base, limit: 2 });

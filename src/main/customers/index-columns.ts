@@ -39,6 +39,8 @@ export class IndexColumns {
   private nameEnds = new Int32Array(0);
   private lastStarts = new Int32Array(0);
   private actives = new Uint8Array(0);
+  /** 1 for a slot a customer holds, 0 for a free one (an id, even '', says nothing: review 12). */
+  private helds = new Uint8Array(0);
   /** timeKey() of each date, or NO_KEY with the string kept in `oddTimes`. */
   private created = new Float64Array(0);
   private seen = new Float64Array(0);
@@ -60,7 +62,7 @@ export class IndexColumns {
     return columns;
   }
 
-  /** Slots used, free ones included (their id is ''). */
+  /** Slots used, free ones included. */
   get length(): number {
     return this.used;
   }
@@ -88,6 +90,7 @@ export class IndexColumns {
     this.nameEnds[slot] = e.nameEnd;
     this.lastStarts[slot] = e.lastStart;
     this.actives[slot] = e.active ? 1 : 0;
+    this.helds[slot] = 1;
     const created = timeKey(e.createdAt);
     const seen = e.seenAt === e.createdAt ? created : timeKey(e.seenAt);
     this.created[slot] = created;
@@ -103,6 +106,7 @@ export class IndexColumns {
 
   /** Frees a slot: its strings go. */
   clear(slot: number): void {
+    this.helds[slot] = 0;
     this.ids.set(slot, '');
     this.textOf.set(slot, '');
     this.oddTimes.delete(slot);
@@ -125,6 +129,7 @@ export class IndexColumns {
     this.nameEnds = grown(this.nameEnds, new Int32Array(size));
     this.lastStarts = grown(this.lastStarts, new Int32Array(size));
     this.actives = grown(this.actives, new Uint8Array(size));
+    this.helds = grown(this.helds, new Uint8Array(size));
     this.created = grown(this.created, new Float64Array(size));
     this.seen = grown(this.seen, new Float64Array(size));
   }
@@ -140,6 +145,11 @@ export class IndexColumns {
       createdAt: this.timeAt(slot, this.created, 'created'),
       seenAt: this.timeAt(slot, this.seen, 'seen'),
     };
+  }
+
+  /** Whether a customer holds the slot (not freed). */
+  holds(slot: number): boolean {
+    return this.helds[slot] === 1;
   }
 
   active(slot: number): boolean {

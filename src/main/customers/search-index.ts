@@ -16,7 +16,6 @@ import { HOLE, SlotList, mergeSlots, sortSlotsSteps } from './slot-list';
  * customer service after each commit, change by change; only ids leave it. Customers are held by
  * slot, in columns (index-columns.ts).
  */
-export type { IndexEntry, SortBy };
 export type Query = Pick<CustomerListQuery, 'search' | 'name' | 'isActive' | 'sortBy' | 'sortOrder' | 'page' | 'limit'>;
 
 const sortKeys: SortBy[] = ['createdAt', 'updatedAt', 'name', 'status'];
@@ -296,7 +295,7 @@ export class CustomerSearchIndex {
   private filterAll(filter: Filter): Int32Array {
     const out = new Int32Array(this.size);
     let count = 0;
-    for (let slot = 0; slot < this.cols.length; slot++) if (this.cols.id(slot) !== '' && this.cols.kept(slot, filter)) out[count++] = slot;
+    for (let slot = 0; slot < this.cols.length; slot++) if (this.cols.holds(slot) && this.cols.kept(slot, filter)) out[count++] = slot;
     return out.subarray(0, count);
   }
 
