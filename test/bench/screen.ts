@@ -55,11 +55,14 @@ const recordKeystrokes = `(() => {
   const count = () => document.querySelector('[data-testid="result-count"]')?.textContent ?? '';
   const list = () => document.querySelector('[role="listbox"][aria-label]');
   let open = [];
-  const observer = new MutationObserver(() => {
+  const observer = new MutationObserver((records) => {
     const last = open[open.length - 1];
     if (!last) return;
-    if (list()?.getAttribute('aria-busy')) last.sawBusy = true;
-    else if (last.sawBusy || count() !== last.before) {
+    // Marked stale and back within one batch of mutations (an answer as quick as the mark) counts too:
+    // a search whose count did not change then never ended (the Infinity at 1,000,000 customers).
+    if (list()?.getAttribute('aria-busy') || records.some((r) => r.attributeName === 'aria-busy')) last.sawBusy = true;
+    if (list()?.getAttribute('aria-busy')) return;
+    if (last.sawBusy || count() !== last.before) {
       const done = open;
       open = [];
       requestAnimationFrame(() => { for (const k of done) window.__keystrokes[k.at] = performance.now() - k.t0; });
