@@ -61,12 +61,14 @@ export class PageCollector {
   }
 
   page(): IndexPage {
-    const best = this.cut();
-    return { ids: best.slice(this.start, this.end).map((slot) => this.cols.id(slot)), total: this.total };
+    this.cut();
+    const ids: string[] = [];
+    for (let slot = this.start; slot < this.cols.length; slot++) ids.push(this.cols.id(slot));
+    return { ids, total: this.total };
   }
 
-  /** The candidates in the page's order, cut back to its end (the columns then hold just those, in that order). */
-  private cut(): number[] {
+  /** Sorts the candidates in the page's order and keeps those up to its end: the columns then hold just those, in that order. */
+  private cut(): void {
     const best = Array.from({ length: this.cols.length }, (_, i) => i).sort(orderOf(this.q, this.words.length > 0, this.cols, this.ranks));
     best.length = Math.min(best.length, this.end);
     const kept = new IndexColumns();
@@ -74,7 +76,6 @@ export class PageCollector {
     for (const slot of best) kept.push(this.cols.entryAt(slot));
     this.cols = kept;
     this.ranks = ranks;
-    return best.map((_, i) => i);
   }
 }
 

@@ -587,13 +587,13 @@ function placeLast(b: PrefixTally, filling: boolean): void {
   b.counts[b.lastTier]++;
 }
 
-export function nameWordsOf(q: Query): string[] {
+function nameWordsOf(q: Pick<Query, 'name'>): string[] {
   return q.name ? foldText(q.name).split(/\s+/).filter(Boolean) : [];
 }
 
 /** A query's filters, or null when it has none (every match is kept as it is). */
 export function filterOf(q: Pick<Query, 'isActive' | 'name'>): Filter {
-  const nameWords = nameWordsOf(q as Query);
+  const nameWords = nameWordsOf(q);
   return q.isActive === undefined && nameWords.length === 0 ? null : { active: q.isActive, nameWords };
 }
 
