@@ -50,6 +50,7 @@ export async function backToDoubleRecord(file: string): Promise<void> {
   sqlite.pragma('user_version = 0');
   // What migrations after 0007 added to the tables goes too, as the app before them never had it.
   sqlite.exec('drop index customers_by_creation; drop index sync_outbox_waiting');
+  sqlite.exec('drop index customers_incomplete; drop index customers_details_arriving; drop index sync_outbox_parked');
   sqlite.exec('alter table staff drop column recovery_hash');
   sqlite.exec('drop table if exists import_items; drop table if exists import_batches; drop table if exists import_mappings');
   sqlite.exec('drop table customer_merges; drop table customer_pair_dismissals; alter table sync_outbox drop column waits_for');

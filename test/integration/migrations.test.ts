@@ -134,7 +134,7 @@ describe('the migrations', () => {
     const d = dir();
     const store = await openDatabase({ dataDir: d, clock });
     cleanups.push(() => store.db.destroy());
-    expect(latest).toBe(15);
+    expect(latest).toBe(16);
     expect(userVersion(store.sqlite)).toBe(latest);
     expect(store.schemaVersion).toBe(latest);
     expect(kyselyTables(store.sqlite)).toEqual([]);

@@ -78,7 +78,7 @@ export interface Tables {
     dismissed_at: string;
     dismissed_by: string;
   };
-  /** Indexes: customers_by_creation (created_at, id) where deleted_at is null; customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_updated_at (updated_at). */
+  /** Indexes: customers_by_creation (created_at, id) where deleted_at is null; customers_details_arriving (id) where summary_at is not null and deleted_at is null; customers_email_key unique (email_key) where deleted_at is null and email_key != ''; customers_incomplete (created_at, id) where deleted_at is null and (summary_at is null and (email = '' or phone_number = '' or date_of_birth = '' or sex = '')); customers_updated_at (updated_at). */
   customers: {
     id: string;
     local_data_id: string;
@@ -197,7 +197,7 @@ export interface Tables {
     remote_updated_at: string | null;
     synced_at: string;
   };
-  /** Indexes: unique (entity, entity_id); sync_outbox_by_customer (customer_id); sync_outbox_waiting (waits_for) where waits_for is not null. */
+  /** Indexes: unique (entity, entity_id); sync_outbox_by_customer (customer_id); sync_outbox_parked (id) where parked_at is not null; sync_outbox_waiting (waits_for) where waits_for is not null. */
   sync_outbox: {
     id: Generated<number>;
     entity: 'customer' | 'attachment';

@@ -115,14 +115,7 @@ export class SyncService {
 
   async conflicts(customerId?: string): Promise<z.infer<typeof SyncConflictsOutput>> {
     const conflicts = (await this.d.conflicts.open(customerId)).map(({ raw: _, ...c }) => c);
-    let parkedQuery = this.d.db
-      .selectFrom('sync_outbox as o')
-      .leftJoin('customers as c', 'c.id', 'o.customer_id')
-      .select(['o.id', 'o.entity', 'o.entity_id', 'o.customer_id', 'o.op', 'o.parked_error', 'o.parked_at', 'c.first_name', 'c.last_name'])
-      .where('o.parked_at', 'is not', null)
-      .orderBy('o.id');
-    if (customerId) parkedQuery = parkedQuery.where('o.customer_id', '=', customerId);
-    const parked = (await parkedQuery.execute()).map((r) => ({
+    const parked = (await this.d.outbox.parked(customerId)).map((r) => ({
       id: r.id,
       entity: r.entity,
       entityId: r.entity_id,

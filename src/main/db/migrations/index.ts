@@ -14,6 +14,7 @@ import recalls from './0012_recalls';
 import firstSyncAndGroups from './0013_first_sync_and_groups';
 import outboxWaitingAndCreationOrder from './0014_outbox_waiting_and_creation_order';
 import importUndoMarks from './0015_import_undo_marks';
+import statusCounts from './0016_status_counts';
 
 /*
  * Every migration, in order: version n is the n-th (PRAGMA user_version says which ran, db/migrate.ts).
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   firstSyncAndGroups,
   outboxWaitingAndCreationOrder,
   importUndoMarks,
+  statusCounts,
 ];
