@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
+import { type PairRow, findPairs } from '../../src/main/customers/duplicate-pairs';
+import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { CloudServer } from '../cloud/server';
 import { expectFailure, openTestCore, person } from '../helpers/core';
@@ -55,6 +57,28 @@ describe('possible duplicates, merge and undo (local)', () => {
     expect(out.pairs[0]!.strength).toBeGreaterThan(out.pairs[1]!.strength);
     const page2 = await core.call('customers.duplicatePairs', { page: 2, limit: 1 });
     expect(page2.pairs.map((p) => [p.a.id, p.b.id].sort())).toEqual([[c, d].sort()]);
+  });
+
+  it('looks for pairs among thousands of customers without holding the event loop, and finds the same as in one go', async () => {
+    // 5,000 customers in pairs sharing a phone: the owner opens Duplicates while the counter works.
+    const many = Array.from({ length: 5000 }, (_, i) => CustomerCreateInput.parse(person(`Nour${i}`, `Tazi${i >> 1}`, { phoneNumber: `06 ${String(10_000_000 + (i >> 1)).slice(0, 8)}` })));
+    await core.customers.createMany(many, { staffId: null, username: 'owner' });
+    let turns = 0;
+    let stop = false;
+    const spin = () => {
+      turns++;
+      if (!stop) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const turnsBefore = turns;
+    const out = await core.call('customers.duplicatePairs', { limit: 100 });
+    stop = true;
+    // Read a page at a time, a turn each, and compared in slices: other work ran in between.
+    expect(turns - turnsBefore).toBeGreaterThanOrEqual(3);
+    const rows = storeRows<PairRow>(dir, 'select id, first_name, last_name, email_key, phone_number, date_of_birth, updated_at from customers where deleted_at is null');
+    const oneGo = findPairs(rows, 'FR');
+    expect(out.pagination.total).toBe(oneGo.length);
+    expect(out.pairs.map((p) => [p.a.id, p.b.id].sort())).toEqual(oneGo.slice(0, 100).map((p) => [p.aId, p.bId].sort()));
   });
 
   it('reads phones in the store country while a customer is typed too (one rule for both checks)', async () => {

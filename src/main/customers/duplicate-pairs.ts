@@ -3,6 +3,7 @@ import { phoneDigits, samePhone } from './duplicates';
 import { foldText } from './fold';
 import { likenessOfWords, type NameLikeness, type NameWords, nameWords } from './name-similarity';
 import { phoneE164 } from './phone';
+import { runNow } from './slices';
 
 /*
  * Which of the store's customers may be one person entered twice (issue 13, item 3). Never all
@@ -61,7 +62,18 @@ export function pairKey(a: string, b: string): string {
 
 /** The pairs among `rows`, strongest first; `dismissed` holds pairKey()s an owner set aside. */
 export function findPairs(rows: PairRow[], country: string | null, dismissed: ReadonlySet<string> = new Set()): FoundPair[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  return runNow(findPairsSteps(rows, country, dismissed));
+}
+
+// Rows bucketed, or pairs compared, between two places the search may pause.
+const STEP = 256;
+
+/**
+ * findPairs() as steps the caller may pause between (slices.ts): at 100,000 customers it held the
+ * event loop ~3 s in one piece, every counter's search and save waiting on an owner's Duplicates screen.
+ */
+export function* findPairsSteps(rows: PairRow[], country: string | null, dismissed: ReadonlySet<string> = new Set()): Generator<void, FoundPair[]> {
+  const byId = new Map<string, PairRow>();
   const candidates = new Set<string>();
   const addBucket = (members: string[]) => {
     for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) candidates.add(pairKey(members[i]!, members[j]!));
@@ -85,15 +97,24 @@ export function findPairs(rows: PairRow[], country: string | null, dismissed: Re
     if (list) list.push(id);
     else m.set(key, [id]);
   };
+  let done = 0;
   for (const r of rows) {
+    if (++done % STEP === 0) yield;
+    byId.set(r.id, r);
     if (r.email_key) push(email, r.email_key, r.id);
     const p = e164(r.phone_number) ?? phoneDigits(r.phone_number).replace(/^0+/, '');
     if (p.replace(/\D/g, '').length >= 6) push(phone, p.replace(/\D/g, '').slice(-PHONE_TAIL), r.id);
     const day = r.date_of_birth.slice(0, 10);
     if (/^\d{4}-\d{2}-\d{2}$/.test(day)) push(birth, day, r.id);
   }
-  for (const m of [email, phone]) for (const members of m.values()) if (members.length <= MAX_BUCKET) addBucket(members);
+  for (const m of [email, phone]) {
+    for (const members of m.values()) {
+      if (++done % STEP === 0) yield;
+      if (members.length <= MAX_BUCKET) addBucket(members);
+    }
+  }
   for (const [day, members] of birth) {
+    if (++done % STEP === 0) yield;
     if (members.length <= MAX_BUCKET) addBucket(members);
     else for (const sub of splitByInitials(day, members, byId).values()) if (sub.length <= MAX_BUCKET) addBucket(sub);
   }
@@ -106,6 +127,7 @@ export function findPairs(rows: PairRow[], country: string | null, dismissed: Re
   };
   const out: FoundPair[] = [];
   for (const key of candidates) {
+    if (++done % STEP === 0) yield;
     if (dismissed.has(key)) continue;
     const [aId, bId] = key.split('|') as [string, string];
     const a = byId.get(aId)!;

@@ -10,7 +10,9 @@ import { type MovedRecalls, moveRecalls, moveRecallsBack } from '../recalls/merg
 import type { Links } from '../sync/links';
 import type { LocalChange } from '../sync/outbox';
 import type { Unit, UnitOfWork } from '../unit-of-work';
-import { findPairs, type FoundPair, pairKey } from './duplicate-pairs';
+import { findPairsSteps, type FoundPair, type PairRow, pairKey } from './duplicate-pairs';
+import { runInSlices } from './slices';
+import { nextTurn } from '../turns';
 import { searchTextOf } from './fold';
 import { type CustomerRow, displayName, emailKey } from './records';
 import type { CustomerService } from './service';
@@ -51,10 +53,14 @@ export function chooseFields(keep: MergeValues, other: MergeValues, asked: Parti
 }
 
 const PAIR_COLUMNS = ['id', 'first_name', 'last_name', 'email_key', 'phone_number', 'date_of_birth', 'updated_at'] as const;
+// Customers read per statement while pairs are looked for (each page on a turn of its own).
+const PAIR_PAGE = 2000;
 
 export class MergeService {
   /** The pairs found last, for the country they were read in, until the next committed change (an owner pages through one list). */
   private pairs: { country: string | null; found: FoundPair[] } | null = null;
+  /** Counts commits: a list found across turns while one landed is answered, not kept. */
+  private generation = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -66,6 +72,7 @@ export class MergeService {
   ) {
     writes.onCommitted(() => {
       this.pairs = null;
+      this.generation++;
     });
   }
 
@@ -73,8 +80,7 @@ export class MergeService {
   async duplicatePairs(page: number, limit: number) {
     const country = await this.country();
     // The store's country read phones: another one (Settings → Store) is another list.
-    if (this.pairs?.country !== country) this.pairs = { country, found: await this.findAll(country) };
-    const all = this.pairs.found;
+    const all = this.pairs?.country === country ? this.pairs.found : await this.findAll(country);
     const slice = all.slice((page - 1) * limit, page * limit);
     const ids = [...new Set(slice.flatMap((p) => [p.aId, p.bId]))];
     const sides = await this.pairCustomers(ids);
@@ -86,10 +92,24 @@ export class MergeService {
     return { pairs, pagination: { page, limit, total: all.length, totalPages: Math.ceil(all.length / limit) } };
   }
 
+  /**
+   * Every live customer read a page at a time and compared in slices (findPairsSteps), the event loop
+   * given back between them. The list found is kept only if nothing was committed meanwhile.
+   */
   private async findAll(country: string | null): Promise<FoundPair[]> {
-    const rows = await this.db.selectFrom('customers').select(PAIR_COLUMNS).where('deleted_at', 'is', null).execute();
+    const generation = this.generation;
+    const rows: PairRow[] = [];
+    for (let after = ''; ; ) {
+      await nextTurn();
+      const page = await this.db.selectFrom('customers').select(PAIR_COLUMNS).where('deleted_at', 'is', null).where('id', '>', after).orderBy('id').limit(PAIR_PAGE).execute();
+      rows.push(...page);
+      if (page.length < PAIR_PAGE) break;
+      after = (page[page.length - 1] as PairRow).id;
+    }
     const dismissed = await this.db.selectFrom('customer_pair_dismissals').select(['a_id', 'b_id']).execute();
-    return findPairs(rows, country, new Set(dismissed.map((d) => pairKey(d.a_id, d.b_id))));
+    const found = await runInSlices(findPairsSteps(rows, country, new Set(dismissed.map((d) => pairKey(d.a_id, d.b_id)))));
+    if (generation === this.generation) this.pairs = { country, found };
+    return found;
   }
 
   private async pairCustomers(ids: string[]): Promise<Map<string, PairCustomer>> {
