@@ -74,10 +74,10 @@ const STEP = 256;
  */
 export function* findPairsSteps(rows: PairRow[], country: string | null, dismissed: ReadonlySet<string> = new Set()): Generator<void, FoundPair[]> {
   const byId = new Map<string, PairRow>();
-  const candidates = new Set<string>();
-  const addBucket = (members: string[]) => {
-    for (let i = 0; i < members.length; i++) for (let j = i + 1; j < members.length; j++) candidates.add(pairKey(members[i]!, members[j]!));
-  };
+  // Customers sharing an email, a phone or a birthday; their pairs are compared bucket by bucket, never
+  // gathered first: at 1,000,000 customers (~34 a birthday) that set passed 16,000,000 pairs, the
+  // engine's limit for one Set (a RangeError after a 2 s block to grow it).
+  const buckets: string[][] = [];
   // Each number is read once (libphonenumber-js takes a few microseconds a number), not once per pair.
   const read = new Map<string, string | null>();
   const e164 = (phone: string) => {
@@ -110,13 +110,13 @@ export function* findPairsSteps(rows: PairRow[], country: string | null, dismiss
   for (const m of [email, phone]) {
     for (const members of m.values()) {
       if (++done % STEP === 0) yield;
-      if (members.length <= MAX_BUCKET) addBucket(members);
+      if (members.length <= MAX_BUCKET) buckets.push(members);
     }
   }
   for (const [day, members] of birth) {
     if (++done % STEP === 0) yield;
-    if (members.length <= MAX_BUCKET) addBucket(members);
-    else for (const sub of splitByInitials(day, members, byId).values()) if (sub.length <= MAX_BUCKET) addBucket(sub);
+    if (members.length <= MAX_BUCKET) buckets.push(members);
+    else for (const sub of splitByInitials(day, members, byId).values()) if (sub.length <= MAX_BUCKET) buckets.push(sub);
   }
 
   const folded = new Map<string, NameWords>();
@@ -126,14 +126,23 @@ export function* findPairsSteps(rows: PairRow[], country: string | null, dismiss
     return w;
   };
   const out: FoundPair[] = [];
-  for (const key of candidates) {
-    if (++done % STEP === 0) yield;
-    if (dismissed.has(key)) continue;
-    const [aId, bId] = key.split('|') as [string, string];
-    const a = byId.get(aId)!;
-    const b = byId.get(bId)!;
-    const found = comparePair(a, b, country, samePhoneOf, wordsOf);
-    if (found) out.push({ aId, bId, ...found, updatedAt: a.updated_at > b.updated_at ? a.updated_at : b.updated_at });
+  // A pair may share two or three buckets: found once, listed once.
+  const listed = new Set<string>();
+  for (const members of buckets) {
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        if (++done % STEP === 0) yield;
+        const [aId, bId] = members[i]! < members[j]! ? [members[i]!, members[j]!] : [members[j]!, members[i]!];
+        const key = pairKey(aId, bId);
+        if (listed.has(key) || dismissed.has(key)) continue;
+        const a = byId.get(aId)!;
+        const b = byId.get(bId)!;
+        const found = comparePair(a, b, country, samePhoneOf, wordsOf);
+        if (!found) continue;
+        listed.add(key);
+        out.push({ aId, bId, ...found, updatedAt: a.updated_at > b.updated_at ? a.updated_at : b.updated_at });
+      }
+    }
   }
   return out.sort((x, y) => y.strength - x.strength || y.updatedAt.localeCompare(x.updatedAt) || (x.aId + x.bId).localeCompare(y.aId + y.bId));
 }
