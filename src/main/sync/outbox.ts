@@ -185,11 +185,11 @@ export class Outbox {
     return q.returning(['entity', 'entity_id', 'customer_id']).execute();
   }
 
-  /** pending: what sync will send (not parked, not held back for details). */
   /**
-   * Each count off an index of its own (the parked and the held are few; migration 0016): one scan
-   * of the whole queue computing the three read every queued change, the status asked after each save.
-   * One statement, so the three are from the same moment.
+   * pending: what sync will send (not parked, not held back for details). Each count off an index of
+   * its own (the parked and the held are few; migration 0016): one scan computing the three read every
+   * queued change and its customer, and the status is asked after each save. One statement, so the
+   * three are from the same moment.
    */
   async counts(): Promise<{ pending: number; parked: number }> {
     const row = await this.db
