@@ -25,6 +25,14 @@ describe('foldText', () => {
 describe('searchTokens', () => {
   it('splits words and folds them', () => expect(searchTokens('  Layla  HAS ')).toEqual(['layla', 'has']));
   it('reduces phone-like words to digits', () => expect(searchTokens('Ali +212-6 06.12')).toEqual(['ali', '2126', '0612']));
+  // Review 13: 100 pasted one-letter words, each ranked per match, held the host ~250 ms at 100,000.
+  it('keeps each word once, however it was written', () => expect(searchTokens('a A á ali a ALI')).toEqual(['a', 'ali']));
+  // Review 13: "el-fassi" found nobody while "el fassi" found every El Fassi.
+  it('reads a hyphen between letters as between words, never in a phone', () => {
+    expect(searchTokens('El-Fassi')).toEqual(['el', 'fassi']);
+    expect(searchTokens('jean-pierre ben-ali')).toEqual(['jean', 'pierre', 'ben', 'ali']);
+    expect(searchTokens('+212-6')).toEqual(['2126']);
+  });
   it('reads a bracketed trunk 0 as not dialled', () => expect(searchTokens('+212-6 (0)61')).toEqual(['212661']));
   it('keeps emails as they are', () => expect(searchTokens('A.Benali@Ex')).toEqual(['a.benali@ex']));
   it('reads a whole phone number as one, in its national or international form, in any digits', () => {

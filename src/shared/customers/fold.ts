@@ -44,8 +44,13 @@ function phoneToken(folded: string): string | null {
 export function searchTokens(query: string): string[] {
   const phone = phoneToken(foldText(query).trim());
   if (phone) return [phone];
-  return foldText(query)
+  const words = foldText(query)
     .split(/[\s\p{Cc}]+/u)
     .map((w) => (/^[\d+()./-]+$/.test(w) && /\d/.test(w) ? w.replace(/\D/g, '') : w))
+    // "el-fassi" as two words, so it finds El Fassi and El-Fassi alike (review 13); a phone's hyphens went above.
+    .flatMap((w) => w.split(/(?<=\p{L})-+(?=\p{L})/u))
     .filter((w) => w.length > 0);
+  // Once each: a word twice asks nothing more, and each is ranked per match (a pasted "a a a …" of
+  // 100 words held the host ~250 ms at 100,000 customers; review 13).
+  return [...new Set(words)];
 }
