@@ -1,3 +1,4 @@
+import { expectAccessible } from './axe';
 import { callHost, expect, results, searchBox, shot, test } from './fixtures';
 
 // A typical counter PC's screen: every column of a result must fit.
@@ -163,4 +164,23 @@ test('every keystroke asks for its results at once, with no pause before asking'
   await searchBox(page).pressSequentially('benal', { delay: 30 });
   await expect(results(page).locator('.cell-name')).toHaveText(['Ahmed Benali']);
   expect(asked).toEqual(['b', 'be', 'ben', 'bena', 'benal']);
+});
+
+// Review 13: with more results than the screen holds, the list scrolls, and axe found it unreachable by
+// keyboard (scrollable-region-focusable, serious); the accessibility walk's four customers never scroll.
+test('a result list longer than the screen can be reached and scrolled from the keyboard', async ({ page, host, request }) => {
+  for (let i = 0; i < 40; i++) {
+    await callHost(request, host, 'customers.create', leila(`leila${i}@example.com`, `+212 661 000 ${String(100 + i)}`, '1958-04-07'));
+  }
+  await searchBox(page).fill('leila');
+  await expect(page.getByTestId('result-count')).toHaveText('40 matches');
+  const list = page.getByRole('listbox', { name: 'Customers' });
+  expect(await list.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  await expectAccessible(page, 'search results that scroll');
+  // Tabbing on from the search box reaches the list; its keys then scroll it.
+  await searchBox(page).focus();
+  for (let i = 0; i < 10 && !(await list.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(list).toBeFocused();
+  await page.keyboard.press('End');
+  await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
 });

@@ -199,7 +199,9 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
     );
   }
   return (
-    <div ref={listRef} id={listId} role="listbox" aria-label={t('search.results')} aria-busy={stale || undefined} className={`result-list${stale ? ' stale' : ''}`}>
+    // A tab stop of its own: the search box moves the selection (aria-activedescendant), but a list
+    // taller than the screen must also be reachable and scrollable from the keyboard (axe, review 13).
+    <div ref={listRef} id={listId} role="listbox" tabIndex={0} aria-label={t('search.results')} aria-busy={stale || undefined} className={`result-list${stale ? ' stale' : ''}`}>
       <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
