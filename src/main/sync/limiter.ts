@@ -57,6 +57,7 @@ export class RateLimiter {
   private share: number;
   private sharedAt: number;
   private refusedAt = Number.NEGATIVE_INFINITY;
+  private readonly startedAt: number;
   /** Requests on the wire at once: one after a 429, one more for each that gets through. */
   private inFlightCap = MAX_IN_FLIGHT;
 
@@ -66,6 +67,7 @@ export class RateLimiter {
   ) {
     this.share = perMinute;
     this.sharedAt = timeline.now();
+    this.startedAt = this.sharedAt;
   }
 
   /**
@@ -96,8 +98,10 @@ export class RateLimiter {
   private refused(ms: number): void {
     const now = this.timeline.now();
     // A full window frees within a minute; a longer Retry-After is the cloud shedding load, not
-    // the store's other PCs: wait as told, but it says nothing about this PC's share.
-    if (now >= this.pausedUntil && ms <= WINDOW_MS) {
+    // the store's other PCs: wait as told, but it says nothing about this PC's share. Nor do the
+    // 429s of this limiter's first minute: the window may hold this PC's own requests from before it
+    // started again (halving on each probe, such a PC crawled at the floor; review 13).
+    if (now >= this.pausedUntil && ms <= WINDOW_MS && now - this.startedAt >= WINDOW_MS) {
       this.share = Math.max(MIN_SHARE, this.currentShare(now) * CUT);
       this.sharedAt = now;
     }
