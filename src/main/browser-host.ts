@@ -82,6 +82,8 @@ async function main() {
     if (err instanceof AppError && err.code === 'db.corrupt') {
       const latest = err.details?.latestGoodBackup as GoodBackup | null;
       console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${describeGoodBackup(latest)}` : ' No good backup was found.'}`);
+      // What the check found (SQLite's lines: pages and tables, never a customer's data), for whoever looks into it.
+      for (const problem of (err.details?.problems as string[] | undefined) ?? []) console.error(`  ${problem}`);
       process.exit(1);
     }
     throw err;
