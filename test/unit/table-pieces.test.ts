@@ -51,6 +51,11 @@ describe('a CSV read in pieces', () => {
       expect(read).toEqual(await rowsOf(Buffer.from(text), WHOLE));
       expect(read).toMatchObject({ rows: [{ cells: ['Benali', 'first line\nsecond line\nthird'], flaws: [] }, { flaws: ['import.quoteNotClosed'] }, { cells: ['Martin', 'ok'], flaws: [] }] });
     }
+    // Found by the property above (CI run 13): a quoted "" then a quote left open before a CR LF.
+    const openAfterEmpty = Buffer.from('Nom;Prénom;Tél;Ville\n"" "\r\n;\na');
+    for (const size of [1, 2, 3, 5, 8]) expect(await rowsOf(openAfterEmpty, size)).toEqual(await rowsOf(openAfterEmpty, WHOLE));
+    // The broken row is the line whose quote opened, not the next one with text (which is read).
+    expect(await rowsOf(openAfterEmpty, WHOLE)).toMatchObject({ rows: [{ cells: ['"" "\r'], flaws: ['import.quoteNotClosed'] }, { cells: ['a'], flaws: [] }] });
     const cp1252 = Buffer.from('Nom;Ville\nLefèvre;"Saint-\nÉtienne"\n', 'latin1');
     expect(await rowsOf(cp1252, 3)).toEqual(await rowsOf(cp1252, WHOLE));
     expect(await rowsOf(cp1252, 3)).toMatchObject({ rows: [{ cells: ['Lefèvre', 'Saint-\nÉtienne'] }] });

@@ -230,9 +230,16 @@ function skipBlankLines(text: string, at: number, linebreak: string, delimiter: 
     if (c !== undefined && c.trim() !== '' && c !== '"' && c !== delimiter) return i;
     const nl = text.indexOf(linebreak, i);
     const end = nl === -1 ? text.length : nl;
-    if (nl === -1 || text.slice(i, end).replaceAll(delimiter, '').replaceAll('"', '').trim() !== '') return i;
+    if (nl === -1 || !blankLine(text.slice(i, end), delimiter, linebreak)) return i;
     i = nl + linebreak.length;
   }
+}
+
+/** A line papaparse reads as a row of blank cells: with quotes, only if they are closed within it (`"" "` opens a cell that goes on). */
+function blankLine(line: string, delimiter: string, linebreak: string): boolean {
+  if (!line.includes('"')) return line.replaceAll(delimiter, '').trim() === '';
+  const r = Papa.parse<string[]>(line, { delimiter, newline: linebreak as Papa.ParseConfig['newline'] });
+  return r.errors.length === 0 && r.data.every((cells) => cells.every((c) => c.trim() === ''));
 }
 
 /** A row not read: kept (cut short) only for the report of skipped rows, with why. */
