@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -50,6 +50,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   const memory = new BetterSqlite3(':memory:', sqliteOpts);
   let sqlite: BetterSqlite3.Database | undefined;
   try {
+    rollBackHotJournal(file, sqliteOpts);
     // Every refusal comes first, on a read-only connection: closing a read-write one would
     // checkpoint a WAL store's -wal into the file and delete it, changing the file it refused.
     const fileVersion = await checkDatabaseFile(file, migrations, sqliteOpts, memory);
@@ -84,6 +85,25 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     throw err;
   } finally {
     memory.close();
+  }
+}
+
+/**
+ * A write cut by a crash in rollback-journal mode (a restored backup before it turns to WAL, a first
+ * start's migrations) leaves a hot `-journal`. SQLite rolls it back at the next read-write open, but a
+ * read-only connection cannot (SQLITE_READONLY_ROLLBACK), and the checks before opening are read-only:
+ * a sound store was refused as damaged. So a read-write connection reads the file first, which undoes
+ * the half-done write as any opening would. Never with a `-wal` (a WAL store has no hot journal, and
+ * closing a read-write connection would fold its log into the file).
+ */
+export function rollBackHotJournal(file: string, sqliteOpts: { nativeBinding?: string } = {}): void {
+  const journal = `${file}-journal`;
+  if (!existsSync(journal) || statSync(journal).size === 0 || existsSync(`${file}-wal`)) return;
+  const db = new BetterSqlite3(file, { ...sqliteOpts, fileMustExist: true });
+  try {
+    db.prepare('select count(*) from sqlite_master').get();
+  } finally {
+    db.close();
   }
 }
 
