@@ -31,7 +31,8 @@ const LIST_WORK = 128;
 const DENSE_PAST = 32;
 const SPARSE_BELOW = 64;
 
-class Posting {
+/** A sorted list of slots, or a bitset once it holds more than one slot in DENSE_PAST. */
+export class Posting {
   /** Its own array, or its part of the one buffer a build gave every list (buildSteps()). */
   slots: Int32Array = NO_SLOTS;
   /** Instead of `slots` for a dense list: bit `slot` set for each slot in it. */
@@ -75,19 +76,7 @@ class Posting {
 
   /** Its slots, ascending (a dense list's read out of its bits). */
   view(): Int32Array {
-    const bits = this.bits;
-    if (!bits) return this.slots.subarray(0, this.n);
-    const out = new Int32Array(this.n);
-    let k = 0;
-    for (let w = 0; w < bits.length; w++) {
-      let x = bits[w] as number;
-      while (x !== 0) {
-        const low = x & -x;
-        out[k++] = (w << 5) + 31 - Math.clz32(low);
-        x ^= low;
-      }
-    }
-    return out;
+    return this.bits ? slotsOfBits(this.bits, this.n) : this.slots.subarray(0, this.n);
   }
 
   /** The slots of `slots` (ascending) that are in this list too. */
@@ -155,6 +144,21 @@ class Posting {
     bigger.set(this.slots);
     this.slots = bigger;
   }
+}
+
+/** The `count` slots whose bits are set, ascending. */
+export function slotsOfBits(bits: Uint32Array, count: number): Int32Array {
+  const out = new Int32Array(count);
+  let k = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let x = bits[w] as number;
+    while (x !== 0) {
+      const low = x & -x;
+      out[k++] = (w << 5) + 31 - Math.clz32(low);
+      x ^= low;
+    }
+  }
+  return out;
 }
 
 function lowerBound(a: Int32Array, n: number, x: number): number {
@@ -436,7 +440,7 @@ const MAX_NARROWING = 3;
 const NARROW_PAST = 64;
 
 /** The slots in both sorted lists: a merge, or binary searches when one list is far longer. */
-function intersect(a: Int32Array, b: Int32Array): Int32Array {
+export function intersect(a: Int32Array, b: Int32Array): Int32Array {
   const out = new Int32Array(Math.min(a.length, b.length));
   let n = 0;
   if (b.length > 16 * a.length) {

@@ -1,8 +1,9 @@
 import type { CustomerListQuery } from '../../shared/customers/schema';
 import { foldText, searchTokens } from './fold';
-import { GramPostings, type MatchSet } from './gram-postings';
+import { GramPostings, type MatchSet, intersect } from './gram-postings';
 import { IdMap } from './id-map';
 import { type Filter, IndexColumns, type IndexEntry, RANKS, type SortBy, TIERS } from './index-columns';
+import { LetterRuns, isLetterWord } from './letter-runs';
 import { runInSlices, runNow } from './slices';
 import { HOLE, SlotList, mergeSlots, sortSlotsSteps } from './slot-list';
 
@@ -10,7 +11,8 @@ import { HOLE, SlotList, mergeSlots, sortSlotsSteps } from './slot-list';
  * The customer list, kept in memory for search as you type. Substring search of one or two letters
  * cannot use SQLite's indexes (FTS5 trigrams start at three), and a scan of 100,000 rows takes
  * ~30 ms; so every 1-, 2- and 3-character piece of each customer's folded text has its list of
- * customers (gram-postings.ts) and a search reads the shortest list that holds its matches. One list
+ * customers (gram-postings.ts) and a search reads the shortest list that holds its matches; a word of
+ * four letters or more is answered by the runs of letters that hold it (letter-runs.ts). One list
  * per sort order is kept sorted, so no query sorts more than a few thousand matches. SQLite stays the
  * source of truth: the index is built from it at start (in slices: build()) and updated by the
  * customer service after each commit, change by change; only ids leave it. Customers are held by
@@ -58,6 +60,7 @@ export class CustomerSearchIndex {
   /** Built with the sort orders, then kept up to date change by change. */
   private prefixes!: PrefixLists;
   private grams = new GramPostings();
+  private runs = new LetterRuns();
   /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
   private marks = new Uint8Array(0);
 
@@ -99,6 +102,7 @@ export class CustomerSearchIndex {
       for (const k of sortKeys) this.orders[k].remove(slot);
       for (const [prefix, tier] of this.prefixTiersOf(slot)) this.listsOf(prefix)[tier].remove(slot);
       this.grams.remove(slot, this.cols.text(slot));
+      this.runs.remove(slot, this.cols.text(slot));
       this.free(slot);
     }
   }
@@ -269,25 +273,38 @@ export class CustomerSearchIndex {
     this.mark(matches, 0);
   }
 
-  /** A search's matches that the filter keeps: straight off the gram list when it holds exactly them. */
+  /** A search's matches that the filter keeps: straight off a list when it holds exactly them. */
   private matchSet(words: string[], filter: Filter): MatchSet {
+    const only = words[0] as string;
+    if (!filter && words.length === 1 && isLetterWord(only)) return this.runs.matchSet(only, this.cols.length);
     const exact = filter ? null : this.grams.exactMatches(words);
     if (exact) return exact;
     const slots = this.matches(words, filter);
     return { count: slots.length, bits: null, slots: () => slots };
   }
 
-  /** The slots of the customers whose text holds every word and that the filter keeps. */
+  /**
+   * The slots of the customers whose text holds every word and that the filter keeps. Words of
+   * letters come exactly from their runs; the others' candidates from the gram lists, then checked.
+   */
   private matches(words: string[], filter: Filter): Int32Array {
-    const found = this.grams.candidates(words);
-    if (!found) return NONE;
-    const { slots, exact } = found;
-    if (exact && !filter) return slots;
-    const out = new Int32Array(slots.length);
+    const checked = words.filter((w) => !isLetterWord(w));
+    let slots: Int32Array | null = null;
+    for (const w of words) if (isLetterWord(w)) slots = narrowed(slots, this.runs.matchSet(w, this.cols.length).slots());
+    let exact = true;
+    if (checked.length > 0) {
+      const found = this.grams.candidates(checked);
+      if (!found) return NONE;
+      slots = narrowed(slots, found.slots);
+      exact = found.exact;
+    }
+    const all = slots as Int32Array;
+    if (exact && !filter) return all;
+    const out = new Int32Array(all.length);
     let count = 0;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as number;
-      if ((exact || containsAll(this.cols.text(slot), words)) && this.cols.kept(slot, filter)) out[count++] = slot;
+    for (let i = 0; i < all.length; i++) {
+      const slot = all[i] as number;
+      if ((exact || containsAll(this.cols.text(slot), checked)) && this.cols.kept(slot, filter)) out[count++] = slot;
     }
     return out.subarray(0, count);
   }
@@ -308,6 +325,7 @@ export class CustomerSearchIndex {
   private add(entry: IndexEntry): void {
     const slot = this.take(entry);
     this.grams.add(slot, entry.text);
+    this.runs.add(slot, entry.text);
     for (const k of sortKeys) {
       const at = this.orders[k].insert(slot);
       if (k === 'updatedAt') this.placeSeen(at);
@@ -326,6 +344,7 @@ export class CustomerSearchIndex {
     for (const [prefix, tier] of this.prefixTiersOf(slot)) before.set(prefix, { tier, at: this.listsOf(prefix)[tier].find(slot) });
     this.cols.set(slot, entry);
     this.grams.replace(slot, oldText, entry.text);
+    this.runs.replace(slot, oldText, entry.text);
     sortKeys.forEach((k, i) => {
       const at = this.orders[k].settle(places[i] as number);
       if (k === 'updatedAt') this.placeSeen(at);
@@ -388,11 +407,13 @@ export class CustomerSearchIndex {
       if (slot === undefined) continue;
       gone.push(slot);
       this.grams.remove(slot, this.cols.text(slot));
+      this.runs.remove(slot, this.cols.text(slot));
       this.free(slot);
     }
     if (gone.length === 0) return;
     // A list most of the store had is a bitset of every slot: back to a sorted list if few are left.
     runNow(this.grams.trimSteps(this.cols.length));
+    runNow(this.runs.trimSteps(this.cols.length));
     this.reorder(Int32Array.from(gone), NONE);
   }
 
@@ -441,11 +462,18 @@ export class CustomerSearchIndex {
   private regram(fresh: readonly number[], oldTexts: readonly (string | null)[]): void {
     if (fresh.length * 4 >= this.size) {
       this.grams = new GramPostings();
+      this.runs = new LetterRuns();
       runNow(this.grams.buildSteps((slot) => this.cols.text(slot), this.cols.length));
+      runNow(this.runs.buildSteps((slot) => this.cols.text(slot), this.cols.length));
       return;
     }
-    for (let i = 0; i < fresh.length; i++) this.grams.replace(fresh[i] as number, oldTexts[i] as string | null, this.cols.text(fresh[i] as number));
+    for (let i = 0; i < fresh.length; i++) {
+      const slot = fresh[i] as number;
+      this.grams.replace(slot, oldTexts[i] as string | null, this.cols.text(slot));
+      this.runs.replace(slot, oldTexts[i] as string | null, this.cols.text(slot));
+    }
     runNow(this.grams.trimSteps(this.cols.length));
+    runNow(this.runs.trimSteps(this.cols.length));
   }
 
   /** Everything from scratch, from columns filled for it: the sorted orders, the prefix lists and the gram lists. */
@@ -454,6 +482,7 @@ export class CustomerSearchIndex {
     this.slotOf.clear();
     this.freeSlots = [];
     this.grams = new GramPostings();
+    this.runs = new LetterRuns();
     // A repeated id keeps its first slot, with the last values given for it; the slots after move down.
     let slots = 0;
     for (let i = 0; i < cols.length; i++) {
@@ -478,6 +507,7 @@ export class CustomerSearchIndex {
     yield* this.renumberSeenSteps();
     this.prefixes = yield* this.prefixListsSteps();
     yield* this.grams.buildSteps((slot) => cols.text(slot), cols.length);
+    yield* this.runs.buildSteps((slot) => cols.text(slot), cols.length);
   }
 
   /** A stable partition of slots: the active ones, then the others, each in the order given (a pause every so many). */
@@ -595,6 +625,10 @@ function nameWordsOf(q: Pick<Query, 'name'>): string[] {
 export function filterOf(q: Pick<Query, 'isActive' | 'name'>): Filter {
   const nameWords = nameWordsOf(q);
   return q.isActive === undefined && nameWords.length === 0 ? null : { active: q.isActive, nameWords };
+}
+
+function narrowed(slots: Int32Array | null, by: Int32Array): Int32Array {
+  return slots ? intersect(slots, by) : by;
 }
 
 function containsAll(text: string, words: string[]): boolean {
