@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 import { type Channel, type ChannelOutput } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
@@ -9,7 +8,7 @@ import { latestGoodBackup, recoverInterruptedRestore } from './backup/service';
 import { databaseFileProblemsOffThread } from './backup/integrity-off-thread';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
-import { DB_FILE_NAME, openDatabase, rollBackHotJournal } from './db/database';
+import { openDatabase } from './db/database';
 import { type CallOrigin, call } from './dispatch';
 import { LicenceClient } from './licence/client';
 import { type MachineIdentity, readMachineIdentity } from './licence/machine';
@@ -192,7 +191,6 @@ async function checkDataDir(opts: CoreOptions, secrets: SecretBox, log: Logger):
   if (loose.length > 0) log.warn(`${loose.length} file(s) in the data folder could not be made private to this user`);
   const recovered = recoverInterruptedRestore(opts.dataDir);
   if (recovered) reanchorRestored(opts.dataDir, secrets, recovered, opts.nativeBinding);
-  rollBackHotJournal(join(opts.dataDir, DB_FILE_NAME), sqliteOpts);
   // Off the main thread: the check reads the whole file, and the window or host answers meanwhile.
   const problems = await databaseFileProblemsOffThread(opts.dataDir, sqliteOpts);
   if (problems.length > 0) {

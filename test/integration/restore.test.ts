@@ -2,12 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GoodBackup, describeGoodBackup, latestGoodBackup } from '../../src/main/backup/service';
+import { type GoodBackup, describeGoodBackup, latestGoodBackup, restoreFiles } from '../../src/main/backup/service';
 import { type Core, openCore, restoreLatestGood } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { migrations } from '../../src/main/db/migrations';
@@ -87,42 +87,65 @@ describe('a damaged database at start', () => {
     expect(existsSync(file)).toBe(true);
   });
 
-  it('is not what a store killed mid-write in rollback-journal mode is: its hot journal is rolled back and it opens', async () => {
-    // A restored backup runs in rollback-journal mode until it turns to WAL, and a first start's
-    // migrations too: killed there, the store has a hot -journal, which a read-only check cannot roll
-    // back (SQLITE_READONLY_ROLLBACK). Found by kill -9 during a restore; it refused a sound store.
+  // kill -9 during a restore (CI run 12) left a hot rollback journal beside the restored store: the
+  // backup's copy was turned to WAL once live, in a rollback-journal write. The app now never writes
+  // a live store in that mode, so a hot journal beside it is not known to be its own (review 14: one
+  // of an older copy, played back, silently undid acknowledged writes) and the store is refused.
+
+  it('goes live from a backup already in WAL mode, so no crash as it opens leaves a hot journal', async () => {
     const t = await openTestCore();
     close = t.close;
-    const { core, dir } = t;
-    await core.call('customers.create', layla);
+    await t.core.call('customers.create', layla);
+    const backup = await t.core.call('backup.create', {});
     await t.raw.close();
-    const file = join(dir, DB_FILE_NAME);
+    const file = join(t.dir, DB_FILE_NAME);
+    const modes: number[][] = [];
+    restoreFiles(t.dir, backup.name, {
+      onStep: (step) => {
+        if (step === 'db-swapped') modes.push([...readFileSync(file).subarray(18, 20)]);
+      },
+    });
+    expect(modes).toEqual([[2, 2]]); // the header's read and write versions: 2 is WAL
+    expect(readdirSync(t.dir).filter((n) => n.includes('.restore-'))).toEqual([]);
+  });
+
+  it('is not a fresh store killed during its first migrations: it opens at the next start', async () => {
+    const { dir, remove } = tempDir();
+    const last = migrations.at(-1)?.name as string;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/helpers/migration-crash-child.ts', dir, last], { encoding: 'utf8' });
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    // Its migrations ran in WAL mode: what a crash left is a -wal, which the next start reads.
+    expect([...readFileSync(join(dir, DB_FILE_NAME)).subarray(18, 20)]).toEqual([2, 2]);
+    expect(existsSync(join(dir, `${DB_FILE_NAME}-journal`))).toBe(false);
+    const t = await openTestCore({ dataDir: dir });
+    close = async () => {
+      await t.close();
+      remove();
+    };
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(0);
+  });
+
+  it('is what a store with a hot rollback journal beside it is: refused, the file and the journal untouched', async () => {
+    const t = await openTestCore();
+    close = t.close;
+    await t.core.call('customers.create', layla);
+    await t.raw.close();
+    const file = join(t.dir, DB_FILE_NAME);
     const writer = `
       const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
       db.pragma('journal_mode = DELETE');
       db.pragma('cache_size = 1');
       db.exec('begin; create table half_done (x blob)');
       for (let i = 0; i < 200; i++) db.prepare('insert into half_done values (randomblob(4000))').run();
-      db.prepare("update customers set first_name = 'Half'").run();
       process.kill(process.pid, 'SIGKILL');`;
     const child = spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' });
     expect(child.signal, child.stderr).toBe('SIGKILL');
-    expect(statSync(`${file}-journal`).size).toBeGreaterThan(0);
+    const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    const [before, journal] = [sha(file), sha(`${file}-journal`)];
 
-    const reopened = await openTestCore({ dataDir: dir });
-    close = async () => {
-      await reopened.close();
-      t.close();
-    };
-    expect((await reopened.core.call('customers.list', {})).data.map((c) => c.name)).toEqual(['Layla Hassan']);
-    expect(existsSync(`${file}-journal`)).toBe(false);
-    const db = new BetterSqlite3(file, { readonly: true });
-    try {
-      expect(db.prepare("select count(*) from sqlite_master where name = 'half_done'").pluck().get()).toBe(0);
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    } finally {
-      db.close();
-    }
+    const err = await openCore({ dataDir: t.dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'db.corrupt' });
+    expect([sha(file), sha(`${file}-journal`)]).toEqual([before, journal]);
   });
 });
 

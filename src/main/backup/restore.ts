@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { DB_FILE_NAME } from '../db/database';
+import { DB_FILE_NAME, setWalMode } from '../db/database';
 import { PRIVATE_DIR_MODE, makeFilePrivate } from '../private-files';
 import { fsyncDirSync, fsyncFileSync, replaceFileDurably } from '../durable-file';
 import { ATTACHMENTS_DIR, linkOrCopySync, sha256OfFileSync, storedFiles } from './folder';
@@ -70,6 +70,12 @@ export function restoreFiles(dataDir: string, name: string, opts: SqliteOptions 
     if (sha256OfFileSync(newDb) !== expected) {
       throw new AppError('backup.failed', `The database copy of ${name} changed while it was being copied; nothing was restored. Try again.`);
     }
+    // A backup is kept in rollback-journal mode (one file); live, the store is in WAL. Turned here,
+    // beside the live files: turned once live, a crash in that write left a hot -journal beside the
+    // store, which the next start refuses (kill -9 during a restore, CI run 12). A crash here leaves
+    // only staged files, removed at the next start.
+    setWalMode(newDb, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    fsyncFileSync(newDb);
 
     // 2. Stage the attachment files.
     let attachments: number | null = null;

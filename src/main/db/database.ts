@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -50,14 +50,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   const memory = new BetterSqlite3(':memory:', sqliteOpts);
   let sqlite: BetterSqlite3.Database | undefined;
   try {
-    rollBackHotJournal(file, sqliteOpts);
     // Every refusal comes first, on a read-only connection: closing a read-write one would
     // checkpoint a WAL store's -wal into the file and delete it, changing the file it refused.
     const fileVersion = await checkDatabaseFile(file, migrations, sqliteOpts, memory);
     // Opening runs in turns: its steps in one held the event loop ~85 ms in a fresh process (issue 14).
     await nextTurnAhead();
     sqlite = new BetterSqlite3(file, sqliteOpts);
-    // busy_timeout writes nothing to the file; journal_mode = WAL writes its header, so it comes after migrating.
     sqlite.pragma('busy_timeout = 5000');
 
     // A counter PC loses power: FULL makes each commit durable, WAL keeps reads fast while writing.
@@ -74,9 +72,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
       makeFilePrivate(preMigrationBackup);
     }
 
+    // WAL before the migrations write, and after the copy above: a crash in rollback-journal mode
+    // leaves a hot -journal, which the next start's read-only checks cannot roll back, and one found
+    // beside the store is not trusted to be its own (review 14), so the store is refused. A first
+    // start's migrations ran that way.
+    sqlite.pragma('journal_mode = WAL');
     await migrate(sqlite, migrations, fileVersion, memory);
     await nextTurnAhead();
-    sqlite.pragma('journal_mode = WAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup };
@@ -85,25 +87,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     throw err;
   } finally {
     memory.close();
-  }
-}
-
-/**
- * A write cut by a crash in rollback-journal mode (a restored backup before it turns to WAL, a first
- * start's migrations) leaves a hot `-journal`. SQLite rolls it back at the next read-write open, but a
- * read-only connection cannot (SQLITE_READONLY_ROLLBACK), and the checks before opening are read-only:
- * a sound store was refused as damaged. So a read-write connection reads the file first, which undoes
- * the half-done write as any opening would. Never with a `-wal` (a WAL store has no hot journal, and
- * closing a read-write connection would fold its log into the file).
- */
-export function rollBackHotJournal(file: string, sqliteOpts: { nativeBinding?: string } = {}): void {
-  const journal = `${file}-journal`;
-  if (!existsSync(journal) || statSync(journal).size === 0 || existsSync(`${file}-wal`)) return;
-  const db = new BetterSqlite3(file, { ...sqliteOpts, fileMustExist: true });
-  try {
-    db.prepare('select count(*) from sqlite_master').get();
-  } finally {
-    db.close();
   }
 }
 
@@ -130,6 +113,20 @@ export async function checkDatabaseFile(file: string, migrations: readonly Migra
 }
 
 /** checkDatabaseFile with the app's migrations, for a copy about to be put in place (a backup): throws its coded refusal. */
+/**
+ * A database file (not open elsewhere) put in WAL mode, as the store runs, and closed: its -wal
+ * folded back and removed. A backup's copy is turned so before it goes live (backup/restore.ts).
+ */
+export function setWalMode(file: string, sqliteOpts: { nativeBinding?: string } = {}): void {
+  const db = new BetterSqlite3(file, { ...sqliteOpts, fileMustExist: true });
+  try {
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+  for (const sidecar of ['-wal', '-shm']) rmSync(`${file}${sidecar}`, { force: true });
+}
+
 export async function checkStoreFile(file: string, opts: { nativeBinding?: string } = {}): Promise<void> {
   const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const memory = new BetterSqlite3(':memory:', sqliteOpts);
