@@ -48,13 +48,19 @@ export class LetterRuns {
   private readonly idOf = new Map<string, number>();
   /** By run id: the run ('' for a free id) and its customers (slots). */
   private runs: string[] = [];
-  private slotsOf: Posting[] = [];
+  private slotsOf: (Posting | undefined)[] = [];
+  /**
+   * By run id, for a run only one customer has: its slot + 1 (0 once the run has a list, or is free).
+   * E-mails like "jdupont1987@…" give most customers a run of their own: a list each cost ~200 bytes
+   * (review 14: +94 MB at 200,000 customers).
+   */
+  private single = new Int32Array(1024);
   private freeIds: number[] = [];
   /** The runs' own trigram lists, a run's id as its slot. */
   private readonly grams = new GramPostings();
 
   add(slot: number, text: string): void {
-    for (const run of runsOf(text)) this.postingOf(run).add(slot);
+    for (const run of runsOf(text)) this.join(run, slot);
   }
 
   remove(slot: number, text: string): void {
@@ -67,7 +73,7 @@ export class LetterRuns {
     const before = runsOf(old);
     const after = runsOf(text);
     for (const run of before) if (!after.has(run)) this.take(run, slot);
-    for (const run of after) if (!before.has(run)) this.postingOf(run).add(slot);
+    for (const run of after) if (!before.has(run)) this.join(run, slot);
   }
 
   /** Every list from the customers' texts by slot (each list filled in slot order, so each add appends); then trimmed. */
@@ -84,6 +90,7 @@ export class LetterRuns {
   *trimSteps(slotCount: number): Generator<void> {
     let copied = 0;
     for (const p of this.slotsOf) {
+      if (!p) continue;
       copied += p.trim(slotCount) + 16;
       if (copied >= 65536) {
         copied = 0;
@@ -94,63 +101,80 @@ export class LetterRuns {
 
   /** The customers whose text holds `word` (isLetterWord), exactly. `slotCount`: the store's slots (the size of a joined list's bits). */
   matchSet(word: string, slotCount: number): MatchSet {
-    const lists = this.listsHolding(word);
-    if (lists.length === 1) {
+    const lists: Posting[] = [];
+    const singles: number[] = [];
+    const found = this.grams.candidates([word]);
+    for (let i = 0; found && i < found.slots.length; i++) {
+      const id = found.slots[i] as number;
+      if (!(this.runs[id] as string).includes(word)) continue;
+      const p = this.slotsOf[id];
+      if (p) lists.push(p);
+      else singles.push((this.single[id] as number) - 1);
+    }
+    if (lists.length === 1 && singles.length === 0) {
       const p = lists[0] as Posting;
       return { count: p.n, bits: p.bits, slots: () => p.view() };
     }
     const bits = new Uint32Array(Math.ceil(slotCount / 32) + 1);
     let count = 0;
+    const mark = (s: number) => {
+      const w = s >>> 5;
+      const m = 1 << (s & 31);
+      if (((bits[w] as number) & m) !== 0) return;
+      bits[w] = (bits[w] as number) | m;
+      count++;
+    };
+    for (const s of singles) mark(s);
     for (const p of lists) {
       const slots = p.view();
-      for (let i = 0; i < slots.length; i++) {
-        const s = slots[i] as number;
-        const w = s >>> 5;
-        const m = 1 << (s & 31);
-        if (((bits[w] as number) & m) === 0) {
-          bits[w] = (bits[w] as number) | m;
-          count++;
-        }
-      }
+      for (let i = 0; i < slots.length; i++) mark(slots[i] as number);
     }
     return { count, bits, slots: () => slotsOfBits(bits, count) };
   }
 
-  /** The customer lists of the runs holding the word. */
-  private listsHolding(word: string): Posting[] {
-    const found = this.grams.candidates([word]);
-    const lists: Posting[] = [];
-    if (!found) return lists;
-    for (let i = 0; i < found.slots.length; i++) {
-      const id = found.slots[i] as number;
-      if ((this.runs[id] as string).includes(word)) lists.push(this.slotsOf[id] as Posting);
-    }
-    return lists;
+  /** The customer joins the run's customers: the run's only one, or a list from the second on. */
+  private join(run: string, slot: number): void {
+    const id = this.idOf.get(run);
+    if (id === undefined) return this.create(run, slot);
+    const p = this.slotsOf[id];
+    if (p) return p.add(slot);
+    const other = (this.single[id] as number) - 1;
+    if (other === slot) return;
+    const list = new Posting();
+    list.add(Math.min(other, slot));
+    list.add(Math.max(other, slot));
+    this.slotsOf[id] = list;
+    this.single[id] = 0;
   }
 
-  private postingOf(run: string): Posting {
-    let id = this.idOf.get(run);
-    if (id === undefined) {
-      id = this.freeIds.pop() ?? this.runs.length;
-      this.idOf.set(run, id);
-      this.runs[id] = run;
-      this.slotsOf[id] = new Posting();
-      this.grams.add(id, run);
+  private create(run: string, slot: number): void {
+    const id = this.freeIds.pop() ?? this.runs.length;
+    if (id >= this.single.length) {
+      const bigger = new Int32Array(this.single.length * 2);
+      bigger.set(this.single);
+      this.single = bigger;
     }
-    return this.slotsOf[id] as Posting;
+    this.idOf.set(run, id);
+    this.runs[id] = run;
+    this.slotsOf[id] = undefined;
+    this.single[id] = slot + 1;
+    this.grams.add(id, run);
   }
 
-  /** The customer leaves the run's list; a run nobody has any more goes. */
+  /** The customer leaves the run's customers; a run nobody has any more goes. */
   private take(run: string, slot: number): void {
     const id = this.idOf.get(run);
     if (id === undefined) return;
-    const p = this.slotsOf[id] as Posting;
-    p.remove(slot);
-    if (p.n > 0) return;
+    const p = this.slotsOf[id];
+    if (p) {
+      p.remove(slot);
+      if (p.n > 0) return;
+    } else if ((this.single[id] as number) - 1 !== slot) return;
     this.grams.remove(id, run);
     this.idOf.delete(run);
     this.runs[id] = '';
-    this.slotsOf[id] = new Posting();
+    this.slotsOf[id] = undefined;
+    this.single[id] = 0;
     this.freeIds.push(id);
   }
 }
