@@ -125,6 +125,30 @@ describe('a damaged database at start', () => {
     expect((await t.core.call('customers.list', {})).pagination.total).toBe(0);
   });
 
+  it('is not a first start killed while its new file turned to WAL: that file was made beside, and is made again', async () => {
+    // Review 15: made in place, a crash in that rollback-journal write left a hot journal beside the
+    // store, refused at every start with no backup to offer. (Checked by killing at SQLite's unlink
+    // of that journal with an LD_PRELOAD shim, in review 15.)
+    const { dir, remove } = tempDir();
+    const half = join(dir, `${DB_FILE_NAME}.new`);
+    const writer = `
+      const db = new (require('better-sqlite3'))(${JSON.stringify(half)});
+      db.pragma('cache_size = 1');
+      db.exec('begin; create table half_done (x blob)');
+      for (let i = 0; i < 200; i++) db.prepare('insert into half_done values (randomblob(4000))').run();
+      process.kill(process.pid, 'SIGKILL');`;
+    expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
+    expect(existsSync(`${half}-journal`)).toBe(true);
+
+    const t = await openTestCore({ dataDir: dir });
+    close = async () => {
+      await t.close();
+      remove();
+    };
+    expect((await t.core.call('customers.list', {})).pagination.total).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.includes('.new'))).toEqual([]);
+  });
+
   it('is what a store with a hot rollback journal beside it is: refused, the file and the journal untouched', async () => {
     const t = await openTestCore();
     close = t.close;

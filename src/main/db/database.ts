@@ -1,9 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../clock';
 import { nextTurnAhead } from '../turns';
+import { fsyncDirSync, fsyncFileSync } from '../durable-file';
 import { PRIVATE_FILE_MODE, makeFilePrivate, privateDir } from '../private-files';
 import { type Migration, checkTables, migrate, storedVersion } from './migrate';
 import { migrations as appMigrations } from './migrations';
@@ -40,12 +41,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   mkdirSync(opts.dataDir, privateDir);
   const file = join(opts.dataDir, DB_FILE_NAME);
   const existed = existsSync(file);
-  // Created empty (a valid, empty database) with its mode, before SQLite would make it 0644; SQLite
-  // gives the -wal and -shm files it creates the database file's mode.
-  if (!existed) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+  if (!existed) createStoreFile(file, sqliteOpts);
   const migrations = opts.migrations ?? appMigrations;
   const schemaVersion = migrations.length;
-  const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   // Where the migrations make the tables each version has (checkTables), to compare the file's with.
   const memory = new BetterSqlite3(':memory:', sqliteOpts);
   let sqlite: BetterSqlite3.Database | undefined;
@@ -113,6 +112,23 @@ export async function checkDatabaseFile(file: string, migrations: readonly Migra
 }
 
 /** checkDatabaseFile with the app's migrations, for a copy about to be put in place (a backup): throws its coded refusal. */
+/**
+ * A new store's file: made empty beside its place with its mode (before SQLite would make it 0644;
+ * SQLite gives the -wal and -shm files the database file's mode), put in WAL mode, then renamed in.
+ * Made in place, a crash while it turned to WAL (a rollback-journal write) left a hot -journal beside
+ * it, and no start would ever open it (review 15). A crash here leaves only the `.new` files, cleared
+ * at the next start, which makes the store again.
+ */
+function createStoreFile(file: string, sqliteOpts: { nativeBinding?: string }): void {
+  const fresh = `${file}.new`;
+  for (const f of [fresh, `${fresh}-journal`, `${fresh}-wal`, `${fresh}-shm`]) rmSync(f, { force: true });
+  closeSync(openSync(fresh, 'w', PRIVATE_FILE_MODE));
+  setWalMode(fresh, sqliteOpts);
+  fsyncFileSync(fresh);
+  renameSync(fresh, file);
+  fsyncDirSync(dirname(file));
+}
+
 /**
  * A database file (not open elsewhere) put in WAL mode, as the store runs, and closed: its -wal
  * folded back and removed. A backup's copy is turned so before it goes live (backup/restore.ts).
