@@ -39,6 +39,15 @@ const WALK_PAST = 64;
  */
 type PrefixLists = Map<string, [SlotList, SlotList, SlotList]>;
 
+/** Lists of customers by their text: the gram lists and the runs of letters (a slot and its text in, out, changed). */
+interface TextLists {
+  add(slot: number, text: string): void;
+  remove(slot: number, text: string): void;
+  replace(slot: number, old: string | null, text: string): void;
+  buildSteps(textOf: (slot: number) => string, count: number): Generator<void>;
+  trimSteps(slotCount: number): Generator<void>;
+}
+
 export interface IndexPage {
   ids: string[];
   total: number;
@@ -63,6 +72,17 @@ export class CustomerSearchIndex {
   private runs = new LetterRuns();
   /** One byte per slot, set for a query's matches while it walks a sort order, cleared after. */
   private marks = new Uint8Array(0);
+
+  /** The lists kept by each customer's text, changed together with it. */
+  private get textLists(): readonly TextLists[] {
+    return [this.grams, this.runs];
+  }
+
+  private freshTextLists(): readonly TextLists[] {
+    this.grams = new GramPostings();
+    this.runs = new LetterRuns();
+    return this.textLists;
+  }
 
   /** `sortMax`: up to how many matches are sorted outright rather than walked (tests set it to reach both ways). */
   constructor(entries: readonly IndexEntry[] = [], private readonly sortMax = SORT_MAX) {
@@ -101,8 +121,7 @@ export class CustomerSearchIndex {
       if (slot === undefined) continue;
       for (const k of sortKeys) this.orders[k].remove(slot);
       for (const [prefix, tier] of this.prefixTiersOf(slot)) this.listsOf(prefix)[tier].remove(slot);
-      this.grams.remove(slot, this.cols.text(slot));
-      this.runs.remove(slot, this.cols.text(slot));
+      for (const lists of this.textLists) lists.remove(slot, this.cols.text(slot));
       this.free(slot);
     }
   }
@@ -288,9 +307,12 @@ export class CustomerSearchIndex {
    * letters come exactly from their runs; the others' candidates from the gram lists, then checked.
    */
   private matches(words: string[], filter: Filter): Int32Array {
-    const checked = words.filter((w) => !isLetterWord(w));
+    const checked: string[] = [];
     let slots: Int32Array | null = null;
-    for (const w of words) if (isLetterWord(w)) slots = narrowed(slots, this.runs.matchSet(w, this.cols.length).slots());
+    for (const w of words) {
+      if (isLetterWord(w)) slots = narrowed(slots, this.runs.matchSet(w, this.cols.length).slots());
+      else checked.push(w);
+    }
     let exact = true;
     if (checked.length > 0) {
       const found = this.grams.candidates(checked);
@@ -324,8 +346,7 @@ export class CustomerSearchIndex {
   /** A customer new to the index: a free slot or the next, then into every list. */
   private add(entry: IndexEntry): void {
     const slot = this.take(entry);
-    this.grams.add(slot, entry.text);
-    this.runs.add(slot, entry.text);
+    for (const lists of this.textLists) lists.add(slot, entry.text);
     for (const k of sortKeys) {
       const at = this.orders[k].insert(slot);
       if (k === 'updatedAt') this.placeSeen(at);
@@ -343,8 +364,7 @@ export class CustomerSearchIndex {
     const before = new Map<string, { tier: 0 | 1 | 2; at: number }>();
     for (const [prefix, tier] of this.prefixTiersOf(slot)) before.set(prefix, { tier, at: this.listsOf(prefix)[tier].find(slot) });
     this.cols.set(slot, entry);
-    this.grams.replace(slot, oldText, entry.text);
-    this.runs.replace(slot, oldText, entry.text);
+    for (const lists of this.textLists) lists.replace(slot, oldText, entry.text);
     sortKeys.forEach((k, i) => {
       const at = this.orders[k].settle(places[i] as number);
       if (k === 'updatedAt') this.placeSeen(at);
@@ -406,14 +426,12 @@ export class CustomerSearchIndex {
       const slot = this.slotOf.get(id);
       if (slot === undefined) continue;
       gone.push(slot);
-      this.grams.remove(slot, this.cols.text(slot));
-      this.runs.remove(slot, this.cols.text(slot));
+      for (const lists of this.textLists) lists.remove(slot, this.cols.text(slot));
       this.free(slot);
     }
     if (gone.length === 0) return;
     // A list most of the store had is a bitset of every slot: back to a sorted list if few are left.
-    runNow(this.grams.trimSteps(this.cols.length));
-    runNow(this.runs.trimSteps(this.cols.length));
+    for (const lists of this.textLists) runNow(lists.trimSteps(this.cols.length));
     this.reorder(Int32Array.from(gone), NONE);
   }
 
@@ -461,19 +479,14 @@ export class CustomerSearchIndex {
    */
   private regram(fresh: readonly number[], oldTexts: readonly (string | null)[]): void {
     if (fresh.length * 4 >= this.size) {
-      this.grams = new GramPostings();
-      this.runs = new LetterRuns();
-      runNow(this.grams.buildSteps((slot) => this.cols.text(slot), this.cols.length));
-      runNow(this.runs.buildSteps((slot) => this.cols.text(slot), this.cols.length));
+      for (const lists of this.freshTextLists()) runNow(lists.buildSteps((slot) => this.cols.text(slot), this.cols.length));
       return;
     }
     for (let i = 0; i < fresh.length; i++) {
       const slot = fresh[i] as number;
-      this.grams.replace(slot, oldTexts[i] as string | null, this.cols.text(slot));
-      this.runs.replace(slot, oldTexts[i] as string | null, this.cols.text(slot));
+      for (const lists of this.textLists) lists.replace(slot, oldTexts[i] as string | null, this.cols.text(slot));
     }
-    runNow(this.grams.trimSteps(this.cols.length));
-    runNow(this.runs.trimSteps(this.cols.length));
+    for (const lists of this.textLists) runNow(lists.trimSteps(this.cols.length));
   }
 
   /** Everything from scratch, from columns filled for it: the sorted orders, the prefix lists and the gram lists. */
@@ -481,8 +494,7 @@ export class CustomerSearchIndex {
     this.cols = cols;
     this.slotOf.clear();
     this.freeSlots = [];
-    this.grams = new GramPostings();
-    this.runs = new LetterRuns();
+    const textLists = this.freshTextLists();
     // A repeated id keeps its first slot, with the last values given for it; the slots after move down.
     let slots = 0;
     for (let i = 0; i < cols.length; i++) {
@@ -506,8 +518,7 @@ export class CustomerSearchIndex {
     this.seenOrd = new Float64Array(Math.max(1024, slots));
     yield* this.renumberSeenSteps();
     this.prefixes = yield* this.prefixListsSteps();
-    yield* this.grams.buildSteps((slot) => cols.text(slot), cols.length);
-    yield* this.runs.buildSteps((slot) => cols.text(slot), cols.length);
+    for (const lists of textLists) yield* lists.buildSteps((slot) => cols.text(slot), cols.length);
   }
 
   /** A stable partition of slots: the active ones, then the others, each in the order given (a pause every so many). */
