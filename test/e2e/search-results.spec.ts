@@ -183,4 +183,13 @@ test('a result list longer than the screen can be reached and scrolled from the 
   await expect(list).toBeFocused();
   await page.keyboard.press('End');
   await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  // Review 16: once the first rows are scrolled away, nothing points at a row no longer drawn (axe:
+  // aria-valid-attr-value, critical); and the focused list takes the search box's keys (↑ ↓, Enter).
+  await expectAccessible(page, 'search results scrolled from the keyboard');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await expect(list.getByRole('option', { selected: true })).toHaveAttribute('id', /option-1$/);
+  await expect(list).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Leïla Alaoui' })).toBeVisible();
 });

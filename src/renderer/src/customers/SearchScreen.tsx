@@ -42,7 +42,6 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
   const { active, setActive, setSearch, setGroupId } = useViewChanges(view, onViewChange, rows, query.hasNextPage);
   const listRef = useRef<HTMLDivElement>(null);
   const listId = useId();
-  const optionId = (i: number) => optionIdOf(listId, i);
   // Enter pressed before the results of the last keystroke arrived: open the first fresh result then.
   const pendingOpen = useRef(false);
 
@@ -87,7 +86,7 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
     onOpen(id);
   });
   const onKeyDown = useListKeys({ count: rows.length, active, listRef, virtualizer, setActive, onEnter });
-  const activeRow = rows[active];
+  const activeOption = rows[active] && items.some((i) => i.index === active) ? optionIdOf(listId, active) : undefined;
 
   return (
     <section className="search-screen" aria-labelledby={`${listId}-label`}>
@@ -109,9 +108,9 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
           onKeyDown={onKeyDown}
           autoComplete="off"
           spellCheck={false}
-          // Only while the list is there: an id that points at nothing is invalid ARIA.
+          // Only while the list is there, the selection only while its row is drawn (review 16): an id that points at nothing is invalid ARIA.
           aria-controls={rows.length > 0 ? listId : undefined}
-          aria-activedescendant={activeRow ? optionId(active) : undefined}
+          aria-activedescendant={activeOption}
         />
         <GroupFilter value={groupId} onChange={setGroupId} />
         <NewCustomerButton onNew={onNew} />
@@ -140,6 +139,8 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
         virtualizer={virtualizer}
         flagged={flagged}
         onPick={onPick}
+        onKeyDown={onKeyDown}
+        activeOption={activeOption}
       />
     </section>
   );
@@ -169,10 +170,13 @@ type ListProps = {
   virtualizer: Virtualizer<HTMLDivElement, Element>;
   flagged: ReadonlySet<string>;
   onPick: (index: number, id: string) => void;
+  /** The search box's keys, for the list once it has the focus. */
+  onKeyDown: (e: KeyboardEvent<HTMLElement>) => void;
+  activeOption: string | undefined;
 };
 
 /** The results (only the rows on screen are rendered), or why there are none. */
-function ResultList({ query, rows, total, shownSearch, active, stale, listRef, listId, virtualizer, flagged, onPick }: ListProps) {
+function ResultList({ query, rows, total, shownSearch, active, stale, listRef, listId, virtualizer, flagged, onPick, onKeyDown, activeOption }: ListProps) {
   const { t, i18n } = useTranslation();
   if (query.isPending) {
     return (
@@ -199,9 +203,19 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
     );
   }
   return (
-    // A tab stop of its own: the search box moves the selection (aria-activedescendant), but a list
-    // taller than the screen must also be reachable and scrollable from the keyboard (axe, review 13).
-    <div ref={listRef} id={listId} role="listbox" tabIndex={0} aria-label={t('search.results')} aria-busy={stale || undefined} className={`result-list${stale ? ' stale' : ''}`}>
+    // A tab stop of its own: a list taller than the screen must be reachable and scrollable from the
+    // keyboard (axe, review 13); focused, it takes the search box's keys (review 16).
+    <div
+      ref={listRef}
+      id={listId}
+      role="listbox"
+      tabIndex={0}
+      aria-label={t('search.results')}
+      aria-busy={stale || undefined}
+      aria-activedescendant={activeOption}
+      onKeyDown={onKeyDown}
+      className={`result-list${stale ? ' stale' : ''}`}
+    >
       <div className="result-sizer" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];
@@ -298,7 +312,7 @@ const GroupFilter = memo(function GroupFilter({ value, onChange }: { value: stri
   );
 });
 
-/** The search box's keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
+/** The search box's (and the focused list's) keys: arrows and pages move the selection (scrolled into view), Enter opens it. */
 function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }: ListKeys) {
   const move = (to: number) => {
     if (count === 0) return;
@@ -306,7 +320,7 @@ function useListKeys({ count, active, listRef, virtualizer, setActive, onEnter }
     setActive(next);
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
-  return (e: KeyboardEvent<HTMLInputElement>) => {
+  return (e: KeyboardEvent<HTMLElement>) => {
     const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
     if (Object.hasOwn(steps, e.key)) move(active + (steps[e.key] ?? 0));
