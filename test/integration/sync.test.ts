@@ -732,6 +732,43 @@ describe('the cloud’s rate limit', () => {
     expect(posts(cloud)).toHaveLength(40 - created);
   });
 
+  it('turning sync off and on again, or checking the same account, keeps what the PC sent within the minute: no 429 for its own requests', async () => {
+    // The cloud's window (100 a minute, sliding) and the PC's timeline both run 10 times faster: a minute is 6 s.
+    const timeline = scaledTimeline(10);
+    const cloud = await newCloud({ rateLimitClock: () => new Date(timeline.now()) });
+    const { core } = await pcOn(cloud, undefined, memoryLogger(), timeline);
+    for (let i = 0; i < 80; i++) await core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    const windowHeld = cloud.requestLog().length;
+    expect(windowHeld).toBeGreaterThan(80);
+
+    // Within the same minute: the owner turns sync off and on, and checks the account's settings again.
+    await core.call('sync.setEnabled', { enabled: false });
+    await core.call('sync.setEnabled', { enabled: true });
+    await connect(core, cloud);
+    for (let i = 80; i < 120; i++) await core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
+    expect(await syncUntilSettled(core)).toMatchObject({ state: 'idle', pending: 0 });
+    expect(live(cloud)).toHaveLength(120);
+    // A limiter made afresh at each change forgot the window's requests and sent into a full window.
+    expect(cloud.requestLog().filter((r) => r.status === 429)).toEqual([]);
+  }, 60_000);
+
+  it('checking the account again while the PC has used its whole minute answers at once: saved, checked at the next sync', async () => {
+    const cloud = await newCloud();
+    const t = await openTestCore({ core: PC_OPTIONS });
+    cleanups.push(t.close);
+    await connect(t.core, cloud, 20);
+    for (let i = 0; i < 25; i++) await t.core.call('customers.create', person('Client', `Number${i}`, { email: `client-${i}@example.com` }));
+    // 20 requests a minute (the owner's setting): the minute is full and 5 wait for the next one.
+    const round = t.core.call('sync.now', {});
+    while (cloud.requestLog().length < 20) await sleep(5);
+    const started = Date.now();
+    const status = await connect(t.core, cloud, 20);
+    expect(Date.now() - started, 'the check waited for the minute').toBeLessThan(5_000);
+    expect(status.config).toMatchObject({ baseUrl: cloud.url, requestsPerMinute: 20 });
+    await round.catch(() => undefined);
+  }, 30_000);
+
   it('setting sync up answers at once when the cloud says 429 at sign-in: saved, checked at the first sync', async () => {
     const cloud = await newCloud();
     const { core } = await openTestCore().then((t) => {

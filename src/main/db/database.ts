@@ -111,7 +111,6 @@ export async function checkDatabaseFile(file: string, migrations: readonly Migra
   }
 }
 
-/** checkDatabaseFile with the app's migrations, for a copy about to be put in place (a backup): throws its coded refusal. */
 /**
  * A new store's file: made empty beside its place with its mode (before SQLite would make it 0644;
  * SQLite gives the -wal and -shm files the database file's mode), put in WAL mode, then renamed in.
@@ -143,6 +142,7 @@ export function setWalMode(file: string, sqliteOpts: { nativeBinding?: string } 
   for (const sidecar of ['-wal', '-shm']) rmSync(`${file}${sidecar}`, { force: true });
 }
 
+/** checkDatabaseFile with the app's migrations, for a copy about to be put in place (a backup): throws its coded refusal. */
 export async function checkStoreFile(file: string, opts: { nativeBinding?: string } = {}): Promise<void> {
   const sqliteOpts = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
   const memory = new BetterSqlite3(':memory:', sqliteOpts);

@@ -86,6 +86,13 @@ export class SyncEngine {
   private cancelTimer: (() => void) | null = null;
   /** When details were applied in the last minute (timeline ms): the first sync's pace, for its time left. */
   private detailTimes: number[] = [];
+  /**
+   * One limiter per cloud account for the engine's life: the cloud counts that user's requests over
+   * the last minute, whichever client sent them. Made afresh at each configure, check or off/on, a
+   * limiter forgot the requests still in the window (and the share 429s had taught it) and sent into
+   * a full window (review 16).
+   */
+  private readonly limiters = new Map<string, RateLimiter>();
 
   constructor(private readonly d: EngineDeps) {
     this.timeline = d.timeline ?? realTimeline;
@@ -144,14 +151,22 @@ export class SyncEngine {
       baseUrl: config.baseUrl,
       storeId: config.storeId,
       credentials: () => ({ email: config.email, password }),
-      limiter: new RateLimiter(config.requestsPerMinute, this.timeline),
+      limiter: this.limiterFor(config),
       log: this.d.log,
       timeoutMs: this.d.timeoutMs,
       signal: this.stopper.signal,
       now: () => this.d.clock.now(),
       onPause: (ms) => this.paused(ms),
-      inlinePauseMaxMs: o.waitOutRateLimit === false ? 0 : undefined,
+      // A check the owner is looking at goes ahead of a round's queue, and waits for nothing.
+      ...(o.waitOutRateLimit === false ? { inlinePauseMaxMs: 0, lane: 'priority' as const } : {}),
     });
+  }
+
+  private limiterFor(config: Omit<StoredSyncConfig, 'sealedPassword'>): RateLimiter {
+    const account = JSON.stringify([config.baseUrl, config.email.toLowerCase(), config.requestsPerMinute]);
+    let limiter = this.limiters.get(account);
+    if (!limiter) this.limiters.set(account, (limiter = new RateLimiter(config.requestsPerMinute, this.timeline)));
+    return limiter;
   }
 
   /** A round's requests wait for the cloud's Retry-After (ms), or go out again (null). */

@@ -73,9 +73,9 @@ export class RateLimiter {
   /**
    * Resolves when one more request may go out, with the function to call once its answer is back
    * (or it failed) — with the Retry-After (ms) when the answer was a 429. Callers are served in
-   * order; `signal` gives up waiting, and so does a turn that would wait out a Retry-After longer
-   * than `maxPauseMs` (it rejects with LongPause: a round cut short by one leaves no request queued
-   * to go out when it ends).
+   * order; `signal` gives up waiting, and so does a turn that would wait out a Retry-After, or a
+   * slot of the minute, longer than `maxPauseMs` (it rejects with LongPause: a round cut short by
+   * one leaves no request queued to go out when it ends).
    */
   take(signal?: AbortSignal, maxPauseMs = Infinity, lane: Lane = 'normal'): Promise<Release> {
     if (this.perMinute <= 0) return Promise.resolve(() => undefined);
@@ -141,7 +141,9 @@ export class RateLimiter {
         this.inFlight++;
         return this.releaser();
       } else if (this.answered.length > 0) {
-        await sleep(this.timeline, this.answered[0]! + WINDOW_MS - now, signal);
+        const slotIn = this.answered[0]! + WINDOW_MS - now;
+        if (slotIn > maxPauseMs) throw new LongPause(slotIn);
+        await sleep(this.timeline, slotIn, signal);
       } else {
         // Every slot is a request still on the wire: the next answer starts a slot's last minute.
         await this.nextAnswer();
