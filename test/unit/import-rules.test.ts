@@ -47,6 +47,16 @@ describe('the column a header names', () => {
     ["Date de l'examen", 'rx.examDate'],
     ['Exam date', 'rx.examDate'],
     ['Remarques', null],
+    // Another program's export in camelCase (review 16): its words are read as words.
+    ['phoneNumber', 'phoneNumber'],
+    ['firstName', 'firstName'],
+    ['lastName', 'lastName'],
+    ['dateOfBirth', 'dateOfBirth'],
+    ['zipCode', 'zipCode'],
+    ['eMail', 'email'],
+    ['examDate', 'rx.examDate'],
+    ['customerName', 'fullName'],
+    ['SPH OD', 'rx.rightEye.sph'],
   ])('%s → %s', (header, field) => {
     expect(guessField(header)).toBe(field);
   });
@@ -57,6 +67,8 @@ describe('the column a header names', () => {
 
   it('keys a saved mapping by the set of headers, whatever their order, case and accents', () => {
     expect(headerKey(['Nom', 'Prénom'])).toBe(headerKey(['PRENOM', 'nom']));
+    // Mappings saved before camelCase headers were read as words keep their key.
+    expect(headerKey(['phoneNumber', 'lastName'])).toBe('lastname|phonenumber');
     expect(uniqueHeaders(['Tél', '', 'Tél'])).toEqual(['Tél', 'Column 2', 'Tél (2)']);
   });
 });

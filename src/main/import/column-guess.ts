@@ -57,7 +57,9 @@ const RULES: [ImportField, (p: string, words: string[]) => boolean][] = [
 
 /** The field one header names, or null. */
 export function guessField(header: string): ImportField | null {
-  const words = headerWords(header);
+  // camelCase ("phoneNumber", another program's export) is words too; headerKey keeps them joined,
+  // so a mapping saved for such a file is still found.
+  const words = headerWords(header.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'));
   if (words.length === 0) return null;
   const p = phrase(words);
   return RULES.find(([, matches]) => matches(p, words))?.[0] ?? eyeField(words);
