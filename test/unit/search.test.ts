@@ -33,6 +33,12 @@ describe('searchTokens', () => {
     expect(searchTokens('jean-pierre ben-ali')).toEqual(['jean', 'pierre', 'ben', 'ali']);
     expect(searchTokens('+212-6')).toEqual(['2126']);
   });
+  // Review 16: typing "el-fassi", "el-" found only the hyphenated ones, then "el-f" every El Fassi again.
+  it('reads a hyphen still being typed after letters as the end of the word', () => {
+    expect(searchTokens('El-')).toEqual(['el']);
+    expect(searchTokens('ben-- ali')).toEqual(['ben', 'ali']);
+    expect(searchTokens('a.benali@ex-')).toEqual(['a.benali@ex']);
+  });
   it('reads a bracketed trunk 0 as not dialled', () => expect(searchTokens('+212-6 (0)61')).toEqual(['212661']));
   it('keeps emails as they are', () => expect(searchTokens('A.Benali@Ex')).toEqual(['a.benali@ex']));
   it('reads a whole phone number as one, in its national or international form, in any digits', () => {
