@@ -47,6 +47,7 @@ import { StoreProfileService } from './store-profile/service';
 import { LocalApply } from './sync/apply';
 import { Conflicts } from './sync/conflicts';
 import { SyncEngine } from './sync/engine';
+import type { RateLimiter } from './sync/limiter';
 import { syncHandlers } from './sync/handlers';
 import { Links } from './sync/links';
 import { Outbox } from './sync/outbox';
@@ -74,7 +75,8 @@ export interface Shared {
   licenceClient: LicenceClient;
   secretHasher: SecretHasher;
   purgeLedger: PurgeLedger;
-  sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; changed(): void };
+  /** `limiters`: sync's rate limiters by cloud account, which the cloud's minute outlives a restore for. */
+  sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; limiters: Map<string, RateLimiter>; changed(): void };
   /** Told when an import's progress changed (the page is sent an 'import.progress' event). */
   importProgressed?: () => void;
   /** Restores a backup under the running app (running-store.ts). */
@@ -143,19 +145,13 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const conflicts = new Conflicts(store.db);
   const refused = new RefusedCustomers(store.db);
   const engine = new SyncEngine({
-    db: store.db,
-    outbox,
-    links,
-    conflicts,
-    refused,
+    db: store.db, outbox, links, conflicts, refused, files, clock, log,
     local: new LocalApply(customers, writes, log),
-    files,
-    clock,
-    log,
     openPassword: (sealed) => s.secrets.open(sealed),
     timeoutMs: s.sync.timeoutMs,
     automatic: s.sync.automatic,
     timeline: s.sync.timeline,
+    limiters: s.sync.limiters,
   });
   const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, writes, secrets: s.secrets, clock });
   engine.onChange(s.sync.changed);

@@ -124,6 +124,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       timeoutMs: opts.syncTimeoutMs,
       automatic: opts.syncAutomatic,
       timeline: opts.syncTimeline,
+      limiters: new Map(),
       changed: () => {
         for (const listener of syncListeners) listener();
       },

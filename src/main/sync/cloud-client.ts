@@ -95,13 +95,8 @@ export interface CloudClientOptions {
    * timeline), then with null when they go out again.
    */
   onPause?(ms: number | null): void;
-  /**
-   * The longest pause waited out in place, for a 429 or a free slot of the minute (default
-   * INLINE_PAUSE_MAX_MS); 0: none, answer rateLimited at once.
-   */
+  /** The longest 429 pause waited out in place (default INLINE_PAUSE_MAX_MS); 0: none, answer rateLimited at once. */
   inlinePauseMaxMs?: number;
-  /** The lane of a request that names none (limiter.ts); default `normal`. */
-  lane?: Lane;
 }
 
 /**
@@ -229,7 +224,7 @@ export class CloudClient {
         this.opts.onPause?.(left);
         pauses++;
       }
-      const release = await this.opts.limiter.take(this.opts.signal, inlineMax, o.lane ?? this.opts.lane).catch((err: unknown) => {
+      const release = await this.opts.limiter.take(this.opts.signal, inlineMax, o.lane).catch((err: unknown) => {
         if (err instanceof LongPause) throw new CloudError('rateLimited', 'The cloud asked us to slow down', err.ms);
         throw new CloudError('offline', 'Sync was stopped');
       });

@@ -53,6 +53,8 @@ export interface EngineDeps extends PushDeps, PullDeps {
   automatic?: boolean;
   /** What the rate limiter, Retry-After pauses, the backoff and the engine's timer wait on (timeline.ts). */
   timeline?: Timeline;
+  /** The rate limiters by cloud account, kept by the caller across engines (a restore makes a new one). */
+  limiters?: Map<string, RateLimiter>;
 }
 
 /**
@@ -86,16 +88,18 @@ export class SyncEngine {
   private cancelTimer: (() => void) | null = null;
   /** When details were applied in the last minute (timeline ms): the first sync's pace, for its time left. */
   private detailTimes: number[] = [];
+
   /**
-   * One limiter per cloud account for the engine's life: the cloud counts that user's requests over
-   * the last minute, whichever client sent them. Made afresh at each configure, check or off/on, a
-   * limiter forgot the requests still in the window (and the share 429s had taught it) and sent into
-   * a full window (review 16).
+   * One limiter per cloud account (address and user) for the app's life, restores included
+   * (EngineDeps.limiters): the cloud counts that user's requests over the last minute, whichever
+   * client sent them. Made afresh at each configure, sync off/on or restore, a limiter forgot the
+   * requests still in the window (and the share 429s had taught it) and sent into a full one (review 16).
    */
-  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly limiters: Map<string, RateLimiter>;
 
   constructor(private readonly d: EngineDeps) {
     this.timeline = d.timeline ?? realTimeline;
+    this.limiters = d.limiters ?? new Map();
     this.unsubscribe = d.outbox.onRecord(() => {
       if (this.failures === 0) this.schedule(KICK_DELAY_MS);
     });
@@ -114,11 +118,12 @@ export class SyncEngine {
     this.config = config ?? null;
     this.failures = 0;
     this.nextAttemptAt = null;
+    // Not the error of a round the change cut short ("Sync was stopped"; review 17): the next round says its own.
+    this.lastError = null;
     this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
     if (config && this.off) {
       // No client at all: nothing can reach the cloud, whatever wakes the engine.
       this.client = null;
-      this.lastError = null;
       this.setState('off');
       return;
     }
@@ -151,21 +156,24 @@ export class SyncEngine {
       baseUrl: config.baseUrl,
       storeId: config.storeId,
       credentials: () => ({ email: config.email, password }),
-      limiter: this.limiterFor(config),
+      // A credential check is one sign-in, which the cloud does not count in the user's minute (an
+      // open route): it waits for nothing here, or a PC whose minute was full saved a wrong password
+      // unchecked (review 17). A 429 the cloud gives it still answers "checked at the next sync".
+      limiter: o.waitOutRateLimit === false ? new RateLimiter(0) : this.limiterFor(config),
       log: this.d.log,
       timeoutMs: this.d.timeoutMs,
       signal: this.stopper.signal,
       now: () => this.d.clock.now(),
       onPause: (ms) => this.paused(ms),
-      // A check the owner is looking at goes ahead of a round's queue, and waits for nothing.
-      ...(o.waitOutRateLimit === false ? { inlinePauseMaxMs: 0, lane: 'priority' as const } : {}),
+      inlinePauseMaxMs: o.waitOutRateLimit === false ? 0 : undefined,
     });
   }
 
   private limiterFor(config: Omit<StoredSyncConfig, 'sealedPassword'>): RateLimiter {
-    const account = JSON.stringify([config.baseUrl, config.email.toLowerCase(), config.requestsPerMinute]);
+    const account = JSON.stringify([config.baseUrl, config.email.toLowerCase()]);
     let limiter = this.limiters.get(account);
     if (!limiter) this.limiters.set(account, (limiter = new RateLimiter(config.requestsPerMinute, this.timeline)));
+    limiter.setPerMinute(config.requestsPerMinute);
     return limiter;
   }
 

@@ -62,7 +62,7 @@ export class RateLimiter {
   private inFlightCap = MAX_IN_FLIGHT;
 
   constructor(
-    private readonly perMinute: number,
+    private perMinute: number,
     private readonly timeline: Timeline = realTimeline,
   ) {
     this.share = perMinute;
@@ -73,9 +73,9 @@ export class RateLimiter {
   /**
    * Resolves when one more request may go out, with the function to call once its answer is back
    * (or it failed) — with the Retry-After (ms) when the answer was a 429. Callers are served in
-   * order; `signal` gives up waiting, and so does a turn that would wait out a Retry-After, or a
-   * slot of the minute, longer than `maxPauseMs` (it rejects with LongPause: a round cut short by
-   * one leaves no request queued to go out when it ends).
+   * order; `signal` gives up waiting, and so does a turn that would wait out a Retry-After longer
+   * than `maxPauseMs` (it rejects with LongPause: a round cut short by one leaves no request queued
+   * to go out when it ends).
    */
   take(signal?: AbortSignal, maxPauseMs = Infinity, lane: Lane = 'normal'): Promise<Release> {
     if (this.perMinute <= 0) return Promise.resolve(() => undefined);
@@ -83,6 +83,20 @@ export class RateLimiter {
     const turn = this.queue.then(() => this.wait(signal, maxPauseMs, lane));
     this.queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  /**
+   * The owner set another limit for the account: the requests in the window still count, and the
+   * share keeps its part of the limit (a new limiter sent into a full window; review 17).
+   */
+  setPerMinute(perMinute: number): void {
+    if (perMinute === this.perMinute) return;
+    const now = this.timeline.now();
+    const part = this.perMinute > 0 ? this.currentShare(now) / this.perMinute : 1;
+    this.perMinute = perMinute;
+    this.share = Math.max(Math.min(MIN_SHARE, perMinute), perMinute * part);
+    this.sharedAt = now;
+    for (const wake of this.wakers.splice(0)) wake();
   }
 
   /** How long requests are still held back by the cloud's last Retry-After (ms; 0 when not). */
@@ -141,9 +155,7 @@ export class RateLimiter {
         this.inFlight++;
         return this.releaser();
       } else if (this.answered.length > 0) {
-        const slotIn = this.answered[0]! + WINDOW_MS - now;
-        if (slotIn > maxPauseMs) throw new LongPause(slotIn);
-        await sleep(this.timeline, slotIn, signal);
+        await sleep(this.timeline, this.answered[0]! + WINDOW_MS - now, signal);
       } else {
         // Every slot is a request still on the wire: the next answer starts a slot's last minute.
         await this.nextAnswer();
