@@ -47,7 +47,7 @@ import { StoreProfileService } from './store-profile/service';
 import { LocalApply } from './sync/apply';
 import { Conflicts } from './sync/conflicts';
 import { SyncEngine } from './sync/engine';
-import type { RateLimiter } from './sync/limiter';
+import type { AccountLimiters } from './sync/account-limiters';
 import { syncHandlers } from './sync/handlers';
 import { Links } from './sync/links';
 import { Outbox } from './sync/outbox';
@@ -76,7 +76,7 @@ export interface Shared {
   secretHasher: SecretHasher;
   purgeLedger: PurgeLedger;
   /** `limiters`: sync's rate limiters by cloud account, which the cloud's minute outlives a restore for. */
-  sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; limiters: Map<string, RateLimiter>; changed(): void };
+  sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; limiters: AccountLimiters; changed(): void };
   /** Told when an import's progress changed (the page is sent an 'import.progress' event). */
   importProgressed?: () => void;
   /** Restores a backup under the running app (running-store.ts). */

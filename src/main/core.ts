@@ -20,7 +20,8 @@ import { RunningStore, reanchorRestored } from './running-store';
 import { keyFileSecretBox, type SecretBox } from './secrets';
 import { SecretHasher } from './staff/secrets';
 import type { SyncEngine } from './sync/engine';
-import type { Timeline } from './sync/timeline';
+import { type Timeline, realTimeline } from './sync/timeline';
+import { AccountLimiters } from './sync/account-limiters';
 import { UpdateService, type UpdaterAdapter } from './update/service';
 
 export { restoreLatestGood } from './running-store';
@@ -124,7 +125,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       timeoutMs: opts.syncTimeoutMs,
       automatic: opts.syncAutomatic,
       timeline: opts.syncTimeline,
-      limiters: new Map(),
+      limiters: new AccountLimiters(opts.dataDir, opts.syncTimeline ?? realTimeline),
       changed: () => {
         for (const listener of syncListeners) listener();
       },

@@ -2,7 +2,8 @@
  * `npm run bench`: the spine's speed and memory targets, measured on 100,000 generated customers in
  * a real SQLite file through the same core the app runs, then the sync engine's (sync.ts).
  * `npm run bench -- sync` runs only the sync part, `npm run bench -- spine` only the rest,
- * `npm run bench -- import` only the import of 100,000 rows (import.ts);
+ * `npm run bench -- import` only the import of 100,000 rows (import.ts), `-- firstsync` a new PC's
+ * first sync (first-sync.ts), `-- pcs` five PCs sharing one cloud account (five-pcs.ts);
  * `--customers 1000000` (or env BENCH_CUSTOMERS) sets the spine store's size. Search is measured beside
  * its naive alternatives in the same run: the scan the index replaced (scan-baseline.ts) and a LIKE query.
  * Figures are printed, never asserted.
@@ -27,6 +28,7 @@ import { keystrokeLatencies } from './screen';
 import { syncBenchmarks } from './sync';
 import { importBenchmark } from './import';
 import { firstSyncBenchmark } from './first-sync';
+import { fivePcsBenchmark } from './five-pcs';
 
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--customers');
@@ -338,7 +340,7 @@ async function hostMemory(dir: string) {
 }
 
 const parts = sizeAt < 0 ? args : args.filter((_, i) => i !== sizeAt && i !== sizeAt + 1);
-if (parts.some((p) => p !== 'spine' && p !== 'sync' && p !== 'import' && p !== 'firstsync')) throw new Error(`usage: npm run bench [-- spine|sync|import|firstsync] [--customers N]; not ${parts.join(' ')}`);
+if (parts.some((p) => !['spine', 'sync', 'import', 'firstsync', 'pcs'].includes(p))) throw new Error(`usage: npm run bench [-- spine|sync|import|firstsync|pcs] [--customers N]; not ${parts.join(' ')}`);
 const run = (part: string) => parts.length === 0 || parts.includes(part);
 
 if (run('spine')) {
@@ -359,6 +361,7 @@ if (run('spine')) {
 if (run('sync')) await syncBenchmarks(report);
 if (run('import')) await importBenchmark(report);
 if (run('firstsync')) await firstSyncBenchmark(report);
+if (run('pcs')) await fivePcsBenchmark(report);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
 // Wall times count the waits for a CPU: the load says how busy the machine was.

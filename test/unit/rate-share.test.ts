@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RateLimiter } from '../../src/main/sync/limiter';
+import { AccountLimiters } from '../../src/main/sync/account-limiters';
+import type { RateLimiter } from '../../src/main/sync/limiter';
+import { realTimeline } from '../../src/main/sync/timeline';
+import { tempDir } from '../helpers/core';
 import { RateLimiter as CloudRateLimiter } from '../cloud/rate-limit';
 import { mulberry32 } from '../helpers/prng';
 
@@ -18,8 +21,7 @@ interface Tally {
 }
 
 /** One PC: a request wanted at each time, at most IN_FLIGHT at once (as the push does); a 429 is waited out and sent again. */
-function pc(cloud: CloudRateLimiter, wantedAt: number[], tally: Tally) {
-  const limiter = new RateLimiter(100);
+function pc(cloud: CloudRateLimiter, wantedAt: number[], tally: Tally, limiter: RateLimiter) {
   let waiting = 0;
   let running = 0;
   const pump = () => {
@@ -46,26 +48,41 @@ function pc(cloud: CloudRateLimiter, wantedAt: number[], tally: Tally) {
   for (const at of wantedAt) setTimeout(() => (waiting++, pump()), at);
 }
 
+const ACCOUNT = { baseUrl: 'https://cloud.example', email: 'owner@store.example', requestsPerMinute: 100 };
+const dirs: (() => void)[] = [];
+function dataDir(): string {
+  const { dir, remove } = tempDir();
+  dirs.push(remove);
+  return dir;
+}
+
 describe('several PCs on one cloud account', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    for (const remove of dirs.splice(0)) remove();
+  });
 
   // The issue's measure: five PCs joining a 40-customer store, then editing (49% refused before);
   // and an account asked for more than its limit for half an hour.
+  // Joining 4 s apart (a store switching its PCs on at opening time), each new PC ignored 429s for its
+  // first minute and a quarter of the joins' requests were refused (review 17).
   it.each([
-    { demand: 'within the limit', firstSync: 45, edits: 155 },
-    { demand: 'over the limit', firstSync: 120, edits: 280 },
-  ])('five PCs joining a store then editing ($demand): refused requests stay under 5% of all, and every request gets through', async ({ firstSync, edits }) => {
+    { demand: 'within the limit', firstSync: 45, edits: 155, apart: 20_000 },
+    { demand: 'over the limit', firstSync: 120, edits: 280, apart: 20_000 },
+    { demand: 'within the limit, joining 4 s apart', firstSync: 45, edits: 155, apart: 4_000 },
+  ])('five PCs joining a store then editing ($demand): refused requests stay under 5% of all, and every request gets through', async ({ firstSync, edits, apart }) => {
     vi.useFakeTimers();
     const cloud = new CloudRateLimiter(100, () => new Date());
     const random = mulberry32(7);
     const tallies: Tally[] = [];
     for (let p = 0; p < 5; p++) {
       // A first sync (a burst of reads as fast as allowed), then edits at random over ten minutes.
-      const joins = p * 20_000;
+      const joins = p * apart;
       const wanted = [...Array.from({ length: firstSync }, () => joins), ...Array.from({ length: edits }, () => joins + random() * 600_000)].sort((a, b) => a - b);
       const tally = { sent: 0, refused: 0, done: 0 };
       tallies.push(tally);
-      pc(cloud, wanted, tally);
+      // A new PC, as the app makes its limiter: its data folder never sent (account-limiters.ts).
+      pc(cloud, wanted, tally, new AccountLimiters(dataDir(), realTimeline).for(ACCOUNT));
     }
     await vi.advanceTimersByTimeAsync(90 * 60_000);
     const sent = tallies.reduce((s, t) => s + t.sent, 0);
@@ -82,14 +99,17 @@ describe('several PCs on one cloud account', () => {
   it('a PC restarted while its own earlier requests fill the window is not slowed to the floor', async () => {
     vi.useFakeTimers();
     const cloud = new CloudRateLimiter(100, () => new Date());
-    // The killed process's last minute: 100 requests spread over it.
+    // The killed process's last minute: 100 requests spread over it, their time kept as the app keeps it.
+    const dir = dataDir();
+    const killed = new AccountLimiters(dir, realTimeline).for(ACCOUNT);
     for (let i = 0; i < 100; i++) {
       cloud.take('user:shared');
+      (await killed.take())();
       await vi.advanceTimersByTimeAsync(500);
     }
     const tally = { sent: 0, refused: 0, done: 0 };
     const started = Date.now();
-    pc(cloud, Array(208).fill(0), tally);
+    pc(cloud, Array(208).fill(0), tally, new AccountLimiters(dir, realTimeline).for(ACCOUNT));
     while (tally.done < 208 && Date.now() - started < 60 * 60_000) await vi.advanceTimersByTimeAsync(1000);
     const minutes = (Date.now() - started) / 60_000;
     console.log(`[rate-share] restart: 208 requests in ${minutes.toFixed(1)} min, ${tally.refused} refused`);

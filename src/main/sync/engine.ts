@@ -8,6 +8,7 @@ import { readSetting, writeSetting } from '../settings';
 import { BACKOFF_CAP_MS, backoffDelay } from './backoff';
 import { CloudClient, CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
+import { AccountLimiters } from './account-limiters';
 import { RateLimiter } from './limiter';
 import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
@@ -54,7 +55,7 @@ export interface EngineDeps extends PushDeps, PullDeps {
   /** What the rate limiter, Retry-After pauses, the backoff and the engine's timer wait on (timeline.ts). */
   timeline?: Timeline;
   /** The rate limiters by cloud account, kept by the caller across engines (a restore makes a new one). */
-  limiters?: Map<string, RateLimiter>;
+  limiters?: AccountLimiters;
 }
 
 /**
@@ -89,17 +90,11 @@ export class SyncEngine {
   /** When details were applied in the last minute (timeline ms): the first sync's pace, for its time left. */
   private detailTimes: number[] = [];
 
-  /**
-   * One limiter per cloud account (address and user) for the app's life, restores included
-   * (EngineDeps.limiters): the cloud counts that user's requests over the last minute, whichever
-   * client sent them. Made afresh at each configure, sync off/on or restore, a limiter forgot the
-   * requests still in the window (and the share 429s had taught it) and sent into a full one (review 16).
-   */
-  private readonly limiters: Map<string, RateLimiter>;
+  private readonly limiters: AccountLimiters;
 
   constructor(private readonly d: EngineDeps) {
     this.timeline = d.timeline ?? realTimeline;
-    this.limiters = d.limiters ?? new Map();
+    this.limiters = d.limiters ?? new AccountLimiters(null, this.timeline);
     this.unsubscribe = d.outbox.onRecord(() => {
       if (this.failures === 0) this.schedule(KICK_DELAY_MS);
     });
@@ -159,7 +154,7 @@ export class SyncEngine {
       // A credential check is one sign-in, which the cloud does not count in the user's minute (an
       // open route): it waits for nothing here, or a PC whose minute was full saved a wrong password
       // unchecked (review 17). A 429 the cloud gives it still answers "checked at the next sync".
-      limiter: o.waitOutRateLimit === false ? new RateLimiter(0) : this.limiterFor(config),
+      limiter: o.waitOutRateLimit === false ? new RateLimiter(0) : this.limiters.for(config),
       log: this.d.log,
       timeoutMs: this.d.timeoutMs,
       signal: this.stopper.signal,
@@ -167,14 +162,6 @@ export class SyncEngine {
       onPause: (ms) => this.paused(ms),
       inlinePauseMaxMs: o.waitOutRateLimit === false ? 0 : undefined,
     });
-  }
-
-  private limiterFor(config: Omit<StoredSyncConfig, 'sealedPassword'>): RateLimiter {
-    const account = JSON.stringify([config.baseUrl, config.email.toLowerCase()]);
-    let limiter = this.limiters.get(account);
-    if (!limiter) this.limiters.set(account, (limiter = new RateLimiter(config.requestsPerMinute, this.timeline)));
-    limiter.setPerMinute(config.requestsPerMinute);
-    return limiter;
   }
 
   /** A round's requests wait for the cloud's Retry-After (ms), or go out again (null). */

@@ -57,17 +57,26 @@ export class RateLimiter {
   private share: number;
   private sharedAt: number;
   private refusedAt = Number.NEGATIVE_INFINITY;
-  private readonly startedAt: number;
+  /** Until when the cloud's minute may hold this PC's requests from before this limiter (timeline ms). */
+  private readonly ownEarlierUntil: number;
+  private readonly answeredHook: (() => void) | undefined;
   /** Requests on the wire at once: one after a 429, one more for each that gets through. */
   private inFlightCap = MAX_IN_FLIGHT;
 
+  /**
+   * `ownEarlierRequestsFor`: how long the cloud's minute may still hold this PC's requests sent
+   * before this limiter (a restart; default a whole minute); `answered`: told as each request's
+   * answer comes back (account-limiters.ts keeps the time across restarts).
+   */
   constructor(
     private perMinute: number,
     private readonly timeline: Timeline = realTimeline,
+    o: { ownEarlierRequestsFor?: number; answered?: () => void } = {},
   ) {
     this.share = perMinute;
     this.sharedAt = timeline.now();
-    this.startedAt = this.sharedAt;
+    this.ownEarlierUntil = this.sharedAt + (o.ownEarlierRequestsFor ?? WINDOW_MS);
+    this.answeredHook = o.answered;
   }
 
   /**
@@ -113,9 +122,9 @@ export class RateLimiter {
     const now = this.timeline.now();
     // A full window frees within a minute; a longer Retry-After is the cloud shedding load, not
     // the store's other PCs: wait as told, but it says nothing about this PC's share. Nor do the
-    // 429s of this limiter's first minute: the window may hold this PC's own requests from before it
-    // started again (halving on each probe, such a PC crawled at the floor; review 13).
-    if (now >= this.pausedUntil && ms <= WINDOW_MS && now - this.startedAt >= WINDOW_MS) {
+    // 429s while the window may hold this PC's own requests from before it started again (halving on
+    // each probe, such a PC crawled at the floor; review 13).
+    if (now >= this.pausedUntil && ms <= WINDOW_MS && now >= this.ownEarlierUntil) {
       this.share = Math.max(MIN_SHARE, this.currentShare(now) * CUT);
       this.sharedAt = now;
     }
@@ -174,6 +183,7 @@ export class RateLimiter {
       released = true;
       this.inFlight--;
       this.answered.push(this.timeline.now());
+      this.answeredHook?.();
       if (refusedForMs === undefined) this.inFlightCap = Math.min(MAX_IN_FLIGHT, this.inFlightCap + 1);
       else this.refused(refusedForMs);
       for (const wake of this.wakers.splice(0)) wake();
