@@ -19,9 +19,9 @@ import { tightenDataDir } from './private-files';
 import { RunningStore, reanchorRestored } from './running-store';
 import { keyFileSecretBox, type SecretBox } from './secrets';
 import { SecretHasher } from './staff/secrets';
+import { AccountLimiters } from './sync/account-limiters';
 import type { SyncEngine } from './sync/engine';
 import { type Timeline, realTimeline } from './sync/timeline';
-import { AccountLimiters } from './sync/account-limiters';
 import { UpdateService, type UpdaterAdapter } from './update/service';
 
 export { restoreLatestGood } from './running-store';

@@ -6,9 +6,9 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../log';
 import { readSetting, writeSetting } from '../settings';
 import { BACKOFF_CAP_MS, backoffDelay } from './backoff';
+import type { AccountLimiters } from './account-limiters';
 import { CloudClient, CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
-import { AccountLimiters } from './account-limiters';
 import { RateLimiter } from './limiter';
 import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
@@ -55,7 +55,7 @@ export interface EngineDeps extends PushDeps, PullDeps {
   /** What the rate limiter, Retry-After pauses, the backoff and the engine's timer wait on (timeline.ts). */
   timeline?: Timeline;
   /** The rate limiters by cloud account, kept by the caller across engines (a restore makes a new one). */
-  limiters?: AccountLimiters;
+  limiters: AccountLimiters;
 }
 
 /**
@@ -90,11 +90,8 @@ export class SyncEngine {
   /** When details were applied in the last minute (timeline ms): the first sync's pace, for its time left. */
   private detailTimes: number[] = [];
 
-  private readonly limiters: AccountLimiters;
-
   constructor(private readonly d: EngineDeps) {
     this.timeline = d.timeline ?? realTimeline;
-    this.limiters = d.limiters ?? new AccountLimiters(null, this.timeline);
     this.unsubscribe = d.outbox.onRecord(() => {
       if (this.failures === 0) this.schedule(KICK_DELAY_MS);
     });
@@ -154,7 +151,7 @@ export class SyncEngine {
       // A credential check is one sign-in, which the cloud does not count in the user's minute (an
       // open route): it waits for nothing here, or a PC whose minute was full saved a wrong password
       // unchecked (review 17). A 429 the cloud gives it still answers "checked at the next sync".
-      limiter: o.waitOutRateLimit === false ? new RateLimiter(0) : this.limiters.for(config),
+      limiter: o.waitOutRateLimit === false ? new RateLimiter(0) : this.d.limiters.for(config),
       log: this.d.log,
       timeoutMs: this.d.timeoutMs,
       signal: this.stopper.signal,
