@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 import { type Channel, type ChannelOutput } from '../shared/contract';
 import type { Envelope } from '../shared/errors';
@@ -8,7 +10,7 @@ import { latestGoodBackup, recoverInterruptedRestore } from './backup/service';
 import { databaseFileProblemsOffThread } from './backup/integrity-off-thread';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
-import { openDatabase } from './db/database';
+import { DB_FILE_NAME, openDatabase } from './db/database';
 import { type CallOrigin, call } from './dispatch';
 import { LicenceClient } from './licence/client';
 import { type MachineIdentity, readMachineIdentity } from './licence/machine';
@@ -91,6 +93,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? consoleLogger;
   const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
+  const newFolder = !existsSync(join(opts.dataDir, DB_FILE_NAME));
   await checkDataDir(opts, secrets, log);
 
   // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
@@ -125,7 +128,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       timeoutMs: opts.syncTimeoutMs,
       automatic: opts.syncAutomatic,
       timeline: opts.syncTimeline,
-      limiters: new AccountLimiters(opts.dataDir, opts.syncTimeline ?? realTimeline),
+      limiters: new AccountLimiters(opts.dataDir, opts.syncTimeline ?? realTimeline, { newFolder }),
       changed: () => {
         for (const listener of syncListeners) listener();
       },

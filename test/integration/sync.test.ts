@@ -710,7 +710,7 @@ describe('the cloud’s rate limit', () => {
     const refetched = detailGets(cloud).map((r) => r.path.slice('/customer/'.length));
     expect(refetched.filter((id) => kept.includes(id))).toEqual([]);
     expect(refetched).toHaveLength(40 - kept.length);
-  });
+  }, 60_000);
 
   it('a push cut short by a long Retry-After keeps what was sent, and never takes what it did not send for lost', async () => {
     // A 3-minute Retry-After: the sync's timeline and the cloud's limiter run 60 times faster.

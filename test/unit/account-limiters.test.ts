@@ -32,16 +32,25 @@ async function refusedOnce(limiter: RateLimiter): Promise<number> {
 }
 
 describe('the rate limiters of a data folder', () => {
-  it('a new PC (its folder never sent) takes its first 429 for other PCs: its share is cut at once', async () => {
+  it('a new PC (its new folder never sent) takes its first 429 for other PCs: its share is cut at once', async () => {
+    vi.useFakeTimers();
+    const limiter = new AccountLimiters(dataDir(), realTimeline, { newFolder: true }).for(ACCOUNT);
+    expect(await refusedOnce(limiter)).toBe(50);
+  });
+
+  // Review 18: the first start of this version (an update installed mid-sync) has no file yet.
+  it('a folder with a store but no file is taken as having just sent: nothing cut for a minute', async () => {
     vi.useFakeTimers();
     const limiter = new AccountLimiters(dataDir(), realTimeline).for(ACCOUNT);
+    expect(await refusedOnce(limiter)).toBe(100);
+    vi.advanceTimersByTime(62_000);
     expect(await refusedOnce(limiter)).toBe(50);
   });
 
   it('a PC started again 10 s after its last request cuts nothing for the rest of that minute, then cuts', async () => {
     vi.useFakeTimers();
     const dir = dataDir();
-    const before = new AccountLimiters(dir, realTimeline).for(ACCOUNT);
+    const before = new AccountLimiters(dir, realTimeline, { newFolder: true }).for(ACCOUNT);
     (await before.take())();
     vi.advanceTimersByTime(10_000);
     const after = new AccountLimiters(dir, realTimeline).for(ACCOUNT);
@@ -53,7 +62,7 @@ describe('the rate limiters of a data folder', () => {
   it('a PC whose last request is over a minute old cuts at its first 429', async () => {
     vi.useFakeTimers();
     const dir = dataDir();
-    (await new AccountLimiters(dir, realTimeline).for(ACCOUNT).take())();
+    (await new AccountLimiters(dir, realTimeline, { newFolder: true }).for(ACCOUNT).take())();
     vi.advanceTimersByTime(62_000);
     expect(await refusedOnce(new AccountLimiters(dir, realTimeline).for(ACCOUNT))).toBe(50);
   });
@@ -67,10 +76,25 @@ describe('the rate limiters of a data folder', () => {
     expect(Object.values(JSON.parse(readFileSync(join(dir, SENT_FILE_NAME), 'utf8')) as Record<string, number>)).toEqual([Date.now()]);
   });
 
+  it('writes over a time ahead of the clock, keeps only the last minute, and does not read a file no app wrote', async () => {
+    vi.useFakeTimers();
+    const dir = dataDir();
+    const file = join(dir, SENT_FILE_NAME);
+    const ahead = JSON.stringify(['https://cloud.example', 'owner@store.example']);
+    writeFileSync(file, JSON.stringify({ [ahead]: Date.now() + 365 * 86_400_000, old: Date.now() - 3_600_000 }));
+    (await new AccountLimiters(dir, realTimeline).for(ACCOUNT).take())();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ [ahead]: Date.now() });
+
+    vi.advanceTimersByTime(62_000);
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`account-${i}`, Date.now() - 120_000]))));
+    // Not read (larger than the app writes): as if it had just sent.
+    expect(await refusedOnce(new AccountLimiters(dir, realTimeline).for(ACCOUNT))).toBe(100);
+  });
+
   it('keeps one limiter per account (address and user, any case), its window across a new rate; the file private, written once a second', async () => {
     vi.useFakeTimers();
     const dir = dataDir();
-    const limiters = new AccountLimiters(dir, realTimeline);
+    const limiters = new AccountLimiters(dir, realTimeline, { newFolder: true });
     const limiter = limiters.for(ACCOUNT);
     for (let i = 0; i < 10; i++) (await limiter.take())();
     const file = join(dir, SENT_FILE_NAME);

@@ -81,8 +81,8 @@ describe('several PCs on one cloud account', () => {
       const wanted = [...Array.from({ length: firstSync }, () => joins), ...Array.from({ length: edits }, () => joins + random() * 600_000)].sort((a, b) => a - b);
       const tally = { sent: 0, refused: 0, done: 0 };
       tallies.push(tally);
-      // A new PC, as the app makes its limiter: its data folder never sent (account-limiters.ts).
-      pc(cloud, wanted, tally, new AccountLimiters(dataDir(), realTimeline).for(ACCOUNT));
+      // A new PC, as the app makes its limiter: its new data folder never sent (account-limiters.ts).
+      pc(cloud, wanted, tally, new AccountLimiters(dataDir(), realTimeline, { newFolder: true }).for(ACCOUNT));
     }
     await vi.advanceTimersByTimeAsync(90 * 60_000);
     const sent = tallies.reduce((s, t) => s + t.sent, 0);
@@ -101,7 +101,7 @@ describe('several PCs on one cloud account', () => {
     const cloud = new CloudRateLimiter(100, () => new Date());
     // The killed process's last minute: 100 requests spread over it, their time kept as the app keeps it.
     const dir = dataDir();
-    const killed = new AccountLimiters(dir, realTimeline).for(ACCOUNT);
+    const killed = new AccountLimiters(dir, realTimeline, { newFolder: true }).for(ACCOUNT);
     for (let i = 0; i < 100; i++) {
       cloud.take('user:shared');
       (await killed.take())();

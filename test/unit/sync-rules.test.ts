@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS, backoffDelay, retryAfterMs } from '../../src/main/sync/backoff';
 import { realTimeline } from '../../src/main/sync/timeline';
 import { type Fields, changedFields, documentOf, fieldPaths, fieldsOf } from '../../src/main/sync/document';
-import { LongPause, RateLimiter } from '../../src/main/sync/limiter';
+import { LongPause, RateLimiter, type Release } from '../../src/main/sync/limiter';
 import { mergeFields } from '../../src/main/sync/merge';
 import { mulberry32 } from '../helpers/prng';
 
@@ -262,6 +262,42 @@ describe('client-side rate limiter', () => {
     const patient = limiter.take();
     await vi.advanceTimersByTimeAsync(180_000);
     await expect(patient).resolves.toBeTypeOf('function');
+  });
+
+  // Issue 14 item 1, review 17 (F7): a first sync's details filled the minute in a burst at its start,
+  // so after the 3 slots kept free, a 4th customer opened in that minute waited for the burst to age
+  // out (up to a minute; customers.get answers "details arriving" after 0.8 s).
+  it('during a first sync, every customer opened gets a slot within a second, however many are opened in a minute', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(100);
+    const latency = 100;
+    // The background: 2,000 details, each sent as soon as the limiter lets it.
+    let details = 0;
+    const fetchDetail = async (): Promise<void> => {
+      const release = await limiter.take(undefined, Infinity, 'background');
+      await new Promise((r) => setTimeout(r, latency));
+      release();
+      if (++details < 2_000) void fetchDetail();
+    };
+    for (let i = 0; i < 4; i++) void fetchDetail();
+    await vi.advanceTimersByTimeAsync(20_000);
+    // Staff open 8 customers, one after the other, in the next minute.
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const asked = Date.now();
+      let release: Release | undefined;
+      void limiter.take(undefined, Infinity, 'priority').then((r) => (release = r));
+      while (!release && Date.now() - asked < 120_000) await vi.advanceTimersByTimeAsync(10);
+      waits.push(Date.now() - asked);
+      await vi.advanceTimersByTimeAsync(latency);
+      release?.();
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+    expect(Math.max(...waits), `waits ${waits.join(', ')} ms`).toBeLessThan(1_000);
+    // And the background still goes at the limit's pace: ~100 a minute less what was opened.
+    const before = details;
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(details - before).toBeGreaterThan(180);
   });
 
   it('does nothing when turned off', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../private-files';
 import { RateLimiter, WINDOW_MS } from './limiter';
@@ -21,7 +21,7 @@ export interface CloudAccount {
  * Made afresh at each configure, sync off/on or restore, a limiter forgot the requests still in the
  * window and sent into a full one (reviews 16, 17).
  *
- * And when each account was last sent to, kept across restarts. A PC started again within a minute
+ * And when each account was last sent to within the last minute, kept across restarts. A PC started again within a minute
  * of its last request finds that minute still holding its own requests: its limiter does not take
  * those 429s for other PCs' (halving on each, it crawled at the floor; review 13). A PC that has not
  * sent for a minute takes every 429 as theirs from the first: five PCs joining a store at once each
@@ -33,15 +33,23 @@ export class AccountLimiters {
   /** false: no data folder, or its file unreadable: each account is taken as sent to just before the start. */
   private readonly known: boolean;
 
+  /**
+   * `newFolder`: the data folder has no store yet (a new install), so no file means it never sent.
+   * In a folder that has one, no file may also be the first start of this version, maybe within a
+   * minute of sending (an update installed mid-sync; review 18): taken as just sent.
+   */
   constructor(
     private readonly dataDir: string | null,
     private readonly timeline: Timeline,
-    private readonly now: () => number = Date.now,
+    o: { newFolder?: boolean; now?: () => number } = {},
   ) {
-    const read = dataDir === null ? null : readSent(join(dataDir, SENT_FILE_NAME));
+    this.now = o.now ?? Date.now;
+    const read = dataDir === null ? null : readSent(join(dataDir, SENT_FILE_NAME), o.newFolder ?? false);
     this.sent = read ?? {};
     this.known = read !== null;
   }
+
+  private readonly now: () => number;
 
   for(account: CloudAccount): RateLimiter {
     const key = JSON.stringify([account.baseUrl, account.email.trim().toLowerCase()]);
@@ -67,8 +75,12 @@ export class AccountLimiters {
   private mark(key: string): void {
     if (this.dataDir === null) return;
     const now = this.now();
-    if (now - (this.sent[key] ?? Number.NEGATIVE_INFINITY) < WRITE_EVERY_MS) return;
+    const last = this.sent[key];
+    // A time ahead of now (the clock was set back) is written over, not kept until the clock passes it (review 18).
+    if (last !== undefined && last <= now && now - last < WRITE_EVERY_MS) return;
     this.sent[key] = now;
+    // Only the last minute matters: an account not sent to since is as one never sent to (the file stays small).
+    for (const [account, at] of Object.entries(this.sent)) if (at < now - WINDOW_MS - WRITE_EVERY_MS) delete this.sent[account];
     try {
       writeFileSync(join(this.dataDir, SENT_FILE_NAME), JSON.stringify(this.sent), { mode: PRIVATE_FILE_MODE });
     } catch {
@@ -77,13 +89,17 @@ export class AccountLimiters {
   }
 }
 
-/** The file's times by account: {} when there is none (a new PC, or none since this version), null when unreadable. */
-function readSent(file: string): Record<string, number> | null {
+/** A file larger than this was not written by the app (a few accounts of the last minute): not read. */
+const MAX_FILE_BYTES = 64 * 1024;
+
+/** The file's times by account: {} when there is none in a new folder, null when unknown (none in an older folder, unreadable). */
+function readSent(file: string, newFolder: boolean): Record<string, number> | null {
   let text: string;
   try {
+    if (statSync(file).size > MAX_FILE_BYTES) return null;
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? {} : null;
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && newFolder ? {} : null;
   }
   try {
     const parsed: unknown = JSON.parse(text);

@@ -60,6 +60,10 @@ export class RateLimiter {
   /** Until when the cloud's minute may hold this PC's requests from before this limiter (timeline ms). */
   private readonly ownEarlierUntil: number;
   private readonly answeredHook: (() => void) | undefined;
+  /** Requests of the priority lane waiting for a slot: the background lets them go first. */
+  private priorityWaiting = 0;
+  /** When the background last sent (timeline ms). */
+  private backgroundAt = Number.NEGATIVE_INFINITY;
   /** Requests on the wire at once: one after a 429, one more for each that gets through. */
   private inFlightCap = MAX_IN_FLIGHT;
 
@@ -149,19 +153,40 @@ export class RateLimiter {
   }
 
   private async wait(signal: AbortSignal | undefined, maxPauseMs: number, lane: Lane): Promise<Release> {
+    if (lane === 'priority') this.priorityWaiting++;
+    try {
+      return await this.waitInLane(signal, maxPauseMs, lane);
+    } finally {
+      if (lane === 'priority') {
+        this.priorityWaiting--;
+        // The background held back for it goes on (also when it gave up waiting, nothing else on the wire).
+        for (const wake of this.wakers.splice(0)) wake();
+      }
+    }
+  }
+
+  private async waitInLane(signal: AbortSignal | undefined, maxPauseMs: number, lane: Lane): Promise<Release> {
     for (;;) {
       const allowance = this.allowance();
       const limit = lane === 'background' ? allowance - Math.min(RESERVE, Math.floor(allowance / 10)) : allowance;
       signal?.throwIfAborted();
       const now = this.timeline.now();
       while (this.answered.length > 0 && this.answered[0]! <= now - WINDOW_MS) this.answered.shift();
+      // The background goes at the minute's pace, not in a burst that fills it at once: slots then free
+      // all the time, and a customer being opened (`priority`, whom it lets go first) takes the next one.
+      const paced = lane === 'background' ? this.backgroundAt + WINDOW_MS / Math.max(1, limit) : now;
       if (now < this.pausedUntil) {
         if (this.pausedUntil - now > maxPauseMs) throw new LongPause(this.pausedUntil - now);
         await sleep(this.timeline, this.pausedUntil - now, signal);
       } else if (this.inFlight >= this.inFlightCap && lane !== 'priority') {
         await this.nextAnswer();
+      } else if (lane === 'background' && this.priorityWaiting > 0) {
+        await this.nextAnswer();
+      } else if (now < paced) {
+        await sleep(this.timeline, paced - now, signal);
       } else if (this.inFlight + this.answered.length < limit) {
         this.inFlight++;
+        if (lane === 'background') this.backgroundAt = now;
         return this.releaser();
       } else if (this.answered.length > 0) {
         await sleep(this.timeline, this.answered[0]! + WINDOW_MS - now, signal);
