@@ -12,6 +12,19 @@ export function tempDir(prefix = 'opticounter-test-'): { dir: string; remove: ()
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Temp dirs made as a test needs them, all removed by `removeAll` (in an afterEach). */
+export function tempDirs(): { make(): string; removeAll(): void } {
+  const removes: (() => void)[] = [];
+  return {
+    make() {
+      const { dir, remove } = tempDir();
+      removes.push(remove);
+      return dir;
+    },
+    removeAll: () => removes.splice(0).forEach((remove) => remove()),
+  };
+}
+
 /** A clock tests move by hand. */
 export function manualClock(start = '2026-01-15T10:00:00.000Z'): Clock & { advance(ms: number): void; set(iso: string): void } {
   let t = new Date(start).getTime();

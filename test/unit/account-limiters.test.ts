@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountLimiters, SENT_FILE_NAME } from '../../src/main/sync/account-limiters';
 import type { RateLimiter } from '../../src/main/sync/limiter';
 import { realTimeline } from '../../src/main/sync/timeline';
-import { tempDir } from '../helpers/core';
+import { tempDirs } from '../helpers/core';
 
 /*
  * Whether a 429 in a limiter's first minute is another PC's (cut this PC's share) or the echo of its
@@ -14,15 +14,11 @@ import { tempDir } from '../helpers/core';
  * others' crawled at 2 a minute.
  */
 const ACCOUNT = { baseUrl: 'https://cloud.example', email: 'Owner@Store.example', requestsPerMinute: 100 };
-const removes: (() => void)[] = [];
-function dataDir(): string {
-  const { dir, remove } = tempDir();
-  removes.push(remove);
-  return dir;
-}
+const dirs = tempDirs();
+const dataDir = () => dirs.make();
 afterEach(() => {
   vi.useRealTimers();
-  for (const remove of removes.splice(0)) remove();
+  dirs.removeAll();
 });
 
 /** One request answered 429 (a full window, a slot in 1 s), then the share it leaves. */

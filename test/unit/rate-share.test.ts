@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountLimiters } from '../../src/main/sync/account-limiters';
 import type { RateLimiter } from '../../src/main/sync/limiter';
 import { realTimeline } from '../../src/main/sync/timeline';
-import { tempDir } from '../helpers/core';
+import { tempDirs } from '../helpers/core';
 import { RateLimiter as CloudRateLimiter } from '../cloud/rate-limit';
 import { mulberry32 } from '../helpers/prng';
 
@@ -49,17 +49,13 @@ function pc(cloud: CloudRateLimiter, wantedAt: number[], tally: Tally, limiter: 
 }
 
 const ACCOUNT = { baseUrl: 'https://cloud.example', email: 'owner@store.example', requestsPerMinute: 100 };
-const dirs: (() => void)[] = [];
-function dataDir(): string {
-  const { dir, remove } = tempDir();
-  dirs.push(remove);
-  return dir;
-}
+const dirs = tempDirs();
+const dataDir = () => dirs.make();
 
 describe('several PCs on one cloud account', () => {
   afterEach(() => {
     vi.useRealTimers();
-    for (const remove of dirs.splice(0)) remove();
+    dirs.removeAll();
   });
 
   // The measure: five PCs joining a 40-customer store, then editing (49% refused before);
