@@ -30,7 +30,7 @@ export interface CloudAccount {
 export class AccountLimiters {
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly sent: Record<string, number>;
-  /** false: no data folder, or its file unreadable: each account is taken as sent to just before the start. */
+  /** false: its file unknown (unreadable, or none in a folder that has a store): each account is taken as sent to just before the start. */
   private readonly known: boolean;
 
   /**
@@ -39,17 +39,14 @@ export class AccountLimiters {
    * minute of sending (an update installed mid-sync; review 18): taken as just sent.
    */
   constructor(
-    private readonly dataDir: string | null,
+    private readonly dataDir: string,
     private readonly timeline: Timeline,
-    o: { newFolder?: boolean; now?: () => number } = {},
+    o: { newFolder?: boolean } = {},
   ) {
-    this.now = o.now ?? Date.now;
-    const read = dataDir === null ? null : readSent(join(dataDir, SENT_FILE_NAME), o.newFolder ?? false);
+    const read = readSent(join(dataDir, SENT_FILE_NAME), o.newFolder ?? false);
     this.sent = read ?? {};
     this.known = read !== null;
   }
-
-  private readonly now: () => number;
 
   for(account: CloudAccount): RateLimiter {
     const key = JSON.stringify([account.baseUrl, account.email.trim().toLowerCase()]);
@@ -64,17 +61,17 @@ export class AccountLimiters {
 
   /**
    * How long the cloud's minute may still hold this PC's requests to the account from before it
-   * started (ms). Real time: on a scaled test timeline it only lasts longer than needed.
+   * started (ms). Real time (Date.now, as the cloud's minute): on a scaled test timeline it only lasts longer than needed.
    */
   private ownEarlierRequestsFor(key: string): number {
-    const last = this.known ? this.sent[key] : this.now();
+    const now = Date.now();
+    const last = this.known ? this.sent[key] : now;
     if (last === undefined) return 0;
-    return Math.min(WINDOW_MS + WRITE_EVERY_MS, Math.max(0, last + WRITE_EVERY_MS + WINDOW_MS - this.now()));
+    return Math.min(WINDOW_MS + WRITE_EVERY_MS, Math.max(0, last + WRITE_EVERY_MS + WINDOW_MS - now));
   }
 
   private mark(key: string): void {
-    if (this.dataDir === null) return;
-    const now = this.now();
+    const now = Date.now();
     const last = this.sent[key];
     // A time ahead of now (the clock was set back) is written over, not kept until the clock passes it (review 18).
     if (last !== undefined && last <= now && now - last < WRITE_EVERY_MS) return;
