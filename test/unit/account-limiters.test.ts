@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountLimiters, SENT_FILE_NAME } from '../../src/main/sync/account-limiters';
@@ -85,6 +86,18 @@ describe('the rate limiters of a data folder', () => {
     writeFileSync(file, JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`account-${i}`, Date.now() - 120_000]))));
     // Not read (larger than the app writes): as if it had just sent.
     expect(await refusedOnce(new AccountLimiters(dir, realTimeline).for(ACCOUNT))).toBe(100);
+  });
+
+  // Review 19: a FIFO at its name held the start forever; a link to /dev/zero filled the memory.
+  it.skipIf(process.platform === 'win32')('reads only a plain file at its name: a FIFO or a device is not waited on nor read whole', async () => {
+    vi.useFakeTimers();
+    const fifoDir = dataDir();
+    execFileSync('mkfifo', [join(fifoDir, SENT_FILE_NAME)]);
+    const fromFifo = new AccountLimiters(fifoDir, realTimeline).for(ACCOUNT);
+    expect(await refusedOnce(fromFifo)).toBe(100); // unknown: as if it had just sent
+    const deviceDir = dataDir();
+    symlinkSync('/dev/zero', join(deviceDir, SENT_FILE_NAME));
+    expect(await refusedOnce(new AccountLimiters(deviceDir, realTimeline).for(ACCOUNT))).toBe(100);
   });
 
   it('keeps one limiter per account (address and user, any case), its window across a new rate; the file private, written once a second', async () => {

@@ -300,6 +300,20 @@ describe('client-side rate limiter', () => {
     expect(details - before).toBeGreaterThan(180);
   });
 
+  // Review 19: the share's floor (2) was above a limit of 1; and a new limit kept a share above the old one.
+  it('never lets its share go above the limit: after a 429 at 1 a minute, nor when the limit is raised', async () => {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(1);
+    await vi.advanceTimersByTimeAsync(61_000); // past its first minute
+    let release: Release | undefined;
+    void limiter.take().then((r) => (release = r));
+    await vi.advanceTimersByTimeAsync(0);
+    release?.(1_000);
+    expect(limiter.allowance()).toBe(1);
+    limiter.setPerMinute(100);
+    expect(limiter.allowance()).toBeLessThanOrEqual(100);
+  });
+
   it('does nothing when turned off', async () => {
     const limiter = new RateLimiter(0);
     await Promise.all(Array.from({ length: 1_000 }, () => limiter.take()));

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../private-files';
 import { RateLimiter, WINDOW_MS } from './limiter';
@@ -79,7 +79,10 @@ export class AccountLimiters {
     // Only the last minute matters: an account not sent to since is as one never sent to (the file stays small).
     for (const [account, at] of Object.entries(this.sent)) if (at < now - WINDOW_MS - WRITE_EVERY_MS) delete this.sent[account];
     try {
-      writeFileSync(join(this.dataDir, SENT_FILE_NAME), JSON.stringify(this.sent), { mode: PRIVATE_FILE_MODE });
+      // Not through whatever stands at its name (a FIFO would hold the write): a plain file or none.
+      const file = join(this.dataDir, SENT_FILE_NAME);
+      if (!(lstatSync(file, { throwIfNoEntry: false })?.isFile() ?? true)) return;
+      writeFileSync(file, JSON.stringify(this.sent), { mode: PRIVATE_FILE_MODE });
     } catch {
       // Not written (a full disk): a start within the minute may then halve on its own requests' 429s.
     }
@@ -93,7 +96,10 @@ const MAX_FILE_BYTES = 64 * 1024;
 function readSent(file: string, newFolder: boolean): Record<string, number> | null {
   let text: string;
   try {
-    if (statSync(file).size > MAX_FILE_BYTES) return null;
+    // Only a plain file is read, and no more than the app writes: a FIFO there held the start forever,
+    // a link to /dev/zero filled the memory (review 19). A file larger than that is not the app's.
+    const stat = lstatSync(file);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return null;
     text = readFileSync(file, 'utf8');
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' && newFolder ? {} : null;

@@ -105,7 +105,7 @@ export class RateLimiter {
   setPerMinute(perMinute: number): void {
     if (perMinute === this.perMinute) return;
     const now = this.timeline.now();
-    const part = this.perMinute > 0 ? this.currentShare(now) / this.perMinute : 1;
+    const part = this.perMinute > 0 ? Math.min(1, this.currentShare(now) / this.perMinute) : 1;
     this.perMinute = perMinute;
     this.share = Math.max(Math.min(MIN_SHARE, perMinute), perMinute * part);
     this.sharedAt = now;
@@ -129,7 +129,8 @@ export class RateLimiter {
     // 429s while the window may hold this PC's own requests from before it started again (halving on
     // each probe, such a PC crawled at the floor; review 13).
     if (now >= this.pausedUntil && ms <= WINDOW_MS && now >= this.ownEarlierUntil) {
-      this.share = Math.max(MIN_SHARE, this.currentShare(now) * CUT);
+      // The floor never above the limit itself (at 1 a minute, a floor of 2 sent twice the limit; review 19).
+      this.share = Math.max(Math.min(MIN_SHARE, this.perMinute), this.currentShare(now) * CUT);
       this.sharedAt = now;
     }
     this.refusedAt = now;
