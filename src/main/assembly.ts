@@ -103,10 +103,11 @@ function warmSearch(customers: CustomerService, log: Logger): Promise<void> {
  */
 export async function assemble(store: OpenedDatabase, s: Shared) {
   const { clock, log, dataDir } = s;
-  const { audit, anchor, trailPresent } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir, secrets: s.secrets, clock, log });
+  // Writes wait for `ready`: the start's integrity check, then the trail's own (searches answer meanwhile).
+  const { audit, anchor, trailPresent, ready } = openAuditTrail({ db: store.db, sqlite: store.sqlite, dataDir, secrets: s.secrets, clock, log, writable: store.writable });
   await nextTurnAhead(); // between the opening's steps (as in openDatabase): in one turn, ~85 ms held
   const outbox = new Outbox(store.db, store.sqlite, clock);
-  const writes = new UnitOfWork(store.db, audit, outbox, log);
+  const writes = new UnitOfWork(store.db, audit, outbox, log, ready);
   const staff = new StaffService(store.db, clock, writes, s.secretHasher);
   const prescriptions = new PrescriptionService(store.db, clock, writes);
   const storeProfile = new StoreProfileService(store.db, clock, writes);
@@ -152,13 +153,14 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     automatic: s.sync.automatic,
     timeline: s.sync.timeline,
     limiters: s.sync.limiters,
+    writable: ready,
   });
   const sync = new SyncService({ db: store.db, engine, outbox, links, conflicts, refused, customers, writes, secrets: s.secrets, clock });
   engine.onChange(s.sync.changed);
   outbox.onRecord(s.sync.changed);
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
-  const auditChain = checkAuditChain(store, clock, log);
+  const auditChain = checkAuditChain(store, ready, clock, log);
   const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.(), openScratch: () => openScratchDatabase(s.nativeBinding) });
   // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
   if (trailPresent) await imports.markInterrupted();
@@ -190,8 +192,11 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     requireLicence: (channel) => (!trailPresent && needsLicence(channel) ? Promise.reject(trailMissingError()) : licence.require(channel)),
   });
 
+  let failed = false; // the start's check: a damaged store is closed as found
+  ready.catch(() => (failed = true));
   return {
     store,
+    ready,
     writes,
     makeBackup,
     customers,
@@ -210,7 +215,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
       await this.quiesce();
       anchor.stop();
       // Folds the WAL back into the main file so a copied data dir is one complete file.
-      store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      if (!failed) store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       await store.db.destroy();
     },
   };
@@ -221,8 +226,9 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
  * rows the app adds after are sealed by it. A break is reported (History, the log), never a reason
  * to refuse the store.
  */
-function checkAuditChain(store: OpenedDatabase, clock: Clock, log: Logger): Promise<AuditChainReport> {
-  const report = verifyAuditChainInBackground(store.sqlite, () => clock.now()).then((r) => {
+function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, clock: Clock, log: Logger): Promise<AuditChainReport> {
+  // Once the trail was settled (openAuditTrail): what that recorded on it is part of the chain checked.
+  const report = ready.then(() => verifyAuditChainInBackground(store.sqlite, () => clock.now())).then((r) => {
     const first = r.breaks[0];
     // Said when intact too: the start-up's last background work is over (the benchmarks wait for it).
     if (r.intact) log.info(`audit trail: hash chain intact (${r.rows} rows)`);

@@ -78,17 +78,19 @@ async function main() {
   if (syncTimeScale !== 1) console.log(`TEST CLOCK: sync's timers run ${syncTimeScale} times faster (OPTICOUNTER_SYNC_TIME_SCALE)`);
   const syncTimeline = scaledTimeline(syncTimeScale);
   const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock, syncTimeline }).catch((err: unknown) => {
-    // A damaged database: say which backup would bring it back, rather than a stack trace.
-    if (err instanceof AppError && err.code === 'db.corrupt') {
-      const latest = err.details?.latestGoodBackup as GoodBackup | null;
-      console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${describeGoodBackup(latest)}` : ' No good backup was found.'}`);
-      // What the check found (SQLite's lines: pages and tables, never a customer's data), for whoever looks into it.
-      for (const problem of (err.details?.problems as string[] | undefined) ?? []) console.error(`  ${problem}`);
-      process.exit(1);
-    }
+    if (err instanceof AppError && err.code === 'db.corrupt') exitDamaged(err);
     throw err;
   });
   const server = createHostServer({ core, token, staticDir: fileURLToPath(new URL('out/renderer', root)) });
+  // The check runs on while the host answers (searches meanwhile, writes wait): found damaged, it stops as above.
+  core.checked.catch(async (err: unknown) => {
+    if (!(err instanceof AppError && err.code === 'db.corrupt')) return;
+    server.close();
+    server.closeAllConnections();
+    await core.close();
+    unlockDataDir();
+    exitDamaged(err);
+  });
 
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
@@ -112,6 +114,15 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** A damaged database: says which backup would bring it back, rather than a stack trace, and exits. */
+function exitDamaged(err: AppError): never {
+  const latest = err.details?.latestGoodBackup as GoodBackup | null;
+  console.error(`${err.message}.${latest ? ` Start again with --restore-latest-backup to restore ${describeGoodBackup(latest)}` : ' No good backup was found.'}`);
+  // What the check found (SQLite's lines: pages and tables, never a customer's data), for whoever looks into it.
+  for (const problem of (err.details?.problems as string[] | undefined) ?? []) console.error(`  ${problem}`);
+  process.exit(1);
 }
 
 main().catch((err: unknown) => {

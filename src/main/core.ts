@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 import { type Channel, type ChannelOutput } from '../shared/contract';
@@ -7,7 +8,7 @@ import type { FolderPicker, Printer } from './app/handlers';
 import { assemble } from './assembly';
 import { type Actor, SYSTEM_ACTOR } from './audit/log';
 import { latestGoodBackup, recoverInterruptedRestore } from './backup/service';
-import { databaseFileProblemsOffThread } from './backup/integrity-off-thread';
+import { databaseFileProblemsOffThread, openStoreProblems } from './backup/integrity-off-thread';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
 import { DB_FILE_NAME, openDatabase } from './db/database';
@@ -61,6 +62,8 @@ export interface CoreOptions {
   licenceFetch?: typeof fetch;
   /** The argon2 queue for passwords and PINs (tests pass one to count the checks a burst runs). */
   secretHasher?: SecretHasher;
+  /** Runs the start's integrity check (`run`); tests hold it, to see what answers meanwhile. */
+  integrityCheck?: (run: () => Promise<string[]>) => Promise<string[]>;
 }
 
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
@@ -80,6 +83,13 @@ export interface Core {
   onSyncChange(listener: () => void): () => void;
   /** Told when a running import's progress changed; the shell and the browser host forward it to the page. */
   onImportProgress(listener: () => void): () => void;
+  /**
+   * The start's integrity check, which runs beside the opening (searches answer meanwhile, writes
+   * wait for it). Rejects with db.corrupt (its problems, the latest good backup) when the store
+   * failed it: every write has been refused and nothing written; the shell closes the core and
+   * offers the backup, as when openCore itself rejects with db.corrupt.
+   */
+  checked: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,7 +104,21 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? consoleLogger;
   const secrets = opts.secrets ?? keyFileSecretBox(opts.dataDir);
   const newFolder = !existsSync(join(opts.dataDir, DB_FILE_NAME));
-  await checkDataDir(opts, secrets, log);
+  prepareDataDir(opts, secrets, log);
+  const sqliteOpts = { nativeBinding: opts.nativeBinding };
+  const refuse = (problems: string[]) => {
+    throw new AppError('db.corrupt', 'The database failed its integrity check; restore a backup', undefined, {
+      problems: problems.slice(0, 20),
+      latestGoodBackup: latestGoodBackup(opts.dataDir, sqliteOpts),
+    });
+  };
+  // The first opening's store only: a restored one was checked before it was put in place.
+  let checked: Promise<void> | null = null;
+  const check = (sqlite: BetterSqlite3.Database) => {
+    const run = () => openStoreProblems(join(opts.dataDir, DB_FILE_NAME), sqlite, sqliteOpts);
+    checked = (opts.integrityCheck ?? ((r) => r()))(run).then((problems) => (problems.length > 0 ? refuse(problems) : undefined));
+    return checked;
+  };
 
   // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
   const updates = new UpdateService({
@@ -143,8 +167,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     secrets,
     log,
     nativeBinding: opts.nativeBinding,
-    open: async () => assemble(await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding }), shared),
+    open: async () =>
+      assemble(await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding, check: newFolder || checked ? undefined : check }), shared),
+  }).catch(async (err: unknown) => {
+    // A store refused before its check began (not a database, a hot journal beside it) is checked now:
+    // damaged, it is refused as such, with the backup to restore.
+    const problems = checked ? await checked.then(() => []) : await databaseFileProblemsOffThread(opts.dataDir, sqliteOpts);
+    if (problems.length > 0) refuse(problems);
+    throw err;
   });
+  // The first store's `ready`: its check passed, then its audit trail's (which the writes wait for too).
+  const startChecked = running.app.ready;
+  startChecked.catch((err: unknown) => log.error('the database failed its integrity check after it opened: nothing more is written to it', err));
 
   const dailyBackup = setInterval(() => {
     if (!running.idle || !running.app.backups.dailyDue()) return;
@@ -173,6 +207,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     },
     handle: dispatch,
     call: (channel, input, origin) => call(dispatch, channel, input, origin),
+    checked: startChecked,
     async close() {
       if (closed) return;
       closed = true;
@@ -186,23 +221,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
 }
 
 /**
- * Before anything opens the store: a data dir from versions before private modes is tightened, a
- * restore a crash cut after its commit is finished (the audit anchor follows the restored store), and
- * a store that fails its integrity check is refused with the latest good backup to offer instead.
+ * Before anything opens the store: a data dir from versions before private modes is tightened, and
+ * a restore a crash cut after its commit is finished (the audit anchor follows the restored store).
  */
-async function checkDataDir(opts: CoreOptions, secrets: SecretBox, log: Logger): Promise<void> {
-  const sqliteOpts = { nativeBinding: opts.nativeBinding };
+function prepareDataDir(opts: CoreOptions, secrets: SecretBox, log: Logger): void {
   const loose = tightenDataDir(opts.dataDir);
   if (loose.length > 0) log.warn(`${loose.length} file(s) in the data folder could not be made private to this user`);
   const recovered = recoverInterruptedRestore(opts.dataDir);
   if (recovered) reanchorRestored(opts.dataDir, secrets, recovered, opts.nativeBinding);
-  // Off the main thread: the check reads the whole file, and the window or host answers meanwhile.
-  const problems = await databaseFileProblemsOffThread(opts.dataDir, sqliteOpts);
-  if (problems.length > 0) {
-    // The shell offers the latest good backup rather than crashing (see restoreLatestGood).
-    throw new AppError('db.corrupt', 'The database failed its integrity check; restore a backup', undefined, {
-      problems: problems.slice(0, 20),
-      latestGoodBackup: latestGoodBackup(opts.dataDir, sqliteOpts),
-    });
-  }
 }

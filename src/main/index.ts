@@ -14,6 +14,7 @@ import { applicationMenuTemplate } from './shell/menu';
 import { electronPrinter } from './shell/print';
 import { electronFolderPicker } from './shell/folder-picker';
 import { consoleLogger } from './log';
+import type { SecretBox } from './secrets';
 import { electronNativeBinding } from './shell/native';
 import { safeStorageSecretBox } from './shell/secrets';
 import { createElectronUpdater } from './shell/updater';
@@ -51,18 +52,20 @@ async function start() {
   lockDataDir(options.dataDir, options.nativeBinding);
   core = await openCore(options).catch(async (err: unknown) => {
     // A damaged database: offer the latest good backup instead of crashing.
-    if (!(err instanceof AppError) || err.code !== 'db.corrupt') throw err;
-    const good = err.details?.latestGoodBackup as GoodBackup | null;
-    const latest = good ? describeGoodBackup(good) : null;
-    const { response } = await dialog.showMessageBox({
-      type: 'error',
-      title: 'OptiCounter',
-      message: 'The database failed its integrity check.',
-      detail: latest ? `Restore ${latest} The damaged data is kept aside first.` : 'No good backup was found.',
-      buttons: latest ? ['Restore backup', 'Quit'] : ['Quit'],
-    });
-    if (!latest || response !== 0 || !restoreLatestGood(options.dataDir, options.nativeBinding, options.secrets)) throw err;
+    if (!(err instanceof AppError) || err.code !== 'db.corrupt' || !(await restoredLatestGood(err, options))) throw err;
     return openCore(options);
+  });
+  // The check runs on while the window answers (searches meanwhile, writes wait for it). Found damaged:
+  // nothing more is written, the same offer is made, and the app starts again on the backup.
+  const opened = core;
+  opened.checked.catch(async (err: unknown) => {
+    if (!(err instanceof AppError) || err.code !== 'db.corrupt' || core !== opened) return;
+    core = null; // will-quit then closes nothing more
+    await opened.close();
+    const restored = await restoredLatestGood(err, options);
+    unlockDataDir();
+    if (restored) app.relaunch();
+    app.exit(restored ? 0 : 1);
   });
   protocol.handle(APP_SCHEME, appProtocolHandler(join(here, '../renderer')));
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ packaged: app.isPackaged, platform: process.platform, appName: app.getName() })));
@@ -71,6 +74,20 @@ async function start() {
   // "The sync status changed" reaches the page, which asks for the status again.
   forwardAppEvents(core, () => BrowserWindow.getAllWindows().map((win) => win.webContents));
   openWindow();
+}
+
+/** Offers the latest good backup of a store that failed its integrity check; whether it was put in place. */
+async function restoredLatestGood(err: AppError, options: { dataDir: string; nativeBinding?: string; secrets: SecretBox }): Promise<boolean> {
+  const good = err.details?.latestGoodBackup as GoodBackup | null;
+  const latest = good ? describeGoodBackup(good) : null;
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: 'OptiCounter',
+    message: 'The database failed its integrity check.',
+    detail: latest ? `Restore ${latest} The damaged data is kept aside first.` : 'No good backup was found.',
+    buttons: latest ? ['Restore backup', 'Quit'] : ['Quit'],
+  });
+  return latest !== null && response === 0 && restoreLatestGood(options.dataDir, options.nativeBinding, options.secrets) !== null;
 }
 
 function openWindow() {

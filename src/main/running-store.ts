@@ -69,6 +69,9 @@ export class RunningStore {
    */
   async restore(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>> {
     if (this.restoring) throw restoringError();
+    // Not before the store's start check is over: a store it then finds damaged is neither copied
+    // as the safety backup nor swapped (its check's verdict would be taken for the restored one's).
+    await this.app.ready;
     const { dataDir, secrets, nativeBinding } = this.o;
     // Checked before anyone is held off: an unknown or damaged backup changes nothing.
     verifyBackup(dataDir, name, { nativeBinding });

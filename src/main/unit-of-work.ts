@@ -89,6 +89,8 @@ export class UnitOfWork {
     private readonly audit: AuditLog,
     private readonly outbox: Outbox,
     private readonly log: Logger,
+    /** What every write waits for first: the store opened may be written (its start's integrity check passed). */
+    private readonly ready: Promise<void> = Promise.resolve(),
   ) {}
 
   onCommitted(listener: CommitListener): () => void {
@@ -99,6 +101,7 @@ export class UnitOfWork {
   /** Runs `work` in a new transaction as `by`, or inside the unit `by` when it is one (its actor and origin then hold). */
   async run<T>(by: Actor | Unit, work: (unit: Unit) => Promise<T>, origin: WriteOrigin = 'local'): Promise<T> {
     if (isUnit(by)) return work(by);
+    await this.ready;
     const changed = new Set<string>();
     const queued = new Map<string, LocalChange>();
     const out = await this.db.transaction().execute(async (trx) => {

@@ -64,6 +64,8 @@ export async function openTestCore(
   const tmp = opts.dataDir ? null : tempDir();
   const dir = opts.dataDir ?? tmp!.dir;
   const raw = await openCore({ dataDir: dir, appVersion: '0.0.0-test', clock: opts.clock, log: opts.log ?? memoryLogger(), ...opts.core });
+  // As the opening was before its integrity check ran beside it: checked, the audit trail settled.
+  await raw.checked;
   const status = await raw.call('auth.status', {});
   const session = status.ownerExists
     ? await raw.call('auth.login', { username: OWNER.username, password: OWNER.password })

@@ -20,6 +20,14 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string;
   /** The app's migrations unless a test brings its own list. */
   migrations?: readonly Migration[];
+  /**
+   * The start's integrity check of an existing store, started once the connection is open (so its
+   * reader never makes nor removes the -wal and -shm files the connection owns) and run beside the
+   * rest of the opening; it rejects to refuse the store. Until it has passed the connection is
+   * read-only (`query_only`) and `writable` pending; a store to migrate or to turn to WAL waits for
+   * it first, as those write.
+   */
+  check?: (sqlite: BetterSqlite3.Database) => Promise<void>;
 }
 
 export interface OpenedDatabase {
@@ -30,6 +38,8 @@ export interface OpenedDatabase {
   schemaVersion: number;
   /** Where the pre-migration copy went, when one was taken. */
   preMigrationBackup: string | null;
+  /** Settles with the start's integrity check (options.check): every write waits for it, and fails with it. */
+  writable: Promise<void>;
 }
 
 /**
@@ -60,6 +70,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     // A counter PC loses power: FULL makes each commit durable, WAL keeps reads fast while writing.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    const { writable } = await checkBeside(sqlite, opts.check, fileVersion < schemaVersion);
 
     let preMigrationBackup: string | null = null;
     if (existed && fileVersion > 0 && fileVersion < schemaVersion) {
@@ -80,13 +91,35 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     await nextTurnAhead();
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 
-    return { sqlite, db, file, schemaVersion, preMigrationBackup };
+    return { sqlite, db, file, schemaVersion, preMigrationBackup, writable };
   } catch (err) {
     sqlite?.close();
     throw err;
   } finally {
     memory.close();
   }
+}
+
+/**
+ * Starts `check` on the open connection and answers what settles with it. Only reads go on until it
+ * has passed: the connection is made read-only, which refuses a write nothing waited for rather than
+ * let it change a store about to be found damaged. A store that must change to open (its migrations,
+ * its turn to WAL) waits for the check here; a failed one then fails the opening.
+ */
+async function checkBeside(sqlite: BetterSqlite3.Database, check: OpenDatabaseOptions['check'], migrating: boolean): Promise<{ writable: Promise<void> }> {
+  if (!check) return { writable: Promise.resolve() };
+  const checked = check(sqlite);
+  if (migrating || sqlite.pragma('journal_mode', { simple: true }) !== 'wal') {
+    await checked;
+    return { writable: Promise.resolve() };
+  }
+  sqlite.pragma('query_only = ON');
+  const writable = checked.then(() => {
+    if (sqlite.open) sqlite.pragma('query_only = OFF');
+  });
+  // Whoever writes hears of a failure (and the caller of check() has its own promise): not unhandled here.
+  writable.catch(() => undefined);
+  return { writable };
 }
 
 /**

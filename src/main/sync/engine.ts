@@ -56,6 +56,8 @@ export interface EngineDeps extends PushDeps, PullDeps {
   timeline?: Timeline;
   /** The rate limiters by cloud account, kept by the caller across engines (a restore makes a new one). */
   limiters: AccountLimiters;
+  /** Rounds wait for it: the store may be written (its start's integrity check passed). Default now. */
+  writable?: Promise<void>;
 }
 
 /**
@@ -72,6 +74,8 @@ export class SyncEngine {
   private state: SyncStatus['state'] = 'disabled';
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | null = null;
+  /** Whether the store may be written (EngineDeps.writable settled well). */
+  private writable: boolean;
   private again = false;
   private failures = 0;
   private nextAttemptAt: Date | null = null;
@@ -95,6 +99,15 @@ export class SyncEngine {
     this.unsubscribe = d.outbox.onRecord(() => {
       if (this.failures === 0) this.schedule(KICK_DELAY_MS);
     });
+    // Until the store may be written, a round due ends at once: its turn comes when it may.
+    this.writable = !d.writable;
+    d.writable?.then(
+      () => {
+        this.writable = true;
+        this.schedule(0);
+      },
+      () => undefined,
+    );
   }
 
   async start(): Promise<void> {
@@ -315,7 +328,7 @@ export class SyncEngine {
   /** One round; answers when the next one is due (ms), or null when none should be scheduled. */
   private async cycle(): Promise<number | null> {
     const client = this.client;
-    if (!client || this.stopped) return null;
+    if (!client || this.stopped || !this.writable) return null;
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.timerAt = Number.POSITIVE_INFINITY;
