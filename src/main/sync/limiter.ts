@@ -18,15 +18,16 @@ const QUIET_AFTER_MS = 5 * WINDOW_MS;
  */
 const MAX_IN_FLIGHT = 4;
 /**
- * Slots of the minute the background (a first sync's details) leaves free, at most a tenth of the
- * allowance: a customer staff open finds one at once instead of waiting behind the queue.
+ * The part of the minute only a customer being opened may take: staff who open several back to back
+ * find a slot at once (3 kept free, the 4th and 5th waited for the oldest request to age out, and
+ * a 10,000-customer store's 100 summary pages took every slot of a first sync's first minute).
  */
-const RESERVE = 3;
+const RESERVED_PART = 0.1;
 
 /**
  * Whose turn: `normal` (pushes, list pages) in order; `background` (details a first sync fetches
- * ahead of need) in order but leaving RESERVE slots; `priority` (a customer being opened whose
- * detail is missing) ahead of both queues, into those slots.
+ * ahead of need) in order, at the minute's pace; both leave the reserved part of the minute free for
+ * `priority` (a customer being opened whose detail is missing), which goes ahead of both queues.
  */
 export type Lane = 'normal' | 'background' | 'priority';
 
@@ -169,7 +170,7 @@ export class RateLimiter {
   private async waitInLane(signal: AbortSignal | undefined, maxPauseMs: number, lane: Lane): Promise<Release> {
     for (;;) {
       const allowance = this.allowance();
-      const limit = lane === 'background' ? allowance - Math.min(RESERVE, Math.floor(allowance / 10)) : allowance;
+      const limit = lane === 'priority' ? allowance : allowance - Math.floor(allowance * RESERVED_PART);
       signal?.throwIfAborted();
       const now = this.timeline.now();
       while (this.answered.length > 0 && this.answered[0]! <= now - WINDOW_MS) this.answered.shift();
