@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import { AppError } from '../shared/errors';
 import type { AuditChainReport } from '../shared/audit/schema';
 import { type ChannelOutput, needsLicence } from '../shared/contract';
 import { appHandlers, type FolderPicker, type Printer } from './app/handlers';
@@ -22,7 +23,7 @@ import { importHandlers } from './import/handlers';
 import { ImportService } from './import/service';
 import { MergeService } from './customers/merge';
 import { CustomerService } from './customers/service';
-import type { OpenedDatabase } from './db/database';
+import { type OpenedDatabase, closeAsFound } from './db/database';
 import { openScratchDatabase } from './db/scratch';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
 import type { LicenceClient } from './licence/client';
@@ -119,6 +120,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
   // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
   const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
+    await ready; // a store its start's check then finds damaged is not copied, nor an older backup pruned for it (review 20)
     const made = await backups.create(kind);
     // Without its trail (dropped outside the app) a backup is still made: it may be what saves the data.
     if (!trailPresent) return made;
@@ -139,8 +141,10 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   // brought them back (a restore, restoreLatestGood, a crash between the ledger and the commit).
   await privacy.reapplyLedger(customers);
   const warming = warmSearch(customers, log);
-  const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets });
-  licence.startBackground();
+  const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets, writable: ready });
+  // The background's writes wait for the start's check: started after it, a close meanwhile has nothing to wait for.
+  let closing = false;
+  ready.then(() => closing || licence.startBackground(), () => undefined);
   const links = new Links(store.db);
   const merges = new MergeService(store.db, clock, writes, customers, links, storeCountry);
   const conflicts = new Conflicts(store.db);
@@ -160,7 +164,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   outbox.onRecord(s.sync.changed);
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
-  const auditChain = checkAuditChain(store, ready, clock, log);
+  const auditChain = checkAuditChain(store, ready, () => !closing, clock, log);
   const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.(), openScratch: () => openScratchDatabase(s.nativeBinding) });
   // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
   if (trailPresent) await imports.markInterrupted();
@@ -192,8 +196,8 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     requireLicence: (channel) => (!trailPresent && needsLicence(channel) ? Promise.reject(trailMissingError()) : licence.require(channel)),
   });
 
-  let failed = false; // the start's check: a damaged store is closed as found
-  ready.catch(() => (failed = true));
+  let writable = false; // the start's check passed: else the store is closed as found
+  ready.then(() => (writable = true), () => undefined);
   return {
     store,
     ready,
@@ -206,16 +210,19 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     dispatch,
     /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
     async quiesce() {
+      closing = true;
       await syncStarting;
-      await Promise.allSettled([warming, auditChain, backups.idle(), licence.stop(), engine.stop()]);
+      // The audit chain's check is waited for once it may have begun: before the start's check has passed, it never will.
+      await Promise.allSettled([warming, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
     },
     async close() {
       if (storeClosed) return; // a failed restore reopens after having closed
       storeClosed = true;
       await this.quiesce();
       anchor.stop();
+      if (!writable) return closeAsFound(store, s.nativeBinding);
       // Folds the WAL back into the main file so a copied data dir is one complete file.
-      if (!failed) store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       await store.db.destroy();
     },
   };
@@ -226,9 +233,9 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
  * rows the app adds after are sealed by it. A break is reported (History, the log), never a reason
  * to refuse the store.
  */
-function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, clock: Clock, log: Logger): Promise<AuditChainReport> {
+function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, open: () => boolean, clock: Clock, log: Logger): Promise<AuditChainReport> {
   // Once the trail was settled (openAuditTrail): what that recorded on it is part of the chain checked.
-  const report = ready.then(() => verifyAuditChainInBackground(store.sqlite, () => clock.now())).then((r) => {
+  const report = ready.then(() => (open() ? verifyAuditChainInBackground(store.sqlite, () => clock.now()) : Promise.reject(new AppError('app.closing', 'OptiCounter is closing')))).then((r) => {
     const first = r.breaks[0];
     // Said when intact too: the start-up's last background work is over (the benchmarks wait for it).
     if (r.intact) log.info(`audit trail: hash chain intact (${r.rows} rows)`);
@@ -236,6 +243,6 @@ function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, clock: Clo
     return r;
   });
   // A check that fails (the store closed under it, a read error) is logged and said to whoever asks, never an unhandled rejection.
-  report.catch((err: unknown) => log.error('audit trail: its check failed', err));
+  report.catch((err: unknown) => (err instanceof AppError && err.code === 'app.closing') || log.error('audit trail: its check failed', err));
   return report;
 }

@@ -188,7 +188,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   updates.start();
 
   const dispatch = (channel: string, rawInput: unknown, origin?: CallOrigin) => running.dispatch(channel, rawInput, origin);
-  let closed = false;
+  let closing: Promise<void> | null = null;
   return {
     dataDir: opts.dataDir,
     get customers() {
@@ -208,15 +208,15 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     handle: dispatch,
     call: (channel, input, origin) => call(dispatch, channel, input, origin),
     checked: startChecked,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(dailyBackup);
-      // Refuses new calls at once (before any await), then lets the ones under way finish.
-      const stopping = running.close();
-      await updates.stop();
-      await stopping;
-    },
+    // A second close (a signal during the first) waits for the first, not returns before it is done.
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(dailyBackup);
+        // Refuses new calls at once (before any await), then lets the ones under way finish.
+        const stopping = running.close();
+        await updates.stop();
+        await stopping;
+      })()),
   };
 }
 

@@ -81,9 +81,15 @@ export function createDispatch(handlers: Handlers, deps: DispatchDeps): Dispatch
       if (err instanceof AppError) return withEffects(failure(err), effects);
       // Never echo internals (SQL, paths) to the screen; the log has the detail, without the input.
       deps.log.error(`channel ${channel} failed`, err);
+      // A page SQLite found damaged (a read too, while the start's check still runs): said as such, not "try again" (review 20).
+      if (err instanceof Error && 'code' in err && /^SQLITE_(CORRUPT|NOTADB)/.test(String(err.code))) return withEffects(failure(damaged()), effects);
       return withEffects(failure(new AppError('internal', 'Something went wrong; the change was not saved. Please try again.')), effects);
     }
   };
+}
+
+function damaged(): AppError {
+  return new AppError('db.corrupt', 'Part of the database is damaged and could not be read; nothing was changed. Restart OptiCounter to have it checked and offered a backup to restore.');
 }
 
 function checkAccess(rule: Access, signedIn: SignedIn | null, deps: DispatchDeps): void {

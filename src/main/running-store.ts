@@ -34,6 +34,8 @@ export interface RunningStoreOptions {
 export class RunningStore {
   private closed = false;
   private restoring = false;
+  /** A restore was asked for and is being checked (calls still go on meanwhile). */
+  private restoreAsked = false;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(
@@ -68,15 +70,26 @@ export class RunningStore {
    * the store reopened.
    */
   async restore(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>> {
-    if (this.restoring) throw restoringError();
-    // Not before the store's start check is over: a store it then finds damaged is neither copied
-    // as the safety backup nor swapped (its check's verdict would be taken for the restored one's).
-    await this.app.ready;
+    // Claimed before the first wait: two restores that both passed this test waited for each other for good (review 20).
+    if (this.restoring || this.restoreAsked) throw restoringError();
+    this.restoreAsked = true;
+    try {
+      // Not before the store's start check is over: a store it then finds damaged is neither copied
+      // as the safety backup nor swapped (its check's verdict would be taken for the restored one's).
+      await this.app.ready;
+      const { dataDir, nativeBinding } = this.o;
+      // Checked before anyone is held off: an unknown or damaged backup changes nothing.
+      verifyBackup(dataDir, name, { nativeBinding });
+      // And one this app would refuse to open once in place (a newer schema, other tables) is refused now, not after the swap.
+      await checkBackupSchema(dataDir, name, { nativeBinding });
+      return await this.swapIn(name, actor);
+    } finally {
+      this.restoreAsked = false;
+    }
+  }
+
+  private async swapIn(name: string, actor: Actor): Promise<ChannelOutput<'backup.restore'>> {
     const { dataDir, secrets, nativeBinding } = this.o;
-    // Checked before anyone is held off: an unknown or damaged backup changes nothing.
-    verifyBackup(dataDir, name, { nativeBinding });
-    // And one this app would refuse to open once in place (a newer schema, other tables) is refused now, not after the swap.
-    await checkBackupSchema(dataDir, name, { nativeBinding });
     this.restoring = true;
     try {
       // The background writers stop first: that also cuts a sync round a call under way waits on

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
@@ -49,12 +49,12 @@ async function storeWith(customers: unknown[]): Promise<string> {
   return dir;
 }
 
-/** The page of a table neither the opening, a search nor a new customer reads, turned to noise: found by the check alone. */
-function damageUnreadPage(dir: string): string {
+/** A leaf page of `table` turned to noise; by default one neither the opening, a search nor a new customer reads: found by the check alone. */
+function damageUnreadPage(dir: string, table = 'recall_outcomes'): string {
   const file = join(dir, DB_FILE_NAME);
   const db = new BetterSqlite3(file);
   db.pragma('wal_checkpoint(TRUNCATE)');
-  const { pageno } = db.prepare("select pageno from dbstat where name = 'recall_outcomes'").get() as { pageno: number };
+  const { pageno } = db.prepare("select pageno from dbstat where name = ? and pagetype = 'leaf' order by pageno desc limit 1").get(table) as { pageno: number };
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.close();
   const bytes = readFileSync(file);
@@ -148,6 +148,100 @@ describe('the start-up integrity check beside the opening', () => {
     expect((await core.call('backup.list', {}, { sessionToken })).map((b) => b.kind)).not.toContain('pre-restore');
     held.release();
     expect(await restoring).toMatchObject({ restoredFrom: backup!.name });
+  });
+
+  // Review 20 (F7): both passed the "already restoring" test before either set it, and each waited for the other for good.
+  it('two restores asked for at once while it runs: the second is refused at once, the first restores', async () => {
+    const dir = await storeWith([layla]);
+    const held = heldCheck();
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    closing.push(core);
+    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const [backup] = await core.call('backup.list', {}, { sessionToken });
+    const first = core.handle('backup.restore', { name: backup!.name }, { sessionToken });
+    const second = core.handle('backup.restore', { name: backup!.name }, { sessionToken });
+    expect(await second).toMatchObject({ ok: false, error: { code: 'store.restoring' } });
+    held.release();
+    expect(await first).toMatchObject({ ok: true, data: { restoredFrom: backup!.name } });
+    const again = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    expect((await core.call('customers.list', {}, { sessionToken: again.sessionToken })).pagination.total).toBe(1);
+  });
+
+  // Review 20 (F1): the copy, the lineage and the pruning ran before the wait: a damaged copy was kept, the oldest good one pruned.
+  it('a backup asked for while it runs waits for it: on a damaged store none is made and none pruned', async () => {
+    const dir = await storeWith([layla]);
+    const file = damageUnreadPage(dir);
+    const backupsBefore = readdirSync(join(dir, 'backups')).sort();
+    const held = heldCheck();
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    closing.push(core);
+    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const making = core.handle('backup.create', {}, { sessionToken });
+    expect(await pending(making)).toBe(true);
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(backupsBefore);
+    core.checked.catch(() => undefined);
+    held.release();
+    expect(await making).toMatchObject({ ok: false, error: { code: 'db.corrupt' } });
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(backupsBefore);
+    await core.close();
+    expect(sha(file)).not.toBe('');
+  });
+
+  // Review 20 (F6): SQLite folds the -wal into the file and deletes it when the last connection closes, whatever the app skips.
+  it('a damaged store left with a -wal by a crash: the file and the -wal are as found after the check failed and the app closed', async () => {
+    const dir = await storeWith([layla]);
+    const file = damageUnreadPage(dir);
+    // A write the crash left in the -wal only (the writer killed before any checkpoint).
+    const writer = `
+      const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+      db.pragma('wal_autocheckpoint = 0');
+      db.prepare("insert into settings (key, value, updated_at) values ('crash.left', '1', '2026-01-01')").run();
+      process.kill(process.pid, 'SIGKILL');`;
+    expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
+    const [before, walBefore] = [sha(file), sha(`${file}-wal`)];
+    expect(walBytes(file)).toBeGreaterThan(0);
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
+    if (!(core instanceof Error)) {
+      await (core as Core).checked.catch(() => undefined);
+      await (core as Core).close();
+    }
+    expect([sha(file), sha(`${file}-wal`)]).toEqual([before, walBefore]);
+  });
+
+  // Review 20 (F2): the close waited for the audit chain's check and the licence, both waiting for the start's check.
+  it('the app closes at once while it runs, nothing waiting on it', async () => {
+    const dir = await storeWith([layla]);
+    const held = heldCheck();
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    await held.started;
+    await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    // Resolves without the check ever being let go (it would time out if the close waited for it).
+    await core.close();
+    held.release();
+  });
+
+  // Review 20 (F5): a second close (SIGTERM during the host's own close) returned before the first had finished.
+  it('a second close waits for the first', async () => {
+    const dir = await storeWith([layla]);
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() });
+    let first = false;
+    void core.close().then(() => (first = true));
+    await core.close();
+    expect(first).toBe(true);
+  });
+
+  // Review 20 (F3): a read meeting a damaged page answered "Something went wrong; the change was not saved".
+  it('a read that meets a damaged page while it runs says the database is damaged', async () => {
+    const dir = await storeWith(Array.from({ length: 200 }, (_, i) => person(`Name${i}`, `Family${i}`)));
+    damageUnreadPage(dir, 'customers');
+    const held = heldCheck();
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    closing.push(core);
+    core.checked.catch(() => undefined);
+    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const found = await core.handle('customers.list', { search: 'family' }, { sessionToken });
+    expect(found).toMatchObject({ ok: false, error: { code: 'db.corrupt', message: expect.stringMatching(/damaged/) } });
+    held.release();
   });
 
   it('a store whose opening fails and whose check finds it damaged is refused at once, as before', async () => {

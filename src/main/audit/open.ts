@@ -38,6 +38,7 @@ export function openAuditTrail(o: { db: Kysely<Database>; sqlite: BetterSqlite3.
 }
 
 function settleTrail(o: { sqlite: BetterSqlite3.Database; dataDir: string; secrets: SecretBox; clock: Clock; log: Logger }, audit: AuditLog, anchor: AnchorWriter): void {
+  if (!o.sqlite.open) return; // closed while its check ran: the next opening settles it
   const anchorFound = checkAnchor(o.sqlite, o.dataDir, o.secrets);
   if (anchorFound.length > 0) {
     o.sqlite.transaction(() => audit.append(SYSTEM_ACTOR, [{ entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: ANCHOR_BROKEN, after: { breaks: anchorFound } }]))();

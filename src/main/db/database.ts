@@ -123,6 +123,27 @@ async function checkBeside(sqlite: BetterSqlite3.Database, check: OpenDatabaseOp
 }
 
 /**
+ * Closes a store without SQLite's checkpoint on close (which folds the -wal into the file and
+ * deletes it, whatever query_only says): a store its start's check found damaged, or had not passed
+ * yet, is left as found (review 20). A read-only connection opened first keeps the store's from being
+ * the last to close, and a read-only connection never checkpoints.
+ */
+export async function closeAsFound(store: OpenedDatabase, nativeBinding?: string): Promise<void> {
+  let holder: BetterSqlite3.Database | undefined;
+  try {
+    holder = new BetterSqlite3(store.file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    holder.pragma('schema_version'); // its shared lock taken, as a reader's
+  } catch {
+    // A file too damaged to open read-only: the store's own close then is all there is.
+  }
+  try {
+    await store.db.destroy();
+  } finally {
+    holder?.close();
+  }
+}
+
+/**
  * The refusals of openDatabase (storedVersion, checkTables) on `file`, changing nothing: opened
  * read-only, -wal and -shm files the check made removed, existing ones left alone. A -wal (left by a
  * crash or a power cut) is read where it is: a read-only connection never folds it into the file nor

@@ -57,6 +57,8 @@ export interface LicenceServiceOptions {
   /** Where the sealed half of the ledger lives (beside the database), and what seals it. */
   dataDir: string;
   secrets: SecretBox;
+  /** Settles once the store may be written (its start's integrity check passed). Default now. */
+  writable?: Promise<void>;
 }
 
 type Now = { status: LicenceStatus; verdict: Verdict | null };
@@ -164,8 +166,10 @@ export class LicenceService {
     this.tampered = r.tampered;
     if (r.tampered) this.o.log.warn(`licence: ${r.tampered}${seal.kind === 'unreadable' ? ` (${seal.why})` : ''}; the install is read-only until the licence is checked online`);
     this.lastSeenAt = new Date(r.state.clockFloor);
-    // Written at every start: a fresh install, an upgrade or a restored database gets both halves.
-    await this.see(now, true);
+    // Written at every start: a fresh install, an upgrade or a restored database gets both halves;
+    // once the store may be written, which a close meanwhile no longer waits for (review 20).
+    const cut = new Promise<void>((resolve) => this.stopper.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await Promise.race([(this.o.writable ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.see(now, true))), cut]);
     this.loaded = true;
   }
 
