@@ -117,23 +117,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const files = new ContentStore(join(dataDir, 'attachments'));
   const attachments = new AttachmentService(store.db, files, clock, writes);
   const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
-  // The live trail vouches for each backup's head as it is made: a restore then anchors to what the
-  // trail remembers, not to the backup's own (unsealed) manifest (audit/anchor.ts, vouchedHead).
-  const makeBackup = async (kind: 'manual' | 'daily', actor: Actor) => {
-    await ready; // a store its start's check then finds damaged is not copied, nor an older backup pruned for it (review 20)
-    const made = await backups.create(kind);
-    // Without its trail (dropped outside the app) a backup is still made: it may be what saves the data.
-    if (!trailPresent) return made;
-    const head = findBackup(dataDir, made.name).manifest?.auditHead;
-    await writes.run(actor, async ({ record }) =>
-      record(
-        head
-          ? { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }
-          : { entity: 'backup', entityId: made.name, action: 'create' },
-      ),
-    );
-    return made;
-  };
+  const makeBackup = backupMaker({ backups, writes, ready, trailPresent, dataDir });
   const privacy = new PrivacyService(store.db, files, prescriptions, clock, audit, s.purgeLedger, writes);
   // openDatabase's copy before migrating is a state the store descends from (backup/lineage.ts).
   if (store.preMigrationBackup) appendToLineage(dataDir, basename(store.preMigrationBackup));
@@ -225,6 +209,29 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
       store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       await store.db.destroy();
     },
+  };
+}
+
+/**
+ * Makes a backup and records it. The live trail vouches for each backup's head as it is made: a
+ * restore then anchors to what the trail remembers, not to the backup's own (unsealed) manifest
+ * (audit/anchor.ts, vouchedHead).
+ */
+function backupMaker(o: { backups: BackupService; writes: UnitOfWork; ready: Promise<void>; trailPresent: boolean; dataDir: string }) {
+  return async (kind: 'manual' | 'daily', actor: Actor) => {
+    await o.ready; // a store its start's check then finds damaged is not copied, nor an older backup pruned for it (review 20)
+    const made = await o.backups.create(kind);
+    // Without its trail (dropped outside the app) a backup is still made: it may be what saves the data.
+    if (!o.trailPresent) return made;
+    const head = findBackup(o.dataDir, made.name).manifest?.auditHead;
+    await o.writes.run(actor, async ({ record }) =>
+      record(
+        head
+          ? { entity: STORE_GUARD_ENTITY, entityId: STORE_GUARD_ENTITY_ID, action: BACKUP_HEAD_VOUCHED, after: { backup: made.name, head } }
+          : { entity: 'backup', entityId: made.name, action: 'create' },
+      ),
+    );
+    return made;
   };
 }
 
