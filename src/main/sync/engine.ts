@@ -9,7 +9,7 @@ import { BACKOFF_CAP_MS, backoffDelay } from './backoff';
 import type { AccountLimiters } from './account-limiters';
 import { CloudClient, CloudError } from './cloud-client';
 import type { Conflicts } from './conflicts';
-import { RateLimiter } from './limiter';
+import { RateLimiter, unreservedOf } from './limiter';
 import type { Outbox } from './outbox';
 import { type PullDeps, pull, reconcile } from './pull';
 import { type PushDeps, pushRound } from './push';
@@ -223,7 +223,8 @@ export class SyncEngine {
     this.detailTimes = this.detailTimes.filter((t) => t > now - 60_000);
     // Before a few have come, the limiter's pace (a detail is a request); then the pace seen over
     // the last minute (or since the first of it: a burst that has just started is not a slow minute).
-    const limit = this.config?.requestsPerMinute ?? 0;
+    // The details' pace at most: the limit less the part kept for customers being opened.
+    const limit = unreservedOf(this.config?.requestsPerMinute ?? 0);
     const seen = this.detailTimes.length;
     const over = seen > 0 ? Math.max(5_000, now - this.detailTimes[0]!) : 60_000;
     const pace = (seen / over) * 60_000;

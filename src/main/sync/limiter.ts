@@ -24,6 +24,11 @@ const MAX_IN_FLIGHT = 4;
  */
 const RESERVED_PART = 0.1;
 
+/** What the lanes other than `priority` may send of a minute's `allowance`. */
+export function unreservedOf(allowance: number): number {
+  return allowance - Math.floor(allowance * RESERVED_PART);
+}
+
 /**
  * Whose turn: `normal` (pushes, list pages) in order; `background` (details a first sync fetches
  * ahead of need) in order, at the minute's pace; both leave the reserved part of the minute free for
@@ -170,7 +175,7 @@ export class RateLimiter {
   private async waitInLane(signal: AbortSignal | undefined, maxPauseMs: number, lane: Lane): Promise<Release> {
     for (;;) {
       const allowance = this.allowance();
-      const limit = lane === 'priority' ? allowance : allowance - Math.floor(allowance * RESERVED_PART);
+      const limit = lane === 'priority' ? allowance : unreservedOf(allowance);
       signal?.throwIfAborted();
       const now = this.timeline.now();
       while (this.answered.length > 0 && this.answered[0]! <= now - WINDOW_MS) this.answered.shift();
