@@ -128,6 +128,20 @@ describe('a new PC joining a store, the cloud’s default rate limit on', () => 
     expect(cloud.requestLog().filter((r) => r.status === 429)).toHaveLength(0);
   }, 60_000);
 
+  // Review 21 (G5): each opening sent a fetch of its own, each taking one of the minute's slots kept for customers being opened.
+  it('a customer opened several times at once while their detail is arriving is fetched once', async () => {
+    const timeline = scaledTimeline(1);
+    const cloud = await seededCloud(200, timeline);
+    const { core } = await newPc(cloud, timeline, true);
+    while ((await total(core)) < 200) await sleep(20);
+    const last = (await core.call('customers.list', { search: 'Zz00000', limit: 1 })).data[0]!;
+    expect(last.detailsArriving).toBe(true);
+    const cloudId = cloud.customers(STORE.storeId).find((c) => c.localData.lastName === 'Zz00000')!.id;
+    const opened = await Promise.all(Array.from({ length: 5 }, () => core.call('customers.get', { id: last.id })));
+    expect(opened.map((d) => d.detailsArriving)).toEqual([false, false, false, false, false]);
+    expect(detailGets(cloud).filter((r) => r.path === `/customer/${cloudId}`)).toHaveLength(1);
+  }, 60_000);
+
   it('a customer whose details are arriving: their missing fields cannot be changed; a name or email edit is kept, merged, and never sends the missing fields as empty', async () => {
     const timeline = scaledTimeline(60);
     const cloud = await seededCloud(150, timeline);

@@ -74,6 +74,8 @@ export class SyncEngine {
   private state: SyncStatus['state'] = 'disabled';
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | null = null;
+  /** Details fetched now for customers being opened, by local id. */
+  private readonly fetchingNow = new Map<string, Promise<void>>();
   /** Whether the store may be written (EngineDeps.writable settled well). */
   private writable: boolean;
   private again = false;
@@ -240,9 +242,16 @@ export class SyncEngine {
   async detailsNow(localId: string, waitMs: number): Promise<void> {
     const client = this.client;
     if (!client || this.off || this.stopped) return;
-    const fetched = fetchDetailNow(this.d, client, localId, () => this.detailApplied()).catch((err: unknown) => {
-      this.d.log.warn(`sync: a customer's detail could not be fetched now (${err instanceof Error ? err.message : String(err)})`);
-    });
+    // One fetch per customer at a time: opened again meanwhile, it waits on the same one (each took a slot kept for customers being opened; review 21).
+    let fetched = this.fetchingNow.get(localId);
+    if (!fetched) {
+      fetched = fetchDetailNow(this.d, client, localId, () => this.detailApplied())
+        .catch((err: unknown) => {
+          this.d.log.warn(`sync: a customer's detail could not be fetched now (${err instanceof Error ? err.message : String(err)})`);
+        })
+        .finally(() => this.fetchingNow.delete(localId));
+      this.fetchingNow.set(localId, fetched);
+    }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([fetched, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     clearTimeout(timer);
