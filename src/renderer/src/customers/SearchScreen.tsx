@@ -75,10 +75,10 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
     if (first) onOpen(first.id);
   }, [stale, query.isFetching, rows, onOpen]);
 
-  // Enter before the last keystroke's results arrived opens the first fresh result once they do.
+  // Enter before the last keystroke's results (or a search's very first ones; CI run 21) opens the first once they come.
   const onEnter = (index: number) => {
     const row = rows[index];
-    if (stale) pendingOpen.current = true;
+    if (stale || (query.isPending && query.isFetching)) pendingOpen.current = true;
     else if (row) onOpen(row.id);
   };
   const onPick = useStablePick((index, id) => {
