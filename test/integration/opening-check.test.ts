@@ -40,6 +40,15 @@ function heldCheck(): { integrityCheck: NonNullable<CoreOptions['integrityCheck'
   };
 }
 
+/** A core on `dir` whose start check is held (see heldCheck), closed after the test, and the owner's session on it. */
+async function openHeld(dir: string) {
+  const held = heldCheck();
+  const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+  closing.push(core);
+  const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+  return { held, core, sessionToken };
+}
+
 async function storeWith(customers: unknown[]): Promise<string> {
   const dir = dirs.make();
   const t = await openTestCore({ dataDir: dir });
@@ -105,10 +114,7 @@ describe('the start-up integrity check beside the opening', () => {
     const file = damageUnreadPage(dir);
     const before = sha(file);
 
-    const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
-    closing.push(core);
-    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const { held, core, sessionToken } = await openHeld(dir);
     expect((await core.call('customers.list', { search: 'benali' }, { sessionToken })).pagination.total).toBe(1);
     const saving = core.handle('customers.create', person('Nadia', 'Amrani'), { sessionToken });
     const checked = core.checked.catch((e: unknown) => e);
@@ -138,10 +144,7 @@ describe('the start-up integrity check beside the opening', () => {
 
   it('a restore asked for while it runs waits for it, then restores', async () => {
     const dir = await storeWith([layla]);
-    const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
-    closing.push(core);
-    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const { held, core, sessionToken } = await openHeld(dir);
     const [backup] = await core.call('backup.list', {}, { sessionToken });
     const restoring = core.call('backup.restore', { name: backup!.name }, { sessionToken });
     expect(await pending(restoring)).toBe(true);
@@ -153,10 +156,7 @@ describe('the start-up integrity check beside the opening', () => {
   // Review 20 (F7): both passed the "already restoring" test before either set it, and each waited for the other for good.
   it('two restores asked for at once while it runs: the second is refused at once, the first restores', async () => {
     const dir = await storeWith([layla]);
-    const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
-    closing.push(core);
-    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const { held, core, sessionToken } = await openHeld(dir);
     const [backup] = await core.call('backup.list', {}, { sessionToken });
     const first = core.handle('backup.restore', { name: backup!.name }, { sessionToken });
     const second = core.handle('backup.restore', { name: backup!.name }, { sessionToken });
@@ -172,10 +172,7 @@ describe('the start-up integrity check beside the opening', () => {
     const dir = await storeWith([layla]);
     const file = damageUnreadPage(dir);
     const backupsBefore = readdirSync(join(dir, 'backups')).sort();
-    const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
-    closing.push(core);
-    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const { held, core, sessionToken } = await openHeld(dir);
     const making = core.handle('backup.create', {}, { sessionToken });
     expect(await pending(making)).toBe(true);
     expect(readdirSync(join(dir, 'backups')).sort()).toEqual(backupsBefore);
