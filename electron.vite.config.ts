@@ -21,7 +21,10 @@ export default defineConfig({
     build: {
       // The browser host is built beside the app's main: the benchmarks measure it as it ships
       // (bundled, under plain node), not under tsx's on-the-fly compiling.
-      rolldownOptions: { input: { index: resolve('src/main/index.ts'), 'browser-host': resolve('src/main/browser-host.ts') } },
+      // check-entry: the desktop app's utility process for the start's integrity check (shell/check-launcher.ts).
+      rolldownOptions: {
+        input: { index: resolve('src/main/index.ts'), 'browser-host': resolve('src/main/browser-host.ts'), 'check-entry': resolve('src/main/shell/check-entry.ts') },
+      },
     },
   },
   preload: {

@@ -95,7 +95,9 @@ function warmSearch(customers: CustomerService, log: Logger): Promise<void> {
   return customers
     .warmUp()
     .then(() => log.info(`search index ready in ${Math.round(performance.now() - since)} ms`))
-    .catch((err: unknown) => log.error('search index warm-up failed', err));
+    .catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'app.closing')) log.error('search index warm-up failed', err);
+    });
 }
 
 /**
@@ -195,6 +197,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
     async quiesce() {
       closing = true;
+      customers.stopIndexing();
       await syncStarting;
       // The audit chain's check is waited for once it may have begun: before the start's check has passed, it never will.
       await Promise.allSettled([warming, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);

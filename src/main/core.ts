@@ -8,7 +8,7 @@ import type { FolderPicker, Printer } from './app/handlers';
 import { assemble } from './assembly';
 import { type Actor, SYSTEM_ACTOR } from './audit/log';
 import { latestGoodBackup, recoverInterruptedRestore } from './backup/service';
-import { databaseFileProblemsOffThread, openStoreProblems } from './backup/integrity-off-thread';
+import { type CheckLauncher, checkOpenStore, databaseFileProblemsApart } from './backup/check-process';
 import { type Clock, systemClock } from './clock';
 import type { CustomerService } from './customers/service';
 import { DB_FILE_NAME, openDatabase } from './db/database';
@@ -62,8 +62,12 @@ export interface CoreOptions {
   licenceFetch?: typeof fetch;
   /** The argon2 queue for passwords and PINs (tests pass one to count the checks a burst runs). */
   secretHasher?: SecretHasher;
-  /** Runs the start's integrity check (`run`); tests hold it, to see what answers meanwhile. */
-  integrityCheck?: (run: () => Promise<string[]>) => Promise<string[]>;
+  /**
+   * Starts the start's integrity check in a process of its own: Electron's utility process in the
+   * desktop app (shell/check-launcher.ts); Node's child process by default. Tests hold it, to see
+   * what answers meanwhile.
+   */
+  checkLauncher?: CheckLauncher;
 }
 
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
@@ -87,7 +91,8 @@ export interface Core {
    * The start's integrity check, which runs beside the opening (searches answer meanwhile, writes
    * wait for it). Rejects with db.corrupt (its problems, the latest good backup) when the store
    * failed it: every write has been refused and nothing written; the shell closes the core and
-   * offers the backup, as when openCore itself rejects with db.corrupt.
+   * offers the backup, as when openCore itself rejects with db.corrupt. Closed before the check
+   * ended, it rejects with app.closing (the check is stopped, not waited for).
    */
   checked: Promise<void>;
   close(): Promise<void>;
@@ -106,19 +111,13 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const newFolder = !existsSync(join(opts.dataDir, DB_FILE_NAME));
   prepareDataDir(opts, secrets, log);
   const sqliteOpts = { nativeBinding: opts.nativeBinding };
-  const refuse = (problems: string[]) => {
+  const refuse = (problems: string[]): never => {
     throw new AppError('db.corrupt', 'The database failed its integrity check; restore a backup', undefined, {
       problems: problems.slice(0, 20),
       latestGoodBackup: latestGoodBackup(opts.dataDir, sqliteOpts),
     });
   };
-  // The first opening's store only: a restored one was checked before it was put in place.
-  let checked: Promise<void> | null = null;
-  const check = (sqlite: BetterSqlite3.Database) => {
-    const run = () => openStoreProblems(join(opts.dataDir, DB_FILE_NAME), sqlite, sqliteOpts);
-    checked = (opts.integrityCheck ?? ((r) => r()))(run).then((problems) => (problems.length > 0 ? refuse(problems) : undefined));
-    return checked;
-  };
+  const startCheck = firstOpeningCheck(opts, refuse);
 
   // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
   const updates = new UpdateService({
@@ -168,17 +167,19 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     log,
     nativeBinding: opts.nativeBinding,
     open: async () =>
-      assemble(await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding, check: newFolder || checked ? undefined : check }), shared),
+      assemble(await openDatabase({ dataDir: opts.dataDir, clock, nativeBinding: opts.nativeBinding, check: newFolder || startCheck.checked ? undefined : startCheck.check }), shared),
   }).catch(async (err: unknown) => {
     // A store refused before its check began (not a database, a hot journal beside it) is checked now:
     // damaged, it is refused as such, with the backup to restore.
-    const problems = checked ? await checked.then(() => []) : await databaseFileProblemsOffThread(opts.dataDir, sqliteOpts);
+    const problems = startCheck.checked ? await startCheck.checked.then(() => []) : await databaseFileProblemsApart(opts.dataDir, sqliteOpts, opts.checkLauncher);
     if (problems.length > 0) refuse(problems);
     throw err;
   });
   // The first store's `ready`: its check passed, then its audit trail's (which the writes wait for too).
   const startChecked = running.app.ready;
-  startChecked.catch((err: unknown) => log.error('the database failed its integrity check after it opened: nothing more is written to it', err));
+  startChecked.catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'db.corrupt') log.error('the database failed its integrity check after it opened: nothing more is written to it', err);
+  });
 
   const dailyBackup = setInterval(() => {
     if (!running.idle || !running.app.backups.dailyDue()) return;
@@ -212,12 +213,33 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     close: () =>
       (closing ??= (async () => {
         clearInterval(dailyBackup);
+        // A check still running is ended, not waited for (it may read for a minute on a cold disk): the store was not found sound, so it is closed as found.
+        startCheck.stop();
         // Refuses new calls at once (before any await), then lets the ones under way finish.
         const stopping = running.close();
         await updates.stop();
         await stopping;
       })()),
   };
+}
+
+/**
+ * The start's integrity check, of the first opening's store only (a restored one was checked before
+ * it was put in place): `check` starts it for openDatabase; `checked` rejects with db.corrupt when
+ * it finds problems; `stop` ends it.
+ */
+function firstOpeningCheck(opts: CoreOptions, refuse: (problems: string[]) => never) {
+  const state = {
+    checked: null as Promise<void> | null,
+    stop: () => undefined as void,
+    check: (sqlite: BetterSqlite3.Database) => {
+      const run = checkOpenStore(join(opts.dataDir, DB_FILE_NAME), sqlite, { nativeBinding: opts.nativeBinding, launch: opts.checkLauncher });
+      state.stop = run.stop;
+      state.checked = run.problems.then((problems) => (problems.length > 0 ? refuse(problems) : undefined));
+      return state.checked;
+    },
+  };
+  return state;
 }
 
 /**

@@ -8,6 +8,7 @@ import { lockDataDir, unlockDataDir } from './data-dir-lock';
 import { preferSmallHeap } from './heap';
 import { licenceKeysForLaunch } from './licence/keys';
 import { APP_RENDERER_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './shell/app-protocol';
+import { utilityCheckLauncher } from './shell/check-launcher';
 import { forwardAppEvents } from './shell/events';
 import { WindowSessions, registerAllHandlers } from './shell/ipc';
 import { applicationMenuTemplate } from './shell/menu';
@@ -47,6 +48,7 @@ async function start() {
     secrets: safeStorageSecretBox(),
     printer: electronPrinter,
     folderPicker: electronFolderPicker,
+    checkLauncher: utilityCheckLauncher(join(here, 'check-entry.js')),
   };
   // The single-instance lock does not see a browser host on this folder (data-dir-lock.ts).
   lockDataDir(options.dataDir, options.nativeBinding);

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Core, type CoreOptions, openCore } from '../../src/main/core';
+import { type Core, openCore } from '../../src/main/core';
+import { type CheckLauncher, type RunningCheck, nodeCheckLauncher } from '../../src/main/backup/check-process';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { makeLegacyStore } from '../helpers/legacy-store';
 import { OWNER, ahmed, layla, memoryLogger, openTestCore, person, tempDirs } from '../helpers/core';
@@ -23,17 +24,24 @@ afterEach(async () => {
   dirs.removeAll();
 });
 
-/** A check the test lets go of when it says: the real check, run once released. */
-function heldCheck(): { integrityCheck: NonNullable<CoreOptions['integrityCheck']>; release(): void; started: Promise<void> } {
+/** A check the test lets go of when it says: the real check's process, started once released. */
+function heldCheck(): { checkLauncher: CheckLauncher; release(): void; started: Promise<void> } {
   let release!: () => void;
   let started!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const startedP = new Promise<void>((r) => (started = r));
   return {
-    integrityCheck: async (run) => {
+    checkLauncher: (job) => {
       started();
-      await released;
-      return run();
+      let real: RunningCheck | null = null;
+      let stopped = false;
+      return {
+        answer: released.then(() => (stopped ? null : (real = nodeCheckLauncher(job)).answer)),
+        stop: () => {
+          stopped = true;
+          real?.stop();
+        },
+      };
     },
     release,
     started: startedP,
@@ -43,7 +51,7 @@ function heldCheck(): { integrityCheck: NonNullable<CoreOptions['integrityCheck'
 /** A core on `dir` whose start check is held (see heldCheck), closed after the test, and the owner's session on it. */
 async function openHeld(dir: string) {
   const held = heldCheck();
-  const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+  const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
   closing.push(core);
   const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
   return { held, core, sessionToken };
@@ -80,13 +88,21 @@ const walBytes = (file: string) => {
     return 0;
   }
 };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const pending = async (p: Promise<unknown>, ms = 300) => (await Promise.race([p.then(() => 'settled', () => 'settled'), delay(ms).then(() => 'pending')])) === 'pending';
 
 describe('the start-up integrity check beside the opening', () => {
   it('lets staff sign in and search while it runs; a save waits for it, then is kept', async () => {
     const dir = await storeWith([layla]);
     const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
     closing.push(core);
     await held.started;
     const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
@@ -209,12 +225,38 @@ describe('the start-up integrity check beside the opening', () => {
   it('the app closes at once while it runs, nothing waiting on it', async () => {
     const dir = await storeWith([layla]);
     const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
     await held.started;
     await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
     // Resolves without the check ever being let go (it would time out if the close waited for it).
     await core.close();
     held.release();
+  });
+
+  // Review 21 (G1): in a worker thread the check could not be stopped inside SQLite; a quit waited for it to end (a minute on a cold disk) and Node aborted on a damaged store.
+  it('a check stuck reading (a cold disk) is ended when the app closes: the close does not wait for it, the save waiting on it is refused, the store is left as found', async () => {
+    const dir = await storeWith([layla]);
+    const file = join(dir, DB_FILE_NAME);
+    // The check's process, stuck as in a read that never ends: it names itself, then blocks.
+    const stuck = join(dirs.make(), 'stuck.cjs');
+    writeFileSync(stuck, "require('node:fs').writeFileSync(__filename + '.pid', String(process.pid)); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);");
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: (job) => nodeCheckLauncher({ ...job, module: stuck }) });
+    const checked = core.checked.catch((e: unknown) => e);
+    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const saving = core.handle('customers.create', ahmed, { sessionToken });
+    await expect.poll(() => existsSync(`${stuck}.pid`)).toBe(true);
+    const pid = Number(readFileSync(`${stuck}.pid`, 'utf8'));
+    const before = sha(file);
+
+    // Resolves without the check ever ending (it would time out if the close waited for it).
+    await core.close();
+    expect(await checked).toMatchObject({ code: 'app.closing' });
+    expect(await saving).toMatchObject({ ok: false, error: { code: 'app.closing' } });
+    await expect.poll(() => alive(pid)).toBe(false);
+    expect(sha(file)).toBe(before);
+    const look = new BetterSqlite3(file, { readonly: true });
+    expect(look.prepare('select count(*) as n from customers').get()).toEqual({ n: 1 });
+    look.close();
   });
 
   // Review 20 (F5): a second close (SIGTERM during the host's own close) returned before the first had finished.
@@ -232,7 +274,7 @@ describe('the start-up integrity check beside the opening', () => {
     const dir = await storeWith(Array.from({ length: 200 }, (_, i) => person(`Name${i}`, `Family${i}`)));
     damageUnreadPage(dir, 'customers');
     const held = heldCheck();
-    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
     closing.push(core);
     core.checked.catch(() => undefined);
     const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
@@ -253,7 +295,7 @@ describe('the start-up integrity check beside the opening', () => {
     const file = await makeLegacyStore(dir); // as an older version left it: the opening would migrate it
     const before = sha(file);
     const held = heldCheck();
-    const opening = openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), integrityCheck: held.integrityCheck });
+    const opening = openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
     await held.started;
     expect(await pending(opening)).toBe(true);
     expect(sha(file)).toBe(before);

@@ -92,10 +92,11 @@ export class CustomerSearchIndex {
   /**
    * Builds the index a slice at a time, giving the event loop back between slices (opening a
    * store). The columns become the index's own: the caller filled them for it and lets them go.
+   * `stop` ends the build between slices (the app closing).
    */
-  static async build(columns: IndexColumns, sliceMs?: number): Promise<CustomerSearchIndex> {
+  static async build(columns: IndexColumns, sliceMs?: number, stop?: AbortSignal): Promise<CustomerSearchIndex> {
     const index = new CustomerSearchIndex();
-    await runInSlices(index.loadSteps(columns), sliceMs);
+    await runInSlices(index.loadSteps(columns), sliceMs, stop);
     return index;
   }
 

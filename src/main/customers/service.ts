@@ -61,6 +61,7 @@ export class CustomerService {
   private missedByLoad: ((index: CustomerSearchIndex) => void)[] = [];
   /** Which load is the current one: a rebuild supersedes a load under way. */
   private indexGeneration = 0;
+  private readonly indexing = new AbortController();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -127,6 +128,14 @@ export class CustomerService {
   }
 
   /** Whether searches are answered by the index yet (else from the store: page()). */
+  /**
+   * Ends a load of the search index under way, between two of its pages or slices (the app is
+   * closing): a close waited for the whole load, 27 s at 1,000,000 customers on a cold disk.
+   */
+  stopIndexing(): void {
+    this.indexing.abort(new AppError('app.closing', 'OptiCounter is closing'));
+  }
+
   get searchIndexReady(): boolean {
     return this.index !== null;
   }
@@ -485,7 +494,7 @@ export class CustomerService {
     const generation = ++this.indexGeneration;
     this.indexLoading = (async () => {
       try {
-        const index = await CustomerSearchIndex.build(await this.indexColumns());
+        const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);
         // A rebuild started meanwhile (rebuildIndex()) read later rows: this one is not kept.
         if (generation !== this.indexGeneration) return index;
         for (const change of this.missedByLoad.splice(0)) change(index);
@@ -527,6 +536,7 @@ export class CustomerService {
     for (;;) {
       // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
       await nextTurn();
+      this.indexing.signal.throwIfAborted();
       const rows = await this.db
         .selectFrom('customers')
         .select(INDEX_COLUMNS)

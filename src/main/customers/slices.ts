@@ -11,13 +11,15 @@ export function runNow<T>(steps: Generator<void, T>): T {
   return r.value;
 }
 
-export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 12): Promise<T> {
+/** `stop` aborted (the app closing), the work ends at its next pause with the signal's reason. */
+export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 12, stop?: AbortSignal): Promise<T> {
   let until = performance.now() + sliceMs;
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
     if (performance.now() >= until) {
       await nextTurn();
+      stop?.throwIfAborted();
       until = performance.now() + sliceMs;
     }
   }

@@ -1,23 +1,37 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { checkInWorker, databaseFileProblemsOffThread } from '../../src/main/backup/integrity-off-thread';
+import { answerFrom, databaseFileProblemsApart, nodeCheckLauncher } from '../../src/main/backup/check-process';
 import { databaseFileProblems } from '../../src/main/backup/service';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { tempDir } from '../helpers/core';
 
-describe('the start-up integrity check, off the main thread', () => {
-  it('finds a sound file sound and a missing one nothing to check, in a worker thread', async () => {
+describe('the start-up integrity check, in a process of its own', () => {
+  it('finds a sound file sound and a missing one nothing to check, in a child process', async () => {
     const { dir, remove } = tempDir();
     onTestFinished(remove);
-    expect(await databaseFileProblemsOffThread(dir)).toEqual([]);
+    expect(await databaseFileProblemsApart(dir)).toEqual([]);
     const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
     db.exec('create table parent (id integer primary key); create table child (id integer primary key, p integer references parent(id)); insert into parent values (1); insert into child values (1, 1);');
     db.close();
-    expect(await databaseFileProblemsOffThread(dir)).toEqual([]);
-    // The worker ran (null would mean it could not start and the check ran on this thread).
-    expect(await checkInWorker(join(dir, DB_FILE_NAME), {})).toEqual({ checks: [{ quick_check: 'ok' }], orphans: [] });
+    expect(await databaseFileProblemsApart(dir)).toEqual([]);
+    // The process ran (null would mean it could not start and the check ran in this one).
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    expect(await nodeCheckLauncher({ file: join(dir, DB_FILE_NAME), module }).answer).toEqual({ checks: [{ quick_check: 'ok' }], orphans: [] });
+  });
+
+  it("the desktop app's utility process program (shell/check-entry.ts) answers as Node's child process does", async () => {
+    const { dir, remove } = tempDir();
+    onTestFinished(remove);
+    const file = join(dir, DB_FILE_NAME);
+    new BetterSqlite3(file).exec('create table t (id integer primary key)').close();
+    const job = { file, module: createRequire(import.meta.url).resolve('better-sqlite3') };
+    // Node's fork stands in for Electron's utilityProcess.fork (no Electron binary here): both start the entry with the job as its argument.
+    const child = fork('src/main/shell/check-entry.ts', [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: 'ignore' });
+    expect(await answerFrom(child, 'close')).toEqual({ checks: [{ quick_check: 'ok' }], orphans: [] });
   });
 
   it('reports what the check on the main thread reports: orphan rows, a damaged file', async () => {
@@ -27,12 +41,12 @@ describe('the start-up integrity check, off the main thread', () => {
     db.pragma('foreign_keys = OFF'); // an orphan as a file written without the check would hold
     db.exec('create table parent (id integer primary key); create table child (id integer primary key, p integer references parent(id)); insert into child values (1, 7);');
     db.close();
-    const orphans = await databaseFileProblemsOffThread(dir);
+    const orphans = await databaseFileProblemsApart(dir);
     expect(orphans).toEqual(['child row 1 refers to a missing parent row']);
     expect(orphans).toEqual(databaseFileProblems(dir));
 
     writeFileSync(join(dir, DB_FILE_NAME), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]));
-    const damaged = await databaseFileProblemsOffThread(dir);
+    const damaged = await databaseFileProblemsApart(dir);
     expect(damaged.length).toBeGreaterThan(0);
     expect(damaged).toEqual(databaseFileProblems(dir));
   });
@@ -50,7 +64,7 @@ describe('the start-up integrity check, off the main thread', () => {
     // Page 10 of 4096 bytes, deep in the table's tree, turned to noise.
     bytes.fill(0x5a, 9 * 4096, 10 * 4096);
     writeFileSync(file, bytes);
-    const problems = await databaseFileProblemsOffThread(dir);
+    const problems = await databaseFileProblemsApart(dir);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems).toEqual(databaseFileProblems(dir));
   });

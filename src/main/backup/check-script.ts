@@ -1,0 +1,24 @@
+/**
+ * The start's integrity check as a program of its own (backup/check-process.ts starts it). A string,
+ * so that Node runs it with `node -e` and the desktop app's utility process (shell/check-entry.ts)
+ * runs the very same code: the app is bundled, so there is no file of it to point either at. Its
+ * one argument is the job as JSON: the database file, where better-sqlite3 is, and its native
+ * binding when it is Electron's. It answers the two pragmas' rows (or the error that stopped them)
+ * once, then its parent ends it.
+ */
+export const CHECK_SCRIPT = `
+const job = JSON.parse(process.argv[process.argv.length - 1]);
+const send = process.parentPort ? (m) => process.parentPort.postMessage(m) : (m) => process.send(m);
+let db;
+let answer;
+try {
+  const Database = require(job.module);
+  db = new Database(job.file, { readonly: true, fileMustExist: true, ...(job.nativeBinding ? { nativeBinding: job.nativeBinding } : {}) });
+  answer = { checks: db.pragma('quick_check'), orphans: db.pragma('foreign_key_check') };
+} catch (err) {
+  answer = { error: err && err.code ? err.code + ': ' + err.message : String((err && err.message) || err) };
+} finally {
+  if (db) db.close();
+}
+send(answer);
+`;
