@@ -24,6 +24,7 @@ import { ImportService } from './import/service';
 import { MergeService } from './customers/merge';
 import { CustomerService } from './customers/service';
 import { type OpenedDatabase, closeAsFound } from './db/database';
+import { ReaderThread } from './db/reader-thread';
 import { openScratchDatabase } from './db/scratch';
 import { type Dispatch, type Handlers, createDispatch } from './dispatch';
 import type { LicenceClient } from './licence/client';
@@ -115,7 +116,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const prescriptions = new PrescriptionService(store.db, clock, writes);
   const storeProfile = new StoreProfileService(store.db, clock, writes);
   const storeCountry = async () => (await storeProfile.get()).country;
-  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes, storeCountry);
+  const customers = new CustomerService(store.db, store.sqlite, clock, prescriptions, writes, storeCountry, () => ReaderThread.open(store.file, s.nativeBinding));
   const files = new ContentStore(join(dataDir, 'attachments'));
   const attachments = new AttachmentService(store.db, files, clock, writes);
   const backups = new BackupService({ sqlite: store.sqlite, dataDir, clock, nativeBinding: s.nativeBinding });
@@ -197,10 +198,10 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
     async quiesce() {
       closing = true;
-      customers.stopIndexing();
+      const indexing = customers.stopIndexing();
       await syncStarting;
       // The audit chain's check is waited for once it may have begun: before the start's check has passed, it never will.
-      await Promise.allSettled([warming, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
+      await Promise.allSettled([warming, indexing, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
     },
     async close() {
       if (storeClosed) return; // a failed restore reopens after having closed

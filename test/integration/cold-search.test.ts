@@ -132,3 +132,32 @@ it('a close while the index builds stops reading it, not waits for it to finish'
   expect(core.customers.searchIndexReady).toBe(false);
   expect(log.lines.filter((l) => /search index/.test(l))).toEqual([]);
 }, 60_000);
+
+// On a cold disk a page of the load took up to 56 ms to come off the disk, the event loop held all that time (issue 14).
+it("the index's load reads its pages off the event loop's thread, and finds everyone", async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(5_000, 9).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  await first.raw.close();
+
+  const probe = new Database(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
+  probe.close();
+  const all = statement.all;
+  const pagesHere: string[] = [];
+  statement.all = function (this: { source: string }, ...a: unknown[]) {
+    if (this.source.includes('"seen_at"') && this.source.includes('order by "id"')) pagesHere.push(this.source);
+    return all.apply(this, a);
+  };
+  try {
+    const { core, raw } = await openTestCore({ dataDir: temp.dir });
+    cleanups.push(() => raw.close());
+    await core.customers.warmUp();
+    expect(core.customers.searchIndexReady).toBe(true);
+    expect((await core.call('customers.list', {})).pagination.total).toBe(5_000);
+  } finally {
+    statement.all = all;
+  }
+  expect(pagesHere).toEqual([]);
+}, 60_000);

@@ -37,6 +37,7 @@ import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
 import { nextTurn } from '../turns';
+import type { ReaderThread } from '../db/reader-thread';
 
 
 const EMAIL_TAKEN = 'A customer with this email already exists';
@@ -62,6 +63,8 @@ export class CustomerService {
   /** Which load is the current one: a rebuild supersedes a load under way. */
   private indexGeneration = 0;
   private readonly indexing = new AbortController();
+  /** The reader of the index's load under way, if any. */
+  private indexReader: ReaderThread | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -71,6 +74,8 @@ export class CustomerService {
     private readonly writes: UnitOfWork,
     /** The store's country (store profile): national phone numbers are read in it. */
     private readonly country: () => Promise<string | null> = async () => null,
+    /** Where the index's load reads, off the event loop (db/reader-thread.ts); none: on `db`. */
+    private readonly openReader: () => ReaderThread | null = () => null,
   ) {
     // The index hears of a change once it committed (never of one rolled back), from the file itself.
     writes.onCommitted((ids) => this.reindex(ids));
@@ -132,8 +137,9 @@ export class CustomerService {
    * Ends a load of the search index under way, between two of its pages or slices (the app is
    * closing): a close waited for the whole load, 27 s at 1,000,000 customers on a cold disk.
    */
-  stopIndexing(): void {
+  stopIndexing(): Promise<void> {
     this.indexing.abort(new AppError('app.closing', 'OptiCounter is closing'));
+    return this.indexReader?.close() ?? Promise.resolve();
   }
 
   get searchIndexReady(): boolean {
@@ -532,23 +538,32 @@ export class CustomerService {
     // new customers: made once, not grown page by page (see IndexColumns.reserve()).
     const { top } = await this.db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
     columns.reserve((top ?? 0) + ((top ?? 0) >>> 4) + 1024);
-    let after = '';
-    for (;;) {
-      // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
-      await nextTurn();
-      this.indexing.signal.throwIfAborted();
-      const rows = await this.db
-        .selectFrom('customers')
-        .select(INDEX_COLUMNS)
-        .select(seenAtColumn)
-        .where('deleted_at', 'is', null)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(INDEX_PAGE)
-        .execute();
-      for (const r of rows) columns.push(indexEntry(r));
-      if (rows.length < INDEX_PAGE) return columns;
-      after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+    const reader = (this.indexReader = this.openReader());
+    try {
+      let after = '';
+      for (;;) {
+        // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
+        await nextTurn();
+        this.indexing.signal.throwIfAborted();
+        const page = this.db
+          .selectFrom('customers')
+          .select(INDEX_COLUMNS)
+          .select(seenAtColumn)
+          .where('deleted_at', 'is', null)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(INDEX_PAGE);
+        // A reader that failed (it could not open the file, it stopped) leaves the page to the store's connection.
+        let rows = reader ? await reader.all(page.compile()).catch(() => null) : null;
+        this.indexing.signal.throwIfAborted();
+        rows ??= await page.execute();
+        for (const r of rows) columns.push(indexEntry(r));
+        if (rows.length < INDEX_PAGE) return columns;
+        after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+      }
+    } finally {
+      if (this.indexReader === reader) this.indexReader = null;
+      await reader?.close();
     }
   }
 
