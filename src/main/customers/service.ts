@@ -30,7 +30,7 @@ import { searchTextOf } from './fold';
 import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
-import { coldPage } from './cold-search';
+import { type ReadRows, coldPage } from './cold-search';
 import { IndexColumns, type IndexEntry } from './index-columns';
 import { CustomerSearchIndex } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
@@ -63,8 +63,11 @@ export class CustomerService {
   /** Which load is the current one: a rebuild supersedes a load under way. */
   private indexGeneration = 0;
   private readonly indexing = new AbortController();
-  /** The reader of the index's load under way, if any. */
-  private indexReader: ReaderThread | null = null;
+  /**
+   * The readers off the event loop while the index loads (db/reader-thread.ts): one reads its pages,
+   * one the searches answered meanwhile, so that a person's search never queues behind a page.
+   */
+  private readers: Readers | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -139,7 +142,7 @@ export class CustomerService {
    */
   stopIndexing(): Promise<void> {
     this.indexing.abort(new AppError('app.closing', 'OptiCounter is closing'));
-    return this.indexReader?.close() ?? Promise.resolve();
+    return this.readers ? closeReaders(this.readers) : Promise.resolve();
   }
 
   get searchIndexReady(): boolean {
@@ -154,7 +157,7 @@ export class CustomerService {
     if (this.index) return this.index.query(q);
     // The load's failure is the next search's to retry (searchIndex()); this one is answered anyway.
     this.searchIndex().catch(() => undefined);
-    return coldPage(this.db, q);
+    return coldPage(this.db, q, this.readers?.searches ? this.readAside('searches') : undefined);
   }
 
   /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
@@ -499,6 +502,7 @@ export class CustomerService {
     if (this.indexLoading) return this.indexLoading;
     const generation = ++this.indexGeneration;
     this.indexLoading = (async () => {
+      const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
       try {
         const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);
         // A rebuild started meanwhile (rebuildIndex()) read later rows: this one is not kept.
@@ -513,6 +517,9 @@ export class CustomerService {
           this.missedByLoad = [];
         }
         throw err;
+      } finally {
+        if (this.readers === readers) this.readers = null;
+        await closeReaders(readers);
       }
     })();
     return this.indexLoading;
@@ -538,39 +545,55 @@ export class CustomerService {
     // new customers: made once, not grown page by page (see IndexColumns.reserve()).
     const { top } = await this.db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
     columns.reserve((top ?? 0) + ((top ?? 0) >>> 4) + 1024);
-    const reader = (this.indexReader = this.openReader());
-    try {
-      let after = '';
-      for (;;) {
-        // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
-        await nextTurn();
-        this.indexing.signal.throwIfAborted();
-        const page = this.db
+    const read = this.readAside('pages');
+    let after = '';
+    for (;;) {
+      // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
+      await nextTurn();
+      this.indexing.signal.throwIfAborted();
+      const rows = await read(
+        this.db
           .selectFrom('customers')
           .select(INDEX_COLUMNS)
           .select(seenAtColumn)
           .where('deleted_at', 'is', null)
           .where('id', '>', after)
           .orderBy('id')
-          .limit(INDEX_PAGE);
-        // A reader that failed (it could not open the file, it stopped) leaves the page to the store's connection.
-        let rows = reader ? await reader.all(page.compile()).catch(() => null) : null;
-        this.indexing.signal.throwIfAborted();
-        rows ??= await page.execute();
-        for (const r of rows) columns.push(indexEntry(r));
-        if (rows.length < INDEX_PAGE) return columns;
-        after = (rows[rows.length - 1] as (typeof rows)[number]).id;
-      }
-    } finally {
-      if (this.indexReader === reader) this.indexReader = null;
-      await reader?.close();
+          .limit(INDEX_PAGE),
+      );
+      this.indexing.signal.throwIfAborted();
+      for (const r of rows) columns.push(indexEntry(r));
+      if (rows.length < INDEX_PAGE) return columns;
+      after = (rows[rows.length - 1] as (typeof rows)[number]).id;
     }
+  }
+
+  /**
+   * Reads no one should hold the event loop for (the index's pages, a search before the index is
+   * there): in one of the load's reader threads while it runs. A reader that failed (it could not
+   * open the file, it stopped) leaves the read to the store's connection, unless the app is closing.
+   */
+  private readAside(which: keyof Readers): ReadRows {
+    return (query) => {
+      const reader = this.readers?.[which];
+      if (!reader) return query.execute();
+      return reader.all(query.compile()).catch(() => {
+        this.indexing.signal.throwIfAborted();
+        return query.execute();
+      });
+    };
   }
 
   /** Builds the search index ahead of the first keystroke (at start). */
   async warmUp(): Promise<void> {
     await this.searchIndex();
   }
+}
+
+type Readers = { pages: ReaderThread | null; searches: ReaderThread | null };
+
+async function closeReaders(readers: Readers): Promise<void> {
+  await Promise.all([readers.pages?.close(), readers.searches?.close()]);
 }
 
 /**
