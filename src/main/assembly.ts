@@ -131,6 +131,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const licence = new LicenceService({ db: store.db, clock, writes, log, keys: s.licenceKeys, machine: s.machine, appVersion: s.appVersion, client: s.licenceClient, dataDir, secrets: s.secrets, writable: ready });
   // The background's writes wait for the start's check: started after it, a close meanwhile has nothing to wait for.
   let closing = false;
+  const stopping = new AbortController(); // the app closing: background reads end between pages
   ready.then(() => closing || licence.startBackground(), () => undefined);
   const links = new Links(store.db);
   const merges = new MergeService(store.db, clock, writes, customers, links, storeCountry);
@@ -151,7 +152,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   outbox.onRecord(s.sync.changed);
   let storeClosed = false;
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
-  const auditChain = checkAuditChain(store, ready, () => !closing, clock, log);
+  const auditChain = checkAuditChain(store, ready, () => !closing, stopping.signal, clock, log);
   const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.(), openScratch: () => openScratchDatabase(s.nativeBinding) });
   // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
   if (trailPresent) await imports.markInterrupted();
@@ -195,10 +196,15 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     licence,
     sync: engine,
     dispatch,
-    /** Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits for them. */
-    async quiesce() {
+    /**
+     * Stops every writer that is not a call (sync rounds, licence refresh, a queued backup) and waits
+     * for them. `closing` (not a restore, whose calls under way finish first): the background's
+     * reads too (the index's load, the audit chain's check), between two of their pages.
+     */
+    async quiesce({ closing: appClosing = false } = {}) {
       closing = true;
-      const indexing = customers.stopIndexing();
+      if (appClosing) stopping.abort(closingError());
+      const indexing = appClosing ? customers.stopIndexing() : undefined;
       await syncStarting;
       // The audit chain's check is waited for once it may have begun: before the start's check has passed, it never will.
       await Promise.allSettled([warming, indexing, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
@@ -206,7 +212,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
     async close() {
       if (storeClosed) return; // a failed restore reopens after having closed
       storeClosed = true;
-      await this.quiesce();
+      await this.quiesce({ closing: true });
       anchor.stop();
       if (!writable) return closeAsFound(store, s.nativeBinding);
       // Folds the WAL back into the main file so a copied data dir is one complete file.
@@ -221,6 +227,8 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
  * restore then anchors to what the trail remembers, not to the backup's own (unsealed) manifest
  * (audit/anchor.ts, vouchedHead).
  */
+const closingError = () => new AppError('app.closing', 'OptiCounter is closing');
+
 function backupMaker(o: { backups: BackupService; writes: UnitOfWork; ready: Promise<void>; trailPresent: boolean; dataDir: string }) {
   return async (kind: 'manual' | 'daily', actor: Actor) => {
     await o.ready; // a store its start's check then finds damaged is not copied, nor an older backup pruned for it (review 20)
@@ -244,9 +252,9 @@ function backupMaker(o: { backups: BackupService; writes: UnitOfWork; ready: Pro
  * rows the app adds after are sealed by it. A break is reported (History, the log), never a reason
  * to refuse the store.
  */
-function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, open: () => boolean, clock: Clock, log: Logger): Promise<AuditChainReport> {
+function checkAuditChain(store: OpenedDatabase, ready: Promise<void>, open: () => boolean, stop: AbortSignal, clock: Clock, log: Logger): Promise<AuditChainReport> {
   // Once the trail was settled (openAuditTrail): what that recorded on it is part of the chain checked.
-  const report = ready.then(() => (open() ? verifyAuditChainInBackground(store.sqlite, () => clock.now()) : Promise.reject(new AppError('app.closing', 'OptiCounter is closing')))).then((r) => {
+  const report = ready.then(() => (open() ? verifyAuditChainInBackground(store.sqlite, () => clock.now(), stop) : Promise.reject(closingError()))).then((r) => {
     const first = r.breaks[0];
     // Said when intact too: the start-up's last background work is over (the benchmarks wait for it).
     if (r.intact) log.info(`audit trail: hash chain intact (${r.rows} rows)`);

@@ -77,11 +77,40 @@ async function main() {
   }
   if (syncTimeScale !== 1) console.log(`TEST CLOCK: sync's timers run ${syncTimeScale} times faster (OPTICOUNTER_SYNC_TIME_SCALE)`);
   const syncTimeline = scaledTimeline(syncTimeScale);
-  const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock, syncTimeline }).catch((err: unknown) => {
+
+  // Told to stop from the start on: during the opening (which may wait for the start's check, 20–70 s
+  // on a cold disk) the check is ended and the host exits as it does once open (review 22).
+  let stopping = false;
+  let stopOpen: (() => void) | null = null;
+  const opening = new AbortController();
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing the database`);
+    if (stopOpen) stopOpen();
+    else opening.abort();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const core = await openCore({ dataDir, appVersion: pkg.version, trustedLicenceKeys, clock, syncTimeline, abandon: opening.signal }).catch((err: unknown) => {
+    if (stopping) {
+      unlockDataDir();
+      process.exit(0);
+    }
     if (err instanceof AppError && err.code === 'db.corrupt') exitDamaged(err);
     throw err;
   });
   const server = createHostServer({ core, token, staticDir: fileURLToPath(new URL('out/renderer', root)) });
+  stopOpen = () => {
+    server.close();
+    server.closeAllConnections();
+    void core.close().then(() => {
+      unlockDataDir();
+      process.exit(0);
+    });
+  };
+  if (stopping) return stopOpen();
   // The check runs on while the host answers (searches meanwhile, writes wait): found damaged, it stops as above.
   core.checked.catch(async (err: unknown) => {
     if (!(err instanceof AppError && err.code === 'db.corrupt')) return;
@@ -99,21 +128,6 @@ async function main() {
     if (!fixedToken) console.log(`open http://127.0.0.1:${actual}/#token=${token}`);
     console.log(`listening on http://127.0.0.1:${actual}`);
   });
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: closing the database`);
-    server.close();
-    server.closeAllConnections();
-    void core.close().then(() => {
-      unlockDataDir();
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** A damaged database: says which backup would bring it back, rather than a stack trace, and exits. */

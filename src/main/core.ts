@@ -68,6 +68,11 @@ export interface CoreOptions {
    * what answers meanwhile.
    */
   checkLauncher?: CheckLauncher;
+  /**
+   * Aborted while openCore has not answered yet (a quit during the start): the start's check is
+   * ended, and an opening that waits for it rejects with app.closing. Once open, close() does that.
+   */
+  abandon?: AbortSignal;
 }
 
 /** The app without any transport: what Electron IPC, the browser host and tests all wrap. */
@@ -118,6 +123,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     });
   };
   const startCheck = firstOpeningCheck(opts, refuse);
+  opts.abandon?.addEventListener('abort', () => startCheck.stop(), { once: true });
 
   // Outlives a restore's reassembly: a downloaded update stays ready whatever data is open.
   const updates = new UpdateService({
@@ -229,10 +235,14 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
  * it finds problems; `stop` ends it.
  */
 function firstOpeningCheck(opts: CoreOptions, refuse: (problems: string[]) => never) {
+  let abandoned = false;
   const state = {
     checked: null as Promise<void> | null,
-    stop: () => undefined as void,
+    stop: (): void => {
+      abandoned = true;
+    },
     check: (sqlite: BetterSqlite3.Database) => {
+      if (abandoned) return Promise.reject(new AppError('app.closing', 'OptiCounter closed before the database check began'));
       const run = checkOpenStore(join(opts.dataDir, DB_FILE_NAME), sqlite, { nativeBinding: opts.nativeBinding, launch: opts.checkLauncher });
       state.stop = run.stop;
       state.checked = run.problems.then((problems) => (problems.length > 0 ? refuse(problems) : undefined));

@@ -125,7 +125,7 @@ export class RunningStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.app.quiesce(); // as in restore: a round a call waits on is cut, not waited for
+    await this.app.quiesce({ closing: true }); // as in restore, a round a call waits on is cut, not waited for; and the background's reads
     await this.drain(0);
     await this.app.close();
   }

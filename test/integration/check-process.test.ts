@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { answerFrom, databaseFileProblemsApart, nodeCheckLauncher } from '../../src/main/backup/check-process';
+import { type CheckLauncher, answerFrom, checkOpenStore, databaseFileProblemsApart, nodeCheckLauncher } from '../../src/main/backup/check-process';
 import { databaseFileProblems } from '../../src/main/backup/service';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { tempDir } from '../helpers/core';
@@ -67,5 +67,77 @@ describe('the start-up integrity check, in a process of its own', () => {
     const problems = await databaseFileProblemsApart(dir);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems).toEqual(databaseFileProblems(dir));
+  });
+});
+
+/** A store of a few hundred rows; `damaged`: a page in its middle turned to noise. */
+function storeFile(damaged: boolean): string {
+  const { dir, remove } = tempDir();
+  onTestFinished(remove);
+  const file = join(dir, DB_FILE_NAME);
+  const db = new BetterSqlite3(file);
+  db.exec('create table t (id integer primary key, name text); create index t_name on t(name);');
+  const insert = db.prepare('insert into t (name) values (?)');
+  for (let i = 0; i < 2000; i++) insert.run(`customer ${i} ${'x'.repeat(40)}`);
+  db.close();
+  if (damaged) {
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, 9 * 4096, 10 * 4096);
+    writeFileSync(file, bytes);
+  }
+  return file;
+}
+
+/** checkOpenStore's problems with `launch`, on `file` open as the app holds it. */
+async function openStoreProblems(file: string, launch: CheckLauncher): Promise<string[]> {
+  const sqlite = new BetterSqlite3(file, { readonly: true });
+  try {
+    return await checkOpenStore(file, sqlite, { launch }).problems;
+  } finally {
+    sqlite.close();
+  }
+}
+
+// Review 22 (F3, F5, F6): a killed process made the check run in the app (24 s blocked on a cold disk); an empty answer passed a damaged store; a launcher that threw stopped the opening.
+describe('the check when its process fails', () => {
+  it('a check process killed from outside is started again, not run in the app', async () => {
+    const file = storeFile(false);
+    const scripts = tempDir();
+    onTestFinished(scripts.remove);
+    const stuck = join(scripts.dir, 'stuck.cjs');
+    writeFileSync(stuck, "require('node:fs').writeFileSync(__filename + '.pid', String(process.pid)); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);");
+    const launched: string[] = [];
+    const launch: CheckLauncher = (job) => {
+      launched.push(launched.length === 0 ? 'stuck' : 'real');
+      return nodeCheckLauncher(launched.length === 1 ? { ...job, module: stuck } : job);
+    };
+    const problems = openStoreProblems(file, launch);
+    await expect.poll(() => existsSync(`${stuck}.pid`)).toBe(true);
+    process.kill(Number(readFileSync(`${stuck}.pid`, 'utf8')), 'SIGKILL');
+    expect(await problems).toEqual([]);
+    expect(launched).toEqual(['stuck', 'real']);
+  });
+
+  it('an answer that is not one (no rows, the wrong shape) is never a pass: asked again, then checked in the app', async () => {
+    const file = storeFile(true);
+    for (const wrong of [{ checks: [], orphans: [] }, {}, 'ok']) {
+      let launches = 0;
+      const answering: CheckLauncher = () => {
+        launches++;
+        const child = { once: (event: string, listener: (m?: unknown) => void) => (event === 'message' ? setImmediate(() => listener(wrong)) : undefined), kill: () => true };
+        return { answer: answerFrom(child, 'exit'), stop: () => undefined };
+      };
+      const problems = await openStoreProblems(file, answering);
+      expect(problems.length, JSON.stringify(wrong)).toBeGreaterThan(0);
+      expect(launches).toBe(3);
+    }
+  });
+
+  it('a launcher that throws: the check runs in the app, and still finds the damage', async () => {
+    const throwing: CheckLauncher = () => {
+      throw new Error('fork failed');
+    };
+    expect(await openStoreProblems(storeFile(false), throwing)).toEqual([]);
+    expect((await openStoreProblems(storeFile(true), throwing)).length).toBeGreaterThan(0);
   });
 });

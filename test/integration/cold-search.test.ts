@@ -173,3 +173,21 @@ it("the index's load reads its pages off the event loop's thread, and finds ever
   }
   expect(pagesHere).toEqual([]);
 }, 60_000);
+
+// Review 22 (F4): a restore's stop of the background work cut the index's load, and a call waiting on it failed "OptiCounter is closing".
+it('a restore asked while the index builds lets a call waiting on the index finish', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(30_000, 4).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  const backup = await first.core.call('backup.create', {});
+  await first.raw.close();
+
+  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  cleanups.push(() => raw.close());
+  expect(core.customers.searchIndexReady).toBe(false);
+  const exporting = core.handle('customers.exportList', { format: 'csv', search: 'a' });
+  const restoring = core.handle('backup.restore', { name: backup.name });
+  expect(await exporting).toMatchObject({ ok: true });
+  expect(await restoring).toMatchObject({ ok: true });
+}, 60_000);

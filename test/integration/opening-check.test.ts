@@ -9,6 +9,8 @@ import { type Core, openCore } from '../../src/main/core';
 import { type CheckLauncher, type RunningCheck, nodeCheckLauncher } from '../../src/main/backup/check-process';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import { makeLegacyStore } from '../helpers/legacy-store';
+import { generateCustomers } from '../bench/people';
+import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import { OWNER, ahmed, layla, memoryLogger, openTestCore, person, tempDirs } from '../helpers/core';
 
 /*
@@ -88,10 +90,10 @@ const walBytes = (file: string) => {
     return 0;
   }
 };
+/** Whether `pid` still runs: a zombie (ended, not yet reaped by whoever took it in) does not. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
@@ -157,6 +159,33 @@ describe('the start-up integrity check beside the opening', () => {
     expect(sha(file)).toBe(before);
     expect(walBytes(file)).toBe(0);
   }, 30_000);
+
+  // Review 22 (F1): the host's signal handlers came after the opening; a store the opening waits on the check for (not in WAL, or to migrate) died of the signal, its check process left running.
+  it('the browser host told to stop while its opening waits for the check exits cleanly, the check process ended', async () => {
+    const dir = await storeWith([layla]);
+    const seed = await openTestCore({ dataDir: dir });
+    await seed.core.customers.createMany(generateCustomers(30_000, 8).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+    await seed.raw.close();
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.pragma('journal_mode = DELETE'); // a store the opening changes to WAL: it waits for the check first
+    db.close();
+    const host = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => host.on('exit', (code, signal) => r({ code, signal })));
+    // The host's child processes running the check's script (tsx has one of its own: esbuild).
+    const children = () => {
+      try {
+        const pids = readFileSync(`/proc/${host.pid}/task/${host.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+        return pids.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('quick_check'));
+      } catch {
+        return [];
+      }
+    };
+    await expect.poll(children, { interval: 2, timeout: 20_000 }).not.toEqual([]);
+    const [check] = children();
+    host.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    await expect.poll(() => alive(check!)).toBe(false);
+  }, 60_000);
 
   it('a restore asked for while it runs waits for it, then restores', async () => {
     const dir = await storeWith([layla]);

@@ -4,7 +4,7 @@
  * runs the very same code: the app is bundled, so there is no file of it to point either at. Its
  * one argument is the job as JSON: the database file, where better-sqlite3 is, and its native
  * binding when it is Electron's. It answers the two pragmas' rows (or the error that stopped them)
- * once, then its parent ends it.
+ * once, then waits for its parent to end it (or to go: Node's channel then closes, and so does it).
  */
 export const CHECK_SCRIPT = `
 const job = JSON.parse(process.argv[process.argv.length - 1]);
@@ -21,4 +21,6 @@ try {
   if (db) db.close();
 }
 send(answer);
+// It waits to be ended once it has answered: an exit of its own could reach the parent before the answer.
+(process.parentPort || process).on('message', () => undefined);
 `;

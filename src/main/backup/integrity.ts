@@ -2,6 +2,7 @@ import type { AuditHead } from '../audit/anchor';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
 import type { AuditChainReport } from '../../shared/audit/schema';
 import type { BackupInfo } from '../../shared/backup/schema';
 import { verifyAuditChain } from '../audit/chain';
@@ -38,10 +39,13 @@ export function integrityProblems(sqlite: BetterSqlite3.Database, depth: CheckDe
 }
 
 /** A row of integrity_check or quick_check: one column, named after the pragma. */
-export type IntegrityRow = Record<string, string>;
-export type OrphanRow = { table: string; rowid: number | null; parent: string };
+export const IntegrityRow = z.record(z.string(), z.string());
+export type IntegrityRow = z.infer<typeof IntegrityRow>;
+/** A row of foreign_key_check. */
+export const OrphanRow = z.object({ table: z.string(), rowid: z.number().nullable(), parent: z.string() });
+export type OrphanRow = z.infer<typeof OrphanRow>;
 
-/** The two pragmas' rows as readable lines (integrity-off-thread.ts runs them in a worker). */
+/** The two pragmas' rows as readable lines (check-process.ts runs them in a process of its own). */
 export function problemsOf(checks: IntegrityRow[], orphans: OrphanRow[]): string[] {
   const problems = checks.map((r) => Object.values(r)[0] ?? '').filter((line) => line !== 'ok');
   for (const o of orphans) problems.push(`${o.table} row ${o.rowid ?? '?'} refers to a missing ${o.parent} row`);

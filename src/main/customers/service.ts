@@ -135,7 +135,6 @@ export class CustomerService {
     return { data, pagination: { page: q.page, limit: q.limit, total, totalPages: Math.ceil(total / q.limit) } };
   }
 
-  /** Whether searches are answered by the index yet (else from the store: page()). */
   /**
    * Ends a load of the search index under way, between two of its pages or slices (the app is
    * closing): a close waited for the whole load, 27 s at 1,000,000 customers on a cold disk.
@@ -145,6 +144,7 @@ export class CustomerService {
     return this.readers ? closeReaders(this.readers) : Promise.resolve();
   }
 
+  /** Whether searches are answered by the index yet (else from the store: page()). */
   get searchIndexReady(): boolean {
     return this.index !== null;
   }
