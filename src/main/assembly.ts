@@ -154,8 +154,11 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   const syncStarting = engine.start().catch((err: unknown) => log.error('sync could not start', err));
   const auditChain = checkAuditChain(store, ready, () => !closing, stopping.signal, clock, log);
   const imports = new ImportService({ db: store.db, sqlite: store.sqlite, clock, log, writes, customers, prescriptions, country: storeCountry, progressed: () => s.importProgressed?.(), openScratch: () => openScratchDatabase(s.nativeBinding) });
-  // Before any call: a batch a crash cut short is marked interrupted (it can then be undone).
-  if (trailPresent) await imports.markInterrupted();
+  // A batch a crash cut short is marked interrupted (it can then be undone), once writes may go.
+  const marking = trailPresent ? imports.markInterruptedLater() : undefined;
+  marking?.catch((err: unknown) => {
+    if (!(err instanceof AppError && ['app.closing', 'db.corrupt'].includes(err.code))) log.error('an interrupted import could not be marked', err);
+  });
 
   const handlers: Handlers = {
     ...appHandlers({ appVersion: s.appVersion, dataDir, schemaVersion: store.schemaVersion, printer: s.printer, folderPicker: s.folderPicker }),
@@ -207,7 +210,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
       const indexing = appClosing ? customers.stopIndexing() : undefined;
       await syncStarting;
       // The audit chain's check is waited for once it may have begun: before the start's check has passed, it never will.
-      await Promise.allSettled([warming, indexing, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
+      await Promise.allSettled([warming, indexing, marking, ...(writable ? [auditChain] : []), backups.idle(), licence.stop(), engine.stop()]);
     },
     async close() {
       if (storeClosed) return; // a failed restore reopens after having closed

@@ -177,7 +177,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   }).catch(async (err: unknown) => {
     // A store refused before its check began (not a database, a hot journal beside it) is checked now:
     // damaged, it is refused as such, with the backup to restore.
-    const problems = startCheck.checked ? await startCheck.checked.then(() => []) : await databaseFileProblemsApart(opts.dataDir, sqliteOpts, opts.checkLauncher);
+    const problems = startCheck.checked ? await startCheck.checked.then(() => []) : await databaseFileProblemsApart(opts.dataDir, sqliteOpts, opts.checkLauncher, opts.abandon);
     if (problems.length > 0) refuse(problems);
     throw err;
   });

@@ -140,4 +140,17 @@ describe('the check when its process fails', () => {
     expect(await openStoreProblems(storeFile(false), throwing)).toEqual([]);
     expect((await openStoreProblems(storeFile(true), throwing)).length).toBeGreaterThan(0);
   });
+
+  // Review 23 (F3): a process that could not load better-sqlite3 answered its error as the store's problem: a sound store refused as damaged.
+  it('a process that cannot load SQLite (a packaging slip, another ABI): the check runs in the app, a sound store found sound', async () => {
+    const scripts = tempDir();
+    onTestFinished(scripts.remove);
+    const broken = join(scripts.dir, 'broken-binding.cjs');
+    writeFileSync(broken, "throw Object.assign(new Error('compiled against a different Node.js version'), { code: 'ERR_DLOPEN_FAILED' });");
+    let launches = 0;
+    const launch: CheckLauncher = (job) => (launches++, nodeCheckLauncher({ ...job, module: broken }));
+    expect(await openStoreProblems(storeFile(false), launch)).toEqual([]);
+    expect((await openStoreProblems(storeFile(true), launch)).length).toBeGreaterThan(0);
+    expect(launches).toBe(2); // once a store: started again, it would fail the same way
+  });
 });

@@ -319,6 +319,80 @@ describe('the start-up integrity check beside the opening', () => {
     expect(err).toMatchObject({ code: 'db.corrupt', details: { latestGoodBackup: { customers: 1 } } });
   });
 
+  // Review 23 (F6): the opening's failure path closed the connection read-write, folding the unchecked -wal into the file.
+  describe('a store to migrate, left with a -wal by a crash, is left as found', () => {
+    async function crashedLegacyStore() {
+      const dir = dirs.make();
+      const file = await makeLegacyStore(dir); // an older version's store, in WAL: the opening migrates it, so it waits for the check
+      const writer = `
+        const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+        db.pragma('wal_autocheckpoint = 0');
+        db.prepare("insert into settings (key, value, updated_at) values ('crash.left', '1', '2026-01-01')").run();
+        process.kill(process.pid, 'SIGKILL');`;
+      expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
+      expect(walBytes(file)).toBeGreaterThan(0);
+      return { dir, file, before: [sha(file), sha(`${file}-wal`)] };
+    }
+
+    it('when the opening is abandoned while its check runs', async () => {
+      const { dir, file, before } = await crashedLegacyStore();
+      const held = heldCheck();
+      const abandon = new AbortController();
+      const opening = openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher, abandon: abandon.signal });
+      await held.started;
+      abandon.abort(); // the host's SIGTERM while the opening waits for the check
+      await expect(opening).rejects.toMatchObject({ code: 'app.closing' });
+      expect([sha(file), sha(`${file}-wal`)]).toEqual(before);
+    });
+
+    it('when its check finds it damaged', async () => {
+      const { dir, file, before } = await crashedLegacyStore();
+      const damaged = { checks: [{ quick_check: '*** in database main *** Tree 12 page 34: btreeInitPage() returns error code 11' }], orphans: [] };
+      const opening = openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: () => ({ answer: Promise.resolve(damaged), stop: () => undefined }) });
+      await expect(opening).rejects.toMatchObject({ code: 'db.corrupt' });
+      expect([sha(file), sha(`${file}-wal`)]).toEqual(before);
+    });
+  });
+
+  // Review 23 (F1): a stop before the check began (the opening still reading the schema) ran a whole check that nothing could stop.
+  it('an opening abandoned before its check began ends at once, starting no check', async () => {
+    const dir = await storeWith([layla]);
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.pragma('journal_mode = DELETE'); // not in WAL: the opening waits for its check
+    db.close();
+    let launches = 0;
+    const abandon = new AbortController();
+    const opening = openCore({
+      dataDir: dir, appVersion: 'x', log: memoryLogger(), abandon: abandon.signal,
+      checkLauncher: () => (launches++, { answer: new Promise(() => undefined), stop: () => undefined }),
+    });
+    abandon.abort(); // while openDatabase reads the file's schema
+    expect(await pending(opening, 3000)).toBe(false);
+    await expect(opening).rejects.toMatchObject({ code: 'app.closing' });
+    expect(launches).toBe(0);
+  });
+
+  // Review 23 (P1): marking a crashed import interrupted is a write, and the opening waited for the whole check before it.
+  it('a store left by a crash during an import opens while its check runs; the batch is marked interrupted once it has passed', async () => {
+    const dir = await storeWith([layla]);
+    const db = new BetterSqlite3(join(dir, DB_FILE_NAME));
+    db.prepare("insert into import_batches (id, file_name, started_at, by_username, status) values ('b1', 'clients.csv', '2026-01-15T10:00:00.000Z', 'owner', 'running')").run();
+    db.close();
+    const held = heldCheck();
+    const opening = openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger(), checkLauncher: held.checkLauncher });
+    opening.then((c) => closing.push(c), () => undefined);
+    await held.started;
+    expect(await pending(opening, 3000)).toBe(false);
+    const core = await opening;
+    const { sessionToken } = await core.call('auth.login', { username: OWNER.username, password: OWNER.password });
+    const undoing = core.handle('import.undo', { batchId: 'b1' }, { sessionToken });
+    held.release();
+    await core.checked;
+    // The undo waited for the batch to be marked: it undoes the interrupted import, not refuses a running one.
+    expect(await undoing).toMatchObject({ ok: true });
+    expect((await core.call('import.batches', {}, { sessionToken }))[0]).toMatchObject({ batchId: 'b1', status: 'undone' });
+  });
+
   it('a store that needs its migrations waits for the check before anything is changed', async () => {
     const dir = dirs.make();
     const file = await makeLegacyStore(dir); // as an older version left it: the opening would migrate it

@@ -21,14 +21,18 @@ import { CHECK_SCRIPT } from './check-script';
  */
 
 /**
- * The check program's answer: the two pragmas' rows, or the error that stopped them. quick_check
- * always answers at least one row ("ok" when sound): an answer without is no answer, never a pass.
+ * The check program's answer: the two pragmas' rows, or the error that stopped them; `unavailable`
+ * when it could not load SQLite (says nothing of the store: the app checks it). quick_check always
+ * answers at least one row ("ok" when sound): an answer without is no answer, never a pass.
  */
 const CheckAnswer = z.union([
   z.object({ checks: z.array(IntegrityRow).min(1), orphans: z.array(OrphanRow) }),
   z.object({ error: z.string() }),
+  z.object({ unavailable: z.string() }),
 ]);
 export type CheckAnswer = z.infer<typeof CheckAnswer>;
+/** An answer about the store. */
+type Verdict = Exclude<CheckAnswer, { unavailable: string }>;
 
 /** What the check program is given: the file, where better-sqlite3 is, and its binding when not Node's. */
 export interface CheckJob {
@@ -116,7 +120,7 @@ const LAUNCHES = 3;
  * The check run in its process until it answers, or `stopped`; null when no process could answer
  * (the caller then runs it in the app, slower, never skipped).
  */
-function runApart(launch: CheckLauncher, job: CheckJob): { answer: Promise<CheckAnswer | 'stopped' | null>; stop(): void } {
+function runApart(launch: CheckLauncher, job: CheckJob): { answer: Promise<Verdict | 'stopped' | null>; stop(): void } {
   let stopped!: () => void;
   const stopping = new Promise<'stopped'>((resolve) => (stopped = () => resolve('stopped')));
   let current: RunningCheck = notStarted;
@@ -128,6 +132,8 @@ function runApart(launch: CheckLauncher, job: CheckJob): { answer: Promise<Check
         return null;
       }
       const outcome = await Promise.race([current.answer, stopping]);
+      // Started again, a process that could not load SQLite would fail the same way.
+      if (outcome !== null && typeof outcome === 'object' && 'unavailable' in outcome) return null;
       if (outcome !== 'ended') return outcome;
     }
     return null;
@@ -141,21 +147,31 @@ function runApart(launch: CheckLauncher, job: CheckJob): { answer: Promise<Check
   };
 }
 
-const problemsFrom = (answer: CheckAnswer) => ('error' in answer ? [answer.error] : problemsOf(answer.checks, answer.orphans));
+const problemsFrom = (answer: Verdict) => ('error' in answer ? [answer.error] : problemsOf(answer.checks, answer.orphans));
 
-/** databaseFileProblems() of the store in `dataDir` (a store refused before its check began), in the check's process. */
-export async function databaseFileProblemsApart(dataDir: string, opts: SqliteOptions = {}, launch: CheckLauncher = defaultLauncher): Promise<string[]> {
+/**
+ * databaseFileProblems() of the store in `dataDir` (a store refused before its check began), in the
+ * check's process. `abandon` (the app told to stop) ends it: it then rejects with app.closing.
+ */
+export async function databaseFileProblemsApart(dataDir: string, opts: SqliteOptions = {}, launch: CheckLauncher = defaultLauncher, abandon?: AbortSignal): Promise<string[]> {
   const file = join(dataDir, DB_FILE_NAME);
   if (!existsSync(file)) return [];
+  if (abandon?.aborted) throw closedBeforeChecked();
   const sidecars = [`${file}-wal`, `${file}-shm`].filter((f) => !existsSync(f));
-  let answer: CheckAnswer | 'stopped' | null;
+  const run = runApart(launch, jobOf(file, opts));
+  abandon?.addEventListener('abort', run.stop, { once: true });
+  let answer: Verdict | 'stopped' | null;
   try {
-    answer = await runApart(launch, jobOf(file, opts)).answer;
+    answer = await run.answer;
   } finally {
+    abandon?.removeEventListener('abort', run.stop);
     for (const f of sidecars) rmSync(f, { force: true });
   }
-  return answer === null || answer === 'stopped' ? databaseFileProblems(dataDir, opts) : problemsFrom(answer);
+  if (answer === 'stopped') throw closedBeforeChecked();
+  return answer === null ? databaseFileProblems(dataDir, opts) : problemsFrom(answer);
 }
+
+const closedBeforeChecked = () => new AppError('app.closing', 'OptiCounter closed before the database check ended');
 
 /**
  * The same check of the store `sqlite` has open, run beside the rest of the opening (issue 14: on a
@@ -167,7 +183,7 @@ export async function databaseFileProblemsApart(dataDir: string, opts: SqliteOpt
 export function checkOpenStore(file: string, sqlite: BetterSqlite3.Database, opts: SqliteOptions & { launch?: CheckLauncher } = {}): { problems: Promise<string[]>; stop(): void } {
   const run = runApart(opts.launch ?? defaultLauncher, jobOf(file, opts));
   const problems = run.answer.then((answer) => {
-    if (answer === 'stopped') throw new AppError('app.closing', 'OptiCounter closed before the database check ended');
+    if (answer === 'stopped') throw closedBeforeChecked();
     return answer === null ? integrityProblems(sqlite, 'quick') : problemsFrom(answer);
   });
   return { problems, stop: run.stop };

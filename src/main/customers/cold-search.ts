@@ -91,10 +91,13 @@ function orderOf(q: Query, searching: boolean, cols: IndexColumns, ranks: number
   return q.sortOrder === 'asc' ? by : (a, b) => by(b, a);
 }
 
-/** A read run off the event loop (CustomerService.readAside): a reader thread while the index loads. */
-export type ReadRows = <R>(query: { compile(): CompiledQuery<R>; execute(): Promise<R[]> }) => Promise<R[]>;
+/**
+ * A read run off the event loop (CustomerService.readAside): a reader thread while the index loads;
+ * null when there is none (any more), the read then being the caller's, on the store's connection.
+ */
+export type ReadRows = <R>(query: { compile(): CompiledQuery<R> }) => Promise<R[] | null>;
 
-/** customers.list's page read from the store itself: `aside` when given, else on `db` in slices (see above). */
+/** customers.list's page read from the store itself: `aside` while it reads, else on `db` in slices (see above). */
 export async function coldPage(db: Kysely<Database>, q: Query, aside?: ReadRows): Promise<IndexPage> {
   const collector = new PageCollector(q);
   // The list as it opens (no search, no filter, newest first): off the creation-order index.
@@ -103,18 +106,30 @@ export async function coldPage(db: Kysely<Database>, q: Query, aside?: ReadRows)
   // whatever that turn had done (signing in then searching held the loop 60–77 ms at 100,000).
   await nextTurnAhead();
   const { top } = await db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
+  // A range of the table, however few of its rows match: reading up to 2,000 matches scanned all
+  // 100,000 rows for a rare word in one statement (45 ms without a turn).
+  const rangeOf = (from: number, rows: number) => {
+    let range = db.selectFrom('customers').select(INDEX_COLUMNS).select(seenAtColumn).where('deleted_at', 'is', null).where(sql<boolean>`rowid > ${from} and rowid <= ${from + rows}`);
+    for (const word of collector.searchWords) range = range.where(sql<boolean>`instr(search_text, ${word}) > 0`);
+    return range;
+  };
+  let reader = aside;
   let until = performance.now() + SLICE_MS;
-  const [read, rows]: [ReadRows, number] = aside ? [aside, ROWS_PER_READ_ASIDE] : [(query) => query.execute(), ROWS_PER_READ];
-  for (let from = 0; from < (top ?? 0); from += rows) {
+  for (let from = 0; from < (top ?? 0); ) {
     if (performance.now() >= until) {
       await nextTurnAhead();
       until = performance.now() + SLICE_MS;
     }
-    // A range of the table, however few of its rows match: reading up to 2,000 matches scanned all
-    // 100,000 rows for a rare word in one statement (45 ms without a turn).
-    let range = db.selectFrom('customers').select(INDEX_COLUMNS).select(seenAtColumn).where('deleted_at', 'is', null).where(sql<boolean>`rowid > ${from} and rowid <= ${from + rows}`);
-    for (const word of collector.searchWords) range = range.where(sql<boolean>`instr(search_text, ${word}) > 0`);
-    collector.add((await read(range)).map(indexEntry));
+    const read = reader ? await reader(rangeOf(from, ROWS_PER_READ_ASIDE)) : null;
+    if (read) {
+      collector.add(read.map(indexEntry));
+      from += ROWS_PER_READ_ASIDE;
+      continue;
+    }
+    // No reader (or no more: it failed, the load ended): the rest here, in the smaller ranges (review 23).
+    reader = undefined;
+    collector.add((await rangeOf(from, ROWS_PER_READ).execute()).map(indexEntry));
+    from += ROWS_PER_READ;
   }
   return collector.page();
 }

@@ -157,7 +157,7 @@ export class CustomerService {
     if (this.index) return this.index.query(q);
     // The load's failure is the next search's to retry (searchIndex()); this one is answered anyway.
     this.searchIndex().catch(() => undefined);
-    return coldPage(this.db, q, this.readers?.searches ? this.readAside('searches') : undefined);
+    return coldPage(this.db, q, this.readAside('searches'));
   }
 
   /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
@@ -551,16 +551,15 @@ export class CustomerService {
       // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
       await nextTurn();
       this.indexing.signal.throwIfAborted();
-      const rows = await read(
-        this.db
-          .selectFrom('customers')
-          .select(INDEX_COLUMNS)
-          .select(seenAtColumn)
-          .where('deleted_at', 'is', null)
-          .where('id', '>', after)
-          .orderBy('id')
-          .limit(INDEX_PAGE),
-      );
+      const page = this.db
+        .selectFrom('customers')
+        .select(INDEX_COLUMNS)
+        .select(seenAtColumn)
+        .where('deleted_at', 'is', null)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(INDEX_PAGE);
+      const rows = (await read(page)) ?? (await page.execute());
       this.indexing.signal.throwIfAborted();
       for (const r of rows) columns.push(indexEntry(r));
       if (rows.length < INDEX_PAGE) return columns;
@@ -570,17 +569,20 @@ export class CustomerService {
 
   /**
    * Reads no one should hold the event loop for (the index's pages, a search before the index is
-   * there): in one of the load's reader threads while it runs. A reader that failed (it could not
-   * open the file, it stopped) leaves the read to the store's connection, unless the app is closing.
+   * there): in one of the load's reader threads while it runs. Null without a reader, or from one
+   * that failed (it could not open the file, it stopped): the caller reads on the store's
+   * connection, in its own measure; unless the app is closing.
    */
   private readAside(which: keyof Readers): ReadRows {
-    return (query) => {
+    return async (query) => {
       const reader = this.readers?.[which];
-      if (!reader) return query.execute();
-      return reader.all(query.compile()).catch(() => {
+      if (!reader) return null;
+      try {
+        return await reader.all(query.compile());
+      } catch {
         this.indexing.signal.throwIfAborted();
-        return query.execute();
-      });
+        return null;
+      }
     };
   }
 

@@ -93,7 +93,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
 
     return { sqlite, db, file, schemaVersion, preMigrationBackup, writable };
   } catch (err) {
-    sqlite?.close();
+    // Refused, abandoned or found damaged before it was written to: a -wal a crash left is not folded in (review 23).
+    const opened = sqlite;
+    if (opened) await closeLeavingFile(file, () => opened.close(), opts.nativeBinding);
     throw err;
   } finally {
     memory.close();
@@ -128,16 +130,21 @@ async function checkBeside(sqlite: BetterSqlite3.Database, check: OpenDatabaseOp
  * yet, is left as found (review 20). A read-only connection opened first keeps the store's from being
  * the last to close, and a read-only connection never checkpoints.
  */
-export async function closeAsFound(store: OpenedDatabase, nativeBinding?: string): Promise<void> {
+export function closeAsFound(store: OpenedDatabase, nativeBinding?: string): Promise<void> {
+  return closeLeavingFile(store.file, () => store.db.destroy(), nativeBinding);
+}
+
+/** closeAsFound's way for any connection to `file`: `close` runs while a read-only connection holds the file. */
+async function closeLeavingFile(file: string, close: () => unknown, nativeBinding?: string): Promise<void> {
   let holder: BetterSqlite3.Database | undefined;
   try {
-    holder = new BetterSqlite3(store.file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    holder = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     holder.pragma('schema_version'); // its shared lock taken, as a reader's
   } catch {
     // A file too damaged to open read-only: the store's own close then is all there is.
   }
   try {
-    await store.db.destroy();
+    await close();
   } finally {
     holder?.close();
   }

@@ -64,13 +64,25 @@ export class ImportService {
    */
   private busy: { kind: 'run'; runId: string } | { kind: 'undo'; batchId: string } | null = null;
 
+  /** markInterrupted() under way: the batches and an undo wait for it (a batch may be one it marks). */
+  private interruptedMarked: Promise<void> = Promise.resolve();
+
   constructor(private readonly d: ImportDeps) {}
 
   /**
-   * At opening: a batch a crash left running, or left half undone, is interrupted; its customers
-   * (those still here) stay until an undo.
+   * At opening, in the background: its writes wait for the start's check (a minute on a cold disk),
+   * which the opening does not (review 23).
    */
-  async markInterrupted(): Promise<void> {
+  markInterruptedLater(): Promise<void> {
+    this.interruptedMarked = this.markInterrupted();
+    return this.interruptedMarked;
+  }
+
+  /**
+   * A batch a crash left running, or left half undone, is interrupted; its customers (those still
+   * here) stay until an undo.
+   */
+  private async markInterrupted(): Promise<void> {
     const left = await this.d.db
       .selectFrom('import_batches')
       .selectAll()
@@ -276,12 +288,15 @@ export class ImportService {
 
   /** The batches, newest first; a running one with its runId, so a page opened later shows its bar and Cancel. */
   async batches(): Promise<z.infer<typeof ImportBatchSchema>[]> {
+    // A batch a crash cut short is shown interrupted, not running (it waits only where there is one).
+    await this.interruptedMarked.catch(() => undefined);
     const rows = await this.d.db.selectFrom('import_batches').selectAll().orderBy('started_at', 'desc').limit(100).execute();
     const running = new Map([...this.runs.values()].filter((r) => r.status === 'running' && r.batchId).map((r) => [r.batchId, r.runId]));
     return rows.map((r) => ({ ...batchOut(r), runId: r.status === 'running' ? (running.get(r.id) ?? null) : null }));
   }
 
   async undo(batchId: string, actor: Actor): Promise<z.infer<typeof ImportUndoOutput>> {
+    await this.interruptedMarked;
     // Two clicks, or two pages: refused rather than undone twice, or beside a run.
     if (this.busy) throw this.busyError(batchId);
     this.busy = { kind: 'undo', batchId };
