@@ -78,3 +78,18 @@ describe('IndexColumns', () => {
     expect(cols.rank(0, ['ana', 'ben'])).toBe(64 + 1);
   });
 });
+
+describe('IndexColumns.reserveInTurns', () => {
+  it('makes the room reserve() makes, one array between two pauses, keeping what the columns held', async () => {
+    const entry = (i: number): IndexEntry => ({ id: `id-${i}`, text: `name ${i}`, nameEnd: 4, lastStart: 0, active: i % 2 === 0, createdAt: '2026-01-01T00:00:00.000Z', seenAt: '2026-02-01T00:00:00.000Z' });
+    const columns = IndexColumns.of([entry(0), entry(1)]);
+    let pauses = 0;
+    await columns.reserveInTurns(100_000, async () => void pauses++);
+    expect(pauses).toBe(6);
+    for (let i = 2; i < 100_000; i++) columns.push(entry(i));
+    expect([columns.entryAt(0), columns.entryAt(1), columns.entryAt(99_999)]).toEqual([entry(0), entry(1), entry(99_999)]);
+    // Room already there: nothing made, no pause.
+    await columns.reserveInTurns(50_000, async () => void pauses++);
+    expect(pauses).toBe(6);
+  });
+});

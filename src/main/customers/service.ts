@@ -36,7 +36,7 @@ import { CustomerSearchIndex } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
 import { groupCounts, groupPage, groupsOf } from './groups';
 import { type CustomerSummary, summaryRow } from './summary';
-import { nextTurn } from '../turns';
+import { nextTurn, nextTurnAhead } from '../turns';
 import type { ReaderThread } from '../db/reader-thread';
 
 
@@ -502,6 +502,8 @@ export class CustomerService {
     if (this.indexLoading) return this.indexLoading;
     const generation = ++this.indexGeneration;
     this.indexLoading = (async () => {
+      // Its threads started on a turn of their own, not in the caller's (the opening's, ~5 ms for two).
+      await nextTurnAhead();
       const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
       try {
         const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);
@@ -544,7 +546,7 @@ export class CustomerService {
     // Room for every row there ever was (the rowid's top, read off the table's b-tree) and some
     // new customers: made once, not grown page by page (see IndexColumns.reserve()).
     const { top } = await this.db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
-    columns.reserve((top ?? 0) + ((top ?? 0) >>> 4) + 1024);
+    await columns.reserveInTurns((top ?? 0) + ((top ?? 0) >>> 4) + 1024, nextTurn);
     const read = this.readAside('pages');
     let after = '';
     for (;;) {
