@@ -3,8 +3,9 @@
  * so that Node runs it with `node -e` and the desktop app's utility process (shell/check-entry.ts)
  * runs the very same code: the app is bundled, so there is no file of it to point either at. Its
  * one argument is the job as JSON: the database file, where better-sqlite3 is, and its native
- * binding when it is Electron's. It answers the two pragmas' rows (or the error that stopped them;
- * or that SQLite could not be loaded at all) once, then waits for its parent to end it (or to go: Node's channel then closes, and so does it).
+ * binding when it is Electron's. It answers the two pragmas' rows (or the error that stopped them,
+ * or that SQLite could not be loaded at all) once, then waits for its parent to end it (or to go:
+ * Node's channel then closes, and so does it).
  */
 export const CHECK_SCRIPT = `
 const job = JSON.parse(process.argv[process.argv.length - 1]);

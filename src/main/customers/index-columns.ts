@@ -119,9 +119,9 @@ export class IndexColumns {
   }
 
   /**
-   * Room for `n` slots in the typed arrays, grown by an eighth at least, not doubled. Made at once
-   * for a store being loaded: grown as pages came, each copy (~25 MB at 1,000,000, in fresh
-   * memory) held the event loop 50–90 ms; made at once, their pages are faulted in as they are filled.
+   * Room for `n` slots in the typed arrays, grown by an eighth at least, not doubled. Made once for
+   * a store being loaded (reserveInTurns): grown as pages came, each copy (~25 MB at 1,000,000, in
+   * fresh memory) held the event loop 50–90 ms.
    */
   reserve(n: number): void {
     for (const grow of this.growths(n)) grow();
