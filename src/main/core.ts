@@ -131,7 +131,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     clock,
     log,
     // Looked for licensed or not (security fixes reach every install); read at call time, once the store is open.
-    cloudBaseUrl: () => running.app.licence.cloudBaseUrl,
+    cloudBaseUrl: () => running.app.licence.cloudBaseUrl(),
   });
   // An unreadable OS install id does not stop the app: reading and the trial work without it.
   const machine: MachineIdentity = opts.machineId ? { id: opts.machineId, problem: null } : readMachineIdentity();

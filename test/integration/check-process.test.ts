@@ -141,16 +141,21 @@ describe('the check when its process fails', () => {
     expect((await openStoreProblems(storeFile(true), throwing)).length).toBeGreaterThan(0);
   });
 
-  // Review 23 (F3): a process that could not load better-sqlite3 answered its error as the store's problem: a sound store refused as damaged.
-  it('a process that cannot load SQLite (a packaging slip, another ABI): the check runs in the app, a sound store found sound', async () => {
+  // Review 23 (F3), review 24 (F1): a process that could not load SQLite answered its error as the store's problem: a sound store refused as damaged.
+  // better-sqlite3 loads its native binding in the Database constructor, not at require().
+  it('a process that cannot load SQLite (a binding for another ABI, a packaging slip): the check runs in the app, a sound store found sound', async () => {
     const scripts = tempDir();
     onTestFinished(scripts.remove);
-    const broken = join(scripts.dir, 'broken-binding.cjs');
-    writeFileSync(broken, "throw Object.assign(new Error('compiled against a different Node.js version'), { code: 'ERR_DLOPEN_FAILED' });");
-    let launches = 0;
-    const launch: CheckLauncher = (job) => (launches++, nodeCheckLauncher({ ...job, module: broken }));
-    expect(await openStoreProblems(storeFile(false), launch)).toEqual([]);
-    expect((await openStoreProblems(storeFile(true), launch)).length).toBeGreaterThan(0);
-    expect(launches).toBe(2); // once a store: started again, it would fail the same way
+    const bogus = join(scripts.dir, 'better_sqlite3.node');
+    writeFileSync(bogus, Buffer.alloc(4096, 0x7f)); // not a loadable shared object: dlopen fails as for another ABI
+    const throwing = join(scripts.dir, 'broken-module.cjs');
+    writeFileSync(throwing, "throw Object.assign(new Error('Cannot find module bindings'), { code: 'MODULE_NOT_FOUND' });");
+    for (const broken of [{ nativeBinding: bogus }, { module: throwing }]) {
+      let launches = 0;
+      const launch: CheckLauncher = (job) => (launches++, nodeCheckLauncher({ ...job, ...broken }));
+      expect(await openStoreProblems(storeFile(false), launch), JSON.stringify(broken)).toEqual([]);
+      expect((await openStoreProblems(storeFile(true), launch)).length).toBeGreaterThan(0);
+      expect(launches).toBe(2); // once a store: started again, it would fail the same way
+    }
   });
 });

@@ -2,14 +2,17 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { coldPage } from '../../src/main/customers/cold-search';
-import { DB_FILE_NAME } from '../../src/main/db/database';
+import { DB_FILE_NAME, openDatabase } from '../../src/main/db/database';
+import { CustomerService } from '../../src/main/customers/service';
+import type { PrescriptionService } from '../../src/main/prescriptions/service';
+import type { UnitOfWork } from '../../src/main/unit-of-work';
 import { ReaderThread } from '../../src/main/db/reader-thread';
 import type { Database as Schema } from '../../src/main/db/schema';
 import { afterEach, expect, it, vi } from 'vitest';
 import { type Core, openCore } from '../../src/main/core';
 import { CustomerCreateInput, CustomerListInput } from '../../src/shared/customers/schema';
 import { generateCustomers } from '../bench/people';
-import { memoryLogger, openTestCore, tempDir } from '../helpers/core';
+import { manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/core';
 
 /*
  * Issue 14 item 3: a large store just opened answers searches before its search index is built
@@ -18,9 +21,9 @@ import { memoryLogger, openTestCore, tempDir } from '../helpers/core';
  */
 
 // Each pause a search read from the store takes, in order with its reads (the first test); and the
-// background's pauses (the index's pages) held while `background.held` is set.
+// background's pauses (the index's load) held while `background.held` is set (holdBackground()).
 const pauses = vi.hoisted(() => [] as string[]);
-const background = vi.hoisted(() => ({ held: null as Promise<void> | null }));
+const background = vi.hoisted(() => ({ held: null as Promise<void> | null, release: () => undefined as void }));
 vi.mock('../../src/main/turns', async (original) => {
   const turns = await original<typeof import('../../src/main/turns')>();
   return {
@@ -38,8 +41,22 @@ vi.mock('../../src/main/turns', async (original) => {
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
+  background.release(); // before the closes: a load held would hold them
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+/**
+ * Holds the index's load (the background's pauses) until background.release(): whether it is built
+ * before a test's next step is otherwise a race, which a busy machine loses.
+ */
+function holdBackground(): void {
+  background.held = new Promise((resolve) => {
+    background.release = () => {
+      background.held = null;
+      resolve();
+    };
+  });
+}
 
 const QUERIES = [
   { search: 'a' },
@@ -73,16 +90,10 @@ it('answers searches while the index builds, as the index then answers them', as
   await first.core.call('prescriptions.create', { customerId: older.id, rx: { kind: 'spectacles', examDate: '2026-01-05', distanceVision: { rightEye: { sph: '-1.00' }, leftEye: { sph: '-1.00' } } } });
   await first.raw.close();
 
-  // The index's load held until the searches below are answered (else how many come before it is a race).
-  let release!: () => void;
-  background.held = new Promise((resolve) => (release = resolve));
+  // The index's load held until the searches below are answered.
+  holdBackground();
   const { core, raw } = await openTestCore({ dataDir: temp.dir });
   cleanups.push(() => raw.close());
-  // Before the close (cleanups run last first): a load held would hold it.
-  cleanups.push(() => {
-    background.held = null;
-    release();
-  });
   expect(core.customers.searchIndexReady).toBe(false);
   // A search read from the store starts on a turn of its own: its first slice of reads ran in the
   // caller's turn, after whatever that turn had done (at 100,000 customers, signing in then searching
@@ -117,8 +128,7 @@ it('answers searches while the index builds, as the index then answers them', as
     if (!core.customers.searchIndexReady) beforeIndex++;
   }
   expect(beforeIndex).toBe(QUERIES.length);
-  background.held = null;
-  release();
+  background.release();
   await core.customers.warmUp();
   expect(core.customers.searchIndexReady).toBe(true);
   for (const [i, q] of QUERIES.entries()) expect(cold[i], JSON.stringify(q)).toEqual(await pageOf(core, q));
@@ -161,6 +171,22 @@ it('a close while the index builds stops reading it, not waits for it to finish'
   expect(log.lines.filter((l) => /search index/.test(l))).toEqual([]);
 }, 60_000);
 
+// Review 24 (F2): the readers open on a turn of their own; a close in the turn before found none to close, and the load then started them.
+it('a close just as the index starts loading starts no reader thread', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const store = await openDatabase({ dataDir: temp.dir, clock: manualClock() });
+  cleanups.push(() => store.db.destroy());
+  let opened = 0;
+  const openReader = () => (opened++, ReaderThread.open(store.file));
+  const writes = { onCommitted: () => undefined } as unknown as UnitOfWork;
+  const customers = new CustomerService(store.db, store.sqlite, manualClock(), {} as PrescriptionService, writes, async () => null, openReader);
+  const warming = customers.warmUp();
+  await customers.stopIndexing();
+  await expect(warming).rejects.toMatchObject({ code: 'app.closing' });
+  expect(opened).toBe(0);
+});
+
 // On a cold disk a page of the load took up to 56 ms to come off the disk, the event loop held all that time (issue 14).
 it("the index's load reads its pages off the event loop's thread, and finds everyone", async () => {
   const temp = tempDir();
@@ -199,11 +225,14 @@ it('a restore asked while the index builds lets a call waiting on the index fini
   const backup = await first.core.call('backup.create', {});
   await first.raw.close();
 
+  holdBackground();
   const { core, raw } = await openTestCore({ dataDir: temp.dir });
   cleanups.push(() => raw.close());
   expect(core.customers.searchIndexReady).toBe(false);
   const exporting = core.handle('customers.exportList', { format: 'csv', search: 'a' });
   const restoring = core.handle('backup.restore', { name: backup.name });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the restore waiting on the load under way
+  background.release();
   expect(await exporting).toMatchObject({ ok: true });
   expect(await restoring).toMatchObject({ ok: true });
 }, 60_000);
@@ -233,6 +262,7 @@ it("a search whose reader fails reads on the store's own connection in ranges of
     }
     return all.apply(this, a);
   };
+  holdBackground();
   try {
     const { core, raw } = await openTestCore({ dataDir: temp.dir });
     cleanups.push(() => raw.close());

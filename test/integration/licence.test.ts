@@ -841,3 +841,22 @@ describe('tampering, a clock set back and a fake licence server do not undo a re
     });
   });
 });
+
+// Review 24 (F3): the update service's first look at start read the licence's cloud before its settings were: the default cloud was asked.
+it("the first update check at start asks the store's own cloud, not the default one", async () => {
+  const temp = tempDir();
+  try {
+    const first = await openTestCore({ dataDir: temp.dir });
+    await first.core.call('licence.configure', { baseUrl: 'https://cloud.own-store.example', storeId: null });
+    await first.raw.close();
+
+    const asked: string[] = [];
+    const updater = { check: async (url: string) => void asked.push(url), quitAndInstall: () => undefined, onEvent: () => undefined, isOnline: () => true };
+    const again = await openTestCore({ dataDir: temp.dir, core: { updater } });
+    await expect.poll(() => asked.length).toBeGreaterThan(0);
+    await again.raw.close();
+    expect(asked[0]).toBe('https://cloud.own-store.example/updates/linux/');
+  } finally {
+    temp.remove();
+  }
+});

@@ -11,18 +11,22 @@ export const CHECK_SCRIPT = `
 const job = JSON.parse(process.argv[process.argv.length - 1]);
 const send = process.parentPort ? (m) => process.parentPort.postMessage(m) : (m) => process.send(m);
 const describe = (err) => (err && err.code ? err.code + ': ' + err.message : String((err && err.message) || err));
+const binding = job.nativeBinding ? { nativeBinding: job.nativeBinding } : {};
 let Database;
 let db;
 let answer;
 try {
+  // better-sqlite3 loads its native binding in its constructor: an empty database in memory tries it.
   Database = require(job.module);
+  new Database(':memory:', binding).close();
 } catch (err) {
+  Database = undefined;
   // Not the store's fault (a packaging slip, a binding for another ABI): the app checks it itself.
   answer = { unavailable: describe(err) };
 }
 if (Database) {
   try {
-    db = new Database(job.file, { readonly: true, fileMustExist: true, ...(job.nativeBinding ? { nativeBinding: job.nativeBinding } : {}) });
+    db = new Database(job.file, { readonly: true, fileMustExist: true, ...binding });
     answer = { checks: db.pragma('quick_check'), orphans: db.pragma('foreign_key_check') };
   } catch (err) {
     answer = { error: describe(err) };

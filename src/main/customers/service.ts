@@ -504,6 +504,7 @@ export class CustomerService {
     this.indexLoading = (async () => {
       // Its threads started on a turn of their own, not in the caller's (the opening's, ~5 ms for two).
       await nextTurnAhead();
+      this.indexing.signal.throwIfAborted(); // a close meanwhile found no readers to end: none are started
       const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
       try {
         const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);

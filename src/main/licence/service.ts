@@ -94,15 +94,23 @@ export class LicenceService {
   private readonly stopper = new AbortController();
   private loaded = false;
 
-  /** The store's cloud as this install knows it (the licence server; the update feed lives there too). */
-  get cloudBaseUrl(): string {
-    return this.loaded ? this.server.baseUrl : DEFAULT_LICENCE_SERVER;
+  /**
+   * The store's cloud as this install knows it (the licence server; the update feed lives there
+   * too), once its settings are read: not the default meanwhile (review 24: the start's update check
+   * asked the default cloud, the load waiting for the start's check).
+   */
+  async cloudBaseUrl(): Promise<string> {
+    await this.serverRead;
+    return this.server?.baseUrl ?? DEFAULT_LICENCE_SERVER;
   }
+
+  private serverKnown!: () => void;
+  private readonly serverRead = new Promise<void>((resolve) => (this.serverKnown = resolve));
 
   constructor(private readonly o: LicenceServiceOptions) {
     this.ready = this.load();
     // A failed load surfaces on the first call; this keeps it from being an unhandled rejection.
-    this.ready.catch(() => undefined);
+    this.ready.catch(() => undefined).finally(() => this.serverKnown());
   }
 
   /** Resolves once the stored state is read (and the last-seen time advanced). */
@@ -134,6 +142,7 @@ export class LicenceService {
       : sync.success
         ? { baseUrl: sync.data.baseUrl.replace(/\/+$/, ''), storeId: sync.data.storeId ?? null }
         : { baseUrl: DEFAULT_LICENCE_SERVER, storeId: null };
+    this.serverKnown();
 
     // The audit trail is append-only: its first and latest rows bound when this store was in use,
     // so deleting the ledger everywhere gives back neither days nor an earlier clock.

@@ -49,8 +49,8 @@ export interface UpdateServiceOptions {
   log: Logger;
   /** Whether the cloud can be reached; defaults to the updater's own idea of it. */
   isOnline?(): boolean;
-  /** The cloud's base URL (the licence/sync settings); the feed is `<base>/updates/<platform>/`. */
-  cloudBaseUrl?(): string;
+  /** The cloud's base URL (the licence/sync settings, once read); the feed is `<base>/updates/<platform>/`. */
+  cloudBaseUrl?(): string | Promise<string>;
   /** `process.platform` unless a test says otherwise. */
   platform?: string;
   timing?: Timing;
@@ -94,15 +94,16 @@ export class UpdateService {
     if (!shouldCheck(this.model, now, this.gates(), this.timing)) return Promise.resolve();
 
     this.model = startCheck(this.model, now);
-    const url = feedUrl(this.opts.cloudBaseUrl?.() ?? DEFAULT_CLOUD_BASE_URL, this.platform);
-    const refused = feedUrlProblem(url);
-    if (refused) {
-      // Counted as a failed check: tried again later, when the cloud address may have been fixed.
-      this.apply({ type: 'error', message: refused });
-      return Promise.resolve();
-    }
+    const platform = this.platform;
     this.checking = (async () => {
       try {
+        const url = feedUrl((await this.opts.cloudBaseUrl?.()) ?? DEFAULT_CLOUD_BASE_URL, platform);
+        const refused = feedUrlProblem(url);
+        if (refused) {
+          // Counted as a failed check: tried again later, when the cloud address may have been fixed.
+          this.apply({ type: 'error', message: refused });
+          return;
+        }
         await updater.check(url);
         // No event told us otherwise: the feed had nothing newer.
         if (this.model.state === 'checking') this.apply({ type: 'not-available' });
