@@ -58,6 +58,21 @@ function holdBackground(): void {
   });
 }
 
+/** Tells `seen` of each read better-sqlite3 runs on this thread (its statements' all()), until the returned undo. */
+function watchReads(seen: (source: string, params: unknown[]) => void): () => void {
+  const probe = new Database(':memory:');
+  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
+  probe.close();
+  const all = statement.all;
+  statement.all = function (this: { source: string }, ...a: unknown[]) {
+    seen(this.source, a);
+    return all.apply(this, a);
+  };
+  return () => {
+    statement.all = all;
+  };
+}
+
 const QUERIES = [
   { search: 'a' },
   { search: 'ben' },
@@ -98,14 +113,9 @@ it('answers searches while the index builds, as the index then answers them', as
   // A search read from the store starts on a turn of its own: its first slice of reads ran in the
   // caller's turn, after whatever that turn had done (at 100,000 customers, signing in then searching
   // held the loop 60–77 ms).
-  const probe = new Database(':memory:');
-  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
-  probe.close();
-  const all = statement.all;
-  statement.all = function (this: { source: string }, ...a: unknown[]) {
-    if (this.source.includes('instr(')) pauses.push('read');
-    return all.apply(this, a);
-  };
+  const unwatch = watchReads((source) => {
+    if (source.includes('instr(')) pauses.push('read');
+  });
   try {
     pauses.length = 0;
     // While the index loads, a search's reads run in a reader thread: none here (on a cold disk one read held the loop 30–56 ms).
@@ -119,7 +129,7 @@ it('answers searches while the index builds, as the index then answers them', as
     expect(pauses.filter((p) => p === 'read').length).toBeGreaterThan(1);
     expect(pauses[0]).toBe('turn');
   } finally {
-    statement.all = all;
+    unwatch();
   }
   const cold = [];
   let beforeIndex = 0;
@@ -195,15 +205,10 @@ it("the index's load reads its pages off the event loop's thread, and finds ever
   await first.core.customers.createMany(generateCustomers(5_000, 9).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
   await first.raw.close();
 
-  const probe = new Database(':memory:');
-  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
-  probe.close();
-  const all = statement.all;
   const pagesHere: string[] = [];
-  statement.all = function (this: { source: string }, ...a: unknown[]) {
-    if (this.source.includes('"seen_at"') && this.source.includes('order by "id"')) pagesHere.push(this.source);
-    return all.apply(this, a);
-  };
+  const unwatch = watchReads((source) => {
+    if (source.includes('"seen_at"') && source.includes('order by "id"')) pagesHere.push(source);
+  });
   try {
     const { core, raw } = await openTestCore({ dataDir: temp.dir });
     cleanups.push(() => raw.close());
@@ -211,7 +216,7 @@ it("the index's load reads its pages off the event loop's thread, and finds ever
     expect(core.customers.searchIndexReady).toBe(true);
     expect((await core.call('customers.list', {})).pagination.total).toBe(5_000);
   } finally {
-    statement.all = all;
+    unwatch();
   }
   expect(pagesHere).toEqual([]);
 }, 60_000);
@@ -250,18 +255,13 @@ it("a search whose reader fails reads on the store's own connection in ranges of
   const failing = { all: () => Promise.reject(new Error('the reader thread has stopped')), close: async () => undefined };
   const opening = vi.spyOn(ReaderThread, 'open').mockImplementation(() => failing as unknown as ReaderThread);
   cleanups.push(() => opening.mockRestore());
-  const probe = new Database(':memory:');
-  const statement = Object.getPrototypeOf(probe.prepare('select 1')) as { all: (...a: unknown[]) => unknown };
-  probe.close();
-  const all = statement.all;
   const spans: number[] = [];
-  statement.all = function (this: { source: string }, ...a: unknown[]) {
-    if (this.source.includes('instr(') && this.source.includes('rowid >')) {
-      const [from, to] = a.flat().filter((x): x is number => typeof x === 'number');
+  const unwatch = watchReads((source, params) => {
+    if (source.includes('instr(') && source.includes('rowid >')) {
+      const [from, to] = params.flat().filter((x): x is number => typeof x === 'number');
       spans.push((to as number) - (from as number));
     }
-    return all.apply(this, a);
-  };
+  });
   holdBackground();
   try {
     const { core, raw } = await openTestCore({ dataDir: temp.dir });
@@ -269,7 +269,7 @@ it("a search whose reader fails reads on the store's own connection in ranges of
     expect(core.customers.searchIndexReady).toBe(false);
     expect(await pageOf(core, { search: 'ben' })).toEqual(expected);
   } finally {
-    statement.all = all;
+    unwatch();
   }
   expect(spans.length).toBeGreaterThan(0);
   expect(Math.max(...spans)).toBeLessThanOrEqual(2_000);

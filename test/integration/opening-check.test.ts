@@ -90,6 +90,16 @@ const walBytes = (file: string) => {
     return 0;
   }
 };
+/** A write a crash left in `file`'s -wal only: the writer killed before any checkpoint. */
+function leaveCrashWrite(file: string): void {
+  const writer = `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+    db.pragma('wal_autocheckpoint = 0');
+    db.prepare("insert into settings (key, value, updated_at) values ('crash.left', '1', '2026-01-01')").run();
+    process.kill(process.pid, 'SIGKILL');`;
+  expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
+  expect(walBytes(file)).toBeGreaterThan(0);
+}
 /** Whether `pid` still runs: a zombie (ended, not yet reaped by whoever took it in) does not. */
 const alive = (pid: number) => {
   try {
@@ -233,15 +243,8 @@ describe('the start-up integrity check beside the opening', () => {
   it('a damaged store left with a -wal by a crash: the file and the -wal are as found after the check failed and the app closed', async () => {
     const dir = await storeWith([layla]);
     const file = damageUnreadPage(dir);
-    // A write the crash left in the -wal only (the writer killed before any checkpoint).
-    const writer = `
-      const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
-      db.pragma('wal_autocheckpoint = 0');
-      db.prepare("insert into settings (key, value, updated_at) values ('crash.left', '1', '2026-01-01')").run();
-      process.kill(process.pid, 'SIGKILL');`;
-    expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
+    leaveCrashWrite(file);
     const [before, walBefore] = [sha(file), sha(`${file}-wal`)];
-    expect(walBytes(file)).toBeGreaterThan(0);
     const core = await openCore({ dataDir: dir, appVersion: 'x', log: memoryLogger() }).catch((e: unknown) => e);
     if (!(core instanceof Error)) {
       await (core as Core).checked.catch(() => undefined);
@@ -324,13 +327,7 @@ describe('the start-up integrity check beside the opening', () => {
     async function crashedLegacyStore() {
       const dir = dirs.make();
       const file = await makeLegacyStore(dir); // an older version's store, in WAL: the opening migrates it, so it waits for the check
-      const writer = `
-        const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
-        db.pragma('wal_autocheckpoint = 0');
-        db.prepare("insert into settings (key, value, updated_at) values ('crash.left', '1', '2026-01-01')").run();
-        process.kill(process.pid, 'SIGKILL');`;
-      expect(spawnSync(process.execPath, ['-e', writer], { encoding: 'utf8' }).signal).toBe('SIGKILL');
-      expect(walBytes(file)).toBeGreaterThan(0);
+      leaveCrashWrite(file);
       return { dir, file, before: [sha(file), sha(`${file}-wal`)] };
     }
 
