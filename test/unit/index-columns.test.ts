@@ -92,4 +92,15 @@ describe('IndexColumns.reserveInTurns', () => {
     await columns.reserveInTurns(50_000, async () => void pauses++);
     expect(pauses).toBe(6);
   });
+
+  it('leaves a slot set() skipped over free, its numbers never read, in room not zeroed', async () => {
+    const columns = new IndexColumns();
+    await columns.reserveInTurns(300_000, async () => undefined);
+    columns.set(250_000, { id: 'far', text: 'far away', nameEnd: 8, lastStart: 4, active: true, createdAt: '2026-01-01T00:00:00.000Z', seenAt: '2026-01-01T00:00:00.000Z' });
+    expect(columns.length).toBe(250_001);
+    const held = [];
+    for (let slot = 0; slot < columns.length; slot++) if (columns.holds(slot)) held.push(slot);
+    expect(held).toEqual([250_000]);
+    expect(columns.entryAt(250_000).createdAt).toBe('2026-01-01T00:00:00.000Z');
+  });
 });

@@ -112,7 +112,10 @@ export const seenAtColumn = sql<string | null>`max(
   coalesce((select max(coalesce(removed_at, created_at)) from attachments where customer_id = customers.id), '')
 )`.as('seen_at');
 
-export function indexEntry(row: Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]> & SeenAt): IndexEntry {
+/** A row as the index reads it: INDEX_COLUMNS and SeenAt's column. */
+export type IndexRow = Pick<CustomerRow, (typeof INDEX_COLUMNS)[number]> & SeenAt;
+
+export function indexEntry(row: IndexRow): IndexEntry {
   const text = row.search_text;
   // searchTextOf() starts with the folded "first last" line.
   const lineEnd = text.indexOf('\n');
