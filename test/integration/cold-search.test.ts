@@ -23,12 +23,16 @@ import { manualClock, memoryLogger, openTestCore, tempDir } from '../helpers/cor
 // Each pause a search read from the store takes, in order with its reads (the first test); and the
 // background's pauses (the index's load) held while `background.held` is set (holdBackground()).
 const pauses = vi.hoisted(() => [] as string[]);
-const background = vi.hoisted(() => ({ held: null as Promise<void> | null, release: () => undefined as void }));
+const background = vi.hoisted(() => ({ held: null as Promise<void> | null, release: () => undefined as void, holdIn: 0, reached: () => undefined as void }));
 vi.mock('../../src/main/turns', async (original) => {
   const turns = await original<typeof import('../../src/main/turns')>();
   return {
     ...turns,
     nextTurn: async () => {
+      if (background.holdIn > 0 && --background.holdIn === 0) {
+        holdBackground();
+        background.reached();
+      }
       await background.held;
       return turns.nextTurn();
     },
@@ -41,6 +45,7 @@ vi.mock('../../src/main/turns', async (original) => {
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
+  background.holdIn = 0;
   background.release(); // before the closes: a load held would hold them
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -56,6 +61,12 @@ function holdBackground(): void {
       resolve();
     };
   });
+}
+
+/** holdBackground() once `pauses` more of the background's pauses have come; resolves then. */
+function holdBackgroundAfter(pauses: number): Promise<void> {
+  background.holdIn = pauses;
+  return new Promise((resolve) => (background.reached = resolve));
 }
 
 /** Tells `seen` of each read better-sqlite3 runs on this thread (its statements' all()), until the returned undo. */
@@ -275,3 +286,25 @@ it("a search whose reader fails reads on the store's own connection in ranges of
   expect(Math.max(...spans)).toBeLessThanOrEqual(2_000);
 }, 60_000);
 
+it('a call waiting for a load that a large batch replaced is answered by the new load, with every change before it', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  const victim = (await first.core.call('customers.list', { sortBy: 'createdAt', sortOrder: 'asc', limit: 1 })).data[0]!.id;
+  await first.raw.close();
+
+  // Held once its room is made (6 pauses) and its first page read: the victim's row is in it.
+  const reached = holdBackgroundAfter(8);
+  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  cleanups.push(() => raw.close());
+  await reached;
+  expect(core.customers.searchIndexReady).toBe(false);
+  await core.call('customers.update', { id: victim, customerData: { lastName: 'Qwxzname' } });
+  // An export waits for the load; a batch of 1,000 then has the index built again from the file.
+  const exporting = core.customers.matchingIds({ search: 'qwxzname' });
+  await core.customers.createMany(generateCustomers(1_000, 99).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  background.release();
+  expect(await exporting, 'the rename was saved before the export was asked').toEqual([victim]);
+  expect(await core.customers.matchingIds({ search: 'qwxzname' })).toEqual([victim]);
+}, 120_000);

@@ -510,8 +510,9 @@ export class CustomerService {
       const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
       try {
         const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);
-        // A rebuild started meanwhile (rebuildIndex()) read later rows: this one is not kept.
-        if (generation !== this.indexGeneration) return index;
+        // A rebuild started meanwhile (rebuildIndex()) dropped the changes this load missed: its
+        // callers get the rebuild's index, not this one (an export waiting here lost a rename; review 26).
+        if (generation !== this.indexGeneration) return this.searchIndex();
         for (const change of this.missedByLoad.splice(0)) change(index);
         this.index = index;
         return index;
