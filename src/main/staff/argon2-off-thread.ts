@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { nextTurnAhead } from '../turns';
 
 /*
  * argon2id off the main thread. hash-wasm computes on the calling thread: a sign-in's check held
@@ -44,16 +43,6 @@ export class Argon2Worker {
   /** Whether a worker is up now (tests: an idle one is stopped). */
   get running(): boolean {
     return this.worker !== null;
-  }
-
-  /**
-   * Starts the worker now, on a turn of its own when none is up: starting one takes ~10 ms of the
-   * turn that does it, which was a sign-in's, beside its lookup and the opening's tail (issue 14).
-   */
-  async start(): Promise<void> {
-    if (this.worker || this.broken) return;
-    await nextTurnAhead();
-    this.started();
   }
 
   /** The job's answer from the worker, or null when the worker cannot run it (run it here instead). */

@@ -47,7 +47,6 @@ export class SecretHasher {
 
   hash(secret: string): Promise<string> {
     return this.run(async () => {
-      await this.offThread.start();
       const args = { ...PARAMS, password: secret, salt: randomBytes(16) };
       const hash = ((await this.offThread.run({ op: 'hash', args })) as string | null) ?? (await argon2id(args));
       this.counts.hashed++;
@@ -58,7 +57,6 @@ export class SecretHasher {
   verify(hash: string, secret: string): Promise<boolean> {
     return this.run(async () => {
       this.counts.verified++;
-      await this.offThread.start();
       try {
         const args = { password: secret, hash };
         const offThread = this.offThread.run({ op: 'verify', args });
