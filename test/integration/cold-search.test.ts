@@ -308,3 +308,33 @@ it('a call waiting for a load that a large batch replaced is answered by the new
   expect(await exporting, 'the rename was saved before the export was asked').toEqual([victim]);
   expect(await core.customers.matchingIds({ search: 'qwxzname', sortOrder: 'asc' })).toEqual([victim]);
 }, 120_000);
+
+it('a change whose reindex fails while the index loads is in the index once it is ready, no search asked meanwhile', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  const victim = (await first.core.call('customers.list', { sortBy: 'createdAt', sortOrder: 'asc', limit: 1 })).data[0]!.id;
+  await first.raw.close();
+
+  const reached = holdBackgroundAfter(8); // its first page read, the victim's row in it
+  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  cleanups.push(() => raw.close());
+  await reached;
+  // The reindex's read fails once (a busy or failing disk); the save itself is committed.
+  const db = (core.customers as unknown as { db: { selectFrom: (...a: unknown[]) => unknown } }).db;
+  const selectFrom = db.selectFrom.bind(db);
+  let failed = 0;
+  db.selectFrom = (...a: unknown[]) => {
+    if (failed === 0 && /\breindex\b/.test(new Error().stack ?? '')) {
+      failed++;
+      throw new Error('SQLITE_IOERR (a test)');
+    }
+    return selectFrom(...a);
+  };
+  await core.call('customers.update', { id: victim, customerData: { lastName: 'Qwxzname' } });
+  expect(failed).toBe(1);
+  background.release();
+  for (let i = 0; i < 400 && !core.customers.searchIndexReady; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(await core.customers.matchingIds({ search: 'qwxzname', sortOrder: 'asc' })).toEqual([victim]);
+}, 120_000);

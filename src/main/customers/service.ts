@@ -479,7 +479,9 @@ export class CustomerService {
         for (const r of rows) live.set(r.id, indexEntry(r));
       }
     } catch (err) {
-      // An index that missed a change is dropped: the next search loads it again from the file.
+      // An index that missed a change is dropped: the next search loads it again from the file. A
+      // load under way is superseded too, or it would be kept without the change (review 27).
+      this.indexGeneration++;
       this.index = null;
       this.indexLoading = null;
       this.missedByLoad = [];
