@@ -42,6 +42,7 @@ import type { PurgeLedger } from './privacy/ledger';
 import { PrivacyService } from './privacy/service';
 import type { SecretBox } from './secrets';
 import { staffHandlers } from './staff/handlers';
+import type { AttemptLimiter } from './staff/attempts';
 import type { SecretHasher } from './staff/secrets';
 import { StaffService } from './staff/service';
 import { storeProfileHandlers } from './store-profile/handlers';
@@ -76,6 +77,7 @@ export interface Shared {
   machine: MachineIdentity;
   licenceClient: LicenceClient;
   secretHasher: SecretHasher;
+  signInAttempts: AttemptLimiter;
   purgeLedger: PurgeLedger;
   /** `limiters`: sync's rate limiters by cloud account, which the cloud's minute outlives a restore for. */
   sync: { timeoutMs?: number; automatic?: boolean; timeline?: Timeline; limiters: AccountLimiters; changed(): void };
@@ -112,7 +114,7 @@ export async function assemble(store: OpenedDatabase, s: Shared) {
   await nextTurnAhead(); // between the opening's steps (as in openDatabase): in one turn, ~85 ms held
   const outbox = new Outbox(store.db, store.sqlite, clock);
   const writes = new UnitOfWork(store.db, audit, outbox, log, ready);
-  const staff = new StaffService(store.db, clock, writes, s.secretHasher);
+  const staff = new StaffService(store.db, clock, writes, s.secretHasher, s.signInAttempts);
   const prescriptions = new PrescriptionService(store.db, clock, writes);
   const storeProfile = new StoreProfileService(store.db, clock, writes);
   const storeCountry = async () => (await storeProfile.get()).country;

@@ -21,6 +21,8 @@ import { PurgeLedger } from './privacy/ledger';
 import { tightenDataDir } from './private-files';
 import { RunningStore, reanchorRestored } from './running-store';
 import { keyFileSecretBox, type SecretBox } from './secrets';
+import { AttemptLimiter } from './staff/attempts';
+import { attemptsFile } from './staff/attempts-file';
 import { SecretHasher } from './staff/secrets';
 import { AccountLimiters } from './sync/account-limiters';
 import type { SyncEngine } from './sync/engine';
@@ -152,6 +154,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     machine,
     licenceClient: new LicenceClient(opts.licenceFetch),
     secretHasher: opts.secretHasher ?? new SecretHasher(),
+    signInAttempts: new AttemptLimiter(clock, { kept: attemptsFile(opts.dataDir, secrets, log) }),
     purgeLedger: new PurgeLedger(opts.dataDir),
     sync: {
       timeoutMs: opts.syncTimeoutMs,

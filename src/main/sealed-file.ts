@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { AppError } from '../shared/errors';
 import { replaceFileDurably } from './durable-file';
 import type { SecretBox } from './secrets';
@@ -22,7 +23,7 @@ function noKeychain(err: unknown): boolean {
   return err instanceof AppError && err.code === 'sync.noKeychain';
 }
 
-export function readSealedFile(file: string, box: SecretBox): SealedRead {
+function readSealedFile(file: string, box: SecretBox): SealedRead {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -37,6 +38,22 @@ export function readSealedFile(file: string, box: SecretBox): SealedRead {
     return { kind: 'unreadable', why: 'it does not open with this computer’s secret key' };
   }
 }
+
+/** The file's JSON, as `schema` reads it: text that is not JSON, or not of that shape, is unreadable. */
+export function readSealedJson<T>(file: string, box: SecretBox, schema: z.ZodType<T>, what: string): SealedJsonRead<T> {
+  const read = readSealedFile(file, box);
+  if (read.kind !== 'ok') return read;
+  let value: unknown;
+  try {
+    value = JSON.parse(read.plain);
+  } catch {
+    return { kind: 'unreadable', why: 'it is not JSON' };
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'unreadable', why: `it is not ${what}` };
+}
+
+export type SealedJsonRead<T> = { kind: 'ok'; value: T } | Exclude<SealedRead, { kind: 'ok' }>;
 
 /** Seals `plain` and replaces the file durably. False when no SecretBox can work on this PC. */
 export function writeSealedFile(file: string, box: SecretBox, plain: string): boolean {

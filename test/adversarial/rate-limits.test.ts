@@ -1,8 +1,10 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core';
 import type { Envelope, ErrorShape } from '../../src/shared/errors';
 import { type CloudServer, startCloud } from '../cloud/server';
-import { OWNER, manualClock, openTestCore } from '../helpers/core';
+import { OWNER, manualClock, openTestCore, tempDir } from '../helpers/core';
 import { signedInHostFor } from '../helpers/host-process';
 import { TEST_MACHINE } from '../helpers/licence';
 
@@ -121,6 +123,74 @@ describe('sign-in bursts (in process, the window moved by hand)', () => {
     },
     BURST_TIMEOUT_MS,
   );
+});
+
+describe('the limit across restarts and restores (review 27)', () => {
+  /** Five wrong passwords for Sam, each answered "wrong": the window is full. */
+  async function fillWindow(raw: Core) {
+    for (let i = 0; i < MAX_CHECKS_PER_WINDOW; i++) {
+      expect(await raw.handle('auth.login', { username: SAM.username, password: `wrong-${i}-password` })).toMatchObject({ ok: false, error: { code: 'auth.invalidCredentials' } });
+    }
+  }
+
+  it('still refuses the account after the app is closed and started again, until the window has passed', async () => {
+    const clock = manualClock('2026-03-02T09:00:00.000Z');
+    const folder = tempDir();
+    try {
+      let t = await openTestCore({ clock, dataDir: folder.dir });
+      await t.core.call('staff.create', SAM);
+      await fillWindow(t.raw);
+      await t.close();
+      // Three starts in a row, as review 27 did: each one must find the window still full.
+      for (let start = 0; start < 3; start++) {
+        clock.advance(5_000);
+        t = await openTestCore({ clock, dataDir: folder.dir });
+        const refused = await t.raw.handle('auth.login', { username: SAM.username, password: SAM.password });
+        expect(refused, `start ${start + 1}: the right password`).toMatchObject({ ok: false, error: { code: 'auth.rateLimited', status: 429 } });
+        expect(errorOf(refused)?.details).toMatchObject({ retryAfterSeconds: 60 - 5 * (start + 1) });
+        await t.close();
+      }
+      clock.advance(WINDOW_MS);
+      t = await openTestCore({ clock, dataDir: folder.dir });
+      expect(await t.raw.handle('auth.login', { username: SAM.username, password: SAM.password })).toMatchObject({ ok: true });
+      await t.close();
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it('keeps no username in the clear on disk (one typed into the wrong box may be a password)', async () => {
+    const clock = manualClock('2026-03-02T09:00:00.000Z');
+    const folder = tempDir();
+    try {
+      const t = await openTestCore({ clock, dataDir: folder.dir });
+      const typedAsUsername = 'Tr0ub4dor-and-3';
+      expect(await t.raw.handle('auth.login', { username: typedAsUsername, password: 'x-password-1' })).toMatchObject({ ok: false, error: { code: 'auth.invalidCredentials' } });
+      await t.close();
+      const found = readdirSync(folder.dir, { recursive: true, encoding: 'utf8' })
+        .map((name) => join(folder.dir, name))
+        .filter((file) => statSync(file).isFile() && readFileSync(file).includes(typedAsUsername.toLowerCase()));
+      expect(found).toEqual([]);
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it('still refuses the account after a restore', async () => {
+    const clock = manualClock('2026-03-02T09:00:00.000Z');
+    const t = await openTestCore({ clock });
+    try {
+      await t.core.call('staff.create', SAM);
+      const backup = await t.core.call('backup.create', {});
+      await fillWindow(t.raw);
+      await t.core.call('backup.restore', { name: backup.name });
+      const again = await t.raw.call('auth.login', { username: OWNER.username, password: OWNER.password });
+      expect(again.sessionToken).toBeTruthy();
+      expect(await t.raw.handle('auth.login', { username: SAM.username, password: SAM.password })).toMatchObject({ ok: false, error: { code: 'auth.rateLimited' } });
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('PIN bursts against a locked screen (in process)', () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AttemptLimiter } from '../../src/main/staff/attempts';
-import { manualClock } from '../helpers/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyFileSecretBox } from '../../src/main/secrets';
+import { AttemptLimiter, type KeptFailures } from '../../src/main/staff/attempts';
+import { ATTEMPTS_FILE, attemptsFile } from '../../src/main/staff/attempts-file';
+import { manualClock, memoryLogger, tempDir } from '../helpers/core';
 
 describe('AttemptLimiter', () => {
   it('hands out 5 slots per key at once, synchronously, then says how long to wait', () => {
@@ -36,5 +40,71 @@ describe('AttemptLimiter', () => {
     expect(limiter.reserve('k').slot).not.toBeNull();
     expect(limiter.reserve('k').slot).not.toBeNull();
     expect(limiter.reserve('k').slot).toBeNull();
+  });
+
+  it('starts from the failures kept, a time ahead of the clock counting from now, and keeps only failures of the window', () => {
+    const clock = manualClock('2026-03-02T09:00:00.000Z');
+    const now = clock.now().getTime();
+    const saved: Map<string, number[]>[] = [];
+    const kept: KeptFailures = {
+      load: () => new Map([
+        ['old', [now - 61_000, now - 60_000]],
+        ['full', [now - 50_000, now - 40_000, now - 30_000, now - 20_000, now - 10_000]],
+        // The clock was set back a day since these failed.
+        ['ahead', [now + 86_400_000, now + 86_400_000, now + 86_400_000, now + 86_400_000, now + 86_400_000]],
+      ]),
+      save: (failures) => saved.push(failures),
+    };
+    const limiter = new AttemptLimiter(clock, { kept });
+    expect(limiter.reserve('full')).toEqual({ slot: null, waitMs: 10_000 });
+    expect(limiter.reserve('ahead')).toEqual({ slot: null, waitMs: 60_000 });
+    clock.advance(60_000);
+    expect(limiter.reserve('ahead').slot).not.toBeNull();
+
+    const slot = limiter.reserve('old').slot!;
+    const running = limiter.reserve('other').slot!;
+    slot.failed();
+    // A success or a check still running is not a failure to keep; the aged-out ones are gone.
+    expect(saved).toEqual([new Map([['old', [now + 60_000]]])]);
+    running.succeeded();
+    expect(saved).toHaveLength(1);
+  });
+});
+
+describe('attemptsFile', () => {
+  it('keeps the failures across a new limiter, sealed, and starts empty (with a warning) from a damaged file', () => {
+    const folder = tempDir();
+    try {
+      const box = keyFileSecretBox(folder.dir);
+      const log = memoryLogger();
+      const clock = manualClock('2026-03-02T09:00:00.000Z');
+      const first = new AttemptLimiter(clock, { kept: attemptsFile(folder.dir, box, log) });
+      for (let i = 0; i < 5; i++) first.reserve('login:sam').slot!.failed();
+      clock.advance(1_000);
+      const second = new AttemptLimiter(clock, { kept: attemptsFile(folder.dir, box, log) });
+      expect(second.reserve('login:sam')).toEqual({ slot: null, waitMs: 59_000 });
+      expect(log.lines).toEqual([]);
+
+      writeFileSync(join(folder.dir, ATTEMPTS_FILE), 'not sealed');
+      const third = new AttemptLimiter(clock, { kept: attemptsFile(folder.dir, box, log) });
+      expect(third.reserve('login:sam').slot).not.toBeNull();
+      expect(log.lines).toEqual([expect.stringContaining(`${ATTEMPTS_FILE} not read`)]);
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it('answers the failure even when it cannot be written (a folder at its name), and says so in the log', () => {
+    const folder = tempDir();
+    try {
+      mkdirSync(join(folder.dir, ATTEMPTS_FILE));
+      const log = memoryLogger();
+      const limiter = new AttemptLimiter(manualClock(), { kept: attemptsFile(folder.dir, keyFileSecretBox(folder.dir), log) });
+      for (let i = 0; i < 5; i++) limiter.reserve('login:sam').slot!.failed();
+      expect(limiter.reserve('login:sam').slot).toBeNull();
+      expect(log.lines.filter((l) => l.includes('not kept across restarts'))).toHaveLength(5);
+    } finally {
+      folder.remove();
+    }
   });
 });

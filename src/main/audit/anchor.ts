@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import type { AuditChainBreak } from '../../shared/audit/schema';
-import { readSealedFile, writeSealedFile } from '../sealed-file';
+import { readSealedJson, writeSealedFile } from '../sealed-file';
 import type { SecretBox } from '../secrets';
 
 /*
@@ -59,14 +59,8 @@ export function auditTableExists(sqlite: BetterSqlite3.Database): boolean {
 type AnchorRead = { kind: 'ok'; head: AuditHead } | { kind: 'absent' } | { kind: 'unreadable' } | { kind: 'unavailable' };
 
 export function readAnchor(dataDir: string, box: SecretBox): AnchorRead {
-  const read = readSealedFile(join(dataDir, AUDIT_ANCHOR_FILE), box);
-  if (read.kind !== 'ok') return { kind: read.kind };
-  try {
-    const parsed = AuditHead.safeParse(JSON.parse(read.plain));
-    return parsed.success ? { kind: 'ok', head: parsed.data } : { kind: 'unreadable' };
-  } catch {
-    return { kind: 'unreadable' };
-  }
+  const read = readSealedJson(join(dataDir, AUDIT_ANCHOR_FILE), box, AuditHead, 'an audit head');
+  return read.kind === 'ok' ? { kind: 'ok', head: read.value } : { kind: read.kind };
 }
 
 /** Seals and writes the head durably. False when the SecretBox cannot work on this PC. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readSealedFile, writeSealedFile } from '../sealed-file';
+import { readSealedJson, writeSealedFile } from '../sealed-file';
 import type { SecretBox } from '../secrets';
 import { LedgerState, type SealRead } from './ledger';
 
@@ -7,16 +7,8 @@ import { LedgerState, type SealRead } from './ledger';
 export const LEDGER_FILE = 'licence.sealed';
 
 export function readSealedLedger(dataDir: string, box: SecretBox): SealRead {
-  const read = readSealedFile(join(dataDir, LEDGER_FILE), box);
-  if (read.kind !== 'ok') return read;
-  let value: unknown;
-  try {
-    value = JSON.parse(read.plain);
-  } catch {
-    return { kind: 'unreadable', why: 'it is not JSON' };
-  }
-  const parsed = LedgerState.safeParse(value);
-  return parsed.success ? { kind: 'ok', state: parsed.data } : { kind: 'unreadable', why: 'it is not a licence ledger' };
+  const read = readSealedJson(join(dataDir, LEDGER_FILE), box, LedgerState, 'a licence ledger');
+  return read.kind === 'ok' ? { kind: 'ok', state: read.value } : read;
 }
 
 /**

@@ -14,6 +14,13 @@ export type Reservation = { slot: AttemptSlot; waitMs: 0 } | { slot: null; waitM
 
 const SWEEP_ABOVE_KEYS = 1000;
 
+/** Where the failures still in the window are kept across restarts (attempts-file.ts): by key, when each failed. */
+export interface KeptFailures {
+  load(): Map<string, number[]>;
+  /** Done before the failure is answered, so no one sees "wrong" for a failure a restart would forget. */
+  save(failures: Map<string, number[]>): void;
+}
+
 interface Entry {
   /** When it failed; for a check still running, when it started. */
   at: number;
@@ -31,15 +38,30 @@ interface Entry {
  *
  * A success gives back only its own slot and does not wipe earlier failures: otherwise the real
  * user's sign-in would hand an attacker guessing in parallel a fresh set of tries.
+ *
+ * With `kept`, failures outlive the app: relaunching it gave 5 more tries each time (review 27).
+ * One limiter serves the app's life, so a restore does not start it over either.
  */
 export class AttemptLimiter {
   private readonly entries = new Map<string, Entry[]>();
+  private readonly max: number;
+  private readonly windowMs: number;
+  private readonly kept: KeptFailures | null;
 
   constructor(
     private readonly clock: Clock,
-    private readonly max = 5,
-    private readonly windowMs = 60_000,
-  ) {}
+    o: { max?: number; windowMs?: number; kept?: KeptFailures } = {},
+  ) {
+    this.max = o.max ?? 5;
+    this.windowMs = o.windowMs ?? 60_000;
+    this.kept = o.kept ?? null;
+    const now = clock.now().getTime();
+    for (const [key, times] of this.kept?.load() ?? []) {
+      // A time ahead of now (the clock was set back since) counts from now: a full window, not until the clock gets there.
+      const live = times.map((at) => Math.min(at, now)).filter((at) => now - at < this.windowMs);
+      if (live.length > 0) this.entries.set(key, live.map((at) => ({ at, running: false })));
+    }
+  }
 
   reserve(key: string): Reservation {
     const now = this.clock.now().getTime();
@@ -58,7 +80,10 @@ export class AttemptLimiter {
       settled = true;
       entry.running = false;
       entry.at = this.clock.now().getTime();
-      if (keep) return;
+      if (keep) {
+        this.keepFailures(entry.at);
+        return;
+      }
       const list = this.entries.get(key);
       const rest = list?.filter((e) => e !== entry) ?? [];
       if (rest.length > 0) this.entries.set(key, rest);
@@ -68,6 +93,16 @@ export class AttemptLimiter {
       waitMs: 0,
       slot: { failed: () => settle(true), succeeded: () => settle(false), cancelled: () => settle(false) },
     };
+  }
+
+  private keepFailures(now: number) {
+    if (!this.kept) return;
+    const failures = new Map<string, number[]>();
+    for (const [key, list] of this.entries) {
+      const times = list.filter((e) => !e.running && now - e.at < this.windowMs).map((e) => e.at);
+      if (times.length > 0) failures.set(key, times);
+    }
+    this.kept.save(failures);
   }
 
   /** Drops keys whose failures have all aged out (a spray of made-up usernames leaves many). */

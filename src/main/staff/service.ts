@@ -28,7 +28,6 @@ export interface SignedIn {
 /** Staff accounts, sign-in, the screen lock and the auto-lock setting. */
 export class StaffService {
   readonly sessions: Sessions;
-  private readonly attempts: AttemptLimiter;
   private autoLockMinutes: number | null = null;
 
   constructor(
@@ -37,9 +36,10 @@ export class StaffService {
     private readonly writes: UnitOfWork,
     /** The argon2 queue; one per app, so it outlives a restore's reassembly. */
     private readonly hasher: SecretHasher = new SecretHasher(),
+    /** The checks' limit; one per app too, so a restore does not start it over. */
+    private readonly attempts: AttemptLimiter = new AttemptLimiter(clock),
   ) {
     this.sessions = new Sessions(clock);
-    this.attempts = new AttemptLimiter(clock);
   }
 
   async ownerExists(): Promise<boolean> {
