@@ -11,6 +11,7 @@ import { DB_FILE_NAME } from '../../src/main/db/database';
 import { makeLegacyStore } from '../helpers/legacy-store';
 import { generateCustomers } from '../bench/people';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
+import { STORE, cloudWithStore, connect } from '../helpers/sync';
 import { OWNER, ahmed, layla, memoryLogger, openTestCore, person, tempDirs } from '../helpers/core';
 
 /*
@@ -223,6 +224,29 @@ describe('the start-up integrity check beside the opening', () => {
   });
 
   // Review 20 (F1): the copy, the lineage and the pruning ran before the wait: a damaged copy was kept, the oldest good one pruned.
+  it('"Sync now" asked while it runs waits for it, then sends what was pending (it answered "idle" with the change still pending)', async () => {
+    const cloud = await cloudWithStore();
+    try {
+      const dir = dirs.make();
+      // Nothing sent by itself: the change is still pending when the app is closed.
+      const t = await openTestCore({ dataDir: dir, core: { syncAutomatic: false } });
+      await connect(t.core, cloud);
+      await t.core.call('customers.create', layla);
+      expect((await t.core.call('sync.status', {})).pending).toBe(1);
+      await t.raw.close();
+
+      const { held, core, sessionToken } = await openHeld(dir);
+      await held.started;
+      const syncing = core.call('sync.now', {}, { sessionToken });
+      expect(await pending(syncing)).toBe(true);
+      held.release();
+      expect(await syncing).toMatchObject({ state: 'idle', pending: 0 });
+      expect(cloud.customers(STORE.storeId).map((c) => c.localData.email)).toEqual([layla.customerData.email]);
+    } finally {
+      await cloud.close();
+    }
+  });
+
   it('a backup asked for while it runs waits for it: on a damaged store none is made and none pruned', async () => {
     const dir = await storeWith([layla]);
     const file = damageUnreadPage(dir);

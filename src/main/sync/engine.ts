@@ -266,6 +266,9 @@ export class SyncEngine {
   /** Syncs now, whatever the backoff says (staff pressed "Sync now"), and waits for it. */
   async now(): Promise<void> {
     if (!this.config || this.off) return;
+    // While the start's check runs a round ends at once: "Sync now" answered idle with changes
+    // still pending (a restart on a busy PC). It waits for the check instead; a failed check leaves it at that.
+    if (!this.writable) await this.d.writable?.catch(() => undefined);
     this.lastPullAt = Number.NEGATIVE_INFINITY; // pull at the first round (the timeline is monotonic: it may start near 0)
     await this.running;
     await this.run();
