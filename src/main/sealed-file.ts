@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors';
 import { replaceFileDurably } from './durable-file';
@@ -18,6 +18,9 @@ export type SealedRead =
   /** No SecretBox can work on this PC at all (no keychain): nothing can be said of the file. */
   | { kind: 'unavailable'; why: string };
 
+/** Far above what is sealed here (a licence, an audit head, a minute of failed sign-ins). */
+const MAX_SEALED_BYTES = 4 * 1024 * 1024;
+
 /** A SecretBox that cannot work on this PC at all (no keychain), as opposed to one that refuses a text. */
 function noKeychain(err: unknown): boolean {
   return err instanceof AppError && err.code === 'sync.noKeychain';
@@ -26,6 +29,10 @@ function noKeychain(err: unknown): boolean {
 function readSealedFile(file: string, box: SecretBox): SealedRead {
   let text: string;
   try {
+    // Only a plain file of a size the app writes: a FIFO at the name held the start forever (review 28).
+    const stat = lstatSync(file);
+    if (!stat.isFile()) return { kind: 'unreadable', why: 'it is not a plain file' };
+    if (stat.size > MAX_SEALED_BYTES) return { kind: 'unreadable', why: 'it is larger than the app writes' };
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyFileSecretBox } from '../../src/main/secrets';
@@ -40,6 +41,16 @@ describe('AttemptLimiter', () => {
     expect(limiter.reserve('k').slot).not.toBeNull();
     expect(limiter.reserve('k').slot).not.toBeNull();
     expect(limiter.reserve('k').slot).toBeNull();
+  });
+
+  it('counts failures from now when the clock is set back while the app runs: a wait of at most the window (review 28)', () => {
+    const clock = manualClock('2026-03-02T09:00:00.000Z');
+    const limiter = new AttemptLimiter(clock);
+    for (let i = 0; i < 5; i++) limiter.reserve('login:sam').slot!.failed();
+    clock.advance(-3_600_000);
+    expect(limiter.reserve('login:sam')).toEqual({ slot: null, waitMs: 60_000 });
+    clock.advance(60_000);
+    expect(limiter.reserve('login:sam').slot).not.toBeNull();
   });
 
   it('starts from the failures kept, a time ahead of the clock counting from now, and keeps only failures of the window', () => {
@@ -89,6 +100,19 @@ describe('attemptsFile', () => {
       const third = new AttemptLimiter(clock, { kept: attemptsFile(folder.dir, box, log) });
       expect(third.reserve('login:sam').slot).not.toBeNull();
       expect(log.lines).toEqual([expect.stringContaining(`${ATTEMPTS_FILE} not read`)]);
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it('starts, with a warning, when something other than a file stands at its name (a FIFO held the start forever; review 28)', () => {
+    const folder = tempDir();
+    try {
+      execFileSync('mkfifo', [join(folder.dir, ATTEMPTS_FILE)]);
+      const log = memoryLogger();
+      const limiter = new AttemptLimiter(manualClock(), { kept: attemptsFile(folder.dir, keyFileSecretBox(folder.dir), log) });
+      expect(limiter.reserve('login:sam').slot).not.toBeNull();
+      expect(log.lines).toEqual([expect.stringContaining('not a plain file')]);
     } finally {
       folder.remove();
     }

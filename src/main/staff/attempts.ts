@@ -57,8 +57,8 @@ export class AttemptLimiter {
     this.kept = o.kept ?? null;
     const now = clock.now().getTime();
     for (const [key, times] of this.kept?.load() ?? []) {
-      // A time ahead of now (the clock was set back since) counts from now: a full window, not until the clock gets there.
-      const live = times.map((at) => Math.min(at, now)).filter((at) => now - at < this.windowMs);
+      // A time ahead of now (the clock was set back since) is kept: reserve() counts it from now.
+      const live = times.filter((at) => now - at < this.windowMs);
       if (live.length > 0) this.entries.set(key, live.map((at) => ({ at, running: false })));
     }
   }
@@ -67,6 +67,8 @@ export class AttemptLimiter {
     const now = this.clock.now().getTime();
     if (this.entries.size > SWEEP_ABOVE_KEYS) this.sweep(now);
     const live = (this.entries.get(key) ?? []).filter((e) => e.running || now - e.at < this.windowMs);
+    // The clock was set back since these failed: they count from now, a full window, not until the clock gets back there.
+    for (const e of live) if (!e.running && e.at > now) e.at = now;
     if (live.length >= this.max) {
       this.entries.set(key, live);
       return { slot: null, waitMs: this.waitFor(live, now) };
