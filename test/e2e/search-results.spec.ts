@@ -193,3 +193,24 @@ test('a result list longer than the screen can be reached and scrolled from the 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Leïla Alaoui' })).toBeVisible();
 });
+
+test('a search whose results are slow to come says so in words, and stops saying it once they are here', async ({ page, host, request }) => {
+  await callHost(request, host, 'customers.create', leila('l.alaoui@example.com', '+212 661 000 111', '1958-04-07', 'Casablanca'));
+  await callHost(request, host, 'customers.create', {
+    customerData: { firstName: 'Karim', lastName: 'Bennani', email: 'k.bennani@example.com', phoneNumber: '+212 664 000 222', dateOfBirth: '1975-02-03', sex: 'male' },
+  });
+  await page.reload();
+  await expect(page.getByTestId('result-count')).toHaveText('2 customers');
+  // As while a large store's search index still loads after a start: each answer takes most of a second.
+  await page.route('**/api/customers.list', async (route) => {
+    await new Promise((r) => setTimeout(r, 900));
+    await route.continue();
+  });
+  const cue = page.getByText('Searching for “alaoui”…');
+  await searchBox(page).pressSequentially('alaoui');
+  await expect(cue).toBeVisible();
+  await shot(page, 'search-slow');
+  await expect(page.getByTestId('result-count')).toHaveText('1 match');
+  await expect(cue).toBeHidden();
+  await expect(results(page)).toHaveCount(1);
+});

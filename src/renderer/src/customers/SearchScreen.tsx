@@ -1,5 +1,5 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, type Dispatch, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { errorMessage } from '../api/errors';
@@ -14,6 +14,8 @@ import { useSignedIn } from '../auth/AuthProvider';
 
 const ROW_HEIGHT = 40;
 const optionIdOf = (listId: string, i: number) => `${listId}-option-${i}`;
+/** Results still on their way after this long are said to be (a keystroke's come in ~30 ms). */
+const SLOW_SEARCH_MS = 300;
 /** Start loading the next page this many rows before the end is on screen. */
 const PREFETCH_ROWS = 15;
 
@@ -117,13 +119,7 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
         {isOwner ? <ExportListAction search={shownSearch} matches={total} /> : null}
       </div>
 
-      <div className="list-meta">
-        <span aria-live="polite" data-testid="result-count">
-          {query.data ? (shownSearch ? t('search.matches', { count: total }) : t('search.count', { count: total })) : ''}
-        </span>
-        <span className={`busy${query.isFetching ? ' on' : ''}`} aria-hidden="true" />
-        <span className="hint">{t('search.hint')}</span>
-      </div>
+      <ListMeta query={query} total={total} shownSearch={shownSearch} search={search} stale={stale} />
 
       <ListHead />
 
@@ -143,6 +139,27 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
         activeOption={activeOption}
       />
     </section>
+  );
+}
+
+/** How many customers the list holds or matched, whether it is loading, and the keys. */
+function ListMeta({ query, total, shownSearch, search, stale }: { query: ReturnType<typeof useCustomerSearch>; total: number; shownSearch: string; search: string; stale: boolean }) {
+  const { t } = useTranslation();
+  const slow = useHeld(stale && search.trim() !== '', SLOW_SEARCH_MS);
+  return (
+    <div className="list-meta">
+      <span aria-live="polite" data-testid="result-count">
+        {query.data ? (shownSearch ? t('search.matches', { count: total }) : t('search.count', { count: total })) : ''}
+      </span>
+      <span className={`busy${query.isFetching ? ' on' : ''}`} aria-hidden="true" />
+      {/* A wait a person notices (the index still loading after a start): said in words, the dot was easy to miss. */}
+      {slow ? (
+        <span className="searching" aria-hidden="true">
+          {t('search.searching', { search: search.trim() })}
+        </span>
+      ) : null}
+      <span className="hint">{t('search.hint')}</span>
+    </div>
   );
 }
 
@@ -391,4 +408,18 @@ function NewCustomerButton({ onNew }: { onNew: () => void }) {
       </button>
     </>
   );
+}
+
+/** Whether `on` has held for `ms` without a break. */
+function useHeld(on: boolean, ms: number): boolean {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    if (!on) return;
+    const timer = setTimeout(() => setHeld(true), ms);
+    return () => {
+      clearTimeout(timer);
+      setHeld(false);
+    };
+  }, [on, ms]);
+  return held && on;
 }
