@@ -338,3 +338,45 @@ it('a change whose reindex fails while the index loads is in the index once it i
   for (let i = 0; i < 400 && !core.customers.searchIndexReady; i++) await new Promise((r) => setTimeout(r, 25));
   expect(await core.customers.matchingIds({ search: 'qwxzname', sortOrder: 'asc' })).toEqual([victim]);
 }, 120_000);
+
+// Review 27 (Low): a load a rebuild replaced read on to the end with its two reader threads (8 batches back to back: 16 threads).
+it('a load that a large batch replaced stops reading at its next page, its reader threads ended', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  await first.raw.close();
+
+  // Every reader the loads open, and the index pages each reads.
+  const alive = new Set<ReaderThread>();
+  let pagesRead = 0;
+  const open = ReaderThread.open.bind(ReaderThread);
+  const spy = vi.spyOn(ReaderThread, 'open').mockImplementation((...a) => {
+    const reader = open(...a);
+    if (!reader) return reader;
+    alive.add(reader);
+    const [all, close] = [reader.all.bind(reader), reader.close.bind(reader)];
+    reader.all = (query) => {
+      if (query.sql.includes('"seen_at"') && query.sql.includes('order by "id"')) pagesRead++;
+      return all(query);
+    };
+    reader.close = () => (alive.delete(reader), close());
+    return reader;
+  });
+  cleanups.push(() => spy.mockRestore());
+
+  const reached = holdBackgroundAfter(8); // the first load held after its first page
+  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  cleanups.push(() => raw.close());
+  await reached;
+  const more = generateCustomers(3_000, 99).map((c, i) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, email: `batch-${i}@example.org` } }));
+  for (let i = 0; i < 3; i++) await core.customers.createMany(more.slice(i * 1_000, (i + 1) * 1_000), { staffId: null, username: 'owner' });
+  const before = pagesRead;
+  background.release();
+  await core.customers.warmUp();
+  // 9,000 customers: the last load's 5 pages, and none more from the three it replaced.
+  expect(pagesRead - before).toBe(5);
+  for (let i = 0; i < 200 && alive.size > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(alive.size).toBe(0);
+  expect((await core.call('customers.list', {})).pagination.total).toBe(9_000);
+}, 120_000);

@@ -65,6 +65,7 @@ export class CustomerService {
   /** Which load is the current one: a rebuild supersedes a load under way. */
   private indexGeneration = 0;
   private readonly indexing = new AbortController();
+  private loadReplaced: AbortController | null = null;
   /**
    * The readers off the event loop while the index loads (db/reader-thread.ts): one reads its pages,
    * one the searches answered meanwhile, so that a person's search never queues behind a page.
@@ -481,10 +482,7 @@ export class CustomerService {
     } catch (err) {
       // An index that missed a change is dropped: the next search loads it again from the file. A
       // load under way is superseded too, or it would be kept without the change (review 27).
-      this.indexGeneration++;
-      this.index = null;
-      this.indexLoading = null;
-      this.missedByLoad = [];
+      this.dropIndex();
       throw err;
     }
     const gone = ids.filter((id) => !live.has(id));
@@ -505,25 +503,31 @@ export class CustomerService {
     if (this.index) return Promise.resolve(this.index);
     if (this.indexLoading) return this.indexLoading;
     const generation = ++this.indexGeneration;
+    // Stopped when the app closes, or when a newer load replaces it (dropIndex()).
+    const replaced = (this.loadReplaced = new AbortController());
+    const stop = AbortSignal.any([this.indexing.signal, replaced.signal]);
     this.indexLoading = (async () => {
       // Its threads started on a turn of their own, not in the caller's (the opening's, ~5 ms for two).
       await nextTurnAhead();
       this.indexing.signal.throwIfAborted(); // a close meanwhile found no readers to end: none are started
       const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
       try {
-        const index = await CustomerSearchIndex.build(await this.indexColumns(), undefined, this.indexing.signal);
-        // A rebuild started meanwhile (rebuildIndex()) dropped the changes this load missed: its
-        // callers get the rebuild's index, not this one (an export waiting here lost a rename; review 26).
+        const index = await CustomerSearchIndex.build(await this.indexColumns(stop), undefined, stop);
+        // A rebuild started meanwhile dropped the changes this load missed: its callers get the
+        // rebuild's index, not this one (an export waiting here lost a rename; review 26).
         if (generation !== this.indexGeneration) return this.searchIndex();
         for (const change of this.missedByLoad.splice(0)) change(index);
         this.index = index;
         return index;
       } catch (err) {
-        // A failed load is retried by the next search; changes since are in the file anyway.
-        if (generation === this.indexGeneration) {
-          this.indexLoading = null;
-          this.missedByLoad = [];
+        if (generation !== this.indexGeneration) {
+          // Replaced while it read (it stopped, or failed meanwhile): its callers get the newer load's index.
+          if (!this.indexing.signal.aborted) return this.searchIndex();
+          throw err;
         }
+        // A failed load is retried by the next search; changes since are in the file anyway.
+        this.indexLoading = null;
+        this.missedByLoad = [];
         throw err;
       } finally {
         if (this.readers === readers) this.readers = null;
@@ -535,10 +539,21 @@ export class CustomerService {
 
   /** Drops the index (and any load under way) and builds it again from the file, in the background. */
   private rebuildIndex(): void {
+    this.dropIndex();
+    this.searchIndex().catch(() => undefined);
+  }
+
+  /**
+   * Drops the index, and stops a load under way at its next page: it read on to the end with its
+   * two reader threads (8 batches back to back left 16 running; review 27).
+   */
+  private dropIndex(): void {
+    this.indexGeneration++;
+    this.loadReplaced?.abort(new AppError('app.closing', 'Replaced by a newer load of the search index'));
+    this.loadReplaced = null;
     this.index = null;
     this.indexLoading = null;
     this.missedByLoad = [];
-    this.searchIndex().catch(() => undefined);
   }
 
   /**
@@ -547,7 +562,7 @@ export class CustomerService {
    * the event loop for a second. Each page goes into the columns and its rows go: kept as entries
    * until the build, 1,000,000 of them were millions of objects marked by every major collection.
    */
-  private async indexColumns(): Promise<IndexColumns> {
+  private async indexColumns(stop: AbortSignal): Promise<IndexColumns> {
     const columns = new IndexColumns();
     // Room for every row there ever was (the rowid's top, read off the table's b-tree) and some
     // new customers: made once, not grown page by page (see IndexColumns.reserve()).
@@ -558,7 +573,7 @@ export class CustomerService {
     for (;;) {
       // Each page on a turn of its own, the first too: read in the opening's turn, it was added to it.
       await nextTurn();
-      this.indexing.signal.throwIfAborted();
+      stop.throwIfAborted();
       const page = this.db
         .selectFrom('customers')
         .select(INDEX_COLUMNS)
@@ -568,9 +583,9 @@ export class CustomerService {
         .orderBy('id')
         .limit(INDEX_PAGE);
       const rows = (await read(page)) ?? (await page.execute());
-      this.indexing.signal.throwIfAborted();
+      stop.throwIfAborted();
       // In slices too: a page's 2,000 rows took 30–55 ms on a cold start, their code not yet compiled.
-      await runInSlices(pushing(columns, rows), undefined, this.indexing.signal);
+      await runInSlices(pushing(columns, rows), undefined, stop);
       if (rows.length < INDEX_PAGE) return columns;
       after = (rows[rows.length - 1] as (typeof rows)[number]).id;
     }
