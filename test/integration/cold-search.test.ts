@@ -380,3 +380,23 @@ it('a load that a large batch replaced stops reading at its next page, its reade
   expect(alive.size).toBe(0);
   expect((await core.call('customers.list', {})).pagination.total).toBe(9_000);
 }, 120_000);
+
+// Review 29 (Info): a call waiting on a replaced load when the app closed was told "Replaced by a newer load".
+it('a close while a replaced load and its replacement run: a call waiting on them is told the app is closing', async () => {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const first = await openTestCore({ dataDir: temp.dir });
+  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  await first.raw.close();
+
+  const reached = holdBackgroundAfter(8);
+  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  await reached;
+  const exporting = core.customers.matchingIds({ search: 'a', sortOrder: 'asc' });
+  const more = generateCustomers(1_000, 99).map((c, i) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, email: `batch-${i}@example.org` } }));
+  await core.customers.createMany(more, { staffId: null, username: 'owner' });
+  const closing = raw.close();
+  background.release();
+  await expect(exporting).rejects.toMatchObject({ code: 'app.closing', message: 'OptiCounter is closing' });
+  await closing;
+}, 120_000);

@@ -523,7 +523,8 @@ export class CustomerService {
         if (generation !== this.indexGeneration) {
           // Replaced while it read (it stopped, or failed meanwhile): its callers get the newer load's index.
           if (!this.indexing.signal.aborted) return this.searchIndex();
-          throw err;
+          // Closing: said as such, not as the replacement that stopped it first (review 29).
+          throw this.indexing.signal.reason;
         }
         // A failed load is retried by the next search; changes since are in the file anyway.
         this.indexLoading = null;
