@@ -103,3 +103,41 @@ test('in Arabic the page reads right to left, the prescription grid stays left t
   await expect(html).toHaveAttribute('dir', 'rtl');
   await expect(page.getByRole('searchbox', { name: 'البحث عن الزبائن' })).toBeVisible();
 });
+
+test('in Arabic, a phone quoted in the search lines keeps its own order (set apart with bdi)', async ({ page }, testInfo) => {
+  await page.getByLabel('Language').selectOption('ar');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+  const search = page.getByRole('searchbox');
+  // No one matches: the empty line quotes it.
+  await search.fill('+212 661');
+  const empty = page.locator('.list-message');
+  await expect(empty).toContainText('+212 661');
+  await expect(empty.locator('bdi')).toHaveText('+212 661');
+  // Answers held: the "searching" line quotes it too.
+  await page.route('**/api/customers.list', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await search.fill('0661 000');
+  const cue = page.locator('.searching');
+  await expect(cue.locator('bdi')).toHaveText('0661 000');
+  // Each number reads left to right on screen: on each line, the characters left to right spell it.
+  for (const [line, typed] of [[cue, '0661 000'], [page.locator('.list-message'), '+212 661']] as const) {
+    if (typed === '+212 661') {
+      await page.unroute('**/api/customers.list');
+      await search.fill(typed);
+    }
+    const shown = await line.locator('bdi').evaluate((el) => {
+      const text = el.firstChild as Text;
+      const chars = [...(text.textContent ?? '')].map((c, i) => {
+        const r = document.createRange();
+        r.setStart(text, i);
+        r.setEnd(text, i + 1);
+        return { c, x: r.getBoundingClientRect().left };
+      });
+      return chars.sort((a, b) => a.x - b.x).map((ch) => ch.c).join('');
+    });
+    expect(shown.replace(/ /g, ''), `${typed} as drawn, left to right`).toBe(typed.replace(/ /g, ''));
+  }
+  await keep(page, testInfo, 'arabic-search-cue');
+});

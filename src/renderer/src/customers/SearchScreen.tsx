@@ -1,6 +1,6 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { errorMessage } from '../api/errors';
 import { useCustomerGroups, useCustomerSearch, usePrefetchSearch } from './queries';
@@ -155,7 +155,7 @@ function ListMeta({ query, total, shownSearch, search, stale }: { query: ReturnT
       {/* A wait a person notices (the index still loading after a start): said in words, the dot was easy to miss. */}
       {slow ? (
         <span className="searching" aria-hidden="true">
-          {t('search.searching', { search: search.trim() })}
+          <Searched i18nKey="search.searching" search={search.trim()} />
         </span>
       ) : null}
       <span className="hint">{t('search.hint')}</span>
@@ -215,7 +215,7 @@ function ResultList({ query, rows, total, shownSearch, active, stale, listRef, l
   if (rows.length === 0) {
     return (
       <p className="list-message" role="status">
-        {shownSearch ? t('search.emptySearch', { search: shownSearch }) : t('search.emptyAll')}
+        {shownSearch ? <Searched i18nKey="search.emptySearch" search={shownSearch} /> : t('search.emptyAll')}
       </p>
     );
   }
@@ -422,4 +422,12 @@ function useHeld(on: boolean, ms: number): boolean {
     };
   }, [on, ms]);
   return held && on;
+}
+
+/**
+ * A line quoting what was typed, set apart from the text around it: in Arabic a phone took the line's
+ * order ("661 212+"). Without a letter to go by (digits, +), it reads left to right.
+ */
+function Searched({ i18nKey, search }: { i18nKey: 'search.searching' | 'search.emptySearch'; search: string }) {
+  return <Trans i18nKey={i18nKey} values={{ search }} components={{ q: <bdi dir={/\p{L}/u.test(search) ? 'auto' : 'ltr'} /> }} />;
 }
