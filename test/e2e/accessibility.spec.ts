@@ -20,11 +20,11 @@ const dictionaries = Object.fromEntries(
   LANGUAGES.map((lng) => [lng, JSON.parse(readFileSync(new URL(`../../src/renderer/src/i18n/${lng}.json`, import.meta.url), 'utf8')) as Dictionary]),
 ) as Record<Language, Dictionary>;
 
-/** A string of the app's translations, `{{name}}` placeholders filled in. */
+/** A string of the app's translations as shown: `{{name}}` placeholders filled in, `<q>…</q>` marks (Trans) gone. */
 function tr(lng: Language, key: string, params: Record<string, string> = {}): string {
   const value = key.split('.').reduce<unknown>((node, part) => (node as Dictionary | undefined)?.[part], dictionaries[lng]);
   if (typeof value !== 'string') throw new Error(`no translation ${lng}:${key}`);
-  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? '');
+  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? '').replace(/<\/?\w+>/g, '');
 }
 
 function escapeRegExp(text: string): string {
