@@ -84,6 +84,22 @@ function watchReads(seen: (source: string, params: unknown[]) => void): () => vo
   };
 }
 
+/** A closed store of 6,000 customers (removed after the test), and the first one created. */
+async function closedStoreOf6000(): Promise<{ dir: string; first: string }> {
+  const temp = tempDir();
+  cleanups.push(temp.remove);
+  const t = await openTestCore({ dataDir: temp.dir });
+  await t.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
+  const first = (await t.core.call('customers.list', { sortBy: 'createdAt', sortOrder: 'asc', limit: 1 })).data[0]!.id;
+  await t.raw.close();
+  return { dir: temp.dir, first };
+}
+
+/** A batch of new customers (a large one rebuilds the index), their emails apart from the store's. */
+function batchOf(count: number) {
+  return generateCustomers(count, 99).map((c, i) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, email: `batch-${i}@example.org` } }));
+}
+
 const QUERIES = [
   { search: 'a' },
   { search: 'ben' },
@@ -287,16 +303,11 @@ it("a search whose reader fails reads on the store's own connection in ranges of
 }, 60_000);
 
 it('a call waiting for a load that a large batch replaced is answered by the new load, with every change before it', async () => {
-  const temp = tempDir();
-  cleanups.push(temp.remove);
-  const first = await openTestCore({ dataDir: temp.dir });
-  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
-  const victim = (await first.core.call('customers.list', { sortBy: 'createdAt', sortOrder: 'asc', limit: 1 })).data[0]!.id;
-  await first.raw.close();
+  const { dir, first: victim } = await closedStoreOf6000();
 
   // Held once its room is made (6 pauses) and its first page read: the victim's row is in it.
   const reached = holdBackgroundAfter(8);
-  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  const { core, raw } = await openTestCore({ dataDir: dir });
   cleanups.push(() => raw.close());
   await reached;
   expect(core.customers.searchIndexReady).toBe(false);
@@ -310,15 +321,10 @@ it('a call waiting for a load that a large batch replaced is answered by the new
 }, 120_000);
 
 it('a change whose reindex fails while the index loads is in the index once it is ready, no search asked meanwhile', async () => {
-  const temp = tempDir();
-  cleanups.push(temp.remove);
-  const first = await openTestCore({ dataDir: temp.dir });
-  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
-  const victim = (await first.core.call('customers.list', { sortBy: 'createdAt', sortOrder: 'asc', limit: 1 })).data[0]!.id;
-  await first.raw.close();
+  const { dir, first: victim } = await closedStoreOf6000();
 
   const reached = holdBackgroundAfter(8); // its first page read, the victim's row in it
-  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  const { core, raw } = await openTestCore({ dataDir: dir });
   cleanups.push(() => raw.close());
   await reached;
   // The reindex's read fails once (a busy or failing disk); the save itself is committed.
@@ -341,11 +347,7 @@ it('a change whose reindex fails while the index loads is in the index once it i
 
 // Review 27 (Low): a load a rebuild replaced read on to the end with its two reader threads (8 batches back to back: 16 threads).
 it('a load that a large batch replaced stops reading at its next page, its reader threads ended', async () => {
-  const temp = tempDir();
-  cleanups.push(temp.remove);
-  const first = await openTestCore({ dataDir: temp.dir });
-  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
-  await first.raw.close();
+  const { dir } = await closedStoreOf6000();
 
   // Every reader the loads open, and the index pages each reads.
   const alive = new Set<ReaderThread>();
@@ -366,10 +368,10 @@ it('a load that a large batch replaced stops reading at its next page, its reade
   cleanups.push(() => spy.mockRestore());
 
   const reached = holdBackgroundAfter(8); // the first load held after its first page
-  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  const { core, raw } = await openTestCore({ dataDir: dir });
   cleanups.push(() => raw.close());
   await reached;
-  const more = generateCustomers(3_000, 99).map((c, i) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, email: `batch-${i}@example.org` } }));
+  const more = batchOf(3_000);
   for (let i = 0; i < 3; i++) await core.customers.createMany(more.slice(i * 1_000, (i + 1) * 1_000), { staffId: null, username: 'owner' });
   const before = pagesRead;
   background.release();
@@ -383,18 +385,13 @@ it('a load that a large batch replaced stops reading at its next page, its reade
 
 // Review 29 (Info): a call waiting on a replaced load when the app closed was told "Replaced by a newer load".
 it('a close while a replaced load and its replacement run: a call waiting on them is told the app is closing', async () => {
-  const temp = tempDir();
-  cleanups.push(temp.remove);
-  const first = await openTestCore({ dataDir: temp.dir });
-  await first.core.customers.createMany(generateCustomers(6_000, 11).map((c) => CustomerCreateInput.parse(c)), { staffId: null, username: 'owner' });
-  await first.raw.close();
+  const { dir } = await closedStoreOf6000();
 
   const reached = holdBackgroundAfter(8);
-  const { core, raw } = await openTestCore({ dataDir: temp.dir });
+  const { core, raw } = await openTestCore({ dataDir: dir });
   await reached;
   const exporting = core.customers.matchingIds({ search: 'a', sortOrder: 'asc' });
-  const more = generateCustomers(1_000, 99).map((c, i) => CustomerCreateInput.parse({ ...c, customerData: { ...c.customerData, email: `batch-${i}@example.org` } }));
-  await core.customers.createMany(more, { staffId: null, username: 'owner' });
+  await core.customers.createMany(batchOf(1_000), { staffId: null, username: 'owner' });
   const closing = raw.close();
   background.release();
   await expect(exporting).rejects.toMatchObject({ code: 'app.closing', message: 'OptiCounter is closing' });
