@@ -292,8 +292,24 @@ test('en: a cancel confirmed too late on an import found again says so too', asy
     await expect.poll(async () => (await callHost(request, host, 'import.batches', {}))[0]?.status, { timeout: 60_000 }).toBe('done');
     await route.continue();
   });
+  // The page's own view of the run is held from here until the cancel is confirmed: had it learnt first
+  // that the import finished, the bar and the dialog would have gone (the project's CI failed so on
+  // 3783e5c, a race of the test). Answers read before `hold` said "running", as the core does below.
+  let hold = false;
+  let releaseView = () => {};
+  const viewHeld = new Promise<void>((resolve) => (releaseView = resolve));
+  for (const channel of ['import.progress', 'import.batches']) {
+    await page.route(`**/api/${channel}`, async (route) => {
+      const response = await route.fetch();
+      if (hold) await viewHeld;
+      await route.fulfill({ response });
+    });
+  }
+  hold = true;
+  expect((await callHost(request, host, 'import.batches', {}))[0]?.status).toBe('running');
   await page.getByRole('button', { name: text.cancel }).click();
   await page.getByRole('dialog', { name: text.cancelDialog }).getByRole('button', { name: text.cancel }).click();
+  releaseView();
   await expect(page.getByRole('status').filter({ hasText: TOO_LATE })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('button', { name: text.pick })).toBeVisible();
   await shot(page, 'import-9c-too-late-found-again-en');
