@@ -31,7 +31,9 @@ export default defineConfig({
     // The screens are checked in English; the French resources have their own test.
     locale: 'en-US',
     viewport: { width: 1280, height: 800 },
-    trace: 'retain-on-failure',
+    // Off: recording one for every test added 1–2 s to each (a third of a short test); to see a failure
+    // step by step, run it again with `npx playwright test <file> --trace on`.
+    trace: 'off',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: browser.executablePath,

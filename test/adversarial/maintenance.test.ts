@@ -10,7 +10,8 @@ import type { Core } from '../../src/main/core';
 import { DB_FILE_NAME } from '../../src/main/db/database';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER, openTestCore, person } from '../helpers/core';
-import { type HostCommand, HostProcess, bundledHostCommand } from '../helpers/host-process';
+import { type HostCommand, bundledHostCommand } from '../helpers/host-bundle';
+import { HostProcess } from '../helpers/host-process';
 
 /*
  * Writes under maintenance: eight writers create customers as fast as the store answers while the

@@ -23,7 +23,7 @@ import { CustomerSearchIndex } from '../../src/main/customers/search-index';
 import { searchTokens } from '../../src/main/customers/fold';
 import { ScanIndex, wordStartsOf } from './scan-baseline';
 import { startBenchHost } from './host';
-import { bundled } from './bundle';
+import { bundled } from '../helpers/bundle';
 import { QUERIES, generateCustomers } from './people';
 import { keystrokeLatencies } from './screen';
 import { syncBenchmarks } from './sync';

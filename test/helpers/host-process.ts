@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,57 +7,18 @@ import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/cont
 import { SESSION_HEADER } from '../../src/shared/contract';
 import type { ErrorShape } from '../../src/shared/errors';
 import { OWNER } from './core';
+import { type HostCommand, bundledHostCommand } from './host-bundle';
 import { afterAll, beforeAll } from 'vitest';
 
 /*
  * The browser host (src/main/browser-host.ts) as a child process, the way a counter PC runs the
- * core: tests call it over HTTP, kill it with SIGKILL and start it again on the same data dir.
- *
- * `node --import tsx` takes 3–5 s to start on a busy 2-core machine (most of it transforming the
- * sources); a suite that restarts the host dozens of times first bundles the same entry point with
- * esbuild (packages left external, so the same node_modules and native addons are used) and starts
- * that in well under a second.
+ * core: tests call it over HTTP, kill it with SIGKILL and start it again on the same data dir. It is
+ * started from a bundle (host-bundle.ts), built once per suite.
  */
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 const HOST_TOKEN = 'fault-suite-host-token';
-
-export interface HostCommand {
-  args: string[];
-  /** Removes what building it left behind. */
-  dispose(): void;
-}
-
-/** Runs the host from the TypeScript sources (slow to start, nothing to build). */
-export function tsxHostCommand(): HostCommand {
-  return { args: ['--import', 'tsx', join(repoRoot, 'src/main/browser-host.ts')], dispose: () => undefined };
-}
-
-/**
- * Bundles src/main/browser-host.ts into a temp dir laid out like the repo (the host finds
- * package.json and its resources relative to itself; node_modules is linked, not copied).
- */
-export async function bundledHostCommand(): Promise<HostCommand> {
-  const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'opticounter-host-bundle-'));
-  const out = join(dir, 'src/main/browser-host.mjs');
-  mkdirSync(join(dir, 'src/main'), { recursive: true });
-  await build({
-    entryPoints: [join(repoRoot, 'src/main/browser-host.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  symlinkSync(join(repoRoot, 'resources'), join(dir, 'resources'), 'dir');
-  return { args: [out], dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorShape };
 

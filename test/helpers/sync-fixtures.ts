@@ -5,7 +5,8 @@ import { test as base } from 'vitest';
 import type { CoreOptions } from '../../src/main/core';
 import type { CloudOptions, CloudServer } from '../cloud/server';
 import { openTestCore } from './core';
-import { type HostCommand, HostProcess, bundledHostCommand } from './host-process';
+import { type HostCommand, bundledHostCommand } from './host-bundle';
+import { HostProcess } from './host-process';
 import { NetLink } from './net-link';
 import { cloudWithStore, connect, connectHost } from './sync';
 
