@@ -99,6 +99,25 @@ export class IndexColumns {
     else this.oddTimes.delete(slot);
   }
 
+  /** Adds a slot at the end with another columns' slot's values, as they are kept (no dates made and read again). */
+  pushFrom(source: IndexColumns, from: number): number {
+    const slot = this.used;
+    if (slot >= this.nameEnds.length) this.reserve(slot + 1);
+    this.used = slot + 1;
+    this.ids.set(slot, source.id(from));
+    this.textOf.set(slot, source.text(from));
+    this.nameEnds[slot] = source.nameEnds[from] as number;
+    this.lastStarts[slot] = source.lastStarts[from] as number;
+    this.actives[slot] = source.actives[from] as number;
+    this.helds[slot] = 1;
+    this.created[slot] = source.created[from] as number;
+    this.seen[slot] = source.seen[from] as number;
+    const odd = source.oddTimes.get(from);
+    if (odd) this.oddTimes.set(slot, odd);
+    else this.oddTimes.delete(slot);
+    return slot;
+  }
+
   /** Copies slot `from`'s values to slot `to` (a load keeping a repeated id's first slot). */
   copy(from: number, to: number): void {
     this.set(to, this.entryAt(from));

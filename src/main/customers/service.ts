@@ -31,7 +31,7 @@ import { searchTextOf } from './fold';
 import { currentOf } from '../../shared/prescriptions/current';
 import type { OpticSource, PrescriptionService } from '../prescriptions/service';
 import type { Unit, UnitOfWork } from '../unit-of-work';
-import { type ReadRows, coldPage } from './cold-search';
+import { type LoadedSoFar, type ReadRows, coldPage } from './cold-search';
 import { IndexColumns, type IndexEntry } from './index-columns';
 import { CustomerSearchIndex } from './search-index';
 import { MAX_NAMESAKES, MAX_PHONES, duplicateSearches, findDuplicates } from './duplicates';
@@ -66,6 +66,8 @@ export class CustomerService {
   private indexGeneration = 0;
   private readonly indexing = new AbortController();
   private loadReplaced: AbortController | null = null;
+  /** What the current load has read so far: searches meanwhile scan it (cold-search.ts). */
+  private loaded: LoadedSoFar | null = null;
   /**
    * The readers off the event loop while the index loads (db/reader-thread.ts): one reads its pages,
    * one the searches answered meanwhile, so that a person's search never queues behind a page.
@@ -160,7 +162,7 @@ export class CustomerService {
     if (this.index) return this.index.query(q);
     // The load's failure is the next search's to retry (searchIndex()); this one is answered anyway.
     this.searchIndex().catch(() => undefined);
-    return coldPage(this.db, q, this.readAside('searches'));
+    return coldPage(this.db, q, this.readAside('searches'), this.loaded);
   }
 
   /** Every customer a search matches, in customers.list's order (a list export: customers.exportList). */
@@ -465,6 +467,8 @@ export class CustomerService {
     // 100,000 customers. The index is built again in slices instead, searches answered from the
     // store meanwhile (page()), as at opening.
     if (ids.length >= REBUILD_PAST) return this.rebuildIndex();
+    // Told at once, in the commit's turn: a search from then on reads these from the store.
+    for (const id of ids) this.loaded?.changed.add(id);
     const live = new Map<string, IndexEntry>();
     try {
       // A statement per slice of ids (an import's 100,000 too), each bound as one JSON array; only
@@ -511,13 +515,15 @@ export class CustomerService {
       await nextTurnAhead();
       this.indexing.signal.throwIfAborted(); // a close meanwhile found no readers to end: none are started
       const readers = (this.readers = { pages: this.openReader(), searches: this.openReader() });
+      const loaded: LoadedSoFar = (this.loaded = { columns: new IndexColumns(), slots: 0, through: null, complete: false, changed: new Set() });
       try {
-        const index = await CustomerSearchIndex.build(await this.indexColumns(stop), undefined, stop);
+        const index = await CustomerSearchIndex.build(await this.indexColumns(loaded, stop), undefined, stop);
         // A rebuild started meanwhile dropped the changes this load missed: its callers get the
         // rebuild's index, not this one (an export waiting here lost a rename; review 26).
         if (generation !== this.indexGeneration) return this.searchIndex();
         for (const change of this.missedByLoad.splice(0)) change(index);
         this.index = index;
+        this.loaded = null;
         return index;
       } catch (err) {
         if (generation !== this.indexGeneration) {
@@ -531,6 +537,7 @@ export class CustomerService {
         this.missedByLoad = [];
         throw err;
       } finally {
+        if (this.loaded === loaded) this.loaded = null;
         if (this.readers === readers) this.readers = null;
         await closeReaders(readers);
       }
@@ -554,6 +561,7 @@ export class CustomerService {
     this.loadReplaced = null;
     this.index = null;
     this.indexLoading = null;
+    this.loaded = null;
     this.missedByLoad = [];
   }
 
@@ -563,8 +571,8 @@ export class CustomerService {
    * the event loop for a second. Each page goes into the columns and its rows go: kept as entries
    * until the build, 1,000,000 of them were millions of objects marked by every major collection.
    */
-  private async indexColumns(stop: AbortSignal): Promise<IndexColumns> {
-    const columns = new IndexColumns();
+  private async indexColumns(loaded: LoadedSoFar, stop: AbortSignal): Promise<IndexColumns> {
+    const { columns } = loaded;
     // Room for every row there ever was (the rowid's top, read off the table's b-tree) and some
     // new customers: made once, not grown page by page (see IndexColumns.reserve()).
     const { top } = await this.db.selectFrom('customers').select(sql<number | null>`max(rowid)`.as('top')).executeTakeFirstOrThrow();
@@ -587,8 +595,12 @@ export class CustomerService {
       stop.throwIfAborted();
       // In slices too: a page's 2,000 rows took 30–55 ms on a cold start, their code not yet compiled.
       await runInSlices(pushing(columns, rows), undefined, stop);
-      if (rows.length < INDEX_PAGE) return columns;
-      after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+      if (rows.length > 0) after = (rows[rows.length - 1] as (typeof rows)[number]).id;
+      // Whole pages only: a search meanwhile scans these slots and reads the store past `after`.
+      loaded.slots = columns.length;
+      if (rows.length > 0) loaded.through = after;
+      loaded.complete = rows.length < INDEX_PAGE;
+      if (loaded.complete) return columns;
     }
   }
 
