@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,23 @@ export { SESSION_HEADER };
  * 3–5 s on a busy one, once for each of a hundred tests.
  */
 const HOST_SCRIPT = join(repoRoot, 'out/main/browser-host.js');
+
+let built = false;
+
+/**
+ * The build the tests start, and that it is newer than every source: after a change in src/, a file
+ * run with `npx playwright test` alone tested the host and pages built before it (review 30).
+ */
+function assertBuilt(): void {
+  if (built) return;
+  const outputs = [join(repoRoot, 'out/renderer/index.html'), HOST_SCRIPT];
+  if (!outputs.every((f) => existsSync(f))) throw new Error('out/ is not built: run `npx electron-vite build` first (npm test does).');
+  const builtAt = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const newer = sources.find((e) => statSync(join(e.parentPath, e.name)).mtimeMs > builtAt);
+  if (newer) throw new Error(`out/ is older than ${join(newer.parentPath, newer.name)}: run \`npx electron-vite build\` first (npm test does).`);
+  built = true;
+}
 
 /** Starts the browser host on a free port and resolves once it prints its address. */
 async function startHost(dataDir: string, token: string, log: string[], args: string[] = [], port = 0): Promise<{ child: ChildProcess; url: string }> {
@@ -184,9 +201,7 @@ export const test = base.extend<Fixtures>({
   hostArgs: [[], { option: true }],
   // One host per test: a fresh data dir, a fresh token, nothing shared between tests.
   host: async ({ hostArgs }, use, testInfo) => {
-    if (!existsSync(join(repoRoot, 'out/renderer/index.html')) || !existsSync(HOST_SCRIPT)) {
-      throw new Error('out/ is not built: run `npx electron-vite build` first (npm test does).');
-    }
+    assertBuilt();
     const dataDir = await mkdtemp(join(tmpdir(), 'opticounter-e2e-'));
     const token = randomBytes(24).toString('base64url');
     const log: string[] = [];
