@@ -117,6 +117,9 @@ const QUERIES = [
   { name: 'ben', sortBy: 'status' },
 ] as const;
 
+/** What the index's load has read so far (CustomerService's own). */
+const loadedSoFar = (core: Core) => (core.customers as unknown as { loaded: LoadedSoFar | null }).loaded;
+
 const pageOf = async (core: Core, q: object) => {
   const { data, pagination } = await core.call('customers.list', q);
   return { ids: data.map((c) => c.id), total: pagination.total };
@@ -411,7 +414,7 @@ it('a search while the index loads counts what the load has read from memory, ea
   cleanups.push(() => own.destroy());
   const scans = vi.spyOn(PageCollector.prototype, 'addSlots');
   cleanups.push(() => scans.mockRestore());
-  const loaded = () => (core.customers as unknown as { loaded: LoadedSoFar | null }).loaded;
+  const loaded = () => loadedSoFar(core);
   // Customers spread over the id order: some read by the load when they change, some not yet.
   const spread = (await own.selectFrom('customers').select('id').orderBy('id').execute()).filter((_, i) => i % 150 === 70).map((r) => r.id);
   const changes = [
@@ -456,7 +459,7 @@ it('a search while the index loads reads and adds at most 2,000 rows at a time, 
   cleanups.push(() => raw.close());
   await reached;
   // Held again once the first page is in memory.
-  const loaded = () => (core.customers as unknown as { loaded: LoadedSoFar | null }).loaded;
+  const loaded = () => loadedSoFar(core);
   while (loaded()?.through == null) {
     const next = holdBackgroundAfter(1);
     background.release();

@@ -595,10 +595,9 @@ export class CustomerService {
       stop.throwIfAborted();
       // In slices too: a page's 2,000 rows took 30–55 ms on a cold start, their code not yet compiled.
       await runInSlices(pushing(columns, rows), undefined, stop);
-      if (rows.length > 0) after = (rows[rows.length - 1] as (typeof rows)[number]).id;
-      // Whole pages only: a search meanwhile scans these slots and reads the store past `after`.
+      // Whole pages only: a search meanwhile scans these slots and reads the store past `through`.
+      if (rows.length > 0) loaded.through = after = (rows[rows.length - 1] as (typeof rows)[number]).id;
       loaded.slots = columns.length;
-      if (rows.length > 0) loaded.through = after;
       loaded.complete = rows.length < INDEX_PAGE;
       if (loaded.complete) return columns;
     }
