@@ -1,4 +1,4 @@
-import { type RefObject, useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BackupsScreen } from './backups/BackupsScreen';
 import { ImportScreen } from './import/ImportScreen';
@@ -118,7 +118,8 @@ export function App() {
       toSearch();
     }
   });
-  useEffect(() => {
+  // Listening from the commit, not after the paint: a shortcut pressed as soon as the screen shows works.
+  useLayoutEffect(() => {
     const listener = (e: KeyboardEvent) => onKeyDown(e);
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);

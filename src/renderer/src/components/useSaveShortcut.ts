@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent } from 'react';
+import { useEffectEvent, useLayoutEffect } from 'react';
 
 /**
  * Ctrl+S (⌘S on a Mac) runs `save` while `active`, unless a dialog is open. `keepPage`: the browser's
@@ -11,7 +11,8 @@ export function useSaveShortcut(active: boolean, save: () => void, { keepPage = 
     e.preventDefault();
     if (active && !document.querySelector('dialog[open]')) save();
   });
-  useEffect(() => {
+  // From the commit, not after the paint (see App's shortcuts).
+  useLayoutEffect(() => {
     const listener = (e: KeyboardEvent) => onKey(e);
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);

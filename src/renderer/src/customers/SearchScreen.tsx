@@ -57,7 +57,8 @@ export function SearchScreen({ view, onViewChange, onOpen, onNew, inputRef }: Pr
   });
   const items = virtualizer.getVirtualItems();
 
-  useEffect(() => {
+  // In the commit, not after the paint: a name typed as soon as the search shows lands in it.
+  useLayoutEffect(() => {
     inputRef.current?.focus();
     inputRef.current?.select();
   }, [inputRef]);
