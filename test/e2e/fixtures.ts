@@ -319,6 +319,19 @@ export function lockScreen(page: Page) {
   return page.getByRole('dialog', { name: 'Screen locked' });
 }
 
+/**
+ * A counter PC too slow to finish a render at once: React's after-paint work (run from MessagePort
+ * tasks) held 400 ms from the next load of the page on, so the first keys come before it.
+ */
+export async function slowAfterPaint(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort['postMessage']>) {
+      setTimeout(() => post.apply(this, args), 400);
+    } as MessagePort['postMessage'];
+  });
+}
+
 /** Set OPTICOUNTER_SHOTS to a folder to keep screenshots of the screens the tests walk through. */
 export async function shot(page: Page, name: string) {
   const dir = process.env.OPTICOUNTER_SHOTS;

@@ -1,4 +1,4 @@
-import { callHost, results, expect, searchBox, test } from './fixtures';
+import { callHost, results, expect, searchBox, slowAfterPaint, test } from './fixtures';
 
 test('the keyboard drives the counter: focus on open, Ctrl+N, Esc, Ctrl+K, /, arrows and Enter', async ({ page, host, request }) => {
   const search = searchBox(page);
@@ -130,14 +130,8 @@ test('Enter pressed before a search’s first results arrive opens the first of 
 });
 
 test('a shortcut or a name typed the moment the counter appears is not lost, on a PC too slow to finish its first render at once', async ({ page }) => {
-  // React runs its after-paint work from a MessageChannel task; on a busy counter PC that task can
-  // come after the first keystroke (the project's CI lost a Ctrl+N this way). Hold every such task.
-  await page.addInitScript(() => {
-    const post = MessagePort.prototype.postMessage;
-    MessagePort.prototype.postMessage = function (this: MessagePort, ...args: Parameters<MessagePort['postMessage']>) {
-      setTimeout(() => post.apply(this, args), 400);
-    } as MessagePort['postMessage'];
-  });
+  // The project's CI lost a Ctrl+N pressed as the counter appeared, before React's after-paint work.
+  await slowAfterPaint(page);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await page.keyboard.press('Control+n');

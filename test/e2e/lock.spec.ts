@@ -10,6 +10,7 @@ import {
   searchBox,
   signInThroughUi,
   signOutThroughUi,
+  slowAfterPaint,
   test,
   shot,
 } from './fixtures';
@@ -122,6 +123,27 @@ test('the Lock button locks at once, and any “locked” answer from the core s
   // What failed while locked is asked again.
   await expect(searchBox(page)).toHaveValue('zz');
   await expect(page.getByText('No customer matches “zz”')).toBeVisible();
+});
+
+// Review 33: the counter behind a lock screen took keys before the lock screen had opened as a modal.
+test('a page reloaded onto a locked screen on a slow PC: a shortcut does not act behind it, and the PIN typed at once is the PIN', async ({ page }) => {
+  await expect(searchBox(page)).toBeFocused();
+  await page.getByRole('banner').getByRole('button', { name: 'Lock' }).click();
+  const lock = lockScreen(page);
+  await expect(lock).toBeVisible();
+  await slowAfterPaint(page);
+  await page.reload();
+  await page.waitForSelector('dialog', { state: 'attached' });
+  await page.keyboard.press('Control+n');
+  await page.keyboard.type(OWNER.pin);
+  await expect(lock).toBeVisible();
+  await expect(lock.getByLabel('PIN', { exact: true })).toHaveValue(OWNER.pin);
+  await expect(searchBox(page)).toHaveValue('');
+  await page.keyboard.press('Enter');
+  await expect(lock).toBeHidden();
+  // Back where they were: the search, no form opened behind the lock.
+  await expect(searchBox(page)).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'New customer' })).toHaveCount(0);
 });
 
 test('an account without a PIN is told to sign out and in again', async ({ page, host, request }) => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 /**
  * Shows a native <dialog> as a modal for as long as the component is mounted: the browser gives it
@@ -9,12 +9,14 @@ export function useModalDialog(focusFirst: (dialog: HTMLDialogElement) => void, 
   const ref = useRef<HTMLDialogElement>(null);
   const focus = useRef(focusFirst);
   const back = useRef(returnFocus);
-  useEffect(() => {
+  // Opened in the commit, as the counter's shortcuts and focus are: opened after the paint, keys
+  // typed meanwhile reached the screen behind it (a lock screen; review 33).
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    // The browser would give the focus back to what opened the dialog on close(), but React has
-    // removed the dialog by the time this cleanup runs: give it back by hand, or keyboard users
-    // land on the page itself.
+    // The focus is given back by hand, not left to close(): the dialog may already be out of the
+    // page when React removes it (the browser then gives it to nothing and keyboard users land on
+    // the page itself), and the person's own place may not be what opened it.
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const returnTo = back.current;
     if (!dialog.open) dialog.showModal();
