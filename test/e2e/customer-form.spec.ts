@@ -260,3 +260,18 @@ test('Arabic: the possible match keeps its name, date, phone and email each in i
   await expect(who.locator('bdi[dir="ltr"]')).toHaveText(['+212 661 234 567', 'leila.alaoui@example.ma']);
   await shot(page, 'form-ar-duplicate');
 });
+
+// Review 34: Ctrl+S pressed twice before the first save answered created a walk-in twice.
+test('Ctrl+S pressed twice in a hurry saves a new walk-in once', async ({ page, request, host }) => {
+  await page.keyboard.press('Control+n');
+  await page.getByLabel('First name', { exact: true }).fill('Walk');
+  await page.getByLabel('Last name', { exact: true }).fill('Inn');
+  await page.getByLabel('Phone number', { exact: true }).fill('+1 555 010 2020');
+  await page.keyboard.press('Control+s');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('heading', { name: 'Walk Inn' })).toBeVisible();
+  // A second save, sent with the first, would have been answered by now (the page never goes quiet: its event stream).
+  await page.waitForTimeout(1_000);
+  const list = await callHost(request, host, 'customers.list', { search: 'walk inn' });
+  expect(list.pagination.total).toBe(1);
+});

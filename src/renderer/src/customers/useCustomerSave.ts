@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type BaseSyntheticEvent, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import type { ErrorOption, UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -71,6 +71,19 @@ export function useCustomerSave(form: Form, detail: Detail | null, { initialFlas
       showServerError(error);
     }
   };
-  const submit = form.handleSubmit(onValid, () => setFormError(() => (t: TFunction) => t('form.fixErrors')));
+  const handle = form.handleSubmit(onValid, () => setFormError(() => (t: TFunction) => t('form.fixErrors')));
+  // One save at a time: Ctrl+S pressed again before the first answered created a walk-in twice
+  // (the disabled Save button does not stop a shortcut; review 34).
+  const running = useRef(false);
+  const submit = async (e?: BaseSyntheticEvent) => {
+    e?.preventDefault();
+    if (running.current) return;
+    running.current = true;
+    try {
+      await handle(e);
+    } finally {
+      running.current = false;
+    }
+  };
   return { submit, formError: formError ? formError(t) : null, emailHolderId, flash, clearFlash: () => setFlash(null), saving: create.isPending || update.isPending };
 }
