@@ -22,6 +22,7 @@ import { type Core, openCore } from '../../src/main/core';
 import type { Logger } from '../../src/main/log';
 import { CustomerCreateInput } from '../../src/shared/customers/schema';
 import type { SyncStatus } from '../../src/shared/sync/schema';
+import { unreservedOf } from '../../src/main/sync/limiter';
 import { scaledTimeline } from '../../src/main/sync/timeline';
 import { STORE, cloudWithStore } from '../helpers/sync';
 import { mulberry32 } from '../helpers/prng';
@@ -184,10 +185,21 @@ async function watch(cloud: BenchCloud) {
 }
 
 /** Customers per (scaled) minute against what the limit allows: the engine should use nearly all of it. */
+/**
+ * Against what the limiter lets pushes and list pages take: the limit less the tenth kept for
+ * customers being opened (limiter.ts, since issue 14 item 1). The target was 90% of the whole limit
+ * before that tenth was kept, the very ceiling since: a push of 10,000 reached 89.9 a minute.
+ */
 function reportRate(report: Report, what: string, customers: number, realMs: number): void {
   const perMinute = customers / (((realMs / 1000) * TIME_SCALE) / 60);
-  const floor = PER_MINUTE * 0.9;
-  report(what, `${perMinute.toFixed(0)} customers/min (${(realMs / 1000).toFixed(1)} s real, ${((realMs * TIME_SCALE) / 60_000).toFixed(1)} scaled min)`, `>= ${floor}/min (limit ${PER_MINUTE})`, perMinute >= floor);
+  const ceiling = unreservedOf(PER_MINUTE);
+  const floor = ceiling * 0.98;
+  report(
+    what,
+    `${perMinute.toFixed(1)} customers/min (${(realMs / 1000).toFixed(1)} s real, ${((realMs * TIME_SCALE) / 60_000).toFixed(1)} scaled min)`,
+    `>= ${floor.toFixed(1)}/min (98% of the ${ceiling} of limit ${PER_MINUTE} not kept for customers opened)`,
+    perMinute >= floor,
+  );
 }
 
 /**
