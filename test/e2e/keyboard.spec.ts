@@ -149,3 +149,19 @@ test('a shortcut or a name typed the moment the counter appears is not lost, on 
   await page.keyboard.type('zz');
   await expect(searchBox(page)).toHaveValue('zz');
 });
+
+// Review 35: with no form on screen, Ctrl+S was the browser's own "Save page as" (the search, a customer loading).
+test('Ctrl+S never opens the browser’s own “save the page”, whatever the screen', async ({ page }) => {
+  await expect(searchBox(page)).toBeFocused();
+  await page.evaluate(() => {
+    const seen: boolean[] = ((window as unknown as { savesKept: boolean[] }).savesKept = []);
+    // Added after the app's own listeners on the window: it sees what they did with the key.
+    window.addEventListener('keydown', (e) => {
+      if (e.ctrlKey && e.key === 's') seen.push(e.defaultPrevented);
+    });
+  });
+  await page.keyboard.press('Control+s');
+  await page.getByRole('banner').click({ position: { x: 4, y: 4 } });
+  await page.keyboard.press('Control+s');
+  expect(await page.evaluate(() => (window as unknown as { savesKept: boolean[] }).savesKept)).toEqual([true, true]);
+});

@@ -17,6 +17,7 @@ import { RecallsScreen } from './recalls/RecallsScreen';
 import { UpdateBanner } from './update/UpdateBanner';
 import { useWriteGate } from './licence/useWriteGate';
 import { trackFocusInMain } from './components/focusReturn';
+import { isSaveKey } from './components/useSaveShortcut';
 
 /** A handful of screens is not worth a router: the current one is state. */
 type Screen =
@@ -98,6 +99,9 @@ export function App() {
   useSessionGuardAndFocus(guarded, shareLeaveGuard, mainRef);
 
   const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
+    // Saving is each form's own (useSaveShortcut); anywhere else, and behind a dialog, Ctrl+S is not
+    // the browser's "save the page" (review 35: on the search, or while a customer loads).
+    if (isSaveKey(e)) e.preventDefault();
     // An open dialog owns the keyboard (the browser closes it on Esc).
     if (e.defaultPrevented || e.isComposing || document.querySelector('dialog[open]')) return;
     const mod = e.ctrlKey || e.metaKey;

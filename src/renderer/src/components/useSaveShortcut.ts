@@ -1,15 +1,14 @@
 import { useEffectEvent, useLayoutEffect } from 'react';
 
 /**
- * Ctrl+S (⌘S on a Mac) runs `save` while `active`, unless a dialog is open. `keepPage`: the browser's
- * own "save the page" is kept from running even while inactive (a screen whose other tab saves).
+ * Ctrl+S (⌘S on a Mac) runs `save` while `active`, unless a dialog is open. Where nothing saves, the
+ * counter's own shortcuts keep the browser's "save the page" from running (App.tsx).
  */
-export function useSaveShortcut(active: boolean, save: () => void, { keepPage = false } = {}) {
+export function useSaveShortcut(active: boolean, save: () => void) {
   const onKey = useEffectEvent((e: KeyboardEvent) => {
-    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.key.toLowerCase() !== 's') return;
-    if (!active && !keepPage) return;
+    if (!active || !isSaveKey(e)) return;
     e.preventDefault();
-    if (active && !document.querySelector('dialog[open]')) save();
+    if (!document.querySelector('dialog[open]')) save();
   });
   // From the commit, not after the paint (see App's shortcuts).
   useLayoutEffect(() => {
@@ -17,4 +16,9 @@ export function useSaveShortcut(active: boolean, save: () => void, { keepPage = 
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);
   }, []);
+}
+
+/** Ctrl+S, or ⌘S on a Mac. */
+export function isSaveKey(e: KeyboardEvent): boolean {
+  return (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's';
 }

@@ -118,7 +118,7 @@ function CustomerForm({ detail, flash: initialFlash, prefill, onCreated, onBack,
 
   // Ctrl+S saves the details from anywhere on their tab; the prescription tab saves its own grid.
   const saveGate = useWriteGate(detail ? 'customers.update' : 'customers.create');
-  useSaveShortcut(tabs.tab === 'details' && !saveGate.disabled, () => void save.submit(), { keepPage: true });
+  useSaveShortcut(tabs.tab === 'details' && !saveGate.disabled, () => void save.submit());
 
   /**
    * From the Details tab's read-only prescription to the one editor; the focus lands in its first
