@@ -108,8 +108,8 @@ function CustomerForm({ detail, flash: initialFlash, prefill, onCreated, onBack,
   }, [setLeaveGuard, leave.guard]);
 
   // A new customer started from a search: the cursor goes to the first field still empty. In the
-  // commit, not after the paint: a name typed right after Ctrl+N lands in it (review 34).
-  // Not form.setFocus(): it focuses on a timer, after such keys.
+  // commit, not after the paint nor by form.setFocus() (on a timer): a name typed right after Ctrl+N
+  // lands in it (review 34).
   useLayoutEffect(() => {
     const field = detail ? 'customerData.firstName' : firstEmptyField(form.getValues());
     document.getElementById(formId)?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
